@@ -1,0 +1,1 @@
+"""Storage side of the pipeline: WARC/WACZ files, the catalogue, public archive links."""

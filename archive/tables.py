@@ -1,0 +1,76 @@
+"""Catalogue schema (SQLAlchemy ORM). One class per table.
+
+Captures are keyed by URL + content digest + time (ArchiveBox's lesson): the
+same URL may be captured many times as it changes; an unchanged refetch is a
+catalogue hit (`last_seen_at`, `seen_count`), not a second copy of the bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class WarcFile(Base):
+    """A WARC file and how many of its bytes are committed (whole records)."""
+
+    __tablename__ = "warc_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(512), unique=True)  # relative to the data dir
+    committed_size: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Capture(Base):
+    __tablename__ = "captures"
+    __table_args__ = (UniqueConstraint("url", "payload_sha256", name="uq_capture_url_digest"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, index=True)  # as requested
+    final_url: Mapped[str] = mapped_column(Text)  # after redirects
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(255), default="")
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    payload_length: Mapped[int] = mapped_column(Integer)
+    warc_path: Mapped[str] = mapped_column(String(512))  # relative to the data dir
+    warc_offset: Mapped[int] = mapped_column(Integer)  # of the response record
+    warc_length: Mapped[int] = mapped_column(Integer)  # compressed length of that record
+    warc_record_id: Mapped[str] = mapped_column(String(100))
+    warc_date: Mapped[str] = mapped_column(String(40))  # WARC-Date of the response record
+    redirects: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    etag: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    seen_count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class FetchFailure(Base):
+    """A fetch that ended without a capture, with its reason (for status and retries)."""
+
+    __tablename__ = "fetch_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReportRow(Base):
+    """The extracted Report of one capture (re-extraction overwrites it)."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), unique=True)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    extracted_at: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # Report.to_dict()

@@ -1,0 +1,3 @@
+"""placeholder, filled in by the foundation work."""
+
+COMMANDS: list = []

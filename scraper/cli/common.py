@@ -1,0 +1,81 @@
+"""Shared CLI plumbing: the --config/--json options, logging set-up, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from scraper.config import Config, load_config
+
+
+def with_config(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Add `--config PATH` to a command and pass the loaded Config as `config`."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        type=str,
+        default=None,
+        help="Config file (default: $TAKEDOWNS_CONFIG, then ./config.toml).",
+    )
+    @functools.wraps(fn)
+    def wrapper(*args: Any, config_path: str | None, **kwargs: Any) -> Any:
+        return fn(*args, config=load_config(config_path), **kwargs)
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("source", "url"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname.lower():7} {record.getMessage()}"
+        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k)]
+        return line + (" [" + " ".join(extras) + "]" if extras else "")
+
+
+def setup_logging(log_format: str = "text", verbose: int = 0) -> None:
+    """Logs go to stderr so stdout stays clean for --json output."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if log_format == "json" else _TextFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG)
+    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 3 else logging.DEBUG)

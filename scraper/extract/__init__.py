@@ -1,0 +1,1 @@
+"""Extract stage: stored capture bytes -> Report. Never touches the network."""

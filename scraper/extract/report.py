@@ -1,0 +1,67 @@
+"""The Report: what extraction learns from one capture, in the gold-file shapes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+# Bump when extraction output may change, so `takedowns reextract` knows what is stale.
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@dataclass
+class Network:
+    """One network a report describes; counts are removed assets by asset type."""
+
+    origin: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    followers: dict[str, int] = field(default_factory=dict)
+    ad_spend_usd: int | None = None
+    approximate: list[str] = field(default_factory=list)  # asset types whose count had "about", "more than"...
+    evidence: list[str] = field(default_factory=list)  # the exact sentences the numbers came from
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    url: str
+    final_url: str
+    title: str | None = None
+    pub_date: date | None = None
+    date_source: str | None = None  # which rule gave pub_date (metadata, url, dateline, htmldate, pdf)
+    authors: list[str] = field(default_factory=list)
+    org: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    text: str = ""
+    content_type: str = ""
+    platform: str | None = None
+    networks: list[Network] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    totals_evidence: list[str] = field(default_factory=list)
+    capture_id: int | None = None
+    extractor_version: str = EXTRACTOR_VERSION
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text_chars(self) -> int:
+        return len(self.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["pub_date"] = self.pub_date.isoformat() if self.pub_date else None
+        d["text_chars"] = self.text_chars
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        d = dict(d)
+        d.pop("text_chars", None)
+        d["pub_date"] = date.fromisoformat(d["pub_date"]) if d.get("pub_date") else None
+        d["networks"] = [Network(**n) for n in d.get("networks", [])]
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in d.items() if k in known})

@@ -1,0 +1,47 @@
+"""What one fetch returns: everything the WARC writer and the catalogue need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+    status: int
+    location: str
+
+
+@dataclass
+class FetchResult:
+    """One final HTTP exchange (after redirects).
+
+    `body` is the payload exactly as it came off the wire (still content-encoded,
+    de-chunked): that is what goes into the WARC. `content` is the decoded body
+    (gzip/deflate/br undone, size-capped) that extraction reads.
+    """
+
+    requested_url: str
+    final_url: str
+    status: int
+    http_version: str
+    request_method: str
+    request_headers: list[tuple[str, str]]
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    content: bytes
+    fetched_at: datetime
+    redirects: list[Redirect] = field(default_factory=list)
+    not_modified: bool = False  # a 304 answer to a conditional request
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for k, v in self.response_headers:
+            if k.lower() == name:
+                return v
+        return None
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
