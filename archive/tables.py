@@ -74,3 +74,24 @@ class ReportRow(Base):
     extractor_version: Mapped[str] = mapped_column(String(32))
     extracted_at: Mapped[datetime] = mapped_column(DateTime)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)  # Report.to_dict()
+
+
+class ArchiveJob(Base):
+    """A public-archive (Wayback Machine) request for one URL and what became of it.
+
+    `archive_link` is only ever set to `https://web.archive.org/web/<14 digits>/<url>`,
+    built from a successful status answer; "submitted" is not "archived".
+    """
+
+    __tablename__ = "archive_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|success|error
+    job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    archive_timestamp: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    archive_link: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
