@@ -16,10 +16,35 @@ import click
 from scraper import __version__
 from scraper.errors import UserError
 
-from .common import setup_logging
+from .common import CONFIG_META_KEY, setup_logging
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class TakedownsGroup(click.Group):
+    """Turns user mistakes into one `error:` line and a non-zero exit, for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug, not a user mistake: still one line unless debugging
+            if os.environ.get("TAKEDOWNS_DEBUG"):
+                raise
+            logging.getLogger("takedowns").debug("internal error", exc_info=True)
+            click.echo(
+                f"internal error: {exc.__class__.__name__}: {exc} (set TAKEDOWNS_DEBUG=1 for the traceback)",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=TakedownsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="takedowns")
 @click.option(
     "--log-format",
@@ -29,9 +54,12 @@ from .common import setup_logging
     help="Log lines as text for people or JSON lines for machines.",
 )
 @click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug).")
-def cli(log_format: str, verbose: int) -> None:
+@click.option("--config", "config_path", default=None, help="Config file for every command (or give it after the command).")
+@click.pass_context
+def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | None) -> None:
     """Discover, archive and extract influence-operation takedown reports."""
     setup_logging(log_format, verbose)
+    ctx.meta[CONFIG_META_KEY] = config_path
 
 
 def _register() -> None:
@@ -46,26 +74,4 @@ _register()
 
 
 def main() -> None:
-    try:
-        cli.main(standalone_mode=False, prog_name="takedowns")
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except UserError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug, not a user mistake: still one line unless debugging
-        if os.environ.get("TAKEDOWNS_DEBUG"):
-            raise
-        logging.getLogger("takedowns").debug("internal error", exc_info=True)
-        click.echo(
-            f"internal error: {exc.__class__.__name__}: {exc} (set TAKEDOWNS_DEBUG=1 for the traceback)",
-            err=True,
-        )
-        sys.exit(1)
+    cli(prog_name="takedowns")

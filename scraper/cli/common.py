@@ -15,6 +15,9 @@ import click
 from scraper.config import Config, load_config
 
 
+CONFIG_META_KEY = "takedowns.config_path"
+
+
 def with_config(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Add `--config PATH` to a command and pass the loaded Config as `config`."""
 
@@ -27,7 +30,8 @@ def with_config(fn: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(fn)
     def wrapper(*args: Any, config_path: str | None, **kwargs: Any) -> Any:
-        return fn(*args, config=load_config(config_path), **kwargs)
+        path = config_path or click.get_current_context().meta.get(CONFIG_META_KEY)
+        return fn(*args, config=load_config(path), **kwargs)
 
     return wrapper
 

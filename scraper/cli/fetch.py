@@ -1,3 +1,71 @@
-"""placeholder, filled in by the foundation work."""
+"""`takedowns fetch URL`: one report through fetch -> WARC -> catalogue -> extract."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from scraper.config import Config
+from scraper.pipeline import CaptureOutcome, process_url
+
+from .common import json_option, print_json, with_config
+
+
+def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
+    """The JSON shape of `fetch --json` (stable: scripts rely on these keys)."""
+    c = outcome.capture
+    r = outcome.report
+    return {
+        "url": c.url,
+        "final_url": c.final_url,
+        "status": c.status,
+        "capture_id": c.id,
+        "warc": c.warc_path,
+        "warc_offset": c.warc_offset,
+        "warc_length": c.warc_length,
+        "payload_sha256": c.payload_sha256,
+        "fetched_at": c.fetched_at.isoformat() + "Z",
+        "content_type": c.content_type,
+        "redirects": c.redirects,
+        "new_capture": outcome.is_new,
+        "unchanged": outcome.unchanged,
+        "title": r.title if r else None,
+        "pub_date": r.pub_date.isoformat() if r and r.pub_date else None,
+        "date_source": r.date_source if r else None,
+        "authors": r.authors if r else [],
+        "org": r.org if r else None,
+        "language": r.language if r else None,
+        "platform": r.platform if r else None,
+        "text_chars": r.text_chars if r else 0,
+        "networks": [n.to_dict() for n in r.networks] if r else [],
+        "totals": r.totals if r else {},
+        "warnings": r.warnings if r else [],
+        "extract_error": outcome.report_error,
+    }
+
+
+@click.command()
+@click.argument("url")
+@with_config
+@json_option
+def fetch(url: str, config: Config, as_json: bool) -> None:
+    """Fetch one report URL, archive it, and print what was extracted."""
+    outcome = process_url(config, url)
+    summary = outcome_summary(outcome)
+    if as_json:
+        print_json(summary)
+    else:
+        state = "new capture" if outcome.is_new else "unchanged, already stored"
+        click.echo(f"{summary['final_url']}  HTTP {summary['status']}  ({state}, capture {summary['capture_id']})")
+        click.echo(f"  title:   {summary['title'] or '-'}")
+        click.echo(f"  date:    {summary['pub_date'] or '-'}")
+        click.echo(f"  authors: {', '.join(summary['authors']) or '-'}")
+        click.echo(f"  org:     {summary['org'] or '-'}")
+        click.echo(f"  text:    {summary['text_chars']} characters")
+        click.echo(f"  warc:    {summary['warc']} @ {summary['warc_offset']}")
+    if outcome.report_error:
+        raise click.ClickException(f"stored, but extraction failed: {outcome.report_error}")
+
+
+COMMANDS = [fetch]

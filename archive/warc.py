@@ -1,0 +1,255 @@
+"""WARC files: append request/response pairs safely, read payloads back by offset.
+
+Safety model (a capture is written before anything else happens to it, and a
+crash never leaves a torn record behind):
+
+* every append happens under an exclusive `flock` on `<warc_dir>/.lock`, so
+  several processes (daemon, one-off `fetch`) can share the folder;
+* the catalogue's `warc_files.committed_size` says how many bytes of a file are
+  whole, catalogued records; before appending, anything past it (a record torn
+  by a crash, or one whose catalogue transaction never committed) is truncated;
+* the pair is written with one `write` and `fsync`ed, then the caller's
+  catalogue rows and the new committed size are committed in one transaction.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import os
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from scraper import __version__
+from scraper.errors import UserError
+from scraper.fetch.result import FetchResult
+
+from .catalogue import Catalogue, utcnow
+from .tables import WarcFile
+
+T = TypeVar("T")
+
+# Hop-by-hop framing that no longer describes the stored (de-chunked) payload.
+_RENAMED_HEADERS = {"transfer-encoding"}
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    path: str  # relative to the data dir
+    offset: int  # of the response record
+    length: int  # compressed length of the response record
+    record_id: str
+    warc_date: str
+    payload_sha256: str
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    status: int
+    headers: list[tuple[str, str]]
+    raw_payload: bytes  # as transmitted (content-encoded), de-chunked
+    warc_date: str
+    target_uri: str
+
+
+def payload_sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+class WarcStore:
+    def __init__(self, data_dir: Path, catalogue: Catalogue, max_file_bytes: int):
+        self.data_dir = data_dir
+        self.warc_dir = data_dir / "warc"
+        self.catalogue = catalogue
+        self.max_file_bytes = max_file_bytes
+        try:
+            self.warc_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.warc_dir / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise UserError(
+                f"data folder {self.warc_dir} is not writable ({exc.strerror}): "
+                "fix its permissions or set [data] dir in the config"
+            ) from None
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.warc_dir / ".lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def write_exchange(
+        self,
+        result: FetchResult,
+        before_write: Callable[[Session], T | None],
+        after_write: Callable[[Session, StoredRecord], T],
+    ) -> tuple[T, bool]:
+        """Append `result` unless `before_write` already finds it stored.
+
+        `before_write(session)` runs under the lock first; if it returns a value,
+        nothing is written and `(value, False)` comes back (a catalogue hit).
+        Otherwise the records are appended and `after_write(session, stored)` adds
+        the catalogue rows in the same transaction that commits the new size.
+        """
+        with self._locked(), self.catalogue.session() as s:
+            existing = before_write(s)
+            if existing is not None:
+                return existing, False
+            warc = self._current_file(s)
+            full_path = self.data_dir / warc.path
+            block, stored = _build_pair(result, warc.path)
+            self._append(full_path, warc.committed_size, block)
+            stored = replace(stored, offset=warc.committed_size)
+            warc.committed_size += len(block)
+            value = after_write(s, stored)
+            s.flush()
+            return value, True
+
+    def _current_file(self, s: Session) -> WarcFile:
+        warc = s.scalar(select(WarcFile).order_by(WarcFile.id.desc()).limit(1))
+        if warc is not None and warc.committed_size < self.max_file_bytes:
+            if (self.data_dir / warc.path).exists():
+                return warc
+        return self._new_file(s)
+
+    def _new_file(self, s: Session) -> WarcFile:
+        now = datetime.now(timezone.utc)
+        name = f"takedowns-{now:%Y%m%d%H%M%S%f}-{os.getpid()}.warc.gz"
+        rel = f"warc/{name}"
+        buf = io.BytesIO()
+        writer = WARCWriter(buf, gzip=True, warc_version="1.1")
+        info = {
+            "software": f"takedown-archiver/{__version__}",
+            "format": "WARC File Format 1.1",
+            "hostname": socket.gethostname(),
+            "description": "influence-operation takedown reports",
+        }
+        writer.write_record(writer.create_warcinfo_record(name, info))
+        data = buf.getvalue()
+        path = self.data_dir / rel
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        warc = WarcFile(path=rel, committed_size=len(data), created_at=utcnow())
+        s.add(warc)
+        s.flush()
+        return warc
+
+    @staticmethod
+    def _append(path: Path, committed_size: int, block: bytes) -> None:
+        fd = os.open(path, os.O_RDWR)
+        try:
+            if os.fstat(fd).st_size != committed_size:
+                os.ftruncate(fd, committed_size)  # drop a torn or uncatalogued tail
+            os.lseek(fd, committed_size, os.SEEK_SET)
+            view = memoryview(block)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord]:
+    """Serialise the response record, then the request record, each gzipped."""
+    warc_date = datetime_to_iso_date(result.fetched_at, use_micros=True)
+    reason = _reason_phrase(result.status)
+    headers = [
+        (f"X-Archive-Orig-{k}" if k.lower() in _RENAMED_HEADERS else k, v) for k, v in result.response_headers
+    ]
+    writer_buf = io.BytesIO()
+    writer = WARCWriter(writer_buf, gzip=True, warc_version="1.1")
+    http_headers = StatusAndHeaders(f"{result.status} {reason}", headers, protocol=result.http_version)
+    response = writer.create_warc_record(
+        result.final_url,
+        "response",
+        payload=io.BytesIO(result.body),
+        length=len(result.body),
+        http_headers=http_headers,
+        warc_headers_dict={"WARC-Date": warc_date},
+    )
+    writer.write_record(response)
+    response_bytes = writer_buf.getvalue()
+    record_id = response.rec_headers.get_header("WARC-Record-ID")
+
+    path = _request_target(result.final_url)
+    request = writer.create_warc_record(
+        result.final_url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=StatusAndHeaders(f"{result.request_method} {path} {result.http_version}", result.request_headers, is_http_request=True),
+        warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id},
+    )
+    writer.write_record(request)
+    block = writer_buf.getvalue()
+    stored = StoredRecord(
+        path=rel_path,
+        offset=0,
+        length=len(response_bytes),
+        record_id=record_id,
+        warc_date=warc_date,
+        payload_sha256=payload_sha256(result.body),
+    )
+    return block, stored
+
+
+def _request_target(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _reason_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def read_response(path: Path, offset: int) -> ResponseRecord:
+    """Read the response record starting at `offset` of the WARC at `path`."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            record: ArcWarcRecord = next(iter(ArchiveIterator(f)))
+            if record.rec_type != "response":
+                raise UserError(f"{path} offset {offset}: expected a response record, found {record.rec_type}")
+            raw = record.raw_stream.read()
+            http = record.http_headers
+            return ResponseRecord(
+                status=int(http.get_statuscode()),
+                headers=list(http.headers),
+                raw_payload=raw,
+                warc_date=record.rec_headers.get_header("WARC-Date"),
+                target_uri=record.rec_headers.get_header("WARC-Target-URI"),
+            )
+    except FileNotFoundError:
+        raise UserError(f"WARC file {path} is missing: run `takedowns archive verify`") from None
+    except StopIteration:
+        raise UserError(f"WARC file {path} has no record at offset {offset}") from None

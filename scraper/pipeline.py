@@ -1,0 +1,205 @@
+"""One URL through the pipeline: fetch -> WARC -> catalogue -> extract.
+
+Each step is a function that can be re-run alone; extraction reads the stored
+capture back from the WARC, never the network, so any report can be
+re-extracted later when the extractor improves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.catalogue import Catalogue, utcnow
+from archive.tables import Capture, ReportRow
+from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
+from scraper.config import Config
+from scraper.errors import FetchError, UserError
+from scraper.extract import ExtractError, extract_report
+from scraper.extract.report import Report
+from scraper.fetch.client import HttpClient, check_url
+from scraper.fetch.decode import decode_body
+from scraper.fetch.result import FetchResult
+from scraper.fetch.sniff import document_kind
+
+log = logging.getLogger("takedowns.pipeline")
+
+
+@dataclass
+class CaptureOutcome:
+    capture: Capture
+    is_new: bool  # new bytes were written to a WARC
+    unchanged: bool  # the server said 304, or the payload digest matched a stored capture
+    report: Report | None = None
+    report_error: str | None = None
+
+
+async def capture_url(
+    config: Config,
+    catalogue: Catalogue,
+    client: HttpClient,
+    url: str,
+    *,
+    respect_robots: bool = True,
+    store: WarcStore | None = None,
+) -> CaptureOutcome:
+    """Fetch `url`, store it (unless unchanged), and extract its Report."""
+    check_url(url)
+    with catalogue.session() as s:
+        previous = catalogue.latest_capture(s, url)
+    validators = {}
+    if previous is not None and previous.url == url:
+        validators = {"etag": previous.etag, "last_modified": previous.last_modified}
+    try:
+        result = await client.fetch(url, respect_robots=respect_robots, **validators)
+        if result.not_modified and previous is not None:
+            return _record_unchanged(config, catalogue, previous)
+        _check_storable(result)
+    except FetchError as exc:
+        catalogue.record_failure(url, exc.reason, str(exc), exc.status, getattr(exc, "attempts", 1))
+        raise
+    store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
+    capture, is_new = store_capture(store, catalogue, result)
+    outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
+    _attach_report(config, catalogue, outcome, refresh=is_new)
+    return outcome
+
+
+def _check_storable(result: FetchResult) -> None:
+    """Refuse before storing anything that is an error, empty, or no readable document."""
+    url = result.requested_url
+    if result.status >= 400 or result.not_modified:
+        raise FetchError(f"{result.final_url} answered HTTP {result.status}", url=url, reason=f"http_{result.status}", status=result.status)
+    if result.status >= 300:
+        raise FetchError(f"{result.final_url} answered HTTP {result.status} without a usable Location", url=url, reason="bad_redirect", status=result.status)
+    if not result.content.strip():
+        raise FetchError(f"{result.final_url} returned an empty body", url=url, reason="empty_body", status=result.status)
+    if document_kind(result.content_type, result.content) is None:
+        raise FetchError(
+            f"{result.final_url} is {result.content_type or 'an unknown type'}, not an HTML, PDF or text report",
+            url=url,
+            reason="unsupported_type",
+            status=result.status,
+        )
+
+
+def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult) -> tuple[Capture, bool]:
+    """Write the exchange to WARC and catalogue it; an identical payload is a catalogue hit."""
+    digest = payload_sha256(result.body)
+
+    def existing(s: Session) -> Capture | None:
+        capture = catalogue.find_capture(s, result.requested_url, digest)
+        if capture is not None:
+            capture.last_seen_at = utcnow()
+            capture.seen_count += 1
+            _update_validators(capture, result)
+        return capture
+
+    def add(s: Session, stored: StoredRecord) -> Capture:
+        capture = Capture(
+            url=result.requested_url,
+            final_url=result.final_url,
+            fetched_at=result.fetched_at.replace(tzinfo=None),
+            status=result.status,
+            content_type=result.content_type,
+            payload_sha256=stored.payload_sha256,
+            payload_length=len(result.body),
+            warc_path=stored.path,
+            warc_offset=stored.offset,
+            warc_length=stored.length,
+            warc_record_id=stored.record_id,
+            warc_date=stored.warc_date,
+            redirects=[r.__dict__ for r in result.redirects],
+            last_seen_at=utcnow(),
+            seen_count=1,
+        )
+        _update_validators(capture, result)
+        s.add(capture)
+        return capture
+
+    return store.write_exchange(result, existing, add)
+
+
+def _update_validators(capture: Capture, result: FetchResult) -> None:
+    capture.etag = result.header("etag")
+    capture.last_modified = result.header("last-modified")
+
+
+def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capture) -> CaptureOutcome:
+    with catalogue.session() as s:
+        capture = s.get(Capture, previous.id)
+        assert capture is not None
+        capture.last_seen_at = utcnow()
+        capture.seen_count += 1
+    outcome = CaptureOutcome(capture=capture, is_new=False, unchanged=True)
+    _attach_report(config, catalogue, outcome, refresh=False)
+    return outcome
+
+
+def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool) -> None:
+    """Use the stored Report unless the capture is new or has none yet."""
+    if not refresh:
+        with catalogue.session() as s:
+            row = s.scalar(select(ReportRow).where(ReportRow.capture_id == outcome.capture.id))
+            if row is not None:
+                outcome.report = Report.from_dict(row.data)
+                return
+    try:
+        outcome.report = extract_capture(config, catalogue, outcome.capture)
+    except ExtractError as exc:
+        outcome.report_error = str(exc)
+        log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})
+
+
+def capture_content(config: Config, capture: Capture) -> bytes:
+    """The decoded payload of a stored capture, read back from its WARC and digest-checked."""
+    record = read_response(config.data_dir / capture.warc_path, capture.warc_offset)
+    if payload_sha256(record.raw_payload) != capture.payload_sha256:
+        raise UserError(
+            f"{capture.warc_path} at offset {capture.warc_offset}: payload digest does not match the catalogue "
+            "(the WARC is damaged): run `takedowns archive verify`"
+        )
+    encoding = next((v for k, v in record.headers if k.lower() == "content-encoding"), None)
+    return decode_body(record.raw_payload, encoding, config.http.max_decompressed_bytes)
+
+
+def extract_capture(config: Config, catalogue: Catalogue, capture: Capture) -> Report:
+    """Extract the Report of a stored capture and upsert it into the catalogue."""
+    content = capture_content(config, capture)
+    report = extract_report(
+        content,
+        url=capture.url,
+        final_url=capture.final_url,
+        content_type=capture.content_type,
+        orgs=config.orgs,
+    )
+    report.capture_id = capture.id
+    with catalogue.session() as s:
+        row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
+        if row is None:
+            row = ReportRow(capture_id=capture.id, url=capture.url)
+            s.add(row)
+        row.extractor_version = report.extractor_version
+        row.extracted_at = utcnow()
+        row.data = report.to_dict()
+    return report
+
+
+def process_url(config: Config, url: str, *, respect_robots: bool = True) -> CaptureOutcome:
+    """Synchronous entry point for the CLI: one URL through the whole pipeline."""
+    check_url(url)
+    catalogue = Catalogue(config.catalogue_url)
+    store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
+
+    async def run() -> CaptureOutcome:
+        async with HttpClient(config.http) as client:
+            return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store)
+
+    try:
+        return asyncio.run(run())
+    finally:
+        catalogue.dispose()
