@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -135,7 +136,7 @@ def test_warc_files_rotate_by_size(site_server, tmp_path):
 
     cfg_path = make_config(tmp_path, "[warc]\nmax_file_bytes = 3000\n")
     for i in range(3):
-        site_server.set(f"/r{i}.html", f"<html><head><title>R{i}</title></head><body><article><p>" + f"Report {i} removed accounts. " * 200 + "</p></article></body></html>")
+        site_server.set(f"/r{i}.html", f"<html><head><title>R{i}</title></head><body><article><p>" + f"Report {i} removed accounts. " * 200 + os.urandom(2000).hex() + "</p></article></body></html>")
         fetch_json(cfg_path, site_server.url(f"/r{i}.html"))
     cfg = load_config(str(cfg_path))
     files = sorted(cfg.warc_dir.glob("*.warc.gz"))
