@@ -71,6 +71,8 @@ class _Draft:
     network: Network
     first_paragraph: int
     last_paragraph: int
+    first_sentence: int
+    last_sentence: int
 
 
 def extract_facts(text: str, *, title: str | None = None, org: str | None = None) -> Facts:
@@ -78,11 +80,11 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     doc_sentences = sentences(text)
     drafts: list[_Draft] = []
     seen_pairs: set[tuple[str, int]] = set()
-    for s in doc_sentences:
+    for index, s in enumerate(doc_sentences):
         owner = _sentence_owner(s.text, facts.platform)
         hits = count_hits(s.text, owner=owner)
         if hits:
-            _add_counts(facts, drafts, s, hits, seen_pairs)
+            _add_counts(facts, drafts, s, index, hits, seen_pairs)
         followers = follower_hits(s.text, owner=owner)
         spend = ad_spend(s.text)
         if (followers or spend is not None) and drafts:
@@ -98,12 +100,13 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
             if added and s.text not in current.evidence:
                 current.evidence.append(s.text)
                 drafts[-1].last_paragraph = max(drafts[-1].last_paragraph, s.paragraph)
+                drafts[-1].last_sentence = index
     facts.networks = [d.network for d in drafts]
     _assign_places(facts, drafts, doc_sentences, title)
     return facts
 
 
-def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, hits: list, seen_pairs: set[tuple[str, int]]) -> None:
+def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list, seen_pairs: set[tuple[str, int]]) -> None:
     totals = [h for h in hits if h.is_total]
     network_hits = [h for h in hits if not h.is_total]
     for h in totals:
@@ -126,7 +129,7 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, hits: list, see
         and not any(h.asset in current.network.counts for h in network_hits)
     )
     if not extend:
-        current = _Draft(Network(), s.paragraph, s.paragraph)
+        current = _Draft(Network(), s.paragraph, s.paragraph, index, index)
         drafts.append(current)
     assert current is not None
     for h in network_hits:
@@ -135,13 +138,12 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, hits: list, see
             current.network.approximate.append(h.asset)
     current.network.evidence.append(s.text)
     current.last_paragraph = s.paragraph
+    current.last_sentence = index
 
 
 def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sentence], title: str | None) -> None:
-    paragraphs: dict[int, list[str]] = {}
-    for s in doc_sentences:
-        paragraphs.setdefault(s.paragraph, []).append(s.text)
-    lead = " ".join(paragraphs.get(0, []) + paragraphs.get(1, []))
+    """Origin and targets per network, from its own sentences, then the title (and lead, for one network)."""
+    lead = " ".join(s.text for s in doc_sentences if s.paragraph <= 1)
     title_origin = origins(title or "")
     title_targets = targets(title or "", title_origin)
     doc_origin = title_origin or origins(lead)
@@ -150,22 +152,19 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
         if doc_origin or doc_targets:
             facts.networks.append(Network(origin=doc_origin, targets=doc_targets))
         return
-    single = len(drafts) == 1
+    if len(drafts) == 1:
+        own = " ".join(s.text for s in doc_sentences)
+        network = drafts[0].network
+        network.origin = _union(doc_origin, origins(own))
+        network.targets = _union(doc_targets, targets(own, network.origin))
+        return
     for i, d in enumerate(drafts):
-        start = drafts[i - 1].last_paragraph + 1 if i else (0 if single else d.first_paragraph)
-        end = drafts[i + 1].first_paragraph - 1 if i + 1 < len(drafts) else (max(paragraphs) if paragraphs else d.last_paragraph)
-        region = " ".join(t for p in range(start, end + 1) for t in paragraphs.get(p, []))
-        own_origin = origins(region)
-        if single:
-            origin = _union(title_origin or doc_origin, own_origin)
-        else:
-            origin = own_origin or doc_origin
-        own_targets = targets(region, origin)
-        target_list = _union(title_targets, own_targets) if single else (own_targets or doc_targets)
-        d.network.origin = origin
-        d.network.targets = target_list
-    if single:
-        drafts[0].network.targets = drafts[0].network.targets or doc_targets
+        # from the previous network's end to the next network's start
+        start = drafts[i - 1].last_sentence + 1 if i else 0
+        end = drafts[i + 1].first_sentence if i + 1 < len(drafts) else len(doc_sentences)
+        region = " ".join(s.text for s in doc_sentences[start:end])
+        d.network.origin = origins(region) or title_origin
+        d.network.targets = targets(region, d.network.origin) or title_targets
 
 
 def _union(a: list[str], b: list[str]) -> list[str]:

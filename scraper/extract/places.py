@@ -79,11 +79,20 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
 _BASED_RE = re.compile(rf"-based\s+(?:[\w-]+\s+){{0,3}}?(?:{_ORIGIN_NOUNS})\b", re.IGNORECASE)
 _ORIGIN_TRIGGERS = re.compile(
     r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from)\s+",
+    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from)\s+",
     re.IGNORECASE,
 )
 _TARGET_TRIGGERS = re.compile(r"\b(?:target(?:ed|ing|s)?|aimed\s+at|directed\s+at|focused\s+(?:primarily\s+|mainly\s+)?on)\s+", re.IGNORECASE)
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
+
+
+# Well-known operators whose country reports name only by the operator.
+KNOWN_OPERATORS = {
+    "internet research agency": "Russia", "doppelganger": "Russia", "secondary infektion": "Russia",
+    "spamouflage": "China", "dragonbridge": "China", "endless mayfly": "Iran", "iuvm": "Iran",
+    "islamic revolutionary guard corps": "Iran", "irgc": "Iran", "ghostwriter": "Belarus",
+}
+_OPERATOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KNOWN_OPERATORS) + r")\b", re.IGNORECASE)
 
 
 def origins(text: str) -> list[str]:
@@ -100,6 +109,8 @@ def origins(text: str) -> list[str]:
         add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
     for m in _ORIGIN_TRIGGERS.finditer(text):
         add(_country_run(text[m.end():], allow_demonyms=True))
+    if not found:
+        add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
     return found
 
 
