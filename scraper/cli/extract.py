@@ -56,10 +56,12 @@ def _content_type_for(path: Path) -> str:
 @click.argument("target")
 @json_option
 @click.option("--url", "as_url", default=None, help="For a local file: the URL it came from (org and date rules use it).")
-def extract(target: str, as_json: bool, as_url: str | None) -> None:
+@click.option("--config", "config_path", default=None, help="Config file (needed for URLs; optional for local files).")
+def extract(target: str, as_json: bool, as_url: str | None, config_path: str | None) -> None:
     """Extract a Report from a local file or from the latest stored capture of a URL."""
+    config_path = config_path or click.get_current_context().meta.get(CONFIG_META_KEY)
     if target.startswith(("http://", "https://")):
-        config = load_config(click.get_current_context().meta.get(CONFIG_META_KEY))
+        config = load_config(config_path)
         catalogue = Catalogue(config.catalogue_url)
         try:
             with catalogue.session() as s:
@@ -75,7 +77,7 @@ def extract(target: str, as_json: bool, as_url: str | None) -> None:
         path = Path(target)
         if not path.is_file():
             raise UserError(f"{target}: no such file (give a local file or an http(s) URL that was fetched)")
-        orgs = dict(DEFAULT_ORGS)
+        orgs = load_config(config_path).orgs if config_path else dict(DEFAULT_ORGS)
         report = extract_report(path.read_bytes(), url=as_url or path.resolve().as_uri(), content_type=_content_type_for(path), orgs=orgs)
     _print_report(report, as_json)
 

@@ -37,6 +37,7 @@ class Document:
     guessed_source: str = "htmldate"
 
 
+MIN_ARTICLE_CHARS = 40  # less than a sentence is navigation, not a report
 _OG_TITLE = re.compile(rb"""<meta[^>]+property=["']og:title["'][^>]*content=["']([^"']+)["']""", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&|\|)\s*")
 
@@ -55,7 +56,7 @@ def split_authors(value: str | None) -> list[str]:
 
 def read_html(payload: bytes, url: str) -> Document:
     doc = trafilatura.bare_extraction(payload, url=url, with_metadata=True, include_tables=True, include_comments=False)
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or len((doc.text or "").strip()) < MIN_ARTICLE_CHARS:
         raise ExtractError(f"{url}: no article text found in the HTML")
     og = _OG_TITLE.search(payload[:300_000])
     title = html_lib.unescape(og.group(1).decode("utf-8", "replace")).strip() if og else None

@@ -24,7 +24,7 @@ class Sentence:
 
 
 def normalise_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "").replace("\u00a0", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "").replace("\ufffe", "").replace("\u00a0", " ")
     text = re.sub(rf"(\w)-[ \t]*\n[ \t]*(?!(?:{_KEEP_HYPHEN})\b)([a-z])", r"\1\2", text)
     text = re.sub(rf"(\w)-[ \t]*\n[ \t]*((?:{_KEEP_HYPHEN})\b)", r"\1-\2", text)
     return text
