@@ -47,7 +47,7 @@ class BackoffWait:
     """tenacity wait: the server's Retry-After when it gave one, else exponential backoff with jitter."""
 
     def __init__(self, initial: float, maximum: float, retry_after_cap: float):
-        self.exponential = wait_exponential_jitter(initial=1, max=maximum, jitter=initial, multiplier=initial) if initial != 1 else wait_exponential_jitter(max=maximum, jitter=initial)
+        self.exponential = wait_exponential_jitter(multiplier=initial, max=maximum, jitter=initial)
         self.retry_after_cap = retry_after_cap
 
     def __call__(self, state: RetryCallState) -> float:
