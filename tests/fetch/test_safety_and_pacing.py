@@ -35,11 +35,15 @@ def test_redirect_to_a_private_address_is_refused(monkeypatch):
 
     seen: list[str] = []
 
+    class Body(httpx.AsyncByteStream):  # a streamed body, as a real transport gives
+        async def __aiter__(self):
+            yield b""
+
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
         if request.url.path == "/robots.txt":
-            return httpx.Response(404)
-        return httpx.Response(302, headers={"Location": "http://internal.example/latest/meta-data/"})
+            return httpx.Response(404, stream=Body())
+        return httpx.Response(302, headers={"Location": "http://internal.example/latest/meta-data/"}, stream=Body())
 
     monkeypatch.setattr(safety, "resolve", fake_resolve)
     real_client = httpx.AsyncClient
