@@ -95,3 +95,24 @@ class ArchiveJob(Base):
     archive_link: Mapped[str | None] = mapped_column(Text, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WaczFile(Base):
+    """The WACZ package of one capture (its WARC records, pages.jsonl, index, datapackage)."""
+
+    __tablename__ = "wacz_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), unique=True)
+    path: Mapped[str] = mapped_column(String(512))  # relative to the data dir
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ArchivePause(Base):
+    """Submissions to the public archive are paused until `until` (quota or rate limit)."""
+
+    __tablename__ = "archive_pauses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service: Mapped[str] = mapped_column(String(32), unique=True)
+    until: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
