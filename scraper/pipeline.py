@@ -27,6 +27,7 @@ from scraper.fetch.client import HttpClient, check_url
 from scraper.fetch.decode import decode_body
 from scraper.fetch.result import FetchResult
 from scraper.fetch.sniff import document_kind
+from scraper.stubs import StubOutcome, update_stubs_for_report
 
 log = logging.getLogger("takedowns.pipeline")
 
@@ -41,6 +42,7 @@ class CaptureOutcome:
     archive_status: str | None = None  # success | pending | error | disabled
     archive_link: str | None = None
     archive_detail: str = ""
+    stub: StubOutcome | None = None
 
 
 async def capture_url(
@@ -52,6 +54,7 @@ async def capture_url(
     respect_robots: bool = True,
     store: WarcStore | None = None,
     archive_wait: float | None = 0.0,
+    source_name: str | None = None,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
@@ -80,6 +83,8 @@ async def capture_url(
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
         _attach_report(config, catalogue, outcome, refresh=is_new)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
+    if outcome.report is not None:
+        outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name)
     return outcome
 
 
