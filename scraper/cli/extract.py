@@ -16,6 +16,7 @@ from scraper.evaluate import FIELDS, evaluate
 from scraper.extract import extract_report
 from scraper.extract.report import EXTRACTOR_VERSION, Report
 from scraper.pipeline import capture_content, extract_capture
+from scraper.stubs import update_stubs_for_report
 
 from .common import CONFIG_META_KEY, json_option, print_json, with_config
 
@@ -108,6 +109,7 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
         for capture in captures:
             try:
                 report = extract_capture(config, catalogue, capture)
+                update_stubs_for_report(config, catalogue, capture.id)
             except UserError as exc:
                 failures += 1
                 click.echo(f"error: capture {capture.id} ({capture.url}): {exc}", err=True)

@@ -33,15 +33,25 @@ def is_takedown(report: Report) -> tuple[bool, str]:
 
 
 def summary(report: Report) -> str:
-    """The report's lead, with the key numbers (the first evidence sentence if the lead lacks them)."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", report.text) if len(p.strip()) > 60]
-    lead = paragraphs[0] if paragraphs else (report.title or "")
+    """The report's lead, with the key numbers.
+
+    The opening paragraph that states the removed assets when there is one near
+    the top; otherwise the first paragraph followed by the sentence with the counts.
+    """
+    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n", report.text)]
+    paragraphs = [p for p in paragraphs if len(p) > 60]
     evidence = next((e for n in report.networks for e in n.evidence), None) or next(iter(report.totals_evidence), None)
-    if evidence and evidence not in lead:
-        lead = f"{evidence} {lead}" if len(lead) > SUMMARY_MAX // 2 else f"{lead} {evidence}"
+    lead = paragraphs[0] if paragraphs else (report.title or "")
+    if evidence:
+        evidence = re.sub(r"\s+", " ", evidence)
+        holding = next((i for i, p in enumerate(paragraphs[:3]) if evidence[:80] in p), None)
+        if holding is not None:
+            lead = paragraphs[holding]
+        elif evidence not in lead:
+            lead = f"{lead} {evidence}"
     if len(lead) > SUMMARY_MAX:
         cut = lead[:SUMMARY_MAX].rsplit(". ", 1)[0]
-        lead = cut + ("." if not cut.endswith(".") else "")
+        lead = cut if cut.endswith(".") else cut + "."
     return lead.strip()
 
 

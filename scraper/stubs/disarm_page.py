@@ -6,6 +6,7 @@ are the reference for every space and line break.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -70,7 +71,7 @@ def render_page(page: IncidentPage) -> str:
         f"* **Date added:** {inline(page.date_added)}\n\n"
         f"{urls}\n \n{techniques}\n\n{FOOTER}"
     )
-    return text + (f"\n\n{page.notes}" if page.notes else "")
+    return text + (f"\n\n{html.escape(page.notes, quote=False)}" if page.notes else "")
 
 
 _FIELD = {
@@ -130,5 +131,5 @@ def parse_page(text: str) -> IncidentPage:
         date_added=unescape_cell(values["date_added"].strip()),
         references=references,
         techniques=techniques + "\n" if techniques else "",
-        notes=notes.strip(),
+        notes=html.unescape(notes.strip()),
     )
