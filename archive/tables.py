@@ -170,3 +170,33 @@ class StubChange(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class SourceState(Base):
+    """What the last polls of one configured source found, for `sources` and `status`."""
+
+    __tablename__ = "source_state"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    last_poll_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    items_found: Mapped[int] = mapped_column(Integer, default=0)  # candidates seen by the last good poll
+    polls: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DiscoveredItem(Base):
+    """A candidate URL a source found, and the relevance decision about it (kept, dropped, forced)."""
+
+    __tablename__ = "discovered_items"
+    __table_args__ = (UniqueConstraint("source", "url", name="uq_discovered_source_url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(128), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(16), default="pending")  # pending|kept|dropped|forced|failed
+    reason: Mapped[str] = mapped_column(Text, default="")
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)

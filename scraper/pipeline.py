@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,20 +55,25 @@ async def capture_url(
     store: WarcStore | None = None,
     archive_wait: float | None = 0.0,
     source_name: str | None = None,
+    record_as: str | None = None,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
     `archive_wait`: seconds to wait for a Save Page Now job (None: the configured
     `wait_seconds`; 0: submit and leave it pending for `archive pending`).
+    `record_as`: catalogue the capture under this URL (a Wayback `id_` fetch of
+    an original report is recorded as that report; the WARC keeps the real URL).
     """
     check_url(url)
     with catalogue.session() as s:
-        previous = catalogue.latest_capture(s, url)
+        previous = catalogue.latest_capture(s, record_as or url)
     validators = {}
-    if previous is not None and previous.url == url:
+    if previous is not None and previous.url == url and not record_as:
         validators = {"etag": previous.etag, "last_modified": previous.last_modified}
     try:
         result = await client.fetch(url, respect_robots=respect_robots, **validators)
+        if record_as:
+            result = replace(result, requested_url=record_as)
         if result.not_modified and previous is not None:
             outcome = _record_unchanged(config, catalogue, previous)
         else:

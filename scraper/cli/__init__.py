@@ -63,9 +63,9 @@ def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | No
 
 
 def _register() -> None:
-    from . import archive, captures, extract, fetch, stubs
+    from . import archive, captures, extract, fetch, sources, stubs
 
-    for module in (fetch, captures, extract, archive, stubs):
+    for module in (fetch, captures, extract, archive, stubs, sources):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,149 @@
+"""`takedowns sources`, `poll`, `backfill`, `include`: discovery from the configured sources."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from contextlib import contextmanager
+
+import click
+from sqlalchemy import select
+
+from archive.catalogue import Catalogue
+from archive.tables import SourceState
+from scraper.config import Config
+from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
+from scraper.discover.parsers import Candidate
+from scraper.discover.sources import Source, get_source, load_sources
+from scraper.errors import UserError
+from scraper.fetch.client import HttpClient, check_url
+
+from .common import json_option, print_json, with_config
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+@click.command()
+@with_config
+@json_option
+def sources(config: Config, as_json: bool) -> None:
+    """Each configured source: kind, schedule, last poll, items found, last error."""
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        with catalogue.session() as s:
+            states = {st.name: st for st in s.scalars(select(SourceState))}
+    finally:
+        catalogue.dispose()
+    rows = []
+    for src in load_sources(config):
+        st = states.get(src.name)
+        rows.append({
+            "name": src.name, "kind": src.kind, "url": src.url, "schedule": src.schedule, "org": src.org, "enabled": src.enabled,
+            "last_poll": _iso(st.last_poll_at) if st else None, "last_success": _iso(st.last_success_at) if st else None,
+            "items_found": st.items_found if st else 0, "last_error": st.last_error if st else None,
+        })
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("no sources configured: add [sources.<name>] tables to the config")
+    for r in rows:
+        flag = "" if r["enabled"] else " (disabled)"
+        click.echo(f"{r['name']:24} {r['kind']:13} {r['schedule']:10} last poll {r['last_poll'] or 'never':21} items {r['items_found']:<5}{flag}")
+        if r["last_error"]:
+            click.echo(f"{'':24} ERROR: {r['last_error']}")
+
+
+@contextmanager
+def _progress():
+    """A progress line on a terminal only; scripts and logs get nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
+        task = bar.add_task("polling")
+        yield lambda url: bar.update(task, description=f"fetching {url[:100]}")
+
+
+def _report(results: list[PollResult], as_json: bool) -> None:
+    if as_json:
+        print_json([r.__dict__ for r in results])
+    else:
+        for r in results:
+            line = f"{r.source}: {r.items_found} item(s), {r.fetched} fetched, {r.kept} kept, {r.dropped} dropped, {r.skipped} already seen"
+            click.echo(line + (f", {len(r.errors)} error(s)" if r.errors else ""))
+            for e in r.errors:
+                click.echo(f"  item error: {e}", err=True)
+            if r.source_error:
+                click.echo(f"  SOURCE ERROR: {r.source_error}", err=True)
+    if any(r.source_error for r in results):
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@with_config
+@json_option
+def poll(names: tuple[str, ...], config: Config, as_json: bool) -> None:
+    """One discovery + processing pass over SOURCE(s) (default: every enabled source)."""
+    with _progress() as progress:
+        results = poll_sources(config, list(names) or None, progress)
+    _report(results, as_json)
+
+
+@click.command()
+@click.argument("name")
+@click.option("--from", "year_from", type=click.IntRange(1996, 2100), default=None, help="First year of captures to consider.")
+@click.option("--to", "year_to", type=click.IntRange(1996, 2100), default=None, help="Last year of captures to consider.")
+@with_config
+@json_option
+def backfill(name: str, year_from: int | None, year_to: int | None, config: Config, as_json: bool) -> None:
+    """Fetch a source's past reports from Wayback Machine captures (each original URL once)."""
+    if year_from and year_to and year_from > year_to:
+        raise UserError("--from must not be after --to")
+    source = get_source(config, name)
+    catalogue = Catalogue(config.catalogue_url)
+
+    async def run() -> PollResult:
+        async with HttpClient(config.http) as client:
+            with _progress() as progress:
+                return await backfill_source(config, catalogue, client, source, year_from, year_to, progress)
+
+    try:
+        result = asyncio.run(run())
+    finally:
+        catalogue.dispose()
+    _report([result], as_json)
+
+
+@click.command()
+@click.argument("url")
+@click.option("--source", "source_name", default=None, help="Record it under this source (default: a source named 'manual').")
+@with_config
+@json_option
+def include(url: str, source_name: str | None, config: Config, as_json: bool) -> None:
+    """Force-include URL: capture and keep it whatever the relevance filters say."""
+    check_url(url)
+    source = get_source(config, source_name) if source_name else Source(name="manual", kind="feed", url=url)
+    catalogue = Catalogue(config.catalogue_url)
+
+    async def run() -> PollResult:
+        result = PollResult(source.name, items_found=1)
+        async with HttpClient(config.http) as client:
+            await process(config, catalogue, client, source, [Candidate(url, "force-included")], result, forced=True)
+        return result
+
+    try:
+        result = asyncio.run(run())
+    finally:
+        catalogue.dispose()
+    if result.errors:
+        raise UserError(result.errors[0])
+    _report([result], as_json)
+
+
+COMMANDS = [sources, poll, backfill, include]

@@ -1,0 +1,1 @@
+"""Discover stage: configured sources -> candidate report URLs -> the pipeline."""

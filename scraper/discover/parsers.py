@@ -1,0 +1,198 @@
+"""Pure parsers, one per source kind: fetched bytes -> candidate report URLs.
+
+Each raises `ShapeError` when the input no longer looks the way the source
+kind expects (a feed that does not parse, a selector that matches nothing),
+so a changed site is reported instead of silently yielding nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+from bs4 import BeautifulSoup
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+MAX_FEED_BYTES = 20 * 1024 * 1024
+
+
+class ShapeError(Exception):
+    """The page or feed does not have the shape this source kind expects."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    url: str
+    title: str = ""
+    summary: str = ""
+    published: str | None = None  # ISO date, when the listing gives one
+    repoll: bool = False  # fetch again even if seen (a page still being updated)
+    optional: bool = False  # may not exist (a 404 is a normal answer, not an error)
+
+
+def feed(content: bytes, base_url: str) -> list[Candidate]:
+    if len(content) > MAX_FEED_BYTES:
+        raise ShapeError(f"feed larger than {MAX_FEED_BYTES} bytes")
+    if re.search(rb"<!ENTITY", content[:4096], re.IGNORECASE):
+        raise ShapeError("feed declares XML entities (possible entity bomb); refused")
+    parsed = feedparser.parse(content)
+    if not parsed.entries:
+        problem = f": {parsed.bozo_exception}" if parsed.get("bozo") else ""
+        raise ShapeError(f"feed has no entries{problem}")
+    out = []
+    for entry in parsed.entries:
+        link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), None)
+        if not link:
+            continue
+        published = None
+        with warnings.catch_warnings():  # feedparser warns when it maps updated_parsed to published_parsed
+            warnings.simplefilter("ignore", DeprecationWarning)
+            stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        if stamp:
+            try:
+                published = date(*stamp[:3]).isoformat()
+            except (TypeError, ValueError):
+                published = None  # an invalid date never stops the item
+        summary = BeautifulSoup(entry.get("summary", "") or "", "html.parser").get_text(" ", strip=True)
+        out.append(Candidate(urljoin(base_url, link), entry.get("title", "") or "", summary[:2000], published))
+    return out
+
+
+def sitemap(content: bytes) -> tuple[list[Candidate], list[str]]:
+    """Page URLs and nested sitemap URLs of a sitemap or sitemap index."""
+    try:
+        root = SafeET.fromstring(content, forbid_dtd=True)
+    except (SafeET.ParseError, DefusedXmlException) as exc:
+        raise ShapeError(f"sitemap does not parse: {exc}") from None
+    tag = root.tag.split("}")[-1]
+    def locs(kind: str) -> Iterator[tuple[str, str | None]]:
+        for node in root:
+            if node.tag.split("}")[-1] != kind:
+                continue
+            loc = lastmod = None
+            for child in node:
+                name = child.tag.split("}")[-1]
+                if name == "loc":
+                    loc = (child.text or "").strip()
+                elif name == "lastmod":
+                    lastmod = (child.text or "").strip()[:10] or None
+            if loc:
+                yield loc, lastmod
+    if tag == "sitemapindex":
+        return [], [loc for loc, _ in locs("sitemap")]
+    if tag == "urlset":
+        return [Candidate(loc, published=lastmod) for loc, lastmod in locs("url")], []
+    raise ShapeError(f"not a sitemap (root element {tag})")
+
+
+def listing(content: bytes, base_url: str, selector: str, next_selector: str | None) -> tuple[list[Candidate], str | None]:
+    soup = BeautifulSoup(content, "html.parser")
+    links = soup.select(selector)
+    if not links:
+        raise ShapeError(f"selector {selector!r} matches nothing on {base_url}")
+    out = []
+    for a in links:
+        href = a.get("href") or (a.find("a") or {}).get("href") if hasattr(a, "find") else None
+        if href:
+            out.append(Candidate(urljoin(base_url, href), a.get_text(" ", strip=True)))
+    next_link = soup.select_one(next_selector) if next_selector else None
+    return out, urljoin(base_url, next_link["href"]) if next_link is not None and next_link.get("href") else None
+
+
+def series(template: str, start: str, today: date | None = None, step: str = "quarter") -> list[Candidate]:
+    """URLs of a predictable series from `start` ("2023-Q1" or "2023-01") to now; the current period is re-polled."""
+    today = today or datetime.now(timezone.utc).date()
+    m = re.fullmatch(r"(\d{4})-(?:Q([1-4])|(\d{2}))", start.strip())
+    if not m:
+        raise ShapeError(f"series start must look like 2023-Q1 or 2023-01, got {start!r}")
+    year = int(m.group(1))
+    index = int(m.group(2) or m.group(3))
+    out = []
+    per_year = 4 if step == "quarter" else 12
+    current = (today.year, (today.month - 1) // 3 + 1 if per_year == 4 else today.month)
+    while (year, index) <= current:
+        url = template.format(year=year, quarter=index, month=f"{index:02d}", q=index)
+        out.append(Candidate(url, repoll=(year, index) == current, optional=True))  # absent periods answer 404
+        index += 1
+        if index > per_year:
+            year, index = year + 1, 1
+    return out
+
+
+def github_index(content: bytes, raw_base: str, markdown_dir: str = "indicators") -> list[Candidate]:
+    """Meta threat-research `index.json`: each report's reference URLs, and its per-network
+    Markdown summary (raw file URL; older reports have none, so it is optional)."""
+    try:
+        items = json.loads(content)
+    except ValueError as exc:
+        raise ShapeError(f"index.json does not parse: {exc}") from None
+    if isinstance(items, dict):
+        items = items.get("reports") or next((v for v in items.values() if isinstance(v, list)), None)
+    if not isinstance(items, list) or not any(isinstance(i, dict) and i.get("id") for i in items):
+        raise ShapeError("index.json lists no reports with ids")
+    out: list[Candidate] = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("id"):
+            continue
+        published = str(item.get("reported_ds") or "")[:10] or None
+        out.append(Candidate(f"{raw_base.rstrip('/')}/{markdown_dir}/{item['id']}.md", str(item["id"]), published=published, optional=True))
+        for url in item.get("reference_urls") or []:
+            if isinstance(url, str) and url.startswith("http"):
+                out.append(Candidate(url, str(item["id"]), published=published))
+    return out
+
+
+def embedded_json(content: bytes, base_url: str, script_selector: str, url_keys: tuple[str, ...] = ("url", "link", "href")) -> list[Candidate]:
+    """URLs inside JSON embedded in a page (repeated copies deduplicated)."""
+    soup = BeautifulSoup(content, "html.parser")
+    scripts = soup.select(script_selector)
+    if not scripts:
+        raise ShapeError(f"no embedded JSON matches {script_selector!r} on {base_url}")
+    seen: dict[str, Candidate] = {}
+    for script in scripts:
+        try:
+            data = json.loads(script.string or "")
+        except ValueError as exc:
+            raise ShapeError(f"embedded JSON does not parse: {exc}") from None
+        for obj in _walk(data):
+            for key in url_keys:
+                value = obj.get(key)
+                if isinstance(value, str) and value.startswith(("http://", "https://", "/")):
+                    url = urljoin(base_url, value)
+                    seen.setdefault(url, Candidate(url, str(obj.get("title") or obj.get("name") or ""), str(obj.get("summary") or obj.get("description") or "")[:2000]))
+    if not seen:
+        raise ShapeError(f"embedded JSON on {base_url} holds no item URLs")
+    return list(seen.values())
+
+
+def _walk(data: Any) -> Iterator[dict]:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def cdx_rows(content: bytes) -> list[dict[str, str]]:
+    """Wayback CDX API JSON output (first row: field names) -> dicts."""
+    try:
+        rows = json.loads(content or b"[]")
+    except ValueError as exc:
+        raise ShapeError(f"CDX answer does not parse: {exc}") from None
+    if not rows:
+        return []
+    if not isinstance(rows, list) or not isinstance(rows[0], list):
+        raise ShapeError("CDX answer is not a JSON table")
+    header = rows[0]
+    return [dict(zip(header, row)) for row in rows[1:] if isinstance(row, list)]

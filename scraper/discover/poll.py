@@ -1,0 +1,251 @@
+"""One discovery + processing pass per source, and Wayback backfills.
+
+Re-entrant and idempotent: every candidate's decision is stored as soon as it
+is made, so a second poll fetches nothing new and a poll killed midway repeats
+no finished work. One bad item never stops the rest; a source whose page or
+feed changed shape records an error instead of silently finding nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+
+from archive.catalogue import Catalogue, utcnow
+from archive.tables import ArchiveJob, DiscoveredItem, SourceState
+from archive.wayback import WaybackSettings, snapshot_link
+from scraper.config import Config
+from scraper.errors import FetchError, UserError
+from scraper.fetch.client import HttpClient
+from scraper.pipeline import capture_url
+
+from . import parsers
+from .parsers import Candidate, ShapeError
+from .relevance import judge, prefilter
+from .sources import Source, load_sources
+
+log = logging.getLogger("takedowns.discover")
+Progress = Callable[[str], None]
+
+
+@dataclass
+class PollResult:
+    source: str
+    items_found: int = 0
+    fetched: int = 0
+    kept: int = 0
+    dropped: int = 0
+    skipped: int = 0  # already decided on an earlier poll
+    errors: list[str] = field(default_factory=list)
+    source_error: str | None = None
+
+
+async def _get(client: HttpClient, url: str, source: Source) -> bytes:
+    result = await client.fetch(url, respect_robots=source.respect_robots)
+    if result.status != 200:
+        raise ShapeError(f"{url} answered HTTP {result.status}")
+    return result.content
+
+
+async def discover(config: Config, client: HttpClient, source: Source) -> list[Candidate]:
+    """The candidates a source lists right now (kind-specific fetching and parsing)."""
+    kind = source.kind
+    if kind == "feed":
+        return parsers.feed(await _get(client, source.url, source), source.url)
+    if kind == "sitemap":
+        pending, pages, seen = [source.url], [], set()
+        while pending and len(seen) < 50:
+            url = pending.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            found, nested = parsers.sitemap(await _get(client, url, source))
+            pages += found
+            pending += nested
+        if not pages:
+            raise ShapeError("sitemap lists no pages")
+        return pages
+    if kind == "listing":
+        url, pages, out = source.url, 0, []
+        while url and pages < int(source.option("max_pages", 5)):
+            found, url = parsers.listing(await _get(client, url, source), url, source.option("selector", "a"), source.option("next_selector"))
+            out += found
+            pages += 1
+        return out
+    if kind == "series":
+        out = []
+        for c in parsers.series(source.url, str(source.option("start", "2023-Q1")), step=source.option("step", "quarter")):
+            out.append(c)
+        return out
+    if kind == "github_index":
+        raw_base = source.option("raw_base") or source.url.rsplit("/", 1)[0]
+        return parsers.github_index(await _get(client, source.url, source), raw_base, source.option("markdown_dir", "indicators"))
+    if kind == "embedded_json":
+        return parsers.embedded_json(await _get(client, source.url, source), source.url, source.option("script_selector", "script[type='application/json']"), tuple(source.option("url_keys", ["url", "link", "href"])))
+    if kind == "wayback":
+        return []  # backfill only: `takedowns backfill`
+    raise UserError(f"[sources.{source.name}] unknown kind {kind}")
+
+
+def _item(s, source: Source, c: Candidate) -> DiscoveredItem:
+    item = s.scalar(select(DiscoveredItem).where(DiscoveredItem.source == source.name, DiscoveredItem.url == c.url))
+    now = utcnow()
+    if item is None:
+        item = DiscoveredItem(source=source.name, url=c.url, title=c.title[:500], decision="pending", reason="", first_seen_at=now, last_seen_at=now)
+        s.add(item)
+        s.flush()
+    item.last_seen_at = now
+    return item
+
+
+def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capture_id: int | None = None) -> None:
+    with catalogue.session() as s:
+        item = s.get(DiscoveredItem, item_id)
+        item.decision, item.reason = decision, reason[:2000]
+        if capture_id is not None:
+            item.capture_id = capture_id
+
+
+async def process(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, candidates: list[Candidate], result: PollResult,
+                  *, fetch_url: Callable[[Candidate], str] = lambda c: c.url, progress: Progress | None = None, forced: bool = False) -> None:
+    """Relevance, capture and decision for each candidate; finished items are never redone."""
+    seen: set[str] = set()
+    for c in candidates[: source.max_items] if not forced else candidates:
+        if c.url in seen:
+            continue
+        seen.add(c.url)
+        if progress:
+            progress(c.url)
+        with catalogue.session() as s:
+            item = _item(s, source, c)
+            item_id, decided = item.id, item.decision in ("kept", "dropped", "forced") and not c.repoll
+        if decided and not forced:
+            result.skipped += 1
+            continue
+        ok, reason = (True, "force-included by an operator") if forced else prefilter(source, c)
+        if not ok:
+            result.dropped += 1
+            _decide(catalogue, item_id, "dropped", reason)
+            continue
+        try:
+            outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
+                                        record_as=c.url if fetch_url(c) != c.url else None)
+        except FetchError as exc:
+            if c.optional and exc.status == 404:
+                result.dropped += 1
+                _decide(catalogue, item_id, "dropped", "optional file not found (HTTP 404)")
+            else:
+                result.errors.append(f"{c.url}: {exc}")
+                _decide(catalogue, item_id, "failed", str(exc))
+                log.warning("item failed: %s", exc, extra={"source": source.name, "url": c.url})
+            continue
+        result.fetched += 1
+        keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
+        result.kept += keep
+        result.dropped += not keep
+        _decide(catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+
+
+async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None) -> PollResult:
+    """One discovery + processing pass of `source`."""
+    result = PollResult(source.name)
+    with catalogue.session() as s:
+        state = s.scalar(select(SourceState).where(SourceState.name == source.name))
+        if state is None:
+            state = SourceState(name=source.name, items_found=0, polls=0)
+            s.add(state)
+        state.last_poll_at, state.polls = utcnow(), state.polls + 1
+        previous_items = state.items_found
+    try:
+        candidates = await discover(config, client, source)
+        if not candidates and source.kind != "wayback" and previous_items:
+            raise ShapeError(f"found no items where the last poll found {previous_items} (has the page changed shape?)")
+        candidates += [Candidate(url, "force-included") for url in source.force_include if url not in {c.url for c in candidates}]
+        result.items_found = len(candidates)
+        await process(config, catalogue, client, source, candidates, result, progress=progress)
+    except (ShapeError, FetchError) as exc:
+        result.source_error = f"{exc.__class__.__name__ if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
+        log.error("source failed: %s", result.source_error, extra={"source": source.name, "url": source.url})
+    with catalogue.session() as s:
+        state = s.scalar(select(SourceState).where(SourceState.name == source.name))
+        if result.source_error:
+            state.last_error, state.last_error_at = result.source_error, utcnow()
+        else:
+            state.last_success_at, state.items_found, state.last_error = utcnow(), result.items_found, None
+    return result
+
+
+def poll_sources(config: Config, names: list[str] | None = None, progress: Progress | None = None) -> list[PollResult]:
+    """Synchronous entry point for `takedowns poll`."""
+    sources = load_sources(config)
+    if names:
+        known = {s.name for s in sources}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise UserError(f"unknown source(s): {', '.join(missing)}; known: {', '.join(sorted(known)) or 'none'}")
+        sources = [s for s in sources if s.name in names]
+    else:
+        sources = [s for s in sources if s.enabled and s.kind != "wayback"]
+    catalogue = Catalogue(config.catalogue_url)
+
+    async def run() -> list[PollResult]:
+        async with HttpClient(config.http) as client:
+            return list(await asyncio.gather(*(poll_source(config, catalogue, client, s, progress) for s in sources)))
+
+    try:
+        return asyncio.run(run())
+    finally:
+        catalogue.dispose()
+
+
+# --- backfill through the Wayback Machine ----------------------------------------------
+
+
+def earliest_good_captures(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(timestamp, original) of the earliest 200 capture of each original URL."""
+    best: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        if row.get("statuscode") not in ("200", None) or not row.get("timestamp") or not row.get("original"):
+            continue
+        key = row["original"].split("://", 1)[-1].removeprefix("www.").rstrip("/")
+        if key not in best or row["timestamp"] < best[key][0]:
+            best[key] = (row["timestamp"], row["original"])
+    return sorted(best.values())
+
+
+async def backfill_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, year_from: int | None, year_to: int | None,
+                          progress: Progress | None = None) -> PollResult:
+    """List the source's URL prefix in the CDX API, fetch each original once (`id_`), record the snapshot link."""
+    web_base = WaybackSettings.from_config(config).web_base.rstrip("/")
+    prefix = source.option("prefix") or source.url
+    params = {"url": prefix, "matchType": "prefix", "output": "json", "fl": "timestamp,original,statuscode,mimetype", "filter": "statuscode:200"}
+    year_from = year_from or source.option("from_year")
+    year_to = year_to or source.option("to_year")
+    if year_from:
+        params["from"] = str(year_from)
+    if year_to:
+        params["to"] = str(year_to)
+    result = PollResult(source.name)
+    try:
+        listing = await client.fetch(f"{web_base}/cdx/search/cdx?{urlencode(params)}", respect_robots=False)
+        if listing.status != 200:
+            raise ShapeError(f"CDX API answered HTTP {listing.status}")
+        captures = earliest_good_captures(parsers.cdx_rows(listing.content))
+    except (ShapeError, FetchError) as exc:
+        result.source_error = str(exc)
+        return result
+    result.items_found = len(captures)
+    timestamps = {original: ts for ts, original in captures}
+    with catalogue.session() as s:
+        for ts, original in captures:
+            if s.scalar(select(ArchiveJob.id).where(ArchiveJob.url == original, ArchiveJob.status == "success")) is None:
+                s.add(ArchiveJob(url=original, status="success", archive_timestamp=ts, archive_link=snapshot_link(ts, original), checked_at=utcnow(), attempts=0))
+    candidates = [Candidate(original, repoll=False) for _, original in captures]
+    await process(config, catalogue, client, source, candidates, result, progress=progress,
+                  fetch_url=lambda c: f"{web_base}/web/{timestamps[c.url]}id_/{c.url}")
+    return result

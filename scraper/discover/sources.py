@@ -1,0 +1,110 @@
+"""`[sources.<name>]` tables: what to poll, how, how often, and what counts as relevant."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scraper.config import Config
+from scraper.errors import UserError
+
+KINDS = ("feed", "sitemap", "listing", "series", "github_index", "embedded_json", "wayback")
+_INTERVAL = re.compile(r"^\d+(?:\.\d+)?\s*[smhdw]$")
+_CRON = re.compile(r"^(\S+\s+){4}\S+$")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str
+    url: str
+    schedule: str = "6h"
+    org: str | None = None
+    enabled: bool = True
+    keywords: tuple[str, ...] = ()
+    url_patterns: tuple[str, ...] = ()
+    exclude_patterns: tuple[str, ...] = ()
+    respect_robots: bool = True
+    force_include: tuple[str, ...] = ()
+    max_items: int = 200
+    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return self.options.get(key, default)
+
+
+_COMMON = {"kind", "url", "schedule", "org", "enabled", "keywords", "url_patterns", "exclude_patterns", "respect_robots", "force_include", "max_items"}
+_OPTIONS = {
+    "feed": set(),
+    "sitemap": set(),
+    "listing": {"selector", "next_selector", "max_pages"},
+    "series": {"template", "start", "step"},
+    "github_index": {"raw_base", "markdown_dir"},
+    "embedded_json": {"script_selector", "url_keys"},
+    "wayback": {"prefix", "from_year", "to_year", "mimetypes"},
+}
+
+
+def _strings(name: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UserError(f"[sources.{name}] {key} must be a list of strings")
+    return tuple(value)
+
+
+def parse_source(name: str, table: dict[str, Any]) -> Source:
+    if not isinstance(table, dict):
+        raise UserError(f"[sources.{name}] must be a table")
+    kind = table.get("kind")
+    if kind not in KINDS:
+        raise UserError(f"[sources.{name}] kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    unknown = set(table) - _COMMON - _OPTIONS[kind]
+    if unknown:
+        raise UserError(f"[sources.{name}] unknown key(s) for kind {kind}: {', '.join(sorted(unknown))}")
+    url = table.get("url") or table.get("prefix") or ""
+    if kind != "series" and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        raise UserError(f"[sources.{name}] url must be an http(s) URL, got {url!r}")
+    if kind == "series" and "{" not in str(table.get("template", "")):
+        raise UserError(f"[sources.{name}] template must contain {{quarter}}/{{year}} (or {{month}}) placeholders")
+    schedule = table.get("schedule", "6h")
+    if not isinstance(schedule, str) or not (_INTERVAL.match(schedule.strip()) or _CRON.match(schedule.strip())):
+        raise UserError(f"[sources.{name}] schedule must be an interval like \"6h\" or a cron line like \"0 6 * * *\", got {schedule!r}")
+    for pattern in list(table.get("url_patterns", [])) + list(table.get("exclude_patterns", [])):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise UserError(f"[sources.{name}] bad regular expression {pattern!r}: {exc}") from None
+    for key, kind_ in (("enabled", bool), ("respect_robots", bool), ("max_items", int)):
+        if key in table and not isinstance(table[key], kind_):
+            raise UserError(f"[sources.{name}] {key} must be a {kind_.__name__}")
+    return Source(
+        name=name,
+        kind=kind,
+        url=str(url or table.get("template", "")),
+        schedule=schedule.strip(),
+        org=table.get("org"),
+        enabled=table.get("enabled", True),
+        keywords=_strings(name, "keywords", table.get("keywords", [])),
+        url_patterns=_strings(name, "url_patterns", table.get("url_patterns", [])),
+        exclude_patterns=_strings(name, "exclude_patterns", table.get("exclude_patterns", [])),
+        respect_robots=table.get("respect_robots", True),
+        force_include=_strings(name, "force_include", table.get("force_include", [])),
+        max_items=table.get("max_items", 200),
+        options={k: table[k] for k in _OPTIONS[kind] if k in table},
+    )
+
+
+def load_sources(config: Config) -> list[Source]:
+    try:
+        return [parse_source(name, table) for name, table in config.section("sources").items()]
+    except UserError as exc:
+        raise UserError(f"{config.path}: {exc}") from None
+
+
+def get_source(config: Config, name: str) -> Source:
+    sources = {s.name: s for s in load_sources(config)}
+    if name not in sources:
+        raise UserError(f"no source named {name!r} in {config.path}: known sources are {', '.join(sorted(sources)) or 'none'}")
+    return sources[name]
