@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,20 @@ def test_console_script_runs_as_a_process(site_server, config_path):
     proc = run_console("fetch", site_server.url(WIRE), "--config", config_path, "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == 200
+
+
+def test_warc_files_rotate_by_size(site_server, tmp_path):
+    from .conftest import make_config
+
+    cfg_path = make_config(tmp_path, "[warc]\nmax_file_bytes = 3000\n")
+    for i in range(3):
+        site_server.set(f"/r{i}.html", f"<html><head><title>R{i}</title></head><body><article><p>" + f"Report {i} removed accounts. " * 200 + os.urandom(2000).hex() + "</p></article></body></html>")
+        fetch_json(cfg_path, site_server.url(f"/r{i}.html"))
+    cfg = load_config(str(cfg_path))
+    files = sorted(cfg.warc_dir.glob("*.warc.gz"))
+    assert len(files) == 3
+    for path in files:
+        warcio_check(path)
+        with open(path, "rb") as f:
+            types = [r.rec_type for r in ArchiveIterator(f)]
+        assert types == ["warcinfo", "response", "request"]
