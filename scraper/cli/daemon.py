@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -88,4 +89,21 @@ def render_status(report: Status) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = [run, status]
+@click.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"), show_default=True, help="Folder for the demo's config, catalogue and WARC files.")
+@click.option("--seconds", type=click.FloatRange(min=1), default=120, show_default=True, help="Stop after this long even if a source is still running.")
+@json_option
+def demo(directory: Path, seconds: float, as_json: bool) -> None:
+    """Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."""
+    from scraper.demo.run import run_demo, where_things_are
+
+    config, report = run_demo(directory, seconds)
+    if as_json:
+        print_json({"status": report.to_dict(), "config": str(config.path), "data_dir": str(config.data_dir)})
+        return
+    click.echo(render_status(report))
+    click.echo("")
+    click.echo("\n".join(where_things_are(config)))
+
+
+COMMANDS = [run, status, demo]

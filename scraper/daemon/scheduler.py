@@ -30,6 +30,7 @@ from .adapter import Poller, ScheduledSource
 from .housekeeping import available_chores, run_chore
 from .lock import DaemonLock
 from .logs import current_source, install_source_filter
+from .recovery import truncate_uncommitted_tails
 from .settings import DaemonSettings, daemon_settings
 from .signals import install_stop_handlers
 
@@ -76,6 +77,7 @@ class Daemon:
         remove_handlers = install_stop_handlers(loop, self.request_stop, self._force.set)
         try:
             interrupted = set(runs.recover_interrupted(self.catalogue))
+            truncate_uncommitted_tails(self.config, self.catalogue)
             for name in sorted(interrupted):
                 log.warning("the last run was interrupted; running it again now", extra={"source": name})
             if not sources:
