@@ -40,9 +40,18 @@ class PollSummary:
 Poller = Callable[[Config, Catalogue, HttpClient, ScheduledSource], Awaitable[PollSummary]]
 
 
+class DiscoveryMissing(UserError):
+    """This build has no `scraper.discover` package."""
+
+
 def load_sources(config: Config) -> list[ScheduledSource]:
     """Every enabled source in the config, with its schedule parsed."""
-    from scraper.discover.sources import load_sources as discover_sources
+    try:
+        from scraper.discover.sources import load_sources as discover_sources
+    except ImportError as exc:
+        raise DiscoveryMissing(
+            f"source discovery is not part of this build ({exc}); install a complete takedown-archiver to run the daemon"
+        ) from None
 
     found = []
     for spec in discover_sources(config):

@@ -102,7 +102,7 @@ def collect_status(config: Config, catalogue: Catalogue, *, now: datetime | None
 def _configured_sources(config: Config) -> dict[str, adapter.ScheduledSource]:
     try:
         return {s.name: s for s in adapter.load_sources(config)}
-    except ImportError:
+    except adapter.DiscoveryMissing:
         log.debug("discovery is not installed: status lists sources from past runs only")
         return {}
 

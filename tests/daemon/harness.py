@@ -17,6 +17,8 @@ from ..conftest import REPO, SiteServer, make_config
 
 PAGES = 8
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+# The real CLI; launch.py only supplies a discovery stand-in while scraper.discover is absent.
+TAKEDOWNS = [sys.executable, str(Path(__file__).with_name("launch.py"))]
 FEED = "/feed.xml"
 
 
@@ -96,7 +98,7 @@ class DaemonProcess:
         self.log_path = config.parent / f"{log_name}-{time.monotonic_ns()}.log"
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "--log-format", "json", "--config", str(config), "run", *args],
+            [*TAKEDOWNS, "--log-format", "json", "--config", str(config), "run", *args],
             stdout=subprocess.DEVNULL,
             stderr=self._log,
             cwd=config.parent,
@@ -168,7 +170,7 @@ def runs(config: Path, outcome: str | None = None) -> list[tuple]:
 def run_takedowns(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """One `takedowns` command as a separate process, as an operator would run it."""
     return subprocess.run(
-        [sys.executable, "-m", "scraper", "--config", str(config), *args],
+        [*TAKEDOWNS, "--config", str(config), *args],
         capture_output=True,
         text=True,
         timeout=60,

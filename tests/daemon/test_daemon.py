@@ -98,7 +98,7 @@ def test_sigkill_at_random_points_then_a_full_run_loses_and_duplicates_nothing(s
             d.kill()
     urls = publish(site_server, n=2 * cycles + 3, delay=0.05)
     with DaemonProcess(cfg, log_name="final") as d:
-        wait_for(lambda: runs(cfg, "ok"), 30, "a completed run", d)
+        wait_for(lambda: query(cfg, "SELECT id FROM source_runs WHERE outcome='ok' AND pid=?", d.pid), 30, "a completed run", d)
         d.signal(signal.SIGTERM)
         assert d.wait(15) == 0, d.log()
 
@@ -156,22 +156,22 @@ def test_status_exit_code_reflects_a_failing_source(site_server, tmp_path):
     cfg = daemon_config(tmp_path, sources, failing_threshold_hours=0.0)
     with DaemonProcess(cfg, "--once") as d:
         assert d.wait(30) == 0, d.log()
-    result = run_cli("status", "--config", cfg, "--json")
-    assert result.exit_code == 1, result.output
+    result = run_takedowns(cfg, "status", "--json")
+    assert result.returncode == 1, result.stdout + result.stderr
     report = json.loads(result.stdout)
     by_name = {s["name"]: s for s in report["sources"]}
     assert by_name["gone"]["failing"] and by_name["gone"]["last_error"]
     assert not by_name["good"]["failing"] and by_name["good"]["last_success_at"]
     assert report["totals"]["captures"] >= 1 and not report["healthy"]
     assert "gone" in result.stderr
-    text = run_cli("status", "--config", cfg)
-    assert text.exit_code == 1 and "FAILING" in text.stdout
+    text = run_takedowns(cfg, "status")
+    assert text.returncode == 1 and "FAILING" in text.stdout
 
     healthy = daemon_config(tmp_path / "other", source_table("good", site_server.url("/feed.xml"), "1h"), failing_threshold_hours=0.0)
     with DaemonProcess(healthy, "--once") as d:
         assert d.wait(30) == 0, d.log()
-    ok = run_cli("status", "--config", healthy)
-    assert ok.exit_code == 0, ok.output
+    ok = run_takedowns(healthy, "status")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "good" in ok.stdout and "never ran" not in ok.stdout
 
 
