@@ -191,7 +191,7 @@ class Daemon:
         run_id = runs.start_run(self.catalogue, source.name)
         self._record_next(source)
         log.info("poll started")
-        outcome, summary, message = runs.ERROR, None, None
+        outcome, summary, message, failed_url = runs.ERROR, None, None, None
         try:
             summary = await self._poller(self.config, self.catalogue, self.client, source)
             outcome = runs.ERROR if summary.error else runs.OK
@@ -199,7 +199,7 @@ class Daemon:
         except asyncio.CancelledError:
             outcome, message = runs.INTERRUPTED, f"abandoned at shutdown after the {self.settings.grace_seconds:g}s grace period"
         except UserError as exc:
-            message = str(exc)
+            message, failed_url = str(exc), getattr(exc, "url", None)
         except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the daemon
             message = f"{exc.__class__.__name__}: {exc}"
             log.debug("poll crashed", exc_info=True)
@@ -210,7 +210,8 @@ class Daemon:
             self._inflight.discard(task)
             self._record_next(source)
             level = logging.INFO if outcome == runs.OK else logging.WARNING if outcome == runs.INTERRUPTED else logging.ERROR
-            log.log(level, "poll %s: %d item(s) found, %d error(s)%s", outcome, items, errors, f": {message}" if message else "")
+            extra = {"url": failed_url} if failed_url else {}
+            log.log(level, "poll %s: %d item(s) found, %d error(s)%s", outcome, items, errors, f": {message}" if message else "", extra=extra)
             current_source.reset(token)
             if outcome != runs.INTERRUPTED:
                 self._ran_once(source.name)
