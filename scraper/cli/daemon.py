@@ -63,7 +63,7 @@ def _when(value: datetime | None) -> str:
 def render_status(report: Status) -> str:
     daemon = f"running (pid {report.daemon_pid})" if report.daemon_pid else "not running"
     lines = [f"daemon: {daemon}    data: {report.data_dir}", ""]
-    header = ("source", "schedule", "last run", "outcome", "last success", "items", "next run (UTC)", "health")
+    header = ("source", "schedule", "last run (UTC)", "outcome", "last success", "items last/all", "next run", "health")
     rows = [header]
     for s in report.sources:
         health = "FAILING" if s.failing else "erroring" if s.failing_since else "ok" if s.last_success_at else "never ran"

@@ -32,7 +32,7 @@ from .lock import DaemonLock
 from .logs import current_source, install_source_filter
 from .recovery import truncate_uncommitted_tails
 from .settings import DaemonSettings, daemon_settings
-from .signals import install_stop_handlers
+from .signals import early_stop_signals, install_stop_handlers
 
 log = logging.getLogger("takedowns.daemon")
 
@@ -65,16 +65,18 @@ class Daemon:
     def run(self) -> None:
         """Hold the data folder's lock and run until stopped; returns normally on a clean stop."""
         sources = self._sources if self._sources is not None else adapter.load_sources(self.config)
-        with DaemonLock(self.config.data_dir):
-            asyncio.run(self._main(sources))
+        with DaemonLock(self.config.data_dir), early_stop_signals() as early:
+            asyncio.run(self._main(sources, early))
 
-    async def _main(self, sources: list[ScheduledSource]) -> None:
+    async def _main(self, sources: list[ScheduledSource], early: list[int]) -> None:
         install_source_filter()
         loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         self._force = asyncio.Event()
         self.catalogue = Catalogue(self.config.catalogue_url)
         remove_handlers = install_stop_handlers(loop, self.request_stop, self._force.set)
+        if early:  # a stop signal arrived while starting up
+            self.request_stop()
         try:
             interrupted = set(runs.recover_interrupted(self.catalogue))
             truncate_uncommitted_tails(self.config, self.catalogue)

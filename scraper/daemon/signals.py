@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 log = logging.getLogger("takedowns.daemon")
 
@@ -34,3 +35,15 @@ def install_stop_handlers(loop: asyncio.AbstractEventLoop, on_stop: Callable[[],
             loop.remove_signal_handler(sig)
 
     return remove
+
+
+@contextmanager
+def early_stop_signals() -> Iterator[list[int]]:
+    """Remember stop signals that arrive before the event loop's handlers are installed."""
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, _frame: received.append(signum)) for sig in STOP_SIGNALS}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
