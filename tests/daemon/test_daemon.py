@@ -51,7 +51,8 @@ def test_schedules_fire_runs_are_recorded_and_sigterm_exits_zero(site_server, tm
     lines = [json.loads(line) for line in d.log().splitlines() if line.startswith("{")]
     poll_lines = [e for e in lines if e["message"].startswith("poll ok")]
     assert poll_lines and all(e["source"] == "newsroom" for e in poll_lines)
-    assert any(e.get("url") for e in lines if e.get("source") == "newsroom") or any("url" in e for e in lines)
+    during_poll = [e for e in lines if e["logger"].startswith("takedowns.") and e["logger"] != "takedowns.daemon"]
+    assert during_poll and all(e.get("source") == "newsroom" for e in during_poll), "lines logged by a poll name its source"
 
 
 def test_restart_continues_the_schedule_from_the_last_run(site_server, tmp_path):
