@@ -58,6 +58,17 @@ class HttpSettings:
     max_decompressed_bytes: int = 200 * 1024 * 1024
     max_redirects: int = 10
     allow_private_networks: bool = False
+    per_host_delay: float = 2.0
+    per_host_concurrency: int = 1
+    global_concurrency: int = 8
+    retry_attempts: int = 4
+    retry_initial_wait: float = 2.0
+    retry_max_wait: float = 120.0
+    retry_max_seconds: float = 600.0
+    retry_after_cap: float = 900.0
+    respect_robots: bool = True
+    robots_ttl: float = 86400.0
+    max_crawl_delay: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,17 @@ def parse_config(raw: dict[str, Any], path: Path | None) -> Config:
         max_decompressed_bytes=reader.get("http", "max_decompressed_bytes", int, 200 * 1024 * 1024),
         max_redirects=reader.get("http", "max_redirects", int, 10),
         allow_private_networks=reader.get("http", "allow_private_networks", bool, False),
+        per_host_delay=reader.get("http", "per_host_delay", float, 2.0),
+        per_host_concurrency=reader.get("http", "per_host_concurrency", int, 1),
+        global_concurrency=reader.get("http", "global_concurrency", int, 8),
+        retry_attempts=reader.get("http", "retry_attempts", int, 4),
+        retry_initial_wait=reader.get("http", "retry_initial_wait", float, 2.0),
+        retry_max_wait=reader.get("http", "retry_max_wait", float, 120.0),
+        retry_max_seconds=reader.get("http", "retry_max_seconds", float, 600.0),
+        retry_after_cap=reader.get("http", "retry_after_cap", float, 900.0),
+        respect_robots=reader.get("http", "respect_robots", bool, True),
+        robots_ttl=reader.get("http", "robots_ttl", float, 86400.0),
+        max_crawl_delay=reader.get("http", "max_crawl_delay", float, 60.0),
     )
     orgs = dict(DEFAULT_ORGS)
     user_orgs = raw.get("orgs", {})

@@ -126,6 +126,10 @@ def make_config(tmp_path: Path, extra: str = "") -> Path:
             read_timeout = 2.0
             total_timeout = 10.0
             user_agent = "takedown-archiver-tests/1.0"
+            per_host_delay = 0.0
+            retry_initial_wait = 0.05
+            retry_max_wait = 0.2
+            retry_attempts = 3
             """
         )
         + textwrap.dedent(extra)

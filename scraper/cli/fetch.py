@@ -49,9 +49,10 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
 @click.argument("url")
 @with_config
 @json_option
-def fetch(url: str, config: Config, as_json: bool) -> None:
+@click.option("--ignore-robots", is_flag=True, help="Fetch even if robots.txt disallows it (logged).")
+def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
     """Fetch one report URL, archive it, and print what was extracted."""
-    outcome = process_url(config, url)
+    outcome = process_url(config, url, respect_robots=not ignore_robots)
     summary = outcome_summary(outcome)
     if as_json:
         print_json(summary)

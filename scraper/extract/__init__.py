@@ -1,30 +1,26 @@
 """Extract stage: stored capture bytes -> Report. Never touches the network.
 
-Placeholder until the extraction work lands: title, date, authors, org and
-text from HTML (trafilatura), PDF (pypdfium2) and plain text.
+`extract_report` reads HTML, PDF, plain text and Markdown; the facts a curator
+needs (platform, networks with counts, followers, ad spend, origin, targets,
+evidence sentences) come from `networks.extract_facts` over the clean text.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from datetime import date
 from urllib.parse import urlsplit
 
-import trafilatura
+from scraper.fetch.sniff import document_kind
 
-from scraper.errors import UserError
-
+from .dates import choose_date
+from .documents import Document, ExtractError, read_html, read_pdf, read_text
+from .networks import extract_facts
 from .report import Report
 
 __all__ = ["ExtractError", "Report", "extract_report", "org_for_url"]
 
 
-class ExtractError(UserError):
-    exit_code = 4
-
-
 def org_for_url(url: str, orgs: dict[str, str]) -> str | None:
+    """Longest host/path-prefix match in the org table ("medium.com/dfrlab" beats "medium.com")."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = parts.path.lower()
@@ -38,21 +34,60 @@ def org_for_url(url: str, orgs: dict[str, str]) -> str | None:
     return best
 
 
-def extract_report(payload: bytes, *, url: str, final_url: str | None = None, content_type: str = "", orgs: dict[str, str] | None = None) -> Report:
+def extract_report(
+    payload: bytes,
+    *,
+    url: str,
+    final_url: str | None = None,
+    content_type: str = "",
+    orgs: dict[str, str] | None = None,
+) -> Report:
     final_url = final_url or url
     if not payload.strip():
         raise ExtractError(f"{url}: empty document")
-    report = Report(url=url, final_url=final_url, content_type=content_type)
-    doc = trafilatura.bare_extraction(payload, url=final_url, with_metadata=True)
-    if doc is None:
-        raise ExtractError(f"{url}: no article text found")
-    og = re.search(rb'<meta[^>]+property="og:title"[^>]+content="([^"]+)"', payload[:200_000])
-    report.title = html.unescape(og.group(1).decode("utf-8", "replace")) if og else doc.title
-    report.text = doc.text or ""
-    report.authors = [a.strip() for a in re.split(r";|,| and ", doc.author or "") if a.strip()]
-    report.sitename = doc.sitename
-    report.language = doc.language
-    if doc.date:
-        report.pub_date, report.date_source = date.fromisoformat(doc.date[:10]), "htmldate"
-    report.org = org_for_url(final_url, orgs or {}) or doc.sitename
-    return report
+    kind = document_kind(content_type, payload)
+    if kind is None and _looks_like_markdown_path(final_url):
+        kind = "text"
+    if kind == "html":
+        doc = read_html(payload, final_url)
+    elif kind == "pdf":
+        doc = read_pdf(payload, final_url)
+    elif kind == "text":
+        doc = read_text(payload, final_url)
+    else:
+        raise ExtractError(f"{url}: not an HTML, PDF, text or Markdown document ({content_type or 'unknown type'})")
+    return build_report(doc, url=url, final_url=final_url, content_type=content_type or kind, orgs=orgs or {})
+
+
+def build_report(doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str]) -> Report:
+    pub_date, source, warnings = choose_date(
+        url=final_url,
+        metadata=doc.metadata_date,
+        dateline=doc.dateline_date,
+        guessed=doc.guessed_date,
+        guessed_source=doc.guessed_source,
+    )
+    org = org_for_url(final_url, orgs) or org_for_url(url, orgs) or doc.sitename
+    facts = extract_facts(doc.text, title=doc.title, org=org)
+    return Report(
+        url=url,
+        final_url=final_url,
+        title=doc.title,
+        pub_date=pub_date,
+        date_source=source,
+        authors=doc.authors,
+        org=org,
+        sitename=doc.sitename,
+        language=doc.language,
+        text=doc.text,
+        content_type=content_type,
+        platform=facts.platform,
+        networks=facts.networks,
+        totals=facts.totals,
+        totals_evidence=facts.totals_evidence,
+        warnings=warnings,
+    )
+
+
+def _looks_like_markdown_path(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith((".md", ".markdown", ".txt"))

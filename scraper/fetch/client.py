@@ -1,34 +1,43 @@
 """The HTTP client every fetch goes through (one-off, polls, backfills).
 
-httpx (async) with redirects followed by hand so each hop is recorded, the
-body streamed raw (as on the wire) with a size cap, and decoded separately
-with a decompression cap.
+Async httpx with: robots.txt per host, per-host pacing and concurrency caps,
+retries with backoff (tenacity) honouring Retry-After, conditional GET,
+redirects followed by hand so each hop is recorded and safety-checked, the
+body streamed raw (as on the wire) under a size cap, and decoded separately
+under a decompression cap.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, stop_before_delay
 
 from scraper.config import HttpSettings
 from scraper.errors import FetchError, UserError
 
 from .decode import DecodeError, decode_body
+from .pacing import Pacer
 from .result import FetchResult, Redirect
+from .retry import RETRY_STATUSES, BackoffWait, RetryableError, log_attempt, parse_retry_after
+from .robots import RobotsCache
+from .safety import check_public
 
 log = logging.getLogger("takedowns.fetch")
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
+ROBOTS_MAX_BYTES = 512 * 1024
 
 
 def check_url(url: str) -> str:
     """Reject what is not an absolute http(s) URL, with a message saying why."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a bad port)
     except ValueError as exc:
         raise UserError(f"malformed URL {url!r}: {exc}") from None
     if parts.scheme not in ("http", "https"):
@@ -38,19 +47,26 @@ def check_url(url: str) -> str:
     return url
 
 
+def host_key(url: str) -> str:
+    p = urlsplit(url)
+    return f"{p.hostname}:{p.port or (443 if p.scheme == 'https' else 80)}"
+
+
 class HttpClient:
     def __init__(self, settings: HttpSettings):
         self.settings = settings
         self._client: httpx.AsyncClient | None = None
+        self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency)
+        self.robots = RobotsCache(settings.user_agent, settings.robots_ttl, self._fetch_robots)
 
     async def __aenter__(self) -> HttpClient:
         s = self.settings
-        timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout)
         self._client = httpx.AsyncClient(
-            timeout=timeout,
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
             follow_redirects=False,
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
             trust_env=False,
+            limits=httpx.Limits(max_connections=max(1, s.global_concurrency)),
         )
         return self
 
@@ -66,59 +82,125 @@ class HttpClient:
         last_modified: str | None = None,
         respect_robots: bool = True,
     ) -> FetchResult:
+        """GET `url` politely; raises FetchError (with `.attempts`) when it cannot."""
         assert self._client is not None, "use `async with HttpClient(...)`"
         check_url(url)
-        started = time.monotonic()
-        redirects: list[Redirect] = []
-        current = url
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        s = self.settings
+        attempts = 0
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(RetryableError),
+            stop=stop_after_attempt(max(1, s.retry_attempts)) | stop_before_delay(s.retry_max_seconds),
+            wait=BackoffWait(s.retry_initial_wait, s.retry_max_wait, s.retry_after_cap),
+            before_sleep=log_attempt,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    await self._check_robots(url, respect_robots)
+                    return await self._attempt(url, headers)
+        except FetchError as exc:
+            exc.attempts = attempts
+            if attempts > 1:
+                exc.args = (f"{exc.args[0]} (after {attempts} attempts)",)
+            raise
+        raise AssertionError("unreachable")
+
+    async def _check_robots(self, url: str, respect_robots: bool) -> None:
+        if not (respect_robots and self.settings.respect_robots):
+            log.info("robots.txt not consulted (ignored by configuration)", extra={"url": url})
+            return
+        verdict = await self.robots.check(url)
+        if not verdict.allowed:
+            raise FetchError(
+                f"{url} is {verdict.reason}; set respect_robots = false for its source to override",
+                url=url,
+                reason="robots",
+            )
+        if verdict.crawl_delay:
+            self.pacer.set_host_delay(host_key(url), min(verdict.crawl_delay, self.settings.max_crawl_delay))
+
+    async def _attempt(self, url: str, headers: dict[str, str]) -> FetchResult:
+        try:
+            return await asyncio.wait_for(self._follow(url, headers), self.settings.total_timeout)
+        except TimeoutError:
+            raise RetryableError(f"{url}: no complete answer within {self.settings.total_timeout:g}s", url=url, reason="timeout") from None
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        redirects: list[Redirect] = []
+        current = url
+        visited = {url}
         for _hop in range(self.settings.max_redirects + 1):
             fetched_at = datetime.now(timezone.utc)
-            response, body = await self._get(current, headers, started)
-            if response.status_code in REDIRECT_CODES and response.headers.get("location"):
-                target = urljoin(current, response.headers["location"])
+            response, body = await self._get(current, headers if current == url else {})
+            location = response.headers.get("location")
+            if response.status_code in REDIRECT_CODES and location:
+                target = urljoin(current, location)
                 check_url(target)
                 redirects.append(Redirect(current, response.status_code, target))
                 log.info("redirect %s -> %s", current, target, extra={"url": url})
+                if target in visited:
+                    raise FetchError(f"redirect loop fetching {url} (back to {target})", url=url, reason="redirect_loop")
+                visited.add(target)
                 current = target
                 continue
+            if response.status_code in RETRY_STATUSES:
+                raise RetryableError(
+                    f"{current} answered HTTP {response.status_code}",
+                    url=url,
+                    reason=f"http_{response.status_code}",
+                    status=response.status_code,
+                    retry_after=parse_retry_after(response.headers.get("retry-after")),
+                )
             return self._result(url, current, response, body, fetched_at, redirects)
-        raise FetchError(
-            f"too many redirects (more than {self.settings.max_redirects}) fetching {url}",
-            url=url,
-            reason="redirect_loop",
-        )
+        raise FetchError(f"too many redirects (more than {self.settings.max_redirects}) fetching {url}", url=url, reason="redirect_loop")
 
-    async def _get(self, url: str, headers: dict[str, str], started: float) -> tuple[httpx.Response, bytes]:
+    async def _get(self, url: str, headers: dict[str, str], max_bytes: int | None = None) -> tuple[httpx.Response, bytes]:
         assert self._client is not None
+        if not self.settings.allow_private_networks:
+            await check_public(url)
+        limit = max_bytes or self.settings.max_body_bytes
         try:
-            async with self._client.stream("GET", url, headers=headers) as response:
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_raw():
-                    size += len(chunk)
-                    if size > self.settings.max_body_bytes:
-                        raise FetchError(
-                            f"{url}: body larger than {self.settings.max_body_bytes} bytes, aborted",
-                            url=url,
-                            reason="too_large",
-                        )
-                    if time.monotonic() - started > self.settings.total_timeout:
-                        raise FetchError(f"{url}: took longer than {self.settings.total_timeout}s", url=url, reason="timeout")
-                    chunks.append(chunk)
-                return response, b"".join(chunks)
+            async with self.pacer.slot(host_key(url)):
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > limit:
+                        raise FetchError(f"{url}: body of {declared} bytes is larger than the {limit}-byte cap", url=url, reason="too_large")
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in response.aiter_raw():
+                        size += len(chunk)
+                        if size > limit:
+                            raise FetchError(f"{url}: body larger than the {limit}-byte cap, aborted", url=url, reason="too_large")
+                        chunks.append(chunk)
+                    return response, b"".join(chunks)
         except httpx.ConnectError as exc:
-            reason = "dns" if "name" in str(exc).lower() or "resolution" in str(exc).lower() else "connect"
-            what = "cannot resolve host" if reason == "dns" else "cannot connect"
-            raise FetchError(f"{what} for {url}: {exc}", url=url, reason=reason) from None
+            text = str(exc).lower()
+            if "name" in text or "resolution" in text or "nodename" in text:
+                raise FetchError(f"cannot resolve host for {url}: {exc}", url=url, reason="dns") from None
+            raise RetryableError(f"cannot connect for {url}: {exc}", url=url, reason="connect") from None
         except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out fetching {url} ({exc.__class__.__name__})", url=url, reason="timeout") from None
+            raise RetryableError(f"timed out fetching {url} ({exc.__class__.__name__})", url=url, reason="timeout") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise RetryableError(f"connection broken fetching {url}: {exc}", url=url, reason="broken_connection") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"HTTP error fetching {url}: {exc.__class__.__name__}: {exc}", url=url, reason="protocol") from None
+
+    async def _fetch_robots(self, robots_url: str) -> tuple[int, str]:
+        response, body = await self._get(robots_url, {}, max_bytes=ROBOTS_MAX_BYTES)
+        if response.status_code in REDIRECT_CODES:
+            return 404, ""  # a redirected robots.txt is treated as absent
+        try:
+            text = decode_body(body, response.headers.get("content-encoding"), ROBOTS_MAX_BYTES * 4).decode("utf-8", "replace")
+        except DecodeError:
+            return 500, ""
+        return response.status_code, text
 
     def _result(
         self,
@@ -152,3 +234,4 @@ class HttpClient:
             redirects=redirects,
             not_modified=not_modified,
         )
+

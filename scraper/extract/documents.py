@@ -1,0 +1,160 @@
+"""Readers for each document kind: HTML (trafilatura), PDF (pypdfium2, pypdf fallback), text.
+
+Each returns a `Document`: title, authors, text, site name, language, and the
+date candidates that `dates.choose_date` ranks.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import trafilatura
+
+from scraper.errors import UserError
+
+from .dates import dateline_date, metadata_date, parse_date_text
+
+
+class ExtractError(UserError):
+    """The document cannot be read (empty, corrupt, encrypted, no article)."""
+
+    exit_code = 4
+
+
+@dataclass
+class Document:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    text: str = ""
+    sitename: str | None = None
+    language: str | None = None
+    metadata_date: date | None = None
+    dateline_date: date | None = None
+    guessed_date: date | None = None
+    guessed_source: str = "htmldate"
+
+
+MIN_ARTICLE_CHARS = 40  # less than a sentence is navigation, not a report
+_OG_TITLE = re.compile(rb"""<meta[^>]+property=["']og:title["'][^>]*content=["']([^"']+)["']""", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&|\|)\s*")
+
+
+def split_authors(value: str | None) -> list[str]:
+    if not value:
+        return []
+    names = [n.strip(" .") for n in _AUTHOR_SPLIT.split(value) if n.strip(" .")]
+    out: list[str] = []
+    for n in names:
+        n = re.sub(r"^(?:by|written by|authors?:?)\s+", "", n, flags=re.IGNORECASE)
+        if n and n not in out and len(n) < 80:
+            out.append(n)
+    return out
+
+
+def read_html(payload: bytes, url: str) -> Document:
+    doc = trafilatura.bare_extraction(payload, url=url, with_metadata=True, include_tables=True, include_comments=False)
+    if doc is None or len((doc.text or "").strip()) < MIN_ARTICLE_CHARS:
+        raise ExtractError(f"{url}: no article text found in the HTML")
+    og = _OG_TITLE.search(payload[:300_000])
+    title = html_lib.unescape(og.group(1).decode("utf-8", "replace")).strip() if og else None
+    text = doc.text or ""
+    return Document(
+        title=title or doc.title,
+        authors=split_authors(doc.author),
+        text=text,
+        sitename=doc.sitename,
+        language=doc.language,
+        metadata_date=metadata_date(payload),
+        dateline_date=dateline_date(text),
+        guessed_date=parse_date_text(doc.date) if doc.date else None,
+    )
+
+
+def read_pdf(payload: bytes, url: str) -> Document:
+    pages, meta = _pdf_pages(payload, url)
+    text = "\n\n".join(pages).strip()
+    if not text:
+        raise ExtractError(f"{url}: the PDF has no extractable text (scanned images?)")
+    first = pages[0] if pages else ""
+    lines = [line.strip() for line in first.splitlines() if line.strip()]
+    title = (meta.get("Title") or "").strip()
+    if not title or title.lower().startswith(("microsoft word", "untitled")) or title.lower().endswith((".doc", ".docx", ".pdf")):
+        title = lines[0] if lines else None
+    authors = split_authors(meta.get("Author"))
+    if not authors:
+        for line in lines[:15]:
+            m = re.match(r"^(?:by|authors?:?)\s+(.+)$", line, re.IGNORECASE)
+            if m:
+                authors = split_authors(m.group(1))
+                break
+    return Document(
+        title=title,
+        authors=authors,
+        text=text,
+        metadata_date=parse_date_text(meta.get("CreationDate") or "") if meta.get("CreationDate") else None,
+        dateline_date=dateline_date(first),
+        guessed_source="pdf",
+    )
+
+
+def _pdf_pages(payload: bytes, url: str) -> tuple[list[str], dict[str, str]]:
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pure-Python fallback
+        return _pdf_pages_pypdf(payload, url)
+    try:
+        pdf = pdfium.PdfDocument(payload)
+    except pdfium.PdfiumError as exc:
+        reason = "encrypted (password protected)" if "password" in str(exc).lower() else f"corrupt ({exc})"
+        raise ExtractError(f"{url}: cannot read the PDF: {reason}") from None
+    try:
+        meta = {k: v for k, v in pdf.get_metadata_dict().items() if v}
+        pages = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return pages, meta
+    finally:
+        pdf.close()
+
+
+def _pdf_pages_pypdf(payload: bytes, url: str) -> tuple[list[str], dict[str, str]]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(payload))
+        if reader.is_encrypted:
+            raise ExtractError(f"{url}: cannot read the PDF: encrypted (password protected)")
+        meta = {k.lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
+        return [p.extract_text() or "" for p in reader.pages], meta
+    except PdfReadError as exc:
+        raise ExtractError(f"{url}: cannot read the PDF: corrupt ({exc})") from None
+
+
+def read_text(payload: bytes, url: str) -> Document:
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        text = payload.decode("latin-1")
+    if "\x00" in text[:2000]:
+        raise ExtractError(f"{url}: looks like a binary file, not text")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title = None
+    for line in lines[:20]:
+        if line.startswith("#"):
+            title = line.lstrip("#").strip()
+            break
+    if title is None and lines:
+        title = lines[0][:200]
+    if title and " * **" in title:  # DISARM pages flattened to one line
+        title = title.split(" * **")[0]
+    title = re.sub(r"^(?:Incident|Campaign)\s+I\d{5}:\s*", "", title) if title else title
+    return Document(title=title, text=text, dateline_date=dateline_date(text))

@@ -1,0 +1,68 @@
+"""Numbers as reports write them: "2,784", "seven", "a", "two dozen", "1.3 million".
+
+`NUMBER` is a regex fragment (named groups `qual` and `num`) and `parse_number`
+turns its text into an int; `is_approximate` tells whether a qualifier such as
+"about" or "more than" came with it.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+QUALIFIERS = (
+    r"about|around|approximately|approx\.|roughly|nearly|almost|some|over|more\s+than|less\s+than|fewer\s+than|"
+    r"at\s+least|at\s+most|up\s+to|close\s+to|just\s+over|just\s+under|well\s+over|in\s+excess\s+of|an\s+estimated|~"
+)
+
+_WORD = r"(?:" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r")"
+_WORD_NUMBER = rf"{_WORD}(?:[\s-]+{_WORD})?(?:\s+hundred(?:\s+(?:and\s+)?{_WORD}(?:[\s-]+{_WORD})?)?)?(?:\s+thousand)?"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+NUMBER = (
+    rf"(?:(?P<qual>{QUALIFIERS})\s+)?"
+    rf"(?P<num>(?:{_DIGITS})(?:\s*(?:million|billion|thousand|[mk]\b))?"
+    rf"|(?:a|one|two|three|four|five|six)\s+dozen"
+    rf"|{_WORD_NUMBER}(?:\s+(?:million|billion))?"
+    rf"|an?|single)"
+)
+NUMBER_RE = re.compile(rf"\b{NUMBER}\b", re.IGNORECASE)
+
+
+def parse_number(text: str) -> int | None:
+    """Value of a number phrase, or None when it is not one."""
+    t = re.sub(r"\s+", " ", text.strip().lower()).replace("-", " ")
+    if t in ("a", "an", "single"):
+        return 1
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|billion|thousand|m|k)?", t)
+    if m:
+        value = float(m.group(1).replace(",", ""))
+        scale = {"million": 1e6, "m": 1e6, "billion": 1e9, "thousand": 1e3, "k": 1e3}.get(m.group(2) or "", 1)
+        return int(round(value * scale))
+    m = re.fullmatch(r"(a|one|two|three|four|five|six) dozen", t)
+    if m:
+        return 12 * (1 if m.group(1) in ("a", "one") else UNITS[m.group(1)])
+    total, current = 0, 0
+    for word in t.replace(" and ", " ").split():
+        if word in UNITS:
+            current += UNITS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in ("thousand", "million", "billion"):
+            total += max(current, 1) * SCALES[word]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def is_approximate(qualifier: str | None) -> bool:
+    return bool(qualifier and qualifier.strip())

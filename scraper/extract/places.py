@@ -1,0 +1,125 @@
+"""Where a network came from and whom it targeted, from the phrases reports use.
+
+Origin: "Iran-based network", "Belarus, Russia-Based", "originating in India",
+"linked to Russia", "operated from China". Targets: "targeting Poland",
+"targeting Polish audiences", "targeted the US and UK", "originating in and
+targeting Moldova", "targeting domestic audiences" (the origin itself).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .countries import country_regex, normalise
+
+_ORIGIN_NOUNS = (
+    r"network|networks|operation|operations|campaign|campaigns|cib|coordinated|influence|actors?|threat|activity|"
+    r"group|troll|trolls|company|firm|marketing|pr|entities|entity|individuals|accounts|cluster|io|disinformation|"
+    r"propaganda|persona|personas|hackers|apt|state|government"
+)
+_FILLER = {
+    "the", "primarily", "mainly", "mostly", "largely", "predominantly", "particularly", "especially", "audiences",
+    "audience", "users", "people", "public", "publics", "citizens", "in", "across", "both", "countries", "country",
+    "including", "such", "as", "a", "an", "number", "of", "several", "multiple", "other", "parts", "and", "or",
+    "well", ",", "&", "/", "primarily,", "its", "their", "neighboring", "neighbouring", "also", "nearby", "at",
+    "diaspora", "communities", "community", "speakers", "speaking", "regions", "region", "within", "from", "inside",
+    "to", "lesser", "extent", "extent,", "various", "many", "number", "largely,",
+}
+
+
+def _countries_before(prefix: str) -> list[str]:
+    """The run of country names that ends `prefix` ("Belarus, Russia" in "Belarus, Russia-based")."""
+    at_end = re.compile(rf"(?:{country_regex().pattern})$", re.IGNORECASE)
+    run: list[str] = []
+    while True:
+        m = at_end.search(prefix)
+        name = normalise(m.group(0), demonyms=False) if m else None
+        if not name:
+            return run
+        run.insert(0, name)
+        rest = prefix[: m.start()]
+        separator = re.search(r"\s*(?:,|\band\b|&|/)\s*$", rest)
+        if not separator:
+            return run
+        prefix = rest[: separator.start()]
+
+
+def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
+    """Countries listed at the start of `text`, skipping filler words; stop at the first other word."""
+    found: list[str] = []
+    pos = 0
+    regex = country_regex()
+    while pos < len(text):
+        rest = text[pos:]
+        m = re.match(r"[\s,;&/]+", rest)
+        if m:
+            pos += m.end()
+            continue
+        c = regex.match(rest)
+        if c:
+            name = normalise(c.group(0), demonyms=allow_demonyms)
+            if name is None:
+                break
+            if name not in found:
+                found.append(name)
+            pos += c.end()
+            continue
+        w = re.match(r"[\w'’.-]+", rest)
+        if w and w.group(0).lower().strip(".") in _FILLER and not w.group(0).endswith("."):
+            pos += w.end()
+            continue
+        if w and w.group(0).lower() == "domestic":
+            found.append("<domestic>")
+            pos += w.end()
+            continue
+        break
+    return found
+
+
+_BASED_RE = re.compile(rf"-based\s+(?:[\w-]+\s+){{0,3}}?(?:{_ORIGIN_NOUNS})\b", re.IGNORECASE)
+_ORIGIN_TRIGGERS = re.compile(
+    r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
+    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from)\s+",
+    re.IGNORECASE,
+)
+_TARGET_TRIGGERS = re.compile(r"\b(?:target(?:ed|ing|s)?|aimed\s+at|directed\s+at|focused\s+(?:primarily\s+|mainly\s+)?on)\s+", re.IGNORECASE)
+_ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
+
+
+# Well-known operators whose country reports name only by the operator.
+KNOWN_OPERATORS = {
+    "internet research agency": "Russia", "doppelganger": "Russia", "secondary infektion": "Russia",
+    "spamouflage": "China", "dragonbridge": "China", "endless mayfly": "Iran", "iuvm": "Iran",
+    "islamic revolutionary guard corps": "Iran", "irgc": "Iran", "ghostwriter": "Belarus",
+}
+_OPERATOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KNOWN_OPERATORS) + r")\b", re.IGNORECASE)
+
+
+def origins(text: str) -> list[str]:
+    found: list[str] = []
+
+    def add(names: list[str]) -> None:
+        for n in names:
+            if n != "<domestic>" and n not in found:
+                found.append(n)
+
+    for m in _ORIGIN_AND_TARGET.finditer(text):
+        add(_country_run(text[m.end():], allow_demonyms=False))
+    for m in _BASED_RE.finditer(text):
+        add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
+    for m in _ORIGIN_TRIGGERS.finditer(text):
+        add(_country_run(text[m.end():], allow_demonyms=True))
+    if not found:
+        add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
+    return found
+
+
+def targets(text: str, origin: list[str]) -> list[str]:
+    found: list[str] = []
+    for m in list(_ORIGIN_AND_TARGET.finditer(text)) + list(_TARGET_TRIGGERS.finditer(text)):
+        for n in _country_run(text[m.end():], allow_demonyms=True):
+            names = origin if n == "<domestic>" else [n]
+            for name in names:
+                if name not in found:
+                    found.append(name)
+    return found

@@ -1,0 +1,199 @@
+"""Extraction: the gold sets through the real `eval` CLI, documents of every kind, bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from scraper.extract import extract_report
+from scraper.extract.dates import choose_date, date_from_url
+
+from ..conftest import SHARED, TESTS, run_cli
+
+CASES = TESTS / "extract" / "cases.jsonl"
+
+
+def last_line(output: str) -> str:
+    return output.strip().splitlines()[-1]
+
+
+def test_eval_dev_set_is_perfect():
+    result = run_cli("eval", SHARED / "gold" / "dev.jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert last_line(result.stdout) == "counts P=1.000 R=1.000 F1=1.000"
+    assert "origin P=1.000 R=1.000 F1=1.000" in result.stdout
+
+
+def test_eval_own_cases_cover_every_publisher_phrasing():
+    result = run_cli("eval", CASES, "--json")
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads(result.stdout)["scores"]
+    assert scores["counts"]["f1"] == 1.0
+    assert scores["followers"]["f1"] == 1.0 and scores["ad_spend"]["f1"] == 1.0
+    assert scores["origin"]["f1"] >= 0.95 and scores["targets"]["f1"] >= 0.95
+
+
+def test_eval_verbose_lists_misses_and_false_hits(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "x", "text": "We removed 12 Facebook accounts and 3 Pages.", "networks": [{"counts": {"facebook_accounts": 12, "facebook_groups": 4}}]}) + "\n")
+    result = run_cli("eval", gold, "--verbose")
+    assert "x: missed counts: [('facebook_groups', 4)]" in result.stdout
+    assert "x: false counts: [('facebook_pages', 3)]" in result.stdout
+    assert last_line(result.stdout) == "counts P=0.500 R=0.500 F1=0.500"
+
+
+def test_eval_malformed_line_names_file_and_line_and_goes_on(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    good = json.dumps({"id": "ok", "text": "We removed 5 Facebook accounts.", "networks": [{"counts": {"facebook_accounts": 5}}]})
+    gold.write_text(good + "\n{not json\n" + json.dumps({"id": "nofile", "path": "missing.html"}) + "\n")
+    result = run_cli("eval", gold)
+    assert result.exit_code != 0
+    assert f"{gold}:2: not valid JSON" in result.stderr
+    assert f"{gold}:3: cannot read its document" in result.stderr
+    assert last_line(result.stdout) == "counts P=1.000 R=1.000 F1=1.000"
+
+
+def test_eval_missing_gold_file(tmp_path):
+    result = run_cli("eval", tmp_path / "nope.jsonl")
+    assert result.exit_code != 0 and result.stderr.startswith("error: gold file")
+
+
+def test_extract_seed_press_release_evidence():
+    result = run_cli("extract", SHARED / "seeds" / "press-release-facebook-iran-takedown-2021.txt", "--json", "--url", "https://www.einpresswire.com/article/554018908")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["org"] == "EIN Presswire" and report["platform"] == "Meta"
+    assert report["pub_date"] == "2021-10-17" and report["date_source"] == "dateline"
+    [network] = report["networks"]
+    assert network["counts"] == {"facebook_accounts": 93, "instagram_accounts": 194, "facebook_pages": 14, "facebook_groups": 15}
+    assert network["origin"] == ["Iran"]
+    assert any("93 Facebook accounts and 194 Instagram accounts had been removed" in e for e in network["evidence"])
+
+
+def test_extract_meta_network_summary_markdown():
+    path = SHARED / "fixtures" / "meta-threat-research" / "meta-h2-2025-moldova-based-cib-network.md"
+    report = extract_report(path.read_bytes(), url="https://github.com/facebook/threat-research/blob/main/indicators/x.md", content_type="text/plain")
+    [n] = report.networks
+    assert n.counts == {"facebook_accounts": 15, "facebook_pages": 6, "facebook_groups": 7, "instagram_accounts": 4}
+    assert n.followers == {"facebook_pages": 6300, "facebook_groups": 27400, "instagram_accounts": 119400}
+    assert n.ad_spend_usd == 300 and n.origin == ["Moldova"] and n.targets == ["Moldova"]
+    assert report.title.startswith("Indicators of Compromise: Moldova-Based")
+
+
+def test_qualifiers_are_kept_and_flagged():
+    report = extract_report(b"We took down about 1,000 Facebook accounts and more than two dozen Pages.", url="https://about.fb.com/news/2022/08/x/", content_type="text/plain")
+    [n] = report.networks
+    assert n.counts == {"facebook_accounts": 1000, "facebook_pages": 24}
+    assert sorted(n.approximate) == ["facebook_accounts", "facebook_pages"]
+
+
+def make_pdf(path: Path, lines: list[str], *, title: str = "", author: str = "") -> Path:
+    pdf = FPDF()
+    pdf.set_title(title) if title else None
+    pdf.set_author(author) if author else None
+    pdf.set_creation_date(__import__("datetime").datetime(2021, 12, 1, 12, 0, tzinfo=__import__("datetime").timezone.utc))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for line in lines:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_pdf_report_text_title_authors_counts_across_line_breaks(tmp_path):
+    path = make_pdf(
+        tmp_path / "report.pdf",
+        ["Adversarial Threat Report", "By Ben Nimmo, David Agranovich and Margarita Franklin", "December 2021",
+         "We removed 41 Facebook ac-", "counts, 13 Pages, five Groups, and 118 Instagram", "accounts. This network originated in Palestine", "and targeted Israel."],
+        author="Ben Nimmo, David Agranovich, Margarita Franklin",
+    )
+    report = extract_report(path.read_bytes(), url="https://about.fb.com/wp-content/uploads/2021/12/Metas-Adversarial-Threat-Report.pdf", content_type="application/pdf", orgs={"about.fb.com": "Meta"})
+    assert report.title == "Adversarial Threat Report"
+    assert report.authors == ["Ben Nimmo", "David Agranovich", "Margarita Franklin"]
+    assert report.pub_date == date(2021, 12, 1) and report.org == "Meta"
+    [n] = report.networks
+    assert n.counts == {"facebook_accounts": 41, "facebook_pages": 13, "facebook_groups": 5, "instagram_accounts": 118}
+    assert n.origin == ["Palestine"] and n.targets == ["Israel"]
+
+
+def test_pdf_authors_from_title_page_when_metadata_has_none(tmp_path):
+    path = make_pdf(tmp_path / "r.pdf", ["Spamouflage Report", "By Jane Doe and John Roe", "We removed 5 Facebook accounts."])
+    report = extract_report(path.read_bytes(), url="file:///r.pdf", content_type="application/pdf")
+    assert report.authors == ["Jane Doe", "John Roe"]
+
+
+@pytest.mark.parametrize(
+    "name,payload,fragment",
+    [
+        ("empty.txt", b"", "empty document"),
+        ("corrupt.pdf", b"%PDF-1.7\n1 0 obj<<>>garbage", "cannot read the PDF"),
+        ("binary.bin", bytes(range(256)) * 4, "not an HTML, PDF, text or Markdown document"),
+        ("blank.html", b"<html><head><title>x</title></head><body><nav>menu</nav></body></html>", "no article text"),
+    ],
+)
+def test_bad_documents_get_one_line_errors(tmp_path, name, payload, fragment):
+    path = tmp_path / name
+    path.write_bytes(payload)
+    result = run_cli("extract", path)
+    assert result.exit_code != 0
+    assert result.stderr.startswith("error: ") and fragment in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_encrypted_pdf_is_refused_clearly(tmp_path):
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.cell(0, 8, "We removed 5 Facebook accounts.")
+    path = tmp_path / "locked.pdf"
+    pdf.output(str(path))
+    result = run_cli("extract", path)
+    assert result.exit_code != 0 and "encrypted" in result.stderr
+
+
+def test_extract_missing_file():
+    result = run_cli("extract", "/no/such/file.html")
+    assert result.exit_code != 0 and "no such file" in result.stderr
+
+
+def test_date_precedence_metadata_url_dateline_guess():
+    url = "https://about.fb.com/news/2020/09/removing-cib/"
+    assert date_from_url(url).month == 9
+    # metadata agreeing with the URL wins
+    assert choose_date(url=url, metadata=date(2020, 9, 22), dateline=date(2020, 9, 1))[:2] == (date(2020, 9, 22), "metadata")
+    # metadata that disagrees (an "updated" date) is skipped for the next agreeing source, with a warning
+    chosen, source, warnings = choose_date(url=url, metadata=date(2024, 6, 18), dateline=date(2020, 9, 21))
+    assert (chosen, source) == (date(2020, 9, 21), "dateline") and "disagrees" in warnings[0]
+    # a full URL date beats a dateline
+    assert choose_date(url="https://x.org/2019/01/31/post/", dateline=date(2019, 1, 2))[:2] == (date(2019, 1, 31), "url")
+    # without a URL date: dateline, then the guess
+    assert choose_date(url="https://x.org/post", guessed=date(2018, 5, 5))[:2] == (date(2018, 5, 5), "htmldate")
+    assert choose_date(url="https://x.org/post")[:2] == (None, None)
+
+
+def test_fetch_pdf_report_end_to_end(site_server, config_path, tmp_path):
+    pdf = make_pdf(tmp_path / "threat.pdf", ["Threat Report", "We removed 12 Facebook accounts and 3 Pages."], author="Ben Nimmo")
+    site_server.set("/wp-content/uploads/2021/12/threat.pdf", pdf.read_bytes(), content_type="application/pdf")
+    result = run_cli("fetch", site_server.url("/wp-content/uploads/2021/12/threat.pdf"), "--config", config_path, "--json")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["content_type"] == "application/pdf" and out["title"] == "Threat Report"
+    assert out["authors"] == ["Ben Nimmo"] and out["pub_date"] == "2021-12-01"
+    assert out["networks"][0]["counts"] == {"facebook_accounts": 12, "facebook_pages": 3}
+
+
+def test_reextract_reports_changes(site_server, config_path):
+    site_server.root = site_server.root / "wire"
+    url = site_server.url("/article/554018908.html")
+    assert run_cli("fetch", url, "--config", config_path).exit_code == 0
+    result = run_cli("reextract", "--all", "--config", config_path, "--json")
+    assert result.exit_code == 0, result.stderr
+    [change] = json.loads(result.stdout)
+    assert change["url"] == url and change["changed"] == []
+    extracted = run_cli("extract", url, "--json", "--config", config_path)
+    assert extracted.exit_code == 0, extracted.stderr
+    assert json.loads(extracted.stdout)["networks"][0]["counts"]["instagram_accounts"] == 194

@@ -1,0 +1,151 @@
+"""A fault-injection HTTP server on 127.0.0.1: each path misbehaves in its own way.
+
+It counts requests per path and keeps the headers it received, so tests can
+assert how many attempts a client made and what it sent.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+import zlib
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PAGE = (
+    "<html><head><title>Takedown report</title></head><body><article><h1>Takedown report</h1>"
+    + "<p>We removed 12 Facebook accounts and 3 Pages for coordinated inauthentic behavior.</p>" * 20
+    + "</article></body></html>"
+).encode()
+
+
+def _gzip_bomb(size: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    chunk = bytes(1024 * 1024)
+    out = [compressor.compress(chunk) for _ in range(size // len(chunk))]
+    return b"".join(out) + compressor.flush()
+
+
+class FaultServer:
+    def __init__(self, robots: str = "User-agent: *\nDisallow: /private\n"):
+        self.hits: Counter[str] = Counter()
+        self.headers: dict[str, list[dict[str, str]]] = {}
+        self.robots = robots
+        self.bytes_sent: Counter[str] = Counter()
+        self._bomb: bytes | None = None
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path.split("?")[0]
+                server.hits[path] += 1
+                server.headers.setdefault(path, []).append(dict(self.headers.items()))
+                getattr(self, "route_" + path.strip("/").replace("-", "_").replace(".", "_").replace("/", "__"), self.route_missing)()
+
+            def send(self, status: int, body: bytes = b"", **headers: str) -> None:
+                self.send_response(status)
+                headers.setdefault("Content-Type", "text/html; charset=utf-8")
+                headers.setdefault("Content-Length", str(len(body)))
+                for k, v in headers.items():
+                    self.send_header(k.replace("_", "-"), v)
+                self.end_headers()
+                if body:
+                    self.wfile.write(body)
+
+            def route_missing(self) -> None:
+                self.send(404, b"not found")
+
+            def route_robots_txt(self) -> None:
+                self.send(200, server.robots.encode(), Content_Type="text/plain")
+
+            def route_ok(self) -> None:
+                self.send(200, PAGE)
+
+            def route_private(self) -> None:
+                self.send(200, PAGE)
+
+            def route_always_500(self) -> None:
+                self.send(500, b"oops")
+
+            def route_not_found(self) -> None:
+                self.send(404, b"gone")
+
+            def route_503_then_200(self) -> None:
+                self.send(503, b"busy") if server.hits[self.path] == 1 else self.send(200, PAGE)
+
+            def route_429_retry_after(self) -> None:
+                self.send(429, b"slow down", Retry_After="1") if server.hits[self.path] == 1 else self.send(200, PAGE)
+
+            def route_slow(self) -> None:
+                time.sleep(3)
+                self.send(200, PAGE)
+
+            def route_reset(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.wfile.write(PAGE[:200])
+                self.wfile.flush()
+                self.connection.shutdown(2)
+                self.close_connection = True
+
+            def route_truncated_gzip(self) -> None:
+                data = gzip.compress(PAGE)[:-40]
+                self.send(200, data, Content_Encoding="gzip")
+
+            def route_gzip_bomb(self) -> None:
+                if server._bomb is None:
+                    server._bomb = _gzip_bomb(64 * 1024 * 1024)
+                self.send(200, server._bomb, Content_Encoding="gzip")
+
+            def route_huge(self) -> None:
+                total = 50 * 1024 * 1024
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()  # no Content-Length: the client must count
+                chunk = b"x" * 65536
+                try:
+                    for _ in range(total // len(chunk)):
+                        self.wfile.write(chunk)
+                        server.bytes_sent[self.path] += len(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+            def route_loop_a(self) -> None:
+                self.send(302, b"", Location="/loop-b")
+
+            def route_loop_b(self) -> None:
+                self.send(302, b"", Location="/loop-a")
+
+            def route_etag(self) -> None:
+                if self.headers.get("If-None-Match") == '"v1"':
+                    self.send(304, b"", ETag='"v1"', Content_Length="0")
+                else:
+                    self.send(200, PAGE, ETag='"v1"', Last_Modified="Mon, 01 Nov 2021 10:00:00 GMT")
+
+            def route_mislabelled(self) -> None:
+                body = "<html><head><meta charset='utf-8'><title>Zürich – Iran’s network</title></head><body><article><h1>Zürich – Iran’s network</h1>".encode() + "<p>We removed 5 Facebook accounts in Zürich’s café.</p>".encode() * 10 + b"</article></body></html>"
+                self.send(200, body, Content_Type="text/html; charset=iso-8859-1")
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def __enter__(self) -> FaultServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
