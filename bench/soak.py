@@ -118,6 +118,8 @@ def config_text(site: SoakSite, sources: int, every: float) -> str:
         dir = "data"
         [http]
         allow_private_networks = true
+        per_host_delay = 0.0
+        per_host_concurrency = 8
         [daemon]
         jitter_seconds = 0.0
         grace_seconds = 5.0

@@ -56,6 +56,7 @@ def demo_config_text(base: str) -> str:
         allow_private_networks = true   # the demo sites live on 127.0.0.1
         connect_timeout = 5.0
         read_timeout = 10.0
+        per_host_delay = 0.1            # all demo sites share one host: no need to wait 2 s between requests
 
         [daemon]
         grace_seconds = 5.0
