@@ -97,6 +97,81 @@ class ArchiveJob(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class WaczFile(Base):
+    """The WACZ package of one capture (its WARC records, pages.jsonl, index, datapackage)."""
+
+    __tablename__ = "wacz_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), unique=True)
+    path: Mapped[str] = mapped_column(String(512))  # relative to the data dir
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ArchivePause(Base):
+    """Submissions to the public archive are paused until `until` (quota or rate limit)."""
+
+    __tablename__ = "archive_pauses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service: Mapped[str] = mapped_column(String(32), unique=True)
+    until: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Stub(Base):
+    """A stub incident record for curators, built from one or more Reports."""
+
+    __tablename__ = "stubs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_id: Mapped[str] = mapped_column(String(32), unique=True)  # provisional, e.g. TA-00001
+    disarm_id: Mapped[str | None] = mapped_column(String(16), nullable=True, unique=True)  # assigned on accept
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)  # new|accepted|rejected|merged
+    name: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    incident_type: Mapped[str] = mapped_column(String(32), default="incident")
+    year_started: Mapped[str] = mapped_column(String(8), default="")
+    platform: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    origin: Mapped[list[str]] = mapped_column(JSON, default=list)
+    targets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # all removed-asset counts, for clustering
+    notes: Mapped[str] = mapped_column(Text, default="")
+    found_via: Mapped[str] = mapped_column(String(255), default="")
+    date_added: Mapped[str] = mapped_column(String(10))
+    first_pub_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StubReference(Base):
+    """One report cited by a stub (a row of the Reference table)."""
+
+    __tablename__ = "stub_references"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    normalised_url: Mapped[str] = mapped_column(Text, unique=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
+    pub_date: Mapped[str] = mapped_column(String(10), default="")  # YYYY/MM/DD
+    authors: Mapped[str] = mapped_column(Text, default="")
+    org: Mapped[str] = mapped_column(String(255), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    merge_reason: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StubChange(Base):
+    """What happened to a stub and why: created, merged, updated, accepted, rejected."""
+
+    __tablename__ = "stub_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text)
+
+
 class SourceRun(Base):
     """One scheduled run of one source by the daemon (issue 8).
 

@@ -174,7 +174,8 @@ class WarcStore:
 
 def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord]:
     """Serialise the response record, then the request record, each gzipped."""
-    warc_date = datetime_to_iso_date(result.fetched_at, use_micros=True)
+    # Second precision: WACZ pages.jsonl and Wayback timestamps use it, so `ts` can equal WARC-Date.
+    warc_date = datetime_to_iso_date(result.fetched_at.replace(microsecond=0))
     reason = _reason_phrase(result.status)
     headers = [
         (f"X-Archive-Orig-{k}" if k.lower() in _RENAMED_HEADERS else k, v) for k, v in result.response_headers

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
-from archive.tables import Capture, ReportRow
+from archive.tables import Capture, ReportRow, WaczFile
+from archive.wacz import write_capture_wacz
+from archive.wayback import WaybackClient, WaybackSettings
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
 from scraper.config import Config
 from scraper.errors import FetchError, UserError
@@ -25,6 +27,7 @@ from scraper.fetch.client import HttpClient, check_url
 from scraper.fetch.decode import decode_body
 from scraper.fetch.result import FetchResult
 from scraper.fetch.sniff import document_kind
+from scraper.stubs import StubOutcome, update_stubs_for_report
 
 log = logging.getLogger("takedowns.pipeline")
 
@@ -36,6 +39,10 @@ class CaptureOutcome:
     unchanged: bool  # the server said 304, or the payload digest matched a stored capture
     report: Report | None = None
     report_error: str | None = None
+    archive_status: str | None = None  # success | pending | error | disabled
+    archive_link: str | None = None
+    archive_detail: str = ""
+    stub: StubOutcome | None = None
 
 
 async def capture_url(
@@ -46,8 +53,14 @@ async def capture_url(
     *,
     respect_robots: bool = True,
     store: WarcStore | None = None,
+    archive_wait: float | None = 0.0,
+    source_name: str | None = None,
 ) -> CaptureOutcome:
-    """Fetch `url`, store it (unless unchanged), and extract its Report."""
+    """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
+
+    `archive_wait`: seconds to wait for a Save Page Now job (None: the configured
+    `wait_seconds`; 0: submit and leave it pending for `archive pending`).
+    """
     check_url(url)
     with catalogue.session() as s:
         previous = catalogue.latest_capture(s, url)
@@ -57,16 +70,38 @@ async def capture_url(
     try:
         result = await client.fetch(url, respect_robots=respect_robots, **validators)
         if result.not_modified and previous is not None:
-            return _record_unchanged(config, catalogue, previous)
-        _check_storable(result)
+            outcome = _record_unchanged(config, catalogue, previous)
+        else:
+            _check_storable(result)
+            outcome = None
     except FetchError as exc:
         catalogue.record_failure(url, exc.reason, str(exc), exc.status, getattr(exc, "attempts", 1))
         raise
-    store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
-    capture, is_new = store_capture(store, catalogue, result)
-    outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
-    _attach_report(config, catalogue, outcome, refresh=is_new)
+    if outcome is None:
+        store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
+        capture, is_new = store_capture(store, catalogue, result)
+        outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
+        _attach_report(config, catalogue, outcome, refresh=is_new)
+    await archive_capture(config, catalogue, outcome, wait=archive_wait)
+    if outcome.report is not None:
+        outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name)
     return outcome
+
+
+async def archive_capture(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, wait: float | None) -> None:
+    """Snapshot stage: the capture's WACZ (unless already written), then its public archive link."""
+    capture = outcome.capture
+    with catalogue.session() as s:
+        has_wacz = s.scalar(select(WaczFile.id).where(WaczFile.capture_id == capture.id)) is not None
+    if outcome.is_new or not has_wacz:
+        write_capture_wacz(config.data_dir, catalogue, capture, outcome.report.to_dict() if outcome.report else None)
+    settings = WaybackSettings.from_config(config)
+    if not settings.enabled:
+        outcome.archive_status, outcome.archive_detail = "disabled", "[archive.wayback] enabled = false"
+        return
+    async with WaybackClient(settings, catalogue, config.http.user_agent) as wayback:
+        status = await wayback.archive_link(capture.url, capture_id=capture.id, wait=wait)
+    outcome.archive_status, outcome.archive_link, outcome.archive_detail = status.status, status.link, status.detail
 
 
 def _check_storable(result: FetchResult) -> None:
@@ -189,7 +224,7 @@ def extract_capture(config: Config, catalogue: Catalogue, capture: Capture) -> R
     return report
 
 
-def process_url(config: Config, url: str, *, respect_robots: bool = True) -> CaptureOutcome:
+def process_url(config: Config, url: str, *, respect_robots: bool = True, archive_wait: float | None = None) -> CaptureOutcome:
     """Synchronous entry point for the CLI: one URL through the whole pipeline."""
     check_url(url)
     catalogue = Catalogue(config.catalogue_url)
@@ -197,7 +232,7 @@ def process_url(config: Config, url: str, *, respect_robots: bool = True) -> Cap
 
     async def run() -> CaptureOutcome:
         async with HttpClient(config.http) as client:
-            return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store)
+            return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store, archive_wait=archive_wait)
 
     try:
         return asyncio.run(run())

@@ -130,6 +130,9 @@ def make_config(tmp_path: Path, extra: str = "") -> Path:
             retry_initial_wait = 0.05
             retry_max_wait = 0.2
             retry_attempts = 3
+
+            [archive.wayback]
+            enabled = false
             """
         )
         + textwrap.dedent(extra)

@@ -63,9 +63,9 @@ def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | No
 
 
 def _register() -> None:
-    from . import captures, daemon, extract, fetch
+    from . import archive, captures, daemon, extract, fetch, stubs
 
-    for module in (fetch, captures, extract, daemon):
+    for module in (fetch, captures, extract, archive, stubs, daemon):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -42,6 +42,12 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
         "totals": r.totals if r else {},
         "warnings": r.warnings if r else [],
         "extract_error": outcome.report_error,
+        "archive_link": outcome.archive_link,
+        "archive_status": outcome.archive_status,
+        "archive_detail": outcome.archive_detail,
+        "stub_id": outcome.stub.stub_id if outcome.stub else None,
+        "stub_action": outcome.stub.action if outcome.stub else None,
+        "stub_reason": outcome.stub.reason if outcome.stub else None,
     }
 
 
@@ -65,6 +71,9 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
         click.echo(f"  org:     {summary['org'] or '-'}")
         click.echo(f"  text:    {summary['text_chars']} characters")
         click.echo(f"  warc:    {summary['warc']} @ {summary['warc_offset']}")
+        if outcome.stub:
+            click.echo(f"  stub:    {outcome.stub.stub_id or '-'} ({outcome.stub.action}: {outcome.stub.reason})")
+        click.echo(f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}")
     if outcome.report_error:
         raise click.ClickException(f"stored, but extraction failed: {outcome.report_error}")
 

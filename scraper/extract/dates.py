@@ -13,6 +13,7 @@ skipped, and if none agrees the URL's own date wins, with a warning.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -25,10 +26,6 @@ _MDY = re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s
 _DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)")
 
-_META_DATE_RE = re.compile(
-    rb"""(?:"datePublished"\s*:\s*"|<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|og:published_time|datePublished|publish[-_]?date|pubdate|date|dc\.date(?:\.issued)?|DC\.date\.issued|sailthru\.date|parsely-pub-date)["'][^>]*?content=["']|<meta[^>]+content=["']([^"']+)["'][^>]+(?:property|name|itemprop)=["'](?:article:published_time|datePublished)["'])(?P<v>[^"'<]{8,40})?""",
-    re.IGNORECASE,
-)
 _URL_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0[1-9]|1[0-2])(?:[/-](?P<d>0[1-9]|[12]\d|3[01]))?(?=[/-]|$|\.)")
 
 
@@ -71,16 +68,6 @@ def parse_date_text(value: str) -> date | None:
     return None
 
 
-def metadata_date(html: bytes) -> date | None:
-    for m in _META_DATE_RE.finditer(html[:400_000]):
-        raw = m.group("v") or m.group(1)
-        if raw:
-            found = parse_date_text(raw.decode("utf-8", "replace"))
-            if found:
-                return found
-    return None
-
-
 def dateline_date(text: str) -> date | None:
     """A date written near the top of the text, as datelines and bylines do."""
     head = text[:1500]
@@ -97,14 +84,16 @@ def choose_date(
     url: str,
     metadata: date | None = None,
     dateline: date | None = None,
-    guessed: date | None = None,
+    guessed: date | Callable[[], date | None] | None = None,
     guessed_source: str = "htmldate",
 ) -> tuple[date | None, str | None, list[str]]:
-    """Apply the precedence above; returns (date, source, warnings)."""
+    """Apply the precedence above; returns (date, source, warnings). `guessed` may be lazy."""
     url_date = date_from_url(url)
     warnings: list[str] = []
     ranked = [(metadata, "metadata"), (url_date.as_date() if url_date and url_date.day else None, "url"), (dateline, "dateline"), (guessed, guessed_source)]
     for candidate, source in ranked:
+        if callable(candidate):
+            candidate = candidate()
         if candidate is None:
             continue
         if url_date is None or url_date.agrees(candidate):

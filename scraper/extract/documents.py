@@ -6,8 +6,8 @@ date candidates that `dates.choose_date` ranks.
 
 from __future__ import annotations
 
-import html as html_lib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +15,8 @@ import trafilatura
 
 from scraper.errors import UserError
 
-from .dates import dateline_date, metadata_date, parse_date_text
+from .dates import dateline_date, parse_date_text
+from .html_meta import read_head
 
 
 class ExtractError(UserError):
@@ -33,12 +34,14 @@ class Document:
     language: str | None = None
     metadata_date: date | None = None
     dateline_date: date | None = None
-    guessed_date: date | None = None
+    guessed_date: date | Callable[[], date | None] | None = None  # callable: computed only if needed
     guessed_source: str = "htmldate"
 
 
+# htmldate is only the last resort (after metadata, URL and dateline), run lazily:
+# its quick search is enough there, and the extensive one doubles extraction time.
+HTMLDATE_PARAMS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%d"}
 MIN_ARTICLE_CHARS = 40  # less than a sentence is navigation, not a report
-_OG_TITLE = re.compile(rb"""<meta[^>]+property=["']og:title["'][^>]*content=["']([^"']+)["']""", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&|\|)\s*")
 
 
@@ -55,22 +58,43 @@ def split_authors(value: str | None) -> list[str]:
 
 
 def read_html(payload: bytes, url: str) -> Document:
-    doc = trafilatura.bare_extraction(payload, url=url, with_metadata=True, include_tables=True, include_comments=False)
-    if doc is None or len((doc.text or "").strip()) < MIN_ARTICLE_CHARS:
+    tree = trafilatura.load_html(payload)
+    if tree is None:
+        raise ExtractError(f"{url}: not parseable as HTML")
+    head = read_head(tree)
+    original = payload  # htmldate re-parses from bytes; trafilatura cleans the tree in place
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_tables=True, include_comments=False)
+    text = (doc.text if doc is not None else "") or ""
+    if len(text.strip()) < MIN_ARTICLE_CHARS:
         raise ExtractError(f"{url}: no article text found in the HTML")
-    og = _OG_TITLE.search(payload[:300_000])
-    title = html_lib.unescape(og.group(1).decode("utf-8", "replace")).strip() if og else None
-    text = doc.text or ""
     return Document(
-        title=title or doc.title,
-        authors=split_authors(doc.author),
+        title=head.title,
+        authors=split_authors("; ".join(head.authors)) or byline_authors(text),
         text=text,
-        sitename=doc.sitename,
-        language=doc.language,
-        metadata_date=metadata_date(payload),
+        sitename=head.sitename,
+        language=head.language,
+        metadata_date=head.published,
         dateline_date=dateline_date(text),
-        guessed_date=parse_date_text(doc.date) if doc.date else None,
+        guessed_date=lambda: _htmldate(original, url),
     )
+
+
+def _htmldate(payload: bytes, url: str) -> date | None:
+    from htmldate import find_date
+
+    try:
+        found = find_date(payload, url=url, **HTMLDATE_PARAMS)
+    except Exception:  # htmldate fails on some markup; it is only a last resort
+        return None
+    return parse_date_text(found) if found else None
+
+
+_BYLINE = re.compile(r"^\s*(?:by|written by)\s+([A-Z][^\n]{2,150})$", re.IGNORECASE | re.MULTILINE)
+
+
+def byline_authors(text: str) -> list[str]:
+    m = _BYLINE.search(text[:1500])
+    return split_authors(m.group(1)) if m else []
 
 
 def read_pdf(payload: bytes, url: str) -> Document:

@@ -1,0 +1,124 @@
+"""One WACZ per report capture, written with py-wacz.
+
+The package holds the capture's response and request records, copied byte for
+byte from the main WARC, plus a `metadata` record (URI `urn:takedowns:report:<id>`,
+never the page URL) carrying the extracted Report; `pages/pages.jsonl` has one
+entry whose `ts` equals the response record's WARC-Date, with title and text.
+py-wacz adds the CDXJ index and `datapackage.json` with hashes. Files are
+written to a temporary folder and renamed into place, so a WACZ is whole or absent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
+
+from scraper.errors import UserError
+
+from .catalogue import Catalogue, utcnow
+from .tables import Capture, WaczFile
+
+PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+
+
+def capture_record_bytes(warc_path: Path, offset: int) -> bytes:
+    """The gzip members of a capture's response record and the request record after it."""
+    with open(warc_path, "rb") as f:
+        f.seek(offset)
+        iterator = ArchiveIterator(f)
+        end = 0
+        for count, record in enumerate(iterator):
+            if count == 0 and record.rec_type != "response":
+                raise UserError(f"{warc_path} offset {offset}: no response record there")
+            if count == 1 and record.rec_type != "request":
+                break
+            iterator.read_to_end(record)
+            end = iterator.get_record_offset() + iterator.get_record_length()
+            if count == 1:
+                break
+        f.seek(offset)
+        return f.read(end)
+
+
+def report_metadata_record(capture: Capture, report: dict | None) -> bytes:
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True, warc_version="1.1")
+    payload = json.dumps({"capture_id": capture.id, "url": capture.url, "report": report}, ensure_ascii=False, default=str).encode()
+    record = writer.create_warc_record(
+        f"urn:takedowns:report:{capture.id}",
+        "metadata",
+        payload=io.BytesIO(payload),
+        length=len(payload),
+        warc_content_type="application/json",
+        warc_headers_dict={"WARC-Refers-To": capture.warc_record_id, "WARC-Date": capture.warc_date},
+    )
+    writer.write_record(record)
+    return buf.getvalue()
+
+
+def page_entry(capture: Capture, report: dict | None) -> dict:
+    entry = {"url": capture.final_url, "ts": capture.warc_date}
+    if report:
+        entry["title"] = report.get("title") or ""
+        entry["text"] = report.get("text") or ""
+    return entry
+
+
+def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Path) -> None:
+    """Write the WACZ of `capture` to `output` atomically."""
+    from wacz.main import main as wacz_main
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".wacz-") as tmp:
+        work = Path(tmp)
+        warc = work / "data.warc.gz"
+        warc.write_bytes(capture_record_bytes(data_dir / capture.warc_path, capture.warc_offset) + report_metadata_record(capture, report))
+        pages = work / "pages.jsonl"
+        pages.write_text(json.dumps(PAGES_HEADER) + "\n" + json.dumps(page_entry(capture, report), ensure_ascii=False) + "\n", encoding="utf-8")
+        built = work / "capture.wacz"
+        noise = io.StringIO()
+        with contextlib.redirect_stdout(noise), contextlib.redirect_stderr(noise):
+            rc = wacz_main(["create", "-o", str(built), "-p", str(pages), str(warc)])
+        if rc not in (0, None) or not built.exists():
+            raise UserError(f"could not build the WACZ of capture {capture.id}: {noise.getvalue().strip()[-300:]}")
+        with open(built, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(built, output)
+
+
+def write_capture_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, report: dict | None) -> Path:
+    """Build (or rebuild) the WACZ of a capture and record it in the catalogue."""
+    rel = f"wacz/capture-{capture.id:08d}.wacz"
+    path = data_dir / rel
+    build_wacz(data_dir, capture, report, path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with catalogue.session() as s:
+        row = s.query(WaczFile).filter_by(capture_id=capture.id).one_or_none()
+        if row is None:
+            row = WaczFile(capture_id=capture.id, path=rel, sha256=digest, created_at=utcnow())
+            s.add(row)
+        row.path, row.sha256, row.created_at = rel, digest, utcnow()
+    return path
+
+
+def export_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, report: dict | None, output: Path) -> Path:
+    with catalogue.session() as s:
+        row = s.query(WaczFile).filter_by(capture_id=capture.id).one_or_none()
+    source = data_dir / row.path if row is not None else None
+    if source is None or not source.exists():
+        source = write_capture_wacz(data_dir, catalogue, capture, report)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, output)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror}") from None
+    return output

@@ -1,0 +1,100 @@
+"""`takedowns archive verify|export|pending`: check snapshots, hand them out, resolve links."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from archive.catalogue import Catalogue
+from archive.tables import ReportRow
+from archive.verify import verify
+from archive.wacz import export_wacz
+from archive.wayback import WaybackClient, WaybackSettings
+from scraper.config import Config
+from scraper.errors import UserError
+
+from .common import json_option, print_json, with_config
+
+
+@click.group(name="archive")
+def archive_group() -> None:
+    """Local snapshots (WARC/WACZ) and public archive links."""
+
+
+@archive_group.command(name="verify")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@with_config
+@json_option
+def verify_cmd(paths: tuple[Path, ...], config: Config, as_json: bool) -> None:
+    """Check WARC digests, WACZ packages and catalogue pointers; non-zero exit names each broken file."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UserError(f"no such file: {', '.join(missing)}")
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        result = verify(list(paths), config.data_dir, catalogue)
+    finally:
+        catalogue.dispose()
+    if as_json:
+        print_json({"checked": result.checked, "problems": [p.__dict__ for p in result.problems]})
+    else:
+        for p in result.problems:
+            click.echo(f"BROKEN {p.path}: {p.message}", err=True)
+        click.echo(f"checked {len(result.checked)} file(s): {'all good' if result.ok else f'{len(result.problems)} problem(s)'}")
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@archive_group.command(name="export")
+@click.argument("url")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the .wacz file.")
+@with_config
+def export_cmd(url: str, output: Path, config: Config) -> None:
+    """Write the WACZ snapshot of the latest capture of URL."""
+    if output.suffix != ".wacz":
+        raise UserError(f"{output}: the output file must end in .wacz")
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        with catalogue.session() as s:
+            capture = catalogue.latest_capture(s, url)
+            if capture is None:
+                raise UserError(f"no stored capture of {url}: run `takedowns fetch {url}` first")
+            row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
+            report = row.data if row is not None else None
+        export_wacz(config.data_dir, catalogue, capture, report, output)
+    finally:
+        catalogue.dispose()
+    click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {capture.warc_date})")
+
+
+@archive_group.command(name="pending")
+@with_config
+@json_option
+def pending_cmd(config: Config, as_json: bool) -> None:
+    """Poll every pending Wayback job once and print what resolved."""
+    settings = WaybackSettings.from_config(config)
+    if not settings.enabled:
+        raise UserError("the Wayback Machine is disabled: set [archive.wayback] enabled = true")
+    catalogue = Catalogue(config.catalogue_url)
+
+    async def run():
+        async with WaybackClient(settings, catalogue, config.http.user_agent) as wayback:
+            return await wayback.poll_pending()
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        catalogue.dispose()
+    if as_json:
+        print_json([{"url": url, "status": s.status, "archive_link": s.link, "detail": s.detail} for url, s in results])
+        return
+    for url, s in results:
+        click.echo(f"{s.status:8} {s.link or s.detail}  {url}")
+    resolved = sum(1 for _, s in results if s.status == "success")
+    click.echo(f"{len(results)} pending job(s) checked, {resolved} resolved")
+
+
+COMMANDS = [archive_group]

@@ -1,0 +1,113 @@
+"""What a stub says, derived from Reports: pure functions, no I/O."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from scraper.extract.report import Report
+
+_YEAR_STARTED = re.compile(
+    r"\b(?:since|began\s+(?:in|as\s+early\s+as)|starting\s+in|active\s+since|dating\s+back\s+to|as\s+early\s+as|first\s+(?:appeared|active)\s+in)\s+(?:at\s+least\s+)?(?:early\s+|late\s+|mid-?)?(?:\w+\s+)?((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+SUMMARY_MAX = 700
+
+
+def all_counts(report: Report) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for n in report.networks:
+        for k, v in n.counts.items():
+            counts[k] = counts.get(k, 0) + v
+    for k, v in report.totals.items():
+        counts.setdefault(k, v)
+    return counts
+
+
+def is_takedown(report: Report) -> tuple[bool, str]:
+    """A stub is worth a curator's time when the report states removed assets."""
+    counts = all_counts(report)
+    if counts:
+        return True, "removed-asset counts: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    return False, "no counts of removed assets found"
+
+
+def summary(report: Report) -> str:
+    """The report's lead, with the key numbers (the first evidence sentence if the lead lacks them)."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", report.text) if len(p.strip()) > 60]
+    lead = paragraphs[0] if paragraphs else (report.title or "")
+    evidence = next((e for n in report.networks for e in n.evidence), None) or next(iter(report.totals_evidence), None)
+    if evidence and evidence not in lead:
+        lead = f"{evidence} {lead}" if len(lead) > SUMMARY_MAX // 2 else f"{lead} {evidence}"
+    if len(lead) > SUMMARY_MAX:
+        cut = lead[:SUMMARY_MAX].rsplit(". ", 1)[0]
+        lead = cut + ("." if not cut.endswith(".") else "")
+    return lead.strip()
+
+
+def year_started(report: Report) -> str:
+    years = [int(m.group(1)) for m in _YEAR_STARTED.finditer(report.text)]
+    return str(min(years)) if years else ""
+
+
+def countries(report: Report) -> tuple[list[str], list[str]]:
+    origin: list[str] = []
+    targets: list[str] = []
+    for n in report.networks:
+        origin += [c for c in n.origin if c not in origin]
+        targets += [c for c in n.targets if c not in targets]
+    return origin, targets
+
+
+def notes(reports: list[Report]) -> str:
+    """Counts per network with the sentences they came from, so every number can be checked."""
+    lines: list[str] = []
+    for report in reports:
+        lines.append(f"Extracted by takedown-archiver from {report.url}:")
+        for i, n in enumerate(report.networks, 1):
+            counts = ", ".join(f"{k}={v}{' (approx.)' if k in n.approximate else ''}" for k, v in n.counts.items()) or "no counts"
+            where = f" origin {'/'.join(n.origin)}" if n.origin else ""
+            where += f", targets {'/'.join(n.targets)}" if n.targets else ""
+            lines.append(f"- network {i}:{where} {counts}".rstrip())
+            if n.followers:
+                lines.append("  followers: " + ", ".join(f"{k}={v}" for k, v in n.followers.items()))
+            if n.ad_spend_usd is not None:
+                lines.append(f"  ad spend: USD {n.ad_spend_usd}")
+            lines += [f'  evidence: "{e}"' for e in n.evidence]
+        if report.totals:
+            lines.append("- totals: " + ", ".join(f"{k}={v}" for k, v in report.totals.items()))
+            lines += [f'  evidence: "{e}"' for e in report.totals_evidence]
+    return "\n".join(lines)
+
+
+def disarm_date(d: date | None) -> str:
+    return d.strftime("%Y/%m/%d") if d else ""
+
+
+def match_reason(
+    report: Report,
+    *,
+    platform: str | None,
+    origin: list[str],
+    counts: dict[str, int],
+    first_pub_date: date | None,
+    window_days: int,
+) -> str | None:
+    """Why `report` describes the same takedown as an existing stub, or None when it does not.
+
+    Same platform, overlapping origin (when both state one), publication dates
+    within the window, and at least one identical count of removed assets.
+    """
+    if not (report.platform and platform and report.platform == platform):
+        return None
+    report_origin, _ = countries(report)
+    if report_origin and origin and not set(report_origin) & set(origin):
+        return None
+    if not (report.pub_date and first_pub_date) or abs((report.pub_date - first_pub_date).days) > window_days:
+        return None
+    shared = sorted(k for k, v in all_counts(report).items() if counts.get(k) == v)
+    if not shared:
+        return None
+    days = abs((report.pub_date - first_pub_date).days)
+    origin_text = f", origin {'/'.join(sorted(set(report_origin) & set(origin)))}" if report_origin and origin else ""
+    return f"same platform {platform}{origin_text}, published {days} day(s) apart, matching counts " + ", ".join(f"{k}={counts[k]}" for k in shared)

@@ -1,0 +1,88 @@
+"""Rows for DISARM's `incidents` and `urls` sheets, written as CSV, .xlsx or Markdown pages."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from .disarm_page import IncidentPage, render_page
+
+INCIDENT_COLUMNS = ["disarm_id", "name", "objecttype", "summary", "year_started", "attributions_seen", "found_in_country", "urls", "notes", "when_added", "found_via", "longname"]
+URL_COLUMNS = ["url_id", "pub_date", "authors", "org", "archive_link"]
+
+
+def incident_row(page: IncidentPage, notes: str) -> dict[str, str]:
+    return {
+        "disarm_id": page.id,
+        "name": page.name,
+        "objecttype": page.incident_type or "incident",
+        "summary": page.summary,
+        "year_started": page.year_started,
+        "attributions_seen": page.from_countries,
+        "found_in_country": page.to_countries,
+        "urls": " ".join(r.url for r in page.references),
+        "notes": notes,
+        "when_added": page.date_added,
+        "found_via": page.found_via,
+        "longname": f"{page.id} - {page.name}",
+    }
+
+
+def url_rows(page: IncidentPage) -> list[dict[str, str]]:
+    return [{"url_id": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive_link": r.archive} for r in page.references]
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run text starting with = + - @ as formulas: keep hostile values inert."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path) -> list[Path]:
+    incidents = [incident_row(p, notes) for p, notes in pages]
+    urls = [row for p, _ in pages for row in url_rows(p)]
+    written: list[Path] = []
+    if fmt == "csv":
+        for name, columns, rows in (("incidents.csv", INCIDENT_COLUMNS, incidents), ("urls.csv", URL_COLUMNS, urls)):
+            def write(tmp: Path, columns=columns, rows=rows) -> None:
+                with open(tmp, "w", newline="", encoding="utf-8") as f:
+                    writer = csv.DictWriter(f, fieldnames=columns)
+                    writer.writeheader()
+                    writer.writerows(rows)
+            _atomic_write(out_dir / name, write)
+            written.append(out_dir / name)
+    elif fmt == "xlsx":
+        def write_xlsx(tmp: Path) -> None:
+            wb = Workbook()
+            wb.remove(wb.active)
+            for sheet, columns, rows in (("incidents", INCIDENT_COLUMNS, incidents), ("urls", URL_COLUMNS, urls)):
+                ws = wb.create_sheet(sheet)
+                ws.append(columns)
+                for row in rows:
+                    ws.append([_safe_cell(row[c]) for c in columns])
+            wb.save(tmp)
+        _atomic_write(out_dir / "stubs.xlsx", write_xlsx)
+        written.append(out_dir / "stubs.xlsx")
+    elif fmt == "md":
+        for page, _ in pages:
+            path = out_dir / f"{page.id}.md"
+            _atomic_write(path, lambda tmp, page=page: tmp.write_text(render_page(page), encoding="utf-8"))
+            written.append(path)
+    else:
+        raise ValueError(fmt)
+    return written

@@ -1,0 +1,252 @@
+"""Stubs in the catalogue: create, cluster, update, and the curator's decisions.
+
+Re-running never duplicates a stub: a report URL (normalised) belongs to at
+most one stub, so an updated report updates its stub and records what changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.catalogue import Catalogue, utcnow
+from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference
+from scraper.config import Config
+from scraper.errors import UserError
+from scraper.extract.report import Report
+
+from . import content
+from .disarm_page import IncidentPage, Reference
+from .settings import StubSettings
+from .urls import master_urls, normalise_url
+
+DISARM_ID = re.compile(r"^I\d{5}$")
+
+
+@dataclass
+class StubOutcome:
+    action: str  # created | merged | updated | unchanged | skipped
+    stub_id: str | None
+    reason: str
+
+
+def _log(s: Session, stub: Stub, kind: str, detail: str) -> None:
+    s.add(StubChange(stub_pk=stub.id, at=utcnow(), kind=kind, detail=detail))
+
+
+def _next_id(s: Session, prefix: str) -> str:
+    count = s.scalar(select(func.count(Stub.id))) or 0
+    while True:
+        count += 1
+        candidate = f"{prefix}{count:05d}"
+        if s.scalar(select(Stub.id).where(Stub.stub_id == candidate)) is None:
+            return candidate
+
+
+def _reports_of(s: Session, stub: Stub) -> list[Report]:
+    reports = []
+    for ref in s.scalars(select(StubReference).where(StubReference.stub_pk == stub.id).order_by(StubReference.id)):
+        row = s.scalar(select(ReportRow).where(ReportRow.capture_id == ref.capture_id)) if ref.capture_id else None
+        if row is not None:
+            reports.append(Report.from_dict(row.data))
+    return reports
+
+
+def _refresh(s: Session, stub: Stub) -> list[str]:
+    """Recompute the stub's derived fields from its reports; returns the names of fields that changed."""
+    reports = _reports_of(s, stub)
+    if not reports:
+        return []
+    primary = reports[0]
+    origin: list[str] = []
+    targets: list[str] = []
+    counts: dict[str, int] = {}
+    for r in reports:
+        o, t = content.countries(r)
+        origin += [c for c in o if c not in origin]
+        targets += [c for c in t if c not in targets]
+        for k, v in content.all_counts(r).items():
+            counts.setdefault(k, v)
+    years = [content.year_started(r) for r in reports if content.year_started(r)]
+    dates = [r.pub_date for r in reports if r.pub_date]
+    new = {
+        "name": primary.title or primary.url,
+        "summary": content.summary(primary),
+        "platform": next((r.platform for r in reports if r.platform), None),
+        "origin": origin,
+        "targets": targets,
+        "counts": counts,
+        "year_started": min(years) if years else "",
+        "notes": content.notes(reports),
+        "first_pub_date": min(dates).isoformat() if dates else None,
+    }
+    changed = [k for k, v in new.items() if getattr(stub, k) != v]
+    for k in changed:
+        setattr(stub, k, new[k])
+    if changed:
+        stub.updated_at = utcnow()
+    return changed
+
+
+def _candidates(s: Session, report: Report, window: int) -> tuple[Stub, str] | None:
+    for stub in s.scalars(select(Stub).where(Stub.status.in_(("new", "accepted"))).order_by(Stub.id)):
+        reason = content.match_reason(
+            report,
+            platform=stub.platform,
+            origin=stub.origin or [],
+            counts=stub.counts or {},
+            first_pub_date=date.fromisoformat(stub.first_pub_date) if stub.first_pub_date else None,
+            window_days=window,
+        )
+        if reason:
+            return stub, reason
+    return None
+
+
+def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None) -> StubOutcome:
+    """Create, extend or update the stub a report belongs to (idempotent)."""
+    settings = StubSettings.from_config(config)
+    known = master_urls(settings.disarm_master)
+    with catalogue.session() as s:
+        row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture_id))
+        if row is None:
+            return StubOutcome("skipped", None, "no extracted report")
+        report = Report.from_dict(row.data)
+        key = normalise_url(report.url)
+        if key in known or normalise_url(report.final_url) in known:
+            return StubOutcome("skipped", None, "DISARM already lists this URL")
+        existing = s.scalar(select(StubReference).where(StubReference.normalised_url == key))
+        if existing is not None:
+            stub = s.get(Stub, existing.stub_pk)
+            existing.capture_id, existing.title = capture_id, report.title or ""
+            existing.pub_date, existing.authors, existing.org = content.disarm_date(report.pub_date), ", ".join(report.authors), report.org or ""
+            changed = _refresh(s, stub)
+            if changed:
+                _log(s, stub, "updated", f"report {report.url} changed: {', '.join(changed)}")
+                return StubOutcome("updated", stub.stub_id, "changed: " + ", ".join(changed))
+            return StubOutcome("unchanged", stub.stub_id, "report already cited, nothing changed")
+        worth, why = content.is_takedown(report)
+        if not worth:
+            return StubOutcome("skipped", None, why)
+        match = _candidates(s, report, settings.cluster_window_days)
+        now = utcnow()
+        if match:
+            stub, reason = match
+            action = "merged"
+        else:
+            stub = Stub(
+                stub_id=_next_id(s, settings.id_prefix),
+                status="new",
+                name=report.title or report.url,
+                found_via=f"takedown-archiver: {source_name or 'fetch'}",
+                date_added=now.date().isoformat(),
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(stub)
+            s.flush()
+            reason, action = why, "created"
+        s.add(StubReference(
+            stub_pk=stub.id, url=report.url, normalised_url=key, capture_id=capture_id,
+            pub_date=content.disarm_date(report.pub_date), authors=", ".join(report.authors),
+            org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
+        ))
+        s.flush()
+        _refresh(s, stub)
+        _log(s, stub, action, f"{report.url}: {reason}")
+        return StubOutcome(action, stub.stub_id, reason)
+
+
+# --- curator decisions -----------------------------------------------------------------
+
+
+def get_stub(s: Session, stub_id: str) -> Stub:
+    stub = s.scalar(select(Stub).where((Stub.stub_id == stub_id) | (Stub.disarm_id == stub_id)))
+    if stub is None:
+        raise UserError(f"no stub {stub_id}: see `takedowns stubs list`")
+    return stub
+
+
+def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None, settings: StubSettings) -> Stub:
+    with catalogue.session() as s:
+        stub = get_stub(s, stub_id)
+        if stub.status in ("rejected", "merged"):
+            raise UserError(f"stub {stub_id} is {stub.status}; only new stubs can be accepted")
+        if disarm_id:
+            if not DISARM_ID.match(disarm_id):
+                raise UserError(f"--disarm-id must look like I00130 (an I and five digits), got {disarm_id!r}")
+            taken = s.scalar(select(Stub.stub_id).where(Stub.disarm_id == disarm_id, Stub.id != stub.id))
+            if taken:
+                raise UserError(f"{disarm_id} is already assigned to stub {taken}")
+            stub.disarm_id = disarm_id
+        stub.status, stub.updated_at = "accepted", utcnow()
+        _log(s, stub, "accepted", f"accepted{' as ' + disarm_id if disarm_id else ''}")
+        return stub
+
+
+def reject(catalogue: Catalogue, stub_id: str, reason: str) -> Stub:
+    if not reason.strip():
+        raise UserError("give a reason: --reason '...'")
+    with catalogue.session() as s:
+        stub = get_stub(s, stub_id)
+        stub.status, stub.reject_reason, stub.updated_at = "rejected", reason.strip(), utcnow()
+        _log(s, stub, "rejected", reason.strip())
+        return stub
+
+
+def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Stub:
+    if keep_id == other_id:
+        raise UserError("cannot merge a stub into itself")
+    with catalogue.session() as s:
+        keep, other = get_stub(s, keep_id), get_stub(s, other_id)
+        for ref in s.scalars(select(StubReference).where(StubReference.stub_pk == other.id)):
+            ref.stub_pk, ref.merge_reason = keep.id, f"merged by a curator from {other.stub_id}"
+        other.status, other.merged_into, other.updated_at = "merged", keep.stub_id, utcnow()
+        s.flush()
+        _refresh(s, keep)
+        _log(s, keep, "merged", f"curator merged {other.stub_id} into {keep.stub_id}")
+        _log(s, other, "merged", f"merged into {keep.stub_id}")
+        return keep
+
+
+def archive_link_for(s: Session, url: str) -> str:
+    link = s.scalar(
+        select(ArchiveJob.archive_link).where(ArchiveJob.url == url, ArchiveJob.status == "success").order_by(ArchiveJob.id.desc()).limit(1)
+    )
+    return link or "pending"
+
+
+def references(s: Session, stub: Stub) -> list[StubReference]:
+    return list(s.scalars(select(StubReference).where(StubReference.stub_pk == stub.id).order_by(StubReference.id)))
+
+
+def to_page(s: Session, stub: Stub) -> IncidentPage:
+    refs = [Reference(r.url, r.pub_date, r.authors, r.org, archive_link_for(s, r.url)) for r in references(s, stub)]
+    return IncidentPage(
+        id=stub.disarm_id or stub.stub_id,
+        name=stub.name,
+        summary=stub.summary,
+        incident_type=stub.incident_type,
+        year_started=stub.year_started,
+        from_countries=", ".join(stub.origin or []),
+        to_countries=", ".join(stub.targets or []),
+        found_via=stub.found_via,
+        date_added=stub.date_added,
+        references=refs,
+        notes=stub.notes,
+    )
+
+
+def list_stubs(s: Session, status: str | None) -> list[Stub]:
+    q = select(Stub).order_by(Stub.id)
+    if status:
+        q = q.where(Stub.status == status)
+    return list(s.scalars(q))
+
+
+def changes(s: Session, stub: Stub) -> list[StubChange]:
+    return list(s.scalars(select(StubChange).where(StubChange.stub_pk == stub.id).order_by(StubChange.id)))

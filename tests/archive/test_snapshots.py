@@ -1,0 +1,87 @@
+"""Local snapshots: a WACZ per capture that `wacz validate` accepts, `archive verify`, `archive export`."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from ..conftest import run_cli
+
+WIRE = "/article/554018908.html"
+
+
+def fetch(site_server, config_path: Path) -> dict:
+    site_server.root = site_server.root / "wire"
+    result = run_cli("fetch", site_server.url(WIRE), "--config", config_path, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def wacz_validate(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))", "validate", "-f", str(path)], capture_output=True, text=True)
+
+
+def test_every_capture_gets_a_valid_wacz_with_matching_pages(site_server, config_path):
+    out = fetch(site_server, config_path)
+    [wacz] = list((config_path.parent / "data" / "wacz").glob("*.wacz"))
+    proc = wacz_validate(wacz)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with zipfile.ZipFile(wacz) as z:
+        names = set(z.namelist())
+        assert {"pages/pages.jsonl", "datapackage.json", "datapackage-digest.json", "archive/data.warc.gz"} <= names
+        assert any(n.startswith("indexes/") for n in names)
+        pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()]
+        records = list(ArchiveIterator(io.BytesIO(z.read("archive/data.warc.gz"))))
+        datapackage = json.loads(z.read("datapackage.json"))
+    [entry] = [p for p in pages if "url" in p]
+    response = next(r for r in records if r.rec_type == "response")
+    assert entry["url"] == out["final_url"] == response.rec_headers.get_header("WARC-Target-URI")
+    assert entry["ts"] == response.rec_headers.get_header("WARC-Date")
+    assert entry["title"] == out["title"] and "93 Facebook accounts" in entry["text"]
+    metadata = [r for r in records if r.rec_type == "metadata"]
+    assert metadata and all(r.rec_headers.get_header("WARC-Target-URI").startswith("urn:") for r in metadata)
+    assert {r.rec_type for r in records} >= {"response", "request", "metadata"}
+    assert all(res["hash"].startswith("sha256:") for res in datapackage["resources"])
+
+
+def test_archive_verify_passes_then_catches_a_corrupted_warc(site_server, config_path):
+    fetch(site_server, config_path)
+    ok = run_cli("archive", "verify", "--config", config_path)
+    assert ok.exit_code == 0, ok.stdout + ok.stderr
+    assert "all good" in ok.stdout
+    [warc] = list((config_path.parent / "data" / "warc").glob("*.warc.gz"))
+    data = bytearray(warc.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 40] = bytes(40)
+    warc.write_bytes(bytes(data))
+    bad = run_cli("archive", "verify", "--config", config_path)
+    assert bad.exit_code != 0
+    assert f"BROKEN {warc}" in bad.stderr
+
+
+def test_archive_verify_catches_a_wacz_without_pages(tmp_path, site_server, config_path):
+    fetch(site_server, config_path)
+    [wacz] = list((config_path.parent / "data" / "wacz").glob("*.wacz"))
+    stripped = tmp_path / "stripped.wacz"
+    with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(stripped, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "pages/pages.jsonl":
+                dst.writestr(item, src.read(item.filename))
+    result = run_cli("archive", "verify", stripped, "--config", config_path)
+    assert result.exit_code != 0 and "pages/pages.jsonl is missing" in result.stderr
+
+
+def test_archive_export_hands_out_one_report(site_server, config_path, tmp_path):
+    out = fetch(site_server, config_path)
+    target = tmp_path / "out" / "report.wacz"
+    result = run_cli("archive", "export", out["url"], "-o", target, "--config", config_path)
+    assert result.exit_code == 0, result.stderr
+    assert wacz_validate(target).returncode == 0
+    missing = run_cli("archive", "export", "http://127.0.0.1:1/none", "-o", target, "--config", config_path)
+    assert missing.exit_code != 0 and "no stored capture" in missing.stderr
