@@ -79,11 +79,10 @@ def render_status(report: Status) -> str:
     for s in errors:
         lines.append(f"  {s.name}: last error {_when(s.last_error_at)}: {s.last_error}")
     t = report.totals
-    stubs = t.get("stubs")
-    stub_text = ", ".join(f"{k} {v}" for k, v in sorted(stubs.items())) or "none" if stubs is not None else "n/a (stubs not installed)"
+    stub_text = ", ".join(f"{k} {v}" for k, v in sorted(t["stubs"].items())) or "none"
     lines += [
         "",
-        f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    fetch failures: {t['fetch_failures']}",
+        f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    WACZ files: {t['wacz_files']}    fetch failures: {t['fetch_failures']}",
         f"stubs: {stub_text}    pending archive jobs: {t['archive_jobs_pending']}",
     ]
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from scraper.fetch.client import HttpClient
 
 from . import adapter, runs
 from .adapter import Poller, ScheduledSource
-from .housekeeping import available_chores, run_chore
+from .housekeeping import CHORES, Chore, run_chore
 from .lock import DaemonLock
 from .logs import current_source, install_source_filter
 from .recovery import truncate_uncommitted_tails
@@ -90,9 +90,8 @@ class Daemon:
                 now = datetime.now(timezone.utc)
                 for source in sources:
                     self._add_source_job(source, now, restart_now=source.name in interrupted)
-                chores = available_chores()
                 if not self.once:
-                    self._add_chore_jobs(chores, now)
+                    self._add_chore_jobs(CHORES, now)
                 self._pending_once = {s.name for s in sources}
                 self.scheduler.start()
                 log.info("daemon started (pid-locked %s): %d source(s)", self.config.data_dir, len(sources))
@@ -105,8 +104,8 @@ class Daemon:
                 await self._drain()
                 self.scheduler.shutdown(wait=False)
                 if self.once and not self._force.is_set():
-                    for chore, fn in chores:
-                        await run_chore(chore, fn, self.config, self.catalogue)
+                    for chore in CHORES:
+                        await run_chore(chore, self.config, self.catalogue)
         finally:
             remove_handlers()
             self.catalogue.dispose()
@@ -168,13 +167,13 @@ class Daemon:
         due = source.schedule.next_after(last or now)
         return max(due, now)  # overdue: one run now (coalesced), not one per missed period
 
-    def _add_chore_jobs(self, chores: list, now: datetime) -> None:
+    def _add_chore_jobs(self, chores: tuple[Chore, ...], now: datetime) -> None:
         every = self.settings.housekeeping_schedule.period().total_seconds()
-        for chore, fn in chores:
+        for chore in chores:
             self.scheduler.add_job(
                 run_chore,
                 trigger=IntervalTrigger(seconds=every, timezone=timezone.utc, jitter=min(self.settings.jitter_seconds, every / 10) or None),
-                args=[chore, fn, self.config, self.catalogue],
+                args=[chore, self.config, self.catalogue],
                 id=f"chore:{chore.name}",
                 name=chore.name,
                 max_instances=1,

@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from archive.catalogue import Catalogue, utcnow
-from archive.tables import ArchiveJob, Base, Capture, FetchFailure, ReportRow, SourceRun
+from archive.tables import ArchiveJob, Capture, FetchFailure, ReportRow, SourceRun, Stub, WaczFile
 from scraper.config import Config
 
 from . import adapter, runs
@@ -115,18 +115,7 @@ def _totals(catalogue: Catalogue) -> dict[str, Any]:
             "reports": s.scalar(select(func.count(ReportRow.id))),
             "fetch_failures": s.scalar(select(func.count(FetchFailure.id))),
             "archive_jobs_pending": s.scalar(select(func.count(ArchiveJob.id)).where(ArchiveJob.status == "pending")),
-            "stubs": None,
+            "stubs": dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).tuples().all()),
+            "wacz_files": s.scalar(select(func.count(WaczFile.id))),
         }
-        stub_table = _stub_table()
-        if stub_table is not None:
-            rows = s.execute(text(f"SELECT status, COUNT(*) FROM {stub_table} GROUP BY status")).all()
-            totals["stubs"] = {str(st): n for st, n in rows}
     return totals
-
-
-def _stub_table() -> str | None:
-    """The stubs table, when the stubs feature is part of this build."""
-    for name, table in Base.metadata.tables.items():
-        if "stub" in name and "feed" not in name and "status" in table.c:
-            return name
-    return None

@@ -58,6 +58,9 @@ def demo_config_text(base: str) -> str:
         read_timeout = 10.0
         per_host_delay = 0.1            # all demo sites share one host: no need to wait 2 s between requests
 
+        [archive.wayback]
+        enabled = false                 # offline: no Wayback Machine links (stubs say "pending")
+
         [daemon]
         grace_seconds = 5.0
         jitter_seconds = 0.0
@@ -105,7 +108,9 @@ def where_things_are(config: Config) -> list[str]:
         f"captures:   takedowns --config {cfg} captures",
         f"status:     takedowns --config {cfg} status",
     ]
-    for name, hint in (("wacz", "WACZ snapshots"), ("stubs", "stub incident records")):
-        if (data / name).exists():
-            lines.append(f"{hint}: {data / name}")
+    lines += [
+        f"WACZ files: {data / 'wacz'}   (one per report capture)",
+        f"stubs:      takedowns --config {cfg} stubs list   (Atom feed: {data / 'stubs.atom'})",
+        f"stub pages: takedowns --config {cfg} stubs show ID   (or: stubs export --format md -o DIR)",
+    ]
     return lines

@@ -128,12 +128,14 @@ def test_sigkill_at_random_points_then_a_full_run_loses_and_duplicates_nothing(s
 
 
 def assert_no_duplicate_stubs(cfg: Path) -> None:
-    tables = {t for (t,) in query(cfg, "SELECT name FROM sqlite_master WHERE type='table'")}
-    if "stubs" in tables:
-        cols = {c[1] for c in query(cfg, "PRAGMA table_info(stubs)")}
-        key = "url" if "url" in cols else "id"
-        dupes = query(cfg, f"SELECT {key}, COUNT(*) FROM stubs GROUP BY {key} HAVING COUNT(*) > 1")
-        assert not dupes, dupes
+    """Each report URL is cited by one stub at most, and no stub was left without a reference."""
+    refs = query(cfg, "SELECT normalised_url, COUNT(*) FROM stub_references GROUP BY normalised_url HAVING COUNT(*) > 1")
+    assert not refs, refs
+    orphans = query(cfg, "SELECT stub_id FROM stubs WHERE id NOT IN (SELECT stub_pk FROM stub_references)")
+    assert not orphans, orphans
+    names = query(cfg, "SELECT name, COUNT(*) FROM stubs GROUP BY name HAVING COUNT(*) > 1")
+    assert not names, names
+    assert query(cfg, "SELECT COUNT(*) FROM stubs")[0][0] >= 1
 
 
 def test_a_second_daemon_on_the_same_data_folder_refuses_to_start(site_server, tmp_path):
