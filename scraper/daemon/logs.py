@@ -8,6 +8,8 @@ that do not already say which source they concern.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 current_source: ContextVar[str | None] = ContextVar("current_source", default=None)
@@ -22,11 +24,24 @@ class SourceFilter(logging.Filter):
         return True
 
 
-def install_source_filter() -> None:
-    """Attach the filter to every root handler (idempotent); make daemon lines visible."""
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, SourceFilter) for f in handler.filters):
-            handler.addFilter(SourceFilter())
+@contextmanager
+def daemon_logging() -> Iterator[None]:
+    """While the daemon runs: source names on every handler, its own INFO lines shown.
+
+    Both are undone afterwards, so a daemon run inside another program (tests,
+    the demo) leaves that program's logging as it was.
+    """
+    handlers = list(logging.getLogger().handlers)
+    source_filter = SourceFilter()
+    for handler in handlers:
+        handler.addFilter(source_filter)
     daemon_log = logging.getLogger("takedowns")
+    level = daemon_log.level
     if daemon_log.getEffectiveLevel() > logging.INFO:
         daemon_log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        daemon_log.setLevel(level)
+        for handler in handlers:
+            handler.removeFilter(source_filter)

@@ -29,7 +29,7 @@ from . import adapter, runs
 from .adapter import Poller, ScheduledSource
 from .housekeeping import CHORES, Chore, run_chore
 from .lock import DaemonLock
-from .logs import current_source, install_source_filter
+from .logs import current_source, daemon_logging
 from .recovery import truncate_uncommitted_tails
 from .settings import DaemonSettings, daemon_settings
 from .signals import early_stop_signals, install_stop_handlers
@@ -65,11 +65,10 @@ class Daemon:
     def run(self) -> None:
         """Hold the data folder's lock and run until stopped; returns normally on a clean stop."""
         sources = self._sources if self._sources is not None else adapter.load_sources(self.config)
-        with DaemonLock(self.config.data_dir), early_stop_signals() as early:
+        with DaemonLock(self.config.data_dir), early_stop_signals() as early, daemon_logging():
             asyncio.run(self._main(sources, early))
 
     async def _main(self, sources: list[ScheduledSource], early: list[int]) -> None:
-        install_source_filter()
         loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         self._force = asyncio.Event()
