@@ -200,3 +200,32 @@ class DiscoveredItem(Base):
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SourceRun(Base):
+    """One scheduled run of one source by the daemon (issue 8).
+
+    `outcome` is running|ok|error|interrupted; a run still `running` when a
+    daemon starts was cut short by a kill and is marked interrupted then.
+    """
+
+    __tablename__ = "source_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(128), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(16), default="running")
+    items_found: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class SourceSchedule(Base):
+    """When the daemon will next run a source (for `takedowns status`)."""
+
+    __tablename__ = "source_schedule"
+    source: Mapped[str] = mapped_column(String(128), primary_key=True)
+    schedule: Mapped[str] = mapped_column(String(128), default="")
+    next_run_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -63,9 +63,9 @@ def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | No
 
 
 def _register() -> None:
-    from . import archive, captures, extract, fetch, sources, stubs
+    from . import archive, captures, daemon, extract, fetch, sources, stubs
 
-    for module in (fetch, captures, extract, archive, stubs, sources):
+    for module in (fetch, captures, extract, archive, stubs, sources, daemon):
         for command in module.COMMANDS:
             cli.add_command(command)
 

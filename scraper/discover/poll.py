@@ -132,6 +132,7 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
             result.dropped += 1
             _decide(catalogue, item_id, "dropped", reason)
             continue
+        log.info("capturing report", extra={"source": source.name, "url": c.url})
         try:
             outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
                                         record_as=c.url if fetch_url(c) != c.url else None)
@@ -146,6 +147,7 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
             continue
         result.fetched += 1
         keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
+        log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
         result.kept += keep
         result.dropped += not keep
         _decide(catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)

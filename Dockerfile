@@ -1,0 +1,41 @@
+# takedown-archiver daemon image.
+#   docker build -t takedowns .
+#   docker run -d --name takedowns -v takedowns-data:/data \
+#     -e WAYBACK_ACCESS_KEY -e WAYBACK_SECRET_KEY --stop-timeout 60 takedowns
+#   docker exec takedowns takedowns status
+# The data folder (catalogue, WARC/WACZ files, stubs, config.toml) is the /data volume; a
+# default config is copied there on first start: edit /data/config.toml to choose sources.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    TAKEDOWNS_CONFIG=/data/config.toml
+
+RUN useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin takedowns
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY scraper ./scraper
+COPY archive ./archive
+RUN pip install . \
+    && mkdir -p /data /usr/share/takedowns \
+    && chown takedowns:takedowns /data
+# The shipped config, with the data folder set to the volume itself.
+COPY config.toml /usr/share/takedowns/config.toml
+RUN sed -i 's|^dir = "data"|dir = "/data"|' /usr/share/takedowns/config.toml
+COPY deploy/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+
+USER takedowns
+VOLUME ["/data"]
+
+# SIGTERM -> graceful stop within [daemon] grace_seconds (30 s by default): give
+# `docker stop` more than that (--stop-timeout 60, or stop_grace_period in compose).
+STOPSIGNAL SIGTERM
+# Unhealthy when a source has failed for longer than [daemon] failing_threshold_hours.
+HEALTHCHECK --interval=5m --timeout=60s --start-period=2m --retries=1 \
+    CMD ["takedowns", "status"]
+
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["takedowns", "--log-format", "json", "run"]

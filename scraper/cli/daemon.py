@@ -1,0 +1,108 @@
+"""`takedowns run` (the daemon) and `takedowns status` (its health check)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from archive.catalogue import Catalogue
+from scraper.config import Config
+from scraper.daemon.scheduler import Daemon
+from scraper.daemon.status import Status, collect_status
+
+from .common import json_option, print_json, with_config
+
+
+@click.command()
+@with_config
+@click.option("--once", is_flag=True, help="Run every enabled source once, then stop.")
+@click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS", help="Stop after this many seconds.")
+def run(config: Config, once: bool, duration: float | None) -> None:
+    """Start the daemon: poll every enabled source on its schedule until stopped.
+
+    SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
+    """
+    Daemon(config, once=once, duration=duration).run()
+
+
+@click.command()
+@with_config
+@json_option
+def status(config: Config, as_json: bool) -> None:
+    """Per-source health and catalogue totals; exits 1 when a source is failing.
+
+    A source is failing when all its runs since the last success ended in error
+    for longer than [daemon] failing_threshold_hours (a container health check).
+    """
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        report = collect_status(config, catalogue)
+    finally:
+        catalogue.dispose()
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        click.echo(render_status(report))
+    failing = [s.name for s in report.sources if s.enabled and s.failing]
+    if failing:
+        click.echo(
+            f"unhealthy: {', '.join(failing)} failing for more than {report.failing_threshold_hours:g}h "
+            "(see last error above)",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+def render_status(report: Status) -> str:
+    daemon = f"running (pid {report.daemon_pid})" if report.daemon_pid else "not running"
+    lines = [f"daemon: {daemon}    data: {report.data_dir}", ""]
+    header = ("source", "schedule", "last run (UTC)", "outcome", "last success", "items last/all", "next run", "health")
+    rows = [header]
+    for s in report.sources:
+        health = "FAILING" if s.failing else "erroring" if s.failing_since else "ok" if s.last_success_at else "never ran"
+        if not s.enabled:
+            health = "not configured"
+        rows.append((s.name, s.schedule or "-", _when(s.last_run_at), s.last_outcome or "-", _when(s.last_success_at), f"{s.items_found_last}/{s.items_found_total}", _when(s.next_run_at), health))
+    if len(rows) == 1:
+        lines.append("no sources configured and no runs recorded")
+    else:
+        widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
+        lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    errors = [s for s in report.sources if s.last_error and s.failing_since]
+    for s in errors:
+        lines.append(f"  {s.name}: last error {_when(s.last_error_at)}: {s.last_error}")
+    t = report.totals
+    stub_text = ", ".join(f"{k} {v}" for k, v in sorted(t["stubs"].items())) or "none"
+    lines += [
+        "",
+        f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    WACZ files: {t['wacz_files']}    fetch failures: {t['fetch_failures']}",
+        f"stubs: {stub_text}    pending archive jobs: {t['archive_jobs_pending']}",
+    ]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"), show_default=True, help="Folder for the demo's config, catalogue and WARC files.")
+@click.option("--seconds", type=click.FloatRange(min=1), default=120, show_default=True, help="Stop after this long even if a source is still running.")
+@json_option
+def demo(directory: Path, seconds: float, as_json: bool) -> None:
+    """Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."""
+    from scraper.demo.run import run_demo, where_things_are
+
+    config, report = run_demo(directory, seconds)
+    if as_json:
+        print_json({"status": report.to_dict(), "config": str(config.path), "data_dir": str(config.data_dir)})
+        return
+    click.echo(render_status(report))
+    click.echo("")
+    click.echo("\n".join(where_things_are(config)))
+
+
+COMMANDS = [run, status, demo]

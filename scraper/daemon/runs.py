@@ -1,0 +1,131 @@
+"""Run state in the catalogue: every run of every source, and its next run time.
+
+A run row is written `running` before the poll starts and closed when it ends,
+each in its own short transaction, so a kill at any moment leaves at most one
+open row per source; the next daemon marks it `interrupted` and runs the
+source again at once (the pipeline is idempotent by URL + digest, so the
+rerun picks up the work instead of repeating it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select, update
+
+from archive.catalogue import Catalogue, utcnow
+from archive.tables import SourceRun, SourceSchedule
+
+RUNNING, OK, ERROR, INTERRUPTED = "running", "ok", "error", "interrupted"
+
+
+def as_aware(value: datetime | None) -> datetime | None:
+    """Catalogue timestamps are naive UTC; the scheduler wants aware ones."""
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def as_naive(value: datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc).replace(tzinfo=None) if value is not None and value.tzinfo else value
+
+
+def recover_interrupted(catalogue: Catalogue) -> list[str]:
+    """Close runs left `running` by a daemon that died; return their sources.
+
+    Only call this while holding the daemon lock: then no other daemon can own them.
+    """
+    with catalogue.session() as s:
+        names = sorted(set(s.scalars(select(SourceRun.source).where(SourceRun.outcome == RUNNING))))
+        s.execute(
+            update(SourceRun)
+            .where(SourceRun.outcome == RUNNING)
+            .values(outcome=INTERRUPTED, ended_at=utcnow(), message="the daemon stopped before this run finished (killed or crashed)")
+        )
+    return names
+
+
+def start_run(catalogue: Catalogue, source: str) -> int:
+    with catalogue.session() as s:
+        run = SourceRun(source=source, started_at=utcnow(), outcome=RUNNING, pid=os.getpid())
+        s.add(run)
+        s.flush()
+        return run.id
+
+
+def finish_run(catalogue: Catalogue, run_id: int, outcome: str, *, items_found: int = 0, errors: int = 0, message: str | None = None) -> None:
+    with catalogue.session() as s:
+        run = s.get(SourceRun, run_id)
+        if run is not None:
+            run.ended_at = utcnow()
+            run.outcome = outcome
+            run.items_found = items_found
+            run.errors = errors
+            run.message = message
+
+
+def last_started(catalogue: Catalogue, source: str) -> datetime | None:
+    """Aware UTC start of the source's latest run, if any."""
+    with catalogue.session() as s:
+        return as_aware(s.scalar(select(func.max(SourceRun.started_at)).where(SourceRun.source == source)))
+
+
+def set_next_run(catalogue: Catalogue, source: str, schedule: str, when: datetime | None) -> None:
+    with catalogue.session() as s:
+        row = s.get(SourceSchedule, source)
+        if row is None:
+            row = SourceSchedule(source=source)
+            s.add(row)
+        row.schedule = schedule
+        row.next_run_at = as_naive(when)
+        row.updated_at = utcnow()
+
+
+@dataclass
+class SourceHealth:
+    source: str
+    runs: int = 0
+    last_run_at: datetime | None = None
+    last_outcome: str | None = None
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_error: str | None = None
+    items_found_last: int = 0
+    items_found_total: int = 0
+    failing_since: datetime | None = None  # first error after the last success
+    next_run_at: datetime | None = None
+    schedule: str | None = None
+
+    def failing_for(self, now: datetime) -> timedelta | None:
+        return (now - self.failing_since) if self.failing_since else None
+
+
+def source_health(catalogue: Catalogue, source: str) -> SourceHealth:
+    """Summarise one source's runs (naive UTC times, as stored)."""
+    h = SourceHealth(source=source)
+    with catalogue.session() as s:
+        h.runs, h.items_found_total = s.execute(
+            select(func.count(SourceRun.id), func.coalesce(func.sum(SourceRun.items_found), 0)).where(SourceRun.source == source)
+        ).one()
+        last = s.scalar(select(SourceRun).where(SourceRun.source == source).order_by(SourceRun.id.desc()).limit(1))
+        if last is not None:
+            h.last_run_at, h.last_outcome = last.started_at, last.outcome
+        ok = s.scalar(_latest(source, OK))
+        if ok is not None:
+            h.last_success_at, h.items_found_last = ok.ended_at, ok.items_found
+        err = s.scalar(_latest(source, ERROR))
+        if err is not None:
+            h.last_error_at, h.last_error = err.ended_at, err.message
+        if last is not None and err is not None and (ok is None or err.id > ok.id):
+            since = select(func.min(SourceRun.started_at)).where(SourceRun.source == source, SourceRun.outcome == ERROR)
+            if ok is not None:
+                since = since.where(SourceRun.id > ok.id)
+            h.failing_since = s.scalar(since)
+        sched = s.get(SourceSchedule, source)
+        if sched is not None:
+            h.next_run_at, h.schedule = sched.next_run_at, sched.schedule
+    return h
+
+
+def _latest(source: str, outcome: str):
+    return select(SourceRun).where(SourceRun.source == source, SourceRun.outcome == outcome).order_by(SourceRun.id.desc()).limit(1)
