@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from scraper.config import Config
+from scraper.config import Config, section_settings
 from scraper.errors import UserError
 
 from .catalogue import Catalogue, utcnow
@@ -67,22 +67,7 @@ class WaybackSettings:
 
     @classmethod
     def from_config(cls, config: Config) -> WaybackSettings:
-        table = config.section("archive.wayback")
-        values: dict[str, Any] = {}
-        for name, f in cls.__dataclass_fields__.items():
-            if name not in table:
-                continue
-            value = table[name]
-            expected = type(f.default)
-            if expected is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, expected) or (expected is float and value < 0):
-                raise UserError(f"{config.path}: [archive.wayback] {name} must be a {'non-negative number' if expected is float else expected.__name__}, got {value!r}")
-            values[name] = value
-        unknown = set(table) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise UserError(f"{config.path}: [archive.wayback] unknown key(s): {', '.join(sorted(unknown))}")
-        return cls(**values)
+        return section_settings(config, "archive.wayback", cls)
 
 
 @dataclass

@@ -15,9 +15,11 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import UserError
+
+T = TypeVar("T")
 
 DEFAULT_USER_AGENT = (
     "takedown-archiver/0.1 (+https://github.com/DISARMFoundation; archiving takedown reports)"
@@ -102,6 +104,37 @@ class Config:
     def resolve_path(self, value: str | Path) -> Path:
         p = Path(value).expanduser()
         return p if p.is_absolute() else (self.root / p).resolve()
+
+
+def section_settings(config: Config, section: str, cls: type[T]) -> T:
+    """Build the settings dataclass `cls` from `[section]`, typed by its defaults.
+
+    bool fields take true/false, float fields any non-negative number, int fields
+    non-negative whole numbers, str fields strings; unknown keys are an error.
+    """
+    table = config.section(section)
+    defaults = cls()
+    values: dict[str, Any] = {}
+    for key in cls.__dataclass_fields__:
+        if key not in table:
+            continue
+        default, value = getattr(defaults, key), table[key]
+        if isinstance(default, bool):
+            ok, kind = isinstance(value, bool), "true or false"
+        elif isinstance(default, float):
+            ok, kind = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0, "a non-negative number"
+            value = float(value) if ok else value
+        elif isinstance(default, int):
+            ok, kind = isinstance(value, int) and not isinstance(value, bool) and value >= 0, "a non-negative whole number"
+        else:
+            ok, kind = isinstance(value, str), "a string"
+        if not ok:
+            raise UserError(f"{config.path}: [{section}] {key} must be {kind}, got {value!r}")
+        values[key] = value
+    unknown = sorted(set(table) - set(cls.__dataclass_fields__))
+    if unknown:
+        raise UserError(f"{config.path}: [{section}] has unknown key {unknown[0]!r}; known keys: {', '.join(cls.__dataclass_fields__)}")
+    return cls(**values)
 
 
 def find_config_path(explicit: str | None) -> Path:

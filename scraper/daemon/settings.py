@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from scraper.config import Config
+from scraper.config import Config, section_settings
 from scraper.errors import UserError
 
 from .schedule import parse_schedule, Schedule
@@ -25,31 +24,8 @@ class DaemonSettings:
         return parse_schedule(self.housekeeping)
 
 
-_DEFAULTS = DaemonSettings()
-
-
 def daemon_settings(config: Config) -> DaemonSettings:
-    table = config.section("daemon")
-    values: dict[str, Any] = {}
-    for key, default in _DEFAULTS.__dict__.items():
-        if key not in table:
-            continue
-        value = table[key]
-        if isinstance(default, bool):
-            ok = isinstance(value, bool)
-        elif isinstance(default, float):
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-            value = float(value) if ok else value
-        else:
-            ok = isinstance(value, str)
-        if not ok:
-            kind = "true or false" if isinstance(default, bool) else "a non-negative number" if isinstance(default, float) else "a string"
-            raise UserError(f"{config.path}: [daemon] {key} must be {kind}, got {value!r}")
-        values[key] = value
-    unknown = sorted(set(table) - set(_DEFAULTS.__dict__))
-    if unknown:
-        raise UserError(f"{config.path}: [daemon] has unknown key {unknown[0]!r}; known keys: {', '.join(_DEFAULTS.__dict__)}")
-    settings = DaemonSettings(**values)
+    settings = section_settings(config, "daemon", DaemonSettings)
     if settings.misfire_fraction > 1:
         raise UserError(f"{config.path}: [daemon] misfire_fraction must be between 0 and 1, got {settings.misfire_fraction}")
     try:
