@@ -28,7 +28,6 @@ import httpx
 from sqlalchemy import select
 
 from scraper.config import Config, section_settings
-from scraper.errors import UserError
 
 from .catalogue import Catalogue, utcnow
 from .tables import ArchiveJob, ArchivePause

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from scraper.config import Config, load_config
+from scraper.config import load_config
 
 
 CONFIG_META_KEY = "takedowns.config_path"

@@ -237,7 +237,7 @@ def test_wayback_backfill_fetches_each_original_once(site_server, tmp_path):
     site_server.set("/cdx/search/cdx", json.dumps(rows), content_type="application/json")
     site_server.set(f"/web/20191021090000id_/{original_a}", report("Removing Coordinated Inauthentic Behavior From Russia", 35))
     site_server.set(f"/web/20191122080000id_/{original_b}", report("Removing Coordinated Inauthentic Behavior From Iran", 22))
-    cfg = cfg_with(tmp_path, f"""
+    cfg = cfg_with(tmp_path, """
 [sources.meta_history]
 kind = "wayback"
 url = "https://about.fb.com/news/"
