@@ -65,7 +65,9 @@ ADJECTIVES = (
     r"coordinated|suspicious|compromised|duplicate|automated|bot|troll|sockpuppet|spam|fraudulent|"
     r"deceptive|linked|further|different|individual|authentic|real|hacked|purported|abusive|"
     r"English-language|Arabic-language|Russian-language|French-language|Spanish-language|Chinese-language|"
-    r"main|primary|such|of\s+its|of\s+their|original|previously\s+unreported|total"
+    r"main|primary|such|of\s+its|of\s+their|original|previously\s+unreported|total|"
+    # "Russian", "Iran-based", "pro-Kremlin", "Arabic-language": descriptive words before the noun
+    r"(?-i:[A-Z][a-z]+(?:ian|an|ese|ish|i|ic))|[\w]+-(?:based|linked|backed|affiliated|aligned|run|operated|controlled|language|speaking|oriented)|(?:pro|anti)-[\w]+"
 )
 
 
@@ -76,6 +78,8 @@ def asset_type(noun: str, platform: str | None, *, meta_context: bool, platform_
         kind = "developer"
     if kind is None:
         return None
+    if platform == "several":  # "Facebook and Instagram accounts"
+        return {"account": "accounts", "page": "pages", "group": "groups", "asset": "total_assets"}.get(kind)
     p = PLATFORMS.get(platform.lower(), None) if platform else None
     if p == "other":
         return None

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from .assets import ADJECTIVES, NOUN_RE, PLATFORM_RE, asset_type, is_singular
 from .numbers import NUMBER, QUALIFIERS, parse_number
+from .platforms import owner_at
 
+# A takedown's size stated as the make-up of the network ("The network consisted of 41 accounts").
+COMPOSITION_RE = re.compile(
+    r"\b(?:network|operation|campaign|cluster|activity)\b[^.]{0,60}?\b(?:consisted\s+of|comprised|was\s+made\s+up\s+of|included|spanned)\b",
+    re.IGNORECASE,
+)
 REMOVAL_RE = re.compile(
     r"\b(?:remov(?:ed|e|es|ing|al)|took\s+down|taken\s+down|takes?\s+down|taking\s+down|takedowns?\s+of|"
     r"actioned|action(?:ed)?\s+against|terminat(?:ed|es?|ing|ion\s+of)|suspend(?:ed|s|ing)?|suspension\s+of|"
@@ -32,9 +38,9 @@ _BEFORE = r"(?<![\w$€£#/.,:-])"
 ITEM_RE = re.compile(
     rf"{_BEFORE}{NUMBER}"
     rf"(?:\s+(?:{ADJECTIVES}))*"
-    rf"\s+(?:(?P<plat>{PLATFORM_RE})(?:\s+(?:{ADJECTIVES}))*\s+)?"
+    rf"\s+(?:(?P<plat>{PLATFORM_RE})(?P<mixed>\s*(?:,|and|&|/|or)\s*{PLATFORM_RE})*(?:\s+(?:{ADJECTIVES}))*\s+)?"
     rf"(?P<noun>{NOUN_RE})\b"
-    rf"(?:\s+(?:on|from|across)\s+(?P<plat2>{PLATFORM_RE})\b)?",
+    rf"(?:\s+(?:on|from|across)\s+(?P<plat2>{PLATFORM_RE})\b(?P<mixed2>\s*(?:,|and|&|/|or)\s*{PLATFORM_RE}\b)*)?",
     re.IGNORECASE,
 )
 ELIDED_RE = re.compile(
@@ -83,7 +89,7 @@ class Hit:
 
 
 def is_count_sentence(sentence: str) -> bool:
-    return bool(REMOVAL_RE.search(sentence) or PRESENCE_RE.search(sentence) or TOTAL_LINE_RE.search(sentence))
+    return bool(REMOVAL_RE.search(sentence) or PRESENCE_RE.search(sentence) or TOTAL_LINE_RE.search(sentence) or COMPOSITION_RE.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,8 @@ def _items(sentence: str) -> list[_Item]:
         platform = m.group("plat") or m.group("plat2")
         if platform and platform == "x":  # lower-case "x" is not the platform X
             platform = None
+        if m.group("mixed") or m.group("mixed2"):  # "Facebook and Instagram accounts": no single platform
+            platform = "several"
         items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), platform, m.group("noun")))
     taken = [(i.start, i.end) for i in items]
     for m in ELIDED_RE.finditer(sentence):
@@ -138,10 +146,12 @@ def count_hits(sentence: str, *, owner: str | None) -> list[Hit]:
     if hits or not is_count_sentence(sentence) or PRIOR_REMOVAL_RE.search(sentence):
         return hits
     items = _items(sentence)
-    meta = owner == "Meta"
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
     total_marked = bool(TOTAL_MARK_RE.search(sentence))
+    document_owner = owner
     for index, item in enumerate(items):
+        owner = owner_at(sentence, item.start, document_owner)
+        meta = owner == "Meta"
         noun = item.noun
         if noun is None:  # "99 Instagram, 36 Facebook accounts": borrow the next noun
             noun = next((n.noun for n in items[index + 1 :] if n.noun), None)

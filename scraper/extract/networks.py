@@ -11,29 +11,13 @@ lead of the document.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .counts import ad_spend, count_hits, follower_hits
+from .platforms import document_platform, sentence_owner
 from .places import origins, targets
 from .report import Network
 from .sentences import Sentence, sentences
-
-# Who acted, from the brands a text names (the org that publishes it is a strong prior).
-_OWNER_BY_ORG = {"Meta": "Meta", "Facebook": "Meta", "Google TAG": "Google", "Google": "Google", "Twitter": "Twitter", "X": "Twitter", "TikTok": "TikTok", "Reddit": "Reddit", "OpenAI": "OpenAI", "Microsoft": "Microsoft"}
-_BRANDS = [
-    ("Meta", re.compile(r"\b(?:Facebook|Instagram|Meta)\b")),
-    ("Google", re.compile(r"\b(?:YouTube|Google|TAG|Blogger|AdSense)\b")),
-    ("Twitter", re.compile(r"\b(?:Twitter|tweets?)\b")),
-    ("TikTok", re.compile(r"\bTikTok\b")),
-    ("Reddit", re.compile(r"\b(?:Reddit|subreddits?)\b")),
-    ("OpenAI", re.compile(r"\b(?:OpenAI|ChatGPT)\b")),
-]
-_ACTOR_RE = re.compile(
-    r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|took\s+down|taken\s+down|actioned|terminated|suspended|banned|banning|disabled|blocked|deleted)",
-)
-_BRAND_OWNER = {"facebook": "Meta", "instagram": "Meta", "meta": "Meta", "youtube": "Google", "google": "Google", "twitter": "Twitter", "x": "Twitter", "tiktok": "TikTok", "reddit": "Reddit", "openai": "OpenAI", "microsoft": "Microsoft"}
-
 
 @dataclass
 class Facts:
@@ -42,28 +26,6 @@ class Facts:
     totals: dict[str, int] = field(default_factory=dict)
     totals_evidence: list[str] = field(default_factory=list)
     totals_approximate: list[str] = field(default_factory=list)
-
-
-def document_platform(text: str, org: str | None) -> str | None:
-    """The platform that removed the assets: the publishing platform, else the brand named most in removal sentences."""
-    if org in _OWNER_BY_ORG:
-        return _OWNER_BY_ORG[org]
-    scores: dict[str, float] = {}
-    for m in _ACTOR_RE.finditer(text):
-        owner = _BRAND_OWNER.get(m.group("brand").lower())
-        if owner:
-            scores[owner] = scores.get(owner, 0) + 5
-    for owner, pattern in _BRANDS:
-        scores[owner] = scores.get(owner, 0) + len(pattern.findall(text))
-    best = max(scores.items(), key=lambda kv: kv[1], default=(None, 0))
-    return best[0] if best[1] > 0 else None
-
-
-def _sentence_owner(sentence: str, default: str | None) -> str | None:
-    m = _ACTOR_RE.search(sentence)
-    if m and m.group("brand").lower() != "we":
-        return _BRAND_OWNER.get(m.group("brand").lower(), default)
-    return default
 
 
 @dataclass
@@ -81,7 +43,7 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     drafts: list[_Draft] = []
     seen_pairs: set[tuple[str, int]] = set()
     for index, s in enumerate(doc_sentences):
-        owner = _sentence_owner(s.text, facts.platform)
+        owner = sentence_owner(s.text, facts.platform)
         hits = count_hits(s.text, owner=owner)
         if hits:
             _add_counts(facts, drafts, s, index, hits, seen_pairs)
