@@ -85,10 +85,11 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
         return  # a restatement of counts already recorded
     seen_pairs |= pairs
     current = drafts[-1] if drafts else None
-    extend = (
-        current is not None
-        and current.last_paragraph == s.paragraph
-        and not any(h.asset in current.network.counts for h in network_hits)
+    new_types = {h.asset for h in network_hits}
+    extend = current is not None and not new_types & set(current.network.counts) and (
+        current.last_paragraph == s.paragraph
+        # "we removed 265 accounts, Pages and Groups" then the breakdown: one network
+        or (set(current.network.counts) == {"total_assets"} and s.paragraph - current.last_paragraph <= 2)
     )
     if not extend:
         current = _Draft(Network(), s.paragraph, s.paragraph, index, index)
