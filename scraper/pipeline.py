@@ -56,11 +56,13 @@ async def capture_url(
     archive_wait: float | None = 0.0,
     source_name: str | None = None,
     record_as: str | None = None,
+    source_org: str | None = None,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
     `archive_wait`: seconds to wait for a Save Page Now job (None: the configured
     `wait_seconds`; 0: submit and leave it pending for `archive pending`).
+    `source_org`: the discovering source's org, used when the URL's host is not in `[orgs]`.
     `record_as`: catalogue the capture under this URL (a Wayback `id_` fetch of
     an original report is recorded as that report; the WARC keeps the real URL).
     """
@@ -75,7 +77,7 @@ async def capture_url(
         if record_as:
             result = replace(result, requested_url=record_as)
         if result.not_modified and previous is not None:
-            outcome = _record_unchanged(config, catalogue, previous)
+            outcome = _record_unchanged(config, catalogue, previous, source_org)
         else:
             _check_storable(result)
             outcome = None
@@ -86,7 +88,7 @@ async def capture_url(
         store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
         capture, is_new = store_capture(store, catalogue, result)
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
-        _attach_report(config, catalogue, outcome, refresh=is_new)
+        _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
     if outcome.report is not None:
         outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name)
@@ -169,18 +171,18 @@ def _update_validators(capture: Capture, result: FetchResult) -> None:
     capture.last_modified = result.header("last-modified")
 
 
-def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capture) -> CaptureOutcome:
+def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capture, default_org: str | None) -> CaptureOutcome:
     with catalogue.session() as s:
         capture = s.get(Capture, previous.id)
         assert capture is not None
         capture.last_seen_at = utcnow()
         capture.seen_count += 1
     outcome = CaptureOutcome(capture=capture, is_new=False, unchanged=True)
-    _attach_report(config, catalogue, outcome, refresh=False)
+    _attach_report(config, catalogue, outcome, refresh=False, default_org=default_org)
     return outcome
 
 
-def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool) -> None:
+def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None) -> None:
     """Use the stored Report unless the capture is new or has none yet."""
     if not refresh:
         with catalogue.session() as s:
@@ -189,7 +191,7 @@ def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome
                 outcome.report = Report.from_dict(row.data)
                 return
     try:
-        outcome.report = extract_capture(config, catalogue, outcome.capture)
+        outcome.report = extract_capture(config, catalogue, outcome.capture, default_org=default_org)
     except ExtractError as exc:
         outcome.report_error = str(exc)
         log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})
@@ -207,7 +209,7 @@ def capture_content(config: Config, capture: Capture) -> bytes:
     return decode_body(record.raw_payload, encoding, config.http.max_decompressed_bytes)
 
 
-def extract_capture(config: Config, catalogue: Catalogue, capture: Capture) -> Report:
+def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None) -> Report:
     """Extract the Report of a stored capture and upsert it into the catalogue."""
     content = capture_content(config, capture)
     report = extract_report(
@@ -216,6 +218,7 @@ def extract_capture(config: Config, catalogue: Catalogue, capture: Capture) -> R
         final_url=capture.final_url,
         content_type=capture.content_type,
         orgs=config.orgs,
+        default_org=default_org,
     )
     report.capture_id = capture.id
     with catalogue.session() as s:

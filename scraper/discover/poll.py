@@ -135,7 +135,7 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
         log.info("capturing report", extra={"source": source.name, "url": c.url})
         try:
             outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
-                                        record_as=c.url if fetch_url(c) != c.url else None)
+                                        record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org)
         except FetchError as exc:
             if c.optional and exc.status == 404:
                 result.dropped += 1

@@ -41,7 +41,13 @@ def extract_report(
     final_url: str | None = None,
     content_type: str = "",
     orgs: dict[str, str] | None = None,
+    default_org: str | None = None,
 ) -> Report:
+    """Read `payload` (HTML, PDF, text or Markdown) into a Report.
+
+    Org: the `orgs` table by URL (longest host/path match), else `default_org`
+    (the discovering source's), else the page's own site name.
+    """
     final_url = final_url or url
     if not payload.strip():
         raise ExtractError(f"{url}: empty document")
@@ -56,10 +62,10 @@ def extract_report(
         doc = read_text(payload, final_url)
     else:
         raise ExtractError(f"{url}: not an HTML, PDF, text or Markdown document ({content_type or 'unknown type'})")
-    return build_report(doc, url=url, final_url=final_url, content_type=content_type or kind, orgs=orgs or {})
+    return build_report(doc, url=url, final_url=final_url, content_type=content_type or kind, orgs=orgs or {}, default_org=default_org)
 
 
-def build_report(doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str]) -> Report:
+def build_report(doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str], default_org: str | None = None) -> Report:
     pub_date, source, warnings = choose_date(
         url=final_url,
         metadata=doc.metadata_date,
@@ -67,7 +73,7 @@ def build_report(doc: Document, *, url: str, final_url: str, content_type: str, 
         guessed=doc.guessed_date,
         guessed_source=doc.guessed_source,
     )
-    org = org_for_url(final_url, orgs) or org_for_url(url, orgs) or doc.sitename
+    org = org_for_url(final_url, orgs) or org_for_url(url, orgs) or default_org or doc.sitename
     facts = extract_facts(doc.text, title=doc.title, org=org)
     return Report(
         url=url,

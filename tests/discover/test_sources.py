@@ -280,3 +280,12 @@ def test_invalid_source_config_is_a_one_line_error(tmp_path):
     cfg = cfg_with(tmp_path, '[sources.x]\nkind = "carrier-pigeon"\nurl = "http://x/"\n')
     result = run_cli("sources", "--config", cfg)
     assert result.exit_code != 0 and "[sources.x] kind must be one of" in result.stderr
+
+
+def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_server, tmp_path):
+    site_server.set("/feed/", rss([("Coordinated inauthentic behavior report", site_server.url("/r/1/"), "cib")]), content_type="application/rss+xml")
+    site_server.set("/r/1/", report("Coordinated inauthentic behavior report"))
+    cfg = cfg_with(tmp_path, f'[sources.graphika]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Graphika"\n')
+    assert poll(cfg).exit_code == 0
+    [stub] = json.loads(run_cli("stubs", "list", "--config", cfg, "--json").stdout)
+    assert stub["references"][0]["org"] == "Graphika"
