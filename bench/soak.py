@@ -128,13 +128,6 @@ def config_text(site: SoakSite, sources: int, every: float) -> str:
 
 
 def takedowns_command() -> list[str]:
-    """`python -m scraper`, or the tests' launcher with a discovery stand-in if discovery is absent."""
-    sys.path.insert(0, str(REPO))
-    try:
-        import scraper.discover.poll  # noqa: F401
-    except ImportError:
-        print("note: scraper.discover is not in this build: polling through tests/daemon/discovery_standin.py")
-        return [sys.executable, str(REPO / "tests" / "daemon" / "launch.py")]
     return [sys.executable, "-m", "scraper"]
 
 

@@ -17,8 +17,8 @@ from ..conftest import REPO, SiteServer, make_config
 
 PAGES = 8
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
-# The real CLI; launch.py only supplies a discovery stand-in while scraper.discover is absent.
-TAKEDOWNS = [sys.executable, str(Path(__file__).with_name("launch.py"))]
+# The real CLI, as a separate process.
+TAKEDOWNS = [sys.executable, "-m", "scraper"]
 FEED = "/feed.xml"
 
 
