@@ -23,10 +23,9 @@ def decode_body(raw: bytes, content_encoding: str | None, max_bytes: int) -> byt
         if encoding in ("gzip", "x-gzip"):
             data = _inflate(data, zlib.MAX_WBITS | 16, max_bytes)
         elif encoding == "deflate":
-            try:
-                data = _inflate(data, zlib.MAX_WBITS, max_bytes)
-            except DecodeError:
-                data = _inflate(data, -zlib.MAX_WBITS, max_bytes)  # raw deflate, as some servers send
+            # RFC 9110 says zlib-wrapped; some servers send raw deflate: tell them apart by the header
+            wrapped = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            data = _inflate(data, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, max_bytes)
         elif encoding == "br":
             data = _unbrotli(data, max_bytes)
         else:
