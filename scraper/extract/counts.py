@@ -20,7 +20,7 @@ from .platforms import owner_at
 
 # A takedown's size stated as the make-up of the network ("The network consisted of 41 accounts").
 COMPOSITION_RE = re.compile(
-    r"\b(?:network|operation|campaign|cluster|activity)\b[^.]{0,60}?\b(?:consisted\s+of|comprised|was\s+made\s+up\s+of|included|spanned)\b",
+    r"\b(?:network|operation|campaign|cluster|activity|takedown)\b[^.]{0,60}?\b(?:consisted\s+of|comprised|was\s+made\s+up\s+of|included|spanned)\b",
     re.IGNORECASE,
 )
 REMOVAL_RE = re.compile(

@@ -76,13 +76,13 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
     return found
 
 
-_BASED_RE = re.compile(rf"-based\s+(?:[\w-]+\s+){{0,3}}?(?:{_ORIGIN_NOUNS})\b", re.IGNORECASE)
+_BASED_RE = re.compile(rf"-(?:based|linked|backed|run|sponsored|affiliated|origin)\s+(?:[\w-]+\s+){{0,3}}?(?:{_ORIGIN_NOUNS})\b", re.IGNORECASE)
 _ORIGIN_TRIGGERS = re.compile(
     r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from)\s+",
+    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from)\s*:?\s+",
     re.IGNORECASE,
 )
-_TARGET_TRIGGERS = re.compile(r"\b(?:target(?:ed|ing|s)?|aimed\s+at|directed\s+at|focused\s+(?:primarily\s+|mainly\s+)?on)\s+", re.IGNORECASE)
+_TARGET_TRIGGERS = re.compile(r"\b(?:target(?:ed|ing|s)?|aimed\s+at|directed\s+at|focused\s+(?:primarily\s+|mainly\s+)?on)\s*:?\s+", re.IGNORECASE)
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
 
 
