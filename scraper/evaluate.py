@@ -10,7 +10,6 @@ Precision, recall and F1 are micro-averaged over documents.
 from __future__ import annotations
 
 import json
-import mimetypes
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from scraper.errors import UserError
 
 from .extract import extract_report
+from .fetch.sniff import content_type_for_path
 from .extract.report import Report
 
 FIELDS = ("followers", "ad_spend", "origin", "targets", "counts")
@@ -108,9 +108,7 @@ def read_gold(path: Path) -> Iterator[GoldCase | tuple[int, str]]:
             elif "path" in entry:
                 doc_path = (path.parent / entry["path"]).resolve()
                 payload = doc_path.read_bytes()
-                ctype = mimetypes.guess_type(doc_path.name)[0] or ""
-                if doc_path.suffix.lower() in (".md", ".markdown", ".txt"):
-                    ctype = "text/plain"
+                ctype = content_type_for_path(doc_path)
             else:
                 raise ValueError("needs `path` or `text`")
             networks = entry.get("networks") or []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from scraper.errors import UserError
 from scraper.evaluate import FIELDS, evaluate
 from scraper.extract import extract_report
 from scraper.extract.report import EXTRACTOR_VERSION, Report
+from scraper.fetch.sniff import content_type_for_path
 from scraper.pipeline import capture_content, extract_capture
 from scraper.stubs import update_stubs_for_report
 
@@ -47,12 +47,6 @@ def _print_report(report: Report, as_json: bool) -> None:
         click.echo(f"warning:   {w}")
 
 
-def _content_type_for(path: Path) -> str:
-    if path.suffix.lower() in (".md", ".markdown", ".txt"):
-        return "text/plain"
-    return mimetypes.guess_type(path.name)[0] or ""
-
-
 @click.command()
 @click.argument("target")
 @json_option
@@ -79,7 +73,7 @@ def extract(target: str, as_json: bool, as_url: str | None, config_path: str | N
         if not path.is_file():
             raise UserError(f"{target}: no such file (give a local file or an http(s) URL that was fetched)")
         orgs = load_config(config_path).orgs if config_path else dict(DEFAULT_ORGS)
-        report = extract_report(path.read_bytes(), url=as_url or path.resolve().as_uri(), content_type=_content_type_for(path), orgs=orgs)
+        report = extract_report(path.read_bytes(), url=as_url or path.resolve().as_uri(), content_type=content_type_for_path(path), orgs=orgs)
     _print_report(report, as_json)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import mimetypes
+from pathlib import Path
+
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 
@@ -31,3 +34,10 @@ def _is_texty(head: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def content_type_for_path(path: Path) -> str:
+    """The Content-Type a local file would be served with (Markdown and text read as plain text)."""
+    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+        return "text/plain"
+    return mimetypes.guess_type(path.name)[0] or ""

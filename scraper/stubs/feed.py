@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from datetime import timezone
 from pathlib import Path
@@ -12,6 +10,7 @@ from sqlalchemy import select
 
 from archive.catalogue import Catalogue
 from archive.tables import Stub
+from scraper.files import atomic_write
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -31,11 +30,7 @@ def write_feed(catalogue: Catalogue, path: Path) -> Path:
         ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{stub.stub_id}: {stub.name}"
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(stub.updated_at)
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = stub.summary
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stubs-feed-")
-    with os.fdopen(fd, "wb") as f:
-        ET.ElementTree(feed).write(f, encoding="utf-8", xml_declaration=True)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: ET.ElementTree(feed).write(tmp, encoding="utf-8", xml_declaration=True))
     return path
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
+
+from scraper.files import atomic_write
 
 from .disarm_page import IncidentPage, render_page
 
@@ -36,18 +36,6 @@ def url_rows(page: IncidentPage) -> list[dict[str, str]]:
     return [{"url_id": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive_link": r.archive} for r in page.references]
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _safe_cell(value: str) -> str:
     """Spreadsheets run text starting with = + - @ as formulas: keep hostile values inert."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
@@ -64,7 +52,7 @@ def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path) -> li
                     writer = csv.DictWriter(f, fieldnames=columns)
                     writer.writeheader()
                     writer.writerows(rows)
-            _atomic_write(out_dir / name, write)
+            atomic_write(out_dir / name, write)
             written.append(out_dir / name)
     elif fmt == "xlsx":
         def write_xlsx(tmp: Path) -> None:
@@ -76,12 +64,12 @@ def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path) -> li
                 for row in rows:
                     ws.append([_safe_cell(row[c]) for c in columns])
             wb.save(tmp)
-        _atomic_write(out_dir / "stubs.xlsx", write_xlsx)
+        atomic_write(out_dir / "stubs.xlsx", write_xlsx)
         written.append(out_dir / "stubs.xlsx")
     elif fmt == "md":
         for page, _ in pages:
             path = out_dir / f"{page.id}.md"
-            _atomic_write(path, lambda tmp, page=page: tmp.write_text(render_page(page), encoding="utf-8"))
+            atomic_write(path, lambda tmp, page=page: tmp.write_text(render_page(page), encoding="utf-8"))
             written.append(path)
     else:
         raise ValueError(fmt)
