@@ -1,7 +1,7 @@
 """Extraction speed: our full extraction vs plain `trafilatura.extract`, same pages, same run.
 
 Corpus: the ~190 real pages of ../shared/corpus/html-pages (read in place) plus
-generated variations of the takedown fixture pages (tests/sites), at least 200.
+generated variations of the bundled takedown pages (scraper/demo/sites), at least 200.
 Prints ours / plain (goal: at most 1.3). Run: .venv/bin/python bench/extract_speed.py
 """
 
@@ -20,7 +20,7 @@ from scraper.config import DEFAULT_ORGS  # noqa: E402
 from scraper.extract import ExtractError, extract_report  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "html-pages"
-FIXTURES = [ROOT / "tests/sites/wire/article/554018908.html", ROOT / "tests/sites/dfrlab/2019/01/31/trolltracker-outward-influence-operation-from-iran/index.html"]
+FIXTURES = [ROOT / "scraper/demo/sites/wire/article/554018908.html", ROOT / "scraper/demo/sites/dfrlab/2019/01/31/trolltracker-outward-influence-operation-from-iran/index.html"]
 
 
 def corpus() -> list[tuple[str, bytes]]:

@@ -21,7 +21,7 @@ from scraper.cli import cli
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
-SITES = TESTS / "sites"
+SITES = REPO / "scraper" / "demo" / "sites"  # the publisher sites the demo serves, reused as fixtures
 
 
 @dataclass

@@ -15,7 +15,7 @@ from archive.catalogue import Catalogue
 from archive.tables import Capture, WarcFile
 from scraper.config import load_config
 
-from .conftest import REPO, run_cli, run_console
+from .conftest import SITES, run_cli, run_console
 
 DFRLAB = "/2019/01/31/trolltracker-outward-influence-operation-from-iran/"
 WIRE = "/article/554018908.html"
@@ -43,7 +43,7 @@ def test_fetch_press_release_fields_and_warc(site_server, config_path):
     warc = config_path.parent / "data" / out["warc"]
     warcio_check(warc)
     # the catalogue's offset leads to the very bytes that were served
-    served = (REPO / "tests/sites/wire/article/554018908.html").read_bytes()
+    served = (SITES / "wire/article/554018908.html").read_bytes()
     with open(warc, "rb") as f:
         f.seek(out["warc_offset"])
         record = next(iter(ArchiveIterator(f)))
@@ -67,7 +67,7 @@ def test_fetch_dfrlab_page_title_date_authors_org(site_server, tmp_path):
 
 
 def test_unchanged_refetch_adds_no_bytes_changed_page_adds_capture(site_server, config_path):
-    body = (REPO / "tests/sites/wire/article/554018908.html").read_text()
+    body = (SITES / "wire/article/554018908.html").read_text()
     site_server.set("/news/item.html", body)
     url = site_server.url("/news/item.html")
     first = fetch_json(config_path, url)
@@ -146,3 +146,13 @@ def test_warc_files_rotate_by_size(site_server, tmp_path):
         with open(path, "rb") as f:
             types = [r.rec_type for r in ArchiveIterator(f)]
         assert types == ["warcinfo", "response", "request"]
+
+
+def test_fetch_medium_page_title_date_author_org(site_server, config_path):
+    page = (Path(__file__).parent / "sites" / "medium" / "host-your-node-app-on-dokku-digitalocean-1cb97e3ab041.html").read_bytes()
+    site_server.set("/dfrlab/host-your-node-app-on-dokku-digitalocean-1cb97e3ab041", page)
+    cfg = config_path
+    cfg.write_text(cfg.read_text() + '\n[orgs]\n"127.0.0.1/dfrlab" = "DFRLab"\n')
+    out = fetch_json(cfg, site_server.url("/dfrlab/host-your-node-app-on-dokku-digitalocean-1cb97e3ab041"))
+    assert out["title"] == "Host your Node app on Dokku & DigitalOcean"
+    assert out["pub_date"] == "2016-03-28" and out["authors"] == ["Tim Perry"] and out["org"] == "DFRLab"
