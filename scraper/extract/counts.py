@@ -168,8 +168,13 @@ def count_hits(sentence: str, *, owner: str | None) -> list[Hit]:
     return hits
 
 
+_FOLLOW_HINT = re.compile(r"follow|joined|members|subscribed|liked", re.IGNORECASE)
+
+
 def follower_hits(sentence: str, *, owner: str | None) -> list[Hit]:
     hits: list[Hit] = []
+    if not _FOLLOW_HINT.search(sentence):  # cheap gate: most sentences say nothing about followers
+        return hits
     for m in FOLLOWERS_RE.finditer(sentence):
         value = parse_number(m.group("num"))
         asset = asset_type(m.group("noun"), m.group("plat"), meta_context=owner in (None, "Meta"), platform_owner=owner)

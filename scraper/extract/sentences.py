@@ -65,13 +65,13 @@ def paragraphs(text: str) -> list[str]:
 
 
 def split_sentences(paragraph: str) -> list[str]:
+    used = [(i, abbr) for i, abbr in enumerate(_ABBREVIATIONS) if abbr in paragraph]
     protected = paragraph
-    for i, abbr in enumerate(_ABBREVIATIONS):
+    for i, abbr in used:
         protected = protected.replace(abbr, f"\x00{i}\x00")
-    parts = _SPLIT.split(protected)
     restored = []
-    for part in parts:
-        for i, abbr in enumerate(_ABBREVIATIONS):
+    for part in _SPLIT.split(protected):
+        for i, abbr in used:
             part = part.replace(f"\x00{i}\x00", abbr)
         if part.strip():
             restored.append(part.strip())
