@@ -68,6 +68,13 @@ class Catalogue:
             .limit(1)
         )
 
+    def require_latest_capture(self, s: Session, url: str) -> Capture:
+        """The latest capture of `url`, or a UserError telling the user to fetch it first."""
+        capture = self.latest_capture(s, url)
+        if capture is None:
+            raise UserError(f"no stored capture of {url}: run `takedowns fetch {url}` first")
+        return capture
+
     def list_captures(self, s: Session, url: str | None = None) -> list[Capture]:
         q = select(Capture).order_by(Capture.fetched_at, Capture.id)
         if url:

@@ -59,9 +59,7 @@ def export_cmd(url: str, output: Path, config: Config) -> None:
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s:
-            capture = catalogue.latest_capture(s, url)
-            if capture is None:
-                raise UserError(f"no stored capture of {url}: run `takedowns fetch {url}` first")
+            capture = catalogue.require_latest_capture(s, url)
             row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
             report = row.data if row is not None else None
         export_wacz(config.data_dir, catalogue, capture, report, output)

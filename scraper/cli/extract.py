@@ -60,9 +60,7 @@ def extract(target: str, as_json: bool, as_url: str | None, config_path: str | N
         catalogue = Catalogue(config.catalogue_url)
         try:
             with catalogue.session() as s:
-                capture = catalogue.latest_capture(s, target)
-            if capture is None:
-                raise UserError(f"no stored capture of {target}: run `takedowns fetch {target}` first")
+                capture = catalogue.require_latest_capture(s, target)
             payload = capture_content(config, capture)
             report = extract_report(payload, url=capture.url, final_url=capture.final_url, content_type=capture.content_type, orgs=config.orgs)
             report.capture_id = capture.id
