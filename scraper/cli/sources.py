@@ -75,6 +75,7 @@ def _report(results: list[PollResult], as_json: bool) -> None:
     else:
         for r in results:
             line = f"{r.source}: {r.items_found} item(s), {r.fetched} fetched, {r.kept} kept, {r.dropped} dropped, {r.skipped} already seen"
+            line += f", {r.deferred} left for the next pass" if r.deferred else ""
             click.echo(line + (f", {len(r.errors)} error(s)" if r.errors else ""))
             for e in r.errors:
                 click.echo(f"  item error: {e}", err=True)

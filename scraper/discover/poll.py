@@ -41,6 +41,7 @@ class PollResult:
     kept: int = 0
     dropped: int = 0
     skipped: int = 0  # already decided on an earlier poll
+    deferred: int = 0  # over the source's max_items for one pass: fetched on a later pass
     errors: list[str] = field(default_factory=list)
     source_error: str | None = None
 
@@ -115,7 +116,8 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
                   *, fetch_url: Callable[[Candidate], str] = lambda c: c.url, progress: Progress | None = None, forced: bool = False) -> None:
     """Relevance, capture and decision for each candidate; finished items are never redone."""
     seen: set[str] = set()
-    for c in candidates[: source.max_items] if not forced else candidates:
+    budget = None if forced else source.max_items  # fetches per pass; the rest wait for the next pass
+    for c in candidates:
         if c.url in seen:
             continue
         seen.add(c.url)
@@ -132,6 +134,11 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
             result.dropped += 1
             _decide(catalogue, item_id, "dropped", reason)
             continue
+        if budget is not None:
+            if budget <= 0:
+                result.deferred += 1
+                continue
+            budget -= 1
         log.info("capturing report", extra={"source": source.name, "url": c.url})
         try:
             outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,

@@ -289,3 +289,24 @@ def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_se
     assert poll(cfg).exit_code == 0
     [stub] = json.loads(run_cli("stubs", "list", "--config", cfg, "--json").stdout)
     assert stub["references"][0]["org"] == "Graphika"
+
+
+def test_backfill_larger_than_max_items_continues_on_the_next_run(site_server, tmp_path):
+    originals = [f"https://blog.twitter.com/en_us/topics/company/2019/io-{i}.html" for i in range(3)]
+    rows = [["timestamp", "original", "statuscode", "mimetype"]] + [[f"2019010{i + 1}000000", u, "200", "text/html"] for i, u in enumerate(originals)]
+    site_server.set("/cdx/search/cdx", json.dumps(rows), content_type="application/json")
+    for i, u in enumerate(originals):
+        site_server.set(f"/web/2019010{i + 1}000000id_/{u}", report(f"Information operations disclosure {i}", 100 + i))
+    cfg = cfg_with(tmp_path, """
+[sources.twitter_history]
+kind = "wayback"
+url = "https://blog.twitter.com/en_us/topics/company/"
+org = "Twitter"
+max_items = 2
+""", server=site_server)
+    first = json.loads(run_cli("backfill", "twitter_history", "--config", cfg, "--json").stdout)[0]
+    assert first["fetched"] == 2 and first["deferred"] == 1
+    second = json.loads(run_cli("backfill", "twitter_history", "--config", cfg, "--json").stdout)[0]
+    assert second["fetched"] == 1 and second["skipped"] == 2 and second["deferred"] == 0
+    assert {u for u, i in items(cfg).items() if i.decision == "kept"} == set(originals)
+    assert all(site_server.hits(f"/web/2019010{i + 1}000000id_/{u}") == 1 for i, u in enumerate(originals))
