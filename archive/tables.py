@@ -140,6 +140,7 @@ class Stub(Base):
     first_pub_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
     reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    edited_fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # set by a curator, not recomputed
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -158,6 +159,7 @@ class StubReference(Base):
     org: Mapped[str] = mapped_column(String(255), default="")
     title: Mapped[str] = mapped_column(Text, default="")
     merge_reason: Mapped[str] = mapped_column(Text, default="")
+    merged_from: Mapped[str | None] = mapped_column(String(32), nullable=True)  # stub_id it came from by a curator's merge
     added_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -10,7 +10,7 @@ from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.stubs import StubSettings, write_feed
-from scraper.stubs import store
+from scraper.stubs import review, store
 from scraper.stubs.disarm_page import render_page
 from scraper.stubs.sheets import export
 
@@ -34,8 +34,9 @@ def _stub_dict(s, stub) -> dict:
         "found_via": stub.found_via,
         "reject_reason": stub.reject_reason,
         "merged_into": stub.merged_into,
+        "edited_fields": stub.edited_fields or [],
         "references": [
-            {"url": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive": store.archive_link_for(s, r.url), "merge_reason": r.merge_reason}
+            {"url": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive": store.archive_link_for(s, r.url), "merge_reason": r.merge_reason, "merged_from": r.merged_from}
             for r in store.references(s, stub)
         ],
     }
@@ -43,7 +44,7 @@ def _stub_dict(s, stub) -> dict:
 
 @click.group(name="stubs")
 def stubs_group() -> None:
-    """Review stub incident records: list, show, accept, reject, merge, export."""
+    """Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, edit, export."""
 
 
 @stubs_group.command(name="list")
@@ -92,42 +93,88 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
 
 
-def _decide(config: Config, action) -> None:
+def _decide(config: Config, action, as_json: bool) -> None:
     catalogue = Catalogue(config.catalogue_url)
     try:
-        stub = action(catalogue)
+        decision = action(catalogue)
         write_feed(catalogue, StubSettings.from_config(config).feed_path)
     finally:
         catalogue.dispose()
-    click.echo(f"{stub.stub_id}: {stub.status}{' as ' + stub.disarm_id if stub.disarm_id else ''}")
+    if as_json:
+        print_json(decision.to_dict())
+        return
+    extra = f" as {decision.disarm_id}" if decision.disarm_id else ""
+    extra += f" into {decision.merged_into}" if decision.merged_into else ""
+    click.echo(f"{decision.stub_id}: {decision.status}{extra} ({decision.detail})")
 
 
 @stubs_group.command(name="accept")
 @click.argument("stub_id")
 @click.option("--disarm-id", default=None, help="The DISARM id the curator assigns, e.g. I00130.")
 @with_config
-def accept_cmd(stub_id: str, disarm_id: str | None, config: Config) -> None:
-    """Accept a stub (optionally assigning its real DISARM id)."""
-    settings = StubSettings.from_config(config)
-    _decide(config, lambda c: store.accept(c, stub_id, disarm_id, settings))
+@json_option
+def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: bool) -> None:
+    """Accept a new stub (optionally assigning its real DISARM id)."""
+    _decide(config, lambda c: review.accept(c, stub_id, disarm_id), as_json)
 
 
 @stubs_group.command(name="reject")
 @click.argument("stub_id")
 @click.option("--reason", required=True, help="Why it is not an incident for DISARM.")
 @with_config
-def reject_cmd(stub_id: str, reason: str, config: Config) -> None:
-    """Reject a stub, with a reason."""
-    _decide(config, lambda c: store.reject(c, stub_id, reason))
+@json_option
+def reject_cmd(stub_id: str, reason: str, config: Config, as_json: bool) -> None:
+    """Reject a new stub, with a reason."""
+    _decide(config, lambda c: review.reject(c, stub_id, reason), as_json)
+
+
+@stubs_group.command(name="reopen")
+@click.argument("stub_id")
+@with_config
+@json_option
+def reopen_cmd(stub_id: str, config: Config, as_json: bool) -> None:
+    """Put an accepted or rejected stub back to new."""
+    _decide(config, lambda c: review.reopen(c, stub_id), as_json)
 
 
 @stubs_group.command(name="merge")
 @click.argument("keep_id")
 @click.argument("other_id")
 @with_config
-def merge_cmd(keep_id: str, other_id: str, config: Config) -> None:
-    """Merge OTHER_ID's references into KEEP_ID."""
-    _decide(config, lambda c: store.merge(c, keep_id, other_id))
+@json_option
+def merge_cmd(keep_id: str, other_id: str, config: Config, as_json: bool) -> None:
+    """Merge OTHER_ID's references into KEEP_ID (KEEP_ID keeps its name)."""
+    _decide(config, lambda c: review.merge(c, keep_id, other_id), as_json)
+
+
+@stubs_group.command(name="unmerge")
+@click.argument("stub_id")
+@with_config
+@json_option
+def unmerge_cmd(stub_id: str, config: Config, as_json: bool) -> None:
+    """Undo a merge: STUB_ID gets its own references back and is new again."""
+    _decide(config, lambda c: review.unmerge(c, stub_id), as_json)
+
+
+def _countries(value: str | None) -> list[str] | None:
+    return None if value is None else [c.strip() for c in value.split(",") if c.strip()]
+
+
+@stubs_group.command(name="edit")
+@click.argument("stub_id")
+@click.option("--name", default=None, help="The incident's name.")
+@click.option("--summary", default=None, help="The summary text.")
+@click.option("--incident-type", default=None, help="DISARM's incident type.")
+@click.option("--year-started", default=None, help="A four-digit year, or '' for none.")
+@click.option("--origin", default=None, help="Comma-separated countries the operation came from.")
+@click.option("--targets", default=None, help="Comma-separated countries it targeted.")
+@with_config
+@json_option
+def edit_cmd(stub_id: str, name, summary, incident_type, year_started, origin, targets, config: Config, as_json: bool) -> None:
+    """Set fields of a new or accepted stub; edited fields survive re-extraction."""
+    values = {"name": name, "summary": summary, "incident_type": incident_type, "year_started": year_started, "origin": _countries(origin), "targets": _countries(targets)}
+    changes = {k: v for k, v in values.items() if v is not None}
+    _decide(config, lambda c: review.edit(c, stub_id, changes), as_json)
 
 
 @stubs_group.command(name="export")
@@ -135,7 +182,8 @@ def merge_cmd(keep_id: str, other_id: str, config: Config) -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write into.")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only stubs with this status (default: all but rejected/merged).")
 @with_config
-def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config) -> None:
+@json_option
+def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config, as_json: bool) -> None:
     """Export stubs as DISARM incident pages (md), or incidents/urls sheets (csv, xlsx)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} exists and is not a folder")
@@ -150,6 +198,9 @@ def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config) -> N
         written = export(pages, fmt, out_dir)
     except OSError as exc:
         raise UserError(f"cannot write to {out_dir}: {exc.strerror}") from None
+    if as_json:
+        print_json({"format": fmt, "stubs": len(pages), "files": [str(p) for p in written]})
+        return
     click.echo(f"exported {len(pages)} stub(s) to {len(written)} file(s) in {out_dir}")
 
 

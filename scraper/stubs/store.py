@@ -6,7 +6,6 @@ most one stub, so an updated report updates its stub and records what changed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,15 +15,15 @@ from sqlalchemy.orm import Session
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference
 from scraper.config import Config
-from scraper.errors import UserError
 from scraper.extract.report import Report
 
 from . import content
 from .disarm_page import IncidentPage, Reference
 from .settings import StubSettings
+from .review import get_stub, log_change
 from .urls import master_urls, normalise_url
 
-DISARM_ID = re.compile(r"^I\d{5}$")
+__all__ = ["StubOutcome", "get_stub", "refresh", "update_stubs_for_report"]
 
 
 @dataclass
@@ -32,10 +31,6 @@ class StubOutcome:
     action: str  # created | merged | updated | unchanged | skipped
     stub_id: str | None
     reason: str
-
-
-def _log(s: Session, stub: Stub, kind: str, detail: str) -> None:
-    s.add(StubChange(stub_pk=stub.id, at=utcnow(), kind=kind, detail=detail))
 
 
 def _next_id(s: Session, prefix: str) -> str:
@@ -48,16 +43,21 @@ def _next_id(s: Session, prefix: str) -> str:
 
 
 def _reports_of(s: Session, stub: Stub) -> list[Report]:
+    """The stub's reports, its own first (so a curator's merge never renames the kept stub)."""
     reports = []
-    for ref in s.scalars(select(StubReference).where(StubReference.stub_pk == stub.id).order_by(StubReference.id)):
+    refs = s.scalars(select(StubReference).where(StubReference.stub_pk == stub.id).order_by(StubReference.id))
+    for ref in sorted(refs, key=lambda r: r.merged_from is not None):
         row = s.scalar(select(ReportRow).where(ReportRow.capture_id == ref.capture_id)) if ref.capture_id else None
         if row is not None:
             reports.append(Report.from_dict(row.data))
     return reports
 
 
-def _refresh(s: Session, stub: Stub) -> list[str]:
-    """Recompute the stub's derived fields from its reports; returns the names of fields that changed."""
+def refresh(s: Session, stub: Stub) -> list[str]:
+    """Recompute the stub's derived fields from its reports; returns the names of fields that changed.
+
+    Fields a curator edited (`edited_fields`) keep the curator's value.
+    """
     reports = _reports_of(s, stub)
     if not reports:
         return []
@@ -84,6 +84,8 @@ def _refresh(s: Session, stub: Stub) -> list[str]:
         "notes": content.notes(reports),
         "first_pub_date": min(dates).isoformat() if dates else None,
     }
+    for k in stub.edited_fields or []:
+        new.pop(k, None)
     changed = [k for k, v in new.items() if getattr(stub, k) != v]
     for k in changed:
         setattr(stub, k, new[k])
@@ -124,9 +126,9 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             stub = s.get(Stub, existing.stub_pk)
             existing.capture_id, existing.title = capture_id, report.title or ""
             existing.pub_date, existing.authors, existing.org = content.disarm_date(report.pub_date), ", ".join(report.authors), report.org or ""
-            changed = _refresh(s, stub)
+            changed = refresh(s, stub)
             if changed:
-                _log(s, stub, "updated", f"report {report.url} changed: {', '.join(changed)}")
+                log_change(s, stub, "updated", f"report {report.url} changed: {', '.join(changed)}")
                 return StubOutcome("updated", stub.stub_id, "changed: " + ", ".join(changed))
             return StubOutcome("unchanged", stub.stub_id, "report already cited, nothing changed")
         worth, why = content.is_takedown(report)
@@ -156,61 +158,12 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
         ))
         s.flush()
-        _refresh(s, stub)
-        _log(s, stub, action, f"{report.url}: {reason}")
+        refresh(s, stub)
+        log_change(s, stub, action, f"{report.url}: {reason}")
         return StubOutcome(action, stub.stub_id, reason)
 
 
-# --- curator decisions -----------------------------------------------------------------
-
-
-def get_stub(s: Session, stub_id: str) -> Stub:
-    stub = s.scalar(select(Stub).where((Stub.stub_id == stub_id) | (Stub.disarm_id == stub_id)))
-    if stub is None:
-        raise UserError(f"no stub {stub_id}: see `takedowns stubs list`")
-    return stub
-
-
-def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None, settings: StubSettings) -> Stub:
-    with catalogue.session() as s:
-        stub = get_stub(s, stub_id)
-        if stub.status in ("rejected", "merged"):
-            raise UserError(f"stub {stub_id} is {stub.status}; only new stubs can be accepted")
-        if disarm_id:
-            if not DISARM_ID.match(disarm_id):
-                raise UserError(f"--disarm-id must look like I00130 (an I and five digits), got {disarm_id!r}")
-            taken = s.scalar(select(Stub.stub_id).where(Stub.disarm_id == disarm_id, Stub.id != stub.id))
-            if taken:
-                raise UserError(f"{disarm_id} is already assigned to stub {taken}")
-            stub.disarm_id = disarm_id
-        stub.status, stub.updated_at = "accepted", utcnow()
-        _log(s, stub, "accepted", f"accepted{' as ' + disarm_id if disarm_id else ''}")
-        return stub
-
-
-def reject(catalogue: Catalogue, stub_id: str, reason: str) -> Stub:
-    if not reason.strip():
-        raise UserError("give a reason: --reason '...'")
-    with catalogue.session() as s:
-        stub = get_stub(s, stub_id)
-        stub.status, stub.reject_reason, stub.updated_at = "rejected", reason.strip(), utcnow()
-        _log(s, stub, "rejected", reason.strip())
-        return stub
-
-
-def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Stub:
-    if keep_id == other_id:
-        raise UserError("cannot merge a stub into itself")
-    with catalogue.session() as s:
-        keep, other = get_stub(s, keep_id), get_stub(s, other_id)
-        for ref in s.scalars(select(StubReference).where(StubReference.stub_pk == other.id)):
-            ref.stub_pk, ref.merge_reason = keep.id, f"merged by a curator from {other.stub_id}"
-        other.status, other.merged_into, other.updated_at = "merged", keep.stub_id, utcnow()
-        s.flush()
-        _refresh(s, keep)
-        _log(s, keep, "merged", f"curator merged {other.stub_id} into {keep.stub_id}")
-        _log(s, other, "merged", f"merged into {keep.stub_id}")
-        return keep
+# --- reading stubs (decisions live in review.py) ---------------------------------------
 
 
 def archive_link_for(s: Session, url: str) -> str:

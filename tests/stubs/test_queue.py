@@ -141,6 +141,9 @@ def test_curator_queue_accept_reject_merge_and_errors(site_server, tmp_path):
     assert len(stubs(cfg, "--status", "accepted")[0]["references"]) == 2
     missing = run_cli("stubs", "reject", "TA-99999", "--reason", "dup", "--config", cfg)
     assert missing.exit_code != 0 and missing.stderr.startswith("error: no stub TA-99999")
+    refused = run_cli("stubs", "reject", a, "--reason", "not an IO", "--config", cfg)
+    assert refused.exit_code != 0 and "reopen" in refused.stderr
+    assert run_cli("stubs", "reopen", a, "--config", cfg).exit_code == 0
     rejected = run_cli("stubs", "reject", a, "--reason", "not an IO", "--config", cfg)
     assert rejected.exit_code == 0 and stubs(cfg, "--status", "rejected")[0]["reject_reason"] == "not an IO"
 

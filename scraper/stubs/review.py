@@ -1,0 +1,228 @@
+"""The curator's review of a stub: a small state machine every front end calls.
+
+States: ``new`` (waiting for a curator), ``accepted`` (an incident, maybe with its
+DISARM id), ``rejected`` (not an incident, with a reason), ``merged`` (its
+references now belong to another stub, named in ``merged_into``).
+
+Transitions (anything else is refused with a one-line UserError, nothing logged):
+
+    accept   new -> accepted           (optionally assigns a DISARM id, I00000)
+    reject   new -> rejected           (a reason is required)
+    merge    KEEP new|accepted, OTHER new -> OTHER merged into KEEP
+             (KEEP keeps its name and id; OTHER's references move to KEEP)
+    unmerge  merged -> new             (its own references come back)
+    reopen   accepted|rejected -> new  (clears the DISARM id / the reject reason)
+    edit     new|accepted              (curator's value for a field, kept over re-extraction)
+
+Each transition is one compare-and-set UPDATE on the stub's status, so two
+curators (or a desk and the CLI) deciding at once cannot both succeed, and the
+history gets exactly one entry per transition that happened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from archive.catalogue import Catalogue, utcnow
+from archive.tables import Stub, StubChange, StubReference
+from scraper.errors import UserError
+
+STATES = ("new", "accepted", "rejected", "merged")
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "accept": ("new",),
+    "reject": ("new",),
+    "merge_keep": ("new", "accepted"),
+    "merge_other": ("new",),
+    "unmerge": ("merged",),
+    "reopen": ("accepted", "rejected"),
+    "edit": ("new", "accepted"),
+}
+EDITABLE = ("name", "summary", "incident_type", "year_started", "origin", "targets")
+DISARM_ID = re.compile(r"^I\d{5}$")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a transition did, for printing or JSON."""
+
+    action: str
+    stub_id: str
+    status: str
+    disarm_id: str | None = None
+    merged_into: str | None = None
+    detail: str = ""
+    also: list[str] = field(default_factory=list)  # other stubs the transition touched
+
+    def to_dict(self) -> dict:
+        return {
+            "action": self.action,
+            "id": self.stub_id,
+            "status": self.status,
+            "disarm_id": self.disarm_id,
+            "merged_into": self.merged_into,
+            "detail": self.detail,
+            "also": self.also,
+        }
+
+
+def get_stub(s: Session, stub_id: str) -> Stub:
+    """A stub by its provisional id (TA-00001) or its DISARM id (I00130)."""
+    stub = s.scalar(select(Stub).where((Stub.stub_id == stub_id) | (Stub.disarm_id == stub_id)))
+    if stub is None:
+        raise UserError(f"no stub {stub_id}: see `takedowns stubs list`")
+    return stub
+
+
+def log_change(s: Session, stub: Stub, kind: str, detail: str) -> None:
+    s.add(StubChange(stub_pk=stub.id, at=utcnow(), kind=kind, detail=detail))
+
+
+_HINT = {
+    "accepted": "`takedowns stubs reopen {id}` first",
+    "rejected": "`takedowns stubs reopen {id}` first",
+    "merged": "it is merged into {into}; `takedowns stubs unmerge {id}` first",
+    "new": "it has not been decided yet",
+}
+
+
+def _refuse(verb: str, stub: Stub, role: str = "") -> UserError:
+    hint = _HINT[stub.status].format(id=stub.stub_id, into=stub.merged_into)
+    return UserError(f"cannot {verb} {stub.stub_id}{role}: it is {stub.status}; {hint}")
+
+
+def _claim(s: Session, stub: Stub, transition: str, verb: str, new_status: str, role: str = "", **values) -> None:
+    """Move `stub` to `new_status` if (and only if) it is still in an allowed state."""
+    allowed = ALLOWED[transition]
+    if stub.status not in allowed:
+        raise _refuse(verb, stub, role)
+    now = utcnow()
+    done = s.execute(
+        update(Stub).where(Stub.id == stub.id, Stub.status == stub.status).values(status=new_status, updated_at=now, **values)
+    ).rowcount
+    if done != 1:  # another process decided first
+        s.refresh(stub)
+        raise _refuse(verb, stub, role)
+    s.refresh(stub)
+
+
+def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None) -> Decision:
+    if disarm_id is not None and not DISARM_ID.match(disarm_id):
+        raise UserError(f"--disarm-id must look like I00130 (an I and five digits), got {disarm_id!r}")
+    with catalogue.session() as s:
+        stub = get_stub(s, stub_id)
+        if disarm_id:
+            taken = s.scalar(select(Stub.stub_id).where(Stub.disarm_id == disarm_id, Stub.id != stub.id))
+            if taken:
+                raise UserError(f"{disarm_id} is already assigned to stub {taken}")
+        values = {"disarm_id": disarm_id} if disarm_id else {}
+        _claim(s, stub, "accept", "accept", "accepted", **values)
+        detail = f"accepted{' as ' + disarm_id if disarm_id else ''}"
+        log_change(s, stub, "accepted", detail)
+        return _decision("accept", stub, detail)
+
+
+def reject(catalogue: Catalogue, stub_id: str, reason: str) -> Decision:
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError("give a reason: --reason '...'")
+    with catalogue.session() as s:
+        stub = get_stub(s, stub_id)
+        _claim(s, stub, "reject", "reject", "rejected", reject_reason=reason)
+        log_change(s, stub, "rejected", reason)
+        return _decision("reject", stub, reason)
+
+
+def reopen(catalogue: Catalogue, stub_id: str) -> Decision:
+    with catalogue.session() as s:
+        stub = get_stub(s, stub_id)
+        before = stub.status
+        if before == "new":
+            raise UserError(f"cannot reopen {stub.stub_id}: it is already new")
+        was = f" (was {before}{' as ' + stub.disarm_id if stub.disarm_id else ''}{': ' + stub.reject_reason if stub.reject_reason else ''})"
+        _claim(s, stub, "reopen", "reopen", "new", disarm_id=None, reject_reason=None)
+        log_change(s, stub, "reopened", "reopened" + was)
+        return _decision("reopen", stub, "reopened" + was)
+
+
+def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
+    """Move OTHER's references into KEEP. KEEP keeps its name, id and status."""
+    from .store import refresh
+    with catalogue.session() as s:
+        keep, other = get_stub(s, keep_id), get_stub(s, other_id)
+        if keep.id == other.id:
+            raise UserError(f"cannot merge {keep.stub_id} into itself")
+        if keep.status not in ALLOWED["merge_keep"]:
+            raise _refuse("merge into", keep)
+        _claim(s, other, "merge_other", "merge", "merged", role=f" into {keep.stub_id}", merged_into=keep.stub_id)
+        # the kept stub must still be there to receive (a concurrent decision may have moved it)
+        still = s.execute(update(Stub).where(Stub.id == keep.id, Stub.status.in_(ALLOWED["merge_keep"])).values(updated_at=utcnow())).rowcount
+        if still != 1:
+            s.refresh(keep)
+            raise _refuse("merge into", keep)
+        for ref in s.scalars(select(StubReference).where(StubReference.stub_pk == other.id)):
+            ref.stub_pk = keep.id
+            if ref.merged_from is None:
+                ref.merged_from = other.stub_id
+                ref.merge_reason = f"merged by a curator from {other.stub_id}"
+        # stubs merged earlier into OTHER now live in KEEP
+        s.execute(update(Stub).where(Stub.merged_into == other.stub_id, Stub.id != other.id).values(merged_into=keep.stub_id))
+        s.flush()
+        refresh(s, keep)
+        log_change(s, keep, "merged", f"curator merged {other.stub_id} into {keep.stub_id}")
+        log_change(s, other, "merged", f"merged into {keep.stub_id}")
+        s.refresh(keep)
+        return _decision("merge", keep, f"merged {other.stub_id} into {keep.stub_id}", also=[other.stub_id])
+
+
+def unmerge(catalogue: Catalogue, stub_id: str) -> Decision:
+    """Give a merged stub back its own references and make it new again."""
+    from .store import refresh
+    with catalogue.session() as s:
+        stub = get_stub(s, stub_id)
+        holder_id = stub.merged_into
+        _claim(s, stub, "unmerge", "unmerge", "new", merged_into=None)
+        holders = set()
+        for ref in s.scalars(select(StubReference).where(StubReference.merged_from == stub.stub_id)):
+            holders.add(ref.stub_pk)
+            ref.stub_pk, ref.merged_from, ref.merge_reason = stub.id, None, ""
+        s.flush()
+        touched = [s.get(Stub, pk) for pk in sorted(holders)]
+        refresh(s, stub)
+        for holder in touched:
+            refresh(s, holder)
+        for holder in touched:
+            log_change(s, holder, "unmerged", f"curator took {stub.stub_id} back out of {holder.stub_id}")
+        log_change(s, stub, "unmerged", f"unmerged from {holder_id}")
+        return _decision("unmerge", stub, f"unmerged from {holder_id}", also=[h.stub_id for h in touched])
+
+
+def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Decision:
+    """Set curator values; an edited field is no longer recomputed from the reports."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise UserError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
+    if not changes:
+        raise UserError("nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets")
+    for key in ("origin", "targets"):
+        if key in changes and not (isinstance(changes[key], list) and all(isinstance(c, str) for c in changes[key])):
+            raise UserError(f"{key} must be a list of country names")
+    if "year_started" in changes and not re.fullmatch(r"(?:(?:19|20)\d\d)?", str(changes["year_started"])):
+        raise UserError(f"year started must be a four-digit year or empty, got {changes['year_started']!r}")
+    if "name" in changes and not str(changes["name"]).strip():
+        raise UserError("a stub's name cannot be empty")
+    with catalogue.session() as s:
+        stub = get_stub(s, stub_id)
+        different = {k: v for k, v in changes.items() if getattr(stub, k) != v}
+        edited = sorted(set(stub.edited_fields or []) | set(changes))
+        _claim(s, stub, "edit", "edit", stub.status, edited_fields=edited, **different)
+        if different:
+            log_change(s, stub, "edited", "curator set " + ", ".join(sorted(different)))
+        return _decision("edit", stub, ("set " + ", ".join(sorted(different))) if different else "nothing changed")
+
+
+def _decision(action: str, stub: Stub, detail: str, also: list[str] | None = None) -> Decision:
+    return Decision(action, stub.stub_id, stub.status, stub.disarm_id, stub.merged_into, detail, also or [])
