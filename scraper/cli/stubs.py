@@ -9,8 +9,7 @@ import click
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.stubs import StubSettings, write_feed
-from scraper.stubs import review, store
+from scraper.stubs import StubSettings, review, store, write_feed
 from scraper.stubs.disarm_page import render_page
 from scraper.stubs.sheets import export
 

@@ -19,8 +19,8 @@ from scraper.extract.report import Report
 
 from . import content
 from .disarm_page import IncidentPage, Reference
-from .settings import StubSettings
 from .review import get_stub, log_change
+from .settings import StubSettings
 from .urls import master_urls, normalise_url
 
 __all__ = ["StubOutcome", "get_stub", "refresh", "update_stubs_for_report"]

@@ -11,6 +11,7 @@ import pytest
 from archive.catalogue import Catalogue
 from archive.tables import Stub
 from scraper.config import load_config
+from scraper.errors import UserError
 from scraper.stubs import review
 
 from ..conftest import run_cli
@@ -181,12 +182,11 @@ def test_a_stale_decision_loses_to_the_one_that_committed_first(two_stubs):
     cfg, a, _ = two_stubs
     catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
     try:
-        with pytest.raises(Exception) as err:
-            with catalogue.session() as s:
-                stale = s.query(Stub).filter_by(stub_id=a).one()
-                assert stale.status == "new"
-                review.reject(catalogue, a, "first desk")  # another session commits meanwhile
-                review._claim(s, stale, "accept", "accept", "accepted")
+        with pytest.raises(UserError) as err, catalogue.session() as s:
+            stale = s.query(Stub).filter_by(stub_id=a).one()
+            assert stale.status == "new"
+            review.reject(catalogue, a, "first desk")  # another session commits meanwhile
+            review._claim(s, stale, "accept", "accept", "accepted")
         assert "it is rejected" in str(err.value)
     finally:
         catalogue.dispose()
