@@ -28,6 +28,7 @@ import httpx
 from sqlalchemy import select
 
 from scraper.config import Config, section_settings
+from scraper.settings import default
 
 from .catalogue import Catalogue, utcnow
 from .tables import ArchiveJob, ArchivePause
@@ -53,16 +54,18 @@ _TIMESTAMP = re.compile(r"^\d{14}$")
 
 @dataclass(frozen=True)
 class WaybackSettings:
-    enabled: bool = True
-    web_base: str = "https://web.archive.org"
-    api_base: str = "https://archive.org"
-    reuse_max_age_days: float = 365.0
-    submit_interval_seconds: float = 10.0
-    wait_seconds: float = 60.0
-    poll_interval_seconds: float = 5.0
-    session_pause_seconds: float = 3600.0
-    rate_limit_backoff_seconds: float = 300.0
-    timeout_seconds: float = 30.0
+    """`[archive.wayback]`: defaults and help live in the settings registry."""
+
+    enabled: bool = default("archive.wayback", "enabled")
+    web_base: str = default("archive.wayback", "web_base")
+    api_base: str = default("archive.wayback", "api_base")
+    reuse_max_age_days: float = default("archive.wayback", "reuse_max_age_days")
+    submit_interval_seconds: float = default("archive.wayback", "submit_interval_seconds")
+    wait_seconds: float = default("archive.wayback", "wait_seconds")
+    poll_interval_seconds: float = default("archive.wayback", "poll_interval_seconds")
+    session_pause_seconds: float = default("archive.wayback", "session_pause_seconds")
+    rate_limit_backoff_seconds: float = default("archive.wayback", "rate_limit_backoff_seconds")
+    timeout_seconds: float = default("archive.wayback", "timeout_seconds")
 
     @classmethod
     def from_config(cls, config: Config) -> WaybackSettings:

@@ -1,0 +1,232 @@
+"""Every config setting, declared once: section, name, type, default and help.
+
+In the style of Datasette's `SETTINGS`: the loader validates `config.toml`
+against this list (unknown sections and keys are errors with a "did you mean"
+hint), fills in defaults, and the typed dataclasses the code uses
+(`HttpSettings`, `DaemonSettings`, ...) take their defaults from here, so a
+default is written in exactly one place. `config.toml` is checked against this
+list by a test, so it documents every setting with its true default.
+
+To add a setting: add a `Setting` below, add the key with its default and a
+comment to `config.toml`, and (if code reads it through a dataclass) a field
+whose default is `default(section, name)`.
+
+`[sources.<name>]` tables and `[orgs]` are open tables: their keys are chosen
+by the user and validated by their owners (`scraper.discover.sources`,
+`scraper.config`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import UserError
+
+T = TypeVar("T")
+
+OPEN_SECTIONS = ("sources", "orgs")
+
+DEFAULT_USER_AGENT = (
+    "takedown-archiver/0.1 (+https://github.com/DISARMFoundation; archiving takedown reports)"
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str  # dotted table name, e.g. "archive.wayback"
+    name: str
+    type: type  # str, int, float or bool
+    default: Any
+    help: str
+    minimum: float | None = 0  # numbers: smallest allowed value (None: no bound)
+    maximum: float | None = None
+    is_file: bool = False  # a path (relative to the config's folder) that must exist when set
+    check: Callable[[Any], str | None] | None = None  # returns a complaint, or None when fine
+
+    @property
+    def key(self) -> str:
+        return f"[{self.section}] {self.name}"
+
+
+def _schedule_complaint(value: Any) -> str | None:
+    from .daemon.schedule import parse_schedule
+
+    try:
+        parse_schedule(value)
+    except UserError as exc:
+        return str(exc)
+    return None
+
+
+def _http_url_complaint(value: Any) -> str | None:
+    return None if str(value).startswith(("http://", "https://")) else "must be an http(s) URL"
+
+
+def _id_prefix_complaint(value: Any) -> str | None:
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,15}", value):
+        return "must be 1-16 letters, digits, - or _, starting with a letter"
+    if re.fullmatch(r"I\d*", value):
+        return "must not look like DISARM's I00000 ids"
+    return None
+
+
+S = Setting
+SETTINGS: tuple[Setting, ...] = (
+    S("data", "dir", str, "data", "where WARC files, WACZ files, the SQLite catalogue and exports go"),
+    S("catalogue", "url", str, "", "any SQLAlchemy URL; empty means an SQLite file at <data.dir>/catalogue.sqlite"),
+    S("warc", "max_file_bytes", int, 1073741824, "start a new WARC file once the current one is larger than this", minimum=1),
+    S("http", "user_agent", str, DEFAULT_USER_AGENT, "sent with every request, so site operators know who we are"),
+    S("http", "connect_timeout", float, 10.0, "seconds to establish a connection"),
+    S("http", "read_timeout", float, 30.0, "seconds between bytes"),
+    S("http", "total_timeout", float, 120.0, "seconds for a whole fetch, redirects included"),
+    S("http", "max_body_bytes", int, 52428800, "bytes on the wire; larger bodies are aborted"),
+    S("http", "max_decompressed_bytes", int, 209715200, "bytes after gzip/br: stops decompression bombs"),
+    S("http", "max_redirects", int, 10, "redirect hops followed before giving up"),
+    S("http", "allow_private_networks", bool, False, "allow URLs resolving to private, loopback, link-local or metadata addresses"),
+    S("http", "per_host_delay", float, 2.0, "seconds between the starts of two requests to one host"),
+    S("http", "per_host_concurrency", int, 1, "requests in flight to one host", minimum=1),
+    S("http", "global_concurrency", int, 8, "requests in flight to all hosts together", minimum=1),
+    S("http", "retry_attempts", int, 4, "tries for retryable failures (connect errors, timeouts, 408, 429, 5xx)", minimum=1),
+    S("http", "retry_initial_wait", float, 2.0, "seconds before the first retry (then exponential, with jitter)"),
+    S("http", "retry_max_wait", float, 120.0, "longest wait between two tries, in seconds"),
+    S("http", "retry_max_seconds", float, 600.0, "seconds spent retrying one URL in all"),
+    S("http", "retry_after_cap", float, 900.0, "longest Retry-After honoured, in seconds"),
+    S("http", "respect_robots", bool, True, "honour robots.txt (a source can opt out for itself, logged)"),
+    S("http", "robots_ttl", float, 86400.0, "seconds a host's robots.txt is cached"),
+    S("http", "max_crawl_delay", float, 60.0, "largest Crawl-delay honoured, in seconds"),
+    S("archive.wayback", "enabled", bool, True, "ask the Wayback Machine for public archive links"),
+    S("archive.wayback", "web_base", str, "https://web.archive.org", "Save Page Now, CDX and snapshots", check=_http_url_complaint),
+    S("archive.wayback", "api_base", str, "https://archive.org", "availability API", check=_http_url_complaint),
+    S("archive.wayback", "reuse_max_age_days", float, 365.0, "reuse an existing snapshot younger than this"),
+    S("archive.wayback", "submit_interval_seconds", float, 10.0, "at most one submission per interval, per process"),
+    S("archive.wayback", "wait_seconds", float, 60.0, "how long `takedowns fetch` waits for a capture job"),
+    S("archive.wayback", "poll_interval_seconds", float, 5.0, "between status checks while waiting"),
+    S("archive.wayback", "session_pause_seconds", float, 3600.0, "pause after a session/bandwidth quota error"),
+    S("archive.wayback", "rate_limit_backoff_seconds", float, 300.0, "pause after an HTTP 429"),
+    S("archive.wayback", "timeout_seconds", float, 30.0, "per request to the archive APIs"),
+    S("stubs", "id_prefix", str, "TA-", "provisional stub ids TA-00001...; never I00000-like", check=_id_prefix_complaint),
+    S("stubs", "disarm_master", str, "", "path to DISARM_DATA_MASTER.xlsx: URLs it lists are never stubbed again", is_file=True),
+    S("stubs", "cluster_window_days", int, 14, "reports this close in date (same platform, origin, a matching count) share one stub"),
+    S("stubs", "feed_file", str, "stubs.atom", "Atom feed of new stubs, under the data folder"),
+    S("daemon", "grace_seconds", float, 30.0, "on SIGTERM/SIGINT, in-flight polls get this long to finish"),
+    S("daemon", "jitter_seconds", float, 60.0, "random delay added to each run (at most a tenth of the period)"),
+    S("daemon", "misfire_fraction", float, 0.5, "a late run still starts within this fraction of its period", maximum=1),
+    S("daemon", "failing_threshold_hours", float, 24.0, "`takedowns status` exits 1 when a source has failed for longer"),
+    S("daemon", "housekeeping", str, "15m", "how often pending Wayback jobs are polled and the stub feed regenerated", check=_schedule_complaint),
+    S("daemon", "run_on_start", bool, True, "a source that has never run runs as soon as the daemon starts"),
+)
+del S
+
+REGISTRY: dict[str, dict[str, Setting]] = {}
+for _s in SETTINGS:
+    REGISTRY.setdefault(_s.section, {})[_s.name] = _s
+
+Values = Mapping[str, Mapping[str, Any]]
+
+
+def default(section: str, name: str) -> Any:
+    """The declared default of `[section] name` (for dataclass field defaults)."""
+    return REGISTRY[section][name].default
+
+
+def defaults() -> dict[str, dict[str, Any]]:
+    return {section: {n: s.default for n, s in table.items()} for section, table in REGISTRY.items()}
+
+
+def build(cls: type[T], values: Values, section: str) -> T:
+    """The typed dataclass `cls` for `[section]`, from validated values."""
+    return cls(**values[section])
+
+
+def _hint(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def validate(raw: Mapping[str, Any], config_path: Path | None) -> dict[str, dict[str, Any]]:
+    """Check `raw` (a parsed config.toml) against the registry; return every
+    registered section's values with defaults filled in. Raises UserError."""
+    where = f"{config_path}: " if config_path else ""
+    sections = sorted(REGISTRY) + list(OPEN_SECTIONS)
+    parents = {s.split(".")[0] for s in REGISTRY if "." in s}
+    values = defaults()
+
+    def unknown_section(name: str) -> UserError:
+        return UserError(f"{where}unknown section [{name}]{_hint(name, sections)} (known sections: {', '.join(sections)})")
+
+    for top, table in raw.items():
+        if top in OPEN_SECTIONS:
+            continue
+        if not isinstance(table, dict):
+            if top in REGISTRY or top in parents:
+                raise UserError(f"{where}[{top}] must be a table")
+            raise UserError(f"{where}{top!r} is outside any section{_hint(top, [s.name for s in SETTINGS])}; put it under its [section]")
+        if top in REGISTRY:
+            values[top].update(_check_table(top, table, where, config_path))
+        elif top in parents:
+            for sub, subtable in table.items():
+                name = f"{top}.{sub}"
+                if name not in REGISTRY:
+                    raise unknown_section(name)
+                if not isinstance(subtable, dict):
+                    raise UserError(f"{where}[{name}] must be a table")
+                values[name].update(_check_table(name, subtable, where, config_path))
+        else:
+            raise unknown_section(top)
+    return values
+
+
+def _check_table(section: str, table: Mapping[str, Any], where: str, config_path: Path | None) -> dict[str, Any]:
+    known = REGISTRY[section]
+    out: dict[str, Any] = {}
+    for name, value in table.items():
+        setting = known.get(name)
+        if setting is None:
+            raise UserError(
+                f"{where}[{section}] has no setting {name!r}{_hint(name, list(known))} "
+                f"(known: {', '.join(known)})"
+            )
+        out[name] = _check_value(setting, value, where, config_path)
+    return out
+
+
+def _describe(setting: Setting) -> str:
+    if setting.type is bool:
+        return "true or false"
+    if setting.type is str:
+        return "a string"
+    noun = "whole number" if setting.type is int else "number"
+    low, high = setting.minimum, setting.maximum
+    if low is not None and high is not None:
+        return f"a {noun} from {low:g} to {high:g}"
+    if low == 0:
+        return f"a non-negative {noun}"
+    if low is not None:
+        return f"a {noun} of at least {low:g}"
+    return f"a {noun}"
+
+
+def _check_value(setting: Setting, value: Any, where: str, config_path: Path | None) -> Any:
+    kind = setting.type
+    ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if ok and kind in (int, float):
+        ok = (setting.minimum is None or value >= setting.minimum) and (setting.maximum is None or value <= setting.maximum)
+    if not ok:
+        raise UserError(f"{where}{setting.key} must be {_describe(setting)}, got {value!r}")
+    complaint = setting.check(value) if setting.check else None
+    if complaint:
+        raise UserError(f"{where}{setting.key} {complaint}, got {value!r}")
+    if setting.is_file and value:
+        root = config_path.parent if config_path else Path.cwd()
+        path = Path(value).expanduser()
+        path = path if path.is_absolute() else root / path
+        if not path.is_file():
+            raise UserError(f"{where}{setting.key}: no such file {str(path)!r}; fix the path or set it to \"\" to turn this off")
+    return value
