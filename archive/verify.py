@@ -12,6 +12,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from . import warcio_codings
 from .catalogue import Catalogue
 from .tables import Capture
 from .warc import payload_sha256, read_response
@@ -55,6 +56,7 @@ def check_wacz(path: Path) -> list[str]:
     """`wacz validate`, plus what it does not check: pages.jsonl present and matching the WARC."""
     from wacz.main import main as wacz_main
 
+    warcio_codings.install()
     problems: list[str] = []
     out = io.StringIO()
     try:

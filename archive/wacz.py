@@ -24,6 +24,7 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.errors import UserError
 
+from . import warcio_codings
 from .catalogue import Catalogue, utcnow
 from .tables import Capture, WaczFile
 
@@ -77,6 +78,7 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
     """Write the WACZ of `capture` to `output` atomically."""
     from wacz.main import main as wacz_main
 
+    warcio_codings.install()  # py-wacz's indexer decodes each record's Content-Encoding through warcio
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".wacz-") as tmp:
         work = Path(tmp)

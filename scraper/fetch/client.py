@@ -3,16 +3,19 @@
 Async httpx with: robots.txt per host, per-host pacing and concurrency caps,
 retries with backoff (tenacity) honouring Retry-After, conditional GET,
 redirects followed by hand so each hop is recorded and safety-checked, the
-body streamed raw (as on the wire) under a size cap, and decoded separately
-under a decompression cap.
+body streamed raw (as on the wire) under a size cap and decoded as it streams
+under a decompression cap, connections pinned to the addresses the SSRF guard
+checked, and one time budget (`total_timeout`) for all attempts of a URL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, stop_before_delay
@@ -20,12 +23,12 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from scraper.config import HttpSettings
 from scraper.errors import FetchError, UserError
 
-from .decode import DecodeError, decode_body
+from .decode import ACCEPT_ENCODING, DecodeError, StreamDecoder
 from .pacing import Pacer
 from .result import FetchResult, Redirect
 from .retry import RETRY_STATUSES, BackoffWait, RetryableError, log_attempt, parse_retry_after
 from .robots import RobotsCache
-from .safety import check_public
+from .safety import AddressGuard, PrivateAddressError, Resolver, pinned_transport
 
 log = logging.getLogger("takedowns.fetch")
 
@@ -33,17 +36,36 @@ REDIRECT_CODES = {301, 302, 303, 307, 308}
 ROBOTS_MAX_BYTES = 512 * 1024
 
 
+_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@")
+
+
+def redact_url(url: str) -> str:
+    """The URL with any `user:password@` replaced by `***@`, safe to print or log."""
+    return _USERINFO.sub(r"\1***@", url)
+
+
+def strip_credentials(url: str) -> str:
+    """The URL without its `user:password@` part (nothing else changes)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def check_url(url: str) -> str:
-    """Reject what is not an absolute http(s) URL, with a message saying why."""
+    """Reject what is not an absolute http(s) URL without credentials, with a message saying why."""
+    shown = redact_url(url)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises on a bad port)
     except ValueError as exc:
-        raise UserError(f"malformed URL {url!r}: {exc}") from None
+        raise UserError(f"malformed URL {shown!r}: {exc}") from None
     if parts.scheme not in ("http", "https"):
-        raise UserError(f"unsupported URL {url!r}: only http:// and https:// URLs can be fetched")
+        raise UserError(f"unsupported URL {shown!r}: only http:// and https:// URLs can be fetched")
     if not parts.hostname:
-        raise UserError(f"malformed URL {url!r}: no host name")
+        raise UserError(f"malformed URL {shown!r}: no host name")
+    if "@" in parts.netloc:
+        raise UserError(f"URL {shown!r} carries credentials (user:password@): remove them; credentials are never sent or stored")
     return url
 
 
@@ -52,21 +74,31 @@ def host_key(url: str) -> str:
     return f"{p.hostname}:{p.port or (443 if p.scheme == 'https' else 80)}"
 
 
+@dataclass
+class _Answer:
+    response: httpx.Response
+    body: bytes  # as on the wire (content-encoded), de-chunked
+    content: bytes  # decoded, for 2xx answers; empty otherwise
+
+
 class HttpClient:
-    def __init__(self, settings: HttpSettings):
+    def __init__(self, settings: HttpSettings, *, resolver: Resolver | None = None):
         self.settings = settings
+        self.guard = AddressGuard(resolver)  # `resolver`: injected by tests; default the system's
         self._client: httpx.AsyncClient | None = None
         self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency)
         self.robots = RobotsCache(settings.user_agent, settings.robots_ttl, self._fetch_robots)
 
     async def __aenter__(self) -> HttpClient:
         s = self.settings
+        limits = httpx.Limits(max_connections=max(1, s.global_concurrency))
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
             follow_redirects=False,
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=False,
-            limits=httpx.Limits(max_connections=max(1, s.global_concurrency)),
+            limits=limits,
+            transport=None if s.allow_private_networks else pinned_transport(self.guard, limits),
         )
         return self
 
@@ -92,9 +124,11 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         s = self.settings
         attempts = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + s.total_timeout  # one budget for every attempt and wait of this URL
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(RetryableError),
-            stop=stop_after_attempt(max(1, s.retry_attempts)) | stop_before_delay(s.retry_max_seconds),
+            stop=stop_after_attempt(max(1, s.retry_attempts)) | stop_before_delay(min(s.retry_max_seconds, s.total_timeout)),
             wait=BackoffWait(s.retry_initial_wait, s.retry_max_wait, s.retry_after_cap),
             before_sleep=log_attempt,
             reraise=True,
@@ -103,8 +137,7 @@ class HttpClient:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    await self._check_robots(url, respect_robots)
-                    return await self._attempt(url, headers)
+                    return await self._attempt(url, headers, respect_robots, deadline - loop.time())
         except FetchError as exc:
             exc.attempts = attempts
             if attempts > 1:
@@ -126,11 +159,16 @@ class HttpClient:
         if verdict.crawl_delay:
             self.pacer.set_host_delay(host_key(url), min(verdict.crawl_delay, self.settings.max_crawl_delay))
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _attempt(self, url: str, headers: dict[str, str], respect_robots: bool, budget: float) -> FetchResult:
+        total = self.settings.total_timeout
+        if budget <= 0:
+            raise FetchError(f"timed out fetching {url}: no complete answer within total_timeout {total:g}s", url=url, reason="timeout")
         try:
-            return await asyncio.wait_for(self._follow(url, headers), self.settings.total_timeout)
+            async with asyncio.timeout(budget):
+                await self._check_robots(url, respect_robots)
+                return await self._follow(url, headers)
         except TimeoutError:
-            raise RetryableError(f"{url}: no complete answer within {self.settings.total_timeout:g}s", url=url, reason="timeout") from None
+            raise RetryableError(f"timed out fetching {url}: no complete answer within total_timeout {total:g}s", url=url, reason="timeout") from None
 
     async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
         redirects: list[Redirect] = []
@@ -138,7 +176,8 @@ class HttpClient:
         visited = {url}
         for _hop in range(self.settings.max_redirects + 1):
             fetched_at = datetime.now(timezone.utc)
-            response, body = await self._get(current, headers if current == url else {})
+            answer = await self._get(current, headers if current == url else {})
+            response = answer.response
             location = response.headers.get("location")
             if response.status_code in REDIRECT_CODES and location:
                 target = urljoin(current, location)
@@ -158,13 +197,14 @@ class HttpClient:
                     status=response.status_code,
                     retry_after=parse_retry_after(response.headers.get("retry-after")),
                 )
-            return self._result(url, current, response, body, fetched_at, redirects)
+            return self._result(url, current, answer, fetched_at, redirects)
         raise FetchError(f"too many redirects (more than {self.settings.max_redirects}) fetching {url}", url=url, reason="redirect_loop")
 
-    async def _get(self, url: str, headers: dict[str, str], max_bytes: int | None = None) -> tuple[httpx.Response, bytes]:
+    async def _get(self, url: str, headers: dict[str, str], max_bytes: int | None = None, max_decoded: int | None = None) -> _Answer:
+        """One GET: the raw body (size-capped) and, for a 2xx answer, its decoded payload (capped as it streams)."""
         assert self._client is not None
         if not self.settings.allow_private_networks:
-            await check_public(url)
+            await self.guard.check(url)
         limit = max_bytes or self.settings.max_body_bytes
         try:
             async with self.pacer.slot(host_key(url)):
@@ -172,6 +212,9 @@ class HttpClient:
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit:
                         raise FetchError(f"{url}: body of {declared} bytes is larger than the {limit}-byte cap", url=url, reason="too_large")
+                    decoder = None
+                    if 200 <= response.status_code < 300:
+                        decoder = StreamDecoder(response.headers.get("content-encoding"), max_decoded or self.settings.max_decompressed_bytes)
                     chunks: list[bytes] = []
                     size = 0
                     async for chunk in response.aiter_raw():
@@ -179,7 +222,13 @@ class HttpClient:
                         if size > limit:
                             raise FetchError(f"{url}: body larger than the {limit}-byte cap, aborted", url=url, reason="too_large")
                         chunks.append(chunk)
-                    return response, b"".join(chunks)
+                        if decoder is not None:
+                            decoder.feed(chunk)  # a bomb is stopped here, mid-stream, at the cap
+                    return _Answer(response, b"".join(chunks), decoder.finish() if decoder is not None else b"")
+        except DecodeError as exc:
+            raise FetchError(f"{url}: {exc}", url=url, reason="bad_encoding") from None
+        except PrivateAddressError as exc:
+            raise FetchError(f"refusing {url}: {exc}", url=url, reason="private_address") from None
         except httpx.ConnectError as exc:
             text = str(exc).lower()
             if "name" in text or "resolution" in text or "nodename" in text:
@@ -193,33 +242,28 @@ class HttpClient:
             raise FetchError(f"HTTP error fetching {url}: {exc.__class__.__name__}: {exc}", url=url, reason="protocol") from None
 
     async def _fetch_robots(self, robots_url: str) -> tuple[int, str]:
-        response, body = await self._get(robots_url, {}, max_bytes=ROBOTS_MAX_BYTES)
-        if response.status_code in REDIRECT_CODES:
-            return 404, ""  # a redirected robots.txt is treated as absent
         try:
-            text = decode_body(body, response.headers.get("content-encoding"), ROBOTS_MAX_BYTES * 4).decode("utf-8", "replace")
-        except DecodeError:
-            return 500, ""
-        return response.status_code, text
+            answer = await self._get(robots_url, {}, max_bytes=ROBOTS_MAX_BYTES, max_decoded=ROBOTS_MAX_BYTES * 4)
+        except FetchError as exc:
+            if exc.reason == "bad_encoding":
+                return 500, ""  # unreadable robots.txt: disallow for now
+            raise
+        if answer.response.status_code in REDIRECT_CODES:
+            return 404, ""  # a redirected robots.txt is treated as absent
+        return answer.response.status_code, answer.content.decode("utf-8", "replace")
 
     def _result(
         self,
         requested: str,
         final: str,
-        response: httpx.Response,
-        body: bytes,
+        answer: _Answer,
         fetched_at: datetime,
         redirects: list[Redirect],
     ) -> FetchResult:
+        response = answer.response
         raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
         request_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw]
         not_modified = response.status_code == 304
-        content = b""
-        if not not_modified:
-            try:
-                content = decode_body(body, response.headers.get("content-encoding"), self.settings.max_decompressed_bytes)
-            except DecodeError as exc:
-                raise FetchError(f"{final}: {exc}", url=requested, reason="bad_encoding") from None
         return FetchResult(
             requested_url=requested,
             final_url=final,
@@ -228,8 +272,8 @@ class HttpClient:
             request_method="GET",
             request_headers=request_headers,
             response_headers=raw_headers,
-            body=body,
-            content=content,
+            body=answer.body,
+            content=answer.content,
             fetched_at=fetched_at,
             redirects=redirects,
             not_modified=not_modified,

@@ -47,7 +47,7 @@ def test_redirect_to_a_private_address_is_refused(monkeypatch):
 
     monkeypatch.setattr(safety, "resolve", fake_resolve)
     real_client = httpx.AsyncClient
-    monkeypatch.setattr(client_module.httpx, "AsyncClient", lambda **kw: real_client(transport=httpx.MockTransport(handler), **kw))
+    monkeypatch.setattr(client_module.httpx, "AsyncClient", lambda **kw: real_client(**{**kw, "transport": httpx.MockTransport(handler)}))
     settings = replace(HttpSettings(), per_host_delay=0.0)
 
     async def run() -> None:
