@@ -17,11 +17,17 @@ from sqlalchemy.orm import Session
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import Capture, ReportRow, WaczFile
 from archive.wacz import write_capture_wacz
-from archive.wayback import WaybackClient, WaybackSettings
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
-from scraper.config import Config
+from archive.wayback import WaybackClient, WaybackSettings
+from scraper.config import Config, section_settings
 from scraper.errors import FetchError, UserError
 from scraper.extract import ExtractError, extract_report
+from scraper.extract.pdf_worker import (
+    PdfLimits,
+    PdfText,
+    PdfWorkerError,
+    read_pdf_text_async,
+)
 from scraper.extract.report import Report
 from scraper.fetch.client import HttpClient, check_url
 from scraper.fetch.decode import decode_body
@@ -77,7 +83,7 @@ async def capture_url(
         if record_as:
             result = replace(result, requested_url=record_as)
         if result.not_modified and previous is not None:
-            outcome = _record_unchanged(config, catalogue, previous, source_org)
+            outcome = await _record_unchanged(config, catalogue, previous, source_org)
         else:
             _check_storable(result)
             outcome = None
@@ -88,7 +94,7 @@ async def capture_url(
         store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
         capture, is_new = store_capture(store, catalogue, result)
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
-        _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org)
+        await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
     if outcome.report is not None:
         outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name)
@@ -171,19 +177,23 @@ def _update_validators(capture: Capture, result: FetchResult) -> None:
     capture.last_modified = result.header("last-modified")
 
 
-def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capture, default_org: str | None) -> CaptureOutcome:
+async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capture, default_org: str | None) -> CaptureOutcome:
     with catalogue.session() as s:
         capture = s.get(Capture, previous.id)
         assert capture is not None
         capture.last_seen_at = utcnow()
         capture.seen_count += 1
     outcome = CaptureOutcome(capture=capture, is_new=False, unchanged=True)
-    _attach_report(config, catalogue, outcome, refresh=False, default_org=default_org)
+    await _attach_report(config, catalogue, outcome, refresh=False, default_org=default_org)
     return outcome
 
 
-def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None) -> None:
-    """Use the stored Report unless the capture is new or has none yet."""
+async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None) -> None:
+    """Use the stored Report unless the capture is new or has none yet.
+
+    A PDF's text is read by a limited worker process awaited here, so a PDF bomb
+    neither blocks the event loop nor delays a shutdown (cancelling kills the worker).
+    """
     if not refresh:
         with catalogue.session() as s:
             row = s.scalar(select(ReportRow).where(ReportRow.capture_id == outcome.capture.id))
@@ -191,10 +201,22 @@ def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome
                 outcome.report = Report.from_dict(row.data)
                 return
     try:
-        outcome.report = extract_capture(config, catalogue, outcome.capture, default_org=default_org)
+        content = capture_content(config, outcome.capture)
+        pdf = None
+        if document_kind(outcome.capture.content_type, content) == "pdf":
+            try:
+                pdf = await read_pdf_text_async(content, pdf_limits(config))
+            except PdfWorkerError as exc:
+                raise ExtractError(f"{outcome.capture.final_url}: {exc}") from None
+        outcome.report = extract_capture(config, catalogue, outcome.capture, default_org=default_org, content=content, pdf=pdf)
     except ExtractError as exc:
         outcome.report_error = str(exc)
         log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})
+
+
+def pdf_limits(config: Config) -> PdfLimits:
+    """`[extract.pdf]`: the PDF worker's page, text, CPU, memory and time limits."""
+    return section_settings(config, "extract.pdf", PdfLimits)
 
 
 def capture_content(config: Config, capture: Capture) -> bytes:
@@ -209,9 +231,11 @@ def capture_content(config: Config, capture: Capture) -> bytes:
     return decode_body(record.raw_payload, encoding, config.http.max_decompressed_bytes)
 
 
-def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None) -> Report:
+def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,
+                    content: bytes | None = None, pdf: PdfText | None = None) -> Report:
     """Extract the Report of a stored capture and upsert it into the catalogue."""
-    content = capture_content(config, capture)
+    if content is None:
+        content = capture_content(config, capture)
     report = extract_report(
         content,
         url=capture.url,
@@ -219,6 +243,8 @@ def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, d
         content_type=capture.content_type,
         orgs=config.orgs,
         default_org=default_org,
+        pdf=pdf,
+        pdf_limits=pdf_limits(config),
     )
     report.capture_id = capture.id
     with catalogue.session() as s:

@@ -14,6 +14,7 @@ from scraper.fetch.sniff import document_kind
 from .dates import choose_date
 from .documents import Document, ExtractError, read_html, read_pdf, read_text
 from .networks import extract_facts
+from .pdf_worker import PdfLimits, PdfText
 from .report import Report
 
 __all__ = ["ExtractError", "Report", "extract_report", "org_for_url"]
@@ -42,8 +43,13 @@ def extract_report(
     content_type: str = "",
     orgs: dict[str, str] | None = None,
     default_org: str | None = None,
+    pdf: PdfText | None = None,
+    pdf_limits: PdfLimits | None = None,
 ) -> Report:
     """Read `payload` (HTML, PDF, text or Markdown) into a Report.
+
+    PDFs are read in a limited worker process (`pdf_limits`), unless an async
+    caller already did that and passes the result as `pdf`.
 
     Org: the `orgs` table by URL (longest host/path match), else `default_org`
     (the discovering source's), else the page's own site name.
@@ -57,7 +63,7 @@ def extract_report(
     if kind == "html":
         doc = read_html(payload, final_url)
     elif kind == "pdf":
-        doc = read_pdf(payload, final_url)
+        doc = read_pdf(payload, final_url, pdf=pdf, limits=pdf_limits)
     elif kind == "text":
         doc = read_text(payload, final_url)
     else:

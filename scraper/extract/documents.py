@@ -1,4 +1,4 @@
-"""Readers for each document kind: HTML (trafilatura), PDF (pypdfium2, pypdf fallback), text.
+"""Readers for each document kind: HTML (trafilatura), PDF (pypdfium2 in a worker process), text.
 
 Each returns a `Document`: title, authors, text, site name, language, and the
 date candidates that `dates.choose_date` ranks.
@@ -17,6 +17,7 @@ from scraper.errors import UserError
 
 from .dates import dateline_date, parse_date_text
 from .html_meta import read_head
+from .pdf_worker import PdfLimits, PdfText, PdfWorkerError, read_pdf_text
 
 
 class ExtractError(UserError):
@@ -97,8 +98,14 @@ def byline_authors(text: str) -> list[str]:
     return split_authors(m.group(1)) if m else []
 
 
-def read_pdf(payload: bytes, url: str) -> Document:
-    pages, meta = _pdf_pages(payload, url)
+def read_pdf(payload: bytes, url: str, *, pdf: PdfText | None = None, limits: PdfLimits | None = None) -> Document:
+    """`pdf`: the pages already read by an async caller; otherwise a limited worker process reads them."""
+    if pdf is None:
+        try:
+            pdf = read_pdf_text(payload, limits)
+        except PdfWorkerError as exc:
+            raise ExtractError(f"{url}: {exc}") from None
+    pages, meta = pdf.pages, pdf.meta
     text = "\n\n".join(pages).strip()
     if not text:
         raise ExtractError(f"{url}: the PDF has no extractable text (scanned images?)")
@@ -122,45 +129,6 @@ def read_pdf(payload: bytes, url: str) -> Document:
         dateline_date=dateline_date(first),
         guessed_source="pdf",
     )
-
-
-def _pdf_pages(payload: bytes, url: str) -> tuple[list[str], dict[str, str]]:
-    try:
-        import pypdfium2 as pdfium
-    except ImportError:  # pure-Python fallback
-        return _pdf_pages_pypdf(payload, url)
-    try:
-        pdf = pdfium.PdfDocument(payload)
-    except pdfium.PdfiumError as exc:
-        reason = "encrypted (password protected)" if "password" in str(exc).lower() else f"corrupt ({exc})"
-        raise ExtractError(f"{url}: cannot read the PDF: {reason}") from None
-    try:
-        meta = {k: v for k, v in pdf.get_metadata_dict().items() if v}
-        pages = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return pages, meta
-    finally:
-        pdf.close()
-
-
-def _pdf_pages_pypdf(payload: bytes, url: str) -> tuple[list[str], dict[str, str]]:
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(payload))
-        if reader.is_encrypted:
-            raise ExtractError(f"{url}: cannot read the PDF: encrypted (password protected)")
-        meta = {k.lstrip("/"): str(v) for k, v in (reader.metadata or {}).items()}
-        return [p.extract_text() or "" for p in reader.pages], meta
-    except PdfReadError as exc:
-        raise ExtractError(f"{url}: cannot read the PDF: corrupt ({exc})") from None
 
 
 def read_text(payload: bytes, url: str) -> Document:

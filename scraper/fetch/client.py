@@ -18,7 +18,12 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, stop_before_delay
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_before_delay,
+)
 
 from scraper.config import HttpSettings
 from scraper.errors import FetchError, UserError
@@ -26,7 +31,13 @@ from scraper.errors import FetchError, UserError
 from .decode import ACCEPT_ENCODING, DecodeError, StreamDecoder
 from .pacing import Pacer
 from .result import FetchResult, Redirect
-from .retry import RETRY_STATUSES, BackoffWait, RetryableError, log_attempt, parse_retry_after
+from .retry import (
+    RETRY_STATUSES,
+    BackoffWait,
+    RetryableError,
+    log_attempt,
+    parse_retry_after,
+)
 from .robots import RobotsCache
 from .safety import AddressGuard, PrivateAddressError, Resolver, pinned_transport
 
