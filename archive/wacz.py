@@ -28,6 +28,7 @@ from . import warcio_codings
 from .catalogue import Catalogue, utcnow
 from .tables import Capture, WaczFile
 
+TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is renamed into place
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
 
@@ -80,7 +81,7 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
 
     warcio_codings.install()  # py-wacz's indexer decodes each record's Content-Encoding through warcio
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".wacz-") as tmp:
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         work = Path(tmp)
         warc = work / "data.warc.gz"
         warc.write_bytes(capture_record_bytes(data_dir / capture.warc_path, capture.warc_offset) + report_metadata_record(capture, report))
@@ -95,6 +96,32 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
         with open(built, "rb") as f:
             os.fsync(f.fileno())
         os.replace(built, output)
+
+
+def remove_leftover_temp(wacz_dir: Path) -> list[Path]:
+    """Delete WACZ build folders whose process is gone (killed mid-build); return them.
+
+    A folder named with a live pid belongs to a build in progress (another
+    process on this data folder) and is left alone.
+    """
+    removed = []
+    for path in wacz_dir.glob(f"{TEMP_PREFIX}*"):
+        pid = path.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def write_capture_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, report: dict | None) -> Path:

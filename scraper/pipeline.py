@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import Capture, ReportRow, WaczFile
-from archive.wacz import write_capture_wacz
+from archive.wacz import remove_leftover_temp, write_capture_wacz
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
 from archive.wayback import WaybackClient, WaybackSettings
 from scraper.config import Config, section_settings
@@ -263,6 +263,7 @@ def process_url(config: Config, url: str, *, respect_robots: bool = True, archiv
     check_url(url)
     catalogue = Catalogue(config.catalogue_url)
     store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
+    remove_leftover_temp(config.data_dir / "wacz")  # build folders of a process killed mid-WACZ
 
     async def run() -> CaptureOutcome:
         async with HttpClient(config.http) as client:

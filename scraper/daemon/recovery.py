@@ -1,4 +1,4 @@
-"""Start-up repair after a crash: cut WARC tails the catalogue never committed.
+"""Start-up repair after a crash: cut WARC tails the catalogue never committed, drop WACZ build leftovers.
 
 The WARC store already truncates a torn tail before its next append; a daemon
 killed after its last append would otherwise leave that tail in place until
@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from archive.catalogue import Catalogue
 from archive.tables import WarcFile
+from archive.wacz import remove_leftover_temp
 from archive.warc import WarcStore
 from scraper.config import Config
 
@@ -39,3 +40,11 @@ def truncate_uncommitted_tails(config: Config, catalogue: Catalogue) -> int:
                 log.warning("cut %d uncommitted byte(s) from %s (left by a crash)", size - warc.committed_size, warc.path)
                 cut += 1
     return cut
+
+
+def remove_wacz_leftovers(config: Config) -> int:
+    """Remove `.wacz-*` build folders left by a process killed while packaging a capture."""
+    removed = remove_leftover_temp(config.data_dir / "wacz")
+    for path in removed:
+        log.warning("removed %s (a WACZ build interrupted by a crash)", path.name)
+    return len(removed)

@@ -58,7 +58,25 @@ def split_authors(value: str | None) -> list[str]:
     return out
 
 
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _control_ref_to_space(match: re.Match[bytes]) -> bytes:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return b" " if (code < 32 and code not in (9, 10, 13)) or code == 127 else match.group(0)
+
+
+def drop_control_references(payload: bytes) -> bytes:
+    """`&#x1;` and other references to control characters become spaces.
+
+    They are not allowed in HTML, and once lxml turns them into U+FFFD the
+    extractor discards the whole article, so a single one made the text vanish.
+    """
+    return _CHAR_REF.sub(_control_ref_to_space, payload) if b"&#" in payload else payload
+
+
 def read_html(payload: bytes, url: str) -> Document:
+    payload = drop_control_references(payload)
     tree = trafilatura.load_html(payload)
     if tree is None:
         raise ExtractError(f"{url}: not parseable as HTML")
