@@ -7,9 +7,12 @@ so a changed site is reported instead of silently yielding nothing.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import re
 import warnings
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -66,31 +69,66 @@ def feed(content: bytes, base_url: str) -> list[Candidate]:
     return out
 
 
-def sitemap(content: bytes) -> tuple[list[Candidate], list[str]]:
-    """Page URLs and nested sitemap URLs of a sitemap or sitemap index."""
+MAX_SITEMAP_URLS = 50_000  # sitemaps.org's own limit per file; more is capped, not refused
+MAX_SITEMAP_BYTES = 256 * 1024 * 1024  # decoded XML read from one (possibly gzipped) sitemap file
+
+
+def sitemap(content: bytes, max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[Candidate], list[str]]:
+    """Page URLs and nested sitemap URLs of a sitemap or sitemap index (`.xml` or `.xml.gz`).
+
+    Parsed as a stream and stopped after `max_urls` entries, so a million-URL
+    sitemap costs the first `max_urls`, not a million-element tree in memory.
+    """
+    stream: io.RawIOBase | io.BufferedIOBase = _CappedReader(gzip.GzipFile(fileobj=io.BytesIO(content)) if content[:2] == b"\x1f\x8b" else io.BytesIO(content))
+    pages: list[Candidate] = []
+    nested: list[str] = []
+    root_tag = None
     try:
-        root = SafeET.fromstring(content, forbid_dtd=True)
-    except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise ShapeError(f"sitemap does not parse: {exc}") from None
-    tag = root.tag.split("}")[-1]
-    def locs(kind: str) -> Iterator[tuple[str, str | None]]:
-        for node in root:
-            if node.tag.split("}")[-1] != kind:
+        for event, node in SafeET.iterparse(stream, events=("start", "end"), forbid_dtd=True):
+            name = node.tag.split("}")[-1]
+            if root_tag is None:
+                root_tag = name
+                if name not in ("urlset", "sitemapindex"):
+                    raise ShapeError(f"not a sitemap (root element {name})")
+            if event != "end" or name not in ("url", "sitemap"):
                 continue
             loc = lastmod = None
             for child in node:
-                name = child.tag.split("}")[-1]
-                if name == "loc":
+                tag = child.tag.split("}")[-1]
+                if tag == "loc":
                     loc = (child.text or "").strip()
-                elif name == "lastmod":
+                elif tag == "lastmod":
                     lastmod = (child.text or "").strip()[:10] or None
-            if loc:
-                yield loc, lastmod
-    if tag == "sitemapindex":
-        return [], [loc for loc, _ in locs("sitemap")]
-    if tag == "urlset":
-        return [Candidate(loc, published=lastmod) for loc, lastmod in locs("url")], []
-    raise ShapeError(f"not a sitemap (root element {tag})")
+            node.clear()  # keep memory flat: the entry is copied out
+            if loc and name == "url" and root_tag == "urlset":
+                pages.append(Candidate(loc, published=lastmod))
+            elif loc and name == "sitemap" and root_tag == "sitemapindex":
+                nested.append(loc)
+            if len(pages) + len(nested) >= max_urls:
+                break
+    except (SafeET.ParseError, DefusedXmlException, OSError, EOFError, zlib.error) as exc:
+        raise ShapeError(f"sitemap does not parse: {exc}") from None
+    if root_tag is None:
+        raise ShapeError("sitemap does not parse: empty document")
+    return pages, nested
+
+
+class _CappedReader(io.RawIOBase):
+    """Reads from `inner` but stops with an error past MAX_SITEMAP_BYTES (a gzip bomb of whitespace)."""
+
+    def __init__(self, inner: io.IOBase):
+        self.inner, self.total = inner, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.inner.read(len(buffer))
+        self.total += len(data)
+        if self.total > MAX_SITEMAP_BYTES:
+            raise OSError(f"sitemap larger than {MAX_SITEMAP_BYTES} bytes decoded")
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def listing(content: bytes, base_url: str, selector: str, next_selector: str | None) -> tuple[list[Candidate], str | None]:

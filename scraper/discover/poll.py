@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from archive.tables import ArchiveJob, DiscoveredItem, SourceState
 from archive.wayback import WaybackSettings, snapshot_link
 from scraper.config import Config
 from scraper.errors import FetchError, UserError
-from scraper.fetch.client import HttpClient
+from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url
 
 from . import parsers
@@ -59,15 +59,18 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
     if kind == "feed":
         return parsers.feed(await _get(client, source.url, source), source.url)
     if kind == "sitemap":
+        cap = int(source.option("max_candidates", parsers.MAX_SITEMAP_URLS))
         pending, pages, seen = [source.url], [], set()
-        while pending and len(seen) < 50:
+        while pending and len(seen) < 50 and len(pages) < cap:
             url = pending.pop(0)
             if url in seen:
                 continue
             seen.add(url)
-            found, nested = parsers.sitemap(await _get(client, url, source))
+            found, nested = parsers.sitemap(await _get(client, url, source), max_urls=cap - len(pages))
             pages += found
             pending += nested
+        if len(pages) >= cap:
+            log.warning("sitemap lists %d or more pages: only the first %d are candidates (max_candidates)", cap, cap, extra={"source": source.name})
         if not pages:
             raise ShapeError("sitemap lists no pages")
         return pages
@@ -93,15 +96,29 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
     raise UserError(f"[sources.{source.name}] unknown kind {kind}")
 
 
-def _item(s, source: Source, c: Candidate) -> DiscoveredItem:
-    item = s.scalar(select(DiscoveredItem).where(DiscoveredItem.source == source.name, DiscoveredItem.url == c.url))
-    now = utcnow()
-    if item is None:
-        item = DiscoveredItem(source=source.name, url=c.url, title=c.title[:500], decision="pending", reason="", first_seen_at=now, last_seen_at=now)
-        s.add(item)
-        s.flush()
-    item.last_seen_at = now
-    return item
+REGISTER_BATCH = 1000  # candidates recorded per transaction
+
+
+def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate]) -> dict[str, tuple[int, str]]:
+    """Record every candidate as a discovered item, one transaction per batch; return url -> (id, decision)."""
+    known: dict[str, tuple[int, str]] = {}
+    urls = list(dict.fromkeys(c.url for c in candidates))
+    titles = {c.url: c.title for c in reversed(candidates)}
+    for start in range(0, len(urls), REGISTER_BATCH):
+        batch = urls[start : start + REGISTER_BATCH]
+        now = utcnow()
+        with catalogue.session() as s:
+            rows = {item.url: item for item in s.scalars(select(DiscoveredItem).where(DiscoveredItem.source == source.name, DiscoveredItem.url.in_(batch)))}
+            for url in batch:
+                item = rows.get(url)
+                if item is None:
+                    item = DiscoveredItem(source=source.name, url=url, title=titles[url][:500], decision="pending", reason="", first_seen_at=now, last_seen_at=now)
+                    s.add(item)
+                    rows[url] = item
+                item.last_seen_at = now
+            s.flush()
+            known.update({url: (item.id, item.decision) for url, item in rows.items()})
+    return known
 
 
 def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capture_id: int | None = None) -> None:
@@ -112,20 +129,30 @@ def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capt
             item.capture_id = capture_id
 
 
+def _without_credentials(c: Candidate, source: Source) -> Candidate:
+    """A listed URL with `user:password@` is recorded and fetched without it, never stored with it."""
+    url = strip_credentials(c.url)
+    if url == c.url:
+        return c
+    log.warning("dropped credentials from a listed URL", extra={"source": source.name, "url": url})
+    return replace(c, url=url)
+
+
 async def process(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, candidates: list[Candidate], result: PollResult,
                   *, fetch_url: Callable[[Candidate], str] = lambda c: c.url, progress: Progress | None = None, forced: bool = False) -> None:
     """Relevance, capture and decision for each candidate; finished items are never redone."""
     seen: set[str] = set()
     budget = None if forced else source.max_items  # fetches per pass; the rest wait for the next pass
+    candidates = [_without_credentials(c, source) for c in candidates]
+    items = _register(catalogue, source, candidates)
     for c in candidates:
         if c.url in seen:
             continue
         seen.add(c.url)
         if progress:
             progress(c.url)
-        with catalogue.session() as s:
-            item = _item(s, source, c)
-            item_id, decided = item.id, item.decision in ("kept", "dropped", "forced") and not c.repoll
+        item_id, decision = items[c.url]
+        decided = decision in ("kept", "dropped", "forced") and not c.repoll
         if decided and not forced:
             result.skipped += 1
             continue

@@ -37,7 +37,7 @@ class Source:
 _COMMON = {"kind", "url", "schedule", "org", "enabled", "keywords", "url_patterns", "exclude_patterns", "respect_robots", "force_include", "max_items"}
 _OPTIONS = {
     "feed": set(),
-    "sitemap": set(),
+    "sitemap": {"max_candidates"},
     "listing": {"selector", "next_selector", "max_pages"},
     "series": {"template", "start", "step"},
     "github_index": {"raw_base", "markdown_dir"},

@@ -57,7 +57,10 @@ def redact_url(url: str) -> str:
 
 def strip_credentials(url: str) -> str:
     """The URL without its `user:password@` part (nothing else changes)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _USERINFO.sub(r"\1", url)
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))

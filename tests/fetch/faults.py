@@ -6,6 +6,7 @@ assert how many attempts a client made and what it sent.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import threading
 import time
@@ -20,7 +21,8 @@ PAGE = (
 ).encode()
 
 
-def _gzip_bomb(size: int) -> bytes:
+@functools.cache
+def gzip_bomb(size: int = 64 * 1024 * 1024) -> bytes:
     compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
     chunk = bytes(1024 * 1024)
     out = [compressor.compress(chunk) for _ in range(size // len(chunk))]
@@ -33,7 +35,6 @@ class FaultServer:
         self.headers: dict[str, list[dict[str, str]]] = {}
         self.robots = robots
         self.bytes_sent: Counter[str] = Counter()
-        self._bomb: bytes | None = None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -101,9 +102,7 @@ class FaultServer:
                 self.send(200, data, Content_Encoding="gzip")
 
             def route_gzip_bomb(self) -> None:
-                if server._bomb is None:
-                    server._bomb = _gzip_bomb(64 * 1024 * 1024)
-                self.send(200, server._bomb, Content_Encoding="gzip")
+                self.send(200, gzip_bomb(), Content_Encoding="gzip")
 
             def route_huge(self) -> None:
                 total = 50 * 1024 * 1024
