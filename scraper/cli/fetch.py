@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from scraper.config import Config
+from scraper.extract import ExtractError
 from scraper.pipeline import CaptureOutcome, process_url
 
 from .common import json_option, print_json, with_config
@@ -75,7 +76,7 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
             click.echo(f"  stub:    {outcome.stub.stub_id or '-'} ({outcome.stub.action}: {outcome.stub.reason})")
         click.echo(f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}")
     if outcome.report_error:
-        raise click.ClickException(f"stored, but extraction failed: {outcome.report_error}")
+        raise ExtractError(f"stored, but extraction failed: {outcome.report_error}")  # exit 4, one `error:` line
 
 
 COMMANDS = [fetch]

@@ -195,7 +195,10 @@ class HttpClient:
             location = response.headers.get("location")
             if response.status_code in REDIRECT_CODES and location:
                 target = urljoin(current, location)
-                check_url(target)
+                try:
+                    check_url(target)
+                except UserError as exc:
+                    raise FetchError(f"{redact_url(current)} redirects to an unusable URL: {exc}", url=url, reason="bad_redirect") from None
                 redirects.append(Redirect(current, response.status_code, target))
                 log.info("redirect %s -> %s", current, target, extra={"url": url})
                 if target in visited:

@@ -8,17 +8,50 @@ from __future__ import annotations
 
 import functools
 import gzip
+import socket
 import threading
 import time
 import zlib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import brotli
+
+from ..extract.pdf_bombs import content_stream_bomb, page_tree_bomb
+
 PAGE = (
     "<html><head><title>Takedown report</title></head><body><article><h1>Takedown report</h1>"
     + "<p>We removed 12 Facebook accounts and 3 Pages for coordinated inauthentic behavior.</p>" * 20
     + "</article></body></html>"
 ).encode()
+
+
+@functools.cache
+def brotli_bomb(size: int = 256 * 1024 * 1024) -> bytes:
+    return brotli.compress(bytes(size), quality=1)
+
+
+@functools.cache
+def deflate_bomb(size: int = 64 * 1024 * 1024) -> bytes:
+    return zlib.compress(bytes(size), 9)
+
+
+CONTROL_PAGE = (
+    "<html><head><title>Control characters</title></head><body><article><h1>Network report</h1>"
+    + "<p>We removed 9 Facebook accounts &#x1; linked to a coordinated campaign in this region.</p>" * 8
+    + "</article></body></html>"
+).encode()
+
+
+def feed_of(base: str, paths: list[str]) -> bytes:
+    """An RSS feed listing `paths` on this server (for polls through hostile answers)."""
+    items = "".join(f"<item><title>Takedown {p}</title><link>{base}{p}</link></item>" for p in paths)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Faults</title><link>{base}/</link>{items}</channel></rss>'.encode()
+
+
+@functools.cache
+def pdf_content_bomb() -> bytes:
+    return content_stream_bomb(64)
 
 
 @functools.cache
@@ -47,6 +80,8 @@ class FaultServer:
                 path = self.path.split("?")[0]
                 server.hits[path] += 1
                 server.headers.setdefault(path, []).append(dict(self.headers.items()))
+                if path.startswith("/chain/"):  # /chain/N redirects to /chain/N+1, for ever
+                    return self.send(302, b"", Location=f"/chain/{int(path.rsplit('/', 1)[1]) + 1}")
                 getattr(self, "route_" + path.strip("/").replace("-", "_").replace(".", "_").replace("/", "__"), self.route_missing)()
 
             def send(self, status: int, body: bytes = b"", **headers: str) -> None:
@@ -133,6 +168,120 @@ class FaultServer:
             def route_mislabelled(self) -> None:
                 body = "<html><head><meta charset='utf-8'><title>Zürich – Iran’s network</title></head><body><article><h1>Zürich – Iran’s network</h1>".encode() + "<p>We removed 5 Facebook accounts in Zürich’s café.</p>".encode() * 10 + b"</article></body></html>"
                 self.send(200, body, Content_Type="text/html; charset=iso-8859-1")
+
+            # --- content codings -------------------------------------------------------------
+            def route_enc_gzip(self) -> None:
+                self.send(200, gzip.compress(PAGE), Content_Encoding="gzip")
+
+            def route_enc_deflate(self) -> None:
+                self.send(200, zlib.compress(PAGE), Content_Encoding="deflate")
+
+            def route_enc_raw_deflate(self) -> None:
+                raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+                self.send(200, raw.compress(PAGE) + raw.flush(), Content_Encoding="deflate")
+
+            def route_enc_br(self) -> None:
+                self.send(200, brotli.compress(PAGE), Content_Encoding="br")
+
+            def route_enc_gzip_br(self) -> None:
+                self.send(200, brotli.compress(gzip.compress(PAGE)), Content_Encoding="gzip, br")
+
+            def route_enc_zstd(self) -> None:  # never asked for: a server that sends it anyway
+                self.send(200, b"\x28\xb5\x2f\xfd" + PAGE, Content_Encoding="zstd")
+
+            def route_enc_compress(self) -> None:
+                self.send(200, PAGE, Content_Encoding="compress")
+
+            def route_brotli_bomb(self) -> None:
+                self.send(200, brotli_bomb(), Content_Encoding="br")
+
+            def route_deflate_bomb(self) -> None:
+                self.send(200, deflate_bomb(), Content_Encoding="deflate")
+
+            def route_truncated_br(self) -> None:
+                self.send(200, brotli.compress(PAGE)[:-10], Content_Encoding="br")
+
+            def route_corrupt_gzip(self) -> None:
+                self.send(200, b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, Content_Encoding="gzip")
+
+            # --- time ------------------------------------------------------------------------
+            def route_drip(self) -> None:  # one byte at a time, each within read_timeout, never done in time
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(PAGE)))
+                self.end_headers()
+                try:
+                    for byte in PAGE:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+            # --- framing and size --------------------------------------------------------------
+            def route_endless_chunks(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                chunk = b"<p>" + b"y" * 65530 + b"</p>"
+                try:
+                    while True:
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+            def route_declared_huge(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(10**12))
+                self.end_headers()
+                self.close_connection = True
+
+            def route_header_bomb(self) -> None:
+                self.send_response(200)
+                for i in range(2000):
+                    self.send_header(f"X-Filler-{i}", "z" * 200)
+                self.send_header("Content-Length", str(len(PAGE)))
+                self.end_headers()
+                self.wfile.write(PAGE)
+
+            def route_not_http(self) -> None:
+                self.wfile.write(b"SSH-2.0-OpenSSH_9.0 this is not HTTP\r\n\r\n")
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+
+            def route_empty(self) -> None:
+                self.send(200, b"")
+
+            def route_binary(self) -> None:
+                self.send(200, bytes(range(256)) * 64, Content_Type="application/octet-stream")
+
+            # --- redirects -----------------------------------------------------------------------
+            def route_redirect_credentials(self) -> None:
+                host, port = self.server.server_address[:2]
+                self.send(302, b"", Location=f"http://admin:hunter2secret@{host}:{port}/ok")
+
+            def route_redirect_to_ok(self) -> None:
+                self.send(301, b"", Location="/ok")
+
+            # --- documents -------------------------------------------------------------------------
+            def route_control_chars(self) -> None:
+                self.send(200, CONTROL_PAGE)
+
+            def route_pdf_tree_bomb(self) -> None:
+                self.send(200, page_tree_bomb(19), Content_Type="application/pdf")
+
+            def route_pdf_content_bomb(self) -> None:
+                self.send(200, pdf_content_bomb(), Content_Type="application/pdf")
+
+            def route_feed_codings(self) -> None:
+                host, port = self.server.server_address[:2]
+                paths = ["/enc-gzip", "/enc-deflate", "/enc-br", "/enc-zstd"]
+                self.send(200, feed_of(f"http://{host}:{port}", paths), Content_Type="application/rss+xml")
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
