@@ -7,9 +7,13 @@ import os
 
 import pytest
 
-from scraper.extract import ExtractError, extract_report
-from scraper.extract import pdf_worker
-from scraper.extract.pdf_worker import PdfLimits, PdfWorkerError, read_pdf_text, read_pdf_text_async
+from scraper.extract import ExtractError, extract_report, pdf_worker
+from scraper.extract.pdf_worker import (
+    PdfLimits,
+    PdfWorkerError,
+    read_pdf_text,
+    read_pdf_text_async,
+)
 
 from .pdf_bombs import content_stream_bomb, page_tree_bomb, small_report_pdf
 
