@@ -88,3 +88,101 @@ def test_pacer_spaces_one_host_and_runs_hosts_in_parallel():
     one_host, many_hosts = asyncio.run(run())
     assert one_host >= 0.4  # five requests, 0.1 s apart
     assert many_hosts < 0.1  # five hosts at once
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["2002:7f00:1::1", "2002:5db8:d822::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "64:ff9b::7f00:1", "64:ff9b::5db8:d822",
+     "64:ff9b:1::a00:1", "::7f00:1", "::a00:1", "::ffff:0:7f00:1", "::ffff:10.0.0.1", "::ffff:169.254.169.254"],
+)
+def test_ipv6_embeddings_of_ipv4_are_refused(address):
+    """6to4, Teredo, NAT64, IPv4-compatible/-translated and mapped private addresses all reach IPv4 hosts."""
+    assert safety.is_public_address(address) is False
+
+
+def test_dns_rebinding_connects_to_the_checked_address(monkeypatch):
+    """The resolver answers a "public" address for the check, then 127.0.0.1: the connection must use the first."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    hits: dict[str, list[str]] = {"checked": [], "internal": []}
+
+    def server(address: str, port: int, label: str) -> ThreadingHTTPServer:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                hits[label].append(self.headers["Host"])
+                body = b"<html><body><p>report</p></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        httpd = ThreadingHTTPServer((address, port), Handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        return httpd
+
+    checked = server("127.0.0.2", 0, "checked")  # plays the public address
+    port = checked.server_address[1]
+    internal = server("127.0.0.1", port, "internal")  # what a rebinding DNS answers next
+    answers: list[str] = []
+
+    async def rebinding_resolver(host: str, port: int) -> list[str]:
+        answers.append(host)
+        return ["127.0.0.2"] if len(answers) == 1 else ["127.0.0.1"]
+
+    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.2")
+    settings = replace(HttpSettings(), per_host_delay=0.0, respect_robots=False, allow_private_networks=False)
+
+    async def run():
+        async with client_module.HttpClient(settings, resolver=rebinding_resolver) as c:
+            return await c.fetch(f"http://reports.example:{port}/report")
+
+    try:
+        result = asyncio.run(run())
+    finally:
+        checked.shutdown(), internal.shutdown()
+    assert result.status == 200
+    assert answers == ["reports.example"]  # resolved once, for the check; never again to connect
+    assert hits == {"checked": [f"reports.example:{port}"], "internal": []}  # Host header keeps the name
+
+
+def test_a_name_that_rebinds_to_a_private_address_on_the_next_request_is_refused(monkeypatch):
+    calls: list[str] = []
+
+    async def rebinding_resolver(host: str, port: int) -> list[str]:
+        calls.append(host)
+        return ["93.184.216.34"] if len(calls) == 1 else ["93.184.216.34", "127.0.0.1"]
+
+    async def run() -> None:
+        guard = safety.AddressGuard(rebinding_resolver)
+        await guard.check("http://reports.example/a")
+        assert guard.pinned("reports.example", 80) == ["93.184.216.34"]
+        await guard.check("http://reports.example/b")
+
+    with pytest.raises(FetchError) as info:
+        asyncio.run(run())
+    assert info.value.reason == "private_address" and "127.0.0.1" in str(info.value)
+
+
+def test_the_transport_refuses_a_host_that_was_never_checked():
+    guard = safety.AddressGuard()
+    with pytest.raises(safety.PrivateAddressError):
+        guard.pinned("unchecked.example", 443)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://user:pass@reports.example/x", "https://user@reports.example/x", "http://:secretpw@reports.example/"],
+)
+def test_urls_with_credentials_are_refused_without_echoing_them(url):
+    from scraper.errors import UserError
+
+    with pytest.raises(UserError) as info:
+        client_module.check_url(url)
+    message = str(info.value)
+    assert "carries credentials" in message and "pass" not in message.replace("password", "") and "secretpw" not in message
+    assert client_module.strip_credentials(url).startswith(url.split("://")[0] + "://reports.example/")
