@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive.wayback import WaybackSettings
+from scraper.extract.pdf_worker import PdfLimits
 from scraper.config import HttpSettings, load_config
 from scraper.daemon.settings import DaemonSettings
 from scraper.settings import OPEN_SECTIONS, REGISTRY, SETTINGS
@@ -143,7 +144,7 @@ def test_open_sections_take_any_keys(tmp_path):
     assert set(OPEN_SECTIONS) == {"sources", "orgs"}
 
 
-@pytest.mark.parametrize("cls,section", [(HttpSettings, "http"), (WaybackSettings, "archive.wayback"), (DaemonSettings, "daemon")])
+@pytest.mark.parametrize("cls,section", [(HttpSettings, "http"), (WaybackSettings, "archive.wayback"), (DaemonSettings, "daemon"), (PdfLimits, "extract.pdf")])
 def test_dataclasses_take_their_defaults_from_the_registry(cls, section):
     declared = REGISTRY[section]
     assert {f.name for f in fields(cls)} == set(declared)

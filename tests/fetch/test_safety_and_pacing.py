@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from dataclasses import replace
+from datetime import UTC
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -61,9 +64,9 @@ def test_redirect_to_a_private_address_is_refused(monkeypatch):
 
 
 def test_retry_after_parses_seconds_and_http_dates():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("120") == 120
     assert parse_retry_after("Thu, 01 Jan 2026 12:00:30 GMT", now=now) == 30
     assert parse_retry_after("soon") is None
@@ -102,14 +105,11 @@ def test_ipv6_embeddings_of_ipv4_are_refused(address):
 
 def test_dns_rebinding_connects_to_the_checked_address(monkeypatch):
     """The resolver answers a "public" address for the check, then 127.0.0.1: the connection must use the first."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    import threading
-
     hits: dict[str, list[str]] = {"checked": [], "internal": []}
 
     def server(address: str, port: int, label: str) -> ThreadingHTTPServer:
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 hits[label].append(self.headers["Host"])
                 body = b"<html><body><p>report</p></body></html>"
                 self.send_response(200)
