@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from archive.wayback import WaybackSettings
-from scraper.extract.pdf_worker import PdfLimits
 from scraper.config import HttpSettings, load_config
 from scraper.daemon.settings import DaemonSettings
+from scraper.extract.pdf_worker import PdfLimits
 from scraper.settings import OPEN_SECTIONS, REGISTRY, SETTINGS
 from scraper.stubs.settings import StubSettings
 
