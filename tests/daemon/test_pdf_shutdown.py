@@ -48,7 +48,7 @@ def test_sigterm_mid_pdf_extraction_kills_the_worker_within_the_grace_period(sit
     assert stopped_after < 1.0 + 4.0, f"stopped {stopped_after:.1f}s after SIGTERM, grace is 1s"
     try:
         os.kill(worker, 0)
-        alive = not (Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z")
+        alive = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (ProcessLookupError, FileNotFoundError):
         alive = False
     assert not alive, "the PDF worker outlived the daemon"
