@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, select
@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scraper.errors import UserError
 
-from .tables import Base, Capture, FetchFailure
+from . import migrate
+from .tables import Capture, FetchFailure
 
 
 def utcnow() -> datetime:
     """Naive UTC timestamp (SQLite stores no zone; everything here is UTC)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Catalogue:
@@ -41,7 +42,7 @@ class Catalogue:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
+            migrate.upgrade(self.engine)
         except SQLAlchemyError as exc:
             raise UserError(f"cannot open catalogue {url}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
