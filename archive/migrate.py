@@ -58,6 +58,9 @@ def upgrade(engine: Engine) -> None:
         if engine.dialect.name == "sqlite":
             # Batch migrations copy tables; foreign keys must be off while a parent is swapped.
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql(
+                "BEGIN IMMEDIATE"
+            )  # the driver would run DDL outside a transaction
         elif engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
         command.upgrade(alembic_config(conn), "head")
