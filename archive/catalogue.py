@@ -5,45 +5,93 @@ It records what is stored where; the bytes themselves live in WARC files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scraper.errors import UserError
 
-from .tables import Base, Capture, FetchFailure
+from . import migrate
+from .tables import Capture, FetchFailure
 
 
 def utcnow() -> datetime:
     """Naive UTC timestamp (SQLite stores no zone; everything here is UTC)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by ***, for every message a user or a log may see."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^/@]*?:)[^/@]*@", r"\1***@", url)
+
+
+def _without_password(url: str, message: str) -> str:
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        password = None
+    message = message.replace(url, redact_url(url))
+    return message.replace(str(password), "***") if password else message
 
 
 class Catalogue:
     def __init__(self, url: str):
+        url = re.sub(
+            r"^postgres(ql)?://", "postgresql+psycopg://", url
+        )  # psycopg 3, the [postgres] extra
         self.url = url
+        self.safe_url = redact_url(url)
         if url.startswith("sqlite:///"):
             db_path = Path(url.removeprefix("sqlite:///"))
             try:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise UserError(f"cannot create catalogue folder {db_path.parent}: {exc.strerror}") from None
+                raise UserError(
+                    f"cannot create catalogue folder {db_path.parent}: {exc.strerror}"
+                ) from None
         try:
             self.engine: Engine = create_engine(url, future=True)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise UserError(f"invalid catalogue URL {url!r}: {exc}") from None
+        except (SQLAlchemyError, ValueError) as exc:
+            raise UserError(
+                _without_password(
+                    url, f"invalid catalogue URL {self.safe_url!r}: {exc}"
+                )
+            ) from None
+        except ImportError as exc:
+            hint = (
+                " (use postgresql+psycopg:// with pip install 'takedown-archiver[postgres]')"
+                if url.startswith("postgres")
+                else ""
+            )
+            raise UserError(
+                f"cannot open catalogue {self.safe_url}: missing database driver {exc.name or exc}{hint}"
+            ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
+            migrate.upgrade(self.engine)
         except SQLAlchemyError as exc:
-            raise UserError(f"cannot open catalogue {url}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from None
+            detail = (
+                str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                if str(exc).strip()
+                else exc.__class__.__name__
+            )
+            raise UserError(
+                _without_password(
+                    url,
+                    f"cannot open catalogue {self.safe_url}: {detail}; check [catalogue] url and that the database is up",
+                )
+            ) from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -58,7 +106,11 @@ class Catalogue:
     # --- queries used by several commands -------------------------------------------
 
     def find_capture(self, s: Session, url: str, payload_sha256: str) -> Capture | None:
-        return s.scalar(select(Capture).where(Capture.url == url, Capture.payload_sha256 == payload_sha256))
+        return s.scalar(
+            select(Capture).where(
+                Capture.url == url, Capture.payload_sha256 == payload_sha256
+            )
+        )
 
     def latest_capture(self, s: Session, url: str) -> Capture | None:
         return s.scalar(
@@ -72,7 +124,9 @@ class Catalogue:
         """The latest capture of `url`, or a UserError telling the user to fetch it first."""
         capture = self.latest_capture(s, url)
         if capture is None:
-            raise UserError(f"no stored capture of {url}: run `takedowns fetch {url}` first")
+            raise UserError(
+                f"no stored capture of {url}: run `takedowns fetch {url}` first"
+            )
         return capture
 
     def list_captures(self, s: Session, url: str | None = None) -> list[Capture]:
@@ -81,9 +135,20 @@ class Catalogue:
             q = q.where((Capture.url == url) | (Capture.final_url == url))
         return list(s.scalars(q))
 
-    def record_failure(self, url: str, reason: str, message: str, status: int | None, attempts: int = 1) -> None:
+    def record_failure(
+        self, url: str, reason: str, message: str, status: int | None, attempts: int = 1
+    ) -> None:
         with self.session() as s:
-            s.add(FetchFailure(url=url, at=utcnow(), reason=reason, message=message, status=status, attempts=attempts))
+            s.add(
+                FetchFailure(
+                    url=url,
+                    at=utcnow(),
+                    reason=reason,
+                    message=message,
+                    status=status,
+                    attempts=attempts,
+                )
+            )
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -10,12 +10,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
-    pass
+    """Every schema change here needs an Alembic revision in archive/migrations/versions."""
 
 
 class WarcFile(Base):
@@ -24,7 +33,7 @@ class WarcFile(Base):
     __tablename__ = "warc_files"
     id: Mapped[int] = mapped_column(primary_key=True)
     path: Mapped[str] = mapped_column(String(512), unique=True)  # relative to the data dir
-    committed_size: Mapped[int] = mapped_column(Integer, default=0)
+    committed_size: Mapped[int] = mapped_column(BigInteger, default=0)  # WARC files may pass 2 GiB
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -36,17 +45,17 @@ class Capture(Base):
     final_url: Mapped[str] = mapped_column(Text)  # after redirects
     fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     status: Mapped[int] = mapped_column(Integer)
-    content_type: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str] = mapped_column(Text, default="")  # header values have no length limit
     payload_sha256: Mapped[str] = mapped_column(String(64))
-    payload_length: Mapped[int] = mapped_column(Integer)
+    payload_length: Mapped[int] = mapped_column(BigInteger)
     warc_path: Mapped[str] = mapped_column(String(512))  # relative to the data dir
-    warc_offset: Mapped[int] = mapped_column(Integer)  # of the response record
-    warc_length: Mapped[int] = mapped_column(Integer)  # compressed length of that record
+    warc_offset: Mapped[int] = mapped_column(BigInteger)  # of the response record
+    warc_length: Mapped[int] = mapped_column(BigInteger)  # compressed length of that record
     warc_record_id: Mapped[str] = mapped_column(String(100))
     warc_date: Mapped[str] = mapped_column(String(40))  # WARC-Date of the response record
     redirects: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    etag: Mapped[str | None] = mapped_column(String(512), nullable=True)
-    last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     seen_count: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -197,8 +206,12 @@ class DiscoveredItem(Base):
     source: Mapped[str] = mapped_column(String(128), index=True)
     url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
-    decision: Mapped[str] = mapped_column(String(16), default="pending")  # pending|kept|dropped|forced|failed
+    decision: Mapped[str] = mapped_column(String(16), default="pending")  # pending|kept|dropped|forced|failed|gave_up
     reason: Mapped[str] = mapped_column(Text, default="")
+    # A failed item (any stage) is retried with backoff until `tries` reaches [daemon] max_item_tries.
+    stage: Mapped[str] = mapped_column(String(32), default="", server_default="")  # fetch|store|extract|wacz|archive|stub|catalogue
+    tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # failures in a row
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)

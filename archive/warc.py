@@ -9,7 +9,12 @@ crash never leaves a torn record behind):
   whole, catalogued records; before appending, anything past it (a record torn
   by a crash, or one whose catalogue transaction never committed) is truncated;
 * the pair is written with one `write` and `fsync`ed, then the caller's
-  catalogue rows and the new committed size are committed in one transaction.
+  catalogue rows and the new committed size are committed in one transaction,
+  and only then is the lock released: no other process can cut or append past
+  bytes that are written but not yet committed (issue 11: the old recovery cut
+  them unlocked, and a concurrent `fetch` then read "Unknown archive format");
+* `repair()` (daemon start, `archive verify --repair`) cuts uncommitted tails and
+  removes files no committed row knows, under the same lock.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -78,7 +83,7 @@ class WarcStore:
         self.max_file_bytes = max_file_bytes
         try:
             self.warc_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.warc_dir / ".write-test"
+            probe = self.warc_dir / f".write-test-{os.getpid()}-{id(self)}"  # one per writer: no race on one name
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
@@ -95,6 +100,31 @@ class WarcStore:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def repair(self) -> list[str]:
+        """Cut what no committed catalogue row accounts for; return what was done, one line each.
+
+        Under the store's lock no writer is between append and commit (writers hold the
+        lock until their transaction commits), so bytes past `committed_size` are garbage
+        from a killed process, and a `.warc.gz` file with no `warc_files` row was created
+        by a process killed before its first commit: it holds no catalogued record.
+        """
+        done: list[str] = []
+        with self._locked(), self.catalogue.session() as s:
+            known = {w.path: w.committed_size for w in s.scalars(select(WarcFile))}
+            for path in sorted(self.warc_dir.glob("*.warc.gz")):
+                rel = f"warc/{path.name}"
+                if rel not in known:
+                    path.unlink()
+                    done.append(f"removed {rel}: created by a process killed before it catalogued anything")
+                    continue
+                size = path.stat().st_size
+                if size > known[rel]:
+                    with open(path, "r+b") as f:
+                        f.truncate(known[rel])
+                        os.fsync(f.fileno())
+                    done.append(f"cut {size - known[rel]} uncommitted byte(s) from {rel}")
+        return done
 
     def write_exchange(
         self,
@@ -131,7 +161,7 @@ class WarcStore:
         return self._new_file(s)
 
     def _new_file(self, s: Session) -> WarcFile:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         name = f"takedowns-{now:%Y%m%d%H%M%S%f}-{os.getpid()}.warc.gz"
         rel = f"warc/{name}"
         buf = io.BytesIO()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import subprocess
 import sys
@@ -110,9 +111,14 @@ def site_server() -> Iterator[SiteServer]:
         yield server
 
 
-def make_config(tmp_path: Path, extra: str = "") -> Path:
-    """Write a config.toml for tests: data under tmp_path, loopback allowed, short timeouts."""
+def make_config(tmp_path: Path, extra: str = "", *, catalogue: str | None = None) -> Path:
+    """Write a config.toml for tests: data under tmp_path, loopback allowed, short timeouts.
+
+    `catalogue`: a catalogue URL (the `catalogue_url` fixture) instead of the default SQLite file.
+    """
     tmp_path.mkdir(parents=True, exist_ok=True)
+    if catalogue:
+        extra = f"\n[catalogue]\nurl = {json.dumps(catalogue)}\n" + textwrap.dedent(extra)
     path = tmp_path / "config.toml"
     path.write_text(
         textwrap.dedent(
@@ -160,3 +166,40 @@ def run_console(*args: str | Path, cwd: Path | None = None, env: dict[str, str] 
         env=env,
         timeout=120,
     )
+
+
+# --- catalogue back-ends: SQLite always, PostgreSQL when TAKEDOWNS_TEST_PG_URL names a server ---
+
+PG_ENV = "TAKEDOWNS_TEST_PG_URL"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards (skips without a server)."""
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} is not set (CI sets it; see .ci/run)")
+    name = f"takedowns_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalogue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The catalogue URL of one test, once per back-end; pass it to make_config(..., catalogue=...)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'catalogue.sqlite'}"
+    return request.getfixturevalue("pg_url")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
@@ -23,26 +23,30 @@ RUNNING, OK, ERROR, INTERRUPTED = "running", "ok", "error", "interrupted"
 
 def as_aware(value: datetime | None) -> datetime | None:
     """Catalogue timestamps are naive UTC; the scheduler wants aware ones."""
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def as_naive(value: datetime | None) -> datetime | None:
-    return value.astimezone(timezone.utc).replace(tzinfo=None) if value is not None and value.tzinfo else value
+    return value.astimezone(UTC).replace(tzinfo=None) if value is not None and value.tzinfo else value
 
 
 def recover_interrupted(catalogue: Catalogue) -> list[str]:
-    """Close runs left `running` by a daemon that died; return their sources.
+    """Close runs left `running` by a daemon that died; return the sources to rerun at once.
 
+    A source is rerun when its latest run did not finish (`interrupted`), whether that
+    run was cut by this kill or by an earlier one: a start that was killed before it
+    began the rerun must not turn the rerun into a wait of a whole period.
     Only call this while holding the daemon lock: then no other daemon can own them.
     """
     with catalogue.session() as s:
-        names = sorted(set(s.scalars(select(SourceRun.source).where(SourceRun.outcome == RUNNING))))
         s.execute(
             update(SourceRun)
             .where(SourceRun.outcome == RUNNING)
             .values(outcome=INTERRUPTED, ended_at=utcnow(), message="the daemon stopped before this run finished (killed or crashed)")
         )
-    return names
+        latest = select(SourceRun.source, func.max(SourceRun.id).label("id")).group_by(SourceRun.source).subquery()
+        rows = s.execute(select(SourceRun.source).join(latest, SourceRun.id == latest.c.id).where(SourceRun.outcome == INTERRUPTED))
+        return sorted(rows.scalars())
 
 
 def start_run(catalogue: Catalogue, source: str) -> int:
