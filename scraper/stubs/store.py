@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from scraper.config import Config
 from scraper.errors import UserError
 from scraper.extract.report import Report
 
-from . import content
+from . import blocking, content
 from .disarm_page import IncidentPage, Reference
 from .settings import StubSettings
 from .urls import master_urls, normalise_url
@@ -92,19 +91,39 @@ def _refresh(s: Session, stub: Stub) -> list[str]:
     return changed
 
 
-def _candidates(s: Session, report: Report, window: int) -> tuple[Stub, str] | None:
-    for stub in s.scalars(select(Stub).where(Stub.status.in_(("new", "accepted"))).order_by(Stub.id)):
-        reason = content.match_reason(
-            report,
-            platform=stub.platform,
-            origin=stub.origin or [],
-            counts=stub.counts or {},
-            first_pub_date=date.fromisoformat(stub.first_pub_date) if stub.first_pub_date else None,
-            window_days=window,
-        )
-        if reason:
-            return stub, reason
-    return None
+def _absorb(stub: Stub, report: Report) -> list[str]:
+    """Fold one more report into a stub's derived fields, as `_refresh` would, without reloading the others.
+
+    Appending a report to the reference list only extends origin, targets and
+    counts, lowers the first date and year started, and appends its notes; the
+    primary report (name, summary) is unchanged. A stub with hundreds of
+    references therefore costs the same to extend as one with two.
+    """
+    o, t = content.countries(report)
+    origin, targets = list(stub.origin or []), list(stub.targets or [])
+    origin += [c for c in o if c not in origin]
+    targets += [c for c in t if c not in targets]
+    counts = dict(stub.counts or {})
+    for k, v in content.all_counts(report).items():
+        counts.setdefault(k, v)
+    years = [y for y in (stub.year_started, content.year_started(report)) if y]
+    dates = [d for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date else None) if d]
+    added = content.notes([report])
+    new = {
+        "platform": stub.platform or report.platform,
+        "origin": origin,
+        "targets": targets,
+        "counts": counts,
+        "year_started": min(years) if years else "",
+        "notes": f"{stub.notes}\n{added}" if stub.notes else added,
+        "first_pub_date": min(dates) if dates else None,
+    }
+    changed = [k for k, v in new.items() if getattr(stub, k) != v]
+    for k in changed:
+        setattr(stub, k, new[k])
+    if changed:
+        stub.updated_at = utcnow()
+    return changed
 
 
 def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None) -> StubOutcome:
@@ -132,7 +151,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
         worth, why = content.is_takedown(report)
         if not worth:
             return StubOutcome("skipped", None, why)
-        match = _candidates(s, report, settings.cluster_window_days)
+        match = blocking.first_match(s, report, settings.cluster_window_days)
         now = utcnow()
         if match:
             stub, reason = match
@@ -156,7 +175,10 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
         ))
         s.flush()
-        _refresh(s, stub)
+        if action == "merged":
+            _absorb(stub, report)
+        else:
+            _refresh(s, stub)
         _log(s, stub, action, f"{report.url}: {reason}")
         return StubOutcome(action, stub.stub_id, reason)
 
