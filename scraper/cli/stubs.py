@@ -19,7 +19,7 @@ from .common import json_option, print_json, with_config
 STATUSES = ("new", "accepted", "rejected", "merged")
 
 
-def _stub_dict(s, stub) -> dict:
+def _stub_dict(stub, listing: store.Listing) -> dict:
     return {
         "id": stub.stub_id,
         "disarm_id": stub.disarm_id,
@@ -35,8 +35,8 @@ def _stub_dict(s, stub) -> dict:
         "reject_reason": stub.reject_reason,
         "merged_into": stub.merged_into,
         "references": [
-            {"url": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive": store.archive_link_for(s, r.url), "merge_reason": r.merge_reason}
-            for r in store.references(s, stub)
+            {"url": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive": listing.link(r.url), "merge_reason": r.merge_reason}
+            for r in listing.references(stub)
         ],
     }
 
@@ -55,7 +55,8 @@ def list_cmd(status: str | None, config: Config, as_json: bool) -> None:
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s:
-            rows = [_stub_dict(s, st) for st in store.list_stubs(s, status)]
+            listing = store.load_listing(s, (status,) if status else None)
+            rows = [_stub_dict(st, listing) for st in listing.stubs]
     finally:
         catalogue.dispose()
     if as_json:
@@ -77,9 +78,10 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     try:
         with catalogue.session() as s:
             stub = store.get_stub(s, stub_id)
-            data = _stub_dict(s, stub)
+            listing = store.load_listing(s, stub_id=stub.id)
+            data = _stub_dict(stub, listing)
             data["history"] = [{"at": c.at.isoformat(), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
-            page = render_page(store.to_page(s, stub))
+            page = render_page(store.to_page(s, stub, listing))
     finally:
         catalogue.dispose()
     if as_json:
@@ -142,8 +144,8 @@ def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config) -> N
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s:
-            stubs = store.list_stubs(s, status) if status else [st for st in store.list_stubs(s, None) if st.status in ("new", "accepted")]
-            pages = [(store.to_page(s, st), st.notes) for st in stubs]
+            listing = store.load_listing(s, (status,) if status else ("new", "accepted"))
+            pages = [(store.to_page(s, st, listing), st.notes) for st in listing.stubs]
     finally:
         catalogue.dispose()
     try:

@@ -38,7 +38,7 @@ def _log(s: Session, stub: Stub, kind: str, detail: str) -> None:
 
 
 def _next_id(s: Session, prefix: str) -> str:
-    count = s.scalar(select(func.count(Stub.id))) or 0
+    count = s.scalar(select(func.max(Stub.id))) or 0  # stubs are never deleted: max(id) is the count, without a scan
     while True:
         count += 1
         candidate = f"{prefix}{count:05d}"
@@ -246,8 +246,46 @@ def references(s: Session, stub: Stub) -> list[StubReference]:
     return list(s.scalars(select(StubReference).where(StubReference.stub_pk == stub.id).order_by(StubReference.id)))
 
 
-def to_page(s: Session, stub: Stub) -> IncidentPage:
-    refs = [Reference(r.url, r.pub_date, r.authors, r.org, archive_link_for(s, r.url)) for r in references(s, stub)]
+@dataclass
+class Listing:
+    """Stubs with their references and archive links, loaded in three queries whatever their number."""
+
+    stubs: list[Stub]
+    refs: dict[int, list[StubReference]]
+    links: dict[str, str]
+
+    def references(self, stub: Stub) -> list[StubReference]:
+        return self.refs.get(stub.id, [])
+
+    def link(self, url: str) -> str:
+        return self.links.get(url, "pending")
+
+
+def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None) -> Listing:
+    """Every stub (or those with one of `statuses`, or one stub), oldest first, without a query per row."""
+    ids = select(Stub.id)
+    if statuses:
+        ids = ids.where(Stub.status.in_(statuses))
+    if stub_id is not None:
+        ids = ids.where(Stub.id == stub_id)
+    stubs = list(s.scalars(select(Stub).where(Stub.id.in_(ids)).order_by(Stub.id)))
+    refs: dict[int, list[StubReference]] = {}
+    for ref in s.scalars(select(StubReference).where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)):
+        refs.setdefault(ref.stub_pk, []).append(ref)
+    cited = select(StubReference.url).where(StubReference.stub_pk.in_(ids))
+    links: dict[str, str] = {}
+    for url, link in s.execute(
+        select(ArchiveJob.url, ArchiveJob.archive_link)
+        .where(ArchiveJob.status == "success", ArchiveJob.archive_link.is_not(None), ArchiveJob.url.in_(cited))
+        .order_by(ArchiveJob.id)
+    ):
+        links[url] = link  # the newest success wins, as in archive_link_for
+    return Listing(stubs, refs, links)
+
+
+def to_page(s: Session, stub: Stub, listing: Listing | None = None) -> IncidentPage:
+    listing = listing or load_listing(s, stub_id=stub.id)
+    refs = [Reference(r.url, r.pub_date, r.authors, r.org, listing.link(r.url)) for r in listing.references(stub)]
     return IncidentPage(
         id=stub.disarm_id or stub.stub_id,
         name=stub.name,
