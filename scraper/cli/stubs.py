@@ -12,7 +12,6 @@ from scraper.errors import UserError
 from scraper.stubs import StubSettings, write_feed
 from scraper.stubs import store
 from scraper.stubs.disarm_page import render_page
-from scraper.stubs.sheets import export
 
 from .common import json_option, print_json, with_config
 
@@ -149,6 +148,8 @@ def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config) -> N
     finally:
         catalogue.dispose()
     try:
+        from scraper.stubs.sheets import export  # openpyxl: only when exporting
+
         written = export(pages, fmt, out_dir)
     except OSError as exc:
         raise UserError(f"cannot write to {out_dir}: {exc.strerror}") from None
