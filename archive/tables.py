@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -42,7 +43,7 @@ class Capture(Base):
     __table_args__ = (UniqueConstraint("url", "payload_sha256", name="uq_capture_url_digest"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(Text, index=True)  # as requested
-    final_url: Mapped[str] = mapped_column(Text)  # after redirects
+    final_url: Mapped[str] = mapped_column(Text, index=True)  # after redirects (the latest-capture lookup matches either)
     fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     status: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(Text, default="")  # header values have no length limit
@@ -131,6 +132,7 @@ class Stub(Base):
     """A stub incident record for curators, built from one or more Reports."""
 
     __tablename__ = "stubs"
+    __table_args__ = (Index("ix_stubs_status_updated", "status", "updated_at", "id"),)  # the Atom feed's newest-first scan
     id: Mapped[int] = mapped_column(primary_key=True)
     stub_id: Mapped[str] = mapped_column(String(32), unique=True)  # provisional, e.g. TA-00001
     disarm_id: Mapped[str | None] = mapped_column(String(16), nullable=True, unique=True)  # assigned on accept
@@ -152,6 +154,25 @@ class Stub(Base):
     edited_fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # set by a curator, not recomputed
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StubMatchKey(Base):
+    """Blocking keys for stub matching (scraper/stubs/blocking.py): one row per stub and origin country.
+
+    `origin` is "" for a stub that states none; stubs without a platform or a
+    date have no keys, because they can never match.
+    """
+
+    __tablename__ = "stub_match_keys"
+    __table_args__ = (
+        Index("ix_stub_match_keys_platform_date", "platform", "pub_date"),
+        Index("ix_stub_match_keys_platform_origin_date", "platform", "origin", "pub_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(64), default="")
+    pub_date: Mapped[str] = mapped_column(String(10))  # the stub's first_pub_date, YYYY-MM-DD
 
 
 class StubReference(Base):

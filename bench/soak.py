@@ -120,6 +120,8 @@ def config_text(site: SoakSite, sources: int, every: float) -> str:
         allow_private_networks = true
         per_host_delay = 0.0
         per_host_concurrency = 8
+        [archive.wayback]
+        enabled = false  # a benchmark never reaches the internet
         [daemon]
         jitter_seconds = 0.0
         grace_seconds = 5.0

@@ -7,6 +7,7 @@ stderr and exit non-zero; set TAKEDOWNS_DEBUG=1 to see tracebacks.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 
@@ -18,8 +19,51 @@ from scraper.errors import UserError
 from .common import CONFIG_META_KEY, setup_logging
 
 
+# Every command: the scraper.cli module defining it (in its COMMANDS) and the one line
+# `takedowns --help` shows. Modules load only when their command runs, so `--help`,
+# `status` and `stubs list` never import trafilatura, openpyxl or the scheduler.
+# tests/test_startup.py fails when this table and the modules disagree.
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "archive": ("archive", "Local snapshots (WARC/WACZ) and public archive links."),
+    "backfill": ("sources", "Fetch a source's past reports from Wayback Machine captures (each original URL once)."),
+    "captures": ("captures", "List stored captures, optionally only those of URL."),
+    "demo": ("daemon", "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."),
+    "eval": ("extract", "Score extraction on a gold file; the last line is `counts P=.."),
+    "extract": ("extract", "Extract a Report from a local file or from the latest stored capture of a URL."),
+    "fetch": ("fetch", "Fetch one report URL, archive it, and print what was extracted."),
+    "include": ("sources", "Force-include URL: capture and keep it whatever the relevance filters say."),
+    "poll": ("sources", "One discovery + processing pass over SOURCE(s) (default: every enabled source)."),
+    "reextract": ("extract", "Re-run extraction over stored captures and report what changed."),
+    "run": ("daemon", "Start the daemon: poll every enabled source on its schedule until stopped."),
+    "sources": ("sources", "Each configured source: kind, schedule, last poll, items found, last error."),
+    "status": ("daemon", "Per-source health and catalogue totals; exits 1 when a source is failing."),
+    "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, merge, export."),
+}
+
+
 class TakedownsGroup(click.Group):
-    """Turns user mistakes into one `error:` line and a non-zero exit, for every command."""
+    """Turns user mistakes into one `error:` line and a non-zero exit, for every command; loads commands lazily."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            load_module(COMMAND_MODULES[cmd_name][0])
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is not None and command.hidden:
+                continue
+            text = command.get_short_help_str(limit) if command is not None else _shorten(COMMAND_MODULES[name][1], limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -61,15 +105,16 @@ def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | No
     ctx.meta[CONFIG_META_KEY] = config_path
 
 
-def _register() -> None:
-    from . import archive, captures, daemon, extract, fetch, sources, stubs
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(limit - 3, 1)].rsplit(" ", 1)[0] + "..."
 
-    for module in (fetch, captures, extract, archive, stubs, sources, daemon):
-        for command in module.COMMANDS:
+
+def load_module(name: str) -> None:
+    """Register the commands of scraper.cli.<name> (its COMMANDS list)."""
+    module = importlib.import_module(f"{__name__}.{name}")
+    for command in module.COMMANDS:
+        if command.name not in cli.commands:
             cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

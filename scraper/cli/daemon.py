@@ -10,7 +10,6 @@ import click
 
 from archive.catalogue import Catalogue
 from scraper.config import Config
-from scraper.daemon.scheduler import Daemon
 from scraper.daemon.status import Status, collect_status
 
 from .common import json_option, print_json, with_config
@@ -25,6 +24,8 @@ def run(config: Config, once: bool, duration: float | None) -> None:
 
     SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
     """
+    from scraper.daemon.scheduler import Daemon  # APScheduler and the pipeline: only for `run`
+
     Daemon(config, once=once, duration=duration).run()
 
 

@@ -11,14 +11,13 @@ from scraper.config import Config
 from scraper.errors import UserError
 from scraper.stubs import StubSettings, review, store, write_feed
 from scraper.stubs.disarm_page import render_page
-from scraper.stubs.sheets import export
 
 from .common import json_option, print_json, with_config
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 
 
-def _stub_dict(s, stub) -> dict:
+def _stub_dict(stub, listing: store.Listing) -> dict:
     return {
         "id": stub.stub_id,
         "disarm_id": stub.disarm_id,
@@ -35,8 +34,8 @@ def _stub_dict(s, stub) -> dict:
         "merged_into": stub.merged_into,
         "edited_fields": stub.edited_fields or [],
         "references": [
-            {"url": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive": store.archive_link_for(s, r.url), "merge_reason": r.merge_reason, "merged_from": r.merged_from}
-            for r in store.references(s, stub)
+            {"url": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive": listing.link(r.url), "merge_reason": r.merge_reason, "merged_from": r.merged_from}
+            for r in listing.references(stub)
         ],
     }
 
@@ -55,7 +54,8 @@ def list_cmd(status: str | None, config: Config, as_json: bool) -> None:
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s:
-            rows = [_stub_dict(s, st) for st in store.list_stubs(s, status)]
+            listing = store.load_listing(s, (status,) if status else None)
+            rows = [_stub_dict(st, listing) for st in listing.stubs]
     finally:
         catalogue.dispose()
     if as_json:
@@ -77,9 +77,10 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     try:
         with catalogue.session() as s:
             stub = store.get_stub(s, stub_id)
-            data = _stub_dict(s, stub)
+            listing = store.load_listing(s, stub_id=stub.id)
+            data = _stub_dict(stub, listing)
             data["history"] = [{"at": c.at.isoformat(), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
-            page = render_page(store.to_page(s, stub))
+            page = render_page(store.to_page(s, stub, listing))
     finally:
         catalogue.dispose()
     if as_json:
@@ -189,11 +190,13 @@ def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config, as_j
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s:
-            stubs = store.list_stubs(s, status) if status else [st for st in store.list_stubs(s, None) if st.status in ("new", "accepted")]
-            pages = [(store.to_page(s, st), st.notes) for st in stubs]
+            listing = store.load_listing(s, (status,) if status else ("new", "accepted"))
+            pages = [(store.to_page(s, st, listing), st.notes) for st in listing.stubs]
     finally:
         catalogue.dispose()
     try:
+        from scraper.stubs.sheets import export  # openpyxl: only when exporting
+
         written = export(pages, fmt, out_dir)
     except OSError as exc:
         raise UserError(f"cannot write to {out_dir}: {exc.strerror}") from None

@@ -11,14 +11,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.fetch.client import HttpClient
 
 from .schedule import Schedule, parse_schedule
+
+if TYPE_CHECKING:  # httpx costs start-up time; `status` loads this module without fetching
+    from scraper.fetch.client import HttpClient
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class PollSummary:
     error: str | None  # a message when the poll as a whole failed (source error)
 
 
-Poller = Callable[[Config, Catalogue, HttpClient, ScheduledSource], Awaitable[PollSummary]]
+Poller = Callable[[Config, Catalogue, "HttpClient", ScheduledSource], Awaitable[PollSummary]]
 
 
 class DiscoveryMissing(UserError):

@@ -7,17 +7,28 @@ evidence sentences) come from `networks.extract_facts` over the clean text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scraper.fetch.sniff import document_kind
 
-from .dates import choose_date
-from .documents import Document, ExtractError, read_html, read_pdf, read_text
-from .networks import extract_facts
-from .pdf_worker import PdfLimits, PdfText
 from .report import Report
 
+if TYPE_CHECKING:
+    from .documents import Document, ExtractError
+    from .pdf_worker import PdfLimits, PdfText
+
 __all__ = ["ExtractError", "Report", "extract_report", "org_for_url"]
+
+
+def __getattr__(name: str) -> Any:
+    """The readers import trafilatura, htmldate and pypdfium2 (about a second): load them on first use,
+    so commands that only read the catalogue (`status`, `stubs list`) start fast."""
+    if name in ("Document", "ExtractError"):
+        from . import documents
+
+        return getattr(documents, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def org_for_url(url: str, orgs: dict[str, str]) -> str | None:
@@ -54,6 +65,8 @@ def extract_report(
     Org: the `orgs` table by URL (longest host/path match), else `default_org`
     (the discovering source's), else the page's own site name.
     """
+    from .documents import ExtractError, read_html, read_pdf, read_text
+
     final_url = final_url or url
     if not payload.strip():
         raise ExtractError(f"{url}: empty document")
@@ -72,6 +85,9 @@ def extract_report(
 
 
 def build_report(doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str], default_org: str | None = None) -> Report:
+    from .dates import choose_date
+    from .networks import extract_facts
+
     pub_date, source, warnings = choose_date(
         url=final_url,
         metadata=doc.metadata_date,

@@ -7,7 +7,6 @@ most one stub, so an updated report updates its stub and records what changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReferenc
 from scraper.config import Config
 from scraper.extract.report import Report
 
-from . import content
+from . import blocking, content
 from .disarm_page import IncidentPage, Reference
 from .review import get_stub, log_change
 from .settings import StubSettings
@@ -34,7 +33,7 @@ class StubOutcome:
 
 
 def _next_id(s: Session, prefix: str) -> str:
-    count = s.scalar(select(func.count(Stub.id))) or 0
+    count = s.scalar(select(func.max(Stub.id))) or 0  # stubs are never deleted: max(id) is the count, without a scan
     while True:
         count += 1
         candidate = f"{prefix}{count:05d}"
@@ -94,19 +93,41 @@ def refresh(s: Session, stub: Stub) -> list[str]:
     return changed
 
 
-def _candidates(s: Session, report: Report, window: int) -> tuple[Stub, str] | None:
-    for stub in s.scalars(select(Stub).where(Stub.status.in_(("new", "accepted"))).order_by(Stub.id)):
-        reason = content.match_reason(
-            report,
-            platform=stub.platform,
-            origin=stub.origin or [],
-            counts=stub.counts or {},
-            first_pub_date=date.fromisoformat(stub.first_pub_date) if stub.first_pub_date else None,
-            window_days=window,
-        )
-        if reason:
-            return stub, reason
-    return None
+def _absorb(stub: Stub, report: Report) -> list[str]:
+    """Fold one more report into a stub's derived fields, as `refresh` would, without reloading the others.
+
+    Appending a report to the reference list only extends origin, targets and
+    counts, lowers the first date and year started, and appends its notes; the
+    primary report (name, summary) is unchanged. A stub with hundreds of
+    references therefore costs the same to extend as one with two.
+    """
+    o, t = content.countries(report)
+    origin, targets = list(stub.origin or []), list(stub.targets or [])
+    origin += [c for c in o if c not in origin]
+    targets += [c for c in t if c not in targets]
+    counts = dict(stub.counts or {})
+    for k, v in content.all_counts(report).items():
+        counts.setdefault(k, v)
+    years = [y for y in (stub.year_started, content.year_started(report)) if y]
+    dates = [d for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date else None) if d]
+    added = content.notes([report])
+    new = {
+        "platform": stub.platform or report.platform,
+        "origin": origin,
+        "targets": targets,
+        "counts": counts,
+        "year_started": min(years) if years else "",
+        "notes": f"{stub.notes}\n{added}" if stub.notes else added,
+        "first_pub_date": min(dates) if dates else None,
+    }
+    for k in stub.edited_fields or []:
+        new.pop(k, None)
+    changed = [k for k, v in new.items() if getattr(stub, k) != v]
+    for k in changed:
+        setattr(stub, k, new[k])
+    if changed:
+        stub.updated_at = utcnow()
+    return changed
 
 
 def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None) -> StubOutcome:
@@ -134,7 +155,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
         worth, why = content.is_takedown(report)
         if not worth:
             return StubOutcome("skipped", None, why)
-        match = _candidates(s, report, settings.cluster_window_days)
+        match = blocking.first_match(s, report, settings.cluster_window_days)
         now = utcnow()
         if match:
             stub, reason = match
@@ -158,7 +179,10 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
         ))
         s.flush()
-        refresh(s, stub)
+        if action == "merged":
+            _absorb(stub, report)
+        else:
+            refresh(s, stub)
         log_change(s, stub, action, f"{report.url}: {reason}")
         return StubOutcome(action, stub.stub_id, reason)
 
@@ -177,8 +201,46 @@ def references(s: Session, stub: Stub) -> list[StubReference]:
     return list(s.scalars(select(StubReference).where(StubReference.stub_pk == stub.id).order_by(StubReference.id)))
 
 
-def to_page(s: Session, stub: Stub) -> IncidentPage:
-    refs = [Reference(r.url, r.pub_date, r.authors, r.org, archive_link_for(s, r.url)) for r in references(s, stub)]
+@dataclass
+class Listing:
+    """Stubs with their references and archive links, loaded in three queries whatever their number."""
+
+    stubs: list[Stub]
+    refs: dict[int, list[StubReference]]
+    links: dict[str, str]
+
+    def references(self, stub: Stub) -> list[StubReference]:
+        return self.refs.get(stub.id, [])
+
+    def link(self, url: str) -> str:
+        return self.links.get(url, "pending")
+
+
+def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None) -> Listing:
+    """Every stub (or those with one of `statuses`, or one stub), oldest first, without a query per row."""
+    ids = select(Stub.id)
+    if statuses:
+        ids = ids.where(Stub.status.in_(statuses))
+    if stub_id is not None:
+        ids = ids.where(Stub.id == stub_id)
+    stubs = list(s.scalars(select(Stub).where(Stub.id.in_(ids)).order_by(Stub.id)))
+    refs: dict[int, list[StubReference]] = {}
+    for ref in s.scalars(select(StubReference).where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)):
+        refs.setdefault(ref.stub_pk, []).append(ref)
+    cited = select(StubReference.url).where(StubReference.stub_pk.in_(ids))
+    links: dict[str, str] = {}
+    for url, link in s.execute(
+        select(ArchiveJob.url, ArchiveJob.archive_link)
+        .where(ArchiveJob.status == "success", ArchiveJob.archive_link.is_not(None), ArchiveJob.url.in_(cited))
+        .order_by(ArchiveJob.id)
+    ):
+        links[url] = link  # the newest success wins, as in archive_link_for
+    return Listing(stubs, refs, links)
+
+
+def to_page(s: Session, stub: Stub, listing: Listing | None = None) -> IncidentPage:
+    listing = listing or load_listing(s, stub_id=stub.id)
+    refs = [Reference(r.url, r.pub_date, r.authors, r.org, listing.link(r.url)) for r in listing.references(stub)]
     return IncidentPage(
         id=stub.disarm_id or stub.stub_id,
         name=stub.name,
