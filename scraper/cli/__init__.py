@@ -62,9 +62,9 @@ def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | No
 
 
 def _register() -> None:
-    from . import archive, captures, daemon, extract, fetch, sources, stubs
+    from . import archive, captures, daemon, extract, fetch, serve, sources, stubs
 
-    for module in (fetch, captures, extract, archive, stubs, sources, daemon):
+    for module in (fetch, captures, extract, archive, stubs, sources, daemon, serve):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -25,7 +25,10 @@ def run(config: Config, once: bool, duration: float | None) -> None:
 
     SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
     """
-    Daemon(config, once=once, duration=duration).run()
+    from scraper.web.server import desk_beside_daemon
+
+    with desk_beside_daemon(config):
+        Daemon(config, once=once, duration=duration).run()
 
 
 @click.command()
