@@ -10,7 +10,7 @@ import base64
 import binascii
 import hmac
 import secrets
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,7 +26,7 @@ DESK_CSP = (
 REPLAY_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 HEADERS = {
     "x-frame-options": "SAMEORIGIN",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # no-referrer would make browsers send `Origin: null` on our own forms
     "x-content-type-options": "nosniff",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
@@ -69,7 +69,7 @@ def csrf_cookie(scope: Scope) -> str | None:
     cookie = SimpleCookie()
     try:
         cookie.load(_headers(scope).get("cookie", ""))
-    except Exception:  # a malformed Cookie header is just no cookie
+    except CookieError:  # a malformed Cookie header is just no cookie
         return None
     morsel = cookie.get(CSRF_COOKIE)
     return morsel.value if morsel and len(morsel.value) >= 32 else None

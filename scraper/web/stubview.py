@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubEdit, StubReference, WaczFile
+from archive.tables import (
+    ArchiveJob,
+    ReportRow,
+    Stub,
+    StubChange,
+    StubEdit,
+    WaczFile,
+)
 from scraper.extract.report import Report
 from scraper.stubs import store
 from scraper.stubs.disarm_page import render_page
@@ -96,7 +103,7 @@ def load_stub(s: Session, stub_id: str) -> StubView:
     links: dict[str, str] = {}
     for url, link in s.execute(
         select(ArchiveJob.url, ArchiveJob.archive_link).where(ArchiveJob.url.in_(urls), ArchiveJob.status == "success").order_by(ArchiveJob.id)
-    ).tuples():
+    ):
         links[url] = link or links.get(url, "")
     rows = {r.capture_id: r for r in s.scalars(select(ReportRow).where(ReportRow.capture_id.in_(capture_ids)))}
     waczs = set(s.scalars(select(WaczFile.capture_id).where(WaczFile.capture_id.in_(capture_ids))))
@@ -127,7 +134,7 @@ def load_stub(s: Session, stub_id: str) -> StubView:
     changed = any(e.report_changed_at for e in edits) or (
         last_edit is not None and any(c.kind == "updated" and c.at > last_edit for c in history)
     )
-    merged_here = list(s.execute(select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id)).tuples())
+    merged_here = list(s.execute(select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id)))
     return StubView(
         stub=stub, page_markdown=markdown, page_html=markdown_html(markdown), references=ref_views, reports=reports,
         history=history, edits=edits, changed_since_edit=changed, merged_here=merged_here,
