@@ -129,8 +129,10 @@ def desk(desk_factory) -> Desk:
     return desk_factory()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for all browser tests (they live in one module): its sync API runs an event
+    loop in this thread until closed, which `asyncio.run` in later, unrelated tests must not meet."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

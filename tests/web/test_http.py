@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import httpx
 import pytest
@@ -105,3 +106,22 @@ def test_bad_web_settings_and_busy_port_are_one_line_errors(tmp_path):
         port = base.rsplit(":", 1)[1]
         done = run_console("serve", "--port", port, "--config", cfg)
     assert done.returncode != 0 and done.stderr.strip().startswith(f"error: cannot serve the desk on 127.0.0.1:{port}")
+
+
+def test_the_daemon_serves_the_desk_when_enabled(tmp_path):
+    from scraper.web.server import bind, desk_beside_daemon
+
+    probe = bind("127.0.0.1", 0)
+    port = probe.getsockname()[1]
+    probe.close()
+    cfg = load_config(str(desk_config(tmp_path, f"[web]\nenabled = true\nport = {port}\n")))
+    with desk_beside_daemon(cfg):
+        for _ in range(200):
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/queue")
+                break
+            except httpx.ConnectError:
+                threading.Event().wait(0.05)
+        assert r.status_code == 200 and "Stubs to review" in r.text
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/queue")
