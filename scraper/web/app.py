@@ -28,10 +28,11 @@ from starlette.staticfiles import StaticFiles
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
+from scraper.stubs import review
 
 from . import actions, search
 from .exports import DOWNLOADS, export_download
-from .queue import QueueFilter, load_queue, neighbour
+from .queue import QueueFilter, load_queue, next_after
 from .replay import load_capture, replay_body, wacz_file
 from .security import CSRF_FIELD, REPLAY_CSP, DeskGuard, csrf_ok
 from .settings import WebSettings
@@ -112,7 +113,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
                 return fail(request, exc)
             target = result.stub_id
             if form.get("next") == "1" and result.status != "new":
-                target = await db(lambda s: neighbour(s, result.id, "new", older=True)) or target
+                target = await db(lambda s: next_after(s, result.stub_id)) or target
             done = f"{result.stub_id} {name}"
             return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({'done': done})}", status_code=303)
         return endpoint
@@ -127,6 +128,11 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
                 values[key] = parse_countries(str(form[key]))
         if "counts" in form:
             values["counts"] = parse_counts(str(form["counts"]))
+        with catalogue.session() as s:  # only what the curator changed becomes an edit
+            current = review.get_stub(s, stub_id)
+            values = {k: v for k, v in values.items() if getattr(current, k) != v}
+        if not values:
+            raise UserError("nothing changed: change a field before saving the edit")
         return actions.edit(config, catalogue, stub_id, values)
 
     async def capture_page(request: Request) -> Response:

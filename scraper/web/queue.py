@@ -117,3 +117,9 @@ def neighbour(s: Session, stub_pk: int, status: str = "new", older: bool = True)
     q = select(Stub.stub_id).where(Stub.status == status)
     q = q.where(Stub.id < stub_pk).order_by(Stub.id.desc()) if older else q.where(Stub.id > stub_pk).order_by(Stub.id.asc())
     return s.scalar(q.limit(1))
+
+
+def next_after(s: Session, stub_id: str) -> str | None:
+    """The next new stub after `stub_id` in queue order."""
+    pk = s.scalar(select(Stub.id).where(Stub.stub_id == stub_id))
+    return neighbour(s, pk) if pk is not None else None
