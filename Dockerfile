@@ -5,6 +5,10 @@
 #   docker exec takedowns takedowns status
 # The data folder (catalogue, WARC/WACZ files, stubs, config.toml) is the /data volume; a
 # default config is copied there on first start: edit /data/config.toml to choose sources.
+# Review desk: set [web] enabled = true and host = "0.0.0.0" in /data/config.toml, then
+#   docker run ... -e TAKEDOWNS_WEB_TOKEN -p 127.0.0.1:8765:8765 takedowns
+# (off loopback the desk refuses to start without the token; publish the port on the
+# host's loopback and put a TLS reverse proxy in front to reach it from elsewhere).
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,7 +23,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY scraper ./scraper
 COPY archive ./archive
-RUN pip install . \
+RUN pip install '.[web]' \
     && mkdir -p /data /usr/share/takedowns \
     && chown takedowns:takedowns /data
 # The shipped config, with the data folder set to the volume itself.
@@ -29,6 +33,7 @@ COPY deploy/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 
 USER takedowns
 VOLUME ["/data"]
+EXPOSE 8765
 
 # SIGTERM -> graceful stop within [daemon] grace_seconds (30 s by default): give
 # `docker stop` more than that (--stop-timeout 60, or stop_grace_period in compose).

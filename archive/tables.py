@@ -265,3 +265,23 @@ class SourceSchedule(Base):
     schedule: Mapped[str] = mapped_column(String(128), default="")
     next_run_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StubEdit(Base):
+    """What extraction said about a field a curator edited (issue 16).
+
+    The stub holds the curator's value (and `edited_fields` keeps re-extraction off it);
+    `extracted` is what extraction gave when the edit was made and `latest` what it
+    gives now, so the desk can show that the report changed since the edit.
+    """
+
+    __tablename__ = "stub_edits"
+    __table_args__ = (UniqueConstraint("stub_pk", "field", name="uq_stub_edit_field"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
+    field: Mapped[str] = mapped_column(String(32))  # name | summary | origin | targets | counts
+    value: Mapped[Any] = mapped_column(JSON)
+    extracted: Mapped[Any] = mapped_column(JSON, nullable=True)
+    latest: Mapped[Any] = mapped_column(JSON, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    report_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

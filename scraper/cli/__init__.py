@@ -35,6 +35,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "poll": ("sources", "One discovery + processing pass over SOURCE(s) (default: every enabled source)."),
     "reextract": ("extract", "Re-run extraction over stored captures and report what changed."),
     "run": ("daemon", "Start the daemon: poll every enabled source on its schedule until stopped."),
+    "serve": ("serve", "Start the review desk: a local web app where curators review, correct and accept stubs."),
     "sources": ("sources", "Each configured source: kind, schedule, last poll, items found, last error."),
     "status": ("daemon", "Per-source health and catalogue totals; exits 1 when a source is failing."),
     "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, merge, export."),

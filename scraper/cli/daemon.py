@@ -25,8 +25,10 @@ def run(config: Config, once: bool, duration: float | None) -> None:
     SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
     """
     from scraper.daemon.scheduler import Daemon  # APScheduler and the pipeline: only for `run`
+    from scraper.web.server import desk_beside_daemon
 
-    Daemon(config, once=once, duration=duration).run()
+    with desk_beside_daemon(config):
+        Daemon(config, once=once, duration=duration).run()
 
 
 @click.command()

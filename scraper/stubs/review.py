@@ -31,6 +31,8 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import Stub, StubChange, StubReference
 from scraper.errors import UserError
 
+from . import edits
+
 STATES = ("new", "accepted", "rejected", "merged")
 ALLOWED: dict[str, tuple[str, ...]] = {
     "accept": ("new",),
@@ -41,7 +43,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "reopen": ("accepted", "rejected"),
     "edit": ("new", "accepted"),
 }
-EDITABLE = ("name", "summary", "incident_type", "year_started", "origin", "targets")
+EDITABLE = ("name", "summary", "incident_type", "year_started", "origin", "targets", "counts")
 DISARM_ID = re.compile(r"^I\d{5}$")
 
 
@@ -214,11 +216,20 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         raise UserError(f"year started must be a four-digit year or empty, got {changes['year_started']!r}")
     if "name" in changes and not str(changes["name"]).strip():
         raise UserError("a stub's name cannot be empty")
+    if "counts" in changes and not (
+        isinstance(changes["counts"], dict) and all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in changes["counts"].items())
+    ):
+        raise UserError("counts must map asset types to whole numbers, e.g. facebook_accounts = 93")
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         different = {k: v for k, v in changes.items() if getattr(stub, k) != v}
+        if stub.status in ALLOWED["edit"]:
+            edits.record(s, stub, different)  # the baseline for "the report changed since the edit"
         edited = sorted(set(stub.edited_fields or []) | set(changes))
         _claim(s, stub, "edit", "edit", stub.status, edited_fields=edited, **different)
+        if "counts" in different:  # the notes carry the curator's counts into every export
+            from .store import refresh
+            refresh(s, stub)
         if different:
             log_change(s, stub, "edited", "curator set " + ", ".join(sorted(different)))
         return _decision("edit", stub, ("set " + ", ".join(sorted(different))) if different else "nothing changed")

@@ -16,7 +16,7 @@ from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReferenc
 from scraper.config import Config
 from scraper.extract.report import Report
 
-from . import blocking, content
+from . import blocking, content, edits
 from .disarm_page import IncidentPage, Reference
 from .review import get_stub, log_change
 from .settings import StubSettings
@@ -83,8 +83,12 @@ def refresh(s: Session, stub: Stub) -> list[str]:
         "notes": content.notes(reports),
         "first_pub_date": min(dates).isoformat() if dates else None,
     }
+    if stub.edited_fields:
+        edits.note_extraction(s, stub, new)  # so the desk can show the report changed since the edit
     for k in stub.edited_fields or []:
         new.pop(k, None)
+    if "counts" in (stub.edited_fields or []):
+        new["notes"] += "\nCounts corrected by a curator: " + (", ".join(f"{k}={v}" for k, v in (stub.counts or {}).items()) or "none")
     changed = [k for k, v in new.items() if getattr(stub, k) != v]
     for k in changed:
         setattr(stub, k, new[k])

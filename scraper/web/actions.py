@@ -1,0 +1,41 @@
+"""The desk's state changes: the stub review state machine (scraper/stubs/review.py), and the feed.
+
+Every action refreshes the Atom feed, exactly as the `stubs` commands do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.catalogue import Catalogue
+from scraper.config import Config
+from scraper.stubs import StubSettings, review, write_feed
+from scraper.stubs.review import Decision
+
+
+def _done(config: Config, catalogue: Catalogue, decision: Decision) -> Decision:
+    write_feed(catalogue, StubSettings.from_config(config).feed_path)
+    return decision
+
+
+def accept(config: Config, catalogue: Catalogue, stub_id: str, disarm_id: str | None) -> Decision:
+    return _done(config, catalogue, review.accept(catalogue, stub_id, disarm_id or None))
+
+
+def reject(config: Config, catalogue: Catalogue, stub_id: str, reason: str) -> Decision:
+    return _done(config, catalogue, review.reject(catalogue, stub_id, reason))
+
+
+def merge(config: Config, catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
+    return _done(config, catalogue, review.merge(catalogue, keep_id, other_id))
+
+
+def reopen(config: Config, catalogue: Catalogue, stub_id: str) -> Decision:
+    """Back to new: a merged stub is unmerged (its references come back), a decided one reopened."""
+    with catalogue.session() as s:
+        merged = review.get_stub(s, stub_id).status == "merged"
+    return _done(config, catalogue, (review.unmerge if merged else review.reopen)(catalogue, stub_id))
+
+
+def edit(config: Config, catalogue: Catalogue, stub_id: str, values: dict[str, Any]) -> Decision:
+    return _done(config, catalogue, review.edit(catalogue, stub_id, values))

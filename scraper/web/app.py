@@ -1,0 +1,203 @@
+"""The review desk's routes (Starlette + Jinja2). Pages are read-only GETs; every change is a CSRF-checked POST."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from archive.catalogue import Catalogue
+from scraper.config import Config
+from scraper.errors import UserError
+from scraper.stubs import review
+
+from . import actions, search
+from .exports import DOWNLOADS, export_download
+from .queue import QueueFilter, load_queue, next_after
+from .replay import load_capture, replay_body, wacz_file
+from .security import CSRF_FIELD, REPLAY_CSP, DeskGuard, csrf_ok
+from .settings import WebSettings
+from .sources import load_sources
+from .stubview import load_stub
+
+T = TypeVar("T")
+STATIC = Path(__file__).parent / "static"
+_COUNT_LINE = re.compile(r"^\s*([a-z][a-z0-9_]{0,40})\s*[=:]\s*([0-9][0-9,]{0,12})\s*$")
+
+
+def parse_counts(text: str) -> dict[str, int]:
+    """`asset_type = N` lines (the edit form) -> counts; a malformed line is the user's to fix."""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _COUNT_LINE.match(line)
+        if not m:
+            raise UserError(f"counts: cannot read {line.strip()[:60]!r}: write one `asset_type = number` per line, e.g. facebook_accounts = 93")
+        counts[m.group(1)] = int(m.group(2).replace(",", ""))
+    return counts
+
+
+def parse_countries(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def create_app(config: Config, settings: WebSettings, token: str | None) -> Starlette:
+    catalogue = Catalogue(config.catalogue_url)
+    search.prepare(catalogue.engine)
+    env = Environment(loader=PackageLoader("scraper.web", "templates"), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+
+    async def db(fn: Callable[[Session], T]) -> T:
+        def work() -> T:
+            with catalogue.session() as s:
+                return fn(s)
+        return await run_in_threadpool(work)
+
+    def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        html = env.get_template(template).render(request=request, csrf=request.scope["state"]["csrf"], csrf_field=CSRF_FIELD, done=request.query_params.get("done", ""), **context)
+        return Response(html, status_code=status, media_type="text/html; charset=utf-8")
+
+    def fail(request: Request, exc: UserError) -> Response:
+        message = str(exc)
+        status = 404 if message.startswith(("no stub", "no capture")) else 400
+        return render(request, "error.html", status=status, message=message, back=request.headers.get("referer", ""))
+
+    async def checked_form(request: Request) -> FormData:
+        form = await request.form()
+        if not csrf_ok(request.scope, str(form.get(CSRF_FIELD) or "")):
+            raise HTTPException(403, "error: missing or wrong CSRF token: reload the desk page and try again")
+        return form
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/queue", status_code=303)
+
+    async def queue(request: Request) -> Response:
+        f = QueueFilter.from_params(dict(request.query_params))
+        page = await db(lambda s: load_queue(s, f, settings.page_size))
+        return render(request, "queue.html", page=page)
+
+    async def stub(request: Request) -> Response:
+        stub_id = request.path_params["stub_id"]
+        try:
+            view = await db(lambda s: load_stub(s, stub_id))
+        except UserError as exc:
+            return fail(request, exc)
+        return render(request, "stub.html", v=view)
+
+    def action(name: str, run: Callable[[str, FormData], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            form = await checked_form(request)
+            stub_id = request.path_params["stub_id"]
+            try:
+                result = await run_in_threadpool(run, stub_id, form)
+            except UserError as exc:
+                return fail(request, exc)
+            target = result.stub_id
+            if form.get("next") == "1" and result.status != "new":
+                target = await db(lambda s: next_after(s, result.stub_id)) or target
+            done = f"{result.stub_id} {name}"
+            return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({'done': done})}", status_code=303)
+        return endpoint
+
+    def do_edit(stub_id: str, form: FormData) -> Any:
+        values: dict[str, Any] = {}
+        for key in ("name", "summary"):
+            if key in form:
+                values[key] = str(form[key]).strip()
+        for key in ("origin", "targets"):
+            if key in form:
+                values[key] = parse_countries(str(form[key]))
+        if "counts" in form:
+            values["counts"] = parse_counts(str(form["counts"]))
+        with catalogue.session() as s:  # only what the curator changed becomes an edit
+            current = review.get_stub(s, stub_id)
+            values = {k: v for k, v in values.items() if getattr(current, k) != v}
+        if not values:
+            raise UserError("nothing changed: change a field before saving the edit")
+        return actions.edit(config, catalogue, stub_id, values)
+
+    async def capture_page(request: Request) -> Response:
+        capture_id = request.path_params["capture_id"]
+        try:
+            info = await db(lambda s: load_capture(s, capture_id))
+        except UserError as exc:
+            return fail(request, exc)
+        return render(request, "capture.html", info=info)
+
+    async def capture_replay(request: Request) -> Response:
+        capture_id = request.path_params["capture_id"]
+        try:
+            info = await db(lambda s: load_capture(s, capture_id))
+            body, media = await run_in_threadpool(replay_body, config, info.capture)
+        except UserError as exc:
+            return PlainTextResponse(f"error: {exc}\n", status_code=404 if str(exc).startswith("no capture") else 500,
+                                     headers={"content-security-policy": REPLAY_CSP})
+        return Response(body, media_type=media, headers={
+            "content-security-policy": REPLAY_CSP,
+            "content-disposition": "inline",
+            "x-capture-digest": f"sha256:{info.capture.payload_sha256}",
+        })
+
+    async def capture_wacz(request: Request) -> Response:
+        capture_id = request.path_params["capture_id"]
+        try:
+            info = await db(lambda s: load_capture(s, capture_id))
+            path = await run_in_threadpool(wacz_file, config, catalogue, info.capture)
+        except UserError as exc:
+            return fail(request, exc)
+        return FileResponse(path, media_type="application/wacz", filename=f"capture-{capture_id}.wacz")
+
+    async def download(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in DOWNLOADS:
+            raise HTTPException(404, f"error: no export {name!r}: choose one of {', '.join(DOWNLOADS)}")
+        body, media = await run_in_threadpool(export_download, catalogue, name)
+        return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    async def sources(request: Request) -> Response:
+        view = await run_in_threadpool(load_sources, config, catalogue)
+        return render(request, "sources.html", v=view)
+
+    routes = [
+        Route("/", home),
+        Route("/queue", queue),
+        Route("/stubs/{stub_id}", stub),
+        Route("/stubs/{stub_id}/accept", action("accepted", lambda i, f: actions.accept(config, catalogue, i, str(f.get("disarm_id") or "").strip() or None)), methods=["POST"]),
+        Route("/stubs/{stub_id}/reject", action("rejected", lambda i, f: actions.reject(config, catalogue, i, str(f.get("reason") or ""))), methods=["POST"]),
+        Route("/stubs/{stub_id}/merge", action("merged", lambda i, f: actions.merge(config, catalogue, i, str(f.get("other") or "").strip())), methods=["POST"]),
+        Route("/stubs/{stub_id}/reopen", action("reopened", lambda i, f: actions.reopen(config, catalogue, i)), methods=["POST"]),
+        Route("/stubs/{stub_id}/edit", action("edited", do_edit), methods=["POST"]),
+        Route("/captures/{capture_id:int}", capture_page),
+        Route("/captures/{capture_id:int}/replay", capture_replay),
+        Route("/captures/{capture_id:int}/wacz", capture_wacz),
+        Route("/export/{name}", download),
+        Route("/sources", sources),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        catalogue.dispose()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.catalogue = catalogue
+    return DeskGuard(app, token, local_only=token is None)  # type: ignore[return-value]

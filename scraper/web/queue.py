@@ -1,0 +1,125 @@
+"""The review queue: filtered, newest first, one page at a time, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from archive.tables import Stub, StubReference
+
+from . import search
+
+STATUSES = ("new", "accepted", "rejected", "merged")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "new"  # "" = every status
+    platform: str = ""
+    origin: str = ""
+    date_from: str = ""  # YYYY-MM-DD, on the first report's publication date
+    date_to: str = ""
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> QueueFilter:
+        def day(value: str) -> str:
+            try:
+                return date.fromisoformat(value).isoformat() if value else ""
+            except ValueError:
+                return ""
+
+        status = params.get("status", "new")
+        try:
+            page = max(1, int(params.get("page", "1")))
+        except ValueError:
+            page = 1
+        return cls(
+            status=status if status in STATUSES else "",
+            platform=params.get("platform", "").strip()[:64],
+            origin=params.get("origin", "").strip()[:64],
+            date_from=day(params.get("from", "")),
+            date_to=day(params.get("to", "")),
+            q=params.get("q", "").strip()[:200],
+            page=page,
+        )
+
+    def query_string(self, **changes: object) -> str:
+        f = replace(self, **changes)  # type: ignore[arg-type]
+        params = {"status": f.status, "platform": f.platform, "origin": f.origin, "from": f.date_from, "to": f.date_to, "q": f.q, "page": f.page}
+        return urlencode({k: v for k, v in params.items() if v not in ("", 1) or k == "status"})
+
+
+@dataclass
+class QueueRow:
+    stub_id: str
+    status: str
+    name: str
+    platform: str | None
+    origin: list[str]
+    first_pub_date: str | None
+    date_added: str
+    references: int
+    disarm_id: str | None
+
+
+@dataclass
+class QueuePage:
+    filter: QueueFilter
+    rows: list[QueueRow]
+    total: int
+    page_size: int
+    status_counts: dict[str, int] = field(default_factory=dict)
+    platforms: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _conditions(f: QueueFilter, dialect: str) -> list:
+    where = []
+    if f.status:
+        where.append(Stub.status == f.status)
+    if f.platform:
+        where.append(Stub.platform == f.platform)
+    if f.origin:
+        where.append(cast(Stub.origin, String).like('%"' + f.origin.replace('"', "").replace("%", "") + '"%'))
+    if f.date_from:
+        where.append(Stub.first_pub_date >= f.date_from)
+    if f.date_to:
+        where.append(Stub.first_pub_date <= f.date_to)
+    if f.q:
+        where.append(or_(Stub.id.in_(search.matching_stub_pks(dialect, f.q)), Stub.name.like("%" + f.q.replace("%", "") + "%")))
+    return where
+
+
+def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
+    dialect = s.get_bind().dialect.name
+    where = _conditions(f, dialect)
+    total = s.scalar(select(func.count(Stub.id)).where(*where)) or 0
+    stubs = list(s.scalars(select(Stub).where(*where).order_by(Stub.id.desc()).limit(page_size).offset((f.page - 1) * page_size)))
+    pks = [st.id for st in stubs]
+    refs = dict(s.execute(select(StubReference.stub_pk, func.count(StubReference.id)).where(StubReference.stub_pk.in_(pks)).group_by(StubReference.stub_pk)).all()) if pks else {}
+    rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, refs.get(st.id, 0), st.disarm_id) for st in stubs]
+    counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
+    platforms = sorted(p for p in s.scalars(select(Stub.platform).distinct()) if p)
+    return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms)
+
+
+def neighbour(s: Session, stub_pk: int, status: str = "new", older: bool = True) -> str | None:
+    """The next stub to review after `stub_pk` in queue order (newest first), for keyboard work."""
+    q = select(Stub.stub_id).where(Stub.status == status)
+    q = q.where(Stub.id < stub_pk).order_by(Stub.id.desc()) if older else q.where(Stub.id > stub_pk).order_by(Stub.id.asc())
+    return s.scalar(q.limit(1))
+
+
+def next_after(s: Session, stub_id: str) -> str | None:
+    """The next new stub after `stub_id` in queue order."""
+    pk = s.scalar(select(Stub.id).where(Stub.stub_id == stub_id))
+    return neighbour(s, pk) if pk is not None else None

@@ -1,0 +1,75 @@
+"""Run the desk with uvicorn: in the foreground (`takedowns serve`) or beside the daemon."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from scraper.config import Config
+from scraper.errors import UserError
+
+from .settings import WebSettings, required_token, web_settings
+
+log = logging.getLogger("takedowns.web")
+
+
+def _server(config: Config, settings: WebSettings, host: str, port: int):
+    try:
+        import uvicorn
+
+        from .app import create_app
+    except ImportError as exc:
+        raise UserError(f"the review desk needs the web extra: pip install 'takedown-archiver[web]' ({exc.name} is missing)") from None
+    token = required_token(settings, host)  # refuses a non-loopback bind without a token
+    app = create_app(config, settings, token)
+    uv = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
+    return uvicorn.Server(uv), token
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
+    """Serve until Ctrl-C / SIGTERM."""
+    settings = web_settings(config)
+    host, port = host or settings.host, port if port is not None else settings.port
+    server, token = _server(config, settings, host, port)
+    sock = bind(host, port)
+    where = f"[{host}]" if ":" in host else host
+    log.warning("review desk on http://%s:%d/%s", where, sock.getsockname()[1], " (token required)" if token else "")
+    server.run(sockets=[sock])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, or one `error:` line saying why not (address in use, unknown host)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+    except (OSError, socket.gaierror) as exc:
+        sock.close()
+        raise UserError(f"cannot serve the desk on {host}:{port}: {exc.strerror or exc}: choose another --port or --host") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+@contextmanager
+def desk_beside_daemon(config: Config) -> Iterator[None]:
+    """With `[web] enabled = true`, the daemon also serves the desk in a thread; stopped with it."""
+    settings = web_settings(config)
+    if not settings.enabled:
+        yield
+        return
+    server, _ = _server(config, settings, settings.host, settings.port)
+    sock = bind(settings.host, settings.port)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="review-desk", daemon=True)
+    thread.start()
+    log.info("review desk on http://%s:%d/", settings.host, settings.port)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

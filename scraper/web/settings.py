@@ -1,0 +1,63 @@
+"""`[web]` settings and the rule that the desk never listens beyond loopback without a token."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass
+
+from scraper.config import Config, section_settings
+from scraper.errors import UserError
+
+AUTH_MODES = ("auto", "token")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    enabled: bool = False  # the daemon also serves the desk
+    host: str = "127.0.0.1"
+    port: int = 8765
+    auth: str = "auto"  # auto: a token is required off loopback (or whenever one is set); token: always
+    token_env: str = "TAKEDOWNS_WEB_TOKEN"
+    page_size: int = 50
+
+
+def web_settings(config: Config) -> WebSettings:
+    settings = section_settings(config, "web", WebSettings)
+    if settings.auth not in AUTH_MODES:
+        raise UserError(f"{config.path}: [web] auth must be one of {', '.join(AUTH_MODES)}, got {settings.auth!r}")
+    if not 0 < settings.port < 65536:
+        raise UserError(f"{config.path}: [web] port must be 1-65535, got {settings.port}")
+    if not 1 <= settings.page_size <= 500:
+        raise UserError(f"{config.path}: [web] page_size must be 1-500, got {settings.page_size}")
+    return settings
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def required_token(settings: WebSettings, host: str) -> str | None:
+    """The token requests must carry, or None for an open loopback desk.
+
+    Refuses (UserError) to serve a non-loopback address, or `auth = "token"`,
+    without a token in the environment: the desk changes the catalogue.
+    """
+    token = os.environ.get(settings.token_env, "")
+    if token and len(token) < 16:
+        raise UserError(f"${settings.token_env} is too short: use at least 16 random characters (e.g. `openssl rand -hex 24`)")
+    if token:
+        return token
+    if settings.auth == "token":
+        raise UserError(f"[web] auth = \"token\" but ${settings.token_env} is not set: set it to a long random secret")
+    if not is_loopback(host):
+        raise UserError(
+            f"refusing to serve the desk on {host} without authentication: set ${settings.token_env} "
+            "to a long random secret, or bind to 127.0.0.1"
+        )
+    return None

@@ -1,0 +1,47 @@
+"""The sources page: `takedowns status` data, recent runs, decisions and failures, and a chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from archive.catalogue import Catalogue
+from archive.tables import DiscoveredItem, FetchFailure, ReportRow, SourceRun
+from scraper.config import Config
+from scraper.daemon.status import Status, collect_status
+
+RECENT = 30
+
+
+@dataclass
+class SourcesView:
+    status: Status
+    runs: list[SourceRun]
+    decisions: list[DiscoveredItem]
+    failures: list[FetchFailure]
+    chart: dict[str, Any]
+
+
+def chart_series(rows: list[tuple[str | None, str | None, int]]) -> dict[str, Any]:
+    """(month YYYY-MM, platform, reports) rows -> Chart.js labels and one dataset per platform."""
+    months = sorted({m for m, _, _ in rows if m})
+    platforms = sorted({p or "unknown" for m, p, _ in rows if m})
+    counts = {(m, p or "unknown"): n for m, p, n in rows if m}
+    return {
+        "labels": months,
+        "datasets": [{"label": p, "data": [counts.get((m, p), 0) for m in months]} for p in platforms],
+    }
+
+
+def load_sources(config: Config, catalogue: Catalogue) -> SourcesView:
+    status = collect_status(config, catalogue)
+    month = func.substr(ReportRow.data["pub_date"].as_string(), 1, 7)
+    platform = ReportRow.data["platform"].as_string()
+    with catalogue.session() as s:
+        per_month = list(s.execute(select(month, platform, func.count(ReportRow.id)).group_by(month, platform)))
+        runs = list(s.scalars(select(SourceRun).order_by(SourceRun.started_at.desc(), SourceRun.id.desc()).limit(RECENT)))
+        decisions = list(s.scalars(select(DiscoveredItem).order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(RECENT)))
+        failures = list(s.scalars(select(FetchFailure).order_by(FetchFailure.at.desc(), FetchFailure.id.desc()).limit(RECENT)))
+    return SourcesView(status, runs, decisions, failures, chart_series(per_month))

@@ -1,0 +1,142 @@
+"""Everything the stub page shows, loaded in a fixed handful of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.tables import (
+    ArchiveJob,
+    ReportRow,
+    Stub,
+    StubChange,
+    StubEdit,
+    WaczFile,
+)
+from scraper.extract.report import Report
+from scraper.stubs import store
+from scraper.stubs.disarm_page import render_page
+
+from .highlight import Segment, highlight
+from .queue import neighbour
+from .render import markdown_html, safe_href
+
+
+@dataclass
+class Evidence:
+    index: int
+    label: str  # "network 1" or "totals"
+    counts: list[tuple[str, int, bool]]  # (asset type, number, approximate)
+    sentence: str
+    found: bool = False
+
+
+@dataclass
+class ReportView:
+    url: str
+    title: str
+    capture_id: int | None
+    segments: list[Segment]
+    evidence: list[Evidence]
+
+
+@dataclass
+class RefView:
+    url: str
+    href: str | None
+    title: str
+    pub_date: str
+    authors: str
+    org: str
+    archive: str
+    archive_href: str | None
+    capture_id: int | None
+    has_wacz: bool
+    merge_reason: str
+
+
+@dataclass
+class EditView:
+    field: str
+    value: Any
+    extracted: Any
+    latest: Any
+    at: datetime
+    report_changed_at: datetime | None
+
+
+@dataclass
+class StubView:
+    stub: Stub
+    page_markdown: str
+    page_html: str
+    references: list[RefView]
+    reports: list[ReportView]
+    history: list[StubChange]
+    edits: list[EditView]
+    changed_since_edit: bool
+    merged_here: list[tuple[str, str]] = field(default_factory=list)  # (stub id, name) merged into this one
+    next_id: str | None = None
+    prev_id: str | None = None
+
+
+def _evidence(report: Report) -> list[Evidence]:
+    out: list[Evidence] = []
+    for n, net in enumerate(report.networks, 1):
+        counts = [(k, v, k in net.approximate) for k, v in net.counts.items()]
+        for sentence in net.evidence:
+            out.append(Evidence(len(out), f"network {n}", counts, sentence))
+    for sentence in report.totals_evidence:
+        out.append(Evidence(len(out), "totals", [(k, v, False) for k, v in report.totals.items()], sentence))
+    return out
+
+
+def load_stub(s: Session, stub_id: str) -> StubView:
+    stub = store.get_stub(s, stub_id)
+    refs = store.references(s, stub)
+    urls = [r.url for r in refs]
+    capture_ids = [r.capture_id for r in refs if r.capture_id]
+    links: dict[str, str] = {}
+    for url, link in s.execute(
+        select(ArchiveJob.url, ArchiveJob.archive_link).where(ArchiveJob.url.in_(urls), ArchiveJob.status == "success").order_by(ArchiveJob.id)
+    ):
+        links[url] = link or links.get(url, "")
+    rows = {r.capture_id: r for r in s.scalars(select(ReportRow).where(ReportRow.capture_id.in_(capture_ids)))}
+    waczs = set(s.scalars(select(WaczFile.capture_id).where(WaczFile.capture_id.in_(capture_ids))))
+    markdown = render_page(store.to_page(s, stub))  # exactly what `stubs export --format md` writes
+    ref_views = [
+        RefView(
+            url=r.url, href=safe_href(r.url), title=r.title, pub_date=r.pub_date, authors=r.authors, org=r.org,
+            archive=links.get(r.url) or "pending", archive_href=safe_href(links.get(r.url)),
+            capture_id=r.capture_id, has_wacz=r.capture_id in waczs, merge_reason=r.merge_reason,
+        )
+        for r in refs
+    ]
+    reports = []
+    for r in refs:
+        row = rows.get(r.capture_id)
+        if row is None:
+            continue
+        report = Report.from_dict(row.data)
+        evidence = _evidence(report)
+        segments, found = highlight(report.text, [e.sentence for e in evidence])
+        for e in evidence:
+            e.found = e.index in found
+        reports.append(ReportView(report.url, report.title or report.url, r.capture_id, segments, evidence))
+    history = store.changes(s, stub)
+    edits = [EditView(e.field, e.value, e.extracted, e.latest, e.at, e.report_changed_at)
+             for e in s.scalars(select(StubEdit).where(StubEdit.stub_pk == stub.id).order_by(StubEdit.id))]
+    last_edit = max((e.at for e in edits), default=None)
+    changed = any(e.report_changed_at for e in edits) or (
+        last_edit is not None and any(c.kind == "updated" and c.at > last_edit for c in history)
+    )
+    merged_here = list(s.execute(select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id)))
+    return StubView(
+        stub=stub, page_markdown=markdown, page_html=markdown_html(markdown), references=ref_views, reports=reports,
+        history=history, edits=edits, changed_since_edit=changed, merged_here=merged_here,
+        next_id=neighbour(s, stub.id, "new", older=True), prev_id=neighbour(s, stub.id, "new", older=False),
+    )
