@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -231,3 +231,23 @@ class SourceSchedule(Base):
     schedule: Mapped[str] = mapped_column(String(128), default="")
     next_run_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StubTechnique(Base):
+    """A DISARM technique for a stub: suggested by the model, then accepted or rejected by a curator.
+
+    `sentences` are the report sentences that support it, quoted exactly; accepted ones fill the
+    page's Technique table and the `incidenttechniques` export rows.
+    """
+
+    __tablename__ = "stub_techniques"
+    __table_args__ = (UniqueConstraint("stub_pk", "technique_id", name="uq_stub_technique"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
+    technique_id: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # None when a curator added it
+    sentences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="suggested")  # suggested|accepted|rejected
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -62,11 +62,13 @@ def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | No
 
 
 def _register() -> None:
-    from . import archive, captures, daemon, extract, fetch, sources, stubs
+    from . import archive, captures, daemon, extract, fetch, sources, stubs, techniques
 
-    for module in (fetch, captures, extract, archive, stubs, sources, daemon):
+    for module in (fetch, captures, extract, archive, stubs, sources, daemon, techniques):
         for command in module.COMMANDS:
             cli.add_command(command)
+    for command in techniques.STUB_COMMANDS:
+        stubs.stubs_group.add_command(command)
 
 
 _register()

@@ -178,6 +178,8 @@ def references(s: Session, stub: Stub) -> list[StubReference]:
 
 
 def to_page(s: Session, stub: Stub) -> IncidentPage:
+    from scraper.techniques.store import of_stub, table_rows  # accepted techniques fill the Technique table
+
     refs = [Reference(r.url, r.pub_date, r.authors, r.org, archive_link_for(s, r.url)) for r in references(s, stub)]
     return IncidentPage(
         id=stub.disarm_id or stub.stub_id,
@@ -190,6 +192,7 @@ def to_page(s: Session, stub: Stub) -> IncidentPage:
         found_via=stub.found_via,
         date_added=stub.date_added,
         references=refs,
+        techniques=table_rows(of_stub(s, stub, "accepted")),
         notes=stub.notes,
     )
 

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .framework import TECHNIQUE_ID_IN_TEXT, Technique
 from .mappings import MappedIncident, scrub
 from .quotes import quoted_sentences
+from .suggestion import Suggestion
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 _PAREN_IDS = re.compile(r"\(([^()]*\bT\d{4}[^()]*)\)")
 
 
@@ -35,18 +36,6 @@ class Weights:
     clause: float = 0.5
     sentence: float = 1.0
     prior: float = 0.3
-
-
-@dataclass
-class Suggestion:
-    technique_id: str
-    name: str
-    tactic: str
-    score: float
-    sentences: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def labelled_clauses(text: str, framework: dict[str, Technique]) -> list[tuple[str, list[str]]]:
@@ -61,6 +50,26 @@ def labelled_clauses(text: str, framework: dict[str, Technique]) -> list[tuple[s
         if ids and clause:
             out.append((clause, ids))
     return out
+
+
+_WORD = re.compile(r"[a-z][a-z0-9]+")
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+def _stem(word: str) -> str:
+    """A crude suffix stripper ("personas" ~ "persona", "impersonated" ~ "impersonat"), enough
+    for TF-IDF on a few hundred short texts and free of any model download."""
+    if len(word) > 4 and not word.endswith("ss"):
+        for suffix, repl in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)] + repl
+    return word
+
+
+def analyse(text: str) -> list[str]:
+    """Lower-cased stemmed words without English stop words, plus word pairs."""
+    words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def _scaled(v: np.ndarray) -> np.ndarray:
@@ -89,7 +98,7 @@ class TechniqueModel:
                     profiles[t].append(scrub(note, framework))
                     for c, ids in labelled_clauses(note, framework):
                         clauses[(c, tuple(ids))] = None
-        self.vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2))
+        self.vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=analyse)
         self.vectorizer.fit([" ".join(p) for p in profiles.values()])
         self.profiles = normalize(self.vectorizer.transform([" ".join(profiles[t]) for t in self.ids]))
         bank = [(c, [i for i in ids if i in counts]) for c, ids in clauses]
