@@ -130,7 +130,13 @@ def stub_techniques_cmd(stub_id: str, action: str, technique_ids: tuple[str, ...
     try:
         with catalogue.session() as s:
             stub = stub_store.get_stub(s, stub_id)
-            store.decide(s, stub, ids, "accepted" if action == "accept" else "rejected", framework)
+            rows = store.decide(s, stub, ids, "accepted" if action == "accept" else "rejected", framework)
+            unquoted = [r for r in rows if r.status == "accepted" and not r.sentences]
+            text = "\n\n".join(_texts_of_stub(s, stub)) if unquoted else ""
+            if text.strip():  # a technique the model did not suggest: find the sentences that show it
+                model = _sklearn()[0].load_model(settings)
+                for row in unquoted:
+                    row.sentences = model.support(text, row.technique_id)
             accepted = [r.technique_id for r in store.of_stub(s, stub, "accepted")]
     finally:
         catalogue.dispose()

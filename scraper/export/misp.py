@@ -95,7 +95,8 @@ def write_misp(records: list[StubRecord], out_dir: Path) -> list[Path]:
     written = []
     for rec in records:
         path = out_dir / f"{rec.disarm_id or rec.stub_id}.misp.json"
-        text = stub_event(rec).to_json(indent=2, sort_keys=True)
+        # {"Event": {...}}: the shape MISP's import and pymisp's load_file read
+        text = json.dumps({"Event": json.loads(stub_event(rec).to_json())}, indent=2, sort_keys=True, ensure_ascii=False)
         atomic_write(path, lambda tmp, text=text: tmp.write_text(text + "\n", encoding="utf-8"))
         written.append(path)
     return written

@@ -80,7 +80,7 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
     network = stix2.IntrusionSet(
         id=f"intrusion-set--{stable_uuid('stub', rec.stub_id)}",
         name=rec.name,
-        description=rec.summary or None,
+        **({"description": rec.summary} if rec.summary else {}),
         aliases=[incident_id],
         external_references=[{"source_name": "takedown-archiver", "external_id": incident_id}],
         custom_properties={"x_takedowns_removed_assets": rec.counts, "x_takedowns_platform": rec.platform or "", "x_takedowns_status": rec.status},
@@ -90,7 +90,8 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
     links: list = []
 
     def relate(source: str, kind: str, target: str, description: str | None = None) -> None:
-        links.append(stix2.Relationship(id=f"relationship--{stable_uuid(source, kind, target)}", source_ref=source, relationship_type=kind, target_ref=target, description=description, **common))
+        extra = {"description": description} if description else {}
+        links.append(stix2.Relationship(id=f"relationship--{stable_uuid(source, kind, target)}", source_ref=source, relationship_type=kind, target_ref=target, **extra, **common))
 
     for kind, countries in (("attributed-to", rec.origin), ("targets", rec.targets)):
         for country in countries:
@@ -126,7 +127,7 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
             created_by_ref=org.id if org is not None else tool.id,
             created=created,
             modified=modified,
-            custom_properties={"x_takedowns_authors": ref.authors} if ref.authors else None,
+            custom_properties={"x_takedowns_authors": ref.authors} if ref.authors else {},
         ))
     return objects
 

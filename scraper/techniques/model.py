@@ -106,11 +106,11 @@ class TechniqueModel:
         self.clauses = normalize(self.vectorizer.transform([c for c, _ in bank])) if bank else None
         self.clause_ids = [[self.ids.index(i) for i in ids] for _, ids in bank]
 
-    def suggest(self, text: str, top: int = 5, per_technique: int = 2) -> list[Suggestion]:
-        """The `top` techniques for a report text, each with its supporting sentences."""
+    def _read(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(sentences, score per technique, support per sentence x technique)."""
         sents = quoted_sentences(text) or ([text.strip()] if text.strip() else [])
         if not sents or not self.ids:
-            return []
+            return [], np.zeros(len(self.ids)), np.zeros((0, len(self.ids)))
         doc = normalize(self.vectorizer.transform([text]))
         sent_m = normalize(self.vectorizer.transform(sents))
         profile = (self.profiles @ doc.T).toarray().ravel()
@@ -125,13 +125,32 @@ class TechniqueModel:
                     support[:, t] = np.maximum(support[:, t], sent_clause[:, j])
         w = self.weights
         score = w.profile * _scaled(profile) + w.clause * _scaled(clause) + w.sentence * _scaled(sent_profile.max(axis=0)) + w.prior * _scaled(self.prior)
+        return sents, score, support
+
+    @staticmethod
+    def _supporting(sents: list[str], column: np.ndarray, n: int) -> list[str]:
+        best = column.max() if column.size else 0.0
+        # sentences close to the best one for this technique; a stray shared word is no support
+        order = [i for i in np.argsort(-column, kind="stable") if column[i] > 0 and column[i] >= 0.5 * best][:n]
+        return [sents[i] for i in sorted(order)]
+
+    def suggest(self, text: str, top: int = 5, per_technique: int = 2) -> list[Suggestion]:
+        """The `top` techniques for a report text, each with its supporting sentences."""
+        sents, score, support = self._read(text)
         out: list[Suggestion] = []
-        for t in np.argsort(-score, kind="stable"):
-            order = [i for i in np.argsort(-support[:, t], kind="stable") if support[i, t] > 0][:per_technique]
-            if not order:
+        for t in np.argsort(-score, kind="stable") if sents else []:
+            quotes = self._supporting(sents, support[:, t], per_technique)
+            if not quotes:
                 continue  # never suggest a technique without a sentence that supports it
             tech = self.framework[self.ids[t]]
-            out.append(Suggestion(tech.id, tech.name, tech.tactic, round(float(score[t]), 4), [sents[i] for i in sorted(order)]))
+            out.append(Suggestion(tech.id, tech.name, tech.tactic, round(float(score[t]), 4), quotes))
             if len(out) == top:
                 break
         return out
+
+    def support(self, text: str, technique_id: str, n: int = 2) -> list[str]:
+        """Report sentences supporting a technique a curator chose (none if it was never mapped)."""
+        if technique_id not in self.ids:
+            return []
+        sents, _, support = self._read(text)
+        return self._supporting(sents, support[:, self.ids.index(technique_id)], n) if sents else []
