@@ -10,7 +10,7 @@ which a MISP instance with an up-to-date galaxy resolves by name.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -53,7 +53,7 @@ def stub_event(rec: StubRecord) -> MISPEvent:
     event.info = f"{rec.disarm_id or rec.stub_id}: {rec.name}"
     dates = [r.pub_date for r in rec.references if r.pub_date]
     event.date = _date(min(dates), rec.created_at) if dates else rec.created_at.date()
-    event.timestamp = rec.updated_at.replace(tzinfo=timezone.utc)
+    event.timestamp = rec.updated_at.replace(tzinfo=UTC)
     event.distribution, event.threat_level_id, event.analysis = 0, 4, 0  # your org only, undefined, initial: a stub awaiting review
     event.add_tag("takedown-archiver:stub")
     for ref in rec.references:

@@ -14,7 +14,7 @@ UUIDv5 of a stable key, and timestamps come from the stub, so re-exports are ide
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pycountry
@@ -26,7 +26,7 @@ from .records import StubRecord, stable_uuid
 
 # Shared objects (organisations, countries) are not owned by one stub: a fixed timestamp
 # keeps their content identical wherever and whenever they are exported.
-SHARED_EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
+SHARED_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 TOOL_IDENTITY_ID = f"identity--{stable_uuid('identity', 'takedown-archiver')}"
 
 
@@ -50,12 +50,12 @@ def attack_pattern_ids(bundle_path: Path) -> dict[str, str]:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _published(pub_date: str, fallback: datetime) -> datetime:
     try:
-        return datetime.strptime(pub_date, "%Y/%m/%d").replace(tzinfo=timezone.utc)
+        return datetime.strptime(pub_date, "%Y/%m/%d").replace(tzinfo=UTC)
     except ValueError:
         return _utc(fallback)
 

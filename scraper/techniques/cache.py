@@ -47,7 +47,7 @@ def load_model(settings: TechniqueSettings) -> TechniqueModel:
                 model = pickle.load(f)  # our own file under the data folder, keyed by content digest
             if isinstance(model, TechniqueModel):
                 return model
-        except Exception:  # a stale or damaged cache is rebuilt, never fatal
+        except Exception:  # noqa: BLE001 - a stale or damaged cache is rebuilt, never fatal
             log.warning("technique model cache %s unreadable; rebuilding", path)
     framework = load_framework(settings.framework)
     incidents = load_mappings(settings.mappings, framework)

@@ -39,7 +39,7 @@ def sheet_rows(path: Path, sheet: str, columns: tuple[str, ...]) -> Iterator[dic
         raise UserError(f"DISARM spreadsheet not found: {path} (set [techniques] in config.toml to its path)")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip/xml errors of a damaged or non-xlsx file
+    except Exception as exc:  # noqa: BLE001 - zip/xml errors of a damaged or non-xlsx file
         raise UserError(f"cannot read {path} as an .xlsx workbook: {exc.__class__.__name__}") from None
     try:
         if sheet not in wb.sheetnames:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,7 +70,7 @@ def _stem(word: str) -> str:
 def analyse(text: str) -> list[str]:
     """Lower-cased stemmed words without English stop words, plus word pairs."""
     words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
 def _scaled(v: np.ndarray) -> np.ndarray:

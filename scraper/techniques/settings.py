@@ -1,4 +1,8 @@
-"""`[techniques]` settings: where DISARM's framework, mappings and STIX bundle are."""
+"""`[techniques]` settings (declared in the settings registry): DISARM's files, suggestions per stub.
+
+Missing files are reported when a command needs them, not at config load, so the rest of the
+tool works without DISARM's spreadsheets.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.config import Config, section_settings
+from scraper.settings import default
 
 
 @dataclass(frozen=True)
 class _Raw:
-    framework: str = ""
-    mappings: str = ""
-    stix_bundle: str = ""
-    top: int = 5
+    framework: str = default("techniques", "framework")
+    mappings: str = default("techniques", "mappings")
+    stix_bundle: str = default("techniques", "stix_bundle")
+    top: int = default("techniques", "top")
 
 
 @dataclass(frozen=True)
@@ -27,14 +32,10 @@ class TechniqueSettings:
     @classmethod
     def from_config(cls, config: Config) -> TechniqueSettings:
         raw = section_settings(config, "techniques", _Raw)
-        # DISARM_DATA_MASTER.xlsx is also [stubs] disarm_master: one file serves both when set there.
-        mappings = raw.mappings or config.section("stubs").get("disarm_master", "") or "DISARM_DATA_MASTER.xlsx"
-        framework = raw.framework or "DISARM_FRAMEWORKS_MASTER.xlsx"
-        bundle = raw.stix_bundle or "DISARM.json"
         return cls(
-            framework=config.resolve_path(framework),
-            mappings=config.resolve_path(mappings),
-            stix_bundle=config.resolve_path(bundle),
+            framework=config.resolve_path(raw.framework),
+            mappings=config.resolve_path(raw.mappings),
+            stix_bundle=config.resolve_path(raw.stix_bundle),
             cache_dir=config.data_dir / "techniques",
-            top=max(1, raw.top),
+            top=raw.top,
         )
