@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -285,3 +286,23 @@ class StubEdit(Base):
     latest: Mapped[Any] = mapped_column(JSON, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime)
     report_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class StubTechnique(Base):
+    """A DISARM technique for a stub: suggested by the model, then accepted or rejected by a curator.
+
+    `sentences` are the report sentences that support it, quoted exactly; accepted ones fill the
+    page's Technique table and the `incidenttechniques` export rows.
+    """
+
+    __tablename__ = "stub_techniques"
+    __table_args__ = (UniqueConstraint("stub_pk", "technique_id", name="uq_stub_technique"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
+    technique_id: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # None when a curator added it
+    sentences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="suggested")  # suggested|accepted|rejected
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

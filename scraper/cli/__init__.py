@@ -38,6 +38,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "serve": ("serve", "Start the review desk: a local web app where curators review, correct and accept stubs."),
     "sources": ("sources", "Each configured source: kind, schedule, last poll, items found, last error."),
     "status": ("daemon", "Per-source health and catalogue totals; exits 1 when a source is failing."),
+    "techniques": ("techniques", "DISARM technique suggestions for a stub or report, and their leave-one-incident-out evaluation."),
     "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, merge, export."),
 }
 
@@ -116,6 +117,8 @@ def load_module(name: str) -> None:
     for command in module.COMMANDS:
         if command.name not in cli.commands:
             cli.add_command(command)
+    for command in techniques.STUB_COMMANDS:
+        stubs.stubs_group.add_command(command)
 
 
 def main() -> None:

@@ -9,12 +9,31 @@ import click
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
+from scraper.export.records import stub_record
 from scraper.stubs import StubSettings, review, store, write_feed
 from scraper.stubs.disarm_page import render_page
+from scraper.techniques import store as technique_store
+from scraper.techniques.settings import TechniqueSettings
 
 from .common import json_option, print_json, with_config
 
 STATUSES = ("new", "accepted", "rejected", "merged")
+
+
+def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
+    """STIX or MISP files; their libraries are an optional extra, imported on use."""
+    extras_hint = "install the optional extra: pip install 'takedown-archiver[disarm]'"
+    if fmt == "stix":
+        try:
+            from scraper.export.stix import attack_pattern_ids, write_stix
+        except ImportError as exc:
+            raise UserError(f"STIX export needs the stix2 library ({exc.name} missing): {extras_hint}") from None
+        return write_stix(records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle)
+    try:
+        from scraper.export.misp import write_misp
+    except ImportError as exc:
+        raise UserError(f"MISP export needs pymisp ({exc.name} missing): {extras_hint}") from None
+    return write_misp(records, out_dir)
 
 
 def _stub_dict(stub, listing: store.Listing) -> dict:
@@ -81,6 +100,10 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             data = _stub_dict(stub, listing)
             data["history"] = [{"at": c.at.isoformat(), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
             page = render_page(store.to_page(s, stub, listing))
+            data["techniques"] = [
+                {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}
+                for status in ("accepted", "suggested", "rejected") for t in technique_store.of_stub(s, stub, status)
+            ]
     finally:
         catalogue.dispose()
     if as_json:
@@ -88,6 +111,13 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         print_json(data)
         return
     click.echo(page)
+    suggested = [t for t in data["techniques"] if t["status"] == "suggested"]
+    if suggested:
+        click.echo("\nTechnique suggestions (not accepted; `takedowns stubs techniques ID accept T...`):")
+        for t in suggested:
+            click.echo(f"  {t['id']} {t['name']}  score {t['score']:.3f}")
+            for sentence in t["sentences"]:
+                click.echo(f'      "{sentence}"')
     click.echo("\nHistory:")
     for c in data["history"]:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
@@ -178,13 +208,14 @@ def edit_cmd(stub_id: str, name, summary, incident_type, year_started, origin, t
 
 
 @stubs_group.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "stix", "misp"]), required=True)
+@click.option("--bundle", is_flag=True, help="stix: one bundle for all stubs instead of one per stub.")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write into.")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only stubs with this status (default: all but rejected/merged).")
 @with_config
 @json_option
-def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config, as_json: bool) -> None:
-    """Export stubs as DISARM incident pages (md), or incidents/urls sheets (csv, xlsx)."""
+def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config: Config, as_json: bool) -> None:
+    """Export stubs as DISARM incident pages (md), incidents/urls sheets (csv, xlsx), STIX 2.1 or MISP events."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} exists and is not a folder")
     catalogue = Catalogue(config.catalogue_url)
@@ -192,12 +223,17 @@ def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config, as_j
         with catalogue.session() as s:
             listing = store.load_listing(s, (status,) if status else ("new", "accepted"))
             pages = [(store.to_page(s, st, listing), st.notes) for st in listing.stubs]
+            techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, technique_store.of_stub(s, st, "accepted"))]
+            records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:
         catalogue.dispose()
     try:
-        from scraper.stubs.sheets import export  # openpyxl: only when exporting
+        if fmt in ("stix", "misp"):
+            written = _intel_export(fmt, records, out_dir, bundle, config)
+        else:
+            from scraper.stubs.sheets import export  # openpyxl: only when exporting
 
-        written = export(pages, fmt, out_dir)
+            written = export(pages, fmt, out_dir, techniques)
     except OSError as exc:
         raise UserError(f"cannot write to {out_dir}: {exc.strerror}") from None
     if as_json:
@@ -207,3 +243,14 @@ def export_cmd(fmt: str, out_dir: Path, status: str | None, config: Config, as_j
 
 
 COMMANDS = [stubs_group]
+
+
+def _add_technique_commands() -> None:
+    """`stubs techniques ID accept|reject T...` lives with the other technique commands."""
+    from .techniques import STUB_COMMANDS
+
+    for command in STUB_COMMANDS:
+        stubs_group.add_command(command)
+
+
+_add_technique_commands()

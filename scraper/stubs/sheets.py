@@ -13,6 +13,7 @@ from .disarm_page import IncidentPage, render_page
 
 INCIDENT_COLUMNS = ["disarm_id", "name", "objecttype", "summary", "year_started", "attributions_seen", "found_in_country", "urls", "notes", "when_added", "found_via", "longname"]
 URL_COLUMNS = ["url_id", "pub_date", "authors", "org", "archive_link"]
+TECHNIQUE_COLUMNS = ["disarm_id", "name", "incident_id", "technique_ids", "summary"]
 
 
 def incident_row(page: IncidentPage, notes: str) -> dict[str, str]:
@@ -41,12 +42,16 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path) -> list[Path]:
+def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techniques: list[dict[str, str]] | None = None) -> list[Path]:
+    """`techniques`: `incidenttechniques` rows of accepted techniques, written when there are any."""
     incidents = [incident_row(p, notes) for p, notes in pages]
     urls = [row for p, _ in pages for row in url_rows(p)]
+    sheets = [("incidents", INCIDENT_COLUMNS, incidents), ("urls", URL_COLUMNS, urls)]
+    if techniques:
+        sheets.append(("incidenttechniques", TECHNIQUE_COLUMNS, techniques))
     written: list[Path] = []
     if fmt == "csv":
-        for name, columns, rows in (("incidents.csv", INCIDENT_COLUMNS, incidents), ("urls.csv", URL_COLUMNS, urls)):
+        for name, columns, rows in ((f"{sheet}.csv", columns, rows) for sheet, columns, rows in sheets):
             def write(tmp: Path, columns=columns, rows=rows) -> None:
                 with open(tmp, "w", newline="", encoding="utf-8") as f:
                     writer = csv.DictWriter(f, fieldnames=columns)
@@ -58,7 +63,7 @@ def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path) -> li
         def write_xlsx(tmp: Path) -> None:
             wb = Workbook()
             wb.remove(wb.active)
-            for sheet, columns, rows in (("incidents", INCIDENT_COLUMNS, incidents), ("urls", URL_COLUMNS, urls)):
+            for sheet, columns, rows in sheets:
                 ws = wb.create_sheet(sheet)
                 ws.append(columns)
                 for row in rows:

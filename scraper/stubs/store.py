@@ -243,6 +243,8 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
 
 
 def to_page(s: Session, stub: Stub, listing: Listing | None = None) -> IncidentPage:
+    from scraper.techniques.store import of_stub, table_rows  # accepted techniques fill the Technique table
+
     listing = listing or load_listing(s, stub_id=stub.id)
     refs = [Reference(r.url, r.pub_date, r.authors, r.org, listing.link(r.url)) for r in listing.references(stub)]
     return IncidentPage(
@@ -256,6 +258,7 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None) -> IncidentP
         found_via=stub.found_via,
         date_added=stub.date_added,
         references=refs,
+        techniques=table_rows(of_stub(s, stub, "accepted")),
         notes=stub.notes,
     )
 

@@ -1,0 +1,1 @@
+"""DISARM technique suggestions: the framework, curators' mappings, a light offline model."""

@@ -1,0 +1,77 @@
+"""Technique suggestions and curator decisions for stubs, in the catalogue."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.catalogue import utcnow
+from archive.tables import Stub, StubChange, StubTechnique
+from scraper.stubs.escape import cell
+
+from .framework import Technique
+from .suggestion import Suggestion
+
+TECHNIQUE_PAGE = "../../generated_pages/techniques/{id}.md"
+
+
+def of_stub(s: Session, stub: Stub, status: str | None = None) -> list[StubTechnique]:
+    q = select(StubTechnique).where(StubTechnique.stub_pk == stub.id)
+    if status:
+        q = q.where(StubTechnique.status == status)
+    rows = list(s.scalars(q))
+    return sorted(rows, key=lambda r: (-(r.score or 0.0), r.technique_id)) if status == "suggested" else sorted(rows, key=lambda r: r.technique_id)
+
+
+def save_suggestions(s: Session, stub: Stub, suggestions: list[Suggestion]) -> None:
+    """Replace the stub's open suggestions; a curator's accept/reject is never overwritten."""
+    existing = {r.technique_id: r for r in of_stub(s, stub)}
+    fresh = {sg.technique_id for sg in suggestions}
+    for tid, row in existing.items():
+        if row.status == "suggested" and tid not in fresh:
+            s.delete(row)
+    now = utcnow()
+    for sg in suggestions:
+        row = existing.get(sg.technique_id)
+        if row is None:
+            s.add(StubTechnique(stub_pk=stub.id, technique_id=sg.technique_id, name=sg.name, score=sg.score, sentences=sg.sentences, status="suggested", created_at=now))
+        elif row.status == "suggested":
+            row.score, row.sentences, row.name = sg.score, sg.sentences, sg.name
+        elif not row.sentences:
+            row.sentences = sg.sentences
+    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", detail="suggested " + ", ".join(sorted(fresh)) if fresh else "no technique suggestions"))
+
+
+def decide(s: Session, stub: Stub, technique_ids: list[str], status: str, framework: dict[str, Technique]) -> list[StubTechnique]:
+    """Mark techniques accepted or rejected (a technique never suggested can be accepted too)."""
+    existing = {r.technique_id: r for r in of_stub(s, stub)}
+    now = utcnow()
+    out = []
+    for tid in technique_ids:
+        row = existing.get(tid)
+        if row is None:
+            row = StubTechnique(stub_pk=stub.id, technique_id=tid, name=framework[tid].name, score=None, sentences=[], created_at=now)
+            s.add(row)
+        row.status, row.decided_at = status, now
+        out.append(row)
+    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", detail=f"{status} {', '.join(technique_ids)}"))
+    return out
+
+
+def description(row: StubTechnique) -> str:
+    """DISARM's 'Description given for this incident': the quoted report text in <i>...</i>."""
+    quote = "<br><br>".join(cell(x) for x in row.sentences)
+    return f"<i>{quote}</i>" if quote else ""
+
+
+def table_rows(rows: list[StubTechnique]) -> str:
+    """Rows of the page's Technique table for accepted techniques, in DISARM's format."""
+    return "".join(f"| [{row.technique_id} {cell(row.name)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n" for row in rows)
+
+
+def sheet_rows(incident_id: str, rows: list[StubTechnique]) -> list[dict[str, str]]:
+    """`incidenttechniques` rows (DISARM's columns) for accepted techniques of one incident."""
+    return [
+        {"disarm_id": f"{incident_id}-{row.technique_id}", "name": description(row), "incident_id": incident_id, "technique_ids": row.technique_id, "summary": ""}
+        for row in rows
+    ]
