@@ -19,8 +19,8 @@ from typing import Any
 from scraper.errors import UserError
 
 from .extract import extract_report
-from .fetch.sniff import content_type_for_path
 from .extract.report import Report
+from .fetch.sniff import content_type_for_path
 
 FIELDS = ("followers", "ad_spend", "origin", "targets", "counts")
 

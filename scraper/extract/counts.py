@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 from .assets import ADJECTIVES, NOUN_RE, PLATFORM_RE, asset_type, is_singular
 from .countries import find_countries
-from .lexicon import COMPOSITION_WORDS, FOLLOW_WORDS, MONTHS, NON_REMOVAL_VERBS, REMOVAL_VERBS, TOTAL_MARKS
+from .lexicon import (
+    COMPOSITION_WORDS,
+    FOLLOW_WORDS,
+    MONTHS,
+    NON_REMOVAL_VERBS,
+    REMOVAL_VERBS,
+    TOTAL_MARKS,
+)
 from .numbers import NUMBER, QUALIFIERS, parse_number
 from .platforms import owner_at
 
@@ -43,6 +50,8 @@ NON_REMOVAL_AFTER_RE = re.compile(
     rf"\s+(?:\w+\s+){{0,3}}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:{NON_REMOVAL_VERBS}|hosted|held|scheduled|organi[sz]ed)\b",
     re.IGNORECASE,
 )
+JUST_REMOVED_RE = re.compile(rf"(?:{'|'.join(REMOVAL_VERBS)})\s+(?:(?:also|only|just|another)\s+)?$", re.IGNORECASE)
+_LIST_JOIN_RE = re.compile(r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\s*(?:,?\s*(?:and|plus|as\s+well\s+as)\s*)?", re.IGNORECASE)
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
 # A list item or label: "Iran: 238 accounts ...", "Russia (389 channels)".
 LABEL_RE = re.compile(r"^[^:()]{1,80}?(?::|\()\s*", re.IGNORECASE)
@@ -164,7 +173,20 @@ def _items(sentence: str) -> list[_Item]:
         if value is not None and m.group("num")[0].isdigit() or value and value > 1:
             items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), m.group("plat"), None, m.group("qual")))
     items.extend(_borrowed(sentence, items))
-    return sorted(items, key=lambda i: i.start)
+    items = sorted(items, key=lambda i: i.start)
+    return [i for i in items if not _lone_article(sentence, i, items)]
+
+
+def _lone_article(sentence: str, it: _Item, items: list[_Item]) -> bool:
+    """"a group in Albania", "by a page": an article counts only in a list of counts or right after the verb."""
+    if not re.match(r"an?\b", sentence[it.start : it.end], re.IGNORECASE):
+        return False
+    k = items.index(it)
+    neighbours = [sentence[items[k - 1].end : it.start]] if k else []
+    neighbours += [sentence[it.end : items[k + 1].start]] if k + 1 < len(items) else []
+    if any(_LIST_JOIN_RE.fullmatch(gap) for gap in neighbours):
+        return False  # "more than two dozen Pages, a Group, an Instagram account and ..."
+    return not JUST_REMOVED_RE.search(sentence[: it.start])
 
 
 def _borrowed(sentence: str, items: list[_Item]) -> list[_Item]:

@@ -57,6 +57,7 @@ ASSET_NOUNS = {
 COMPOSITION_WORDS = (
     r"consist(?:ed|s|ing)\s+of|compris(?:ed|es|ing)|(?:was|were|is|are)\s+made\s+(?:up\s+)?of|made\s+up\s+of|"
     r"includ(?:ed|es|ing)|involv(?:ed|es|ing)|contain(?:ed|s|ing)|spann(?:ed|ing)|totall?(?:ed|ing)|number(?:ed|ing)|"
+    r"accounted\s+for|account(?:s|ing)\s+for|represent(?:ed|s|ing)|"
     r"had|has|have|with|plus|along\s+with|as\s+well\s+as"
 )
 

@@ -11,15 +11,22 @@ lead of the document.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-import re
-
-from .counts import ASSET_HINT_RE, Hit, ad_spend, count_hits, follower_hits, starts_removal_context
-from .platforms import document_platform, sentence_owner
+from .counts import (
+    ASSET_HINT_RE,
+    Hit,
+    ad_spend,
+    count_hits,
+    follower_hits,
+    starts_removal_context,
+)
 from .places import origins, span_origins, targets
+from .platforms import document_platform, sentence_owner
 from .report import Network
 from .sentences import Sentence, sentences
+
 
 @dataclass
 class Facts:
@@ -51,6 +58,12 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
         if not ASSET_HINT_RE.search(s.text) and not _FOLLOW_OR_SPEND_HINT.search(s.text):
             continue  # cheap gate: most sentences of most pages name no asset at all
         owner = sentence_owner(s.text, facts.platform)
+        if not context and index and _ANAPHORIC_REMOVAL.match(s.text) and doc_sentences[index - 1].paragraph == s.paragraph:
+            # "We are disclosing 936 accounts ... These accounts were suspended": the verb comes after
+            previous = doc_sentences[index - 1]
+            earlier = count_hits(previous.text, owner=sentence_owner(previous.text, facts.platform), context=True)
+            if earlier:
+                _add_counts(facts, drafts, previous, index - 1, earlier, seen_pairs)
         hits = count_hits(s.text, owner=owner, context=context, item=s.kind != "text")
         if hits:
             _add_counts(facts, drafts, s, index, hits, seen_pairs)
@@ -79,6 +92,10 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
 
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
 MAX_ATTACH_PARAGRAPHS = 3
+_ANAPHORIC_REMOVAL = re.compile(
+    r"^(?:These|Those|The|All|They|Both|Each|All\s+of\s+(?:them|these|those))\b(?:\s+[\w-]+){0,4}?\s+(?:were|was|have\s+been|had\s+been|are)\s+(?:\w+\s+)?"
+    r"(?:removed|suspended|terminated|taken\s+down|banned|disabled|deleted|deactivated|closed|blocked|shut\s+down)\b"
+)
 
 
 def _groups(hits: list[Hit]) -> list[list[Hit]]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .countries import country_regex, find_countries, is_demonym, normalise
 from .assets import NOUN_RE
+from .countries import country_regex, is_demonym, normalise
 from .lexicon import REGIONS, alternation
 
 _ORIGIN_NOUNS = (
@@ -25,7 +25,7 @@ _FILLER = {
     "including", "such", "as", "a", "an", "number", "of", "several", "multiple", "other", "parts", "and", "or",
     "well", ",", "&", "/", "primarily,", "its", "their", "neighboring", "neighbouring", "also", "nearby", "at",
     "diaspora", "communities", "community", "speakers", "speaking", "regions", "region", "within", "from", "inside",
-    "to", "lesser", "extent", "extent,", "various", "many", "number", "largely,", "like", "around", "notably",
+    "to", "lesser", "extent", "extent,", "various", "many", "largely,", "like", "around", "notably",
     "chiefly", "mostly,", "mainly,", "specifically", "more", "readers", "voters", "viewers", "residents", "nationals",
     "targets", "target", "neighbours", "neighbors", "nations", "nation", "states",
 }
