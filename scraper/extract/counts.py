@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from .assets import ADJECTIVES, NOUN_RE, PLATFORM_RE, asset_type, is_singular
 from .countries import find_countries
 from .lexicon import (
+    ASSET_STEMS,
     COMPOSITION_WORDS,
     FOLLOW_WORDS,
     MONTHS,
     NON_REMOVAL_VERBS,
     REMOVAL_VERBS,
     TOTAL_MARKS,
+    mentions_any,
 )
 from .numbers import NUMBER, QUALIFIERS, parse_number
 from .platforms import owner_at
@@ -33,12 +35,6 @@ COMPOSITION_RE = re.compile(
     re.IGNORECASE,
 )
 REMOVAL_RE = re.compile(r"\b(?:" + "|".join(REMOVAL_VERBS) + r")\b", re.IGNORECASE)
-# Cheap gates: a count needs an asset noun (or a platform name standing for one) in the sentence.
-ASSET_HINT_RE = re.compile(
-    r"account|profile|handle|page|group|event|channel|subreddit|blog|developer|domain|website|site|asset|"
-    r"instagram|facebook|youtube|twitter|tiktok|presence|total",
-    re.IGNORECASE,
-)
 # Words that make a removal sentence about a takedown (so later verbless compositions count).
 TAKEDOWN_SUBJECT_RE = re.compile(rf"\b(?:{NOUN_RE}|networks?|operations?|campaigns?|clusters?)\b", re.IGNORECASE)
 CONTEXT_COMPOSITION_RE = re.compile(rf"\b(?:{COMPOSITION_WORDS})\b", re.IGNORECASE)
@@ -99,7 +95,9 @@ FOLLOWERS_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?:(?:accounts|people|users|individuals|followers|profiles)\s+)?"
     rf"(?:followed|joined|were\s+members\s+of|subscribed\s+to|liked)\s+"
     rf"(?:(?:one\s+or\s+more|at\s+least\s+one|some|any|all|each|one)\s+of\s+)?(?:these|this|the|those|their)\s+"
-    rf"(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})",
+    rf"(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b"
+    # "followed the Facebook page of the president": someone else's audience, not a removed asset's
+    r"(?!\s+(?:of|belonging\s+to|run\s+by|owned\s+by|created\s+by)\b)",
     re.IGNORECASE,
 )
 AD_SPEND_RE = re.compile(
@@ -249,7 +247,7 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
     item or table row.
     """
     hits: list[Hit] = []
-    if not ASSET_HINT_RE.search(sentence):  # cheap gate: no asset noun, no count
+    if not mentions_any(sentence.lower(), ASSET_STEMS):  # cheap gate: no asset noun, no count
         return hits
     for m in TOTAL_LINE_RE.finditer(sentence):
         asset = asset_type(m.group("noun"), m.group("plat"), meta_context=owner == "Meta", platform_owner=owner)

@@ -97,3 +97,26 @@ MONTHS = r"january|february|march|april|may|june|july|august|september|october|n
 def alternation(words: tuple[str, ...] | list[str]) -> str:
     """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# Cheap gates, checked as plain substrings of the lower-cased text before any regex runs:
+# a count needs an asset word in its sentence, and a document with counts says something
+# was removed (or has the platforms' table or total lines).
+ASSET_STEMS = (
+    "account", "profile", "handle", "page", "group", "event", "channel", "subreddit", "blog", "developer",
+    "domain", "website", "site", "asset", "instagram", "facebook", "youtube", "twitter", "tiktok", "presence", "total",
+)
+TAKEDOWN_STEMS = (
+    "remov", "took", "taken", "taking down", "take down", "takes down", "takedown", "pulled", "actioned",
+    "action against", "terminat", "suspen", "bann", "ban ", "bans", "disabl", "delet", "deactivat", "blocked", "shut",
+    "closed", "closing", "closure", "purg", "dismantl", "eliminat", "eradicat", "disrupt", "axed", "nixed", "culled",
+    "wiped", "scrubbed", "offline", "presence on", "in network", "in the network", "total number",
+)
+# "The network consisted of 41 accounts" states a takedown's size without a removal verb.
+COMPOSITION_STEMS = ("consist", "compris", "made up", "includ", "spann")
+NETWORK_STEMS = ("network", "operation", "campaign", "cluster", "activity", "takedown")
+
+
+def mentions_any(lowered: str, stems: tuple[str, ...]) -> bool:
+    """Whether any stem occurs in `lowered` (a lower-cased text): far cheaper than a regex alternation."""
+    return any(stem in lowered for stem in stems)

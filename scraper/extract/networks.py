@@ -15,12 +15,18 @@ import re
 from dataclasses import dataclass, field
 
 from .counts import (
-    ASSET_HINT_RE,
     Hit,
     ad_spend,
     count_hits,
     follower_hits,
     starts_removal_context,
+)
+from .lexicon import (
+    ASSET_STEMS,
+    COMPOSITION_STEMS,
+    NETWORK_STEMS,
+    TAKEDOWN_STEMS,
+    mentions_any,
 )
 from .places import origins, span_origins, targets
 from .platforms import document_platform, sentence_owner
@@ -49,13 +55,18 @@ class _Draft:
 
 
 def extract_facts(text: str, *, title: str | None = None, org: str | None = None) -> Facts:
-    facts = Facts(platform=document_platform(f"{title or ''}\n{text}", org))
+    facts = Facts(platform=document_platform(f"{title or ''}\n{text[:PLATFORM_WINDOW]}", org))
+    if not might_count(text):  # cheap gate: nothing is said to be removed, so nothing is counted
+        lead = "\n\n".join(re.split(r"\n[ \t]*\n", text[:LEAD_WINDOW].strip())[:2])
+        _assign_places(facts, [], sentences(lead), title)
+        return facts
     doc_sentences = sentences(text)
     drafts: list[_Draft] = []
     seen_pairs: set[tuple[str, int]] = set()
     context = False  # a removal has been stated: verbless compositions count from here on
     for index, s in enumerate(doc_sentences):
-        if not ASSET_HINT_RE.search(s.text) and not _FOLLOW_OR_SPEND_HINT.search(s.text):
+        lowered = s.text.lower()
+        if not mentions_any(lowered, ASSET_STEMS) and not (drafts and _FOLLOW_OR_SPEND_HINT.search(s.text)):
             continue  # cheap gate: most sentences of most pages name no asset at all
         owner = sentence_owner(s.text, facts.platform)
         if not context and index and _ANAPHORIC_REMOVAL.match(s.text) and doc_sentences[index - 1].paragraph == s.paragraph:
@@ -88,6 +99,18 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     facts.networks = [d.network for d in drafts]
     _assign_places(facts, drafts, doc_sentences, title)
     return facts
+
+
+PLATFORM_WINDOW = 30_000  # the acting platform is named early; brand counts over a whole book add nothing
+LEAD_WINDOW = 4_000
+
+
+def might_count(text: str) -> bool:
+    """Whether `text` could state removed-asset counts at all (substring checks, no regex)."""
+    lowered = text.lower()
+    if not mentions_any(lowered, ASSET_STEMS):
+        return False
+    return mentions_any(lowered, TAKEDOWN_STEMS) or (mentions_any(lowered, COMPOSITION_STEMS) and mentions_any(lowered, NETWORK_STEMS))
 
 
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
