@@ -14,7 +14,7 @@ import re
 # takedown of", "the removal of") or as participles ("2,000 banned accounts").
 REMOVAL_VERBS = (
     r"remov(?:e|ed|es|ing|al)",
-    r"(?:took|taken|takes?|taking)\s+(?:\w+\s+){0,2}?down",
+    r"(?:took|taken|takes?|taking)\s+(?:[\w,]+\s+){0,3}?down",
     r"takedowns?(?:\s+of)?",
     r"pulled(?:\s+down)?",
     r"actioned|action(?:ed)?\s+against|took\s+action",

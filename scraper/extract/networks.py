@@ -67,7 +67,9 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     for index, s in enumerate(doc_sentences):
         lowered = s.text.lower()
         if not mentions_any(lowered, ASSET_STEMS) and not (drafts and _FOLLOW_OR_SPEND_HINT.search(s.text)):
-            continue  # cheap gate: most sentences of most pages name no asset at all
+            # cheap gate: most sentences of most pages name no asset at all; "we removed two networks" still opens the context
+            context = context or (mentions_any(lowered, TAKEDOWN_STEMS) and starts_removal_context(s.text))
+            continue
         owner = sentence_owner(s.text, facts.platform)
         if not context and index and _ANAPHORIC_REMOVAL.match(s.text) and doc_sentences[index - 1].paragraph == s.paragraph:
             # "We are disclosing 936 accounts ... These accounts were suspended": the verb comes after
