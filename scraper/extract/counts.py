@@ -48,6 +48,7 @@ NON_REMOVAL_AFTER_RE = re.compile(
 )
 JUST_REMOVED_RE = re.compile(rf"(?:{'|'.join(REMOVAL_VERBS)})\s+(?:(?:also|only|just|another)\s+)?$", re.IGNORECASE)
 _LIST_JOIN_RE = re.compile(r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\s*(?:,?\s*(?:and|plus|as\s+well\s+as)\s*)?", re.IGNORECASE)
+_REFERENCE_BEFORE_RE = re.compile(r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE)
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
 # A list item or label: "Iran: 238 accounts ...", "Russia (389 channels)".
 LABEL_RE = re.compile(r"^[^:()]{1,80}?(?::|\()\s*", re.IGNORECASE)
@@ -230,6 +231,11 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
     return bool(re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b", sentence[items[-1].end :]))
 
 
+def _refers_back(sentence: str, it: _Item) -> bool:
+    """"connected to the 783 pages ... taken down in January": a count of an earlier takedown."""
+    return bool(_REFERENCE_BEFORE_RE.search(sentence[: it.start]))
+
+
 def _context_item_ok(sentence: str, it: _Item) -> bool:
     """Without a removal verb, a count must not be a bound, a single asset, or what assets did."""
     if it.qualifier and LOWER_BOUND_QUAL_RE.match(it.qualifier):
@@ -269,6 +275,7 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
         if not _composition_ok(sentence, items, item=item):
             return hits
         items = [i for i in items if _context_item_ok(sentence, i)]
+    items = [i for i in items if not _refers_back(sentence, i)]
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
     label = LABEL_RE.match(sentence) if item else None
     total_marked = bool(TOTAL_MARK_RE.search(sentence)) and not (label and _has_place(label.group(0)))

@@ -63,7 +63,8 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     doc_sentences = sentences(text)
     drafts: list[_Draft] = []
     seen_pairs: set[tuple[str, int]] = set()
-    context = False  # a removal has been stated: verbless compositions count from here on
+    # a removal has been stated (a headline counts): verbless compositions count from here on
+    context = bool(title) and starts_removal_context(title or "")
     for index, s in enumerate(doc_sentences):
         lowered = s.text.lower()
         if not mentions_any(lowered, ASSET_STEMS) and not (drafts and _FOLLOW_OR_SPEND_HINT.search(s.text)):

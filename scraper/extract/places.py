@@ -185,6 +185,8 @@ def _label_countries(text: str, kind: str) -> list[str]:
     if label:
         run = _country_run(label.strip(), allow_demonyms=False)
         out += [c for c in run if c != "<domestic>"]
+    for a in _ASSETS_IN_PLACE.finditer(text):  # "76 YouTube channels in Brazil", "4,248 accounts from the UAE"
+        out += [c for c in _country_run(text[a.end() :], allow_demonyms=False) if c != "<domestic>" and c not in out]
     for d in _DEMONYM_ASSET.finditer(text):
         name = normalise(d.group("demonym"), demonyms=True)
         if name and is_demonym(d.group("demonym")) and name not in out:
@@ -197,6 +199,7 @@ def _strip_targets(text: str) -> str:
     return text[: m.start()] if m else text
 
 
+_ASSETS_IN_PLACE = re.compile(rf"\d[\d,.]*\s+(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+(?:in|from)\s+", re.IGNORECASE)
 _DEMONYM_ASSET = re.compile(
     r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
     r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?)\b"
