@@ -302,3 +302,21 @@ def test_no_counts_on_real_pages_that_are_not_takedown_reports():
         if report.totals or any(n.counts or n.followers or n.ad_spend_usd for n in report.networks):
             counted.append(path.name)
     assert counted == []
+
+
+def test_a_headline_that_states_a_removal_opens_the_context():
+    text = "TikTok removes network run from Vietnam\n\nThe campaign was small: 16 accounts, operated from Vietnam."
+    assert networks(text, org="TikTok") == [(["Vietnam"], {"tiktok_accounts": 16})]
+
+
+def test_a_count_of_an_earlier_takedown_referred_back_to_is_not_counted():
+    text = (
+        "News\n\nThe second network originated in Iran and included 6 Facebook accounts and 5 Instagram accounts. "
+        "It is connected to the 783 pages, groups and accounts that Facebook took down in January."
+    )
+    assert counts(text, org="Meta") == [{"facebook_accounts": 6, "instagram_accounts": 5}]
+
+
+def test_assets_in_a_place_name_the_origin():
+    text = "Retelling\n\nGoogle terminated 718 YouTube channels linked to Russia, and 76 YouTube channels in Brazil."
+    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 718}), (["Brazil"], {"youtube_channels": 76})]
