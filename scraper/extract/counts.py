@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 
 from .assets import ADJECTIVES, NOUN_RE, PLATFORM_RE, asset_type, is_singular
-from .countries import find_countries
 from .lexicon import (
     ASSET_STEMS,
     COMPOSITION_WORDS,
@@ -23,6 +22,7 @@ from .lexicon import (
     MONTHS,
     NON_REMOVAL_VERBS,
     REMOVAL_VERBS,
+    SPANNING_MARKS,
     TOTAL_MARKS,
     mentions_any,
 )
@@ -40,6 +40,7 @@ TAKEDOWN_SUBJECT_RE = re.compile(rf"\b(?:{NOUN_RE}|networks?|operations?|campaig
 CONTEXT_COMPOSITION_RE = re.compile(rf"\b(?:{COMPOSITION_WORDS})\b", re.IGNORECASE)
 PRESENCE_RE = re.compile(rf"\bpresence\s+on\s+{PLATFORM_RE}\b|\b(?:accounts|pages|channels)\s+in\s+(?:the\s+)?network\b", re.IGNORECASE)
 TOTAL_MARK_RE = re.compile(rf"\b(?:{TOTAL_MARKS})", re.IGNORECASE)
+SPANNING_MARK_RE = re.compile(rf"\b(?:{SPANNING_MARKS})", re.IGNORECASE)
 FOLLOW_VERB_RE = re.compile(rf"^\s*{FOLLOW_WORDS}\b", re.IGNORECASE)
 NON_REMOVAL_BEFORE_RE = re.compile(rf"\b(?:{NON_REMOVAL_VERBS})(?!\s+with\b)\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
 NON_REMOVAL_AFTER_RE = re.compile(
@@ -50,8 +51,6 @@ JUST_REMOVED_RE = re.compile(rf"(?:{'|'.join(REMOVAL_VERBS)})\s+(?:(?:also|only|
 _LIST_JOIN_RE = re.compile(r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\s*(?:,?\s*(?:and|plus|as\s+well\s+as)\s*)?", re.IGNORECASE)
 _REFERENCE_BEFORE_RE = re.compile(r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE)
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
-# A list item or label: "Iran: 238 accounts ...", "Russia (389 channels)".
-LABEL_RE = re.compile(r"^[^:()]{1,80}?(?::|\()\s*", re.IGNORECASE)
 # "were on Facebook", "was from Instagram": the platform stated after the counts.
 POST_PLATFORM_RE = re.compile(rf"\b(?:were|was|are|is)\b(?:\s+(?:all|also|both))?\s+(?:on|from)\s+(?P<plat>{PLATFORM_RE})\b", re.IGNORECASE)
 NEXT_VERB_RE = re.compile(r"\b(?:were|was|are|is)\b", re.IGNORECASE)
@@ -277,8 +276,8 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
         items = [i for i in items if _context_item_ok(sentence, i)]
     items = [i for i in items if not _refers_back(sentence, i)]
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
-    label = LABEL_RE.match(sentence) if item else None
-    total_marked = bool(TOTAL_MARK_RE.search(sentence)) and not (label and _has_place(label.group(0)))
+    # "a total of 104 accounts" in a list item is that item's network; "across the four networks" is always a total
+    total_marked = bool(SPANNING_MARK_RE.search(sentence)) or (not item and bool(TOTAL_MARK_RE.search(sentence)))
     document_owner = owner
     for index, it in enumerate(items):
         owner = owner_at(sentence, it.start, document_owner)
@@ -299,8 +298,6 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
     return hits
 
 
-def _has_place(text: str) -> bool:
-    return bool(find_countries(text))
 
 
 _FOLLOW_HINT = re.compile(r"follow|joined|members|subscribed|liked", re.IGNORECASE)

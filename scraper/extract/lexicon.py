@@ -74,8 +74,9 @@ NON_REMOVAL_VERBS = (
 FOLLOW_WORDS = r"(?:that\s+|who\s+)?(?:followed|follow|following|joined|were\s+members|liked|subscribed|interested|engaged|viewed|watched)"
 
 # Report-wide totals: "in all", "across the four networks", "linked to campaigns in three countries".
-TOTAL_MARKS = (
-    r"a\s+total\s+of|in\s+total|total\s+number\s+of|altogether|all\s+told|in\s+all|combined\s+total|collectively|"
+TOTAL_MARKS = r"a\s+total\s+of|in\s+total|total\s+number\s+of|altogether|all\s+told|in\s+all|combined\s+total|collectively"
+# A count said to span several networks is a report total even inside a list item.
+SPANNING_MARKS = (
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|multiple|distinct|separate|different|various)"
     r"\s+(?:[\w-]+\s+){0,2}?(?:networks|operations|campaigns|takedowns|countries|governments)\b"
 )

@@ -135,8 +135,9 @@ def _groups(hits: list[Hit]) -> list[list[Hit]]:
 
 
 def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list[Hit], seen_pairs: set[tuple[str, int]]) -> None:
-    totals = [h for h in hits if h.is_total]
-    network_hits = [h for h in hits if not h.is_total]
+    # a second, different total of one type is a network's own ("A total of 104 accounts were suspended")
+    totals = [h for h in hits if h.is_total and facts.totals.get(h.asset, h.value) == h.value]
+    network_hits = [h for h in hits if h not in totals]
     for h in totals:
         if h.asset not in facts.totals:
             facts.totals[h.asset] = h.value

@@ -320,3 +320,19 @@ def test_a_count_of_an_earlier_takedown_referred_back_to_is_not_counted():
 def test_assets_in_a_place_name_the_origin():
     text = "Retelling\n\nGoogle terminated 718 YouTube channels linked to Russia, and 76 YouTube channels in Brazil."
     assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 718}), (["Brazil"], {"youtube_channels": 76})]
+
+
+def test_a_total_inside_a_list_item_is_that_items_network():
+    text = (
+        "Twitter suspends 1,500 accounts in five networks\n\nTwitter permanently suspended 1,500 accounts associated with five distinct networks.\n\n"
+        "- Cuba: Twitter permanently suspended 520 fake accounts run by youth groups with ties to the Cuban government.\n"
+        "- Iran: The company found a network of compromised accounts operating from Iran. A total of 100 accounts were suspended.\n"
+        "- Saudi Arabia: A total of 30 accounts with ties to the Saudi government were removed."
+    )
+    facts = extract_facts(text, title=text.split("\n")[0], org="Twitter")
+    assert facts.totals == {"twitter_accounts": 1500}
+    assert [(n.origin, n.counts) for n in facts.networks] == [
+        (["Cuba"], {"twitter_accounts": 520}),
+        (["Iran"], {"twitter_accounts": 100}),
+        (["Saudi Arabia"], {"twitter_accounts": 30}),
+    ]
