@@ -227,6 +227,8 @@ def _span_start(first: int, doc_sentences: list[Sentence], previous_last: int) -
     start = first
     while start - 1 > previous_last and doc_sentences[start - 1].kind == "heading":
         start -= 1
+    while start - 1 > previous_last and doc_sentences[first].kind == "item" and doc_sentences[start - 1].paragraph == doc_sentences[first].paragraph:
+        start -= 1  # a list item is one network's from its label on: "Iran: ... operating from Iran. A total of 100 ..."
     if doc_sentences[first].kind == "item" and start - 1 > previous_last and doc_sentences[start - 1].kind == "text":
         paragraph = doc_sentences[start - 1].paragraph
         while start - 1 > previous_last and doc_sentences[start - 1].paragraph == paragraph:
