@@ -19,8 +19,8 @@ from typing import Any
 from scraper.errors import UserError
 
 from .extract import extract_report
-from .fetch.sniff import content_type_for_path
 from .extract.report import Report
+from .fetch.sniff import content_type_for_path
 
 FIELDS = ("followers", "ad_spend", "origin", "targets", "counts")
 
@@ -34,6 +34,7 @@ class GoldCase:
     content_type: str
     truth: dict[str, Counter]
     optional: set[tuple[str, int]]
+    kind: str | None = None
 
 
 @dataclass
@@ -65,6 +66,8 @@ class Score:
 @dataclass
 class DocResult:
     id: str
+    kind: str | None = None
+    counts: Score = field(default_factory=Score)
     misses: dict[str, list] = field(default_factory=dict)
     false_hits: dict[str, list] = field(default_factory=dict)
     error: str | None = None
@@ -123,6 +126,7 @@ def read_gold(path: Path) -> Iterator[GoldCase | tuple[int, str]]:
                 content_type=ctype,
                 truth=pairs_from_networks(networks, entry.get("totals")),
                 optional=optional,
+                kind=str(entry["kind"]) if entry.get("kind") else None,
             )
         except json.JSONDecodeError as exc:
             yield number, f"not valid JSON ({exc.msg} at column {exc.colno})"
@@ -130,6 +134,16 @@ def read_gold(path: Path) -> Iterator[GoldCase | tuple[int, str]]:
             yield number, f"cannot read its document: {exc.strerror}: {exc.filename}"
         except (ValueError, TypeError, AttributeError) as exc:
             yield number, str(exc)
+
+
+def counts_by_kind(docs: list[DocResult]) -> dict[str, Score]:
+    """Counts scores per kind of text (the gold line's optional `kind`: news, research, ...)."""
+    out: dict[str, Score] = {}
+    for d in docs:
+        if d.kind:
+            s = out.setdefault(d.kind, Score())
+            s.tp, s.fp, s.fn = s.tp + d.counts.tp, s.fp + d.counts.fp, s.fn + d.counts.fn
+    return dict(sorted(out.items()))
 
 
 def evaluate(path: Path, orgs: dict[str, str]) -> tuple[dict[str, Score], list[DocResult], list[str]]:
@@ -141,7 +155,7 @@ def evaluate(path: Path, orgs: dict[str, str]) -> tuple[dict[str, Score], list[D
         if isinstance(case, tuple):
             errors.append(f"{path}:{case[0]}: {case[1]}")
             continue
-        result = DocResult(case.id)
+        result = DocResult(case.id, case.kind)
         try:
             report = extract_report(case.payload, url=case.url, content_type=case.content_type, orgs=orgs)
             got = report_pairs(report)
@@ -156,6 +170,8 @@ def evaluate(path: Path, orgs: dict[str, str]) -> tuple[dict[str, Score], list[D
             scores[f].tp += tp
             scores[f].fp += sum(found.values()) - tp
             scores[f].fn += sum(truth.values()) - tp
+            if f == "counts":
+                result.counts = Score(tp, sum(found.values()) - tp, sum(truth.values()) - tp)
             misses, false_hits = truth - found, found - truth
             if misses:
                 result.misses[f] = sorted(misses.elements(), key=str)

@@ -11,7 +11,7 @@ from archive.catalogue import Catalogue
 from archive.tables import Capture, ReportRow
 from scraper.config import DEFAULT_ORGS, Config, load_config
 from scraper.errors import UserError
-from scraper.evaluate import FIELDS, evaluate
+from scraper.evaluate import FIELDS, counts_by_kind, evaluate
 from scraper.extract import extract_report
 from scraper.extract.report import EXTRACTOR_VERSION, Report
 from scraper.fetch.sniff import content_type_for_path
@@ -133,6 +133,7 @@ def eval_(gold: Path, as_json: bool, verbose: bool) -> None:
         click.echo(f"error: {e}", err=True)
     if as_json:
         print_json({"documents": len(docs), "errors": errors, "scores": {f: s.to_dict() for f, s in scores.items()},
+                    "counts_by_kind": {k: s.to_dict() for k, s in counts_by_kind(docs).items()},
                     "details": [d.__dict__ for d in docs if d.misses or d.false_hits or d.error]})
     else:
         if verbose:
@@ -142,6 +143,9 @@ def eval_(gold: Path, as_json: bool, verbose: bool) -> None:
                         click.echo(f"{d.id}: missed {f}: {d.misses[f]}")
                     if f in d.false_hits:
                         click.echo(f"{d.id}: false {f}: {d.false_hits[f]}")
+        by_kind = counts_by_kind(docs)
+        if by_kind:
+            click.echo("counts by kind: " + ", ".join(f"{k} P={s.precision:.3f} R={s.recall:.3f}" for k, s in by_kind.items()))
         click.echo(f"documents: {len(docs)}, errors: {len(errors)}")
         for f in FIELDS:
             click.echo(scores[f].line(f))

@@ -39,10 +39,9 @@ def org_for_url(url: str, orgs: dict[str, str]) -> str | None:
     best, best_len = None, -1
     for key, org in orgs.items():
         key_host, _, key_path = key.lower().partition("/")
-        if host == key_host or host.endswith("." + key_host):
-            if not key_path or path.startswith("/" + key_path):
-                if len(key) > best_len:
-                    best, best_len = org, len(key)
+        host_matches = host == key_host or host.endswith("." + key_host)
+        if host_matches and (not key_path or path.startswith("/" + key_path)) and len(key) > best_len:
+            best, best_len = org, len(key)
     return best
 
 

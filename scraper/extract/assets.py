@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .lexicon import ASSET_NOUNS
+
 PLATFORMS = {
     "facebook": "facebook",
     "fb": "facebook",
@@ -42,22 +44,9 @@ PLATFORMS = {
 }
 PLATFORM_RE = r"(?:google\s+ads|google\s+play|facebook|fb|instagram|ig|youtube|twitter|x|tiktok|reddit|google|blogger|adsense|ads|ad|advertising|advertiser|play|telegram|whatsapp|threads|linkedin|vkontakte|vk|snapchat|pinterest|medium|gmail|twitch)"
 
-NOUNS = {
-    "account": "account", "accounts": "account",
-    "profile": "account", "profiles": "account",
-    "page": "page", "pages": "page",
-    "group": "group", "groups": "group",
-    "event": "event", "events": "event",
-    "channel": "channel", "channels": "channel",
-    "subreddit": "subreddit", "subreddits": "subreddit",
-    "blog": "blog", "blogs": "blog",
-    "developer": "developer", "developers": "developer",
-    "domain": "domain", "domains": "domain",
-    "website": "website", "websites": "website", "site": "website", "sites": "website",
-    "asset": "asset", "assets": "asset",
-}
+NOUNS = ASSET_NOUNS
 SINGULAR_NOUNS = {n for n in NOUNS if not n.endswith("s") or n in ("")}
-NOUN_RE = r"(?:developer\s+accounts?|accounts?|profiles?|pages?|groups?|events?|channels?|subreddits?|blogs?|developers?|domains?|websites?|sites?|assets)"
+NOUN_RE = r"(?:developer\s+accounts?|accounts?|profiles?|handles?|pages?|groups?|events?|channels?|subreddits?|blogs?|developers?|domains?|websites?|sites?|assets)"
 
 # Words that may stand between a number and its asset noun ("14 distinct pages").
 ADJECTIVES = (

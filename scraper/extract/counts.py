@@ -15,6 +15,17 @@ import re
 from dataclasses import dataclass
 
 from .assets import ADJECTIVES, NOUN_RE, PLATFORM_RE, asset_type, is_singular
+from .lexicon import (
+    ASSET_STEMS,
+    COMPOSITION_WORDS,
+    FOLLOW_WORDS,
+    MONTHS,
+    NON_REMOVAL_VERBS,
+    REMOVAL_VERBS,
+    SPANNING_MARKS,
+    TOTAL_MARKS,
+    mentions_any,
+)
 from .numbers import NUMBER, QUALIFIERS, parse_number
 from .platforms import owner_at
 
@@ -23,16 +34,37 @@ COMPOSITION_RE = re.compile(
     r"\b(?:network|operation|campaign|cluster|activity|takedown)\b[^.]{0,60}?\b(?:consisted\s+of|comprised|was\s+made\s+up\s+of|included|spanned)\b",
     re.IGNORECASE,
 )
-REMOVAL_RE = re.compile(
-    r"\b(?:remov(?:ed|e|es|ing|al)|took\s+down|taken\s+down|takes?\s+down|taking\s+down|takedowns?\s+of|"
-    r"actioned|action(?:ed)?\s+against|terminat(?:ed|es?|ing|ion\s+of)|suspend(?:ed|s|ing)?|suspension\s+of|"
-    r"bann(?:ed|ing)|bans?|disabl(?:ed|es?|ing)|delet(?:ed|es?|ing)|blocked|shut\s+down|purged|dismantled|"
-    r"eliminated|disrupted|took\s+action)\b",
+REMOVAL_RE = re.compile(r"\b(?:" + "|".join(REMOVAL_VERBS) + r")\b", re.IGNORECASE)
+# Words that make a removal sentence about a takedown (so later verbless compositions count).
+TAKEDOWN_SUBJECT_RE = re.compile(rf"\b(?:{NOUN_RE}|networks?|operations?|campaigns?|clusters?)\b", re.IGNORECASE)
+CONTEXT_COMPOSITION_RE = re.compile(rf"\b(?:{COMPOSITION_WORDS})\b", re.IGNORECASE)
+PRESENCE_RE = re.compile(rf"\bpresence\s+on\s+{PLATFORM_RE}\b|\b(?:accounts|pages|channels)\s+in\s+(?:the\s+)?network\b", re.IGNORECASE)
+TOTAL_MARK_RE = re.compile(rf"\b(?:{TOTAL_MARKS})", re.IGNORECASE)
+SPANNING_MARK_RE = re.compile(rf"\b(?:{SPANNING_MARKS})", re.IGNORECASE)
+FOLLOW_VERB_RE = re.compile(rf"^\s*{FOLLOW_WORDS}\b", re.IGNORECASE)
+NON_REMOVAL_BEFORE_RE = re.compile(rf"\b(?:{NON_REMOVAL_VERBS})(?!\s+with\b)\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
+NON_REMOVAL_AFTER_RE = re.compile(
+    rf"\s+(?:\w+\s+){{0,3}}?(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:{NON_REMOVAL_VERBS}|hosted|held|scheduled|organi[sz]ed)\b",
     re.IGNORECASE,
 )
-PRESENCE_RE = re.compile(rf"\bpresence\s+on\s+{PLATFORM_RE}\b|\b(?:accounts|pages|channels)\s+in\s+(?:the\s+)?network\b", re.IGNORECASE)
-TOTAL_MARK_RE = re.compile(r"\b(?:a\s+total\s+of|in\s+total|total\s+number\s+of|altogether|combined\s+total)\b", re.IGNORECASE)
-FOLLOW_VERB_RE = re.compile(r"^\s*(?:that\s+|who\s+)?(?:followed|follow|joined|were\s+members|liked|subscribed)\b", re.IGNORECASE)
+JUST_REMOVED_RE = re.compile(rf"(?:{'|'.join(REMOVAL_VERBS)})\s+(?:(?:also|only|just|another)\s+)?$", re.IGNORECASE)
+_LIST_JOIN_RE = re.compile(r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\s*(?:,?\s*(?:and|plus|as\s+well\s+as)\s*)?", re.IGNORECASE)
+_REFERENCE_BEFORE_RE = re.compile(r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE)
+LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
+# "were on Facebook", "was from Instagram": the platform stated after the counts.
+POST_PLATFORM_RE = re.compile(rf"\b(?:were|was|are|is)\b(?:\s+(?:all|also|both))?\s+(?:on|from)\s+(?P<plat>{PLATFORM_RE})\b", re.IGNORECASE)
+NEXT_VERB_RE = re.compile(r"\b(?:were|was|are|is)\b", re.IGNORECASE)
+# Numbers whose asset noun is understood from the sentence: "the total of 238", "1,152 more",
+# "2,533 in August", "these accounts, 23,750, were".
+BORROWED_RE = re.compile(
+    rf"(?<![\w$€£#/.:-]){NUMBER}"
+    rf"(?P<tail>\s+(?:more|others|in\s+total|in\s+all|in\s+(?:{MONTHS})))?\b(?P<apposition>\s*,)?"
+    rf"(?=\s*(?:[,.;:)]|$|(?:more|others|in|it|they|that|which|were|was|had|have|has|are|is|and|of\s+them)\b))",
+    re.IGNORECASE,
+)
+_APPOSITION_HEAD_RE = re.compile(rf"(?:(?P<noun>{NOUN_RE})|these|those|them)\s*,\s*$", re.IGNORECASE)
+_LAST_NOUN_RE = re.compile(rf"\b(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b(?!.*\b(?:{NOUN_RE})\b)", re.IGNORECASE | re.DOTALL)
+_TOTAL_OF_RE = re.compile(r"\b(?:a|the)\s+total\s+of\s*$|\b(?:another|a\s+further)\s*$", re.IGNORECASE)
 
 _BEFORE = r"(?<![\w$€£#/.,:-])"
 ITEM_RE = re.compile(
@@ -63,7 +95,9 @@ FOLLOWERS_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?:(?:accounts|people|users|individuals|followers|profiles)\s+)?"
     rf"(?:followed|joined|were\s+members\s+of|subscribed\s+to|liked)\s+"
     rf"(?:(?:one\s+or\s+more|at\s+least\s+one|some|any|all|each|one)\s+of\s+)?(?:these|this|the|those|their)\s+"
-    rf"(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})",
+    rf"(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b"
+    # "followed the Facebook page of the president": someone else's audience, not a removed asset's
+    r"(?!\s+(?:of|belonging\s+to|run\s+by|owned\s+by|created\s+by)\b)",
     re.IGNORECASE,
 )
 AD_SPEND_RE = re.compile(
@@ -92,6 +126,11 @@ def is_count_sentence(sentence: str) -> bool:
     return bool(REMOVAL_RE.search(sentence) or PRESENCE_RE.search(sentence) or TOTAL_LINE_RE.search(sentence) or COMPOSITION_RE.search(sentence))
 
 
+def starts_removal_context(sentence: str) -> bool:
+    """A sentence saying assets or networks were removed: later compositions in the document count."""
+    return bool(REMOVAL_RE.search(sentence) and TAKEDOWN_SUBJECT_RE.search(sentence) and not PRIOR_REMOVAL_RE.search(sentence))
+
+
 @dataclass(frozen=True)
 class _Item:
     start: int
@@ -100,6 +139,8 @@ class _Item:
     approximate: bool
     platform: str | None
     noun: str | None
+    qualifier: str | None = None
+    borrowed: bool = False
 
 
 def _items(sentence: str) -> list[_Item]:
@@ -116,15 +157,62 @@ def _items(sentence: str) -> list[_Item]:
             platform = None
         if m.group("mixed") or m.group("mixed2"):  # "Facebook and Instagram accounts": no single platform
             platform = "several"
-        items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), platform, m.group("noun")))
+        if platform is None:  # "150 pages ... were on Facebook"
+            verb = NEXT_VERB_RE.search(sentence, m.end())
+            after = POST_PLATFORM_RE.match(sentence, verb.start()) if verb else None
+            if after:
+                platform = after.group("plat")
+        items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), platform, m.group("noun"), m.group("qual")))
     taken = [(i.start, i.end) for i in items]
     for m in ELIDED_RE.finditer(sentence):
         if any(s <= m.start() < e for s, e in taken):
             continue
         value = parse_number(m.group("num"))
         if value is not None and m.group("num")[0].isdigit() or value and value > 1:
-            items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), m.group("plat"), None))
-    return sorted(items, key=lambda i: i.start)
+            items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), m.group("plat"), None, m.group("qual")))
+    items.extend(_borrowed(sentence, items))
+    items = sorted(items, key=lambda i: i.start)
+    return [i for i in items if not _lone_article(sentence, i, items)]
+
+
+def _lone_article(sentence: str, it: _Item, items: list[_Item]) -> bool:
+    """"a group in Albania", "by a page": an article counts only in a list of counts or right after the verb."""
+    if not re.match(r"an?\b", sentence[it.start : it.end], re.IGNORECASE):
+        return False
+    k = items.index(it)
+    neighbours = [sentence[items[k - 1].end : it.start]] if k else []
+    neighbours += [sentence[it.end : items[k + 1].start]] if k + 1 < len(items) else []
+    if any(_LIST_JOIN_RE.fullmatch(gap) for gap in neighbours):
+        return False  # "more than two dozen Pages, a Group, an Instagram account and ..."
+    return not JUST_REMOVED_RE.search(sentence[: it.start])
+
+
+def _borrowed(sentence: str, items: list[_Item]) -> list[_Item]:
+    """Numbers that reuse the asset noun named before them in the sentence ("the total of 238",
+    "1,152 more", "2,533 in August", "The bulk of these accounts, 23,750, were ...")."""
+    out: list[_Item] = []
+    taken = [(i.start, i.end) for i in items]
+    for m in BORROWED_RE.finditer(sentence):
+        num_start = m.start("qual") if m.group("qual") else m.start("num")
+        if any(s <= m.start("num") < e for s, e in taken) or _is_year(sentence, m) or not m.group("num")[0].isdigit():
+            continue
+        before = sentence[:num_start]
+        head = _APPOSITION_HEAD_RE.search(before) if m.group("apposition") else None
+        if not (m.group("tail") or head or _TOTAL_OF_RE.search(before)):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None or value < 2:
+            continue
+        earlier = [i for i in items if i.noun and i.end <= num_start]
+        if earlier:
+            platform, noun = earlier[-1].platform, earlier[-1].noun
+        else:
+            named = _LAST_NOUN_RE.search(before)
+            if not named:
+                continue
+            platform, noun = named.group("plat"), named.group("noun")
+        out.append(_Item(num_start, m.end("num"), value, bool(m.group("qual")), platform, noun, m.group("qual"), borrowed=True))
+    return out
 
 
 def _is_year(sentence: str, m: re.Match[str]) -> bool:
@@ -132,9 +220,40 @@ def _is_year(sentence: str, m: re.Match[str]) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d", num)) and bool(_YEAR_CONTEXT.search(sentence[: m.start()]))
 
 
-def count_hits(sentence: str, *, owner: str | None) -> list[Hit]:
-    """Removed-asset counts stated in one sentence, in order."""
+def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
+    """In a removal context, a verbless sentence counts when it states a network's make-up."""
+    if item or CONTEXT_COMPOSITION_RE.search(sentence):
+        return True
+    first = items[0].start
+    if len(re.findall(r"[\w'’-]+", sentence[:first])) <= 5:  # the count opens the sentence: "In Uganda, 418 accounts ..."
+        return True
+    return bool(re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b", sentence[items[-1].end :]))
+
+
+def _refers_back(sentence: str, it: _Item) -> bool:
+    """"connected to the 783 pages ... taken down in January": a count of an earlier takedown."""
+    return bool(_REFERENCE_BEFORE_RE.search(sentence[: it.start]))
+
+
+def _context_item_ok(sentence: str, it: _Item) -> bool:
+    """Without a removal verb, a count must not be a bound, a single asset, or what assets did."""
+    if it.qualifier and LOWER_BOUND_QUAL_RE.match(it.qualifier):
+        return False
+    if it.value == 1 and not sentence[it.start : it.end].lstrip()[:1].isdigit():
+        return False  # "One page in the network ...": a single asset described, not a count
+    return not NON_REMOVAL_BEFORE_RE.search(sentence[: it.start]) and not NON_REMOVAL_AFTER_RE.match(sentence, it.end)
+
+
+def count_hits(sentence: str, *, owner: str | None, context: bool = False, item: bool = False) -> list[Hit]:
+    """Removed-asset counts stated in one sentence, in order.
+
+    `context`: a removal was stated earlier in the document, so a verbless sentence
+    that describes a network's make-up counts too; `item`: the sentence is a list
+    item or table row.
+    """
     hits: list[Hit] = []
+    if not mentions_any(sentence.lower(), ASSET_STEMS):  # cheap gate: no asset noun, no count
+        return hits
     for m in TOTAL_LINE_RE.finditer(sentence):
         asset = asset_type(m.group("noun"), m.group("plat"), meta_context=owner == "Meta", platform_owner=owner)
         if asset:
@@ -143,29 +262,42 @@ def count_hits(sentence: str, *, owner: str | None) -> list[Hit]:
         asset = asset_type(m.group("noun"), None, meta_context=owner == "Meta", platform_owner=owner)
         if asset:
             hits.append(Hit(asset, int(m.group("num").replace(",", "")), False, m.start()))
-    if hits or not is_count_sentence(sentence) or PRIOR_REMOVAL_RE.search(sentence):
+    if hits or PRIOR_REMOVAL_RE.search(sentence):
+        return hits
+    verbal = is_count_sentence(sentence)
+    if not verbal and not context:
         return hits
     items = _items(sentence)
+    if not items:
+        return hits
+    if not verbal:
+        if not _composition_ok(sentence, items, item=item):
+            return hits
+        items = [i for i in items if _context_item_ok(sentence, i)]
+    items = [i for i in items if not _refers_back(sentence, i)]
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
-    total_marked = bool(TOTAL_MARK_RE.search(sentence))
+    # "a total of 104 accounts" in a list item is that item's network; "across the four networks" is always a total
+    total_marked = bool(SPANNING_MARK_RE.search(sentence)) or (not item and bool(TOTAL_MARK_RE.search(sentence)))
     document_owner = owner
-    for index, item in enumerate(items):
-        owner = owner_at(sentence, item.start, document_owner)
+    for index, it in enumerate(items):
+        owner = owner_at(sentence, it.start, document_owner)
         meta = owner == "Meta"
-        noun = item.noun
+        noun = it.noun
         if noun is None:  # "99 Instagram, 36 Facebook accounts": borrow the next noun
             noun = next((n.noun for n in items[index + 1 :] if n.noun), None)
             if noun is None:
                 continue
-        if item.noun and NOUN_LIST_AFTER_RE.match(sentence[item.end :]):
+        if it.noun and not it.borrowed and NOUN_LIST_AFTER_RE.match(sentence[it.end :]):
             asset = "total_assets"  # "783 Pages, groups and accounts"
         else:
-            asset = asset_type(noun, item.platform, meta_context=meta, platform_owner=owner)
-            if asset == "accounts" and meta and names_instagram and item.platform is None:
+            asset = asset_type(noun, it.platform, meta_context=meta, platform_owner=owner)
+            if asset == "accounts" and meta and names_instagram and it.platform is None:
                 asset = "facebook_accounts"
         if asset:
-            hits.append(Hit(asset, item.value, item.approximate, item.start, is_total=total_marked))
+            hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=total_marked))
     return hits
+
+
 
 
 _FOLLOW_HINT = re.compile(r"follow|joined|members|subscribed|liked", re.IGNORECASE)

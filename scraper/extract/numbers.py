@@ -44,7 +44,7 @@ def parse_number(text: str) -> int | None:
     if m:
         value = float(m.group(1).replace(",", ""))
         scale = {"million": 1e6, "m": 1e6, "billion": 1e9, "thousand": 1e3, "k": 1e3}.get(m.group(2) or "", 1)
-        return int(round(value * scale))
+        return round(value * scale)
     m = re.fullmatch(r"(a|one|two|three|four|five|six) dozen", t)
     if m:
         return 12 * (1 if m.group(1) in ("a", "one") else UNITS[m.group(1)])

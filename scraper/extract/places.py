@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .countries import country_regex, normalise
+from .assets import NOUN_RE
+from .countries import country_regex, is_demonym, normalise
+from .lexicon import REGIONS, alternation
 
 _ORIGIN_NOUNS = (
     r"network|networks|operation|operations|campaign|campaigns|cib|coordinated|influence|actors?|threat|activity|"
@@ -23,8 +25,11 @@ _FILLER = {
     "including", "such", "as", "a", "an", "number", "of", "several", "multiple", "other", "parts", "and", "or",
     "well", ",", "&", "/", "primarily,", "its", "their", "neighboring", "neighbouring", "also", "nearby", "at",
     "diaspora", "communities", "community", "speakers", "speaking", "regions", "region", "within", "from", "inside",
-    "to", "lesser", "extent", "extent,", "various", "many", "number", "largely,",
+    "to", "lesser", "extent", "extent,", "various", "many", "largely,", "like", "around", "notably",
+    "chiefly", "mostly,", "mainly,", "specifically", "more", "readers", "voters", "viewers", "residents", "nationals",
+    "targets", "target", "neighbours", "neighbors", "nations", "nation", "states",
 }
+_REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
 
 def _countries_before(prefix: str) -> list[str]:
@@ -33,7 +38,7 @@ def _countries_before(prefix: str) -> list[str]:
     run: list[str] = []
     while True:
         m = at_end.search(prefix)
-        name = normalise(m.group(0), demonyms=False) if m else None
+        name = normalise(m.group(0), demonyms=True) if m else None
         if not name:
             return run
         run.insert(0, name)
@@ -54,6 +59,10 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
         m = re.match(r"[\s,;&/]+", rest)
         if m:
             pos += m.end()
+            continue
+        r = _REGION_RE.match(rest)
+        if r:  # "Europe, more specifically Germany": regions are read through, never guessed
+            pos += r.end()
             continue
         c = regex.match(rest)
         if c:
@@ -76,13 +85,20 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
     return found
 
 
-_BASED_RE = re.compile(rf"-(?:based|linked|backed|run|sponsored|affiliated|origin)\s+(?:[\w-]+\s+){{0,3}}?(?:{_ORIGIN_NOUNS})\b", re.IGNORECASE)
+_BASED_RE = re.compile(
+    rf"-(?:based|linked|backed|run|sponsored|affiliated|origin|operated|controlled|aligned|tied|connected)\s+(?:[\w-]+\s+|,\s+){{0,3}}?(?:{_ORIGIN_NOUNS}|{NOUN_RE}|firms?|agenc(?:y|ies)|outlets?)\b",
+    re.IGNORECASE,
+)
 _ORIGIN_TRIGGERS = re.compile(
-    r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
+    r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
     r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from)\s*:?\s+",
     re.IGNORECASE,
 )
-_TARGET_TRIGGERS = re.compile(r"\b(?:target(?:ed|ing|s)?|aimed\s+at|directed\s+at|focused\s+(?:primarily\s+|mainly\s+)?on)\s*:?\s+", re.IGNORECASE)
+_TARGET_TRIGGERS = re.compile(
+    r"\b(?:target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
+    r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across))\s*:?\s+",
+    re.IGNORECASE,
+)
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
 
 
@@ -93,6 +109,9 @@ KNOWN_OPERATORS = {
     "islamic revolutionary guard corps": "Iran", "irgc": "Iran", "ghostwriter": "Belarus",
 }
 _OPERATOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KNOWN_OPERATORS) + r")\b", re.IGNORECASE)
+
+
+_LANGUAGE_AFTER = re.compile(r"\s+(?:language|speaking|speakers)\b", re.IGNORECASE)
 
 
 def origins(text: str) -> list[str]:
@@ -106,7 +125,8 @@ def origins(text: str) -> list[str]:
     for m in _ORIGIN_AND_TARGET.finditer(text):
         add(_country_run(text[m.end():], allow_demonyms=False))
     for m in _BASED_RE.finditer(text):
-        add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
+        if not _LANGUAGE_AFTER.match(text, m.end()):
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
     for m in _ORIGIN_TRIGGERS.finditer(text):
         add(_country_run(text[m.end():], allow_demonyms=True))
     if not found:
@@ -123,3 +143,64 @@ def targets(text: str, origin: list[str]) -> list[str]:
                 if name not in found:
                     found.append(name)
     return found
+
+
+_LABEL_PLACE = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<label>[^:()]{2,80}?)\s*(?:(?:network|operation|campaign)\s*\d*\s*)?(?::|\()")
+_LEADING_PLACE = re.compile(r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),")
+
+
+def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
+    """A network's origin from its own sentences: stated origins, then how the text labels it.
+
+    Labels are a heading or list label that names a country ("Iran: 238 accounts",
+    "Russia (389 channels)", a "Myanmar" heading), a leading place ("In Uganda, 418
+    accounts"), a demonym on the assets ("268 Tanzanian accounts"), and, in the
+    sentence that gives the counts, a country named outside a target phrase ("With
+    2,048 accounts, China had the most").
+    """
+    found = origins(" ".join(texts))
+    for text, kind in zip(texts, kinds):
+        for name in _label_countries(text, kind):
+            if name not in found:
+                found.append(name)
+    first = next((t for t in texts if re.search(r"\d", t)), texts[0] if texts else "")
+    if found or not first or _REMOVAL_WORD.search(first):
+        return found
+    targeted = targets(first, [])
+    subjects = [m for m in country_regex().finditer(_strip_targets(first)) if not _PREPOSITION_BEFORE.search(first[: m.start()])]
+    named = [normalise(m.group(0), demonyms=False) for m in subjects]
+    return [c for c in dict.fromkeys(n for n in named if n) if c not in targeted]
+
+
+_REMOVAL_WORD = re.compile(r"\b(?:remov|took\s+down|taken\s+down|terminat|suspend|bann|disabl|delet|deactivat|blocked|shut|closed|purged|dismantl|actioned)", re.IGNORECASE)
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|as|in|about|on|to|against|for|at|into|toward|towards|over)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _label_countries(text: str, kind: str) -> list[str]:
+    out: list[str] = []
+    m = _LABEL_PLACE.match(text) or _LEADING_PLACE.match(text)
+    label = m.group("label") if m else (text if kind == "heading" else "")
+    if label:
+        run = _country_run(label.strip(), allow_demonyms=False)
+        out += [c for c in run if c != "<domestic>"]
+    for a in _ASSETS_IN_PLACE.finditer(text):  # "76 YouTube channels in Brazil", "4,248 accounts from the UAE"
+        out += [c for c in _country_run(text[a.end() :], allow_demonyms=False) if c != "<domestic>" and c not in out]
+    for d in _DEMONYM_ASSET.finditer(text):
+        name = normalise(d.group("demonym"), demonyms=True)
+        if name and is_demonym(d.group("demonym")) and name not in out:
+            out.append(name)
+    return out
+
+
+def _strip_targets(text: str) -> str:
+    m = _TARGET_TRIGGERS.search(text)
+    return text[: m.start()] if m else text
+
+
+_ASSETS_IN_PLACE = re.compile(rf"\d[\d,.]*\s+(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+(?:in|from)\s+", re.IGNORECASE)
+_DEMONYM_ASSET = re.compile(
+    r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
+    r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?)\b"
+)

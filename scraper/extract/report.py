@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 # Bump when extraction output may change, so `takedowns reextract` knows what is stale.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass

@@ -21,6 +21,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
 class Sentence:
     text: str
     paragraph: int
+    kind: str = "text"  # "item" (list item, table row), "heading" (a short line without a full stop) or "text"
 
 
 def normalise_text(text: str) -> str:
@@ -43,25 +44,38 @@ def _table_row(line: str) -> str | None:
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs with inner line breaks joined, table rows and list items kept apart."""
-    out: list[str] = []
+    return [p for p, _ in typed_paragraphs(text)]
+
+
+def _kind(paragraph: str) -> str:
+    if len(paragraph) <= 60 and not re.search(r"[.!?:;,]$", paragraph) and len(paragraph.split()) <= 8:
+        return "heading"
+    return "text"
+
+
+def typed_paragraphs(text: str) -> list[tuple[str, str]]:
+    """(paragraph, kind): list items and table rows are "item", short unpunctuated lines "heading"."""
+    out: list[tuple[str, str]] = []
     for block in re.split(r"\n[ \t]*\n", normalise_text(text)):
         current: list[str] = []
         for line in block.split("\n"):
             row = _table_row(line)
             if row is not None or _LIST_ITEM.match(line) or line.lstrip().startswith("#"):
                 if current:
-                    out.append(" ".join(current))
+                    out.append((" ".join(current), "text"))
                     current = []
                 if row:
-                    out.append(row)
+                    out.append((row, "item"))
                 elif row is None:
-                    out.append(_LIST_ITEM.sub("", line).lstrip("# ").strip())
+                    heading = line.lstrip().startswith("#")
+                    out.append((_LIST_ITEM.sub("", line).lstrip("# ").strip(), "heading" if heading else "item"))
                 continue
             if line.strip():
                 current.append(line.strip())
         if current:
-            out.append(" ".join(current))
-    return [re.sub(r"\s+", " ", p).strip() for p in out if p.strip()]
+            out.append((" ".join(current), "text"))
+    cleaned = [(re.sub(r"\s+", " ", p).strip(), k) for p, k in out if p.strip()]
+    return [(p, _kind(p) if k == "text" else k) for p, k in cleaned]
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -79,4 +93,4 @@ def split_sentences(paragraph: str) -> list[str]:
 
 
 def sentences(text: str) -> list[Sentence]:
-    return [Sentence(s, i) for i, p in enumerate(paragraphs(text)) for s in split_sentences(p)]
+    return [Sentence(s, i, k) for i, (p, k) in enumerate(typed_paragraphs(text)) for s in split_sentences(p)]

@@ -15,26 +15,46 @@ from scraper.extract.dates import choose_date, date_from_url
 from ..conftest import SHARED, TESTS, run_cli
 
 CASES = TESTS / "extract" / "cases.jsonl"
+STUDY = TESTS / "extract" / "study.jsonl"  # own sentences modelled on news, research, TAG retellings, disclosures
+STUDY_FRESH = TESTS / "extract" / "study_fresh.jsonl"  # written after the grammar, to check it generalises
 
 
 def last_line(output: str) -> str:
     return output.strip().splitlines()[-1]
 
 
-def test_eval_dev_set_is_perfect():
-    result = run_cli("eval", SHARED / "gold" / "dev.jsonl")
-    assert result.exit_code == 0, result.stderr
-    assert last_line(result.stdout) == "counts P=1.000 R=1.000 F1=1.000"
-    assert "origin P=1.000 R=1.000 F1=1.000" in result.stdout
+# The goals for held-out real text, used as floors: a change may cost a pair on
+# one set if it gains on real text, but never drop a set below what curators need.
+COUNTS_F1, COUNTS_P, KIND_RECALL, ORIGIN_F1, TARGETS_F1, FOLLOWERS_P = 0.95, 0.97, 0.90, 0.90, 0.85, 0.95
 
 
-def test_eval_own_cases_cover_every_publisher_phrasing():
-    result = run_cli("eval", CASES, "--json")
+def eval_json(path: Path) -> dict:
+    result = run_cli("eval", path, "--json")
     assert result.exit_code == 0, result.stderr
-    scores = json.loads(result.stdout)["scores"]
-    assert scores["counts"]["f1"] == 1.0
-    assert scores["followers"]["f1"] == 1.0 and scores["ad_spend"]["f1"] == 1.0
-    assert scores["origin"]["f1"] >= 0.95 and scores["targets"]["f1"] >= 0.95
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("gold", [SHARED / "gold" / "dev.jsonl", CASES, STUDY, STUDY_FRESH], ids=["dev", "cases", "study", "study-fresh"])
+def test_eval_gold_sets_stay_above_the_goals(gold):
+    report = eval_json(gold)
+    scores = report["scores"]
+    assert scores["counts"]["f1"] >= COUNTS_F1 and scores["counts"]["precision"] >= COUNTS_P, scores["counts"]
+    assert scores["origin"]["f1"] >= ORIGIN_F1 and scores["targets"]["f1"] >= TARGETS_F1, (scores["origin"], scores["targets"])
+    assert scores["followers"]["precision"] >= FOLLOWERS_P and scores["ad_spend"]["precision"] >= FOLLOWERS_P
+    for kind, score in report["counts_by_kind"].items():
+        assert score["recall"] >= KIND_RECALL, (kind, score)
+
+
+def test_eval_prints_counts_by_kind_when_the_gold_says_the_kind(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    lines = [
+        {"id": "a", "kind": "news", "text": "Meta said it removed 12 Facebook accounts.", "networks": [{"counts": {"facebook_accounts": 12}}]},
+        {"id": "b", "kind": "research", "text": "Twitter suspended 40 accounts.", "networks": [{"counts": {"twitter_accounts": 40, "twitter_groups": 1}}]},
+    ]
+    gold.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    result = run_cli("eval", gold)
+    assert "counts by kind: news P=1.000 R=1.000, research P=1.000 R=0.500" in result.stdout
+    assert last_line(result.stdout) == "counts P=1.000 R=0.667 F1=0.800"
 
 
 def test_eval_verbose_lists_misses_and_false_hits(tmp_path):

@@ -1,0 +1,123 @@
+"""The takedown vocabulary as data: removal verbs, asset nouns, composition words, regions.
+
+The grammar (`counts.py`, `places.py`) is built from these lists, so a new way of
+saying "removed" or a new asset noun is one entry here, not a new rule. The phrasing
+catalogue in docs/phrasing.md says which real-text phrasings each entry covers.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verb forms that say assets were taken off a platform, active or passive ("were
+# suspended", "the 373 accounts ... were permanently suspended from"), as nouns ("the
+# takedown of", "the removal of") or as participles ("2,000 banned accounts").
+REMOVAL_VERBS = (
+    r"remov(?:e|ed|es|ing|al)",
+    r"(?:took|taken|takes?|taking)\s+(?:[\w,]+\s+){0,3}?down",
+    r"takedowns?(?:\s+of)?",
+    r"pulled(?:\s+down)?",
+    r"actioned|action(?:ed)?\s+against|took\s+action",
+    r"terminat(?:e|ed|es|ing|ion)",
+    r"suspen(?:d|ded|ds|ding|sion)",
+    r"bann(?:ed|ing)|bans?",
+    r"disabl(?:e|ed|es|ing)",
+    r"delet(?:e|ed|es|ing|ion)",
+    r"deactivat(?:e|ed|es|ing|ion)",
+    r"blocked",
+    r"shut(?:s|ting)?\s+(?:\w+\s+){0,2}?down|shutter(?:ed|ing|s)?",
+    r"closed|clos(?:ing|ure)\s+of",
+    r"purg(?:e|ed|es|ing)",
+    r"dismantl(?:e|ed|es|ing)",
+    r"eliminat(?:ed|ing)|eradicat(?:ed|ing)",
+    r"disrupt(?:ed|ing)",
+    r"axed|nixed|culled|wiped|scrubbed",
+    r"(?:knocked|taken|took\s+\w+)\s+offline",
+)
+
+# Asset nouns -> the kind `assets.asset_type` maps with the platform named beside it.
+ASSET_NOUNS = {
+    "account": "account", "accounts": "account",
+    "profile": "account", "profiles": "account",
+    "handle": "account", "handles": "account",
+    "page": "page", "pages": "page",
+    "group": "group", "groups": "group",
+    "event": "event", "events": "event",
+    "channel": "channel", "channels": "channel",
+    "subreddit": "subreddit", "subreddits": "subreddit",
+    "blog": "blog", "blogs": "blog",
+    "developer": "developer", "developers": "developer",
+    "domain": "domain", "domains": "domain",
+    "website": "website", "websites": "website", "site": "website", "sites": "website",
+    "asset": "asset", "assets": "asset",
+}
+
+# Words that state a network's make-up once a removal is known ("the first network had
+# 93 Facebook profiles", "With 2,048 accounts, China had the most", "It comprised ...").
+COMPOSITION_WORDS = (
+    r"consist(?:ed|s|ing)\s+of|compris(?:ed|es|ing)|(?:was|were|is|are)\s+made\s+(?:up\s+)?of|made\s+up\s+of|"
+    r"includ(?:ed|es|ing)|involv(?:ed|es|ing)|contain(?:ed|s|ing)|spann(?:ed|ing)|totall?(?:ed|ing)|number(?:ed|ing)|"
+    r"accounted\s+for|account(?:s|ing)\s+for|represent(?:ed|s|ing)|"
+    r"had|has|have|with|plus|along\s+with|as\s+well\s+as"
+)
+
+# Verbs that say something was done to or by accounts other than removing them: counts
+# next to them are not removals even in a takedown paragraph ("we reviewed 1,300 accounts").
+NON_REMOVAL_VERBS = (
+    r"review(?:ed|ing)?|analy[sz](?:ed|ing)|stud(?:ied|ying)|examin(?:ed|ing)|sampl(?:ed|ing)|flagg(?:ed|ing)|"
+    r"collect(?:ed|ing)|track(?:ed|ing)|monitor(?:ed|ing)|observ(?:ed|ing)|creat(?:ed|ing)|post(?:ed|ing)|"
+    r"publish(?:ed|ing)|shar(?:ed|ing)|follow(?:ed|ing)|lik(?:ed|ing)|join(?:ed|ing)|reach(?:ed|ing)|"
+    r"restor(?:ed|ing)|reinstat(?:ed|ing)|return(?:ed|ing)|appeal(?:ed|ing)"
+)
+
+# What stands right after a count when the number is not a removed asset's count.
+FOLLOW_WORDS = r"(?:that\s+|who\s+)?(?:followed|follow|following|joined|were\s+members|liked|subscribed|interested|engaged|viewed|watched)"
+
+# Report-wide totals: "in all", "across the four networks", "linked to campaigns in three countries".
+TOTAL_MARKS = r"a\s+total\s+of|in\s+total|total\s+number\s+of|altogether|all\s+told|in\s+all|combined\s+total|collectively"
+# A count said to span several networks is a report total even inside a list item.
+SPANNING_MARKS = (
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|multiple|distinct|separate|different|various)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:networks|operations|campaigns|takedowns|countries|governments)\b"
+)
+
+# Regions are named in targets but never guessed as countries ("targeted Europe, more
+# specifically Germany"); a target list reads through them.
+REGIONS = (
+    "europe", "eastern europe", "western europe", "central europe", "the middle east", "middle east", "north africa",
+    "africa", "sub-saharan africa", "west africa", "east africa", "southern africa", "central africa", "the sahel", "sahel",
+    "latin america", "south america", "north america", "central america", "the caribbean", "caribbean", "the americas",
+    "asia", "south asia", "southeast asia", "east asia", "central asia", "asia pacific", "the asia-pacific", "the pacific",
+    "the gulf", "gulf", "the gulf region", "the balkans", "balkans", "the caucasus", "caucasus", "the baltics", "baltics",
+    "scandinavia", "the west", "mena", "the region", "the world",
+)
+
+MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+
+
+def alternation(words: tuple[str, ...] | list[str]) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# Cheap gates, checked as plain substrings of the lower-cased text before any regex runs:
+# a count needs an asset word in its sentence, and a document with counts says something
+# was removed (or has the platforms' table or total lines).
+ASSET_STEMS = (
+    "account", "profile", "handle", "page", "group", "event", "channel", "subreddit", "blog", "developer",
+    "domain", "website", "site", "asset", "instagram", "facebook", "youtube", "twitter", "tiktok", "presence", "total",
+)
+TAKEDOWN_STEMS = (
+    "remov", "took", "taken", "taking down", "take down", "takes down", "takedown", "pulled", "actioned",
+    "action against", "terminat", "suspen", "bann", "ban ", "bans", "disabl", "delet", "deactivat", "blocked", "shut",
+    "closed", "closing", "closure", "purg", "dismantl", "eliminat", "eradicat", "disrupt", "axed", "nixed", "culled",
+    "wiped", "scrubbed", "offline", "presence on", "in network", "in the network", "total number",
+)
+# "The network consisted of 41 accounts" states a takedown's size without a removal verb.
+COMPOSITION_STEMS = ("consist", "compris", "made up", "includ", "spann")
+NETWORK_STEMS = ("network", "operation", "campaign", "cluster", "activity", "takedown")
+
+
+def mentions_any(lowered: str, stems: tuple[str, ...]) -> bool:
+    """Whether any stem occurs in `lowered` (a lower-cased text): far cheaper than a regex alternation."""
+    return any(stem in lowered for stem in stems)

@@ -1,0 +1,338 @@
+"""One test per phrasing class of docs/phrasing.md, each on sentences written for this project.
+
+Every case states what a curator would record; the grammar must get it from the
+way real retellings, research posts and disclosures phrase it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.config import DEFAULT_ORGS
+from scraper.extract import ExtractError, extract_report
+from scraper.extract.networks import extract_facts
+
+from ..conftest import SHARED
+
+
+def networks(text: str, org: str | None = None) -> list[tuple[list[str], dict[str, int]]]:
+    return [(n.origin, n.counts) for n in extract_facts(text, title=text.split("\n")[0], org=org).networks]
+
+
+def counts(text: str, org: str | None = None) -> list[dict[str, int]]:
+    facts = extract_facts(text, title=text.split("\n")[0], org=org)
+    return [n.counts for n in facts.networks if n.counts] + ([facts.totals] if facts.totals else [])
+
+
+# --- verbs and voice -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("Twitter deactivated 812 accounts run from Ghana.", {"twitter_accounts": 812}),
+        ("Google terminated 23 YouTube channels linked to Togo.", {"youtube_channels": 23}),
+        ("The platform took the 45 accounts down on Monday.", {"twitter_accounts": 45}),
+        ("Twitter banned 330 accounts tied to Nepal.", {"twitter_accounts": 330}),
+        ("Twitter has closed 77 accounts in Laos.", {"twitter_accounts": 77}),
+        ("The 519 accounts were permanently suspended from Twitter.", {"twitter_accounts": 519}),
+        ("Twitter shuttered 64 accounts from Chile.", {"twitter_accounts": 64}),
+        ("A further 91 accounts were disabled for spam.", {"twitter_accounts": 91}),
+        ("Google axed 140 YouTube channels.", {"youtube_channels": 140}),
+    ],
+)
+def test_removal_verbs_other_than_removed_active_and_passive(sentence, expected):
+    org = "Google" if "Google" in sentence else "Twitter"
+    assert counts(f"A disclosure\n\n{sentence}", org=org) == [expected]
+
+
+def test_verb_in_an_earlier_sentence_carries_over_the_paragraph_and_list():
+    text = (
+        "Twitter disclosures\n\nThe following account sets were suspended for platform manipulation.\n\n"
+        "- Bolivia: 322 accounts that promoted the interim government.\n- Ecuador: 1,019 accounts tied to a party."
+    )
+    assert networks(text, org="Twitter") == [(["Bolivia"], {"twitter_accounts": 322}), (["Ecuador"], {"twitter_accounts": 1019})]
+
+
+def test_verb_in_the_next_sentence():
+    text = "Disclosure\n\nWe are disclosing 1,450 accounts originating in Kazakhstan. These accounts were suspended for spam."
+    assert networks(text, org="Twitter") == [(["Kazakhstan"], {"twitter_accounts": 1450})]
+
+
+def test_without_any_removal_a_composition_is_not_a_count():
+    assert counts("A study\n\nThe network had 93 Facebook profiles, 17 pages and 4 Instagram accounts.") == []
+
+
+# --- compositions without a verb ------------------------------------------------------------
+
+
+def test_compositions_after_a_stated_removal_are_networks():
+    text = (
+        "Two networks\n\nMeta announced it had removed two networks this week. "
+        "The first network had 93 Facebook profiles, 17 pages and 4 Instagram accounts and was run from Mali. "
+        "The second, operated from Niger, consisted of 31 pages and 12 Instagram accounts."
+    )
+    assert networks(text, org="Meta") == [
+        (["Mali"], {"facebook_accounts": 93, "facebook_pages": 17, "instagram_accounts": 4}),
+        (["Niger"], {"facebook_pages": 31, "instagram_accounts": 12}),
+    ]
+
+
+def test_with_n_accounts_country_had_the_most():
+    text = "Breakdown\n\nTwitter suspended networks tied to four governments. With 1,320 accounts, Cuba had the most. Laos followed with 58 accounts."
+    assert networks(text, org="Twitter") == [(["Cuba"], {"twitter_accounts": 1320}), (["Laos"], {"twitter_accounts": 58})]
+
+
+def test_numbers_in_a_takedown_paragraph_that_are_not_removals():
+    text = (
+        "Pages removed\n\nMeta removed 37 Facebook accounts and 8 Pages linked to Armenia. The network ran 120 ads in 3 languages. "
+        "About half of the pages had fewer than 100 accounts following them. We reviewed 1,300 accounts flagged by users. "
+        "One page in the network posted daily, and 14 events were hosted by these Pages."
+    )
+    assert counts(text, org="Meta") == [{"facebook_accounts": 37, "facebook_pages": 8}]
+
+
+# --- nouns -----------------------------------------------------------------------------------
+
+
+def test_asset_nouns_profiles_handles_blogs_advertising_domains_websites():
+    assert counts("x\n\nFacebook removed 12 profiles and 3 Pages.", org="Meta") == [{"accounts": 12, "facebook_pages": 3}]
+    assert counts("x\n\nTwitter said 96 handles had been disabled.", org="Twitter") == [{"twitter_accounts": 96}]
+    assert counts(
+        "x\n\nWe terminated an advertising account, 4 Blogger blogs and 9 YouTube channels and blocked 3 domains from eligibility to appear on Google News.",
+        org="Google TAG",
+    ) == [{"ads_accounts": 1, "blogs": 4, "youtube_channels": 9, "domains": 3}]
+    assert counts("x\n\nGoogle removed 7 websites from Google News.", org="Google TAG") == [{"websites": 7}]
+
+
+def test_a_lone_article_is_not_a_count():
+    assert counts("x\n\nFacebook shuttered 300 accounts that were run by a group in Albania.", org="Meta") == [{"accounts": 300}]
+
+
+# --- totals over mixed types ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence,value",
+    [
+        ("Facebook removed 783 Iran-linked pages, accounts and groups.", 783),
+        ("The company deleted 2632 pages, groups, and accounts in June.", 2632),
+        ("Meta took down 40 accounts, Pages and Groups on Facebook and Instagram.", 40),
+        ("Facebook removed 910 assets tied to the campaign.", 910),
+    ],
+)
+def test_totals_over_mixed_types_in_any_order(sentence, value):
+    assert counts(f"News\n\n{sentence}", org="Meta") == [{"total_assets": value}]
+
+
+def test_report_wide_totals_and_the_networks_under_them():
+    text = (
+        "Disclosure\n\nOnce our investigations ended, the 1,102 accounts across the three networks were permanently suspended.\n\n"
+        "- Ghana: 71 accounts.\n- Russia: 900 accounts linked to the Internet Research Agency.\n- Armenia: 131 accounts that targeted Azerbaijan."
+    )
+    facts = extract_facts(text, title="Disclosure", org="Twitter")
+    assert facts.totals == {"twitter_accounts": 1102}
+    assert [(n.origin, n.counts, n.targets) for n in facts.networks] == [
+        (["Ghana"], {"twitter_accounts": 71}, []),
+        (["Russia"], {"twitter_accounts": 900}, []),
+        (["Armenia"], {"twitter_accounts": 131}, ["Azerbaijan"]),
+    ]
+
+
+# --- one network per item ------------------------------------------------------------------
+
+
+def test_demonyms_and_leading_places_segment_networks():
+    text = "News\n\nTwitter said it had suspended accounts tied to two governments. 268 Tanzanian accounts harassed activists. In Uganda, 418 accounts praised the president."
+    assert networks(text, org="Twitter") == [(["Tanzania"], {"twitter_accounts": 268}), (["Uganda"], {"twitter_accounts": 418})]
+
+
+def test_month_headings_and_parenthesised_counts():
+    text = (
+        "Quarter\n\nGoogle terminated channels in several influence operations.\n\nJuly\n\n"
+        "812 YouTube channels linked to Russia.\n\nAugust\n\n- Iran (41 channels)\n- Peru (6 channels)"
+    )
+    assert networks(text, org="Google TAG") == [
+        (["Russia"], {"youtube_channels": 812}),
+        (["Iran"], {"youtube_channels": 41}),
+        (["Peru"], {"youtube_channels": 6}),
+    ]
+
+
+def test_two_networks_in_one_sentence_each_keep_their_own_origin():
+    text = "Quarter\n\nGoogle removed 640 channels and 12 Blogger blogs tied to Russia, and 63 channels linked to Azerbaijan."
+    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 640, "blogs": 12}), (["Azerbaijan"], {"youtube_channels": 63})]
+
+
+def test_description_above_a_table_belongs_to_the_network_below_it():
+    text = (
+        "Covert influence operations\n\nNetwork: operating from Peru, targeting a Peruvian audience.\n\n| Accounts in network | 30 |\n\n"
+        "Network: operating from Chile, targeting a Chilean audience.\n\n| Accounts in network | 12 |"
+    )
+    facts = extract_facts(text, title="Covert influence operations", org="TikTok")
+    assert [(n.origin, n.targets, n.counts) for n in facts.networks] == [
+        (["Peru"], ["Peru"], {"tiktok_accounts": 30}),
+        (["Chile"], ["Chile"], {"tiktok_accounts": 12}),
+    ]
+
+
+# --- parts and wholes ----------------------------------------------------------------------
+
+
+def test_parts_restated_and_the_whole():
+    text = (
+        "Analysis\n\nTwitter removed the accounts in this set, which originated in Oman. "
+        "It had announced the suspension of approximately 130 of these accounts earlier, out of the total of 238 it has now taken down."
+    )
+    assert networks(text, org="Twitter") == [(["Oman"], {"twitter_accounts": 238})]
+
+
+def test_apposition_remaining_and_more_are_networks_under_a_total():
+    text = (
+        "News\n\nIn all, Twitter suspended 32,100 accounts linked to three state-backed operations. "
+        "The bulk of these accounts, 23,700, were linked to China. The remaining 7,300 accounts were linked to Turkey, and 1,100 more were tied to Russia."
+    )
+    facts = extract_facts(text, title="News", org="Twitter")
+    assert facts.totals == {"twitter_accounts": 32100}
+    assert [(n.origin, n.counts) for n in facts.networks] == [
+        (["China"], {"twitter_accounts": 23700}),
+        (["Turkey"], {"twitter_accounts": 7300}),
+        (["Russia"], {"twitter_accounts": 1100}),
+    ]
+
+
+def test_restating_a_count_adds_nothing():
+    text = "News\n\nMeta removed 51 Facebook accounts run from Fiji. Those 51 Facebook accounts were removed on Monday."
+    assert counts(text, org="Meta") == [{"facebook_accounts": 51}]
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def test_numbers_without_separators_qualified_and_in_words():
+    assert counts("x\n\nTwitter suspended 4301 accounts.", org="Twitter") == [{"twitter_accounts": 4301}]
+    assert counts("x\n\nGoogle banned more than 13,000 YouTube channels.", org="Google TAG") == [{"youtube_channels": 13000}]
+    assert counts(
+        "x\n\nMeta removed twenty-two Facebook accounts and one hundred and five Instagram accounts.", org="Meta"
+    ) == [{"facebook_accounts": 22, "instagram_accounts": 105}]
+    assert counts("x\n\nTikTok removed 2,313 accounts; in 2023 it had removed others.", org="TikTok") == [{"tiktok_accounts": 2313}]
+
+
+# --- places --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("This network originated in Russia and targeted Europe, more specifically Germany, France and Italy.", ["Germany", "France", "Italy"]),
+        ("The operation focused on the Middle East as well as the UK and the US.", ["United Kingdom", "United States"]),
+        ("The network was primarily targeted at Ukraine and its neighbours.", ["Ukraine"]),
+        ("It reached audiences in Bosnia and Herzegovina and Montenegro.", ["Bosnia and Herzegovina", "Montenegro"]),
+        ("The accounts were aimed at people in Kenya and Botswana.", ["Kenya", "Botswana"]),
+        ("The operation targeted Latin America.", []),
+    ],
+)
+def test_targets_after_their_trigger_phrases_regions_never_guessed(sentence, expected):
+    facts = extract_facts(f"Report\n\nMeta removed 40 Facebook accounts. {sentence}", title="Report", org="Meta")
+    assert facts.networks[0].targets == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("Meta removed 783 Iran-linked pages, accounts and groups.", ["Iran"]),
+        ("Meta removed 70 Facebook accounts of a Pakistan-based operation.", ["Pakistan"]),
+        ("Meta removed 35 Facebook accounts in an operation it attributed to Brazil's armed forces.", ["Brazil"]),
+        ("Twitter suspended 526 accounts run by youth groups with ties to the Cuban government.", ["Cuba"]),
+        ("Meta removed 20 Facebook accounts run by a Cameroon-based freelancer for a Russian media outlet.", []),
+        ("Meta removed 20 Facebook accounts posting Russian-language content.", []),
+    ],
+)
+def test_origins_from_linked_based_attributed_ties(sentence, expected):
+    facts = extract_facts(f"Report\n\n{sentence}", title="Report", org="Meta")
+    assert facts.networks[0].origin == expected
+
+
+# --- followers -----------------------------------------------------------------------------
+
+
+def test_followers_only_of_the_removed_assets():
+    text = (
+        "Pages removed\n\nMeta removed 12 Pages and 40 Facebook accounts run from Kenya. Around 8,000 accounts followed one or more of these Pages. "
+        "About 2,000,000 people followed the Facebook page of the minister they praised, who has 2 million followers on Facebook."
+    )
+    [network] = extract_facts(text, title="Pages removed", org="Meta").networks
+    assert network.followers == {"facebook_pages": 8000}
+
+
+def test_followers_do_not_attach_to_a_network_far_above():
+    text = (
+        "Report\n\nMeta removed 12 Pages run from Kenya.\n\nBackground one.\n\nBackground two.\n\nBackground three.\n\nBackground four.\n\n"
+        "About 5,000 accounts followed one or more of these Pages."
+    )
+    [network] = extract_facts(text, title="Report", org="Meta").networks
+    assert network.followers == {}
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+def test_every_count_keeps_its_sentence_as_published():
+    text = "News\n\nTwitter said on Friday it had deactivated 3,871 accounts linked to campaigns in three countries. The largest group, 2,216 accounts, was run from Egypt."
+    facts = extract_facts(text, title="News", org="Twitter")
+    assert facts.totals_evidence == ["Twitter said on Friday it had deactivated 3,871 accounts linked to campaigns in three countries."]
+    assert facts.networks[0].evidence == ["The largest group, 2,216 accounts, was run from Egypt."]
+    assert facts.networks[0].origin == ["Egypt"]
+
+
+# --- pages that are not takedown reports ---------------------------------------------------
+
+
+def test_no_counts_on_real_pages_that_are_not_takedown_reports():
+    pages = sorted((SHARED / "corpus" / "html-pages").glob("*.html"))
+    assert len(pages) >= 150
+    counted: list[str] = []
+    for path in pages:
+        try:
+            report = extract_report(path.read_bytes(), url=f"https://{Path(path).stem}/", content_type="text/html", orgs=DEFAULT_ORGS)
+        except ExtractError:
+            continue
+        if report.totals or any(n.counts or n.followers or n.ad_spend_usd for n in report.networks):
+            counted.append(path.name)
+    assert counted == []
+
+
+def test_a_headline_that_states_a_removal_opens_the_context():
+    text = "TikTok removes network run from Vietnam\n\nThe campaign was small: 16 accounts, operated from Vietnam."
+    assert networks(text, org="TikTok") == [(["Vietnam"], {"tiktok_accounts": 16})]
+
+
+def test_a_count_of_an_earlier_takedown_referred_back_to_is_not_counted():
+    text = (
+        "News\n\nThe second network originated in Iran and included 6 Facebook accounts and 5 Instagram accounts. "
+        "It is connected to the 783 pages, groups and accounts that Facebook took down in January."
+    )
+    assert counts(text, org="Meta") == [{"facebook_accounts": 6, "instagram_accounts": 5}]
+
+
+def test_assets_in_a_place_name_the_origin():
+    text = "Retelling\n\nGoogle terminated 718 YouTube channels linked to Russia, and 76 YouTube channels in Brazil."
+    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 718}), (["Brazil"], {"youtube_channels": 76})]
+
+
+def test_a_total_inside_a_list_item_is_that_items_network():
+    text = (
+        "Twitter suspends 1,500 accounts in five networks\n\nTwitter permanently suspended 1,500 accounts associated with five distinct networks.\n\n"
+        "- Cuba: Twitter permanently suspended 520 fake accounts run by youth groups with ties to the Cuban government.\n"
+        "- Iran: The company found a network of compromised accounts operating from Iran. A total of 100 accounts were suspended.\n"
+        "- Saudi Arabia: A total of 30 accounts with ties to the Saudi government were removed."
+    )
+    facts = extract_facts(text, title=text.split("\n")[0], org="Twitter")
+    assert facts.totals == {"twitter_accounts": 1500}
+    assert [(n.origin, n.counts) for n in facts.networks] == [
+        (["Cuba"], {"twitter_accounts": 520}),
+        (["Iran"], {"twitter_accounts": 100}),
+        (["Saudi Arabia"], {"twitter_accounts": 30}),
+    ]
