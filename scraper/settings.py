@@ -67,6 +67,10 @@ def _http_url_complaint(value: Any) -> str | None:
     return None if str(value).startswith(("http://", "https://")) else "must be an http(s) URL"
 
 
+def _auth_complaint(value: Any) -> str | None:
+    return None if value in ("auto", "token") else "must be auto or token"
+
+
 def _id_prefix_complaint(value: Any) -> str | None:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,15}", value):
         return "must be 1-16 letters, digits, - or _, starting with a letter"
@@ -122,6 +126,12 @@ SETTINGS: tuple[Setting, ...] = (
     S("techniques", "mappings", str, "../shared/disarm/DISARM_DATA_MASTER.xlsx", "DISARM_DATA_MASTER.xlsx: the curators' incidenttechniques sheet"),
     S("techniques", "stix_bundle", str, "../shared/disarm/framework/DISARM.json", "DISARM's STIX bundle: its attack-pattern ids are reused in STIX exports"),
     S("techniques", "top", int, 5, "technique suggestions per stub", minimum=1, maximum=50),
+    S("web", "enabled", bool, False, "the daemon also serves the review desk (same host and port)"),
+    S("web", "host", str, "127.0.0.1", "address the desk listens on; any non-loopback address needs a token"),
+    S("web", "port", int, 8765, "port of the desk", minimum=1, maximum=65535),
+    S("web", "auth", str, "auto", "auto: a token is required off loopback or whenever one is set; token: always", check=_auth_complaint),
+    S("web", "token_env", str, "TAKEDOWNS_WEB_TOKEN", "environment variable holding the desk's token (16+ characters)"),
+    S("web", "page_size", int, 50, "stubs per queue page", minimum=1, maximum=500),
     S("daemon", "grace_seconds", float, 30.0, "on SIGTERM/SIGINT, in-flight polls get this long to finish"),
     S("daemon", "jitter_seconds", float, 60.0, "random delay added to each run (at most a tenth of the period)"),
     S("daemon", "misfire_fraction", float, 0.5, "a late run still starts within this fraction of its period", maximum=1),

@@ -35,11 +35,11 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "poll": ("sources", "One discovery + processing pass over SOURCE(s) (default: every enabled source)."),
     "reextract": ("extract", "Re-run extraction over stored captures and report what changed."),
     "run": ("daemon", "Start the daemon: poll every enabled source on its schedule until stopped."),
-    "serve": ("serve", "Start the review desk: a local web app where curators review, correct and accept stubs."),
+    "serve": ("serve", "Serve the review desk: queue, stubs with evidence, captures, actions, exports, sources."),
     "sources": ("sources", "Each configured source: kind, schedule, last poll, items found, last error."),
     "status": ("daemon", "Per-source health and catalogue totals; exits 1 when a source is failing."),
-    "techniques": ("techniques", "DISARM technique suggestions for a stub or report, and their leave-one-incident-out evaluation."),
-    "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, merge, export."),
+    "techniques": ("techniques", "DISARM technique suggestions for stubs, and their evaluation."),
+    "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, edit, export."),
 }
 
 
@@ -117,8 +117,6 @@ def load_module(name: str) -> None:
     for command in module.COMMANDS:
         if command.name not in cli.commands:
             cli.add_command(command)
-    for command in techniques.STUB_COMMANDS:
-        stubs.stubs_group.add_command(command)
 
 
 def main() -> None:

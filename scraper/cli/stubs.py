@@ -223,7 +223,7 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
         with catalogue.session() as s:
             listing = store.load_listing(s, (status,) if status else ("new", "accepted"))
             pages = [(store.to_page(s, st, listing), st.notes) for st in listing.stubs]
-            techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, technique_store.of_stub(s, st, "accepted"))]
+            techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))]
             records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:
         catalogue.dispose()

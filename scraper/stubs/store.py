@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
-from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference
+from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference, StubTechnique
 from scraper.config import Config
 from scraper.extract.report import Report
 
@@ -212,9 +212,13 @@ class Listing:
     stubs: list[Stub]
     refs: dict[int, list[StubReference]]
     links: dict[str, str]
+    accepted: dict[int, list[StubTechnique]]  # accepted DISARM techniques, by stub
 
     def references(self, stub: Stub) -> list[StubReference]:
         return self.refs.get(stub.id, [])
+
+    def techniques(self, stub: Stub) -> list[StubTechnique]:
+        return self.accepted.get(stub.id, [])
 
     def link(self, url: str) -> str:
         return self.links.get(url, "pending")
@@ -239,11 +243,16 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
         .order_by(ArchiveJob.id)
     ):
         links[url] = link  # the newest success wins, as in archive_link_for
-    return Listing(stubs, refs, links)
+    accepted: dict[int, list[StubTechnique]] = {}
+    for row in s.scalars(
+        select(StubTechnique).where(StubTechnique.stub_pk.in_(ids), StubTechnique.status == "accepted").order_by(StubTechnique.technique_id)
+    ):
+        accepted.setdefault(row.stub_pk, []).append(row)
+    return Listing(stubs, refs, links, accepted)
 
 
 def to_page(s: Session, stub: Stub, listing: Listing | None = None) -> IncidentPage:
-    from scraper.techniques.store import of_stub, table_rows  # accepted techniques fill the Technique table
+    from scraper.techniques.store import table_rows  # accepted techniques fill the Technique table
 
     listing = listing or load_listing(s, stub_id=stub.id)
     refs = [Reference(r.url, r.pub_date, r.authors, r.org, listing.link(r.url)) for r in listing.references(stub)]
@@ -258,7 +267,7 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None) -> IncidentP
         found_via=stub.found_via,
         date_added=stub.date_added,
         references=refs,
-        techniques=table_rows(of_stub(s, stub, "accepted")),
+        techniques=table_rows(listing.techniques(stub)),
         notes=stub.notes,
     )
 

@@ -12,7 +12,7 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import Capture, ReportRow, Stub, StubMatchKey
 from scraper.config import load_config
 from scraper.extract.report import Network, Report
-from scraper.stubs import blocking, content, store
+from scraper.stubs import blocking, content, review, store
 
 from ..conftest import make_config
 
@@ -82,11 +82,11 @@ def test_indexed_matching_equals_the_full_scan_and_incremental_merges_equal_a_fu
         outcome = store.update_stubs_for_report(cfg, catalogue, capture_id)
         outcomes[outcome.action] = outcomes.get(outcome.action, 0) + 1
         if i % 37 == 0 and outcome.stub_id:  # curators close some stubs: closed stubs must drop out of matching
-            store.reject(catalogue, outcome.stub_id, "not an incident")
+            review.reject(catalogue, outcome.stub_id, "not an incident")
     assert outcomes["merged"] > 30 and outcomes["created"] > 30  # the corpus exercises both paths
     with catalogue.session() as s:
         for stub in s.scalars(select(Stub)):
-            assert store._refresh(s, stub) == [], f"{stub.stub_id}: incremental merge differs from a full refresh"
+            assert store.refresh(s, stub) == [], f"{stub.stub_id}: incremental merge differs from a full refresh"
             keys = s.scalars(select(StubMatchKey).where(StubMatchKey.stub_pk == stub.id)).all()
             assert sorted((k.platform, k.origin, k.pub_date) for k in keys) == sorted(
                 (r["platform"], r["origin"], r["pub_date"]) for r in blocking.key_rows(stub.id, stub.platform, stub.origin, stub.first_pub_date)
@@ -151,5 +151,5 @@ def test_extending_a_large_cluster_reads_only_the_new_report(tmp_path):
     with catalogue.session() as s:
         [stub] = s.scalars(select(Stub)).all()
         assert stub.notes.count("Extracted by takedown-archiver") == 151
-        assert store._refresh(s, stub) == []
+        assert store.refresh(s, stub) == []
     catalogue.dispose()
