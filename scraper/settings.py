@@ -68,7 +68,7 @@ def _http_url_complaint(value: Any) -> str | None:
 
 
 def _auth_complaint(value: Any) -> str | None:
-    return None if value in ("auto", "token") else "must be auto or token"
+    return None if value in ("auto", "token") else "must be one of auto, token"
 
 
 def _id_prefix_complaint(value: Any) -> str | None:
