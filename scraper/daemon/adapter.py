@@ -17,8 +17,7 @@ from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient
-
-from .schedule import Schedule, parse_schedule
+from scraper.schedule import Schedule, parse_schedule
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,7 @@ def load_sources(config: Config) -> list[ScheduledSource]:
         if not getattr(spec, "enabled", True):
             continue
         name = spec.name
-        try:
-            schedule = parse_schedule(spec.schedule)
-        except UserError as exc:
-            raise UserError(f"{config.path}: [sources.{name}] schedule: {exc}") from None
-        found.append(ScheduledSource(name=name, schedule=schedule, kind=getattr(spec, "kind", ""), org=getattr(spec, "org", None), spec=spec))
+        found.append(ScheduledSource(name=name, schedule=parse_schedule(spec.schedule), kind=getattr(spec, "kind", ""), org=getattr(spec, "org", None), spec=spec))
     return found
 
 

@@ -282,6 +282,21 @@ def test_invalid_source_config_is_a_one_line_error(tmp_path):
     assert result.exit_code != 0 and "[sources.x] kind must be one of" in result.stderr
 
 
+def test_source_schedules_use_the_daemons_parser(tmp_path):
+    """One parser: what the README documents ("1h30m") is accepted, an impossible cron line refused."""
+    cfg = cfg_with(tmp_path, '[sources.x]\nkind = "feed"\nurl = "http://x/"\nschedule = "1h30m"\n')
+    listed = run_cli("sources", "--config", cfg, "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout)[0]["schedule"] == "1h30m"
+    for bad in ("99 * * * *", "soon"):
+        cfg.write_text(cfg.read_text().replace('schedule = "1h30m"', f'schedule = "{bad}"'))
+        result = run_cli("sources", "--config", cfg)
+        lines = result.stderr.strip().splitlines()
+        assert result.exit_code != 0 and len(lines) == 1, result.stderr
+        assert lines[0].startswith("error: ") and "[sources.x] schedule" in lines[0] and repr(bad) in lines[0], lines[0]
+        cfg.write_text(cfg.read_text().replace(f'schedule = "{bad}"', 'schedule = "1h30m"'))
+
+
 def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_server, tmp_path):
     site_server.set("/feed/", rss([("Coordinated inauthentic behavior report", site_server.url("/r/1/"), "cib")]), content_type="application/rss+xml")
     site_server.set("/r/1/", report("Coordinated inauthentic behavior report"))
