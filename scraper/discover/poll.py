@@ -23,6 +23,7 @@ from scraper.config import Config
 from scraper.errors import FetchError, UserError
 from scraper.fetch.client import HttpClient
 from scraper.pipeline import capture_url
+from scraper.urls import normalise_url
 
 from . import parsers
 from .parsers import Candidate, ShapeError
@@ -221,7 +222,7 @@ def earliest_good_captures(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
     for row in rows:
         if row.get("statuscode") not in ("200", None) or not row.get("timestamp") or not row.get("original"):
             continue
-        key = row["original"].split("://", 1)[-1].removeprefix("www.").rstrip("/")
+        key = normalise_url(row["original"])
         if key not in best or row["timestamp"] < best[key][0]:
             best[key] = (row["timestamp"], row["original"])
     return sorted(best.values())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scraper.fetch.sniff import document_kind
+from scraper.urls import host_and_path
 
 from .dates import choose_date
 from .documents import Document, ExtractError, read_html, read_pdf, read_text
@@ -21,14 +22,12 @@ __all__ = ["ExtractError", "Report", "extract_report", "org_for_url"]
 
 def org_for_url(url: str, orgs: dict[str, str]) -> str | None:
     """Longest host/path-prefix match in the org table ("medium.com/dfrlab" beats "medium.com")."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    path = parts.path.lower()
+    host, path = host_and_path(url)
     best, best_len = None, -1
     for key, org in orgs.items():
-        key_host, _, key_path = key.lower().partition("/")
+        key_host, key_path = host_and_path(f"http://{key}")  # keys are spelled like URLs, so normalised alike
         host_matches = host == key_host or host.endswith("." + key_host)
-        if host_matches and (not key_path or path.startswith("/" + key_path)) and len(key) > best_len:
+        if host_matches and path.startswith(key_path) and len(key) > best_len:
             best, best_len = org, len(key)
     return best
 

@@ -16,12 +16,13 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference
 from scraper.config import Config
 from scraper.extract.report import Report
+from scraper.urls import normalise_url
 
 from . import content
 from .disarm_page import IncidentPage, Reference
 from .review import get_stub, log_change
 from .settings import StubSettings
-from .urls import master_urls, normalise_url
+from .urls import master_urls
 
 __all__ = ["StubOutcome", "get_stub", "refresh", "update_stubs_for_report"]
 
