@@ -15,7 +15,7 @@ from scraper.evaluate import FIELDS, counts_by_kind, evaluate
 from scraper.extract import extract_report
 from scraper.extract.report import EXTRACTOR_VERSION, Report
 from scraper.fetch.sniff import content_type_for_path
-from scraper.pipeline import capture_content, extract_capture
+from scraper.pipeline import extract_capture, report_of_capture
 from scraper.stubs import update_stubs_for_report
 
 from .common import CONFIG_META_KEY, json_option, print_json, with_config
@@ -61,9 +61,7 @@ def extract(target: str, as_json: bool, as_url: str | None, config_path: str | N
         try:
             with catalogue.session() as s:
                 capture = catalogue.require_latest_capture(s, target)
-            payload = capture_content(config, capture)
-            report = extract_report(payload, url=capture.url, final_url=capture.final_url, content_type=capture.content_type, orgs=config.orgs)
-            report.capture_id = capture.id
+            report = report_of_capture(config, catalogue, capture)
         finally:
             catalogue.dispose()
     else:

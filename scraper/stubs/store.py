@@ -70,7 +70,7 @@ def refresh(s: Session, stub: Stub) -> list[str]:
         o, t = content.countries(r)
         origin += [c for c in o if c not in origin]
         targets += [c for c in t if c not in targets]
-        for k, v in content.all_counts(r).items():
+        for k, v in r.asset_counts().items():
             counts.setdefault(k, v)
     years = [content.year_started(r) for r in reports if content.year_started(r)]
     dates = [r.pub_date for r in reports if r.pub_date]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from archive.catalogue import Catalogue
-from archive.tables import ArchiveJob, Capture, DiscoveredItem
+from archive.tables import ArchiveJob, Capture, DiscoveredItem, ReportRow
 from scraper.config import load_config
 
 from ..conftest import SHARED, make_config, run_cli
@@ -304,6 +304,15 @@ def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_se
     assert poll(cfg).exit_code == 0
     [stub] = json.loads(run_cli("stubs", "list", "--config", cfg, "--json").stdout)
     assert stub["references"][0]["org"] == "Graphika"
+    # the one extract-from-capture path keeps the source's org on later extractions too
+    extracted = run_cli("extract", site_server.url("/r/1/"), "--config", cfg, "--json")
+    assert extracted.exit_code == 0, extracted.stderr
+    assert json.loads(extracted.stdout)["org"] == "Graphika"
+    assert run_cli("reextract", site_server.url("/r/1/"), "--config", cfg).exit_code == 0
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    with catalogue.session() as s:
+        assert [r.data["org"] for r in s.query(ReportRow)] == ["Graphika"]
+    catalogue.dispose()
 
 
 def test_backfill_larger_than_max_items_continues_on_the_next_run(site_server, tmp_path):
