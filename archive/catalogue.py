@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scraper.errors import UserError
+from scraper.errors import CatalogueError, UserError
 
 from .tables import Base, Capture, FetchFailure
 
@@ -43,7 +43,7 @@ class Catalogue:
         try:
             Base.metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise UserError(f"cannot open catalogue {url}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from None
+            raise CatalogueError(f"cannot open catalogue {url}: {getattr(exc, 'orig', None) or exc}") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

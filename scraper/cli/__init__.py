@@ -1,8 +1,9 @@
 """`takedowns` command line.
 
 Each topic lives in its own module that defines click commands; `COMMANDS`
-below registers them. Errors the user can fix (UserError) print one line on
-stderr and exit non-zero; set TAKEDOWNS_DEBUG=1 to see tracebacks.
+below registers them. Every error prints one `error: ...` line on stderr and
+exits with the code `exits.exit_code_for` gives it (documented in README); set
+TAKEDOWNS_DEBUG=1 to see tracebacks of internal errors.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import os
 import click
 
 from scraper import __version__
-from scraper.errors import UserError
+from scraper.errors import describe
 
+from . import exits
 from .common import CONFIG_META_KEY, setup_logging
 
 
@@ -24,23 +26,21 @@ class TakedownsGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except UserError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(exits.INTERRUPTED)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug, not a user mistake: still one line unless debugging
-            if os.environ.get("TAKEDOWNS_DEBUG"):
-                raise
-            logging.getLogger("takedowns").debug("internal error", exc_info=True)
-            click.echo(
-                f"internal error: {exc.__class__.__name__}: {exc} (set TAKEDOWNS_DEBUG=1 for the traceback)",
-                err=True,
-            )
-            ctx.exit(1)
+        except Exception as exc:
+            code = exits.exit_code_for(exc)
+            if code == exits.INTERNAL:  # a bug, not a user mistake: still one line unless debugging
+                if os.environ.get("TAKEDOWNS_DEBUG"):
+                    raise
+                logging.getLogger("takedowns").debug("internal error", exc_info=True)
+                click.echo(f"error: {describe(exc)} (a bug: set TAKEDOWNS_DEBUG=1 for the traceback and report it)", err=True)
+            else:
+                click.echo(f"error: {describe(exc)}", err=True)
+            ctx.exit(code)
 
 
 @click.group(cls=TakedownsGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -16,6 +16,7 @@ from archive.wayback import WaybackClient, WaybackSettings
 from scraper.config import Config
 from scraper.errors import UserError
 
+from . import exits
 from .common import json_option, print_json, with_config
 
 
@@ -45,7 +46,7 @@ def verify_cmd(paths: tuple[Path, ...], config: Config, as_json: bool) -> None:
             click.echo(f"BROKEN {p.path}: {p.message}", err=True)
         click.echo(f"checked {len(result.checked)} file(s): {'all good' if result.ok else f'{len(result.problems)} problem(s)'}")
     if not result.ok:
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 @archive_group.command(name="export")

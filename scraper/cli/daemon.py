@@ -13,6 +13,7 @@ from scraper.config import Config
 from scraper.daemon.scheduler import Daemon
 from scraper.daemon.status import Status, collect_status
 
+from . import exits
 from .common import json_option, print_json, with_config
 
 
@@ -53,7 +54,7 @@ def status(config: Config, as_json: bool) -> None:
             "(see last error above)",
             err=True,
         )
-        sys.exit(1)
+        sys.exit(exits.FAILED)
 
 
 def _when(value: datetime | None) -> str:

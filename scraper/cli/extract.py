@@ -18,6 +18,7 @@ from scraper.fetch.sniff import content_type_for_path
 from scraper.pipeline import extract_capture, report_of_capture
 from scraper.stubs import update_stubs_for_report
 
+from . import exits
 from .common import CONFIG_META_KEY, json_option, print_json, with_config
 
 
@@ -117,7 +118,7 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
             click.echo(f"{c['capture_id']:>6}  {'changed: ' + ', '.join(c['changed']) if c['changed'] else 'unchanged'}  {c['url']}")
         click.echo(f"{len(changes)} re-extracted, {sum(1 for c in changes if c['changed'])} changed, {failures} failed")
     if failures:
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 @click.command(name="eval")
@@ -148,7 +149,7 @@ def eval_(gold: Path, as_json: bool, verbose: bool) -> None:
         for f in FIELDS:
             click.echo(scores[f].line(f))
     if errors:
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 COMMANDS = [extract, reextract, eval_]

@@ -18,6 +18,7 @@ from scraper.discover.sources import Source, get_source, load_sources
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
+from . import exits
 from .common import json_option, print_json, with_config
 
 
@@ -53,7 +54,7 @@ def sources(config: Config, as_json: bool) -> None:
         flag = "" if r["enabled"] else " (disabled)"
         click.echo(f"{r['name']:24} {r['kind']:13} {r['schedule']:10} last poll {r['last_poll'] or 'never':21} items {r['items_found']:<5}{flag}")
         if r["last_error"]:
-            click.echo(f"{'':24} ERROR: {r['last_error']}")
+            click.echo(f"{'':24} last error: {r['last_error']}")
 
 
 @contextmanager
@@ -80,9 +81,9 @@ def _report(results: list[PollResult], as_json: bool) -> None:
             for e in r.errors:
                 click.echo(f"  item error: {e}", err=True)
             if r.source_error:
-                click.echo(f"  SOURCE ERROR: {r.source_error}", err=True)
+                click.echo(f"  source error: {r.source_error}", err=True)
     if any(r.source_error for r in results):
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 @click.command()

@@ -179,7 +179,7 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
         result.items_found = len(candidates)
         await process(config, catalogue, client, source, candidates, result, progress=progress)
     except (ShapeError, FetchError) as exc:
-        result.source_error = f"{exc.__class__.__name__ if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
+        result.source_error = f"{'source changed shape' if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
         log.error("source failed: %s", result.source_error, extra={"source": source.name, "url": source.url})
     with catalogue.session() as s:
         state = s.scalar(select(SourceState).where(SourceState.name == source.name))

@@ -6,11 +6,7 @@ import zlib
 
 import brotli
 
-from scraper.errors import UserError
-
-
-class DecodeError(UserError):
-    exit_code = 3
+from scraper.errors import DecodeError
 
 
 def decode_body(raw: bytes, content_encoding: str | None, max_bytes: int) -> bytes:

@@ -102,6 +102,7 @@ def test_changed_feed_shape_is_a_source_error(site_server, tmp_path):
     assert "no entries" in json.loads(result.stdout)[0]["source_error"]
     [row] = json.loads(run_cli("sources", "--config", cfg, "--json").stdout)
     assert "no entries" in row["last_error"]
+    assert row["last_error"].startswith("source changed shape: ") and "ShapeError" not in row["last_error"]
 
 
 def test_hostile_feeds_entity_bomb_bad_dates_and_size(site_server, tmp_path):
