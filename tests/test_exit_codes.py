@@ -12,6 +12,7 @@ from archive.catalogue import Catalogue
 from scraper.cli import exits
 
 from .conftest import REPO, make_config, run_cli
+from .helpers import assert_one_line_error
 
 
 def free_port() -> int:
@@ -21,10 +22,9 @@ def free_port() -> int:
 
 
 def one_error_line(result) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert not re.search(r"\b[A-Z]\w+(Error|Exception)\b", lines[0]), lines[0]
-    return lines[0]
+    line = assert_one_line_error(result)
+    assert not re.search(r"\b[A-Z]\w+(Error|Exception)\b", line), line
+    return line
 
 
 def test_bad_input_is_2(config_path):

@@ -53,7 +53,8 @@ def verify_cmd(paths: tuple[Path, ...], config: Config, as_json: bool) -> None:
 @click.argument("url")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the .wacz file.")
 @with_config
-def export_cmd(url: str, output: Path, config: Config) -> None:
+@json_option
+def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
     """Write the WACZ snapshot of the latest capture of URL."""
     if output.suffix != ".wacz":
         raise UserError(f"{output}: the output file must end in .wacz")
@@ -66,7 +67,10 @@ def export_cmd(url: str, output: Path, config: Config) -> None:
         export_wacz(config.data_dir, catalogue, capture, report, output)
     finally:
         catalogue.dispose()
-    click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {capture.warc_date})")
+    if as_json:
+        print_json({"output": str(output), "capture_id": capture.id, "url": capture.url, "warc_date": capture.warc_date})
+    else:
+        click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {capture.warc_date})")
 
 
 @archive_group.command(name="pending")

@@ -21,12 +21,20 @@ from .common import json_option, print_json, with_config
 @with_config
 @click.option("--once", is_flag=True, help="Run every enabled source once, then stop.")
 @click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS", help="Stop after this many seconds.")
-def run(config: Config, once: bool, duration: float | None) -> None:
+@json_option
+def run(config: Config, once: bool, duration: float | None, as_json: bool) -> None:
     """Start the daemon: poll every enabled source on its schedule until stopped.
 
     SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
+    With --json, the status (as `status --json`) is printed once it has stopped.
     """
     Daemon(config, once=once, duration=duration).run()
+    if as_json:
+        catalogue = Catalogue(config.catalogue_url)
+        try:
+            print_json({"stopped": True, "status": collect_status(config, catalogue).to_dict()})
+        finally:
+            catalogue.dispose()
 
 
 @click.command()
@@ -58,7 +66,7 @@ def status(config: Config, as_json: bool) -> None:
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+    return value.strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"  # catalogue times are UTC
 
 
 def render_status(report: Status) -> str:

@@ -19,7 +19,7 @@ from scraper.pipeline import extract_capture, report_of_capture
 from scraper.stubs import update_stubs_for_report
 
 from . import exits
-from .common import CONFIG_META_KEY, json_option, print_json, with_config
+from .common import CONFIG_META_KEY, VERBOSE_META_KEY, json_option, print_json, with_config
 
 
 def _print_report(report: Report, as_json: bool) -> None:
@@ -124,9 +124,12 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
 @click.command(name="eval")
 @click.argument("gold", type=click.Path(path_type=Path))
 @json_option
-@click.option("--verbose", "-V", is_flag=True, help="List misses and false hits per document.")
-def eval_(gold: Path, as_json: bool, verbose: bool) -> None:
-    """Score extraction on a gold file; the last line is `counts P=.. R=.. F1=..`."""
+def eval_(gold: Path, as_json: bool) -> None:
+    """Score extraction on a gold file; the last line is `counts P=.. R=.. F1=..`.
+
+    With -v/--verbose (before or after the command), list misses and false hits per document.
+    """
+    verbose = bool(click.get_current_context().meta.get(VERBOSE_META_KEY))
     scores, docs, errors = evaluate(gold, dict(DEFAULT_ORGS))
     for e in errors:
         click.echo(f"error: {e}", err=True)

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from scraper.config import Config
+from scraper.errors import FetchError
 from scraper.pipeline import CaptureOutcome, process_url
 
 from .common import json_option, print_json, with_config
@@ -58,7 +59,10 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
 @click.option("--ignore-robots", is_flag=True, help="Fetch even if robots.txt disallows it (logged).")
 def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
     """Fetch one report URL, archive it, and print what was extracted."""
-    outcome = process_url(config, url, respect_robots=not ignore_robots)
+    try:
+        outcome = process_url(config, url, respect_robots=not ignore_robots)
+    except FetchError as exc:
+        raise _for_the_user(url, exc) from None
     summary = outcome_summary(outcome)
     if as_json:
         print_json(summary)
@@ -76,6 +80,19 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
         click.echo(f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}")
     if outcome.report_error:
         raise click.ClickException(f"stored, but extraction failed: {outcome.report_error}")
+
+
+def _for_the_user(url: str, exc: FetchError) -> FetchError:
+    """Word a refusal around the URL the user gave, naming the option that overrides it."""
+    hop = exc.url if exc.url and exc.url != url else None
+    if exc.reason == "robots":
+        where = f"{url} redirects to {hop}, which robots.txt disallows" if hop else f"robots.txt disallows {url}"
+        message = f"{where}; add --ignore-robots to fetch it anyway (logged)"
+    elif hop and url not in str(exc):
+        message = f"{url}: {exc}"
+    else:
+        return exc
+    return FetchError(message, url=url, reason=exc.reason, status=exc.status)
 
 
 COMMANDS = [fetch]

@@ -19,11 +19,7 @@ from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
 from . import exits
-from .common import json_option, print_json, with_config
-
-
-def _iso(value) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value else None
+from .common import json_option, print_json, utc_iso, with_config
 
 
 @click.command()
@@ -42,7 +38,7 @@ def sources(config: Config, as_json: bool) -> None:
         st = states.get(src.name)
         rows.append({
             "name": src.name, "kind": src.kind, "url": src.url, "schedule": src.schedule, "org": src.org, "enabled": src.enabled,
-            "last_poll": _iso(st.last_poll_at) if st else None, "last_success": _iso(st.last_success_at) if st else None,
+            "last_poll": utc_iso(st.last_poll_at) if st else None, "last_success": utc_iso(st.last_success_at) if st else None,
             "items_found": st.items_found if st else 0, "last_error": st.last_error if st else None,
         })
     if as_json:

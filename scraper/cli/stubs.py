@@ -13,7 +13,7 @@ from scraper.stubs import StubSettings, review, store, write_feed
 from scraper.stubs.disarm_page import render_page
 from scraper.stubs.sheets import export
 
-from .common import json_option, print_json, with_config
+from .common import json_option, print_json, utc_iso, with_config
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 
@@ -78,7 +78,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         with catalogue.session() as s:
             stub = store.get_stub(s, stub_id)
             data = _stub_dict(s, stub)
-            data["history"] = [{"at": c.at.isoformat(), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
+            data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
             page = render_page(store.to_page(s, stub))
     finally:
         catalogue.dispose()
