@@ -336,3 +336,11 @@ def test_a_total_inside_a_list_item_is_that_items_network():
         (["Iran"], {"twitter_accounts": 100}),
         (["Saudi Arabia"], {"twitter_accounts": 30}),
     ]
+
+
+def test_descriptions_of_removed_accounts_are_not_further_counts():
+    text = (
+        "Analysis\n\nTwitter removed 300 accounts linked to Iran. 45 accounts used stock photos. 35 accounts had fewer than 10 followers. "
+        "Of the 300 accounts, 120 were created in 2019. The 10 most active accounts posted in Arabic. About 200 accounts tweeted in Farsi."
+    )
+    assert counts(text, org="Twitter") == [{"twitter_accounts": 300}]
