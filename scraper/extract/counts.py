@@ -261,6 +261,16 @@ _ORIGIN_PREDICATE_RE = re.compile(
 )
 
 
+def _enforcement_statistic(sentence: str, it: _Item) -> bool:
+    """"removes millions of fake accounts every day", "suspended 70 million accounts a year": platform-wide
+    spam statistics, not a network; no influence-operation takedown has come near millions of assets."""
+    return it.value > MAX_TAKEDOWN_SIZE or bool(_RATE_AFTER_RE.match(sentence, it.end))
+
+
+MAX_TAKEDOWN_SIZE = 5_000_000
+_RATE_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:per|a|each|every)\s+(?:single\s+)?(?:day|week|month|quarter|year)\b", re.IGNORECASE)
+
+
 def _refers_back(sentence: str, it: _Item) -> bool:
     """"connected to the 783 pages ... taken down in January": a count of an earlier takedown."""
     return bool(_REFERENCE_BEFORE_RE.search(sentence[: it.start]))
@@ -305,7 +315,7 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
         if not _composition_ok(sentence, items, item=item):
             return hits
         items = [i for i in items if _context_item_ok(sentence, i)]
-    items = [i for i in items if not _refers_back(sentence, i)]
+    items = [i for i in items if not _refers_back(sentence, i) and not _enforcement_statistic(sentence, i)]
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
     # "a total of 104 accounts" in a list item is that item's network; "across the four networks" is always a total
     total_marked = bool(SPANNING_MARK_RE.search(sentence)) or (not item and bool(TOTAL_MARK_RE.search(sentence)))
