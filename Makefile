@@ -6,16 +6,25 @@ CONFIG ?= config.toml
 
 .PHONY: run test demo install bench clean
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(VENV)/.created:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# The tool alone (what `make run` needs)...
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/.created
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# ...and with the test extras (what `make test` needs).
+$(VENV)/.installed: pyproject.toml | $(VENV)/.created
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed
 
-## run: install, then start the daemon on $(CONFIG)
-run: install
+## run: install the tool (no test extras), then start the daemon on $(CONFIG)
+run: $(VENV)/.installed-run
 	$(BIN)/takedowns --config $(CONFIG) run
 
 ## test: install with test extras, then run the whole suite
@@ -23,7 +32,7 @@ test: install
 	$(BIN)/python -m pytest -q
 
 ## demo: offline demo against bundled fixture sites on 127.0.0.1
-demo: install
+demo: $(VENV)/.installed-run
 	$(BIN)/takedowns demo
 
 ## bench: the benchmarks (print ratios; see README)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scraper.errors import UserError
+from scraper.errors import CatalogueError, UserError
 
 from . import migrate
 from .tables import Capture, FetchFailure
@@ -86,7 +86,7 @@ class Catalogue:
                 if str(exc).strip()
                 else exc.__class__.__name__
             )
-            raise UserError(
+            raise CatalogueError(
                 _without_password(
                     url,
                     f"cannot open catalogue {self.safe_url}: {detail}; check [catalogue] url and that the database is up",

@@ -1,28 +1,54 @@
-"""Errors that reach the user as one line on stderr and a non-zero exit."""
+"""Domain errors of every stage, and how any error is put into words for a user.
+
+Stages raise plain exceptions that say what went wrong and what to do; they do
+not know about exit codes. Only the CLI (`scraper.cli.exits`) maps them to
+documented exit codes, and logs and run records use `describe()`, so no
+internal class name (ShapeError, OperationalError...) reaches a user.
+"""
+
+from __future__ import annotations
 
 
 class UserError(Exception):
     """A problem the user can fix (bad URL, bad config, unreachable host...).
 
     The message must say what is wrong and what to do; the CLI prints it as
-    `error: <message>` with no traceback and exits with `exit_code`.
+    `error: <message>` with no traceback.
     """
-
-    exit_code = 2
-
-    def __init__(self, message: str, *, exit_code: int | None = None):
-        super().__init__(message)
-        if exit_code is not None:
-            self.exit_code = exit_code
 
 
 class FetchError(UserError):
     """The remote side failed us: DNS, connect, timeout, HTTP error status, bad body."""
-
-    exit_code = 3
 
     def __init__(self, message: str, *, url: str, reason: str, status: int | None = None):
         super().__init__(message)
         self.url = url
         self.reason = reason  # short machine-readable cause, stored in the catalogue
         self.status = status
+
+
+class DecodeError(UserError):
+    """A stored or fetched body whose Content-Encoding cannot be undone (corrupt, or a bomb)."""
+
+
+class ExtractError(UserError):
+    """The document cannot be read (empty, corrupt, encrypted, no article)."""
+
+
+class CatalogueError(UserError):
+    """The catalogue database cannot be opened or used."""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a user or a run record, naming no internal class."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(exc, SQLAlchemyError):
+        detail = getattr(exc, "orig", None) or exc
+        return f"catalogue database error: {str(detail).splitlines()[0] if str(detail) else 'no detail'}"
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    return f"internal error: {exc}" if str(exc) else "internal error (no detail)"

@@ -11,15 +11,16 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
-from archive.tables import Capture, ReportRow, WaczFile
+from archive.tables import Capture, DiscoveredItem, ReportRow, WaczFile
 from archive.wacz import remove_leftover_temp, write_capture_wacz
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
 from archive.wayback import WaybackClient, WaybackSettings
 from scraper.config import Config, section_settings
+from scraper.discover.sources import load_sources
 from scraper.errors import FetchError, UserError
 from scraper.extract import ExtractError, extract_report
 from scraper.extract.pdf_worker import (
@@ -231,9 +232,28 @@ def capture_content(config: Config, capture: Capture) -> bytes:
     return decode_body(record.raw_payload, encoding, config.http.max_decompressed_bytes)
 
 
-def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,
-                    content: bytes | None = None, pdf: PdfText | None = None) -> Report:
-    """Extract the Report of a stored capture and upsert it into the catalogue."""
+def source_org(config: Config, catalogue: Catalogue, capture: Capture) -> str | None:
+    """The `org` of the configured source that discovered this capture's URL, if any."""
+    with catalogue.session() as s:
+        names = list(s.scalars(
+            select(DiscoveredItem.source)
+            .where(or_(DiscoveredItem.capture_id == capture.id, DiscoveredItem.url == capture.url))
+            .order_by(DiscoveredItem.id)
+        ))
+    if not names:
+        return None
+    orgs = {source.name: source.org for source in load_sources(config)}
+    return next((orgs[name] for name in names if orgs.get(name)), None)
+
+
+def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,
+                      content: bytes | None = None, pdf: PdfText | None = None) -> Report:
+    """The Report of a stored capture, read from its WARC (never the network).
+
+    The one extract-from-capture path: `fetch`, polls, `extract URL` and
+    `reextract` all come here. Without `default_org`, the org of the source that
+    discovered the URL is used, so re-extraction names the same org as the poll did.
+    """
     if content is None:
         content = capture_content(config, capture)
     report = extract_report(
@@ -242,11 +262,18 @@ def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, d
         final_url=capture.final_url,
         content_type=capture.content_type,
         orgs=config.orgs,
-        default_org=default_org,
+        default_org=default_org or source_org(config, catalogue, capture),
         pdf=pdf,
         pdf_limits=pdf_limits(config),
     )
     report.capture_id = capture.id
+    return report
+
+
+def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,
+                    content: bytes | None = None, pdf: PdfText | None = None) -> Report:
+    """Extract the Report of a stored capture and upsert it into the catalogue."""
+    report = report_of_capture(config, catalogue, capture, default_org=default_org, content=content, pdf=pdf)
     with catalogue.session() as s:
         row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
         if row is None:

@@ -54,7 +54,7 @@ class Setting:
 
 
 def _schedule_complaint(value: Any) -> str | None:
-    from .daemon.schedule import parse_schedule
+    from .schedule import parse_schedule
 
     try:
         parse_schedule(value)

@@ -12,16 +12,7 @@ from archive.tables import Capture, FetchFailure
 from scraper.config import load_config
 
 from .conftest import make_config, run_cli, run_console
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.exit_code != 0
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: "), lines[0]
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+from .helpers import assert_one_line_error
 
 
 def catalogue_counts(config_path: Path) -> tuple[int, int]:

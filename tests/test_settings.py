@@ -17,6 +17,7 @@ from scraper.settings import OPEN_SECTIONS, REGISTRY, SETTINGS
 from scraper.stubs.settings import StubSettings
 
 from .conftest import REPO, run_cli
+from .helpers import assert_one_line_error
 
 SHIPPED = REPO / "config.toml"
 
@@ -28,14 +29,7 @@ def _table(raw: dict, dotted: str) -> dict:
 
 
 def assert_config_error(cfg: Path, *fragments: str) -> str:
-    result = run_cli("captures", "--config", cfg)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert result.exit_code != 0, result.stdout
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    return lines[0]
+    return assert_one_line_error(run_cli("captures", "--config", cfg), *fragments)
 
 
 def test_shipped_config_documents_every_setting_with_its_default():

@@ -1,8 +1,9 @@
 """`takedowns` command line.
 
 Each topic lives in its own module that defines click commands; `COMMANDS`
-below registers them. Errors the user can fix (UserError) print one line on
-stderr and exit non-zero; set TAKEDOWNS_DEBUG=1 to see tracebacks.
+below registers them. Every error prints one `error: ...` line on stderr and
+exits with the code `exits.exit_code_for` gives it (documented in README); set
+TAKEDOWNS_DEBUG=1 to see tracebacks of internal errors.
 """
 
 from __future__ import annotations
@@ -10,13 +11,42 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
+from typing import NoReturn
 
 import click
 
 from scraper import __version__
-from scraper.errors import UserError
+from scraper.errors import describe
 
-from .common import CONFIG_META_KEY, setup_logging
+from . import exits
+from .common import CONFIG_META_KEY, JSON_META_KEY, VERBOSE_META_KEY, print_json, setup_logging
+
+
+GLOBAL_FLAGS = re.compile(r"^(-v+|--verbose)$")
+GLOBAL_WITH_VALUE = ("--log-format", "--config")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move -v, --log-format and --config to the front, so they work before or
+    after the command (`takedowns status -v --config x.toml`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if GLOBAL_FLAGS.match(arg) or arg.startswith(tuple(f"{o}=" for o in GLOBAL_WITH_VALUE)):
+            front.append(arg)
+        elif arg in GLOBAL_WITH_VALUE and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 # Every command: the scraper.cli module defining it (in its COMMANDS) and the one line
@@ -44,7 +74,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
 
 
 class TakedownsGroup(click.Group):
-    """Turns user mistakes into one `error:` line and a non-zero exit, for every command; loads commands lazily."""
+    """Every error becomes one `error:` line on stderr (and a JSON object on
+    stdout under --json) and the exit code `exits.exit_code_for` gives it; loads commands lazily."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *COMMAND_MODULES})
@@ -67,26 +98,51 @@ class TakedownsGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = hoist_global_options(args)
+        ctx.meta[JSON_META_KEY] = "--json" in args[: args.index("--")] if "--" in args else "--json" in args
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            self._fail(ctx, _usage_message(exc), exc.exit_code)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except UserError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            ctx.exit(130)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            ctx.exit(exits.INTERRUPTED)
+        except BrokenPipeError:
+            raise  # the reader went away (`takedowns sources | head`): click exits quietly
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug, not a user mistake: still one line unless debugging
-            if os.environ.get("TAKEDOWNS_DEBUG"):
-                raise
-            logging.getLogger("takedowns").debug("internal error", exc_info=True)
-            click.echo(
-                f"internal error: {exc.__class__.__name__}: {exc} (set TAKEDOWNS_DEBUG=1 for the traceback)",
-                err=True,
-            )
-            ctx.exit(1)
+        except click.ClickException as exc:
+            self._fail(ctx, _usage_message(exc), exc.exit_code)
+        except Exception as exc:
+            code = exits.exit_code_for(exc)
+            message = describe(exc)
+            if code == exits.INTERNAL:  # a bug, not a user mistake: still one line unless debugging
+                if os.environ.get("TAKEDOWNS_DEBUG"):
+                    raise
+                logging.getLogger("takedowns").debug("internal error", exc_info=True)
+                message += " (a bug: set TAKEDOWNS_DEBUG=1 for the traceback and report it)"
+            self._fail(ctx, message, code)
+
+    @staticmethod
+    def _fail(ctx: click.Context, message: str, code: int) -> NoReturn:
+        if ctx.meta.get(JSON_META_KEY):
+            print_json({"error": message, "exit_code": code})
+        click.echo(f"error: {message}", err=True)
+        ctx.exit(code)
+
+
+def _usage_message(exc: click.ClickException) -> str:
+    message = exc.format_message()
+    sub = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and sub is not None:
+        message += f" (see `{sub.command_path} --help`)"
+    return message
 
 
 @click.group(cls=TakedownsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,15 +152,16 @@ class TakedownsGroup(click.Group):
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Log lines as text for people or JSON lines for machines.",
+    help="Log lines as text for people or JSON lines for machines; before or after the command.",
 )
-@click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug).")
-@click.option("--config", "config_path", default=None, help="Config file for every command (or give it after the command).")
+@click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug); before or after the command.")
+@click.option("--config", "config_path", default=None, help="Config file for every command; before or after the command.")
 @click.pass_context
 def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | None) -> None:
     """Discover, archive and extract influence-operation takedown reports."""
     setup_logging(log_format, verbose)
     ctx.meta[CONFIG_META_KEY] = config_path
+    ctx.meta[VERBOSE_META_KEY] = verbose
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -16,6 +16,7 @@ from archive.wayback import WaybackClient, WaybackSettings
 from scraper.config import Config
 from scraper.errors import UserError
 
+from . import exits
 from .common import json_option, print_json, with_config
 
 
@@ -45,14 +46,15 @@ def verify_cmd(paths: tuple[Path, ...], config: Config, as_json: bool) -> None:
             click.echo(f"BROKEN {p.path}: {p.message}", err=True)
         click.echo(f"checked {len(result.checked)} file(s): {'all good' if result.ok else f'{len(result.problems)} problem(s)'}")
     if not result.ok:
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 @archive_group.command(name="export")
 @click.argument("url")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the .wacz file.")
 @with_config
-def export_cmd(url: str, output: Path, config: Config) -> None:
+@json_option
+def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
     """Write the WACZ snapshot of the latest capture of URL."""
     if output.suffix != ".wacz":
         raise UserError(f"{output}: the output file must end in .wacz")
@@ -65,7 +67,10 @@ def export_cmd(url: str, output: Path, config: Config) -> None:
         export_wacz(config.data_dir, catalogue, capture, report, output)
     finally:
         catalogue.dispose()
-    click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {capture.warc_date})")
+    if as_json:
+        print_json({"output": str(output), "capture_id": capture.id, "url": capture.url, "warc_date": capture.warc_date})
+    else:
+        click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {capture.warc_date})")
 
 
 @archive_group.command(name="pending")

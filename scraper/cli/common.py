@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 import click
@@ -16,6 +16,8 @@ from scraper.config import load_config
 
 
 CONFIG_META_KEY = "takedowns.config_path"
+JSON_META_KEY = "takedowns.json"
+VERBOSE_META_KEY = "takedowns.verbose"
 
 
 def with_config(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -39,8 +41,18 @@ def with_config(fn: Callable[..., Any]) -> Callable[..., Any]:
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
+def utc_iso(value: datetime | None) -> str | None:
+    """ISO 8601 with its zone; the catalogue stores naive UTC, so naive means UTC."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return aware.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def _json_default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, datetime):
+        return utc_iso(value)
+    if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "to_dict"):
         return value.to_dict()
@@ -54,7 +66,7 @@ def print_json(value: Any) -> None:
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -69,8 +81,10 @@ class _JsonFormatter(logging.Formatter):
 
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname.lower():7} {record.getMessage()}"
-        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k)]
+        stamp = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        message = record.getMessage()
+        line = f"{stamp} {record.levelname.lower():7} {message}"
+        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k) and str(getattr(record, k)) not in message]
         return line + (" [" + " ".join(extras) + "]" if extras else "")
 
 

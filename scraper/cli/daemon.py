@@ -12,6 +12,7 @@ from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.daemon.status import Status, collect_status
 
+from . import exits
 from .common import json_option, print_json, with_config
 
 
@@ -19,16 +20,24 @@ from .common import json_option, print_json, with_config
 @with_config
 @click.option("--once", is_flag=True, help="Run every enabled source once, then stop.")
 @click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS", help="Stop after this many seconds.")
-def run(config: Config, once: bool, duration: float | None) -> None:
+@json_option
+def run(config: Config, once: bool, duration: float | None, as_json: bool) -> None:
     """Start the daemon: poll every enabled source on its schedule until stopped.
 
     SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
+    With --json, the status (as `status --json`) is printed once it has stopped.
     """
     from scraper.daemon.scheduler import Daemon  # APScheduler and the pipeline: only for `run`
     from scraper.web.server import desk_beside_daemon
 
     with desk_beside_daemon(config):
         Daemon(config, once=once, duration=duration).run()
+    if as_json:
+        catalogue = Catalogue(config.catalogue_url)
+        try:
+            print_json({"stopped": True, "status": collect_status(config, catalogue).to_dict()})
+        finally:
+            catalogue.dispose()
 
 
 @click.command()
@@ -56,11 +65,11 @@ def status(config: Config, as_json: bool) -> None:
             "(see last error above)",
             err=True,
         )
-        sys.exit(1)
+        sys.exit(exits.FAILED)
 
 
 def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+    return value.strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"  # catalogue times are UTC
 
 
 def render_status(report: Status) -> str:

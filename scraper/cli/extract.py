@@ -15,10 +15,11 @@ from scraper.evaluate import FIELDS, counts_by_kind, evaluate
 from scraper.extract import extract_report
 from scraper.extract.report import EXTRACTOR_VERSION, Report
 from scraper.fetch.sniff import content_type_for_path
-from scraper.pipeline import capture_content, extract_capture
+from scraper.pipeline import extract_capture, report_of_capture
 from scraper.stubs import update_stubs_for_report
 
-from .common import CONFIG_META_KEY, json_option, print_json, with_config
+from . import exits
+from .common import CONFIG_META_KEY, VERBOSE_META_KEY, json_option, print_json, with_config
 
 
 def _print_report(report: Report, as_json: bool) -> None:
@@ -61,9 +62,7 @@ def extract(target: str, as_json: bool, as_url: str | None, config_path: str | N
         try:
             with catalogue.session() as s:
                 capture = catalogue.require_latest_capture(s, target)
-            payload = capture_content(config, capture)
-            report = extract_report(payload, url=capture.url, final_url=capture.final_url, content_type=capture.content_type, orgs=config.orgs)
-            report.capture_id = capture.id
+            report = report_of_capture(config, catalogue, capture)
         finally:
             catalogue.dispose()
     else:
@@ -119,15 +118,18 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
             click.echo(f"{c['capture_id']:>6}  {'changed: ' + ', '.join(c['changed']) if c['changed'] else 'unchanged'}  {c['url']}")
         click.echo(f"{len(changes)} re-extracted, {sum(1 for c in changes if c['changed'])} changed, {failures} failed")
     if failures:
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 @click.command(name="eval")
 @click.argument("gold", type=click.Path(path_type=Path))
 @json_option
-@click.option("--verbose", "-V", is_flag=True, help="List misses and false hits per document.")
-def eval_(gold: Path, as_json: bool, verbose: bool) -> None:
-    """Score extraction on a gold file; the last line is `counts P=.. R=.. F1=..`."""
+def eval_(gold: Path, as_json: bool) -> None:
+    """Score extraction on a gold file; the last line is `counts P=.. R=.. F1=..`.
+
+    With -v/--verbose (before or after the command), list misses and false hits per document.
+    """
+    verbose = bool(click.get_current_context().meta.get(VERBOSE_META_KEY))
     scores, docs, errors = evaluate(gold, dict(DEFAULT_ORGS))
     for e in errors:
         click.echo(f"error: {e}", err=True)
@@ -150,7 +152,7 @@ def eval_(gold: Path, as_json: bool, verbose: bool) -> None:
         for f in FIELDS:
             click.echo(scores[f].line(f))
     if errors:
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 COMMANDS = [extract, reextract, eval_]

@@ -8,6 +8,7 @@ import click
 
 from scraper.config import Config
 from scraper.extract import ExtractError
+from scraper.errors import FetchError
 from scraper.pipeline import CaptureOutcome, process_url
 
 from .common import json_option, print_json, with_config
@@ -59,7 +60,10 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
 @click.option("--ignore-robots", is_flag=True, help="Fetch even if robots.txt disallows it (logged).")
 def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
     """Fetch one report URL, archive it, and print what was extracted."""
-    outcome = process_url(config, url, respect_robots=not ignore_robots)
+    try:
+        outcome = process_url(config, url, respect_robots=not ignore_robots)
+    except FetchError as exc:
+        raise _for_the_user(url, exc) from None
     summary = outcome_summary(outcome)
     if as_json:
         print_json(summary)
@@ -77,6 +81,19 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
         click.echo(f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}")
     if outcome.report_error:
         raise ExtractError(f"stored, but extraction failed: {outcome.report_error}")  # exit 4, one `error:` line
+
+
+def _for_the_user(url: str, exc: FetchError) -> FetchError:
+    """Word a refusal around the URL the user gave, naming the option that overrides it."""
+    hop = exc.url if exc.url and exc.url != url else None
+    if exc.reason == "robots":
+        where = f"{url} redirects to {hop}, which robots.txt disallows" if hop else f"robots.txt disallows {url}"
+        message = f"{where}; add --ignore-robots to fetch it anyway (logged)"
+    elif hop and url not in str(exc):
+        message = f"{url}: {exc}"
+    else:
+        return exc
+    return FetchError(message, url=url, reason=exc.reason, status=exc.status)
 
 
 COMMANDS = [fetch]

@@ -18,11 +18,8 @@ from scraper.discover.sources import Source, get_source, load_sources
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
-from .common import json_option, print_json, with_config
-
-
-def _iso(value) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value else None
+from . import exits
+from .common import json_option, print_json, utc_iso, with_config
 
 
 @click.command()
@@ -41,7 +38,7 @@ def sources(config: Config, as_json: bool) -> None:
         st = states.get(src.name)
         rows.append({
             "name": src.name, "kind": src.kind, "url": src.url, "schedule": src.schedule, "org": src.org, "enabled": src.enabled,
-            "last_poll": _iso(st.last_poll_at) if st else None, "last_success": _iso(st.last_success_at) if st else None,
+            "last_poll": utc_iso(st.last_poll_at) if st else None, "last_success": utc_iso(st.last_success_at) if st else None,
             "items_found": st.items_found if st else 0, "last_error": st.last_error if st else None,
         })
     if as_json:
@@ -53,7 +50,7 @@ def sources(config: Config, as_json: bool) -> None:
         flag = "" if r["enabled"] else " (disabled)"
         click.echo(f"{r['name']:24} {r['kind']:13} {r['schedule']:10} last poll {r['last_poll'] or 'never':21} items {r['items_found']:<5}{flag}")
         if r["last_error"]:
-            click.echo(f"{'':24} ERROR: {r['last_error']}")
+            click.echo(f"{'':24} last error: {r['last_error']}")
 
 
 @contextmanager
@@ -80,9 +77,9 @@ def _report(results: list[PollResult], as_json: bool) -> None:
             for e in r.errors:
                 click.echo(f"  item error: {e}", err=True)
             if r.source_error:
-                click.echo(f"  SOURCE ERROR: {r.source_error}", err=True)
+                click.echo(f"  source error: {r.source_error}", err=True)
     if any(r.source_error for r in results):
-        raise SystemExit(1)
+        raise SystemExit(exits.FAILED)
 
 
 @click.command()

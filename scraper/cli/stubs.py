@@ -15,7 +15,7 @@ from scraper.stubs.disarm_page import render_page
 from scraper.techniques import store as technique_store
 from scraper.techniques.settings import TechniqueSettings
 
-from .common import json_option, print_json, with_config
+from .common import json_option, print_json, utc_iso, with_config
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 
@@ -98,7 +98,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             stub = store.get_stub(s, stub_id)
             listing = store.load_listing(s, stub_id=stub.id)
             data = _stub_dict(stub, listing)
-            data["history"] = [{"at": c.at.isoformat(), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
+            data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
             page = render_page(store.to_page(s, stub, listing))
             data["techniques"] = [
                 {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
-
-from .schedule import Schedule, parse_schedule
+from scraper.schedule import Schedule, parse_schedule
 
 if TYPE_CHECKING:  # httpx costs start-up time; `status` loads this module without fetching
     from scraper.fetch.client import HttpClient
@@ -60,11 +59,7 @@ def load_sources(config: Config) -> list[ScheduledSource]:
         if not getattr(spec, "enabled", True):
             continue
         name = spec.name
-        try:
-            schedule = parse_schedule(spec.schedule)
-        except UserError as exc:
-            raise UserError(f"{config.path}: [sources.{name}] schedule: {exc}") from None
-        found.append(ScheduledSource(name=name, schedule=schedule, kind=getattr(spec, "kind", ""), org=getattr(spec, "org", None), spec=spec))
+        found.append(ScheduledSource(name=name, schedule=parse_schedule(spec.schedule), kind=getattr(spec, "kind", ""), org=getattr(spec, "org", None), spec=spec))
     return found
 
 

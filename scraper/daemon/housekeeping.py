@@ -18,6 +18,7 @@ from typing import Any
 from archive.catalogue import Catalogue
 from archive.wayback import WaybackClient, WaybackSettings
 from scraper.config import Config
+from scraper.errors import describe
 from scraper.stubs import StubSettings, write_feed
 
 log = logging.getLogger("takedowns.daemon")
@@ -55,4 +56,5 @@ async def run_chore(chore: Chore, config: Config, catalogue: Catalogue) -> None:
     try:
         await chore.run(config, catalogue)
     except Exception as exc:  # noqa: BLE001 - a chore must not stop the sources
-        log.error("housekeeping %s failed: %s: %s", chore.name, exc.__class__.__name__, exc)
+        log.error("housekeeping %s failed: %s", chore.name, describe(exc))
+        log.debug("housekeeping crashed", exc_info=True)

@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from archive.catalogue import Catalogue
 from scraper.config import Config
-from scraper.errors import UserError
+from scraper.errors import UserError, describe
 from scraper.fetch.client import HttpClient
 
 from . import adapter, runs
@@ -202,7 +202,7 @@ class Daemon:
         except UserError as exc:
             message, failed_url = str(exc), getattr(exc, "url", None)
         except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the daemon
-            message = f"{exc.__class__.__name__}: {exc}"
+            message = describe(exc)
             log.debug("poll crashed", exc_info=True)
         finally:
             items = summary.items_found if summary else 0

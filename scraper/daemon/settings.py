@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from scraper.config import Config, section_settings
 from scraper.settings import default
 
-from .schedule import parse_schedule, Schedule
+from scraper.schedule import parse_schedule, Schedule
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ from bs4 import BeautifulSoup
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from scraper.errors import UserError
+
 MAX_FEED_BYTES = 20 * 1024 * 1024
 
 
-class ShapeError(Exception):
-    """The page or feed does not have the shape this source kind expects."""
+class ShapeError(UserError):
+    """The page or feed does not have the shape this source kind expects (a source error)."""
 
 
 @dataclass(frozen=True)

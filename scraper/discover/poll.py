@@ -23,6 +23,7 @@ from scraper.config import Config
 from scraper.errors import FetchError, UserError
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url
+from scraper.urls import normalise_url
 
 from . import parsers
 from .parsers import Candidate, ShapeError
@@ -205,7 +206,7 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
         result.items_found = len(candidates)
         await process(config, catalogue, client, source, candidates, result, progress=progress)
     except (ShapeError, FetchError) as exc:
-        result.source_error = f"{exc.__class__.__name__ if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
+        result.source_error = f"{'source changed shape' if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
         log.error("source failed: %s", result.source_error, extra={"source": source.name, "url": source.url})
     with catalogue.session() as s:
         state = s.scalar(select(SourceState).where(SourceState.name == source.name))
@@ -248,7 +249,7 @@ def earliest_good_captures(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
     for row in rows:
         if row.get("statuscode") not in ("200", None) or not row.get("timestamp") or not row.get("original"):
             continue
-        key = row["original"].split("://", 1)[-1].removeprefix("www.").rstrip("/")
+        key = normalise_url(row["original"])
         if key not in best or row["timestamp"] < best[key][0]:
             best[key] = (row["timestamp"], row["original"])
     return sorted(best.values())

@@ -45,7 +45,7 @@ def judge(report: Report | None) -> tuple[bool, str]:
     """After extraction: keep takedown disclosures and analyses of them."""
     if report is None:
         return False, "nothing could be extracted"
-    counts = {k: v for n in report.networks for k, v in n.counts.items()} | report.totals
+    counts = report.asset_counts()
     if counts:
         return True, "counts found: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
     terms = sorted({m.group(0).lower() for m in TAKEDOWN_TERMS.finditer(f"{report.title or ''} {report.text[:20000]}")})

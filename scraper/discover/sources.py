@@ -8,10 +8,9 @@ from typing import Any
 
 from scraper.config import Config
 from scraper.errors import UserError
+from scraper.schedule import parse_schedule
 
 KINDS = ("feed", "sitemap", "listing", "series", "github_index", "embedded_json", "wayback")
-_INTERVAL = re.compile(r"^\d+(?:\.\d+)?\s*[smhdw]$")
-_CRON = re.compile(r"^(\S+\s+){4}\S+$")
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,10 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
     if kind == "series" and "{" not in str(table.get("template", "")):
         raise UserError(f"[sources.{name}] template must contain {{quarter}}/{{year}} (or {{month}}) placeholders")
     schedule = table.get("schedule", "6h")
-    if not isinstance(schedule, str) or not (_INTERVAL.match(schedule.strip()) or _CRON.match(schedule.strip())):
-        raise UserError(f"[sources.{name}] schedule must be an interval like \"6h\" or a cron line like \"0 6 * * *\", got {schedule!r}")
+    try:
+        schedule = parse_schedule(schedule).text
+    except UserError as exc:
+        raise UserError(f"[sources.{name}] {exc}") from None
     for pattern in list(table.get("url_patterns", [])) + list(table.get("exclude_patterns", [])):
         try:
             re.compile(pattern)
@@ -83,7 +84,7 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
         name=name,
         kind=kind,
         url=str(url or table.get("template", "")),
-        schedule=schedule.strip(),
+        schedule=schedule,
         org=table.get("org"),
         enabled=table.get("enabled", True),
         keywords=_strings(name, "keywords", table.get("keywords", [])),

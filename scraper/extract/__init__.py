@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scraper.fetch.sniff import document_kind
+from scraper.urls import host_and_path
 
 from .report import Report
 
@@ -33,14 +34,12 @@ def __getattr__(name: str) -> Any:
 
 def org_for_url(url: str, orgs: dict[str, str]) -> str | None:
     """Longest host/path-prefix match in the org table ("medium.com/dfrlab" beats "medium.com")."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    path = parts.path.lower()
+    host, path = host_and_path(url)
     best, best_len = None, -1
     for key, org in orgs.items():
-        key_host, _, key_path = key.lower().partition("/")
+        key_host, key_path = host_and_path(f"http://{key}")  # keys are spelled like URLs, so normalised alike
         host_matches = host == key_host or host.endswith("." + key_host)
-        if host_matches and (not key_path or path.startswith("/" + key_path)) and len(key) > best_len:
+        if host_matches and path.startswith(key_path) and len(key) > best_len:
             best, best_len = org, len(key)
     return best
 

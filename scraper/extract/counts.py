@@ -221,13 +221,54 @@ def _is_year(sentence: str, m: re.Match[str]) -> bool:
 
 
 def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
-    """In a removal context, a verbless sentence counts when it states a network's make-up."""
-    if item or CONTEXT_COMPOSITION_RE.search(sentence):
+    """In a removal context, a sentence without a removal verb counts when it states a network's make-up.
+
+    The make-up word must come before the counts ("The first network had 93 profiles",
+    "With 2,048 accounts, China had the most"), or a count that opens the sentence must
+    be placed ("In Uganda, 418 accounts", "268 Tanzanian accounts", "2,541 accounts in
+    an Egypt-based network") or continue a list ("The remaining 350 accounts"), or the
+    counts must be said to be linked or run from somewhere. "45 accounts used stock
+    photos" and "35 accounts had fewer than 10 followers" describe, they do not count.
+    """
+    if item:
         return True
-    first = items[0].start
-    if len(re.findall(r"[\w'’-]+", sentence[:first])) <= 5:  # the count opens the sentence: "In Uganda, 418 accounts ..."
+    first = items[0]
+    head = sentence[: first.start]
+    if CONTEXT_COMPOSITION_RE.search(head):
         return True
-    return bool(re.search(r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b", sentence[items[-1].end :]))
+    if len(re.findall(r"[\w'’-]+", head)) <= 5 and (
+        _LEADING_PLACE_RE.match(head) or _CONTINUATION_RE.search(head) or _placed(sentence, first)
+    ):
+        return True
+    return bool(_ORIGIN_PREDICATE_RE.search(sentence, items[-1].end))
+
+
+def _placed(sentence: str, it: _Item) -> bool:
+    """A demonym on the assets ("268 Tanzanian accounts") or a place right after them ("accounts in an Egypt-based network")."""
+    if re.search(r"\b[A-Z][a-z]+(?:ian|an|ese|ish|i|ic)\b", sentence[it.start : it.end]):
+        return True
+    return bool(_PLACE_AFTER_RE.match(sentence, it.end))
+
+
+_LEADING_PLACE_RE = re.compile(r"^\s*(?:In|From|For)\s+(?:the\s+)?[A-Z][\w.'’ -]{1,40},\s*")
+_CONTINUATION_RE = re.compile(
+    r"\b(?:remaining|another|a\s+further|an?\s+additional|other|the\s+rest|of\s+these|of\s+them|largest|biggest|smallest|second|third|first)\b",
+    re.IGNORECASE,
+)
+_PLACE_AFTER_RE = re.compile(r",?\s+(?:(?:in|from)\s+(?:the\s+|an?\s+)?[A-Z]|(?:operat|run|based|originat|link|tied|attribut)\w*\b)")
+_ORIGIN_PREDICATE_RE = re.compile(
+    r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b", re.IGNORECASE
+)
+
+
+def _enforcement_statistic(sentence: str, it: _Item) -> bool:
+    """"removes millions of fake accounts every day", "suspended 70 million accounts a year": platform-wide
+    spam statistics, not a network; no influence-operation takedown has come near millions of assets."""
+    return it.value > MAX_TAKEDOWN_SIZE or bool(_RATE_AFTER_RE.match(sentence, it.end))
+
+
+MAX_TAKEDOWN_SIZE = 5_000_000
+_RATE_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:per|a|each|every)\s+(?:single\s+)?(?:day|week|month|quarter|year)\b", re.IGNORECASE)
 
 
 def _refers_back(sentence: str, it: _Item) -> bool:
@@ -274,7 +315,7 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
         if not _composition_ok(sentence, items, item=item):
             return hits
         items = [i for i in items if _context_item_ok(sentence, i)]
-    items = [i for i in items if not _refers_back(sentence, i)]
+    items = [i for i in items if not _refers_back(sentence, i) and not _enforcement_statistic(sentence, i)]
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
     # "a total of 104 accounts" in a list item is that item's network; "across the four networks" is always a total
     total_marked = bool(SPANNING_MARK_RE.search(sentence)) or (not item and bool(TOTAL_MARK_RE.search(sentence)))

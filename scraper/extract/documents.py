@@ -13,17 +13,11 @@ from datetime import date
 
 import trafilatura
 
-from scraper.errors import UserError
+from scraper.errors import ExtractError, UserError
 
 from .dates import dateline_date, parse_date_text
 from .html_meta import read_head
 from .pdf_worker import PdfLimits, PdfText, PdfWorkerError, read_pdf_text
-
-
-class ExtractError(UserError):
-    """The document cannot be read (empty, corrupt, encrypted, no article)."""
-
-    exit_code = 4
 
 
 @dataclass

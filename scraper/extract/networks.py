@@ -118,6 +118,7 @@ def might_count(text: str) -> bool:
 
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
 MAX_ATTACH_PARAGRAPHS = 3
+TRAILING_PARAGRAPHS = 2
 _ANAPHORIC_REMOVAL = re.compile(
     r"^(?:These|Those|The|All|They|Both|Each|All\s+of\s+(?:them|these|those))\b(?:\s+[\w-]+){0,4}?\s+(?:were|was|have\s+been|had\s+been|are)\s+(?:\w+\s+)?"
     r"(?:removed|suspended|terminated|taken\s+down|banned|disabled|deleted|deactivated|closed|blocked|shut\s+down)\b"
@@ -196,7 +197,10 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
         return
     starts = [_span_start(d.first_sentence, doc_sentences, drafts[i - 1].last_sentence if i else -1) for i, d in enumerate(drafts)]
     for i, d in enumerate(drafts):
-        end = max(starts[i + 1], d.last_sentence + 1) if i + 1 < len(drafts) else len(doc_sentences)
+        if i + 1 < len(drafts):
+            end = max(starts[i + 1], d.last_sentence + 1)
+        else:  # the last network's description follows it closely; background further down is not about it
+            end = next((j for j in range(d.last_sentence + 1, len(doc_sentences)) if doc_sentences[j].paragraph > d.last_paragraph + TRAILING_PARAGRAPHS), len(doc_sentences))
         span = doc_sentences[starts[i] : end]
         texts = [_owned_text(j, s.text, d, drafts) for j, s in enumerate(span, starts[i])]
         own_origin = span_origins(texts, [s.kind for s in span])

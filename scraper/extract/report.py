@@ -51,6 +51,18 @@ class Report:
     def text_chars(self) -> int:
         return len(self.text)
 
+    def asset_counts(self) -> dict[str, int]:
+        """Removed assets by type for the whole report: each network's counts summed,
+        then stated totals for types no network counts. The one aggregation, used by
+        the relevance gate and by stubs alike."""
+        counts: dict[str, int] = {}
+        for network in self.networks:
+            for asset, value in network.counts.items():
+                counts[asset] = counts.get(asset, 0) + value
+        for asset, value in self.totals.items():
+            counts.setdefault(asset, value)
+        return counts
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["pub_date"] = self.pub_date.isoformat() if self.pub_date else None

@@ -13,14 +13,10 @@ from collections.abc import Iterable, Iterator
 
 import brotli
 
-from scraper.errors import UserError
+from scraper.errors import DecodeError
 
 STEP = 64 * 1024  # largest piece of output one decoding step may produce
 ACCEPT_ENCODING = "gzip, deflate, br"  # what we ask for; anything else a server sends is refused
-
-
-class DecodeError(UserError):
-    exit_code = 3
 
 
 class _Zlib:

@@ -60,4 +60,5 @@ class BackoffWait:
 def log_attempt(state: RetryCallState) -> None:
     exc = state.outcome.exception() if state.outcome else None
     url = getattr(exc, "url", "")
-    log.info("attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep, extra={"url": url})
+    # warning, so a slow retrying fetch is visible at the default verbosity
+    log.warning("attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep, extra={"url": url})

@@ -14,19 +14,9 @@ _YEAR_STARTED = re.compile(
 SUMMARY_MAX = 700
 
 
-def all_counts(report: Report) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for n in report.networks:
-        for k, v in n.counts.items():
-            counts[k] = counts.get(k, 0) + v
-    for k, v in report.totals.items():
-        counts.setdefault(k, v)
-    return counts
-
-
 def is_takedown(report: Report) -> tuple[bool, str]:
     """A stub is worth a curator's time when the report states removed assets."""
-    counts = all_counts(report)
+    counts = report.asset_counts()
     if counts:
         return True, "removed-asset counts: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
     return False, "no counts of removed assets found"
@@ -115,7 +105,7 @@ def match_reason(
         return None
     if not (report.pub_date and first_pub_date) or abs((report.pub_date - first_pub_date).days) > window_days:
         return None
-    shared = sorted(k for k, v in all_counts(report).items() if counts.get(k) == v)
+    shared = sorted(k for k, v in report.asset_counts().items() if counts.get(k) == v)
     if not shared:
         return None
     days = abs((report.pub_date - first_pub_date).days)

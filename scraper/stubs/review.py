@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
@@ -72,8 +72,9 @@ class Decision:
 
 
 def get_stub(s: Session, stub_id: str) -> Stub:
-    """A stub by its provisional id (TA-00001) or its DISARM id (I00130)."""
-    stub = s.scalar(select(Stub).where((Stub.stub_id == stub_id) | (Stub.disarm_id == stub_id)))
+    """A stub by its provisional id (TA-00001) or its DISARM id (I00130), in any letter case."""
+    key = stub_id.strip().upper()
+    stub = s.scalar(select(Stub).where((func.upper(Stub.stub_id) == key) | (func.upper(Stub.disarm_id) == key)))
     if stub is None:
         raise UserError(f"no stub {stub_id}: see `takedowns stubs list`")
     return stub

@@ -15,12 +15,13 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference, StubTechnique
 from scraper.config import Config
 from scraper.extract.report import Report
+from scraper.urls import normalise_url
 
 from . import blocking, content, edits
 from .disarm_page import IncidentPage, Reference
 from .review import get_stub, log_change
 from .settings import StubSettings
-from .urls import master_urls, normalise_url
+from .urls import master_urls
 
 __all__ = ["StubOutcome", "get_stub", "refresh", "update_stubs_for_report"]
 
@@ -68,7 +69,7 @@ def refresh(s: Session, stub: Stub) -> list[str]:
         o, t = content.countries(r)
         origin += [c for c in o if c not in origin]
         targets += [c for c in t if c not in targets]
-        for k, v in content.all_counts(r).items():
+        for k, v in r.asset_counts().items():
             counts.setdefault(k, v)
     years = [content.year_started(r) for r in reports if content.year_started(r)]
     dates = [r.pub_date for r in reports if r.pub_date]

@@ -1,33 +1,12 @@
-"""URL identity for deduplication against DISARM's master data.
-
-Two spellings of one report must match: scheme, `www.`, trailing slash, case of
-the host, tracking parameters (utm_*, fbclid, ...), fragments, and Medium's
-`medium.com/@DFRLab/...` vs `medium.com/dfrlab/...` forms.
-"""
+"""The URLs DISARM's master spreadsheet already lists, as URL-identity keys
+(`scraper.urls.normalise_url`), so they are never stubbed again."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
-
 from scraper.errors import UserError
-
-TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "igshid", "ref", "ref_src", "source", "s", "cmpid", "ncid", "mkt_tok", "_hsenc", "_hsmi"}
-
-
-def normalise_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    path = parts.path or "/"
-    if host == "medium.com" and path.startswith("/@"):
-        path = "/" + path[2:]  # medium.com/@DFRLab/x == medium.com/dfrlab/x
-    if host in ("medium.com",) or host.endswith(".medium.com"):
-        path = path.lower()
-    path = path.rstrip("/") or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS]
-    return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
-
+from scraper.urls import normalise_url
 
 @lru_cache(maxsize=4)
 def _load_master(path: str, mtime: float) -> frozenset[str]:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from scraper.daemon.schedule import parse_schedule
+from scraper.schedule import parse_schedule
 from scraper.errors import UserError
 
 T0 = datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)

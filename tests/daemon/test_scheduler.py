@@ -7,7 +7,7 @@ from datetime import datetime
 
 from scraper.config import load_config
 from scraper.daemon.adapter import PollSummary, ScheduledSource
-from scraper.daemon.schedule import parse_schedule
+from scraper.schedule import parse_schedule
 from scraper.daemon.scheduler import Daemon
 
 from .harness import daemon_config, query

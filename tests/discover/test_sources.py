@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from archive.catalogue import Catalogue
-from archive.tables import ArchiveJob, Capture, DiscoveredItem
+from archive.tables import ArchiveJob, Capture, DiscoveredItem, ReportRow
 from scraper.config import load_config
 
 from ..conftest import SHARED, make_config, run_cli
@@ -102,6 +102,7 @@ def test_changed_feed_shape_is_a_source_error(site_server, tmp_path):
     assert "no entries" in json.loads(result.stdout)[0]["source_error"]
     [row] = json.loads(run_cli("sources", "--config", cfg, "--json").stdout)
     assert "no entries" in row["last_error"]
+    assert row["last_error"].startswith("source changed shape: ") and "ShapeError" not in row["last_error"]
 
 
 def test_hostile_feeds_entity_bomb_bad_dates_and_size(site_server, tmp_path):
@@ -282,6 +283,21 @@ def test_invalid_source_config_is_a_one_line_error(tmp_path):
     assert result.exit_code != 0 and "[sources.x] kind must be one of" in result.stderr
 
 
+def test_source_schedules_use_the_daemons_parser(tmp_path):
+    """One parser: what the README documents ("1h30m") is accepted, an impossible cron line refused."""
+    cfg = cfg_with(tmp_path, '[sources.x]\nkind = "feed"\nurl = "http://x/"\nschedule = "1h30m"\n')
+    listed = run_cli("sources", "--config", cfg, "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout)[0]["schedule"] == "1h30m"
+    for bad in ("99 * * * *", "soon"):
+        cfg.write_text(cfg.read_text().replace('schedule = "1h30m"', f'schedule = "{bad}"'))
+        result = run_cli("sources", "--config", cfg)
+        lines = result.stderr.strip().splitlines()
+        assert result.exit_code != 0 and len(lines) == 1, result.stderr
+        assert lines[0].startswith("error: ") and "[sources.x] schedule" in lines[0] and repr(bad) in lines[0], lines[0]
+        cfg.write_text(cfg.read_text().replace(f'schedule = "{bad}"', 'schedule = "1h30m"'))
+
+
 def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_server, tmp_path):
     site_server.set("/feed/", rss([("Coordinated inauthentic behavior report", site_server.url("/r/1/"), "cib")]), content_type="application/rss+xml")
     site_server.set("/r/1/", report("Coordinated inauthentic behavior report"))
@@ -289,6 +305,15 @@ def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_se
     assert poll(cfg).exit_code == 0
     [stub] = json.loads(run_cli("stubs", "list", "--config", cfg, "--json").stdout)
     assert stub["references"][0]["org"] == "Graphika"
+    # the one extract-from-capture path keeps the source's org on later extractions too
+    extracted = run_cli("extract", site_server.url("/r/1/"), "--config", cfg, "--json")
+    assert extracted.exit_code == 0, extracted.stderr
+    assert json.loads(extracted.stdout)["org"] == "Graphika"
+    assert run_cli("reextract", site_server.url("/r/1/"), "--config", cfg).exit_code == 0
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    with catalogue.session() as s:
+        assert [r.data["org"] for r in s.query(ReportRow)] == ["Graphika"]
+    catalogue.dispose()
 
 
 def test_backfill_larger_than_max_items_continues_on_the_next_run(site_server, tmp_path):

@@ -336,3 +336,27 @@ def test_a_total_inside_a_list_item_is_that_items_network():
         (["Iran"], {"twitter_accounts": 100}),
         (["Saudi Arabia"], {"twitter_accounts": 30}),
     ]
+
+
+def test_descriptions_of_removed_accounts_are_not_further_counts():
+    text = (
+        "Analysis\n\nTwitter removed 300 accounts linked to Iran. 45 accounts used stock photos. 35 accounts had fewer than 10 followers. "
+        "Of the 300 accounts, 120 were created in 2019. The 10 most active accounts posted in Arabic. About 200 accounts tweeted in Farsi."
+    )
+    assert counts(text, org="Twitter") == [{"twitter_accounts": 300}]
+
+
+def test_platform_wide_spam_statistics_are_not_a_network():
+    text = (
+        "News\n\nMeta removed 40 Facebook accounts run from Peru. The company says it removes about 1.5 billion fake accounts a year, "
+        "and it disabled 900,000 accounts every day in March."
+    )
+    assert counts(text, org="Meta") == [{"facebook_accounts": 40}]
+
+
+def test_background_paragraphs_far_below_do_not_give_the_origin():
+    text = (
+        "Facebook removes pages\n\nFacebook removed 559 Pages and 251 accounts run from the United States.\n\nThe pages posted political clickbait.\n\n"
+        "Many drove traffic to ad farms.\n\nThe company was criticised after 2016.\n\nIn the past it purged pages run from Iran and linked to Russia."
+    )
+    assert networks(text, org="Meta") == [(["United States"], {"facebook_pages": 559, "accounts": 251})]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from scraper.stubs.disarm_page import IncidentPage, Reference, parse_page, render_page
-from scraper.stubs.urls import master_urls, normalise_url
+from scraper.stubs.urls import master_urls
+from scraper.urls import normalise_url
 
 from ..conftest import SHARED
 

@@ -216,3 +216,10 @@ def test_every_stubs_command_speaks_json(two_stubs, tmp_path):
     assert exported["stubs"] == 2 and len(exported["files"]) == 2
     for args in (["accept", a], ["reopen", a], ["reject", a, "--reason", "x"], ["reopen", a], ["merge", a, b], ["unmerge", b], ["edit", a, "--summary", "s"]):
         assert cli_json(cfg, *args)["id"] in (a, b)
+
+
+def test_stub_ids_are_case_insensitive(two_stubs):
+    cfg, a, _ = two_stubs
+    assert cli_json(cfg, "show", a.lower())["id"] == a
+    assert cli_json(cfg, "accept", a.lower(), "--disarm-id", "I09999")["status"] == "accepted"
+    assert cli_json(cfg, "show", "i09999")["id"] == a

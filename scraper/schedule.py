@@ -1,4 +1,6 @@
-"""Source schedules: an interval ("6h", "1h30m", "90s") or a cron string ("0 */6 * * *").
+"""Schedules and durations: an interval ("6h", "1h30m", "90s") or a cron string ("0 */6 * * *").
+
+The one parser for `[sources.<name>] schedule` and `[daemon] housekeeping`.
 
 Everything is UTC. The daemon computes a source's next run from its last run
 in the catalogue, so a restart continues the schedule instead of restarting it.
