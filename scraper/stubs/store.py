@@ -111,7 +111,7 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
     origin += [c for c in o if c not in origin]
     targets += [c for c in t if c not in targets]
     counts = dict(stub.counts or {})
-    for k, v in content.all_counts(report).items():
+    for k, v in report.asset_counts().items():
         counts.setdefault(k, v)
     years = [y for y in (stub.year_started, content.year_started(report)) if y]
     dates = [d for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date else None) if d]
