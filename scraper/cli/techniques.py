@@ -121,7 +121,8 @@ def eval_cmd(limit: int | None, k: int, config: Config, as_json: bool) -> None:
 @click.argument("action", type=click.Choice(["accept", "reject"]))
 @click.argument("technique_ids", nargs=-1, required=True)
 @with_config
-def stub_techniques_cmd(stub_id: str, action: str, technique_ids: tuple[str, ...], config: Config) -> None:
+@json_option
+def stub_techniques_cmd(stub_id: str, action: str, technique_ids: tuple[str, ...], config: Config, as_json: bool) -> None:
     """Accept or reject techniques for a stub: `stubs techniques TA-00001 accept T0097.208 T0151.001`."""
     settings = TechniqueSettings.from_config(config)
     framework = load_framework(settings.framework)
@@ -140,6 +141,9 @@ def stub_techniques_cmd(stub_id: str, action: str, technique_ids: tuple[str, ...
             accepted = [r.technique_id for r in store.of_stub(s, stub, "accepted")]
     finally:
         catalogue.dispose()
+    if as_json:
+        print_json({"id": stub_id, "action": action, "techniques": ids, "accepted": accepted})
+        return
     click.echo(f"{stub_id}: {action}ed {', '.join(ids)}; accepted now: {', '.join(accepted) or 'none'}")
 
 

@@ -191,7 +191,7 @@ CASES = [
     Case("redirect to credentials", "/redirect-credentials", 3, "carries credentials", check=secret_never_shown),
     Case("credentials in the URL", "", 2, "carries credentials", url="http://admin:hunter2secret@127.0.0.1:{port}/ok", check=secret_never_shown),
     Case("redirect then page", "/redirect-to-ok", 0, check=captured_with_wacz),
-    Case("robots.txt disallows", "/private", 3, "disallowed by", check=nothing_stored),
+    Case("robots.txt disallows", "/private", 3, "robots.txt disallows", check=nothing_stored),
     # bodies
     Case("empty body", "/empty", 3, "empty body", check=failure_recorded("empty_body")),
     Case("binary body", "/binary", 3, "not an HTML, PDF or text report", check=failure_recorded("unsupported_type")),
