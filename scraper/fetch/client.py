@@ -53,8 +53,10 @@ def host_key(url: str) -> str:
 
 
 class HttpClient:
-    def __init__(self, settings: HttpSettings):
+    def __init__(self, settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None):
+        """`transport` replaces httpx's network transport (tests inject `httpx.MockTransport`)."""
         self.settings = settings
+        self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency)
         self.robots = RobotsCache(settings.user_agent, settings.robots_ttl, self._fetch_robots)
@@ -67,6 +69,7 @@ class HttpClient:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
             trust_env=False,
             limits=httpx.Limits(max_connections=max(1, s.global_concurrency)),
+            transport=self._transport,
         )
         return self
 
