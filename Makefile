@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run test demo install bench clean
+.PHONY: run test demo install bench docs clean
 
 $(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: $(VENV)/.installed-run
 ## bench: the benchmarks (print ratios; see README)
 bench: install
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## docs: regenerate docs/cli.md from the commands' --help (a test fails when it is stale)
+docs: install
+	$(BIN)/python -m scraper.cli.reference > docs/cli.md
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

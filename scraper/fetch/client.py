@@ -96,9 +96,12 @@ class _Answer:
 
 
 class HttpClient:
-    def __init__(self, settings: HttpSettings, *, resolver: Resolver | None = None):
+    def __init__(self, settings: HttpSettings, *, resolver: Resolver | None = None, transport: httpx.AsyncBaseTransport | None = None):
+        """`resolver` and `transport` are injected by tests (a scripted DNS, `httpx.MockTransport`);
+        by default the system's resolver, and a transport pinned to the addresses the guard checked."""
         self.settings = settings
-        self.guard = AddressGuard(resolver)  # `resolver`: injected by tests; default the system's
+        self.guard = AddressGuard(resolver)
+        self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency)
         self.robots = RobotsCache(settings.user_agent, settings.robots_ttl, self._fetch_robots)
@@ -112,7 +115,7 @@ class HttpClient:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             trust_env=False,
             limits=limits,
-            transport=None if s.allow_private_networks else pinned_transport(self.guard, limits),
+            transport=self._transport or (None if s.allow_private_networks else pinned_transport(self.guard, limits)),
         )
         return self
 

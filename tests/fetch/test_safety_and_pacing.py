@@ -49,12 +49,10 @@ def test_redirect_to_a_private_address_is_refused(monkeypatch):
         return httpx.Response(302, headers={"Location": "http://internal.example/latest/meta-data/"}, stream=Body())
 
     monkeypatch.setattr(safety, "resolve", fake_resolve)
-    real_client = httpx.AsyncClient
-    monkeypatch.setattr(client_module.httpx, "AsyncClient", lambda **kw: real_client(**{**kw, "transport": httpx.MockTransport(handler)}))
     settings = replace(HttpSettings(), per_host_delay=0.0)
 
     async def run() -> None:
-        async with client_module.HttpClient(settings) as c:
+        async with client_module.HttpClient(settings, transport=httpx.MockTransport(handler)) as c:
             await c.fetch("http://reports.example/report")
 
     with pytest.raises(FetchError) as info:
