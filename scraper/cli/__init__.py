@@ -93,7 +93,8 @@ class TakedownsGroup(click.Group):
             command = self.commands.get(name)
             if command is not None and command.hidden:
                 continue
-            text = command.get_short_help_str(limit) if command is not None else _shorten(COMMAND_MODULES[name][1], limit)
+            # the table's line whether or not the module is loaded yet, so --help never depends on what ran before
+            text = _shorten(COMMAND_MODULES[name][1], limit) if name in COMMAND_MODULES else command.get_short_help_str(limit)
             rows.append((name, text))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
