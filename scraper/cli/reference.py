@@ -25,6 +25,10 @@ def _commands(group: click.Group, path: list[str]) -> Iterator[tuple[list[str], 
 
 def render(cli: click.Group) -> str:
     """The whole reference as Markdown: the top-level help, then one section per command."""
+    from scraper.cli import COMMAND_MODULES, load_module
+
+    for module in sorted({module for module, _ in COMMAND_MODULES.values()}):  # commands load lazily
+        load_module(module)
     root = click.Context(cli, info_name="takedowns", terminal_width=WIDTH, max_content_width=WIDTH, help_option_names=["-h", "--help"])
     out = [
         "# takedowns command reference",

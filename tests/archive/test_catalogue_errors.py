@@ -55,7 +55,7 @@ def test_wrong_password_on_a_real_server(tmp_path: Path, pg_url: str) -> None:
         .render_as_string(hide_password=False)
     )
     proc = run_console("--config", make_config(tmp_path, catalogue=wrong), "captures")
-    assert proc.returncode == 2 and "no_such_role" in proc.stderr
+    assert proc.returncode == 5 and "no_such_role" in proc.stderr  # exits.CATALOGUE
     assert SECRET not in proc.stderr + proc.stdout
 
 

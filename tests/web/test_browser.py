@@ -29,8 +29,10 @@ def test_walk_the_queue_with_keys_filters_search_and_pages(desk_factory, page):
     expect(page.locator("tr.selected")).to_have_count(1)
     page.keyboard.press("o")
     expect(page).to_have_url(desk.base + f"/stubs/{dfrlab}")
+    page.wait_for_load_state()  # the shortcut script is attached once the new page has loaded
     page.keyboard.press("g")
     expect(page).to_have_url(desk.base + "/queue")
+    page.wait_for_load_state()
     # full-text search finds words that are only in the clean text, not in any title
     page.keyboard.press("/")
     page.keyboard.type("StopMEK")
@@ -68,6 +70,7 @@ def test_accept_with_keyboard_moves_to_the_next_stub(desk, page):
     page.keyboard.press("a")
     expect(page).to_have_url(f"{desk.base}/stubs/{dfrlab}?done={wire}+accepted")
     expect(page.locator(".flash")).to_have_text(f"{wire} accepted")
+    page.wait_for_load_state()
     page.keyboard.press("a")
     expect(page.locator("#status")).to_have_text("accepted")
     stubs = desk.stubs()
