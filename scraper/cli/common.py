@@ -14,7 +14,6 @@ import click
 
 from scraper.config import load_config
 
-
 CONFIG_META_KEY = "takedowns.config_path"
 JSON_META_KEY = "takedowns.json"
 VERBOSE_META_KEY = "takedowns.verbose"

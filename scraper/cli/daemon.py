@@ -86,7 +86,7 @@ def render_status(report: Status) -> str:
         lines.append("no sources configured and no runs recorded")
     else:
         widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
-        lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+        lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=False)).rstrip() for r in rows]
     errors = [s for s in report.sources if s.last_error and s.failing_since]
     for s in errors:
         lines.append(f"  {s.name}: last error {_when(s.last_error_at)}: {s.last_error}")

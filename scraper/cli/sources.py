@@ -12,8 +12,8 @@ from sqlalchemy import select
 from archive.catalogue import Catalogue
 from archive.tables import SourceState
 from scraper.config import Config
-from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
 from scraper.discover.parsers import Candidate
+from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
 from scraper.discover.sources import Source, get_source, load_sources
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url

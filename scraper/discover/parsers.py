@@ -54,7 +54,7 @@ def feed(content: bytes, base_url: str) -> list[Candidate]:
         raise ShapeError(f"feed has no entries{problem}")
     out = []
     for entry in parsed.entries:
-        link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), None)
+        link = entry.get("link") or next((link_.get("href") for link_ in entry.get("links", []) if link_.get("href")), None)
         if not link:
             continue
         published = None
@@ -235,4 +235,4 @@ def cdx_rows(content: bytes) -> list[dict[str, str]]:
     if not isinstance(rows, list) or not isinstance(rows[0], list):
         raise ShapeError("CDX answer is not a JSON table")
     header = rows[0]
-    return [dict(zip(header, row)) for row in rows[1:] if isinstance(row, list)]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if isinstance(row, list)]

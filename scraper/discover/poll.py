@@ -91,7 +91,9 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
         raw_base = source.option("raw_base") or source.url.rsplit("/", 1)[0]
         return parsers.github_index(await _get(client, source.url, source), raw_base, source.option("markdown_dir", "indicators"))
     if kind == "embedded_json":
-        return parsers.embedded_json(await _get(client, source.url, source), source.url, source.option("script_selector", "script[type='application/json']"), tuple(source.option("url_keys", ["url", "link", "href"])))
+        selector = source.option("script_selector", "script[type='application/json']")
+        keys = tuple(source.option("url_keys", ["url", "link", "href"]))
+        return parsers.embedded_json(await _get(client, source.url, source), source.url, selector, keys)
     if kind == "wayback":
         return []  # backfill only: `takedowns backfill`
     raise UserError(f"[sources.{source.name}] unknown kind {kind}")

@@ -13,7 +13,7 @@ from datetime import date
 
 import trafilatura
 
-from scraper.errors import ExtractError, UserError
+from scraper.errors import ExtractError
 
 from .dates import dateline_date, parse_date_text
 from .html_meta import read_head

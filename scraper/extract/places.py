@@ -159,7 +159,7 @@ def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
     2,048 accounts, China had the most").
     """
     found = origins(" ".join(texts))
-    for text, kind in zip(texts, kinds):
+    for text, kind in zip(texts, kinds, strict=True):
         for name in _label_countries(text, kind):
             if name not in found:
                 found.append(name)
