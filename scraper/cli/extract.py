@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -84,7 +85,8 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
     if not urls and not all_:
         raise UserError("give one or more URLs, or --all")
     catalogue = Catalogue(config.catalogue_url)
-    changes, failures = [], 0
+    changes: list[dict[str, Any]] = []
+    failures = 0
     try:
         with catalogue.session() as s:
             if all_:

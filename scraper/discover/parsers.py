@@ -140,11 +140,13 @@ def listing(content: bytes, base_url: str, selector: str, next_selector: str | N
         raise ShapeError(f"selector {selector!r} matches nothing on {base_url}")
     out = []
     for a in links:
-        href = a.get("href") or (a.find("a") or {}).get("href") if hasattr(a, "find") else None
-        if href:
+        inner = a.find("a")
+        href = a.get("href") or (inner.get("href") if inner is not None else None)
+        if isinstance(href, str) and href:
             out.append(Candidate(urljoin(base_url, href), a.get_text(" ", strip=True)))
     next_link = soup.select_one(next_selector) if next_selector else None
-    return out, urljoin(base_url, next_link["href"]) if next_link is not None and next_link.get("href") else None
+    next_href = next_link.get("href") if next_link is not None else None
+    return out, urljoin(base_url, next_href) if isinstance(next_href, str) and next_href else None
 
 
 def series(template: str, start: str, today: date | None = None, step: str = "quarter") -> list[Candidate]:

@@ -39,7 +39,7 @@ def _countries_before(prefix: str) -> list[str]:
     while True:
         m = at_end.search(prefix)
         name = normalise(m.group(0), demonyms=True) if m else None
-        if not name:
+        if not name or m is None:
             return run
         run.insert(0, name)
         rest = prefix[: m.start()]
