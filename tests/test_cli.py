@@ -105,3 +105,17 @@ def test_json_timestamps_carry_a_zone(site_server, tmp_path):
     run_cli("poll", "--config", cfg)
     [row] = json.loads(run_cli("sources", "--json", "--config", cfg).stdout)
     assert row["last_poll"].endswith("Z"), row
+
+
+def test_text_tables_have_header_rows(site_server, tmp_path):
+    cfg = make_config(tmp_path, f'\n[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n')
+    site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
+    assert run_cli("fetch", site_server.url("/r.html"), "--config", cfg).exit_code == 0
+    captures = run_cli("captures", "--config", cfg).stdout.splitlines()
+    assert captures[0].split() == ["id", "fetched", "(UTC)", "status", "sha256", "seen", "url"]
+    assert captures[1].split()[-1] == site_server.url("/r.html")
+    sources = run_cli("sources", "--config", cfg).stdout.splitlines()
+    assert sources[0].split() == ["source", "kind", "schedule", "enabled", "last", "poll", "items"]
+    assert sources[1].split()[:4] == ["news", "feed", "6h", "yes"]
+    status = run_cli("status", "--config", cfg).stdout.splitlines()
+    assert any(line.startswith("source ") and "health" in line for line in status)

@@ -58,6 +58,13 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def render_table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str]:
+    """Text table lines: a header row, then left-aligned columns two spaces apart."""
+    cells = [tuple(str(v) for v in header)] + [tuple(str(v) for v in r) for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    return ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n")
 

@@ -19,7 +19,7 @@ from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
 from . import exits
-from .common import json_option, print_json, utc_iso, with_config
+from .common import json_option, print_json, render_table, utc_iso, with_config
 
 
 @click.command()
@@ -46,11 +46,13 @@ def sources(config: Config, as_json: bool) -> None:
         return
     if not rows:
         click.echo("no sources configured: add [sources.<name>] tables to the config")
+        return
+    table = [(r["name"], r["kind"], r["schedule"], "yes" if r["enabled"] else "no", r["last_poll"] or "never", r["items_found"]) for r in rows]
+    for line in render_table(("source", "kind", "schedule", "enabled", "last poll", "items"), table):
+        click.echo(line)
     for r in rows:
-        flag = "" if r["enabled"] else " (disabled)"
-        click.echo(f"{r['name']:24} {r['kind']:13} {r['schedule']:10} last poll {r['last_poll'] or 'never':21} items {r['items_found']:<5}{flag}")
         if r["last_error"]:
-            click.echo(f"{'':24} last error: {r['last_error']}")
+            click.echo(f"{r['name']}: last error: {r['last_error']}")
 
 
 @contextmanager
