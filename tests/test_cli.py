@@ -119,3 +119,33 @@ def test_text_tables_have_header_rows(site_server, tmp_path):
     assert sources[1].split()[:4] == ["news", "feed", "6h", "yes"]
     status = run_cli("status", "--config", cfg).stdout.splitlines()
     assert any(line.startswith("source ") and "health" in line for line in status)
+
+
+def test_long_work_shows_progress_on_a_terminal_only(site_server, tmp_path):
+    import pty
+
+    cfg = make_config(tmp_path)
+    site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
+    assert run_cli("fetch", site_server.url("/r.html"), "--config", cfg).exit_code == 0
+    piped = run_cli("reextract", "--all", "--config", cfg)
+    assert piped.exit_code == 0 and "re-extracting" not in piped.stderr
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scraper", "reextract", "--all", "--config", str(cfg)],
+            stdout=subprocess.PIPE, stderr=follower, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"},
+        )
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"re-extracting" in seen

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from contextlib import contextmanager
 
 import click
 from sqlalchemy import select
@@ -19,7 +17,7 @@ from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
 from . import exits
-from .common import json_option, print_json, render_table, utc_iso, with_config
+from .common import json_option, print_json, render_table, terminal_progress, utc_iso, with_config
 
 
 @click.command()
@@ -55,19 +53,6 @@ def sources(config: Config, as_json: bool) -> None:
             click.echo(f"{r['name']}: last error: {r['last_error']}")
 
 
-@contextmanager
-def _progress():
-    """A progress line on a terminal only; scripts and logs get nothing."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
-        task = bar.add_task("polling")
-        yield lambda url: bar.update(task, description=f"fetching {url[:100]}")
-
-
 def _report(results: list[PollResult], as_json: bool) -> None:
     if as_json:
         print_json([r.__dict__ for r in results])
@@ -90,7 +75,7 @@ def _report(results: list[PollResult], as_json: bool) -> None:
 @json_option
 def poll(names: tuple[str, ...], config: Config, as_json: bool) -> None:
     """One discovery + processing pass over SOURCE(s) (default: every enabled source)."""
-    with _progress() as progress:
+    with terminal_progress("polling", "fetching") as progress:
         results = poll_sources(config, list(names) or None, progress)
     _report(results, as_json)
 
@@ -110,7 +95,7 @@ def backfill(name: str, year_from: int | None, year_to: int | None, config: Conf
 
     async def run() -> PollResult:
         async with HttpClient(config.http) as client:
-            with _progress() as progress:
+            with terminal_progress("polling", "fetching") as progress:
                 return await backfill_source(config, catalogue, client, source, year_from, year_to, progress)
 
     try:
