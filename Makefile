@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run test demo install bench docs clean
+.PHONY: run test lint demo install bench docs clean
 
 $(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed-run
 	$(BIN)/takedowns --config $(CONFIG) run
 
-## test: install with test extras, then run the whole suite
-test: install
+## test: install with test extras, lint and type-check, then run the whole suite
+test: install lint
 	$(BIN)/python -m pytest -q
+
+## lint: ruff (rules in pyproject.toml) and mypy over scraper/ and archive/; both must be clean
+lint: install
+	$(BIN)/ruff check
+	$(BIN)/mypy
 
 ## demo: offline demo against bundled fixture sites on 127.0.0.1
 demo: $(VENV)/.installed-run

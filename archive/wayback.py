@@ -210,7 +210,7 @@ class WaybackClient:
         if not spn_job:
             return self._update(job_id, "pending", f"Save Page Now answered HTTP {response.status_code} without a job id", attempt=True)
         with self.catalogue.session() as s:
-            job = s.get(ArchiveJob, job_id)
+            job = s.get_one(ArchiveJob, job_id)
             job.job_id, job.submitted_at, job.attempts, job.error = str(spn_job), utcnow(), job.attempts + 1, None
         log.info("submitted to Save Page Now (job %s)", spn_job, extra={"url": url})
         return LinkStatus("submitted")
@@ -225,7 +225,7 @@ class WaybackClient:
     async def _poll_once(self, job_id: int) -> LinkStatus:
         assert self._http is not None
         with self.catalogue.session() as s:
-            job = s.get(ArchiveJob, job_id)
+            job = s.get_one(ArchiveJob, job_id)
             spn_job, url = job.job_id, job.url
         creds = credentials()
         headers = {"Authorization": f"LOW {creds[0]}:{creds[1]}"} if creds else {}
@@ -264,14 +264,14 @@ class WaybackClient:
     def _succeed(self, job_id: int, timestamp: str, original_url: str, detail: str = "") -> LinkStatus:
         link = snapshot_link(timestamp, original_url)
         with self.catalogue.session() as s:
-            job = s.get(ArchiveJob, job_id)
+            job = s.get_one(ArchiveJob, job_id)
             job.status, job.archive_timestamp, job.archive_link, job.checked_at, job.error = "success", timestamp, link, utcnow(), None
         log.info("archived as %s", link, extra={"url": original_url})
         return LinkStatus("success", link, detail)
 
     def _update(self, job_id: int, status: str, detail: str, *, attempt: bool = False, checked: bool = False, forget_job: bool = False) -> LinkStatus:
         with self.catalogue.session() as s:
-            job = s.get(ArchiveJob, job_id)
+            job = s.get_one(ArchiveJob, job_id)
             job.status, job.error = status, detail
             if attempt:
                 job.attempts += 1

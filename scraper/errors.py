@@ -25,6 +25,7 @@ class FetchError(UserError):
         self.url = url
         self.reason = reason  # short machine-readable cause, stored in the catalogue
         self.status = status
+        self.attempts = 1  # tries made; the client sets it after retrying
 
 
 class DecodeError(UserError):

@@ -75,7 +75,7 @@ class DocResult:
 
 def pairs_from_networks(networks: list[dict[str, Any]], totals: dict[str, int] | None) -> dict[str, Counter]:
     """The scored multisets of a gold line or of a Report (same shapes)."""
-    out = {f: Counter() for f in FIELDS}
+    out: dict[str, Counter] = {f: Counter() for f in FIELDS}
     for n in networks:
         out["counts"].update((k, int(v)) for k, v in (n.get("counts") or {}).items())
         out["followers"].update((k, int(v)) for k, v in (n.get("followers") or {}).items())
@@ -122,7 +122,7 @@ def read_gold(path: Path) -> Iterator[GoldCase | tuple[int, str]]:
                 line=number,
                 id=str(entry["id"]),
                 payload=payload,
-                url=entry.get("url") or f"file://{path.parent / entry.get('path', entry['id'])}",
+                url=entry.get("url") or f"file://{path.parent / str(entry.get('path', entry['id']))}",
                 content_type=ctype,
                 truth=pairs_from_networks(networks, entry.get("totals")),
                 optional=optional,

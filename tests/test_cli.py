@@ -105,3 +105,47 @@ def test_json_timestamps_carry_a_zone(site_server, tmp_path):
     run_cli("poll", "--config", cfg)
     [row] = json.loads(run_cli("sources", "--json", "--config", cfg).stdout)
     assert row["last_poll"].endswith("Z"), row
+
+
+def test_text_tables_have_header_rows(site_server, tmp_path):
+    cfg = make_config(tmp_path, f'\n[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n')
+    site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
+    assert run_cli("fetch", site_server.url("/r.html"), "--config", cfg).exit_code == 0
+    captures = run_cli("captures", "--config", cfg).stdout.splitlines()
+    assert captures[0].split() == ["id", "fetched", "(UTC)", "status", "sha256", "seen", "url"]
+    assert captures[1].split()[-1] == site_server.url("/r.html")
+    sources = run_cli("sources", "--config", cfg).stdout.splitlines()
+    assert sources[0].split() == ["source", "kind", "schedule", "enabled", "last", "poll", "items"]
+    assert sources[1].split()[:4] == ["news", "feed", "6h", "yes"]
+    status = run_cli("status", "--config", cfg).stdout.splitlines()
+    assert any(line.startswith("source ") and "health" in line for line in status)
+
+
+def test_long_work_shows_progress_on_a_terminal_only(site_server, tmp_path):
+    import pty
+
+    cfg = make_config(tmp_path)
+    site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
+    assert run_cli("fetch", site_server.url("/r.html"), "--config", cfg).exit_code == 0
+    piped = run_cli("reextract", "--all", "--config", cfg)
+    assert piped.exit_code == 0 and "re-extracting" not in piped.stderr
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scraper", "reextract", "--all", "--config", str(cfg)],
+            stdout=subprocess.PIPE, stderr=follower, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"},
+        )
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"re-extracting" in seen

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
 from archive.tables import ArchiveJob, Stub
 from scraper.config import load_config
 from scraper.extract.report import Network, Report

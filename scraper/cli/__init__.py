@@ -22,7 +22,6 @@ from scraper.errors import describe
 from . import exits
 from .common import CONFIG_META_KEY, JSON_META_KEY, VERBOSE_META_KEY, print_json, setup_logging
 
-
 GLOBAL_FLAGS = re.compile(r"^(-v+|--verbose)$")
 GLOBAL_WITH_VALUE = ("--log-format", "--config")
 

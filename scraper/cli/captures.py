@@ -7,7 +7,7 @@ import click
 from archive.catalogue import Catalogue
 from scraper.config import Config
 
-from .common import json_option, print_json, with_config
+from .common import json_option, print_json, render_table, with_config
 
 
 @click.command()
@@ -47,8 +47,9 @@ def captures(url: str | None, config: Config, as_json: bool) -> None:
     if not rows:
         click.echo("no captures" + (f" of {url}" if url else "") + " stored yet: try `takedowns fetch URL`")
         return
-    for c in rows:
-        click.echo(f"{c.id:>6}  {c.fetched_at:%Y-%m-%d %H:%M:%S}  {c.status}  {c.payload_sha256[:12]}  seen {c.seen_count}x  {c.url}")
+    table = [(c.id, f"{c.fetched_at:%Y-%m-%d %H:%M:%S}Z", c.status, c.payload_sha256[:12], c.seen_count, c.url) for c in rows]
+    for line in render_table(("id", "fetched (UTC)", "status", "sha256", "seen", "url"), table):
+        click.echo(line)
 
 
 COMMANDS = [captures]

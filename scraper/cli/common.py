@@ -6,14 +6,14 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Any
 
 import click
 
 from scraper.config import load_config
-
 
 CONFIG_META_KEY = "takedowns.config_path"
 JSON_META_KEY = "takedowns.json"
@@ -57,6 +57,27 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "to_dict"):
         return value.to_dict()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+@contextmanager
+def terminal_progress(label: str, verb: str) -> Iterator[Callable[[str], None] | None]:
+    """A rich progress line on a terminal only (yields `advance(item)`); scripts and logs get None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(label)
+        yield lambda item: bar.update(task, description=f"{verb} {item[:100]}", refresh=True)
+
+
+def render_table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str]:
+    """Text table lines: a header row, then left-aligned columns two spaces apart."""
+    cells = [tuple(str(v) for v in header)] + [tuple(str(v) for v in r) for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    return ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
 
 
 def print_json(value: Any) -> None:

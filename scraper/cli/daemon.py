@@ -13,7 +13,7 @@ from scraper.config import Config
 from scraper.daemon.status import Status, collect_status
 
 from . import exits
-from .common import json_option, print_json, with_config
+from .common import json_option, print_json, render_table, with_config
 
 
 @click.command()
@@ -76,17 +76,16 @@ def render_status(report: Status) -> str:
     daemon = f"running (pid {report.daemon_pid})" if report.daemon_pid else "not running"
     lines = [f"daemon: {daemon}    data: {report.data_dir}", ""]
     header = ("source", "schedule", "last run (UTC)", "outcome", "last success", "items last/all", "next run", "health")
-    rows = [header]
+    rows = []
     for s in report.sources:
         health = "FAILING" if s.failing else "erroring" if s.failing_since else "ok" if s.last_success_at else "never ran"
         if not s.enabled:
             health = "not configured"
         rows.append((s.name, s.schedule or "-", _when(s.last_run_at), s.last_outcome or "-", _when(s.last_success_at), f"{s.items_found_last}/{s.items_found_total}", _when(s.next_run_at), health))
-    if len(rows) == 1:
+    if not rows:
         lines.append("no sources configured and no runs recorded")
     else:
-        widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
-        lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+        lines += render_table(header, rows)
     errors = [s for s in report.sources if s.last_error and s.failing_since]
     for s in errors:
         lines.append(f"  {s.name}: last error {_when(s.last_error_at)}: {s.last_error}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from scraper.pipeline import extract_capture, report_of_capture
 from scraper.stubs import update_stubs_for_report
 
 from . import exits
-from .common import CONFIG_META_KEY, VERBOSE_META_KEY, json_option, print_json, with_config
+from .common import CONFIG_META_KEY, VERBOSE_META_KEY, json_option, print_json, terminal_progress, with_config
 
 
 def _print_report(report: Report, as_json: bool) -> None:
@@ -84,7 +85,8 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
     if not urls and not all_:
         raise UserError("give one or more URLs, or --all")
     catalogue = Catalogue(config.catalogue_url)
-    changes, failures = [], 0
+    changes: list[dict[str, Any]] = []
+    failures = 0
     try:
         with catalogue.session() as s:
             if all_:
@@ -97,18 +99,21 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
                         raise UserError(f"no stored capture of {url}")
                     captures += found
             before = {r.capture_id: r.data for r in s.scalars(select(ReportRow))}
-        for capture in captures:
-            try:
-                report = extract_capture(config, catalogue, capture)
-                update_stubs_for_report(config, catalogue, capture.id)
-            except UserError as exc:
-                failures += 1
-                click.echo(f"error: capture {capture.id} ({capture.url}): {exc}", err=True)
-                continue
-            new = report.to_dict()
-            old = before.get(capture.id) or {}
-            changed = sorted(k for k in new if k not in ("extracted_at",) and old.get(k) != new.get(k))
-            changes.append({"capture_id": capture.id, "url": capture.url, "changed": changed, "extractor_version": EXTRACTOR_VERSION})
+        with terminal_progress("re-extracting", "re-extracting") as progress:
+            for capture in captures:
+                if progress:
+                    progress(capture.url)
+                try:
+                    report = extract_capture(config, catalogue, capture)
+                    update_stubs_for_report(config, catalogue, capture.id)
+                except UserError as exc:
+                    failures += 1
+                    click.echo(f"error: capture {capture.id} ({capture.url}): {exc}", err=True)
+                    continue
+                new = report.to_dict()
+                old = before.get(capture.id) or {}
+                changed = sorted(k for k in new if k not in ("extracted_at",) and old.get(k) != new.get(k))
+                changes.append({"capture_id": capture.id, "url": capture.url, "changed": changed, "extractor_version": EXTRACTOR_VERSION})
     finally:
         catalogue.dispose()
     if as_json:

@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from scraper.config import Config
-from scraper.extract import ExtractError
 from scraper.errors import FetchError
+from scraper.extract import ExtractError
 from scraper.pipeline import CaptureOutcome, process_url
 
 from .common import json_option, print_json, with_config

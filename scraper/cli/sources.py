@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-from contextlib import contextmanager
 
 import click
 from sqlalchemy import select
@@ -12,14 +10,14 @@ from sqlalchemy import select
 from archive.catalogue import Catalogue
 from archive.tables import SourceState
 from scraper.config import Config
-from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
 from scraper.discover.parsers import Candidate
+from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
 from scraper.discover.sources import Source, get_source, load_sources
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
 from . import exits
-from .common import json_option, print_json, utc_iso, with_config
+from .common import json_option, print_json, render_table, terminal_progress, utc_iso, with_config
 
 
 @click.command()
@@ -46,24 +44,13 @@ def sources(config: Config, as_json: bool) -> None:
         return
     if not rows:
         click.echo("no sources configured: add [sources.<name>] tables to the config")
-    for r in rows:
-        flag = "" if r["enabled"] else " (disabled)"
-        click.echo(f"{r['name']:24} {r['kind']:13} {r['schedule']:10} last poll {r['last_poll'] or 'never':21} items {r['items_found']:<5}{flag}")
-        if r["last_error"]:
-            click.echo(f"{'':24} last error: {r['last_error']}")
-
-
-@contextmanager
-def _progress():
-    """A progress line on a terminal only; scripts and logs get nothing."""
-    if not sys.stderr.isatty():
-        yield None
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
-        task = bar.add_task("polling")
-        yield lambda url: bar.update(task, description=f"fetching {url[:100]}")
+    table = [(r["name"], r["kind"], r["schedule"], "yes" if r["enabled"] else "no", r["last_poll"] or "never", r["items_found"]) for r in rows]
+    for line in render_table(("source", "kind", "schedule", "enabled", "last poll", "items"), table):
+        click.echo(line)
+    for r in rows:
+        if r["last_error"]:
+            click.echo(f"{r['name']}: last error: {r['last_error']}")
 
 
 def _report(results: list[PollResult], as_json: bool) -> None:
@@ -88,7 +75,7 @@ def _report(results: list[PollResult], as_json: bool) -> None:
 @json_option
 def poll(names: tuple[str, ...], config: Config, as_json: bool) -> None:
     """One discovery + processing pass over SOURCE(s) (default: every enabled source)."""
-    with _progress() as progress:
+    with terminal_progress("polling", "fetching") as progress:
         results = poll_sources(config, list(names) or None, progress)
     _report(results, as_json)
 
@@ -108,7 +95,7 @@ def backfill(name: str, year_from: int | None, year_to: int | None, config: Conf
 
     async def run() -> PollResult:
         async with HttpClient(config.http) as client:
-            with _progress() as progress:
+            with terminal_progress("polling", "fetching") as progress:
                 return await backfill_source(config, catalogue, client, source, year_from, year_to, progress)
 
     try:

@@ -15,7 +15,7 @@ from scraper.stubs.disarm_page import render_page
 from scraper.techniques import store as technique_store
 from scraper.techniques.settings import TechniqueSettings
 
-from .common import json_option, print_json, utc_iso, with_config
+from .common import json_option, print_json, render_table, utc_iso, with_config
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 
@@ -82,8 +82,10 @@ def list_cmd(status: str | None, config: Config, as_json: bool) -> None:
         return
     if not rows:
         click.echo("no stubs" + (f" with status {status}" if status else ""))
-    for r in rows:
-        click.echo(f"{r['id']:10} {r['status']:9} {len(r['references'])} ref(s)  {'/'.join(r['origin']) or '-':15} {r['name']}")
+        return
+    table = [(r["id"], r["status"], len(r["references"]), "/".join(r["origin"]) or "-", r["name"]) for r in rows]
+    for line in render_table(("id", "status", "refs", "origin", "name"), table):
+        click.echo(line)
 
 
 @stubs_group.command(name="show")

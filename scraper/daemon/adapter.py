@@ -67,9 +67,8 @@ async def poll(config: Config, catalogue: Catalogue, client: HttpClient, source:
     """One pass of discovery's `poll_source`, summarised for the run table."""
     from scraper.discover.poll import poll_source
 
-    result = poll_source(config, catalogue, client, source.spec)
-    if inspect.isawaitable(result):
-        result = await result
+    pending: Any = poll_source(config, catalogue, client, source.spec)
+    result = await pending if inspect.isawaitable(pending) else pending
     return summarise(result)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scraper.config import Config, section_settings
+from scraper.schedule import Schedule, parse_schedule
 from scraper.settings import default
-
-from scraper.schedule import parse_schedule, Schedule
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def feed(content: bytes, base_url: str) -> list[Candidate]:
         raise ShapeError(f"feed has no entries{problem}")
     out = []
     for entry in parsed.entries:
-        link = entry.get("link") or next((l.get("href") for l in entry.get("links", []) if l.get("href")), None)
+        link = entry.get("link") or next((link_.get("href") for link_ in entry.get("links", []) if link_.get("href")), None)
         if not link:
             continue
         published = None
@@ -140,11 +140,13 @@ def listing(content: bytes, base_url: str, selector: str, next_selector: str | N
         raise ShapeError(f"selector {selector!r} matches nothing on {base_url}")
     out = []
     for a in links:
-        href = a.get("href") or (a.find("a") or {}).get("href") if hasattr(a, "find") else None
-        if href:
+        inner = a.find("a")
+        href = a.get("href") or (inner.get("href") if inner is not None else None)
+        if isinstance(href, str) and href:
             out.append(Candidate(urljoin(base_url, href), a.get_text(" ", strip=True)))
     next_link = soup.select_one(next_selector) if next_selector else None
-    return out, urljoin(base_url, next_link["href"]) if next_link is not None and next_link.get("href") else None
+    next_href = next_link.get("href") if next_link is not None else None
+    return out, urljoin(base_url, next_href) if isinstance(next_href, str) and next_href else None
 
 
 def series(template: str, start: str, today: date | None = None, step: str = "quarter") -> list[Candidate]:
@@ -235,4 +237,4 @@ def cdx_rows(content: bytes) -> list[dict[str, str]]:
     if not isinstance(rows, list) or not isinstance(rows[0], list):
         raise ShapeError("CDX answer is not a JSON table")
     header = rows[0]
-    return [dict(zip(header, row)) for row in rows[1:] if isinstance(row, list)]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if isinstance(row, list)]

@@ -61,7 +61,7 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
         return parsers.feed(await _get(client, source.url, source), source.url)
     if kind == "sitemap":
         cap = int(source.option("max_candidates", parsers.MAX_SITEMAP_URLS))
-        pending, pages, seen = [source.url], [], set()
+        pending, pages, seen = [source.url], [], set[str]()
         while pending and len(seen) < 50 and len(pages) < cap:
             url = pending.pop(0)
             if url in seen:
@@ -76,12 +76,14 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
             raise ShapeError("sitemap lists no pages")
         return pages
     if kind == "listing":
-        url, pages, out = source.url, 0, []
-        while url and pages < int(source.option("max_pages", 5)):
-            found, url = parsers.listing(await _get(client, url, source), url, source.option("selector", "a"), source.option("next_selector"))
-            out += found
-            pages += 1
-        return out
+        next_url: str | None = source.url
+        listed: list[Candidate] = []
+        for _ in range(int(source.option("max_pages", 5))):
+            if not next_url:
+                break
+            found, next_url = parsers.listing(await _get(client, next_url, source), next_url, source.option("selector", "a"), source.option("next_selector"))
+            listed += found
+        return listed
     if kind == "series":
         out = []
         for c in parsers.series(source.url, str(source.option("start", "2023-Q1")), step=source.option("step", "quarter")):
@@ -91,7 +93,9 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
         raw_base = source.option("raw_base") or source.url.rsplit("/", 1)[0]
         return parsers.github_index(await _get(client, source.url, source), raw_base, source.option("markdown_dir", "indicators"))
     if kind == "embedded_json":
-        return parsers.embedded_json(await _get(client, source.url, source), source.url, source.option("script_selector", "script[type='application/json']"), tuple(source.option("url_keys", ["url", "link", "href"])))
+        selector = source.option("script_selector", "script[type='application/json']")
+        keys = tuple(source.option("url_keys", ["url", "link", "href"]))
+        return parsers.embedded_json(await _get(client, source.url, source), source.url, selector, keys)
     if kind == "wayback":
         return []  # backfill only: `takedowns backfill`
     raise UserError(f"[sources.{source.name}] unknown kind {kind}")
@@ -124,7 +128,7 @@ def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate])
 
 def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capture_id: int | None = None) -> None:
     with catalogue.session() as s:
-        item = s.get(DiscoveredItem, item_id)
+        item = s.get_one(DiscoveredItem, item_id)
         item.decision, item.reason = decision, reason[:2000]
         if capture_id is not None:
             item.capture_id = capture_id
@@ -209,7 +213,7 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
         result.source_error = f"{'source changed shape' if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
         log.error("source failed: %s", result.source_error, extra={"source": source.name, "url": source.url})
     with catalogue.session() as s:
-        state = s.scalar(select(SourceState).where(SourceState.name == source.name))
+        state = s.scalars(select(SourceState).where(SourceState.name == source.name)).one()  # created above
         if result.source_error:
             state.last_error, state.last_error_at = result.source_error, utcnow()
         else:

@@ -82,7 +82,10 @@ def stub_event(rec: StubRecord) -> MISPEvent:
             continue
         if galaxy is None:
             galaxy = MISPGalaxy()
-            galaxy.from_dict(uuid=header["uuid"], name=header["name"], type=GALAXY_TYPE, namespace=header.get("namespace", "disarm"), description=header.get("description", ""), version=str(header.get("version", "")))
+            galaxy.from_dict(
+                uuid=header["uuid"], name=header["name"], type=GALAXY_TYPE, namespace=header.get("namespace", "disarm"),
+                description=header.get("description", ""), version=str(header.get("version", "")),
+            )
         mc = MISPGalaxyCluster()
         mc.from_dict(uuid=cluster["uuid"], value=value, type=GALAXY_TYPE, tag_name=f'misp-galaxy:{GALAXY_TYPE}="{value}"', description=cluster.get("description", ""), meta=cluster.get("meta", {}))
         galaxy.clusters.append(mc)

@@ -108,7 +108,9 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
     objects += links
     if rec.counts or rec.evidence:
         lines = [f"{k}: {v}" for k, v in sorted(rec.counts.items())] + [f"> {e}" for e in rec.evidence]
-        objects.append(stix2.Note(id=f"note--{stable_uuid('counts', rec.stub_id)}", abstract="Removed assets and the report sentences they come from", content="\n".join(lines), object_refs=[network.id], **common))
+        abstract = "Removed assets and the report sentences they come from"
+        note_id = f"note--{stable_uuid('counts', rec.stub_id)}"
+        objects.append(stix2.Note(id=note_id, abstract=abstract, content="\n".join(lines), object_refs=[network.id], **common))
     refs = [o.id for o in objects if o.type in ("intrusion-set", "location", "relationship", "note")]
     for ref in rec.references:
         org = _identity(ref.org) if ref.org else None

@@ -6,8 +6,6 @@ instagram_accounts, youtube_channels, ... accounts, pages, groups, total_assets)
 
 from __future__ import annotations
 
-import re
-
 from .lexicon import ASSET_NOUNS
 
 PLATFORMS = {
@@ -42,7 +40,10 @@ PLATFORMS = {
     "gmail": "other",
     "twitch": "other",
 }
-PLATFORM_RE = r"(?:google\s+ads|google\s+play|facebook|fb|instagram|ig|youtube|twitter|x|tiktok|reddit|google|blogger|adsense|ads|ad|advertising|advertiser|play|telegram|whatsapp|threads|linkedin|vkontakte|vk|snapchat|pinterest|medium|gmail|twitch)"
+PLATFORM_RE = (
+    r"(?:google\s+ads|google\s+play|facebook|fb|instagram|ig|youtube|twitter|x|tiktok|reddit|google|blogger|adsense|ads|ad"
+    r"|advertising|advertiser|play|telegram|whatsapp|threads|linkedin|vkontakte|vk|snapchat|pinterest|medium|gmail|twitch)"
+)
 
 NOUNS = ASSET_NOUNS
 SINGULAR_NOUNS = {n for n in NOUNS if not n.endswith("s") or n in ("")}
@@ -116,4 +117,3 @@ def is_singular(noun: str) -> bool:
     return not word.endswith("s") or word in ("news",)
 
 
-PLATFORM_WORD_RE = re.compile(rf"^{PLATFORM_RE}$", re.IGNORECASE)

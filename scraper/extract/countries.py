@@ -118,15 +118,3 @@ def normalise(name: str, *, demonyms: bool = True) -> str | None:
 
 def is_demonym(name: str) -> bool:
     return name.strip().lower() in _DEMONYMS
-
-
-def find_countries(text: str) -> list[str]:
-    """Every country named (not by demonym) in `text`, in order, without repeats."""
-    seen: list[str] = []
-    for m in country_regex().finditer(text):
-        if is_demonym(m.group(0)):
-            continue
-        name = normalise(m.group(0), demonyms=False)
-        if name and name not in seen:
-            seen.append(name)
-    return seen

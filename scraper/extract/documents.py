@@ -10,10 +10,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import trafilatura
 
-from scraper.errors import ExtractError, UserError
+from scraper.errors import ExtractError
 
 from .dates import dateline_date, parse_date_text
 from .html_meta import read_head
@@ -35,7 +36,7 @@ class Document:
 
 # htmldate is only the last resort (after metadata, URL and dateline), run lazily:
 # its quick search is enough there, and the extensive one doubles extraction time.
-HTMLDATE_PARAMS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%d"}
+HTMLDATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%d"}
 MIN_ARTICLE_CHARS = 40  # less than a sentence is navigation, not a report
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|&|\|)\s*")
 
@@ -77,7 +78,7 @@ def read_html(payload: bytes, url: str) -> Document:
     head = read_head(tree)
     original = payload  # htmldate re-parses from bytes; trafilatura cleans the tree in place
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_tables=True, include_comments=False)
-    text = (doc.text if doc is not None else "") or ""
+    text = (getattr(doc, "text", None) if doc is not None else "") or ""  # a Document (dict only with as_dict)
     if len(text.strip()) < MIN_ARTICLE_CHARS:
         raise ExtractError(f"{url}: no article text found in the HTML")
     return Document(
@@ -123,7 +124,7 @@ def read_pdf(payload: bytes, url: str, *, pdf: PdfText | None = None, limits: Pd
         raise ExtractError(f"{url}: the PDF has no extractable text (scanned images?)")
     first = pages[0] if pages else ""
     lines = [line.strip() for line in first.splitlines() if line.strip()]
-    title = (meta.get("Title") or "").strip()
+    title: str | None = (meta.get("Title") or "").strip()
     if not title or title.lower().startswith(("microsoft word", "untitled")) or title.lower().endswith((".doc", ".docx", ".pdf")):
         title = lines[0] if lines else None
     authors = split_authors(meta.get("Author"))

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from lxml import html as lxml_html
-
 from .dates import parse_date_text
 
 _TITLE_KEYS = ("og:title", "twitter:title", "title", "dc.title", "parsely-title")
@@ -97,8 +95,3 @@ def read_head(tree) -> HeadMetadata:
             out.published = found
             break
     return out
-
-
-def parse_html(payload: bytes):
-    """An lxml tree of the page (trafilatura can take it as is)."""
-    return lxml_html.fromstring(payload)

@@ -1,8 +1,8 @@
 """Numbers as reports write them: "2,784", "seven", "a", "two dozen", "1.3 million".
 
 `NUMBER` is a regex fragment (named groups `qual` and `num`) and `parse_number`
-turns its text into an int; `is_approximate` tells whether a qualifier such as
-"about" or "more than" came with it.
+turns its text into an int; a qualifier such as "about" or "more than" marks
+the count approximate.
 """
 
 from __future__ import annotations
@@ -62,7 +62,3 @@ def parse_number(text: str) -> int | None:
         else:
             return None
     return total + current
-
-
-def is_approximate(qualifier: str | None) -> bool:
-    return bool(qualifier and qualifier.strip())

@@ -39,7 +39,7 @@ def _countries_before(prefix: str) -> list[str]:
     while True:
         m = at_end.search(prefix)
         name = normalise(m.group(0), demonyms=True) if m else None
-        if not name:
+        if not name or m is None:
             return run
         run.insert(0, name)
         rest = prefix[: m.start()]
@@ -159,7 +159,7 @@ def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
     2,048 accounts, China had the most").
     """
     found = origins(" ".join(texts))
-    for text, kind in zip(texts, kinds):
+    for text, kind in zip(texts, kinds, strict=True):
         for name in _label_countries(text, kind):
             if name not in found:
                 found.append(name)

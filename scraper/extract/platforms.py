@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 # Who acted, from the brands a text names (the org that publishes it is a strong prior).
-_OWNER_BY_ORG = {"Meta": "Meta", "Facebook": "Meta", "Google TAG": "Google", "Google": "Google", "Twitter": "Twitter", "X": "Twitter", "TikTok": "TikTok", "Reddit": "Reddit", "OpenAI": "OpenAI", "Microsoft": "Microsoft"}
+_OWNER_BY_ORG = {
+    "Meta": "Meta", "Facebook": "Meta", "Google TAG": "Google", "Google": "Google", "Twitter": "Twitter", "X": "Twitter",
+    "TikTok": "TikTok", "Reddit": "Reddit", "OpenAI": "OpenAI", "Microsoft": "Microsoft",
+}
 _BRANDS = [
     ("Meta", re.compile(r"\b(?:Facebook|Instagram|Meta)\b")),
     ("Google", re.compile(r"\b(?:YouTube|Google|TAG|Blogger|AdSense)\b")),
@@ -17,7 +20,10 @@ _BRANDS = [
 _ACTOR_RE = re.compile(
     r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|took\s+down|taken\s+down|actioned|terminated|suspended|banned|banning|disabled|blocked|deleted)",
 )
-_BRAND_OWNER = {"facebook": "Meta", "instagram": "Meta", "meta": "Meta", "youtube": "Google", "google": "Google", "twitter": "Twitter", "x": "Twitter", "tiktok": "TikTok", "reddit": "Reddit", "openai": "OpenAI", "microsoft": "Microsoft"}
+_BRAND_OWNER = {
+    "facebook": "Meta", "instagram": "Meta", "meta": "Meta", "youtube": "Google", "google": "Google", "twitter": "Twitter",
+    "x": "Twitter", "tiktok": "TikTok", "reddit": "Reddit", "openai": "OpenAI", "microsoft": "Microsoft",
+}
 
 
 def document_platform(text: str, org: str | None) -> str | None:

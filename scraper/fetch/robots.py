@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+
 @dataclass
 class RobotsVerdict:
     allowed: bool

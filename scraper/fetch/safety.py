@@ -52,7 +52,7 @@ async def resolve(host: str, port: int) -> list[str]:
     """The addresses of `host`, in the order the system resolver gives them."""
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 class PrivateAddressError(Exception):

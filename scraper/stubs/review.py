@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
@@ -97,15 +98,15 @@ def _refuse(verb: str, stub: Stub, role: str = "") -> UserError:
     return UserError(f"cannot {verb} {stub.stub_id}{role}: it is {stub.status}; {hint}")
 
 
-def _claim(s: Session, stub: Stub, transition: str, verb: str, new_status: str, role: str = "", **values) -> None:
+def _claim(s: Session, stub: Stub, transition: str, verb: str, new_status: str, role: str = "", **values: Any) -> None:
     """Move `stub` to `new_status` if (and only if) it is still in an allowed state."""
     allowed = ALLOWED[transition]
     if stub.status not in allowed:
         raise _refuse(verb, stub, role)
     now = utcnow()
-    done = s.execute(
+    done = cast(CursorResult, s.execute(
         update(Stub).where(Stub.id == stub.id, Stub.status == stub.status).values(status=new_status, updated_at=now, **values)
-    ).rowcount
+    )).rowcount
     if done != 1:  # another process decided first
         s.refresh(stub)
         raise _refuse(verb, stub, role)
@@ -162,7 +163,7 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
             raise _refuse("merge into", keep)
         _claim(s, other, "merge_other", "merge", "merged", role=f" into {keep.stub_id}", merged_into=keep.stub_id)
         # the kept stub must still be there to receive (a concurrent decision may have moved it)
-        still = s.execute(update(Stub).where(Stub.id == keep.id, Stub.status.in_(ALLOWED["merge_keep"])).values(updated_at=utcnow())).rowcount
+        still = cast(CursorResult, s.execute(update(Stub).where(Stub.id == keep.id, Stub.status.in_(ALLOWED["merge_keep"])).values(updated_at=utcnow()))).rowcount
         if still != 1:
             s.refresh(keep)
             raise _refuse("merge into", keep)
@@ -193,7 +194,7 @@ def unmerge(catalogue: Catalogue, stub_id: str) -> Decision:
             holders.add(ref.stub_pk)
             ref.stub_pk, ref.merged_from, ref.merge_reason = stub.id, None, ""
         s.flush()
-        touched = [s.get(Stub, pk) for pk in sorted(holders)]
+        touched = [s.get_one(Stub, pk) for pk in sorted(holders)]
         refresh(s, stub)
         for holder in touched:
             refresh(s, holder)
@@ -211,7 +212,8 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
     if not changes:
         raise UserError("nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets")
     for key in ("origin", "targets"):
-        if key in changes and not (isinstance(changes[key], list) and all(isinstance(c, str) for c in changes[key])):
+        value = changes.get(key, [])
+        if not (isinstance(value, list) and all(isinstance(c, str) for c in value)):
             raise UserError(f"{key} must be a list of country names")
     if "year_started" in changes and not re.fullmatch(r"(?:(?:19|20)\d\d)?", str(changes["year_started"])):
         raise UserError(f"year started must be a four-digit year or empty, got {changes['year_started']!r}")
@@ -223,7 +225,7 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         raise UserError("counts must map asset types to whole numbers, e.g. facebook_accounts = 93")
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
-        different = {k: v for k, v in changes.items() if getattr(stub, k) != v}
+        different: dict[str, Any] = {k: v for k, v in changes.items() if getattr(stub, k) != v}
         if stub.status in ALLOWED["edit"]:
             edits.record(s, stub, different)  # the baseline for "the report changed since the edit"
         edited = sorted(set(stub.edited_fields or []) | set(changes))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -74,8 +75,12 @@ def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techn
     elif fmt == "md":
         for page, _ in pages:
             path = out_dir / f"{page.id}.md"
-            atomic_write(path, lambda tmp, page=page: tmp.write_text(render_page(page), encoding="utf-8"))
+            atomic_write(path, partial(_write_text, text=render_page(page)))
             written.append(path)
     else:
         raise ValueError(fmt)
     return written
+
+
+def _write_text(tmp: Path, text: str) -> None:
+    tmp.write_text(text, encoding="utf-8")

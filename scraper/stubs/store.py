@@ -149,7 +149,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             return StubOutcome("skipped", None, "DISARM already lists this URL")
         existing = s.scalar(select(StubReference).where(StubReference.normalised_url == key))
         if existing is not None:
-            stub = s.get(Stub, existing.stub_pk)
+            stub = s.get_one(Stub, existing.stub_pk)
             existing.capture_id, existing.title = capture_id, report.title or ""
             existing.pub_date, existing.authors, existing.org = content.disarm_date(report.pub_date), ", ".join(report.authors), report.org or ""
             changed = refresh(s, stub)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+
 from scraper.errors import UserError
 from scraper.urls import normalise_url
+
 
 @lru_cache(maxsize=4)
 def _load_master(path: str, mtime: float) -> frozenset[str]:

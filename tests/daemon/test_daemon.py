@@ -43,7 +43,7 @@ def test_schedules_fire_runs_are_recorded_and_sigterm_exits_zero(site_server, tm
     assert {r[1] for r in ok} == {"newsroom"}
     assert ok[0][3] >= 3, "the first run found the three reports"
     starts = [datetime.fromisoformat(s) for (s,) in query(cfg, "SELECT started_at FROM source_runs WHERE outcome='ok' ORDER BY id")]
-    gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:])]
+    gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]
     assert all(0.5 <= g <= 3 for g in gaps), gaps  # every second, not back to back
     assert not runs(cfg, "running"), "a clean stop leaves no open run"
     (next_run,) = query(cfg, "SELECT next_run_at FROM source_schedule WHERE source='newsroom'")[0]

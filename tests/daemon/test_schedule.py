@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from scraper.schedule import parse_schedule
 from scraper.errors import UserError
+from scraper.schedule import parse_schedule
 
 T0 = datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from scraper.stubs.disarm_page import IncidentPage, Reference, parse_page, render_page

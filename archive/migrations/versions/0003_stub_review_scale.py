@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0003_stub_review_scale'
 down_revision = '0002_catalogue_safety'
 branch_labels = None
