@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from scraper.config import Config
 
-from .common import with_config
+from .common import json_option, print_json, with_config
 
 
 @click.command()
 @click.option("--host", default=None, help="Address to listen on (default [web] host, 127.0.0.1). Off loopback, $TAKEDOWNS_WEB_TOKEN is required.")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default [web] port, 8765).")
 @with_config
-def serve(host: str | None, port: int | None, config: Config) -> None:
+@json_option
+def serve(host: str | None, port: int | None, config: Config, as_json: bool) -> None:
     """Serve the review desk: queue, stubs with evidence, captures, actions, exports, sources."""
     from scraper.web.server import serve as run
 
-    run(config, host, port)
+    def announce(url: str) -> None:
+        print_json({"serving": url})
+        sys.stdout.flush()  # the desk runs on: a reader of a pipe needs the line now
+
+    run(config, host, port, on_listen=announce if as_json else None)
 
 
 COMMANDS = [serve]

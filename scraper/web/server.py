@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from scraper.config import Config
@@ -29,14 +29,16 @@ def _server(config: Config, settings: WebSettings, host: str, port: int):
     return uvicorn.Server(uv), token
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
-    """Serve until Ctrl-C / SIGTERM."""
+def serve(config: Config, host: str | None = None, port: int | None = None, on_listen: Callable[[str], None] | None = None) -> None:
+    """Serve until Ctrl-C / SIGTERM; `on_listen` gets the desk's URL once the socket is bound."""
     settings = web_settings(config)
     host, port = host or settings.host, port if port is not None else settings.port
     server, token = _server(config, settings, host, port)
     sock = bind(host, port)
     where = f"[{host}]" if ":" in host else host
     log.warning("review desk on http://%s:%d/%s", where, sock.getsockname()[1], " (token required)" if token else "")
+    if on_listen is not None:
+        on_listen(f"http://{where}:{sock.getsockname()[1]}/")
     server.run(sockets=[sock])
 
 
