@@ -28,8 +28,10 @@ run: $(VENV)/.installed-run
 	$(BIN)/takedowns --config $(CONFIG) run
 
 ## test: install with test extras, lint and type-check, then run the whole suite
+## (two pytest-xdist workers: CI has two cores; JOBS=1 runs it serially)
+JOBS ?= 2
 test: install lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(JOBS)
 
 ## lint: ruff (rules in pyproject.toml) and mypy over scraper/ and archive/; both must be clean
 lint: install
