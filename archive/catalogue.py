@@ -16,9 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from scraper.errors import CatalogueError, UserError
-
 from . import migrate
+from .errors import ArchiveError, CatalogueError
 from .tables import Capture, FetchFailure
 
 
@@ -56,13 +55,13 @@ class Catalogue:
             try:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise UserError(
+                raise ArchiveError(
                     f"cannot create catalogue folder {db_path.parent}: {exc.strerror}"
                 ) from None
         try:
             self.engine: Engine = create_engine(url, future=True)
         except (SQLAlchemyError, ValueError) as exc:
-            raise UserError(
+            raise ArchiveError(
                 _without_password(
                     url, f"invalid catalogue URL {self.safe_url!r}: {exc}"
                 )
@@ -73,7 +72,7 @@ class Catalogue:
                 if url.startswith("postgres")
                 else ""
             )
-            raise UserError(
+            raise ArchiveError(
                 f"cannot open catalogue {self.safe_url}: missing database driver {exc.name or exc}{hint}"
             ) from None
         if self.engine.dialect.name == "sqlite":
@@ -121,10 +120,10 @@ class Catalogue:
         )
 
     def require_latest_capture(self, s: Session, url: str) -> Capture:
-        """The latest capture of `url`, or a UserError telling the user to fetch it first."""
+        """The latest capture of `url`, or an ArchiveError telling the user to fetch it first."""
         capture = self.latest_capture(s, url)
         if capture is None:
-            raise UserError(
+            raise ArchiveError(
                 f"no stored capture of {url}: run `takedowns fetch {url}` first"
             )
         return capture

@@ -22,10 +22,9 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from scraper.errors import UserError
-
 from . import warcio_codings
 from .catalogue import Catalogue, utcnow
+from .errors import ArchiveError
 from .tables import Capture, WaczFile
 
 TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is renamed into place
@@ -40,7 +39,7 @@ def capture_record_bytes(warc_path: Path, offset: int) -> bytes:
         end = 0
         for count, record in enumerate(iterator):
             if count == 0 and record.rec_type != "response":
-                raise UserError(f"{warc_path} offset {offset}: no response record there")
+                raise ArchiveError(f"{warc_path} offset {offset}: no response record there")
             if count == 1 and record.rec_type != "request":
                 break
             iterator.read_to_end(record)
@@ -92,7 +91,7 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
         with contextlib.redirect_stdout(noise), contextlib.redirect_stderr(noise):
             rc = wacz_main(["create", "-o", str(built), "-p", str(pages), str(warc)])
         if rc not in (0, None) or not built.exists():
-            raise UserError(f"could not build the WACZ of capture {capture.id}: {noise.getvalue().strip()[-300:]}")
+            raise ArchiveError(f"could not build the WACZ of capture {capture.id}: {noise.getvalue().strip()[-300:]}")
         with open(built, "rb") as f:
             os.fsync(f.fileno())
         os.replace(built, output)
@@ -149,5 +148,5 @@ def export_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, report: 
         output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, output)
     except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror}") from None
+        raise ArchiveError(f"cannot write {output}: {exc.strerror}") from None
     return output

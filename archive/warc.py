@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
@@ -39,14 +40,23 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from scraper import __version__
-from scraper.errors import UserError
-from scraper.fetch.result import FetchResult
-
 from .catalogue import Catalogue, utcnow
+from .errors import ArchiveError
+from .records import FetchResult
 from .tables import WarcFile
 
 T = TypeVar("T")
+
+
+def _software() -> str:
+    """Names the writer in each warcinfo record, from the installed distribution (not from scraper/)."""
+    try:
+        return f"takedown-archiver/{metadata.version('takedown-archiver')}"
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        return "takedown-archiver"
+
+
+SOFTWARE = _software()
 
 # Hop-by-hop framing that no longer describes the stored (de-chunked) payload.
 _RENAMED_HEADERS = {"transfer-encoding"}
@@ -87,7 +97,7 @@ class WarcStore:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
-            raise UserError(
+            raise ArchiveError(
                 f"data folder {self.warc_dir} is not writable ({exc.strerror}): "
                 "fix its permissions or set [data] dir in the config"
             ) from None
@@ -167,7 +177,7 @@ class WarcStore:
         buf = io.BytesIO()
         writer = WARCWriter(buf, gzip=True, warc_version="1.1")
         info = {
-            "software": f"takedown-archiver/{__version__}",
+            "software": SOFTWARE,
             "format": "WARC File Format 1.1",
             "hostname": socket.gethostname(),
             "description": "influence-operation takedown reports",
@@ -270,7 +280,7 @@ def read_response(path: Path, offset: int) -> ResponseRecord:
             f.seek(offset)
             record: ArcWarcRecord = next(iter(ArchiveIterator(f)))
             if record.rec_type != "response":
-                raise UserError(f"{path} offset {offset}: expected a response record, found {record.rec_type}")
+                raise ArchiveError(f"{path} offset {offset}: expected a response record, found {record.rec_type}")
             raw = record.raw_stream.read()
             http = record.http_headers
             return ResponseRecord(
@@ -281,6 +291,6 @@ def read_response(path: Path, offset: int) -> ResponseRecord:
                 target_uri=record.rec_headers.get_header("WARC-Target-URI"),
             )
     except FileNotFoundError:
-        raise UserError(f"WARC file {path} is missing: run `takedowns archive verify`") from None
+        raise ArchiveError(f"WARC file {path} is missing: run `takedowns archive verify`") from None
     except StopIteration:
-        raise UserError(f"WARC file {path} has no record at offset {offset}") from None
+        raise ArchiveError(f"WARC file {path} has no record at offset {offset}") from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from warcio.bufferedreaders import BufferedReader
 
-from scraper.fetch.decode import StreamDecoder
+from .decode import StreamDecoder
 
 # Stored payloads were decoded under [http] max_decompressed_bytes when fetched; this
 # ceiling only guards reading a WARC written by something else.

@@ -27,10 +27,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from scraper.config import Config, section_settings
-from scraper.settings import default
-
 from .catalogue import Catalogue, utcnow
+from .settings import WaybackSettings
 from .tables import ArchiveJob, ArchivePause
 
 log = logging.getLogger("takedowns.wayback")
@@ -50,26 +48,6 @@ TRANSIENT_ERRORS = {
     "error:proxy-error", "error:read-timeout", "error:soft-time-limit-exceeded", "error:cannot-fetch",
 }
 _TIMESTAMP = re.compile(r"^\d{14}$")
-
-
-@dataclass(frozen=True)
-class WaybackSettings:
-    """`[archive.wayback]`: defaults and help live in the settings registry."""
-
-    enabled: bool = default("archive.wayback", "enabled")
-    web_base: str = default("archive.wayback", "web_base")
-    api_base: str = default("archive.wayback", "api_base")
-    reuse_max_age_days: float = default("archive.wayback", "reuse_max_age_days")
-    submit_interval_seconds: float = default("archive.wayback", "submit_interval_seconds")
-    wait_seconds: float = default("archive.wayback", "wait_seconds")
-    poll_interval_seconds: float = default("archive.wayback", "poll_interval_seconds")
-    session_pause_seconds: float = default("archive.wayback", "session_pause_seconds")
-    rate_limit_backoff_seconds: float = default("archive.wayback", "rate_limit_backoff_seconds")
-    timeout_seconds: float = default("archive.wayback", "timeout_seconds")
-
-    @classmethod
-    def from_config(cls, config: Config) -> WaybackSettings:
-        return section_settings(config, "archive.wayback", cls)
 
 
 @dataclass

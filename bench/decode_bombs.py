@@ -45,7 +45,7 @@ def old_gzip(data: bytes) -> None:
 
 def ours(encoding: str):
     def run(data: bytes) -> None:
-        from scraper.fetch.decode import DecodeError, decode_body
+        from archive.decode import DecodeError, decode_body
 
         try:
             decode_body(data, encoding, CAP)

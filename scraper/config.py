@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from archive.settings import WaybackSettings
+
 from .errors import UserError
 from .settings import Values, build, default, defaults, validate
 
@@ -112,6 +114,11 @@ class Config:
 def section_settings(config: Config, section: str, cls: type[T]) -> T:
     """The typed dataclass `cls` for registered `[section]`, from validated values."""
     return build(cls, config.settings, section)
+
+
+def wayback_settings(config: Config) -> WaybackSettings:
+    """`[archive.wayback]` for the storage library, which never reads the config itself."""
+    return section_settings(config, "archive.wayback", WaybackSettings)
 
 
 def find_config_path(explicit: str | None) -> Path:

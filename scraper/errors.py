@@ -3,18 +3,18 @@
 Stages raise plain exceptions that say what went wrong and what to do; they do
 not know about exit codes. Only the CLI (`scraper.cli.exits`) maps them to
 documented exit codes, and logs and run records use `describe()`, so no
-internal class name (ShapeError, OperationalError...) reaches a user.
+internal class name (ShapeError, OperationalError...) reaches a user. The root
+`UserError` and the storage errors come from `archive.errors` (the storage
+library depends on nothing here).
 """
 
 from __future__ import annotations
 
+from archive.errors import ArchiveError, CatalogueError, DecodeError, UserError
 
-class UserError(Exception):
-    """A problem the user can fix (bad URL, bad config, unreachable host...).
-
-    The message must say what is wrong and what to do; the CLI prints it as
-    `error: <message>` with no traceback.
-    """
+__all__ = [
+    "ArchiveError", "CatalogueError", "DecodeError", "ExtractError", "FetchError", "UserError", "describe",
+]
 
 
 class FetchError(UserError):
@@ -28,16 +28,8 @@ class FetchError(UserError):
         self.attempts = 1  # tries made; the client sets it after retrying
 
 
-class DecodeError(UserError):
-    """A stored or fetched body whose Content-Encoding cannot be undone (corrupt, or a bomb)."""
-
-
 class ExtractError(UserError):
     """The document cannot be read (empty, corrupt, encrypted, no article)."""
-
-
-class CatalogueError(UserError):
-    """The catalogue database cannot be opened or used."""
 
 
 def describe(exc: BaseException) -> str:

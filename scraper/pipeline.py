@@ -15,11 +15,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
+from archive.decode import decode_body
+from archive.records import FetchResult
 from archive.tables import Capture, DiscoveredItem, ReportRow, WaczFile
 from archive.wacz import remove_leftover_temp, write_capture_wacz
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
-from archive.wayback import WaybackClient, WaybackSettings
-from scraper.config import Config, section_settings
+from archive.wayback import WaybackClient
+from scraper.config import Config, section_settings, wayback_settings
 from scraper.discover.sources import load_sources
 from scraper.errors import FetchError, UserError
 from scraper.extract import ExtractError, extract_report
@@ -31,8 +33,6 @@ from scraper.extract.pdf_worker import (
 )
 from scraper.extract.report import Report
 from scraper.fetch.client import HttpClient, check_url
-from scraper.fetch.decode import decode_body
-from scraper.fetch.result import FetchResult
 from scraper.fetch.sniff import document_kind
 from scraper.stubs import StubOutcome, update_stubs_for_report
 
@@ -109,7 +109,7 @@ async def archive_capture(config: Config, catalogue: Catalogue, outcome: Capture
         has_wacz = s.scalar(select(WaczFile.id).where(WaczFile.capture_id == capture.id)) is not None
     if outcome.is_new or not has_wacz:
         write_capture_wacz(config.data_dir, catalogue, capture, outcome.report.to_dict() if outcome.report else None)
-    settings = WaybackSettings.from_config(config)
+    settings = wayback_settings(config)
     if not settings.enabled:
         outcome.archive_status, outcome.archive_detail = "disabled", "[archive.wayback] enabled = false"
         return

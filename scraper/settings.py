@@ -9,7 +9,9 @@ list by a test, so it documents every setting with its true default.
 
 To add a setting: add a `Setting` below, add the key with its default and a
 comment to `config.toml`, and (if code reads it through a dataclass) a field
-whose default is `default(section, name)`.
+whose default is `default(section, name)`. Settings of the storage library
+(`archive/`) take their defaults from its own dataclasses (`archive.settings`),
+which the CLI builds from here and passes in.
 
 `[sources.<name>]` tables and `[orgs]` are open tables: their keys are chosen
 by the user and validated by their owners (`scraper.discover.sources`,
@@ -24,6 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+from archive.settings import WaybackSettings
 
 from .errors import UserError
 
@@ -80,6 +84,7 @@ def _id_prefix_complaint(value: Any) -> str | None:
 
 
 S = Setting
+_WAYBACK = WaybackSettings()  # the storage library owns these defaults; declared here with their help
 SETTINGS: tuple[Setting, ...] = (
     S("data", "dir", str, "data", "where WARC files, WACZ files, the SQLite catalogue and exports go"),
     S("catalogue", "url", str, "", "any SQLAlchemy URL; empty means an SQLite file at <data.dir>/catalogue.sqlite"),
@@ -108,16 +113,16 @@ SETTINGS: tuple[Setting, ...] = (
     S("extract.pdf", "cpu_seconds", int, 60, "CPU seconds the PDF worker process may use (setrlimit)", minimum=1),
     S("extract.pdf", "memory_bytes", int, 1073741824, "address space of the PDF worker process (setrlimit)", minimum=64 * 1024 * 1024),
     S("extract.pdf", "wall_seconds", float, 120.0, "how long to wait for the PDF worker before killing it", minimum=1),
-    S("archive.wayback", "enabled", bool, True, "ask the Wayback Machine for public archive links"),
-    S("archive.wayback", "web_base", str, "https://web.archive.org", "Save Page Now, CDX and snapshots", check=_http_url_complaint),
-    S("archive.wayback", "api_base", str, "https://archive.org", "availability API", check=_http_url_complaint),
-    S("archive.wayback", "reuse_max_age_days", float, 365.0, "reuse an existing snapshot younger than this"),
-    S("archive.wayback", "submit_interval_seconds", float, 10.0, "at most one submission per interval, per process"),
-    S("archive.wayback", "wait_seconds", float, 60.0, "how long `takedowns fetch` waits for a capture job"),
-    S("archive.wayback", "poll_interval_seconds", float, 5.0, "between status checks while waiting"),
-    S("archive.wayback", "session_pause_seconds", float, 3600.0, "pause after a session/bandwidth quota error"),
-    S("archive.wayback", "rate_limit_backoff_seconds", float, 300.0, "pause after an HTTP 429"),
-    S("archive.wayback", "timeout_seconds", float, 30.0, "per request to the archive APIs"),
+    S("archive.wayback", "enabled", bool, _WAYBACK.enabled, "ask the Wayback Machine for public archive links"),
+    S("archive.wayback", "web_base", str, _WAYBACK.web_base, "Save Page Now, CDX and snapshots", check=_http_url_complaint),
+    S("archive.wayback", "api_base", str, _WAYBACK.api_base, "availability API", check=_http_url_complaint),
+    S("archive.wayback", "reuse_max_age_days", float, _WAYBACK.reuse_max_age_days, "reuse an existing snapshot younger than this"),
+    S("archive.wayback", "submit_interval_seconds", float, _WAYBACK.submit_interval_seconds, "at most one submission per interval, per process"),
+    S("archive.wayback", "wait_seconds", float, _WAYBACK.wait_seconds, "how long `takedowns fetch` waits for a capture job"),
+    S("archive.wayback", "poll_interval_seconds", float, _WAYBACK.poll_interval_seconds, "between status checks while waiting"),
+    S("archive.wayback", "session_pause_seconds", float, _WAYBACK.session_pause_seconds, "pause after a session/bandwidth quota error"),
+    S("archive.wayback", "rate_limit_backoff_seconds", float, _WAYBACK.rate_limit_backoff_seconds, "pause after an HTTP 429"),
+    S("archive.wayback", "timeout_seconds", float, _WAYBACK.timeout_seconds, "per request to the archive APIs"),
     S("stubs", "id_prefix", str, "TA-", "provisional stub ids TA-00001...; never I00000-like", check=_id_prefix_complaint),
     S("stubs", "disarm_master", str, "", "path to DISARM_DATA_MASTER.xlsx: URLs it lists are never stubbed again", is_file=True),
     S("stubs", "cluster_window_days", int, 14, "reports this close in date (same platform, origin, a matching count) share one stub"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.wayback import WaybackSettings
+from archive.settings import WaybackSettings
 from scraper.config import HttpSettings, load_config
 from scraper.daemon.settings import DaemonSettings
 from scraper.extract.pdf_worker import PdfLimits

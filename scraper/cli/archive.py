@@ -12,8 +12,8 @@ from archive.catalogue import Catalogue
 from archive.tables import ReportRow
 from archive.verify import verify
 from archive.wacz import export_wacz
-from archive.wayback import WaybackClient, WaybackSettings
-from scraper.config import Config
+from archive.wayback import WaybackClient
+from scraper.config import Config, wayback_settings
 from scraper.errors import UserError
 
 from . import exits
@@ -78,7 +78,7 @@ def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
 @json_option
 def pending_cmd(config: Config, as_json: bool) -> None:
     """Poll every pending Wayback job once and print what resolved."""
-    settings = WaybackSettings.from_config(config)
+    settings = wayback_settings(config)
     if not settings.enabled:
         raise UserError("the Wayback Machine is disabled: set [archive.wayback] enabled = true")
     catalogue = Catalogue(config.catalogue_url)

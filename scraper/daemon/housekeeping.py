@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from archive.catalogue import Catalogue
-from archive.wayback import WaybackClient, WaybackSettings
-from scraper.config import Config
+from archive.wayback import WaybackClient
+from scraper.config import Config, wayback_settings
 from scraper.errors import describe
 from scraper.stubs import StubSettings, write_feed
 
@@ -25,7 +25,7 @@ log = logging.getLogger("takedowns.daemon")
 
 
 async def poll_wayback(config: Config, catalogue: Catalogue) -> None:
-    settings = WaybackSettings.from_config(config)
+    settings = wayback_settings(config)
     if not settings.enabled:
         return
     async with WaybackClient(settings, catalogue, config.http.user_agent) as wayback:

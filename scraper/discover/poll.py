@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, DiscoveredItem, SourceState
-from archive.wayback import WaybackSettings, snapshot_link
-from scraper.config import Config
+from archive.wayback import snapshot_link
+from scraper.config import Config, wayback_settings
 from scraper.errors import FetchError, UserError
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url
@@ -262,7 +262,7 @@ def earliest_good_captures(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
 async def backfill_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, year_from: int | None, year_to: int | None,
                           progress: Progress | None = None) -> PollResult:
     """List the source's URL prefix in the CDX API, fetch each original once (`id_`), record the snapshot link."""
-    web_base = WaybackSettings.from_config(config).web_base.rstrip("/")
+    web_base = wayback_settings(config).web_base.rstrip("/")
     prefix = source.option("prefix") or source.url
     params = {"url": prefix, "matchType": "prefix", "output": "json", "fl": "timestamp,original,statuscode,mimetype", "filter": "statuscode:200"}
     year_from = year_from or source.option("from_year")

@@ -1,5 +1,5 @@
 """Fetch stage: one HTTP exchange per URL, raw bytes kept for the WARC."""
 
-from .result import FetchResult, Redirect
+from archive.records import FetchResult, Redirect
 
 __all__ = ["FetchResult", "Redirect"]

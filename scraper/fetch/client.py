@@ -25,12 +25,12 @@ from tenacity import (
     stop_before_delay,
 )
 
+from archive.decode import ACCEPT_ENCODING, DecodeError, StreamDecoder
+from archive.records import FetchResult, Redirect
 from scraper.config import HttpSettings
 from scraper.errors import FetchError, UserError
 
-from .decode import ACCEPT_ENCODING, DecodeError, StreamDecoder
 from .pacing import Pacer
-from .result import FetchResult, Redirect
 from .retry import (
     RETRY_STATUSES,
     BackoffWait,

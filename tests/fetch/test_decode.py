@@ -8,7 +8,7 @@ import zlib
 import brotli
 import pytest
 
-from scraper.fetch.decode import DecodeError, decode_body
+from archive.decode import DecodeError, decode_body
 
 MB = 1024 * 1024
 
@@ -55,7 +55,7 @@ def test_bombs_never_inflate_past_the_cap_in_memory(encoding, compress):
 
 def test_a_bomb_is_stopped_while_it_streams_in():
     """Fed chunk by chunk, as from the network, decoding stops at the first chunk that passes the cap."""
-    from scraper.fetch.decode import StreamDecoder
+    from archive.decode import StreamDecoder
 
     bomb = gzip.compress(bytes(64 * MB))
     decoder = StreamDecoder("gzip", MB)

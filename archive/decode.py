@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 import brotli
 
-from scraper.errors import DecodeError
+from .errors import DecodeError
 
 STEP = 64 * 1024  # largest piece of output one decoding step may produce
 ACCEPT_ENCODING = "gzip, deflate, br"  # what we ask for; anything else a server sends is refused
@@ -24,7 +24,7 @@ class _Zlib:
 
     def __init__(self, encoding: str):
         self.encoding = encoding
-        self.inflater: zlib._Decompress | None = None  # type: ignore[name-defined]
+        self.inflater: zlib._Decompress | None = None
         self.head = b""
         if encoding != "deflate":
             self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
