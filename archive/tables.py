@@ -205,20 +205,6 @@ class StubChange(Base):
     detail: Mapped[str] = mapped_column(Text)
 
 
-class SourceState(Base):
-    """What the last polls of one configured source found, for `sources` and `status`."""
-
-    __tablename__ = "source_state"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(128), unique=True)
-    last_poll_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    last_success_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    last_error_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    items_found: Mapped[int] = mapped_column(Integer, default=0)  # candidates seen by the last good poll
-    polls: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class DiscoveredItem(Base):
     """A candidate URL a source found, and the relevance decision about it (kept, dropped, forced)."""
 
@@ -240,7 +226,9 @@ class DiscoveredItem(Base):
 
 
 class SourceRun(Base):
-    """One scheduled run of one source by the daemon (issue 8).
+    """One poll of one source, by the daemon or by a manual `takedowns poll`: the one source-health record.
+
+    `sources`, `status` and the desk's sources page all read these rows.
 
     `outcome` is running|ok|error|interrupted; a run still `running` when a
     daemon starts was cut short by a kill and is marked interrupted then.

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import click
-from sqlalchemy import select
 
 from archive.catalogue import Catalogue
-from archive.tables import SourceState
 from scraper.config import Config
+from scraper.daemon.runs import source_health
 from scraper.discover.parsers import Candidate
 from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
 from scraper.discover.sources import Source, get_source, load_sources
@@ -25,19 +24,19 @@ from .common import json_option, print_json, render_table, terminal_progress, ut
 @json_option
 def sources(config: Config, as_json: bool) -> None:
     """Each configured source: kind, schedule, last poll, items found, last error."""
+    configured = load_sources(config)
     catalogue = Catalogue(config.catalogue_url)
     try:
-        with catalogue.session() as s:
-            states = {st.name: st for st in s.scalars(select(SourceState))}
+        health = {src.name: source_health(catalogue, src.name) for src in configured}  # the record `status` reads too
     finally:
         catalogue.dispose()
     rows = []
-    for src in load_sources(config):
-        st = states.get(src.name)
+    for src in configured:
+        h = health[src.name]
         rows.append({
             "name": src.name, "kind": src.kind, "url": src.url, "schedule": src.schedule, "org": src.org, "enabled": src.enabled,
-            "last_poll": utc_iso(st.last_poll_at) if st else None, "last_success": utc_iso(st.last_success_at) if st else None,
-            "items_found": st.items_found if st else 0, "last_error": st.last_error if st else None,
+            "last_poll": utc_iso(h.last_run_at), "last_success": utc_iso(h.last_success_at), "polls": h.runs,
+            "items_found": h.items_found_last, "last_error": h.last_error if h.failing_since else None,
         })
     if as_json:
         print_json(rows)

@@ -1,4 +1,7 @@
-"""Run state in the catalogue: every run of every source, and its next run time.
+"""Run state in the catalogue: every poll of every source, and its next run time.
+
+This is the one source-health record: the daemon and a manual `takedowns poll`
+both write a run row per poll, and `sources`, `status` and the desk read them.
 
 A run row is written `running` before the poll starts and closed when it ends,
 each in its own short transaction, so a kill at any moment leaves at most one
@@ -36,17 +39,34 @@ def recover_interrupted(catalogue: Catalogue) -> list[str]:
     A source is rerun when its latest run did not finish (`interrupted`), whether that
     run was cut by this kill or by an earlier one: a start that was killed before it
     began the rerun must not turn the rerun into a wait of a whole period.
-    Only call this while holding the daemon lock: then no other daemon can own them.
+    Only call this while holding the daemon lock: then no other daemon can own them. A
+    manual `takedowns poll` still running in another process keeps its row.
     """
     with catalogue.session() as s:
-        s.execute(
-            update(SourceRun)
-            .where(SourceRun.outcome == RUNNING)
-            .values(outcome=INTERRUPTED, ended_at=utcnow(), message="the daemon stopped before this run finished (killed or crashed)")
-        )
+        open_runs = s.execute(select(SourceRun.id, SourceRun.pid).where(SourceRun.outcome == RUNNING)).all()
+        dead = [run_id for run_id, pid in open_runs if not _alive_elsewhere(pid)]
+        if dead:
+            s.execute(
+                update(SourceRun)
+                .where(SourceRun.id.in_(dead))
+                .values(outcome=INTERRUPTED, ended_at=utcnow(), message="the process polling it stopped before this run finished (killed or crashed)")
+            )
         latest = select(SourceRun.source, func.max(SourceRun.id).label("id")).group_by(SourceRun.source).subquery()
         rows = s.execute(select(SourceRun.source).join(latest, SourceRun.id == latest.c.id).where(SourceRun.outcome == INTERRUPTED))
         return sorted(rows.scalars())
+
+
+def _alive_elsewhere(pid: int | None) -> bool:
+    """Whether another live process owns a run row (this process has just started: none of its rows are live)."""
+    if pid is None or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def start_run(catalogue: Catalogue, source: str) -> int:
@@ -66,6 +86,13 @@ def finish_run(catalogue: Catalogue, run_id: int, outcome: str, *, items_found: 
             run.items_found = items_found
             run.errors = errors
             run.message = message
+
+
+def last_items_found(catalogue: Catalogue, source: str) -> int:
+    """Items the source's latest successful poll found (0 if none): a sudden 0 means it changed shape."""
+    with catalogue.session() as s:
+        last = s.scalar(_latest(source, OK))
+        return last.items_found if last is not None else 0
 
 
 def last_started(catalogue: Catalogue, source: str) -> datetime | None:

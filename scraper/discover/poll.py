@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from archive.catalogue import Catalogue, utcnow
-from archive.tables import ArchiveJob, DiscoveredItem, SourceState
+from archive.tables import ArchiveJob, DiscoveredItem
 from archive.wayback import snapshot_link
 from scraper.config import Config, wayback_settings
-from scraper.errors import FetchError, UserError
+from scraper.daemon import runs
+from scraper.errors import FetchError, UserError, describe
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url
 from scraper.urls import normalise_url
@@ -195,13 +196,7 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
 async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None) -> PollResult:
     """One discovery + processing pass of `source`."""
     result = PollResult(source.name)
-    with catalogue.session() as s:
-        state = s.scalar(select(SourceState).where(SourceState.name == source.name))
-        if state is None:
-            state = SourceState(name=source.name, items_found=0, polls=0)
-            s.add(state)
-        state.last_poll_at, state.polls = utcnow(), state.polls + 1
-        previous_items = state.items_found
+    previous_items = runs.last_items_found(catalogue, source.name)
     try:
         candidates = await discover(config, client, source)
         if not candidates and source.kind != "wayback" and previous_items:
@@ -212,13 +207,29 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
     except (ShapeError, FetchError) as exc:
         result.source_error = f"{'source changed shape' if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
         log.error("source failed: %s", result.source_error, extra={"source": source.name, "url": source.url})
-    with catalogue.session() as s:
-        state = s.scalars(select(SourceState).where(SourceState.name == source.name)).one()  # created above
-        if result.source_error:
-            state.last_error, state.last_error_at = result.source_error, utcnow()
-        else:
-            state.last_success_at, state.items_found, state.last_error = utcnow(), result.items_found, None
     return result
+
+
+async def recorded_poll(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None) -> PollResult:
+    """`poll_source` recorded as a run, as the daemon records its own, so `status` and `sources` see manual polls."""
+    run_id = runs.start_run(catalogue, source.name)
+    result: PollResult | None = None
+    outcome, message = runs.ERROR, None
+    try:
+        result = await poll_source(config, catalogue, client, source, progress)
+        outcome, message = (runs.ERROR, result.source_error) if result.source_error else (runs.OK, None)
+        return result
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        outcome, message = runs.INTERRUPTED, "the poll was interrupted before it finished"
+        raise
+    except Exception as exc:
+        message = describe(exc)
+        raise
+    finally:
+        runs.finish_run(
+            catalogue, run_id, outcome, message=message,
+            items_found=result.items_found if result else 0, errors=len(result.errors) + bool(result.source_error) if result else 1,
+        )
 
 
 def poll_sources(config: Config, names: list[str] | None = None, progress: Progress | None = None) -> list[PollResult]:
@@ -236,7 +247,7 @@ def poll_sources(config: Config, names: list[str] | None = None, progress: Progr
 
     async def run() -> list[PollResult]:
         async with HttpClient(config.http) as client:
-            return list(await asyncio.gather(*(poll_source(config, catalogue, client, s, progress) for s in sources)))
+            return list(await asyncio.gather(*(recorded_poll(config, catalogue, client, s, progress) for s in sources)))
 
     try:
         return asyncio.run(run())

@@ -105,6 +105,27 @@ def test_changed_feed_shape_is_a_source_error(site_server, tmp_path):
     assert row["last_error"].startswith("source changed shape: ") and "ShapeError" not in row["last_error"]
 
 
+def test_manual_poll_shows_in_status_and_sources(site_server, tmp_path):
+    """Issue 13 item 11: a manual poll writes the same health record the daemon writes."""
+    newsroom(site_server)
+    cfg = cfg_with(tmp_path, FEED_SOURCE.format(url=site_server.url("/feed/")))
+    before = json.loads(run_cli("status", "--config", cfg, "--json").stdout)
+    assert [(s["name"], s["runs"], s["last_outcome"]) for s in before["sources"]] == [("newsroom", 0, None)]
+    assert poll(cfg).exit_code == 0
+    [row] = json.loads(run_cli("status", "--config", cfg, "--json").stdout)["sources"]
+    assert (row["runs"], row["last_outcome"], row["items_found_last"], row["last_error"]) == (1, "ok", 3, None)
+    assert row["last_success_at"] and row["last_run_at"]
+    site_server.set("/feed/", "<html><body>We moved our newsroom!</body></html>")
+    assert poll(cfg).exit_code != 0
+    status = run_cli("status", "--config", cfg, "--json")
+    [row] = json.loads(status.stdout)["sources"]
+    assert (row["runs"], row["last_outcome"], row["items_found_last"]) == (2, "error", 3)
+    assert row["last_error"].startswith("source changed shape: ") and row["failing_since"]
+    [listed] = json.loads(run_cli("sources", "--config", cfg, "--json").stdout)
+    assert (listed["polls"], listed["items_found"], listed["last_error"]) == (2, 3, row["last_error"])
+    assert listed["last_poll"] and listed["last_success"]
+
+
 def test_hostile_feeds_entity_bomb_bad_dates_and_size(site_server, tmp_path):
     bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><rss><channel><item><title>&lol2;</title><link>http://x/</link></item></channel></rss>'
     site_server.set("/bomb.xml", bomb, content_type="application/rss+xml")
