@@ -13,7 +13,8 @@ from scraper.extract.report import Report
 from scraper.stubs import store as stub_store
 from scraper.stubs.urls import normalise_url
 from scraper.techniques import store
-from scraper.techniques.framework import load_framework, require_known
+from scraper.techniques.decisions import decide_for_stub, texts_of_stub
+from scraper.techniques.framework import load_framework
 from scraper.techniques.mappings import load_mappings
 from scraper.techniques.settings import TechniqueSettings
 
@@ -29,20 +30,11 @@ def _sklearn():
     return cache, evaluate
 
 
-def _texts_of_stub(s, stub: Stub) -> list[str]:
-    texts = []
-    for ref in stub_store.references(s, stub):
-        row = s.scalar(select(ReportRow).where(ReportRow.capture_id == ref.capture_id)) if ref.capture_id else None
-        if row is not None and row.data.get("text"):
-            texts.append(row.data["text"])
-    return texts
-
-
 def _target(s, catalogue: Catalogue, id_or_url: str) -> tuple[Stub | None, list[str]]:
     """(the stub if any, report clean texts) for a stub id or a stored report URL."""
     if "://" not in id_or_url:
         stub = stub_store.get_stub(s, id_or_url)
-        return stub, _texts_of_stub(s, stub)
+        return stub, texts_of_stub(s, stub)
     capture = catalogue.require_latest_capture(s, id_or_url)
     row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
     if row is None:
@@ -50,7 +42,7 @@ def _target(s, catalogue: Catalogue, id_or_url: str) -> tuple[Stub | None, list[
     report = Report.from_dict(row.data)
     ref = s.scalar(select(StubReference).where(StubReference.normalised_url == normalise_url(report.url)))
     stub = s.get(Stub, ref.stub_pk) if ref is not None else None
-    return stub, ([*_texts_of_stub(s, stub)] if stub is not None else [report.text])
+    return stub, ([*texts_of_stub(s, stub)] if stub is not None else [report.text])
 
 
 @click.group(name="techniques")
@@ -124,21 +116,9 @@ def eval_cmd(limit: int | None, k: int, config: Config, as_json: bool) -> None:
 @json_option
 def stub_techniques_cmd(stub_id: str, action: str, technique_ids: tuple[str, ...], config: Config, as_json: bool) -> None:
     """Accept or reject techniques for a stub: `stubs techniques TA-00001 accept T0097.208 T0151.001`."""
-    settings = TechniqueSettings.from_config(config)
-    framework = load_framework(settings.framework)
-    ids = require_known(framework, list(technique_ids))
     catalogue = Catalogue(config.catalogue_url)
     try:
-        with catalogue.session() as s:
-            stub = stub_store.get_stub(s, stub_id)
-            rows = store.decide(s, stub, ids, "accepted" if action == "accept" else "rejected", framework)
-            unquoted = [r for r in rows if r.status == "accepted" and not r.sentences]
-            text = "\n\n".join(_texts_of_stub(s, stub)) if unquoted else ""
-            if text.strip():  # a technique the model did not suggest: find the sentences that show it
-                model = _sklearn()[0].load_model(settings)
-                for row in unquoted:
-                    row.sentences = model.support(text, row.technique_id)
-            accepted = [r.technique_id for r in store.of_stub(s, stub, "accepted")]
+        ids, accepted = decide_for_stub(TechniqueSettings.from_config(config), catalogue, stub_id, action, list(technique_ids))
     finally:
         catalogue.dispose()
     if as_json:

@@ -28,6 +28,7 @@ class MappedIncident:
     techniques: list[str] = field(default_factory=list)  # in sheet order, unique
     passages: list[str] = field(default_factory=list)  # quoted report text, unique
     explanations: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # technique -> curator notes
+    evidence: list[tuple[str, list[str]]] = field(default_factory=list)  # (scrubbed passage, its row's technique ids)
 
 
 def _clean(fragment: str) -> str:
@@ -75,6 +76,8 @@ def load_mappings(path: Path, framework: dict[str, Technique]) -> list[MappedInc
         passage = scrub(passage, framework).strip()
         if passage and passage not in inc.passages:
             inc.passages.append(passage)
+        if passage:
+            inc.evidence.append((passage, ids))
         for t in ids:
             if t not in inc.techniques:
                 inc.techniques.append(t)

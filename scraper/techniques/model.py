@@ -1,56 +1,49 @@
-"""A light, offline technique suggester: TF-IDF retrieval over what curators wrote.
+"""A light, offline technique suggester: TF-IDF similarities to what the framework and curators wrote.
 
-Three signals, each scaled to [0, 1] and added with fixed weights:
-- `profile`: the whole report against each technique's profile (its name and summary in
-  the framework, plus the quoted passages and curator explanations of incidents mapped to it);
-- `sentence`: the best single report sentence against that profile, and against labelled
-  clauses (a curator's clause followed by "(T0097.208: ...)" in explanations and summaries);
+Seven signals per technique, each scaled to [0, 1] by its best technique and added with
+equal weights (a design fixed before measuring, not tuned on the mappings; see README):
+- `framework_doc` / `framework_sentence`: the whole report, and its best sentence, against the
+  technique's name and summary in DISARM's framework (framework text is not a label: every
+  technique, mapped or not, is a candidate);
+- `evidence`: the best report sentence against any quoted passage curators mapped to it;
+- `explanation`: the best report sentence against curators' explanations naming it;
+- `neighbours`: report similarity to each mapped incident, summed over incidents using it;
+- `profile`: the report against the centroid of the technique's framework text and its incidents;
 - `prior`: how often curators used the technique.
-Only techniques curators have mapped at least once are candidates: unmapped framework
-techniques have no worked example and, in leave-one-out runs, only add noise. A technique
-is suggested only with report sentences that support it (positive similarity), quoted exactly.
+A technique is suggested only with report sentences that support it (positive similarity to
+its framework text, evidence or explanations), quoted exactly. Vocabulary and IDF are fitted on
+the training incidents and the framework only, so an evaluation fold never sees its test text.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import pairwise
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .framework import TECHNIQUE_ID_IN_TEXT, Technique
+from .framework import Technique
 from .mappings import MappedIncident, scrub
 from .quotes import quoted_sentences
 from .suggestion import Suggestion
 
-MODEL_VERSION = "2"
-_PAREN_IDS = re.compile(r"\(([^()]*\bT\d{4}[^()]*)\)")
+MODEL_VERSION = "3"
 
 
 @dataclass(frozen=True)
 class Weights:
+    """Each signal's weight; all equal by design (see the module docstring)."""
+
+    framework_doc: float = 1.0
+    framework_sentence: float = 1.0
+    evidence: float = 1.0
+    explanation: float = 1.0
+    neighbours: float = 1.0
     profile: float = 1.0
-    clause: float = 0.5
-    sentence: float = 1.0
-    prior: float = 0.3
-
-
-def labelled_clauses(text: str, framework: dict[str, Technique]) -> list[tuple[str, list[str]]]:
-    """(clause, technique ids) for each clause a parenthesised id list follows."""
-    out, last = [], 0
-    for m in _PAREN_IDS.finditer(text):
-        ids = [t for t in TECHNIQUE_ID_IN_TEXT.findall(m.group(1)) if t in framework]
-        clause, last = text[last : m.start()], m.end()
-        if len(clause) > 300:  # keep the sentence the ids close, not the whole paragraph
-            clause = re.split(r"(?<=[.;:])\s", clause)[-1]
-        clause = scrub(clause, framework).strip()
-        if ids and clause:
-            out.append((clause, ids))
-    return out
+    prior: float = 1.0
 
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
@@ -84,49 +77,64 @@ class TechniqueModel:
     def __init__(self, framework: dict[str, Technique], incidents: list[MappedIncident], weights: Weights | None = None):
         self.weights = weights or Weights()
         self.framework = framework
-        counts = Counter(t for inc in incidents for t in inc.techniques)
-        self.ids = sorted(counts)
-        self.prior = np.array([counts[t] for t in self.ids], dtype=float)
-        profiles: dict[str, list[str]] = {t: [framework[t].name, framework[t].name, framework[t].summary] for t in self.ids}
-        clauses: dict[tuple[str, tuple[str, ...]], None] = {}
-        for t in self.ids:
-            for c, ids in labelled_clauses(framework[t].summary, framework):
-                clauses[(c, tuple(ids))] = None
-        for inc in incidents:
-            for t in inc.techniques:
-                profiles[t] += inc.passages
-                for note in dict.fromkeys(inc.explanations.get(t, [])):
-                    profiles[t].append(scrub(note, framework))
-                    for c, ids in labelled_clauses(note, framework):
-                        clauses[(c, tuple(ids))] = None
+        self.ids = sorted(framework)
+        index = {t: i for i, t in enumerate(self.ids)}
+        labels = np.zeros((len(incidents), len(self.ids)))
+        for row, inc in enumerate(incidents):
+            labels[row, [index[t] for t in inc.techniques]] = 1
+        self.labels = labels
+        self.prior = labels.sum(axis=0)
+        framework_text = [f"{framework[t].name}. {framework[t].name}. {framework[t].summary}" for t in self.ids]
+        docs = ["\n\n".join(inc.passages) for inc in incidents]
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=analyse)
-        self.vectorizer.fit([" ".join(p) for p in profiles.values()])
-        self.profiles = normalize(self.vectorizer.transform([" ".join(profiles[t]) for t in self.ids]))
-        bank = [(c, [i for i in ids if i in counts]) for c, ids in clauses]
-        bank = [(c, ids) for c, ids in bank if ids]
-        self.clauses = normalize(self.vectorizer.transform([c for c, _ in bank])) if bank else None
-        self.clause_ids = [[self.ids.index(i) for i in ids] for _, ids in bank]
+        self.vectorizer.fit(docs + framework_text)
+        self.framework_m = self._vectors(framework_text)
+        self.docs = self._vectors(docs)
+        evidence = [(p, ids) for inc in incidents for p, ids in inc.evidence]
+        self.evidence = self._vectors([p for p, _ in evidence])
+        self.evidence_labels = np.zeros((len(evidence), len(self.ids)))
+        for row, (_, ids) in enumerate(evidence):
+            self.evidence_labels[row, [index[t] for t in ids]] = 1
+        notes = [(index[t], scrub(note, framework)) for inc in incidents for t, ns in inc.explanations.items() for note in dict.fromkeys(ns)]
+        self.notes = self._vectors([n for _, n in notes])
+        self.note_labels = np.zeros((len(notes), len(self.ids)))
+        for row, (t, _) in enumerate(notes):
+            self.note_labels[row, t] = 1
+        self.profiles = normalize(np.asarray(labels.T @ self.docs.toarray()) + self.framework_m.toarray())
+
+    def _vectors(self, texts: list[str]):
+        return normalize(self.vectorizer.transform(texts)) if texts else None
+
+    @staticmethod
+    def _pooled(sims: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """sentences x techniques: each sentence's best similarity to a text labelled with the technique."""
+        if sims.size == 0:
+            return np.zeros((sims.shape[0], labels.shape[1]))
+        return (sims[:, :, None] * labels[None, :, :]).max(axis=1)
 
     def _read(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(sentences, score per technique, support per sentence x technique)."""
         sents = quoted_sentences(text) or ([text.strip()] if text.strip() else [])
-        if not sents or not self.ids:
+        if not sents:
             return [], np.zeros(len(self.ids)), np.zeros((0, len(self.ids)))
         doc = normalize(self.vectorizer.transform([text]))
         sent_m = normalize(self.vectorizer.transform(sents))
-        profile = (self.profiles @ doc.T).toarray().ravel()
-        sent_profile = (sent_m @ self.profiles.T).toarray()  # sentences x techniques
-        support = sent_profile.copy()
-        clause = np.zeros(len(self.ids))
-        if self.clauses is not None:
-            sent_clause = (sent_m @ self.clauses.T).toarray()  # sentences x clauses
-            for j, tids in enumerate(self.clause_ids):
-                for t in tids:
-                    clause[t] = max(clause[t], sent_clause[:, j].max())
-                    support[:, t] = np.maximum(support[:, t], sent_clause[:, j])
-        w = self.weights
-        score = w.profile * _scaled(profile) + w.clause * _scaled(clause) + w.sentence * _scaled(sent_profile.max(axis=0)) + w.prior * _scaled(self.prior)
-        return sents, score, support
+        framework_sent = (sent_m @ self.framework_m.T).toarray()
+        zeros = np.zeros((len(sents), len(self.ids)))
+        evidence = self._pooled((sent_m @ self.evidence.T).toarray(), self.evidence_labels) if self.evidence is not None else zeros
+        notes = self._pooled((sent_m @ self.notes.T).toarray(), self.note_labels) if self.notes is not None else zeros
+        signals = {
+            "framework_doc": (doc @ self.framework_m.T).toarray().ravel(),
+            "framework_sentence": framework_sent.max(axis=0),
+            "evidence": evidence.max(axis=0),
+            "explanation": notes.max(axis=0),
+            "neighbours": (doc @ self.docs.T).toarray().ravel() @ self.labels,
+            "profile": self.profiles @ doc.toarray().ravel(),
+            "prior": self.prior,
+        }
+        w = asdict(self.weights)
+        score = sum(w[name] * _scaled(v) for name, v in signals.items())
+        return sents, np.asarray(score), np.maximum(np.maximum(framework_sent, evidence), notes)
 
     @staticmethod
     def _supporting(sents: list[str], column: np.ndarray, n: int) -> list[str]:

@@ -29,6 +29,8 @@ from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.stubs import review
+from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
+from scraper.techniques.settings import TechniqueSettings
 
 from . import actions, search
 from .exports import DOWNLOADS, export_download
@@ -135,6 +137,27 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             raise UserError("nothing changed: change a field before saving the edit")
         return actions.edit(config, catalogue, stub_id, values)
 
+    def technique_endpoint(run: Callable[[str, FormData], str]) -> Callable[[Request], Any]:
+        """A technique decision or a fresh suggestion run, then back to the stub's technique section."""
+        async def endpoint(request: Request) -> Response:
+            form = await checked_form(request)
+            stub_id = request.path_params["stub_id"]
+            try:
+                done = await run_in_threadpool(run, stub_id, form)
+            except UserError as exc:
+                return fail(request, exc)
+            return RedirectResponse(f"/stubs/{quote(stub_id)}?{urlencode({'done': done})}#techniques", status_code=303)
+        return endpoint
+
+    def decide_technique(stub_id: str, form: FormData) -> str:
+        decision = str(form.get("decision") or "")
+        ids, _accepted = decide_for_stub(TechniqueSettings.from_config(config), catalogue, stub_id, decision, [str(form.get("technique_id") or "")])
+        return f"{stub_id} {decision}ed {', '.join(ids)}"
+
+    def suggest_techniques(stub_id: str, form: FormData) -> str:
+        found = suggest_for_stub(TechniqueSettings.from_config(config), catalogue, stub_id)
+        return f"{stub_id}: {len(found)} technique suggestion(s)"
+
     async def capture_page(request: Request) -> Response:
         capture_id = request.path_params["capture_id"]
         try:
@@ -186,6 +209,8 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/stubs/{stub_id}/merge", action("merged", lambda i, f: actions.merge(config, catalogue, i, str(f.get("other") or "").strip())), methods=["POST"]),
         Route("/stubs/{stub_id}/reopen", action("reopened", lambda i, f: actions.reopen(config, catalogue, i)), methods=["POST"]),
         Route("/stubs/{stub_id}/edit", action("edited", do_edit), methods=["POST"]),
+        Route("/stubs/{stub_id}/techniques", technique_endpoint(decide_technique), methods=["POST"]),
+        Route("/stubs/{stub_id}/techniques/suggest", technique_endpoint(suggest_techniques), methods=["POST"]),
         Route("/captures/{capture_id:int}", capture_page),
         Route("/captures/{capture_id:int}/replay", capture_replay),
         Route("/captures/{capture_id:int}/wacz", capture_wacz),

@@ -15,11 +15,13 @@ from archive.tables import (
     Stub,
     StubChange,
     StubEdit,
+    StubTechnique,
     WaczFile,
 )
 from scraper.extract.report import Report
 from scraper.stubs import store
 from scraper.stubs.disarm_page import render_page
+from scraper.techniques import store as technique_store
 
 from .highlight import Segment, highlight
 from .queue import neighbour
@@ -80,6 +82,7 @@ class StubView:
     edits: list[EditView]
     changed_since_edit: bool
     merged_here: list[tuple[str, str]] = field(default_factory=list)  # (stub id, name) merged into this one
+    techniques: list[StubTechnique] = field(default_factory=list)  # open suggestions by score, then decided ones
     next_id: str | None = None
     prev_id: str | None = None
 
@@ -93,6 +96,12 @@ def _evidence(report: Report) -> list[Evidence]:
     for sentence in report.totals_evidence:
         out.append(Evidence(len(out), "totals", [(k, v, False) for k, v in report.totals.items()], sentence))
     return out
+
+
+def _techniques(s: Session, stub: Stub) -> list[StubTechnique]:
+    rows = technique_store.of_stub(s, stub)
+    order = {"suggested": 0, "accepted": 1, "rejected": 2}
+    return sorted(rows, key=lambda r: (order.get(r.status, 3), -(r.score or 0.0), r.technique_id))
 
 
 def load_stub(s: Session, stub_id: str) -> StubView:
@@ -137,6 +146,6 @@ def load_stub(s: Session, stub_id: str) -> StubView:
     merged_here = list(s.execute(select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id)))
     return StubView(
         stub=stub, page_markdown=markdown, page_html=markdown_html(markdown), references=ref_views, reports=reports,
-        history=history, edits=edits, changed_since_edit=changed, merged_here=merged_here,
+        history=history, edits=edits, changed_since_edit=changed, merged_here=merged_here, techniques=_techniques(s, stub),
         next_id=neighbour(s, stub.id, "new", older=True), prev_id=neighbour(s, stub.id, "new", older=False),
     )
