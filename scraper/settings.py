@@ -167,7 +167,7 @@ def build(cls: type[T], values: Values, section: str) -> T:
     return cls(**values[section])
 
 
-def _hint(word: str, choices: list[str]) -> str:
+def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -181,7 +181,7 @@ def validate(raw: Mapping[str, Any], config_path: Path | None) -> dict[str, dict
     values = defaults()
 
     def unknown_section(name: str) -> UserError:
-        return UserError(f"{where}unknown section [{name}]{_hint(name, sections)} (known sections: {', '.join(sections)})")
+        return UserError(f"{where}unknown section [{name}]{did_you_mean(name, sections)} (known sections: {', '.join(sections)})")
 
     for top, table in raw.items():
         if top in OPEN_SECTIONS:
@@ -189,7 +189,7 @@ def validate(raw: Mapping[str, Any], config_path: Path | None) -> dict[str, dict
         if not isinstance(table, dict):
             if top in REGISTRY or top in parents:
                 raise UserError(f"{where}[{top}] must be a table")
-            raise UserError(f"{where}{top!r} is outside any section{_hint(top, [s.name for s in SETTINGS])}; put it under its [section]")
+            raise UserError(f"{where}{top!r} is outside any section{did_you_mean(top, [s.name for s in SETTINGS])}; put it under its [section]")
         if top in REGISTRY:
             values[top].update(_check_table(top, table, where, config_path))
         elif top in parents:
@@ -212,7 +212,7 @@ def _check_table(section: str, table: Mapping[str, Any], where: str, config_path
         setting = known.get(name)
         if setting is None:
             raise UserError(
-                f"{where}[{section}] has no setting {name!r}{_hint(name, list(known))} "
+                f"{where}[{section}] has no setting {name!r}{did_you_mean(name, list(known))} "
                 f"(known: {', '.join(known)})"
             )
         out[name] = _check_value(setting, value, where, config_path)

@@ -9,7 +9,7 @@ import click
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.daemon.runs import source_health
-from scraper.discover.parsers import Candidate
+from scraper.discover.candidate import Candidate
 from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
 from scraper.discover.sources import Source, get_source, load_sources
 from scraper.errors import UserError

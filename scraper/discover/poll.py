@@ -26,8 +26,9 @@ from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url
 from scraper.urls import normalise_url
 
-from . import parsers
-from .parsers import Candidate, ShapeError
+from . import kinds
+from .candidate import Candidate, ShapeError
+from .kinds.wayback import cdx_rows
 from .relevance import judge, prefilter
 from .sources import Source, load_sources
 
@@ -56,50 +57,15 @@ async def _get(client: HttpClient, url: str, source: Source) -> bytes:
 
 
 async def discover(config: Config, client: HttpClient, source: Source) -> list[Candidate]:
-    """The candidates a source lists right now (kind-specific fetching and parsing)."""
-    kind = source.kind
-    if kind == "feed":
-        return parsers.feed(await _get(client, source.url, source), source.url)
-    if kind == "sitemap":
-        cap = int(source.option("max_candidates", parsers.MAX_SITEMAP_URLS))
-        pending, pages, seen = [source.url], [], set[str]()
-        while pending and len(seen) < 50 and len(pages) < cap:
-            url = pending.pop(0)
-            if url in seen:
-                continue
-            seen.add(url)
-            found, nested = parsers.sitemap(await _get(client, url, source), max_urls=cap - len(pages))
-            pages += found
-            pending += nested
-        if len(pages) >= cap:
-            log.warning("sitemap lists %d or more pages: only the first %d are candidates (max_candidates)", cap, cap, extra={"source": source.name})
-        if not pages:
-            raise ShapeError("sitemap lists no pages")
-        return pages
-    if kind == "listing":
-        next_url: str | None = source.url
-        listed: list[Candidate] = []
-        for _ in range(int(source.option("max_pages", 5))):
-            if not next_url:
-                break
-            found, next_url = parsers.listing(await _get(client, next_url, source), next_url, source.option("selector", "a"), source.option("next_selector"))
-            listed += found
-        return listed
-    if kind == "series":
-        out = []
-        for c in parsers.series(source.url, str(source.option("start", "2023-Q1")), step=source.option("step", "quarter")):
-            out.append(c)
-        return out
-    if kind == "github_index":
-        raw_base = source.option("raw_base") or source.url.rsplit("/", 1)[0]
-        return parsers.github_index(await _get(client, source.url, source), raw_base, source.option("markdown_dir", "indicators"))
-    if kind == "embedded_json":
-        selector = source.option("script_selector", "script[type='application/json']")
-        keys = tuple(source.option("url_keys", ["url", "link", "href"]))
-        return parsers.embedded_json(await _get(client, source.url, source), source.url, selector, keys)
-    if kind == "wayback":
-        return []  # backfill only: `takedowns backfill`
-    raise UserError(f"[sources.{source.name}] unknown kind {kind}")
+    """The candidates a source lists right now: its kind's `discover()` (scraper.discover.kinds)."""
+    kind = kinds.get(source.kind)
+    if kind is None:
+        raise UserError(f"[sources.{source.name}] unknown kind {source.kind}")
+
+    async def get(url: str) -> bytes:
+        return await _get(client, url, source)
+
+    return await kind.discover(source, get)
 
 
 REGISTER_BATCH = 1000  # candidates recorded per transaction
@@ -199,7 +165,7 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
     previous_items = runs.last_items_found(catalogue, source.name)
     try:
         candidates = await discover(config, client, source)
-        if not candidates and source.kind != "wayback" and previous_items:
+        if not candidates and _polled(source) and previous_items:
             raise ShapeError(f"found no items where the last poll found {previous_items} (has the page changed shape?)")
         candidates += [Candidate(url, "force-included") for url in source.force_include if url not in {c.url for c in candidates}]
         result.items_found = len(candidates)
@@ -208,6 +174,11 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
         result.source_error = f"{'source changed shape' if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
         log.error("source failed: %s", result.source_error, extra={"source": source.name, "url": source.url})
     return result
+
+
+def _polled(source: Source) -> bool:
+    kind = kinds.get(source.kind)
+    return kind is not None and kind.polled
 
 
 async def recorded_poll(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None) -> PollResult:
@@ -242,7 +213,7 @@ def poll_sources(config: Config, names: list[str] | None = None, progress: Progr
             raise UserError(f"unknown source(s): {', '.join(missing)}; known: {', '.join(sorted(known)) or 'none'}")
         sources = [s for s in sources if s.name in names]
     else:
-        sources = [s for s in sources if s.enabled and s.kind != "wayback"]
+        sources = [s for s in sources if s.enabled and _polled(s)]
     catalogue = Catalogue(config.catalogue_url)
 
     async def run() -> list[PollResult]:
@@ -287,7 +258,7 @@ async def backfill_source(config: Config, catalogue: Catalogue, client: HttpClie
         listing = await client.fetch(f"{web_base}/cdx/search/cdx?{urlencode(params)}", respect_robots=False)
         if listing.status != 200:
             raise ShapeError(f"CDX API answered HTTP {listing.status}")
-        captures = earliest_good_captures(parsers.cdx_rows(listing.content))
+        captures = earliest_good_captures(cdx_rows(listing.content))
     except (ShapeError, FetchError) as exc:
         result.source_error = str(exc)
         return result

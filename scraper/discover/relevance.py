@@ -11,7 +11,7 @@ import re
 
 from scraper.extract.report import Report
 
-from .parsers import Candidate
+from .candidate import Candidate
 from .sources import Source
 
 TAKEDOWN_TERMS = re.compile(

@@ -1,4 +1,8 @@
-"""`[sources.<name>]` tables: what to poll, how, how often, and what counts as relevant."""
+"""`[sources.<name>]` tables: what to poll, how, how often, and what counts as relevant.
+
+The keys every source takes are checked here; the kind-specific ones against
+what the kind declares in `scraper.discover.kinds`.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from typing import Any
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.schedule import parse_schedule
+from scraper.settings import did_you_mean
 
-KINDS = ("feed", "sitemap", "listing", "series", "github_index", "embedded_json", "wayback")
+from . import kinds
 
 
 @dataclass(frozen=True)
@@ -34,17 +39,6 @@ class Source:
 
 
 _COMMON = {"kind", "url", "schedule", "org", "enabled", "keywords", "url_patterns", "exclude_patterns", "respect_robots", "force_include", "max_items"}
-_OPTIONS = {
-    "feed": set(),
-    "sitemap": {"max_candidates"},
-    "listing": {"selector", "next_selector", "max_pages"},
-    "series": {"template", "start", "step"},
-    "github_index": {"raw_base", "markdown_dir"},
-    "embedded_json": {"script_selector", "url_keys"},
-    "wayback": {"prefix", "from_year", "to_year", "mimetypes"},
-}
-
-
 def _strings(name: str, key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -56,17 +50,24 @@ def _strings(name: str, key: str, value: Any) -> tuple[str, ...]:
 def parse_source(name: str, table: dict[str, Any]) -> Source:
     if not isinstance(table, dict):
         raise UserError(f"[sources.{name}] must be a table")
-    kind = table.get("kind")
-    if kind not in KINDS:
-        raise UserError(f"[sources.{name}] kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    unknown = set(table) - _COMMON - _OPTIONS[kind]
-    if unknown:
-        raise UserError(f"[sources.{name}] unknown key(s) for kind {kind}: {', '.join(sorted(unknown))}")
-    url = table.get("url") or table.get("prefix") or ""
-    if kind != "series" and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+    kind_name = table.get("kind")
+    kind = kinds.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        hint = did_you_mean(kind_name, list(kinds.names())) if isinstance(kind_name, str) else ""
+        raise UserError(f"[sources.{name}] kind must be one of {', '.join(kinds.names())}, got {kind_name!r}{hint}")
+    allowed = sorted(_COMMON | set(kind.options))
+    for key in sorted(set(table) - set(allowed)):
+        raise UserError(f"[sources.{name}] unknown key {key!r} for kind {kind.name}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")
+    for key, option in kind.options.items():
+        complaint = option.complaint(table[key]) if key in table else None
+        if complaint:
+            raise UserError(f"[sources.{name}] {key} {complaint}")
+    url = table.get("url") or table.get(kind.url_from) or ""
+    if kind.http_url and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
         raise UserError(f"[sources.{name}] url must be an http(s) URL, got {url!r}")
-    if kind == "series" and "{" not in str(table.get("template", "")):
-        raise UserError(f"[sources.{name}] template must contain {{quarter}}/{{year}} (or {{month}}) placeholders")
+    complaint = kind.check(table) if kind.check else None
+    if complaint:
+        raise UserError(f"[sources.{name}] {complaint}")
     schedule = table.get("schedule", "6h")
     try:
         schedule = parse_schedule(schedule).text
@@ -82,8 +83,8 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
             raise UserError(f"[sources.{name}] {key} must be a {kind_.__name__}")
     return Source(
         name=name,
-        kind=kind,
-        url=str(url or table.get("template", "")),
+        kind=kind.name,
+        url=str(url),
         schedule=schedule,
         org=table.get("org"),
         enabled=table.get("enabled", True),
@@ -93,7 +94,7 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
         respect_robots=table.get("respect_robots", True),
         force_include=_strings(name, "force_include", table.get("force_include", [])),
         max_items=table.get("max_items", 200),
-        options={k: table[k] for k in _OPTIONS[kind] if k in table},
+        options={k: table[k] for k in kind.options if k in table},
     )
 
 

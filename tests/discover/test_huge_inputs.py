@@ -10,8 +10,9 @@ from sqlalchemy import event, func, select
 
 from archive.catalogue import Catalogue
 from archive.tables import DiscoveredItem
-from scraper.discover import parsers
-from scraper.discover.parsers import Candidate, ShapeError
+from scraper.discover.candidate import Candidate, ShapeError
+from scraper.discover.kinds.feed import feed
+from scraper.discover.kinds.sitemap import sitemap
 from scraper.discover.poll import REGISTER_BATCH, _register
 from scraper.discover.sources import parse_source
 
@@ -33,16 +34,16 @@ def gzip_sitemap(count: int, base: str = "https://example.org") -> bytes:
 
 def test_a_million_url_gzip_sitemap_is_capped_while_parsing():
     data = gzip_sitemap(1_000_000)
-    pages, nested = parsers.sitemap(data, max_urls=2000)
+    pages, nested = sitemap(data, max_urls=2000)
     assert len(pages) == 2000 and not nested
     assert pages[0].url == "https://example.org/news/0/" and pages[-1].url == "https://example.org/news/1999/"
 
 
 def test_sitemap_entity_declarations_and_non_sitemaps_are_refused():
     with pytest.raises(ShapeError):
-        parsers.sitemap(b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa">]>' + NS + b"<url><loc>&a;</loc></url></urlset>")
+        sitemap(b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa">]>' + NS + b"<url><loc>&a;</loc></url></urlset>")
     with pytest.raises(ShapeError, match="not a sitemap"):
-        parsers.sitemap(b"<html><body>hello</body></html>")
+        sitemap(b"<html><body>hello</body></html>")
 
 
 def test_the_entity_check_scans_the_whole_feed():
@@ -50,7 +51,7 @@ def test_the_entity_check_scans_the_whole_feed():
     bomb = b'<?xml version="1.0"?>\n' + padding + b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>' + b"<rss><channel><item><title>&b;</title><link>http://x/</link></item></channel></rss>"
     assert bomb.index(b"<!ENTITY") > 4096
     with pytest.raises(ShapeError, match="entit"):
-        parsers.feed(bomb, "http://x/")
+        feed(bomb, "http://x/")
 
 
 def test_candidates_are_recorded_in_batches_one_transaction_each(tmp_path):
