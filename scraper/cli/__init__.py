@@ -93,7 +93,12 @@ class TakedownsGroup(click.Group):
             if command is not None and command.hidden:
                 continue
             # the table's line whether or not the module is loaded yet, so --help never depends on what ran before
-            text = _shorten(COMMAND_MODULES[name][1], limit) if name in COMMAND_MODULES else command.get_short_help_str(limit)
+            if name in COMMAND_MODULES:
+                text = _shorten(COMMAND_MODULES[name][1], limit)
+            elif command is not None:
+                text = command.get_short_help_str(limit)
+            else:
+                continue
             rows.append((name, text))
         with formatter.section("Commands"):
             formatter.write_dl(rows)

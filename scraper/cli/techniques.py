@@ -41,8 +41,8 @@ def _target(s, catalogue: Catalogue, id_or_url: str) -> tuple[Stub | None, list[
         raise UserError(f"no extracted report for {id_or_url}: run `takedowns reextract {id_or_url}`")
     report = Report.from_dict(row.data)
     ref = s.scalar(select(StubReference).where(StubReference.normalised_url == normalise_url(report.url)))
-    stub = s.get(Stub, ref.stub_pk) if ref is not None else None
-    return stub, ([*texts_of_stub(s, stub)] if stub is not None else [report.text])
+    linked = s.get(Stub, ref.stub_pk) if ref is not None else None
+    return linked, ([*texts_of_stub(s, linked)] if linked is not None else [report.text])
 
 
 @click.group(name="techniques")

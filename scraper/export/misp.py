@@ -13,10 +13,11 @@ import json
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from pymisp import MISPEvent, MISPGalaxy, MISPGalaxyCluster
+from pymisp import MISPAttribute, MISPEvent, MISPGalaxy, MISPGalaxyCluster
 
-from scraper.files import atomic_write
+from scraper.files import atomic_write_text
 
 from .records import StubRecord, stable_uuid
 
@@ -47,6 +48,13 @@ def _date(pub_date: str, fallback: datetime) -> date:
         return fallback.date()
 
 
+def _attribute(event: MISPEvent, kind: str, value: str, **fields: Any) -> MISPAttribute:
+    """`event.add_attribute` for one value (pymisp returns a list only when given a list)."""
+    attr = event.add_attribute(kind, value, **fields)
+    assert isinstance(attr, MISPAttribute)
+    return attr
+
+
 def stub_event(rec: StubRecord) -> MISPEvent:
     event = MISPEvent()
     event.uuid = stable_uuid("misp-event", rec.stub_id)
@@ -57,16 +65,16 @@ def stub_event(rec: StubRecord) -> MISPEvent:
     event.distribution, event.threat_level_id, event.analysis = 0, 4, 0  # your org only, undefined, initial: a stub awaiting review
     event.add_tag("takedown-archiver:stub")
     for ref in rec.references:
-        attr = event.add_attribute("link", ref.url, category="External analysis", comment=" / ".join(x for x in (ref.title, ref.org, ref.pub_date) if x), to_ids=False)
+        attr = _attribute(event, "link", ref.url, category="External analysis", comment=" / ".join(x for x in (ref.title, ref.org, ref.pub_date) if x), to_ids=False)
         attr.uuid = stable_uuid("misp-link", rec.stub_id, ref.url)
         if ref.archive.startswith("https://web.archive.org/"):
-            arch = event.add_attribute("link", ref.archive, category="External analysis", comment=f"archived copy of {ref.url}", to_ids=False)
+            arch = _attribute(event, "link", ref.archive, category="External analysis", comment=f"archived copy of {ref.url}", to_ids=False)
             arch.uuid = stable_uuid("misp-link", rec.stub_id, ref.archive)
     for kind, value in sorted(rec.counts.items()):
-        attr = event.add_attribute("counter", str(value), category="Other", comment=f"removed {kind}", to_ids=False)
+        attr = _attribute(event, "counter", str(value), category="Other", comment=f"removed {kind}", to_ids=False)
         attr.uuid = stable_uuid("misp-count", rec.stub_id, kind)
     for i, sentence in enumerate(rec.evidence):
-        attr = event.add_attribute("text", sentence, category="Other", comment="evidence for the removed-asset counts", to_ids=False)
+        attr = _attribute(event, "text", sentence, category="Other", comment="evidence for the removed-asset counts", to_ids=False)
         attr.uuid = stable_uuid("misp-evidence", rec.stub_id, str(i))
     for country in rec.origin:
         event.add_tag(f'takedown-archiver:origin="{country}"')
@@ -76,8 +84,8 @@ def stub_event(rec: StubRecord) -> MISPEvent:
     galaxy: MISPGalaxy | None = None
     for tech in rec.techniques:
         cluster = clusters.get(tech.id)
-        value = cluster["value"] if cluster else tech.name
-        event.add_tag(f'misp-galaxy:{GALAXY_TYPE}="{value}"')
+        label = cluster["value"] if cluster else tech.name
+        event.add_tag(f'misp-galaxy:{GALAXY_TYPE}="{label}"')
         if cluster is None:
             continue
         if galaxy is None:
@@ -87,7 +95,7 @@ def stub_event(rec: StubRecord) -> MISPEvent:
                 description=header.get("description", ""), version=str(header.get("version", "")),
             )
         mc = MISPGalaxyCluster()
-        mc.from_dict(uuid=cluster["uuid"], value=value, type=GALAXY_TYPE, tag_name=f'misp-galaxy:{GALAXY_TYPE}="{value}"', description=cluster.get("description", ""), meta=cluster.get("meta", {}))
+        mc.from_dict(uuid=cluster["uuid"], value=label, type=GALAXY_TYPE, tag_name=f'misp-galaxy:{GALAXY_TYPE}="{label}"', description=cluster.get("description", ""), meta=cluster.get("meta", {}))
         galaxy.clusters.append(mc)
     if galaxy is not None:
         event.galaxies.append(galaxy)
@@ -100,6 +108,6 @@ def write_misp(records: list[StubRecord], out_dir: Path) -> list[Path]:
         path = out_dir / f"{rec.disarm_id or rec.stub_id}.misp.json"
         # {"Event": {...}}: the shape MISP's import and pymisp's load_file read
         text = json.dumps({"Event": json.loads(stub_event(rec).to_json())}, indent=2, sort_keys=True, ensure_ascii=False)
-        atomic_write(path, lambda tmp, text=text: tmp.write_text(text + "\n", encoding="utf-8"))
+        atomic_write_text(path, text + "\n")
         written.append(path)
     return written

@@ -89,4 +89,5 @@ async def read_pdf_text_async(payload: bytes, limits: PdfLimits | None = None) -
         if process.returncode is None:  # cancelled (shutdown) or timed out: the worker must not outlive us
             process.kill()
             await asyncio.shield(process.wait())
+    assert process.returncode is not None  # communicate() returned: the worker has exited
     return _interpret(process.returncode, stdout, limits)

@@ -7,6 +7,7 @@ most one stub, so an updated report updates its stub and records what changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -73,7 +74,7 @@ def refresh(s: Session, stub: Stub) -> list[str]:
             counts.setdefault(k, v)
     years = [content.year_started(r) for r in reports if content.year_started(r)]
     dates = [r.pub_date for r in reports if r.pub_date]
-    new = {
+    new: dict[str, Any] = {
         "name": primary.title or primary.url,
         "summary": content.summary(primary),
         "platform": next((r.platform for r in reports if r.platform), None),
@@ -243,7 +244,8 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
         .where(ArchiveJob.status == "success", ArchiveJob.archive_link.is_not(None), ArchiveJob.url.in_(cited))
         .order_by(ArchiveJob.id)
     ):
-        links[url] = link  # the newest success wins, as in archive_link_for
+        if link is not None:  # never, by the query; tells the type checker
+            links[url] = link  # the newest success wins, as in archive_link_for
     accepted: dict[int, list[StubTechnique]] = {}
     for row in s.scalars(
         select(StubTechnique).where(StubTechnique.stub_pk.in_(ids), StubTechnique.status == "accepted").order_by(StubTechnique.technique_id)

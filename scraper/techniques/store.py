@@ -27,9 +27,9 @@ def save_suggestions(s: Session, stub: Stub, suggestions: list[Suggestion]) -> N
     """Replace the stub's open suggestions; a curator's accept/reject is never overwritten."""
     existing = {r.technique_id: r for r in of_stub(s, stub)}
     fresh = {sg.technique_id for sg in suggestions}
-    for tid, row in existing.items():
-        if row.status == "suggested" and tid not in fresh:
-            s.delete(row)
+    for tid, old in existing.items():
+        if old.status == "suggested" and tid not in fresh:
+            s.delete(old)
     now = utcnow()
     for sg in suggestions:
         row = existing.get(sg.technique_id)

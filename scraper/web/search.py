@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import ColumnElement, Select, TextClause, select, text
 from sqlalchemy.engine import Engine
 
 from archive.tables import ReportRow, StubReference
@@ -54,7 +54,7 @@ def matching_stub_pks(dialect: str, words: str) -> Select:
     """Stub primary keys whose reports' title or clean text match `words`."""
     if dialect == "sqlite":
         reports = select(text("rowid")).select_from(text("report_fts")).where(text("report_fts MATCH :q").bindparams(q=fts5_query(words)))
-        hit = ReportRow.id.in_(reports)
+        hit: ColumnElement[bool] | TextClause = ReportRow.id.in_(reports)
     else:
         hit = text(f"{_PG_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=words)
     return (

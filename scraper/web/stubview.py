@@ -127,7 +127,7 @@ def load_stub(s: Session, stub_id: str) -> StubView:
     ]
     reports = []
     for r in refs:
-        row = rows.get(r.capture_id)
+        row = rows.get(r.capture_id) if r.capture_id is not None else None
         if row is None:
             continue
         report = Report.from_dict(row.data)
@@ -143,7 +143,7 @@ def load_stub(s: Session, stub_id: str) -> StubView:
     changed = any(e.report_changed_at for e in edits) or (
         last_edit is not None and any(c.kind == "updated" and c.at > last_edit for c in history)
     )
-    merged_here = list(s.execute(select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id)))
+    merged_here = [(sid, name) for sid, name in s.execute(select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id))]
     return StubView(
         stub=stub, page_markdown=markdown, page_html=markdown_html(markdown), references=ref_views, reports=reports,
         history=history, edits=edits, changed_since_edit=changed, merged_here=merged_here, techniques=_techniques(s, stub),
