@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from scraper.devserver import Answer, LoopbackServer, Request, conditional
 
 
 def page(host: str, n: int) -> bytes:
@@ -15,45 +13,21 @@ def page(host: str, n: int) -> bytes:
     ).encode()
 
 
-class Site:
+class Site(LoopbackServer):
     """One host: /robots.txt and /r/<n>.html with ETag / If-None-Match support."""
 
     def __init__(self, host: str):
-        self.host = host
         self.statuses: list[int] = []
-        site = self
+        super().__init__(self.respond, host=host, name=f"bench-site-{host}")
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def respond(self, request: Request) -> Answer:
+        if request.path == "/robots.txt":
+            return Answer(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+        n = int(request.path.rsplit("/", 1)[-1].split(".")[0])
+        reply = conditional(request, Answer(200, page(self.host, n), {"Content-Type": "text/html; charset=utf-8"}))
+        self.statuses.append(reply.status)
+        return reply
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                if self.path == "/robots.txt":
-                    body, status, headers = b"User-agent: *\nAllow: /\n", 200, {"Content-Type": "text/plain"}
-                else:
-                    n = int(self.path.rsplit("/", 1)[-1].split(".")[0])
-                    body = page(site.host, n)
-                    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                    headers = {"Content-Type": "text/html; charset=utf-8", "ETag": etag}
-                    status = 304 if self.headers.get("If-None-Match") == etag else 200
-                    if status == 304:
-                        body = b""
-                    site.statuses.append(status)
-                self.send_response(status)
-                for k, v in {**headers, "Content-Length": str(len(body))}.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def url(self, n: int) -> str:
-        return f"http://{self.host}:{self.httpd.server_address[1]}/r/{n}.html"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def url(self, n: int) -> str:  # type: ignore[override]
+        return f"{self.base}/r/{n}.html"

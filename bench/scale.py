@@ -24,11 +24,9 @@ import contextlib
 import random
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,6 +39,7 @@ from archive.catalogue import Catalogue  # noqa: E402
 from archive.warc import WarcStore  # noqa: E402
 from scraper.cli import cli  # noqa: E402
 from scraper.config import load_config  # noqa: E402
+from scraper.devserver import Answer, LoopbackServer, Request  # noqa: E402
 from scraper.fetch.client import HttpClient  # noqa: E402
 from scraper.pipeline import capture_url  # noqa: E402
 
@@ -82,41 +81,23 @@ def report_page(i: int) -> bytes:
     ).encode()
 
 
-class ReportSite:
+class ReportSite(LoopbackServer):
     """GET /r/<i>.html serves report_page(i); counts raw bytes served."""
 
     def __init__(self) -> None:
         self.raw_bytes = 0
-        site = self
+        super().__init__(self.respond, name="bench-reports")
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def respond(self, request: Request) -> Answer:
+        if request.path == "/robots.txt":
+            return Answer(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+        body = report_page(int(request.path.rsplit("/", 1)[-1].split(".")[0]))
+        self.raw_bytes += len(body)
+        return Answer(200, body, {"Content-Type": "text/html; charset=utf-8"})
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                if self.path == "/robots.txt":
-                    body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
-                else:
-                    body, ctype = report_page(int(self.path.rsplit("/", 1)[-1].split(".")[0])), "text/html; charset=utf-8"
-                    site.raw_bytes += len(body)
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def url(self, i: int) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/r/{i}.html"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def url(self, i: int) -> str:  # type: ignore[override]
+        return f"{self.base}/r/{i}.html"
 
 
 class QueryCounter:

@@ -21,13 +21,14 @@ import tempfile
 import textwrap
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from scraper.devserver import Answer, LoopbackServer, Request
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-class SoakSite:
+class SoakSite(LoopbackServer):
     """Feeds /s{k}/feed.xml; each gains an item every `grow_every` requests; items /s{k}/r{i}/."""
 
     def __init__(self, sources: int, grow_every: int = 4, window: int = 10):
@@ -35,28 +36,13 @@ class SoakSite:
         self.lock = threading.Lock()
         self.feed_requests = [0] * sources
         self.grow_every, self.window = grow_every, window
-        site = self
+        super().__init__(self.respond, name="soak-site")
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:  # noqa: N802
-                with site.lock:
-                    site.fetches += 1
-                status, body, headers = site.answer(self.path, self.headers.get("If-None-Match"))
-                self.send_response(status)
-                for k, v in {"Content-Length": str(len(body)), **headers}.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+    def respond(self, request: Request) -> Answer:
+        with self.lock:
+            self.fetches += 1
+        return Answer(*self.answer(request.path, request.header("If-None-Match")))
 
     def answer(self, path: str, etag: str | None) -> tuple[int, bytes, dict[str, str]]:
         parts = path.strip("/").split("/")

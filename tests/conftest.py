@@ -1,108 +1,25 @@
-"""Shared test plumbing: real HTTP servers on 127.0.0.1, temp configs, the real CLI."""
+"""Shared fixtures: a site on 127.0.0.1 (`tests.helpers.SiteServer`), temp configs, the real CLI."""
 
 from __future__ import annotations
 
 import json
-import mimetypes
 import subprocess
 import sys
 import textwrap
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner, Result
 
 from scraper.cli import cli
 
+from .helpers import SiteServer
+
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 SITES = REPO / "scraper" / "demo" / "sites"  # the publisher sites the demo serves, reused as fixtures
-
-
-@dataclass
-class Route:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-Handler = Callable[[BaseHTTPRequestHandler], Route]
-
-
-class SiteServer:
-    """A threaded HTTP server serving a folder, plus per-path overrides set by tests.
-
-    `requests` logs (method, path, headers) of everything served, so tests can
-    assert what the client really sent and how often.
-    """
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.routes: dict[str, Route | Handler] = {}
-        self.requests: list[tuple[str, str, dict[str, str]]] = []
-        server = self
-
-        class _Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:  # noqa: N802 (http.server API)
-                server.requests.append(("GET", self.path, dict(self.headers.items())))
-                route = server.resolve(self)
-                self.send_response(route.status)
-                headers = {"Content-Length": str(len(route.body)), **route.headers}
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(route.body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def set(self, path: str, body: bytes | str, *, status: int = 200, content_type: str = "text/html; charset=utf-8", **headers: str) -> None:
-        data = body.encode() if isinstance(body, str) else body
-        self.routes[path] = Route(status, data, {"Content-Type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}})
-
-    def hits(self, path: str) -> int:
-        return sum(1 for _, p, _ in self.requests if p == path)
-
-    def resolve(self, handler: BaseHTTPRequestHandler) -> Route:
-        path = urlsplit(handler.path).path
-        route = self.routes.get(handler.path) or self.routes.get(path)
-        if callable(route):
-            return route(handler)
-        if route is not None:
-            return route
-        file = (self.root / path.lstrip("/")).resolve()
-        if file.is_dir():
-            file = file / "index.html"
-        if not file.is_relative_to(self.root.resolve()) or not file.is_file():
-            return Route(404, b"<html><body>not found</body></html>", {"Content-Type": "text/html"})
-        ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        if ctype.startswith("text/"):
-            ctype += "; charset=utf-8"
-        return Route(200, file.read_bytes(), {"Content-Type": ctype})
-
-    def __enter__(self) -> SiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture

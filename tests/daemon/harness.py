@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..conftest import REPO, SiteServer, make_config
+from ..conftest import REPO, make_config
+from ..helpers import Route, SiteServer
 
 PAGES = 8
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -62,8 +63,6 @@ def publish(server: SiteServer, n: int = PAGES, delay: float = 0.0) -> list[str]
 
 
 def _slow(body: bytes, delay: float) -> Callable[[Any], Any]:
-    from ..conftest import Route
-
     def handler(_request: Any) -> Route:
         time.sleep(delay)
         return Route(200, body, {"Content-Type": "text/html; charset=utf-8"})

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from scraper.devserver import LoopbackServer, QuietHandler
 
 
 @dataclass
@@ -33,12 +33,7 @@ class FakeWayback:
         self.jobs: dict[str, dict] = {}
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def reply(self, status: int, body: dict) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
@@ -96,21 +91,18 @@ class FakeWayback:
                 fake.jobs[job_id] = {"id": job_id, "url": url, "polls": 0}
                 self.reply(200, {"url": url, "job_id": job_id})
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.site = LoopbackServer(Handler, name="fakewayback")
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return self.site.base
 
     def posts(self) -> list[dict]:
         return [r for r in self.requests if r["method"] == "POST"]
 
     def __enter__(self) -> FakeWayback:
-        self.thread.start()
+        self.site.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.site.close()

@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 import gzip
 import socket
-import threading
 import time
 import zlib
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import brotli
+
+from scraper.devserver import LoopbackServer, QuietHandler
 
 from ..extract.pdf_bombs import content_stream_bomb, page_tree_bomb
 
@@ -70,12 +70,7 @@ class FaultServer:
         self.bytes_sent: Counter[str] = Counter()
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
                 path = self.path.split("?")[0]
                 server.hits[path] += 1
@@ -283,17 +278,14 @@ class FaultServer:
                 paths = ["/enc-gzip", "/enc-deflate", "/enc-br", "/enc-zstd"]
                 self.send(200, feed_of(f"http://{host}:{port}", paths), Content_Type="application/rss+xml")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.site = LoopbackServer(Handler, name="faultserver")
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        return self.site.url(path)
 
     def __enter__(self) -> FaultServer:
-        self.thread.start()
+        self.site.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.site.close()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from dataclasses import replace
 from datetime import UTC
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
 from scraper.config import HttpSettings
+from scraper.devserver import Answer, LoopbackServer, Request
 from scraper.errors import FetchError
 from scraper.fetch import client as client_module
 from scraper.fetch import safety
@@ -105,26 +104,15 @@ def test_dns_rebinding_connects_to_the_checked_address(monkeypatch):
     """The resolver answers a "public" address for the check, then 127.0.0.1: the connection must use the first."""
     hits: dict[str, list[str]] = {"checked": [], "internal": []}
 
-    def server(address: str, port: int, label: str) -> ThreadingHTTPServer:
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                hits[label].append(self.headers["Host"])
-                body = b"<html><body><p>report</p></body></html>"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def server(address: str, port: int, label: str) -> LoopbackServer:
+        def respond(request: Request) -> Answer:
+            hits[label].append(request.headers["Host"])
+            return Answer(200, b"<html><body><p>report</p></body></html>", {"Content-Type": "text/html"})
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        httpd = ThreadingHTTPServer((address, port), Handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        return httpd
+        return LoopbackServer(respond, host=address, port=port).start()
 
     checked = server("127.0.0.2", 0, "checked")  # plays the public address
-    port = checked.server_address[1]
+    port = checked.port
     internal = server("127.0.0.1", port, "internal")  # what a rebinding DNS answers next
     answers: list[str] = []
 
@@ -142,7 +130,7 @@ def test_dns_rebinding_connects_to_the_checked_address(monkeypatch):
     try:
         result = asyncio.run(run())
     finally:
-        checked.shutdown(), internal.shutdown()
+        checked.close(), internal.close()
     assert result.status == 200
     assert answers == ["reports.example"]  # resolved once, for the check; never again to connect
     assert hits == {"checked": [f"reports.example:{port}"], "internal": []}  # Host header keeps the name

@@ -21,7 +21,8 @@ from scraper.web.app import create_app
 from scraper.web.server import bind
 from scraper.web.settings import required_token, web_settings
 
-from ..conftest import SITES, SiteServer, make_config, run_cli
+from ..conftest import SITES, make_config, run_cli
+from ..helpers import SiteServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
