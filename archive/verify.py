@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,11 +107,16 @@ def check_catalogue(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
-def verify(paths: list[Path], data_dir: Path, catalogue: Catalogue | None) -> VerifyReport:
-    """Check the given files, or every WARC and WACZ under the data dir and the catalogue."""
+def verify(paths: list[Path], data_dir: Path, catalogue: Catalogue | None, progress: Callable[[str], None] | None = None) -> VerifyReport:
+    """Check the given files, or every WARC and WACZ under the data dir and the catalogue.
+
+    `progress(name)` is called before each file (the CLI shows it on a terminal).
+    """
     report = VerifyReport()
     files = paths or sorted((data_dir / "warc").glob("*.warc.gz")) + sorted((data_dir / "wacz").glob("*.wacz"))
     for path in files:
+        if progress:
+            progress(path.name)
         report.checked.append(str(path))
         if path.name.endswith(".wacz"):
             found = check_wacz(path)

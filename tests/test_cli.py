@@ -121,18 +121,14 @@ def test_text_tables_have_header_rows(site_server, tmp_path):
     assert any(line.startswith("source ") and "health" in line for line in status)
 
 
-def test_long_work_shows_progress_on_a_terminal_only(site_server, tmp_path):
+def _stderr_on_a_terminal(*args: str) -> tuple[int, bytes]:
+    """Run `takedowns ARGS` with stderr on a pseudo-terminal; its exit code and what the terminal showed."""
     import pty
 
-    cfg = make_config(tmp_path)
-    site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
-    assert run_cli("fetch", site_server.url("/r.html"), "--config", cfg).exit_code == 0
-    piped = run_cli("reextract", "--all", "--config", cfg)
-    assert piped.exit_code == 0 and "re-extracting" not in piped.stderr
     leader, follower = pty.openpty()
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "scraper", "reextract", "--all", "--config", str(cfg)],
+            [sys.executable, "-m", "scraper", *args],
             stdout=subprocess.PIPE, stderr=follower, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"},
         )
         os.close(follower)
@@ -147,5 +143,28 @@ def test_long_work_shows_progress_on_a_terminal_only(site_server, tmp_path):
             seen += chunk
     finally:
         os.close(leader)
-    assert proc.returncode == 0
-    assert b"re-extracting" in seen
+    return proc.returncode, seen
+
+
+def test_long_work_shows_progress_on_a_terminal_only(site_server, tmp_path):
+    """poll, reextract --all, archive verify and stubs export: a rich line on a TTY, nothing when piped."""
+    report = "<html><head><title>CIB report</title></head><body><article><p>" + "We removed 41 Facebook accounts for coordinated inauthentic behavior. " * 8 + "</p></article></body></html>"
+    site_server.set("/r.html", report)
+    site_server.set("/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><link>http://x/</link><item><title>CIB report</title><link>{site_server.url("/r.html")}</link><description>coordinated inauthentic behavior</description></item></channel></rss>', content_type="application/rss+xml")
+    cfg = make_config(tmp_path)
+    cfg.write_text(cfg.read_text() + f'\n[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n')
+    commands = {
+        "fetching": ("poll",),
+        "re-extracting": ("reextract", "--all"),
+        "checking": ("archive", "verify"),
+        "preparing": ("stubs", "export", "--format", "md", "-o", str(tmp_path / "out")),
+    }
+    for words, args in commands.items():
+        piped = run_cli(*args, "--config", cfg)
+        assert piped.exit_code == 0, (args, piped.stderr)
+        assert words not in piped.stderr and "\x1b[" not in piped.stderr, args
+    assert json.loads(run_cli("stubs", "list", "--config", cfg, "--json").stdout), "a stub to export"
+    for words, args in commands.items():
+        code, seen = _stderr_on_a_terminal(*args, "--config", str(cfg))
+        assert code == 0, (args, seen)
+        assert words.encode() in seen, (args, seen)

@@ -17,7 +17,7 @@ from scraper.config import Config, wayback_settings
 from scraper.errors import UserError
 
 from . import exits
-from .common import json_option, print_json, with_config
+from .common import json_option, print_json, terminal_progress, with_config
 
 
 @click.group(name="archive")
@@ -36,7 +36,8 @@ def verify_cmd(paths: tuple[Path, ...], config: Config, as_json: bool) -> None:
         raise UserError(f"no such file: {', '.join(missing)}")
     catalogue = Catalogue(config.catalogue_url)
     try:
-        result = verify(list(paths), config.data_dir, catalogue)
+        with terminal_progress("verifying", "checking") as progress:
+            result = verify(list(paths), config.data_dir, catalogue, progress)
     finally:
         catalogue.dispose()
     if as_json:

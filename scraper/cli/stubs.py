@@ -15,7 +15,7 @@ from scraper.stubs.disarm_page import render_page
 from scraper.techniques import store as technique_store
 from scraper.techniques.settings import TechniqueSettings
 
-from .common import json_option, print_json, render_table, utc_iso, with_config
+from .common import json_option, print_json, render_table, terminal_progress, utc_iso, with_config
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 
@@ -222,9 +222,13 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
         raise UserError(f"{out_dir} exists and is not a folder")
     catalogue = Catalogue(config.catalogue_url)
     try:
-        with catalogue.session() as s:
+        with catalogue.session() as s, terminal_progress("exporting", "preparing") as progress:
             listing = store.load_listing(s, (status,) if status else ("new", "accepted"))
-            pages = [(store.to_page(s, st, listing), st.notes) for st in listing.stubs]
+            pages = []
+            for st in listing.stubs:
+                if progress:
+                    progress(st.stub_id)
+                pages.append((store.to_page(s, st, listing), st.notes))
             techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))]
             records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:
