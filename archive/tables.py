@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -117,6 +118,23 @@ class WaczFile(Base):
     path: Mapped[str] = mapped_column(String(512))  # relative to the data dir
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class VerifiedFile(Base):
+    """When `archive verify` last checked a stored file, and what the file looked like then.
+
+    A later verify skips a file whose size and mtime are unchanged and that passed;
+    `archive verify --all` ignores these rows and checks everything.
+    """
+
+    __tablename__ = "verified_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(512), unique=True)  # relative to the data dir
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    verified_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ArchivePause(Base):

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import hashlib
 import io
 import json
+import os
+import re
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from . import warcio_codings
-from .catalogue import Catalogue
-from .tables import Capture
+from .catalogue import Catalogue, utcnow
+from .tables import Capture, Stub, StubReference, VerifiedFile, WaczFile, WarcFile
 from .warc import payload_sha256, read_response
 
 
@@ -29,6 +35,7 @@ class Problem:
 class VerifyReport:
     checked: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: int = 0  # unchanged since the last verify that passed them
 
     @property
     def ok(self) -> bool:
@@ -92,39 +99,212 @@ def check_wacz(path: Path) -> list[str]:
     return problems
 
 
-def check_catalogue(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
+def wacz_index_urls(path: Path) -> set[str]:
+    """The URLs the WACZ's CDXJ index answers for (what a replay tool can resolve)."""
+    urls: set[str] = set()
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.startswith("indexes/") or not name.endswith((".cdx", ".cdxj", ".cdx.gz", ".cdxj.gz")):
+                continue
+            data = z.read(name)
+            if name.endswith(".gz"):
+                data = gzip.decompress(data)
+            for line in data.decode("utf-8", "replace").splitlines():
+                _key, _, rest = line.partition(" ")
+                _ts, _, blob = rest.partition(" ")
+                with contextlib.suppress(json.JSONDecodeError):
+                    url = json.loads(blob).get("url")
+                    if url:
+                        urls.add(url)
+    return urls
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A reason fit for one terminal line: printable characters only, never raw bytes, cut short."""
+    text = re.sub(r"first line: .*", "what follows is not a WARC record (damaged or not a WARC)", text, flags=re.S)  # warcio quotes the raw bytes
+    text = re.sub(r"b'[^']*'|b\"[^\"]*\"", "<bytes>", text)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_file(path: Path) -> list[str]:
+    if path.name.endswith(".wacz"):
+        return check_wacz(path)
+    if path.name.endswith((".warc", ".warc.gz")):
+        return check_warc(path)
+    return ["not a .warc, .warc.gz or .wacz file"]
+
+
+def _check_in_worker(path: str) -> tuple[str, list[str], str]:
+    """Pool entry point: the file's problems and its SHA-256 (recorded for the next run)."""
+    p = Path(path)
+    problems = [one_line(m) for m in check_file(p)]
+    digest = hashlib.sha256()
+    try:
+        with open(p, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        problems.append(one_line(f"unreadable: {exc.strerror}"))
+    return path, problems, digest.hexdigest()
+
+
+def check_files(paths: list[Path], jobs: int, progress: Callable[[str], None] | None = None) -> dict[str, tuple[list[str], str]]:
+    """Check files, in a process pool when there are several and more than one core to use.
+
+    `progress(name)` is called for each file as it is taken up (serial) or finished (pool).
+    """
+    results = []
+    if jobs <= 1 or len(paths) < 3:
+        for p in paths:
+            if progress:
+                progress(p.name)
+            results.append(_check_in_worker(str(p)))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(_check_in_worker, [str(p) for p in paths], chunksize=max(1, len(paths) // (jobs * 8))):
+                if progress:
+                    progress(Path(result[0]).name)
+                results.append(result)
+    return {path: (problems, digest) for path, problems, digest in results}
+
+
+def stored_files(data_dir: Path) -> list[Path]:
+    """Every WARC and WACZ under the data dir (WACZ folders may be sharded), build folders excluded."""
+    found = sorted((data_dir / "warc").rglob("*.warc.gz")) + sorted((data_dir / "wacz").rglob("*.wacz"))
+    return [p for p in found if not any(part.startswith(".") for part in p.relative_to(data_dir).parts)]
+
+
+def check_catalogue(data_dir: Path, catalogue: Catalogue, warc_paths: set[str] | None = None) -> list[Problem]:
+    """Read back each capture's response record (only those in `warc_paths`, when given)."""
     problems: list[Problem] = []
     with catalogue.session() as s:
-        captures = list(s.query(Capture))
+        query = select(Capture)
+        if warc_paths is not None:
+            query = query.where(Capture.warc_path.in_(sorted(warc_paths)))
+        captures = list(s.scalars(query))
     for c in captures:
         try:
             record = read_response(data_dir / c.warc_path, c.warc_offset)
         except Exception as exc:  # any failure to read back is the finding
-            problems.append(Problem(c.warc_path, f"capture {c.id} ({c.url}) cannot be read back: {exc}"))
+            problems.append(Problem(str(data_dir / c.warc_path), one_line(f"capture {c.id} ({c.url}) cannot be read back: {exc}")))
             continue
         if payload_sha256(record.raw_payload) != c.payload_sha256:
-            problems.append(Problem(c.warc_path, f"capture {c.id} ({c.url}) payload digest differs from the catalogue"))
+            problems.append(Problem(str(data_dir / c.warc_path), f"capture {c.id} ({c.url}) payload digest differs from the catalogue"))
     return problems
 
 
-def verify(paths: list[Path], data_dir: Path, catalogue: Catalogue | None, progress: Callable[[str], None] | None = None) -> VerifyReport:
-    """Check the given files, or every WARC and WACZ under the data dir and the catalogue.
+def check_missing(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
+    """Files the catalogue lists that are gone from disk (a stat each: cheap even for 100k)."""
+    with catalogue.session() as s:
+        warcs = list(s.scalars(select(WarcFile.path)))
+        waczs = list(s.execute(select(WaczFile.path, Capture.url).join(Capture, Capture.id == WaczFile.capture_id)))
+    problems = [
+        Problem(str(data_dir / p), "listed in the catalogue but missing from disk: restore it from a backup")
+        for p in warcs
+        if not (data_dir / p).exists()
+    ]
+    problems += [
+        Problem(str(data_dir / p), f"listed in the catalogue but missing from disk: `takedowns archive export {url} -o FILE.wacz` rebuilds it")
+        for p, url in waczs
+        if not (data_dir / p).exists()
+    ]
+    return problems
 
-    `progress(name)` is called before each file (the CLI shows it on a terminal).
+
+def check_references(data_dir: Path, catalogue: Catalogue, wacz_paths: set[str] | None = None) -> list[Problem]:
+    """Every stub reference URL must resolve in its capture's WACZ (its CDXJ index)."""
+    with catalogue.session() as s:
+        query = (
+            select(StubReference.url, Stub.stub_id, WaczFile.path)
+            .join(Stub, Stub.id == StubReference.stub_pk)
+            .join(WaczFile, WaczFile.capture_id == StubReference.capture_id)
+        )
+        if wacz_paths is not None:
+            query = query.where(WaczFile.path.in_(sorted(wacz_paths)))
+        rows = list(s.execute(query))
+    problems: list[Problem] = []
+    indexes: dict[str, set[str] | None] = {}
+    for url, stub_id, rel in rows:
+        if rel not in indexes:
+            try:
+                indexes[rel] = wacz_index_urls(data_dir / rel)
+            except (OSError, zipfile.BadZipFile, KeyError, EOFError):
+                indexes[rel] = None  # missing or unreadable: reported by the other checks
+        urls = indexes[rel]
+        if urls is not None and url not in urls:
+            problems.append(Problem(str(data_dir / rel), f"stub {stub_id} cites {url}, which this WACZ's index does not resolve"))
+    return problems
+
+
+def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[str], str]], stats: dict[str, os.stat_result]) -> None:
+    now = utcnow()
+    with catalogue.session() as s:
+        rows = {r.path: r for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_([_rel(data_dir, p) for p in checked])))}
+        for path, (problems, digest) in checked.items():
+            rel, st = _rel(data_dir, path), stats[path]
+            row = rows.get(rel)
+            if row is None:
+                row = VerifiedFile(path=rel)
+                s.add(row)
+            row.size, row.mtime_ns, row.sha256, row.ok, row.verified_at = st.st_size, st.st_mtime_ns, digest, not problems, now
+
+
+def _rel(data_dir: Path, path: str | Path) -> str:
+    return Path(path).relative_to(data_dir).as_posix()
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def verify(
+    paths: list[Path],
+    data_dir: Path,
+    catalogue: Catalogue | None,
+    *,
+    everything: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> VerifyReport:
+    """Check the given files; or what changed under the data dir since the last run (all of it with `everything`).
+
+    A file is "changed" when its size or mtime differ from what the last verify
+    recorded, or it did not pass then. The catalogue checks (read-back of
+    captures, stub references in WACZ indexes) cover the re-checked files; the
+    check that every file the catalogue lists still exists runs every time.
+    `progress(name)` is called per file (the CLI shows it on a terminal).
     """
     report = VerifyReport()
-    files = paths or sorted((data_dir / "warc").glob("*.warc.gz")) + sorted((data_dir / "wacz").glob("*.wacz"))
-    for path in files:
-        if progress:
-            progress(path.name)
-        report.checked.append(str(path))
-        if path.name.endswith(".wacz"):
-            found = check_wacz(path)
-        elif path.name.endswith((".warc", ".warc.gz")):
-            found = check_warc(path)
-        else:
-            found = ["not a .warc, .warc.gz or .wacz file"]
-        report.problems += [Problem(str(path), message) for message in found]
-    if not paths and catalogue is not None:
-        report.problems += check_catalogue(data_dir, catalogue)
+    jobs = jobs or default_jobs()
+    if paths:
+        results = check_files(paths, jobs, progress)
+        for path in paths:
+            report.checked.append(str(path))
+            report.problems += [Problem(str(path), m) for m in results[str(path)][0]]
+        return report
+    files = stored_files(data_dir)
+    stats = {str(p): p.stat() for p in files}
+    known: dict[str, tuple[int, int, bool]] = {}
+    if catalogue is not None and not everything:
+        with catalogue.session() as s:
+            known = {path: (size, mtime, ok) for path, size, mtime, ok in s.execute(select(VerifiedFile.path, VerifiedFile.size, VerifiedFile.mtime_ns, VerifiedFile.ok))}
+    todo = []
+    for p in files:
+        st, seen = stats[str(p)], known.get(_rel(data_dir, p))
+        if everything or seen is None or seen != (st.st_size, st.st_mtime_ns, True):
+            todo.append(p)
+    results = check_files(todo, jobs, progress)
+    for p in todo:
+        report.checked.append(str(p))
+        report.problems += [Problem(str(p), m) for m in results[str(p)][0]]
+    report.skipped = len(files) - len(todo)
+    if catalogue is None:
+        return report
+    report.problems += check_missing(data_dir, catalogue)
+    rels = {_rel(data_dir, p) for p in todo}
+    report.problems += check_catalogue(data_dir, catalogue, None if everything else {r for r in rels if r.startswith("warc/")})
+    report.problems += check_references(data_dir, catalogue, None if everything else {r for r in rels if r.startswith("wacz/")})
+    _record(catalogue, data_dir, results, stats)
     return report

@@ -1,0 +1,120 @@
+"""`archive verify`: incremental by default (only changed files), `--all` in parallel, missing files, references."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from ..conftest import run_cli
+from .test_snapshots import fetch
+
+
+def verify_json(config_path: Path, *args: str) -> tuple[int, dict]:
+    result = run_cli("archive", "verify", *args, "--config", config_path, "--json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+def data(config_path: Path) -> Path:
+    return config_path.parent / "data"
+
+
+def db(config_path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(data(config_path) / "catalogue.sqlite")
+
+
+def test_second_verify_checks_nothing_and_records_each_file(site_server, config_path):
+    fetch(site_server, config_path)
+    code, first = verify_json(config_path)
+    assert code == 0 and first["problems"] == []
+    stored = sorted(str(p) for p in data(config_path).rglob("*.warc.gz")) + sorted(str(p) for p in data(config_path).rglob("*.wacz"))
+    assert sorted(first["checked"]) == sorted(stored) and len(stored) >= 2
+    with db(config_path) as conn:
+        rows = {path: (size, ok) for path, size, ok in conn.execute("SELECT path, size, ok FROM verified_files")}
+    assert {str(data(config_path) / p) for p in rows} == set(stored)
+    assert all(ok and size == os.path.getsize(data(config_path) / p) for p, (size, ok) in rows.items())
+    code, second = verify_json(config_path)
+    assert code == 0 and second["checked"] == [] and second["unchanged"] == len(stored)
+
+
+def test_only_a_touched_file_is_checked_again(site_server, config_path):
+    fetch(site_server, config_path)
+    assert verify_json(config_path)[0] == 0
+    [wacz] = list(data(config_path).rglob("*.wacz"))
+    st = wacz.stat()
+    os.utime(wacz, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    code, out = verify_json(config_path)
+    assert code == 0 and out["checked"] == [str(wacz)]
+
+
+def test_a_corrupted_file_alone_is_rechecked_and_reported_until_fixed(site_server, config_path):
+    fetch(site_server, config_path)
+    assert verify_json(config_path)[0] == 0
+    [warc] = list(data(config_path).rglob("*.warc.gz"))
+    good = warc.read_bytes()
+    broken = bytearray(good)
+    broken[len(broken) // 2 : len(broken) // 2 + 40] = bytes(40)
+    warc.write_bytes(bytes(broken))
+    result = run_cli("archive", "verify", "--config", config_path)
+    assert result.exit_code != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("BROKEN")]
+    assert lines and all(line.startswith(f"BROKEN {warc}") for line in lines)
+    assert "\\x" not in result.stderr and all(ch.isprintable() for line in lines for ch in line)
+    assert "checked 1 file(s)" in result.stdout
+    again = run_cli("archive", "verify", "--config", config_path)  # a failed file is not taken as verified
+    assert again.exit_code != 0 and f"BROKEN {warc}" in again.stderr
+    warc.write_bytes(good)
+    assert verify_json(config_path)[0] == 0
+
+
+def test_all_rechecks_everything(site_server, config_path):
+    fetch(site_server, config_path)
+    code, first = verify_json(config_path)
+    code, again = verify_json(config_path, "--all", "--jobs", "2")
+    assert code == 0 and sorted(again["checked"]) == sorted(first["checked"]) and again["unchanged"] == 0
+
+
+def test_a_garbage_warc_gets_a_one_line_reason(site_server, config_path):
+    fetch(site_server, config_path)
+    [warc] = list(data(config_path).rglob("*.warc.gz"))
+    warc.write_bytes(b"\x00\x01\xffnot a warc at all\n\x02" * 50)
+    result = run_cli("archive", "verify", "--config", config_path)
+    assert result.exit_code != 0
+    [line] = [line for line in result.stderr.splitlines() if line.startswith(f"BROKEN {warc}: unreadable")]
+    assert len(line) < 400 and all(ch.isprintable() for ch in line) and "not a warc at all" not in line
+
+
+def test_a_deleted_wacz_fails_verify_with_what_to_do(site_server, config_path):
+    out = fetch(site_server, config_path)
+    assert verify_json(config_path)[0] == 0
+    [wacz] = list(data(config_path).rglob("*.wacz"))
+    wacz.unlink()
+    result = run_cli("archive", "verify", "--config", config_path)
+    assert result.exit_code != 0
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("BROKEN")]
+    assert str(wacz) in line and "missing" in line and "takedowns archive export" in line and out["url"] in line
+
+
+def test_a_stub_reference_the_wacz_index_cannot_resolve_is_reported(site_server, config_path):
+    fetch(site_server, config_path)
+    with db(config_path) as conn:
+        [(capture_id, url)] = conn.execute("SELECT id, url FROM captures").fetchall()
+        if not conn.execute("SELECT 1 FROM stub_references").fetchall():
+            conn.execute(
+                "INSERT INTO stubs (stub_id, status, name, summary, incident_type, year_started, origin, created_at, updated_at)"
+                " VALUES ('TA-09999', 'new', 'n', '', 'incident', '', '', '2026-01-01', '2026-01-01')"
+            )
+            conn.execute(
+                "INSERT INTO stub_references (stub_pk, url, normalised_url, capture_id, added_at)"
+                " VALUES ((SELECT id FROM stubs WHERE stub_id='TA-09999'), ?, ?, ?, '2026-01-01')",
+                (url, url, capture_id),
+            )
+    code, ok = verify_json(config_path, "--all")
+    assert code == 0, ok["problems"]
+    with db(config_path) as conn:
+        conn.execute("UPDATE stub_references SET url = 'http://127.0.0.1:9/never-captured.html'")
+    code, bad = verify_json(config_path, "--all")
+    assert code != 0
+    [problem] = bad["problems"]
+    assert problem["path"].endswith(".wacz") and "never-captured.html" in problem["message"]
