@@ -1,6 +1,7 @@
 """Leave-one-incident-out evaluation of the suggester over DISARM's mapped incidents.
 
-For each incident, the model is fitted on every *other* incident and reads only the test
+For each incident, the model is fitted on every *other* incident (its signal weights chosen by
+leave-one-out among those others, so this is a nested cross-validation) and reads only the test
 incident's quoted passages (technique ids, names and explanations already scrubbed by
 `mappings`); recall and precision at k are averaged over incidents. The baseline suggests
 the k techniques most often mapped in the training folds.
@@ -23,6 +24,7 @@ class FoldResult:
     suggested: list[str]
     baseline: list[str]
     supported: int  # suggestions carrying at least one supporting sentence
+    weights: dict[str, float] = field(default_factory=dict)  # chosen inside the fold (nested leave-one-out)
 
 
 @dataclass
@@ -48,7 +50,8 @@ def evaluate(framework: dict[str, Technique], incidents: list[MappedIncident], k
         model = TechniqueModel(framework, train, weights)
         suggestions = model.suggest("\n\n".join(test.passages), top=k)
         frequent = [t for t, _ in Counter(t for inc in train for t in inc.techniques).most_common(k)]
-        folds.append(FoldResult(test.incident_id, list(test.techniques), [s.technique_id for s in suggestions], frequent, sum(1 for s in suggestions if s.sentences)))
+        folds.append(FoldResult(test.incident_id, list(test.techniques), [s.technique_id for s in suggestions], frequent,
+                                sum(1 for s in suggestions if s.sentences), asdict(model.weights)))
     n = len(folds) or 1
 
     def mean(values) -> float:

@@ -1,7 +1,7 @@
 """A light, offline technique suggester: TF-IDF similarities to what the framework and curators wrote.
 
 Seven signals per technique, each scaled to [0, 1] by its best technique and added with
-equal weights (a design fixed before measuring, not tuned on the mappings; see README):
+weights chosen by leave-one-incident-out over the training incidents (`choose_weights`):
 - `framework_doc` / `framework_sentence`: the whole report, and its best sentence, against the
   technique's name and summary in DISARM's framework (framework text is not a label: every
   technique, mapped or not, is a candidate);
@@ -18,8 +18,8 @@ the training incidents and the framework only, so an evaluation fold never sees 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from itertools import pairwise
+from dataclasses import dataclass
+from itertools import pairwise, product
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -30,12 +30,16 @@ from .mappings import MappedIncident, scrub
 from .quotes import quoted_sentences
 from .suggestion import Suggestion
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
+
+
+SIGNALS = ("framework_doc", "framework_sentence", "evidence", "explanation", "neighbours", "profile", "prior")
+LEVELS = (0.0, 0.5, 1.0)
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Each signal's weight; all equal by design (see the module docstring)."""
+    """Each signal's weight (the order of SIGNALS); `choose_weights` picks them by leave-one-out."""
 
     framework_doc: float = 1.0
     framework_sentence: float = 1.0
@@ -44,6 +48,26 @@ class Weights:
     neighbours: float = 1.0
     profile: float = 1.0
     prior: float = 1.0
+
+    def vector(self) -> np.ndarray:
+        return np.array([getattr(self, name) for name in SIGNALS])
+
+
+def weight_grid() -> np.ndarray:
+    """Every weighting with levels 0, 0.5, 1 (not all zero); equal weights first, so they win ties."""
+    equal = (1.0,) * len(SIGNALS)
+    return np.array([equal, *(w for w in product(LEVELS, repeat=len(SIGNALS)) if any(w) and w != equal)])
+
+
+def recall_at_k(weights: np.ndarray, signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, k: int) -> np.ndarray:
+    """Mean recall@k of each weighting (rows of `weights`) over held-out incidents.
+
+    signals: incidents x SIGNALS x techniques; supported, gold: incidents x techniques."""
+    scores = np.einsum("cs,jst->cjt", weights.astype(np.float32), signals.astype(np.float32))
+    scores = np.where(supported[None], scores, -np.inf)
+    top = np.argpartition(-scores, k, axis=-1)[..., :k]
+    hits = np.take_along_axis(np.broadcast_to(gold[None], scores.shape), top, axis=-1).sum(axis=-1)
+    return (hits / np.maximum(gold.sum(axis=-1), 1)[None]).mean(axis=1)
 
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
@@ -67,50 +91,95 @@ def analyse(text: str) -> list[str]:
 
 
 def _scaled(v: np.ndarray) -> np.ndarray:
-    top = float(v.max()) if v.size else 0.0
-    return v / top if top > 0 else v
+    """Each row divided by its largest value (rows without a positive value unchanged)."""
+    top = v.max(axis=-1, keepdims=True) if v.size else np.ones(v.shape[:-1] + (1,))
+    return v / np.where(top > 0, top, 1.0)
+
+
+def _by_technique(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(text rows, techniques) as two int arrays sorted by technique, for `_pooled`."""
+    ordered = sorted(set(pairs), key=lambda p: (p[1], p[0]))
+    return np.array([k for k, _ in ordered], dtype=int), np.array([t for _, t in ordered], dtype=int)
 
 
 class TechniqueModel:
-    """Fitted from the framework and the curators' mappings; `suggest` reads one report text."""
+    """Fitted from the framework and the curators' mappings; `suggest` reads one report text.
+
+    Without explicit `weights`, they are chosen by leave-one-incident-out over `incidents`
+    (recall@5 over the grid of `weight_grid`), so an evaluation that fits a model per fold is a
+    nested cross-validation: the test incident never helps choose its weights.
+    """
 
     def __init__(self, framework: dict[str, Technique], incidents: list[MappedIncident], weights: Weights | None = None):
-        self.weights = weights or Weights()
         self.framework = framework
         self.ids = sorted(framework)
         index = {t: i for i, t in enumerate(self.ids)}
-        labels = np.zeros((len(incidents), len(self.ids)))
+        self.labels = np.zeros((len(incidents), len(self.ids)))
         for row, inc in enumerate(incidents):
-            labels[row, [index[t] for t in inc.techniques]] = 1
-        self.labels = labels
-        self.prior = labels.sum(axis=0)
+            self.labels[row, [index[t] for t in inc.techniques]] = 1
         framework_text = [f"{framework[t].name}. {framework[t].name}. {framework[t].summary}" for t in self.ids]
-        docs = ["\n\n".join(inc.passages) for inc in incidents]
+        self.doc_texts = ["\n\n".join(inc.passages) for inc in incidents]
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=analyse)
-        self.vectorizer.fit(docs + framework_text)
+        self.vectorizer.fit(self.doc_texts + framework_text)
         self.framework_m = self._vectors(framework_text)
-        self.docs = self._vectors(docs)
-        evidence = [(p, ids) for inc in incidents for p, ids in inc.evidence]
-        self.evidence = self._vectors([p for p, _ in evidence])
-        self.evidence_labels = np.zeros((len(evidence), len(self.ids)))
-        for row, (_, ids) in enumerate(evidence):
-            self.evidence_labels[row, [index[t] for t in ids]] = 1
-        notes = [(index[t], scrub(note, framework)) for inc in incidents for t, ns in inc.explanations.items() for note in dict.fromkeys(ns)]
-        self.notes = self._vectors([n for _, n in notes])
-        self.note_labels = np.zeros((len(notes), len(self.ids)))
-        for row, (t, _) in enumerate(notes):
-            self.note_labels[row, t] = 1
-        self.profiles = normalize(np.asarray(labels.T @ self.docs.toarray()) + self.framework_m.toarray())
+        self.framework_norm2 = np.asarray(self.framework_m.multiply(self.framework_m).sum(axis=1)).ravel()
+        self.docs = self._vectors(self.doc_texts)
+        self.gram = (self.docs @ self.docs.T).toarray()  # incidents x incidents
+        self.doc_framework = (self.docs @ self.framework_m.T).toarray()  # incidents x techniques
+        evidence = [(row, p, ids) for row, inc in enumerate(incidents) for p, ids in inc.evidence]
+        self.evidence = self._vectors([p for _, p, _ in evidence])
+        self.evidence_owner = np.array([row for row, _, _ in evidence], dtype=int)
+        self.evidence_pairs = _by_technique([(k, index[t]) for k, (_, _, ids) in enumerate(evidence) for t in ids])
+        notes = [(row, index[t], scrub(note, framework)) for row, inc in enumerate(incidents) for t, ns in inc.explanations.items() for note in dict.fromkeys(ns)]
+        self.notes = self._vectors([n for _, _, n in notes])
+        self.note_owner = np.array([row for row, _, _ in notes], dtype=int)
+        self.note_pairs = _by_technique([(k, t) for k, (_, t, _) in enumerate(notes)])
+        self.weights = weights or self.choose_weights()
 
     def _vectors(self, texts: list[str]):
-        return normalize(self.vectorizer.transform(texts)) if texts else None
+        return normalize(self.vectorizer.transform(texts if texts else [""]))
 
-    @staticmethod
-    def _pooled(sims: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        """sentences x techniques: each sentence's best similarity to a text labelled with the technique."""
-        if sims.size == 0:
-            return np.zeros((sims.shape[0], labels.shape[1]))
-        return (sims[:, :, None] * labels[None, :, :]).max(axis=1)
+    def _pooled(self, sims: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], keep: np.ndarray) -> np.ndarray:
+        """sentences x techniques: each sentence's best similarity to a kept text labelled with the
+        technique. `pairs` = (text row, technique) sorted by technique; `keep` marks usable rows."""
+        rows, techs = pairs
+        out = np.zeros((sims.shape[0], len(self.ids)))
+        sel = keep[rows] if len(rows) else np.zeros(0, dtype=bool)
+        rows, techs = rows[sel], techs[sel]
+        if len(rows):
+            starts = np.flatnonzero(np.r_[True, techs[1:] != techs[:-1]])
+            out[:, techs[starts]] = np.maximum.reduceat(sims[:, rows], starts, axis=1)
+        return out
+
+    def _signals(self, sent_m, doc_framework: np.ndarray, doc_sims: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(SIGNALS x techniques, each scaled to [0, 1]; support per sentence x technique), learning
+        only from the incidents `train` (a boolean mask) marks."""
+        framework_sent = (sent_m @ self.framework_m.T).toarray()
+        evidence = self._pooled((sent_m @ self.evidence.T).toarray(), self.evidence_pairs, train[self.evidence_owner])
+        notes = self._pooled((sent_m @ self.notes.T).toarray(), self.note_pairs, train[self.note_owner])
+        labels = self.labels * train[:, None]
+        sims = doc_sims * train
+        # centroid of the technique's framework vector and its incidents' vectors, via the Gram matrix
+        norm2 = np.einsum("it,ij,jt->t", labels, self.gram, labels) + 2 * (labels * self.doc_framework).sum(axis=0) + self.framework_norm2
+        profile = np.divide(sims @ labels + doc_framework, np.sqrt(norm2), out=np.zeros(len(self.ids)), where=norm2 > 0)
+        signals = np.stack([doc_framework, framework_sent.max(axis=0), evidence.max(axis=0), notes.max(axis=0), sims @ labels, profile, labels.sum(axis=0)])
+        return _scaled(signals), np.maximum(np.maximum(framework_sent, evidence), notes)
+
+    def choose_weights(self, k: int = 5) -> Weights:
+        """The grid weighting with the best recall@k, each training incident held out in turn."""
+        n = len(self.doc_texts)
+        if n < 2:
+            return Weights()
+        signals, supported = [], []
+        for j in range(n):
+            sents = quoted_sentences(self.doc_texts[j]) or [self.doc_texts[j]]
+            train = np.arange(n) != j
+            sig, support = self._signals(normalize(self.vectorizer.transform(sents)), self.doc_framework[j], self.gram[j], train)
+            signals.append(sig)
+            supported.append(support.max(axis=0) > 0)
+        grid = weight_grid()
+        recall = recall_at_k(grid, np.stack(signals), np.stack(supported), self.labels, k)
+        return Weights(*(float(x) for x in grid[int(np.argmax(recall))]))
 
     def _read(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(sentences, score per technique, support per sentence x technique)."""
@@ -118,23 +187,10 @@ class TechniqueModel:
         if not sents:
             return [], np.zeros(len(self.ids)), np.zeros((0, len(self.ids)))
         doc = normalize(self.vectorizer.transform([text]))
-        sent_m = normalize(self.vectorizer.transform(sents))
-        framework_sent = (sent_m @ self.framework_m.T).toarray()
-        zeros = np.zeros((len(sents), len(self.ids)))
-        evidence = self._pooled((sent_m @ self.evidence.T).toarray(), self.evidence_labels) if self.evidence is not None else zeros
-        notes = self._pooled((sent_m @ self.notes.T).toarray(), self.note_labels) if self.notes is not None else zeros
-        signals = {
-            "framework_doc": (doc @ self.framework_m.T).toarray().ravel(),
-            "framework_sentence": framework_sent.max(axis=0),
-            "evidence": evidence.max(axis=0),
-            "explanation": notes.max(axis=0),
-            "neighbours": (doc @ self.docs.T).toarray().ravel() @ self.labels,
-            "profile": self.profiles @ doc.toarray().ravel(),
-            "prior": self.prior,
-        }
-        w = asdict(self.weights)
-        score = sum(w[name] * _scaled(v) for name, v in signals.items())
-        return sents, np.asarray(score), np.maximum(np.maximum(framework_sent, evidence), notes)
+        doc_framework = (doc @ self.framework_m.T).toarray().ravel()
+        doc_sims = (doc @ self.docs.T).toarray().ravel()
+        signals, support = self._signals(normalize(self.vectorizer.transform(sents)), doc_framework, doc_sims, np.ones(len(self.doc_texts), dtype=bool))
+        return sents, self.weights.vector() @ signals, support
 
     @staticmethod
     def _supporting(sents: list[str], column: np.ndarray, n: int) -> list[str]:

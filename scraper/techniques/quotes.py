@@ -7,6 +7,7 @@ report's own characters, so each sentence is located again in the original text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scraper.extract.sentences import sentences
 
@@ -22,6 +23,11 @@ def exact_span(text: str, sentence: str) -> str | None:
 
 def quoted_sentences(text: str, min_words: int = 4) -> list[str]:
     """Sentences of `text` (at least `min_words` words), each an exact substring of it."""
+    return list(_quoted(text, min_words))
+
+
+@lru_cache(maxsize=512)  # an evaluation splits each incident's passages once per fold
+def _quoted(text: str, min_words: int) -> tuple[str, ...]:
     out: list[str] = []
     for s in sentences(text):
         if len(s.text.split()) < min_words:
@@ -29,4 +35,4 @@ def quoted_sentences(text: str, min_words: int = 4) -> list[str]:
         span = exact_span(text, s.text)
         if span and span not in out:
             out.append(span)
-    return out
+    return tuple(out)

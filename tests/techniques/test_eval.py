@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
+
 from scraper.techniques.evaluate import evaluate
 from scraper.techniques.framework import TECHNIQUE_ID_IN_TEXT
+from scraper.techniques.model import SIGNALS, TechniqueModel, Weights, recall_at_k, weight_grid
 
 from ..conftest import make_config, run_cli
 from .conftest import techniques_config
@@ -29,21 +32,46 @@ def test_test_inputs_carry_no_technique_ids_names_or_explanations(framework, inc
 
 
 def test_each_fold_is_trained_without_its_incident(framework, incidents):
-    result = evaluate(framework, incidents, k=5, limit=3)
-    assert result.incidents == 3
-    for fold, inc in zip(result.folds, incidents[:3], strict=True):
+    result = evaluate(framework, incidents, k=5, limit=2)
+    assert result.incidents == 2
+    grid = {tuple(w) for w in weight_grid()}
+    for fold, inc in zip(result.folds, incidents[:2], strict=True):
         assert fold.gold == inc.techniques
         assert len(fold.suggested) == 5
+        assert tuple(fold.weights[name] for name in SIGNALS) in grid  # chosen inside the fold
     assert result.supported_fraction == 1.0
 
 
 def test_reduced_fold_from_the_cli_prints_the_summary_line_last(tmp_path):
     cfg = make_config(tmp_path, techniques_config())
-    result = run_cli("techniques", "eval", "--limit", "4", "--config", cfg)
+    result = run_cli("techniques", "eval", "--limit", "2", "--config", cfg)
     assert result.exit_code == 0, result.stderr
     last = result.stdout.strip().splitlines()[-1]
     m = re.fullmatch(r"techniques R@5=(\d\.\d{3}) P@5=(\d\.\d{3}) baseline_R@5=(\d\.\d{3})", last)
     assert m, last
-    as_json = run_cli("techniques", "eval", "--limit", "2", "--json", "--config", cfg)
+    as_json = run_cli("techniques", "eval", "--limit", "1", "--json", "--config", cfg)
     data = json.loads(as_json.stdout)
-    assert data["incidents"] == 2 and len(data["folds"]) == 2 and data["summary"].startswith("techniques R@5=")
+    assert data["incidents"] == 1 and len(data["folds"]) == 1 and data["summary"].startswith("techniques R@5=")
+
+
+def test_recall_at_k_scores_each_weighting_on_held_out_incidents():
+    # two held-out incidents, two signals, four techniques; signal 0 ranks the gold first, signal 1 last
+    signals = np.array([
+        [[0.9, 0.1, 0.2, 0.0], [0.0, 0.3, 0.4, 1.0]],
+        [[0.1, 0.8, 0.0, 0.2], [1.0, 0.0, 0.3, 0.2]],
+    ])
+    gold = np.array([[1, 0, 0, 0], [0, 1, 0, 0]])
+    supported = np.ones_like(gold, dtype=bool)
+    weights = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    assert recall_at_k(weights, signals, supported, gold, k=1).tolist() == [1.0, 0.0, 0.5]
+    unsupported = supported.copy()
+    unsupported[0, 0] = False  # a technique without a supporting sentence is never suggested
+    assert recall_at_k(weights, signals, unsupported, gold, k=1).tolist() == [0.5, 0.0, 0.5]
+
+
+def test_weights_are_chosen_on_training_incidents_only(framework, incidents):
+    train = incidents[1:]
+    model = TechniqueModel(framework, train)
+    assert tuple(model.weights.vector()) in {tuple(w) for w in weight_grid()}
+    assert "\n\n".join(incidents[0].passages) not in model.doc_texts and model.labels.shape[0] == len(train)
+    assert TechniqueModel(framework, train, Weights()).weights == Weights()  # given weights are used as they are
