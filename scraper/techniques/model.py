@@ -65,7 +65,7 @@ def recall_at_k(weights: np.ndarray, signals: np.ndarray, supported: np.ndarray,
     signals: incidents x SIGNALS x techniques; supported, gold: incidents x techniques."""
     scores = np.einsum("cs,jst->cjt", weights.astype(np.float32), signals.astype(np.float32))
     scores = np.where(supported[None], scores, -np.inf)
-    top = np.argpartition(-scores, k, axis=-1)[..., :k]
+    top = np.argpartition(-scores, min(k, scores.shape[-1] - 1), axis=-1)[..., :k]
     hits = np.take_along_axis(np.broadcast_to(gold[None], scores.shape), top, axis=-1).sum(axis=-1)
     return (hits / np.maximum(gold.sum(axis=-1), 1)[None]).mean(axis=1)
 

@@ -63,10 +63,11 @@ def test_recall_at_k_scores_each_weighting_on_held_out_incidents():
     gold = np.array([[1, 0, 0, 0], [0, 1, 0, 0]])
     supported = np.ones_like(gold, dtype=bool)
     weights = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
-    assert recall_at_k(weights, signals, supported, gold, k=1).tolist() == [1.0, 0.0, 0.5]
+    assert recall_at_k(weights, signals, supported, gold, k=1).tolist() == [1.0, 0.0, 0.0]
+    assert recall_at_k(weights, signals, supported, gold, k=4).tolist() == [1.0, 1.0, 1.0]
     unsupported = supported.copy()
     unsupported[0, 0] = False  # a technique without a supporting sentence is never suggested
-    assert recall_at_k(weights, signals, unsupported, gold, k=1).tolist() == [0.5, 0.0, 0.5]
+    assert recall_at_k(weights, signals, unsupported, gold, k=1).tolist() == [0.5, 0.0, 0.0]
 
 
 def test_weights_are_chosen_on_training_incidents_only(framework, incidents):

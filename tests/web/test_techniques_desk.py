@@ -26,9 +26,11 @@ def test_accept_a_suggested_technique_into_the_page(persona_stub, page):
     desk, stub_id = persona_stub
     page.goto(f"{desk.base}/stubs/{stub_id}")
     expect(page.locator("#techniques")).to_contain_text("No technique suggestions yet.")
-    page.click("#suggest-techniques-form button")
+    page.set_default_navigation_timeout(120_000)  # the first suggestion fits the model (seconds on a busy machine)
+    page.click("#suggest-techniques-form button", timeout=120_000)
+    page.set_default_navigation_timeout(10_000)
     rows = page.locator("#techniques tr.technique.suggested")
-    expect(rows).to_have_count(5)
+    expect(rows).to_have_count(5, timeout=120_000)
     news = page.locator('#techniques tr[data-technique="T0097.202"]')
     expect(news.locator("blockquote.support").first).to_have_text(NEWS_PERSONA)  # quoted exactly
     for i in range(5):  # every suggestion shows a score and at least one supporting sentence
