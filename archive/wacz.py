@@ -19,7 +19,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from . import warcio_codings
@@ -32,20 +31,15 @@ PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
 
 def capture_record_bytes(warc_path: Path, offset: int) -> bytes:
-    """The gzip members of a capture's response record and the request record after it."""
+    """The gzip members of a capture: its response and request records (and a rendered page's whole block)."""
+    from .render_records import block_records
+
+    end = 0
+    for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset)):
+        if count == 0 and record.rec_type != "response":
+            raise ArchiveError(f"{warc_path} offset {offset}: no response record there")
+        end = rel + length
     with open(warc_path, "rb") as f:
-        f.seek(offset)
-        iterator = ArchiveIterator(f)
-        end = 0
-        for count, record in enumerate(iterator):
-            if count == 0 and record.rec_type != "response":
-                raise ArchiveError(f"{warc_path} offset {offset}: no response record there")
-            if count == 1 and record.rec_type != "request":
-                break
-            iterator.read_to_end(record)
-            end = iterator.get_record_offset() + iterator.get_record_length()
-            if count == 1:
-                break
         f.seek(offset)
         return f.read(end)
 

@@ -141,6 +141,7 @@ class WarcStore:
         result: FetchResult,
         before_write: Callable[[Session], T | None],
         after_write: Callable[[Session, StoredRecord], T],
+        build: Callable[[str], tuple[bytes, StoredRecord]] | None = None,
     ) -> tuple[T, bool]:
         """Append `result` unless `before_write` already finds it stored.
 
@@ -148,6 +149,7 @@ class WarcStore:
         nothing is written and `(value, False)` comes back (a catalogue hit).
         Otherwise the records are appended and `after_write(session, stored)` adds
         the catalogue rows in the same transaction that commits the new size.
+        `build(rel_path)` replaces the request/response pair (a rendered page's block).
         """
         with self._locked(), self.catalogue.session() as s:
             existing = before_write(s)
@@ -155,7 +157,7 @@ class WarcStore:
                 return existing, False
             warc = self._current_file(s)
             full_path = self.data_dir / warc.path
-            block, stored = _build_pair(result, warc.path)
+            block, stored = build(warc.path) if build else _build_pair(result, warc.path)
             self._append(full_path, warc.committed_size, block)
             stored = replace(stored, offset=warc.committed_size)
             warc.committed_size += len(block)

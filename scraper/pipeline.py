@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, replace
+from functools import partial
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from archive.catalogue import Catalogue, utcnow
 from archive.decode import decode_body
 from archive.records import FetchResult
+from archive.render_records import RenderedRecords, build_rendered_block, is_rendered, rendered_parts
 from archive.tables import Capture, DiscoveredItem, ReportRow, WaczFile
 from archive.wacz import remove_leftover_temp, write_capture_wacz
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
@@ -32,6 +34,7 @@ from scraper.extract.pdf_worker import (
     read_pdf_text_async,
 )
 from scraper.extract.report import Report
+from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient, check_url
 from scraper.fetch.sniff import document_kind
 from scraper.stubs import StubOutcome, update_stubs_for_report
@@ -64,6 +67,7 @@ async def capture_url(
     source_name: str | None = None,
     record_as: str | None = None,
     source_org: str | None = None,
+    browser: BrowserPool | None = None,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
@@ -72,15 +76,21 @@ async def capture_url(
     `source_org`: the discovering source's org, used when the URL's host is not in `[orgs]`.
     `record_as`: catalogue the capture under this URL (a Wayback `id_` fetch of
     an original report is recorded as that report; the WARC keeps the real URL).
+    `browser`: render the page in Chromium and record everything it loaded (README "Browser capture").
     """
     check_url(url)
     with catalogue.session() as s:
         previous = catalogue.latest_capture(s, record_as or url)
     validators = {}
-    if previous is not None and previous.url == url and not record_as:
+    rendered: Rendered | None = None
+    if previous is not None and previous.url == url and not record_as and browser is None:
         validators = {"etag": previous.etag, "last_modified": previous.last_modified}
     try:
-        result = await client.fetch(url, respect_robots=respect_robots, **validators)
+        if browser is not None:
+            rendered = await browser.render(url, respect_robots=respect_robots)
+            result = rendered.document
+        else:
+            result = await client.fetch(url, respect_robots=respect_robots, **validators)
         if record_as:
             result = replace(result, requested_url=record_as)
         if result.not_modified and previous is not None:
@@ -93,7 +103,7 @@ async def capture_url(
         raise
     if outcome is None:
         store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
-        capture, is_new = store_capture(store, catalogue, result)
+        capture, is_new = store_capture(store, catalogue, result, rendered)
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
         await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
@@ -136,12 +146,19 @@ def _check_storable(result: FetchResult) -> None:
         )
 
 
-def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult) -> tuple[Capture, bool]:
-    """Write the exchange to WARC and catalogue it; an identical payload is a catalogue hit."""
+def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, rendered: Rendered | None = None) -> tuple[Capture, bool]:
+    """Write the exchange to WARC and catalogue it; an identical payload is a catalogue hit.
+
+    A rendered page is written as one block (document, subresources, screenshot, DOM, page
+    info); it is a hit only against a rendered capture. A plain capture with the same payload
+    is upgraded to point at the new block (same payload digest, so `archive verify` agrees).
+    """
     digest = payload_sha256(result.body)
 
     def existing(s: Session) -> Capture | None:
         capture = catalogue.find_capture(s, result.requested_url, digest)
+        if capture is not None and rendered is not None and not is_rendered(store.data_dir / capture.warc_path, capture.warc_offset):
+            return None
         if capture is not None:
             capture.last_seen_at = utcnow()
             capture.seen_count += 1
@@ -149,28 +166,28 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult) -
         return capture
 
     def add(s: Session, stored: StoredRecord) -> Capture:
-        capture = Capture(
-            url=result.requested_url,
-            final_url=result.final_url,
-            fetched_at=result.fetched_at.replace(tzinfo=None),
-            status=result.status,
-            content_type=result.content_type,
-            payload_sha256=stored.payload_sha256,
-            payload_length=len(result.body),
-            warc_path=stored.path,
-            warc_offset=stored.offset,
-            warc_length=stored.length,
-            warc_record_id=stored.record_id,
-            warc_date=stored.warc_date,
-            redirects=[r.__dict__ for r in result.redirects],
-            last_seen_at=utcnow(),
-            seen_count=1,
-        )
+        capture = catalogue.find_capture(s, result.requested_url, digest) if rendered is not None else None
+        if capture is None:
+            capture = Capture(url=result.requested_url, payload_sha256=stored.payload_sha256, seen_count=0)
+            s.add(capture)
+        capture.final_url = result.final_url
+        capture.fetched_at = result.fetched_at.replace(tzinfo=None)
+        capture.status = result.status
+        capture.content_type = result.content_type
+        capture.payload_length = len(result.body)
+        capture.warc_path, capture.warc_offset, capture.warc_length = stored.path, stored.offset, stored.length
+        capture.warc_record_id, capture.warc_date = stored.record_id, stored.warc_date
+        capture.redirects = [r.__dict__ for r in result.redirects]
+        capture.last_seen_at = utcnow()
+        capture.seen_count = (capture.seen_count or 0) + 1
         _update_validators(capture, result)
-        s.add(capture)
         return capture
 
-    return store.write_exchange(result, existing, add)
+    build = None
+    if rendered is not None:
+        records = RenderedRecords(result, rendered.subresources, rendered.screenshot, rendered.dom.encode("utf-8"), rendered.page_info())
+        build = partial(build_rendered_block, records)
+    return store.write_exchange(result, existing, add, build)
 
 
 def _update_validators(capture: Capture, result: FetchResult) -> None:
@@ -228,6 +245,9 @@ def capture_content(config: Config, capture: Capture) -> bytes:
             f"{capture.warc_path} at offset {capture.warc_offset}: payload digest does not match the catalogue "
             "(the WARC is damaged): run `takedowns archive verify`"
         )
+    dom = rendered_parts(config.data_dir / capture.warc_path, capture.warc_offset).get("dom")
+    if dom is not None:
+        return dom  # a rendered capture: extraction reads the DOM after scripts ran
     encoding = next((v for k, v in record.headers if k.lower() == "content-encoding"), None)
     return decode_body(record.raw_payload, encoding, config.http.max_decompressed_bytes)
 
@@ -285,16 +305,24 @@ def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, d
     return report
 
 
-def process_url(config: Config, url: str, *, respect_robots: bool = True, archive_wait: float | None = None) -> CaptureOutcome:
-    """Synchronous entry point for the CLI: one URL through the whole pipeline."""
+def process_url(config: Config, url: str, *, respect_robots: bool = True, archive_wait: float | None = None,
+                render: bool = False) -> CaptureOutcome:
+    """Synchronous entry point for the CLI: one URL through the whole pipeline (`render`: in Chromium)."""
     check_url(url)
+    render_settings = RenderSettings.from_config(config) if render else None
+    if render_settings is not None and (problem := render_unavailable(render_settings)):
+        raise UserError(problem)
     catalogue = Catalogue(config.catalogue_url)
     store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
     remove_leftover_temp(config.data_dir / "wacz")  # build folders of a process killed mid-WACZ
 
     async def run() -> CaptureOutcome:
         async with HttpClient(config.http) as client:
-            return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store, archive_wait=archive_wait)
+            if render_settings is None:
+                return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store, archive_wait=archive_wait)
+            async with BrowserPool(render_settings, client) as browser:
+                return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store,
+                                         archive_wait=archive_wait, browser=browser)
 
     try:
         return asyncio.run(run())

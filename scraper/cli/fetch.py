@@ -58,10 +58,11 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
 @with_config
 @json_option
 @click.option("--ignore-robots", is_flag=True, help="Fetch even if robots.txt disallows it (logged).")
-def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool) -> None:
+@click.option("--render", is_flag=True, help="Render the page in headless Chromium: record every request, a screenshot and the DOM.")
+def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool, render: bool) -> None:
     """Fetch one report URL, archive it, and print what was extracted."""
     try:
-        outcome = process_url(config, url, respect_robots=not ignore_robots)
+        outcome = process_url(config, url, respect_robots=not ignore_robots, render=render)
     except FetchError as exc:
         raise _for_the_user(url, exc) from None
     summary = outcome_summary(outcome)

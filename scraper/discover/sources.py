@@ -30,6 +30,7 @@ class Source:
     url_patterns: tuple[str, ...] = ()
     exclude_patterns: tuple[str, ...] = ()
     respect_robots: bool = True
+    render: bool = False  # capture its reports with the browser (scraper.fetch.browser)
     force_include: tuple[str, ...] = ()
     max_items: int = 200
     options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -38,7 +39,7 @@ class Source:
         return self.options.get(key, default)
 
 
-_COMMON = {"kind", "url", "schedule", "org", "enabled", "keywords", "url_patterns", "exclude_patterns", "respect_robots", "force_include", "max_items"}
+_COMMON = {"kind", "url", "schedule", "org", "enabled", "keywords", "url_patterns", "exclude_patterns", "respect_robots", "render", "force_include", "max_items"}
 def _strings(name: str, key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -78,7 +79,7 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
             re.compile(pattern)
         except re.error as exc:
             raise UserError(f"[sources.{name}] bad regular expression {pattern!r}: {exc}") from None
-    for key, kind_ in (("enabled", bool), ("respect_robots", bool), ("max_items", int)):
+    for key, kind_ in (("enabled", bool), ("respect_robots", bool), ("render", bool), ("max_items", int)):
         if key in table and not isinstance(table[key], kind_):
             raise UserError(f"[sources.{name}] {key} must be a {kind_.__name__}")
     return Source(
@@ -92,6 +93,7 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
         url_patterns=_strings(name, "url_patterns", table.get("url_patterns", [])),
         exclude_patterns=_strings(name, "exclude_patterns", table.get("exclude_patterns", [])),
         respect_robots=table.get("respect_robots", True),
+        render=table.get("render", False),
         force_include=_strings(name, "force_include", table.get("force_include", [])),
         max_items=table.get("max_items", 200),
         options={k: table[k] for k in kind.options if k in table},

@@ -1,0 +1,138 @@
+"""WARC records of a browser capture, written as one block and read back.
+
+The block is: the document's response and request records, then every
+subresource's response and request, then three records about the page:
+
+* `resource`  `urn:screenshot:<url>`  image/png, the full-page screenshot;
+* `resource`  `urn:dom:<url>`         text/html, the DOM serialised after scripts ran;
+* `metadata`  `urn:pageinfo:<url>`    application/json, final URL, status, title, load time.
+
+Every record of the block carries the same `WARC-Page-ID` header (as Browsertrix
+Crawler does), which is how a reader finds where the block of a capture ends.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from .records import FetchResult
+
+from .warc import StoredRecord, _reason_phrase, _request_target, payload_sha256
+
+PAGE_ID = "WARC-Page-ID"
+
+
+@dataclass(frozen=True)
+class RenderedRecords:
+    """What the WARC needs of a rendered page (built by scraper.fetch.browser)."""
+
+    document: FetchResult
+    subresources: list[FetchResult]
+    screenshot: bytes
+    dom: bytes
+    page_info: dict[str, Any]
+
+
+def _pair(writer: WARCWriter, result: FetchResult, page_id: str) -> str:
+    warc_date = datetime_to_iso_date(result.fetched_at.replace(microsecond=0))
+    http = StatusAndHeaders(f"{result.status} {_reason_phrase(result.status)}", result.response_headers, protocol=result.http_version)
+    response = writer.create_warc_record(
+        result.final_url, "response", payload=io.BytesIO(result.body), length=len(result.body), http_headers=http,
+        warc_headers_dict={"WARC-Date": warc_date, PAGE_ID: page_id},
+    )
+    writer.write_record(response)
+    record_id: str = response.rec_headers.get_header("WARC-Record-ID")
+    request = writer.create_warc_record(
+        result.final_url, "request", payload=io.BytesIO(b""), length=0,
+        http_headers=StatusAndHeaders(f"{result.request_method} {_request_target(result.final_url)} {result.http_version}",
+                                      result.request_headers, is_http_request=True),
+        warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id, PAGE_ID: page_id},
+    )
+    writer.write_record(request)
+    return record_id
+
+
+def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes, StoredRecord]:
+    """Serialise the whole block; the StoredRecord describes the document's response (offset 0)."""
+    page_id = str(uuid.uuid4())
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True, warc_version="1.1")
+    doc = records.document
+    record_id = _pair(writer, doc, page_id)
+    for sub in records.subresources:
+        _pair(writer, sub, page_id)
+    warc_date = datetime_to_iso_date(doc.fetched_at.replace(microsecond=0))
+    url = doc.final_url
+    info = json.dumps(records.page_info, ensure_ascii=False).encode()
+    for uri, kind, ctype, payload in (
+        (f"urn:screenshot:{url}", "resource", "image/png", records.screenshot),
+        (f"urn:dom:{url}", "resource", "text/html; charset=utf-8", records.dom),
+        (f"urn:pageinfo:{url}", "metadata", "application/json", info),
+    ):
+        record = writer.create_warc_record(
+            uri, kind, payload=io.BytesIO(payload), length=len(payload), warc_content_type=ctype,
+            warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id, PAGE_ID: page_id},
+        )
+        writer.write_record(record)
+    block = buf.getvalue()
+    length = _first_record_length(block)
+    stored = StoredRecord(rel_path, 0, length, record_id, warc_date, payload_sha256(doc.body))
+    return block, stored
+
+
+def _first_record_length(block: bytes) -> int:
+    iterator = ArchiveIterator(io.BytesIO(block))
+    record = next(iter(iterator))
+    iterator.read_to_end(record)
+    return int(iterator.get_record_offset() + iterator.get_record_length())
+
+
+def block_records(warc_path: Path, offset: int) -> Iterator[tuple[Any, int, int, bytes]]:
+    """(record, offset relative to `offset`, length, payload) of the records from `offset` on that belong to the same capture.
+
+    A plain capture is its response and request; a rendered one runs as long as `WARC-Page-ID` is the same.
+    """
+    with open(warc_path, "rb") as f:
+        f.seek(offset)
+        iterator = ArchiveIterator(f)
+        page_id = None
+        for count, record in enumerate(iterator):
+            this_id = record.rec_headers.get_header(PAGE_ID)
+            if count == 0:
+                page_id = this_id
+            elif page_id is None and (count > 1 or record.rec_type != "request"):
+                return
+            elif page_id is not None and this_id != page_id:
+                return
+            payload = record.content_stream().read() if record.rec_type in ("resource", "metadata") else b""
+            iterator.read_to_end(record)
+            yield record, iterator.get_record_offset(), iterator.get_record_length(), payload
+
+
+def rendered_parts(warc_path: Path, offset: int) -> dict[str, bytes]:
+    """The screenshot, DOM and page info of a rendered capture by kind ("screenshot", "dom", "pageinfo"); {} for a plain one."""
+    parts: dict[str, bytes] = {}
+    for record, _, _, payload in block_records(warc_path, offset):
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        for kind in ("screenshot", "dom", "pageinfo"):
+            if uri.startswith(f"urn:{kind}:"):
+                parts[kind] = payload
+    return parts
+
+
+def is_rendered(warc_path: Path, offset: int) -> bool:
+    with open(warc_path, "rb") as f:
+        f.seek(offset)
+        record = next(iter(ArchiveIterator(f)), None)
+        return record is not None and record.rec_headers.get_header(PAGE_ID) is not None

@@ -1,0 +1,327 @@
+"""Browser capture: a page rendered by headless Debian Chromium (Playwright), recorded as the browser saw it.
+
+Every request the page makes is intercepted (`page.route`): it goes through the
+same SSRF guard and per-host pacing as the HTTP client, under the page's caps
+(requests, bytes, one time budget), is performed with `route.fetch` (no
+redirect following, so each hop is checked again) and fulfilled with the bytes
+that are recorded: the WARC holds exactly what the page was given. Then a
+full-page PNG screenshot, the rendered DOM and page info are taken.
+
+One browser process is shared; each page gets a fresh context (no downloads,
+no service workers) from a bounded pool; the process is restarted after
+`restart_after_pages` pages, or when it has died.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from scraper.config import Config, section_settings
+from scraper.errors import FetchError, UserError
+from scraper.settings import default
+
+from .client import HttpClient, check_url, host_key
+from archive.records import FetchResult
+
+log = logging.getLogger("takedowns.render")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+]
+INSTALL_HINT = "install it with `apt-get install chromium` and `pip install 'takedown-archiver[render]'`"
+# Framing the stored, decoded body no longer matches: kept under X-Archive-Orig-*.
+_REFRAMED = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+@dataclass
+class RenderSettings:
+    """`[render]` in config.toml (defaults declared once, in scraper.settings)."""
+
+    chromium: str = default("render", "chromium")
+    budget_seconds: float = default("render", "budget_seconds")
+    settle_seconds: float = default("render", "settle_seconds")
+    max_requests: int = default("render", "max_requests")
+    max_bytes: int = default("render", "max_bytes")
+    viewport_width: int = default("render", "viewport_width")
+    viewport_height: int = default("render", "viewport_height")
+    contexts: int = default("render", "contexts")
+    restart_after_pages: int = default("render", "restart_after_pages")
+
+    @classmethod
+    def from_config(cls, config: Config) -> RenderSettings:
+        return section_settings(config, "render", cls)
+
+
+@dataclass
+class Rendered:
+    """One rendered page: its document exchange, every subresource exchange, and what the browser showed."""
+
+    document: FetchResult
+    subresources: list[FetchResult]
+    screenshot: bytes  # PNG, full page
+    dom: str  # the serialised DOM after scripts ran
+    title: str
+    load_seconds: float
+    load_complete: bool  # False: the budget ran out before the load event
+    refused: list[str] = field(default_factory=list)  # "url: reason" for every request not let through
+
+    def page_info(self) -> dict[str, Any]:
+        return {
+            "url": self.document.requested_url,
+            "final_url": self.document.final_url,
+            "status": self.document.status,
+            "title": self.title,
+            "load_seconds": round(self.load_seconds, 3),
+            "load_complete": self.load_complete,
+            "requests": 1 + len(self.subresources),
+            "refused": self.refused,
+        }
+
+
+def render_unavailable(settings: RenderSettings) -> str | None:
+    """Why browser capture cannot run here (a one-line message), or None."""
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return f"browser capture needs the playwright package: {INSTALL_HINT}"
+    if not (os.path.isfile(settings.chromium) and os.access(settings.chromium, os.X_OK)):
+        return f"browser capture needs Chromium at {settings.chromium} ([render] chromium): {INSTALL_HINT}"
+    return None
+
+
+class BrowserPool:
+    """One shared Chromium process and at most `contexts` pages at a time."""
+
+    def __init__(self, settings: RenderSettings, client: HttpClient):
+        self.settings = settings
+        self.client = client
+        self._slots = asyncio.Semaphore(max(1, settings.contexts))
+        self._lock = asyncio.Lock()
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._pages = 0
+        self._active = 0
+        self.launches = 0
+
+    async def __aenter__(self) -> BrowserPool:
+        problem = render_unavailable(self.settings)
+        if problem:
+            raise UserError(problem)
+        from playwright.async_api import async_playwright
+
+        self._playwright = await async_playwright().start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._close_browser()
+        if self._playwright is not None:
+            await self._playwright.stop()
+            self._playwright = None
+
+    @property
+    def browser_pid(self) -> int | None:
+        proc = getattr(getattr(self._browser, "_impl_obj", None), "_process", None)
+        return getattr(proc, "pid", None)
+
+    async def _close_browser(self) -> None:
+        browser, self._browser = self._browser, None
+        if browser is not None:
+            try:
+                await browser.close()
+            except Exception as exc:  # already dead: nothing to close
+                log.info("browser close: %s", exc)
+
+    async def _ready_browser(self) -> Any:
+        """The live browser, launched or relaunched (after N pages, or a crash) when no page is using it."""
+        async with self._lock:
+            stale = self._browser is not None and (not self._browser.is_connected() or self._pages >= self.settings.restart_after_pages)
+            if stale and self._active == 0:
+                log.info("restarting the browser after %d page(s)", self._pages)
+                await self._close_browser()
+            if self._browser is None or not self._browser.is_connected():
+                try:
+                    self._browser = await self._playwright.chromium.launch(
+                        executable_path=self.settings.chromium, args=CHROMIUM_ARGS, headless=True
+                    )
+                except Exception as exc:
+                    raise FetchError(f"cannot start Chromium ({self.settings.chromium}): {str(exc).splitlines()[0]}", reason="browser") from None
+                self.launches += 1
+                self._pages = 0
+            self._active += 1
+            self._pages += 1
+            return self._browser
+
+    async def render(self, url: str, *, respect_robots: bool = True) -> Rendered:
+        """Render `url` in a fresh context; raises FetchError when the page cannot be had."""
+        check_url(url)
+        async with self._slots:
+            await self.client._check_robots(url, respect_robots)
+            browser = await self._ready_browser()
+            try:
+                page = _PageCapture(self.settings, self.client, url)
+                return await page.run(browser)
+            finally:
+                self._active -= 1
+
+
+class _PageCapture:
+    """The state of one page: its caps, the exchanges recorded, the refusals."""
+
+    def __init__(self, settings: RenderSettings, client: HttpClient, url: str):
+        self.settings = settings
+        self.client = client
+        self.url = url
+        self.exchanges: list[FetchResult] = []
+        self.refused: list[str] = []
+        self.requests = 0
+        self.bytes = 0
+        self.deadline = 0.0
+        self.document: FetchResult | None = None
+
+    def _remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _refuse(self, url: str, reason: str) -> None:
+        self.refused.append(f"{url}: {reason}")
+        log.warning("render: refused %s: %s", url, reason, extra={"url": self.url})
+
+    async def run(self, browser: Any) -> Rendered:
+        s = self.settings
+        start = time.monotonic()
+        self.deadline = start + s.budget_seconds
+        context = await browser.new_context(
+            accept_downloads=False,
+            service_workers="block",
+            viewport={"width": s.viewport_width, "height": s.viewport_height},
+            user_agent=self.client.settings.user_agent,
+            java_script_enabled=True,
+        )
+        try:
+            page = await context.new_page()
+            await page.route("**/*", self._handle)
+            load_complete = True
+            response = None
+            try:
+                # Most of the budget for loading; the rest for settling, the screenshot and the DOM.
+                response = await page.goto(self.url, wait_until="load", timeout=max(1.0, s.budget_seconds * 0.6) * 1000)
+            except Exception as exc:
+                if self.document is None:
+                    raise FetchError(f"browser could not load {self.url}: {_first_line(exc)}", url=self.url, reason="render") from None
+                load_complete = False
+                log.warning("render: %s did not finish loading within the budget (%s)", self.url, _first_line(exc), extra={"url": self.url})
+            load_seconds = time.monotonic() - start
+            if load_complete and s.settle_seconds > 0:
+                try:
+                    await page.wait_for_load_state("networkidle", timeout=max(0.1, min(s.settle_seconds, self._remaining() - 1)) * 1000)
+                except Exception:
+                    pass  # a page that keeps polling still gets captured as it is now
+            shot_timeout = max(1.0, self._remaining()) * 1000
+            screenshot = await page.screenshot(full_page=True, type="png", timeout=shot_timeout, animations="disabled")
+            dom = await page.content()
+            title = await page.title()
+            await page.unroute_all(behavior="ignoreErrors")
+        except FetchError:
+            raise
+        except Exception as exc:
+            raise FetchError(f"browser capture of {self.url} failed: {_first_line(exc)}", url=self.url, reason="render") from None
+        finally:
+            try:
+                await context.close()
+            except Exception as exc:
+                log.info("render: context close: %s", _first_line(exc))
+        document = self.document
+        if document is None:
+            raise FetchError(f"browser capture of {self.url} recorded no document", url=self.url, reason="render")
+        if response is not None and self.document is not None:
+            document = self.document
+        subresources = [e for e in self.exchanges if e is not document]
+        return Rendered(document, subresources, screenshot, dom, title, load_seconds, load_complete, self.refused)
+
+    async def _handle(self, route: Any, request: Any) -> None:
+        """Check, pace, perform, record and fulfil one request of the page."""
+        url = request.url
+        try:
+            if not url.startswith(("http://", "https://")):
+                await route.abort("blockedbyclient")
+                return
+            if self._remaining() <= 0:
+                self._refuse(url, "page budget spent")
+                await route.abort("timedout")
+                return
+            if self.requests >= self.settings.max_requests:
+                self._refuse(url, f"more than max_requests = {self.settings.max_requests}")
+                await route.abort("blockedbyclient")
+                return
+            if self.bytes >= self.settings.max_bytes:
+                self._refuse(url, f"more than max_bytes = {self.settings.max_bytes}")
+                await route.abort("blockedbyclient")
+                return
+            self.requests += 1
+            if not self.client.settings.allow_private_networks:
+                try:
+                    await self.client.guard.check(url)
+                except FetchError as exc:
+                    self._refuse(url, str(exc))
+                    await route.abort("addressunreachable")
+                    return
+            fetched_at = datetime.now(UTC)
+            request_headers = await request.all_headers()
+            async with self.client.pacer.slot(host_key(url)):
+                response = await route.fetch(max_redirects=0, timeout=max(0.1, self._remaining()) * 1000)
+                body = await response.body()
+            self.bytes += len(body)
+            headers = [(h["name"], h["value"]) for h in response.headers_array]
+            stored = [(f"X-Archive-Orig-{k}" if k.lower() in _REFRAMED else k, v) for k, v in headers]
+            stored.append(("Content-Length", str(len(body))))
+            exchange = FetchResult(
+                requested_url=url,
+                final_url=url,
+                status=response.status,
+                http_version="HTTP/1.1",
+                request_method=request.method,
+                request_headers=[(k, v) for k, v in request_headers.items() if not k.startswith(":")],
+                response_headers=stored,
+                body=body,
+                content=body,
+                fetched_at=fetched_at,
+            )
+            self.exchanges.append(exchange)
+            if request.is_navigation_request() and request.frame.parent_frame is None:
+                if self.document is not None and self.document.status in (301, 302, 303, 307, 308):
+                    exchange.requested_url = self.document.requested_url  # a redirect hop: keep the URL asked for
+                    exchange.redirects = [*self.document.redirects]
+                if self.document is None or self.document.status in (301, 302, 303, 307, 308):
+                    self.document = exchange
+            fulfil = [(k, v) for k, v in headers if k.lower() not in _REFRAMED]
+            await route.fulfill(status=response.status, headers=dict(_merge(fulfil)), body=body)
+        except Exception as exc:  # the page or context went away mid-request, or the fetch failed
+            self._refuse(url, _first_line(exc))
+            try:
+                await route.abort("failed")
+            except Exception:
+                pass
+
+
+def _merge(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Repeated headers as one (Playwright's fulfil takes a dict); Set-Cookie lines joined by newline."""
+    merged: dict[str, tuple[str, str]] = {}
+    for k, v in headers:
+        key = k.lower()
+        if key in merged:
+            sep = "\n" if key == "set-cookie" else ", "
+            merged[key] = (merged[key][0], merged[key][1] + sep + v)
+        else:
+            merged[key] = (k, v)
+    return list(merged.values())
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or exc.__class__.__name__
+    return text.splitlines()[0][:300]

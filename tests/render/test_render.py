@@ -1,0 +1,93 @@
+"""`takedowns fetch URL --render` against loopback pages: Debian Chromium, every request recorded."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from scraper.fetch.browser import RenderSettings, render_unavailable
+
+from ..conftest import SiteServer, make_config, run_cli
+
+pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed")
+
+SENTENCE = "Today we removed 41 Facebook accounts and 7 Instagram accounts for coordinated inauthentic behavior."
+PAGE = """<html lang="en"><head><title>Scripted takedown</title>
+<style>body{margin:0} #tall{height:1500px}</style></head>
+<body><article id="a"><h1>Scripted takedown</h1><div id="tall"></div></article>
+<img src="%(asset)s">
+<script>
+const p = document.createElement('p');
+p.textContent = %(sentence)s + ' The operators posed as local journalists and wrote about regional politics in several languages. Our investigators traced shared administrators and identical posting schedules across the assets.';
+document.getElementById('a').appendChild(p);
+</script></body></html>"""
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def _records(warc_dir: Path) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            for r in ArchiveIterator(f):
+                out.append((r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or ""))
+    return out
+
+
+def test_rendered_capture(tmp_path: Path) -> None:
+    with SiteServer(tmp_path / "s1") as site, SiteServer(tmp_path / "s2") as assets:
+        asset = assets.url("/pixel.png")
+        assets.set("/pixel.png", PNG_1PX, content_type="image/png")
+        site.set("/report", PAGE % {"asset": asset, "sentence": json.dumps(SENTENCE)})
+        plain_cfg = make_config(tmp_path / "plain", "")
+        plain = run_cli("--config", plain_cfg, "fetch", site.url("/report"), "--json")
+        cfg = make_config(tmp_path / "r", "")
+        result = run_cli("--config", cfg, "fetch", site.url("/report"), "--render", "--json")
+        assert result.exit_code == 0, result.output + result.stderr
+        data = json.loads(result.stdout)
+        assert data["totals"], data  # counts found only after the script ran
+        plain_totals = json.loads(plain.stdout)["totals"] if plain.exit_code == 0 else {}
+        assert not plain_totals
+        assert "41" in json.dumps(data["networks"]) and "evidence" in json.dumps(data["networks"])
+        warc_dir = tmp_path / "r" / "data" / "warc"
+        records = _records(warc_dir)
+        uris = [u for _, u in records]
+        assert ("response", site.url("/report")) in records and ("request", site.url("/report")) in records
+        assert ("response", asset) in records and ("request", asset) in records
+        assert any(u.startswith("urn:dom:") for u in uris) and any(u.startswith("urn:pageinfo:") for u in uris)
+        shot = next(Path(p) for p in warc_dir.glob("*.warc.gz"))
+        with open(shot, "rb") as f:
+            png = next(r.content_stream().read() for r in ArchiveIterator(f) if (r.rec_headers.get_header("WARC-Target-URI") or "").startswith("urn:screenshot:"))
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+        width, height = struct.unpack(">II", png[16:24])
+        assert (width, height) == (1280, 1500)
+        for path in warc_dir.glob("*.warc.gz"):
+            check = subprocess.run([sys.executable, "-m", "warcio", "check", str(path)], capture_output=True, text=True)
+            assert check.returncode == 0, check.stdout + check.stderr
+        wacz = next((tmp_path / "r" / "data" / "wacz").glob("*.wacz"))
+        validate = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(wacz)], capture_output=True, text=True)
+        assert validate.returncode == 0, validate.stdout + validate.stderr
+        with zipfile.ZipFile(wacz) as z:
+            pages = z.read("pages/pages.jsonl").decode().splitlines()
+            assert json.loads(pages[1])["url"] == site.url("/report")
+            index = "\n".join(z.read(n).decode() for n in z.namelist() if n.startswith("indexes/") and n.endswith(".cdxj"))
+            assert "pixel.png" in index and "urn:screenshot:" in index
+
+
+def test_refused_address_and_budget(tmp_path: Path) -> None:
+    """A subresource at a refused address is refused and logged; a never-finishing page honours the budget."""
+    with SiteServer(tmp_path / "s") as site:
+        site.set("/private", "<html><head><title>x</title></head><body><p>%s</p><img src='http://10.255.255.1:9/x.png'></body></html>" % SENTENCE)
+        cfg = make_config(tmp_path / "r", "")
+        result = run_cli("--config", cfg, "fetch", site.url("/private"), "--render", "--json")
+        # the page itself is on loopback, so with private networks refused the page is refused too
+        assert result.exit_code != 0 and "non-public address" in result.stderr
