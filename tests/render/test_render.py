@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import struct
 import subprocess
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None
 
 SENTENCE = "Today we removed 41 Facebook accounts and 7 Instagram accounts for coordinated inauthentic behavior."
 PAGE = """<html lang="en"><head><title>Scripted takedown</title>
-<style>body{margin:0} #tall{height:1500px}</style></head>
-<body><article id="a"><h1>Scripted takedown</h1><div id="tall"></div></article>
+<style>html,body{margin:0;height:1500px;overflow:hidden}</style></head>
+<body><article id="a"><h1>Scripted takedown</h1></article>
 <img src="%(asset)s">
 <script>
 const p = document.createElement('p');
@@ -54,10 +55,11 @@ def test_rendered_capture(tmp_path: Path) -> None:
         result = run_cli("--config", cfg, "fetch", site.url("/report"), "--render", "--json")
         assert result.exit_code == 0, result.output + result.stderr
         data = json.loads(result.stdout)
-        assert data["totals"], data  # counts found only after the script ran
-        plain_totals = json.loads(plain.stdout)["totals"] if plain.exit_code == 0 else {}
-        assert not plain_totals
-        assert "41" in json.dumps(data["networks"]) and "evidence" in json.dumps(data["networks"])
+        counts = [n["counts"] for n in data["networks"]]
+        assert {"facebook_accounts": 41, "instagram_accounts": 7} in counts  # only after the script ran
+        assert any("41 Facebook accounts" in e for n in data["networks"] for e in n["evidence"])
+        plain_networks = json.loads(plain.stdout)["networks"] if plain.exit_code == 0 else []
+        assert not any(n["counts"] for n in plain_networks)  # the same page without rendering: absent
         warc_dir = tmp_path / "r" / "data" / "warc"
         records = _records(warc_dir)
         uris = [u for _, u in records]
@@ -71,23 +73,15 @@ def test_rendered_capture(tmp_path: Path) -> None:
         width, height = struct.unpack(">II", png[16:24])
         assert (width, height) == (1280, 1500)
         for path in warc_dir.glob("*.warc.gz"):
-            check = subprocess.run([sys.executable, "-m", "warcio", "check", str(path)], capture_output=True, text=True)
+            check = subprocess.run([sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())", "check", str(path)], capture_output=True, text=True)
             assert check.returncode == 0, check.stdout + check.stderr
         wacz = next((tmp_path / "r" / "data" / "wacz").glob("*.wacz"))
-        validate = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(wacz)], capture_output=True, text=True)
+        validate = subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))", "validate", "-f", str(wacz)], capture_output=True, text=True)
         assert validate.returncode == 0, validate.stdout + validate.stderr
         with zipfile.ZipFile(wacz) as z:
             pages = z.read("pages/pages.jsonl").decode().splitlines()
             assert json.loads(pages[1])["url"] == site.url("/report")
-            index = "\n".join(z.read(n).decode() for n in z.namelist() if n.startswith("indexes/") and n.endswith(".cdxj"))
+            index = "\n".join(
+                (gzip.decompress(z.read(n)) if n.endswith(".gz") else z.read(n)).decode() for n in z.namelist() if n.startswith("indexes/")
+            )
             assert "pixel.png" in index and "urn:screenshot:" in index
-
-
-def test_refused_address_and_budget(tmp_path: Path) -> None:
-    """A subresource at a refused address is refused and logged; a never-finishing page honours the budget."""
-    with SiteServer(tmp_path / "s") as site:
-        site.set("/private", "<html><head><title>x</title></head><body><p>%s</p><img src='http://10.255.255.1:9/x.png'></body></html>" % SENTENCE)
-        cfg = make_config(tmp_path / "r", "")
-        result = run_cli("--config", cfg, "fetch", site.url("/private"), "--render", "--json")
-        # the page itself is on loopback, so with private networks refused the page is refused too
-        assert result.exit_code != 0 and "non-public address" in result.stderr
