@@ -151,7 +151,7 @@ class BrowserPool:
                         executable_path=self.settings.chromium, args=CHROMIUM_ARGS, headless=True
                     )
                 except Exception as exc:
-                    raise FetchError(f"cannot start Chromium ({self.settings.chromium}): {str(exc).splitlines()[0]}", reason="browser") from None
+                    raise FetchError(f"cannot start Chromium ({self.settings.chromium}): {str(exc).splitlines()[0]}", url=self.settings.chromium, reason="browser") from None
                 self.launches += 1
                 self._pages = 0
             self._active += 1
