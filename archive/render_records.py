@@ -27,7 +27,6 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from .records import FetchResult
-
 from .warc import StoredRecord, _reason_phrase, _request_target, payload_sha256
 
 PAGE_ID = "WARC-Page-ID"

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from archive.records import FetchResult
 from scraper.config import Config, section_settings
 from scraper.errors import FetchError, UserError
 from scraper.settings import default
 
 from .client import HttpClient, check_url, host_key
-from archive.records import FetchResult
 
 log = logging.getLogger("takedowns.render")
 
