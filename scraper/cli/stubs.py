@@ -42,6 +42,7 @@ def _stub_dict(stub, listing: store.Listing) -> dict:
         "disarm_id": stub.disarm_id,
         "status": stub.status,
         "name": stub.name,
+        "summary": stub.summary,
         "platform": stub.platform,
         "origin": stub.origin,
         "targets": stub.targets,
@@ -224,11 +225,12 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
     try:
         with catalogue.session() as s, terminal_progress("exporting", "preparing") as progress:
             listing = store.load_listing(s, (status,) if status else ("new", "accepted"))
+            blanks = any(not st.year_started for st in listing.stubs)
             pages = []
             for st in listing.stubs:
                 if progress:
                     progress(st.stub_id)
-                pages.append((store.to_page(s, st, listing), st.notes))
+                pages.append((store.to_page(s, st, listing, years_have_blanks=blanks), st.notes))
             techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))]
             records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:

@@ -1,18 +1,22 @@
 """DISARM incident pages: render exactly as DISARM's generator does, and parse them back.
 
-The layout is ../shared/disarm/template_incident.md; the 130 real pages beside it
-are the reference for every space and line break.
+DISARM's generator (`generate_DISARM_pages.py`) pours the spreadsheet's cells
+into `template_incident.md` verbatim: a cell's markup (`<i>`, `<br>`), its line
+breaks and even its trailing spaces reach the page unchanged. So an IncidentPage
+holds *cell values*, exactly as they stand in DISARM's sheets, and rendering is
+plain formatting. Parsing a real page and rendering it again gives back the same
+bytes (all 130 pages in ../shared/disarm/incidents).
+
+Plain text from reports becomes a cell value only through `escape.py`
+(`markup`, `single_line`, `safe_url`), which is where hostile text is defused.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
 from scraper.errors import UserError
-
-from .escape import cell, inline, link_target, unescape_cell
 
 REFERENCE_HEADER = "| Reference | Pub Date | Authors | Org | Archive |\n| --------- | -------- | ------- | --- | ------- |\n"
 TECHNIQUE_HEADER = "| Technique | Description given for this incident |\n| --------- | ------------------------- |\n"
@@ -21,115 +25,102 @@ FOOTER = "DO NOT EDIT ABOVE THIS LINE - PLEASE ADD NOTES BELOW"
 
 @dataclass
 class Reference:
+    """One row of the urls sheet, as cell values."""
+
     url: str
     pub_date: str = ""  # YYYY/MM/DD
     authors: str = ""
     org: str = ""
-    archive: str = ""  # a web.archive.org link, or "pending"
+    archive: str = ""  # a web.archive.org link; empty while pending
 
 
 @dataclass
 class IncidentPage:
+    """One row of the incidents sheet (cell values, markup included) plus its references."""
+
     id: str
     name: str
     kind: str = "Incident"
-    summary: str = ""
-    italic_summary: bool = True  # DISARM's newer pages wrap the summary in <i>...</i>
+    summary: str = ""  # the cell as DISARM stores it, e.g. "<i>...<br><br>...</i>"
     incident_type: str = ""
-    year_started: str = ""
+    year_started: str = ""  # as the generator prints it (see sheets.year_text)
     from_countries: str = ""
     to_countries: str = ""
     found_via: str = ""
     date_added: str = ""
     references: list[Reference] = field(default_factory=list)
     techniques: str = ""  # the technique table's rows, kept verbatim
-    notes: str = ""  # below the footer line
-
-
-def _link(url: str) -> str:
-    return f"[{cell(url)}]({link_target(url)})"
+    notes: str = ""  # everything below the footer line, verbatim
 
 
 def render_reference(ref: Reference) -> str:
-    archive = _link(ref.archive) if ref.archive.startswith("http") else cell(ref.archive)
-    return f"| {_link(ref.url)} | {cell(ref.pub_date)} | {cell(ref.authors)} | {cell(ref.org)} | {archive} |\n"
+    return f"| [{ref.url}]({ref.url}) | {ref.pub_date} | {ref.authors} | {ref.org} | [{ref.archive}]({ref.archive}) |\n"
 
 
 def render_page(page: IncidentPage) -> str:
-    summary = inline(page.summary)
-    if summary and page.italic_summary:
-        summary = f"<i>{summary}</i>"
+    """The page DISARM's generator writes for this row (plus any notes below the footer)."""
     urls = "\n" + REFERENCE_HEADER + "".join(render_reference(r) for r in page.references)
     techniques = "\n" + TECHNIQUE_HEADER + page.techniques
-    text = (
-        f"# {page.kind} {page.id}: {inline(page.name)}\n\n"
-        f"* **Summary:** {summary}\n\n"
-        f"* **incident type**: {inline(page.incident_type)}\n\n"
-        f"* **Year started:** {inline(page.year_started)}\n\n"
-        f"* **Countries:** {inline(page.from_countries)} , {inline(page.to_countries)}\n\n"
-        f"* **Found via:** {inline(page.found_via)}\n\n"
-        f"* **Date added:** {inline(page.date_added)}\n\n"
-        f"{urls}\n \n{techniques}\n\n{FOOTER}"
+    return (
+        f"# {page.kind} {page.id}: {page.name}\n\n"
+        f"* **Summary:** {page.summary}\n\n"
+        f"* **incident type**: {page.incident_type}\n\n"
+        f"* **Year started:** {page.year_started}\n\n"
+        f"* **Countries:** {page.from_countries} , {page.to_countries}\n\n"
+        f"* **Found via:** {page.found_via}\n\n"
+        f"* **Date added:** {page.date_added}\n\n"
+        f"{urls}\n \n{techniques}\n\n{FOOTER}{page.notes}"
     )
-    return text + (f"\n\n{html.escape(page.notes, quote=False)}" if page.notes else "")
 
 
-_FIELD = {
-    "summary": r"\* \*\*Summary:\*\* ?(.*?)\n\n\* \*\*incident type\*\*",
-    "incident_type": r"\* \*\*incident type\*\*: ?(.*?)\n",
-    "year_started": r"\* \*\*Year started:\*\* ?(.*?)\n",
-    "countries": r"\* \*\*Countries:\*\* ?(.*?)\n",
-    "found_via": r"\* \*\*Found via:\*\* ?(.*?)\n",
-    "date_added": r"\* \*\*Date added:\*\* ?(.*?)\n",
-}
-_HEAD = re.compile(r"^# (\w+) ?(\S*?): ?(.*)$", re.MULTILINE)
-_LINK = re.compile(r"^\[(.*)\]\((.*)\)$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_HEAD = re.compile(r"\A# (\w+) (\S*): (.*?)\n\n\* \*\*Summary:\*\* ", re.DOTALL)
+_FIELDS = re.compile(
+    r"\* \*\*Summary:\*\* (?P<summary>.*?)\n\n"
+    r"\* \*\*incident type\*\*: (?P<incident_type>.*?)\n\n"
+    r"\* \*\*Year started:\*\* (?P<year_started>.*?)\n\n"
+    r"\* \*\*Countries:\*\* (?P<countries>.*?)\n\n"
+    r"\* \*\*Found via:\*\* (?P<found_via>.*?)\n\n"
+    r"\* \*\*Date added:\*\* (?P<date_added>.*?)\n\n"
+    r"\n" + re.escape(REFERENCE_HEADER) + r"(?P<refs>.*?)\n \n\n" + re.escape(TECHNIQUE_HEADER) + r"(?P<techniques>.*)\n\n" + re.escape(FOOTER),
+    re.DOTALL,
+)
+_ROW = re.compile(r"\| \[(?P<url>.*?)\]\((?P=url)\) \| (?P<pub>.*?) \| (?P<authors>.*?) \| (?P<org>.*?) \| \[(?P<archive>.*?)\]\((?P=archive)\) \|", re.DOTALL)
 
 
-def _cells(row: str) -> list[str]:
-    return [c.strip() for c in _CELL_SPLIT.split(row.strip().strip("|"))]
-
-
-def _link_or_text(value: str) -> str:
-    m = _LINK.match(value)
-    return unescape_cell(m.group(1)) if m else unescape_cell(value)
+def _references(block: str) -> list[Reference]:
+    rows = re.split(r"\n(?=\| \[)", block.removesuffix("\n")) if block else []
+    refs = []
+    for row in rows:
+        m = _ROW.fullmatch(row)
+        if not m:
+            raise UserError(f"not a DISARM reference row: {row[:80]!r}")
+        refs.append(Reference(m["url"], m["pub"], m["authors"], m["org"], m["archive"]))
+    return refs
 
 
 def parse_page(text: str) -> IncidentPage:
-    head = _HEAD.search(text)
+    """Cell values back from a page; `render_page(parse_page(t)) == t` for DISARM's pages."""
+    head = _HEAD.match(text)
     if not head:
-        raise UserError("not a DISARM incident page: no '# Incident Ixxxxx: name' heading")
-    found = {k: re.search(p, text, re.DOTALL) for k, p in _FIELD.items()}
-    values = {k: (m.group(1) if m else "") for k, m in found.items()}
-    summary = values["summary"].strip()
-    italic = summary.startswith("<i>") and summary.endswith("</i>")
-    if italic:
-        summary = summary[3:-4]
-    from_c, _, to_c = values["countries"].rstrip("\n").partition(" , ")
-    body, _, notes = text.partition(FOOTER)
-    refs_block = body.split(REFERENCE_HEADER, 1)[1].split("\n \n", 1)[0] if REFERENCE_HEADER in body else ""
-    references = []
-    for row in refs_block.splitlines():
-        if not row.startswith("|"):
-            continue
-        cells = _cells(row)
-        if len(cells) >= 5:
-            references.append(Reference(_link_or_text(cells[0]), unescape_cell(cells[1]), unescape_cell(cells[2]), unescape_cell(cells[3]), _link_or_text(cells[4])))
-    techniques = body.split(TECHNIQUE_HEADER, 1)[1].rstrip("\n") if TECHNIQUE_HEADER in body else ""
+        raise UserError("not a DISARM incident page: no '# Incident Ixxxxx: name' heading followed by a Summary")
+    found = _FIELDS.search(text, head.start(0) + len(head.group(0)) - len("* **Summary:** "))
+    if not found:
+        raise UserError(f"not a DISARM incident page: {head.group(2)} lacks the generator's fields, reference or technique tables, or footer")
+    from_c, sep, to_c = found["countries"].partition(" , ")
+    if not sep:
+        raise UserError(f"not a DISARM incident page: {head.group(2)}'s Countries line has no ' , '")
     return IncidentPage(
         id=head.group(2),
-        name=unescape_cell(head.group(3).strip()),
+        name=head.group(3),
         kind=head.group(1),
-        summary=unescape_cell(summary).strip(),
-        italic_summary=italic,
-        incident_type=unescape_cell(values["incident_type"].strip()),
-        year_started=unescape_cell(values["year_started"].strip()),
-        from_countries=unescape_cell(from_c.strip()),
-        to_countries=unescape_cell(to_c.strip()),
-        found_via=unescape_cell(values["found_via"].strip()),
-        date_added=unescape_cell(values["date_added"].strip()),
-        references=references,
-        techniques=techniques + "\n" if techniques else "",
-        notes=html.unescape(notes.strip()),
+        summary=found["summary"],
+        incident_type=found["incident_type"],
+        year_started=found["year_started"],
+        from_countries=from_c,
+        to_countries=to_c,
+        found_via=found["found_via"],
+        date_added=found["date_added"],
+        references=_references(found["refs"]),
+        techniques=found["techniques"],
+        notes=text[found.end():],
     )

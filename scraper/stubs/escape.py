@@ -1,28 +1,47 @@
-"""Make text safe for DISARM's Markdown: no broken tables, no injected markup."""
+"""Plain text -> DISARM cell values that are safe in its Markdown pages and sheets.
+
+DISARM's generator copies cells into pages verbatim, so whatever a stub puts in a
+cell must already be harmless Markdown/HTML: markup characters escaped, no line
+break that could end a table row or start a new block, no pipe that adds a column.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 
+_BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
 
-def inline(text: str | None) -> str:
-    """One line of Markdown text: HTML escaped, line breaks as <br> (as DISARM's pages write them)."""
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "&#124;")
+
+
+def single_line(text: str | None) -> str:
+    """A one-line cell (name, authors, org, countries): escaped, line breaks become spaces."""
     if not text:
         return ""
-    escaped = html.escape(text.strip(), quote=False)
-    return re.sub(r"\r\n|\r|\n", "<br>", escaped)
+    return _escape(re.sub(r"\s+", " ", text).strip())
 
 
-def cell(text: str | None) -> str:
-    """A table cell: `inline`, plus pipes escaped so a hostile value cannot add columns."""
-    return inline(text).replace("|", "\\|")
+def markup(paragraphs: list[str], *, italic: bool = True) -> str:
+    """A summary cell as DISARM writes them: `<i>para<br><br>para</i>`."""
+    body = "<br><br>".join(_escape(_BREAKS.sub(" ", p).strip()) for p in paragraphs if p and p.strip())
+    return f"<i>{body}</i>" if body and italic else body
 
 
-def link_target(url: str) -> str:
-    """A URL inside (...) of a Markdown link: no spaces, parentheses or pipes left raw."""
-    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
+def plain(cell: str) -> str:
+    """Readable text of a cell value (for feeds and JSON): markup removed, breaks as newlines."""
+    text = re.sub(r"<br\s*/?>", "\n", cell, flags=re.IGNORECASE)
+    text = re.sub(r"</?i>", "", text, flags=re.IGNORECASE)
+    return html.unescape(text)
 
 
-def unescape_cell(text: str) -> str:
-    return html.unescape(text.replace("\\|", "|").replace("<br>", "\n"))
+def safe_url(url: str) -> str:
+    """A URL for `[url](url)`: nothing that ends the link, the cell or the row."""
+    return re.sub(r"[\s()|<>\[\]]", lambda m: f"%{ord(m.group(0)):02X}", url.strip())
+
+
+def notes_block(text: str) -> str:
+    """Notes below the footer: escaped so evidence quotes cannot inject markup."""
+    return f"\n\n{html.escape(text, quote=False)}" if text else ""

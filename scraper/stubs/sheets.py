@@ -1,9 +1,15 @@
-"""Rows for DISARM's `incidents` and `urls` sheets, written as CSV, .xlsx or Markdown pages."""
+"""Rows for DISARM's `incidents` and `urls` sheets, written as CSV, .xlsx or Markdown pages.
+
+The cells are the ones DISARM_DATA_MASTER.xlsx holds: the summary with its
+`<i>...</i>` markup, `year_started` a number (an empty cell when unknown), the
+archive link an empty cell while pending, `when_added` and the other texts as
+text-formatted cells. DISARM's generator turns these rows into exactly the pages
+`render_page` writes (see `year_text` for its one numeric quirk).
+"""
 
 from __future__ import annotations
 
 import csv
-from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,15 +21,29 @@ from .disarm_page import IncidentPage, render_page
 INCIDENT_COLUMNS = ["disarm_id", "name", "objecttype", "summary", "year_started", "attributions_seen", "found_in_country", "urls", "notes", "when_added", "found_via", "longname"]
 URL_COLUMNS = ["url_id", "pub_date", "authors", "org", "archive_link"]
 TECHNIQUE_COLUMNS = ["disarm_id", "name", "incident_id", "technique_ids", "summary"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PUBLIC_MODE = 0o644  # exports are served by web servers and read by other users
 
 
-def incident_row(page: IncidentPage, notes: str) -> dict[str, str]:
+def year_text(year: str, column_has_blanks: bool) -> str:
+    """`Year started` as DISARM's generator prints it from our xlsx.
+
+    It reads sheets with pandas: a number column with an empty cell becomes
+    floats, so 2019 prints as `2019.0` (as on 47 of DISARM's own pages); a
+    column of whole numbers prints `2019`.
+    """
+    if not year:
+        return ""
+    return f"{int(year)}.0" if column_has_blanks else str(int(year))
+
+
+def incident_row(page: IncidentPage, notes: str) -> dict[str, object]:
     return {
         "disarm_id": page.id,
         "name": page.name,
         "objecttype": page.incident_type or "incident",
         "summary": page.summary,
-        "year_started": page.year_started,
+        "year_started": int(float(page.year_started)) if page.year_started else None,
         "attributions_seen": page.from_countries,
         "found_in_country": page.to_countries,
         "urls": " ".join(r.url for r in page.references),
@@ -34,13 +54,50 @@ def incident_row(page: IncidentPage, notes: str) -> dict[str, str]:
     }
 
 
-def url_rows(page: IncidentPage) -> list[dict[str, str]]:
+def url_rows(page: IncidentPage) -> list[dict[str, object]]:
     return [{"url_id": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive_link": r.archive} for r in page.references]
 
 
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run text starting with = + - @ as formulas: keep hostile values inert."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def csv_cell(value: object) -> str:
+    """Spreadsheets run text starting with = + - @ (or a tab/CR) as a formula: prefix a quote in CSV."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            writer.writerows([csv_cell(row[c]) for c in columns] for row in rows)
+    atomic_write(path, write, PUBLIC_MODE)
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[dict[str, object]]]]) -> None:
+    def write(tmp: Path) -> None:
+        wb = Workbook()
+        wb.remove(wb.active)
+        for name, columns, rows in sheets:
+            ws = wb.create_sheet(name)
+            ws.append(columns)
+            for r, row in enumerate(rows, start=2):
+                for c, column in enumerate(columns, start=1):
+                    value = row[column]
+                    if value is None or value == "":
+                        continue  # an empty cell, as DISARM leaves unknown values
+                    cell = ws.cell(r, c)
+                    cell.value = value
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # never a formula, whatever the text starts with
+                        cell.number_format = "@"
+                        if value.startswith(FORMULA_STARTS):
+                            cell.quotePrefix = True  # shown and kept as text, no ' added to the value
+        wb.save(tmp)
+    atomic_write(path, write, PUBLIC_MODE)
+
+
+def _write_page(path: Path, page: IncidentPage) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(render_page(page), encoding="utf-8"), PUBLIC_MODE)
 
 
 def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techniques: list[dict[str, str]] | None = None) -> list[Path]:
@@ -52,35 +109,17 @@ def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techn
         sheets.append(("incidenttechniques", TECHNIQUE_COLUMNS, techniques))
     written: list[Path] = []
     if fmt == "csv":
-        for name, columns, rows in ((f"{sheet}.csv", columns, rows) for sheet, columns, rows in sheets):
-            def write(tmp: Path, columns=columns, rows=rows) -> None:
-                with open(tmp, "w", newline="", encoding="utf-8") as f:
-                    writer = csv.DictWriter(f, fieldnames=columns)
-                    writer.writeheader()
-                    writer.writerows(rows)
-            atomic_write(out_dir / name, write)
-            written.append(out_dir / name)
+        for sheet, columns, rows in sheets:
+            _write_csv(out_dir / f"{sheet}.csv", columns, rows)
+            written.append(out_dir / f"{sheet}.csv")
     elif fmt == "xlsx":
-        def write_xlsx(tmp: Path) -> None:
-            wb = Workbook()
-            wb.remove(wb.active)
-            for sheet, columns, rows in sheets:
-                ws = wb.create_sheet(sheet)
-                ws.append(columns)
-                for row in rows:
-                    ws.append([_safe_cell(row[c]) for c in columns])
-            wb.save(tmp)
-        atomic_write(out_dir / "stubs.xlsx", write_xlsx)
+        _write_xlsx(out_dir / "stubs.xlsx", sheets)
         written.append(out_dir / "stubs.xlsx")
     elif fmt == "md":
         for page, _ in pages:
-            path = out_dir / f"{page.id}.md"
-            atomic_write(path, partial(_write_text, text=render_page(page)))
-            written.append(path)
+            _write_page(out_dir / f"{page.id}.md", page)
+            written.append(out_dir / f"{page.id}.md")
     else:
         raise ValueError(fmt)
     return written
 
-
-def _write_text(tmp: Path, text: str) -> None:
-    tmp.write_text(text, encoding="utf-8")

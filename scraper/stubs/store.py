@@ -20,8 +20,10 @@ from scraper.urls import normalise_url
 
 from . import blocking, content, edits
 from .disarm_page import IncidentPage, Reference
+from .escape import markup, notes_block, safe_url, single_line
 from .review import get_stub, log_change
 from .settings import StubSettings
+from .sheets import year_text
 from .urls import master_urls
 
 __all__ = ["StubOutcome", "get_stub", "refresh", "update_stubs_for_report"]
@@ -196,11 +198,11 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
 # --- reading stubs (decisions live in review.py) ---------------------------------------
 
 
-def archive_link_for(s: Session, url: str) -> str:
-    link = s.scalar(
+def archive_link_for(s: Session, url: str) -> str | None:
+    """The verified Wayback link of `url`, or None while it is pending."""
+    return s.scalar(
         select(ArchiveJob.archive_link).where(ArchiveJob.url == url, ArchiveJob.status == "success").order_by(ArchiveJob.id.desc()).limit(1)
     )
-    return link or "pending"
 
 
 def references(s: Session, stub: Stub) -> list[StubReference]:
@@ -254,24 +256,32 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
     return Listing(stubs, refs, links, accepted)
 
 
-def to_page(s: Session, stub: Stub, listing: Listing | None = None) -> IncidentPage:
+def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_have_blanks: bool = False) -> IncidentPage:
+    """The stub as DISARM cell values (escaped here, once), ready for pages and sheets.
+
+    `years_have_blanks`: whether the exported batch has a stub without a year
+    (DISARM's generator then prints years as `2019.0`; see sheets.year_text).
+    """
     from scraper.techniques.store import table_rows  # accepted techniques fill the Technique table
 
     listing = listing or load_listing(s, stub_id=stub.id)
-    refs = [Reference(r.url, r.pub_date, r.authors, r.org, listing.link(r.url)) for r in listing.references(stub)]
+    refs = [
+        Reference(safe_url(r.url), single_line(r.pub_date), single_line(r.authors), single_line(r.org), safe_url(listing.links.get(r.url, "")))  # empty while pending, as DISARM leaves it
+        for r in listing.references(stub)
+    ]
     return IncidentPage(
         id=stub.disarm_id or stub.stub_id,
-        name=stub.name,
-        summary=stub.summary,
-        incident_type=stub.incident_type,
-        year_started=stub.year_started,
-        from_countries=", ".join(stub.origin or []),
-        to_countries=", ".join(stub.targets or []),
-        found_via=stub.found_via,
-        date_added=stub.date_added,
+        name=single_line(stub.name),
+        summary=markup(stub.summary.split("\n\n")),
+        incident_type=single_line(stub.incident_type),
+        year_started=year_text(stub.year_started, years_have_blanks),
+        from_countries=single_line(", ".join(stub.origin or [])),
+        to_countries=single_line(", ".join(stub.targets or [])),
+        found_via=single_line(stub.found_via),
+        date_added=single_line(stub.date_added),
         references=refs,
         techniques=table_rows(listing.techniques(stub)),
-        notes=stub.notes,
+        notes=notes_block(stub.notes),
     )
 
 

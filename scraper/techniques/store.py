@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalogue import utcnow
 from archive.tables import Stub, StubChange, StubTechnique
-from scraper.stubs.escape import cell
+from scraper.stubs.escape import markup, single_line
 
 from .framework import Technique
 from .suggestion import Suggestion
@@ -60,13 +60,12 @@ def decide(s: Session, stub: Stub, technique_ids: list[str], status: str, framew
 
 def description(row: StubTechnique) -> str:
     """DISARM's 'Description given for this incident': the quoted report text in <i>...</i>."""
-    quote = "<br><br>".join(cell(x) for x in row.sentences)
-    return f"<i>{quote}</i>" if quote else ""
+    return markup(list(row.sentences))
 
 
 def table_rows(rows: list[StubTechnique]) -> str:
     """Rows of the page's Technique table for accepted techniques, in DISARM's format."""
-    return "".join(f"| [{row.technique_id} {cell(row.name)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n" for row in rows)
+    return "".join(f"| [{row.technique_id} {single_line(row.name)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n" for row in rows)
 
 
 def sheet_rows(incident_id: str, rows: list[StubTechnique]) -> list[dict[str, str]]:
