@@ -10,6 +10,7 @@ text-formatted cells. DISARM's generator turns these rows into exactly the pages
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -64,7 +65,7 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
+def _write_csv(path: Path, columns: list[str], rows: Sequence[Mapping[str, object]]) -> None:
     def write(tmp: Path) -> None:
         with open(tmp, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
@@ -73,7 +74,7 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) ->
     atomic_write(path, write, PUBLIC_MODE)
 
 
-def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[dict[str, object]]]]) -> None:
+def _write_xlsx(path: Path, sheets: Sequence[tuple[str, list[str], Sequence[Mapping[str, object]]]]) -> None:
     def write(tmp: Path) -> None:
         wb = Workbook()
         wb.remove(wb.active)
@@ -100,11 +101,11 @@ def _write_page(path: Path, page: IncidentPage) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(render_page(page), encoding="utf-8"), PUBLIC_MODE)
 
 
-def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techniques: list[dict[str, str]] | None = None) -> list[Path]:
+def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techniques: Sequence[Mapping[str, object]] | None = None) -> list[Path]:
     """`techniques`: `incidenttechniques` rows of accepted techniques, written when there are any."""
     incidents = [incident_row(p, notes) for p, notes in pages]
     urls = [row for p, _ in pages for row in url_rows(p)]
-    sheets = [("incidents", INCIDENT_COLUMNS, incidents), ("urls", URL_COLUMNS, urls)]
+    sheets: list[tuple[str, list[str], Sequence[Mapping[str, object]]]] = [("incidents", INCIDENT_COLUMNS, incidents), ("urls", URL_COLUMNS, urls)]
     if techniques:
         sheets.append(("incidenttechniques", TECHNIQUE_COLUMNS, techniques))
     written: list[Path] = []

@@ -198,11 +198,11 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
 # --- reading stubs (decisions live in review.py) ---------------------------------------
 
 
-def archive_link_for(s: Session, url: str) -> str | None:
-    """The verified Wayback link of `url`, or None while it is pending."""
-    return s.scalar(
+def archive_link_for(s: Session, url: str) -> str:
+    link = s.scalar(
         select(ArchiveJob.archive_link).where(ArchiveJob.url == url, ArchiveJob.status == "success").order_by(ArchiveJob.id.desc()).limit(1)
     )
+    return link or "pending"
 
 
 def references(s: Session, stub: Stub) -> list[StubReference]:

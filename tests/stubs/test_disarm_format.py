@@ -1,10 +1,11 @@
-"""DISARM's incident page format: the 130 real pages parse, and what we write parses back."""
+"""DISARM's incident page format: real pages parse, and what we write parses back (round trip: test_roundtrip.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from scraper.stubs.disarm_page import IncidentPage, Reference, parse_page, render_page
+from scraper.stubs.escape import markup, plain, safe_url, single_line
 from scraper.stubs.urls import master_urls
 from scraper.urls import normalise_url
 
@@ -13,21 +14,10 @@ from ..conftest import SHARED
 PAGES = sorted((SHARED / "disarm" / "incidents").glob("*.md"))
 
 
-def test_all_130_real_pages_parse_and_round_trip_field_by_field():
-    assert len(PAGES) == 130
-    identical = 0
-    for path in PAGES:
-        text = path.read_text(encoding="utf-8")
-        page = parse_page(text)
-        assert parse_page(render_page(page)) == page, path.name
-        identical += render_page(page) == text
-    assert identical >= 75  # the rest differ only in trailing spaces of the source data
-
-
 def test_parsed_i00128_matches_disarm():
     page = parse_page((SHARED / "disarm" / "incidents" / "I00128.md").read_text())
     assert page.id == "I00128" and page.name == "#TrollTracker: Outward Influence Operation From Iran"
-    assert page.summary.startswith("Facebook removed 783 assets")
+    assert page.summary.startswith("<i>Facebook removed 783 assets") and page.summary.endswith("</i>")  # the cell, markup kept
     [ref] = page.references
     assert ref.pub_date == "2019/01/31" and ref.org == "DFRLab"
     assert ref.authors == "Kanishk Karan, Donara Barojan, Melissa Hall, Graham Brookie"
@@ -38,15 +28,18 @@ def test_parsed_i00128_matches_disarm():
 def test_hostile_values_cannot_break_the_table_or_inject_markup():
     hostile = IncidentPage(
         id="TA-00001",
-        name="Evil | <script>alert(1)</script>\nsecond line",
-        summary="a | b <img src=x onerror=alert(1)>\nnext",
-        references=[Reference("https://x.org/a|b (c)", "2021/01/02", "A | B", "<b>Org</b>", "pending")],
+        name=single_line("Evil | <script>alert(1)</script>\nsecond line"),
+        summary=markup(["a | b <img src=x onerror=alert(1)>\nnext", "second paragraph"]),
+        references=[Reference(safe_url("https://x.org/a|b (c)"), "2021/01/02", single_line("A | B"), single_line("<b>Org</b>"), "")],
     )
     text = render_page(hostile)
-    assert "<script>" not in text and "<img" not in text
+    assert "<script>" not in text and "<img" not in text and "<b>" not in text
+    assert "* **Summary:** <i>a &#124; b &lt;img src=x onerror=alert(1)&gt; next<br><br>second paragraph</i>\n" in text
     row = next(line for line in text.splitlines() if line.startswith("| [https://x.org"))
-    assert row.replace("\\|", "").count("|") == 6  # five cells, nothing spilled over
+    assert row.count("|") == 6  # five cells, nothing spilled over
+    assert row.endswith("| []() |")  # a pending archive: what DISARM's generator makes of an empty cell
     assert parse_page(text) == hostile
+    assert plain(hostile.name) == "Evil | <script>alert(1)</script> second line"
 
 
 def test_url_normalisation_matches_spellings_of_one_report():
