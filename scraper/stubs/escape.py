@@ -45,3 +45,15 @@ def safe_url(url: str) -> str:
 def notes_block(text: str) -> str:
     """Notes below the footer: escaped so evidence quotes cannot inject markup."""
     return f"\n\n{html.escape(text, quote=False)}" if text else ""
+
+
+def year_text(year: str, column_has_blanks: bool) -> str:
+    """`Year started` as DISARM's generator prints it from our xlsx.
+
+    It reads sheets with pandas: a number column with an empty cell becomes
+    floats, so 2019 prints as `2019.0` (as on 47 of DISARM's own pages); a
+    column of whole numbers prints `2019`.
+    """
+    if not year:
+        return ""
+    return f"{int(year)}.0" if column_has_blanks else str(int(year))

@@ -18,24 +18,13 @@ from openpyxl import Workbook
 from scraper.files import atomic_write
 
 from .disarm_page import IncidentPage, render_page
+from .escape import year_text  # noqa: F401  (re-exported: the year rule belongs with the sheets' docs)
 
 INCIDENT_COLUMNS = ["disarm_id", "name", "objecttype", "summary", "year_started", "attributions_seen", "found_in_country", "urls", "notes", "when_added", "found_via", "longname"]
 URL_COLUMNS = ["url_id", "pub_date", "authors", "org", "archive_link"]
 TECHNIQUE_COLUMNS = ["disarm_id", "name", "incident_id", "technique_ids", "summary"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PUBLIC_MODE = 0o644  # exports are served by web servers and read by other users
-
-
-def year_text(year: str, column_has_blanks: bool) -> str:
-    """`Year started` as DISARM's generator prints it from our xlsx.
-
-    It reads sheets with pandas: a number column with an empty cell becomes
-    floats, so 2019 prints as `2019.0` (as on 47 of DISARM's own pages); a
-    column of whole numbers prints `2019`.
-    """
-    if not year:
-        return ""
-    return f"{int(year)}.0" if column_has_blanks else str(int(year))
 
 
 def incident_row(page: IncidentPage, notes: str) -> dict[str, object]:

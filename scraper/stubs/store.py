@@ -20,10 +20,9 @@ from scraper.urls import normalise_url
 
 from . import blocking, content, edits
 from .disarm_page import IncidentPage, Reference
-from .escape import markup, notes_block, safe_url, single_line
+from .escape import markup, notes_block, safe_url, single_line, year_text
 from .review import get_stub, log_change
 from .settings import StubSettings
-from .sheets import year_text
 from .urls import master_urls
 
 __all__ = ["StubOutcome", "get_stub", "refresh", "update_stubs_for_report"]
