@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import struct
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.fetch.browser import RenderSettings, render_unavailable
+from scraper.config import load_config
+from scraper.errors import FetchError
+from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
+from scraper.fetch.client import HttpClient
+from scraper.fetch.safety import AddressGuard
 
 from ..conftest import SiteServer, make_config, run_cli
 
@@ -85,3 +92,35 @@ def test_rendered_capture(tmp_path: Path) -> None:
                 (gzip.decompress(z.read(n)) if n.endswith(".gz") else z.read(n)).decode() for n in z.namelist() if n.startswith("indexes/")
             )
             assert "pixel.png" in index and "urn:screenshot:" in index
+
+
+class _RefuseOnePort(AddressGuard):
+    """Loopback allowed except one port: stands in for a private address the guard must refuse."""
+
+    def __init__(self, refused_port: int):
+        super().__init__()
+        self.refused_port = refused_port
+
+    async def check(self, url: str) -> None:
+        if urlsplit(url).port == self.refused_port:
+            raise FetchError(f"refusing {url}: non-public address (test guard)", url=url, reason="private_address")
+
+
+def test_refused_request_and_budget(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with SiteServer(tmp_path / "s1") as site, SiteServer(tmp_path / "s2") as other:
+        other.set("/x.png", PNG_1PX, content_type="image/png")
+        site.set("/p", f"<html><head><title>t</title></head><body><p>hello</p><img src='{other.url('/x.png')}'></body></html>")
+        config = load_config(str(make_config(tmp_path / "c", "")))
+        http = replace(config.http, allow_private_networks=False)
+        settings = replace(RenderSettings.from_config(config), budget_seconds=3.0, settle_seconds=0.0)
+
+        async def run() -> Rendered:
+            async with HttpClient(http) as client:
+                client.guard = _RefuseOnePort(urlsplit(other.url("/")).port or 0)
+                async with BrowserPool(settings, client) as pool:
+                    return await pool.render(site.url("/p"), respect_robots=False)
+
+        rendered = asyncio.run(run())
+        assert other.hits("/x.png") == 0
+        assert any("x.png" in r and "non-public" in r for r in rendered.refused)
+        assert "refused" in caplog.text and "x.png" in caplog.text
