@@ -9,6 +9,7 @@ small catalogue (`--base`, 1k) and at the full size (`--reports`, 20k):
 - per-report ingestion cost (mean over `--sample` new reports): goal at N / at 1k <= 1.2
 - `stubs list` and `stubs export --format xlsx` wall time: goal at N / at 1k <= 2
 - SQL statements per command (SQLAlchemy events), which must not grow with N
+- `archive verify` after one new report (incremental; goal < 2 s) and `--all` (parallel)
 - bytes stored per report (WARC + WACZ + catalogue) / raw page bytes
 
     python bench/scale.py                 # 20,000 reports (long: run it on an idle machine)
@@ -162,6 +163,9 @@ def measure_point(grower: Grower, counter: QueryCounter, sample: int, out_dir: P
         grower.grow(grower.size + sample)
     with counter.measure() as one:
         grower.grow(grower.size + 1)
+    full_verify = grower.command(counter, ["archive", "verify", "--all"])  # also records every file as verified
+    grower.grow(grower.size + 1)
+    new_verify = grower.command(counter, ["archive", "verify"])  # only the new report's files (and the WARC it grew)
     listing = grower.command(counter, ["stubs", "list"])
     xlsx = grower.command(counter, ["stubs", "export", "--format", "xlsx", "-o", str(out_dir)])
     status = grower.command(counter, ["status"])
@@ -175,6 +179,8 @@ def measure_point(grower: Grower, counter: QueryCounter, sample: int, out_dir: P
         "xlsx_s": xlsx["seconds"],
         "xlsx_queries": xlsx["queries"],
         "status_queries": status["queries"],
+        "verify_all_s": full_verify["seconds"],
+        "verify_new_s": new_verify["seconds"],
     }
 
 
@@ -213,6 +219,8 @@ def main() -> None:
     raw = site.raw_bytes
     kept = stored["warc"] + stored["wacz"]
     print(f"per-report ingestion cost at {large['size']} / at {small['size']}: {large['per_report_s'] / small['per_report_s']:.2f}  (goal <= 1.2)")
+    for point in (small, large):
+        print(f"  at {point['size']:>6}: archive verify --all {point['verify_all_s']:.2f}s, verify after one new report {point['verify_new_s']:.2f}s  (goal < 2 s)")
     print(f"stubs list time at {large['size']} / at {small['size']}: {large['list_s'] / small['list_s']:.2f}  (goal <= 2)")
     print(f"xlsx export time at {large['size']} / at {small['size']}: {large['xlsx_s'] / small['xlsx_s']:.2f}  (goal <= 2)")
     print(
