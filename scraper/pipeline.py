@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -42,6 +44,29 @@ from scraper.stubs import StubOutcome, update_stubs_for_report
 log = logging.getLogger("takedowns.pipeline")
 
 
+STAGES = ("fetch", "store", "extract", "wacz", "archive", "stub")
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Label an exception escaping this block with the pipeline stage it came from.
+
+    A poll records a failed item with its stage (`takedowns failures`); the
+    exception itself is re-raised unchanged, so callers and exit codes see no difference.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if not hasattr(exc, "pipeline_stage"):
+            exc.pipeline_stage = name  # type: ignore[attr-defined]
+        raise
+
+
+def failed_stage(exc: BaseException) -> str:
+    """The stage an exception from `capture_url` was raised in ("catalogue" when outside any)."""
+    return getattr(exc, "pipeline_stage", "catalogue")
+
+
 @dataclass
 class CaptureOutcome:
     capture: Capture
@@ -68,6 +93,7 @@ async def capture_url(
     record_as: str | None = None,
     source_org: str | None = None,
     browser: BrowserPool | None = None,
+    forced: bool = False,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
@@ -77,38 +103,46 @@ async def capture_url(
     `record_as`: catalogue the capture under this URL (a Wayback `id_` fetch of
     an original report is recorded as that report; the WARC keeps the real URL).
     `browser`: render the page in Chromium and record everything it loaded (README "Browser capture").
+    `forced`: an operator force-included the URL, so its report gets a stub even without counts.
+    Any exception is labelled with the stage it came from (`failed_stage`).
     """
-    check_url(url)
-    with catalogue.session() as s:
-        previous = catalogue.latest_capture(s, record_as or url)
-    validators = {}
-    rendered: Rendered | None = None
-    if previous is not None and previous.url == url and not record_as and browser is None:
-        validators = {"etag": previous.etag, "last_modified": previous.last_modified}
-    try:
-        if browser is not None:
-            rendered = await browser.render(url, respect_robots=respect_robots)
-            result = rendered.document
-        else:
-            result = await client.fetch(url, respect_robots=respect_robots, **validators)
-        if record_as:
-            result = replace(result, requested_url=record_as)
-        if result.not_modified and previous is not None:
+    with stage("fetch"):
+        check_url(url)
+        with catalogue.session() as s:
+            previous = catalogue.latest_capture(s, record_as or url)
+        validators = {}
+        rendered: Rendered | None = None
+        if previous is not None and previous.url == url and not record_as and browser is None:
+            validators = {"etag": previous.etag, "last_modified": previous.last_modified}
+        try:
+            if browser is not None:
+                rendered = await browser.render(url, respect_robots=respect_robots)
+                result = rendered.document
+            else:
+                result = await client.fetch(url, respect_robots=respect_robots, **validators)
+            if record_as:
+                result = replace(result, requested_url=record_as)
+            unchanged = result.not_modified and previous is not None
+            if not unchanged:
+                _check_storable(result)
+        except FetchError as exc:
+            catalogue.record_failure(url, exc.reason, str(exc), exc.status, getattr(exc, "attempts", 1))
+            raise
+    if unchanged:
+        assert previous is not None
+        with stage("extract"):
             outcome = await _record_unchanged(config, catalogue, previous, source_org)
-        else:
-            _check_storable(result)
-            outcome = None
-    except FetchError as exc:
-        catalogue.record_failure(url, exc.reason, str(exc), exc.status, getattr(exc, "attempts", 1))
-        raise
-    if outcome is None:
-        store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
-        capture, is_new = store_capture(store, catalogue, result, rendered)
+    else:
+        with stage("store"):
+            store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
+            capture, is_new = store_capture(store, catalogue, result, rendered)
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
-        await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org)
+        with stage("extract"):
+            await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
     if outcome.report is not None:
-        outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name)
+        with stage("stub"):
+            outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name, forced=forced)
     return outcome
 
 
@@ -118,13 +152,15 @@ async def archive_capture(config: Config, catalogue: Catalogue, outcome: Capture
     with catalogue.session() as s:
         has_wacz = s.scalar(select(WaczFile.id).where(WaczFile.capture_id == capture.id)) is not None
     if outcome.is_new or not has_wacz:
-        write_capture_wacz(config.data_dir, catalogue, capture, outcome.report.to_dict() if outcome.report else None)
+        with stage("wacz"):
+            write_capture_wacz(config.data_dir, catalogue, capture, outcome.report.to_dict() if outcome.report else None)
     settings = wayback_settings(config)
     if not settings.enabled:
         outcome.archive_status, outcome.archive_detail = "disabled", "[archive.wayback] enabled = false"
         return
-    async with WaybackClient(settings, catalogue, config.http.user_agent) as wayback:
-        status = await wayback.archive_link(capture.url, capture_id=capture.id, wait=wait)
+    with stage("archive"):
+        async with WaybackClient(settings, catalogue, config.http.user_agent) as wayback:
+            status = await wayback.archive_link(capture.url, capture_id=capture.id, wait=wait)
     outcome.archive_status, outcome.archive_link, outcome.archive_detail = status.status, status.link, status.detail
 
 

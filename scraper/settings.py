@@ -152,6 +152,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("daemon", "failing_threshold_hours", float, 24.0, "`takedowns status` exits 1 when a source has failed for longer"),
     S("daemon", "housekeeping", str, "15m", "how often pending Wayback jobs are polled and the stub feed regenerated", check=_schedule_complaint),
     S("daemon", "run_on_start", bool, True, "a source that has never run runs as soon as the daemon starts"),
+    S("daemon", "item_max_tries", int, 5, "an item that keeps failing (any stage) is given up after this many tries", minimum=1),
+    S("daemon", "item_retry_seconds", float, 3600.0, "a failed item waits this long before its next try, doubling each time (at most 7 days)"),
 )
 del S
 

@@ -59,6 +59,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "demo": ("daemon", "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."),
     "eval": ("extract", "Score extraction on a gold file; the last line is `counts P=.."),
     "extract": ("extract", "Extract a Report from a local file or from the latest stored capture of a URL."),
+    "failures": ("sources", "Items that failed at some stage: URL, stage, reason, tries, next try (or given up)."),
     "fetch": ("fetch", "Fetch one report URL, archive it, and print what was extracted."),
     "include": ("sources", "Force-include URL: capture and keep it whatever the relevance filters say."),
     "poll": ("sources", "One discovery + processing pass over SOURCE(s) (default: every enabled source)."),

@@ -10,8 +10,9 @@ from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.daemon.runs import source_health
 from scraper.discover.candidate import Candidate
+from scraper.discover.failures import list_failures
 from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
-from scraper.discover.sources import Source, get_source, load_sources
+from scraper.discover.sources import MANUAL, Source, get_source, load_sources
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
@@ -59,6 +60,8 @@ def _report(results: list[PollResult], as_json: bool) -> None:
         for r in results:
             line = f"{r.source}: {r.items_found} item(s), {r.fetched} fetched, {r.kept} kept, {r.dropped} dropped, {r.skipped} already seen"
             line += f", {r.deferred} left for the next pass" if r.deferred else ""
+            line += f", {r.waiting} failed earlier and not due yet" if r.waiting else ""
+            line += f", {r.gave_up} given up" if r.gave_up else ""
             click.echo(line + (f", {len(r.errors)} error(s)" if r.errors else ""))
             for e in r.errors:
                 click.echo(f"  item error: {e}", err=True)
@@ -112,7 +115,7 @@ def backfill(name: str, year_from: int | None, year_to: int | None, config: Conf
 def include(url: str, source_name: str | None, config: Config, as_json: bool) -> None:
     """Force-include URL: capture and keep it whatever the relevance filters say."""
     check_url(url)
-    source = get_source(config, source_name) if source_name else Source(name="manual", kind="feed", url=url)
+    source = get_source(config, source_name) if source_name else Source(name=MANUAL, kind="feed", url=url)
     catalogue = Catalogue(config.catalogue_url)
 
     async def run() -> PollResult:
@@ -130,4 +133,34 @@ def include(url: str, source_name: str | None, config: Config, as_json: bool) ->
     _report([result], as_json)
 
 
-COMMANDS = [sources, poll, backfill, include]
+@click.command()
+@click.option("--source", "source_name", default=None, help="Only this source's items.")
+@with_config
+@json_option
+def failures(source_name: str | None, config: Config, as_json: bool) -> None:
+    """Items that failed at some stage: URL, stage, reason, tries, next try (or given up)."""
+    if source_name and source_name != MANUAL:
+        get_source(config, source_name)  # an unknown name is a one-line error, not an empty list
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        found = list_failures(catalogue, source_name)
+    finally:
+        catalogue.dispose()
+    if as_json:
+        print_json([
+            {"source": f.source, "url": f.url, "stage": f.stage, "reason": f.reason, "tries": f.tries,
+             "next_try_at": utc_iso(f.next_try_at), "gave_up": f.gave_up, "last_seen_at": utc_iso(f.last_seen_at)}
+            for f in found
+        ])
+        return
+    if not found:
+        click.echo("no failed items")
+        return
+    table = [(f.source, f.stage, f.tries, "gave up" if f.gave_up else utc_iso(f.next_try_at), f.url) for f in found]
+    for line in render_table(("source", "stage", "tries", "next try", "url"), table):
+        click.echo(line)
+    for f in found:
+        click.echo(f"{f.url}: {f.reason}")
+
+
+COMMANDS = [sources, poll, backfill, include, failures]

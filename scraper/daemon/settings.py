@@ -19,6 +19,8 @@ class DaemonSettings:
     misfire_fraction: float = default("daemon", "misfire_fraction")
     housekeeping: str = default("daemon", "housekeeping")
     run_on_start: bool = default("daemon", "run_on_start")
+    item_max_tries: int = default("daemon", "item_max_tries")
+    item_retry_seconds: float = default("daemon", "item_retry_seconds")
 
     @property
     def housekeeping_schedule(self) -> Schedule:

@@ -115,7 +115,7 @@ def _totals(catalogue: Catalogue) -> dict[str, Any]:
             "reports": s.scalar(select(func.count(ReportRow.id))),
             "fetch_failures": s.scalar(select(func.count(FetchFailure.id))),
             "archive_jobs_pending": s.scalar(select(func.count(ArchiveJob.id)).where(ArchiveJob.status == "pending")),
-            "stubs": dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).tuples().all()),
+            "stubs": dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all()),
             "wacz_files": s.scalar(select(func.count(WaczFile.id))),
         }
     return totals

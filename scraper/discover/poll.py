@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -21,13 +22,15 @@ from archive.tables import ArchiveJob, DiscoveredItem
 from archive.wayback import snapshot_link
 from scraper.config import Config, wayback_settings
 from scraper.daemon import runs
+from scraper.daemon.settings import daemon_settings
 from scraper.errors import FetchError, UserError, describe
 from scraper.fetch.client import HttpClient, strip_credentials
-from scraper.pipeline import capture_url
+from scraper.pipeline import capture_url, failed_stage
 from scraper.urls import normalise_url
 
-from . import kinds
+from . import failures, kinds
 from .candidate import Candidate, ShapeError
+from .failures import RetryPolicy
 from .kinds.wayback import cdx_rows
 from .relevance import judge, prefilter
 from .sources import Source, load_sources
@@ -45,6 +48,9 @@ class PollResult:
     dropped: int = 0
     skipped: int = 0  # already decided on an earlier poll
     deferred: int = 0  # over the source's max_items for one pass: fetched on a later pass
+    waiting: int = 0  # failed earlier, next try not due yet (`takedowns failures`)
+    failed: int = 0  # items that failed in this pass, at any stage
+    gave_up: int = 0  # of those, items that reached [daemon] item_max_tries
     errors: list[str] = field(default_factory=list)
     source_error: str | None = None
 
@@ -71,9 +77,18 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
 REGISTER_BATCH = 1000  # candidates recorded per transaction
 
 
-def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate]) -> dict[str, tuple[int, str]]:
-    """Record every candidate as a discovered item, one transaction per batch; return url -> (id, decision)."""
-    known: dict[str, tuple[int, str]] = {}
+@dataclass(frozen=True)
+class Known:
+    """A discovered item's state when a pass starts."""
+
+    id: int
+    decision: str
+    next_try_at: datetime | None
+
+
+def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate]) -> dict[str, Known]:
+    """Record every candidate as a discovered item, one transaction per batch; return its state by URL."""
+    known: dict[str, Known] = {}
     urls = list(dict.fromkeys(c.url for c in candidates))
     titles = {c.url: c.title for c in reversed(candidates)}
     for start in range(0, len(urls), REGISTER_BATCH):
@@ -89,16 +104,23 @@ def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate])
                     rows[url] = item
                 item.last_seen_at = now
             s.flush()
-            known.update({url: (item.id, item.decision) for url, item in rows.items()})
+            known.update({url: Known(item.id, item.decision, item.next_try_at) for url, item in rows.items()})
     return known
 
 
 def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capture_id: int | None = None) -> None:
+    """Store a final decision; it clears any failure record of the item."""
     with catalogue.session() as s:
         item = s.get_one(DiscoveredItem, item_id)
         item.decision, item.reason = decision, reason[:2000]
+        item.stage, item.tries, item.next_try_at = "", 0, None
         if capture_id is not None:
             item.capture_id = capture_id
+
+
+def retry_policy(config: Config) -> RetryPolicy:
+    settings = daemon_settings(config)
+    return RetryPolicy(settings.item_max_tries, settings.item_retry_seconds)
 
 
 def _without_credentials(c: Candidate, source: Source) -> Candidate:
@@ -115,23 +137,28 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
     """Relevance, capture and decision for each candidate; finished items are never redone."""
     seen: set[str] = set()
     budget = None if forced else source.max_items  # fetches per pass; the rest wait for the next pass
+    policy = retry_policy(config)
     candidates = [_without_credentials(c, source) for c in candidates]
     items = _register(catalogue, source, candidates)
+    now = utcnow()
     for c in candidates:
         if c.url in seen:
             continue
         seen.add(c.url)
         if progress:
             progress(c.url)
-        item_id, decision = items[c.url]
-        decided = decision in ("kept", "dropped", "forced") and not c.repoll
+        item = items[c.url]
+        decided = (item.decision in ("kept", "dropped", "forced") and not c.repoll) or item.decision == failures.GAVE_UP
         if decided and not forced:
             result.skipped += 1
+            continue
+        if not forced and failures.waiting(item.decision, item.next_try_at, now):
+            result.waiting += 1
             continue
         ok, reason = (True, "force-included by an operator") if forced else prefilter(source, c)
         if not ok:
             result.dropped += 1
-            _decide(catalogue, item_id, "dropped", reason)
+            _decide(catalogue, item.id, "dropped", reason)
             continue
         if budget is not None:
             if budget <= 0:
@@ -141,22 +168,36 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
         log.info("capturing report", extra={"source": source.name, "url": c.url})
         try:
             outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
-                                        record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org)
-        except FetchError as exc:
-            if c.optional and exc.status == 404:
+                                        record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org, forced=forced)
+        except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
+            if isinstance(exc, FetchError) and c.optional and exc.status == 404:
                 result.dropped += 1
-                _decide(catalogue, item_id, "dropped", "optional file not found (HTTP 404)")
+                _decide(catalogue, item.id, "dropped", "optional file not found (HTTP 404)")
             else:
-                result.errors.append(f"{c.url}: {exc}")
-                _decide(catalogue, item_id, "failed", str(exc))
-                log.warning("item failed: %s", exc, extra={"source": source.name, "url": c.url})
+                _fail(catalogue, source, c.url, item.id, exc, policy, result)
             continue
         result.fetched += 1
         keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
         log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
         result.kept += keep
         result.dropped += not keep
-        _decide(catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+        _decide(catalogue, item.id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+
+
+def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception, policy: RetryPolicy, result: PollResult) -> None:
+    """Record one item's failure with its stage; the pass goes on."""
+    stage, reason = failed_stage(exc), describe(exc)
+    failure = failures.record_failure(catalogue, item_id, stage, reason, policy, utcnow())
+    result.failed += 1
+    result.gave_up += failure.gave_up
+    result.errors.append(f"{url}: {stage}: {reason}")
+    extra = {"source": source.name, "url": url, "stage": stage, "tries": failure.tries}
+    if failure.gave_up:
+        log.error("item given up after %d tries: %s", failure.tries, reason, extra=extra)
+    else:
+        log.warning("item failed (%s): %s", stage, reason, extra=extra)
+        if stage == "catalogue":  # not a stage of ours: keep the traceback for the log reader
+            log.debug("item failure detail", exc_info=exc, extra=extra)
 
 
 async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None) -> PollResult:
@@ -170,6 +211,8 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
         candidates += [Candidate(url, "force-included") for url in source.force_include if url not in {c.url for c in candidates}]
         result.items_found = len(candidates)
         await process(config, catalogue, client, source, candidates, result, progress=progress)
+        if result.failed and not result.fetched:
+            result.source_error = f"every item tried failed ({result.failed}); first: {result.errors[0]}"
     except (ShapeError, FetchError) as exc:
         result.source_error = f"{'source changed shape' if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
         log.error("source failed: %s", result.source_error, extra={"source": source.name, "url": source.url})

@@ -107,6 +107,9 @@ def load_sources(config: Config) -> list[Source]:
         raise UserError(f"{config.path}: {exc}") from None
 
 
+MANUAL = "manual"  # the source `takedowns include URL` records an item under when given none
+
+
 def get_source(config: Config, name: str) -> Source:
     sources = {s.name: s for s in load_sources(config)}
     if name not in sources:

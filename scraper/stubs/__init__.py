@@ -11,9 +11,10 @@ from .store import StubOutcome
 from .store import update_stubs_for_report as _update
 
 
-def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None) -> StubOutcome:
+def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *,
+                            forced: bool = False) -> StubOutcome:
     """Create/extend/update the stub of the report of `capture_id`, then refresh the Atom feed."""
-    outcome = _update(config, catalogue, capture_id, source_name)
+    outcome = _update(config, catalogue, capture_id, source_name, forced=forced)
     if outcome.action in ("created", "merged", "updated"):
         write_feed(catalogue, StubSettings.from_config(config).feed_path)
     return outcome

@@ -137,8 +137,13 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
     return changed
 
 
-def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None) -> StubOutcome:
-    """Create, extend or update the stub a report belongs to (idempotent)."""
+def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *,
+                            forced: bool = False) -> StubOutcome:
+    """Create, extend or update the stub a report belongs to (idempotent).
+
+    `forced`: an operator force-included the report, so it reaches the queue even
+    when it states no removed-asset counts.
+    """
     settings = StubSettings.from_config(config)
     known = master_urls(settings.disarm_master)
     with catalogue.session() as s:
@@ -160,8 +165,10 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
                 return StubOutcome("updated", stub.stub_id, "changed: " + ", ".join(changed))
             return StubOutcome("unchanged", stub.stub_id, "report already cited, nothing changed")
         worth, why = content.is_takedown(report)
-        if not worth:
+        if not worth and not forced:
             return StubOutcome("skipped", None, why)
+        if not worth:
+            why = f"force-included by an operator ({why})"
         match = blocking.first_match(s, report, settings.cluster_window_days)
         now = utcnow()
         if match:

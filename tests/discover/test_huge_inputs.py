@@ -72,6 +72,7 @@ def test_candidates_are_recorded_in_batches_one_transaction_each(tmp_path):
 
 def test_poll_of_a_million_url_sitemap_keeps_max_candidates(site_server, tmp_path):
     site_server.set("/sitemap.xml.gz", gzip_sitemap(1_000_000, site_server.url("")), content_type="application/gzip")
+    site_server.set("/news/2999/", "<html><body><p>We removed 12 accounts.</p></body></html>")  # the one candidate fetched
     cfg = make_config(tmp_path, f"""
 [sources.big]
 kind = "sitemap"
@@ -81,5 +82,5 @@ url_patterns = ["/news/2999/$"]
 """)
     result = run_cli("poll", "--config", cfg, "--json")
     [out] = json.loads(result.stdout)
-    assert out["items_found"] == 3000 and out["source_error"] is None and out["dropped"] == 2999
+    assert out["items_found"] == 3000 and out["source_error"] is None and out["fetched"] == 1 and out["dropped"] == 3000
     assert "only the first 3000 are candidates" in result.stderr
