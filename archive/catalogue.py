@@ -5,13 +5,14 @@ It records what is stored where; the bytes themselves live in WARC files.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,6 +78,7 @@ class Catalogue:
             ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
         try:
             migrate.upgrade(self.engine)
         except SQLAlchemyError as exc:
@@ -98,6 +100,18 @@ class Catalogue:
         """A transaction: committed on success, rolled back on any error."""
         with self._sessions() as s, s.begin():
             yield s
+
+    def serialise(self, s: Session, name: str) -> None:
+        """Make this transaction wait for, and then exclude, others that serialise on `name`.
+
+        For read-then-write steps that several processes may run at once (stub
+        matching and ids, a report row per capture). PostgreSQL: an advisory lock held
+        until the transaction ends. SQLite: nothing to do, every transaction already
+        begins IMMEDIATE, one writer at a time.
+        """
+        if s.get_bind().dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -151,9 +165,21 @@ class Catalogue:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # the driver's own implicit BEGIN is replaced by _sqlite_begin_immediate
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _sqlite_begin_immediate(conn) -> None:
+    """Every SQLite transaction takes the write lock when it begins, waiting up to busy_timeout.
+
+    A deferred transaction that reads, then writes, fails at once with "database is
+    locked" when another process wrote in between (WAL snapshot upgrade, no busy wait),
+    and two processes could both read "not there yet" and both insert. Writers here are
+    short, so taking the lock up front costs little and makes every read-then-write atomic.
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE")

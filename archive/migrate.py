@@ -55,23 +55,29 @@ def upgrade(engine: Engine) -> None:
     if current_revision(engine) == head_revision():
         return
     with _lock(engine), engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
             # Batch migrations copy tables; foreign keys must be off while a parent is swapped.
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.exec_driver_sql(
-                "BEGIN IMMEDIATE"
-            )  # the driver would run DDL outside a transaction
+            # PRAGMAs go straight to the driver: inside a transaction SQLite ignores them, and
+            # every SQLAlchemy statement here first begins one (BEGIN IMMEDIATE, see catalogue.py).
+            _sqlite_pragma(conn, "PRAGMA foreign_keys=OFF")
         elif engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
         command.upgrade(alembic_config(conn), "head")
         conn.commit()
-        if engine.dialect.name == "sqlite":
-            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if sqlite:
+            broken = _sqlite_pragma(conn, "PRAGMA foreign_key_check")
             if broken:
-                raise RuntimeError(
-                    f"migration left foreign-key violations: {broken[:3]}"
-                )
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                raise RuntimeError(f"migration left foreign-key violations: {broken[:3]}")
+            _sqlite_pragma(conn, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(conn: Connection, sql: str) -> list:
+    cursor = conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ Crawler does), which is how a reader finds where the block of a capture ends.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import uuid
 from collections.abc import Iterator
@@ -100,23 +101,37 @@ def _first_record_length(block: bytes) -> int:
 def block_records(warc_path: Path, offset: int) -> Iterator[tuple[Any, int, int, bytes]]:
     """(record, offset relative to `offset`, length, payload) of the records from `offset` on that belong to the same capture.
 
-    A plain capture is its response and request; a rendered one runs as long as `WARC-Page-ID` is the same.
+    A plain capture is its response and request, and nothing past its request is
+    read: the bytes after it may be another process's append in progress. A
+    rendered capture runs as long as `WARC-Page-ID` is the same.
     """
     with open(warc_path, "rb") as f:
         f.seek(offset)
         iterator = ArchiveIterator(f)
         page_id = None
-        for count, record in enumerate(iterator):
+        records = iter(iterator)
+        for count in itertools.count():
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except Exception:
+                if count == 0:
+                    raise
+                return  # past a rendered block: a torn or in-progress append of another process
             this_id = record.rec_headers.get_header(PAGE_ID)
             if count == 0:
                 page_id = this_id
-            elif page_id is None and (count > 1 or record.rec_type != "request"):
+            elif page_id is None and record.rec_type != "request":
                 return
             elif page_id is not None and this_id != page_id:
                 return
             payload = record.content_stream().read() if record.rec_type in ("resource", "metadata") else b""
             iterator.read_to_end(record)
-            yield record, iterator.get_record_offset(), iterator.get_record_length(), payload
+            # warcio counts offsets from the file's start (it asks the file where it is)
+            yield record, iterator.get_record_offset() - offset, iterator.get_record_length(), payload
+            if page_id is None and count == 1:
+                return
 
 
 def rendered_parts(warc_path: Path, offset: int) -> dict[str, bytes]:

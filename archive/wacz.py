@@ -11,6 +11,7 @@ written to a temporary folder and renamed into place, so a WACZ is whole or abse
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import json
@@ -121,14 +122,19 @@ def write_capture_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, r
     """Build (or rebuild) the WACZ of a capture and record it in the catalogue."""
     rel = f"wacz/capture-{capture.id:08d}.wacz"
     path = data_dir / rel
-    build_wacz(data_dir, capture, report, path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with catalogue.session() as s:
-        row = s.query(WaczFile).filter_by(capture_id=capture.id).one_or_none()
-        if row is None:
-            row = WaczFile(capture_id=capture.id, path=rel, sha256=digest, created_at=utcnow())
-            s.add(row)
-        row.path, row.sha256, row.created_at = rel, digest, utcnow()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Two processes may package the same capture at once (a `fetch` beside the daemon):
+    # the file and its recorded digest must come from the same build.
+    with open(path.parent / ".lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build_wacz(data_dir, capture, report, path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with catalogue.session() as s:
+            row = s.query(WaczFile).filter_by(capture_id=capture.id).one_or_none()
+            if row is None:
+                row = WaczFile(capture_id=capture.id, path=rel, sha256=digest, created_at=utcnow())
+                s.add(row)
+            row.path, row.sha256, row.created_at = rel, digest, utcnow()
     return path
 
 

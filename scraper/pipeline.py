@@ -331,6 +331,7 @@ def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, d
     """Extract the Report of a stored capture and upsert it into the catalogue."""
     report = report_of_capture(config, catalogue, capture, default_org=default_org, content=content, pdf=pdf)
     with catalogue.session() as s:
+        catalogue.serialise(s, f"report:{capture.id}")  # a `fetch` beside the daemon may extract the same capture
         row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
         if row is None:
             row = ReportRow(capture_id=capture.id, url=capture.url)

@@ -95,6 +95,7 @@ def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate])
         batch = urls[start : start + REGISTER_BATCH]
         now = utcnow()
         with catalogue.session() as s:
+            catalogue.serialise(s, f"source:{source.name}")  # a manual poll beside the daemon's
             rows = {item.url: item for item in s.scalars(select(DiscoveredItem).where(DiscoveredItem.source == source.name, DiscoveredItem.url.in_(batch)))}
             for url in batch:
                 item = rows.get(url)

@@ -6,10 +6,11 @@ most one stub, so an updated report updates its stub and records what changed.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
@@ -35,13 +36,17 @@ class StubOutcome:
     reason: str
 
 
-def _next_id(s: Session, prefix: str) -> str:
-    count = s.scalar(select(func.max(Stub.id))) or 0  # stubs are never deleted: max(id) is the count, without a scan
-    while True:
-        count += 1
-        candidate = f"{prefix}{count:05d}"
-        if s.scalar(select(Stub.id).where(Stub.stub_id == candidate)) is None:
-            return candidate
+def _assign_id(s: Session, stub: Stub, prefix: str) -> None:
+    """Name a just-inserted stub after its database key (`TA-00042` for row 42).
+
+    The key comes from the database's own sequence, so processes inserting at the
+    same time never mint the same id (the old max(id) + 1 did). A catalogue whose
+    ids were numbered otherwise skips to the next free number.
+    """
+    number = stub.id
+    while s.scalar(select(Stub.id).where(Stub.stub_id == f"{prefix}{number:05d}", Stub.id != stub.id)) is not None:
+        number += 1
+    stub.stub_id = f"{prefix}{number:05d}"
 
 
 def _reports_of(s: Session, stub: Stub) -> list[Report]:
@@ -147,6 +152,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
     settings = StubSettings.from_config(config)
     known = master_urls(settings.disarm_master)
     with catalogue.session() as s:
+        catalogue.serialise(s, "stubs")  # matching reads every open stub: one process at a time decides
         row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture_id))
         if row is None:
             return StubOutcome("skipped", None, "no extracted report")
@@ -176,7 +182,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             action = "merged"
         else:
             stub = Stub(
-                stub_id=_next_id(s, settings.id_prefix),
+                stub_id=f"new-{uuid.uuid4().hex[:16]}",  # until the row has its key (_assign_id)
                 status="new",
                 name=report.title or report.url,
                 found_via=f"takedown-archiver: {source_name or 'fetch'}",
@@ -186,6 +192,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             )
             s.add(stub)
             s.flush()
+            _assign_id(s, stub, settings.id_prefix)
             reason, action = why, "created"
         s.add(StubReference(
             stub_pk=stub.id, url=report.url, normalised_url=key, capture_id=capture_id,

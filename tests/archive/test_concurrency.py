@@ -16,8 +16,9 @@ from sqlalchemy import create_engine, text
 
 from archive.warc import read_response
 
-from ..conftest import SiteServer, make_config
+from ..conftest import make_config
 from ..daemon.harness import ENV, TAKEDOWNS, publish, source_table
+from ..helpers import SiteServer
 
 PAGES = 4
 FETCHERS = 8  # each page fetched by two processes at once
@@ -36,19 +37,19 @@ def _catalogue_rows(url: str, sql: str) -> list[tuple]:
 def test_concurrent_fetches_beside_a_poll(tmp_path: Path, catalogue_url: str) -> None:
     with SiteServer(tmp_path) as server:
         urls = publish(server, PAGES)
-        config = make_config(tmp_path, source_table("newsroom", server.url("/feed.xml"), "every 1h"), catalogue=catalogue_url)
+        config = make_config(tmp_path, source_table("newsroom", server.url("/feed.xml"), "1h"), catalogue=catalogue_url)
         base = [*TAKEDOWNS, "--config", str(config)]
         commands = [[*base, "fetch", "--json", urls[i % PAGES]] for i in range(FETCHERS)] + [[*base, "poll"]]
         procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=ENV) for c in commands]
         results = [(p.args, *p.communicate(timeout=300), p.returncode) for p in procs]
-    failures = [(args[-1], rc, err.strip()[-400:]) for args, _out, err, rc in results if rc != 0]
-    assert failures == []
+    failures = [(args[-1], rc, err.strip()[-3000:]) for args, _out, err, rc in results if rc != 0]
+    assert failures == [], "\n".join(map(str, failures))
 
     captures = _catalogue_rows(catalogue_url, "SELECT url, payload_sha256, warc_path, warc_offset FROM captures")
     assert sorted({url for url, *_ in captures}) == sorted(urls)
     assert [k for k, n in Counter((u, d) for u, d, *_ in captures).items() if n > 1] == []  # one capture per content
     data = tmp_path / "data"
-    for _url, digest, path, offset in captures:  # every catalogue offset reads back a whole record
+    for _url, _digest, path, offset in captures:  # every catalogue offset reads back a whole record
         record = read_response(data / path, offset)
         assert record.raw_payload
     stub_ids = [r[0] for r in _catalogue_rows(catalogue_url, "SELECT stub_id FROM stubs")]

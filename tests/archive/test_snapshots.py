@@ -85,3 +85,27 @@ def test_archive_export_hands_out_one_report(site_server, config_path, tmp_path)
     assert wacz_validate(target).returncode == 0
     missing = run_cli("archive", "export", "http://127.0.0.1:1/none", "-o", target, "--config", config_path)
     assert missing.exit_code != 0 and "no stored capture" in missing.stderr
+
+
+def test_a_capture_rebuilt_later_holds_its_own_records_only(site_server, config_path, tmp_path):
+    """A WACZ built after later captures were appended to the same WARC must not take them in."""
+    text = "The platform said the accounts posted about politics and current events in several languages. " * 4
+    pages = {
+        f"/report-{n}.html": f"<html><head><title>Report {n}</title></head><body><article><h1>Report {n}</h1>"
+        f"<p>We removed {n + 10} accounts for coordinated inauthentic behavior. {text}</p></article></body></html>"
+        for n in range(3)
+    }
+    for path, body in pages.items():
+        site_server.set(path, body)
+        result = run_cli("fetch", site_server.url(path), "--config", config_path, "--json")
+        assert result.exit_code == 0, result.stderr
+    [warc] = list((config_path.parent / "data" / "warc").glob("*.warc.gz"))  # all three in one file
+    (config_path.parent / "data" / "wacz" / "capture-00000001.wacz").unlink()  # so export builds it again, now
+    target = tmp_path / "first.wacz"
+    result = run_cli("archive", "export", site_server.url("/report-0.html"), "-o", target, "--config", config_path)
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(target) as z:
+        records = list(ArchiveIterator(io.BytesIO(z.read("archive/data.warc.gz"))))
+    uris = {r.rec_headers.get_header("WARC-Target-URI") for r in records if r.rec_type in ("response", "request")}
+    assert uris == {site_server.url("/report-0.html")}, (uris, warc)
+    assert wacz_validate(target).returncode == 0

@@ -182,10 +182,12 @@ def test_a_stale_decision_loses_to_the_one_that_committed_first(two_stubs):
     cfg, a, _ = two_stubs
     catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
     try:
+        with catalogue.session() as s:
+            loaded = s.query(Stub).filter_by(stub_id=a).one()  # the first desk shows the stub
+        assert loaded.status == "new"
+        review.reject(catalogue, a, "first desk")  # another desk decides and commits meanwhile
         with pytest.raises(UserError) as err, catalogue.session() as s:
-            stale = s.query(Stub).filter_by(stub_id=a).one()
-            assert stale.status == "new"
-            review.reject(catalogue, a, "first desk")  # another session commits meanwhile
+            stale = s.merge(loaded, load=False)  # the first desk's accept still believes it is new
             review._claim(s, stale, "accept", "accept", "accepted")
         assert "it is rejected" in str(err.value)
     finally:
