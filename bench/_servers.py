@@ -31,3 +31,47 @@ class Site(LoopbackServer):
 
     def url(self, n: int) -> str:  # type: ignore[override]
         return f"{self.base}/r/{n}.html"
+
+
+COUNTRIES = ["Iran", "Russia", "China", "Egypt", "Nigeria", "Mexico", "Brazil", "India", "Israel", "Turkey", "Vietnam", "Thailand"]
+
+
+def report_page(n: int) -> bytes:
+    """A report in the phrasing of a platform's monthly summary; every 3 pages retell one takedown (one stub)."""
+    g = n // 3
+    country = COUNTRIES[g % len(COUNTRIES)]
+    month = 1 + g % 12
+    year = 2019 + (g // 12) % 5
+    body = (
+        f"<p>We removed {20 + g} Facebook accounts, {g % 9 + 1} Pages and {g % 4} Groups for violating our policy "
+        f"against coordinated inauthentic behavior. This network originated in {country} and targeted domestic audiences.</p>"
+        "<p>The people behind this activity used fake accounts to post about news and current events.</p>"
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Network {n}: coordinated inauthentic behavior from {country}</title>"
+        f"<meta property='article:published_time' content='{year}-{month:02d}-1{n % 10}T10:00:00+00:00'></head>"
+        f"<body><article><h1>Network {n}: coordinated inauthentic behavior from {country}</h1>{body}</article></body></html>"
+    ).encode()
+
+
+class Publisher(LoopbackServer):
+    """A newsroom with one RSS feed listing `pages` report pages."""
+
+    def __init__(self, pages: int):
+        self.pages = pages
+        super().__init__(self.respond, name="bench-kill-publisher")
+        self.start()
+
+    def respond(self, request: Request) -> Answer:
+        if request.path == "/robots.txt":
+            return Answer(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+        if request.path == "/feed.xml":
+            items = "".join(
+                f"<item><title>Network {n}: coordinated inauthentic behavior</title><link>{self.base}/r/{n}.html</link><pubDate>Mon, 01 Feb 2021 10:00:00 +0000</pubDate></item>"
+                for n in range(self.pages)
+            )
+            feed = f"<?xml version='1.0'?><rss version='2.0'><channel><title>Newsroom</title><link>{self.base}/</link><description>n</description>{items}</channel></rss>"
+            return Answer(200, feed.encode(), {"Content-Type": "application/rss+xml"})
+        n = int(request.path.rsplit("/", 1)[-1].split(".")[0])
+        return Answer(200, report_page(n), {"Content-Type": "text/html; charset=utf-8"})
