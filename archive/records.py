@@ -8,9 +8,20 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Redirect:
+    """One 3xx hop, kept whole so the WARC can replay the URL that was asked for."""
+
     url: str
     status: int
     location: str
+    http_version: str = "HTTP/1.1"
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""  # as on the wire
+    fetched_at: datetime | None = None
+
+    def summary(self) -> dict[str, object]:
+        """What the catalogue keeps of the hop (JSON-safe)."""
+        return {"url": self.url, "status": self.status, "location": self.location}
 
 
 @dataclass

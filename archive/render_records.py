@@ -28,7 +28,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from .records import FetchResult
-from .warc import StoredRecord, _reason_phrase, _request_target, payload_sha256
+from .warc import HOP_HEADER, StoredRecord, _reason_phrase, _request_target, payload_sha256
 
 PAGE_ID = "WARC-Page-ID"
 
@@ -98,17 +98,19 @@ def _first_record_length(block: bytes) -> int:
     return int(iterator.get_record_offset() + iterator.get_record_length())
 
 
-def block_records(warc_path: Path, offset: int) -> Iterator[tuple[Any, int, int, bytes]]:
+def block_records(warc_path: Path, offset: int, hops: int = 0) -> Iterator[tuple[Any, int, int, bytes]]:
     """(record, offset relative to `offset`, length, payload) of the records from `offset` on that belong to the same capture.
 
-    A plain capture is its response and request, and nothing past its request is
-    read: the bytes after it may be another process's append in progress. A
+    A plain capture is its response and request, then `hops` redirect hops (a 3xx
+    response and its request each, marked with HOP_HEADER), and nothing past them is
+    read: the bytes after a block may be another process's append in progress. A
     rendered capture runs as long as `WARC-Page-ID` is the same.
     """
+    plain_records = 2 + 2 * hops
     with open(warc_path, "rb") as f:
         f.seek(offset)
         iterator = ArchiveIterator(f)
-        page_id = None
+        page_id = record_id = None
         records = iter(iterator)
         for count in itertools.count():
             try:
@@ -118,19 +120,21 @@ def block_records(warc_path: Path, offset: int) -> Iterator[tuple[Any, int, int,
             except Exception:
                 if count == 0:
                     raise
-                return  # past a rendered block: a torn or in-progress append of another process
+                return  # past a block: a torn or in-progress append of another process
             this_id = record.rec_headers.get_header(PAGE_ID)
             if count == 0:
-                page_id = this_id
-            elif page_id is None and record.rec_type != "request":
+                page_id, record_id = this_id, record.rec_headers.get_header("WARC-Record-ID")
+            elif page_id is None and count == 1 and record.rec_type != "request":
                 return
+            elif page_id is None and count > 1 and record.rec_headers.get_header(HOP_HEADER) != record_id:
+                return  # a capture stored before hops were written, or fewer hops than the catalogue says
             elif page_id is not None and this_id != page_id:
                 return
             payload = record.content_stream().read() if record.rec_type in ("resource", "metadata") else b""
             iterator.read_to_end(record)
             # warcio counts offsets from the file's start (it asks the file where it is)
             yield record, iterator.get_record_offset() - offset, iterator.get_record_length(), payload
-            if page_id is None and count == 1:
+            if page_id is None and count + 1 == plain_records:
                 return
 
 

@@ -1,10 +1,11 @@
 """One WACZ per report capture, written with py-wacz.
 
-The package holds the capture's response and request records, copied byte for
-byte from the main WARC, plus a `metadata` record (URI `urn:takedowns:report:<id>`,
+The package holds the capture's response and request records and its redirect
+hops (each 3xx as its own response/request pair), copied byte for byte from the main WARC, plus a `metadata` record (URI `urn:takedowns:report:<id>`,
 never the page URL) carrying the extracted Report; `pages/pages.jsonl` has one
 entry whose `ts` equals the response record's WARC-Date, with title and text.
-py-wacz adds the CDXJ index and `datapackage.json` with hashes. Files are
+py-wacz adds the CDXJ index and `datapackage.json` with hashes; we add the
+report's `title`, `mainPageUrl` and `mainPageDate` to it (and re-hash the digest). Files are
 written to a temporary folder and renamed into place, so a WACZ is whole or absent.
 """
 
@@ -18,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 from warcio.warcwriter import WARCWriter
@@ -31,12 +33,16 @@ TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
 
-def capture_record_bytes(warc_path: Path, offset: int) -> bytes:
-    """The gzip members of a capture: its response and request records (and a rendered page's whole block)."""
+def capture_record_bytes(warc_path: Path, offset: int, hops: int = 0) -> bytes:
+    """The gzip members of a capture: its response and request records, its `hops` redirect
+    hops (each a 3xx response + request after the final pair), or a rendered page's whole block.
+
+    The hops let replay resolve the URL that was asked for.
+    """
     from .render_records import block_records
 
     end = 0
-    for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset)):
+    for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset, hops)):
         if count == 0 and record.rec_type != "response":
             raise ArchiveError(f"{warc_path} offset {offset}: no response record there")
         end = rel + length
@@ -78,7 +84,7 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         work = Path(tmp)
         warc = work / "data.warc.gz"
-        warc.write_bytes(capture_record_bytes(data_dir / capture.warc_path, capture.warc_offset) + report_metadata_record(capture, report))
+        warc.write_bytes(capture_record_bytes(data_dir / capture.warc_path, capture.warc_offset, len(capture.redirects or [])) + report_metadata_record(capture, report))
         pages = work / "pages.jsonl"
         pages.write_text(json.dumps(PAGES_HEADER) + "\n" + json.dumps(page_entry(capture, report), ensure_ascii=False) + "\n", encoding="utf-8")
         built = work / "capture.wacz"
@@ -87,9 +93,40 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
             rc = wacz_main(["create", "-o", str(built), "-p", str(pages), str(warc)])
         if rc not in (0, None) or not built.exists():
             raise ArchiveError(f"could not build the WACZ of capture {capture.id}: {noise.getvalue().strip()[-300:]}")
+        built = describe_package(built, package_metadata(capture, report))
         with open(built, "rb") as f:
             os.fsync(f.fileno())
         os.replace(built, output)
+
+
+def package_metadata(capture: Capture, report: dict | None) -> dict[str, str]:
+    """What replay tools show for the package: the report's title and its main page (WACZ 1.1.1 names)."""
+    title = (report or {}).get("title") or capture.final_url
+    return {"title": title, "mainPageUrl": capture.final_url, "mainPageDate": capture.warc_date}
+
+
+def describe_package(wacz: Path, extra: dict[str, str]) -> Path:
+    """Add `extra` to the WACZ's datapackage.json and re-sign datapackage-digest.json to match.
+
+    py-wacz has no option for the title and main page without re-reading the
+    index (and spells the key `mainPageURL`), so the two small JSON members are
+    rewritten here; every other member is copied unchanged.
+    """
+    out = wacz.with_name(wacz.name + ".described")
+    with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(out, "w") as dst:
+        package = json.loads(src.read("datapackage.json"))
+        package.update(extra)
+        package_bytes = json.dumps(package, indent=2, ensure_ascii=False).encode()
+        digest = json.loads(src.read("datapackage-digest.json"))
+        digest["hash"] = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
+        for item in src.infolist():
+            if item.filename == "datapackage.json":
+                dst.writestr(item, package_bytes)
+            elif item.filename == "datapackage-digest.json":
+                dst.writestr(item, json.dumps(digest, indent=2).encode())
+            else:
+                dst.writestr(item, src.read(item.filename))
+    return out
 
 
 def remove_leftover_temp(wacz_dir: Path) -> list[Path]:

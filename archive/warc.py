@@ -214,49 +214,105 @@ class WarcStore:
             os.close(fd)
 
 
-def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord]:
-    """Serialise the response record, then the request record, each gzipped."""
+HOP_HEADER = "WARC-Takedowns-Redirect-Of"  # on hop records: the record id of the capture's final response
+
+
+def _warc_date(when: datetime) -> str:
     # Second precision: WACZ pages.jsonl and Wayback timestamps use it, so `ts` can equal WARC-Date.
-    warc_date = datetime_to_iso_date(result.fetched_at.replace(microsecond=0))
-    reason = _reason_phrase(result.status)
-    headers = [
-        (f"X-Archive-Orig-{k}" if k.lower() in _RENAMED_HEADERS else k, v) for k, v in result.response_headers
-    ]
-    writer_buf = io.BytesIO()
-    writer = WARCWriter(writer_buf, gzip=True, warc_version="1.1")
-    http_headers = StatusAndHeaders(f"{result.status} {reason}", headers, protocol=result.http_version)
+    return datetime_to_iso_date(when.replace(microsecond=0))
+
+
+def _write_exchange(
+    writer: WARCWriter,
+    url: str,
+    status: int,
+    http_version: str,
+    response_headers: list[tuple[str, str]],
+    body: bytes,
+    request_method: str,
+    request_headers: list[tuple[str, str]],
+    warc_date: str,
+    extra: dict[str, str],
+) -> str:
+    """Write one response record and its request record; return the response's record id."""
+    headers = [(f"X-Archive-Orig-{k}" if k.lower() in _RENAMED_HEADERS else k, v) for k, v in response_headers]
+    http_headers = StatusAndHeaders(f"{status} {_reason_phrase(status)}", headers, protocol=http_version)
     response = writer.create_warc_record(
-        result.final_url,
+        url,
         "response",
-        payload=io.BytesIO(result.body),
-        length=len(result.body),
+        payload=io.BytesIO(body),
+        length=len(body),
         http_headers=http_headers,
-        warc_headers_dict={"WARC-Date": warc_date},
+        warc_headers_dict={"WARC-Date": warc_date, **extra},
     )
     writer.write_record(response)
-    response_bytes = writer_buf.getvalue()
-    record_id = response.rec_headers.get_header("WARC-Record-ID")
-
-    path = _request_target(result.final_url)
+    record_id: str = response.rec_headers.get_header("WARC-Record-ID")
     request = writer.create_warc_record(
-        result.final_url,
+        url,
         "request",
         payload=io.BytesIO(b""),
         length=0,
-        http_headers=StatusAndHeaders(f"{result.request_method} {path} {result.http_version}", result.request_headers, is_http_request=True),
-        warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id},
+        http_headers=StatusAndHeaders(f"{request_method} {_request_target(url)} {http_version}", request_headers, is_http_request=True),
+        warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id, **extra},
     )
     writer.write_record(request)
+    return record_id
+
+
+def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord]:
+    """Serialise the final response and request records, then one pair per redirect hop.
+
+    The hops (3xx answers with their Location header) make the URL that was asked
+    for replayable: pywb and ReplayWeb.page follow the stored redirect to the final
+    page. They come after the final pair so the catalogue's offset still points at
+    the final response, and carry HOP_HEADER so the WACZ builder can collect them.
+    """
+    warc_date = _warc_date(result.fetched_at)
+    writer_buf = io.BytesIO()
+    writer = WARCWriter(writer_buf, gzip=True, warc_version="1.1")
+    record_id = _write_exchange(
+        writer,
+        result.final_url,
+        result.status,
+        result.http_version,
+        result.response_headers,
+        result.body,
+        result.request_method,
+        result.request_headers,
+        warc_date,
+        {},
+    )
+    response_length = _first_record_length(writer_buf.getvalue())
+    for hop in result.redirects:
+        _write_exchange(
+            writer,
+            hop.url,
+            hop.status,
+            hop.http_version,
+            hop.response_headers or [("Location", hop.location)],
+            hop.body,
+            result.request_method,
+            hop.request_headers,
+            _warc_date(hop.fetched_at or result.fetched_at),
+            {HOP_HEADER: record_id},
+        )
     block = writer_buf.getvalue()
     stored = StoredRecord(
         path=rel_path,
         offset=0,
-        length=len(response_bytes),
+        length=response_length,
         record_id=record_id,
         warc_date=warc_date,
         payload_sha256=payload_sha256(result.body),
     )
     return block, stored
+
+
+def _first_record_length(block: bytes) -> int:
+    iterator = ArchiveIterator(io.BytesIO(block))
+    record = next(iter(iterator))
+    iterator.read_to_end(record)
+    return int(iterator.get_record_length())
 
 
 def _request_target(url: str) -> str:

@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+PUBLIC_MODE = 0o644  # exports and the feed are served by web servers and read by other users
+
 
 def atomic_write(path: Path, write: Callable[[Path], object], mode: int | None = None) -> None:
     """Call `write(tmp)` on a temporary file beside `path`, fsync it, then rename it over `path`.

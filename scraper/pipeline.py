@@ -213,7 +213,7 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
         capture.payload_length = len(result.body)
         capture.warc_path, capture.warc_offset, capture.warc_length = stored.path, stored.offset, stored.length
         capture.warc_record_id, capture.warc_date = stored.record_id, stored.warc_date
-        capture.redirects = [r.__dict__ for r in result.redirects]
+        capture.redirects = [r.summary() for r in result.redirects]
         capture.last_seen_at = utcnow()
         capture.seen_count = (capture.seen_count or 0) + 1
         _update_validators(capture, result)

@@ -56,6 +56,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "archive": ("archive", "Local snapshots (WARC/WACZ) and public archive links."),
     "backfill": ("sources", "Fetch a source's past reports from Wayback Machine captures (each original URL once)."),
     "captures": ("captures", "List stored captures, optionally only those of URL."),
+    "decisions": ("decisions", "List keep/drop decisions on discovered candidates with their reasons, newest last."),
     "demo": ("daemon", "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."),
     "eval": ("extract", "Score extraction on a gold file; the last line is `counts P=.."),
     "extract": ("extract", "Extract a Report from a local file or from the latest stored capture of a URL."),

@@ -23,10 +23,11 @@ from . import exits
 from .common import CONFIG_META_KEY, VERBOSE_META_KEY, json_option, print_json, terminal_progress, with_config
 
 
-def _print_report(report: Report, as_json: bool) -> None:
+def _print_report(report: Report, as_json: bool, with_text: bool = False) -> None:
     if as_json:
         data = report.to_dict()
-        data.pop("text")
+        if not with_text:
+            data.pop("text")
         print_json(data)
         return
     click.echo(f"title:     {report.title or '-'}")
@@ -47,6 +48,9 @@ def _print_report(report: Report, as_json: bool) -> None:
         click.echo(f"totals:    {', '.join(f'{k}={v}' for k, v in report.totals.items())}")
     for w in report.warnings:
         click.echo(f"warning:   {w}")
+    if with_text:
+        click.echo("")
+        click.echo(report.text)
 
 
 @click.command()
@@ -54,7 +58,8 @@ def _print_report(report: Report, as_json: bool) -> None:
 @json_option
 @click.option("--url", "as_url", default=None, help="For a local file: the URL it came from (org and date rules use it).")
 @click.option("--config", "config_path", default=None, help="Config file (needed for URLs; optional for local files).")
-def extract(target: str, as_json: bool, as_url: str | None, config_path: str | None) -> None:
+@click.option("--text", "with_text", is_flag=True, help="Include the clean text (the `text` field under --json; printed last otherwise).")
+def extract(target: str, as_json: bool, as_url: str | None, config_path: str | None, with_text: bool) -> None:
     """Extract a Report from a local file or from the latest stored capture of a URL."""
     config_path = config_path or click.get_current_context().meta.get(CONFIG_META_KEY)
     if target.startswith(("http://", "https://")):
@@ -72,7 +77,7 @@ def extract(target: str, as_json: bool, as_url: str | None, config_path: str | N
             raise UserError(f"{target}: no such file (give a local file or an http(s) URL that was fetched)")
         orgs = load_config(config_path).orgs if config_path else dict(DEFAULT_ORGS)
         report = extract_report(path.read_bytes(), url=as_url or path.resolve().as_uri(), content_type=content_type_for_path(path), orgs=orgs)
-    _print_report(report, as_json)
+    _print_report(report, as_json, with_text)
 
 
 @click.command()

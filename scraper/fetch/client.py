@@ -202,7 +202,18 @@ class HttpClient:
                     check_url(target)
                 except UserError as exc:
                     raise FetchError(f"{redact_url(current)} redirects to an unusable URL: {exc}", url=url, reason="bad_redirect") from None
-                redirects.append(Redirect(current, response.status_code, target))
+                redirects.append(
+                    Redirect(
+                        current,
+                        response.status_code,
+                        target,
+                        http_version=response.http_version,
+                        request_headers=_raw_headers(response.request.headers),
+                        response_headers=_raw_headers(response.headers),
+                        body=answer.body,
+                        fetched_at=fetched_at,
+                    )
+                )
                 log.info("redirect %s -> %s", current, target, extra={"url": url})
                 if target in visited:
                     raise FetchError(f"redirect loop fetching {url} (back to {target})", url=url, reason="redirect_loop")
@@ -281,8 +292,8 @@ class HttpClient:
         redirects: list[Redirect],
     ) -> FetchResult:
         response = answer.response
-        raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-        request_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw]
+        raw_headers = _raw_headers(response.headers)
+        request_headers = _raw_headers(response.request.headers)
         not_modified = response.status_code == 304
         return FetchResult(
             requested_url=requested,
@@ -299,3 +310,7 @@ class HttpClient:
             not_modified=not_modified,
         )
 
+
+def _raw_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Header lines as sent or received, in order and case, for the WARC."""
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]

@@ -1,38 +1,70 @@
-"""An Atom feed of new stubs that curators can subscribe to, rewritten on every change."""
+"""An Atom feed (RFC 4287, built with feedgen) of new stubs that curators can subscribe to.
+
+Each entry links to the report it came from (rel="alternate", the Reference URL
+the stub cites) and to its public archive when there is one (rel="related":
+RFC 4287 allows one alternate per media type), and carries the stub's summary
+and removed-account counts. Rewritten atomically, mode 0644, on every change.
+"""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
+from feedgen.feed import FeedGenerator
 from sqlalchemy import select
 
 from archive.catalogue import Catalogue
-from archive.tables import Stub
-from scraper.files import atomic_write
+from archive.tables import Stub, StubReference
+from scraper.files import PUBLIC_MODE, atomic_write
 
-ATOM = "http://www.w3.org/2005/Atom"
+from .store import archive_link_for
+
+FEED_ID = "urn:takedowns:stubs"
+AUTHOR = "takedown-archiver"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def write_feed(catalogue: Catalogue, path: Path) -> Path:
-    ET.register_namespace("", ATOM)
+def write_feed(catalogue: Catalogue, path: Path, self_url: str = "") -> Path:
+    """Write the feed of the newest 200 new stubs to `path`; `self_url` is where it is served (else a file: URL)."""
     with catalogue.session() as s:
         stubs = list(s.scalars(select(Stub).where(Stub.status == "new").order_by(Stub.updated_at.desc(), Stub.id.desc()).limit(200)))
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = "takedown-archiver: new incident stubs"
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = "urn:takedowns:stubs"
-    newest = max((st.updated_at for st in stubs), default=None)
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _iso(newest) if newest else "1970-01-01T00:00:00Z"
+        refs: dict[int, list[StubReference]] = {st.id: [] for st in stubs}
+        if stubs:
+            for ref in s.scalars(select(StubReference).where(StubReference.stub_pk.in_(list(refs))).order_by(StubReference.id)):
+                refs[ref.stub_pk].append(ref)
+        archives = {ref.url: archive_link_for(s, ref.url) for rows in refs.values() for ref in rows}
+    fg = FeedGenerator()
+    fg.id(FEED_ID)
+    fg.title("takedown-archiver: new incident stubs")
+    fg.author({"name": AUTHOR})
+    fg.link(href=self_url or path.resolve().as_uri(), rel="self", type="application/atom+xml")
+    fg.updated(max((_utc(st.updated_at) for st in stubs), default=EPOCH))
     for stub in stubs:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:takedowns:stub:{stub.stub_id}"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{stub.stub_id}: {stub.name}"
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(stub.updated_at)
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = stub.summary
-    atomic_write(path, lambda tmp: ET.ElementTree(feed).write(tmp, encoding="utf-8", xml_declaration=True))
+        fe = fg.add_entry(order="append")
+        fe.id(f"urn:takedowns:stub:{stub.stub_id}")
+        fe.title(f"{stub.stub_id}: {stub.name}")
+        fe.updated(_utc(stub.updated_at))
+        for ref in refs[stub.id]:
+            fe.link(href=ref.url, rel="alternate" if ref is refs[stub.id][0] else "related", type="text/html", title=ref.title or None)
+            archive = archives.get(ref.url, "pending")
+            if archive.startswith("http"):
+                fe.link(href=archive, rel="related", title="public archive")
+        text = entry_text(stub.summary, stub.counts or {})
+        fe.summary(stub.summary or stub.name)
+        fe.content(text, type="text")
+    data = fg.atom_str(pretty=True)
+    atomic_write(path, lambda tmp: tmp.write_bytes(data), PUBLIC_MODE)
     return path
 
 
-def _iso(value) -> str:
-    return value.replace(tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def entry_text(summary: str, counts: dict[str, int]) -> str:
+    """The stub page's summary followed by one line per removed-asset count."""
+    lines = [summary.strip()] if summary.strip() else []
+    if counts:
+        lines.append("Removed: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(counts.items())))
+    return "\n\n".join(lines) or "(no summary yet)"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from scraper.files import atomic_write
+from scraper.files import PUBLIC_MODE, atomic_write
 
 from .disarm_page import IncidentPage, render_page
 from .escape import year_text  # noqa: F401  (re-exported: the year rule belongs with the sheets' docs)
@@ -24,7 +24,6 @@ INCIDENT_COLUMNS = ["disarm_id", "name", "objecttype", "summary", "year_started"
 URL_COLUMNS = ["url_id", "pub_date", "authors", "org", "archive_link"]
 TECHNIQUE_COLUMNS = ["disarm_id", "name", "incident_id", "technique_ids", "summary"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PUBLIC_MODE = 0o644  # exports are served by web servers and read by other users
 
 
 def incident_row(page: IncidentPage, notes: str) -> dict[str, object]:

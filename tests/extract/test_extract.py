@@ -217,3 +217,16 @@ def test_reextract_reports_changes(site_server, config_path):
     extracted = run_cli("extract", url, "--json", "--config", config_path)
     assert extracted.exit_code == 0, extracted.stderr
     assert json.loads(extracted.stdout)["networks"][0]["counts"]["instagram_accounts"] == 194
+
+
+def test_extract_json_text_includes_the_clean_text_of_a_stored_capture(site_server, config_path):
+    site_server.root = site_server.root / "wire"
+    url = site_server.url("/article/554018908.html")
+    assert run_cli("fetch", url, "--config", config_path).exit_code == 0
+    without = json.loads(run_cli("extract", url, "--json", "--config", config_path).stdout)
+    assert "text" not in without
+    result = run_cli("extract", url, "--json", "--text", "--config", config_path)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["text"]) == report["text_chars"] == without["text_chars"] > 0
+    assert "93 Facebook accounts" in report["text"] and "<" not in report["text"]

@@ -1,0 +1,89 @@
+"""A redirected report is replayable at the URL asked for: every 3xx hop is in the WARC, the WACZ and its index."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from ..conftest import SITES, SiteServer, run_cli
+from .test_snapshots import wacz_validate
+
+WIRE = "/article/554018908.html"
+
+
+def _wacz_members(path: Path) -> tuple[list, list[str], dict, list[dict]]:
+    with zipfile.ZipFile(path) as z:
+        records = []
+        for record in ArchiveIterator(io.BytesIO(z.read("archive/data.warc.gz"))):
+            records.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record.http_headers.get_statuscode() if record.http_headers and record.rec_type == "response" else None, record.http_headers.get_header("Location") if record.http_headers else None))
+        index_names = [n for n in z.namelist() if n.startswith("indexes/") and ".cdx" in n]
+        lines: list[str] = []
+        for name in index_names:
+            data = z.read(name)
+            if name.endswith(".gz"):
+                data = gzip.decompress(data)
+            lines += data.decode().splitlines()
+        package = json.loads(z.read("datapackage.json"))
+        pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()]
+    return records, lines, package, pages
+
+
+def test_a_two_host_redirect_chain_is_stored_hop_by_hop_and_exported(config_path, tmp_path):
+    with SiteServer(tmp_path / "empty") as first, SiteServer(SITES / "wire") as second:
+        moved = f"http://localhost:{second.port}/moved"
+        final = f"http://localhost:{second.port}{WIRE}"
+        first.set("/old", "", status=301, Location=moved)
+        second.set("/moved", "", status=302, Location=WIRE)
+        asked = first.url("/old")
+        result = run_cli("fetch", asked, "--config", config_path, "--json")
+        assert result.exit_code == 0, result.stderr
+        out = json.loads(result.stdout)
+    assert out["final_url"] == final
+
+    [warc] = list((config_path.parent / "data" / "warc").glob("*.warc.gz"))
+    check = run_cli("archive", "verify", "--config", config_path)
+    assert check.exit_code == 0, check.stdout + check.stderr
+    responses = {}
+    with open(warc, "rb") as f:
+        for record in ArchiveIterator(f):
+            if record.rec_type == "response":
+                responses[record.rec_headers.get_header("WARC-Target-URI")] = (record.http_headers.get_statuscode(), record.http_headers.get_header("Location"))
+    assert responses == {asked: ("301", moved), moved: ("302", WIRE), final: ("200", None)}
+
+    target = tmp_path / "export" / "report.wacz"
+    exported = run_cli("archive", "export", asked, "-o", target, "--config", config_path)
+    assert exported.exit_code == 0, exported.stderr
+    proc = wacz_validate(target)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    records, index, package, pages = _wacz_members(target)
+    # Each hop is a response record with its Location and a request record for the same URL.
+    for url, status, location in [(asked, "301", moved), (moved, "302", WIRE), (final, "200", None)]:
+        assert ("response", url, status, location) in records
+        assert any(kind == "request" and uri == url for kind, uri, _, _ in records)
+    # The CDXJ index resolves the URL asked for (and the hop) to their 3xx records.
+    entries = [json.loads(line.split(" ", 2)[2]) for line in index if line.count(" ") >= 2 and line.split(" ", 2)[2].startswith("{")]
+    indexed = {e["url"]: e for e in entries if "url" in e}
+    assert indexed[asked]["status"] == "301" and indexed[moved]["status"] == "302" and indexed[final]["status"] == "200"
+    # pages.jsonl names the page as served; the asked-for URL resolves through the hops above.
+    assert [p["url"] for p in pages if "url" in p] == [final]
+    assert package["mainPageUrl"] == final and package["title"] == out["title"]
+
+
+def test_datapackage_names_the_report_and_its_main_page(site_server, config_path):
+    site_server.root = site_server.root / "wire"
+    result = run_cli("fetch", site_server.url(WIRE), "--config", config_path, "--json")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    [wacz] = list((config_path.parent / "data" / "wacz").glob("*.wacz"))
+    proc = wacz_validate(wacz)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    records, _, package, pages = _wacz_members(wacz)
+    [page] = [p for p in pages if "url" in p]
+    assert out["title"] and package["title"] == out["title"]
+    assert package["mainPageUrl"] == out["final_url"] == page["url"]
+    assert package["mainPageDate"] == page["ts"]
