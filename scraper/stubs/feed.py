@@ -11,14 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from feedgen.feed import FeedGenerator
-from sqlalchemy import select
-
 from archive.catalogue import Catalogue
-from archive.tables import Stub, StubReference
 from scraper.files import PUBLIC_MODE, atomic_write
 
-from .store import archive_link_for
+from .store import load_listing
 
 FEED_ID = "urn:takedowns:stubs"
 AUTHOR = "takedown-archiver"
@@ -27,13 +23,11 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 def write_feed(catalogue: Catalogue, path: Path, self_url: str = "") -> Path:
     """Write the feed of the newest 200 new stubs to `path`; `self_url` is where it is served (else a file: URL)."""
+    from feedgen.feed import FeedGenerator  # lxml: not imported by commands that never write the feed
+
     with catalogue.session() as s:
-        stubs = list(s.scalars(select(Stub).where(Stub.status == "new").order_by(Stub.updated_at.desc(), Stub.id.desc()).limit(200)))
-        refs: dict[int, list[StubReference]] = {st.id: [] for st in stubs}
-        if stubs:
-            for ref in s.scalars(select(StubReference).where(StubReference.stub_pk.in_(list(refs))).order_by(StubReference.id)):
-                refs[ref.stub_pk].append(ref)
-        archives = {ref.url: archive_link_for(s, ref.url) for rows in refs.values() for ref in rows}
+        listing = load_listing(s, ("new",), newest=200)
+    stubs = sorted(listing.stubs, key=lambda st: (st.updated_at, st.id), reverse=True)
     fg = FeedGenerator()
     fg.id(FEED_ID)
     fg.title("takedown-archiver: new incident stubs")
@@ -45,9 +39,10 @@ def write_feed(catalogue: Catalogue, path: Path, self_url: str = "") -> Path:
         fe.id(f"urn:takedowns:stub:{stub.stub_id}")
         fe.title(f"{stub.stub_id}: {stub.name}")
         fe.updated(_utc(stub.updated_at))
-        for ref in refs[stub.id]:
-            fe.link(href=ref.url, rel="alternate" if ref is refs[stub.id][0] else "related", type="text/html", title=ref.title or None)
-            archive = archives.get(ref.url, "pending")
+        refs = listing.references(stub)
+        for ref in refs:
+            fe.link(href=ref.url, rel="alternate" if ref is refs[0] else "related", type="text/html", title=ref.title or None)
+            archive = listing.link(ref.url)
             if archive.startswith("http"):
                 fe.link(href=archive, rel="related", title="public archive")
         text = entry_text(stub.summary, stub.counts or {})

@@ -241,13 +241,15 @@ class Listing:
         return self.links.get(url, "pending")
 
 
-def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None) -> Listing:
-    """Every stub (or those with one of `statuses`, or one stub), oldest first, without a query per row."""
+def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None, newest: int | None = None) -> Listing:
+    """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a query per row."""
     ids = select(Stub.id)
     if statuses:
         ids = ids.where(Stub.status.in_(statuses))
     if stub_id is not None:
         ids = ids.where(Stub.id == stub_id)
+    if newest is not None:
+        ids = ids.order_by(Stub.updated_at.desc(), Stub.id.desc()).limit(newest)
     stubs = list(s.scalars(select(Stub).where(Stub.id.in_(ids)).order_by(Stub.id)))
     refs: dict[int, list[StubReference]] = {}
     for ref in s.scalars(select(StubReference).where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)):
