@@ -1,7 +1,8 @@
 """Country names, short forms and demonyms -> one normalised name (pycountry based).
 
-Names come out in the form DISARM curators use: "Russia", "Iran", "United States",
-"United Kingdom", "Moldova", not ISO's "Russian Federation".
+Names come out as short common names: "Russia", "Iran", "United States", "United
+Kingdom", "Moldova", not ISO's "Russian Federation". Matching and storage use
+these; DISARM's cells use `house_style`, the forms DISARM's curators write.
 """
 
 from __future__ import annotations
@@ -114,6 +115,17 @@ def normalise(name: str, *, demonyms: bool = True) -> str | None:
     if demonyms and key in _DEMONYMS:
         return _DEMONYMS[key]
     return None
+
+
+# Where DISARM's incidents (incidents.csv: attributions_seen, found_in_country) write a
+# country otherwise than `normalise` does; tests/stubs/test_house_style.py derives these
+# from DISARM's own rows, so the table cannot drift from the data.
+HOUSE_STYLE = {"United States": "USA", "United Kingdom": "UK", "North Macedonia": "Macedonia"}
+
+
+def house_style(name: str) -> str:
+    """The form DISARM's curators write for a normalised country name."""
+    return HOUSE_STYLE.get(name, name)
 
 
 def is_demonym(name: str) -> bool:

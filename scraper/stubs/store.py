@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference, StubTechnique
 from scraper.config import Config
+from scraper.extract.countries import house_style
 from scraper.extract.report import Report
 from scraper.urls import normalise_url
 
@@ -290,8 +291,8 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
         summary=markup(stub.summary.split("\n\n")),
         incident_type=single_line(stub.incident_type),
         year_started=year_text(stub.year_started, years_have_blanks),
-        from_countries=single_line(", ".join(stub.origin or [])),
-        to_countries=single_line(", ".join(stub.targets or [])),
+        from_countries=single_line(", ".join(house_style(c) for c in stub.origin or [])),
+        to_countries=single_line(", ".join(house_style(c) for c in stub.targets or [])),
         found_via=single_line(stub.found_via),
         date_added=single_line(stub.date_added),
         references=refs,
