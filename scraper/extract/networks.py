@@ -58,9 +58,9 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     facts = Facts(platform=document_platform(f"{title or ''}\n{text[:PLATFORM_WINDOW]}", org))
     if not might_count(text):  # cheap gate: nothing is said to be removed, so nothing is counted
         lead = "\n\n".join(re.split(r"\n[ \t]*\n", text[:LEAD_WINDOW].strip())[:2])
-        _assign_places(facts, [], sentences(lead), title)
+        _assign_places(facts, [], sentences(lead, title), title)
         return facts
-    doc_sentences = sentences(text)
+    doc_sentences = sentences(text, title)
     drafts: list[_Draft] = []
     seen_pairs: set[tuple[str, int]] = set()
     # a removal has been stated (a headline counts): verbless compositions count from here on

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 # Hyphenated compounds that must keep their hyphen when split over a line.
 _KEEP_HYPHEN = r"based|linked|language|run|backed|affiliated|aligned|owned|controlled|sponsored|state|origin|speaking|related"
 _ABBREVIATIONS = ("U.S.", "U.K.", "e.g.", "i.e.", "Mr.", "Mrs.", "Ms.", "Dr.", "No.", "approx.", "vs.", "St.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "Inc.", "Ltd.", "Co.")
-_SPLIT = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9#@*•])")
+# A sentence ends at . ! or ? plus any closing quotes or brackets, which stay with it.
+_END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9#@*•])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
 
 
@@ -42,9 +43,9 @@ def _table_row(line: str) -> str | None:
     return ": ".join(c for c in cells if c) + "."
 
 
-def paragraphs(text: str) -> list[str]:
+def paragraphs(text: str, title: str | None = None) -> list[str]:
     """Paragraphs with inner line breaks joined, table rows and list items kept apart."""
-    return [p for p, _ in typed_paragraphs(text)]
+    return [p for p, _ in typed_paragraphs(text, title)]
 
 
 def _kind(paragraph: str) -> str:
@@ -53,9 +54,45 @@ def _kind(paragraph: str) -> str:
     return "text"
 
 
-def typed_paragraphs(text: str) -> list[tuple[str, str]]:
-    """(paragraph, kind): list items and table rows are "item", short unpunctuated lines "heading"."""
+# A line ending in one of these continues on the next line (a wrapped PDF line), never a heading.
+_CONTINUES = re.compile(
+    r"(?:\b(?:a|an|the|of|in|on|by|for|to|from|and|or|with|at|as|than|that|which|who|its|their|our|over|about|some|more|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|hundreds|thousand|thousands|million)|\d)$",
+    re.IGNORECASE,
+)
+
+
+def _heading_line(line: str, title: str = "") -> bool:
+    """The document's title line, or a short line without closing punctuation or a comma that does not read as
+    the start of a wrapped sentence (no trailing function word or number: "... 13 Pages, five" continues with "Groups")."""
+    line = line.strip()
+    if _is_title(line, title):
+        return True
+    return bool(line) and _kind(line) == "heading" and "," not in line and not _CONTINUES.search(line)
+
+
+def _is_title(line: str, title: str) -> bool:
+    return bool(title) and " ".join(line.split()).casefold() == title
+
+
+def _ends_with_heading(lines: list[str], title: str) -> bool:
+    if not lines or not _heading_line(lines[-1], title):
+        return False
+    return len(lines) == 1 or _is_title(lines[-2], title) or bool(re.search(r"[.!?:][\"”’)\]]*$", lines[-2]))
+
+
+def typed_paragraphs(text: str, title: str | None = None) -> list[tuple[str, str]]:
+    """(paragraph, kind): list items and table rows are "item", short unpunctuated lines "heading".
+
+    Lines of one block are joined (PDF text wraps sentences over lines), except that a
+    heading line (opening the block, after a finished sentence or after the title; the
+    document's `title` line always counts as one) stays its own paragraph when a
+    capitalised line follows:
+    web text puts a heading on the line above its paragraph ("Iran\nWe removed 93
+    accounts..."), and joining them glued the heading into the sentence.
+    """
     out: list[tuple[str, str]] = []
+    title = " ".join((title or "").split()).casefold()
     for block in re.split(r"\n[ \t]*\n", normalise_text(text)):
         current: list[str] = []
         for line in block.split("\n"):
@@ -71,6 +108,11 @@ def typed_paragraphs(text: str) -> list[tuple[str, str]]:
                     out.append((_LIST_ITEM.sub("", line).lstrip("# ").strip(), "heading" if heading else "item"))
                 continue
             if line.strip():
+                if _ends_with_heading(current, title) and re.match(r"[\"“‘(\[]?[A-Z0-9]", line.strip()):
+                    if current[:-1]:
+                        out.append((" ".join(current[:-1]), "text"))
+                    out.append((current[-1], "heading"))
+                    current = []
                 current.append(line.strip())
         if current:
             out.append((" ".join(current), "text"))
@@ -83,8 +125,13 @@ def split_sentences(paragraph: str) -> list[str]:
     protected = paragraph
     for i, abbr in used:
         protected = protected.replace(abbr, f"\x00{i}\x00")
+    parts, start = [], 0
+    for end in _END.finditer(protected):
+        parts.append(protected[start : end.end()])
+        start = end.end()
+    parts.append(protected[start:])
     restored = []
-    for part in _SPLIT.split(protected):
+    for part in parts:
         for i, abbr in used:
             part = part.replace(f"\x00{i}\x00", abbr)
         if part.strip():
@@ -92,5 +139,5 @@ def split_sentences(paragraph: str) -> list[str]:
     return restored
 
 
-def sentences(text: str) -> list[Sentence]:
-    return [Sentence(s, i, k) for i, (p, k) in enumerate(typed_paragraphs(text)) for s in split_sentences(p)]
+def sentences(text: str, title: str | None = None) -> list[Sentence]:
+    return [Sentence(s, i, k) for i, (p, k) in enumerate(typed_paragraphs(text, title)) for s in split_sentences(p)]

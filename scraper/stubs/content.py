@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from scraper.extract.report import Report
+from scraper.extract.sentences import split_sentences
 
 _YEAR_STARTED = re.compile(
     r"\b(?:since|began\s+(?:in|as\s+early\s+as)|starting\s+in|active\s+since|dating\s+back\s+to|as\s+early\s+as|first\s+(?:appeared|active)\s+in)\s+(?:at\s+least\s+)?(?:early\s+|late\s+|mid-?)?(?:\w+\s+)?((?:19|20)\d\d)\b",
@@ -23,13 +24,16 @@ def is_takedown(report: Report) -> tuple[bool, str]:
 
 
 def summary(report: Report) -> str:
-    """The report's lead, with the key numbers.
+    """The report's lead, with the key numbers, in clean sentences without repeats.
 
     The opening paragraph that states the removed assets when there is one near
     the top; otherwise the first paragraph followed by the sentence with the counts.
+    Headings and the title are never part of it (they are their own paragraphs), and
+    a sentence already said (a standfirst repeated as the first paragraph) is said once.
     """
-    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n", report.text)]
-    paragraphs = [p for p in paragraphs if len(p) > 60]
+    title = _plain(report.title or "")
+    lines = [re.sub(r"\s+", " ", p).strip() for p in report.text.split("\n")]  # web text: a line per paragraph
+    paragraphs = [p for p in lines if len(p) > 60 and _plain(p) != title]  # short lines are headings
     evidence = next((e for n in report.networks for e in n.evidence), None) or next(iter(report.totals_evidence), None)
     lead = paragraphs[0] if paragraphs else (report.title or "")
     if evidence:
@@ -39,10 +43,24 @@ def summary(report: Report) -> str:
             lead = paragraphs[holding]
         elif evidence not in lead:
             lead = f"{lead} {evidence}"
+    said: set[str] = {title} if title else set()
+    kept = []
+    for sentence in split_sentences(lead):
+        if title and _plain(sentence).startswith(title + " "):  # a long title line joined to the paragraph below it
+            sentence = sentence[len((report.title or "").strip()) :].strip()
+        if sentence and _plain(sentence) not in said:
+            said.add(_plain(sentence))
+            kept.append(sentence)
+    lead = " ".join(kept)
     if len(lead) > SUMMARY_MAX:
         cut = lead[:SUMMARY_MAX].rsplit(". ", 1)[0]
         lead = cut if cut.endswith(".") else cut + "."
     return lead.strip()
+
+
+def _plain(text: str) -> str:
+    """Text compared for repeats: case, spacing and closing punctuation ignored."""
+    return re.sub(r"\s+", " ", text).strip().rstrip(".!?").casefold()
 
 
 def year_started(report: Report) -> str:
