@@ -79,6 +79,8 @@ class Catalogue:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
+        elif self.engine.dialect.name == "postgresql":
+            event.listen(self.engine, "before_cursor_execute", _without_nul, retval=True)
         try:
             migrate.upgrade(self.engine)
         except SQLAlchemyError as exc:
@@ -172,6 +174,25 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _without_nul(conn, cursor, statement, parameters, context, executemany):
+    """PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"): drop it from every value.
+
+    Fetched pages, feeds and PDFs may hold NUL bytes; SQLite stores them, PostgreSQL
+    would fail the whole transaction. One place, so no table or column can miss it.
+    """
+    return statement, _clean(parameters)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value
 
 
 def _sqlite_begin_immediate(conn) -> None:

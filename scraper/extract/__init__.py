@@ -7,6 +7,8 @@ evidence sentences) come from `networks.extract_facts` over the clean text.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -82,9 +84,24 @@ def extract_report(
     return build_report(doc, url=url, final_url=final_url, content_type=content_type or kind, orgs=orgs or {}, default_org=default_org)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str | None) -> str | None:
+    """Text without C0 control characters (tab and line breaks kept).
+
+    A page or PDF may carry NUL and other controls; neither XML (the Atom feed),
+    xlsx cells nor PostgreSQL text accept them, so they never enter a Report.
+    """
+    return _CONTROL.sub("", text) if text and _CONTROL.search(text) else text
+
+
 def build_report(doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str], default_org: str | None = None) -> Report:
     from .dates import choose_date
     from .networks import extract_facts
+
+    doc = replace(doc, title=_printable(doc.title), text=_printable(doc.text) or "", authors=[a for a in map(_printable, doc.authors) if a],
+                  sitename=_printable(doc.sitename))
 
     pub_date, source, warnings = choose_date(
         url=final_url,
