@@ -37,10 +37,11 @@ def chart_series(rows: list[tuple[str | None, str | None, int]]) -> dict[str, An
 
 def load_sources(config: Config, catalogue: Catalogue) -> SourcesView:
     status = collect_status(config, catalogue)
-    month = func.substr(ReportRow.data["pub_date"].as_string(), 1, 7)
-    platform = ReportRow.data["platform"].as_string()
     with catalogue.session() as s:
-        per_month = [(m, p, n) for m, p, n in s.execute(select(month, platform, func.count(ReportRow.id)).group_by(month, platform))]
+        per_month = [
+            (m or None, p or None, n)
+            for m, p, n in s.execute(select(ReportRow.pub_month, ReportRow.platform, func.count()).group_by(ReportRow.pub_month, ReportRow.platform))
+        ]
         runs = list(s.scalars(select(SourceRun).order_by(SourceRun.started_at.desc(), SourceRun.id.desc()).limit(RECENT)))
         decisions = list(s.scalars(select(DiscoveredItem).order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(RECENT)))
         failures = list(s.scalars(select(FetchFailure).order_by(FetchFailure.at.desc(), FetchFailure.id.desc()).limit(RECENT)))

@@ -1,0 +1,152 @@
+"""Review desk at scale: server time of its pages with 5,000 stubs / 20,000 reports against 50 / 200.
+
+Each catalogue starts from real rows (four loopback report pages through the whole
+pipeline), cloned in bulk: four reports per stub, a mix of statuses, origins and
+dates, and one stub citing 200 reports. The desk app runs in-process (Starlette's
+test client, no network); each page is requested 7 times and the median kept.
+Prints per page: milliseconds at both sizes, their ratio (goal <= 2) and the SQL
+statements each page sent at both sizes (equal: no query per row).
+
+    python bench/desk.py [--stubs 5000] [--small 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event, insert, select  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from archive.catalogue import Catalogue  # noqa: E402
+from archive.tables import Capture, ReportRow, Stub, StubChange, StubReference  # noqa: E402
+from bench._servers import COUNTRIES, Publisher  # noqa: E402
+from scraper.config import load_config  # noqa: E402
+from scraper.pipeline import process_url  # noqa: E402
+from scraper.web.app import create_app  # noqa: E402
+from scraper.web.settings import web_settings  # noqa: E402
+
+REPORTS_PER_STUB = 4
+BIG_CLUSTER = 200
+STATUSES = ["new"] * 8 + ["accepted", "rejected"]
+
+
+def columns(row: object) -> dict:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key != "id"}  # type: ignore[attr-defined]
+
+
+def build(folder: Path, site: Publisher, stubs: int) -> Path:
+    """A catalogue with `stubs` stubs citing REPORTS_PER_STUB reports each (one cites BIG_CLUSTER)."""
+    folder.mkdir(parents=True)
+    cfg = folder / "config.toml"
+    cfg.write_text('[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n')
+    config = load_config(str(cfg))
+    for n in range(4):  # pages 0-2 retell one takedown, page 3 another: real rows to clone
+        process_url(config, f"{site.base}/r/{n}.html", archive_wait=0)
+    catalogue = Catalogue(config.catalogue_url)
+    with catalogue.session() as s:
+        capture = s.scalars(select(Capture).order_by(Capture.id)).first()
+        report = s.scalars(select(ReportRow).order_by(ReportRow.id)).first()
+        stub = s.scalars(select(Stub).order_by(Stub.id)).first()
+        reference = s.scalars(select(StubReference).order_by(StubReference.id)).first()
+        change = s.scalars(select(StubChange).order_by(StubChange.id)).first()
+        assert capture and report and stub and reference and change
+        base_capture, base_report, base_stub, base_ref, base_change = map(columns, (capture, report, stub, reference, change))
+    captures, reports, stub_rows, refs, changes = [], [], [], [], []
+    next_capture = 1000
+    for i in range(stubs):
+        country = COUNTRIES[i % len(COUNTRIES)]
+        day = (stub.created_at - timedelta(days=i % 900)).date().isoformat()
+        stub_rows.append({**base_stub, "id": 1000 + i, "stub_id": f"TB-{i:05d}", "status": STATUSES[i % len(STATUSES)],
+                          "name": f"Network {i} from {country}", "origin": [country], "first_pub_date": day,
+                          "disarm_id": None, "merged_into": None})
+        changes.append({**base_change, "stub_pk": 1000 + i})
+        for j in range(BIG_CLUSTER if i == 0 else REPORTS_PER_STUB):
+            url = f"{site.base}/clone/{i}/{j}.html"
+            captures.append({**base_capture, "id": next_capture, "url": url, "final_url": url})
+            data = {**base_report["data"], "url": url, "final_url": url, "title": f"Report {j} on network {i} from {country}"}
+            reports.append({**base_report, "capture_id": next_capture, "url": url, "data": data})
+            refs.append({**base_ref, "stub_pk": 1000 + i, "url": url, "normalised_url": url, "capture_id": next_capture,
+                         "title": data["title"], "merged_from": None})
+            next_capture += 1
+    with catalogue.session() as s:
+        for table, rows in ((Capture, captures), (ReportRow, reports), (Stub, stub_rows), (StubReference, refs), (StubChange, changes)):
+            for start in range(0, len(rows), 2000):
+                s.execute(insert(table), rows[start : start + 2000])
+    catalogue.dispose()
+    return cfg
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+def measure(cfg: Path, pages: dict[str, str]) -> dict[str, tuple[float, int]]:
+    """Median milliseconds and SQL statements of each page."""
+    config = load_config(str(cfg))
+    app = create_app(config, web_settings(config), token=None)
+    out = {}
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        for name, path in pages.items():
+            assert client.get(path).status_code == 200, path  # warm: templates compiled, caches filled
+            times = []
+            for _ in range(7):
+                with counting() as statements:
+                    t0 = time.perf_counter()
+                    response = client.get(path)
+                    times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, (path, response.status_code)
+            out[name] = (statistics.median(times) * 1000, len(statements))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--stubs", type=int, default=5000)
+    parser.add_argument("--small", type=int, default=50)
+    args = parser.parse_args()
+    site = Publisher(4)
+    pages = {
+        "queue (first page)": "/queue",
+        "queue (origin filter, page 2)": "/queue?status=&origin=Iran&page=2",
+        "queue (search)": "/queue?status=&q=network",
+        "stub (200 references)": "/stubs/TB-00000",
+        "stub (4 references)": "/stubs/TB-00007",
+        "sources": "/sources",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        small = measure(build(Path(tmp) / "small", site, args.small), pages)
+        large = measure(build(Path(tmp) / "large", site, args.stubs), pages)
+    site.close()
+    print(f"desk pages: {args.stubs} stubs / {args.stubs * REPORTS_PER_STUB} reports against {args.small} / {args.small * REPORTS_PER_STUB}")
+    worst = 0.0
+    for name in pages:
+        (ms_small, q_small), (ms_large, q_large) = small[name], large[name]
+        ratio = ms_large / ms_small
+        worst = max(worst, ratio)
+        print(f"{name:32s} {ms_small:7.1f} ms -> {ms_large:7.1f} ms  ratio {ratio:5.2f}  queries {q_small} -> {q_large}")
+    print(f"worst ratio: {worst:.2f}  (goal <= 2)")
+
+
+if __name__ == "__main__":
+    main()
