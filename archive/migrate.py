@@ -14,19 +14,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PG_LOCK_KEY = 0x7A6B_11B0  # any constant shared by every takedowns process
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option(
@@ -38,7 +41,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 @cache
+def newest_file_revision() -> str:
+    """The newest revision by its file name (`0006_...`): revisions are numbered and linear (a test checks
+    it equals Alembic's head), so a catalogue already there is recognised without importing Alembic (~0.25 s)."""
+    return max(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+@cache
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migration revisions found")
@@ -46,14 +58,20 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The catalogue's revision (None: never migrated), read with one plain query."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except SQLAlchemyError:  # no alembic_version table yet
+            return None
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the catalogue to the newest revision; a no-op (one query) when it is already there."""
-    if current_revision(engine) == head_revision():
+    if current_revision(engine) == newest_file_revision():
         return
+    from alembic import command
+
     with _lock(engine), engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
@@ -100,6 +118,7 @@ def new_revision(message: str) -> None:
     import re
     import tempfile
 
+    from alembic import command
     from sqlalchemy import create_engine
 
     slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40]

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from courlan import normalize_url as _courlan_normalize
-
 # Trackers courlan keeps (its list covers utm_*, fbclid, gclid, mc_*, igshid, ref, source...).
 EXTRA_TRACKING_PARAMS = frozenset({"s", "cmpid", "ncid", "_hsenc", "_hsmi"})
 
 
 def normalise_url(url: str) -> str:
     """`host[:port]/path[?query]`: one key for every spelling of one URL."""
+    from courlan import normalize_url  # 0.1 s of imports (tld, urllib3): only when a URL is normalised
+
     text = url.strip()
     try:
-        text = _courlan_normalize(text, strict=False, trailing_slash=False)
+        text = normalize_url(text, strict=False, trailing_slash=False)
     except ValueError:
         pass  # courlan refuses some odd inputs; the rules below still apply
     try:

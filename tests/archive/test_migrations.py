@@ -227,3 +227,8 @@ def test_one_head() -> None:
     assert len(heads) == 1, (
         f"several migration heads {heads}: point the newer revision's down_revision at the other"
     )
+
+
+def test_the_newest_revision_file_is_alembics_head():
+    """Opening a catalogue skips Alembic when it is at the newest file's revision: that must be the head."""
+    assert migrate.newest_file_revision() == migrate.head_revision()
