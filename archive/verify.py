@@ -99,9 +99,9 @@ def check_wacz(path: Path) -> list[str]:
     return problems
 
 
-def wacz_index_urls(path: Path) -> set[str]:
-    """The URLs the WACZ's CDXJ index answers for (what a replay tool can resolve)."""
-    urls: set[str] = set()
+def wacz_index_urls(path: Path) -> dict[str, str]:
+    """The URLs the WACZ's CDXJ index answers for (what a replay tool can resolve), with their HTTP status."""
+    urls: dict[str, str] = {}
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             if not name.startswith("indexes/") or not name.endswith((".cdx", ".cdxj", ".cdx.gz", ".cdxj.gz")):
@@ -112,11 +112,24 @@ def wacz_index_urls(path: Path) -> set[str]:
             for line in data.decode("utf-8", "replace").splitlines():
                 _key, _, rest = line.partition(" ")
                 _ts, _, blob = rest.partition(" ")
-                with contextlib.suppress(json.JSONDecodeError):
-                    url = json.loads(blob).get("url")
-                    if url:
-                        urls.add(url)
+                with contextlib.suppress(json.JSONDecodeError, AttributeError):
+                    entry = json.loads(blob)
+                    if entry.get("url"):
+                        urls[entry["url"]] = str(entry.get("status", ""))
     return urls
+
+
+def resolves(url: str, requested: str, final_url: str, index: dict[str, str]) -> bool:
+    """Whether replay of this WACZ can answer `url`.
+
+    The URL a capture asked for resolves through its own 3xx hop records. A WACZ
+    built before hops were written (issue 13 item 6) holds no 3xx record at all:
+    there the asked-for URL resolves through the final URL, as it did then.
+    """
+    if url in index:
+        return True
+    hops_written = any(status.startswith("3") for status in index.values())
+    return url == requested and not hops_written and final_url in index
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -217,8 +230,7 @@ def check_references(data_dir: Path, catalogue: Catalogue, wacz_paths: set[str] 
     """Every stub reference URL must resolve in its capture's WACZ (its CDXJ index).
 
     A reference to the URL its capture requested, which redirected, resolves through the
-    capture's final URL:
-    the redirect hops themselves are not yet written as records (issue 13 item 6).
+    3xx hop records (see `resolves` for WACZs made before hops were written).
     """
     with catalogue.session() as s:
         query = (
@@ -231,7 +243,7 @@ def check_references(data_dir: Path, catalogue: Catalogue, wacz_paths: set[str] 
             query = query.where(WaczFile.path.in_(sorted(wacz_paths)))
         rows = list(s.execute(query))
     problems: list[Problem] = []
-    indexes: dict[str, set[str] | None] = {}
+    indexes: dict[str, dict[str, str] | None] = {}
     for url, stub_id, rel, requested, final_url in rows:
         if rel not in indexes:
             try:
@@ -239,7 +251,7 @@ def check_references(data_dir: Path, catalogue: Catalogue, wacz_paths: set[str] 
             except (OSError, zipfile.BadZipFile, KeyError, EOFError):
                 indexes[rel] = None  # missing or unreadable: reported by the other checks
         urls = indexes[rel]
-        if urls is not None and url not in urls and not (url == requested and final_url in urls):
+        if urls is not None and not resolves(url, requested, final_url, urls):
             problems.append(Problem(str(data_dir / rel), f"stub {stub_id} cites {url}, which this WACZ's index does not resolve"))
     return problems
 

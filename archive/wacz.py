@@ -29,6 +29,7 @@ from .catalogue import Catalogue, utcnow
 from .errors import ArchiveError
 from .tables import Capture, WaczFile
 
+SHARD_SIZE = 1000  # WACZs per folder under wacz/: 100k reports make 100 folders, not one of 100k files
 TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is renamed into place
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
@@ -129,14 +130,24 @@ def describe_package(wacz: Path, extra: dict[str, str]) -> Path:
     return out
 
 
+def wacz_rel_path(capture_id: int) -> str:
+    """Where a capture's WACZ lives under the data dir: sharded by id, `wacz/00012/capture-00012345.wacz`.
+
+    Catalogues made before sharding keep their recorded `wacz/capture-N.wacz` paths;
+    a rebuild moves the package to its shard.
+    """
+    return f"wacz/{capture_id // SHARD_SIZE:05d}/capture-{capture_id:08d}.wacz"
+
+
 def remove_leftover_temp(wacz_dir: Path) -> list[Path]:
     """Delete WACZ build folders whose process is gone (killed mid-build); return them.
 
     A folder named with a live pid belongs to a build in progress (another
-    process on this data folder) and is left alone.
+    process on this data folder) and is left alone. Builds happen in the shard
+    folders (and, before sharding, in `wacz/` itself).
     """
     removed = []
-    for path in wacz_dir.glob(f"{TEMP_PREFIX}*"):
+    for path in [*wacz_dir.glob(f"{TEMP_PREFIX}*"), *wacz_dir.glob(f"*/{TEMP_PREFIX}*")]:
         pid = path.name[len(TEMP_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and _alive(int(pid)):
             continue
@@ -157,7 +168,7 @@ def _alive(pid: int) -> bool:
 
 def write_capture_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, report: dict | None) -> Path:
     """Build (or rebuild) the WACZ of a capture and record it in the catalogue."""
-    rel = f"wacz/capture-{capture.id:08d}.wacz"
+    rel = wacz_rel_path(capture.id)
     path = data_dir / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     # Two processes may package the same capture at once (a `fetch` beside the daemon):
@@ -171,7 +182,9 @@ def write_capture_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, r
             if row is None:
                 row = WaczFile(capture_id=capture.id, path=rel, sha256=digest, created_at=utcnow())
                 s.add(row)
-            row.path, row.sha256, row.created_at = rel, digest, utcnow()
+            old, row.path, row.sha256, row.created_at = row.path, rel, digest, utcnow()
+        if old != rel:  # a package from before sharding, now rebuilt in its shard
+            (data_dir / old).unlink(missing_ok=True)
     return path
 
 

@@ -24,4 +24,4 @@ def test_dead_build_folders_go_live_ones_stay(site_server, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert not killed.exists() and not legacy.exists()
     assert live.exists()
-    assert [p.name for p in wacz.iterdir() if p.suffix == ".wacz"] == ["capture-00000001.wacz"]
+    assert [p.relative_to(wacz).as_posix() for p in wacz.rglob("*.wacz")] == ["00000/capture-00000001.wacz"]

@@ -5,10 +5,14 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import sqlite3
 import zipfile
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+
+from archive.verify import resolves
+from archive.verify import wacz_index_urls as verify_index
 
 from ..conftest import SITES, SiteServer, run_cli
 from .test_snapshots import wacz_validate
@@ -79,7 +83,7 @@ def test_datapackage_names_the_report_and_its_main_page(site_server, config_path
     result = run_cli("fetch", site_server.url(WIRE), "--config", config_path, "--json")
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
-    [wacz] = list((config_path.parent / "data" / "wacz").glob("*.wacz"))
+    [wacz] = list((config_path.parent / "data" / "wacz").rglob("*.wacz"))
     proc = wacz_validate(wacz)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     records, _, package, pages = _wacz_members(wacz)
@@ -87,3 +91,29 @@ def test_datapackage_names_the_report_and_its_main_page(site_server, config_path
     assert out["title"] and package["title"] == out["title"]
     assert package["mainPageUrl"] == out["final_url"] == page["url"]
     assert package["mainPageDate"] == page["ts"]
+
+
+def test_verify_resolves_a_reference_to_the_asked_url_through_its_hop_records(config_path, tmp_path):
+    with SiteServer(SITES / "wire") as site:
+        site.set("/old", "", status=301, Location=WIRE)
+        asked = site.url("/old")
+        result = run_cli("fetch", asked, "--config", config_path, "--json")
+        assert result.exit_code == 0, result.stderr
+    data = config_path.parent / "data"
+    with sqlite3.connect(data / "catalogue.sqlite") as conn:
+        # fetch made a stub citing the report; make it cite the URL that was asked for
+        assert conn.execute("UPDATE stub_references SET url = ?, normalised_url = ?", (asked, asked)).rowcount >= 1
+    [wacz] = list((data / "wacz").rglob("*.wacz"))
+    assert verify_index(wacz)[asked] == "301"  # the hop record itself answers the asked-for URL
+    check = run_cli("archive", "verify", "--all", "--config", config_path)
+    assert check.exit_code == 0, check.stdout + check.stderr
+
+
+def test_the_asked_url_needs_its_hop_record_unless_the_wacz_predates_hops():
+    final, asked = "https://example.org/report", "https://example.org/old"
+    assert resolves(asked, asked, final, {asked: "301", final: "200"})
+    # Hops were written but the asked-for URL's is not there: not resolvable.
+    assert not resolves(asked, asked, final, {"https://example.org/moved": "302", final: "200"})
+    # A WACZ built before hops were written has no 3xx record: the final URL stands in, as it did then.
+    assert resolves(asked, asked, final, {final: "200"})
+    assert not resolves("https://example.org/other", asked, final, {final: "200"})

@@ -29,7 +29,7 @@ def wacz_validate(path: Path) -> subprocess.CompletedProcess:
 
 def test_every_capture_gets_a_valid_wacz_with_matching_pages(site_server, config_path):
     out = fetch(site_server, config_path)
-    [wacz] = list((config_path.parent / "data" / "wacz").glob("*.wacz"))
+    [wacz] = list((config_path.parent / "data" / "wacz").rglob("*.wacz"))
     proc = wacz_validate(wacz)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with zipfile.ZipFile(wacz) as z:
@@ -67,7 +67,7 @@ def test_archive_verify_passes_then_catches_a_corrupted_warc(site_server, config
 
 def test_archive_verify_catches_a_wacz_without_pages(tmp_path, site_server, config_path):
     fetch(site_server, config_path)
-    [wacz] = list((config_path.parent / "data" / "wacz").glob("*.wacz"))
+    [wacz] = list((config_path.parent / "data" / "wacz").rglob("*.wacz"))
     stripped = tmp_path / "stripped.wacz"
     with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(stripped, "w") as dst:
         for item in src.infolist():
@@ -100,7 +100,7 @@ def test_a_capture_rebuilt_later_holds_its_own_records_only(site_server, config_
         result = run_cli("fetch", site_server.url(path), "--config", config_path, "--json")
         assert result.exit_code == 0, result.stderr
     [warc] = list((config_path.parent / "data" / "warc").glob("*.warc.gz"))  # all three in one file
-    (config_path.parent / "data" / "wacz" / "capture-00000001.wacz").unlink()  # so export builds it again, now
+    (config_path.parent / "data" / "wacz" / "00000" / "capture-00000001.wacz").unlink()  # so export builds it again, now
     target = tmp_path / "first.wacz"
     result = run_cli("archive", "export", site_server.url("/report-0.html"), "-o", target, "--config", config_path)
     assert result.exit_code == 0, result.stderr
