@@ -91,7 +91,7 @@ def main() -> None:
         stub_ids = [r[0] for r in rows(catalogue, "SELECT stub_id FROM stubs")]
         refs = [r[0] for r in rows(catalogue, "SELECT normalised_url FROM stub_references")]
         verify = subprocess.run([*TAKEDOWNS, "--config", str(cfg), "archive", "verify", "--all", "--json"], capture_output=True, text=True, cwd=folder, env=ENV)
-        leftovers = list((folder / "data" / "wacz").glob(".wacz-*"))
+        leftovers = list((folder / "data" / "wacz").rglob(".wacz-*"))
     site.close()
     twice = [k for k, n in Counter(captures).items() if n > 1]
     print(f"back-end: {'PostgreSQL' if args.pg else 'SQLite'}; {args.fetchers} fetch processes beside the daemon, {args.pages} report pages, {elapsed:.1f}s")

@@ -66,4 +66,4 @@ def test_concurrent_fetches_beside_a_poll(tmp_path: Path, catalogue_url: str) ->
     assert check.returncode == 0, check.stdout + check.stderr
     verify = subprocess.run([*base, "archive", "verify"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300)
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    assert not list((data / "wacz").glob(".wacz-*"))  # no build folder left behind
+    assert not list((data / "wacz").rglob(".wacz-*"))  # no build folder left behind
