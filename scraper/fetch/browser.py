@@ -1,7 +1,7 @@
 """Browser capture: a page rendered by headless Debian Chromium (Playwright), recorded as the browser saw it.
 
 Every request the page makes is intercepted (`page.route`): it goes through the
-same SSRF guard and per-host pacing as the HTTP client, under the page's caps
+same SSRF guard, robots.txt check and per-host pacing as the HTTP client, under the page's caps
 (requests, bytes, one time budget), is performed with `route.fetch` (no
 redirect following, so each hop is checked again) and fulfilled with the bytes
 that are recorded: the WARC holds exactly what the page was given. Then a
@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` and `pip install 'takedown-archiver[render]'`"
+SCREENSHOT_GRACE = 5.0  # seconds the screenshot may take past a spent budget
 # Framing the stored, decoded body no longer matches: kept under X-Archive-Orig-*.
 _REFRAMED = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -165,7 +166,7 @@ class BrowserPool:
             await self.client._check_robots(url, respect_robots)
             browser = await self._ready_browser()
             try:
-                page = _PageCapture(self.settings, self.client, url)
+                page = _PageCapture(self.settings, self.client, url, respect_robots)
                 return await page.run(browser)
             finally:
                 self._active -= 1
@@ -174,10 +175,11 @@ class BrowserPool:
 class _PageCapture:
     """The state of one page: its caps, the exchanges recorded, the refusals."""
 
-    def __init__(self, settings: RenderSettings, client: HttpClient, url: str):
+    def __init__(self, settings: RenderSettings, client: HttpClient, url: str, respect_robots: bool = True):
         self.settings = settings
         self.client = client
         self.url = url
+        self.respect_robots = respect_robots and client.settings.respect_robots
         self.exchanges: list[FetchResult] = []
         self.refused: list[str] = []
         self.requests = 0
@@ -222,7 +224,8 @@ class _PageCapture:
                     await page.wait_for_load_state("networkidle", timeout=max(0.1, min(s.settle_seconds, self._remaining() - 1)) * 1000)
                 except Exception:
                     pass  # a page that keeps polling still gets captured as it is now
-            shot_timeout = max(1.0, self._remaining()) * 1000
+            # The page as it is now, even when the budget is spent: a few seconds' grace for the screenshot.
+            shot_timeout = max(SCREENSHOT_GRACE, self._remaining()) * 1000
             screenshot = await page.screenshot(full_page=True, type="png", timeout=shot_timeout, animations="disabled")
             dom = await page.content()
             title = await page.title()
@@ -271,11 +274,22 @@ class _PageCapture:
                     self._refuse(url, str(exc))
                     await route.abort("addressunreachable")
                     return
+            if self.respect_robots:  # every subresource host's robots.txt, as for a plain fetch
+                try:
+                    await self.client._check_robots(url, True)
+                except FetchError as exc:
+                    self._refuse(url, str(exc))
+                    await route.abort("blockedbyclient")
+                    return
             fetched_at = datetime.now(UTC)
             request_headers = await request.all_headers()
             async with self.client.pacer.slot(host_key(url)):
                 response = await route.fetch(max_redirects=0, timeout=max(0.1, self._remaining()) * 1000)
                 body = await response.body()
+            if self.bytes + len(body) > self.settings.max_bytes:  # requests run in parallel: the cap holds on what is kept
+                self._refuse(url, f"more than max_bytes = {self.settings.max_bytes}")
+                await route.abort("blockedbyclient")
+                return
             self.bytes += len(body)
             headers = [(h["name"], h["value"]) for h in response.headers_array]
             stored = [(f"X-Archive-Orig-{k}" if k.lower() in _REFRAMED else k, v) for k, v in headers]

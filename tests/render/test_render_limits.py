@@ -1,0 +1,268 @@
+"""Browser capture under hostile pages: budget, caps, downloads, service workers, contexts, robots, DNS, re-capture."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.catalogue import Catalogue
+from archive.render_records import is_rendered
+from archive.tables import Capture
+from scraper.config import load_config
+from scraper.devserver import Answer, Request
+from scraper.errors import FetchError
+from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
+from scraper.fetch.client import HttpClient
+from scraper.fetch.safety import AddressGuard
+
+from ..conftest import SiteServer, make_config, run_cli
+
+pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed")
+
+TEXT = (
+    "Today we removed 12 Facebook accounts for coordinated inauthentic behavior. The network posed as local "
+    "news pages and posted about elections in several languages. Our investigators linked the accounts through "
+    "shared administrators, identical posting schedules and reused profile pictures across the assets."
+)
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def _render_all(tmp_path: Path, urls: list[str], *, http: dict[str, Any] | None = None, guard: AddressGuard | None = None,
+                respect_robots: bool = True, **render: Any) -> list[Rendered | FetchError]:
+    """Render `urls` one after another with one pool (one browser); FetchErrors are returned, not raised."""
+    config = load_config(str(make_config(tmp_path / "cfg", "")))
+    http_settings = replace(config.http, **(http or {}))
+    settings = replace(RenderSettings.from_config(config), **{"settle_seconds": 0.0, **render})
+
+    async def run() -> list[Rendered | FetchError]:
+        out: list[Rendered | FetchError] = []
+        async with HttpClient(http_settings) as client:
+            if guard is not None:
+                client.guard = guard
+            async with BrowserPool(settings, client) as pool:
+                for url in urls:
+                    try:
+                        out.append(await pool.render(url, respect_robots=respect_robots))
+                    except FetchError as exc:
+                        out.append(exc)
+        return out
+
+    return asyncio.run(run())
+
+
+def _one(tmp_path: Path, url: str, **kw: Any) -> Rendered:
+    result = _render_all(tmp_path, [url], **kw)[0]
+    assert isinstance(result, Rendered), result
+    return result
+
+
+def test_page_that_never_finishes_loading_is_captured_within_budget(tmp_path: Path) -> None:
+    """Budget spent before the load event: the capture ends in time and keeps what it had (load_complete false)."""
+    release = threading.Event()
+
+    def hang(request: Request) -> Answer:
+        release.wait(60)  # held until the test ends
+        return Answer(200, PNG_1PX, {"Content-Type": "image/png"})
+
+    with SiteServer(tmp_path / "s") as site:
+        site.set("/p", "<html><head><title>stuck</title></head><body><p>text before the stuck image</p><img src='/hang.png'></body></html>")
+        site.routes["/hang.png"] = hang
+        try:
+            start = time.monotonic()
+            rendered = _one(tmp_path, site.url("/p"), budget_seconds=3.0)
+            elapsed = time.monotonic() - start
+        finally:
+            release.set()
+    # Cut at the budget: either the load wait gave up (load_complete false) or the image's fetch was cut at the deadline.
+    assert rendered.page_info()["load_complete"] is False or any("hang.png" in r for r in rendered.refused)
+    assert not any(r.requested_url.endswith("/hang.png") for r in rendered.subresources)
+    assert rendered.document.status == 200 and "text before the stuck image" in rendered.dom
+    assert rendered.screenshot[:8] == b"\x89PNG\r\n\x1a\n"
+    assert elapsed < 30  # budget + screenshot grace + browser start-up on a loaded machine; the server holds the image 60 s
+
+
+def test_document_that_never_answers_fails_with_one_line(tmp_path: Path) -> None:
+    release = threading.Event()
+    with SiteServer(tmp_path / "s") as site:
+        site.routes["/never"] = lambda request: (release.wait(60), Answer(200, b"late", {}))[1]
+        try:
+            result = _render_all(tmp_path, [site.url("/never")], budget_seconds=2.0)[0]
+        finally:
+            release.set()
+    assert isinstance(result, FetchError) and "\n" not in str(result) and site.url("/never") in str(result)
+
+
+def test_max_requests_refuses_the_rest(tmp_path: Path) -> None:
+    with SiteServer(tmp_path / "s") as site:
+        imgs = "".join(f"<img src='/i{n}.png'>" for n in range(8))
+        for n in range(8):
+            site.set(f"/i{n}.png", PNG_1PX, content_type="image/png")
+        site.set("/p", f"<html><body>{imgs}</body></html>")
+        rendered = _one(tmp_path, site.url("/p"), max_requests=3)
+        served = sum(site.hits(f"/i{n}.png") for n in range(8))
+    assert 1 + len(rendered.subresources) == 3 and served == 2
+    assert sum("max_requests = 3" in r for r in rendered.refused) == 6
+
+
+def test_max_bytes_refuses_after_the_cap(tmp_path: Path) -> None:
+    with SiteServer(tmp_path / "s") as site:
+        scripts = "".join(f"<script src='/s{n}.js'></script>" for n in range(5))
+        for n in range(5):
+            site.set(f"/s{n}.js", "/*" + "x" * 3000 + "*/", content_type="text/javascript")
+        site.set("/p", f"<html><body>{scripts}</body></html>")
+        rendered = _one(tmp_path, site.url("/p"), max_bytes=4096)
+    # Chromium asks for all five at once; one fits beside the document under 4096 bytes, the rest are refused.
+    assert len(rendered.subresources) == 1
+    assert len(rendered.document.body) + sum(len(s.body) for s in rendered.subresources) <= 4096
+    assert sum("max_bytes = 4096" in r for r in rendered.refused) == 4
+
+
+def _artifacts() -> set[Path]:
+    """Files in Playwright's artifact folders (where an accepted download is saved)."""
+    return {p for p in Path(tempfile.gettempdir()).glob("playwright-artifacts-*/*") if p.is_file()}
+
+
+def test_no_downloads_and_no_service_worker(tmp_path: Path) -> None:
+    """A page that registers a service worker and starts a download: neither happens."""
+    before = _artifacts()
+    page = """<html><head><title>sw</title></head><body><p id="sw">pending</p>
+<a id="dl" href="/file.bin" download>file</a>
+<script>
+navigator.serviceWorker.register('/sw.js').then(
+  (reg) => { document.getElementById('sw').textContent = 'sw registered ' + JSON.stringify([!!reg.installing, !!reg.waiting, !!reg.active]); },
+  (e) => { document.getElementById('sw').textContent = 'sw refused'; });
+document.getElementById('dl').click();
+</script></body></html>"""
+    with SiteServer(tmp_path / "s") as site:
+        site.set("/p", page)
+        site.set("/sw.js", "self.addEventListener('fetch', () => {});", content_type="text/javascript")
+        site.set("/file.bin", b"\0" * 4096, content_type="application/octet-stream", Content_Disposition="attachment; filename=file.bin")
+        rendered = _one(tmp_path, site.url("/p"), settle_seconds=1.5)
+        assert site.hits("/sw.js") == 0
+    state = re.search(r'<p id="sw">([^<]*)</p>', rendered.dom)
+    assert state is not None and not state.group(1).startswith("sw registered"), state  # blocked: rejected or never settles
+    assert _artifacts() - before == set()  # an accepted download would be saved there
+
+
+def test_fresh_context_per_page(tmp_path: Path) -> None:
+    """A cookie set on page 1 is not sent with page 2, nor seen by its scripts."""
+    with SiteServer(tmp_path / "s") as site:
+        site.set("/one", "<html><body>one<script>document.cookie='js=1; path=/'</script></body></html>", Set_Cookie="session=abc; Path=/")
+        site.set("/two", "<html><body><p id='c'></p><script>document.getElementById('c').textContent='cookies:[' + document.cookie + ']'</script></body></html>")
+        first, second = _render_all(tmp_path, [site.url("/one"), site.url("/two")])
+        sent = [headers for _, path, headers in site.requests if path == "/two"]
+    assert isinstance(first, Rendered) and isinstance(second, Rendered)
+    assert sent and not any("cookie" in {k.lower() for k in h} for h in sent)
+    assert "cookies:[]" in second.dom
+
+
+def test_robots_disallow_applies_to_subresources(tmp_path: Path) -> None:
+    with SiteServer(tmp_path / "s") as site, SiteServer(tmp_path / "o") as other:
+        other.set("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        other.set("/private/x.png", PNG_1PX, content_type="image/png")
+        other.set("/open.png", PNG_1PX, content_type="image/png")
+        site.set("/p", f"<html><body><img src='{other.url('/private/x.png')}'><img src='{other.url('/open.png')}'></body></html>")
+        rendered = _one(tmp_path, site.url("/p"))
+        ignored = _one(tmp_path / "ignored", site.url("/p"), respect_robots=False)
+        assert other.hits("/private/x.png") == 1  # only the capture told to ignore robots.txt fetched it
+        assert other.hits("/open.png") == 2
+    assert any("private/x.png" in r and "robots" in r for r in rendered.refused)
+    assert [s.requested_url for s in rendered.subresources] == [other.url("/open.png")]
+    assert not ignored.refused
+
+
+def test_per_host_pacing_applies_to_subresources(tmp_path: Path) -> None:
+    """Three images on one host, per_host_delay = 0.5 s: their starts are spaced by the pacer, not all at once."""
+    starts: list[float] = []
+
+    def timed(request: Request) -> Answer:
+        starts.append(time.monotonic())
+        return Answer(200, PNG_1PX, {"Content-Type": "image/png"})
+
+    with SiteServer(tmp_path / "s") as site, SiteServer(tmp_path / "o") as other:
+        for n in range(3):
+            other.routes[f"/i{n}.png"] = timed
+        site.set("/p", "<html><body>" + "".join(f"<img src='{other.url(f'/i{n}.png')}'>" for n in range(3)) + "</body></html>")
+        rendered = _one(tmp_path, site.url("/p"), http={"per_host_delay": 0.5}, budget_seconds=10.0)
+    assert len(rendered.subresources) == 3 and len(starts) == 3
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert all(g >= 0.45 for g in gaps), gaps
+
+
+class _Resolver:
+    """A resolver hook: `rebind.test` resolves to a private address, everything else to loopback."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        return ["10.1.2.3"] if host == "rebind.test" else ["127.0.0.1"]
+
+
+class _LoopbackPublic(AddressGuard):
+    """The real guard, except the loopback test servers count as public; the resolver decides the rest."""
+
+    async def check(self, url: str) -> None:
+        if urlsplit(url).hostname == "127.0.0.1":
+            return
+        await super().check(url)
+
+
+def test_hostname_resolving_to_private_address_is_refused(tmp_path: Path) -> None:
+    """DNS-rebinding style: the browser's request for a name that resolves privately goes through the guard's resolver and is refused."""
+    resolver = _Resolver()
+    with SiteServer(tmp_path / "s") as site:
+        port = urlsplit(site.url("/")).port
+        site.set("/x.png", PNG_1PX, content_type="image/png")
+        site.set("/p", f"<html><body><p>page</p><img src='http://rebind.test:{port}/x.png'></body></html>")
+        rendered = _one(tmp_path, site.url("/p"), http={"allow_private_networks": False},
+                        guard=_LoopbackPublic(resolver=resolver), respect_robots=False)
+        assert site.hits("/x.png") == 0
+    assert "rebind.test" in resolver.asked
+    assert any("rebind.test" in r and "10.1.2.3" in r for r in rendered.refused)
+
+
+def test_plain_then_rendered_capture_of_one_url(tmp_path: Path) -> None:
+    """Re-capture: the same URL fetched plain, then with --render, then rendered again.
+
+    Captures are keyed by (URL, payload digest): the rendered capture takes over the plain one's
+    catalogue row (now pointing at the rendered block), the plain records stay in the WARC, and an
+    identical second rendering is a hit, not a new block.
+    """
+    with SiteServer(tmp_path / "s") as site:
+        site.set("/r", f"<html><head><title>re</title></head><body><article><h1>Re-capture</h1><p>{TEXT}</p></article></body></html>")
+        cfg = make_config(tmp_path / "c", "")
+        for args in ((), ("--render",), ("--render",)):
+            result = run_cli("--config", cfg, "fetch", site.url("/r"), *args, "--json")
+            assert result.exit_code == 0, result.output + result.stderr
+        listed = run_cli("--config", cfg, "captures", site.url("/r"), "--json")
+    assert listed.exit_code == 0, listed.output + listed.stderr
+    (capture,) = json.loads(listed.stdout)
+    data = tmp_path / "c" / "data"
+    responses = []
+    for path in sorted((data / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") == site.url("/r"):
+                    responses.append((path, record.rec_headers.get_header("WARC-Page-ID")))
+    assert len(responses) == 2 and responses[0][1] is None and responses[1][1] is not None  # plain kept, then one rendered block
+    config = load_config(str(cfg))
+    with Catalogue(config.catalogue_url).session() as s:
+        row = s.get(Capture, capture["capture_id"])
+        assert row is not None and row.seen_count == 3
+        assert is_rendered(config.data_dir / row.warc_path, row.warc_offset)
