@@ -112,7 +112,7 @@ def test_refused_request_and_budget(tmp_path: Path, caplog: pytest.LogCaptureFix
         site.set("/p", f"<html><head><title>t</title></head><body><p>hello</p><img src='{other.url('/x.png')}'></body></html>")
         config = load_config(str(make_config(tmp_path / "c", "")))
         http = replace(config.http, allow_private_networks=False)
-        settings = replace(RenderSettings.from_config(config), budget_seconds=3.0, settle_seconds=0.0)
+        settings = replace(RenderSettings.from_config(config), budget_seconds=15.0, settle_seconds=0.0)  # ample: the refusal, not the budget, is tested
 
         async def run() -> Rendered:
             async with HttpClient(http) as client:

@@ -83,7 +83,7 @@ def test_page_that_never_finishes_loading_is_captured_within_budget(tmp_path: Pa
         site.routes["/hang.png"] = hang
         try:
             start = time.monotonic()
-            rendered = _one(tmp_path, site.url("/p"), budget_seconds=3.0)
+            rendered = _one(tmp_path, site.url("/p"), budget_seconds=10.0)
             elapsed = time.monotonic() - start
         finally:
             release.set()
@@ -92,7 +92,7 @@ def test_page_that_never_finishes_loading_is_captured_within_budget(tmp_path: Pa
     assert not any(r.requested_url.endswith("/hang.png") for r in rendered.subresources)
     assert rendered.document.status == 200 and "text before the stuck image" in rendered.dom
     assert rendered.screenshot[:8] == b"\x89PNG\r\n\x1a\n"
-    assert elapsed < 30  # budget + screenshot grace + browser start-up on a loaded machine; the server holds the image 60 s
+    assert elapsed < 45  # budget + screenshot grace + browser start-up on a loaded machine; the server holds the image 60 s
 
 
 def test_document_that_never_answers_fails_with_one_line(tmp_path: Path) -> None:
