@@ -79,8 +79,7 @@ class Catalogue:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
-        elif self.engine.dialect.name == "postgresql":
-            event.listen(self.engine, "before_cursor_execute", _without_nul, retval=True)
+        event.listen(self.engine, "before_cursor_execute", _storable, retval=True)
         try:
             migrate.upgrade(self.engine)
         except SQLAlchemyError as exc:
@@ -176,23 +175,34 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _without_nul(conn, cursor, statement, parameters, context, executemany):
-    """PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"): drop it from every value.
+def _storable(conn, cursor, statement, parameters, context, executemany):
+    """Every written text value without NUL and with lone surrogates as U+FFFD, on every back-end.
 
-    Fetched pages, feeds and PDFs may hold NUL bytes; SQLite stores them, PostgreSQL
-    would fail the whole transaction. One place, so no table or column can miss it.
+    PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), and neither
+    back-end can encode a lone surrogate (a JSON feed's "\\ud800" decodes to one), which
+    failed a whole poll. Fetched pages, feeds and PDFs may hold either; one place, so no
+    table or column can miss it, and both back-ends store the same text.
     """
     return statement, _clean(parameters)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _clean(value):
     if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
+        if value.isascii():
+            return value.replace("\x00", "") if "\x00" in value else value
+        return _UNSTORABLE.sub(_replacement, value) if _UNSTORABLE.search(value) else value
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(_clean(v) for v in value)
     return value
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return "" if match.group() == "\x00" else "\ufffd"
 
 
 def _sqlite_begin_immediate(conn) -> None:
