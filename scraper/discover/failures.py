@@ -67,13 +67,13 @@ def waiting(decision: str, next_try_at: datetime | None, now: datetime) -> bool:
     return decision == FAILED and next_try_at is not None and next_try_at > now
 
 
-def list_failures(catalogue: Catalogue, source: str | None = None) -> list[Failure]:
-    """Failed and given-up items, most recently seen first."""
+def list_failures(catalogue: Catalogue, source: str | None = None, limit: int | None = None) -> list[Failure]:
+    """Failed and given-up items, most recently seen first (the newest `limit` of them, if given)."""
     query = select(DiscoveredItem).where(DiscoveredItem.decision.in_((FAILED, GAVE_UP)))
     if source:
         query = query.where(DiscoveredItem.source == source)
     with catalogue.session() as s:
-        return [_failure(item) for item in s.scalars(query.order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()))]
+        return [_failure(item) for item in s.scalars(query.order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(limit))]
 
 
 def _failure(item: DiscoveredItem) -> Failure:

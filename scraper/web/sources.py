@@ -11,6 +11,7 @@ from archive.catalogue import Catalogue
 from archive.tables import DiscoveredItem, FetchFailure, ReportRow, SourceRun
 from scraper.config import Config
 from scraper.daemon.status import Status, collect_status
+from scraper.discover.failures import Failure, list_failures
 
 RECENT = 30
 
@@ -21,6 +22,7 @@ class SourcesView:
     runs: list[SourceRun]
     decisions: list[DiscoveredItem]
     failures: list[FetchFailure]
+    item_failures: list[Failure]  # items failing or given up, as `takedowns failures` lists them
     chart: dict[str, Any]
 
 
@@ -45,4 +47,4 @@ def load_sources(config: Config, catalogue: Catalogue) -> SourcesView:
         runs = list(s.scalars(select(SourceRun).order_by(SourceRun.started_at.desc(), SourceRun.id.desc()).limit(RECENT)))
         decisions = list(s.scalars(select(DiscoveredItem).order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(RECENT)))
         failures = list(s.scalars(select(FetchFailure).order_by(FetchFailure.at.desc(), FetchFailure.id.desc()).limit(RECENT)))
-    return SourcesView(status, runs, decisions, failures, chart_series(per_month))
+    return SourcesView(status, runs, decisions, failures, list_failures(catalogue, limit=RECENT), chart_series(per_month))
