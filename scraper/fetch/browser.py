@@ -109,6 +109,8 @@ class BrowserPool:
         self._browser: Any = None
         self._pages = 0
         self._active = 0
+        self._pid: int | None = None
+        self._gone: Any = None  # a browser found dead (its process killed) before Playwright noticed
         self.launches = 0
 
     async def __aenter__(self) -> BrowserPool:
@@ -128,8 +130,8 @@ class BrowserPool:
 
     @property
     def browser_pid(self) -> int | None:
-        proc = getattr(getattr(self._browser, "_impl_obj", None), "_process", None)
-        return getattr(proc, "pid", None)
+        """The browser's main process (Linux /proc; None elsewhere): for tests and the bench."""
+        return self._pid if self._browser is not None else None
 
     async def _close_browser(self) -> None:
         browser, self._browser = self._browser, None
@@ -142,8 +144,9 @@ class BrowserPool:
     async def _ready_browser(self) -> Any:
         """The live browser, launched or relaunched (after N pages, or a crash) when no page is using it."""
         async with self._lock:
-            stale = self._browser is not None and (not self._browser.is_connected() or self._pages >= self.settings.restart_after_pages)
-            if stale and self._active == 0:
+            dead = self._browser is not None and (not self._browser.is_connected() or self._browser is self._gone)
+            worn = self._browser is not None and self._pages >= self.settings.restart_after_pages and self._active == 0
+            if dead or worn:
                 log.info("restarting the browser after %d page(s)", self._pages)
                 await self._close_browser()
             if self._browser is None or not self._browser.is_connected():
@@ -155,6 +158,7 @@ class BrowserPool:
                     raise FetchError(f"cannot start Chromium ({self.settings.chromium}): {str(exc).splitlines()[0]}", url=self.settings.chromium, reason="browser") from None
                 self.launches += 1
                 self._pages = 0
+                self._pid = _browser_process(self.settings.chromium, exclude=self._pid)
             self._active += 1
             self._pages += 1
             return self._browser
@@ -164,12 +168,23 @@ class BrowserPool:
         check_url(url)
         async with self._slots:
             await self.client._check_robots(url, respect_robots)
-            browser = await self._ready_browser()
-            try:
-                page = _PageCapture(self.settings, self.client, url, respect_robots)
-                return await page.run(browser)
-            finally:
-                self._active -= 1
+            for attempt in (1, 2):  # a browser that died between pages is replaced once
+                browser = await self._ready_browser()
+                try:
+                    page = _PageCapture(self.settings, self.client, url, respect_robots)
+                    return await page.run(browser)
+                except _BrowserGone as exc:
+                    self._gone = browser
+                    log.warning("render: the browser has gone (%s); starting a new one", exc, extra={"url": url})
+                    if attempt == 2:
+                        raise FetchError(f"browser capture of {url} failed: the browser died twice", url=url, reason="render") from None
+                finally:
+                    self._active -= 1
+            raise AssertionError("unreachable")
+
+
+class _BrowserGone(Exception):
+    """The browser could not open a context: its process has died."""
 
 
 class _PageCapture:
@@ -198,13 +213,16 @@ class _PageCapture:
         s = self.settings
         start = time.monotonic()
         self.deadline = start + s.budget_seconds
-        context = await browser.new_context(
-            accept_downloads=False,
-            service_workers="block",
-            viewport={"width": s.viewport_width, "height": s.viewport_height},
-            user_agent=self.client.settings.user_agent,
-            java_script_enabled=True,
-        )
+        try:
+            context = await browser.new_context(
+                accept_downloads=False,
+                service_workers="block",
+                viewport={"width": s.viewport_width, "height": s.viewport_height},
+                user_agent=self.client.settings.user_agent,
+                java_script_enabled=True,
+            )
+        except Exception as exc:  # the browser process is gone
+            raise _BrowserGone(_first_line(exc)) from None
         try:
             page = await context.new_page()
             await page.route("**/*", self._handle)
@@ -321,6 +339,33 @@ class _PageCapture:
                 await route.abort("failed")
             except Exception:
                 pass
+
+
+def _browser_process(chromium: str, exclude: int | None) -> int | None:
+    """The newest Chromium main process (no --type=) below this one, from /proc."""
+    try:
+        entries = [int(e) for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return None
+    parents: dict[int, list[int]] = {}
+    for pid in entries:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parents.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = [], [os.getpid()]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            todo.append(child)
+            try:
+                with open(f"/proc/{child}/cmdline", "rb") as f:
+                    args = f.read().split(b"\0")
+            except OSError:
+                continue
+            if child != exclude and b"--remote-debugging-pipe" in args and not any(a.startswith(b"--type=") for a in args):
+                found.append(child)
+    return max(found) if found else None
 
 
 def _merge(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
