@@ -97,15 +97,20 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         page = await db(lambda s: load_queue(s, f, settings.page_size))
         return render(request, "queue.html", page=page)
 
-    async def stub(request: Request) -> Response:
-        stub_id = request.path_params["stub_id"]
+    async def shown(request: Request, load: Callable[[Session], Any], template: str, name: str) -> Response:
+        """A page of one thing (a stub, a capture), or the error page when it does not exist."""
         try:
-            view = await db(lambda s: load_stub(s, stub_id))
+            value = await db(load)
         except UserError as exc:
             return fail(request, exc)
-        return render(request, "stub.html", v=view)
+        return render(request, template, **{name: value})
 
-    def action(name: str, run: Callable[[str, FormData], Any]) -> Callable[[Request], Any]:
+    async def stub(request: Request) -> Response:
+        stub_id = request.path_params["stub_id"]
+        return await shown(request, lambda s: load_stub(s, stub_id), "stub.html", "v")
+
+    def stub_post(run: Callable[[str, FormData], T], respond: Callable[[str, FormData, T], Any]) -> Callable[[Request], Any]:
+        """A CSRF-checked POST on one stub: run the change off the event loop, then redirect (or show the error)."""
         async def endpoint(request: Request) -> Response:
             form = await checked_form(request)
             stub_id = request.path_params["stub_id"]
@@ -113,12 +118,17 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
                 result = await run_in_threadpool(run, stub_id, form)
             except UserError as exc:
                 return fail(request, exc)
+            return await respond(stub_id, form, result)
+        return endpoint
+
+    def action(name: str, run: Callable[[str, FormData], Any]) -> Callable[[Request], Any]:
+        async def respond(_stub_id: str, form: FormData, result: Any) -> Response:
             target = result.stub_id
             if form.get("next") == "1" and result.status != "new":
                 target = await db(lambda s: next_after(s, result.stub_id)) or target
             done = f"{result.stub_id} {name}"
             return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({'done': done})}", status_code=303)
-        return endpoint
+        return stub_post(run, respond)
 
     def do_edit(stub_id: str, form: FormData) -> Any:
         values: dict[str, Any] = {}
@@ -139,15 +149,9 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     def technique_endpoint(run: Callable[[str, FormData], str]) -> Callable[[Request], Any]:
         """A technique decision or a fresh suggestion run, then back to the stub's technique section."""
-        async def endpoint(request: Request) -> Response:
-            form = await checked_form(request)
-            stub_id = request.path_params["stub_id"]
-            try:
-                done = await run_in_threadpool(run, stub_id, form)
-            except UserError as exc:
-                return fail(request, exc)
+        async def respond(stub_id: str, _form: FormData, done: str) -> Response:
             return RedirectResponse(f"/stubs/{quote(stub_id)}?{urlencode({'done': done})}#techniques", status_code=303)
-        return endpoint
+        return stub_post(run, respond)
 
     def decide_technique(stub_id: str, form: FormData) -> str:
         decision = str(form.get("decision") or "")
@@ -160,11 +164,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     async def capture_page(request: Request) -> Response:
         capture_id = request.path_params["capture_id"]
-        try:
-            info = await db(lambda s: load_capture(s, capture_id))
-        except UserError as exc:
-            return fail(request, exc)
-        return render(request, "capture.html", info=info)
+        return await shown(request, lambda s: load_capture(s, capture_id), "capture.html", "info")
 
     async def capture_replay(request: Request) -> Response:
         capture_id = request.path_params["capture_id"]

@@ -19,6 +19,21 @@ from scraper.devserver import LoopbackServer, QuietHandler
 
 from ..extract.pdf_bombs import content_stream_bomb, page_tree_bomb
 
+FAST_HTTP = """
+[http]
+allow_private_networks = true
+per_host_delay = 0.0
+connect_timeout = 1.0
+read_timeout = 0.5
+total_timeout = 3.0
+retry_attempts = 3
+retry_initial_wait = 0.05
+retry_max_wait = 0.2
+max_body_bytes = 5242880
+max_decompressed_bytes = 8388608
+"""  # the [http] section of every fault test's config: loopback allowed, short waits, small caps
+
+
 PAGE = (
     "<html><head><title>Takedown report</title></head><body><article><h1>Takedown report</h1>"
     + "<p>We removed 12 Facebook accounts and 3 Pages for coordinated inauthentic behavior.</p>" * 20

@@ -17,22 +17,9 @@ from archive.warc import read_response
 from scraper.config import load_config
 
 from ..conftest import make_config, run_cli
-from .faults import FaultServer, gzip_bomb
+from .faults import FAST_HTTP, FaultServer, gzip_bomb
 
-FAST = """
-[http]
-allow_private_networks = true
-per_host_delay = 0.0
-connect_timeout = 1.0
-read_timeout = 0.5
-total_timeout = 3.0
-retry_attempts = 3
-retry_initial_wait = 0.05
-retry_max_wait = 0.2
-retry_max_seconds = 10.0
-max_body_bytes = 5242880
-max_decompressed_bytes = 8388608
-"""
+FAST = FAST_HTTP + "retry_max_seconds = 10.0\n"
 
 
 @pytest.fixture

@@ -23,25 +23,10 @@ from archive.tables import Capture, FetchFailure, WaczFile
 from scraper.config import load_config
 
 from ..conftest import REPO
-from .faults import FaultServer, brotli_bomb, deflate_bomb, gzip_bomb, pdf_content_bomb
+from .faults import FAST_HTTP, FaultServer, brotli_bomb, deflate_bomb, gzip_bomb, pdf_content_bomb
 
 MAX_RSS_MB = 300
-CONFIG = """
-[data]
-dir = "data"
-
-[http]
-allow_private_networks = true
-per_host_delay = 0.0
-connect_timeout = 1.0
-read_timeout = 0.5
-total_timeout = 3.0
-retry_attempts = 3
-retry_initial_wait = 0.05
-retry_max_wait = 0.2
-max_body_bytes = 5242880
-max_decompressed_bytes = 8388608
-max_redirects = 5
+CONFIG = '[data]\ndir = "data"\n' + FAST_HTTP + """max_redirects = 5
 
 [extract.pdf]
 max_pages = 50
