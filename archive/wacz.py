@@ -19,7 +19,9 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from warcio.warcwriter import WARCWriter
@@ -56,20 +58,22 @@ def report_metadata_record(capture: Capture, report: dict | None) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     payload = json.dumps({"capture_id": capture.id, "url": capture.url, "report": report}, ensure_ascii=False, default=str).encode()
+    # A record id derived from the content, not random, so the same capture and report build the same bytes.
+    record_id = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:takedowns:report:{capture.id}#{hashlib.sha256(payload).hexdigest()}")
     record = writer.create_warc_record(
         f"urn:takedowns:report:{capture.id}",
         "metadata",
         payload=io.BytesIO(payload),
         length=len(payload),
         warc_content_type="application/json",
-        warc_headers_dict={"WARC-Refers-To": capture.warc_record_id, "WARC-Date": capture.warc_date},
+        warc_headers_dict={"WARC-Refers-To": capture.warc_record_id, "WARC-Date": capture.warc_date, "WARC-Record-ID": f"<urn:uuid:{record_id}>"},
     )
     writer.write_record(record)
     return buf.getvalue()
 
 
 def page_entry(capture: Capture, report: dict | None) -> dict:
-    entry = {"url": capture.final_url, "ts": capture.warc_date}
+    entry = {"id": f"capture-{capture.id}", "url": capture.final_url, "ts": capture.warc_date}  # py-wacz would draw a random id
     if report:
         entry["title"] = report.get("title") or ""
         entry["text"] = report.get("text") or ""
@@ -111,23 +115,36 @@ def describe_package(wacz: Path, extra: dict[str, str]) -> Path:
 
     py-wacz has no option for the title and main page without re-reading the
     index (and spells the key `mainPageURL`), so the two small JSON members are
-    rewritten here; every other member is copied unchanged.
+    rewritten here; every other member's bytes are copied unchanged. The build is
+    made reproducible too: py-wacz stamps the clock into each member's zip time and
+    the package's `created`; both become the capture's date (`mainPageDate`), so
+    rebuilding a capture's WACZ gives the same bytes and digest.
     """
+    stamp = _zip_time(extra["mainPageDate"])
     out = wacz.with_name(wacz.name + ".described")
     with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(out, "w") as dst:
         package = json.loads(src.read("datapackage.json"))
         package.update(extra)
+        package["created"] = extra["mainPageDate"]
         package_bytes = json.dumps(package, indent=2, ensure_ascii=False).encode()
         digest = json.loads(src.read("datapackage-digest.json"))
         digest["hash"] = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
         for item in src.infolist():
+            member = zipfile.ZipInfo(item.filename, stamp)
+            member.compress_type, member.external_attr = item.compress_type, 0o644 << 16
             if item.filename == "datapackage.json":
-                dst.writestr(item, package_bytes)
+                dst.writestr(member, package_bytes)
             elif item.filename == "datapackage-digest.json":
-                dst.writestr(item, json.dumps(digest, indent=2).encode())
+                dst.writestr(member, json.dumps(digest, indent=2).encode())
             else:
-                dst.writestr(item, src.read(item.filename))
+                dst.writestr(member, src.read(item.filename))
     return out
+
+
+def _zip_time(warc_date: str) -> tuple[int, int, int, int, int, int]:
+    """A WARC-Date (`2026-11-28T23:40:03Z`, maybe with fractions) as a zip member time (1980 at the earliest)."""
+    when = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
+    return max((when.year, when.month, when.day, when.hour, when.minute, when.second), (1980, 1, 1, 0, 0, 0))
 
 
 def wacz_rel_path(capture_id: int) -> str:

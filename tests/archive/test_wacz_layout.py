@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
+import zipfile
 from collections import Counter
 
 from archive.wacz import SHARD_SIZE, wacz_rel_path
@@ -44,3 +47,26 @@ def test_a_flat_wacz_from_before_sharding_verifies_exports_and_moves_on_rebuild(
         assert conn.execute("SELECT path FROM wacz_files").fetchall() == [("wacz/00000/capture-00000001.wacz",)]
     check = run_cli("archive", "verify", "--all", "--config", config_path)
     assert check.exit_code == 0, check.stdout + check.stderr
+
+
+def test_rebuilding_a_capture_wacz_gives_the_same_bytes(site_server, config_path, tmp_path):
+    """A reproducible build: zip member times and the package's `created` are the capture's date, the metadata record id comes from its content."""
+    fetch(site_server, config_path)
+    data = config_path.parent / "data"
+    stored = data / "wacz" / "00000" / "capture-00000001.wacz"
+    first = stored.read_bytes()
+    with sqlite3.connect(data / "catalogue.sqlite") as conn:
+        [(warc_date, recorded)] = conn.execute("SELECT c.warc_date, w.sha256 FROM captures c JOIN wacz_files w ON w.capture_id = c.id").fetchall()
+    stored.unlink()
+    url = site_server.url("/article/554018908.html")
+    exported = run_cli("archive", "export", url, "-o", tmp_path / "again.wacz", "--config", config_path)
+    assert exported.exit_code == 0, exported.stderr
+    assert stored.read_bytes() == first == (tmp_path / "again.wacz").read_bytes()
+    with sqlite3.connect(data / "catalogue.sqlite") as conn:
+        assert conn.execute("SELECT sha256 FROM wacz_files").fetchall() == [(recorded,)]
+    with zipfile.ZipFile(stored) as z:
+        year, month, day, hour, minute, second = (int(x) for x in re.findall(r"\d+", warc_date)[:6])
+        assert {info.date_time for info in z.infolist()} == {(year, month, day, hour, minute, second // 2 * 2)}  # zip keeps even seconds
+        package = json.loads(z.read("datapackage.json"))
+        assert package["created"] == package["mainPageDate"] == warc_date
+    assert wacz_validate(stored).returncode == 0
