@@ -14,6 +14,7 @@
       options: {
         animation: false,
         responsive: true,
+        maintainAspectRatio: false,  // the box in desk.css sets the height; the width follows the page
         scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
         plugins: { legend: { position: "bottom" } }
       }
