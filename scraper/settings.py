@@ -83,6 +83,16 @@ def _id_prefix_complaint(value: Any) -> str | None:
     return None
 
 
+FOUND_VIA_CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")  # DISARM's found_via cells: empty, OII or MIS
+
+
+def _found_via_complaint(value: Any) -> str | None:
+    """DISARM's `found_via` cells are empty or a short code (`OII`, `MIS`), never a sentence."""
+    if value and not FOUND_VIA_CODE.fullmatch(value):
+        return "must be empty or a short DISARM code of 2-10 capital letters or digits, like OII"
+    return None
+
+
 S = Setting
 _WAYBACK = WaybackSettings()  # the storage library owns these defaults; declared here with their help
 SETTINGS: tuple[Setting, ...] = (
@@ -134,6 +144,7 @@ SETTINGS: tuple[Setting, ...] = (
     S("archive.wayback", "timeout_seconds", float, _WAYBACK.timeout_seconds, "per request to the archive APIs"),
     S("stubs", "id_prefix", str, "TA-", "provisional stub ids TA-00001...; never I00000-like", check=_id_prefix_complaint),
     S("stubs", "disarm_master", str, "", "path to DISARM_DATA_MASTER.xlsx: URLs it lists are never stubbed again", is_file=True),
+    S("stubs", "found_via", str, "", "DISARM's Found via code for new stubs (empty, or a short code like OII)", check=_found_via_complaint),
     S("stubs", "cluster_window_days", int, 14, "reports this close in date (same platform, origin, a matching count) share one stub"),
     S("stubs", "feed_file", str, "stubs.atom", "Atom feed of new stubs, under the data folder"),
     S("techniques", "framework", str, "../shared/disarm/framework/DISARM_FRAMEWORKS_MASTER.xlsx", "DISARM's framework spreadsheet (sheets techniques, tactics)"),

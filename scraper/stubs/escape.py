@@ -10,7 +10,19 @@ from __future__ import annotations
 import html
 import re
 
+from scraper.settings import FOUND_VIA_CODE
+
 _BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)\s*")
+
+
+def found_via_cell(value: str | None) -> str:
+    """DISARM's `found_via` cell: a short code, or empty for anything else.
+
+    Stubs made before `[stubs] found_via` held a source name here
+    ("takedown-archiver: meta"); it stays in the catalogue and history, but a
+    DISARM cell never carries it (the generator would print it on the page).
+    """
+    return value if value and FOUND_VIA_CODE.fullmatch(value) else ""
 
 
 def _escape(text: str) -> str:

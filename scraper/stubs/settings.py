@@ -14,6 +14,7 @@ class StubSettings:
     id_prefix: str = default("stubs", "id_prefix")
     disarm_master: Path | None = None
     cluster_window_days: int = default("stubs", "cluster_window_days")
+    found_via: str = default("stubs", "found_via")  # DISARM's short code or empty; the source goes in the stub's history
     feed_path: Path = Path(default("stubs", "feed_file"))
 
     @classmethod
@@ -26,5 +27,6 @@ class StubSettings:
             id_prefix=table["id_prefix"],
             disarm_master=config.resolve_path(master) if master else None,
             cluster_window_days=table["cluster_window_days"],
+            found_via=table["found_via"],
             feed_path=feed if feed.is_absolute() else config.data_dir / feed,
         )

@@ -92,7 +92,12 @@ def _write_page(path: Path, page: IncidentPage) -> None:
 def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techniques: Sequence[Mapping[str, object]] | None = None) -> list[Path]:
     """`techniques`: `incidenttechniques` rows of accepted techniques, written when there are any."""
     incidents = [incident_row(p, notes) for p, notes in pages]
-    urls = [row for p, _ in pages for row in url_rows(p)]
+    # one row per URL: DISARM's generator joins the sheets on url_id, so a repeated row would repeat a reference
+    by_url: dict[object, dict[str, object]] = {}
+    for p, _ in pages:
+        for row in url_rows(p):
+            by_url.setdefault(row["url_id"], row)
+    urls = list(by_url.values())
     sheets: list[tuple[str, list[str], Sequence[Mapping[str, object]]]] = [("incidents", INCIDENT_COLUMNS, incidents), ("urls", URL_COLUMNS, urls)]
     if techniques:
         sheets.append(("incidenttechniques", TECHNIQUE_COLUMNS, techniques))

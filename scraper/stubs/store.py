@@ -22,7 +22,7 @@ from scraper.urls import normalise_url
 
 from . import blocking, content, edits
 from .disarm_page import IncidentPage, Reference
-from .escape import markup, notes_block, safe_url, single_line, year_text
+from .escape import found_via_cell, markup, notes_block, safe_url, single_line, year_text
 from .review import get_stub, log_change
 from .settings import StubSettings
 from .urls import master_urls
@@ -186,7 +186,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
                 stub_id=f"new-{uuid.uuid4().hex[:16]}",  # until the row has its key (_assign_id)
                 status="new",
                 name=report.title or report.url,
-                found_via=f"takedown-archiver: {source_name or 'fetch'}",
+                found_via=settings.found_via,  # a DISARM code (or empty), as its rows hold; the source is logged below
                 date_added=now.date().isoformat(),
                 created_at=now,
                 updated_at=now,
@@ -205,7 +205,8 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             _absorb(stub, report)
         else:
             refresh(s, stub)
-        log_change(s, stub, action, f"{report.url}: {reason}")
+        found = f" (found by source {source_name or 'fetch'})" if action == "created" else ""
+        log_change(s, stub, action, f"{report.url}: {reason}{found}")
         return StubOutcome(action, stub.stub_id, reason)
 
 
@@ -293,7 +294,7 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
         year_started=year_text(stub.year_started, years_have_blanks),
         from_countries=single_line(", ".join(house_style(c) for c in stub.origin or [])),
         to_countries=single_line(", ".join(house_style(c) for c in stub.targets or [])),
-        found_via=single_line(stub.found_via),
+        found_via=found_via_cell(stub.found_via),
         date_added=single_line(stub.date_added),
         references=refs,
         techniques=table_rows(listing.techniques(stub)),
