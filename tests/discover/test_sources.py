@@ -83,7 +83,9 @@ def test_feed_finds_reports_skips_irrelevant_and_second_poll_fetches_nothing(sit
     assert "counts found: facebook_accounts=41" in decided[site_server.url("/news/2021/10/cib-report/")].reason
     assert site_server.hits("/news/2021/10/creators/") == 0  # dropped before fetching
     stubs = json.loads(run_cli("stubs", "list", "--config", cfg, "--json").stdout)
-    assert stubs and stubs[0]["found_via"] == "takedown-archiver: newsroom"
+    assert stubs and stubs[0]["found_via"] == ""  # DISARM's cell: empty unless [stubs] found_via names a code
+    shown = run_cli("stubs", "show", stubs[0]["id"], "--config", cfg, "--json").stdout
+    assert "found by source newsroom" in shown  # the source is kept in the stub's history
     before = len(site_server.requests)
     [again] = json.loads(poll(cfg).stdout)
     assert again["fetched"] == 0 and again["skipped"] == 3
