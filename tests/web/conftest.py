@@ -154,6 +154,14 @@ def page(browser):
     context.close()
 
 
+def keys_ready(page) -> None:
+    """Wait until desk.js has attached its shortcuts on the current page (it is deferred, so a
+    page can show its rows before the script has run and a key pressed then is lost)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("html[data-keys=ready]")).to_have_count(1)
+
+
 def screenshot(page, name: str) -> Path:
     """Keep a full-page screenshot as a test artifact (looked at by people, not asserted on)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 from playwright.sync_api import expect
 
-from .conftest import DFRLAB, WIRE, cli, report_page, screenshot
+from .conftest import DFRLAB, WIRE, cli, keys_ready, report_page, screenshot
 
 
 def two_stubs(desk) -> tuple[str, str]:
@@ -25,14 +25,15 @@ def test_walk_the_queue_with_keys_filters_search_and_pages(desk_factory, page):
     screenshot(page, "queue")
     page.get_by_role("link", name="older →").click()
     expect(page.locator("tr[data-row] td").first).to_contain_text(dfrlab)
+    keys_ready(page)
     page.keyboard.press("j")
     expect(page.locator("tr.selected")).to_have_count(1)
     page.keyboard.press("o")
     expect(page).to_have_url(desk.base + f"/stubs/{dfrlab}")
-    page.wait_for_load_state()  # the shortcut script is attached once the new page has loaded
+    keys_ready(page)
     page.keyboard.press("g")
     expect(page).to_have_url(desk.base + "/queue")
-    page.wait_for_load_state()
+    keys_ready(page)
     # full-text search finds words that are only in the clean text, not in any title
     page.keyboard.press("/")
     page.keyboard.type("StopMEK")
@@ -70,7 +71,7 @@ def test_accept_with_keyboard_moves_to_the_next_stub(desk, page):
     page.keyboard.press("a")
     expect(page).to_have_url(f"{desk.base}/stubs/{dfrlab}?done={wire}+accepted")
     expect(page.locator(".flash")).to_have_text(f"{wire} accepted")
-    page.wait_for_load_state()
+    keys_ready(page)
     page.keyboard.press("a")
     expect(page.locator("#status")).to_have_text("accepted")
     stubs = desk.stubs()

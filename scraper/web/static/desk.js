@@ -52,6 +52,8 @@
     else { handled = queueKeys(ev) || stubKeys(ev); }
     if (handled) { ev.preventDefault(); }
   });
+  // Says the shortcuts are live: a page can be drawn before this deferred file has run.
+  document.documentElement.setAttribute("data-keys", "ready");
 
   document.addEventListener("DOMContentLoaded", function () {
     var help = document.querySelector("[data-help]");
