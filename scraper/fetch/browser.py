@@ -1,10 +1,12 @@
 """Browser capture: a page rendered by headless Debian Chromium (Playwright), recorded as the browser saw it.
 
-Every request the page makes is intercepted (`page.route`): it goes through the
-same SSRF guard, robots.txt check and per-host pacing as the HTTP client, under the page's caps
-(requests, bytes, one time budget), is performed with `route.fetch` (no
-redirect following, so each hop is checked again) and fulfilled with the bytes
-that are recorded: the WARC holds exactly what the page was given. Then a
+Every request the page makes is intercepted (`page.route`) and performed by the
+project's HTTP client (`HttpClient.exchange`): the same SSRF guard, with the
+connection pinned to the address it checked (no second DNS lookup, so no
+rebinding), robots.txt and per-host pacing, under the page's caps (requests,
+bytes, one time budget), no redirect following (each hop is checked again). The
+page is fulfilled with the decoded bytes; the WARC holds them as on the wire,
+like a plain capture. Chromium itself never connects anywhere. Then a
 full-page PNG screenshot, the rendered DOM and page info are taken.
 
 One browser process is shared; each page gets a fresh context (no downloads,
@@ -27,18 +29,24 @@ from scraper.config import Config, section_settings
 from scraper.errors import FetchError, UserError
 from scraper.settings import default
 
-from .client import HttpClient, check_url, host_key
+from .client import HttpClient, check_url
 
 log = logging.getLogger("takedowns.render")
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+    # Chromium resolves no name and reaches no address itself: what the route does not perform
+    # (preconnects, WebSockets) fails instead of bypassing the guard and the WARC.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 INSTALL_HINT = "install it with `apt-get install chromium` and `pip install 'takedown-archiver[render]'`"
 SCREENSHOT_GRACE = 5.0  # seconds the screenshot may take past a spent budget
-# Framing the stored, decoded body no longer matches: kept under X-Archive-Orig-*.
+# Framing that does not describe the decoded body the browser is given.
 _REFRAMED = {"content-encoding", "transfer-encoding", "content-length"}
+# Browser request headers the client sets itself (framing, connection, the encodings it can decode).
+_NOT_FORWARDED = {"host", "connection", "content-length", "transfer-encoding", "accept-encoding", "keep-alive", "te", "upgrade",
+                  "proxy-connection", "proxy-authorization"}
 
 
 @dataclass
@@ -270,58 +278,63 @@ class _PageCapture:
         url = request.url
         try:
             if not url.startswith(("http://", "https://")):
-                await route.abort("blockedbyclient")
+                await _abort(route, "blockedbyclient")
                 return
             if self._remaining() <= 0:
                 self._refuse(url, "page budget spent")
-                await route.abort("timedout")
+                await _abort(route, "timedout")
                 return
             if self.requests >= self.settings.max_requests:
                 self._refuse(url, f"more than max_requests = {self.settings.max_requests}")
-                await route.abort("blockedbyclient")
+                await _abort(route, "blockedbyclient")
                 return
             if self.bytes >= self.settings.max_bytes:
                 self._refuse(url, f"more than max_bytes = {self.settings.max_bytes}")
-                await route.abort("blockedbyclient")
+                await _abort(route, "blockedbyclient")
                 return
             self.requests += 1
-            if not self.client.settings.allow_private_networks:
-                try:
-                    await self.client.guard.check(url)
-                except FetchError as exc:
-                    self._refuse(url, str(exc))
-                    await route.abort("addressunreachable")
-                    return
             if self.respect_robots:  # every subresource host's robots.txt, as for a plain fetch
                 try:
                     await self.client._check_robots(url, True)
                 except FetchError as exc:
                     self._refuse(url, str(exc))
-                    await route.abort("blockedbyclient")
+                    await _abort(route, "blockedbyclient")
                     return
             fetched_at = datetime.now(UTC)
-            request_headers = await request.all_headers()
-            async with self.client.pacer.slot(host_key(url)):
-                response = await route.fetch(max_redirects=0, timeout=max(0.1, self._remaining()) * 1000)
-                body = await response.body()
-            if self.bytes + len(body) > self.settings.max_bytes:  # requests run in parallel: the cap holds on what is kept
-                self._refuse(url, f"more than max_bytes = {self.settings.max_bytes}")
-                await route.abort("blockedbyclient")
+            headers = {k: v for k, v in (await request.all_headers()).items() if not k.startswith(":") and k.lower() not in _NOT_FORWARDED}
+            try:
+                # The project's client: SSRF check, pacing, and a connection pinned to the checked address.
+                async with asyncio.timeout(max(0.1, self._remaining())):
+                    answer = await self.client.exchange(
+                        request.method, url, headers, request.post_data_buffer,
+                        max_bytes=min(self.client.settings.max_body_bytes, self.settings.max_bytes - self.bytes), for_browser=True,
+                    )
+            except TimeoutError:
+                self._refuse(url, "page budget spent")
+                await _abort(route, "timedout")
                 return
-            self.bytes += len(body)
-            headers = [(h["name"], h["value"]) for h in response.headers_array]
-            stored = [(f"X-Archive-Orig-{k}" if k.lower() in _REFRAMED else k, v) for k, v in headers]
-            stored.append(("Content-Length", str(len(body))))
+            except FetchError as exc:
+                reason = f"more than max_bytes = {self.settings.max_bytes}" if exc.reason == "too_large" else str(exc)
+                self._refuse(url, reason)
+                await _abort(route, "addressunreachable" if exc.reason == "private_address" else "failed")
+                return
+            if self.bytes + len(answer.body) > self.settings.max_bytes:  # requests run in parallel: the cap holds on what is kept
+                self._refuse(url, f"more than max_bytes = {self.settings.max_bytes}")
+                await _abort(route, "blockedbyclient")
+                return
+            self.bytes += len(answer.body)
+            response = answer.response
+            received = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
             exchange = FetchResult(
                 requested_url=url,
                 final_url=url,
-                status=response.status,
-                http_version="HTTP/1.1",
+                status=response.status_code,
+                http_version=response.http_version,
                 request_method=request.method,
-                request_headers=[(k, v) for k, v in request_headers.items() if not k.startswith(":")],
-                response_headers=stored,
-                body=body,
-                content=body,
+                request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw],
+                response_headers=received,  # as received; the body as on the wire (like a plain capture)
+                body=answer.body,
+                content=answer.content,
                 fetched_at=fetched_at,
             )
             self.exchanges.append(exchange)
@@ -331,14 +344,19 @@ class _PageCapture:
                     exchange.redirects = [*self.document.redirects]
                 if self.document is None or self.document.status in (301, 302, 303, 307, 308):
                     self.document = exchange
-            fulfil = [(k, v) for k, v in headers if k.lower() not in _REFRAMED]
-            await route.fulfill(status=response.status, headers=dict(_merge(fulfil)), body=body)
-        except Exception as exc:  # the page or context went away mid-request, or the fetch failed
+            fulfil = [(k, v) for k, v in received if k.lower() not in _REFRAMED]  # the browser is given the decoded body
+            await route.fulfill(status=response.status_code, headers=dict(_merge(fulfil)), body=answer.content)
+        except Exception as exc:  # the page or context went away mid-request
             self._refuse(url, _first_line(exc))
-            try:
-                await route.abort("failed")
-            except Exception:
-                pass
+            await _abort(route, "failed")
+
+
+async def _abort(route: Any, code: str) -> None:
+    """Refuse a request; the page may already have given up on it (closed, or the request cancelled)."""
+    try:
+        await route.abort(code)
+    except Exception as exc:
+        log.debug("render: abort: %s", _first_line(exc))
 
 
 def _browser_process(chromium: str, exclude: int | None) -> int | None:

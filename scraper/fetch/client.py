@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -90,6 +91,8 @@ def host_key(url: str) -> str:
 
 @dataclass
 class _Answer:
+    """One exchange as received: the response (headers, request sent) and its body, raw and decoded."""
+
     response: httpx.Response
     body: bytes  # as on the wire (content-encoded), de-chunked
     content: bytes  # decoded, for 2xx answers; empty otherwise
@@ -103,25 +106,35 @@ class HttpClient:
         self.guard = AddressGuard(resolver)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self._stateless: httpx.AsyncClient | None = None
         self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency)
         self.robots = RobotsCache(settings.user_agent, settings.robots_ttl, self._fetch_robots)
 
     async def __aenter__(self) -> HttpClient:
         s = self.settings
         limits = httpx.Limits(max_connections=max(1, s.global_concurrency))
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
-            follow_redirects=False,
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            trust_env=False,
-            limits=limits,
-            transport=self._transport or (None if s.allow_private_networks else pinned_transport(self.guard, limits)),
-        )
+        transport = self._transport or (None if s.allow_private_networks else pinned_transport(self.guard, limits))
+
+        def client(**kw: object) -> httpx.AsyncClient:
+            return httpx.AsyncClient(
+                timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+                follow_redirects=False,
+                headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+                trust_env=False,
+                limits=limits,
+                transport=transport,
+                **kw,  # type: ignore[arg-type]
+            )
+
+        self._client = client()
+        # The browser's requests carry only its own context's cookies: a jar that keeps none, same connections.
+        self._stateless = client(cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        for client in (self._stateless, self._client):
+            if client is not None:
+                await client.aclose()
 
     async def fetch(
         self,
@@ -233,18 +246,27 @@ class HttpClient:
 
     async def _get(self, url: str, headers: dict[str, str], max_bytes: int | None = None, max_decoded: int | None = None) -> _Answer:
         """One GET: the raw body (size-capped) and, for a 2xx answer, its decoded payload (capped as it streams)."""
-        assert self._client is not None
+        return await self.exchange("GET", url, headers, max_bytes=max_bytes, max_decoded=max_decoded)
+
+    async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None = None, *,
+                       max_bytes: int | None = None, max_decoded: int | None = None, for_browser: bool = False) -> _Answer:
+        """One request, no redirect followed, no retry: the SSRF check, pacing, the pinned connection and the caps.
+
+        Every fetch goes through here, the browser's intercepted requests too (`for_browser`:
+        no cookie jar but the page's own headers, and error pages decoded as well, since the page is given them)."""
+        assert self._client is not None and self._stateless is not None
+        http = self._stateless if for_browser else self._client
         if not self.settings.allow_private_networks:
             await self.guard.check(url)
         limit = max_bytes or self.settings.max_body_bytes
         try:
             async with self.pacer.slot(host_key(url)):
-                async with self._client.stream("GET", url, headers=headers) as response:
+                async with http.stream(method, url, headers=headers, content=body) as response:
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit:
                         raise FetchError(f"{url}: body of {declared} bytes is larger than the {limit}-byte cap", url=url, reason="too_large")
                     decoder = None
-                    if 200 <= response.status_code < 300:
+                    if for_browser or 200 <= response.status_code < 300:
                         decoder = StreamDecoder(response.headers.get("content-encoding"), max_decoded or self.settings.max_decompressed_bytes)
                     chunks: list[bytes] = []
                     size = 0

@@ -17,10 +17,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from scraper.config import load_config
-from scraper.errors import FetchError
+from scraper.fetch import safety
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient
-from scraper.fetch.safety import AddressGuard
 
 from ..conftest import SiteServer, make_config, run_cli
 
@@ -94,33 +93,27 @@ def test_rendered_capture(tmp_path: Path) -> None:
             assert "pixel.png" in index and "urn:screenshot:" in index
 
 
-class _RefuseOnePort(AddressGuard):
-    """Loopback allowed except one port: stands in for a private address the guard must refuse."""
-
-    def __init__(self, refused_port: int):
-        super().__init__()
-        self.refused_port = refused_port
-
-    async def check(self, url: str) -> None:
-        if urlsplit(url).port == self.refused_port:
-            raise FetchError(f"refusing {url}: non-public address (test guard)", url=url, reason="private_address")
+async def _other_is_private(host: str, port: int) -> list[str]:
+    """A resolver hook: `other.test` stands for a host with a private address; the page's host is loopback."""
+    return ["10.0.0.9"] if host == "other.test" else ["127.0.0.1"]
 
 
-def test_refused_request_and_budget(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_refused_request_and_budget(tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.1")  # loopback plays the public site
     with SiteServer(tmp_path / "s1") as site, SiteServer(tmp_path / "s2") as other:
         other.set("/x.png", PNG_1PX, content_type="image/png")
-        site.set("/p", f"<html><head><title>t</title></head><body><p>hello</p><img src='{other.url('/x.png')}'></body></html>")
+        private_png = f"http://other.test:{urlsplit(other.url('/')).port}/x.png"
+        site.set("/p", f"<html><head><title>t</title></head><body><p>hello</p><img src='{private_png}'></body></html>")
         config = load_config(str(make_config(tmp_path / "c", "")))
         http = replace(config.http, allow_private_networks=False)
         settings = replace(RenderSettings.from_config(config), budget_seconds=15.0, settle_seconds=0.0)  # ample: the refusal, not the budget, is tested
 
         async def run() -> Rendered:
-            async with HttpClient(http) as client:
-                client.guard = _RefuseOnePort(urlsplit(other.url("/")).port or 0)
+            async with HttpClient(http, resolver=_other_is_private) as client:
                 async with BrowserPool(settings, client) as pool:
                     return await pool.render(site.url("/p"), respect_robots=False)
 
         rendered = asyncio.run(run())
         assert other.hits("/x.png") == 0
-        assert any("x.png" in r and "non-public" in r for r in rendered.refused)
+        assert any("x.png" in r and "non-public address 10.0.0.9" in r for r in rendered.refused)
         assert "refused" in caplog.text and "x.png" in caplog.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 import tempfile
 import threading
 import time
@@ -20,11 +21,12 @@ from archive.catalogue import Catalogue
 from archive.render_records import is_rendered
 from archive.tables import Capture
 from scraper.config import load_config
-from scraper.devserver import Answer, Request
+from scraper.devserver import Answer, LoopbackServer, Request
 from scraper.errors import FetchError
+from scraper.fetch import safety
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient
-from scraper.fetch.safety import AddressGuard
+from scraper.fetch.safety import Resolver
 
 from ..conftest import SiteServer, make_config, run_cli
 
@@ -41,7 +43,7 @@ PNG_1PX = bytes.fromhex(
 )
 
 
-def _render_all(tmp_path: Path, urls: list[str], *, http: dict[str, Any] | None = None, guard: AddressGuard | None = None,
+def _render_all(tmp_path: Path, urls: list[str], *, http: dict[str, Any] | None = None, resolver: Resolver | None = None,
                 respect_robots: bool = True, **render: Any) -> list[Rendered | FetchError]:
     """Render `urls` one after another with one pool (one browser); FetchErrors are returned, not raised."""
     config = load_config(str(make_config(tmp_path / "cfg", "")))
@@ -50,9 +52,7 @@ def _render_all(tmp_path: Path, urls: list[str], *, http: dict[str, Any] | None 
 
     async def run() -> list[Rendered | FetchError]:
         out: list[Rendered | FetchError] = []
-        async with HttpClient(http_settings) as client:
-            if guard is not None:
-                client.guard = guard
+        async with HttpClient(http_settings, resolver=resolver) as client:
             async with BrowserPool(settings, client) as pool:
                 for url in urls:
                     try:
@@ -134,6 +134,36 @@ def test_max_bytes_refuses_after_the_cap(tmp_path: Path) -> None:
 def _artifacts() -> set[Path]:
     """Files in Playwright's artifact folders (where an accepted download is saved)."""
     return {p for p in Path(tempfile.gettempdir()).glob("playwright-artifacts-*/*") if p.is_file()}
+
+
+def test_chromium_itself_connects_nowhere(tmp_path: Path) -> None:
+    """A WebSocket and a preconnect are not routed requests: Chromium must fail them, not open them past the guard.
+
+    The page's load waits on `/slow.png`, which the other server holds until the page has fetched
+    `/closed` (sent from the WebSocket's close handler): the capture is taken after the attempt ended.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    raw = f"127.0.0.1:{listener.getsockname()[1]}"
+    closed = threading.Event()
+    with SiteServer(tmp_path / "s") as site, SiteServer(tmp_path / "o") as other:
+        site.routes["/closed"] = lambda request: (closed.set(), Answer(204, b"", {}))[1]
+        other.routes["/slow.png"] = lambda request: (closed.wait(20), Answer(200, PNG_1PX, {"Content-Type": "image/png"}))[1]
+        site.set("/p", f"""<html><head><link rel="preconnect" href="http://{raw}"></head><body><p>page</p>
+<script>const ws = new WebSocket('ws://{raw}/live'); ws.onclose = () => fetch('/closed');</script>
+<img src="{other.url('/slow.png')}"></body></html>""")
+        rendered = _one(tmp_path, site.url("/p"), budget_seconds=30.0)
+    accepted = 0
+    try:
+        while True:
+            listener.accept()[0].close()
+            accepted += 1
+    except TimeoutError:
+        pass
+    finally:
+        listener.close()
+    assert closed.is_set() and rendered.load_complete  # the WebSocket attempt ended (failed) before the capture
+    assert accepted == 0  # and nothing reached the raw address
 
 
 def test_no_downloads_and_no_service_worker(tmp_path: Path) -> None:
@@ -218,27 +248,54 @@ class _Resolver:
         return ["10.1.2.3"] if host == "rebind.test" else ["127.0.0.1"]
 
 
-class _LoopbackPublic(AddressGuard):
-    """The real guard, except the loopback test servers count as public; the resolver decides the rest."""
-
-    async def check(self, url: str) -> None:
-        if urlsplit(url).hostname == "127.0.0.1":
-            return
-        await super().check(url)
-
-
-def test_hostname_resolving_to_private_address_is_refused(tmp_path: Path) -> None:
-    """DNS-rebinding style: the browser's request for a name that resolves privately goes through the guard's resolver and is refused."""
+def test_hostname_resolving_to_private_address_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser's request for a name that resolves privately goes through the guard's resolver and is refused."""
+    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.1")  # the test site plays a public one
     resolver = _Resolver()
     with SiteServer(tmp_path / "s") as site:
         port = urlsplit(site.url("/")).port
         site.set("/x.png", PNG_1PX, content_type="image/png")
         site.set("/p", f"<html><body><p>page</p><img src='http://rebind.test:{port}/x.png'></body></html>")
-        rendered = _one(tmp_path, site.url("/p"), http={"allow_private_networks": False},
-                        guard=_LoopbackPublic(resolver=resolver), respect_robots=False)
+        rendered = _one(tmp_path, site.url("/p"), http={"allow_private_networks": False}, resolver=resolver, respect_robots=False)
         assert site.hits("/x.png") == 0
     assert "rebind.test" in resolver.asked
     assert any("rebind.test" in r and "10.1.2.3" in r for r in rendered.refused)
+
+
+def test_dns_rebinding_connects_to_the_checked_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard's resolver answers 127.0.0.2 (plays public) for `localhost`; any second resolution (the system's) gives 127.0.0.1.
+
+    Every request of the page, the document and its subresource, must go to the address that was
+    checked, with the Host header still naming `localhost`; the "internal" server is never reached.
+    """
+    hits: dict[str, list[str]] = {"checked": [], "internal": []}
+
+    def server(address: str, port: int, label: str) -> LoopbackServer:
+        def respond(request: Request) -> Answer:
+            hits[label].append(f"{request.path} {request.headers['Host']}")
+            if request.path == "/x.png":
+                return Answer(200, PNG_1PX, {"Content-Type": "image/png"})
+            return Answer(200, f"<html><body><p>{label} page</p><img src='/x.png'></body></html>".encode(), {"Content-Type": "text/html"})
+
+        return LoopbackServer(respond, host=address, port=port).start()
+
+    checked = server("127.0.0.2", 0, "checked")
+    port = checked.port
+    internal = server("127.0.0.1", port, "internal")  # where `localhost` really goes
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.2"]
+
+    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.2")
+    try:
+        rendered = _one(tmp_path, f"http://localhost:{port}/p", http={"allow_private_networks": False}, resolver=resolver, respect_robots=False)
+    finally:
+        checked.close(), internal.close()
+    assert hits == {"checked": [f"/p localhost:{port}", f"/x.png localhost:{port}"], "internal": []}
+    assert "checked page" in rendered.dom and len(rendered.subresources) == 1 and not rendered.refused
+    assert asked == ["localhost", "localhost"]  # one resolution per request, by the guard, and no other
 
 
 def test_plain_then_rendered_capture_of_one_url(tmp_path: Path) -> None:
