@@ -174,7 +174,8 @@ class Stub(Base):
     origin: Mapped[list[str]] = mapped_column(JSON, default=list)
     targets: Mapped[list[str]] = mapped_column(JSON, default=list)
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # all removed-asset counts, for clustering
-    notes: Mapped[str] = mapped_column(Text, default="")
+    # No notes column: a stub's notes are its references' `notes` joined when read (store.stub_notes),
+    # so citing one more report writes one row instead of rewriting a blob that grows with the cluster.
     found_via: Mapped[str] = mapped_column(String(255), default="")
     date_added: Mapped[str] = mapped_column(String(10))
     first_pub_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
@@ -220,6 +221,9 @@ class StubReference(Base):
     merge_reason: Mapped[str] = mapped_column(Text, default="")
     merged_from: Mapped[str | None] = mapped_column(String(32), nullable=True)  # stub_id it came from by a curator's merge
     added_at: Mapped[datetime] = mapped_column(DateTime)
+    # This report's part of the stub's notes (counts with their evidence sentences). Deferred, and
+    # raising when read unloaded, so listings never carry it and a forgotten load is not a query per row.
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True, deferred_raiseload=True)
 
 
 class StubChange(Base):

@@ -224,13 +224,13 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s, terminal_progress("exporting", "preparing") as progress:
-            listing = store.load_listing(s, (status,) if status else ("new", "accepted"))
+            listing = store.load_listing(s, (status,) if status else ("new", "accepted"), notes=True)
             blanks = any(not st.year_started for st in listing.stubs)
             pages = []
             for st in listing.stubs:
                 if progress:
                     progress(st.stub_id)
-                pages.append((store.to_page(s, st, listing, years_have_blanks=blanks), st.notes))
+                pages.append((store.to_page(s, st, listing, years_have_blanks=blanks), listing.notes(st)))
             techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))]
             records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:

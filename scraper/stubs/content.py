@@ -98,6 +98,14 @@ def notes(reports: list[Report]) -> str:
     return "\n".join(lines)
 
 
+def stub_notes(blocks: list[str], curator_counts: dict[str, int] | None) -> str:
+    """A stub's notes: its cited reports' `notes` blocks, then the counts a curator set (None: not edited)."""
+    text = "\n".join(blocks)
+    if curator_counts is not None:
+        text += "\nCounts corrected by a curator: " + (", ".join(f"{k}={v}" for k, v in curator_counts.items()) or "none")
+    return text
+
+
 def disarm_date(d: date | None) -> str:
     return d.strftime("%Y/%m/%d") if d else ""
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference, StubTechnique
@@ -50,15 +50,36 @@ def _assign_id(s: Session, stub: Stub, prefix: str) -> None:
     stub.stub_id = f"{prefix}{number:05d}"
 
 
-def _reports_of(s: Session, stub: Stub) -> list[Report]:
-    """The stub's reports, its own first (so a curator's merge never renames the kept stub)."""
-    reports = []
-    refs = s.scalars(select(StubReference).where(StubReference.stub_pk == stub.id).order_by(StubReference.id))
-    for ref in sorted(refs, key=lambda r: r.merged_from is not None):
-        row = s.scalar(select(ReportRow).where(ReportRow.capture_id == ref.capture_id)) if ref.capture_id else None
-        if row is not None:
-            reports.append(Report.from_dict(row.data))
-    return reports
+def _cited(s: Session, stub: Stub) -> list[tuple[StubReference, Report | None]]:
+    """The stub's references with their reports (None when not extracted), in notes order, in one query."""
+    rows = s.execute(
+        select(StubReference, ReportRow.data)
+        .outerjoin(ReportRow, ReportRow.capture_id == StubReference.capture_id)
+        .where(StubReference.stub_pk == stub.id)
+        .options(undefer(StubReference.notes))
+        .order_by(StubReference.id)
+    ).all()
+    return [(ref, Report.from_dict(data) if data is not None else None) for ref, data in sorted(rows, key=lambda r: _notes_order(r[0]))]
+
+
+def _notes_order(ref: StubReference) -> bool:
+    """Own reports first, then those a curator merged in (so a curator's merge never renames the kept stub)."""
+    return ref.merged_from is not None
+
+
+def stub_notes(stub: Stub, refs: list[StubReference]) -> str:
+    """The stub's notes as exported: each cited report's block (own reports first), then the curator's counts."""
+    blocks = [r.notes for r in sorted(refs, key=_notes_order) if r.notes]
+    return content.stub_notes(blocks, (stub.counts or {}) if "counts" in (stub.edited_fields or []) else None)
+
+
+def notes_of(s: Session, stub: Stub) -> str:
+    """`stub_notes` for one stub, in one query (exports of many stubs use `load_listing(notes=True)`)."""
+    rows = s.execute(
+        select(StubReference.merged_from, StubReference.notes).where(StubReference.stub_pk == stub.id).order_by(StubReference.id)
+    ).all()
+    blocks = [notes for merged_from, notes in sorted(rows, key=lambda r: r[0] is not None) if notes]
+    return content.stub_notes(blocks, (stub.counts or {}) if "counts" in (stub.edited_fields or []) else None)
 
 
 def refresh(s: Session, stub: Stub) -> list[str]:
@@ -66,9 +87,15 @@ def refresh(s: Session, stub: Stub) -> list[str]:
 
     Fields a curator edited (`edited_fields`) keep the curator's value.
     """
-    reports = _reports_of(s, stub)
+    cited = _cited(s, stub)
+    reports = [report for _, report in cited if report is not None]
     if not reports:
         return []
+    notes_before = stub_notes(stub, [ref for ref, _ in cited])
+    for ref, report in cited:
+        block = content.notes([report]) if report is not None else ""
+        if ref.notes != block:
+            ref.notes = block
     primary = reports[0]
     origin: list[str] = []
     targets: list[str] = []
@@ -89,18 +116,17 @@ def refresh(s: Session, stub: Stub) -> list[str]:
         "targets": targets,
         "counts": counts,
         "year_started": min(years) if years else "",
-        "notes": content.notes(reports),
         "first_pub_date": min(dates).isoformat() if dates else None,
     }
     if stub.edited_fields:
         edits.note_extraction(s, stub, new)  # so the desk can show the report changed since the edit
     for k in stub.edited_fields or []:
         new.pop(k, None)
-    if "counts" in (stub.edited_fields or []):
-        new["notes"] += "\nCounts corrected by a curator: " + (", ".join(f"{k}={v}" for k, v in (stub.counts or {}).items()) or "none")
     changed = [k for k, v in new.items() if getattr(stub, k) != v]
     for k in changed:
         setattr(stub, k, new[k])
+    if stub_notes(stub, [ref for ref, _ in cited]) != notes_before:
+        changed.append("notes")
     if changed:
         stub.updated_at = utcnow()
     return changed
@@ -110,9 +136,10 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
     """Fold one more report into a stub's derived fields, as `refresh` would, without reloading the others.
 
     Appending a report to the reference list only extends origin, targets and
-    counts, lowers the first date and year started, and appends its notes; the
-    primary report (name, summary) is unchanged. A stub with hundreds of
-    references therefore costs the same to extend as one with two.
+    counts and lowers the first date and year started; its notes are a block on
+    its own reference row (`stub_notes`), and the primary report (name, summary)
+    is unchanged. A stub with hundreds of references therefore costs the same
+    to extend as one with two: the same statements, the same bytes written.
     """
     o, t = content.countries(report)
     origin, targets = list(stub.origin or []), list(stub.targets or [])
@@ -123,14 +150,12 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
         counts.setdefault(k, v)
     years = [y for y in (stub.year_started, content.year_started(report)) if y]
     dates = [d for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date else None) if d]
-    added = content.notes([report])
     new = {
         "platform": stub.platform or report.platform,
         "origin": origin,
         "targets": targets,
         "counts": counts,
         "year_started": min(years) if years else "",
-        "notes": f"{stub.notes}\n{added}" if stub.notes else added,
         "first_pub_date": min(dates) if dates else None,
     }
     for k in stub.edited_fields or []:
@@ -138,9 +163,8 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
     changed = [k for k, v in new.items() if getattr(stub, k) != v]
     for k in changed:
         setattr(stub, k, new[k])
-    if changed:
-        stub.updated_at = utcnow()
-    return changed
+    stub.updated_at = utcnow()  # the notes gained the report's block
+    return [*changed, "notes"]
 
 
 def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *,
@@ -199,6 +223,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             stub_pk=stub.id, url=report.url, normalised_url=key, capture_id=capture_id,
             pub_date=content.disarm_date(report.pub_date), authors=", ".join(report.authors),
             org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
+            notes=content.notes([report]),
         ))
         s.flush()
         if action == "merged":
@@ -232,6 +257,13 @@ class Listing:
     refs: dict[int, list[StubReference]]
     links: dict[str, str]
     accepted: dict[int, list[StubTechnique]]  # accepted DISARM techniques, by stub
+    with_notes: bool = False  # the references' notes were loaded (load_listing(notes=True))
+
+    def notes(self, stub: Stub) -> str:
+        """The stub's notes (`stub_notes`); only from a listing loaded with notes=True."""
+        if not self.with_notes:
+            raise ValueError("this listing was loaded without notes: load_listing(..., notes=True)")
+        return stub_notes(stub, self.references(stub))
 
     def references(self, stub: Stub) -> list[StubReference]:
         return self.refs.get(stub.id, [])
@@ -243,8 +275,12 @@ class Listing:
         return self.links.get(url, "pending")
 
 
-def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None, newest: int | None = None) -> Listing:
-    """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a query per row."""
+def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None, newest: int | None = None, *,
+                 notes: bool = False) -> Listing:
+    """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a query per row.
+
+    `notes`: also load the references' notes blocks (exports need them; lists and the feed do not).
+    """
     ids = select(Stub.id)
     if statuses:
         ids = ids.where(Stub.status.in_(statuses))
@@ -254,7 +290,8 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
         ids = ids.order_by(Stub.updated_at.desc(), Stub.id.desc()).limit(newest)
     stubs = list(s.scalars(select(Stub).where(Stub.id.in_(ids)).order_by(Stub.id)))
     refs: dict[int, list[StubReference]] = {}
-    for ref in s.scalars(select(StubReference).where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)):
+    ref_query = select(StubReference).where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)
+    for ref in s.scalars(ref_query.options(undefer(StubReference.notes)) if notes else ref_query):
         refs.setdefault(ref.stub_pk, []).append(ref)
     cited = select(StubReference.url).where(StubReference.stub_pk.in_(ids))
     links: dict[str, str] = {}
@@ -270,7 +307,7 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
         select(StubTechnique).where(StubTechnique.stub_pk.in_(ids), StubTechnique.status == "accepted").order_by(StubTechnique.technique_id)
     ):
         accepted.setdefault(row.stub_pk, []).append(row)
-    return Listing(stubs, refs, links, accepted)
+    return Listing(stubs, refs, links, accepted, with_notes=notes)
 
 
 def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_have_blanks: bool = False) -> IncidentPage:
@@ -281,7 +318,7 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
     """
     from scraper.techniques.store import table_rows  # accepted techniques fill the Technique table
 
-    listing = listing or load_listing(s, stub_id=stub.id)
+    listing = listing or load_listing(s, stub_id=stub.id, notes=True)
     refs = [
         Reference(safe_url(r.url), single_line(r.pub_date), single_line(r.authors), single_line(r.org), safe_url(listing.links.get(r.url, "")))  # empty while pending, as DISARM leaves it
         for r in listing.references(stub)
@@ -298,7 +335,7 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
         date_added=single_line(stub.date_added),
         references=refs,
         techniques=table_rows(listing.techniques(stub)),
-        notes=notes_block(stub.notes),
+        notes=notes_block(listing.notes(stub) if listing.with_notes else notes_of(s, stub)),
     )
 
 

@@ -24,8 +24,9 @@ def export_download(catalogue: Catalogue, name: str) -> tuple[bytes, str]:
     """Bytes and media type of one download; stubs chosen as `stubs export` does (new and accepted)."""
     fmt, picked, media = DOWNLOADS[name]
     with catalogue.session() as s:
-        stubs = [st for st in store.list_stubs(s, None) if st.status in ("new", "accepted")]
-        pages = [(store.to_page(s, st), st.notes) for st in stubs]
+        listing = store.load_listing(s, ("new", "accepted"), notes=True)  # a few queries, not a few per stub
+        blanks = any(not st.year_started for st in listing.stubs)
+        pages = [(store.to_page(s, st, listing, years_have_blanks=blanks), listing.notes(st)) for st in listing.stubs]
     with tempfile.TemporaryDirectory(prefix="takedowns-export-") as tmp:
         written = export(pages, fmt, Path(tmp))
         if picked is not None:

@@ -150,6 +150,6 @@ def test_extending_a_large_cluster_reads_only_the_new_report(tmp_path):
     assert not any("FROM stub_references" in q and "stub_pk" in q.split("WHERE")[-1] for q in statements)
     with catalogue.session() as s:
         [stub] = s.scalars(select(Stub)).all()
-        assert stub.notes.count("Extracted by takedown-archiver") == 151
+        assert store.notes_of(s, stub).count("Extracted by takedown-archiver") == 151
         assert store.refresh(s, stub) == []
     catalogue.dispose()
