@@ -11,6 +11,8 @@ small catalogue (`--base`, 1k) and at the full size (`--reports`, 20k):
 - SQL statements per command (SQLAlchemy events), which must not grow with N
 - `archive verify` after one new report (incremental; goal < 2 s) and `--all` (parallel)
 - bytes stored per report (WARC + WACZ + catalogue) / raw page bytes
+- adding a reference to a stub citing 300 reports / to one citing 3 (time, SQL
+  statements, parameter bytes written): a large cluster must cost what a small one does
 
     python bench/scale.py                 # 20,000 reports (long: run it on an idle machine)
     python bench/scale.py --quick         # 1,200 reports, base 300, for CI
@@ -23,11 +25,12 @@ import argparse
 import asyncio
 import contextlib
 import random
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,12 +40,15 @@ from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from archive.catalogue import Catalogue  # noqa: E402
+from archive.tables import Capture, ReportRow  # noqa: E402
 from archive.warc import WarcStore  # noqa: E402
 from scraper.cli import cli  # noqa: E402
 from scraper.config import load_config  # noqa: E402
 from scraper.devserver import Answer, LoopbackServer, Request  # noqa: E402
+from scraper.extract.report import Network, Report  # noqa: E402
 from scraper.fetch.client import HttpClient  # noqa: E402
 from scraper.pipeline import capture_url  # noqa: E402
+from scraper.stubs import store as stub_store  # noqa: E402
 
 PER_STUB = 4
 PLATFORMS = [("Meta", "Facebook accounts", "Pages"), ("Google", "YouTube channels", "Blogger blogs"), ("TikTok", "TikTok accounts", "TikTok accounts")]
@@ -101,22 +107,36 @@ class ReportSite(LoopbackServer):
         return f"{self.base}/r/{i}.html"
 
 
+def _param_bytes(value: object) -> int:
+    """Bytes of bound parameters (a number or NULL counts 8)."""
+    if isinstance(value, (list, tuple)):
+        return sum(_param_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_param_bytes(v) for v in value.values())
+    if value is None or isinstance(value, (int, float)):
+        return 8
+    return len(value if isinstance(value, bytes) else str(value).encode())
+
+
 class QueryCounter:
-    """Counts SQL statements sent by any engine in this process."""
+    """Counts SQL statements sent by any engine in this process, and the bytes of their parameters."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.param_bytes = 0
         event.listen(Engine, "before_cursor_execute", self._on_execute)
 
-    def _on_execute(self, *args: object) -> None:
+    def _on_execute(self, _conn: object, _cursor: object, _statement: str, parameters: object, *args: object) -> None:
         self.count += 1
+        self.param_bytes += _param_bytes(parameters)
 
     @contextlib.contextmanager
     def measure(self) -> Iterator[dict[str, float]]:
         out: dict[str, float] = {}
-        before, t0 = self.count, time.perf_counter()
+        before, sent, t0 = self.count, self.param_bytes, time.perf_counter()
         yield out
         out["seconds"], out["queries"] = time.perf_counter() - t0, self.count - before
+        out["bytes"] = self.param_bytes - sent
 
 
 class Grower:
@@ -184,13 +204,77 @@ def measure_point(grower: Grower, counter: QueryCounter, sample: int, out_dir: P
     }
 
 
+def cluster_report(cluster: int, i: int) -> Report:
+    """Report `i` of takedown `cluster`: clusters never match each other (their counts differ)."""
+    return Report(
+        url=f"https://example.org/c{cluster:03d}/{i:04d}", final_url=f"https://example.org/c{cluster:03d}/{i:04d}", title=f"Retelling {i:04d}",
+        platform="Meta", pub_date=date(2021, 3, 1) + timedelta(days=i % 5), text="Active since 2019.",
+        networks=[Network(origin=["Iran"], counts={"facebook_accounts": 1000 + cluster},
+                          evidence=[f"Retelling {i:04d}: we removed {1000 + cluster} Facebook accounts."])],
+    )
+
+
+def _catalogue_report(catalogue: Catalogue, report: Report) -> int:
+    """A capture and its extracted report, as the pipeline leaves them before the stub stage."""
+    now = datetime.now()
+    with catalogue.session() as s:
+        capture = Capture(
+            url=report.url, final_url=report.final_url, fetched_at=now, status=200, content_type="text/html", payload_sha256=report.url[-64:],
+            payload_length=1, warc_path="x.warc.gz", warc_offset=0, warc_length=1, warc_record_id=f"<{report.url}>",
+            warc_date="2026-01-01T00:00:00Z", redirects=[], last_seen_at=now,
+        )
+        s.add(capture)
+        s.flush()
+        s.add(ReportRow(capture_id=capture.id, url=report.url, extractor_version="bench", extracted_at=now, data=report.to_dict()))
+        return capture.id
+
+
+def add_reference_cost(tmp: Path, counter: QueryCounter, rounds: int = 40) -> dict[str, dict[str, float]]:
+    """Adding one reference (the stub stage's merge) to a stub citing 300 reports vs to one citing 3.
+
+    One big cluster and `rounds` small ones share a catalogue; additions alternate
+    (the 3rd reference of small cluster k, then the next reference of the big one),
+    so the two sides see the same machine load. Times are medians (a commit's fsync
+    on a shared disk is noisy); statements and bytes are per addition.
+    """
+    cfg = tmp / "clusters.toml"
+    cfg.write_text('[data]\ndir = "clusters"\n')
+    config = load_config(str(cfg))
+    catalogue = Catalogue(config.catalogue_url)
+
+    def add(cluster: int, i: int) -> None:
+        outcome = stub_store.update_stubs_for_report(config, catalogue, _catalogue_report(catalogue, cluster_report(cluster, i)))
+        assert outcome.action in ("created", "merged"), outcome
+
+    for i in range(299):
+        add(0, i)
+    for k in range(1, rounds + 1):
+        add(k, 0)
+        add(k, 1)
+    samples: dict[str, list[dict[str, float]]] = {"small": [], "big": []}
+    for k in range(1, rounds + 1):
+        for side, cluster, i in (("small", k, 2), ("big", 0, 298 + k)):
+            cpu = time.process_time()
+            with counter.measure() as m:
+                add(cluster, i)
+            m["cpu"] = time.process_time() - cpu
+            samples[side].append(m)
+    catalogue.dispose()
+    return {side: {key: statistics.median(m[key] for m in rows) for key in rows[0]} for side, rows in samples.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=20_000)
     ap.add_argument("--base", type=int, default=1_000)
     ap.add_argument("--sample", type=int, default=200, help="new reports timed at each point")
     ap.add_argument("--quick", action="store_true", help="1,200 reports, base 300, sample 100")
+    ap.add_argument("--clusters-only", action="store_true", help="only the add-reference cost at 300 refs / at 3 refs")
     args = ap.parse_args()
+    if args.clusters_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print_cluster_cost(add_reference_cost(Path(tmp), QueryCounter()))
+        return
     if args.quick:
         args.reports, args.base, args.sample = 1_200, 300, 100
     if not 0 < args.base < args.reports:
@@ -198,6 +282,7 @@ def main() -> None:
     site = ReportSite()
     counter = QueryCounter()
     with tempfile.TemporaryDirectory() as tmp:
+        clusters = add_reference_cost(Path(tmp), counter)
         grower = Grower(Path(tmp), site)
         t0 = time.perf_counter()
         grower.grow(args.base - args.sample)
@@ -226,6 +311,17 @@ def main() -> None:
     print(
         f"bytes stored per report / raw page bytes: {kept / raw:.3f} (WARC {stored['warc'] / raw:.3f} + WACZ {stored['wacz'] / raw:.3f}); "
         f"with the catalogue {(kept + stored['catalogue']) / raw:.3f}  (goal < 0.62)"
+    )
+    print_cluster_cost(clusters)
+
+
+def print_cluster_cost(cost: dict[str, dict[str, float]]) -> None:
+    small, big = cost["small"], cost["big"]
+    print(
+        f"add-reference cost at 300 refs / at 3 refs: {big['seconds'] / small['seconds']:.2f}  (goal <= 1.2; "
+        f"median {big['seconds'] * 1000:.1f} vs {small['seconds'] * 1000:.1f} ms, CPU {big['cpu'] * 1000:.1f} vs {small['cpu'] * 1000:.1f} ms, "
+        f"{big['queries']:.0f} vs {small['queries']:.0f} statements, "
+        f"{big['bytes']:.0f} vs {small['bytes']:.0f} parameter bytes)"
     )
 
 

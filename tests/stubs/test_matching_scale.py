@@ -153,3 +153,58 @@ def test_extending_a_large_cluster_reads_only_the_new_report(tmp_path):
         assert store.notes_of(s, stub).count("Extracted by takedown-archiver") == 151
         assert store.refresh(s, stub) == []
     catalogue.dispose()
+
+
+def _written(catalogue: Catalogue, cfg, capture_id: int) -> tuple[list[str], int]:
+    """The statements one merge sends and the bytes of their parameters (a number counts 8)."""
+    statements: list[str] = []
+    sizes = [0]
+
+    def size(value: object) -> int:
+        if isinstance(value, (list, tuple)):
+            return sum(size(v) for v in value)
+        if isinstance(value, dict):
+            return sum(size(v) for v in value.values())
+        if value is None or isinstance(value, (int, float)):
+            return 8
+        return len(value if isinstance(value, bytes) else str(value).encode())
+
+    def remember(_conn, _cursor, statement, parameters, *_args) -> None:
+        statements.append(statement)
+        sizes[0] += size(parameters)
+
+    event.listen(Engine, "before_cursor_execute", remember)
+    try:
+        outcome = store.update_stubs_for_report(cfg, catalogue, capture_id)
+    finally:
+        event.remove(Engine, "before_cursor_execute", remember)
+    assert outcome.action == "merged"
+    return statements, sizes[0]
+
+
+def test_the_300th_reference_costs_what_the_3rd_did(tmp_path):
+    """Statements and bytes written to add a reference do not grow with the cluster (no growing notes blob)."""
+    cfg = load_config(str(make_config(tmp_path)))
+    catalogue = Catalogue(cfg.catalogue_url)
+
+    def report(i: int) -> Report:  # numbers from 1000 keep every URL and title the same length
+        return Report(url=f"https://example.org/c/{i}", final_url=f"https://example.org/c/{i}", title=f"Retelling {i}", platform="Meta",
+                      pub_date=date(2021, 3, 1) + timedelta(days=i % 5), text="Active since 2019.",
+                      networks=[Network(origin=["Iran"], counts={"facebook_accounts": 93}, evidence=[f"Retelling {i}: we removed 93 Facebook accounts."])])
+
+    cost = {}
+    for n in range(1, 301):
+        i = 1000 + n
+        capture_id = add_report(catalogue, report(i), i)
+        if n in (3, 300):
+            cost[n] = _written(catalogue, cfg, capture_id)
+        else:
+            store.update_stubs_for_report(cfg, catalogue, capture_id)
+    assert cost[300][0] == cost[3][0]
+    assert cost[300][1] == cost[3][1]
+    with catalogue.session() as s:
+        [stub] = s.scalars(select(Stub)).all()
+        notes = store.notes_of(s, stub)
+        assert notes.count("Extracted by takedown-archiver") == 300 and notes.endswith("Retelling 1300: we removed 93 Facebook accounts.\"")
+        assert store.refresh(s, stub) == []  # the appended blocks equal a full recomputation
+    catalogue.dispose()
