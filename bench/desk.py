@@ -17,18 +17,16 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, select  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from archive.catalogue import Catalogue  # noqa: E402
+from archive.querycount import counting  # noqa: E402
 from archive.tables import Capture, ReportRow, Stub, StubChange, StubReference  # noqa: E402
 from bench._servers import COUNTRIES, Publisher  # noqa: E402
 from scraper.config import load_config  # noqa: E402
@@ -40,13 +38,22 @@ REPORTS_PER_STUB = 4
 BIG_CLUSTER = 200
 STATUSES = ["new"] * 8 + ["accepted", "rejected"]
 
+PAGES = {
+    "queue (first page)": "/queue",
+    "queue (origin filter, page 2)": "/queue?status=&origin=Iran&page=2",
+    "queue (search)": "/queue?status=&q=network",
+    "stub (200 references)": "/stubs/TB-00000",
+    "stub (4 references)": "/stubs/TB-00003",
+    "sources": "/sources",
+}
+
 
 def columns(row: object) -> dict:
     return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key != "id"}  # type: ignore[attr-defined]
 
 
-def build(folder: Path, site: Publisher, stubs: int) -> Path:
-    """A catalogue with `stubs` stubs citing REPORTS_PER_STUB reports each (one cites BIG_CLUSTER)."""
+def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUSTER) -> Path:
+    """A catalogue with `stubs` stubs citing REPORTS_PER_STUB reports each (TB-00000 cites `big_cluster`)."""
     folder.mkdir(parents=True)
     cfg = folder / "config.toml"
     cfg.write_text('[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n')
@@ -71,7 +78,7 @@ def build(folder: Path, site: Publisher, stubs: int) -> Path:
                           "name": f"Network {i} from {country}", "origin": [country], "first_pub_date": day,
                           "disarm_id": None, "merged_into": None})
         changes.append({**base_change, "stub_pk": 1000 + i})
-        for j in range(BIG_CLUSTER if i == 0 else REPORTS_PER_STUB):
+        for j in range(big_cluster if i == 0 else REPORTS_PER_STUB):
             url = f"{site.base}/clone/{i}/{j}.html"
             captures.append({**base_capture, "id": next_capture, "url": url, "final_url": url})
             data = {**base_report["data"], "url": url, "final_url": url, "title": f"Report {j} on network {i} from {country}"}
@@ -87,22 +94,8 @@ def build(folder: Path, site: Publisher, stubs: int) -> Path:
     return cfg
 
 
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
-
-
-def measure(cfg: Path, pages: dict[str, str]) -> dict[str, tuple[float, int]]:
-    """Median milliseconds and SQL statements of each page."""
+def measure(cfg: Path, pages: dict[str, str], repeat: int = 7) -> dict[str, tuple[float, int]]:
+    """Median milliseconds and SQL statements (of the last request) of each page."""
     config = load_config(str(cfg))
     app = create_app(config, web_settings(config), token=None)
     out = {}
@@ -110,7 +103,7 @@ def measure(cfg: Path, pages: dict[str, str]) -> dict[str, tuple[float, int]]:
         for name, path in pages.items():
             assert client.get(path).status_code == 200, path  # warm: templates compiled, caches filled
             times = []
-            for _ in range(7):
+            for _ in range(repeat):
                 with counting() as statements:
                     t0 = time.perf_counter()
                     response = client.get(path)
@@ -126,14 +119,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=50)
     args = parser.parse_args()
     site = Publisher(4)
-    pages = {
-        "queue (first page)": "/queue",
-        "queue (origin filter, page 2)": "/queue?status=&origin=Iran&page=2",
-        "queue (search)": "/queue?status=&q=network",
-        "stub (200 references)": "/stubs/TB-00000",
-        "stub (4 references)": "/stubs/TB-00007",
-        "sources": "/sources",
-    }
+    pages = PAGES
     with tempfile.TemporaryDirectory() as tmp:
         small = measure(build(Path(tmp) / "small", site, args.small), pages)
         large = measure(build(Path(tmp) / "large", site, args.stubs), pages)

@@ -103,10 +103,9 @@ def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
     dialect = s.get_bind().dialect.name
     where = _conditions(f, dialect)
     total = s.scalar(select(func.count(Stub.id)).where(*where)) or 0
-    stubs = list(s.scalars(select(Stub).where(*where).order_by(Stub.id.desc()).limit(page_size).offset((f.page - 1) * page_size)))
-    pks = [st.id for st in stubs]
-    refs = dict(s.execute(select(StubReference.stub_pk, func.count(StubReference.id)).where(StubReference.stub_pk.in_(pks)).group_by(StubReference.stub_pk)).all()) if pks else {}
-    rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, refs.get(st.id, 0), st.disarm_id) for st in stubs]
+    refs = select(func.count(StubReference.id)).where(StubReference.stub_pk == Stub.id).correlate(Stub).scalar_subquery()
+    found = s.execute(select(Stub, refs).where(*where).order_by(Stub.id.desc()).limit(page_size).offset((f.page - 1) * page_size)).all()
+    rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id) for st, n in found]
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
     platforms = sorted(p for p in s.scalars(select(Stub.platform).distinct()) if p)
     return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms)
