@@ -205,6 +205,18 @@ class StubMatchKey(Base):
     pub_date: Mapped[str] = mapped_column(String(10))  # the stub's first_pub_date, YYYY-MM-DD
 
 
+class StubCountry(Base):
+    """One origin or target country of a stub, case-folded: the desk filters by origin through
+    this index instead of scanning every stub's JSON. Kept in step by scraper/stubs/countries.py."""
+
+    __tablename__ = "stub_countries"
+    __table_args__ = (Index("ix_stub_countries_role_country", "role", "country", "stub_pk"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(8))  # origin | target
+    country: Mapped[str] = mapped_column(String(64))
+
+
 class StubReference(Base):
     """One report cited by a stub (a row of the Reference table)."""
 
@@ -213,7 +225,7 @@ class StubReference(Base):
     stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
     url: Mapped[str] = mapped_column(Text)
     normalised_url: Mapped[str] = mapped_column(Text, unique=True)
-    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True, index=True)  # search: report -> stub
     pub_date: Mapped[str] = mapped_column(String(10), default="")  # YYYY/MM/DD
     authors: Mapped[str] = mapped_column(Text, default="")
     org: Mapped[str] = mapped_column(String(255), default="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from archive.catalogue import Catalogue
 from scraper.config import Config
 
+from . import countries  # noqa: F401  (registers the hook that keeps stub_countries in step)
 from .feed import write_feed
 from .settings import StubSettings
 from .store import StubOutcome

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive.tables import Stub, StubReference
+from archive.tables import Stub, StubCountry, StubReference
+from scraper.stubs.countries import fold
 
 from . import search
 
@@ -76,39 +77,48 @@ class QueuePage:
     page_size: int
     status_counts: dict[str, int] = field(default_factory=dict)
     platforms: list[str] = field(default_factory=list)
+    capped: bool = False  # a search found more than it counted: `total` is a lower bound
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
+    @property
+    def has_next(self) -> bool:
+        return self.filter.page < self.pages or (self.capped and len(self.rows) == self.page_size)
 
-def _conditions(f: QueueFilter, dialect: str) -> list:
+
+def _conditions(f: QueueFilter) -> list:
     where = []
     if f.status:
         where.append(Stub.status == f.status)
     if f.platform:
         where.append(Stub.platform == f.platform)
     if f.origin:
-        where.append(cast(Stub.origin, String).like('%"' + f.origin.replace('"', "").replace("%", "") + '"%'))
+        where.append(Stub.id.in_(select(StubCountry.stub_pk).where(StubCountry.role == "origin", StubCountry.country == fold(f.origin))))
     if f.date_from:
         where.append(Stub.first_pub_date >= f.date_from)
     if f.date_to:
         where.append(Stub.first_pub_date <= f.date_to)
-    if f.q:
-        where.append(or_(Stub.id.in_(search.matching_stub_pks(dialect, f.q)), Stub.name.like("%" + f.q.replace("%", "") + "%")))
     return where
 
 
 def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
-    dialect = s.get_bind().dialect.name
-    where = _conditions(f, dialect)
-    total = s.scalar(select(func.count(Stub.id)).where(*where)) or 0
+    where = _conditions(f)
+    offset = (f.page - 1) * page_size
+    capped = False
+    if f.q:  # a search reads a window of the newest matches, never the whole match set
+        matches = search.candidates(s.get_bind().dialect.name, f.q, search.window_for(offset, page_size))
+        where.append(Stub.id.in_(matches.pks))
+        total, capped = s.execute(select(func.count(Stub.id).label("n"), matches.capped.label("capped")).where(*where)).one()
+    else:
+        total = s.scalar(select(func.count(Stub.id)).where(*where)) or 0
     refs = select(func.count(StubReference.id)).where(StubReference.stub_pk == Stub.id).correlate(Stub).scalar_subquery()
-    found = s.execute(select(Stub, refs).where(*where).order_by(Stub.id.desc()).limit(page_size).offset((f.page - 1) * page_size)).all()
+    found = s.execute(select(Stub, refs).where(*where).order_by(Stub.id.desc()).limit(page_size).offset(offset)).all()
     rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id) for st, n in found]
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
     platforms = sorted(p for p in s.scalars(select(Stub.platform).distinct()) if p)
-    return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms)
+    return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms, bool(capped))
 
 
 def neighbour(s: Session, stub_pk: int, status: str = "new", older: bool = True) -> str | None:

@@ -8,11 +8,12 @@ PostgreSQL: a `tsvector` expression with a GIN index on the same text.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, TextClause, select, text
+from sqlalchemy import ColumnElement, CompoundSelect, Select, func, literal_column, or_, select, text, union
 from sqlalchemy.engine import Engine
 
-from archive.tables import ReportRow, StubReference
+from archive.tables import ReportRow, Stub, StubReference
 
 _SQLITE_SETUP = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS report_fts USING fts5(title, body, tokenize='porter unicode61 remove_diacritics 2')",
@@ -50,15 +51,45 @@ def fts5_query(words: str) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def matching_stub_pks(dialect: str, words: str) -> Select:
-    """Stub primary keys whose reports' title or clean text match `words`."""
+CAP = 1000  # matching reports (and stub names) a search page reads at most, on its first pages
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The stubs a search can list: those of the newest `window` matching reports and the
+    newest `window` stubs whose name contains the words. `capped` is true when either
+    stream was cut at `window`, i.e. more may match than the page can count."""
+
+    pks: CompoundSelect
+    capped: ColumnElement[bool]
+
+
+def window_for(offset: int, page_size: int) -> int:
+    """How many matches a page reads: CAP for the first pages, growing with deeper pages only."""
+    return max(CAP, 4 * (offset + page_size))
+
+
+def matching_reports(dialect: str, words: str, window: int) -> Select:
+    """Ids of the newest `window` reports whose title or clean text match `words`.
+
+    SQLite's FTS5 walks its index in rowid order and stops at the LIMIT, so the cost
+    is the window's, not the match set's. PostgreSQL reads the GIN index's matches
+    and keeps the top ids."""
     if dialect == "sqlite":
-        reports = select(text("rowid")).select_from(text("report_fts")).where(text("report_fts MATCH :q").bindparams(q=fts5_query(words)))
-        hit: ColumnElement[bool] | TextClause = ReportRow.id.in_(reports)
-    else:
-        hit = text(f"{_PG_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=words)
-    return (
-        select(StubReference.stub_pk)
-        .join(ReportRow, ReportRow.capture_id == StubReference.capture_id)
-        .where(hit)
-    )
+        return (select(literal_column("rowid").label("id")).select_from(text("report_fts"))
+                .where(text("report_fts MATCH :q").bindparams(q=fts5_query(words)))
+                .order_by(literal_column("rowid").desc()).limit(window))
+    hit = text(f"{_PG_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=words)
+    return select(ReportRow.id).where(hit).order_by(ReportRow.id.desc()).limit(window)
+
+
+def candidates(dialect: str, words: str, window: int) -> Candidates:
+    """Stub pks of the newest matching reports and names (at most `window` of each)."""
+    reports = matching_reports(dialect, words, window).subquery("hits")
+    named = select(Stub.id).where(Stub.name.like("%" + words.replace("%", "") + "%")).order_by(Stub.id.desc()).limit(window).subquery("named")
+    by_report = (select(StubReference.stub_pk)
+                 .join(ReportRow, ReportRow.capture_id == StubReference.capture_id)
+                 .where(ReportRow.id.in_(select(reports.c.id))))
+    capped = or_(select(func.count()).select_from(reports).scalar_subquery() >= window,
+                 select(func.count()).select_from(named).scalar_subquery() >= window)
+    return Candidates(union(by_report, select(named.c.id)), capped)
