@@ -42,6 +42,16 @@ def rebuild(conn: Connection) -> int:
     return len(rows)
 
 
+def sync(s: Session, stub: Stub) -> None:
+    """Rewrite one stub's rows, for writers that change a stub with a core UPDATE (the flush hook
+    does not see those: review.edit claims the stub with a guarded UPDATE)."""
+    conn = s.connection()
+    conn.execute(delete(StubCountry).where(StubCountry.stub_pk == stub.id))
+    rows = country_rows(stub.id, stub.origin, stub.targets)
+    if rows:
+        conn.execute(insert(StubCountry), rows)
+
+
 @event.listens_for(Session, "after_flush")
 def _sync(session: Session, _ctx: object) -> None:
     """Rewrite the rows of every stub whose origin or targets were written in this flush."""

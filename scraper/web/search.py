@@ -51,7 +51,7 @@ def fts5_query(words: str) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-CAP = 1000  # matching reports (and stub names) a search page reads at most, on its first pages
+CAP = 500  # matching reports (and stub names) a search reads for its first pages; beyond, the count shows "500+"
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def matching_reports(dialect: str, words: str, window: int) -> Select:
 def candidates(dialect: str, words: str, window: int) -> Candidates:
     """Stub pks of the newest matching reports and names (at most `window` of each)."""
     reports = matching_reports(dialect, words, window).subquery("hits")
-    named = select(Stub.id).where(Stub.name.like("%" + words.replace("%", "") + "%")).order_by(Stub.id.desc()).limit(window).subquery("named")
+    named = select(Stub.id).where(Stub.name.ilike("%" + words.replace("%", "") + "%")).order_by(Stub.id.desc()).limit(window).subquery("named")
     by_report = (select(StubReference.stub_pk)
                  .join(ReportRow, ReportRow.capture_id == StubReference.capture_id)
                  .where(ReportRow.id.in_(select(reports.c.id))))

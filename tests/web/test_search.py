@@ -1,5 +1,6 @@
 """The desk's full-text search on both catalogues: SQLite FTS5, and PostgreSQL's to_tsvector
-on a real server (when TAKEDOWNS_TEST_PG_URL is set), with the same assertions."""
+on a real server (when TAKEDOWNS_TEST_PG_URL is set), with the same assertions; a search reads
+a window of the newest matches, never the whole match set."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
+
+from scraper.web import search
 
 from ..conftest import make_config
 from .conftest import DFRLAB, WIRE, Desk, cli, report_page, serve_desk
@@ -61,3 +64,45 @@ def test_reports_stored_after_the_desk_started_are_searchable_and_stemmed(desk):
     assert found(desk.base, "zookeeper impersonating") == [stub_id]  # both engines stem English words
     shown = cli("stubs", "show", stub_id, "--config", desk.config, "--json")
     assert shown.exit_code == 0
+
+
+def test_a_stub_is_found_by_a_name_the_curator_gave_it(desk):
+    dfrlab = desk.fetch(DFRLAB)["stub_id"]
+    assert found(desk.base, "wombats") == []
+    assert cli("stubs", "edit", dfrlab, "--name", "Wombats of the steppe", "--config", desk.config).exit_code == 0
+    assert found(desk.base, "wombats") == [dfrlab]  # in no report: the stub's own name
+
+
+COUNTRIES = ["Kenya", "Ghana", "Peru", "Chile", "Nepal"]
+
+
+def summary(response: httpx.Response) -> str:
+    match = re.search(r'<p class="summary">(.*?)</p>', response.text, re.DOTALL)
+    assert match, response.text[:300]
+    return match.group(1)
+
+
+def test_a_search_reads_a_window_of_the_newest_matches_and_pages_on(tmp_path, sites, catalogue_url, monkeypatch):
+    """With more matching reports than the window, the count is a lower bound ("4+"), the page
+    lists the newest stubs, and the next pages (wider windows) reach every match exactly once."""
+    monkeypatch.setattr(search, "CAP", 1)  # window = max(CAP, 4 x (offset + page size)): 4 reports for page 1, 8 for page 2
+    cfg = make_config(tmp_path, '[web]\npage_size = 1\n', catalogue=catalogue_url)
+    with serve_desk(cfg) as base:
+        desk = Desk(base, cfg, sites)
+        made = []
+        for n, country in enumerate(COUNTRIES):  # years apart and from different countries: five stubs
+            path = f"/{2015 + n}/quokka-{n}/"
+            sites.set(path, report_page(f"Network {n} in {country}", f"We removed {40 + n} Facebook accounts operated from {country} that praised quokkas.",
+                                        date=f"{2015 + n}-04-02"))
+            made.append(desk.fetch(path)["stub_id"])
+        assert len(set(made)) == 5
+        first = httpx.get(f"{base}/queue", params={"q": "quokkas", "status": ""})
+        assert summary(first).startswith("4+ stubs")  # the newest 4 matching reports, of 5
+        listed, url = [], f"{base}/queue?status=&q=quokkas"
+        while url:
+            page = httpx.get(url)
+            listed += re.findall(r'<tr[^>]*data-row[^>]*>.*?(TA-\d{5})', page.text, re.DOTALL)
+            nxt = re.search(r'<a rel="next" href="([^"]+)"', page.text)
+            url = base + nxt.group(1).replace("&amp;", "&") if nxt else ""
+        assert listed == sorted(made, reverse=True)  # newest first, each once, none missed
+        assert summary(page).startswith("5 stubs, page 5 of 5")  # the last window held every match
