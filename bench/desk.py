@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from archive.catalogue import Catalogue  # noqa: E402
@@ -52,8 +53,12 @@ PAGES = {
 }
 
 
-def columns(row: object) -> dict:
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key != "id"}  # type: ignore[attr-defined]
+def first_row(s: Session, model: type) -> dict:
+    """The oldest row of `model`'s table as plain column values (every column, deferred ones too)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    row = s.execute(select(table).order_by(table.c.id).limit(1)).mappings().first()
+    assert row is not None, table.name
+    return {key: value for key, value in row.items() if key != "id"}
 
 
 def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUSTER) -> Path:
@@ -67,18 +72,12 @@ def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUS
         process_url(config, f"{site.base}/r/{n}.html", archive_wait=0)
     catalogue = Catalogue(config.catalogue_url)
     with catalogue.session() as s:
-        capture = s.scalars(select(Capture).order_by(Capture.id)).first()
-        report = s.scalars(select(ReportRow).order_by(ReportRow.id)).first()
-        stub = s.scalars(select(Stub).order_by(Stub.id)).first()
-        reference = s.scalars(select(StubReference).order_by(StubReference.id)).first()
-        change = s.scalars(select(StubChange).order_by(StubChange.id)).first()
-        assert capture and report and stub and reference and change
-        base_capture, base_report, base_stub, base_ref, base_change = map(columns, (capture, report, stub, reference, change))
+        base_capture, base_report, base_stub, base_ref, base_change = (first_row(s, m) for m in (Capture, ReportRow, Stub, StubReference, StubChange))
     captures, reports, stub_rows, refs, changes = [], [], [], [], []
     next_capture = 1000
     for i in range(stubs):
         country = COUNTRIES[i % len(COUNTRIES)]
-        day = (stub.created_at - timedelta(days=i % 900)).date().isoformat()
+        day = (base_stub["created_at"] - timedelta(days=i % 900)).date().isoformat()
         stub_rows.append({**base_stub, "id": 1000 + i, "stub_id": f"TB-{i:05d}", "status": STATUSES[i % len(STATUSES)],
                           "name": f"Network {i} from {country}", "origin": [country] + ([COUNTRIES[0]] if i % 2 and country != COUNTRIES[0] else []), "first_pub_date": day,
                           "disarm_id": None, "merged_into": None})

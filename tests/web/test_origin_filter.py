@@ -1,6 +1,6 @@
 """The queue's origin filter reads `stub_countries`, an index kept in step with each stub's
 origin and targets by the storage library's write path (fetch, curator edits), back-filled by
-migration 0007 for catalogues written before it, on SQLite and PostgreSQL."""
+migration 0008 for catalogues written before it, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_origin_filter_follows_fetches_and_edits_on_either_catalogue(tmp_path, s
         assert {dfrlab, wire} <= set(listed(base))
 
 
-def test_migration_0007_back_fills_the_index_of_stubs_written_before_it(tmp_path, sites):
+def test_migration_0008_back_fills_the_index_of_stubs_written_before_it(tmp_path, sites):
     cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n')
     sites.set(HERE, report_page("A network in Testland", "We removed 31 Facebook accounts operated from Kenya that targeted audiences in Uganda."))
     desk = Desk("", cfg, sites)
@@ -83,7 +83,7 @@ def test_migration_0007_back_fills_the_index_of_stubs_written_before_it(tmp_path
     assert written == expected_rows(desk) and len(written) == 2
     catalogue = Catalogue(url)
     with catalogue.engine.connect() as conn:  # back to the release before the index: its table is gone
-        command.downgrade(migrate.alembic_config(conn), "0006_report_chart_keys")
+        command.downgrade(migrate.alembic_config(conn), "0007_reference_notes")
         conn.commit()
         assert not conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'stub_countries'"))
     migrate.upgrade(catalogue.engine)

@@ -1,7 +1,7 @@
 """stub_countries (a stub's origin and target countries as indexed rows: the desk's origin filter is a lookup, not a JSON scan) and an index from a reference's capture to its stub (search)
 
-Revision ID: 0007_stub_countries
-Revises: 0006_report_chart_keys
+Revision ID: 0008_stub_countries
+Revises: 0007_reference_notes
 Create Date: 2026-11-29 02:45:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_stub_countries'
-down_revision = '0006_report_chart_keys'
+revision = '0008_stub_countries'
+down_revision = '0007_reference_notes'
 branch_labels = None
 depends_on = None
 
