@@ -9,7 +9,6 @@ import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, select, text
@@ -19,12 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrate
 from .errors import ArchiveError, CatalogueError
+from .quickread import Reader, utcnow
 from .tables import Capture, FetchFailure
-
-
-def utcnow() -> datetime:
-    """Naive UTC timestamp (SQLite stores no zone; everything here is UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def redact_url(url: str) -> str:
@@ -113,6 +108,15 @@ class Catalogue:
         if s.get_bind().dialect.name == "postgresql":
             key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """A pooled driver connection for the plain-SQL reads in archive.quickread (status, stub listings)."""
+        connection = self.engine.raw_connection()
+        try:
+            yield Reader(connection, self.engine.dialect.paramstyle)
+        finally:
+            connection.close()  # back to the pool, which rolls back what the reads opened
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -20,6 +20,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from .quickread import newest_file_revision
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -41,12 +43,6 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 @cache
-def newest_file_revision() -> str:
-    """The newest revision by its file name (`0006_...`): revisions are numbered and linear (a test checks
-    it equals Alembic's head), so a catalogue already there is recognised without importing Alembic (~0.25 s)."""
-    return max(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
-
-
 @cache
 def head_revision() -> str:
     from alembic.script import ScriptDirectory

@@ -20,7 +20,7 @@ from scraper.cli import COMMAND_MODULES, cli
 
 from .conftest import make_config
 
-HEAVY = ("trafilatura", "htmldate", "openpyxl", "pypdfium2", "pypdf", "wacz", "warcio", "httpx", "tenacity", "apscheduler.schedulers", "feedparser", "lxml", "alembic", "courlan")
+HEAVY = ("trafilatura", "htmldate", "openpyxl", "pypdfium2", "pypdf", "wacz", "warcio", "httpx", "tenacity", "apscheduler.schedulers", "feedparser", "lxml", "alembic", "courlan", "sqlalchemy")
 
 PROBE = """
 import json, sys

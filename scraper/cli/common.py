@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from scraper.config import load_config
+from archive.quickread import Reader, open_reader
+from scraper.config import Config, load_config
 
 CONFIG_META_KEY = "takedowns.config_path"
 JSON_META_KEY = "takedowns.json"
@@ -36,6 +37,25 @@ def with_config(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn(*args, config=load_config(path), **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def catalogue_reader(config: Config) -> Iterator[Reader]:
+    """Plain-SQL reads (archive.quickread) for commands that must start fast: on a driver
+    connection of their own when the catalogue is current, else through the Catalogue
+    (SQLAlchemy), which creates or migrates it first."""
+    with open_reader(config.catalogue_url) as reader:
+        if reader is not None:
+            yield reader
+            return
+    from archive.catalogue import Catalogue
+
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        with catalogue.reader() as pooled:
+            yield pooled
+    finally:
+        catalogue.dispose()
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import click
 
-from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.daemon.status import Status, collect_status
 
 from . import exits
-from .common import json_option, print_json, render_table, with_config
+from .common import catalogue_reader, json_option, print_json, render_table, with_config
 
 
 @click.command()
@@ -33,11 +32,8 @@ def run(config: Config, once: bool, duration: float | None, as_json: bool) -> No
     with desk_beside_daemon(config):
         Daemon(config, once=once, duration=duration).run()
     if as_json:
-        catalogue = Catalogue(config.catalogue_url)
-        try:
-            print_json({"stopped": True, "status": collect_status(config, catalogue).to_dict()})
-        finally:
-            catalogue.dispose()
+        with catalogue_reader(config) as reader:
+            print_json({"stopped": True, "status": collect_status(config, reader).to_dict()})
 
 
 @click.command()
@@ -49,11 +45,8 @@ def status(config: Config, as_json: bool) -> None:
     A source is failing when all its runs since the last success ended in error
     for longer than [daemon] failing_threshold_hours (a container health check).
     """
-    catalogue = Catalogue(config.catalogue_url)
-    try:
-        report = collect_status(config, catalogue)
-    finally:
-        catalogue.dispose()
+    with catalogue_reader(config) as reader:
+        report = collect_status(config, reader)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -7,8 +7,8 @@ import asyncio
 import click
 
 from archive.catalogue import Catalogue
+from archive.quickread import SourceHealth, source_health
 from scraper.config import Config
-from scraper.daemon.runs import source_health
 from scraper.discover.candidate import Candidate
 from scraper.discover.failures import list_failures
 from scraper.discover.poll import PollResult, backfill_source, poll_sources, process
@@ -17,7 +17,7 @@ from scraper.errors import UserError
 from scraper.fetch.client import HttpClient, check_url
 
 from . import exits
-from .common import json_option, print_json, render_table, terminal_progress, utc_iso, with_config
+from .common import catalogue_reader, json_option, print_json, render_table, terminal_progress, utc_iso, with_config
 
 
 @click.command()
@@ -26,14 +26,11 @@ from .common import json_option, print_json, render_table, terminal_progress, ut
 def sources(config: Config, as_json: bool) -> None:
     """Each configured source: kind, schedule, last poll, items found, last error."""
     configured = load_sources(config)
-    catalogue = Catalogue(config.catalogue_url)
-    try:
-        health = {src.name: source_health(catalogue, src.name) for src in configured}  # the record `status` reads too
-    finally:
-        catalogue.dispose()
+    with catalogue_reader(config) as reader:
+        health = source_health(reader)  # the record `status` reads too
     rows = []
     for src in configured:
-        h = health[src.name]
+        h = health.get(src.name) or SourceHealth(src.name)
         rows.append({
             "name": src.name, "kind": src.kind, "url": src.url, "schedule": src.schedule, "org": src.org, "enabled": src.enabled,
             "last_poll": utc_iso(h.last_run_at), "last_success": utc_iso(h.last_success_at), "polls": h.runs,

@@ -6,16 +6,14 @@ from pathlib import Path
 
 import click
 
-from archive.catalogue import Catalogue
+from archive.quickread import stub_rows
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.export.records import stub_record
-from scraper.stubs import StubSettings, review, store, write_feed
-from scraper.stubs.disarm_page import render_page
-from scraper.techniques import store as technique_store
-from scraper.techniques.settings import TechniqueSettings
 
-from .common import json_option, print_json, render_table, terminal_progress, utc_iso, with_config
+from .common import catalogue_reader, json_option, print_json, render_table, terminal_progress, utc_iso, with_config
+
+# `stubs list` reads through archive.quickread and imports no SQLAlchemy (it must start in
+# under 0.5 s); the other subcommands import the storage library when they run.
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 
@@ -23,6 +21,8 @@ STATUSES = ("new", "accepted", "rejected", "merged")
 def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
     """STIX or MISP files; their libraries are an optional extra, imported on use."""
     extras_hint = "install the optional extra: pip install 'takedown-archiver[disarm]'"
+    from scraper.techniques.settings import TechniqueSettings
+
     if fmt == "stix":
         try:
             from scraper.export.stix import attack_pattern_ids, write_stix
@@ -36,31 +36,22 @@ def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: 
     return write_misp(records, out_dir)
 
 
-def _stub_dict(stub, listing: store.Listing) -> dict:
-    return {
-        "id": stub.stub_id,
-        "disarm_id": stub.disarm_id,
-        "status": stub.status,
-        "name": stub.name,
-        "summary": stub.summary,
-        "platform": stub.platform,
-        "origin": stub.origin,
-        "targets": stub.targets,
-        "counts": stub.counts,
-        "year_started": stub.year_started,
-        "date_added": stub.date_added,
-        "found_via": stub.found_via,
-        "reject_reason": stub.reject_reason,
-        "merged_into": stub.merged_into,
-        "edited_fields": stub.edited_fields or [],
-        "references": [
-            {"url": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive": listing.link(r.url), "merge_reason": r.merge_reason, "merged_from": r.merged_from}
-            for r in listing.references(stub)
-        ],
-    }
+class StubsGroup(click.Group):
+    """Loads `stubs techniques` (and the technique model's imports) only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, "techniques"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "techniques" and cmd_name not in self.commands:
+            from .techniques import STUB_COMMANDS
+
+            for command in STUB_COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
 
 
-@click.group(name="stubs")
+@click.group(name="stubs", cls=StubsGroup)
 def stubs_group() -> None:
     """Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, edit, export."""
 
@@ -71,13 +62,8 @@ def stubs_group() -> None:
 @json_option
 def list_cmd(status: str | None, config: Config, as_json: bool) -> None:
     """List stubs, oldest first."""
-    catalogue = Catalogue(config.catalogue_url)
-    try:
-        with catalogue.session() as s:
-            listing = store.load_listing(s, (status,) if status else None)
-            rows = [_stub_dict(st, listing) for st in listing.stubs]
-    finally:
-        catalogue.dispose()
+    with catalogue_reader(config) as reader:
+        rows = [row.to_dict() for row in stub_rows(reader, status=status)]
     if as_json:
         print_json(rows)
         return
@@ -95,12 +81,17 @@ def list_cmd(status: str | None, config: Config, as_json: bool) -> None:
 @json_option
 def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Print a stub as its DISARM incident page (or JSON), with its history."""
+    from archive.catalogue import Catalogue
+    from scraper.stubs import store
+    from scraper.stubs.disarm_page import render_page
+    from scraper.techniques import store as technique_store
+
     catalogue = Catalogue(config.catalogue_url)
     try:
-        with catalogue.session() as s:
+        with catalogue.session() as s, catalogue.reader() as reader:
             stub = store.get_stub(s, stub_id)
             listing = store.load_listing(s, stub_id=stub.id)
-            data = _stub_dict(stub, listing)
+            data = stub_rows(reader, stub_pk=stub.id)[0].to_dict()
             data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
             page = render_page(store.to_page(s, stub, listing))
             data["techniques"] = [
@@ -126,10 +117,14 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
 
 
-def _decide(config: Config, action, as_json: bool) -> None:
+def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
+    """Run scraper.stubs.review.<action>(catalogue, *args), then rewrite the Atom feed."""
+    from archive.catalogue import Catalogue
+    from scraper.stubs import StubSettings, review, write_feed
+
     catalogue = Catalogue(config.catalogue_url)
     try:
-        decision = action(catalogue)
+        decision = getattr(review, action)(catalogue, *args)
         write_feed(catalogue, StubSettings.from_config(config).feed_path)
     finally:
         catalogue.dispose()
@@ -148,7 +143,7 @@ def _decide(config: Config, action, as_json: bool) -> None:
 @json_option
 def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: bool) -> None:
     """Accept a new stub (optionally assigning its real DISARM id)."""
-    _decide(config, lambda c: review.accept(c, stub_id, disarm_id), as_json)
+    _decide(config, "accept", stub_id, disarm_id, as_json=as_json)
 
 
 @stubs_group.command(name="reject")
@@ -158,7 +153,7 @@ def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: boo
 @json_option
 def reject_cmd(stub_id: str, reason: str, config: Config, as_json: bool) -> None:
     """Reject a new stub, with a reason."""
-    _decide(config, lambda c: review.reject(c, stub_id, reason), as_json)
+    _decide(config, "reject", stub_id, reason, as_json=as_json)
 
 
 @stubs_group.command(name="reopen")
@@ -167,7 +162,7 @@ def reject_cmd(stub_id: str, reason: str, config: Config, as_json: bool) -> None
 @json_option
 def reopen_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Put an accepted or rejected stub back to new."""
-    _decide(config, lambda c: review.reopen(c, stub_id), as_json)
+    _decide(config, "reopen", stub_id, as_json=as_json)
 
 
 @stubs_group.command(name="merge")
@@ -177,7 +172,7 @@ def reopen_cmd(stub_id: str, config: Config, as_json: bool) -> None:
 @json_option
 def merge_cmd(keep_id: str, other_id: str, config: Config, as_json: bool) -> None:
     """Merge OTHER_ID's references into KEEP_ID (KEEP_ID keeps its name)."""
-    _decide(config, lambda c: review.merge(c, keep_id, other_id), as_json)
+    _decide(config, "merge", keep_id, other_id, as_json=as_json)
 
 
 @stubs_group.command(name="unmerge")
@@ -186,7 +181,7 @@ def merge_cmd(keep_id: str, other_id: str, config: Config, as_json: bool) -> Non
 @json_option
 def unmerge_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Undo a merge: STUB_ID gets its own references back and is new again."""
-    _decide(config, lambda c: review.unmerge(c, stub_id), as_json)
+    _decide(config, "unmerge", stub_id, as_json=as_json)
 
 
 def _countries(value: str | None) -> list[str] | None:
@@ -207,7 +202,7 @@ def edit_cmd(stub_id: str, name, summary, incident_type, year_started, origin, t
     """Set fields of a new or accepted stub; edited fields survive re-extraction."""
     values = {"name": name, "summary": summary, "incident_type": incident_type, "year_started": year_started, "origin": _countries(origin), "targets": _countries(targets)}
     changes = {k: v for k, v in values.items() if v is not None}
-    _decide(config, lambda c: review.edit(c, stub_id, changes), as_json)
+    _decide(config, "edit", stub_id, changes, as_json=as_json)
 
 
 @stubs_group.command(name="export")
@@ -221,6 +216,11 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
     """Export stubs as DISARM incident pages (md), incidents/urls sheets (csv, xlsx), STIX 2.1 or MISP events."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} exists and is not a folder")
+    from archive.catalogue import Catalogue
+    from scraper.export.records import stub_record
+    from scraper.stubs import store
+    from scraper.techniques import store as technique_store
+
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s, terminal_progress("exporting", "preparing") as progress:
@@ -251,14 +251,3 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
 
 
 COMMANDS = [stubs_group]
-
-
-def _add_technique_commands() -> None:
-    """`stubs techniques ID accept|reject T...` lives with the other technique commands."""
-    from .techniques import STUB_COMMANDS
-
-    for command in STUB_COMMANDS:
-        stubs_group.add_command(command)
-
-
-_add_technique_commands()

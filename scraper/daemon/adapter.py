@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.schedule import Schedule, parse_schedule
 
-if TYPE_CHECKING:  # httpx costs start-up time; `status` loads this module without fetching
+if TYPE_CHECKING:  # SQLAlchemy and httpx cost start-up time; `status` loads this module without fetching
+    from archive.catalogue import Catalogue
     from scraper.fetch.client import HttpClient
 
 
@@ -38,7 +38,7 @@ class PollSummary:
     error: str | None  # a message when the poll as a whole failed (source error)
 
 
-Poller = Callable[[Config, Catalogue, "HttpClient", ScheduledSource], Awaitable[PollSummary]]
+Poller = Callable[[Config, "Catalogue", "HttpClient", ScheduledSource], Awaitable[PollSummary]]
 
 
 class DiscoveryMissing(UserError):

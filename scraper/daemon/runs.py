@@ -1,7 +1,8 @@
 """Run state in the catalogue: every poll of every source, and its next run time.
 
 This is the one source-health record: the daemon and a manual `takedowns poll`
-both write a run row per poll, and `sources`, `status` and the desk read them.
+both write a run row per poll, and `sources`, `status` and the desk read them
+(through archive.quickread.source_health).
 
 A run row is written `running` before the poll starts and closed when it ends,
 each in its own short transaction, so a kill at any moment leaves at most one
@@ -13,15 +14,16 @@ rerun picks up the work instead of repeating it).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
 from archive.catalogue import Catalogue, utcnow
+from archive.quickread import RUN_ERROR, RUN_OK
 from archive.tables import SourceRun, SourceSchedule
 
-RUNNING, OK, ERROR, INTERRUPTED = "running", "ok", "error", "interrupted"
+RUNNING, INTERRUPTED = "running", "interrupted"
+OK, ERROR = RUN_OK, RUN_ERROR  # the outcomes the health summary reads
 
 
 def as_aware(value: datetime | None) -> datetime | None:
@@ -110,52 +112,6 @@ def set_next_run(catalogue: Catalogue, source: str, schedule: str, when: datetim
         row.schedule = schedule
         row.next_run_at = as_naive(when)
         row.updated_at = utcnow()
-
-
-@dataclass
-class SourceHealth:
-    source: str
-    runs: int = 0
-    last_run_at: datetime | None = None
-    last_outcome: str | None = None
-    last_success_at: datetime | None = None
-    last_error_at: datetime | None = None
-    last_error: str | None = None
-    items_found_last: int = 0
-    items_found_total: int = 0
-    failing_since: datetime | None = None  # first error after the last success
-    next_run_at: datetime | None = None
-    schedule: str | None = None
-
-    def failing_for(self, now: datetime) -> timedelta | None:
-        return (now - self.failing_since) if self.failing_since else None
-
-
-def source_health(catalogue: Catalogue, source: str) -> SourceHealth:
-    """Summarise one source's runs (naive UTC times, as stored)."""
-    h = SourceHealth(source=source)
-    with catalogue.session() as s:
-        h.runs, h.items_found_total = s.execute(
-            select(func.count(SourceRun.id), func.coalesce(func.sum(SourceRun.items_found), 0)).where(SourceRun.source == source)
-        ).one()
-        last = s.scalar(select(SourceRun).where(SourceRun.source == source).order_by(SourceRun.id.desc()).limit(1))
-        if last is not None:
-            h.last_run_at, h.last_outcome = last.started_at, last.outcome
-        ok = s.scalar(_latest(source, OK))
-        if ok is not None:
-            h.last_success_at, h.items_found_last = ok.ended_at, ok.items_found
-        err = s.scalar(_latest(source, ERROR))
-        if err is not None:
-            h.last_error_at, h.last_error = err.ended_at, err.message
-        if last is not None and err is not None and (ok is None or err.id > ok.id):
-            since = select(func.min(SourceRun.started_at)).where(SourceRun.source == source, SourceRun.outcome == ERROR)
-            if ok is not None:
-                since = since.where(SourceRun.id > ok.id)
-            h.failing_since = s.scalar(since)
-        sched = s.get(SourceSchedule, source)
-        if sched is not None:
-            h.next_run_at, h.schedule = sched.next_run_at, sched.schedule
-    return h
 
 
 def _latest(source: str, outcome: str):

@@ -92,7 +92,8 @@ def run_demo(directory: Path, seconds: float) -> tuple[Config, Status]:
         server.stop()
     catalogue = Catalogue(config.catalogue_url)
     try:
-        return config, collect_status(config, catalogue)
+        with catalogue.reader() as reader:
+            return config, collect_status(config, reader)
     finally:
         catalogue.dispose()
 

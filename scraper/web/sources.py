@@ -38,7 +38,8 @@ def chart_series(rows: list[tuple[str | None, str | None, int]]) -> dict[str, An
 
 
 def load_sources(config: Config, catalogue: Catalogue) -> SourcesView:
-    status = collect_status(config, catalogue)
+    with catalogue.reader() as reader:
+        status = collect_status(config, reader)
     with catalogue.session() as s:
         per_month = [
             (m or None, p or None, n)

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
 
-from archive import migrate
+from archive import migrate, quickread
 from archive.catalogue import Catalogue
 from archive.tables import (
     Base,
@@ -129,8 +129,6 @@ def test_previous_release_catalogue_is_upgraded_with_its_data(tmp_path: Path) ->
 
 def test_manual_poll_health_is_folded_into_the_runs(tmp_path: Path) -> None:
     """0004: what `source_state` remembered (manual polls) becomes run rows `status` and `sources` read."""
-    from scraper.daemon.runs import source_health
-
     db = tmp_path / "catalogue.sqlite"
     shutil.copy(OLD_RELEASE, db)
     con = sqlite3.connect(db)
@@ -144,9 +142,11 @@ def test_manual_poll_health_is_folded_into_the_runs(tmp_path: Path) -> None:
     cat = Catalogue(f"sqlite:///{db}")
     try:
         assert "source_state" not in _rows(db)
-        daemon_run = source_health(cat, "meta-newsroom")  # had its own runs: kept as they were, nothing added
+        with cat.reader() as reader:
+            health = quickread.source_health(reader)
+        daemon_run = health["meta-newsroom"]  # had its own runs: kept as they were, nothing added
         assert (daemon_run.runs, daemon_run.last_outcome, daemon_run.items_found_last) == (1, "ok", 3)
-        manual = source_health(cat, "polled-by-hand")
+        manual = health["polled-by-hand"]
         assert (manual.runs, manual.last_outcome, manual.items_found_last, manual.last_error) == (2, "error", 5, "fetch failed: HTTP 503")
         assert str(manual.last_success_at) == "2026-11-02 08:00:00" and str(manual.failing_since) == "2026-11-02 09:00:00"
     finally:
@@ -237,4 +237,4 @@ def test_one_head() -> None:
 
 def test_the_newest_revision_file_is_alembics_head():
     """Opening a catalogue skips Alembic when it is at the newest file's revision: that must be the head."""
-    assert migrate.newest_file_revision() == migrate.head_revision()
+    assert quickread.newest_file_revision() == migrate.head_revision()
