@@ -183,15 +183,15 @@ def source_health(reader: Reader) -> dict[str, SourceHealth]:
 
 def totals(reader: Reader) -> dict[str, Any]:
     """Catalogue totals for `status`, in two queries."""
-    captures, urls, reports, failures, pending, wacz = reader.rows(
+    captures, urls, reports, failures, pending, warcs = reader.rows(
         "SELECT (SELECT COUNT(id) FROM captures), (SELECT COUNT(DISTINCT url) FROM captures), (SELECT COUNT(id) FROM reports), "
-        "(SELECT COUNT(id) FROM fetch_failures), (SELECT COUNT(id) FROM archive_jobs WHERE status = ?), (SELECT COUNT(id) FROM wacz_files)",
+        "(SELECT COUNT(id) FROM fetch_failures), (SELECT COUNT(id) FROM archive_jobs WHERE status = ?), (SELECT COUNT(id) FROM warc_files)",
         ("pending",),
     )[0]
     stubs = {status: int(n) for status, n in reader.rows("SELECT status, COUNT(id) FROM stubs GROUP BY status")}
     return {
         "captures": int(captures), "urls": int(urls), "reports": int(reports), "fetch_failures": int(failures),
-        "archive_jobs_pending": int(pending), "stubs": stubs, "wacz_files": int(wacz),
+        "archive_jobs_pending": int(pending), "stubs": stubs, "warc_files": int(warcs),
     }  # fmt: skip
 
 

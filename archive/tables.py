@@ -119,17 +119,6 @@ class ArchiveJob(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class WaczFile(Base):
-    """The WACZ package of one capture (its WARC records, pages.jsonl, index, datapackage)."""
-
-    __tablename__ = "wacz_files"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), unique=True)
-    path: Mapped[str] = mapped_column(String(512))  # relative to the data dir
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
 class VerifiedFile(Base):
     """When `archive verify` last checked a stored file, and what the file looked like then.
 

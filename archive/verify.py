@@ -1,4 +1,9 @@
-"""Check that what is stored is whole: WARC digests, WACZ packages, catalogue pointers."""
+"""Check that what is stored is whole: WARC digests, catalogue pointers, and the WACZ built from each capture.
+
+Only WARC files are stored (archive/wacz.py builds a capture's WACZ on demand), so a
+plain verify reads WARCs and the catalogue; `packages=True` also builds each
+re-checked capture's WACZ and validates it as `wacz validate` and replay tools would.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from . import warcio_codings
 from .catalogue import Catalogue, utcnow
-from .tables import Capture, Stub, StubReference, VerifiedFile, WaczFile, WarcFile
+from .tables import Capture, ReportRow, Stub, StubReference, VerifiedFile, WarcFile
 from .warc import payload_sha256, read_response
 
 
@@ -42,11 +47,12 @@ class VerifyReport:
         return not self.problems
 
 
-def check_warc(path: Path) -> list[str]:
-    """Block and payload digests of every record, and that the file decompresses to the end."""
+def check_warc(path: Path, start: int = 0) -> list[str]:
+    """Block and payload digests of every record from byte `start` on, and that the file decompresses to the end."""
     problems: list[str] = []
     try:
         with open(path, "rb") as f:
+            f.seek(start)
             iterator = ArchiveIterator(f, check_digests=True)
             for record in iterator:
                 iterator.read_to_end(record)
@@ -141,18 +147,20 @@ def one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_file(path: Path) -> list[str]:
+def check_file(path: Path, start: int = 0) -> list[str]:
     if path.name.endswith(".wacz"):
         return check_wacz(path)
     if path.name.endswith((".warc", ".warc.gz")):
-        return check_warc(path)
+        return check_warc(path, start)
     return ["not a .warc, .warc.gz or .wacz file"]
 
 
-def _check_in_worker(path: str) -> tuple[str, list[str], str]:
-    """Pool entry point: the file's problems and its SHA-256 (recorded for the next run)."""
+def _check_in_worker(path: str, start: int = 0) -> tuple[str, list[str], str | None]:
+    """Pool entry point: the file's problems (from byte `start`) and, when read whole, its SHA-256."""
     p = Path(path)
-    problems = [one_line(m) for m in check_file(p)]
+    problems = [one_line(m) for m in check_file(p, start)]
+    if start:
+        return path, problems, None  # an append: only the new records were read
     digest = hashlib.sha256()
     try:
         with open(p, "rb") as f:
@@ -163,20 +171,25 @@ def _check_in_worker(path: str) -> tuple[str, list[str], str]:
     return path, problems, digest.hexdigest()
 
 
-def check_files(paths: list[Path], jobs: int, progress: Callable[[str], None] | None = None) -> dict[str, tuple[list[str], str]]:
-    """Check files, in a process pool when there are several and more than one core to use.
+def check_files(
+    paths: list[Path], jobs: int, progress: Callable[[str], None] | None = None, starts: dict[str, int] | None = None
+) -> dict[str, tuple[list[str], str | None]]:
+    """Check files (each from its byte in `starts`, default 0), in a process pool when there are several
+    and more than one core to use.
 
     `progress(name)` is called for each file as it is taken up (serial) or finished (pool).
     """
+    starts = starts or {}
     results = []
     if jobs <= 1 or len(paths) < 3:
         for p in paths:
             if progress:
                 progress(p.name)
-            results.append(_check_in_worker(str(p)))
+            results.append(_check_in_worker(str(p), starts.get(str(p), 0)))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(_check_in_worker, [str(p) for p in paths], chunksize=max(1, len(paths) // (jobs * 8))):
+            args = [str(p) for p in paths]
+            for result in pool.map(_check_in_worker, args, [starts.get(a, 0) for a in args], chunksize=max(1, len(paths) // (jobs * 8))):
                 if progress:
                     progress(Path(result[0]).name)
                 results.append(result)
@@ -184,19 +197,23 @@ def check_files(paths: list[Path], jobs: int, progress: Callable[[str], None] | 
 
 
 def stored_files(data_dir: Path) -> list[Path]:
-    """Every WARC and WACZ under the data dir (WACZ folders may be sharded), build folders excluded."""
-    found = sorted((data_dir / "warc").rglob("*.warc.gz")) + sorted((data_dir / "wacz").rglob("*.wacz"))
+    """Every WARC file under the data dir (the preservation master; WACZs are built from it)."""
+    found = sorted((data_dir / "warc").rglob("*.warc.gz"))
     return [p for p in found if not any(part.startswith(".") for part in p.relative_to(data_dir).parts)]
 
 
-def check_catalogue(data_dir: Path, catalogue: Catalogue, warc_paths: set[str] | None = None) -> list[Problem]:
-    """Read back each capture's response record (only those in `warc_paths`, when given)."""
+def in_scope(scope: dict[str, int] | None) -> ColumnElement[bool]:
+    """Captures stored in the re-checked WARC files, from each file's first re-checked byte (all: None)."""
+    if scope is None:
+        return true()
+    return or_(false(), *(and_(Capture.warc_path == rel, Capture.warc_offset >= start) for rel, start in sorted(scope.items())))
+
+
+def check_catalogue(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] | None = None) -> list[Problem]:
+    """Read back each capture's response record (only those `in_scope`)."""
     problems: list[Problem] = []
     with catalogue.session() as s:
-        query = select(Capture)
-        if warc_paths is not None:
-            query = query.where(Capture.warc_path.in_(sorted(warc_paths)))
-        captures = list(s.scalars(query))
+        captures = list(s.scalars(select(Capture).where(in_scope(scope))))
     for c in captures:
         try:
             record = read_response(data_dir / c.warc_path, c.warc_offset)
@@ -209,54 +226,87 @@ def check_catalogue(data_dir: Path, catalogue: Catalogue, warc_paths: set[str] |
 
 
 def check_missing(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
-    """Files the catalogue lists that are gone from disk (a stat each: cheap even for 100k)."""
+    """WARC files the catalogue lists that are gone from disk (a stat each)."""
     with catalogue.session() as s:
         warcs = list(s.scalars(select(WarcFile.path)))
-        waczs = list(s.execute(select(WaczFile.path, Capture.url).join(Capture, Capture.id == WaczFile.capture_id)))
-    problems = [
+    return [
         Problem(str(data_dir / p), "listed in the catalogue but missing from disk: restore it from a backup")
         for p in warcs
         if not (data_dir / p).exists()
     ]
-    problems += [
-        Problem(str(data_dir / p), f"listed in the catalogue but missing from disk: `takedowns archive export {url} -o FILE.wacz` rebuilds it")
-        for p, url in waczs
-        if not (data_dir / p).exists()
-    ]
-    return problems
 
 
-def check_references(data_dir: Path, catalogue: Catalogue, wacz_paths: set[str] | None = None) -> list[Problem]:
-    """Every stub reference URL must resolve in its capture's WACZ (its CDXJ index).
+def capture_index(data_dir: Path, capture: Capture) -> dict[str, str]:
+    """The URLs the capture's WACZ index will answer for, with their HTTP status: its response records
+    (the page and each 3xx hop), read from the WARC block the WACZ is built from."""
+    from .render_records import block_records
+
+    index: dict[str, str] = {}
+    for record, _rel, _length, _payload in block_records(data_dir / capture.warc_path, capture.warc_offset, len(capture.redirects or [])):
+        if record.rec_type == "response" and record.http_headers is not None:
+            index[record.rec_headers.get_header("WARC-Target-URI")] = record.http_headers.get_statuscode()
+    return index
+
+
+def check_references(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] | None = None) -> list[Problem]:
+    """Every stub reference URL must resolve in its capture's WACZ (the index built from its records).
 
     A reference to the URL its capture requested, which redirected, resolves through the
-    3xx hop records (see `resolves` for WACZs made before hops were written).
+    3xx hop records (see `resolves` for captures stored before hops were written).
     """
     with catalogue.session() as s:
         query = (
-            select(StubReference.url, Stub.stub_id, WaczFile.path, Capture.url, Capture.final_url)
+            select(StubReference.url, Stub.stub_id, Capture)
             .join(Stub, Stub.id == StubReference.stub_pk)
-            .join(WaczFile, WaczFile.capture_id == StubReference.capture_id)
             .join(Capture, Capture.id == StubReference.capture_id)
+            .where(in_scope(scope))
         )
-        if wacz_paths is not None:
-            query = query.where(WaczFile.path.in_(sorted(wacz_paths)))
         rows = list(s.execute(query))
     problems: list[Problem] = []
-    indexes: dict[str, dict[str, str] | None] = {}
-    for url, stub_id, rel, requested, final_url in rows:
-        if rel not in indexes:
+    indexes: dict[int, dict[str, str] | None] = {}
+    for url, stub_id, capture in rows:
+        if capture.id not in indexes:
             try:
-                indexes[rel] = wacz_index_urls(data_dir / rel)
-            except (OSError, zipfile.BadZipFile, KeyError, EOFError):
-                indexes[rel] = None  # missing or unreadable: reported by the other checks
-        urls = indexes[rel]
-        if urls is not None and not resolves(url, requested, final_url, urls):
-            problems.append(Problem(str(data_dir / rel), f"stub {stub_id} cites {url}, which this WACZ's index does not resolve"))
+                indexes[capture.id] = capture_index(data_dir, capture)
+            except Exception:  # unreadable: reported by the read-back and digest checks
+                indexes[capture.id] = None
+        urls = indexes[capture.id]
+        if urls is not None and not resolves(url, capture.url, capture.final_url, urls):
+            problems.append(Problem(str(data_dir / capture.warc_path), f"stub {stub_id} cites {url}, which the WACZ of capture {capture.id} would not resolve"))
     return problems
 
 
-def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[str], str]], stats: dict[str, os.stat_result]) -> None:
+def _package_in_worker(data_dir: str, capture: dict, report: dict | None) -> tuple[int, list[str]]:
+    """Pool entry point: build one capture's WACZ in a temporary folder and check it."""
+    from .wacz import temporary_wacz
+
+    try:
+        with temporary_wacz(Path(data_dir), Capture(**capture), report) as path:
+            return capture["id"], [one_line(m) for m in check_wacz(path)]
+    except Exception as exc:  # a capture whose WACZ cannot be built is the finding
+        return capture["id"], [one_line(f"cannot build its WACZ: {exc}")]
+
+
+PACKAGE_FIELDS = ("id", "url", "final_url", "warc_path", "warc_offset", "warc_record_id", "warc_date", "redirects")
+
+
+def check_packages(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] | None, jobs: int, progress: Callable[[str], None] | None = None) -> list[Problem]:
+    """Build the WACZ of each capture `in_scope` and validate it, in a process pool."""
+    with catalogue.session() as s:
+        query = select(Capture, ReportRow.data).outerjoin(ReportRow, ReportRow.capture_id == Capture.id).where(in_scope(scope)).order_by(Capture.id)
+        work = [({f: getattr(c, f) for f in PACKAGE_FIELDS}, report) for c, report in s.execute(query)]
+    problems: list[Problem] = []
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(_package_in_worker, str(data_dir), capture, report) for capture, report in work]
+        for (capture, _), future in zip(work, futures, strict=True):
+            capture_id, found = future.result()
+            if progress:
+                progress(f"capture {capture_id}")
+            problems += [Problem(str(data_dir / capture["warc_path"]), f"WACZ of capture {capture_id} ({capture['url']}): {m}") for m in found]
+    return problems
+
+
+def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[str], str | None]], stats: dict[str, os.stat_result]) -> None:
     now = utcnow()
     with catalogue.session() as s:
         rows = {r.path: r for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_([_rel(data_dir, p) for p in checked])))}
@@ -266,7 +316,8 @@ def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[
             if row is None:
                 row = VerifiedFile(path=rel)
                 s.add(row)
-            row.size, row.mtime_ns, row.sha256, row.ok, row.verified_at = st.st_size, st.st_mtime_ns, digest, not problems, now
+            row.size, row.mtime_ns, row.ok, row.verified_at = st.st_size, st.st_mtime_ns, not problems, now
+            row.sha256 = digest or row.sha256 or ""  # an append keeps the digest of the last whole read
 
 
 def _rel(data_dir: Path, path: str | Path) -> str:
@@ -283,15 +334,19 @@ def verify(
     catalogue: Catalogue | None,
     *,
     everything: bool = False,
+    packages: bool = False,
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> VerifyReport:
     """Check the given files; or what changed under the data dir since the last run (all of it with `everything`).
 
     A file is "changed" when its size or mtime differ from what the last verify
-    recorded, or it did not pass then. The catalogue checks (read-back of
-    captures, stub references in WACZ indexes) cover the re-checked files; the
-    check that every file the catalogue lists still exists runs every time.
+    recorded, or it did not pass then. WARC files are append-only: one that passed and
+    has grown since is read from where that verify ended (its new records, and the
+    captures stored in them); `everything` reads every file whole. The catalogue checks (read-back of
+    captures, stub references resolving in their captures' WACZ index, and with
+    `packages` each capture's WACZ built and validated) cover the captures in the
+    re-checked files; the check that every WARC the catalogue lists still exists runs every time.
     `progress(name)` is called per file (the CLI shows it on a terminal).
     """
     report = VerifyReport()
@@ -308,12 +363,15 @@ def verify(
     if catalogue is not None and not everything:
         with catalogue.session() as s:
             known = {path: (size, mtime, ok) for path, size, mtime, ok in s.execute(select(VerifiedFile.path, VerifiedFile.size, VerifiedFile.mtime_ns, VerifiedFile.ok))}
-    todo = []
+    todo, starts = [], {}
     for p in files:
         st, seen = stats[str(p)], known.get(_rel(data_dir, p))
-        if everything or seen is None or seen != (st.st_size, st.st_mtime_ns, True):
-            todo.append(p)
-    results = check_files(todo, jobs, progress)
+        if not everything and seen == (st.st_size, st.st_mtime_ns, True):
+            continue
+        todo.append(p)
+        if not everything and seen is not None and seen[2] and st.st_size > seen[0]:
+            starts[str(p)] = seen[0]  # a WARC only grows: read the records appended since it passed
+    results = check_files(todo, jobs, progress, starts)
     for p in todo:
         report.checked.append(str(p))
         report.problems += [Problem(str(p), m) for m in results[str(p)][0]]
@@ -321,8 +379,10 @@ def verify(
     if catalogue is None:
         return report
     report.problems += check_missing(data_dir, catalogue)
-    rels = {_rel(data_dir, p) for p in todo}
-    report.problems += check_catalogue(data_dir, catalogue, None if everything else {r for r in rels if r.startswith("warc/")})
-    report.problems += check_references(data_dir, catalogue, None if everything else {r for r in rels if r.startswith("wacz/")})
+    scope = None if everything else {_rel(data_dir, p): starts.get(str(p), 0) for p in todo}
+    report.problems += check_catalogue(data_dir, catalogue, scope)
+    report.problems += check_references(data_dir, catalogue, scope)
+    if packages:
+        report.problems += check_packages(data_dir, catalogue, scope, jobs, progress)
     _record(catalogue, data_dir, results, stats)
     return report

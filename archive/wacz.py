@@ -1,37 +1,41 @@
-"""One WACZ per report capture, written with py-wacz.
+"""The WACZ of a report capture, built on demand from the WARC with py-wacz.
+
+The WARC is the preservation master and the only stored copy of a capture's bytes:
+a WACZ kept beside it would hold the same records again (37% of all bytes stored).
+Builds are reproducible (same records, same zip times, same `created`), so the
+package `archive export`, the desk's download and `archive verify --packages` build
+is the same file, byte for byte, every time.
 
 The package holds the capture's response and request records and its redirect
 hops (each 3xx as its own response/request pair), copied byte for byte from the main WARC, plus a `metadata` record (URI `urn:takedowns:report:<id>`,
 never the page URL) carrying the extracted Report; `pages/pages.jsonl` has one
 entry whose `ts` equals the response record's WARC-Date, with title and text.
 py-wacz adds the CDXJ index and `datapackage.json` with hashes; we add the
-report's `title`, `mainPageUrl` and `mainPageDate` to it (and re-hash the digest). Files are
-written to a temporary folder and renamed into place, so a WACZ is whole or absent.
+report's `title`, `mainPageUrl` and `mainPageDate` to it (and re-hash the digest). A WACZ
+is built in a temporary folder beside its destination and renamed into place, so it is
+whole or absent.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import io
 import json
 import os
-import shutil
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from warcio.warcwriter import WARCWriter
 
 from . import warcio_codings
-from .catalogue import Catalogue, utcnow
 from .errors import ArchiveError
-from .tables import Capture, WaczFile
+from .tables import Capture
 
-SHARD_SIZE = 1000  # WACZs per folder under wacz/: 100k reports make 100 folders, not one of 100k files
 TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is renamed into place
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
@@ -80,7 +84,7 @@ def page_entry(capture: Capture, report: dict | None) -> dict:
     return entry
 
 
-def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Path) -> None:
+def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Path) -> Path:
     """Write the WACZ of `capture` to `output` atomically."""
     from wacz.main import main as wacz_main
 
@@ -102,6 +106,7 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
         with open(built, "rb") as f:
             os.fsync(f.fileno())
         os.replace(built, output)
+    return output
 
 
 def package_metadata(capture: Capture, report: dict | None) -> dict[str, str]:
@@ -147,73 +152,17 @@ def _zip_time(warc_date: str) -> tuple[int, int, int, int, int, int]:
     return max((when.year, when.month, when.day, when.hour, when.minute, when.second), (1980, 1, 1, 0, 0, 0))
 
 
-def wacz_rel_path(capture_id: int) -> str:
-    """Where a capture's WACZ lives under the data dir: sharded by id, `wacz/00012/capture-00012345.wacz`.
-
-    Catalogues made before sharding keep their recorded `wacz/capture-N.wacz` paths;
-    a rebuild moves the package to its shard.
-    """
-    return f"wacz/{capture_id // SHARD_SIZE:05d}/capture-{capture_id:08d}.wacz"
-
-
-def remove_leftover_temp(wacz_dir: Path) -> list[Path]:
-    """Delete WACZ build folders whose process is gone (killed mid-build); return them.
-
-    A folder named with a live pid belongs to a build in progress (another
-    process on this data folder) and is left alone. Builds happen in the shard
-    folders (and, before sharding, in `wacz/` itself).
-    """
-    removed = []
-    for path in [*wacz_dir.glob(f"{TEMP_PREFIX}*"), *wacz_dir.glob(f"*/{TEMP_PREFIX}*")]:
-        pid = path.name[len(TEMP_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
-    return removed
-
-
-def _alive(pid: int) -> bool:
+def export_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Path) -> Path:
+    """Build the capture's WACZ at `output` (a one-line error when it cannot be written there)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
-
-
-def write_capture_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, report: dict | None) -> Path:
-    """Build (or rebuild) the WACZ of a capture and record it in the catalogue."""
-    rel = wacz_rel_path(capture.id)
-    path = data_dir / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Two processes may package the same capture at once (a `fetch` beside the daemon):
-    # the file and its recorded digest must come from the same build.
-    with open(path.parent / ".lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        build_wacz(data_dir, capture, report, path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        with catalogue.session() as s:
-            row = s.query(WaczFile).filter_by(capture_id=capture.id).one_or_none()
-            if row is None:
-                row = WaczFile(capture_id=capture.id, path=rel, sha256=digest, created_at=utcnow())
-                s.add(row)
-            old, row.path, row.sha256, row.created_at = row.path, rel, digest, utcnow()
-        if old != rel:  # a package from before sharding, now rebuilt in its shard
-            (data_dir / old).unlink(missing_ok=True)
-    return path
-
-
-def export_wacz(data_dir: Path, catalogue: Catalogue, capture: Capture, report: dict | None, output: Path) -> Path:
-    with catalogue.session() as s:
-        row = s.query(WaczFile).filter_by(capture_id=capture.id).one_or_none()
-    source = data_dir / row.path if row is not None else None
-    if source is None or not source.exists():
-        source = write_capture_wacz(data_dir, catalogue, capture, report)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, output)
+        build_wacz(data_dir, capture, report, output)
     except OSError as exc:
         raise ArchiveError(f"cannot write {output}: {exc.strerror}") from None
     return output
+
+
+@contextlib.contextmanager
+def temporary_wacz(data_dir: Path, capture: Capture, report: dict | None) -> Iterator[Path]:
+    """The capture's WACZ in a temporary folder, removed afterwards (desk downloads, verify --packages)."""
+    with tempfile.TemporaryDirectory(prefix="takedowns-wacz-") as tmp:
+        yield build_wacz(data_dir, capture, report, Path(tmp) / f"capture-{capture.id}.wacz")

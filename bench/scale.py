@@ -10,7 +10,7 @@ small catalogue (`--base`, 1k) and at the full size (`--reports`, 20k):
 - `stubs list` and `stubs export --format xlsx` wall time: goal at N / at 1k <= 2
 - SQL statements per command (SQLAlchemy events), which must not grow with N
 - `archive verify` after one new report (incremental; goal < 2 s) and `--all` (parallel)
-- bytes stored per report (WARC + WACZ + catalogue) / raw page bytes
+- bytes stored per report (WARC + any WACZ kept + catalogue) / raw page bytes; WACZs are built on demand, so none are kept
 - adding a reference to a stub citing 300 reports / to one citing 3 (time, SQL
   statements, parameter bytes written): a large cluster must cost what a small one does
 

@@ -21,8 +21,7 @@ from archive.catalogue import Catalogue, utcnow
 from archive.decode import decode_body
 from archive.records import FetchResult
 from archive.render_records import RenderedRecords, build_rendered_block, is_rendered, rendered_parts
-from archive.tables import Capture, DiscoveredItem, ReportRow, WaczFile
-from archive.wacz import remove_leftover_temp, write_capture_wacz
+from archive.tables import Capture, DiscoveredItem, ReportRow
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
 from archive.wayback import WaybackClient
 from scraper.config import Config, section_settings, wayback_settings
@@ -44,7 +43,7 @@ from scraper.stubs import StubOutcome, update_stubs_for_report
 log = logging.getLogger("takedowns.pipeline")
 
 
-STAGES = ("fetch", "store", "extract", "wacz", "archive", "stub")
+STAGES = ("fetch", "store", "extract", "archive", "stub")
 
 
 @contextmanager
@@ -147,13 +146,8 @@ async def capture_url(
 
 
 async def archive_capture(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, wait: float | None) -> None:
-    """Snapshot stage: the capture's WACZ (unless already written), then its public archive link."""
+    """Archive-link stage: the capture's public archive link (its WACZ is built from the WARC on demand, archive/wacz.py)."""
     capture = outcome.capture
-    with catalogue.session() as s:
-        has_wacz = s.scalar(select(WaczFile.id).where(WaczFile.capture_id == capture.id)) is not None
-    if outcome.is_new or not has_wacz:
-        with stage("wacz"):
-            write_capture_wacz(config.data_dir, catalogue, capture, outcome.report.to_dict() if outcome.report else None)
     settings = wayback_settings(config)
     if not settings.enabled:
         outcome.archive_status, outcome.archive_detail = "disabled", "[archive.wayback] enabled = false"
@@ -351,7 +345,6 @@ def process_url(config: Config, url: str, *, respect_robots: bool = True, archiv
         raise UserError(problem)
     catalogue = Catalogue(config.catalogue_url)
     store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
-    remove_leftover_temp(config.data_dir / "wacz")  # build folders of a process killed mid-WACZ
 
     async def run() -> CaptureOutcome:
         async with HttpClient(config.http) as client:

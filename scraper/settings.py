@@ -96,7 +96,7 @@ def _found_via_complaint(value: Any) -> str | None:
 S = Setting
 _WAYBACK = WaybackSettings()  # the storage library owns these defaults; declared here with their help
 SETTINGS: tuple[Setting, ...] = (
-    S("data", "dir", str, "data", "where WARC files, WACZ files, the SQLite catalogue and exports go"),
+    S("data", "dir", str, "data", "where WARC files, the SQLite catalogue and exports go"),
     S("catalogue", "url", str, "", "any SQLAlchemy URL; empty means an SQLite file at <data.dir>/catalogue.sqlite"),
     S("warc", "max_file_bytes", int, 1073741824, "start a new WARC file once the current one is larger than this", minimum=1),
     S("http", "user_agent", str, DEFAULT_USER_AGENT, "sent with every request, so site operators know who we are"),

@@ -28,14 +28,16 @@ def archive_group() -> None:
 @archive_group.command(name="verify")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--all", "everything", is_flag=True, help="Re-check every stored file, not only those changed since the last verify.")
+@click.option("--packages", is_flag=True, help="Also build each re-checked capture's WACZ and validate it (slower).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes checking files at once (default: the cores, at most 4).")
 @with_config
 @json_option
-def verify_cmd(paths: tuple[Path, ...], everything: bool, jobs: int | None, config: Config, as_json: bool) -> None:
-    """Check WARC digests, WACZ packages and catalogue pointers; non-zero exit names each broken file.
+def verify_cmd(paths: tuple[Path, ...], everything: bool, packages: bool, jobs: int | None, config: Config, as_json: bool) -> None:
+    """Check WARC digests, catalogue pointers and what each capture's WACZ would resolve; non-zero exit names each broken file.
 
-    Without PATHS it checks only the files that changed since the last verify (size or
-    mtime) or that failed then; --all checks everything, in parallel.
+    Without PATHS it checks only the WARC files that changed since the last verify (size or
+    mtime) or that failed then; --all checks everything, in parallel. PATHS may also
+    name WACZ files (an export), checked as `wacz validate` does plus pages.jsonl.
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -43,7 +45,7 @@ def verify_cmd(paths: tuple[Path, ...], everything: bool, jobs: int | None, conf
     catalogue = Catalogue(config.catalogue_url)
     try:
         with terminal_progress("verifying", "checking") as progress:
-            result = verify(list(paths), config.data_dir, catalogue, everything=everything, jobs=jobs, progress=progress)
+            result = verify(list(paths), config.data_dir, catalogue, everything=everything, packages=packages, jobs=jobs, progress=progress)
     finally:
         catalogue.dispose()
     if as_json:
@@ -63,7 +65,7 @@ def verify_cmd(paths: tuple[Path, ...], everything: bool, jobs: int | None, conf
 @with_config
 @json_option
 def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
-    """Write the WACZ snapshot of the latest capture of URL."""
+    """Write the WACZ snapshot of the latest capture of URL (built from its WARC records)."""
     if output.suffix != ".wacz":
         raise UserError(f"{output}: the output file must end in .wacz")
     catalogue = Catalogue(config.catalogue_url)
@@ -72,7 +74,7 @@ def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
             capture = catalogue.require_latest_capture(s, url)
             row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
             report = row.data if row is not None else None
-        export_wacz(config.data_dir, catalogue, capture, report, output)
+        export_wacz(config.data_dir, capture, report, output)
     finally:
         catalogue.dispose()
     if as_json:

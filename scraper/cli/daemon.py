@@ -86,7 +86,7 @@ def render_status(report: Status) -> str:
     stub_text = ", ".join(f"{k} {v}" for k, v in sorted(t["stubs"].items())) or "none"
     lines += [
         "",
-        f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    WACZ files: {t['wacz_files']}    fetch failures: {t['fetch_failures']}",
+        f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    WARC files: {t['warc_files']}    fetch failures: {t['fetch_failures']}",
         f"stubs: {stub_text}    pending archive jobs: {t['archive_jobs_pending']}",
     ]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Start-up repair after a crash: cut WARC bytes the catalogue never committed, drop WACZ build leftovers.
+"""Start-up repair after a crash: cut WARC bytes the catalogue never committed.
 
 The WARC store already truncates a torn tail before its next append; a daemon
 killed after its last append would otherwise leave that tail (or a whole new
@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 
 from archive.catalogue import Catalogue
-from archive.wacz import remove_leftover_temp
 from archive.warc import WarcStore
 from scraper.config import Config
 
@@ -24,11 +23,3 @@ def truncate_uncommitted_tails(config: Config, catalogue: Catalogue) -> int:
     for line in done:
         log.warning("%s (left by a crash)", line)
     return len(done)
-
-
-def remove_wacz_leftovers(config: Config) -> int:
-    """Remove `.wacz-*` build folders left by a process killed while packaging a capture."""
-    removed = remove_leftover_temp(config.data_dir / "wacz")
-    for path in removed:
-        log.warning("removed %s (a WACZ build interrupted by a crash)", path.name)
-    return len(removed)

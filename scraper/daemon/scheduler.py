@@ -30,7 +30,7 @@ from .adapter import Poller, ScheduledSource
 from .housekeeping import CHORES, Chore, run_chore
 from .lock import DaemonLock
 from .logs import current_source, daemon_logging
-from .recovery import remove_wacz_leftovers, truncate_uncommitted_tails
+from .recovery import truncate_uncommitted_tails
 from .settings import DaemonSettings, daemon_settings
 from .signals import early_stop_signals, install_stop_handlers
 
@@ -79,7 +79,6 @@ class Daemon:
         try:
             interrupted = set(runs.recover_interrupted(self.catalogue))
             truncate_uncommitted_tails(self.config, self.catalogue)
-            remove_wacz_leftovers(self.config)
             for name in sorted(interrupted):
                 log.warning("the last run was interrupted; running it again now", extra={"source": name})
             if not sources:

@@ -110,7 +110,7 @@ def where_things_are(config: Config) -> list[str]:
         f"status:     takedowns --config {cfg} status",
     ]
     lines += [
-        f"WACZ files: {data / 'wacz'}   (one per report capture)",
+        "WACZ: built from the WARC on demand (`takedowns archive export URL -o FILE.wacz`, or the desk's capture page)",
         f"stubs:      takedowns --config {cfg} stubs list   (Atom feed: {data / 'stubs.atom'})",
         f"stub pages: takedowns --config {cfg} stubs show ID   (or: stubs export --format md -o DIR)",
     ]

@@ -17,7 +17,6 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import (
-    FileResponse,
     PlainTextResponse,
     RedirectResponse,
     Response,
@@ -35,7 +34,7 @@ from scraper.techniques.settings import TechniqueSettings
 from . import actions, search
 from .exports import DOWNLOADS, export_download
 from .queue import QueueFilter, load_queue, next_after
-from .replay import load_capture, replay_body, wacz_file
+from .replay import load_capture, replay_body, wacz_bytes
 from .security import CSRF_FIELD, REPLAY_CSP, DeskGuard, csrf_ok
 from .settings import WebSettings
 from .sources import load_sources
@@ -184,10 +183,10 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         capture_id = request.path_params["capture_id"]
         try:
             info = await db(lambda s: load_capture(s, capture_id))
-            path = await run_in_threadpool(wacz_file, config, catalogue, info.capture)
+            package = await run_in_threadpool(wacz_bytes, config, catalogue, info.capture)
         except UserError as exc:
             return fail(request, exc)
-        return FileResponse(path, media_type="application/wacz", filename=f"capture-{capture_id}.wacz")
+        return Response(package, media_type="application/wacz", headers={"content-disposition": f'attachment; filename="capture-{capture_id}.wacz"'})
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]

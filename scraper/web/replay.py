@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue
-from archive.tables import Capture, ReportRow, StubReference, WaczFile
-from archive.wacz import write_capture_wacz
+from archive.tables import Capture, ReportRow, StubReference
+from archive.wacz import temporary_wacz
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.pipeline import capture_content
@@ -19,7 +18,6 @@ from scraper.pipeline import capture_content
 @dataclass
 class CaptureInfo:
     capture: Capture
-    wacz: WaczFile | None
     stub_pks: list[int]
 
 
@@ -27,9 +25,8 @@ def load_capture(s: Session, capture_id: int) -> CaptureInfo:
     capture = s.get(Capture, capture_id)
     if capture is None:
         raise UserError(f"no capture {capture_id}: see `takedowns captures`")
-    wacz = s.scalar(select(WaczFile).where(WaczFile.capture_id == capture_id))
     stubs = list(s.scalars(select(StubReference.stub_pk).where(StubReference.capture_id == capture_id)))
-    return CaptureInfo(capture, wacz, stubs)
+    return CaptureInfo(capture, stubs)
 
 
 def replay_body(config: Config, capture: Capture) -> tuple[bytes, str]:
@@ -42,11 +39,9 @@ def replay_body(config: Config, capture: Capture) -> tuple[bytes, str]:
     return body, media
 
 
-def wacz_file(config: Config, catalogue: Catalogue, capture: Capture) -> Path:
-    """The capture's WACZ, built now if the catalogue has none (the same file `archive export` gives)."""
+def wacz_bytes(config: Config, catalogue: Catalogue, capture: Capture) -> bytes:
+    """The capture's WACZ, built from the WARC now: the same bytes `archive export` writes."""
     with catalogue.session() as s:
-        row = s.scalar(select(WaczFile).where(WaczFile.capture_id == capture.id))
         report = s.scalar(select(ReportRow.data).where(ReportRow.capture_id == capture.id))
-    if row is not None and (config.data_dir / row.path).is_file():
-        return config.data_dir / row.path
-    return write_capture_wacz(config.data_dir, catalogue, capture, report)
+    with temporary_wacz(config.data_dir, capture, report) as path:
+        return path.read_bytes()

@@ -16,7 +16,6 @@ from archive.tables import (
     StubChange,
     StubEdit,
     StubTechnique,
-    WaczFile,
 )
 from scraper.extract.report import Report
 from scraper.stubs import store
@@ -57,7 +56,6 @@ class RefView:
     archive: str
     archive_href: str | None
     capture_id: int | None
-    has_wacz: bool
     merge_reason: str
 
 
@@ -115,13 +113,12 @@ def load_stub(s: Session, stub_id: str) -> StubView:
     ):
         links[url] = link or links.get(url, "")
     rows = {r.capture_id: r for r in s.scalars(select(ReportRow).where(ReportRow.capture_id.in_(capture_ids)))}
-    waczs = set(s.scalars(select(WaczFile.capture_id).where(WaczFile.capture_id.in_(capture_ids))))
     markdown = render_page(store.to_page(s, stub))  # exactly what `stubs export --format md` writes
     ref_views = [
         RefView(
             url=r.url, href=safe_href(r.url), title=r.title, pub_date=r.pub_date, authors=r.authors, org=r.org,
             archive=links.get(r.url) or "pending", archive_href=safe_href(links.get(r.url)),
-            capture_id=r.capture_id, has_wacz=r.capture_id in waczs, merge_reason=r.merge_reason,
+            capture_id=r.capture_id, merge_reason=r.merge_reason,
         )
         for r in refs
     ]

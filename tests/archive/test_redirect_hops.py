@@ -11,11 +11,13 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.verify import resolves
+from archive.catalogue import Catalogue
+from archive.tables import Capture
+from archive.verify import capture_index, resolves
 from archive.verify import wacz_index_urls as verify_index
 
 from ..conftest import SITES, SiteServer, run_cli
-from .test_snapshots import wacz_validate
+from .test_snapshots import export, wacz_validate
 
 WIRE = "/article/554018908.html"
 
@@ -78,12 +80,12 @@ def test_a_two_host_redirect_chain_is_stored_hop_by_hop_and_exported(config_path
     assert package["mainPageUrl"] == final and package["title"] == out["title"]
 
 
-def test_datapackage_names_the_report_and_its_main_page(site_server, config_path):
+def test_datapackage_names_the_report_and_its_main_page(site_server, config_path, tmp_path):
     site_server.root = site_server.root / "wire"
     result = run_cli("fetch", site_server.url(WIRE), "--config", config_path, "--json")
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
-    [wacz] = list((config_path.parent / "data" / "wacz").rglob("*.wacz"))
+    wacz = export(config_path, out["url"], tmp_path / "wire.wacz")
     proc = wacz_validate(wacz)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     records, _, package, pages = _wacz_members(wacz)
@@ -94,6 +96,7 @@ def test_datapackage_names_the_report_and_its_main_page(site_server, config_path
 
 
 def test_verify_resolves_a_reference_to_the_asked_url_through_its_hop_records(config_path, tmp_path):
+    """verify reads what a capture's WACZ index will answer from its WARC block; the exported WACZ's index agrees."""
     with SiteServer(SITES / "wire") as site:
         site.set("/old", "", status=301, Location=WIRE)
         asked = site.url("/old")
@@ -103,10 +106,21 @@ def test_verify_resolves_a_reference_to_the_asked_url_through_its_hop_records(co
     with sqlite3.connect(data / "catalogue.sqlite") as conn:
         # fetch made a stub citing the report; make it cite the URL that was asked for
         assert conn.execute("UPDATE stub_references SET url = ?, normalised_url = ?", (asked, asked)).rowcount >= 1
-    [wacz] = list((data / "wacz").rglob("*.wacz"))
+    wacz = export(config_path, asked, tmp_path / "asked.wacz")
     assert verify_index(wacz)[asked] == "301"  # the hop record itself answers the asked-for URL
+    catalogue = Catalogue(f"sqlite:///{data / 'catalogue.sqlite'}")
+    try:
+        with catalogue.session() as s:
+            [capture] = s.query(Capture).all()
+            assert capture_index(data, capture) == {u: st for u, st in verify_index(wacz).items() if not u.startswith("urn:")}  # the report's metadata record aside
+    finally:
+        catalogue.dispose()
     check = run_cli("archive", "verify", "--all", "--config", config_path)
     assert check.exit_code == 0, check.stdout + check.stderr
+    with sqlite3.connect(data / "catalogue.sqlite") as conn:
+        conn.execute("UPDATE stub_references SET url = ?, normalised_url = ?", (asked + "-gone", asked + "-gone"))
+    check = run_cli("archive", "verify", "--all", "--config", config_path)
+    assert check.exit_code != 0 and "would not resolve" in check.stderr
 
 
 def test_the_asked_url_needs_its_hop_record_unless_the_wacz_predates_hops():

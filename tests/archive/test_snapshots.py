@@ -1,4 +1,5 @@
-"""Local snapshots: a WACZ per capture that `wacz validate` accepts, `archive verify`, `archive export`."""
+"""Local snapshots: the WARC is the one stored copy; the WACZ built from it passes `wacz validate`, is
+the same bytes at every build; `archive verify`, `archive export`."""
 
 from __future__ import annotations
 
@@ -27,9 +28,19 @@ def wacz_validate(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))", "validate", "-f", str(path)], capture_output=True, text=True)
 
 
-def test_every_capture_gets_a_valid_wacz_with_matching_pages(site_server, config_path):
+def export(config_path: Path, url: str, target: Path) -> Path:
+    result = run_cli("archive", "export", url, "-o", target, "--config", config_path)
+    assert result.exit_code == 0, result.stderr
+    return target
+
+
+def test_a_capture_is_stored_once_and_its_wacz_is_valid_with_matching_pages(site_server, config_path, tmp_path):
     out = fetch(site_server, config_path)
-    [wacz] = list((config_path.parent / "data" / "wacz").rglob("*.wacz"))
+    data = config_path.parent / "data"
+    assert list(data.rglob("*.wacz")) == []  # no second copy of the records is kept
+    wacz = export(config_path, out["url"], tmp_path / "a.wacz")
+    again = export(config_path, out["url"], tmp_path / "b.wacz")
+    assert wacz.read_bytes() == again.read_bytes()  # reproducible: the package is a pure function of the WARC records
     proc = wacz_validate(wacz)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with zipfile.ZipFile(wacz) as z:
@@ -66,8 +77,8 @@ def test_archive_verify_passes_then_catches_a_corrupted_warc(site_server, config
 
 
 def test_archive_verify_catches_a_wacz_without_pages(tmp_path, site_server, config_path):
-    fetch(site_server, config_path)
-    [wacz] = list((config_path.parent / "data" / "wacz").rglob("*.wacz"))
+    out = fetch(site_server, config_path)
+    wacz = export(config_path, out["url"], tmp_path / "whole.wacz")
     stripped = tmp_path / "stripped.wacz"
     with zipfile.ZipFile(wacz) as src, zipfile.ZipFile(stripped, "w") as dst:
         for item in src.infolist():
@@ -100,7 +111,6 @@ def test_a_capture_rebuilt_later_holds_its_own_records_only(site_server, config_
         result = run_cli("fetch", site_server.url(path), "--config", config_path, "--json")
         assert result.exit_code == 0, result.stderr
     [warc] = list((config_path.parent / "data" / "warc").glob("*.warc.gz"))  # all three in one file
-    (config_path.parent / "data" / "wacz" / "00000" / "capture-00000001.wacz").unlink()  # so export builds it again, now
     target = tmp_path / "first.wacz"
     result = run_cli("archive", "export", site_server.url("/report-0.html"), "-o", target, "--config", config_path)
     assert result.exit_code == 0, result.stderr

@@ -28,8 +28,8 @@ def test_second_verify_checks_nothing_and_records_each_file(site_server, config_
     fetch(site_server, config_path)
     code, first = verify_json(config_path)
     assert code == 0 and first["problems"] == []
-    stored = sorted(str(p) for p in data(config_path).rglob("*.warc.gz")) + sorted(str(p) for p in data(config_path).rglob("*.wacz"))
-    assert sorted(first["checked"]) == sorted(stored) and len(stored) >= 2
+    stored = sorted(str(p) for p in data(config_path).rglob("*.warc.gz"))
+    assert sorted(first["checked"]) == stored and len(stored) >= 1 and not list(data(config_path).rglob("*.wacz"))
     with db(config_path) as conn:
         rows = {path: (size, ok) for path, size, ok in conn.execute("SELECT path, size, ok FROM verified_files")}
     assert {str(data(config_path) / p) for p in rows} == set(stored)
@@ -41,11 +41,12 @@ def test_second_verify_checks_nothing_and_records_each_file(site_server, config_
 def test_only_a_touched_file_is_checked_again(site_server, config_path):
     fetch(site_server, config_path)
     assert verify_json(config_path)[0] == 0
-    [wacz] = list(data(config_path).rglob("*.wacz"))
-    st = wacz.stat()
-    os.utime(wacz, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    [warc] = list(data(config_path).rglob("*.warc.gz"))
+    assert verify_json(config_path)[1]["checked"] == []
+    st = warc.stat()
+    os.utime(warc, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     code, out = verify_json(config_path)
-    assert code == 0 and out["checked"] == [str(wacz)]
+    assert code == 0 and out["checked"] == [str(warc)]
 
 
 def test_a_corrupted_file_alone_is_rechecked_and_reported_until_fixed(site_server, config_path):
@@ -85,15 +86,15 @@ def test_a_garbage_warc_gets_a_one_line_reason(site_server, config_path):
     assert len(line) < 400 and all(ch.isprintable() for ch in line) and "not a warc at all" not in line
 
 
-def test_a_deleted_wacz_fails_verify_with_what_to_do(site_server, config_path):
-    out = fetch(site_server, config_path)
+def test_a_deleted_warc_fails_verify_with_what_to_do(site_server, config_path):
+    fetch(site_server, config_path)
     assert verify_json(config_path)[0] == 0
-    [wacz] = list(data(config_path).rglob("*.wacz"))
-    wacz.unlink()
+    [warc] = list(data(config_path).rglob("*.warc.gz"))
+    warc.unlink()
     result = run_cli("archive", "verify", "--config", config_path)
     assert result.exit_code != 0
-    [line] = [line for line in result.stderr.splitlines() if line.startswith("BROKEN")]
-    assert str(wacz) in line and "missing" in line and "takedowns archive export" in line and out["url"] in line
+    lines = [line for line in result.stderr.splitlines() if line.startswith("BROKEN")]
+    assert any(str(warc) in line and "missing" in line and "restore it from a backup" in line for line in lines), lines
 
 
 def test_a_stub_reference_the_wacz_index_cannot_resolve_is_reported(site_server, config_path):
@@ -117,4 +118,27 @@ def test_a_stub_reference_the_wacz_index_cannot_resolve_is_reported(site_server,
     code, bad = verify_json(config_path, "--all")
     assert code != 0
     [problem] = bad["problems"]
-    assert problem["path"].endswith(".wacz") and "never-captured.html" in problem["message"]
+    assert problem["path"].endswith(".warc.gz") and "never-captured.html" in problem["message"]
+
+
+def test_an_appended_warc_is_read_from_where_the_last_verify_ended(site_server, config_path):
+    """WARCs only grow: after a new capture, verify reads the new records (cheap on a 1 GiB file); --all reads it whole."""
+    fetch(site_server, config_path)
+    assert verify_json(config_path)[0] == 0
+    [warc] = list(data(config_path).rglob("*.warc.gz"))
+    verified_size = warc.stat().st_size
+    damaged = bytearray(warc.read_bytes())
+    damaged[verified_size // 2 : verified_size // 2 + 40] = bytes(40)  # inside what the last verify passed
+    warc.write_bytes(bytes(damaged))
+    site_server.set("/second.html", "<html><head><title>Second</title></head><body><article><h1>Second</h1>"
+                    "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>")
+    result = run_cli("fetch", site_server.url("/second.html"), "--config", config_path)
+    assert result.exit_code == 0, result.stderr
+    assert warc.stat().st_size > verified_size  # appended to the same file
+    code, out = verify_json(config_path)
+    assert code == 0 and out["checked"] == [str(warc)]  # only the appended records were read
+    code, out = verify_json(config_path, "--all")
+    assert code != 0 and any(p["path"] == str(warc) for p in out["problems"])  # a whole read finds the old damage
+    with db(config_path) as conn:
+        [(ok,)] = conn.execute("SELECT ok FROM verified_files").fetchall()
+    assert not ok

@@ -152,7 +152,7 @@ def test_without_credentials_fetch_works_and_link_is_pending(site_server, waybac
     out = fetch(cfg, page(site_server, "/nocreds"))
     assert out["archive_status"] == "pending" and "no Wayback credentials" in out["archive_detail"]
     assert wayback.posts() == []
-    assert list((tmp_path / "data" / "wacz").rglob("*.wacz"))  # local snapshot still made
+    assert list((tmp_path / "data" / "warc").rglob("*.warc.gz"))  # local snapshot still made
 
 
 def test_credentials_never_reach_logs_or_the_catalogue(site_server, wayback, creds, tmp_path):

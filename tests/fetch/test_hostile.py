@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from archive.catalogue import Catalogue
-from archive.tables import Capture, FetchFailure, WaczFile
+from archive.tables import Capture, FetchFailure, ReportRow
+from archive.verify import check_wacz
+from archive.wacz import temporary_wacz
 from scraper.config import load_config
 
 from ..conftest import REPO
@@ -59,17 +61,24 @@ def _json(line: dict) -> dict:
     return json.loads(line["stdout"])
 
 
-def _stored(cfg: Path) -> tuple[list[Capture], list[FetchFailure], list[WaczFile]]:
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+def _stored(cfg: Path) -> tuple[list[Capture], list[FetchFailure], list[list[str]]]:
+    """Captures, failures, and the problems `wacz validate` (plus pages.jsonl checks) finds in each capture's WACZ."""
+    config = load_config(str(cfg))
+    catalogue = Catalogue(config.catalogue_url)
     with catalogue.session() as s:
-        rows = list(s.query(Capture)), list(s.query(FetchFailure)), list(s.query(WaczFile))
+        captures, failures = list(s.query(Capture)), list(s.query(FetchFailure))
+        reports = {r.capture_id: r.data for r in s.query(ReportRow)}
     catalogue.dispose()
-    return rows
+    packaged = []
+    for capture in captures:  # built from the WARC as export does: brotli and friends must read back
+        with temporary_wacz(config.data_dir, capture, reports.get(capture.id)) as path:
+            packaged.append(check_wacz(path))
+    return captures, failures, packaged
 
 
 def captured_with_wacz(line: dict, cfg: Path) -> None:
-    captures, _, waczs = _stored(cfg)
-    assert len(captures) == 1 and len(waczs) == 1
+    captures, _, packaged = _stored(cfg)
+    assert len(captures) == 1 and packaged == [[]]
     assert _json(line)["text_chars"] > 0 and "removed 12 Facebook accounts" in _json(line)["title"] + json.dumps(_json(line))
 
 
@@ -131,9 +140,9 @@ def poll_codings(line: dict, cfg: Path) -> None:
     assert result["fetched"] == 3 and result["kept"] == 3 and result["source_error"] is None
     [error] = result["errors"]
     assert "/enc-zstd" in error and "unsupported Content-Encoding 'zstd'" in error
-    captures, failures, waczs = _stored(cfg)
+    captures, failures, packaged = _stored(cfg)
     assert sorted(c.url.rsplit("/", 1)[1] for c in captures) == ["enc-br", "enc-deflate", "enc-gzip"]
-    assert len(waczs) == 3 and [f.reason for f in failures] == ["bad_encoding"]
+    assert packaged == [[], [], []] and [f.reason for f in failures] == ["bad_encoding"]
 
 
 CASES = [

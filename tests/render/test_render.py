@@ -81,7 +81,9 @@ def test_rendered_capture(tmp_path: Path) -> None:
         for path in warc_dir.glob("*.warc.gz"):
             check = subprocess.run([sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())", "check", str(path)], capture_output=True, text=True)
             assert check.returncode == 0, check.stdout + check.stderr
-        wacz = next((tmp_path / "r" / "data" / "wacz").rglob("*.wacz"))
+        wacz = tmp_path / "r.wacz"
+        exported = run_cli("--config", cfg, "archive", "export", site.url("/report"), "-o", wacz)
+        assert exported.exit_code == 0, exported.stderr
         validate = subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))", "validate", "-f", str(wacz)], capture_output=True, text=True)
         assert validate.returncode == 0, validate.stdout + validate.stderr
         with zipfile.ZipFile(wacz) as z:
