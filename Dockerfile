@@ -5,10 +5,16 @@
 #   docker exec takedowns takedowns status
 # The data folder (catalogue, WARC/WACZ files, stubs, config.toml) is the /data volume; a
 # default config is copied there on first start: edit /data/config.toml to choose sources.
-# Review desk: set [web] enabled = true and host = "0.0.0.0" in /data/config.toml, then
+# Review desk (curators' web page, port 8765): in /data/config.toml set [web] enabled = true
+# and host = "0.0.0.0" (inside the container: the published port is the real boundary), then
+#   export TAKEDOWNS_WEB_TOKEN=$(openssl rand -hex 24)     # >= 16 chars; never in config.toml
 #   docker run ... -e TAKEDOWNS_WEB_TOKEN -p 127.0.0.1:8765:8765 takedowns
-# (off loopback the desk refuses to start without the token; publish the port on the
-# host's loopback and put a TLS reverse proxy in front to reach it from elsewhere).
+# Off loopback the desk refuses to start without the token ([web] token_env names the
+# variable); every request then needs it as the HTTP Basic password (any user) or a Bearer
+# token. Publish the port on the host's loopback only, and reach it either by an SSH tunnel
+# (ssh -L 8765:127.0.0.1:8765 host) or through a TLS reverse proxy on the host that passes
+# the browser's Host header (nginx: proxy_set_header Host $host;), since POSTs whose Origin
+# does not match Host are refused, and that keeps the Authorization header.
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

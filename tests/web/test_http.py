@@ -125,3 +125,35 @@ def test_the_daemon_serves_the_desk_when_enabled(tmp_path):
         assert r.status_code == 200 and "Stubs to review" in r.text
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/queue")
+
+
+def test_behind_a_reverse_proxy_that_passes_the_host_the_desk_works_as_the_deploy_files_say(tmp_path, monkeypatch, sites):
+    """Dockerfile and deploy/takedowns.service: loopback bind, token set, a TLS proxy passing the
+    browser's Host. A proxy that rewrites Host to the upstream address breaks POSTs (Origin check)."""
+    from .conftest import Desk
+
+    monkeypatch.setenv("TAKEDOWNS_WEB_TOKEN", TOKEN)
+    cfg = desk_config(tmp_path, '[web]\nauth = "token"\n')
+    with serve_desk(cfg) as base:
+        stub_id = Desk(base, cfg, sites).fetch(DFRLAB)["stub_id"]
+        proxied = {"Host": "desk.example.org", "X-Forwarded-Proto": "https"}
+        with httpx.Client(auth=("curator", TOKEN), headers=proxied) as client:
+            token = csrf_of(client, base, stub_id)
+            rewritten = {"Host": base.split("://", 1)[1], "Origin": "https://desk.example.org"}  # nginx's default Host
+            r = client.post(f"{base}/stubs/{stub_id}/accept", data={"csrf": token}, headers=rewritten)
+            assert r.status_code == 403 and "cross-site" in r.text
+            r = client.post(f"{base}/stubs/{stub_id}/accept", data={"csrf": token}, headers={"Origin": "https://desk.example.org"})
+            assert r.status_code == 303
+        assert Desk(base, cfg, sites).stubs()[stub_id]["status"] == "accepted"
+
+
+@pytest.mark.parametrize("path", ["Dockerfile", "deploy/takedowns.service"])
+def test_the_deploy_files_say_how_to_expose_the_desk(path):
+    from pathlib import Path
+
+    from scraper.web.settings import WebSettings
+
+    text = (Path(__file__).resolve().parents[2] / path).read_text()
+    defaults = WebSettings()
+    for needed in (defaults.token_env, "[web] enabled = true", "host", str(defaults.port), "proxy_set_header Host $host", "ssh -L"):
+        assert needed in text, (path, needed)
