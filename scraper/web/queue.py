@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from archive.tables import Stub, StubCountry, StubReference
@@ -89,18 +89,31 @@ class QueuePage:
 
 
 def _conditions(f: QueueFilter) -> list:
+    """Conditions on the stubs table itself (the origin filter is `_of_origin`)."""
     where = []
     if f.status:
         where.append(Stub.status == f.status)
     if f.platform:
         where.append(Stub.platform == f.platform)
-    if f.origin:
-        where.append(Stub.id.in_(select(StubCountry.stub_pk).where(StubCountry.role == "origin", StubCountry.country == fold(f.origin))))
     if f.date_from:
         where.append(Stub.first_pub_date >= f.date_from)
     if f.date_to:
         where.append(Stub.first_pub_date <= f.date_to)
     return where
+
+
+def _of_origin(country: str) -> list:
+    """The `stub_countries` index rows of one origin country (one per stub)."""
+    return [StubCountry.role == "origin", StubCountry.country == fold(country)]
+
+
+def _count(f: QueueFilter, where: list) -> Select:
+    """How many stubs the filter lists. With an origin, the count runs over the index rows
+    (the other conditions through the stubs' own indexes), never reading each stub's wide row."""
+    if not f.origin:
+        return select(func.count(Stub.id).label("n")).where(*where)
+    count = select(func.count(StubCountry.stub_pk).label("n")).select_from(StubCountry).where(*_of_origin(f.origin))
+    return count.join(Stub, Stub.id == StubCountry.stub_pk).where(*where) if where else count  # status: a covering-index probe
 
 
 def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
@@ -110,11 +123,12 @@ def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
     if f.q:  # a search reads a window of the newest matches, never the whole match set
         matches = search.candidates(s.get_bind().dialect.name, f.q, search.window_for(offset, page_size))
         where.append(Stub.id.in_(matches.pks))
-        total, capped = s.execute(select(func.count(Stub.id).label("n"), matches.capped.label("capped")).where(*where)).one()
+        total, capped = s.execute(_count(f, where).add_columns(matches.capped.label("capped"))).one()
     else:
-        total = s.scalar(select(func.count(Stub.id)).where(*where)) or 0
+        total = s.scalar(_count(f, where)) or 0
+    listed = [*where, Stub.id.in_(select(StubCountry.stub_pk).where(*_of_origin(f.origin)))] if f.origin else where
     refs = select(func.count(StubReference.id)).where(StubReference.stub_pk == Stub.id).correlate(Stub).scalar_subquery()
-    found = s.execute(select(Stub, refs).where(*where).order_by(Stub.id.desc()).limit(page_size).offset(offset)).all()
+    found = s.execute(select(Stub, refs).where(*listed).order_by(Stub.id.desc()).limit(page_size).offset(offset)).all()
     rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id) for st, n in found]
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
     platforms = sorted(p for p in s.scalars(select(Stub.platform).distinct()) if p)

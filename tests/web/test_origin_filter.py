@@ -8,12 +8,14 @@ import re
 
 import httpx
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy.engine import Engine
 
 from archive import migrate
 from archive.catalogue import Catalogue
 from archive.tables import Stub, StubCountry
 from scraper.config import load_config
+from scraper.web.queue import QueueFilter, load_queue
 
 from ..conftest import make_config
 from .conftest import DFRLAB, WIRE, Desk, cli, report_page, serve_desk
@@ -91,16 +93,27 @@ def test_migration_0008_back_fills_the_index_of_stubs_written_before_it(tmp_path
     assert index_rows(url) == written
 
 
-def test_the_filter_is_an_index_lookup_not_a_scan(tmp_path, sites):
+def test_the_filter_and_its_count_are_index_lookups_not_scans(tmp_path, sites):
     cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n')
     Desk("", cfg, sites).fetch(DFRLAB)
-    from scraper.web.queue import QueueFilter, _conditions
+    statements: list[tuple[str, object]] = []
+
+    def remember(_conn, _cursor, statement, parameters, *_args) -> None:
+        statements.append((statement, parameters))
 
     catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
     with catalogue.session() as s:
-        query = select(Stub.id).where(*_conditions(QueueFilter(status="", origin="Iran")))
-        compiled = query.compile(s.get_bind())
-        plan = " | ".join(row[-1] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), tuple(compiled.params.values())))
+        for status in ("", "new"):
+            event.listen(Engine, "before_cursor_execute", remember)
+            try:
+                page = load_queue(s, QueueFilter(status=status, origin="iran"), 20)
+            finally:
+                event.remove(Engine, "before_cursor_execute", remember)
+            assert page.total == len(page.rows) == 1
+        for statement, parameters in statements:
+            if "stub_countries" in statement:
+                plan = " | ".join(row[-1] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+                assert "ix_stub_countries_role_country" in plan, plan
+                assert "SCAN stubs" not in plan and "SCAN stub_countries" not in plan, plan
     catalogue.dispose()
-    assert "ix_stub_countries_role_country" in plan, plan
-    assert "SCAN stubs" not in plan and "SCAN stub_countries" not in plan, plan
+    assert sum("stub_countries" in statement for statement, _ in statements) == 4  # count and page, twice
