@@ -1,15 +1,14 @@
 """Query discipline: the SQL statements a command sends do not grow with the catalogue (no N+1).
 
-Each command runs against a small and a five-times larger catalogue; SQLAlchemy's
-cursor events count what it sends. A per-row query anywhere in list, show,
-export, the feed, status or a one-report fetch makes the two counts differ.
+Each command runs against a small and a five-times larger catalogue; archive/querycount.py
+counts what it sends (SQLAlchemy's statements and archive.quickread's plain SQL). A per-row
+query anywhere in list, show, export, the feed, status or a one-report fetch makes the two
+counts differ.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from archive.catalogue import Catalogue
-from archive.quickread import Reader
+from archive.querycount import counting
 from archive.tables import ArchiveJob, Stub
 from scraper.config import load_config
 from scraper.extract.report import Network, Report
@@ -29,28 +28,6 @@ from .stubs.test_matching_scale import add_report
 PAGE = """<html><head><title>Network {n} removed</title><meta property="article:published_time" content="{day}T10:00:00Z"></head>
 <body><article><h1>Network {n}</h1><p>We removed {a} Facebook accounts and 4 Pages for coordinated inauthentic behavior.
 This network originated in Iran and targeted audiences in Israel.</p><p>More words about the network and what it posted.</p></article></body></html>"""
-
-
-@contextlib.contextmanager
-def counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def remember(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    plain_rows = Reader.rows
-
-    def plain(self: Reader, sql: str, params=()) -> list:  # archive.quickread's plain SQL, which SQLAlchemy never sees
-        statements.append(sql)
-        return plain_rows(self, sql, params)
-
-    event.listen(Engine, "before_cursor_execute", remember)
-    Reader.rows = plain  # type: ignore[method-assign]
-    try:
-        yield statements
-    finally:
-        Reader.rows = plain_rows  # type: ignore[method-assign]
-        event.remove(Engine, "before_cursor_execute", remember)
 
 
 def grow(cfg_path: Path, stubs: int) -> None:
