@@ -225,6 +225,9 @@ class StubReference(Base):
     # This report's part of the stub's notes (counts with their evidence sentences). Deferred, and
     # raising when read unloaded, so listings never carry it and a forgotten load is not a query per row.
     notes: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True, deferred_raiseload=True)
+    # sha256 of the report data (capture id left out) the stub last folded in: a re-poll that finds the
+    # same report skips recomputing the stub from every report it cites. NULL: unknown, recompute once.
+    report_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StubChange(Base):

@@ -6,6 +6,8 @@ most one stub, so an updated report updates its stub and records what changed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -50,8 +52,8 @@ def _assign_id(s: Session, stub: Stub, prefix: str) -> None:
     stub.stub_id = f"{prefix}{number:05d}"
 
 
-def _cited(s: Session, stub: Stub) -> list[tuple[StubReference, Report | None]]:
-    """The stub's references with their reports (None when not extracted), in notes order, in one query."""
+def _cited(s: Session, stub: Stub) -> list[tuple[StubReference, dict[str, Any] | None]]:
+    """The stub's references with their report data (None when not extracted), in notes order, in one query."""
     rows = s.execute(
         select(StubReference, ReportRow.data)
         .outerjoin(ReportRow, ReportRow.capture_id == StubReference.capture_id)
@@ -59,7 +61,13 @@ def _cited(s: Session, stub: Stub) -> list[tuple[StubReference, Report | None]]:
         .options(undefer(StubReference.notes))
         .order_by(StubReference.id)
     ).all()
-    return [(ref, Report.from_dict(data) if data is not None else None) for ref, data in sorted(rows, key=lambda r: _notes_order(r[0]))]
+    return [(ref, data) for ref, data in sorted(rows, key=lambda r: _notes_order(r[0]))]
+
+
+def report_digest(data: dict[str, Any]) -> str:
+    """What identifies a report's content for its stub: its data without the capture it came from."""
+    canonical = json.dumps({k: v for k, v in data.items() if k != "capture_id"}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _notes_order(ref: StubReference) -> bool:
@@ -87,15 +95,18 @@ def refresh(s: Session, stub: Stub) -> list[str]:
 
     Fields a curator edited (`edited_fields`) keep the curator's value.
     """
-    cited = _cited(s, stub)
-    reports = [report for _, report in cited if report is not None]
+    cited = [(ref, data, Report.from_dict(data) if data is not None else None) for ref, data in _cited(s, stub)]
+    reports = [report for _, _, report in cited if report is not None]
     if not reports:
         return []
-    notes_before = stub_notes(stub, [ref for ref, _ in cited])
-    for ref, report in cited:
+    notes_before = stub_notes(stub, [ref for ref, _, _ in cited])
+    for ref, data, report in cited:
         block = content.notes([report]) if report is not None else ""
         if ref.notes != block:
             ref.notes = block
+        digest = report_digest(data) if data is not None else None
+        if ref.report_sha256 != digest:
+            ref.report_sha256 = digest
     primary = reports[0]
     origin: list[str] = []
     targets: list[str] = []
@@ -125,7 +136,7 @@ def refresh(s: Session, stub: Stub) -> list[str]:
     changed = [k for k, v in new.items() if getattr(stub, k) != v]
     for k in changed:
         setattr(stub, k, new[k])
-    if stub_notes(stub, [ref for ref, _ in cited]) != notes_before:
+    if stub_notes(stub, [ref for ref, _, _ in cited]) != notes_before:
         changed.append("notes")
     if changed:
         stub.updated_at = utcnow()
@@ -186,6 +197,11 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
         if key in known or normalise_url(report.final_url) in known:
             return StubOutcome("skipped", None, "DISARM already lists this URL")
         existing = s.scalar(select(StubReference).where(StubReference.normalised_url == key))
+        digest = report_digest(row.data)
+        if existing is not None and existing.report_sha256 == digest:  # a re-poll of the same report: nothing to recompute
+            existing.capture_id = capture_id
+            stub_id = s.scalar(select(Stub.stub_id).where(Stub.id == existing.stub_pk))
+            return StubOutcome("unchanged", stub_id, "report already cited, nothing changed")
         if existing is not None:
             stub = s.get_one(Stub, existing.stub_pk)
             existing.capture_id, existing.title = capture_id, report.title or ""
@@ -223,7 +239,7 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             stub_pk=stub.id, url=report.url, normalised_url=key, capture_id=capture_id,
             pub_date=content.disarm_date(report.pub_date), authors=", ".join(report.authors),
             org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
-            notes=content.notes([report]),
+            notes=content.notes([report]), report_sha256=digest,
         ))
         s.flush()
         if action == "merged":

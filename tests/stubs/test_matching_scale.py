@@ -208,3 +208,58 @@ def test_the_300th_reference_costs_what_the_3rd_did(tmp_path):
         assert notes.count("Extracted by takedown-archiver") == 300 and notes.endswith("Retelling 1300: we removed 93 Facebook accounts.\"")
         assert store.refresh(s, stub) == []  # the appended blocks equal a full recomputation
     catalogue.dispose()
+
+
+def test_repolling_a_cited_report_of_a_large_cluster_reads_only_that_report(tmp_path):
+    """An unchanged report polled again skips recomputing its stub; a changed one (or one of unknown digest) recomputes it."""
+    from sqlalchemy import update
+
+    from archive.tables import StubReference
+
+    cfg = load_config(str(make_config(tmp_path)))
+    catalogue = Catalogue(cfg.catalogue_url)
+
+    def report(i: int, accounts: int = 93) -> Report:
+        return Report(url=f"https://example.org/c/{i}", final_url=f"https://example.org/c/{i}", title=f"Retelling {i}", platform="Meta",
+                      pub_date=date(2021, 3, 1), networks=[Network(origin=["Iran"], counts={"facebook_accounts": 93},
+                                                                   evidence=[f"Retelling {i}: we removed {accounts} Facebook accounts."])])
+
+    captures = [add_report(catalogue, report(i), i) for i in range(60)]
+    for capture_id in captures:
+        store.update_stubs_for_report(cfg, catalogue, capture_id)
+
+    def poll(capture_id: int) -> tuple[store.StubOutcome, list[str]]:
+        statements: list[str] = []
+
+        def remember(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        event.listen(Engine, "before_cursor_execute", remember)
+        try:
+            return store.update_stubs_for_report(cfg, catalogue, capture_id), statements
+        finally:
+            event.remove(Engine, "before_cursor_execute", remember)
+
+    def recomputed(statements: list[str]) -> bool:  # read every reference of the stub
+        return any("FROM stub_references" in q and "stub_pk" in q.split("WHERE")[-1] for q in statements)
+
+    outcome, statements = poll(captures[30])
+    assert outcome.action == "unchanged" and not recomputed(statements)
+    assert sum("FROM reports" in q for q in statements) == 1
+    with catalogue.session() as s:  # the report is re-extracted with different evidence
+        row = s.scalar(select(ReportRow).where(ReportRow.capture_id == captures[30]))
+        row.data = report(30, accounts=94).to_dict() | {"capture_id": captures[30]}
+    outcome, statements = poll(captures[30])
+    assert outcome.action == "updated" and outcome.reason == "changed: notes" and recomputed(statements)
+    outcome, statements = poll(captures[30])
+    assert outcome.action == "unchanged" and not recomputed(statements)
+    with catalogue.session() as s:  # as migration 0008 leaves references: digest unknown
+        s.execute(update(StubReference).values(report_sha256=None))
+    outcome, statements = poll(captures[30])
+    assert outcome.action == "unchanged" and recomputed(statements)
+    outcome, statements = poll(captures[31])
+    assert outcome.action == "unchanged" and not recomputed(statements)  # the recomputation recorded every reference's digest
+    with catalogue.session() as s:
+        [stub] = s.scalars(select(Stub)).all()
+        assert "we removed 94 Facebook accounts" in store.notes_of(s, stub)
+    catalogue.dispose()
