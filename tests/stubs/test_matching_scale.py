@@ -253,7 +253,7 @@ def test_repolling_a_cited_report_of_a_large_cluster_reads_only_that_report(tmp_
     assert outcome.action == "updated" and outcome.reason == "changed: notes" and recomputed(statements)
     outcome, statements = poll(captures[30])
     assert outcome.action == "unchanged" and not recomputed(statements)
-    with catalogue.session() as s:  # as migration 0008 leaves references: digest unknown
+    with catalogue.session() as s:  # as migration 0010 leaves references: digest unknown
         s.execute(update(StubReference).values(report_sha256=None))
     outcome, statements = poll(captures[30])
     assert outcome.action == "unchanged" and recomputed(statements)

@@ -1,7 +1,7 @@
 """stub_references.report_sha256: an unchanged report re-polled does not recompute a large cluster
 
-Revision ID: 0008_reference_report_digest
-Revises: 0007_reference_notes
+Revision ID: 0010_reference_report_digest
+Revises: 0009_wacz_on_demand
 Create Date: 2026-11-29 03:10:00
 
 Left NULL for existing references: whether a stub reflects a report's current data
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_reference_report_digest'
-down_revision = '0007_reference_notes'
+revision = '0010_reference_report_digest'
+down_revision = '0009_wacz_on_demand'
 branch_labels = None
 depends_on = None
 
