@@ -19,6 +19,7 @@ from scraper.schedule import Schedule, parse_schedule
 
 if TYPE_CHECKING:  # SQLAlchemy and httpx cost start-up time; `status` loads this module without fetching
     from archive.catalogue import Catalogue
+    from scraper.fetch.browser import SharedBrowser
     from scraper.fetch.client import HttpClient
 
 
@@ -63,11 +64,11 @@ def load_sources(config: Config) -> list[ScheduledSource]:
     return found
 
 
-async def poll(config: Config, catalogue: Catalogue, client: HttpClient, source: ScheduledSource) -> PollSummary:
-    """One pass of discovery's `poll_source`, summarised for the run table."""
+async def poll(config: Config, catalogue: Catalogue, client: HttpClient, source: ScheduledSource, *, browser: SharedBrowser | None = None) -> PollSummary:
+    """One pass of discovery's `poll_source`, summarised for the run table (`browser`: for `render = true` sources)."""
     from scraper.discover.poll import poll_source
 
-    pending: Any = poll_source(config, catalogue, client, source.spec)
+    pending: Any = poll_source(config, catalogue, client, source.spec, browser=browser)
     result = await pending if inspect.isawaitable(pending) else pending
     return summarise(result)
 

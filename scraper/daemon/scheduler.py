@@ -16,6 +16,7 @@ import math
 import random
 import time
 from datetime import datetime, timedelta, timezone
+from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -23,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError, describe
+from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient
 
 from . import adapter, runs
@@ -53,7 +55,7 @@ class Daemon:
         self.config = config
         self.settings = settings or daemon_settings(config)
         self._sources = sources
-        self._poller = poller or adapter.poll
+        self._poller = poller
         self.once = once
         self.duration = duration
         self._inflight: set[asyncio.Task] = set()
@@ -83,8 +85,9 @@ class Daemon:
                 log.warning("the last run was interrupted; running it again now", extra={"source": name})
             if not sources:
                 log.warning("no enabled sources in %s: add a [sources.<name>] table", self.config.path)
-            async with HttpClient(self.config.http) as client:
+            async with HttpClient(self.config.http) as client, SharedBrowser(RenderSettings.from_config(self.config), client) as browser:
                 self.client = client
+                self._poll: Poller = self._poller or partial(adapter.poll, browser=browser)  # one browser for every render source
                 self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=timezone.utc)
                 now = datetime.now(timezone.utc)
                 for source in sources:
@@ -193,7 +196,7 @@ class Daemon:
         log.info("poll started")
         outcome, summary, message, failed_url = runs.ERROR, None, None, None
         try:
-            summary = await self._poller(self.config, self.catalogue, self.client, source)
+            summary = await self._poll(self.config, self.catalogue, self.client, source)
             outcome = runs.ERROR if summary.error else runs.OK
             message = summary.error
         except asyncio.CancelledError:

@@ -24,6 +24,7 @@ from scraper.config import Config, wayback_settings
 from scraper.daemon import runs
 from scraper.daemon.settings import daemon_settings
 from scraper.errors import FetchError, UserError, describe
+from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url, failed_stage
 from scraper.urls import normalise_url
@@ -134,8 +135,11 @@ def _without_credentials(c: Candidate, source: Source) -> Candidate:
 
 
 async def process(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, candidates: list[Candidate], result: PollResult,
-                  *, fetch_url: Callable[[Candidate], str] = lambda c: c.url, progress: Progress | None = None, forced: bool = False) -> None:
-    """Relevance, capture and decision for each candidate; finished items are never redone."""
+                  *, fetch_url: Callable[[Candidate], str] = lambda c: c.url, progress: Progress | None = None, forced: bool = False,
+                  browser: SharedBrowser | None = None) -> None:
+    """Relevance, capture and decision for each candidate; finished items are never redone.
+
+    `browser`: capture in Chromium (a `render = true` source; README "Browser capture")."""
     seen: set[str] = set()
     budget = None if forced else source.max_items  # fetches per pass; the rest wait for the next pass
     policy = retry_policy(config)
@@ -168,8 +172,9 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
             budget -= 1
         log.info("capturing report", extra={"source": source.name, "url": c.url})
         try:
+            pool = await browser.pool() if browser is not None else None  # no Chromium: this item fails with the install hint
             outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
-                                        record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org, forced=forced)
+                                        record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org, forced=forced, browser=pool)
         except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
             if isinstance(exc, FetchError) and c.optional and exc.status == 404:
                 result.dropped += 1
@@ -201,8 +206,11 @@ def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exc
             log.debug("item failure detail", exc_info=exc, extra=extra)
 
 
-async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None) -> PollResult:
-    """One discovery + processing pass of `source`."""
+async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None,
+                      browser: SharedBrowser | None = None) -> PollResult:
+    """One discovery + processing pass of `source` (its items rendered in `browser` when it sets `render = true`)."""
+    if source.render and browser is None:
+        raise UserError(f"[sources.{source.name}] sets render = true but this run has no browser")
     result = PollResult(source.name)
     previous_items = runs.last_items_found(catalogue, source.name)
     try:
@@ -211,7 +219,7 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
             raise ShapeError(f"found no items where the last poll found {previous_items} (has the page changed shape?)")
         candidates += [Candidate(url, "force-included") for url in source.force_include if url not in {c.url for c in candidates}]
         result.items_found = len(candidates)
-        await process(config, catalogue, client, source, candidates, result, progress=progress)
+        await process(config, catalogue, client, source, candidates, result, progress=progress, browser=browser if source.render else None)
         if result.failed and not result.fetched:
             result.source_error = f"every item tried failed ({result.failed}); first: {result.errors[0]}"
     except (ShapeError, FetchError) as exc:
@@ -225,13 +233,14 @@ def _polled(source: Source) -> bool:
     return kind is not None and kind.polled
 
 
-async def recorded_poll(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None) -> PollResult:
+async def recorded_poll(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None,
+                        browser: SharedBrowser | None = None) -> PollResult:
     """`poll_source` recorded as a run, as the daemon records its own, so `status` and `sources` see manual polls."""
     run_id = runs.start_run(catalogue, source.name)
     result: PollResult | None = None
     outcome, message = runs.ERROR, None
     try:
-        result = await poll_source(config, catalogue, client, source, progress)
+        result = await poll_source(config, catalogue, client, source, progress, browser)
         outcome, message = (runs.ERROR, result.source_error) if result.source_error else (runs.OK, None)
         return result
     except (asyncio.CancelledError, KeyboardInterrupt):
@@ -261,8 +270,8 @@ def poll_sources(config: Config, names: list[str] | None = None, progress: Progr
     catalogue = Catalogue(config.catalogue_url)
 
     async def run() -> list[PollResult]:
-        async with HttpClient(config.http) as client:
-            return list(await asyncio.gather(*(recorded_poll(config, catalogue, client, s, progress) for s in sources)))
+        async with HttpClient(config.http) as client, SharedBrowser(RenderSettings.from_config(config), client) as browser:
+            return list(await asyncio.gather(*(recorded_poll(config, catalogue, client, s, progress, browser) for s in sources)))
 
     try:
         return asyncio.run(run())

@@ -181,14 +181,47 @@ class BrowserPool:
                 try:
                     page = _PageCapture(self.settings, self.client, url, respect_robots)
                     return await page.run(browser)
-                except _BrowserGone as exc:
-                    self._gone = browser
+                except (_BrowserGone, FetchError) as exc:
+                    if isinstance(exc, FetchError) and browser.is_connected() and browser is not self._gone:
+                        raise  # the page failed, not the browser
+                    self._gone = browser  # it died before or during this page: the page is tried again on a new one
                     log.warning("render: the browser has gone (%s); starting a new one", exc, extra={"url": url})
                     if attempt == 2:
                         raise FetchError(f"browser capture of {url} failed: the browser died twice", url=url, reason="render") from None
                 finally:
                     self._active -= 1
             raise AssertionError("unreachable")
+
+
+class SharedBrowser:
+    """One BrowserPool for a whole run (daemon, `poll`), started when the first render item needs it.
+
+    Most runs render nothing, so neither Playwright nor Chromium is started until then; a
+    browser that dies is replaced by the pool, and a run without Chromium fails only the
+    render items (with the install hint), never the other sources.
+    """
+
+    def __init__(self, settings: RenderSettings, client: HttpClient):
+        self.settings = settings
+        self.client = client
+        self._pool: BrowserPool | None = None
+        self._lock = asyncio.Lock()
+
+    async def pool(self) -> BrowserPool:
+        async with self._lock:
+            if self._pool is None:
+                pool = BrowserPool(self.settings, self.client)
+                await pool.__aenter__()  # raises UserError when Chromium or Playwright is missing
+                self._pool = pool
+            return self._pool
+
+    async def __aenter__(self) -> SharedBrowser:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.__aexit__(None, None, None)
 
 
 class _BrowserGone(Exception):
@@ -360,11 +393,17 @@ async def _abort(route: Any, code: str) -> None:
 
 
 def _browser_process(chromium: str, exclude: int | None) -> int | None:
-    """The newest Chromium main process (no --type=) below this one, from /proc."""
+    """The newest Chromium main process below this one (None when not found)."""
+    found = [pid for pid in chromium_processes(os.getpid()) if pid != exclude]
+    return max(found) if found else None
+
+
+def chromium_processes(root: int) -> list[int]:
+    """Chromium main processes (Playwright's `--remote-debugging-pipe`, no `--type=`) below `root`, from /proc."""
     try:
         entries = [int(e) for e in os.listdir("/proc") if e.isdigit()]
     except OSError:
-        return None
+        return []
     parents: dict[int, list[int]] = {}
     for pid in entries:
         try:
@@ -372,7 +411,7 @@ def _browser_process(chromium: str, exclude: int | None) -> int | None:
                 parents.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(pid)
         except (OSError, IndexError, ValueError):
             continue
-    found, todo = [], [os.getpid()]
+    found, todo = [], [root]
     while todo:
         for child in parents.get(todo.pop(), []):
             todo.append(child)
@@ -381,9 +420,9 @@ def _browser_process(chromium: str, exclude: int | None) -> int | None:
                     args = f.read().split(b"\0")
             except OSError:
                 continue
-            if child != exclude and b"--remote-debugging-pipe" in args and not any(a.startswith(b"--type=") for a in args):
+            if b"--remote-debugging-pipe" in args and not any(a.startswith(b"--type=") for a in args):
                 found.append(child)
-    return max(found) if found else None
+    return found
 
 
 def _merge(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
