@@ -123,20 +123,19 @@ class Catalogue:
 
     # --- queries used by several commands -------------------------------------------
 
-    def find_capture(self, s: Session, url: str, payload_sha256: str) -> Capture | None:
+    def find_capture(self, s: Session, url: str, payload_sha256: str, rendered: bool = False) -> Capture | None:
         return s.scalar(
             select(Capture).where(
-                Capture.url == url, Capture.payload_sha256 == payload_sha256
+                Capture.url == url, Capture.payload_sha256 == payload_sha256, Capture.rendered == rendered
             )
         )
 
-    def latest_capture(self, s: Session, url: str) -> Capture | None:
-        return s.scalar(
-            select(Capture)
-            .where((Capture.url == url) | (Capture.final_url == url))
-            .order_by(Capture.fetched_at.desc(), Capture.id.desc())
-            .limit(1)
-        )
+    def latest_capture(self, s: Session, url: str, rendered: bool | None = None) -> Capture | None:
+        """The newest capture of `url` (as asked for or after redirects); `rendered`: only browser (or only plain) captures."""
+        q = select(Capture).where((Capture.url == url) | (Capture.final_url == url))
+        if rendered is not None:
+            q = q.where(Capture.rendered == rendered)
+        return s.scalar(q.order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1))
 
     def require_latest_capture(self, s: Session, url: str) -> Capture:
         """The latest capture of `url`, or an ArchiveError telling the user to fetch it first."""

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
@@ -42,7 +43,8 @@ class WarcFile(Base):
 
 class Capture(Base):
     __tablename__ = "captures"
-    __table_args__ = (UniqueConstraint("url", "payload_sha256", name="uq_capture_url_digest"),)
+    # A plain and a browser capture of one URL are two captures, even with the same document bytes.
+    __table_args__ = (UniqueConstraint("url", "payload_sha256", "rendered", name="uq_capture_url_digest_rendered"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(Text, index=True)  # as requested
     final_url: Mapped[str] = mapped_column(Text, index=True)  # after redirects (the latest-capture lookup matches either)
@@ -61,6 +63,7 @@ class Capture(Base):
     last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     seen_count: Mapped[int] = mapped_column(Integer, default=1)
+    rendered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a browser capture (README "Browser capture")
 
 
 class FetchFailure(Base):

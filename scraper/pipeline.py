@@ -108,7 +108,7 @@ async def capture_url(
     with stage("fetch"):
         check_url(url)
         with catalogue.session() as s:
-            previous = catalogue.latest_capture(s, record_as or url)
+            previous = catalogue.latest_capture(s, record_as or url, rendered=browser is not None)  # each kind is revalidated against its own
         validators = {}
         rendered: Rendered | None = None
         if previous is not None and previous.url == url and not record_as and browser is None:
@@ -180,15 +180,14 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
     """Write the exchange to WARC and catalogue it; an identical payload is a catalogue hit.
 
     A rendered page is written as one block (document, subresources, screenshot, DOM, page
-    info); it is a hit only against a rendered capture. A plain capture with the same payload
-    is upgraded to point at the new block (same payload digest, so `archive verify` agrees).
+    info). Plain and rendered captures are separate rows, each a hit only for its own kind: a
+    URL fetched both ways keeps and lists both, and each has its own report.
     """
     digest = payload_sha256(result.body)
+    is_browser = rendered is not None
 
     def existing(s: Session) -> Capture | None:
-        capture = catalogue.find_capture(s, result.requested_url, digest)
-        if capture is not None and rendered is not None and not is_rendered(store.data_dir / capture.warc_path, capture.warc_offset):
-            return None
+        capture = _find_kind(store, catalogue, s, result.requested_url, digest, is_browser)
         if capture is not None:
             capture.last_seen_at = utcnow()
             capture.seen_count += 1
@@ -196,10 +195,8 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
         return capture
 
     def add(s: Session, stored: StoredRecord) -> Capture:
-        capture = catalogue.find_capture(s, result.requested_url, digest) if rendered is not None else None
-        if capture is None:
-            capture = Capture(url=result.requested_url, payload_sha256=stored.payload_sha256, seen_count=0)
-            s.add(capture)
+        capture = Capture(url=result.requested_url, payload_sha256=stored.payload_sha256, seen_count=0, rendered=is_browser)
+        s.add(capture)
         capture.final_url = result.final_url
         capture.fetched_at = result.fetched_at.replace(tzinfo=None)
         capture.status = result.status
@@ -218,6 +215,21 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
         records = RenderedRecords(result, rendered.subresources, rendered.screenshot, rendered.dom.encode("utf-8"), rendered.page_info())
         build = partial(build_rendered_block, records)
     return store.write_exchange(result, existing, add, build)
+
+
+def _find_kind(store: WarcStore, catalogue: Catalogue, s: Session, url: str, digest: str, rendered: bool) -> Capture | None:
+    """The capture of this kind, correcting a row stored before captures had a kind (migration 0009) from its WARC block."""
+    capture = catalogue.find_capture(s, url, digest, rendered)
+    if capture is None and rendered:
+        legacy = catalogue.find_capture(s, url, digest, False)
+        if legacy is not None and is_rendered(store.data_dir / legacy.warc_path, legacy.warc_offset):
+            legacy.rendered = True
+            return legacy
+    if capture is not None and not rendered and is_rendered(store.data_dir / capture.warc_path, capture.warc_offset):
+        capture.rendered = True  # a browser capture listed as plain: not a hit for a plain fetch
+        s.flush()
+        return None
+    return capture
 
 
 def _update_validators(capture: Capture, result: FetchResult) -> None:

@@ -23,6 +23,7 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
         "final_url": c.final_url,
         "status": c.status,
         "capture_id": c.id,
+        "rendered": c.rendered,  # the report below was extracted from this capture: the browser's DOM, or the plain payload
         "warc": c.warc_path,
         "warc_offset": c.warc_offset,
         "warc_length": c.warc_length,
@@ -70,7 +71,8 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool, render: 
         print_json(summary)
     else:
         state = "new capture" if outcome.is_new else "unchanged, already stored"
-        click.echo(f"{summary['final_url']}  HTTP {summary['status']}  ({state}, capture {summary['capture_id']})")
+        kind = "browser capture" if summary['rendered'] else "capture"
+        click.echo(f"{summary['final_url']}  HTTP {summary['status']}  ({state}, {kind} {summary['capture_id']})")
         click.echo(f"  title:   {summary['title'] or '-'}")
         click.echo(f"  date:    {summary['pub_date'] or '-'}")
         click.echo(f"  authors: {', '.join(summary['authors']) or '-'}")

@@ -9,17 +9,19 @@ import socket
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.catalogue import Catalogue
 from archive.render_records import is_rendered
-from archive.tables import Capture
+from archive.tables import Capture, ReportRow
 from scraper.config import load_config
 from scraper.devserver import Answer, LoopbackServer, Request
 from scraper.errors import FetchError
@@ -298,32 +300,74 @@ def test_dns_rebinding_connects_to_the_checked_address(tmp_path: Path, monkeypat
     assert asked == ["localhost", "localhost"]  # one resolution per request, by the guard, and no other
 
 
-def test_plain_then_rendered_capture_of_one_url(tmp_path: Path) -> None:
-    """Re-capture: the same URL fetched plain, then with --render, then rendered again.
+SCRIPTED_COUNT = ("<html><head><title>Both ways</title></head><body><article id='a'><h1>Both ways</h1><p>" + TEXT.split(". ", 1)[1]
+                  + "</p></article><script>const p = document.createElement('p'); p.textContent = 'Separately, we removed 34 Instagram "
+                  "accounts tied to the same operators.'; document.getElementById('a').appendChild(p);</script></body></html>")
 
-    Captures are keyed by (URL, payload digest): the rendered capture takes over the plain one's
-    catalogue row (now pointing at the rendered block), the plain records stay in the WARC, and an
-    identical second rendering is a hit, not a new block.
+
+def _etag_route(body: str) -> Any:
+    """A page with an ETag that answers 304 to a matching If-None-Match (so a revalidation against the wrong capture shows)."""
+    def respond(request: Request) -> Answer:
+        if {k.lower(): v for k, v in request.headers.items()}.get("if-none-match") == '"v1"':
+            return Answer(304, b"", {"ETag": '"v1"'})
+        return Answer(200, body.encode(), {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'})
+    return respond
+
+
+def _fetch(cfg: Path, url: str, *args: str) -> dict[str, Any]:
+    result = run_cli("--config", cfg, "fetch", url, *args, "--json")
+    assert result.exit_code == 0, result.output + result.stderr
+    return json.loads(result.stdout)
+
+
+def test_plain_and_rendered_captures_of_one_url_are_both_kept(tmp_path: Path) -> None:
+    """The same URL fetched plain and with --render, in both orders: two captures, both listed, each with its own report.
+
+    The count exists only after the script ran, so each report shows which capture it was read from.
+    A plain fetch after a rendering revalidates against the plain capture, not the rendered one
+    (the server answers 304 to the ETag both share: that would have stored no plain capture).
     """
     with SiteServer(tmp_path / "s") as site:
-        site.set("/r", f"<html><head><title>re</title></head><body><article><h1>Re-capture</h1><p>{TEXT}</p></article></body></html>")
+        site.routes["/plain-first"] = _etag_route(SCRIPTED_COUNT)
+        site.routes["/render-first"] = _etag_route(SCRIPTED_COUNT)
         cfg = make_config(tmp_path / "c", "")
-        for args in ((), ("--render",), ("--render",)):
-            result = run_cli("--config", cfg, "fetch", site.url("/r"), *args, "--json")
-            assert result.exit_code == 0, result.output + result.stderr
-        listed = run_cli("--config", cfg, "captures", site.url("/r"), "--json")
-    assert listed.exit_code == 0, listed.output + listed.stderr
-    (capture,) = json.loads(listed.stdout)
-    data = tmp_path / "c" / "data"
-    responses = []
-    for path in sorted((data / "warc").glob("*.warc.gz")):
-        with open(path, "rb") as f:
-            for record in ArchiveIterator(f):
-                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") == site.url("/r"):
-                    responses.append((path, record.rec_headers.get_header("WARC-Page-ID")))
-    assert len(responses) == 2 and responses[0][1] is None and responses[1][1] is not None  # plain kept, then one rendered block
+        a = [_fetch(cfg, site.url("/plain-first"), *args) for args in ((), ("--render",), ("--render",), ())]
+        b = [_fetch(cfg, site.url("/render-first"), *args) for args in (("--render",), (), ())]
+        listed = {path: json.loads(run_cli("--config", cfg, "captures", site.url(path), "--json").stdout) for path in ("/plain-first", "/render-first")}
+        table = run_cli("--config", cfg, "captures", site.url("/render-first")).stdout
+
+    for outcomes in (a, b):
+        plain = [o for o in outcomes if not o["rendered"]]
+        browser = [o for o in outcomes if o["rendered"]]
+        assert len({o["capture_id"] for o in plain}) == 1 and len({o["capture_id"] for o in browser}) == 1
+        assert plain[0]["capture_id"] != browser[0]["capture_id"]
+        assert [o["new_capture"] for o in plain] == [True, False] and browser[0]["new_capture"]
+        assert all(not o["totals"] and not any(n["counts"] for n in o["networks"]) for o in plain)  # the plain payload has no count
+        assert all(any(n["counts"].get("instagram_accounts") == 34 for n in o["networks"]) for o in browser)
+    assert b[1]["unchanged"] is False  # the first plain fetch after a rendering is a full GET, not a 304 against the rendered capture
+    assert a[3]["unchanged"] is True and b[2]["unchanged"] is True  # later ones revalidate against the plain capture
+
+    for path, outcomes in (("/plain-first", a), ("/render-first", b)):
+        rows = listed[path]
+        assert sorted((r["rendered"], r["seen_count"]) for r in rows) == [(False, 2), (True, len(outcomes) - 2)]
+    assert "plain" in table and "browser" in table
+
     config = load_config(str(cfg))
     with Catalogue(config.catalogue_url).session() as s:
-        row = s.get(Capture, capture["capture_id"])
-        assert row is not None and row.seen_count == 3
-        assert is_rendered(config.data_dir / row.warc_path, row.warc_offset)
+        for path in ("/plain-first", "/render-first"):
+            for row in listed[path]:
+                capture = s.get(Capture, row["capture_id"])
+                assert capture is not None and is_rendered(config.data_dir / capture.warc_path, capture.warc_offset) == row["rendered"]
+        reports = {r.capture_id: r.data for r in s.scalars(select(ReportRow))}
+    for outcome in a + b:  # one report row per capture, never overwritten by the other kind
+        assert reports[outcome["capture_id"]]["capture_id"] == outcome["capture_id"]
+        assert bool(reports[outcome["capture_id"]]["networks"] and reports[outcome["capture_id"]]["networks"][0]["counts"]) == outcome["rendered"]
+    responses = Counter()
+    for path in sorted((config.data_dir / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") in (site.url("/plain-first"), site.url("/render-first")):
+                    responses[(record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers.get_header("WARC-Page-ID") is not None)] += 1
+    assert set(responses.values()) == {1} and len(responses) == 4  # each URL: one plain pair, one rendered block
+
+
