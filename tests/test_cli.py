@@ -112,7 +112,7 @@ def test_text_tables_have_header_rows(site_server, tmp_path):
     site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
     assert run_cli("fetch", site_server.url("/r.html"), "--config", cfg).exit_code == 0
     captures = run_cli("captures", "--config", cfg).stdout.splitlines()
-    assert captures[0].split() == ["id", "fetched", "(UTC)", "status", "sha256", "seen", "url"]
+    assert captures[0].split() == ["id", "fetched", "(UTC)", "status", "kind", "sha256", "seen", "url"]
     assert captures[1].split()[-1] == site_server.url("/r.html")
     sources = run_cli("sources", "--config", cfg).stdout.splitlines()
     assert sources[0].split() == ["source", "kind", "schedule", "enabled", "last", "poll", "items"]
