@@ -218,7 +218,7 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
 
 
 def _find_kind(store: WarcStore, catalogue: Catalogue, s: Session, url: str, digest: str, rendered: bool) -> Capture | None:
-    """The capture of this kind, correcting a row stored before captures had a kind (migration 0009) from its WARC block."""
+    """The capture of this kind, correcting a row stored before captures had a kind (migration 0011) from its WARC block."""
     capture = catalogue.find_capture(s, url, digest, rendered)
     if capture is None and rendered:
         legacy = catalogue.find_capture(s, url, digest, False)

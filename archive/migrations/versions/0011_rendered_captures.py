@@ -1,7 +1,7 @@
 """captures.rendered: a browser capture and a plain capture of the same URL are two captures
 
-Revision ID: 0009_rendered_captures
-Revises: 0008_stub_countries
+Revision ID: 0011_rendered_captures
+Revises: 0010_reference_report_digest
 Create Date: 2026-11-29 03:10:00
 
 A URL fetched plain and then with --render (or the reverse) gave one catalogue row keyed by
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009_rendered_captures'
-down_revision = '0008_stub_countries'
+revision = '0011_rendered_captures'
+down_revision = '0010_reference_report_digest'
 branch_labels = None
 depends_on = None
 
