@@ -1,7 +1,7 @@
 """Leave-one-incident-out evaluation of the suggester over DISARM's mapped incidents.
 
-For each incident, the model is fitted on every *other* incident (its signal weights chosen by
-leave-one-out among those others, so this is a nested cross-validation) and reads only the test
+For each incident, the model is fitted on every *other* incident (its signal weights learned
+from those others, each held out in turn, so this is a nested cross-validation) and reads only the test
 incident's quoted passages (technique ids, names and explanations already scrubbed by
 `mappings`); recall and precision at k are averaged over incidents. The baseline suggests
 the k techniques most often mapped in the training folds.
@@ -24,7 +24,7 @@ class FoldResult:
     suggested: list[str]
     baseline: list[str]
     supported: int  # suggestions carrying at least one supporting sentence
-    weights: dict[str, float] = field(default_factory=dict)  # chosen inside the fold (nested leave-one-out)
+    weights: dict[str, float] = field(default_factory=dict)  # learned inside the fold (nested leave-one-out)
 
 
 @dataclass

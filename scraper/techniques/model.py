@@ -1,7 +1,8 @@
 """A light, offline technique suggester: TF-IDF similarities to what the framework and curators wrote.
 
-Seven signals per technique, each scaled to [0, 1] by its best technique and added with
-weights chosen by leave-one-incident-out over the training incidents (`choose_weights`):
+Seven signals per technique, each scaled to [0, 1] by its best technique and combined linearly
+with weights learned by logistic regression (`fit_weights`) on the signals each training
+incident gets when it is itself held out (leave-one-incident-out inside the training set):
 - `framework_doc` / `framework_sentence`: the whole report, and its best sentence, against the
   technique's name and summary in DISARM's framework (framework text is not a label: every
   technique, mapped or not, is a candidate);
@@ -23,6 +24,7 @@ from itertools import pairwise, product
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from .framework import Technique
@@ -30,7 +32,7 @@ from .mappings import MappedIncident, scrub
 from .quotes import quoted_sentences
 from .suggestion import Suggestion
 
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 
 
 SIGNALS = ("framework_doc", "framework_sentence", "evidence", "explanation", "neighbours", "profile", "prior")
@@ -39,7 +41,10 @@ LEVELS = (0.0, 0.5, 1.0)
 
 @dataclass(frozen=True)
 class Weights:
-    """Each signal's weight (the order of SIGNALS); `choose_weights` picks them by leave-one-out."""
+    """Each signal's weight (the order of SIGNALS) and an intercept; `fit_weights` learns them.
+
+    A technique's score is the logistic of the weighted sum: an estimate of the chance that a
+    curator maps it, positive, and ranked exactly as the weighted sum."""
 
     framework_doc: float = 1.0
     framework_sentence: float = 1.0
@@ -48,6 +53,11 @@ class Weights:
     neighbours: float = 1.0
     profile: float = 1.0
     prior: float = 1.0
+    intercept: float = 0.0
+
+    def score(self, signals: np.ndarray) -> np.ndarray:
+        """Scores per technique for SIGNALS x techniques."""
+        return 1.0 / (1.0 + np.exp(-(self.vector() @ signals + self.intercept)))
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in SIGNALS])
@@ -57,6 +67,21 @@ def weight_grid() -> np.ndarray:
     """Every weighting with levels 0, 0.5, 1 (not all zero); equal weights first, so they win ties."""
     equal = (1.0,) * len(SIGNALS)
     return np.array([equal, *(w for w in product(LEVELS, repeat=len(SIGNALS)) if any(w) and w != equal)])
+
+
+def fit_weights(signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, c: float = 1.0) -> Weights:
+    """Logistic regression of "a curator mapped it" on the signals, over the (incident,
+    technique) pairs a suggestion could name (those with a supporting sentence).
+
+    signals: incidents x SIGNALS x techniques, each incident's signals computed without it;
+    supported, gold: incidents x techniques. Learns how much each signal is worth, where a grid
+    of weights could only pick among a few levels."""
+    x = signals.transpose(0, 2, 1)[supported]
+    y = gold[supported].astype(bool)
+    if y.all() or not y.any():
+        return Weights()
+    clf = LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    return Weights(*(float(w) for w in clf.coef_[0]), intercept=float(clf.intercept_[0]))
 
 
 def recall_at_k(weights: np.ndarray, signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, k: int) -> np.ndarray:
@@ -105,9 +130,9 @@ def _by_technique(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]
 class TechniqueModel:
     """Fitted from the framework and the curators' mappings; `suggest` reads one report text.
 
-    Without explicit `weights`, they are chosen by leave-one-incident-out over `incidents`
-    (recall@5 over the grid of `weight_grid`), so an evaluation that fits a model per fold is a
-    nested cross-validation: the test incident never helps choose its weights.
+    Without explicit `weights`, they are learned (`fit_weights`) from each of `incidents` held
+    out in turn, so an evaluation that fits a model per fold is a nested cross-validation: the
+    test incident never helps learn its weights.
     """
 
     def __init__(self, framework: dict[str, Technique], incidents: list[MappedIncident], weights: Weights | None = None):
@@ -134,7 +159,7 @@ class TechniqueModel:
         self.notes = self._vectors([n for _, _, n in notes])
         self.note_owner = np.array([row for row, _, _ in notes], dtype=int)
         self.note_pairs = _by_technique([(k, t) for k, (_, t, _) in enumerate(notes)])
-        self.weights = weights or self.choose_weights()
+        self.weights = weights or self.learn_weights()
 
     def _vectors(self, texts: list[str]):
         return normalize(self.vectorizer.transform(texts if texts else [""]))
@@ -165,20 +190,33 @@ class TechniqueModel:
         signals = np.stack([doc_framework, framework_sent.max(axis=0), evidence.max(axis=0), notes.max(axis=0), sims @ labels, profile, labels.sum(axis=0)])
         return _scaled(signals), np.maximum(np.maximum(framework_sent, evidence), notes)
 
-    def choose_weights(self, k: int = 5) -> Weights:
-        """The grid weighting with the best recall@k, each training incident held out in turn."""
-        n = len(self.doc_texts)
-        if n < 2:
-            return Weights()
+    def held_out_signals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(incidents x SIGNALS x techniques, incidents x techniques supported): each training
+        incident's signals and support from a model of the other training incidents."""
         signals, supported = [], []
-        for j in range(n):
-            sents = quoted_sentences(self.doc_texts[j]) or [self.doc_texts[j]]
-            train = np.arange(n) != j
+        for j, text in enumerate(self.doc_texts):
+            sents = quoted_sentences(text) or [text]
+            train = np.arange(len(self.doc_texts)) != j
             sig, support = self._signals(normalize(self.vectorizer.transform(sents)), self.doc_framework[j], self.gram[j], train)
             signals.append(sig)
             supported.append(support.max(axis=0) > 0)
+        return np.stack(signals), np.stack(supported)
+
+    def learn_weights(self) -> Weights:
+        """Weights fitted on the held-out signals of the training incidents (equal with fewer than 2)."""
+        if len(self.doc_texts) < 2:
+            return Weights()
+        signals, supported = self.held_out_signals()
+        return fit_weights(signals, supported, self.labels > 0)
+
+    def choose_weights(self, k: int = 5) -> Weights:
+        """The grid weighting with the best held-out recall@k (the previous model's choice;
+        kept to measure it against `learn_weights`)."""
+        if len(self.doc_texts) < 2:
+            return Weights()
+        signals, supported = self.held_out_signals()
         grid = weight_grid()
-        recall = recall_at_k(grid, np.stack(signals), np.stack(supported), self.labels, k)
+        recall = recall_at_k(grid, signals, supported, self.labels, k)
         return Weights(*(float(x) for x in grid[int(np.argmax(recall))]))
 
     def _read(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -190,7 +228,7 @@ class TechniqueModel:
         doc_framework = (doc @ self.framework_m.T).toarray().ravel()
         doc_sims = (doc @ self.docs.T).toarray().ravel()
         signals, support = self._signals(normalize(self.vectorizer.transform(sents)), doc_framework, doc_sims, np.ones(len(self.doc_texts), dtype=bool))
-        return sents, self.weights.vector() @ signals, support
+        return sents, self.weights.score(signals), support
 
     @staticmethod
     def _supporting(sents: list[str], column: np.ndarray, n: int) -> list[str]:
