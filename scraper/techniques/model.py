@@ -81,7 +81,7 @@ def fit_weights(signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, c:
     if y.all() or not y.any():
         return Weights()
     clf = LogisticRegression(C=c, max_iter=1000).fit(x, y)
-    return Weights(*(float(w) for w in clf.coef_[0]), intercept=float(clf.intercept_[0]))
+    return Weights(**{name: float(w) for name, w in zip(SIGNALS, clf.coef_[0], strict=True)}, intercept=float(clf.intercept_[0]))
 
 
 def recall_at_k(weights: np.ndarray, signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, k: int) -> np.ndarray:
