@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run test lint demo install bench docs clean
+.PHONY: run test lint demo install bench docs clean pywb
 
 $(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/.created
 
 install: $(VENV)/.installed
 
+## pywb: the replay test's pywb, in a virtualenv of its own (pywb pins brotlipy, whose `brotli`
+## package would shadow the Brotli module the project's decoder needs)
+PYWB_VENV ?= .venv-pywb
+$(PYWB_VENV)/.installed:
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/pip install --quiet 'pywb==2.10.0'
+	touch $@
+
+pywb: $(PYWB_VENV)/.installed
+
 ## run: install the tool (no test extras), then start the daemon on $(CONFIG)
 run: $(VENV)/.installed-run
 	$(BIN)/takedowns --config $(CONFIG) run
@@ -30,7 +40,7 @@ run: $(VENV)/.installed-run
 ## test: install with test extras, lint and type-check, then run the whole suite
 ## (two pytest-xdist workers: CI has two cores; JOBS=1 runs it serially)
 JOBS ?= 2
-test: install lint
+test: install lint pywb
 	$(BIN)/python -m pytest -q -n $(JOBS)
 
 ## lint: ruff (rules in pyproject.toml) and mypy over scraper/ and archive/; both must be clean
