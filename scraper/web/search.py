@@ -85,8 +85,8 @@ def matching_reports(dialect: str, words: str, window: int) -> Select:
 
 def candidates(dialect: str, words: str, window: int) -> Candidates:
     """Stub pks of the newest matching reports and names (at most `window` of each)."""
-    reports = matching_reports(dialect, words, window).subquery("hits")
-    named = select(Stub.id).where(Stub.name.ilike("%" + words.replace("%", "") + "%")).order_by(Stub.id.desc()).limit(window).subquery("named")
+    reports = matching_reports(dialect, words, window).cte("hits")
+    named = select(Stub.id).where(Stub.name.ilike("%" + words.replace("%", "") + "%")).order_by(Stub.id.desc()).limit(window).cte("named")
     by_report = (select(StubReference.stub_pk)
                  .join(ReportRow, ReportRow.capture_id == StubReference.capture_id)
                  .where(ReportRow.id.in_(select(reports.c.id))))
