@@ -5,16 +5,17 @@ pipeline), cloned in bulk: four reports per stub, a mix of statuses, origins and
 dates (every odd stub also names Iran, the filtered country), and one stub citing
 200 reports. The desk shows 20 stubs a page, so every queue page measured is full at
 both sizes. The desk app runs in-process (Starlette's test client, no network); each
-page is requested 7 times and the median kept.
+page is requested 11 times per size, small and large interleaved, and the median kept.
 Prints per page: milliseconds at both sizes, their ratio (goal <= 2) and the SQL
 statements each page sent at both sizes (equal: no query per row).
 
-    python bench/desk.py [--stubs 5000] [--small 50]
+    python bench/desk.py [--stubs 5000] [--small 50] [--repeat 11]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -101,20 +102,35 @@ def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUS
 
 def measure(cfg: Path, pages: dict[str, str], repeat: int = 7) -> dict[str, tuple[float, int]]:
     """Median milliseconds and SQL statements (of the last request) of each page."""
-    config = load_config(str(cfg))
-    app = create_app(config, web_settings(config), token=None)
-    out = {}
-    with TestClient(app, base_url="http://127.0.0.1") as client:
+    return measure_together([cfg], pages, repeat)[0]
+
+
+def measure_together(cfgs: list[Path], pages: dict[str, str], repeat: int = 7) -> list[dict[str, tuple[float, int]]]:
+    """`measure` for several catalogues at once, their requests interleaved (the order turning
+    each round), so that a busy machine slows every size alike instead of whichever ran last."""
+    clients = []
+    with contextlib.ExitStack() as stack:
+        for cfg in cfgs:
+            config = load_config(str(cfg))
+            app = create_app(config, web_settings(config), token=None)
+            clients.append(stack.enter_context(TestClient(app, base_url="http://127.0.0.1")))
+        out: list[dict[str, tuple[float, int]]] = [{} for _ in cfgs]
         for name, path in pages.items():
-            assert client.get(path).status_code == 200, path  # warm: templates compiled, caches filled
-            times = []
-            for _ in range(repeat):
-                with counting() as statements:
-                    t0 = time.perf_counter()
-                    response = client.get(path)
-                    times.append(time.perf_counter() - t0)
-                assert response.status_code == 200, (path, response.status_code)
-            out[name] = (statistics.median(times) * 1000, len(statements))
+            times: list[list[float]] = [[] for _ in cfgs]
+            sent = [0] * len(cfgs)
+            for client in clients:
+                assert client.get(path).status_code == 200, path  # warm: templates compiled, caches filled
+            for round_ in range(repeat):
+                order = list(range(len(cfgs)))
+                for i in order[round_ % len(order):] + order[: round_ % len(order)]:
+                    with counting() as statements:
+                        t0 = time.perf_counter()
+                        response = clients[i].get(path)
+                        times[i].append(time.perf_counter() - t0)
+                    assert response.status_code == 200, (path, response.status_code)
+                    sent[i] = len(statements)
+            for i in range(len(cfgs)):
+                out[i][name] = (statistics.median(times[i]) * 1000, sent[i])
     return out
 
 
@@ -122,12 +138,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--stubs", type=int, default=5000)
     parser.add_argument("--small", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=11, help="requests per page and size (the median is kept)")
     args = parser.parse_args()
     site = Publisher(4)
     pages = PAGES
     with tempfile.TemporaryDirectory() as tmp:
-        small = measure(build(Path(tmp) / "small", site, args.small), pages)
-        large = measure(build(Path(tmp) / "large", site, args.stubs), pages)
+        small, large = measure_together([build(Path(tmp) / "small", site, args.small), build(Path(tmp) / "large", site, args.stubs)],
+                                        pages, args.repeat)
     site.close()
     print(f"desk pages: {args.stubs} stubs / {args.stubs * REPORTS_PER_STUB} reports against {args.small} / {args.small * REPORTS_PER_STUB}")
     worst = 0.0
