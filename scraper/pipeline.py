@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from scraper.extract.pdf_worker import (
     PdfWorkerError,
     read_pdf_text_async,
 )
+from scraper.extract.pool import extract_in_pool
 from scraper.extract.report import Report
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient, check_url
@@ -93,6 +95,8 @@ async def capture_url(
     source_org: str | None = None,
     browser: BrowserPool | None = None,
     forced: bool = False,
+    extract_workers: int = 0,
+    stub_turn: Callable[[], Awaitable[None]] | None = None,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
@@ -103,6 +107,9 @@ async def capture_url(
     an original report is recorded as that report; the WARC keeps the real URL).
     `browser`: render the page in Chromium and record everything it loaded (README "Browser capture").
     `forced`: an operator force-included the URL, so its report gets a stub even without counts.
+    `extract_workers`: extract in that many worker processes (scraper/extract/pool.py; 0: here).
+    `stub_turn`: awaited before the stub stage, so a poll with several items in flight still
+    makes its stubs in the order it found the items (stub ids stay reproducible).
     Any exception is labelled with the stage it came from (`failed_stage`).
     """
     with stage("fetch"):
@@ -137,8 +144,10 @@ async def capture_url(
             capture, is_new = store_capture(store, catalogue, result, rendered)
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
         with stage("extract"):
-            await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org)
+            await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org, workers=extract_workers)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
+    if stub_turn is not None:
+        await stub_turn()
     if outcome.report is not None:
         with stage("stub"):
             outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name, forced=forced)
@@ -248,7 +257,8 @@ async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capt
     return outcome
 
 
-async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None) -> None:
+async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None,
+                         workers: int = 0) -> None:
     """Use the stored Report unless the capture is new or has none yet.
 
     A PDF's text is read by a limited worker process awaited here, so a PDF bomb
@@ -268,7 +278,10 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
                 pdf = await read_pdf_text_async(content, pdf_limits(config))
             except PdfWorkerError as exc:
                 raise ExtractError(f"{outcome.capture.final_url}: {exc}") from None
-        outcome.report = extract_capture(config, catalogue, outcome.capture, default_org=default_org, content=content, pdf=pdf)
+        capture = outcome.capture
+        report = await extract_in_pool(workers, content, **_extract_arguments(config, catalogue, capture, default_org, pdf))
+        report.capture_id = capture.id
+        outcome.report = store_report(catalogue, capture, report)
     except ExtractError as exc:
         outcome.report_error = str(exc)
         log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})
@@ -318,24 +331,27 @@ def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *,
     """
     if content is None:
         content = capture_content(config, capture)
-    report = extract_report(
-        content,
-        url=capture.url,
-        final_url=capture.final_url,
-        content_type=capture.content_type,
-        orgs=config.orgs,
-        default_org=default_org or source_org(config, catalogue, capture),
-        pdf=pdf,
-        pdf_limits=pdf_limits(config),
-    )
+    report = extract_report(content, **_extract_arguments(config, catalogue, capture, default_org, pdf))
     report.capture_id = capture.id
     return report
+
+
+def _extract_arguments(config: Config, catalogue: Catalogue, capture: Capture, default_org: str | None, pdf: PdfText | None) -> dict[str, Any]:
+    """`extract_report`'s keyword arguments for a capture (plain values: they cross to a worker process)."""
+    return {
+        "url": capture.url, "final_url": capture.final_url, "content_type": capture.content_type, "orgs": config.orgs,
+        "default_org": default_org or source_org(config, catalogue, capture), "pdf": pdf, "pdf_limits": pdf_limits(config),
+    }  # fmt: skip
 
 
 def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,
                     content: bytes | None = None, pdf: PdfText | None = None) -> Report:
     """Extract the Report of a stored capture and upsert it into the catalogue."""
-    report = report_of_capture(config, catalogue, capture, default_org=default_org, content=content, pdf=pdf)
+    return store_report(catalogue, capture, report_of_capture(config, catalogue, capture, default_org=default_org, content=content, pdf=pdf))
+
+
+def store_report(catalogue: Catalogue, capture: Capture, report: Report) -> Report:
+    """Upsert a capture's Report into the catalogue."""
     with catalogue.session() as s:
         catalogue.serialise(s, f"report:{capture.id}")  # a `fetch` beside the daemon may extract the same capture
         row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))

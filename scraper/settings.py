@@ -118,6 +118,7 @@ SETTINGS: tuple[Setting, ...] = (
     S("http", "respect_robots", bool, True, "honour robots.txt (a source can opt out for itself, logged)"),
     S("http", "robots_ttl", float, 86400.0, "seconds a host's robots.txt is cached"),
     S("http", "max_crawl_delay", float, 60.0, "largest Crawl-delay honoured, in seconds"),
+    S("extract", "workers", int, 2, "processes extracting reports during a poll (0: in the polling process); a poll keeps workers + 1 items in flight", minimum=0),
     S("extract.pdf", "max_pages", int, 1000, "pages of a PDF read; the rest are skipped (page-tree bombs)", minimum=1),
     S("extract.pdf", "max_text_chars", int, 5000000, "characters of PDF text kept", minimum=1),
     S("extract.pdf", "cpu_seconds", int, 60, "CPU seconds the PDF worker process may use (setrlimit)", minimum=1),
@@ -212,18 +213,18 @@ def validate(raw: Mapping[str, Any], config_path: Path | None) -> dict[str, dict
             if top in REGISTRY or top in parents:
                 raise UserError(f"{where}[{top}] must be a table")
             raise UserError(f"{where}{top!r} is outside any section{did_you_mean(top, [s.name for s in SETTINGS])}; put it under its [section]")
-        if top in REGISTRY:
-            values[top].update(_check_table(top, table, where, config_path))
-        elif top in parents:
-            for sub, subtable in table.items():
-                name = f"{top}.{sub}"
-                if name not in REGISTRY:
-                    raise unknown_section(name)
-                if not isinstance(subtable, dict):
-                    raise UserError(f"{where}[{name}] must be a table")
-                values[name].update(_check_table(name, subtable, where, config_path))
-        else:
+        if top not in REGISTRY and top not in parents:
             raise unknown_section(top)
+        subsections = dict(table) if top not in REGISTRY else {k: v for k, v in table.items() if f"{top}.{k}" in REGISTRY}
+        if top in REGISTRY:  # a section may have settings and subsections both ([extract] workers, [extract.pdf])
+            values[top].update(_check_table(top, {k: v for k, v in table.items() if k not in subsections}, where, config_path))
+        for sub, subtable in subsections.items():
+            name = f"{top}.{sub}"
+            if name not in REGISTRY:
+                raise unknown_section(name)
+            if not isinstance(subtable, dict):
+                raise UserError(f"{where}[{name}] must be a table")
+            values[name].update(_check_table(name, subtable, where, config_path))
     return values
 
 

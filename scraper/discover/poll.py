@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -20,10 +21,11 @@ from sqlalchemy import select
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, DiscoveredItem
 from archive.wayback import snapshot_link
-from scraper.config import Config, wayback_settings
+from scraper.config import Config, section_settings, wayback_settings
 from scraper.daemon import runs
 from scraper.daemon.settings import daemon_settings
 from scraper.errors import FetchError, UserError, describe
+from scraper.extract.pool import ExtractSettings
 from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url, failed_stage
@@ -146,6 +148,7 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
     candidates = [_without_credentials(c, source) for c in candidates]
     items = _register(catalogue, source, candidates)
     now = utcnow()
+    todo: list[tuple[Candidate, int]] = []
     for c in candidates:
         if c.url in seen:
             continue
@@ -170,24 +173,70 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
                 result.deferred += 1
                 continue
             budget -= 1
-        log.info("capturing report", extra={"source": source.name, "url": c.url})
+        todo.append((c, item.id))
+    if not todo:
+        return
+    workers = section_settings(config, "extract", ExtractSettings).workers
+    in_flight = asyncio.Semaphore(workers + 1)  # fetching the next pages while earlier ones are extracted
+    turns = InOrder()
+
+    async def capture_one(n: int, c: Candidate, item_id: int) -> None:
         try:
-            pool = await browser.pool() if browser is not None else None  # no Chromium: this item fails with the install hint
-            outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
-                                        record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org, forced=forced, browser=pool)
-        except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
-            if isinstance(exc, FetchError) and c.optional and exc.status == 404:
-                result.dropped += 1
-                _decide(catalogue, item.id, "dropped", "optional file not found (HTTP 404)")
-            else:
-                _fail(catalogue, source, c.url, item.id, exc, policy, result)
-            continue
-        result.fetched += 1
-        keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
-        log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
-        result.kept += keep
-        result.dropped += not keep
-        _decide(catalogue, item.id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+            async with in_flight:
+                await _capture_item(config, catalogue, client, source, c, item_id, result, policy, fetch_url, forced, workers, partial(turns.wait, n), browser)
+        finally:
+            turns.done(n)
+
+    await asyncio.gather(*(capture_one(n, c, item_id) for n, (c, item_id) in enumerate(todo)))
+
+
+class InOrder:
+    """Lets item n through once items 0..n-1 are done, so stubs are made in the order items were found."""
+
+    def __init__(self) -> None:
+        self._done: set[int] = set()
+        self._lowest_open = 0
+        self._waiting: list[asyncio.Future[None]] = []
+
+    async def wait(self, n: int) -> None:
+        while self._lowest_open < n:
+            woken = asyncio.get_running_loop().create_future()
+            self._waiting.append(woken)
+            await woken
+
+    def done(self, n: int) -> None:
+        self._done.add(n)
+        while self._lowest_open in self._done:
+            self._lowest_open += 1
+        waiting, self._waiting = self._waiting, []
+        for woken in waiting:
+            if not woken.done():
+                woken.set_result(None)
+
+
+async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, c: Candidate, item_id: int, result: PollResult,
+                        policy: RetryPolicy, fetch_url: Callable[[Candidate], str], forced: bool, workers: int,
+                        stub_turn: Callable[[], Awaitable[None]], browser: SharedBrowser | None) -> None:
+    """Capture one candidate (in Chromium with `browser`) and record its decision or its failure."""
+    log.info("capturing report", extra={"source": source.name, "url": c.url})
+    try:
+        pool = await browser.pool() if browser is not None else None  # no Chromium: this item fails with the install hint
+        outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
+                                    record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org, forced=forced,
+                                    extract_workers=workers, stub_turn=stub_turn, browser=pool)
+    except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
+        if isinstance(exc, FetchError) and c.optional and exc.status == 404:
+            result.dropped += 1
+            _decide(catalogue, item_id, "dropped", "optional file not found (HTTP 404)")
+        else:
+            _fail(catalogue, source, c.url, item_id, exc, policy, result)
+        return
+    result.fetched += 1
+    keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
+    log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
+    result.kept += keep
+    result.dropped += not keep
+    _decide(catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
 
 
 def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception, policy: RetryPolicy, result: PollResult) -> None:

@@ -63,14 +63,14 @@ def time_passes(cfg: Path, hours: float) -> None:
 @pytest.fixture
 def poisoned_extraction(monkeypatch):
     """Extraction of the poisoned page raises an unexpected error (a bug, a database error...)."""
-    real = scraper.pipeline.extract_capture
+    real = scraper.pipeline.store_report
 
-    def extract(config, catalogue, capture, **kw):
+    def store(catalogue, capture, report):
         if "poisoned" in capture.url:
             raise RuntimeError("unexpected failure while reading the page")
-        return real(config, catalogue, capture, **kw)
+        return real(catalogue, capture, report)
 
-    monkeypatch.setattr(scraper.pipeline, "extract_capture", extract)
+    monkeypatch.setattr(scraper.pipeline, "store_report", store)
 
 
 def test_a_poisoned_item_is_recorded_with_its_stage_and_the_poll_goes_on(site_server, tmp_path, poisoned_extraction):
