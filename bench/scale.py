@@ -40,6 +40,7 @@ from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from archive.catalogue import Catalogue  # noqa: E402
+from archive.querycount import counting  # noqa: E402
 from archive.tables import Capture, ReportRow  # noqa: E402
 from archive.warc import WarcStore  # noqa: E402
 from scraper.cli import cli  # noqa: E402
@@ -119,23 +120,23 @@ def _param_bytes(value: object) -> int:
 
 
 class QueryCounter:
-    """Counts SQL statements sent by any engine in this process, and the bytes of their parameters."""
+    """SQL statements sent in this process (archive.querycount: SQLAlchemy's and quickread's plain SQL)
+    and the bytes of SQLAlchemy's statement parameters (what a write sends)."""
 
     def __init__(self) -> None:
-        self.count = 0
         self.param_bytes = 0
         event.listen(Engine, "before_cursor_execute", self._on_execute)
 
     def _on_execute(self, _conn: object, _cursor: object, _statement: str, parameters: object, *args: object) -> None:
-        self.count += 1
         self.param_bytes += _param_bytes(parameters)
 
     @contextlib.contextmanager
     def measure(self) -> Iterator[dict[str, float]]:
         out: dict[str, float] = {}
-        before, sent, t0 = self.count, self.param_bytes, time.perf_counter()
-        yield out
-        out["seconds"], out["queries"] = time.perf_counter() - t0, self.count - before
+        sent, t0 = self.param_bytes, time.perf_counter()
+        with counting() as statements:
+            yield out
+        out["seconds"], out["queries"] = time.perf_counter() - t0, len(statements)
         out["bytes"] = self.param_bytes - sent
 
 

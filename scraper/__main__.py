@@ -1,3 +1,4 @@
 from scraper.cli import main
 
-main()
+if __name__ == "__main__":  # extraction workers import the main module again (multiprocessing forkserver)
+    main()

@@ -176,7 +176,7 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
         todo.append((c, item.id))
     if not todo:
         return
-    workers = section_settings(config, "extract", ExtractSettings).workers
+    workers = section_settings(config, "extract", ExtractSettings).workers if len(todo) > 1 else 0  # one item: no pool to start
     in_flight = asyncio.Semaphore(workers + 1)  # fetching the next pages while earlier ones are extracted
     turns = InOrder()
 

@@ -8,8 +8,10 @@ hands each page to `extract_in_pool`, which runs `extract_report` in one of
 extracts in-process, as a single `fetch` does. PDFs are not read here: their text
 comes from the limited PDF worker first (pdf_worker.py) and only the text is passed in.
 
-Workers are forked from the running process (they share its imported modules, so a
-pool starts in milliseconds) and live as long as it does.
+Workers come from a fork server started once per process with the extraction modules
+already imported (`forkserver` with a preload): a worker starts in milliseconds, and is
+never forked from the daemon itself, whose other threads (the desk, the HTTP client) may
+hold locks a forked child would wait on for ever. Workers live as long as the process.
 """
 
 from __future__ import annotations
@@ -35,12 +37,24 @@ class ExtractSettings:
 
 
 _pools: dict[int, ProcessPoolExecutor] = {}
+# What extract_report imports on its first call (trafilatura, htmldate, the count grammar):
+# imported once in the fork server, so no worker pays for it.
+PRELOAD = ["scraper.extract", "scraper.extract.documents", "scraper.extract.dates", "scraper.extract.networks", "htmldate"]
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     if workers not in _pools:
-        _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return _pools[workers]
+
+
+def warm_up(workers: int) -> None:
+    """Start the fork server and a worker now (a daemon does so before its first poll: starting
+    them imports the extraction modules once, a few seconds on a busy machine)."""
+    if workers > 0:
+        _pool(workers).submit(int).result()
 
 
 async def extract_in_pool(workers: int, content: bytes, **kwargs: Any) -> Report:

@@ -228,6 +228,7 @@ def test_there_are_at_least_30_behaviours():
     assert len({c.name for c in CASES}) == len(CASES) >= 30
 
 
+@pytest.mark.timeout(900)  # the first case's set-up runs all 41 through the driver (about 2 minutes on a loaded machine)
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_case(case: Case, results: dict[str, tuple[dict, Path]]):
     line, cfg = results[case.name]
