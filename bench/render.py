@@ -141,7 +141,7 @@ async def renders(config: Config, urls: list[str], total: int, checkpoint: int) 
                 batch = [urls[(done + i) % len(urls)] for i in range(min(4, total - done))]
                 await asyncio.gather(*(browser.render(u, respect_robots=True) for u in batch))
                 done += len(batch)
-                if done == checkpoint:
+                if not at_checkpoint and done >= checkpoint:  # batches of 4: the first one at or past it (52 for 50)
                     at_checkpoint = tree_rss(descendants(os.getpid()))
             at_end = tree_rss(descendants(os.getpid()))
     sampler.stop.set()
