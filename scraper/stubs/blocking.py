@@ -81,6 +81,16 @@ def rebuild(conn: Connection) -> int:
     return len(rows)
 
 
+def sync(s: Session, stub: Stub) -> None:
+    """Rewrite one stub's keys, for writers that change a stub with a core UPDATE (the flush hook
+    below does not see those: review.edit claims the stub with a guarded UPDATE)."""
+    conn = s.connection()
+    conn.execute(delete(StubMatchKey).where(StubMatchKey.stub_pk == stub.id))
+    rows = key_rows(stub.id, stub.platform, stub.origin, stub.first_pub_date)
+    if rows:
+        conn.execute(insert(StubMatchKey), rows)
+
+
 @event.listens_for(Session, "after_flush")
 def _sync_keys(session: Session, _ctx: object) -> None:
     """Keep the keys in step with every stub whose platform, origin or first date was written."""

@@ -32,7 +32,7 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import Stub, StubChange, StubReference
 from scraper.errors import UserError
 
-from . import countries, edits
+from . import blocking, countries, edits
 
 STATES = ("new", "accepted", "rejected", "merged")
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -232,6 +232,8 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         _claim(s, stub, "edit", "edit", stub.status, edited_fields=edited, **different)
         if different.keys() & countries.ROLES.keys():
             countries.sync(s, stub)
+        if different.keys() & set(blocking.KEYED):  # a curator's origin is what later reports are matched on
+            blocking.sync(s, stub)
         if "counts" in different:  # the notes carry the curator's counts into every export
             from .store import refresh
             refresh(s, stub)

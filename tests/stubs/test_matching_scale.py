@@ -263,3 +263,24 @@ def test_repolling_a_cited_report_of_a_large_cluster_reads_only_that_report(tmp_
         [stub] = s.scalars(select(Stub)).all()
         assert "we removed 94 Facebook accounts" in store.notes_of(s, stub)
     catalogue.dispose()
+
+
+def test_a_curators_origin_edit_is_what_later_reports_match_on(tmp_path):
+    """review.edit changes the stub with a guarded UPDATE the flush hook never sees: its keys must follow."""
+    cfg = load_config(str(make_config(tmp_path)))
+    catalogue = Catalogue(cfg.catalogue_url)
+
+    def meta_report(i: int, origin: str) -> Report:
+        return Report(url=f"https://example.org/k{i}", final_url=f"https://example.org/k{i}", title=f"Network {i}", platform="Meta",
+                      pub_date=date(2022, 3, 1) + timedelta(days=i), text="t",
+                      networks=[Network(origin=[origin], counts={"facebook_accounts": 50 + i}, evidence=[f"We removed {50 + i} accounts."])])
+
+    try:
+        first = store.update_stubs_for_report(cfg, catalogue, add_report(catalogue, meta_report(0, "Iran"), 0))
+        review.edit(catalogue, first.stub_id, {"origin": ["Peru"]})
+        with catalogue.session() as s:
+            assert set(s.scalars(select(StubMatchKey.origin))) == {"Peru"}  # the extracted Iran is gone from the index
+            later = meta_report(1, "Peru")
+            assert [st.stub_id for st in blocking.candidates(s, later, 30)] == [first.stub_id]  # found under the curator's origin
+    finally:
+        catalogue.dispose()
