@@ -101,6 +101,27 @@ class ReportRow(Base):
         return data
 
 
+class RowCount(Base):
+    """Rows of a growing table ("captures", "urls": distinct capture URLs, "reports", "fetch_failures").
+
+    Kept by triggers (migration 0012), so `status` and the desk read a count instead of
+    scanning 100k rows, and every writer (ORM, bulk insert, another process) keeps it exact.
+    """
+
+    __tablename__ = "row_counts"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportMonth(Base):
+    """Reports per (publication month, platform): the desk's chart. Kept by triggers like RowCount."""
+
+    __tablename__ = "report_months"
+    pub_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class ArchiveJob(Base):
     """A public-archive (Wayback Machine) request for one URL and what became of it.
 
@@ -112,7 +133,7 @@ class ArchiveJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(Text, index=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|success|error
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|success|error
     job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -162,7 +183,7 @@ class Stub(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     incident_type: Mapped[str] = mapped_column(String(32), default="incident")
     year_started: Mapped[str] = mapped_column(String(8), default="")
-    platform: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    platform: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)  # the desk's platform menu
     origin: Mapped[list[str]] = mapped_column(JSON, default=list)
     targets: Mapped[list[str]] = mapped_column(JSON, default=list)
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # all removed-asset counts, for clustering

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from archive.tables import Stub, StubCountry, StubReference
@@ -116,6 +116,13 @@ def _count(f: QueueFilter, where: list) -> Select:
     return count.join(Stub, Stub.id == StubCountry.stub_pk).where(*where) if where else count  # status: a covering-index probe
 
 
+# The platforms stubs name, one index probe per platform (a skip scan) instead of reading every stub.
+_DISTINCT_PLATFORMS = text(
+    "WITH RECURSIVE p(x) AS (SELECT MIN(platform) FROM stubs UNION ALL "
+    "SELECT (SELECT MIN(platform) FROM stubs WHERE platform > p.x) FROM p WHERE p.x IS NOT NULL) SELECT x FROM p WHERE x IS NOT NULL"
+)
+
+
 def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
     where = _conditions(f)
     offset = (f.page - 1) * page_size
@@ -131,7 +138,7 @@ def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
     found = s.execute(select(Stub, refs).where(*listed).order_by(Stub.id.desc()).limit(page_size).offset(offset)).all()
     rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id) for st, n in found]
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
-    platforms = sorted(p for p in s.scalars(select(Stub.platform).distinct()) if p)
+    platforms = [p for p in s.scalars(_DISTINCT_PLATFORMS) if p]
     return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms, bool(capped))
 
 

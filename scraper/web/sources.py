@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from archive.catalogue import Catalogue
-from archive.tables import DiscoveredItem, FetchFailure, ReportRow, SourceRun
+from archive.tables import DiscoveredItem, FetchFailure, ReportMonth, SourceRun
 from scraper.config import Config
 from scraper.daemon.status import Status, collect_status
 from scraper.discover.failures import Failure, list_failures
@@ -41,10 +41,8 @@ def load_sources(config: Config, catalogue: Catalogue) -> SourcesView:
     with catalogue.reader() as reader:
         status = collect_status(config, reader)
     with catalogue.session() as s:
-        per_month = [
-            (m or None, p or None, n)
-            for m, p, n in s.execute(select(ReportRow.pub_month, ReportRow.platform, func.count()).group_by(ReportRow.pub_month, ReportRow.platform))
-        ]
+        months = select(ReportMonth.pub_month, ReportMonth.platform, ReportMonth.n).where(ReportMonth.n > 0)
+        per_month = [(m or None, p or None, n) for m, p, n in s.execute(months)]
         runs = list(s.scalars(select(SourceRun).order_by(SourceRun.started_at.desc(), SourceRun.id.desc()).limit(RECENT)))
         decisions = list(s.scalars(select(DiscoveredItem).order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(RECENT)))
         failures = list(s.scalars(select(FetchFailure).order_by(FetchFailure.at.desc(), FetchFailure.id.desc()).limit(RECENT)))
