@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import threading
 from pathlib import Path
@@ -98,6 +99,24 @@ def test_daemon_renders_a_render_source_and_fetches_the_plain_one(tmp_path: Path
         assert any(f"removed {20 + i} Facebook accounts" in e for e in network["evidence"])
     outcomes = query(cfg, "SELECT source, outcome FROM source_runs ORDER BY id")
     assert sorted(outcomes) == [("plain", "ok"), ("scripted", "ok")]
+    assert_the_desk_names_each_kind(cfg)
+
+
+def assert_the_desk_names_each_kind(cfg: Path) -> None:
+    """The desk's capture page says which kind of capture a curator is looking at."""
+    from starlette.testclient import TestClient
+
+    from scraper.config import load_config
+    from scraper.web.app import create_app
+    from scraper.web.settings import web_settings
+
+    config = load_config(str(cfg))
+    kinds = dict(query(cfg, "SELECT d.source, MIN(d.capture_id) FROM discovered_items d GROUP BY d.source"))
+    with TestClient(create_app(config, web_settings(config), token=None), base_url="http://127.0.0.1") as client:
+        for source, says in (("scripted", "browser capture"), ("plain", "plain fetch")):
+            page = client.get(f"/captures/{kinds[source]}").text
+            kind = re.search(r'<dd id="capture-kind">([^<]*)</dd>', page)
+            assert kind is not None and kind.group(1).startswith(says), (source, kind)
 
 
 def test_a_killed_browser_is_replaced_and_the_plain_source_keeps_running(tmp_path: Path) -> None:
@@ -132,3 +151,4 @@ def test_a_killed_browser_is_replaced_and_the_plain_source_keeps_running(tmp_pat
     assert_rendered_and_plain(cfg, scripted_urls, plain_urls)
     outcomes = query(cfg, "SELECT source, outcome FROM source_runs ORDER BY id")
     assert sorted(outcomes) == [("plain", "ok"), ("scripted", "ok")]
+    assert_the_desk_names_each_kind(cfg)
