@@ -233,8 +233,9 @@ def _write_exchange(
     request_headers: list[tuple[str, str]],
     warc_date: str,
     extra: dict[str, str],
-) -> str:
-    """Write one response record and its request record; return the response's record id."""
+) -> tuple[str, int]:
+    """Write one response record and its request record; return the response's record id and
+    where its (gzip member) record ends in the writer's output."""
     headers = [(f"X-Archive-Orig-{k}" if k.lower() in _RENAMED_HEADERS else k, v) for k, v in response_headers]
     http_headers = StatusAndHeaders(f"{status} {_reason_phrase(status)}", headers, protocol=http_version)
     response = writer.create_warc_record(
@@ -246,6 +247,7 @@ def _write_exchange(
         warc_headers_dict={"WARC-Date": warc_date, **extra},
     )
     writer.write_record(response)
+    response_end: int = writer.out.tell()
     record_id: str = response.rec_headers.get_header("WARC-Record-ID")
     request = writer.create_warc_record(
         url,
@@ -256,7 +258,7 @@ def _write_exchange(
         warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id, **extra},
     )
     writer.write_record(request)
-    return record_id
+    return record_id, response_end
 
 
 def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord]:
@@ -270,7 +272,7 @@ def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord
     warc_date = _warc_date(result.fetched_at)
     writer_buf = io.BytesIO()
     writer = WARCWriter(writer_buf, gzip=True, warc_version="1.1")
-    record_id = _write_exchange(
+    record_id, response_length = _write_exchange(  # the response is the block's first record
         writer,
         result.final_url,
         result.status,
@@ -282,7 +284,6 @@ def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord
         warc_date,
         {},
     )
-    response_length = _first_record_length(writer_buf.getvalue())
     for hop in result.redirects:
         _write_exchange(
             writer,
@@ -306,13 +307,6 @@ def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord
         payload_sha256=payload_sha256(result.body),
     )
     return block, stored
-
-
-def _first_record_length(block: bytes) -> int:
-    iterator = ArchiveIterator(io.BytesIO(block))
-    record = next(iter(iterator))
-    iterator.read_to_end(record)
-    return int(iterator.get_record_length())
 
 
 def _request_target(url: str) -> str:

@@ -40,6 +40,7 @@ from scraper.extract.report import Report
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient, check_url
 from scraper.fetch.sniff import document_kind
+from scraper.stagetimes import timed
 from scraper.stubs import StubOutcome, update_stubs_for_report
 
 log = logging.getLogger("takedowns.pipeline")
@@ -97,6 +98,7 @@ async def capture_url(
     forced: bool = False,
     extract_workers: int = 0,
     stub_turn: Callable[[], Awaitable[None]] | None = None,
+    refresh_feed: bool = True,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
@@ -110,9 +112,11 @@ async def capture_url(
     `extract_workers`: extract in that many worker processes (scraper/extract/pool.py; 0: here).
     `stub_turn`: awaited before the stub stage, so a poll with several items in flight still
     makes its stubs in the order it found the items (stub ids stay reproducible).
+    `refresh_feed`: rewrite the Atom feed when the stub changed (a poll passes False and
+    rewrites it itself, at most every few seconds and at the end of its pass).
     Any exception is labelled with the stage it came from (`failed_stage`).
     """
-    with stage("fetch"):
+    with stage("fetch"), timed("fetch"):
         check_url(url)
         with catalogue.session() as s:
             previous = catalogue.latest_capture(s, record_as or url, rendered=browser is not None)  # each kind is revalidated against its own
@@ -139,18 +143,21 @@ async def capture_url(
         with stage("extract"):
             outcome = await _record_unchanged(config, catalogue, previous, source_org)
     else:
-        with stage("store"):
+        with stage("store"), timed("store (WARC + catalogue)"):
             store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
-            capture, is_new = store_capture(store, catalogue, result, rendered)
+            # In a thread: gzip, the flock wait and the fsync leave the event loop free to fetch and
+            # match other items. A cancelled item's thread still finishes its append and commit.
+            capture, is_new = await asyncio.to_thread(store_capture, store, catalogue, result, rendered)
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
         with stage("extract"):
             await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org, workers=extract_workers)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
     if stub_turn is not None:
-        await stub_turn()
+        with timed("waiting for the stub turn"):
+            await stub_turn()
     if outcome.report is not None:
         with stage("stub"):
-            outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name, forced=forced)
+            outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name, forced=forced, refresh_feed=refresh_feed)
     return outcome
 
 
@@ -271,7 +278,8 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
                 outcome.report = Report.from_dict(row.data)
                 return
     try:
-        content = capture_content(config, outcome.capture)
+        with timed("read back from WARC"):
+            content = await asyncio.to_thread(capture_content, config, outcome.capture)  # gunzip and digest off the loop
         pdf = None
         if document_kind(outcome.capture.content_type, content) == "pdf":
             try:
@@ -279,9 +287,12 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
             except PdfWorkerError as exc:
                 raise ExtractError(f"{outcome.capture.final_url}: {exc}") from None
         capture = outcome.capture
-        report = await extract_in_pool(workers, content, **_extract_arguments(config, catalogue, capture, default_org, pdf))
+        arguments = _extract_arguments(config, catalogue, capture, default_org, pdf)
+        with timed("extract" if workers <= 0 else "extract (awaited in a worker)"):
+            report = await extract_in_pool(workers, content, **arguments)
         report.capture_id = capture.id
-        outcome.report = store_report(catalogue, capture, report)
+        with timed("report row"):
+            outcome.report = store_report(catalogue, capture, report)
     except ExtractError as exc:
         outcome.report_error = str(exc)
         log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})
@@ -340,8 +351,13 @@ def _extract_arguments(config: Config, catalogue: Catalogue, capture: Capture, d
     """`extract_report`'s keyword arguments for a capture (plain values: they cross to a worker process)."""
     return {
         "url": capture.url, "final_url": capture.final_url, "content_type": capture.content_type, "orgs": config.orgs,
-        "default_org": default_org or source_org(config, catalogue, capture), "pdf": pdf, "pdf_limits": pdf_limits(config),
+        "default_org": default_org or _timed_source_org(config, catalogue, capture), "pdf": pdf, "pdf_limits": pdf_limits(config),
     }  # fmt: skip
+
+
+def _timed_source_org(config: Config, catalogue: Catalogue, capture: Capture) -> str | None:
+    with timed("source org lookup"):
+        return source_org(config, catalogue, capture)
 
 
 def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,

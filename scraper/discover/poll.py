@@ -13,7 +13,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -29,6 +28,9 @@ from scraper.extract.pool import ExtractSettings
 from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url, failed_stage
+from scraper.stagetimes import timed
+from scraper.stubs import StubSettings, feed_changed
+from scraper.stubs.feed import FeedRefresher
 from scraper.urls import normalise_url
 
 from . import failures, kinds
@@ -78,6 +80,7 @@ async def discover(config: Config, client: HttpClient, source: Source) -> list[C
 
 
 REGISTER_BATCH = 1000  # candidates recorded per transaction
+LOOKAHEAD = 4  # x (workers + 1): how far past the oldest unfinished item a poll may start items
 
 
 @dataclass(frozen=True)
@@ -177,17 +180,41 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
     if not todo:
         return
     workers = section_settings(config, "extract", ExtractSettings).workers if len(todo) > 1 else 0  # one item: no pool to start
-    in_flight = asyncio.Semaphore(workers + 1)  # fetching the next pages while earlier ones are extracted
+    # Up to workers + 1 items between fetch and extraction, so pages are fetched while earlier ones
+    # are extracted. An item waiting for its stub turn gives its place up (a slow first page would
+    # otherwise hold every place and stop fetching) but no item starts more than LOOKAHEAD places
+    # ahead of the oldest unfinished one, which bounds the reports held waiting.
+    in_flight = asyncio.Semaphore(workers + 1)
+    lookahead = LOOKAHEAD * (workers + 1)
     turns = InOrder()
+    feed = FeedRefresher(catalogue, StubSettings.from_config(config).feed_path)
 
     async def capture_one(n: int, c: Candidate, item_id: int) -> None:
+        holding = False
+
+        async def stub_turn() -> None:
+            nonlocal holding
+            if holding:
+                holding = False
+                in_flight.release()
+            await turns.wait(n)
+
         try:
-            async with in_flight:
-                await _capture_item(config, catalogue, client, source, c, item_id, result, policy, fetch_url, forced, workers, partial(turns.wait, n), browser)
+            await turns.wait(n - lookahead)
+            await in_flight.acquire()
+            holding = True
+            try:
+                await _capture_item(config, catalogue, client, source, c, item_id, result, policy, fetch_url, forced, workers, stub_turn, browser, feed)
+            finally:
+                if holding:
+                    in_flight.release()
         finally:
             turns.done(n)
 
-    await asyncio.gather(*(capture_one(n, c, item_id) for n, (c, item_id) in enumerate(todo)))
+    try:
+        await asyncio.gather(*(capture_one(n, c, item_id) for n, (c, item_id) in enumerate(todo)))
+    finally:
+        feed.flush()
 
 
 class InOrder:
@@ -216,14 +243,14 @@ class InOrder:
 
 async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, c: Candidate, item_id: int, result: PollResult,
                         policy: RetryPolicy, fetch_url: Callable[[Candidate], str], forced: bool, workers: int,
-                        stub_turn: Callable[[], Awaitable[None]], browser: SharedBrowser | None) -> None:
+                        stub_turn: Callable[[], Awaitable[None]], browser: SharedBrowser | None, feed: FeedRefresher) -> None:
     """Capture one candidate (in Chromium with `browser`) and record its decision or its failure."""
     log.info("capturing report", extra={"source": source.name, "url": c.url})
     try:
         pool = await browser.pool() if browser is not None else None  # no Chromium: this item fails with the install hint
         outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
                                     record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org, forced=forced,
-                                    extract_workers=workers, stub_turn=stub_turn, browser=pool)
+                                    extract_workers=workers, stub_turn=stub_turn, browser=pool, refresh_feed=False)
     except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
         if isinstance(exc, FetchError) and c.optional and exc.status == 404:
             result.dropped += 1
@@ -231,12 +258,15 @@ async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient
         else:
             _fail(catalogue, source, c.url, item_id, exc, policy, result)
         return
+    if outcome.stub is not None and feed_changed(outcome.stub):
+        feed.changed()
     result.fetched += 1
     keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
     log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
     result.kept += keep
     result.dropped += not keep
-    _decide(catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+    with timed("decision"):
+        _decide(catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
 
 
 def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception, policy: RetryPolicy, result: PollResult) -> None:

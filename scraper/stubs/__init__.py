@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from archive.catalogue import Catalogue
 from scraper.config import Config
+from scraper.stagetimes import timed
 
 from . import countries  # noqa: F401  (registers the hook that keeps stub_countries in step)
 from .feed import write_feed
@@ -13,12 +14,20 @@ from .store import update_stubs_for_report as _update
 
 
 def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *,
-                            forced: bool = False) -> StubOutcome:
-    """Create/extend/update the stub of the report of `capture_id`, then refresh the Atom feed."""
-    outcome = _update(config, catalogue, capture_id, source_name, forced=forced)
-    if outcome.action in ("created", "merged", "updated"):
-        write_feed(catalogue, StubSettings.from_config(config).feed_path)
+                            forced: bool = False, refresh_feed: bool = True) -> StubOutcome:
+    """Create/extend/update the stub of the report of `capture_id`, then refresh the Atom feed
+    (unless `refresh_feed` is False: a poll rewrites it once for many stubs, `feed_changed`)."""
+    with timed("stub"):
+        outcome = _update(config, catalogue, capture_id, source_name, forced=forced)
+    if refresh_feed and feed_changed(outcome):
+        with timed("feed"):
+            write_feed(catalogue, StubSettings.from_config(config).feed_path)
     return outcome
 
 
-__all__ = ["StubOutcome", "update_stubs_for_report"]
+def feed_changed(outcome: StubOutcome) -> bool:
+    """Whether the Atom feed may show something new after this stub outcome."""
+    return outcome.action in ("created", "merged", "updated")
+
+
+__all__ = ["StubOutcome", "feed_changed", "update_stubs_for_report"]
