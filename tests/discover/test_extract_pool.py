@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import threading
+import time
 
 import pytest
 
@@ -15,7 +17,7 @@ from archive.tables import ReportRow, Stub, StubReference
 from scraper.config import load_config
 from scraper.devserver import Answer, Request
 from scraper.discover.poll import InOrder
-from scraper.extract import extract_report
+from scraper.extract import ExtractError, extract_report
 
 from ..conftest import make_config, run_cli
 from .test_sources import report, rss
@@ -102,3 +104,48 @@ def test_in_order_lets_each_item_through_after_all_earlier_ones():
     assert sorted(passed) == [1, 2, 3]
     assert all(set(range(n)) <= done for n, done in passed.items()), passed
     assert passed[1] == {0, 2}  # item 1 went as soon as item 0 was done, before item 1 itself
+
+
+
+def extract_waiting_for_flag(content: bytes, **kwargs):
+    """extract_report, which first waits (in the worker) for the file a page names in a `wait-for` comment."""
+    marker = re.search(rb"<!-- wait-for: (.+?) -->", content)
+    if marker:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(marker.group(1).decode()):
+            if time.monotonic() > deadline:
+                raise ExtractError("the page this extraction waited for was never asked for")
+            time.sleep(0.01)
+    return extract_report(content, **kwargs)
+
+
+def test_items_waiting_for_their_stub_turn_let_later_pages_be_fetched(site_server, tmp_path, monkeypatch):
+    """The first page's extraction finishes only once the sixth page has been asked for: the items
+    behind it are extracted meanwhile and wait for their stub turn, and must give their in-flight
+    places up (with workers = 2 only three items are between fetch and extraction at a time)."""
+    monkeypatch.setattr(scraper.extract.pool, "extract_report", extract_waiting_for_flag)
+    flag = tmp_path / "sixth-asked"
+    paths = [f"/news/{n}/" for n in range(7)]
+    pages = {p: report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n).encode() for n, p in enumerate(paths)}
+    pages[paths[0]] = pages[paths[0]].replace(b"</body>", f"<!-- wait-for: {flag} --></body>".encode())
+
+    def sixth(request: Request) -> Answer:
+        flag.touch()
+        return Answer(200, pages[paths[5]], {"Content-Type": "text/html; charset=utf-8"})
+
+    for p in paths:
+        site_server.set(p, pages[p])
+    site_server.routes[paths[5]] = sixth
+    site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
+    cfg = make_config(tmp_path, f'[extract]\nworkers = 2\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Meta"\n')
+    result = run_cli("poll", "newsroom", "--config", cfg, "--json")
+    assert result.exit_code == 0, result.stderr
+    [out] = json.loads(result.stdout)
+    assert out["kept"] == 7, out
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    try:
+        with catalogue.session() as s:
+            firsts = [s.query(StubReference).filter_by(stub_pk=st.id).order_by(StubReference.id).first().url for st in s.query(Stub).order_by(Stub.id)]
+    finally:
+        catalogue.dispose()
+    assert firsts == [site_server.url(p) for p in paths]  # still in the order found
