@@ -230,9 +230,42 @@ STUB_COLUMNS = "id, stub_id, disarm_id, status, name, summary, platform, origin,
 def stub_rows(reader: Reader, *, status: str | None = None, stub_pk: int | None = None) -> list[StubRow]:
     """Stubs oldest first (all, one status, or one stub), in three queries whatever their number."""
     where, params = ("WHERE status = ?", [status]) if status else ("WHERE id = ?", [stub_pk]) if stub_pk is not None else ("", [])
-    chosen = f"SELECT id FROM stubs {where}"
+    return _load(reader, f"SELECT id FROM stubs {where}", params, newest_first=False)
+
+
+@dataclass
+class StubPage:
+    """One page of a listing, newest first: `rows` are stubs `offset + 1` .. `offset + len(rows)` of `total`."""
+
+    rows: list[StubRow]
+    total: int
+    offset: int
+
+    @property
+    def remaining(self) -> int:
+        """Stubs after this page."""
+        return max(0, self.total - self.offset - len(self.rows))
+
+
+def stub_page(reader: Reader, *, status: str | None = None, limit: int | None = None, offset: int = 0) -> StubPage:
+    """The newest stubs (by creation), skipping `offset`, at most `limit` (None: all), and how many match in all.
+
+    Four queries whatever the catalogue's size: the page's ids come from the primary key
+    (or the status index) in descending order, so a page costs what it shows.
+    """
+    where, params = ("WHERE status = ?", [status]) if status else ("", [])
+    total = int(reader.value(f"SELECT COUNT(id) FROM stubs {where}", params) or 0)
+    window = " LIMIT ? OFFSET ?" if limit is not None else (" LIMIT -1 OFFSET ?" if reader.qmark else " OFFSET ?")
+    bounds = [limit, offset] if limit is not None else [offset]
+    chosen = f"SELECT id FROM stubs {where} ORDER BY id DESC{window}"
+    return StubPage(_load(reader, chosen, [*params, *bounds], newest_first=True), total, offset)
+
+
+def _load(reader: Reader, chosen: str, params: list[Any], *, newest_first: bool) -> list[StubRow]:
+    """The stubs whose ids `chosen` selects, with their references and archive links, in three queries."""
+    order = "DESC" if newest_first else "ASC"
     stubs: dict[int, StubRow] = {}
-    for r in reader.rows(f"SELECT {STUB_COLUMNS} FROM stubs {where} ORDER BY id", params):
+    for r in reader.rows(f"SELECT {STUB_COLUMNS} FROM stubs WHERE id IN ({chosen}) ORDER BY id {order}", params):
         stubs[r[0]] = StubRow(
             id=r[1], disarm_id=r[2], status=r[3], name=r[4], summary=r[5], platform=r[6],
             origin=_json(r[7], []), targets=_json(r[8], []), counts=_json(r[9], {}), year_started=r[10],

@@ -24,8 +24,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,6 +67,8 @@ WORDS = (
     "linked individuals websites engagement followers comments advertising activity identified removed"
 ).split()
 START = date(2016, 1, 1)
+FRESH_PAGE = 5_000_000  # pages fetched by the fresh-process `fetch` runs
+STARTUP_SCRIPT = "import sys; from scraper.cli import main; sys.exit(main())"  # what the `takedowns` entry point runs
 
 
 def report_page(i: int) -> bytes:
@@ -141,26 +146,50 @@ class QueryCounter:
 
 
 class Grower:
-    def __init__(self, tmp: Path, site: ReportSite):
-        self.cfg = tmp / "config.toml"
-        self.cfg.write_text(
-            '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n'
-            "[archive.wayback]\nenabled = false\n"
-        )
+    """One catalogue (its own folder: config.toml, data/) grown through `capture_url`."""
+
+    def __init__(self, root: Path, site: ReportSite, size: int = 0):
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.cfg = root / "config.toml"
+        if not self.cfg.exists():
+            self.cfg.write_text(
+                '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n'
+                "[archive.wayback]\nenabled = false\n"
+            )
         self.config = load_config(str(self.cfg))
         self.catalogue = Catalogue(self.config.catalogue_url)
         self.store = WarcStore(self.config.data_dir, self.catalogue, self.config.warc_max_file_bytes)
         self.site = site
-        self.size = 0
+        self.size = size
 
     async def _ingest(self, upto: int) -> None:
         async with HttpClient(self.config.http) as client:
             while self.size < upto:
-                await capture_url(self.config, self.catalogue, client, self.site.url(self.size), store=self.store, source_name="bench")
+                await self.capture(client, self.size)
                 self.size += 1
+                if self.size % 1000 == 0:
+                    print(f"  [{time.strftime('%H:%M:%S')}] {self.root.name}: {self.size} reports", file=sys.stderr, flush=True)
+
+    async def capture(self, client: HttpClient, page: int) -> None:
+        await capture_url(self.config, self.catalogue, client, self.site.url(page), store=self.store, source_name="bench")
+
+    async def _ingest_page(self, page: int) -> None:
+        async with HttpClient(self.config.http) as client:
+            await self.capture(client, page)
+        self.size += 1
+
+    def ingest_page(self, page: int) -> None:
+        asyncio.run(self._ingest_page(page))
 
     def grow(self, upto: int) -> None:
         asyncio.run(self._ingest(upto))
+
+    def clone(self, root: Path) -> Grower:
+        """A copy of this catalogue and its files, as it is now (the small side of every ratio)."""
+        self.catalogue.dispose()  # checkpoints SQLite's WAL into the file copied
+        shutil.copytree(self.root, root)
+        return Grower(root, self.site, self.size)
 
     def stored_bytes(self) -> dict[str, int]:
         data = self.config.data_dir
@@ -178,31 +207,70 @@ class Grower:
         return m
 
 
-def measure_point(grower: Grower, counter: QueryCounter, sample: int, out_dir: Path) -> dict[str, float]:
-    """Ingest `sample` new reports, then time the curator commands, at the current size."""
-    with counter.measure() as ingest:
-        grower.grow(grower.size + sample)
-    with counter.measure() as one:
-        grower.grow(grower.size + 1)
-    full_verify = grower.command(counter, ["archive", "verify", "--all"])  # also records every file as verified
-    grower.grow(grower.size + 1)
-    new_verify = grower.command(counter, ["archive", "verify"])  # only the new report's files (and the WARC it grew)
-    listing = grower.command(counter, ["stubs", "list"])
-    xlsx = grower.command(counter, ["stubs", "export", "--format", "xlsx", "-o", str(out_dir)])
-    status = grower.command(counter, ["status"])
-    return {
-        "size": grower.size,
-        "per_report_s": ingest["seconds"] / sample,
-        "queries_per_report": ingest["queries"] / sample,
-        "fetch_one_queries": one["queries"],
-        "list_s": listing["seconds"],
-        "list_queries": listing["queries"],
-        "xlsx_s": xlsx["seconds"],
-        "xlsx_queries": xlsx["queries"],
-        "status_queries": status["queries"],
-        "verify_all_s": full_verify["seconds"],
-        "verify_new_s": new_verify["seconds"],
-    }
+def _pairs(rounds: int) -> Iterator[tuple[int, int]]:
+    """(first, second) side indexes, turning each round, so both sides see the same machine load."""
+    for n in range(rounds):
+        yield (0, 1) if n % 2 == 0 else (1, 0)
+
+
+async def _ingest_interleaved(sides: tuple[Grower, Grower], counter: QueryCounter, pages: list[int]) -> list[list[dict[str, float]]]:
+    """Each page captured by both catalogues in turn, timed one by one (wall, CPU, statements)."""
+    samples: list[list[dict[str, float]]] = [[], []]
+    async with HttpClient(sides[0].config.http) as c0, HttpClient(sides[1].config.http) as c1:
+        clients = (c0, c1)
+        for page, order in zip(pages, _pairs(len(pages)), strict=True):
+            for side in order:
+                cpu = time.process_time()
+                with counter.measure() as m:
+                    await sides[side].capture(clients[side], page)
+                m["cpu"] = time.process_time() - cpu
+                sides[side].size += 1
+                samples[side].append(m)
+    return samples
+
+
+def ingest_cost(sides: tuple[Grower, Grower], counter: QueryCounter, first_page: int, sample: int) -> list[dict[str, float]]:
+    """Per-report cost on each side: the same `sample` new pages, alternately, so load hits both alike."""
+    for grower in sides:  # a first report on each side after the growth (robots.txt, warm caches) is not timed
+        grower.ingest_page(first_page - 1)
+    samples = asyncio.run(_ingest_interleaved(sides, counter, list(range(first_page, first_page + sample))))
+    return [
+        {
+            "mean_s": statistics.fmean(m["seconds"] for m in rows),
+            "median_s": statistics.median(m["seconds"] for m in rows),
+            "cpu_s": statistics.fmean(m["cpu"] for m in rows),
+            "queries": statistics.fmean(m["queries"] for m in rows),
+            "max_queries": max(m["queries"] for m in rows),
+        }
+        for rows in samples
+    ]
+
+
+def command_cost(sides: tuple[Grower, Grower], counter: QueryCounter, args: list[str], repeat: int) -> list[dict[str, float]]:
+    """Median wall time of `repeat` runs of one command on each side, alternately; statements of the last run."""
+    runs: list[list[dict[str, float]]] = [[], []]
+    for order in _pairs(repeat):
+        for side in order:
+            runs[side].append(sides[side].command(counter, args))
+    return [{"seconds": statistics.median(m["seconds"] for m in rows), "queries": rows[-1]["queries"]} for rows in runs]
+
+
+def fresh_process_cost(sides: tuple[Grower, Grower], commands: list[tuple[str, list[str]]], repeat: int) -> dict[str, list[float]]:
+    """Median wall seconds of each command in a new interpreter (as the `takedowns` script starts), alternately."""
+    out: dict[str, list[float]] = {}
+    for label, args in commands:
+        runs: list[list[float]] = [[], []]
+        for order in _pairs(repeat):
+            for side in order:
+                url = sides[side].site.url(FRESH_PAGE + len(runs[side]))  # the same new page on both sides
+                argv = [sys.executable, "-c", STARTUP_SCRIPT, "--config", str(sides[side].cfg), *[a.format(url=url) for a in args]]
+                t0 = time.perf_counter()
+                done = subprocess.run(argv, capture_output=True, text=True)
+                runs[side].append(time.perf_counter() - t0)
+                if done.returncode not in (0, 1):
+                    raise SystemExit(f"`takedowns {' '.join(args)}` failed: {done.stderr.strip()[-300:]}")
+        out[label] = [statistics.median(r) for r in runs]
+    return out
 
 
 def cluster_report(cluster: int, i: int) -> Report:
@@ -264,12 +332,26 @@ def add_reference_cost(tmp: Path, counter: QueryCounter, rounds: int = 40) -> di
     return {side: {key: statistics.median(m[key] for m in rows) for key in rows[0]} for side, rows in samples.items()}
 
 
+def verify_after_one_report(sides: tuple[Grower, Grower], counter: QueryCounter, first_page: int, repeat: int) -> list[float]:
+    """`archive verify` (what changed since the last one) right after one new report, median of `repeat`, per side."""
+    for grower in sides:
+        grower.command(counter, ["archive", "verify"])  # catch up: everything before is recorded as verified
+    runs: list[list[float]] = [[], []]
+    for n, order in enumerate(_pairs(repeat)):
+        for side in order:
+            sides[side].ingest_page(first_page + n)
+            runs[side].append(sides[side].command(counter, ["archive", "verify"])["seconds"])
+    return [statistics.median(r) for r in runs]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=20_000)
     ap.add_argument("--base", type=int, default=1_000)
-    ap.add_argument("--sample", type=int, default=200, help="new reports timed at each point")
-    ap.add_argument("--quick", action="store_true", help="1,200 reports, base 300, sample 100")
+    ap.add_argument("--sample", type=int, default=200, help="new reports timed on each side")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each command per side (median)")
+    ap.add_argument("--quick", action="store_true", help="3,000 reports, base 1,000, sample 100, repeat 3")
+    ap.add_argument("--keep", type=Path, default=None, help="grow the two catalogues in this new folder and leave them there")
     ap.add_argument("--clusters-only", action="store_true", help="only the add-reference cost at 300 refs / at 3 refs")
     args = ap.parse_args()
     if args.clusters_only:
@@ -277,43 +359,64 @@ def main() -> None:
             print_cluster_cost(add_reference_cost(Path(tmp), QueryCounter()))
         return
     if args.quick:
-        args.reports, args.base, args.sample = 1_200, 300, 100
+        args.reports, args.base, args.sample, args.repeat = 3_000, 1_000, 100, 3
     if not 0 < args.base < args.reports:
         raise SystemExit("error: need 0 < --base < --reports")
+    if args.keep is not None and args.keep.exists():
+        raise SystemExit(f"error: --keep {args.keep} exists: give a new folder")
     site = ReportSite()
     counter = QueryCounter()
     with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or Path(tmp)
         clusters = add_reference_cost(Path(tmp), counter)
-        grower = Grower(Path(tmp), site)
         t0 = time.perf_counter()
-        grower.grow(args.base - args.sample)
-        small = measure_point(grower, counter, args.sample, Path(tmp) / "export")
-        grower.grow(args.reports - args.sample)
-        large = measure_point(grower, counter, args.sample, Path(tmp) / "export")
-        total = time.perf_counter() - t0
-        stored = grower.stored_bytes()
-        reports = grower.size
-        grower.catalogue.dispose()
+        large = Grower(work / f"at-{args.reports}", site)
+        large.grow(args.base)
+        small = large.clone(work / f"at-{args.base}")
+        large.grow(args.reports)
+        grown = time.perf_counter() - t0
+        sides = (small, large)
+        verify_all = [grower.command(counter, ["archive", "verify", "--all"]) for grower in sides]  # records every file as verified
+        page = args.reports + 1  # pages neither side has seen: both sides capture the same ones
+        ingest = ingest_cost(sides, counter, page, args.sample)
+        page += args.sample
+        verify_new = verify_after_one_report(sides, counter, page, args.repeat)
+        page += args.repeat
+        listing = command_cost(sides, counter, ["stubs", "list"], args.repeat)
+        xlsx = command_cost(sides, counter, ["stubs", "export", "--format", "xlsx", "-o", str(Path(tmp) / "export")], args.repeat)
+        status = command_cost(sides, counter, ["status"], args.repeat)
+        fresh = fresh_process_cost(sides, [("status", ["status"]), ("stubs list", ["stubs", "list"]), ("fetch (one report)", ["fetch", "{url}"])], args.repeat)
+        stored = large.stored_bytes()
+        for grower in sides:
+            grower.catalogue.dispose()
     site.close()
-    print(f"reports={reports} stubs~{reports // PER_STUB} sample={args.sample} total run {total:.0f}s")
-    for point in (small, large):
-        print(
-            f"  at {point['size']:>6}: ingest {point['per_report_s'] * 1000:.1f} ms/report ({point['queries_per_report']:.1f} queries), "
-            f"one fetch {point['fetch_one_queries']:.0f} queries, stubs list {point['list_s']:.2f}s ({point['list_queries']:.0f} queries), "
-            f"xlsx export {point['xlsx_s']:.2f}s ({point['xlsx_queries']:.0f} queries), status {point['status_queries']:.0f} queries"
-        )
+    load = os.getloadavg()
+    print(f"catalogues of {args.base} and {args.reports} reports (~{args.base // PER_STUB} and ~{args.reports // PER_STUB} stubs), grown in {grown:.0f}s; "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"ingestion, the same {args.sample} new pages on each side, alternately:")
+    for size, m in zip((args.base, args.reports), ingest, strict=True):
+        print(f"  at {size:>6}: mean {m['mean_s'] * 1000:.1f} ms, median {m['median_s'] * 1000:.1f} ms, CPU {m['cpu_s'] * 1000:.1f} ms per report; "
+              f"{m['queries']:.1f} statements per report (max {m['max_queries']:.0f})")
+    a, b = ingest
+    print(f"per-report ingestion cost at {args.reports} / at {args.base}: {b['mean_s'] / a['mean_s']:.2f}  (goal <= 1.2; "
+          f"medians {b['median_s'] / a['median_s']:.2f}, CPU {b['cpu_s'] / a['cpu_s']:.2f})")
+    for label, (x, y) in (("stubs list", listing), ("xlsx export", xlsx), ("status", status)):
+        goal = "  (goal <= 2)" if label != "status" else ""
+        print(f"{label} time at {args.reports} / at {args.base}: {y['seconds'] / x['seconds']:.2f}{goal}  "
+              f"({y['seconds']:.3f} vs {x['seconds']:.3f} s in-process, median of {args.repeat}; {y['queries']:.0f} vs {x['queries']:.0f} statements)")
+    for label, (t_small, t_large) in fresh.items():
+        print(f"{label} in a fresh process: {t_large:.2f} s at {args.reports} vs {t_small:.2f} s at {args.base} (median of {args.repeat})")
+    for size, full, new in zip((args.base, args.reports), verify_all, verify_new, strict=True):
+        print(f"  at {size:>6}: archive verify --all {full['seconds']:.2f}s, verify after one new report {new:.2f}s  (goal < 2 s)")
     raw = site.raw_bytes
     kept = stored["warc"] + stored["wacz"]
-    print(f"per-report ingestion cost at {large['size']} / at {small['size']}: {large['per_report_s'] / small['per_report_s']:.2f}  (goal <= 1.2)")
-    for point in (small, large):
-        print(f"  at {point['size']:>6}: archive verify --all {point['verify_all_s']:.2f}s, verify after one new report {point['verify_new_s']:.2f}s  (goal < 2 s)")
-    print(f"stubs list time at {large['size']} / at {small['size']}: {large['list_s'] / small['list_s']:.2f}  (goal <= 2)")
-    print(f"xlsx export time at {large['size']} / at {small['size']}: {large['xlsx_s'] / small['xlsx_s']:.2f}  (goal <= 2)")
     print(
         f"bytes stored per report / raw page bytes: {kept / raw:.3f} (WARC {stored['warc'] / raw:.3f} + WACZ {stored['wacz'] / raw:.3f}); "
         f"with the catalogue {(kept + stored['catalogue']) / raw:.3f}  (goal < 0.62)"
     )
     print_cluster_cost(clusters)
+    if args.keep is not None:
+        print(f"catalogues kept: {small.cfg} and {large.cfg}")
 
 
 def print_cluster_cost(cost: dict[str, dict[str, float]]) -> None:

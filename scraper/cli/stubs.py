@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.quickread import stub_rows
+from archive.quickread import StubPage, stub_page, stub_rows
 from scraper.config import Config
 from scraper.errors import UserError
 
@@ -16,6 +16,7 @@ from .common import catalogue_reader, json_option, print_json, render_table, ter
 # under 0.5 s); the other subcommands import the storage library when they run.
 
 STATUSES = ("new", "accepted", "rejected", "merged")
+PAGE_SIZE = 50  # `stubs list` shows a page, as gh and Datasette do: its output must not grow with the archive
 
 
 def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
@@ -58,21 +59,46 @@ def stubs_group() -> None:
 
 @stubs_group.command(name="list")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only stubs with this status.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help=f"Show at most N stubs (default {PAGE_SIZE}).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the N newest stubs first (the next page: --offset 50).")
+@click.option("--all", "show_all", is_flag=True, help="Every stub, however many (not with --limit).")
 @with_config
 @json_option
-def list_cmd(status: str | None, config: Config, as_json: bool) -> None:
-    """List stubs, oldest first."""
+def list_cmd(status: str | None, limit: int | None, offset: int, show_all: bool, config: Config, as_json: bool) -> None:
+    """List stubs, newest first, a page at a time (--limit, --offset, --all).
+
+    A footer (on stderr with --json, which prints the same page as a JSON list) says how many more there are.
+    """
+    if show_all and limit is not None:
+        raise UserError("--all lists every stub and --limit a page of them: give one of the two")
     with catalogue_reader(config) as reader:
-        rows = [row.to_dict() for row in stub_rows(reader, status=status)]
+        page = stub_page(reader, status=status, limit=None if show_all else (limit or PAGE_SIZE), offset=offset)
+    rows = [row.to_dict() for row in page.rows]
+    footer = _page_footer(page, status, limit or PAGE_SIZE)
     if as_json:
         print_json(rows)
+        if footer:
+            click.echo(footer, err=True)
         return
     if not rows:
-        click.echo("no stubs" + (f" with status {status}" if status else ""))
+        click.echo("no stubs" + (f" with status {status}" if status else "") + (f" after the first {offset} ({page.total} in all)" if offset else ""))
         return
     table = [(r["id"], r["status"], len(r["references"]), "/".join(r["origin"]) or "-", r["name"]) for r in rows]
     for line in render_table(("id", "status", "refs", "origin", "name"), table):
         click.echo(line)
+    if footer:
+        click.echo(footer)
+
+
+def _page_footer(page: StubPage, status: str | None, size: int) -> str:
+    """'stubs 1-50 of 5000 (newest first); next page: --offset 50, every stub: --all', or '' for a whole listing."""
+    if not page.rows or (page.offset == 0 and page.remaining == 0):
+        return ""
+    which = f"{status} stubs" if status else "stubs"
+    text = f"{which} {page.offset + 1}-{page.offset + len(page.rows)} of {page.total} (newest first)"
+    if page.remaining:
+        text += f"; next page: --offset {page.offset + len(page.rows)}" + (f" --limit {size}" if size != PAGE_SIZE else "") + ", every stub: --all"
+    return text
 
 
 @stubs_group.command(name="show")
