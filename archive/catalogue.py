@@ -97,6 +97,15 @@ class Catalogue:
         with self._sessions() as s, s.begin():
             yield s
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A transaction that only reads. On SQLite it begins DEFERRED: a WAL reader sees the last
+        commit and never waits for a writer (a poll's WARC store commits in a thread meanwhile)."""
+        with self._sessions() as s:
+            s.connection(execution_options={READ_ONLY: True})  # begins the transaction
+            yield s
+            s.commit()  # as `session` does (a write slipped in would take the lock here, never be lost)
+
     def serialise(self, s: Session, name: str) -> None:
         """Make this transaction wait for, and then exclude, others that serialise on `name`.
 
@@ -213,12 +222,15 @@ def _replacement(match: re.Match[str]) -> str:
     return "" if match.group() == "\x00" else "\ufffd"
 
 
+READ_ONLY = "takedowns_read_only"  # execution option of `Catalogue.read_session`
+
+
 def _sqlite_begin_immediate(conn) -> None:
-    """Every SQLite transaction takes the write lock when it begins, waiting up to busy_timeout.
+    """Every SQLite transaction but a `read_session` takes the write lock when it begins, waiting up to busy_timeout.
 
     A deferred transaction that reads, then writes, fails at once with "database is
     locked" when another process wrote in between (WAL snapshot upgrade, no busy wait),
     and two processes could both read "not there yet" and both insert. Writers here are
     short, so taking the lock up front costs little and makes every read-then-write atomic.
     """
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")

@@ -1,6 +1,6 @@
 """Whole per-page cost of the pipeline vs the two jobs it cannot avoid, same pages, same run.
 
-Serves 200 report pages on 127.0.0.1 (the real pages of ../shared/corpus/html-pages plus
+Serves 200 report pages on 127.0.0.1 from a child process (the real pages of ../shared/corpus/html-pages plus
 variations of the bundled takedown pages, as bench/extract_speed.py builds them) and feeds
 them through a poll's item processing (`scraper.discover.poll.process`: fetch, WARC, catalogue,
 extraction in `[extract] workers` processes, stubs; Wayback off), forced so every page is kept.
@@ -21,12 +21,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import trafilatura
@@ -49,34 +51,58 @@ from scraper.stagetimes import TIMES  # noqa: E402
 GOAL = 2.0
 
 
-class PageSite(LoopbackServer):
-    """GET /p/<i>.html serves page i of the corpus."""
+class PageSite:
+    """GET /p/<i>.html serves page i of the corpus, from a child process: the publisher is not
+    part of the pipeline (served from threads of this process it held the GIL the event loop
+    needs). Its CPU seconds are printed apart and left out of the pipeline's CPU use."""
 
     def __init__(self, pages: list[bytes]) -> None:
-        self.pages = pages
-        super().__init__(self.respond, name="bench-pipeline")
-        self.start()
+        context = multiprocessing.get_context("fork")  # before any thread or pool of this process exists
+        ours, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(pages, theirs), name="bench-pipeline-site", daemon=True)
+        self.process.start()
+        self.base: str = ours.recv()
 
-    def respond(self, request: Request) -> Answer:
-        if request.path == "/robots.txt":
-            return Answer(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
-        body = self.pages[int(request.path.rsplit("/", 1)[-1].split(".")[0])]
-        return Answer(200, body, {"Content-Type": "text/html; charset=utf-8"})
-
-    def url(self, i: int) -> str:  # type: ignore[override]
+    def url(self, i: int) -> str:
         return f"{self.base}/p/{i}.html"
 
+    def cpu_seconds(self) -> float:
+        return _process_cpu(self.process.pid or 0)
 
-def cpu_seconds() -> float:
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.join()
+
+
+def _serve(pages: list[bytes], conn: Connection) -> None:
+    def respond(request: Request) -> Answer:
+        if request.path == "/robots.txt":
+            return Answer(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
+        body = pages[int(request.path.rsplit("/", 1)[-1].split(".")[0])]
+        return Answer(200, body, {"Content-Type": "text/html; charset=utf-8"})
+
+    server = LoopbackServer(respond, name="bench-pipeline")
+    conn.send(server.base)
+    server.httpd.serve_forever()
+
+
+def cpu_seconds(site: PageSite) -> float:
     """User + system seconds of this process, its waited-for children (PDF readers) and every live
-    descendant (the extraction pool's fork server and workers, which outlive a poll)."""
+    descendant (the extraction pool's fork server and workers, which outlive a poll) but the site."""
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system + _descendants_cpu()
+    return t.user + t.system + t.children_user + t.children_system + _descendants_cpu(site.process.pid or 0)
 
 
-def _descendants_cpu() -> float:
+def _process_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants_cpu(leave_out: int = 0) -> float:
+    """CPU seconds of the live descendants of this process, but `leave_out` and its own."""
     tick = os.sysconf("SC_CLK_TCK")
-    parent, cpu = {}, {}
+    parent: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -87,7 +113,7 @@ def _descendants_cpu() -> float:
         cpu[pid] = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
     mine, grew = {os.getpid()}, True
     while grew:
-        more = {pid for pid, ppid in parent.items() if ppid in mine} - mine
+        more = {pid for pid, ppid in parent.items() if ppid in mine and pid != leave_out} - mine
         mine |= more
         grew = bool(more)
     return sum(cpu[pid] for pid in mine - {os.getpid()})
@@ -135,10 +161,10 @@ async def through_pipeline(tmp: Path, site: PageSite, count: int, workers: int, 
         raise SystemExit(f"error: only {result.fetched} of {count} pages went through: {result.errors[:3]}")
 
 
-def measure(run: Callable[[], object]) -> tuple[float, float]:
-    cpu0, t0 = cpu_seconds(), time.perf_counter()
+def measure(site: PageSite, run: Callable[[], object]) -> tuple[float, float]:
+    cpu0, t0 = cpu_seconds(site), time.perf_counter()
     run()
-    return time.perf_counter() - t0, cpu_seconds() - cpu0
+    return time.perf_counter() - t0, cpu_seconds(site) - cpu0
 
 
 def main() -> int:
@@ -155,11 +181,11 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
             served = [(site.url(i), html) for i, (_, html) in enumerate(pages)]
-            before = measure(lambda: baseline(served, Path(tmp) / "baseline-1.warc.gz"))
-            workers_cpu = _descendants_cpu()
-            pipe_wall, pipe_cpu = measure(lambda: asyncio.run(through_pipeline(Path(tmp) / "pool", site, len(pages), args.workers, counts)))
-            workers_cpu = _descendants_cpu() - workers_cpu
-            after = measure(lambda: baseline(served, Path(tmp) / "baseline-2.warc.gz"))
+            before = measure(site, lambda: baseline(served, Path(tmp) / "baseline-1.warc.gz"))
+            workers_cpu, site_cpu = _descendants_cpu(site.process.pid or 0), site.cpu_seconds()
+            pipe_wall, pipe_cpu = measure(site, lambda: asyncio.run(through_pipeline(Path(tmp) / "pool", site, len(pages), args.workers, counts)))
+            workers_cpu, site_cpu = _descendants_cpu(site.process.pid or 0) - workers_cpu, site.cpu_seconds() - site_cpu
+            after = measure(site, lambda: baseline(served, Path(tmp) / "baseline-2.warc.gz"))
     finally:
         site.close()
     n = len(pages)
@@ -171,7 +197,8 @@ def main() -> int:
     print(f"pipeline (poll items, {args.workers} extract workers, Wayback off): {pipe_wall:.2f} s wall, CPU use {pipe_cpu / (pipe_wall * cores):.0%}, "
           f"event loop thread busy {counts.loop_cpu / pipe_wall:.0%} of the wall time")
     print(f"CPU seconds: {pipe_cpu:.2f} in all, {counts.loop_cpu:.2f} in the event loop thread, {workers_cpu:.2f} in worker processes "
-          f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in the page server's threads and the rest")
+          f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in other threads (WARC store, HTTP client); "
+          f"the page server process used {site_cpu:.2f} more")
     print(f"catalogue commits: {counts.commits / n:.1f} per page")
     print("where the pipeline's time went (wall seconds summed over pages; blocking steps stall the loop, awaited ones overlap):")
     for name, seconds in sorted(TIMES.seconds.items(), key=lambda kv: -kv[1]):

@@ -118,7 +118,7 @@ async def capture_url(
     """
     with stage("fetch"), timed("fetch"):
         check_url(url)
-        with catalogue.session() as s:
+        with catalogue.read_session() as s:
             previous = catalogue.latest_capture(s, record_as or url, rendered=browser is not None)  # each kind is revalidated against its own
         validators = {}
         rendered: Rendered | None = None
@@ -272,7 +272,7 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
     neither blocks the event loop nor delays a shutdown (cancelling kills the worker).
     """
     if not refresh:
-        with catalogue.session() as s:
+        with catalogue.read_session() as s:
             row = s.scalar(select(ReportRow).where(ReportRow.capture_id == outcome.capture.id))
             if row is not None:
                 outcome.report = Report.from_dict(row.data)
@@ -320,7 +320,7 @@ def capture_content(config: Config, capture: Capture) -> bytes:
 
 def source_org(config: Config, catalogue: Catalogue, capture: Capture) -> str | None:
     """The `org` of the configured source that discovered this capture's URL, if any."""
-    with catalogue.session() as s:
+    with catalogue.read_session() as s:
         names = list(s.scalars(
             select(DiscoveredItem.source)
             .where(or_(DiscoveredItem.capture_id == capture.id, DiscoveredItem.url == capture.url))
