@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
+import json
 import os
 import random
 import shutil
@@ -67,7 +69,7 @@ WORDS = (
     "linked individuals websites engagement followers comments advertising activity identified removed"
 ).split()
 START = date(2016, 1, 1)
-FRESH_PAGE = 5_000_000  # pages fetched by the fresh-process `fetch` runs
+PAGES_FILE = "pages.json"  # in a --keep folder: the next page neither catalogue has captured
 STARTUP_SCRIPT = "import sys; from scraper.cli import main; sys.exit(main())"  # what the `takedowns` entry point runs
 
 
@@ -162,6 +164,7 @@ class Grower:
         self.store = WarcStore(self.config.data_dir, self.catalogue, self.config.warc_max_file_bytes)
         self.site = site
         self.size = size
+        self.last_output = ""  # stdout of the last `command`
 
     async def _ingest(self, upto: int) -> None:
         async with HttpClient(self.config.http) as client:
@@ -202,6 +205,7 @@ class Grower:
     def command(self, counter: QueryCounter, args: list[str]) -> dict[str, float]:
         with counter.measure() as m:
             result = CliRunner().invoke(cli, ["--config", str(self.cfg), *args])
+        self.last_output = result.stdout
         if result.exit_code not in (0, 1):  # status exits 1 for a failing source; none here
             raise SystemExit(f"`takedowns {' '.join(args)}` failed: {result.output}")
         return m
@@ -229,11 +233,12 @@ async def _ingest_interleaved(sides: tuple[Grower, Grower], counter: QueryCounte
     return samples
 
 
-def ingest_cost(sides: tuple[Grower, Grower], counter: QueryCounter, first_page: int, sample: int) -> list[dict[str, float]]:
+def ingest_cost(sides: tuple[Grower, Grower], counter: QueryCounter, pages: Iterator[int], sample: int) -> list[dict[str, float]]:
     """Per-report cost on each side: the same `sample` new pages, alternately, so load hits both alike."""
+    warm = next(pages)
     for grower in sides:  # a first report on each side after the growth (robots.txt, warm caches) is not timed
-        grower.ingest_page(first_page - 1)
-    samples = asyncio.run(_ingest_interleaved(sides, counter, list(range(first_page, first_page + sample))))
+        grower.ingest_page(warm)
+    samples = asyncio.run(_ingest_interleaved(sides, counter, [next(pages) for _ in range(sample)]))
     return [
         {
             "mean_s": statistics.fmean(m["seconds"] for m in rows),
@@ -247,7 +252,13 @@ def ingest_cost(sides: tuple[Grower, Grower], counter: QueryCounter, first_page:
 
 
 def command_cost(sides: tuple[Grower, Grower], counter: QueryCounter, args: list[str], repeat: int) -> list[dict[str, float]]:
-    """Median wall time of `repeat` runs of one command on each side, alternately; statements of the last run."""
+    """Median wall time of `repeat` runs of one command on each side, alternately; statements of the last run.
+
+    One untimed run on each side first: the first run in this process pays the command's
+    lazy imports (openpyxl...), which would otherwise count on one side only.
+    """
+    for grower in sides:
+        grower.command(counter, args)
     runs: list[list[dict[str, float]]] = [[], []]
     for order in _pairs(repeat):
         for side in order:
@@ -255,14 +266,14 @@ def command_cost(sides: tuple[Grower, Grower], counter: QueryCounter, args: list
     return [{"seconds": statistics.median(m["seconds"] for m in rows), "queries": rows[-1]["queries"]} for rows in runs]
 
 
-def fresh_process_cost(sides: tuple[Grower, Grower], commands: list[tuple[str, list[str]]], repeat: int) -> dict[str, list[float]]:
+def fresh_process_cost(sides: tuple[Grower, Grower], commands: list[tuple[str, list[str]]], repeat: int, pages: Iterator[int]) -> dict[str, list[float]]:
     """Median wall seconds of each command in a new interpreter (as the `takedowns` script starts), alternately."""
     out: dict[str, list[float]] = {}
     for label, args in commands:
         runs: list[list[float]] = [[], []]
         for order in _pairs(repeat):
+            url = sides[0].site.url(next(pages))  # the same new page on both sides
             for side in order:
-                url = sides[side].site.url(FRESH_PAGE + len(runs[side]))  # the same new page on both sides
                 argv = [sys.executable, "-c", STARTUP_SCRIPT, "--config", str(sides[side].cfg), *[a.format(url=url) for a in args]]
                 t0 = time.perf_counter()
                 done = subprocess.run(argv, capture_output=True, text=True)
@@ -332,14 +343,15 @@ def add_reference_cost(tmp: Path, counter: QueryCounter, rounds: int = 40) -> di
     return {side: {key: statistics.median(m[key] for m in rows) for key in rows[0]} for side, rows in samples.items()}
 
 
-def verify_after_one_report(sides: tuple[Grower, Grower], counter: QueryCounter, first_page: int, repeat: int) -> list[float]:
+def verify_after_one_report(sides: tuple[Grower, Grower], counter: QueryCounter, pages: Iterator[int], repeat: int) -> list[float]:
     """`archive verify` (what changed since the last one) right after one new report, median of `repeat`, per side."""
     for grower in sides:
         grower.command(counter, ["archive", "verify"])  # catch up: everything before is recorded as verified
     runs: list[list[float]] = [[], []]
-    for n, order in enumerate(_pairs(repeat)):
+    for order in _pairs(repeat):
+        page = next(pages)
         for side in order:
-            sides[side].ingest_page(first_page + n)
+            sides[side].ingest_page(page)
             runs[side].append(sides[side].command(counter, ["archive", "verify"])["seconds"])
     return [statistics.median(r) for r in runs]
 
@@ -351,7 +363,8 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=200, help="new reports timed on each side")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each command per side (median)")
     ap.add_argument("--quick", action="store_true", help="3,000 reports, base 1,000, sample 100, repeat 3")
-    ap.add_argument("--keep", type=Path, default=None, help="grow the two catalogues in this new folder and leave them there")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="grow the two catalogues in this folder and leave them there; if it holds them from an earlier run, measure those again")
     ap.add_argument("--clusters-only", action="store_true", help="only the add-reference cost at 300 refs / at 3 refs")
     args = ap.parse_args()
     if args.clusters_only:
@@ -362,36 +375,44 @@ def main() -> None:
         args.reports, args.base, args.sample, args.repeat = 3_000, 1_000, 100, 3
     if not 0 < args.base < args.reports:
         raise SystemExit("error: need 0 < --base < --reports")
-    if args.keep is not None and args.keep.exists():
-        raise SystemExit(f"error: --keep {args.keep} exists: give a new folder")
+    reuse = args.keep is not None and all((args.keep / f"at-{n}" / "config.toml").is_file() for n in (args.base, args.reports))
+    if args.keep is not None and args.keep.exists() and not reuse:
+        raise SystemExit(f"error: --keep {args.keep} exists without at-{args.base} and at-{args.reports} from an earlier run: give a new folder")
     site = ReportSite()
     counter = QueryCounter()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
         clusters = add_reference_cost(Path(tmp), counter)
         t0 = time.perf_counter()
-        large = Grower(work / f"at-{args.reports}", site)
-        large.grow(args.base)
-        small = large.clone(work / f"at-{args.base}")
-        large.grow(args.reports)
+        if reuse:
+            small, large = Grower(work / f"at-{args.base}", site, args.base), Grower(work / f"at-{args.reports}", site, args.reports)
+            state = json.loads((work / PAGES_FILE).read_text()) if (work / PAGES_FILE).exists() else {"next": 5_010_000}  # beyond a first version's pages
+            pages = itertools.count(state["next"])
+        else:
+            large = Grower(work / f"at-{args.reports}", site)
+            large.grow(args.base)
+            small = large.clone(work / f"at-{args.base}")
+            large.grow(args.reports)
+            pages = itertools.count(args.reports)  # pages neither side has seen: both sides capture the same ones
         grown = time.perf_counter() - t0
         sides = (small, large)
         verify_all = [grower.command(counter, ["archive", "verify", "--all"]) for grower in sides]  # records every file as verified
-        page = args.reports + 1  # pages neither side has seen: both sides capture the same ones
-        ingest = ingest_cost(sides, counter, page, args.sample)
-        page += args.sample
-        verify_new = verify_after_one_report(sides, counter, page, args.repeat)
-        page += args.repeat
+        ingest = ingest_cost(sides, counter, pages, args.sample)
+        verify_new = verify_after_one_report(sides, counter, pages, args.repeat)
         listing = command_cost(sides, counter, ["stubs", "list"], args.repeat)
-        xlsx = command_cost(sides, counter, ["stubs", "export", "--format", "xlsx", "-o", str(Path(tmp) / "export")], args.repeat)
+        xlsx = command_cost(sides, counter, ["stubs", "export", "--json", "--format", "xlsx", "-o", str(Path(tmp) / "export")], args.repeat)
+        exported = [json.loads(grower.last_output)["stubs"] for grower in sides]
         status = command_cost(sides, counter, ["status"], args.repeat)
-        fresh = fresh_process_cost(sides, [("status", ["status"]), ("stubs list", ["stubs", "list"]), ("fetch (one report)", ["fetch", "{url}"])], args.repeat)
+        fresh = fresh_process_cost(sides, [("status", ["status"]), ("stubs list", ["stubs", "list"]), ("fetch (one report)", ["fetch", "{url}"])], args.repeat, pages)
         stored = large.stored_bytes()
         for grower in sides:
             grower.catalogue.dispose()
+        if args.keep is not None:
+            (work / PAGES_FILE).write_text(json.dumps({"next": next(pages)}))
     site.close()
     load = os.getloadavg()
-    print(f"catalogues of {args.base} and {args.reports} reports (~{args.base // PER_STUB} and ~{args.reports // PER_STUB} stubs), grown in {grown:.0f}s; "
+    print(f"catalogues of {args.base} and {args.reports} reports (~{args.base // PER_STUB} and ~{args.reports // PER_STUB} stubs), "
+          f"{'reused from ' + str(work) if reuse else f'grown in {grown:.0f}s'}; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"ingestion, the same {args.sample} new pages on each side, alternately:")
     for size, m in zip((args.base, args.reports), ingest, strict=True):
@@ -404,6 +425,9 @@ def main() -> None:
         goal = "  (goal <= 2)" if label != "status" else ""
         print(f"{label} time at {args.reports} / at {args.base}: {y['seconds'] / x['seconds']:.2f}{goal}  "
               f"({y['seconds']:.3f} vs {x['seconds']:.3f} s in-process, median of {args.repeat}; {y['queries']:.0f} vs {x['queries']:.0f} statements)")
+    x, y = xlsx
+    print(f"  the export writes every open stub ({exported[1]} vs {exported[0]}): time per stub exported at {args.reports} / at {args.base}: "
+          f"{(y['seconds'] / exported[1]) / (x['seconds'] / exported[0]):.2f}")
     for label, (t_small, t_large) in fresh.items():
         print(f"{label} in a fresh process: {t_large:.2f} s at {args.reports} vs {t_small:.2f} s at {args.base} (median of {args.repeat})")
     for size, full, new in zip((args.base, args.reports), verify_all, verify_new, strict=True):
