@@ -5,8 +5,10 @@ existing catalogue (created and migrated once before timing). Prints the median
 wall time of `--repeat` runs per command and the ratio to a bare `python -c pass`
 measured in the same run, so the interpreter's own start-up is visible. Goal: < 0.5 s each.
 The cause (which heavy modules each command imports) is checked by tests/test_startup.py.
+`--config` times them on an existing catalogue instead, e.g. the 20,000-report one that
+`bench/scale.py --keep DIR` leaves in DIR/at-20000 (what a curator's machine holds after years).
 
-    python bench/startup.py [--repeat 5]
+    python bench/startup.py [--repeat 5] [--config DIR/at-20000/config.toml]
 """
 
 from __future__ import annotations
@@ -49,12 +51,16 @@ def median_seconds(argv: list[str], repeat: int) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (median reported)")
+    parser.add_argument("--config", type=Path, default=None, help="an existing catalogue's config.toml (default: a new, empty one)")
     args = parser.parse_args()
+    if args.config is not None and not args.config.is_file():
+        sys.exit(f"error: no config file {args.config}")
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
-        cfg = Path(tmp) / "config.toml"
-        cfg.write_text('[data]\ndir = "data"\n[archive.wayback]\nenabled = false\n')
+        cfg = args.config or Path(tmp) / "config.toml"
+        if args.config is None:
+            cfg.write_text('[data]\ndir = "data"\n[archive.wayback]\nenabled = false\n')
         base = [sys.executable, "-c", SCRIPT, "--config", str(cfg)]
-        run([*base, "status"])  # creates and migrates the catalogue: the timed runs find it existing
+        run([*base, "status"])  # creates or migrates the catalogue: the timed runs find it existing and current
         bare, bare_cpu = median_seconds([sys.executable, "-c", "pass"], args.repeat)
         print(f"python -c pass        wall {bare:.3f} s  CPU {bare_cpu:.3f} s (medians of {args.repeat})")
         worst = 0.0
