@@ -3,19 +3,22 @@
 Serves takedown report pages on 127.0.0.1 (four reports per takedown, so
 `reports / 4` stubs, spread over ten years, several platforms and origins) and
 feeds them one by one through `capture_url` (fetch, WARC, catalogue, extract,
-WACZ, stubs, Atom feed) with the Wayback Machine disabled. It measures, at a
-small catalogue (`--base`, 1k) and at the full size (`--reports`, 20k):
+WACZ, stubs, Atom feed) with the Wayback Machine disabled. The catalogue is copied
+at `--base` reports (1k) and grown on to `--reports` (20k); the two are then measured
+side by side (the same new pages captured by both alternately, commands run on both
+alternately), so a load that changes over the run hits both sides alike:
 
-- per-report ingestion cost (mean over `--sample` new reports): goal at N / at 1k <= 1.2
+- per-report ingestion cost (mean over `--sample` new reports; median and CPU beside): goal at N / at 1k <= 1.2
 - `stubs list` and `stubs export --format xlsx` wall time: goal at N / at 1k <= 2
 - SQL statements per command (SQLAlchemy events), which must not grow with N
+- `status`, `stubs list` and a one-report `fetch` in fresh processes at both sizes
 - `archive verify` after one new report (incremental; goal < 2 s) and `--all` (parallel)
 - bytes stored per report (WARC + any WACZ kept + catalogue) / raw page bytes; WACZs are built on demand, so none are kept
 - adding a reference to a stub citing 300 reports / to one citing 3 (time, SQL
   statements, parameter bytes written): a large cluster must cost what a small one does
 
     python bench/scale.py                 # 20,000 reports (long: run it on an idle machine)
-    python bench/scale.py --quick         # 1,200 reports, base 300, for CI
+    python bench/scale.py --quick         # 3,000 reports, base 1,000
     python bench/scale.py --reports 3000 --base 1000
 """
 
