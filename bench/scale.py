@@ -153,7 +153,7 @@ class QueryCounter:
 class Grower:
     """One catalogue (its own folder: config.toml, data/) grown through `capture_url`."""
 
-    def __init__(self, root: Path, site: ReportSite, size: int = 0):
+    def __init__(self, root: Path, site: ReportSite, size: int = 0, *, search_index: bool = False):
         root.mkdir(parents=True, exist_ok=True)
         self.root = root
         self.cfg = root / "config.toml"
@@ -164,10 +164,15 @@ class Grower:
             )
         self.config = load_config(str(self.cfg))
         self.catalogue = Catalogue(self.config.catalogue_url)
+        if search_index:  # the desk's full-text index, kept by triggers on every report (as with [web] enabled)
+            from scraper.web.search import prepare
+
+            prepare(self.catalogue.engine)
         self.store = WarcStore(self.config.data_dir, self.catalogue, self.config.warc_max_file_bytes)
         self.site = site
         self.size = size
         self.last_output = ""  # stdout of the last `command`
+        self.search_index = search_index
 
     async def _ingest(self, upto: int) -> None:
         async with HttpClient(self.config.http) as client:
@@ -195,7 +200,7 @@ class Grower:
         """A copy of this catalogue and its files, as it is now (the small side of every ratio)."""
         self.catalogue.dispose()  # checkpoints SQLite's WAL into the file copied
         shutil.copytree(self.root, root)
-        return Grower(root, self.site, self.size)
+        return Grower(root, self.site, self.size, search_index=self.search_index)
 
     def stored_bytes(self) -> dict[str, int]:
         data = self.config.data_dir
@@ -368,6 +373,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="3,000 reports, base 1,000, sample 100, repeat 3")
     ap.add_argument("--keep", type=Path, default=None,
                     help="grow the two catalogues in this folder and leave them there; if it holds them from an earlier run, measure those again")
+    ap.add_argument("--search-index", action="store_true",
+                    help="keep the review desk's full-text index too (SQLite FTS5 triggers, as a daemon with [web] enabled has)")
     ap.add_argument("--clusters-only", action="store_true", help="only the add-reference cost at 300 refs / at 3 refs")
     args = ap.parse_args()
     if args.clusters_only:
@@ -388,11 +395,11 @@ def main() -> None:
         clusters = add_reference_cost(Path(tmp), counter)
         t0 = time.perf_counter()
         if reuse:
-            small, large = Grower(work / f"at-{args.base}", site, args.base), Grower(work / f"at-{args.reports}", site, args.reports)
+            small, large = (Grower(work / f"at-{n}", site, n, search_index=args.search_index) for n in (args.base, args.reports))
             state = json.loads((work / PAGES_FILE).read_text()) if (work / PAGES_FILE).exists() else {"next": 5_010_000}  # beyond a first version's pages
             pages = itertools.count(state["next"])
         else:
-            large = Grower(work / f"at-{args.reports}", site)
+            large = Grower(work / f"at-{args.reports}", site, search_index=args.search_index)
             large.grow(args.base)
             small = large.clone(work / f"at-{args.base}")
             large.grow(args.reports)
@@ -415,7 +422,7 @@ def main() -> None:
     site.close()
     load = os.getloadavg()
     print(f"catalogues of {args.base} and {args.reports} reports (~{args.base // PER_STUB} and ~{args.reports // PER_STUB} stubs), "
-          f"{'reused from ' + str(work) if reuse else f'grown in {grown:.0f}s'}; "
+          f"{'reused from ' + str(work) if reuse else f'grown in {grown:.0f}s'}{', with the full-text index' if args.search_index else ''}; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"ingestion, the same {args.sample} new pages on each side, alternately:")
     for size, m in zip((args.base, args.reports), ingest, strict=True):
