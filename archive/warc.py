@@ -150,16 +150,18 @@ class WarcStore:
         Otherwise the records are appended and `after_write(session, stored)` adds
         the catalogue rows in the same transaction that commits the new size.
         `build(rel_path)` replaces the request/response pair (a rendered page's block).
+        The block is built (gzipped) before the locks are taken, so other writers and the
+        catalogue's write lock wait only for the append, its fsync and the commit.
         """
+        block, stored = build("") if build else _build_pair(result, "")
         with self._locked(), self.catalogue.session() as s:
             existing = before_write(s)
             if existing is not None:
                 return existing, False
             warc = self._current_file(s)
             full_path = self.data_dir / warc.path
-            block, stored = build(warc.path) if build else _build_pair(result, warc.path)
             self._append(full_path, warc.committed_size, block)
-            stored = replace(stored, offset=warc.committed_size)
+            stored = replace(stored, path=warc.path, offset=warc.committed_size)
             warc.committed_size += len(block)
             value = after_write(s, stored)
             s.flush()

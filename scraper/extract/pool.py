@@ -51,10 +51,13 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def warm_up(workers: int) -> None:
-    """Start the fork server and a worker now (a daemon does so before its first poll: starting
-    them imports the extraction modules once, a few seconds on a busy machine)."""
+    """Start the fork server and every worker now (a daemon does so before its first poll: starting
+    them imports the extraction modules once, a few seconds on a busy machine). The pool starts a
+    worker for each task submitted while none is idle, so `workers` tasks at once start them all."""
     if workers > 0:
-        _pool(workers).submit(int).result()
+        pool = _pool(workers)
+        for started in [pool.submit(int) for _ in range(workers)]:
+            started.result()
 
 
 async def extract_in_pool(workers: int, content: bytes, **kwargs: Any) -> Report:
