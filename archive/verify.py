@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from warcio.archiveiterator import ArchiveIterator
@@ -47,13 +48,29 @@ class VerifyReport:
         return not self.problems
 
 
-def check_warc(path: Path, start: int = 0) -> list[str]:
-    """Block and payload digests of every record from byte `start` on, and that the file decompresses to the end."""
+class _Upto:
+    """A file read up to byte `end`: what ArchiveIterator needs (read, tell)."""
+
+    def __init__(self, f: BinaryIO, end: int) -> None:
+        self.f, self.end = f, end
+
+    def read(self, size: int | None = -1) -> bytes:
+        left = max(0, self.end - self.f.tell())
+        return self.f.read(left if size is None or size < 0 else min(size, left))
+
+    def tell(self) -> int:
+        return self.f.tell()
+
+
+def check_warc(path: Path, start: int = 0, end: int | None = None) -> list[str]:
+    """Block and payload digests of every record from byte `start` on, and that the file decompresses
+    to the end (to byte `end`: the catalogue's committed size, past which a killed writer's torn,
+    uncatalogued tail may lie until the next append or `--repair` cuts it)."""
     problems: list[str] = []
     try:
         with open(path, "rb") as f:
             f.seek(start)
-            iterator = ArchiveIterator(f, check_digests=True)
+            iterator = ArchiveIterator(f if end is None else _Upto(f, end), check_digests=True)
             for record in iterator:
                 iterator.read_to_end(record)
                 checker = record.digest_checker
@@ -147,24 +164,25 @@ def one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_file(path: Path, start: int = 0) -> list[str]:
+def check_file(path: Path, start: int = 0, end: int | None = None) -> list[str]:
     if path.name.endswith(".wacz"):
         return check_wacz(path)
     if path.name.endswith((".warc", ".warc.gz")):
-        return check_warc(path, start)
+        return check_warc(path, start, end)
     return ["not a .warc, .warc.gz or .wacz file"]
 
 
-def _check_in_worker(path: str, start: int = 0) -> tuple[str, list[str], str | None]:
-    """Pool entry point: the file's problems (from byte `start`) and, when read whole, its SHA-256."""
+def _check_in_worker(path: str, start: int = 0, end: int | None = None) -> tuple[str, list[str], str | None]:
+    """Pool entry point: the file's problems (from byte `start` to `end`) and, when read from the start, its SHA-256 (to `end`)."""
     p = Path(path)
-    problems = [one_line(m) for m in check_file(p, start)]
+    problems = [one_line(m) for m in check_file(p, start, end)]
     if start:
         return path, problems, None  # an append: only the new records were read
     digest = hashlib.sha256()
     try:
         with open(p, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
+            stream = f if end is None else _Upto(f, end)
+            for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
         problems.append(one_line(f"unreadable: {exc.strerror}"))
@@ -172,24 +190,26 @@ def _check_in_worker(path: str, start: int = 0) -> tuple[str, list[str], str | N
 
 
 def check_files(
-    paths: list[Path], jobs: int, progress: Callable[[str], None] | None = None, starts: dict[str, int] | None = None
+    paths: list[Path], jobs: int, progress: Callable[[str], None] | None = None, starts: dict[str, int] | None = None,
+    ends: dict[str, int] | None = None,
 ) -> dict[str, tuple[list[str], str | None]]:
-    """Check files (each from its byte in `starts`, default 0), in a process pool when there are several
-    and more than one core to use.
+    """Check files (each from its byte in `starts`, default 0, to its byte in `ends`, default the end),
+    in a process pool when there are several and more than one core to use.
 
     `progress(name)` is called for each file as it is taken up (serial) or finished (pool).
     """
-    starts = starts or {}
+    starts, ends = starts or {}, ends or {}
     results = []
     if jobs <= 1 or len(paths) < 3:
         for p in paths:
             if progress:
                 progress(p.name)
-            results.append(_check_in_worker(str(p), starts.get(str(p), 0)))
+            results.append(_check_in_worker(str(p), starts.get(str(p), 0), ends.get(str(p))))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             args = [str(p) for p in paths]
-            for result in pool.map(_check_in_worker, args, [starts.get(a, 0) for a in args], chunksize=max(1, len(paths) // (jobs * 8))):
+            for result in pool.map(_check_in_worker, args, [starts.get(a, 0) for a in args], [ends.get(a) for a in args],
+                                   chunksize=max(1, len(paths) // (jobs * 8))):
                 if progress:
                     progress(Path(result[0]).name)
                 results.append(result)
@@ -306,7 +326,8 @@ def check_packages(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] |
     return problems
 
 
-def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[str], str | None]], stats: dict[str, os.stat_result]) -> None:
+def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[str], str | None]], stats: dict[str, os.stat_result],
+            ends: dict[str, int]) -> None:
     now = utcnow()
     with catalogue.session() as s:
         rows = {r.path: r for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_([_rel(data_dir, p) for p in checked])))}
@@ -316,7 +337,7 @@ def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[
             if row is None:
                 row = VerifiedFile(path=rel)
                 s.add(row)
-            row.size, row.mtime_ns, row.ok, row.verified_at = st.st_size, st.st_mtime_ns, not problems, now
+            row.size, row.mtime_ns, row.ok, row.verified_at = ends.get(path, st.st_size), st.st_mtime_ns, not problems, now
             row.sha256 = digest or row.sha256 or ""  # an append keeps the digest of the last whole read
 
 
@@ -360,21 +381,30 @@ def verify(
     files = stored_files(data_dir)
     stats = {str(p): p.stat() for p in files}
     known: dict[str, tuple[int, int, bool]] = {}
-    if catalogue is not None and not everything:
-        with catalogue.session() as s:
-            known = {path: (size, mtime, ok) for path, size, mtime, ok in s.execute(select(VerifiedFile.path, VerifiedFile.size, VerifiedFile.mtime_ns, VerifiedFile.ok))}
+    ends: dict[str, int] = {}  # a catalogued WARC is whole up to its committed size (archive/warc.py)
+    committed: dict[str, int] = {}
+    if catalogue is not None:
+        with catalogue.read_session() as s:
+            committed = {path: size for path, size in s.execute(select(WarcFile.path, WarcFile.committed_size))}
+            if not everything:
+                known = {path: (size, mtime, ok) for path, size, mtime, ok in s.execute(select(VerifiedFile.path, VerifiedFile.size, VerifiedFile.mtime_ns, VerifiedFile.ok))}
+        ends = {str(p): min(committed[_rel(data_dir, p)], stats[str(p)].st_size) for p in files if _rel(data_dir, p) in committed}
     todo, starts = [], {}
     for p in files:
         st, seen = stats[str(p)], known.get(_rel(data_dir, p))
-        if not everything and seen == (st.st_size, st.st_mtime_ns, True):
+        size = ends.get(str(p), st.st_size)
+        if not everything and seen == (size, st.st_mtime_ns, True):
             continue
         todo.append(p)
-        if not everything and seen is not None and seen[2] and st.st_size > seen[0]:
+        if not everything and seen is not None and seen[2] and size > seen[0]:
             starts[str(p)] = seen[0]  # a WARC only grows: read the records appended since it passed
-    results = check_files(todo, jobs, progress, starts)
+    results = check_files(todo, jobs, progress, starts, ends)
     for p in todo:
         report.checked.append(str(p))
         report.problems += [Problem(str(p), m) for m in results[str(p)][0]]
+        if catalogue is not None and committed.get(_rel(data_dir, p), 0) > stats[str(p)].st_size:
+            short = committed[_rel(data_dir, p)] - stats[str(p)].st_size
+            report.problems.append(Problem(str(p), f"{short} byte(s) shorter than the catalogue's committed size: stored records were lost; restore it from a backup"))
     report.skipped = len(files) - len(todo)
     if catalogue is None:
         return report
@@ -384,5 +414,5 @@ def verify(
     report.problems += check_references(data_dir, catalogue, scope)
     if packages:
         report.problems += check_packages(data_dir, catalogue, scope, jobs, progress)
-    _record(catalogue, data_dir, results, stats)
+    _record(catalogue, data_dir, results, stats, ends)
     return report

@@ -142,3 +142,29 @@ def test_an_appended_warc_is_read_from_where_the_last_verify_ended(site_server, 
     with db(config_path) as conn:
         [(ok,)] = conn.execute("SELECT ok FROM verified_files").fetchall()
     assert not ok
+
+
+def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_cuts_it(site_server, config_path):
+    """A writer killed mid-append leaves bytes past the file's committed size: not part of the archive
+    (no capture points there), so verify passes; the next append cuts them, and verify reads on from
+    where it ended. A file shorter than its committed size lost records: that fails."""
+    fetch(site_server, config_path)
+    [warc] = list(data(config_path).rglob("*.warc.gz"))
+    committed = warc.stat().st_size
+    with open(warc, "ab") as f:
+        f.write(b"\x1f\x8b\x08\x00torn-record")  # half a gzip member
+    code, out = verify_json(config_path)
+    assert code == 0 and out["problems"] == [] and out["checked"] == [str(warc)]
+    with db(config_path) as conn:
+        assert conn.execute("SELECT size FROM verified_files").fetchall() == [(committed,)]  # what was verified
+    site_server.set("/second.html", "<html><head><title>Second</title></head><body><article><h1>Second</h1>"
+                    "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>")
+    result = run_cli("fetch", site_server.url("/second.html"), "--config", config_path)
+    assert result.exit_code == 0, result.stderr
+    code, out = verify_json(config_path)
+    assert code == 0 and out["problems"] == [] and out["checked"] == [str(warc)]
+    assert verify_json(config_path, "--all")[0] == 0
+    with open(warc, "r+b") as f:
+        f.truncate(warc.stat().st_size - 10)
+    code, out = verify_json(config_path)
+    assert code != 0 and any("shorter than the catalogue's committed size" in p["message"] for p in out["problems"]), out
