@@ -157,7 +157,9 @@ async def capture_url(
             await stub_turn()
     if outcome.report is not None:
         with stage("stub"):
-            outcome.stub = update_stubs_for_report(config, catalogue, outcome.capture.id, source_name, forced=forced, refresh_feed=refresh_feed)
+            # In a thread, as the WARC store: matching and its commit leave the loop free to read the next page.
+            outcome.stub = await asyncio.to_thread(partial(update_stubs_for_report, config, catalogue, outcome.capture.id, source_name,
+                                                           forced=forced, refresh_feed=refresh_feed))
     return outcome
 
 
@@ -287,12 +289,12 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
             except PdfWorkerError as exc:
                 raise ExtractError(f"{outcome.capture.final_url}: {exc}") from None
         capture = outcome.capture
-        arguments = _extract_arguments(config, catalogue, capture, default_org, pdf)
+        arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, pdf)
         with timed("extract" if workers <= 0 else "extract (awaited in a worker)"):
             report = await extract_in_pool(workers, content, **arguments)
         report.capture_id = capture.id
         with timed("report row"):
-            outcome.report = store_report(catalogue, capture, report)
+            outcome.report = await asyncio.to_thread(store_report, catalogue, capture, report)
     except ExtractError as exc:
         outcome.report_error = str(exc)
         log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})

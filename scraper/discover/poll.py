@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -183,7 +184,7 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
     # Up to workers + 1 items between fetch and extraction, so pages are fetched while earlier ones
     # are extracted. An item waiting for its stub turn gives its place up (a slow first page would
     # otherwise hold every place and stop fetching) but no item starts more than LOOKAHEAD places
-    # ahead of the oldest unfinished one, which bounds the reports held waiting.
+    # ahead of the oldest one not done with its stub, which bounds the reports held waiting.
     in_flight = asyncio.Semaphore(workers + 1)
     lookahead = LOOKAHEAD * (workers + 1)
     turns = InOrder()
@@ -204,7 +205,8 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
             await in_flight.acquire()
             holding = True
             try:
-                await _capture_item(config, catalogue, client, source, c, item_id, result, policy, fetch_url, forced, workers, stub_turn, browser, feed)
+                await _capture_item(config, catalogue, client, source, c, item_id, result, policy, fetch_url, forced, workers, stub_turn, browser, feed,
+                                    partial(turns.done, n))
             finally:
                 if holding:
                     in_flight.release()
@@ -218,7 +220,8 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
 
 
 class InOrder:
-    """Lets item n through once items 0..n-1 are done, so stubs are made in the order items were found."""
+    """Lets item n through once items 0..n-1 are done (made their stub or ended without one), so stubs are
+    made in the order items were found."""
 
     def __init__(self) -> None:
         self._done: set[int] = set()
@@ -243,7 +246,8 @@ class InOrder:
 
 async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, c: Candidate, item_id: int, result: PollResult,
                         policy: RetryPolicy, fetch_url: Callable[[Candidate], str], forced: bool, workers: int,
-                        stub_turn: Callable[[], Awaitable[None]], browser: SharedBrowser | None, feed: FeedRefresher) -> None:
+                        stub_turn: Callable[[], Awaitable[None]], browser: SharedBrowser | None, feed: FeedRefresher,
+                        stub_done: Callable[[], None]) -> None:
     """Capture one candidate (in Chromium with `browser`) and record its decision or its failure."""
     log.info("capturing report", extra={"source": source.name, "url": c.url})
     try:
@@ -258,6 +262,7 @@ async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient
         else:
             _fail(catalogue, source, c.url, item_id, exc, policy, result)
         return
+    stub_done()  # the next item's stub may go: its decision row below need not wait
     if outcome.stub is not None and feed_changed(outcome.stub):
         feed.changed()
     result.fetched += 1
@@ -266,7 +271,7 @@ async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient
     result.kept += keep
     result.dropped += not keep
     with timed("decision"):
-        _decide(catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+        await asyncio.to_thread(_decide, catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
 
 
 def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception, policy: RetryPolicy, result: PollResult) -> None:
