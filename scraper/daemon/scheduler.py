@@ -4,8 +4,8 @@ One asyncio loop runs everything: an AsyncIOScheduler fires one job per
 enabled source (at most one instance each, missed runs coalesced, a misfire
 grace tied to the schedule, jitter) and the housekeeping chores; all polls
 share one HttpClient. Stop signals pause the scheduler, give in-flight polls
-`grace_seconds` to finish, then cancel them at their next network wait (a WARC
-append and its catalogue commit run to the end in their thread, so a cancel never tears one).
+`grace_seconds` to finish, then cancel them at their next wait (a WARC append,
+a stub update and their catalogue commits run to the end in their thread, so a cancel never tears one).
 """
 
 from __future__ import annotations
