@@ -6,7 +6,7 @@ from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.stagetimes import timed
 
-from . import countries  # noqa: F401  (registers the hook that keeps stub_countries in step)
+from . import blocking, countries  # noqa: F401  (each registers its derived rows with .derived, kept in step by one hook)
 from .feed import write_feed
 from .settings import StubSettings
 from .store import StubOutcome

@@ -4,7 +4,7 @@ A report can only join a stub with the same platform, a first publication date
 within the cluster window and an overlapping (or unstated) origin
 (`content.match_reason`). `stub_match_keys` holds one row per (stub, origin
 country) with the stub's platform and first publication date, kept in step with
-the stub by a flush hook, so the candidates of a report are an index range
+the stub by `derived`, so the candidates of a report are an index range
 query whatever the size of the catalogue; `match_reason` then decides among
 those few exactly as it did over every stub.
 """
@@ -13,17 +13,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import delete, event, insert, inspect, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.tables import Stub, StubMatchKey
 from scraper.extract.report import Report
 
-from . import content
+from . import content, derived
+from .derived import DerivedRows
 
 OPEN = ("new", "accepted")
-KEYED = ("platform", "origin", "first_pub_date")
 
 
 def key_rows(stub_pk: int, platform: str | None, origin: list[str] | None, first_pub_date: str | None) -> list[dict]:
@@ -68,43 +67,5 @@ def first_match(s: Session, report: Report, window_days: int) -> tuple[Stub, str
     return None
 
 
-def rebuild(conn: Connection) -> int:
-    """Recompute every stub's keys (for a migration or a repair); returns the rows written."""
-    conn.execute(delete(StubMatchKey))
-    rows = [
-        row
-        for stub_pk, platform, origin, first in conn.execute(select(Stub.id, Stub.platform, Stub.origin, Stub.first_pub_date))
-        for row in key_rows(stub_pk, platform, origin, first)
-    ]
-    if rows:
-        conn.execute(insert(StubMatchKey), rows)
-    return len(rows)
-
-
-def sync(s: Session, stub: Stub) -> None:
-    """Rewrite one stub's keys, for writers that change a stub with a core UPDATE (the flush hook
-    below does not see those: review.edit claims the stub with a guarded UPDATE)."""
-    conn = s.connection()
-    conn.execute(delete(StubMatchKey).where(StubMatchKey.stub_pk == stub.id))
-    rows = key_rows(stub.id, stub.platform, stub.origin, stub.first_pub_date)
-    if rows:
-        conn.execute(insert(StubMatchKey), rows)
-
-
-@event.listens_for(Session, "after_flush")
-def _sync_keys(session: Session, _ctx: object) -> None:
-    """Keep the keys in step with every stub whose platform, origin or first date was written."""
-    changed = [
-        obj
-        for obj in (*session.new, *session.dirty)
-        if isinstance(obj, Stub) and any(inspect(obj).attrs[name].history.has_changes() for name in KEYED)
-    ]
-    gone = [obj.id for obj in session.deleted if isinstance(obj, Stub)]
-    if not (changed or gone):
-        return
-    conn = session.connection()
-    stale = [obj.id for obj in changed] + gone
-    conn.execute(delete(StubMatchKey).where(StubMatchKey.stub_pk.in_(stale)))
-    rows = [row for obj in changed for row in key_rows(obj.id, obj.platform, obj.origin, obj.first_pub_date)]
-    if rows:
-        conn.execute(insert(StubMatchKey), rows)
+KEYS = derived.register(DerivedRows(StubMatchKey, ("platform", "origin", "first_pub_date"), key_rows))
+rebuild = KEYS.rebuild

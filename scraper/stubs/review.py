@@ -32,7 +32,7 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import Stub, StubChange, StubReference
 from scraper.errors import UserError
 
-from . import blocking, countries, edits
+from . import derived, edits
 
 STATES = ("new", "accepted", "rejected", "merged")
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -230,10 +230,8 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
             edits.record(s, stub, different)  # the baseline for "the report changed since the edit"
         edited = sorted(set(stub.edited_fields or []) | set(changes))
         _claim(s, stub, "edit", "edit", stub.status, edited_fields=edited, **different)
-        if different.keys() & countries.ROLES.keys():
-            countries.sync(s, stub)
-        if different.keys() & set(blocking.KEYED):  # a curator's origin is what later reports are matched on
-            blocking.sync(s, stub)
+        if different:  # the desk's origin filter and later reports' matching read the curator's values
+            derived.sync(s, stub)
         if "counts" in different:  # the notes carry the curator's counts into every export
             from .store import refresh
             refresh(s, stub)
