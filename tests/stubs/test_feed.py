@@ -65,3 +65,28 @@ def test_exports_are_0644_under_umask_077(site_server, tmp_path, umask_077):
         assert result.exit_code == 0, result.stderr
     files = [p for p in out.iterdir() if p.is_file()]
     assert files and {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o644}
+
+
+def test_a_poll_rewrites_the_feed_at_its_first_change_then_at_most_once_per_interval_and_at_the_end(tmp_path):
+    from archive.catalogue import Catalogue
+    from scraper.stubs.feed import FeedRefresher
+
+    catalogue = Catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite'}")
+    path = tmp_path / "stubs.atom"
+    try:
+        feed = FeedRefresher(catalogue, path, interval=3600)
+        feed.flush()
+        assert not path.exists()  # nothing changed: nothing written
+        feed.changed()
+        assert path.exists()  # the first change shows at once
+        path.unlink()
+        feed.changed()
+        feed.changed()
+        assert not path.exists()  # within the interval: left for later
+        feed.flush()
+        assert etree.parse(str(path)).getroot().tag == f"{A}feed"  # the end of the pass writes what was left
+        path.unlink()
+        feed.flush()
+        assert not path.exists()
+    finally:
+        catalogue.dispose()
