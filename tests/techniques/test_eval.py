@@ -99,6 +99,7 @@ def test_weights_are_learned_on_training_incidents_only(framework, incidents):
     model = TechniqueModel(framework, train)
     signals, supported = model.held_out_signals()
     assert signals.shape[0] == len(train)
-    assert model.weights == fit_weights(signals, supported, model.labels > 0)
+    assert model.setting is not None  # regularisation chosen on the training incidents' held-out signals
+    assert model.weights == fit_weights(signals, supported, model.labels > 0, *model.setting)
     assert "\n\n".join(incidents[0].passages) not in model.doc_texts and model.labels.shape[0] == len(train)
     assert TechniqueModel(framework, train, Weights()).weights == Weights()  # given weights are used as they are
