@@ -13,7 +13,8 @@ the cost of starting the pool's workers (done before the timed run, as the daemo
 its first poll; the ratio with it counted is printed too),
 the event loop's own CPU share (near 100% means the loop, not extraction, sets the pace), and
 where the time went: wall seconds per pipeline step summed over pages (scraper/stagetimes.py;
-blocking steps stall the whole loop, awaited ones overlap), catalogue commits per page.
+steps overlap), with the CPU seconds of each step that runs whole in one thread, and
+catalogue commits per page.
 
     python bench/pipeline.py [--pages 200]
 """
@@ -204,9 +205,12 @@ def main() -> int:
           f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in other threads (WARC store, HTTP client); "
           f"the page server process used {site_cpu:.2f} more")
     print(f"catalogue commits: {counts.commits / n:.1f} per page")
-    print("where the pipeline's time went (wall seconds summed over pages; blocking steps stall the loop, awaited ones overlap):")
+    print("where the pipeline's time went (wall seconds summed over pages, steps overlap; CPU of steps run whole in one thread):")
     for name, seconds in sorted(TIMES.seconds.items(), key=lambda kv: -kv[1]):
-        print(f"  {name:34} {seconds:7.2f} s  {1000 * seconds / n:6.1f} ms/page  {TIMES.calls[name]:5d} calls")
+        cpu = f"{1000 * TIMES.cpu[name] / n:6.1f} ms/page CPU" if name in TIMES.cpu else " " * 17
+        print(f"  {name:34} {seconds:7.2f} s  {1000 * seconds / n:6.1f} ms/page wall  {cpu}  {TIMES.calls[name]:5d} calls")
+    in_threads = sum(v for k, v in TIMES.cpu.items() if k != "extract")
+    print(f"CPU of this process's threaded steps (GIL-serialised): {in_threads:.2f} s, {1000 * in_threads / n:.1f} ms/page")
     if args.workers:
         print(f"starting the {args.workers} workers beforehand (as the daemon does; `takedowns poll` starts them on its first page): "
               f"{warm_wall:.2f} s wall, {warm_cpu:.2f} CPU s; ratio with that start counted: {(pipe_wall + warm_wall) / base_wall:.2f}")

@@ -40,7 +40,7 @@ from scraper.extract.report import Report
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient, check_url
 from scraper.fetch.sniff import document_kind
-from scraper.stagetimes import timed
+from scraper.stagetimes import in_thread, timed
 from scraper.stubs import StubOutcome, update_stubs_for_report
 
 log = logging.getLogger("takedowns.pipeline")
@@ -143,11 +143,11 @@ async def capture_url(
         with stage("extract"):
             outcome = await _record_unchanged(config, catalogue, previous, source_org)
     else:
-        with stage("store"), timed("store (WARC + catalogue)"):
+        with stage("store"):
             store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
             # In a thread: gzip, the flock wait and the fsync leave the event loop free to fetch and
             # match other items. A cancelled item's thread still finishes its append and commit.
-            capture, is_new = await asyncio.to_thread(store_capture, store, catalogue, result, rendered)
+            capture, is_new = await in_thread("store (WARC + catalogue)", store_capture, store, catalogue, result, rendered)
         outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
         with stage("extract"):
             await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org, workers=extract_workers)
@@ -159,7 +159,7 @@ async def capture_url(
         with stage("stub"):
             # In a thread, as the WARC store: matching and its commit leave the loop free to read the next page.
             outcome.stub = await asyncio.to_thread(partial(update_stubs_for_report, config, catalogue, outcome.capture.id, source_name,
-                                                           forced=forced, refresh_feed=refresh_feed))
+                                                           forced=forced, refresh_feed=refresh_feed))  # times itself
     return outcome
 
 
@@ -280,8 +280,7 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
                 outcome.report = Report.from_dict(row.data)
                 return
     try:
-        with timed("read back from WARC"):
-            content = await asyncio.to_thread(capture_content, config, outcome.capture)  # gunzip and digest off the loop
+        content = await in_thread("read back from WARC", capture_content, config, outcome.capture)  # gunzip and digest off the loop
         pdf = None
         if document_kind(outcome.capture.content_type, content) == "pdf":
             try:
@@ -290,11 +289,10 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
                 raise ExtractError(f"{outcome.capture.final_url}: {exc}") from None
         capture = outcome.capture
         arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, pdf)
-        with timed("extract" if workers <= 0 else "extract (awaited in a worker)"):
+        with timed("extract" if workers <= 0 else "extract (awaited in a worker)", cpu=workers <= 0):  # in the loop: never awaits
             report = await extract_in_pool(workers, content, **arguments)
         report.capture_id = capture.id
-        with timed("report row"):
-            outcome.report = await asyncio.to_thread(store_report, catalogue, capture, report)
+        outcome.report = await in_thread("report row", store_report, catalogue, capture, report)
     except ExtractError as exc:
         outcome.report_error = str(exc)
         log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})
@@ -358,7 +356,7 @@ def _extract_arguments(config: Config, catalogue: Catalogue, capture: Capture, d
 
 
 def _timed_source_org(config: Config, catalogue: Catalogue, capture: Capture) -> str | None:
-    with timed("source org lookup"):
+    with timed("source org lookup", cpu=True):  # runs in a thread (_extract_arguments), never awaits
         return source_org(config, catalogue, capture)
 
 

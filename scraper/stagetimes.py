@@ -4,43 +4,65 @@
 Steps marked blocking run in the event loop without awaiting (catalogue commits, WARC
 appends, stub matching): while they run nothing else in the process moves, so their sum
 is a floor of the pass's wall time. Awaited steps (fetch, extraction in a worker) overlap
-with other items, so their sums may exceed the wall time. Costs one `perf_counter` pair
-per step; always on.
+with other items, so their sums may exceed the wall time. Steps that run whole in one thread
+(`in_thread`, or timed with `cpu=True`) also sum that thread's CPU seconds: the GIL serialises
+them, so their CPU sum is what this process spends outside extraction. Costs a clock pair or
+two per step; always on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
 class StageTimes:
     seconds: dict[str, float] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # only steps timed with cpu=True
     _lock: threading.Lock = field(default_factory=threading.Lock)  # steps also run in threads (the WARC store)
 
-    def add(self, name: str, elapsed: float) -> None:
+    def add(self, name: str, elapsed: float, cpu: float | None = None) -> None:
         with self._lock:
             self.seconds[name] = self.seconds.get(name, 0.0) + elapsed
             self.calls[name] = self.calls.get(name, 0) + 1
+            if cpu is not None:
+                self.cpu[name] = self.cpu.get(name, 0.0) + cpu
 
     def reset(self) -> None:
         self.seconds.clear()
         self.calls.clear()
+        self.cpu.clear()
 
 
 TIMES = StageTimes()  # one per process: the steps of every poll in it
 
 
 @contextmanager
-def timed(name: str) -> Iterator[None]:
-    """Add the wall time of the block to step `name` (also when it raises)."""
-    start = time.perf_counter()
+def timed(name: str, *, cpu: bool = False) -> Iterator[None]:
+    """Add the wall time of the block to step `name` (also when it raises); with `cpu`, this
+    thread's CPU time too (only for a block that never awaits: other tasks' CPU would count)."""
+    start, start_cpu = time.perf_counter(), time.thread_time() if cpu else 0.0
     try:
         yield
     finally:
-        TIMES.add(name, time.perf_counter() - start)
+        TIMES.add(name, time.perf_counter() - start, time.thread_time() - start_cpu if cpu else None)
+
+
+async def in_thread(name: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`fn(*args, **kwargs)` in a thread (asyncio.to_thread), timed there as step `name`, CPU included."""
+
+    def run() -> T:
+        with timed(name, cpu=True):
+            return fn(*args, **kwargs)
+
+    return await asyncio.to_thread(run)

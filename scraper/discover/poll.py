@@ -29,7 +29,7 @@ from scraper.extract.pool import ExtractSettings
 from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url, failed_stage
-from scraper.stagetimes import timed
+from scraper.stagetimes import in_thread
 from scraper.stubs import StubSettings, feed_changed
 from scraper.stubs.feed import FeedRefresher
 from scraper.urls import normalise_url
@@ -270,8 +270,7 @@ async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient
     log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
     result.kept += keep
     result.dropped += not keep
-    with timed("decision"):
-        await asyncio.to_thread(_decide, catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+    await in_thread("decision", _decide, catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
 
 
 def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception, policy: RetryPolicy, result: PollResult) -> None:

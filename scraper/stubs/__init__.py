@@ -17,10 +17,10 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
                             forced: bool = False, refresh_feed: bool = True) -> StubOutcome:
     """Create/extend/update the stub of the report of `capture_id`, then refresh the Atom feed
     (unless `refresh_feed` is False: a poll rewrites it once for many stubs, `feed_changed`)."""
-    with timed("stub"):
+    with timed("stub", cpu=True):  # synchronous: the poll runs it in a thread
         outcome = _update(config, catalogue, capture_id, source_name, forced=forced)
     if refresh_feed and feed_changed(outcome):
-        with timed("feed"):
+        with timed("feed", cpu=True):
             write_feed(catalogue, StubSettings.from_config(config).feed_path)
     return outcome
 

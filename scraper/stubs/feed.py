@@ -131,7 +131,7 @@ class FeedRefresher:
             return
         self._pending, self._written_at = False, time.monotonic()
         try:
-            with timed("feed"):
+            with timed("feed", cpu=True):
                 write_feed(self.catalogue, self.path)
         except (OSError, SQLAlchemyError) as exc:
             self._pending = True
