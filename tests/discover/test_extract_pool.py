@@ -54,20 +54,30 @@ def poll_three(site_server, tmp_path, workers: int) -> tuple[list[str], dict[str
     site_server.routes[paths[0]] = slow_first
     site_server.routes[paths[1]] = second
     site_server.set(paths[2], pages[paths[2]])
+    catalogue = poll_feed(site_server, tmp_path, paths, workers)
+    try:
+        with catalogue.session() as s:
+            pids = {r.url: int(next(w for w in r.data["warnings"] if w.startswith("extracted in pid")).rsplit(" ", 1)[1]) for r in s.query(ReportRow)}
+            firsts = first_references(s)
+    finally:
+        catalogue.dispose()
+    return [site_server.url(p) for p in paths], pids, firsts
+
+
+def poll_feed(site_server, tmp_path, paths: list[str], workers: int) -> Catalogue:
+    """`poll` (the real CLI) a feed listing `paths`, which must all be kept; the catalogue it wrote."""
     site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
     cfg = make_config(tmp_path, f'[extract]\nworkers = {workers}\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Meta"\n')
     result = run_cli("poll", "newsroom", "--config", cfg, "--json")
     assert result.exit_code == 0, result.stderr
     [out] = json.loads(result.stdout)
-    assert out["kept"] == 3, out
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
-    try:
-        with catalogue.session() as s:
-            pids = {r.url: int(next(w for w in r.data["warnings"] if w.startswith("extracted in pid")).rsplit(" ", 1)[1]) for r in s.query(ReportRow)}
-            firsts = [s.query(StubReference).filter_by(stub_pk=st.id).order_by(StubReference.id).first().url for st in s.query(Stub).order_by(Stub.id)]
-    finally:
-        catalogue.dispose()
-    return [site_server.url(p) for p in paths], pids, firsts
+    assert out["kept"] == len(paths), out
+    return Catalogue(load_config(str(cfg)).catalogue_url)
+
+
+def first_references(s) -> list[str]:
+    """Each stub's first reference URL, in stub-id order (the order stubs were made)."""
+    return [s.query(StubReference).filter_by(stub_pk=st.id).order_by(StubReference.id).first().url for st in s.query(Stub).order_by(Stub.id)]
 
 
 def test_workers_extract_in_other_processes_and_stubs_keep_the_found_order(site_server, tmp_path, noting_pid):
@@ -136,16 +146,10 @@ def test_items_waiting_for_their_stub_turn_let_later_pages_be_fetched(site_serve
     for p in paths:
         site_server.set(p, pages[p])
     site_server.routes[paths[5]] = sixth
-    site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
-    cfg = make_config(tmp_path, f'[extract]\nworkers = 2\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Meta"\n')
-    result = run_cli("poll", "newsroom", "--config", cfg, "--json")
-    assert result.exit_code == 0, result.stderr
-    [out] = json.loads(result.stdout)
-    assert out["kept"] == 7, out
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = poll_feed(site_server, tmp_path, paths, workers=2)
     try:
         with catalogue.session() as s:
-            firsts = [s.query(StubReference).filter_by(stub_pk=st.id).order_by(StubReference.id).first().url for st in s.query(Stub).order_by(Stub.id)]
+            firsts = first_references(s)
     finally:
         catalogue.dispose()
     assert firsts == [site_server.url(p) for p in paths]  # still in the order found
