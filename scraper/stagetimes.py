@@ -1,12 +1,11 @@
 """Wall-clock seconds per pipeline step, summed over items: where a poll's time goes.
 
 `bench/pipeline.py` prints them beside its ratio, so a reader sees which step to shrink.
-Steps marked blocking run in the event loop without awaiting (catalogue commits, WARC
-appends, stub matching): while they run nothing else in the process moves, so their sum
-is a floor of the pass's wall time. Awaited steps (fetch, extraction in a worker) overlap
-with other items, so their sums may exceed the wall time. Steps that run whole in one thread
-(`in_thread`, or timed with `cpu=True`) also sum that thread's CPU seconds: the GIL serialises
-them, so their CPU sum is what this process spends outside extraction. Costs a clock pair or
+Steps overlap across items (a poll runs the catalogue commits, WARC appends and stub
+matching in threads, and awaits fetches and extraction in a worker), so their wall sums may
+exceed the pass's wall time. Steps that run whole in one thread (`in_thread`, or timed with
+`cpu=True`) also sum that thread's CPU seconds: the GIL serialises them, so their CPU sum is
+what this process spends outside extraction, a floor of the pass's wall time. Costs a clock pair or
 two per step; always on.
 """
 
