@@ -109,9 +109,28 @@ def pg_url() -> Iterator[str]:
     try:
         yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin, name: str) -> None:
+    """Drop a test database. Not `WITH (FORCE)`: that refuses when an autovacuum worker (another
+    role's process) is in the database after heavy writes, while a plain DROP stops autovacuum
+    itself. The test's own sessions are ended first; a DROP that still sees one of them exiting
+    is tried again."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(5):  # each DROP itself waits up to 5 s for sessions to leave
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND usename = current_user "
+                              "AND pid <> pg_backend_pid()"), {"name": name})
+            try:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                return
+            except OperationalError:  # "is being accessed by other users": a terminated session still exiting
+                if attempt == 4:
+                    raise
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
