@@ -67,8 +67,9 @@ def check_warc(path: Path, start: int = 0, end: int | None = None) -> list[str]:
     to the end (to byte `end`: the catalogue's committed size, past which a killed writer's torn,
     uncatalogued tail may lie until the next append or `--repair` cuts it)."""
     problems: list[str] = []
+    warned = io.StringIO()  # warcio writes a damaged record's raw bytes to stderr: a reason here instead
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb") as f, contextlib.redirect_stderr(warned):
             f.seek(start)
             iterator = ArchiveIterator(f if end is None else _Upto(f, end), check_digests=True)
             for record in iterator:
@@ -80,6 +81,8 @@ def check_warc(path: Path, start: int = 0, end: int | None = None) -> list[str]:
         problems.append(f"unreadable: {exc.__class__.__name__}: {exc}")
     except Exception as exc:  # zlib errors and the like surface with assorted types
         problems.append(f"unreadable: {exc.__class__.__name__}: {exc}")
+    for offset in re.findall(r"Offset: (\d+)", warned.getvalue()):
+        problems.append(f"a record at byte {offset} is not followed by its blank line (its Content-Length does not match its bytes)")
     return problems
 
 

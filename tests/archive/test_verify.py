@@ -168,3 +168,25 @@ def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_cuts_it(
         f.truncate(warc.stat().st_size - 10)
     code, out = verify_json(config_path)
     assert code != 0 and any("shorter than the catalogue's committed size" in p["message"] for p in out["problems"]), out
+
+
+def test_a_record_longer_than_its_content_length_is_a_printable_reason(tmp_path, capfd):
+    """warcio reports such a record by writing its raw bytes to stderr; verify gives a reason instead."""
+    import io as _io
+
+    from warcio.warcwriter import WARCWriter
+
+    from archive.verify import check_warc
+
+    out = _io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    writer.write_record(writer.create_warc_record("urn:x", "resource", payload=_io.BytesIO(b"\xae\x95 some bytes \xff\x00 of a block"), warc_content_type="application/octet-stream"))
+    raw = out.getvalue()
+    length = int(raw.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    damaged = raw.replace(f"Content-Length: {length}\r\n".encode(), f"Content-Length: {length - 9}\r\n".encode())
+    path = tmp_path / "damaged.warc"
+    path.write_bytes(damaged)
+    problems = check_warc(path)
+    assert any("is not followed by its blank line" in p for p in problems), problems
+    assert all(ch.isprintable() for p in problems for ch in p)
+    assert capfd.readouterr().err == ""
