@@ -148,7 +148,6 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
     `browser`: capture in Chromium (a `render = true` source; README "Browser capture")."""
     seen: set[str] = set()
     budget = None if forced else source.max_items  # fetches per pass; the rest wait for the next pass
-    policy = retry_policy(config)
     candidates = [_without_credentials(c, source) for c in candidates]
     items = _register(catalogue, source, candidates)
     now = utcnow()
@@ -181,42 +180,8 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
     if not todo:
         return
     workers = section_settings(config, "extract", ExtractSettings).workers if len(todo) > 1 else 0  # one item: no pool to start
-    # Up to workers + 1 items between fetch and extraction, so pages are fetched while earlier ones
-    # are extracted. An item waiting for its stub turn gives its place up (a slow first page would
-    # otherwise hold every place and stop fetching) but no item starts more than LOOKAHEAD places
-    # ahead of the oldest one not done with its stub, which bounds the reports held waiting.
-    in_flight = asyncio.Semaphore(workers + 1)
-    lookahead = LOOKAHEAD * (workers + 1)
-    turns = InOrder()
-    feed = FeedRefresher(catalogue, StubSettings.from_config(config).feed_path)
-
-    async def capture_one(n: int, c: Candidate, item_id: int) -> None:
-        holding = False
-
-        async def stub_turn() -> None:
-            nonlocal holding
-            if holding:
-                holding = False
-                in_flight.release()
-            await turns.wait(n)
-
-        try:
-            await turns.wait(n - lookahead)
-            await in_flight.acquire()
-            holding = True
-            try:
-                await _capture_item(config, catalogue, client, source, c, item_id, result, policy, fetch_url, forced, workers, stub_turn, browser, feed,
-                                    partial(turns.done, n))
-            finally:
-                if holding:
-                    in_flight.release()
-        finally:
-            turns.done(n)
-
-    try:
-        await asyncio.gather(*(capture_one(n, c, item_id) for n, (c, item_id) in enumerate(todo)))
-    finally:
-        feed.flush()
+    items_pass = ItemPass(config, catalogue, client, source, result, retry_policy(config), fetch_url, forced, browser, workers)
+    await items_pass.run(todo)
 
 
 class InOrder:
@@ -244,33 +209,91 @@ class InOrder:
                 woken.set_result(None)
 
 
-async def _capture_item(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, c: Candidate, item_id: int, result: PollResult,
-                        policy: RetryPolicy, fetch_url: Callable[[Candidate], str], forced: bool, workers: int,
-                        stub_turn: Callable[[], Awaitable[None]], browser: SharedBrowser | None, feed: FeedRefresher,
-                        stub_done: Callable[[], None]) -> None:
-    """Capture one candidate (in Chromium with `browser`) and record its decision or its failure."""
-    log.info("capturing report", extra={"source": source.name, "url": c.url})
-    try:
-        pool = await browser.pool() if browser is not None else None  # no Chromium: this item fails with the install hint
-        outcome = await capture_url(config, catalogue, client, fetch_url(c), respect_robots=source.respect_robots, source_name=source.name,
-                                    record_as=c.url if fetch_url(c) != c.url else None, source_org=source.org, forced=forced,
-                                    extract_workers=workers, stub_turn=stub_turn, browser=pool, refresh_feed=False)
-    except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
-        if isinstance(exc, FetchError) and c.optional and exc.status == 404:
-            result.dropped += 1
-            _decide(catalogue, item_id, "dropped", "optional file not found (HTTP 404)")
-        else:
-            _fail(catalogue, source, c.url, item_id, exc, policy, result)
-        return
-    stub_done()  # the next item's stub may go: its decision row below need not wait
-    if outcome.stub is not None and feed_changed(outcome.stub):
-        feed.changed()
-    result.fetched += 1
-    keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
-    log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
-    result.kept += keep
-    result.dropped += not keep
-    await in_thread("decision", _decide, catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+class Place:
+    """One item's place among the `workers + 1` between fetch and the end of extraction; given up
+    while the item waits for its stub turn, so a slow page never stops fetching."""
+
+    def __init__(self, places: asyncio.Semaphore) -> None:
+        self._places = places
+        self._held = False
+
+    async def take(self) -> None:
+        await self._places.acquire()
+        self._held = True
+
+    def give_up(self) -> None:
+        if self._held:
+            self._held = False
+            self._places.release()
+
+
+class ItemPass:
+    """The items of one pass captured concurrently: their places, stub turns and the Atom feed.
+
+    Up to workers + 1 items are between fetch and extraction, so pages are fetched while earlier ones
+    are extracted. An item waiting for its stub turn gives its place up (a slow first page would
+    otherwise hold every place and stop fetching) but no item starts more than LOOKAHEAD places
+    ahead of the oldest one not done with its stub, which bounds the reports held waiting.
+    """
+
+    def __init__(self, config: Config, catalogue: Catalogue, client: HttpClient, source: Source, result: PollResult, policy: RetryPolicy,
+                 fetch_url: Callable[[Candidate], str], forced: bool, browser: SharedBrowser | None, workers: int) -> None:
+        self.config, self.catalogue, self.client, self.source, self.result = config, catalogue, client, source, result
+        self.policy, self.fetch_url, self.forced, self.browser, self.workers = policy, fetch_url, forced, browser, workers
+        self.places = asyncio.Semaphore(workers + 1)
+        self.lookahead = LOOKAHEAD * (workers + 1)
+        self.turns = InOrder()
+        self.feed = FeedRefresher(catalogue, StubSettings.from_config(config).feed_path)
+
+    async def run(self, todo: list[tuple[Candidate, int]]) -> None:
+        try:
+            await asyncio.gather(*(self.item(n, c, item_id) for n, (c, item_id) in enumerate(todo)))
+        finally:
+            self.feed.flush()
+
+    async def item(self, n: int, c: Candidate, item_id: int) -> None:
+        """Item n: start within the lookahead, hold a place until its stub turn, let item n + 1's stub go when done."""
+        place = Place(self.places)
+        try:
+            await self.turns.wait(n - self.lookahead)
+            await place.take()
+            try:
+                await self.capture(c, item_id, partial(self.stub_turn, n, place), partial(self.turns.done, n))
+            finally:
+                place.give_up()
+        finally:
+            self.turns.done(n)
+
+    async def stub_turn(self, n: int, place: Place) -> None:
+        place.give_up()
+        await self.turns.wait(n)
+
+    async def capture(self, c: Candidate, item_id: int, stub_turn: Callable[[], Awaitable[None]], stub_done: Callable[[], None]) -> None:
+        """Capture one candidate (in Chromium with a browser) and record its decision or its failure."""
+        source, catalogue, result, forced = self.source, self.catalogue, self.result, self.forced
+        log.info("capturing report", extra={"source": source.name, "url": c.url})
+        try:
+            pool = await self.browser.pool() if self.browser is not None else None  # no Chromium: this item fails with the install hint
+            url = self.fetch_url(c)
+            outcome = await capture_url(self.config, catalogue, self.client, url, respect_robots=source.respect_robots, source_name=source.name,
+                                        record_as=c.url if url != c.url else None, source_org=source.org, forced=forced,
+                                        extract_workers=self.workers, stub_turn=stub_turn, browser=pool, refresh_feed=False)
+        except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
+            if isinstance(exc, FetchError) and c.optional and exc.status == 404:
+                result.dropped += 1
+                _decide(catalogue, item_id, "dropped", "optional file not found (HTTP 404)")
+            else:
+                _fail(catalogue, source, c.url, item_id, exc, self.policy, result)
+            return
+        stub_done()  # the next item's stub may go: its decision row below need not wait
+        if outcome.stub is not None and feed_changed(outcome.stub):
+            self.feed.changed()
+        result.fetched += 1
+        keep, why = (True, "force-included by an operator") if forced else judge(outcome.report)
+        log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
+        result.kept += keep
+        result.dropped += not keep
+        await in_thread("decision", _decide, catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
 
 
 def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception, policy: RetryPolicy, result: PollResult) -> None:
