@@ -11,8 +11,6 @@ from sqlalchemy import select
 from archive.catalogue import Catalogue
 from archive.tables import ReportRow
 from archive.verify import verify
-from archive.wacz import export_wacz
-from archive.wayback import WaybackClient
 from scraper.config import Config, wayback_settings
 from scraper.errors import UserError
 
@@ -66,6 +64,8 @@ def verify_cmd(paths: tuple[Path, ...], everything: bool, packages: bool, jobs: 
 @json_option
 def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
     """Write the WACZ snapshot of the latest capture of URL (built from its WARC records)."""
+    from archive.wacz import export_wacz  # imported here: `archive verify`, the common call, never needs it
+
     if output.suffix != ".wacz":
         raise UserError(f"{output}: the output file must end in .wacz")
     catalogue = Catalogue(config.catalogue_url)
@@ -88,6 +88,8 @@ def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
 @json_option
 def pending_cmd(config: Config, as_json: bool) -> None:
     """Poll every pending Wayback job once and print what resolved."""
+    from archive.wayback import WaybackClient  # imported here: it brings httpx, which `archive verify` never needs
+
     settings = wayback_settings(config)
     if not settings.enabled:
         raise UserError("the Wayback Machine is disabled: set [archive.wayback] enabled = true")
