@@ -130,10 +130,11 @@ class ArchiveJob(Base):
     """
 
     __tablename__ = "archive_jobs"
+    __table_args__ = (Index("ix_archive_jobs_status_checked", "status", "checked_at"),)  # links resolved since: `stubs export --since`
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(Text, index=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending|success|error
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|success|error; indexed with checked_at (__table_args__)
     job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -236,7 +237,7 @@ class StubReference(Base):
     __tablename__ = "stub_references"
     id: Mapped[int] = mapped_column(primary_key=True)
     stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text, index=True)  # stubs citing a URL whose archive link resolved: `stubs export --since`
     normalised_url: Mapped[str] = mapped_column(Text, unique=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True, index=True)  # search: report -> stub
     pub_date: Mapped[str] = mapped_column(String(10), default="")  # YYYY/MM/DD
@@ -353,4 +354,4 @@ class StubTechnique(Base):
     sentences: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="suggested")  # suggested|accepted|rejected
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)  # `stubs export --since`

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from archive.quickread import StubPage, stub_page, stub_rows
+from archive.quickread import StubPage, stub_page, stub_rows, utcnow
 from scraper.config import Config
 from scraper.errors import UserError
 
@@ -236,10 +237,18 @@ def edit_cmd(stub_id: str, name, summary, incident_type, year_started, origin, t
 @click.option("--bundle", is_flag=True, help="stix: one bundle for all stubs instead of one per stub.")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write into.")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only stubs with this status (default: all but rejected/merged).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
+              help="Only stubs whose record changed at or after this UTC time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS): edited, "
+                   "given a report, decided, a technique decided, or an archive link resolved. Print it before an export, "
+                   "pass it to the next one.")
 @with_config
 @json_option
-def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config: Config, as_json: bool) -> None:
-    """Export stubs as DISARM incident pages (md), incidents/urls sheets (csv, xlsx), STIX 2.1 or MISP events."""
+def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, since: datetime | None, config: Config, as_json: bool) -> None:
+    """Export stubs as DISARM incident pages (md), incidents/urls sheets (csv, xlsx), STIX 2.1 or MISP events.
+
+    With --since, only the stubs changed since then: what to add to a copy of DISARM's
+    spreadsheet synced at that time. The JSON output gives `exported_at`, the --since for the next export.
+    """
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir} exists and is not a folder")
     from archive.catalogue import Catalogue
@@ -250,7 +259,8 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s, terminal_progress("exporting", "preparing") as progress:
-            listing = store.load_listing(s, (status,) if status else ("new", "accepted"), notes=True)
+            exported_at = utcnow()  # before reading: a change made during the export is in the next one too
+            listing = store.load_listing(s, (status,) if status else ("new", "accepted"), notes=True, changed_since=since)
             blanks = any(not st.year_started for st in listing.stubs)
             pages = []
             for st in listing.stubs:
@@ -271,9 +281,10 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, config
     except OSError as exc:
         raise UserError(f"cannot write to {out_dir}: {exc.strerror}") from None
     if as_json:
-        print_json({"format": fmt, "stubs": len(pages), "files": [str(p) for p in written]})
+        print_json({"format": fmt, "stubs": len(pages), "files": [str(p) for p in written], "exported_at": exported_at.isoformat(timespec="seconds")})
         return
-    click.echo(f"exported {len(pages)} stub(s) to {len(written)} file(s) in {out_dir}")
+    changed = f" changed since {since.isoformat(timespec='seconds')}" if since else ""
+    click.echo(f"exported {len(pages)} stub(s){changed} to {len(written)} file(s) in {out_dir}; next time: --since {exported_at.isoformat(timespec='seconds')}")
 
 
 COMMANDS = [stubs_group]

@@ -10,9 +10,10 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, undefer
 
 from archive.catalogue import Catalogue, utcnow
@@ -292,14 +293,17 @@ class Listing:
 
 
 def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None, newest: int | None = None, *,
-                 notes: bool = False) -> Listing:
+                 notes: bool = False, changed_since: datetime | None = None) -> Listing:
     """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a query per row.
 
     `notes`: also load the references' notes blocks (exports need them; lists and the feed do not).
+    `changed_since`: only stubs whose exported record changed at or after that time (see `changed_since`).
     """
     ids = select(Stub.id)
     if statuses:
         ids = ids.where(Stub.status.in_(statuses))
+    if changed_since is not None:
+        ids = ids.where(changed_since_clause(changed_since))
     if stub_id is not None:
         ids = ids.where(Stub.id == stub_id)
     if newest is not None:
@@ -324,6 +328,22 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
     ):
         accepted.setdefault(row.stub_pk, []).append(row)
     return Listing(stubs, refs, links, accepted, with_notes=notes)
+
+
+def changed_since_clause(since: datetime):
+    """Stubs whose exported record changed at or after `since` (naive UTC).
+
+    A record changes with the stub itself (new reference, edit, status: `updated_at`), with a
+    curator's technique decision (`decided_at`), and when the archive link of a URL it cites
+    resolves (a successful job's `checked_at`). Each is an index range (migration 0013), so the
+    query reads what changed, not every stub.
+    """
+    resolved = select(ArchiveJob.url).where(ArchiveJob.status == "success", ArchiveJob.checked_at >= since)
+    return or_(
+        Stub.updated_at >= since,
+        Stub.id.in_(select(StubTechnique.stub_pk).where(StubTechnique.decided_at >= since)),
+        Stub.id.in_(select(StubReference.stub_pk).where(StubReference.url.in_(resolved))),
+    )
 
 
 def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_have_blanks: bool = False) -> IncidentPage:
