@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING
 
 from scraper.errors import UserError
+
+if TYPE_CHECKING:  # APScheduler loads when a trigger is built: `status` parses interval schedules without it
+    from apscheduler.triggers.base import BaseTrigger
+    from apscheduler.triggers.cron import CronTrigger
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _INTERVAL = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
@@ -46,15 +47,21 @@ class Schedule:
         return nxt or last + timedelta(days=365)
 
     def trigger(self, *, start: datetime, jitter: float) -> BaseTrigger:
+        from apscheduler.triggers.interval import IntervalTrigger
+
         if self.interval is not None:
             return IntervalTrigger(seconds=self.interval.total_seconds(), start_date=start, jitter=jitter or None, timezone=timezone.utc)
         return self._cron_trigger(jitter)
 
     def _cron_trigger(self, jitter: float = 0) -> CronTrigger:
+        from apscheduler.triggers.cron import CronTrigger
+
         return CronTrigger.from_crontab(self.cron, timezone=timezone.utc) if not jitter else _with_jitter(self.cron, jitter)
 
 
 def _with_jitter(cron: str | None, jitter: float) -> CronTrigger:
+    from apscheduler.triggers.cron import CronTrigger
+
     minute, hour, day, month, dow = (cron or "").split()
     return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, jitter=jitter, timezone=timezone.utc)
 
@@ -73,6 +80,8 @@ def parse_schedule(value: object) -> Schedule:
         seconds = sum(float(n) * _UNITS[u] for n, u in _INTERVAL.findall(compact))
         return _interval(text, timedelta(seconds=seconds))
     if len(text.split()) == 5:
+        from apscheduler.triggers.cron import CronTrigger
+
         try:
             CronTrigger.from_crontab(text, timezone=timezone.utc)
         except ValueError as exc:

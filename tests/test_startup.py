@@ -20,7 +20,30 @@ from scraper.cli import COMMAND_MODULES, cli
 
 from .conftest import make_config
 
-HEAVY = ("trafilatura", "htmldate", "openpyxl", "pypdfium2", "pypdf", "wacz", "warcio", "httpx", "tenacity", "apscheduler.schedulers", "feedparser", "lxml", "alembic", "courlan", "sqlalchemy")
+HEAVY = ("trafilatura", "htmldate", "openpyxl", "pypdfium2", "pypdf", "wacz", "warcio", "httpx", "tenacity", "apscheduler", "feedparser", "lxml",
+         "alembic", "courlan", "sqlalchemy", "bs4", "defusedxml")
+
+# A source of each kind that parses with a heavy library; `status` lists them without parsing anything.
+SOURCES = """
+[sources.news]
+kind = "feed"
+url = "https://example.org/feed.xml"
+schedule = "6h"
+[sources.index]
+kind = "listing"
+url = "https://example.org/reports/"
+selector = "a.report"
+schedule = "1d"
+[sources.map]
+kind = "sitemap"
+url = "https://example.org/sitemap.xml"
+schedule = "12h"
+[sources.app]
+kind = "embedded_json"
+url = "https://example.org/app"
+script_selector = "script#data"
+schedule = "6h"
+"""
 
 PROBE = """
 import json, sys
@@ -40,7 +63,7 @@ def heavy_imports(*args: str) -> list[str]:
 
 
 def test_help_status_and_stubs_list_import_no_heavy_module(tmp_path):
-    cfg = str(make_config(tmp_path))
+    cfg = str(make_config(tmp_path, SOURCES))
     assert heavy_imports("--help") == []
     assert "alembic" in heavy_imports("--config", cfg, "status")  # the first command creates the catalogue
     assert heavy_imports("--config", cfg, "status") == []  # later ones find it current without Alembic

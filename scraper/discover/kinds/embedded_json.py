@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
-
 from ..candidate import Candidate, ShapeError
 from . import Fetch, Kind, Option, register
 
@@ -18,6 +16,8 @@ if TYPE_CHECKING:
 
 def embedded_json(content: bytes, base_url: str, script_selector: str, url_keys: tuple[str, ...] = ("url", "link", "href")) -> list[Candidate]:
     """URLs inside JSON embedded in a page (repeated copies deduplicated)."""
+    from bs4 import BeautifulSoup  # parsers load when a source is read, not when `status` lists sources
+
     soup = BeautifulSoup(content, "html.parser")
     scripts = soup.select(script_selector)
     if not scripts:

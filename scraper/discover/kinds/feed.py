@@ -8,9 +8,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import feedparser
-from bs4 import BeautifulSoup
-
 from ..candidate import Candidate, ShapeError
 from . import Fetch, Kind, register
 
@@ -22,6 +19,9 @@ MAX_FEED_BYTES = 20 * 1024 * 1024
 
 
 def feed(content: bytes, base_url: str) -> list[Candidate]:
+    import feedparser  # parsers load when a source is read, not when `status` lists sources
+    from bs4 import BeautifulSoup
+
     if len(content) > MAX_FEED_BYTES:
         raise ShapeError(f"feed larger than {MAX_FEED_BYTES} bytes")
     if re.search(rb"<!ENTITY", content, re.IGNORECASE):  # the whole document: a DTD can follow 4 KB of padding

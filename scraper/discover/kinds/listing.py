@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
-
 from ..candidate import Candidate, ShapeError
 from . import Fetch, Kind, Option, register
 
@@ -15,6 +13,8 @@ if TYPE_CHECKING:
 
 
 def listing(content: bytes, base_url: str, selector: str, next_selector: str | None) -> tuple[list[Candidate], str | None]:
+    from bs4 import BeautifulSoup  # parsers load when a source is read, not when `status` lists sources
+
     soup = BeautifulSoup(content, "html.parser")
     links = soup.select(selector)
     if not links:

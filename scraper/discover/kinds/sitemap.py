@@ -8,9 +8,6 @@ import logging
 import zlib
 from typing import TYPE_CHECKING
 
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
-
 from ..candidate import Candidate, ShapeError
 from . import Fetch, Kind, Option, register
 
@@ -31,6 +28,9 @@ def sitemap(content: bytes, max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[Cand
     Parsed as a stream and stopped after `max_urls` entries, so a million-URL
     sitemap costs the first `max_urls`, not a million-element tree in memory.
     """
+    from defusedxml import ElementTree as SafeET  # parsers load when a source is read, not when `status` lists sources
+    from defusedxml.common import DefusedXmlException
+
     stream: io.RawIOBase | io.BufferedIOBase = _CappedReader(gzip.GzipFile(fileobj=io.BytesIO(content)) if content[:2] == b"\x1f\x8b" else io.BytesIO(content))
     pages: list[Candidate] = []
     nested: list[str] = []
