@@ -1,7 +1,7 @@
 """Start-up time of the commands a curator types most: `--help`, `status`, `stubs list`.
 
 Each command runs in a fresh interpreter (as the `takedowns` script does) on an
-existing catalogue (created and migrated once before timing). Prints the median
+existing catalogue (created and migrated once before timing) whose config lists four sources. Prints the median
 wall time of `--repeat` runs per command and the ratio to a bare `python -c pass`
 measured in the same run, so the interpreter's own start-up is visible. Goal: < 0.5 s each.
 The cause (which heavy modules each command imports) is checked by tests/test_startup.py.
@@ -24,6 +24,28 @@ from pathlib import Path
 
 COMMANDS: list[tuple[str, ...]] = [("--help",), ("status",), ("stubs", "list")]
 GOAL_SECONDS = 0.5
+# The new catalogue's config lists sources as a deployment does (`status` reports each one): one of each
+# kind that parses with a heavy library, and one cron schedule.
+SOURCES = """
+[sources.news]
+kind = "feed"
+url = "https://example.org/feed.xml"
+schedule = "6h"
+[sources.index]
+kind = "listing"
+url = "https://example.org/reports/"
+selector = "a.report"
+schedule = "0 */6 * * *"
+[sources.map]
+kind = "sitemap"
+url = "https://example.org/sitemap.xml"
+schedule = "12h"
+[sources.app]
+kind = "embedded_json"
+url = "https://example.org/app"
+script_selector = "script#data"
+schedule = "1d"
+"""
 SCRIPT = "import sys; from scraper.cli import main; sys.exit(main())"  # what the `takedowns` entry point runs
 
 
@@ -58,7 +80,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         cfg = args.config or Path(tmp) / "config.toml"
         if args.config is None:
-            cfg.write_text('[data]\ndir = "data"\n[archive.wayback]\nenabled = false\n')
+            cfg.write_text('[data]\ndir = "data"\n[archive.wayback]\nenabled = false\n' + SOURCES)
         base = [sys.executable, "-c", SCRIPT, "--config", str(cfg)]
         run([*base, "status"])  # creates or migrates the catalogue: the timed runs find it existing and current
         bare, bare_cpu = median_seconds([sys.executable, "-c", "pass"], args.repeat)
