@@ -24,7 +24,7 @@ class FoldResult:
     suggested: list[str]
     baseline: list[str]
     supported: int  # suggestions carrying at least one supporting sentence
-    weights: dict[str, float] = field(default_factory=dict)  # learned inside the fold (nested leave-one-out); the grid's mean
+    weights: dict[str, float] = field(default_factory=dict)  # learned inside the fold (nested leave-one-out)
 
 
 @dataclass
@@ -51,7 +51,7 @@ def evaluate(framework: dict[str, Technique], incidents: list[MappedIncident], k
         suggestions = model.suggest("\n\n".join(test.passages), top=k)
         frequent = [t for t, _ in Counter(t for inc in train for t in inc.techniques).most_common(k)]
         folds.append(FoldResult(test.incident_id, list(test.techniques), [s.technique_id for s in suggestions], frequent,
-                                sum(1 for s in suggestions if s.sentences), asdict(model.combiner.mean_weights())))
+                                sum(1 for s in suggestions if s.sentences), asdict(model.weights)))
     n = len(folds) or 1
 
     def mean(values) -> float:

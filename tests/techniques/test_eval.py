@@ -9,7 +9,7 @@ import numpy as np
 
 from scraper.techniques.evaluate import evaluate
 from scraper.techniques.framework import TECHNIQUE_ID_IN_TEXT
-from scraper.techniques.model import SIGNALS, Combiner, TechniqueModel, Weights, fit_combiner, fit_weights, recall_at_k
+from scraper.techniques.model import SIGNALS, TechniqueModel, Weights, fit_weights, recall_at_k
 
 from ..conftest import make_config, run_cli
 from .conftest import techniques_config
@@ -99,6 +99,7 @@ def test_weights_are_learned_on_training_incidents_only(framework, incidents):
     model = TechniqueModel(framework, train)
     signals, supported = model.held_out_signals()
     assert signals.shape[0] == len(train)
-    assert model.combiner == fit_combiner(signals, supported, model.labels > 0)  # fitted on those held-out signals only
+    assert model.setting is not None  # regularisation chosen on the training incidents' held-out signals
+    assert model.weights == fit_weights(signals, supported, model.labels > 0, *model.setting)
     assert "\n\n".join(incidents[0].passages) not in model.doc_texts and model.labels.shape[0] == len(train)
-    assert TechniqueModel(framework, train, Weights()).combiner == Combiner((Weights(),))  # given weights are used as they are
+    assert TechniqueModel(framework, train, Weights()).weights == Weights()  # given weights are used as they are
