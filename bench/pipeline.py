@@ -204,12 +204,12 @@ def main() -> int:
     print(f"CPU seconds: {pipe_cpu:.2f} in all, {counts.loop_cpu:.2f} in the event loop thread, {workers_cpu:.2f} in worker processes "
           f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in other threads (WARC store, HTTP client); "
           f"the page server process used {site_cpu:.2f} more")
-    print(f"catalogue commits: {counts.commits / n:.1f} per page")
+    print(f"catalogue commits by this process: {counts.commits / n:.1f} per page (with workers, the store and report row commit in them)")
     print("where the pipeline's time went (wall seconds summed over pages, steps overlap; CPU of steps run whole in one thread):")
     for name, seconds in sorted(TIMES.seconds.items(), key=lambda kv: -kv[1]):
         cpu = f"{1000 * TIMES.cpu[name] / n:6.1f} ms/page CPU" if name in TIMES.cpu else " " * 17
         print(f"  {name:34} {seconds:7.2f} s  {1000 * seconds / n:6.1f} ms/page wall  {cpu}  {TIMES.calls[name]:5d} calls")
-    in_threads = sum(v for k, v in TIMES.cpu.items() if k != "extract")
+    in_threads = sum(v for k, v in TIMES.cpu.items() if k != "extract" and not k.endswith("in a worker"))
     print(f"CPU of this process's threaded steps (GIL-serialised): {in_threads:.2f} s, {1000 * in_threads / n:.1f} ms/page")
     if args.workers:
         print(f"starting the {args.workers} workers beforehand (as the daemon does; `takedowns poll` starts them on its first page): "

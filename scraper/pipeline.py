@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -26,7 +28,6 @@ from archive.tables import Capture, DiscoveredItem, ReportRow
 from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
 from archive.wayback import WaybackClient
 from scraper.config import Config, section_settings, wayback_settings
-from scraper.discover.sources import load_sources
 from scraper.errors import FetchError, UserError
 from scraper.extract import ExtractError, extract_report
 from scraper.extract.pdf_worker import (
@@ -35,12 +36,12 @@ from scraper.extract.pdf_worker import (
     PdfWorkerError,
     read_pdf_text_async,
 )
-from scraper.extract.pool import extract_in_pool
+from scraper.extract.pool import extract_in_pool, extractor, in_worker
 from scraper.extract.report import Report
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient, check_url
 from scraper.fetch.sniff import document_kind
-from scraper.stagetimes import in_thread, timed
+from scraper.stagetimes import TIMES, Step, in_thread, timed
 from scraper.stubs import StubOutcome, update_stubs_for_report
 
 log = logging.getLogger("takedowns.pipeline")
@@ -142,15 +143,12 @@ async def capture_url(
         assert previous is not None
         with stage("extract"):
             outcome = await _record_unchanged(config, catalogue, previous, source_org)
+    elif extract_workers > 0 and rendered is None and document_kind(result.content_type, result.content) != "pdf":
+        outcome = await _store_and_extract_in_worker(config, catalogue, store, result, source_org, extract_workers)
     else:
-        with stage("store"):
-            store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
-            # In a thread: gzip, the flock wait and the fsync leave the event loop free to fetch and
-            # match other items. A cancelled item's thread still finishes its append and commit.
-            capture, is_new = await in_thread("store (WARC + catalogue)", store_capture, store, catalogue, result, rendered)
-        outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
+        outcome = await _store_here(config, catalogue, store, result, rendered)
         with stage("extract"):
-            await _attach_report(config, catalogue, outcome, refresh=is_new, default_org=source_org, workers=extract_workers)
+            await _attach_report(config, catalogue, outcome, refresh=outcome.is_new, default_org=source_org, workers=extract_workers)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
     if stub_turn is not None:
         with timed("waiting for the stub turn"):
@@ -161,6 +159,97 @@ async def capture_url(
             outcome.stub = await asyncio.to_thread(partial(update_stubs_for_report, config, catalogue, outcome.capture.id, source_name,
                                                            forced=forced, refresh_feed=refresh_feed))  # times itself
     return outcome
+
+
+async def _store_here(config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult,
+                      rendered: Rendered | None = None) -> CaptureOutcome:
+    """Store the exchange from this process, in a thread: gzip, the flock wait and the fsync leave the event
+    loop free to fetch and match other items. A cancelled item's thread still finishes its append and commit."""
+    with stage("store"):
+        store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
+        capture, is_new = await in_thread("store (WARC + catalogue)", store_capture, store, catalogue, result, rendered)
+    return CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
+
+
+async def _store_and_extract_in_worker(config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult,
+                                       default_org: str | None, workers: int) -> CaptureOutcome:
+    """Store, extract and catalogue the report of a fetched page in a worker process (`store_and_extract`), so
+    this process, whose CPU the GIL serialises, only fetches and makes stubs.
+
+    The WARC stays the first thing written: the worker appends and catalogues the capture before it
+    extracts. If the worker dies (killed, out of memory) the page is stored from here instead (a
+    catalogue hit when the worker had committed it) and extracted in a new worker."""
+    try:
+        with stage("store"), timed("store + extract (awaited in a worker)"):
+            done = await in_worker(workers, store_and_extract, config, result, default_org, extractor())
+    except BrokenProcessPool:  # this page's worker, or another one of the pool, died
+        log.warning("a worker process died; storing the page from the polling process", extra={"url": result.requested_url})
+        outcome = await _store_here(config, catalogue, store, result)
+        with stage("extract"):
+            await _attach_report(config, catalogue, outcome, refresh=outcome.is_new, default_org=default_org, workers=workers, own_worker=True)
+        return outcome
+    TIMES.merge(done.steps, ", in a worker")
+    outcome = CaptureOutcome(capture=done.capture, is_new=done.is_new, unchanged=not done.is_new, report=done.report, report_error=done.report_error)
+    if done.report_error is not None:
+        log.warning("extraction failed: %s", done.report_error, extra={"url": outcome.capture.url})
+    if not done.is_new:  # a catalogue hit: its stored report (extracted in a worker if it has none)
+        with stage("extract"):
+            await _attach_report(config, catalogue, outcome, refresh=False, default_org=default_org, workers=workers)
+    return outcome
+
+
+@dataclass
+class StoredAndExtracted:
+    """What a worker did with one fetched page (`store_and_extract`)."""
+
+    capture: Capture
+    is_new: bool
+    report: Report | None  # None: a catalogue hit (not extracted again), or extraction failed
+    report_error: str | None
+    steps: list[Step]  # the worker's step times for this page
+
+
+def store_and_extract(config: Config, result: FetchResult, default_org: str | None,
+                      extract: Callable[..., Report] = extract_report) -> StoredAndExtracted:
+    """In a worker process: append the exchange to the WARC and catalogue it, then (a new capture) read it
+    back, extract its Report with `extract` and catalogue that, as the in-process steps do.
+
+    Exceptions carry their stage (`failed_stage`) back to the polling process."""
+    TIMES.reset()  # a worker runs one job at a time: what is timed below is this page's
+    catalogue, store = _worker_store(config)
+    with stage("store"), timed("store (WARC + catalogue)", cpu=True):
+        capture, is_new = store_capture(store, catalogue, result)
+    report = error = None
+    if is_new:
+        with stage("extract"):
+            try:
+                with timed("read back from WARC", cpu=True):
+                    content = capture_content(config, capture)
+                arguments = _extract_arguments(config, catalogue, capture, default_org, None)
+                with timed("extract", cpu=True):
+                    report = extract(content, **arguments)
+                report.capture_id = capture.id
+                with timed("report row", cpu=True):
+                    store_report(catalogue, capture, report)
+            except ExtractError as exc:
+                report, error = None, str(exc)
+    return StoredAndExtracted(capture, is_new, report, error, TIMES.steps())
+
+
+_worker_stores: dict[tuple[str, Path, int], tuple[Catalogue, WarcStore]] = {}
+
+
+def _worker_store(config: Config) -> tuple[Catalogue, WarcStore]:
+    """A worker's catalogue and WARC store for `config`, opened on its first page and kept (a worker lives
+    as long as the polling process; tests poll many catalogues, so only the last few are kept open)."""
+    key = (config.catalogue_url, config.data_dir, config.warc_max_file_bytes)
+    if key not in _worker_stores:
+        while len(_worker_stores) >= 4:
+            catalogue, _ = _worker_stores.pop(next(iter(_worker_stores)))
+            catalogue.dispose()
+        catalogue = Catalogue(config.catalogue_url)
+        _worker_stores[key] = (catalogue, WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes))
+    return _worker_stores[key]
 
 
 async def archive_capture(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, wait: float | None) -> None:
@@ -267,8 +356,11 @@ async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capt
 
 
 async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None,
-                         workers: int = 0) -> None:
+                         workers: int = 0, own_worker: bool = False) -> None:
     """Use the stored Report unless the capture is new or has none yet.
+
+    `own_worker`: extract in a worker process of its own (after a worker died: if this page killed
+    it, it fails alone, at stage extract, and is retried on a later pass).
 
     A PDF's text is read by a limited worker process awaited here, so a PDF bomb
     neither blocks the event loop nor delays a shutdown (cancelling kills the worker).
@@ -290,7 +382,7 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
         capture = outcome.capture
         arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, pdf)
         with timed("extract" if workers <= 0 else "extract (awaited in a worker)", cpu=workers <= 0):  # in the loop: never awaits
-            report = await extract_in_pool(workers, content, **arguments)
+            report = await extract_in_pool(workers, content, own_worker=own_worker, **arguments)
         report.capture_id = capture.id
         outcome.report = await in_thread("report row", store_report, catalogue, capture, report)
     except ExtractError as exc:
@@ -328,7 +420,9 @@ def source_org(config: Config, catalogue: Catalogue, capture: Capture) -> str | 
         ))
     if not names:
         return None
-    orgs = {source.name: source.org for source in load_sources(config)}
+    # Each source's `org` as written (what load_sources reads, without validating every source
+    # again for every page: that cost a poll's worker 3.6 ms a page).
+    orgs = {name: table.get("org") for name, table in config.section("sources").items() if isinstance(table, dict)}
     return next((orgs[name] for name in names if orgs.get(name)), None)
 
 

@@ -2,11 +2,12 @@
 
 `bench/pipeline.py` prints them beside its ratio, so a reader sees which step to shrink.
 Steps overlap across items (a poll runs the catalogue commits, WARC appends and stub
-matching in threads, and awaits fetches and extraction in a worker), so their wall sums may
-exceed the pass's wall time. Steps that run whole in one thread (`in_thread`, or timed with
-`cpu=True`) also sum that thread's CPU seconds: the GIL serialises them, so their CPU sum is
-what this process spends outside extraction, a floor of the pass's wall time. Costs a clock pair or
-two per step; always on.
+matching in threads, and awaits fetches and a worker's store and extraction), so their wall
+sums may exceed the pass's wall time. A worker process times its own steps and sends them back
+with each page (`merge`: named "..., in a worker"). Steps that run whole in one thread
+(`in_thread`, or timed with `cpu=True`) also sum that thread's CPU seconds: in this process the
+GIL serialises them, so their CPU sum is what it spends outside the workers, a floor of the
+pass's wall time. Costs a clock pair or two per step; always on.
 """
 
 from __future__ import annotations
@@ -38,9 +39,33 @@ class StageTimes:
                 self.cpu[name] = self.cpu.get(name, 0.0) + cpu
 
     def reset(self) -> None:
-        self.seconds.clear()
-        self.calls.clear()
-        self.cpu.clear()
+        with self._lock:
+            self.seconds.clear()
+            self.calls.clear()
+            self.cpu.clear()
+
+    def steps(self) -> list[Step]:
+        """The steps timed so far, as plain values (a worker process sends them back with its result)."""
+        with self._lock:
+            return [Step(name, seconds, self.calls[name], self.cpu.get(name)) for name, seconds in self.seconds.items()]
+
+    def merge(self, steps: list[Step], suffix: str = "") -> None:
+        """Add steps timed elsewhere (in a worker process), each renamed `name + suffix`."""
+        with self._lock:
+            for step in steps:
+                name = step.name + suffix
+                self.seconds[name] = self.seconds.get(name, 0.0) + step.seconds
+                self.calls[name] = self.calls.get(name, 0) + step.calls
+                if step.cpu is not None:
+                    self.cpu[name] = self.cpu.get(name, 0.0) + step.cpu
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    seconds: float
+    calls: int
+    cpu: float | None
 
 
 TIMES = StageTimes()  # one per process: the steps of every poll in it

@@ -19,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from scraper.settings import default
 
@@ -39,7 +41,10 @@ class ExtractSettings:
 _pools: dict[int, ProcessPoolExecutor] = {}
 # What extract_report imports on its first call (trafilatura, htmldate, the count grammar):
 # imported once in the fork server, so no worker pays for it.
-PRELOAD = ["scraper.extract", "scraper.extract.documents", "scraper.extract.dates", "scraper.extract.networks", "htmldate"]
+# scraper.pipeline: a poll's workers also store each page (`scraper.pipeline.store_and_extract`).
+PRELOAD = ["scraper.extract", "scraper.extract.documents", "scraper.extract.dates", "scraper.extract.networks", "htmldate", "scraper.pipeline"]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -60,9 +65,41 @@ def warm_up(workers: int) -> None:
             started.result()
 
 
-async def extract_in_pool(workers: int, content: bytes, **kwargs: Any) -> Report:
-    """`extract_report(content, **kwargs)` in a worker process (in this one when `workers` is 0)."""
+async def in_worker(workers: int, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`fn(*args, **kwargs)` in one of `workers` worker processes (`fn` and its arguments are pickled).
+
+    A pool whose worker died (killed, out of memory) is broken for good: it is dropped here, so the
+    next call starts a new one, and BrokenProcessPool reaches the caller of the call that saw it."""
+    pool = _pool(workers)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
+    except BrokenProcessPool:
+        if _pools.get(workers) is pool:
+            del _pools[workers]
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
+async def in_own_worker(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`fn(*args, **kwargs)` in a worker process started for this call alone (from the same fork
+    server: milliseconds), so that if it dies again it takes no other page's work with it."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
+
+
+def extractor() -> Callable[..., Report]:
+    """The extraction function workers run, looked up when a job is made (tests replace it here)."""
+    return extract_report
+
+
+async def extract_in_pool(workers: int, content: bytes, *, own_worker: bool = False, **kwargs: Any) -> Report:
+    """`extract_report(content, **kwargs)` in a worker process (in this one when `workers` is 0).
+
+    `own_worker`: in a worker started for this page alone (a page whose worker died is tried again so)."""
     if workers <= 0:
         return extract_report(content, **kwargs)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(workers), functools.partial(extract_report, content, **kwargs))
+    if own_worker:
+        return await in_own_worker(extract_report, content, **kwargs)
+    return await in_worker(workers, extract_report, content, **kwargs)
