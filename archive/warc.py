@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -332,19 +332,35 @@ def read_response(path: Path, offset: int) -> ResponseRecord:
     try:
         with open(path, "rb") as f:
             f.seek(offset)
-            record: ArcWarcRecord = next(iter(ArchiveIterator(f)))
-            if record.rec_type != "response":
-                raise ArchiveError(f"{path} offset {offset}: expected a response record, found {record.rec_type}")
-            raw = record.raw_stream.read()
-            http = record.http_headers
-            return ResponseRecord(
-                status=int(http.get_statuscode()),
-                headers=list(http.headers),
-                raw_payload=raw,
-                warc_date=record.rec_headers.get_header("WARC-Date"),
-                target_uri=record.rec_headers.get_header("WARC-Target-URI"),
-            )
+            return _response(f, f"{path} offset {offset}")
     except FileNotFoundError:
         raise ArchiveError(f"WARC file {path} is missing: run `takedowns archive verify`") from None
     except StopIteration:
         raise ArchiveError(f"WARC file {path} has no record at offset {offset}") from None
+
+
+def block_response(block: bytes) -> ResponseRecord:
+    """The response record a block built for appending starts with, read as `read_response` reads it
+    from the file: what a worker extracts is the bytes the WARC will hold."""
+    return _response(io.BytesIO(block), "the block to append")
+
+
+def build_exchange(result: FetchResult) -> tuple[bytes, StoredRecord]:
+    """The gzipped records of one exchange, ready to append (`WarcStore.write_exchange`'s `build`): a pure
+    function of the fetch, so a worker process can build them."""
+    return _build_pair(result, "")
+
+
+def _response(stream: BinaryIO, where: str) -> ResponseRecord:
+    record: ArcWarcRecord = next(iter(ArchiveIterator(stream)))
+    if record.rec_type != "response":
+        raise ArchiveError(f"{where}: expected a response record, found {record.rec_type}")
+    raw = record.raw_stream.read()
+    http = record.http_headers
+    return ResponseRecord(
+        status=int(http.get_statuscode()),
+        headers=list(http.headers),
+        raw_payload=raw,
+        warc_date=record.rec_headers.get_header("WARC-Date"),
+        target_uri=record.rec_headers.get_header("WARC-Target-URI"),
+    )

@@ -14,7 +14,6 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -25,7 +24,7 @@ from archive.decode import decode_body
 from archive.records import FetchResult
 from archive.render_records import RenderedRecords, build_rendered_block, is_rendered, rendered_parts
 from archive.tables import Capture, DiscoveredItem, ReportRow
-from archive.warc import StoredRecord, WarcStore, payload_sha256, read_response
+from archive.warc import ResponseRecord, StoredRecord, WarcStore, block_response, build_exchange, payload_sha256, read_response
 from archive.wayback import WaybackClient
 from scraper.config import Config, section_settings, wayback_settings
 from scraper.errors import FetchError, UserError
@@ -173,83 +172,79 @@ async def _store_here(config: Config, catalogue: Catalogue, store: WarcStore | N
 
 async def _store_and_extract_in_worker(config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult,
                                        default_org: str | None, workers: int) -> CaptureOutcome:
-    """Store, extract and catalogue the report of a fetched page in a worker process (`store_and_extract`), so
-    this process, whose CPU the GIL serialises, only fetches and makes stubs.
+    """A worker process builds the page's WARC records (gzip, digests) and extracts its Report from them
+    (`build_and_extract`); this process appends the records and catalogues the capture with its report in
+    one transaction (in a thread). The GIL-serialised CPU of this process goes to fetching and stubs.
 
-    The WARC stays the first thing written: the worker appends and catalogues the capture before it
-    extracts. If the worker dies (killed, out of memory) the page is stored from here instead (a
-    catalogue hit when the worker had committed it) and extracted in a new worker."""
+    The WARC stays the preservation master: extraction reads the response record exactly as it will be
+    stored, a failed extraction still stores the page, and if the worker dies (killed, out of memory)
+    the page is stored from here and extracted again in a worker of its own."""
     try:
-        with stage("store"), timed("store + extract (awaited in a worker)"):
-            done = await in_worker(workers, store_and_extract, config, result, default_org, extractor())
+        with stage("extract"), timed("build + extract (awaited in a worker)"):
+            built = await in_worker(workers, build_and_extract, config, result, default_org, extractor())
     except BrokenProcessPool:  # this page's worker, or another one of the pool, died
-        log.warning("a worker process died; storing the page from the polling process", extra={"url": result.requested_url})
+        log.warning("a worker process died; the page is stored from the polling process", extra={"url": result.requested_url})
         outcome = await _store_here(config, catalogue, store, result)
         with stage("extract"):
             await _attach_report(config, catalogue, outcome, refresh=outcome.is_new, default_org=default_org, workers=workers, own_worker=True)
         return outcome
-    TIMES.merge(done.steps, ", in a worker")
-    outcome = CaptureOutcome(capture=done.capture, is_new=done.is_new, unchanged=not done.is_new, report=done.report, report_error=done.report_error)
-    if done.report_error is not None:
-        log.warning("extraction failed: %s", done.report_error, extra={"url": outcome.capture.url})
-    if not done.is_new:  # a catalogue hit: its stored report (extracted in a worker if it has none)
+    TIMES.merge(built.steps, ", in a worker")
+    with stage("store"):
+        store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
+        capture, is_new = await in_thread("store (WARC + catalogue)", store_capture, store, catalogue, result, None, built.block, built.report)
+    outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
+    if is_new:
+        outcome.report, outcome.report_error = built.report, built.report_error
+        if built.report_error is not None:
+            log.warning("extraction failed: %s", built.report_error, extra={"url": capture.url})
+    else:  # a catalogue hit: its stored report, as in-process (extracted if it has none)
         with stage("extract"):
             await _attach_report(config, catalogue, outcome, refresh=False, default_org=default_org, workers=workers)
     return outcome
 
 
 @dataclass
-class StoredAndExtracted:
-    """What a worker did with one fetched page (`store_and_extract`)."""
+class Built:
+    """A worker's work on one fetched page (`build_and_extract`)."""
 
-    capture: Capture
-    is_new: bool
-    report: Report | None  # None: a catalogue hit (not extracted again), or extraction failed
+    block: tuple[bytes, StoredRecord]  # the gzipped records to append, and what the catalogue keeps of them
+    report: Report | None  # None: extraction failed
     report_error: str | None
     steps: list[Step]  # the worker's step times for this page
 
 
-def store_and_extract(config: Config, result: FetchResult, default_org: str | None,
-                      extract: Callable[..., Report] = extract_report) -> StoredAndExtracted:
-    """In a worker process: append the exchange to the WARC and catalogue it, then (a new capture) read it
-    back, extract its Report with `extract` and catalogue that, as the in-process steps do.
-
-    Exceptions carry their stage (`failed_stage`) back to the polling process."""
+def build_and_extract(config: Config, result: FetchResult, default_org: str | None, extract: Callable[..., Report] = extract_report) -> Built:
+    """In a worker process: the exchange's WARC records (`build_exchange`), and the Report `extract` finds in
+    the response record read back from them, as `capture_content` reads a stored capture. Touches no file."""
     TIMES.reset()  # a worker runs one job at a time: what is timed below is this page's
-    catalogue, store = _worker_store(config)
-    with stage("store"), timed("store (WARC + catalogue)", cpu=True):
-        capture, is_new = store_capture(store, catalogue, result)
+    with timed("WARC records (gzip, digests)", cpu=True):
+        block = build_exchange(result)
     report = error = None
-    if is_new:
-        with stage("extract"):
-            try:
-                with timed("read back from WARC", cpu=True):
-                    content = capture_content(config, capture)
-                arguments = _extract_arguments(config, catalogue, capture, default_org, None)
-                with timed("extract", cpu=True):
-                    report = extract(content, **arguments)
-                report.capture_id = capture.id
-                with timed("report row", cpu=True):
-                    store_report(catalogue, capture, report)
-            except ExtractError as exc:
-                report, error = None, str(exc)
-    return StoredAndExtracted(capture, is_new, report, error, TIMES.steps())
+    try:
+        with timed("read back from the records", cpu=True):
+            record = block_response(block[0])
+            content = _decoded(config, record)
+        if default_org is None:
+            default_org = _timed_source_org(config, _worker_catalogue(config), result.requested_url, None)
+        with timed("extract", cpu=True):
+            report = extract(content, url=result.requested_url, final_url=result.final_url, content_type=result.content_type, orgs=config.orgs,
+                             default_org=default_org, pdf=None, pdf_limits=pdf_limits(config))
+    except ExtractError as exc:
+        error = str(exc)
+    return Built(block, report, error, TIMES.steps())
 
 
-_worker_stores: dict[tuple[str, Path, int], tuple[Catalogue, WarcStore]] = {}
+_worker_catalogues: dict[str, Catalogue] = {}
 
 
-def _worker_store(config: Config) -> tuple[Catalogue, WarcStore]:
-    """A worker's catalogue and WARC store for `config`, opened on its first page and kept (a worker lives
-    as long as the polling process; tests poll many catalogues, so only the last few are kept open)."""
-    key = (config.catalogue_url, config.data_dir, config.warc_max_file_bytes)
-    if key not in _worker_stores:
-        while len(_worker_stores) >= 4:
-            catalogue, _ = _worker_stores.pop(next(iter(_worker_stores)))
-            catalogue.dispose()
-        catalogue = Catalogue(config.catalogue_url)
-        _worker_stores[key] = (catalogue, WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes))
-    return _worker_stores[key]
+def _worker_catalogue(config: Config) -> Catalogue:
+    """A worker's catalogue (it only reads: which source found a URL), opened once and kept; a worker
+    lives as long as the polling process, and tests poll many catalogues, so only the last few stay open."""
+    if config.catalogue_url not in _worker_catalogues:
+        while len(_worker_catalogues) >= 4:
+            _worker_catalogues.pop(next(iter(_worker_catalogues))).dispose()
+        _worker_catalogues[config.catalogue_url] = Catalogue(config.catalogue_url)
+    return _worker_catalogues[config.catalogue_url]
 
 
 async def archive_capture(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, wait: float | None) -> None:
@@ -283,12 +278,15 @@ def _check_storable(result: FetchResult) -> None:
         )
 
 
-def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, rendered: Rendered | None = None) -> tuple[Capture, bool]:
+def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, rendered: Rendered | None = None,
+                  block: tuple[bytes, StoredRecord] | None = None, report: Report | None = None) -> tuple[Capture, bool]:
     """Write the exchange to WARC and catalogue it; an identical payload is a catalogue hit.
 
     A rendered page is written as one block (document, subresources, screenshot, DOM, page
     info). Plain and rendered captures are separate rows, each a hit only for its own kind: a
     URL fetched both ways keeps and lists both, and each has its own report.
+    `block`: the exchange's records built already (`build_exchange`, by a worker). `report`: its
+    Report, catalogued with a new capture in the same transaction (a hit keeps its stored one).
     """
     digest = payload_sha256(result.body)
     is_browser = rendered is not None
@@ -315,13 +313,24 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
         capture.last_seen_at = utcnow()
         capture.seen_count = (capture.seen_count or 0) + 1
         _update_validators(capture, result)
+        if report is not None:
+            s.flush()  # the capture's id, which the report names
+            report.capture_id = capture.id
+            s.add(ReportRow(capture_id=capture.id, url=capture.url, extractor_version=report.extractor_version, extracted_at=utcnow(),
+                            data=report.to_dict()))
         return capture
 
-    build = None
+    build: Callable[[str], tuple[bytes, StoredRecord]] | None = None
     if rendered is not None:
         records = RenderedRecords(result, rendered.subresources, rendered.screenshot, rendered.dom.encode("utf-8"), rendered.page_info())
         build = partial(build_rendered_block, records)
+    elif block is not None:
+        build = partial(_built, block)
     return store.write_exchange(result, existing, add, build)
+
+
+def _built(block: tuple[bytes, StoredRecord], _rel_path: str) -> tuple[bytes, StoredRecord]:
+    return block
 
 
 def _find_kind(store: WarcStore, catalogue: Catalogue, s: Session, url: str, digest: str, rendered: bool) -> Capture | None:
@@ -406,18 +415,20 @@ def capture_content(config: Config, capture: Capture) -> bytes:
     dom = rendered_parts(config.data_dir / capture.warc_path, capture.warc_offset).get("dom")
     if dom is not None:
         return dom  # a rendered capture: extraction reads the DOM after scripts ran
+    return _decoded(config, record)
+
+
+def _decoded(config: Config, record: ResponseRecord) -> bytes:
+    """A stored response's payload with its content encoding undone (size-capped)."""
     encoding = next((v for k, v in record.headers if k.lower() == "content-encoding"), None)
     return decode_body(record.raw_payload, encoding, config.http.max_decompressed_bytes)
 
 
-def source_org(config: Config, catalogue: Catalogue, capture: Capture) -> str | None:
-    """The `org` of the configured source that discovered this capture's URL, if any."""
+def source_org(config: Config, catalogue: Catalogue, url: str, capture_id: int | None) -> str | None:
+    """The `org` of the configured source that discovered `url` (or capture `capture_id`), if any."""
+    found = DiscoveredItem.url == url if capture_id is None else or_(DiscoveredItem.capture_id == capture_id, DiscoveredItem.url == url)
     with catalogue.read_session() as s:
-        names = list(s.scalars(
-            select(DiscoveredItem.source)
-            .where(or_(DiscoveredItem.capture_id == capture.id, DiscoveredItem.url == capture.url))
-            .order_by(DiscoveredItem.id)
-        ))
+        names = list(s.scalars(select(DiscoveredItem.source).where(found).order_by(DiscoveredItem.id)))
     if not names:
         return None
     # Each source's `org` as written (what load_sources reads, without validating every source
@@ -445,13 +456,13 @@ def _extract_arguments(config: Config, catalogue: Catalogue, capture: Capture, d
     """`extract_report`'s keyword arguments for a capture (plain values: they cross to a worker process)."""
     return {
         "url": capture.url, "final_url": capture.final_url, "content_type": capture.content_type, "orgs": config.orgs,
-        "default_org": default_org or _timed_source_org(config, catalogue, capture), "pdf": pdf, "pdf_limits": pdf_limits(config),
+        "default_org": default_org or _timed_source_org(config, catalogue, capture.url, capture.id), "pdf": pdf, "pdf_limits": pdf_limits(config),
     }  # fmt: skip
 
 
-def _timed_source_org(config: Config, catalogue: Catalogue, capture: Capture) -> str | None:
-    with timed("source org lookup", cpu=True):  # runs in a thread (_extract_arguments), never awaits
-        return source_org(config, catalogue, capture)
+def _timed_source_org(config: Config, catalogue: Catalogue, url: str, capture_id: int | None) -> str | None:
+    with timed("source org lookup", cpu=True):  # runs in a thread (_extract_arguments) or a worker, never awaits
+        return source_org(config, catalogue, url, capture_id)
 
 
 def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,

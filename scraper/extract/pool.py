@@ -41,7 +41,7 @@ class ExtractSettings:
 _pools: dict[int, ProcessPoolExecutor] = {}
 # What extract_report imports on its first call (trafilatura, htmldate, the count grammar):
 # imported once in the fork server, so no worker pays for it.
-# scraper.pipeline: a poll's workers also store each page (`scraper.pipeline.store_and_extract`).
+# scraper.pipeline: a poll's workers also build each page's WARC records (`scraper.pipeline.build_and_extract`).
 PRELOAD = ["scraper.extract", "scraper.extract.documents", "scraper.extract.dates", "scraper.extract.networks", "htmldate", "scraper.pipeline"]
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -1,11 +1,11 @@
-"""With `[extract] workers`, a poll's worker processes store each page (WARC + catalogue) before they
-extract it; a worker that dies leaves the page stored all the same, and the poll goes on."""
+"""With `[extract] workers`, a poll's worker processes build each page's WARC records and extract its report
+from them; the polling process appends and catalogues both. A worker that dies leaves the page stored
+all the same, and the poll goes on."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -14,11 +14,13 @@ import pytest
 import scraper.extract.pool
 from archive.catalogue import Catalogue
 from archive.tables import Capture, DiscoveredItem, ReportRow
+from archive.warc import read_response
 from scraper.config import load_config
 from scraper.extract import extract_report
+from scraper.stagetimes import TIMES
 
 from ..conftest import run_cli
-from .test_extract_pool import first_references, poll_feed
+from .test_extract_pool import first_references, noting_pid, poll_feed  # noqa: F401 (a fixture)
 from .test_sources import report, rss
 
 
@@ -30,33 +32,35 @@ def extract_dying_on_marked_pages(content: bytes, **kwargs):
     return extract_report(content, **kwargs)
 
 
-def pids_writing(warc_dir) -> set[int]:
-    """The pids of the processes that created the WARC files (`takedowns-<time>-<pid>.warc.gz`)."""
-    return {int(re.fullmatch(r"takedowns-\d+-(\d+)\.warc\.gz", p.name).group(1)) for p in warc_dir.glob("*.warc.gz")}
-
-
 def warcio_check(warc_dir) -> None:
     for warc in sorted(warc_dir.glob("*.warc.gz")):
         check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(warc)], capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_workers_store_the_pages_they_extract(site_server, tmp_path):
+@pytest.mark.usefixtures("noting_pid")
+def test_workers_build_the_warc_records_of_the_pages_they_extract(site_server, tmp_path):
     paths = [f"/news/{n}/" for n in range(4)]
-    for n, p in enumerate(paths):
-        site_server.set(p, report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n))
+    pages = {p: report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n) for n, p in enumerate(paths)}
+    for p, page in pages.items():
+        site_server.set(p, page)
+    TIMES.reset()
     catalogue = poll_feed(site_server, tmp_path, paths, workers=2)
     try:
         with catalogue.session() as s:
-            stored = {c.url: (c.warc_path, c.id) for c in s.query(Capture)}
-            reports = {r.url: r.capture_id for r in s.query(ReportRow)}
+            stored = {c.url: c for c in s.query(Capture)}
+            reports = {r.url: r.data for r in s.query(ReportRow)}
             firsts = first_references(s)
     finally:
         catalogue.dispose()
     urls = [site_server.url(p) for p in paths]
-    assert set(stored) == set(urls) and reports == {url: stored[url][1] for url in urls}
-    writers = pids_writing(tmp_path / "data" / "warc")
-    assert writers and os.getpid() not in writers  # the WARC was created by a worker, not by the polling process
+    assert TIMES.calls["WARC records (gzip, digests), in a worker"] == len(paths)  # built in the workers, timed there
+    assert set(stored) == set(reports) == set(urls)
+    for p, url in zip(paths, urls, strict=True):
+        assert reports[url]["capture_id"] == stored[url].id  # catalogued with its capture, in one transaction
+        assert int(reports[url]["warnings"][-1].rsplit(" ", 1)[1]) != os.getpid()  # extracted in a worker
+        record = read_response(tmp_path / "data" / stored[url].warc_path, stored[url].warc_offset)
+        assert record.raw_payload == pages[p].encode()
     assert firsts == urls  # stubs still in the order found
     warcio_check(tmp_path / "data" / "warc")
     verify = run_cli("archive", "verify", "--config", tmp_path / "config.toml")
