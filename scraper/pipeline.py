@@ -118,8 +118,7 @@ async def capture_url(
     """
     with stage("fetch"), timed("fetch"):
         check_url(url)
-        with catalogue.read_session() as s:
-            previous = catalogue.latest_capture(s, record_as or url, rendered=browser is not None)  # each kind is revalidated against its own
+        previous = _previous(catalogue, record_as or url, rendered=browser is not None)  # each kind is revalidated against its own
         validators = {}
         rendered: Rendered | None = None
         if previous is not None and previous.url == url and not record_as and browser is None:
@@ -353,7 +352,29 @@ def _update_validators(capture: Capture, result: FetchResult) -> None:
     capture.last_modified = result.header("last-modified")
 
 
-async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Capture, default_org: str | None) -> CaptureOutcome:
+@dataclass(frozen=True)
+class Previous:
+    """What a fetch needs of the newest capture of its URL: which one, and its validators."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+def _previous(catalogue: Catalogue, url: str, *, rendered: bool) -> Previous | None:
+    """`Catalogue.latest_capture`'s row, read on the driver alone: it runs in the event loop for every
+    item, where the ORM session and entity it took cost about 5 ms of the GIL a page (bench/pipeline.py)."""
+    with catalogue.reader() as reader:
+        rows = reader.rows(
+            "SELECT id, url, etag, last_modified FROM captures WHERE (url = ? OR final_url = ?) AND rendered = ?"
+            " ORDER BY fetched_at DESC, id DESC LIMIT 1",
+            (url, url, rendered),
+        )
+    return Previous(*rows[0]) if rows else None
+
+
+async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Previous, default_org: str | None) -> CaptureOutcome:
     with catalogue.session() as s:
         capture = s.get(Capture, previous.id)
         assert capture is not None

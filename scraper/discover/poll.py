@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import partial
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from archive.catalogue import Catalogue, utcnow
 from archive.tables import ArchiveJob, DiscoveredItem
@@ -117,13 +117,13 @@ def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate])
 
 
 def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capture_id: int | None = None) -> None:
-    """Store a final decision; it clears any failure record of the item."""
-    with catalogue.session() as s:
-        item = s.get_one(DiscoveredItem, item_id)
-        item.decision, item.reason = decision, reason[:2000]
-        item.stage, item.tries, item.next_try_at = "", 0, None
-        if capture_id is not None:
-            item.capture_id = capture_id
+    """Store a final decision; it clears any failure record of the item. One UPDATE, no ORM object: it runs
+    for every item in the polling process, whose CPU the GIL serialises."""
+    values: dict[str, object] = {"decision": decision, "reason": reason[:2000], "stage": "", "tries": 0, "next_try_at": None}
+    if capture_id is not None:
+        values["capture_id"] = capture_id
+    with catalogue.engine.begin() as conn:
+        conn.execute(update(DiscoveredItem).where(DiscoveredItem.id == item_id).values(values))
 
 
 def retry_policy(config: Config) -> RetryPolicy:

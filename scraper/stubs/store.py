@@ -108,28 +108,7 @@ def refresh(s: Session, stub: Stub) -> list[str]:
         digest = report_digest(data) if data is not None else None
         if ref.report_sha256 != digest:
             ref.report_sha256 = digest
-    primary = reports[0]
-    origin: list[str] = []
-    targets: list[str] = []
-    counts: dict[str, int] = {}
-    for r in reports:
-        o, t = content.countries(r)
-        origin += [c for c in o if c not in origin]
-        targets += [c for c in t if c not in targets]
-        for k, v in r.asset_counts().items():
-            counts.setdefault(k, v)
-    years = [content.year_started(r) for r in reports if content.year_started(r)]
-    dates = [r.pub_date for r in reports if r.pub_date]
-    new: dict[str, Any] = {
-        "name": primary.title or primary.url,
-        "summary": content.summary(primary),
-        "platform": next((r.platform for r in reports if r.platform), None),
-        "origin": origin,
-        "targets": targets,
-        "counts": counts,
-        "year_started": min(years) if years else "",
-        "first_pub_date": min(dates).isoformat() if dates else None,
-    }
+    new = derived_fields(reports)
     if stub.edited_fields:
         edits.note_extraction(s, stub, new)  # so the desk can show the report changed since the edit
     for k in stub.edited_fields or []:
@@ -142,6 +121,32 @@ def refresh(s: Session, stub: Stub) -> list[str]:
     if changed:
         stub.updated_at = utcnow()
     return changed
+
+
+def derived_fields(reports: list[Report]) -> dict[str, Any]:
+    """A stub's fields derived from its reports (the first is the primary): a pure function."""
+    primary = reports[0]
+    origin: list[str] = []
+    targets: list[str] = []
+    counts: dict[str, int] = {}
+    for r in reports:
+        o, t = content.countries(r)
+        origin += [c for c in o if c not in origin]
+        targets += [c for c in t if c not in targets]
+        for k, v in r.asset_counts().items():
+            counts.setdefault(k, v)
+    years = [y for y in map(content.year_started, reports) if y]
+    dates = [r.pub_date for r in reports if r.pub_date]
+    return {
+        "name": primary.title or primary.url,
+        "summary": content.summary(primary),
+        "platform": next((r.platform for r in reports if r.platform), None),
+        "origin": origin,
+        "targets": targets,
+        "counts": counts,
+        "year_started": min(years) if years else "",
+        "first_pub_date": min(dates).isoformat() if dates else None,
+    }
 
 
 def _absorb(stub: Stub, report: Report) -> list[str]:
@@ -242,11 +247,11 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
             notes=content.notes([report]), report_sha256=digest,
         ))
-        s.flush()
         if action == "merged":
             _absorb(stub, report)
-        else:
-            refresh(s, stub)
+        else:  # what `refresh` would find, from the one report a new stub cites (without reading it back)
+            for k, v in derived_fields([report]).items():
+                setattr(stub, k, v)
         found = f" (found by source {source_name or 'fetch'})" if action == "created" else ""
         log_change(s, stub, action, f"{report.url}: {reason}{found}")
         return StubOutcome(action, stub.stub_id, reason)
