@@ -1,7 +1,7 @@
 """Start-up time of the commands a curator types most: `--help`, `status`, `stubs list`.
 
 Each command runs in a fresh interpreter (as the `takedowns` script does) on an
-existing catalogue (created and migrated once before timing) whose config lists four sources. Prints the median
+existing catalogue (created and migrated once before timing) whose config lists the shipped config.toml's sources. Prints the median
 wall time of `--repeat` runs per command and the ratio to a bare `python -c pass`
 measured in the same run, so the interpreter's own start-up is visible. Goal: < 0.5 s each.
 The cause (which heavy modules each command imports) is checked by tests/test_startup.py.
@@ -24,28 +24,9 @@ from pathlib import Path
 
 COMMANDS: list[tuple[str, ...]] = [("--help",), ("status",), ("stubs", "list")]
 GOAL_SECONDS = 0.5
-# The new catalogue's config lists sources as a deployment does (`status` reports each one): one of each
-# kind that parses with a heavy library, and one cron schedule.
-SOURCES = """
-[sources.news]
-kind = "feed"
-url = "https://example.org/feed.xml"
-schedule = "6h"
-[sources.index]
-kind = "listing"
-url = "https://example.org/reports/"
-selector = "a.report"
-schedule = "0 */6 * * *"
-[sources.map]
-kind = "sitemap"
-url = "https://example.org/sitemap.xml"
-schedule = "12h"
-[sources.app]
-kind = "embedded_json"
-url = "https://example.org/app"
-script_selector = "script#data"
-schedule = "1d"
-"""
+# The shipped config.toml's [sources.*] tables: what a deployment lists (feeds, embedded JSON, Wayback, series...).
+SHIPPED = Path(__file__).resolve().parent.parent / "config.toml"
+SOURCES = SHIPPED.read_text()[SHIPPED.read_text().index("\n[sources.") :]
 SCRIPT = "import sys; from scraper.cli import main; sys.exit(main())"  # what the `takedowns` entry point runs
 
 

@@ -11,6 +11,7 @@ import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import click.testing
@@ -23,27 +24,9 @@ from .conftest import make_config
 HEAVY = ("trafilatura", "htmldate", "openpyxl", "pypdfium2", "pypdf", "wacz", "warcio", "httpx", "tenacity", "apscheduler", "feedparser", "lxml",
          "alembic", "courlan", "sqlalchemy", "bs4", "defusedxml")
 
-# A source of each kind that parses with a heavy library; `status` lists them without parsing anything.
-SOURCES = """
-[sources.news]
-kind = "feed"
-url = "https://example.org/feed.xml"
-schedule = "6h"
-[sources.index]
-kind = "listing"
-url = "https://example.org/reports/"
-selector = "a.report"
-schedule = "1d"
-[sources.map]
-kind = "sitemap"
-url = "https://example.org/sitemap.xml"
-schedule = "12h"
-[sources.app]
-kind = "embedded_json"
-url = "https://example.org/app"
-script_selector = "script#data"
-schedule = "6h"
-"""
+# The shipped config.toml's [sources.*] tables: what a deployment lists (feeds, embedded JSON, Wayback, series...).
+SHIPPED = Path(__file__).resolve().parent.parent / "config.toml"
+SOURCES = SHIPPED.read_text()[SHIPPED.read_text().index("\n[sources.") :]
 
 PROBE = """
 import json, sys
