@@ -447,14 +447,14 @@ def _decoded(config: Config, record: ResponseRecord) -> bytes:
 
 def source_org(config: Config, catalogue: Catalogue, url: str, capture_id: int | None) -> str | None:
     """The `org` of the configured source that discovered `url` (or capture `capture_id`), if any."""
-    found = DiscoveredItem.url == url if capture_id is None else or_(DiscoveredItem.capture_id == capture_id, DiscoveredItem.url == url)
-    with catalogue.read_session() as s:
-        names = list(s.scalars(select(DiscoveredItem.source).where(found).order_by(DiscoveredItem.id)))
-    if not names:
-        return None
     # Each source's `org` as written (what load_sources reads, without validating every source
     # again for every page: that cost a poll's worker 3.6 ms a page).
     orgs = {name: table.get("org") for name, table in config.section("sources").items() if isinstance(table, dict)}
+    if not any(orgs.values()):
+        return None  # no source names an org: nothing to look up
+    found = DiscoveredItem.url == url if capture_id is None else or_(DiscoveredItem.capture_id == capture_id, DiscoveredItem.url == url)
+    with catalogue.read_session() as s:
+        names = list(s.scalars(select(DiscoveredItem.source).where(found).order_by(DiscoveredItem.id)))
     return next((orgs[name] for name in names if orgs.get(name)), None)
 
 

@@ -227,20 +227,28 @@ class Place:
             self._places.release()
 
 
+def places(workers: int) -> int:
+    """Items of a pass between fetch and the end of their store. With workers, an item holds its place
+    while it is fetched, extracted in a worker and appended: workers + 2 keeps a page queued for
+    each worker while the next one is fetched (workers + 1 left them idle about a fifth of the time,
+    bench/pipeline.py). Without workers, extraction runs in this process: one item at a time."""
+    return workers + 2 if workers > 0 else 1
+
+
 class ItemPass:
     """The items of one pass captured concurrently: their places, stub turns and the Atom feed.
 
-    Up to workers + 1 items are between fetch and extraction, so pages are fetched while earlier ones
-    are extracted. An item waiting for its stub turn gives its place up (a slow first page would
-    otherwise hold every place and stop fetching) but no item starts more than LOOKAHEAD places
-    ahead of the oldest one not done with its stub, which bounds the reports held waiting.
+    Up to `places(workers)` items are between fetch and the end of their store, so pages are fetched
+    while earlier ones are extracted. An item waiting for its stub turn gives its place up (a slow first
+    page would otherwise hold every place and stop fetching) but no item starts more than LOOKAHEAD x
+    (workers + 1) places ahead of the oldest one not done with its stub, which bounds the reports held waiting.
     """
 
     def __init__(self, config: Config, catalogue: Catalogue, client: HttpClient, source: Source, result: PollResult, policy: RetryPolicy,
                  fetch_url: Callable[[Candidate], str], forced: bool, browser: SharedBrowser | None, workers: int) -> None:
         self.config, self.catalogue, self.client, self.source, self.result = config, catalogue, client, source, result
         self.policy, self.fetch_url, self.forced, self.browser, self.workers = policy, fetch_url, forced, browser, workers
-        self.places = asyncio.Semaphore(workers + 1)
+        self.places = asyncio.Semaphore(places(workers))
         self.lookahead = LOOKAHEAD * (workers + 1)
         self.turns = InOrder()
         self.feed = FeedRefresher(catalogue, StubSettings.from_config(config).feed_path)

@@ -132,7 +132,7 @@ def extract_waiting_for_flag(content: bytes, **kwargs):
 def test_items_waiting_for_their_stub_turn_let_later_pages_be_fetched(site_server, tmp_path, monkeypatch):
     """The first page's extraction finishes only once the sixth page has been asked for: the items
     behind it are extracted meanwhile and wait for their stub turn, and must give their in-flight
-    places up (with workers = 2 only three items are between fetch and extraction at a time)."""
+    places up (with workers = 2 only four items are between fetch and the end of their store at a time)."""
     monkeypatch.setattr(scraper.extract.pool, "extract_report", extract_waiting_for_flag)
     flag = tmp_path / "sixth-asked"
     paths = [f"/news/{n}/" for n in range(7)]
