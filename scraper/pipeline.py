@@ -214,16 +214,16 @@ class Built:
 
 def build_and_extract(config: Config, result: FetchResult, default_org: str | None, extract: Callable[..., Report] = extract_report) -> Built:
     """In a worker process: the exchange's WARC records (`build_exchange`), and the Report `extract` finds in
-    the response record read back from them, as `capture_content` reads a stored capture. Touches no file."""
+    the response record read back from them, as `capture_content` reads a stored capture. Writes nothing."""
     TIMES.reset()  # a worker runs one job at a time: what is timed below is this page's
-    with timed("WARC records (gzip, digests)", cpu=True):
+    with stage("store"), timed("WARC records (gzip, digests)", cpu=True):
         block = build_exchange(result)
     report = error = None
     try:
         with timed("read back from the records", cpu=True):
             record = block_response(block[0])
             content = _decoded(config, record)
-        if default_org is None:
+        if default_org is None and any(_orgs(config).values()):  # else there is nothing to look up
             default_org = _timed_source_org(config, _worker_catalogue(config), result.requested_url, None)
         with timed("extract", cpu=True):
             report = extract(content, url=result.requested_url, final_url=result.final_url, content_type=result.content_type, orgs=config.orgs,
@@ -447,15 +447,19 @@ def _decoded(config: Config, record: ResponseRecord) -> bytes:
 
 def source_org(config: Config, catalogue: Catalogue, url: str, capture_id: int | None) -> str | None:
     """The `org` of the configured source that discovered `url` (or capture `capture_id`), if any."""
-    # Each source's `org` as written (what load_sources reads, without validating every source
-    # again for every page: that cost a poll's worker 3.6 ms a page).
-    orgs = {name: table.get("org") for name, table in config.section("sources").items() if isinstance(table, dict)}
+    orgs = _orgs(config)
     if not any(orgs.values()):
         return None  # no source names an org: nothing to look up
     found = DiscoveredItem.url == url if capture_id is None else or_(DiscoveredItem.capture_id == capture_id, DiscoveredItem.url == url)
     with catalogue.read_session() as s:
         names = list(s.scalars(select(DiscoveredItem.source).where(found).order_by(DiscoveredItem.id)))
     return next((orgs[name] for name in names if orgs.get(name)), None)
+
+
+def _orgs(config: Config) -> dict[str, str | None]:
+    """Each configured source's `org` as written: what load_sources reads, without validating every
+    source again for every page (that cost a poll's worker 3.6 ms a page)."""
+    return {name: table.get("org") for name, table in config.section("sources").items() if isinstance(table, dict)}
 
 
 def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,

@@ -118,7 +118,7 @@ SETTINGS: tuple[Setting, ...] = (
     S("http", "respect_robots", bool, True, "honour robots.txt (a source can opt out for itself, logged)"),
     S("http", "robots_ttl", float, 86400.0, "seconds a host's robots.txt is cached"),
     S("http", "max_crawl_delay", float, 60.0, "largest Crawl-delay honoured, in seconds"),
-    S("extract", "workers", int, 0, "processes extracting reports during a poll (0: in the polling process); a poll keeps workers + 1 items in flight", minimum=0),
+    S("extract", "workers", int, 0, "processes extracting reports during a poll (0: in the polling process); a poll keeps workers + 2 items in flight", minimum=0),
     S("extract.pdf", "max_pages", int, 1000, "pages of a PDF read; the rest are skipped (page-tree bombs)", minimum=1),
     S("extract.pdf", "max_text_chars", int, 5000000, "characters of PDF text kept", minimum=1),
     S("extract.pdf", "cpu_seconds", int, 60, "CPU seconds the PDF worker process may use (setrlimit)", minimum=1),

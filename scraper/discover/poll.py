@@ -210,7 +210,7 @@ class InOrder:
 
 
 class Place:
-    """One item's place among the `workers + 1` between fetch and the end of extraction; given up
+    """One item's place among the `places(workers)` between fetch and the end of its store; given up
     while the item waits for its stub turn, so a slow page never stops fetching."""
 
     def __init__(self, places: asyncio.Semaphore) -> None:

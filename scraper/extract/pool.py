@@ -2,11 +2,13 @@
 
 Trafilatura and the count grammar are pure CPU: run in the event loop they would stall
 fetching, the desk and every other source, and use one core of the machine. A poll
-hands each page to `extract_in_pool`, which runs `extract_report` in one of
-`[extract] workers` processes while the loop goes on fetching the next pages
-(`scraper.discover.poll.process` keeps `workers + 1` items in flight). `workers = 0`
-extracts in-process, as a single `fetch` does. PDFs are not read here: their text
-comes from the limited PDF worker first (pdf_worker.py) and only the text is passed in.
+hands each page to one of `[extract] workers` processes (`in_worker`: the worker builds
+its WARC records and runs `extract_report`, `scraper.pipeline.build_and_extract`; a
+stored capture without a report goes through `extract_in_pool`) while the loop goes on
+fetching the next pages (`scraper.discover.poll.process` keeps `workers + 2` items in
+flight). `workers = 0` extracts in-process, as a single `fetch` does. PDFs are not read
+here: their text comes from the limited PDF worker first (pdf_worker.py) and only the
+text is passed in.
 
 Workers come from a fork server started once per process with the extraction modules
 already imported (`forkserver` with a preload): a worker starts in milliseconds, and is
