@@ -231,11 +231,13 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
             stub = Stub(
                 stub_id=f"new-{uuid.uuid4().hex[:16]}",  # until the row has its key (_assign_id)
                 status="new",
-                name=report.title or report.url,
                 found_via=settings.found_via,  # a DISARM code (or empty), as its rows hold; the source is logged below
                 date_added=now.date().isoformat(),
                 created_at=now,
                 updated_at=now,
+                # what `refresh` would find from the one report a new stub cites, inserted with the row
+                # (no read-back of its reference, no second UPDATE and derived-row rewrite)
+                **derived_fields([report]),
             )
             s.add(stub)
             s.flush()
@@ -249,9 +251,6 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
         ))
         if action == "merged":
             _absorb(stub, report)
-        else:  # what `refresh` would find, from the one report a new stub cites (without reading it back)
-            for k, v in derived_fields([report]).items():
-                setattr(stub, k, v)
         found = f" (found by source {source_name or 'fetch'})" if action == "created" else ""
         log_change(s, stub, action, f"{report.url}: {reason}{found}")
         return StubOutcome(action, stub.stub_id, reason)

@@ -45,7 +45,9 @@ def test_workers_build_the_warc_records_of_the_pages_they_extract(site_server, t
     for p, page in pages.items():
         site_server.set(p, page)
     TIMES.reset()
+    sys.setswitchinterval(0.005)  # Python's default
     catalogue = poll_feed(site_server, tmp_path, paths, workers=2)
+    assert sys.getswitchinterval() <= 0.001  # the polling process's threads hand the GIL on sooner
     try:
         with catalogue.session() as s:
             stored = {c.url: c for c in s.query(Capture)}
