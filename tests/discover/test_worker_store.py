@@ -19,7 +19,7 @@ from scraper.config import load_config
 from scraper.extract import extract_report
 from scraper.stagetimes import TIMES
 
-from ..conftest import run_cli
+from ..conftest import make_config, run_cli
 from .test_extract_pool import first_references, noting_pid, poll_feed  # noqa: F401 (a fixture)
 from .test_sources import report, rss
 
@@ -105,3 +105,32 @@ def test_a_worker_dying_mid_extraction_leaves_its_page_stored_and_the_poll_going
     verify = run_cli("archive", "verify", "--config", cfg)
     assert verify.exit_code == 0, verify.stdout + verify.stderr
 
+
+
+def test_a_poll_with_workers_on_each_catalogue_back_end(site_server, tmp_path, catalogue_url):
+    """Workers build and extract, the polling process stores and catalogues, on SQLite and PostgreSQL; the
+    polled source names no org but another one does, so the workers look the URL's source up themselves."""
+    paths = [f"/news/{n}/" for n in range(3)]
+    for n, p in enumerate(paths):
+        site_server.set(p, report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n))
+    site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
+    cfg = make_config(tmp_path, f'[extract]\nworkers = 2\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\n\n'
+                                f'[sources.elsewhere]\nkind = "feed"\nurl = "{site_server.url("/other-feed/")}"\norg = "Meta"\nenabled = false\n',
+                      catalogue=catalogue_url)
+    result = run_cli("poll", "newsroom", "--config", cfg, "--json")
+    assert result.exit_code == 0, result.stderr
+    [out] = json.loads(result.stdout)
+    assert out["kept"] == len(paths) and out["failed"] == 0, out
+    again = run_cli("fetch", site_server.url(paths[0]), "--config", cfg, "--json")  # the revalidation lookup finds the stored capture
+    assert again.exit_code == 0, again.stderr
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    try:
+        with catalogue.session() as s:
+            captures = {c.url: c.seen_count for c in s.query(Capture)}
+            reports = {r.url for r in s.query(ReportRow)}
+            decisions = {i.decision for i in s.query(DiscoveredItem)}
+    finally:
+        catalogue.dispose()
+    urls = [site_server.url(p) for p in paths]
+    assert set(captures) == reports == set(urls) and decisions == {"kept"}
+    assert captures[urls[0]] == 2  # seen again, not stored twice
