@@ -2,7 +2,7 @@
 
 `bench/pipeline.py` prints them beside its ratio, so a reader sees which step to shrink.
 Steps overlap across items (a poll runs the catalogue commits, WARC appends and stub
-matching in threads, and awaits fetches and a worker's store and extraction), so their wall
+matching in threads, and awaits fetches and a worker's WARC records and extraction), so their wall
 sums may exceed the pass's wall time. A worker process times its own steps and sends them back
 with each page (`merge`: named "..., in a worker"). Steps that run whole in one thread
 (`in_thread`, or timed with `cpu=True`) also sum that thread's CPU seconds: in this process the
