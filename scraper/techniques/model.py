@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 import numpy as np
@@ -33,7 +34,7 @@ from .mappings import MappedIncident, scrub
 from .quotes import quoted_sentences
 from .suggestion import Suggestion
 
-MODEL_VERSION = "6"
+MODEL_VERSION = "7"
 
 
 SIGNALS = (
@@ -130,22 +131,20 @@ def recall_at_k(weights: np.ndarray, signals: np.ndarray, supported: np.ndarray,
 
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
-_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
-def _stem(word: str) -> str:
-    """A crude suffix stripper ("personas" ~ "persona", "impersonated" ~ "impersonat"), enough
-    for TF-IDF on a few hundred short texts and free of any model download."""
-    if len(word) > 4 and not word.endswith("ss"):
-        for suffix, repl in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                return word[: -len(suffix)] + repl
-    return word
+@cache
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 def analyse(text: str) -> list[str]:
-    """Lower-cased stemmed words without English stop words, plus word pairs."""
-    words = [_stem(w) for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    """Lower-cased words without English stop words, stemmed by Snowball's English stemmer (so
+    "impersonation" meets "impersonate", "amplification" meets "amplify": framework text is in
+    verbs, reports in nouns), plus word pairs."""
+    words = _stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS])
     return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 

@@ -1,5 +1,5 @@
 """The suggester's newer parts on tiny hand-written data: ridge, nearest-passage votes, the
-framework lexicon, regularisation chosen by grouped cross-validation."""
+framework lexicon, the analyser's stemming, regularisation chosen by grouped cross-validation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 
 from scraper.techniques.framework import Technique
 from scraper.techniques.lexicon import Lexicon, example_terms, proper_nouns
-from scraper.techniques.model import SETTINGS, SIGNALS, _top2, choose_setting, fit_weights, nearest_votes, ridge_scores
+from scraper.techniques.model import SETTINGS, SIGNALS, _top2, analyse, choose_setting, fit_weights, nearest_votes, ridge_scores
 
 
 def test_ridge_scores_follow_the_most_similar_training_texts():
@@ -76,3 +76,12 @@ def test_regularisation_is_chosen_by_recall_on_held_out_groups():
     assert w.framework_doc == max(w.vector())  # the informative signal weighs most
     # pure noise: every setting recalls alike by chance or not, and the choice stays one of SETTINGS
     assert choose_setting(rng.random(signals.shape), supported, gold) in SETTINGS
+
+
+def test_nouns_meet_their_verbs_and_stop_words_are_dropped():
+    """Framework summaries say "impersonate", reports say "impersonation": one stem for both."""
+    report = analyse("The impersonation of journalists and the coordination of fabrication.")
+    framework = analyse("They impersonated journalists, coordinated posts and fabricated stories.")
+    assert {"imperson", "coordin", "fabric", "journalist"} <= set(report) & set(framework)
+    assert "the" not in report and "of" not in report
+    assert "imperson journalist" in report  # word pairs of the stemmed words
