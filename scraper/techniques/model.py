@@ -25,6 +25,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
+import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
@@ -142,12 +143,9 @@ def _stem(word: str) -> str:
     """Snowball's English stem of a word, cached: the pure-Python stemmer is 20 times slower than
     the rest of the analyser, and a report repeats its words. One stemmer per thread, because a
     stemmer object keeps state while it works."""
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        import snowballstemmer
-
-        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
+    if not hasattr(_local, "stemmer"):
+        _local.stemmer = snowballstemmer.stemmer("english")
+    return _local.stemmer.stemWord(word)
 
 
 def analyse(text: str) -> list[str]:
