@@ -3,11 +3,14 @@ framework lexicon, the analyser's stemming, regularisation chosen by grouped cro
 
 from __future__ import annotations
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from scraper.techniques.framework import Technique
 from scraper.techniques.lexicon import Lexicon, example_terms, proper_nouns
-from scraper.techniques.model import SETTINGS, SIGNALS, _top2, analyse, choose_setting, fit_weights, nearest_votes, ridge_scores
+from scraper.techniques.model import SETTINGS, SIGNALS, _stem, _top2, analyse, choose_setting, fit_weights, nearest_votes, ridge_scores
 
 
 def test_ridge_scores_follow_the_most_similar_training_texts():
@@ -85,3 +88,18 @@ def test_nouns_meet_their_verbs_and_stop_words_are_dropped():
     assert {"imperson", "coordin", "fabric", "journalist"} <= set(report) & set(framework)
     assert "the" not in report and "of" not in report
     assert "imperson journalist" in report  # word pairs of the stemmed words
+
+
+def test_threads_stem_alike(framework):
+    """The review desk suggests from worker threads: a Snowball stemmer keeps state while it
+    stems, so each thread has its own, and concurrent analyses equal sequential ones."""
+    texts = [f"{t.name}. {t.summary}" for t in framework.values()]
+    _stem.cache_clear()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, mid-word
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            concurrent = list(pool.map(analyse, texts))
+    finally:
+        sys.setswitchinterval(interval)
+    assert concurrent == [analyse(t) for t in texts]
