@@ -49,11 +49,16 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def _context() -> multiprocessing.context.ForkServerContext:
+    """The fork server every worker starts from, with the extraction modules preloaded."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     if workers not in _pools:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
     return _pools[workers]
 
 
@@ -85,9 +90,7 @@ async def in_worker(workers: int, fn: Callable[P, T], *args: P.args, **kwargs: P
 async def in_own_worker(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """`fn(*args, **kwargs)` in a worker process started for this call alone (from the same fork
     server: milliseconds), so that if it dies again it takes no other page's work with it."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
         return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
 
 
