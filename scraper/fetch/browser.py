@@ -4,10 +4,10 @@ Every request the page makes is intercepted (`page.route`) and performed by the
 project's HTTP client (`HttpClient.exchange`): the same SSRF guard, with the
 connection pinned to the address it checked (no second DNS lookup, so no
 rebinding), robots.txt and per-host pacing, under the page's caps (requests,
-bytes, one time budget), and each redirect hop checked again and recorded (see
-`_PageCapture`). The page is fulfilled with the decoded bytes; the WARC holds them as on the wire,
-like a plain capture. Chromium itself never connects anywhere. Then a
-full-page PNG screenshot, the rendered DOM and page info are taken.
+bytes, one time budget), each redirect hop checked again and recorded (see
+`_PageCapture`). The page is fulfilled with the decoded bytes; the WARC holds
+them as on the wire, like a plain capture. Chromium itself never connects
+anywhere. Then a full-page PNG screenshot, the rendered DOM and page info are taken.
 
 One browser process is shared; each page gets a fresh context (no downloads,
 no service workers) from a bounded pool; the process is restarted after
