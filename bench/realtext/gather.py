@@ -51,6 +51,7 @@ def label_record(query: str, result: dict, label: dict, sha: str) -> dict:
     record = {"id": f"rt-{sha[:12]}", "url": result["url"], "query": query, "rank": result["rank"]}
     for key in ("kind", "region", "announcement"):
         record[key] = label[key]
+    record["lang"] = label.get("lang", "en")
     record["sha256"] = sha
     for key in LABEL_KEYS:
         if label.get(key) not in (None, [], {}):
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="save texts from search-tool JSON answers")
     imp.add_argument("dumps", nargs="+", type=Path)
     args = parser.parse_args(argv)
-    labels = read_labels()
+    labels = read_labels(LABELS)
     if args.cmd == "import":
         total_new = 0
         for dump_path in args.dumps:
@@ -101,7 +102,11 @@ def main(argv: list[str] | None = None) -> int:
             except (OSError, json.JSONDecodeError) as exc:
                 print(f"error: cannot read {dump_path}: {exc}; give the search tool's JSON answer as saved", file=sys.stderr)
                 return 2
-            saved, new, warnings = import_dump(dump, labels)
+            try:
+                saved, new, warnings = import_dump(dump, labels, CACHE)
+            except (KeyError, TypeError, AttributeError) as exc:
+                print(f"error: {dump_path} is not a search-tool answer (missing or wrong field {exc}); give the JSON the search tool returned", file=sys.stderr)
+                return 2
             for w in warnings:
                 print(f"warning: {w}", file=sys.stderr)
             if new:
@@ -111,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
                 labels.extend(new)
                 total_new += len(new)
             print(f"{dump_path}: {saved} texts saved, {len(new)} new labels")
-        print(f"{len(labels)} labels, {len(labels) - len(missing(labels))} texts cached")
+        print(f"{len(labels)} labels, {len(labels) - len(missing(labels, CACHE))} texts cached")
         return 0
-    gone = missing(labels)
+    gone = missing(labels, CACHE)
     print(f"{len(labels)} labels, {len(labels) - len(gone)} texts cached, {len(gone)} missing")
     queries: dict[str, list[dict]] = {}
     for lab in gone:
