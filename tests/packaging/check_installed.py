@@ -136,7 +136,8 @@ def check_render(cfg: Path, site: Path) -> None:
         url = f"http://127.0.0.1:{server.server_address[1]}/report.html"
         got = takedowns_json("--config", str(cfg), "fetch", url, "--render")
         check(got["rendered"] is True and got["status"] == 200, f"fetch --render did not render: {got}")
-        check(got["totals"].get("facebook_accounts") == 12, f"the script-written sentence was not extracted from the rendered DOM: {got['totals']}")
+        counts = [n["counts"].get("facebook_accounts") for n in got["networks"]]
+        check(counts == [12], f"the script-written sentence was not extracted from the rendered DOM: {got['networks']}")
     finally:
         server.shutdown()
 
