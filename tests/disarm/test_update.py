@@ -159,3 +159,21 @@ def test_an_unreadable_pointer_falls_back_to_the_snapshot_and_says_so(cfg: Path,
     (tmp_path / "data" / "disarm" / "current.json").write_text("{not json")
     shown = _show(cfg)
     assert shown["origin"] == "packaged" and "run `takedowns disarm update` again" in shown["problem"]
+
+
+def test_two_updates_at_once_leave_one_complete_copy_in_use(cfg: Path, tmp_path: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scraper.disarm.update import update
+
+    config = load_config(str(cfg))
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda ref: update(config, ref), [PINNED_COMMIT, NEWER]))
+    root = tmp_path / "data" / "disarm"
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(d.directory.name for d in done)  # no staging left
+    shown = _show(cfg)
+    assert shown["commit"] in (PINNED_COMMIT, NEWER) and Path(shown["directory"]) in [d.directory for d in done]
+    for d in done:
+        assert json.loads((d.directory / "source.json").read_text())["commit"] == d.commit
+        for f in FILES:
+            assert (d.directory / f.name).read_bytes() == REAL[f.name].read_bytes()
