@@ -103,14 +103,32 @@ def current(data_dir: Path) -> DisarmCopy:
 
 
 def staging(data_dir: Path) -> Path:
-    """A fresh private folder beside the downloads (same filesystem, so installing it is a rename)."""
+    """A fresh private folder beside the downloads (same filesystem, so installing it is a rename).
+
+    Named after this process, so a later update can tell a killed update's leftovers (their
+    process is gone) from a concurrent update's folder, and remove only the former.
+    """
     root = store_dir(data_dir)
     root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=root, prefix=".incoming-"))
+    for old in root.glob(".incoming-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            discard(old)
+    return Path(tempfile.mkdtemp(dir=root, prefix=f".incoming-{os.getpid()}-"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def discard(folder: Path) -> None:
-    """Remove a staging folder of ours (never anything outside <data>/disarm/.incoming-*)."""
+    """Remove a staging folder (never anything outside <data>/disarm/.incoming-*)."""
     if folder.name.startswith(".incoming-"):
         shutil.rmtree(folder, ignore_errors=True)
 

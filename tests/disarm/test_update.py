@@ -177,3 +177,42 @@ def test_two_updates_at_once_leave_one_complete_copy_in_use(cfg: Path, tmp_path:
         assert json.loads((d.directory / "source.json").read_text())["commit"] == d.commit
         for f in FILES:
             assert (d.directory / f.name).read_bytes() == REAL[f.name].read_bytes()
+
+
+def test_an_update_killed_mid_download_replaces_nothing(cfg: Path, github: FakeGitHub, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from ..conftest import REPO
+    from ..helpers import Route
+
+    assert run_cli("disarm", "update", "--config", cfg).exit_code == 0
+    before = _snapshot(tmp_path / "data")
+    asked, release = threading.Event(), threading.Event()
+    master = next(f for f in FILES if f.key == "mappings")
+
+    def stall(request):  # the last file: answer only once the client is dead
+        asked.set()
+        release.wait(timeout=60)
+        return Route(200, REAL[master.name].read_bytes(), {"Content-Type": "application/octet-stream"})
+
+    github.routes[f"/raw/{NEWER}/{master.repo_path}"] = stall
+    proc = subprocess.Popen([sys.executable, "-m", "scraper", "--config", str(cfg), "disarm", "update", "--ref", NEWER],
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert asked.wait(timeout=60), "the update never asked for the incidents master"
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        release.set()
+    after = _snapshot(tmp_path / "data")
+    staged = {k for k in after if k.startswith(".incoming-")}
+    assert staged  # the killed process's staging folder, with the two files it had...
+    assert {k: v for k, v in after.items() if k not in staged} == before  # ...and nothing else changed
+    assert (_show(cfg)["origin"], _show(cfg)["commit"]) == ("downloaded", PINNED_COMMIT)
+    # the next update installs the newer commit and removes the dead process's staging folder
+    assert run_cli("disarm", "update", "--ref", NEWER, "--config", cfg).exit_code == 0
+    assert _show(cfg)["commit"] == NEWER
+    assert not [p for p in (tmp_path / "data" / "disarm").iterdir() if p.name.startswith(".incoming-")]
