@@ -14,6 +14,7 @@ from typing import Any
 
 from archive.quickread import Reader, SourceHealth, source_health, totals, utcnow
 from scraper.config import Config
+from scraper.disarm.locate import disarm_in_use
 
 from . import adapter
 from .lock import lock_holder
@@ -48,6 +49,7 @@ class Status:
     failing_threshold_hours: float
     sources: list[SourceStatus] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
+    disarm: dict[str, Any] = field(default_factory=dict)  # the DISARM data in use (scraper.disarm.locate)
 
     @property
     def healthy(self) -> bool:
@@ -94,6 +96,8 @@ def collect_status(config: Config, reader: Reader, *, now: datetime | None = Non
             )
         )
     status.totals = totals(reader)
+    in_use = disarm_in_use(config)
+    status.disarm = {**in_use.to_dict(), "description": in_use.describe()}
     return status
 
 
