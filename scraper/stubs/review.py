@@ -180,6 +180,7 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
         refresh(s, keep)
         log_change(s, keep, "merged", f"curator merged {other.stub_id} into {keep.stub_id}")
         log_change(s, other, "merged", f"merged into {keep.stub_id}")
+        s.flush()  # refresh() below reloads the row: without a flush it dropped what refresh(s, keep) recomputed
         s.refresh(keep)
         return _decision("merge", keep, f"merged {other.stub_id} into {keep.stub_id}", also=[other.stub_id])
 
