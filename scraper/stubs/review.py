@@ -215,6 +215,7 @@ def split(catalogue: Catalogue, stub_id: str, *, id_prefix: str = "TA-", found_v
     from .store import split_plan
 
     with catalogue.session() as s:
+        catalogue.serialise(s, "stubs")  # it inserts references, as a poll's matching does: one at a time
         stub = get_stub(s, stub_id)
         if stub.status not in ALLOWED["split"]:
             raise _refuse("split", stub)

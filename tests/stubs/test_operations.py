@@ -27,9 +27,9 @@ def by_origin(cfg: Path) -> dict[str, dict]:
     return {"/".join(s["origin"]): s for s in cli_json(cfg, "stubs", "list", "--status", "new")}
 
 
-def test_a_bulletin_naming_two_operations_makes_a_stub_for_each(site_server, tmp_path):
+def test_a_bulletin_naming_two_operations_makes_a_stub_for_each(site_server, tmp_path, catalogue_url):
     site_server.set(BULLETIN_PATH, bulletin(VENEZUELA, NIGERIA))
-    cfg = make_config(tmp_path, ORGS)
+    cfg = make_config(tmp_path, ORGS, catalogue=catalogue_url)
     url = site_server.url(BULLETIN_PATH)
     out = cli_json(cfg, "fetch", url)
     stubs = by_origin(cfg)
@@ -59,8 +59,8 @@ def whole_bulletin_stub(site_server, cfg: Path) -> str:
     return stub_id
 
 
-def test_split_by_network_then_join_with_merge(site_server, tmp_path):
-    cfg = make_config(tmp_path, ORGS)
+def test_split_by_network_then_join_with_merge(site_server, tmp_path, catalogue_url):
+    cfg = make_config(tmp_path, ORGS, catalogue=catalogue_url)
     url = site_server.url(BULLETIN_PATH)
     kept = whole_bulletin_stub(site_server, cfg)
     done = cli_json(cfg, "stubs", "split", kept)
