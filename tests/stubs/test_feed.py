@@ -56,11 +56,13 @@ def test_feed_has_every_rfc4287_element_and_links_each_report(site_server, tmp_p
 
 
 def test_exports_are_0644_under_umask_077(site_server, tmp_path, umask_077):
-    cfg = config(tmp_path)
+    from ..techniques.conftest import techniques_config
+
+    cfg = config(tmp_path, techniques_config())
     dfrlab_url, _ = serve_seeds(site_server)
     fetch(cfg, dfrlab_url)
     out = tmp_path / "export"
-    for fmt in ("xlsx", "csv", "md"):
+    for fmt in ("xlsx", "csv", "md", "stix", "misp"):  # STIX and MISP were written 0600
         result = run_cli("stubs", "export", "--format", fmt, "-o", out, "--config", cfg)
         assert result.exit_code == 0, result.stderr
     files = [p for p in out.iterdir() if p.is_file()]
