@@ -160,7 +160,9 @@ def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
         return
     extra = f" as {decision.disarm_id}" if decision.disarm_id else ""
     extra += f" into {decision.merged_into}" if decision.merged_into else ""
-    click.echo(f"{decision.stub_id}: {decision.status}{extra} ({decision.detail})")
+    said = f"{decision.status}{extra}"
+    detail = f" ({decision.detail})" if decision.detail and decision.detail != said else ""  # "accepted as I00130" once
+    click.echo(f"{decision.stub_id}: {said}{detail}")
 
 
 @stubs_group.command(name="accept")
@@ -169,8 +171,11 @@ def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
 @with_config
 @json_option
 def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: bool) -> None:
-    """Accept a new stub (optionally assigning its real DISARM id)."""
-    _decide(config, "accept", stub_id, disarm_id, as_json=as_json)
+    """Accept a new stub (optionally assigning its real DISARM id, one not used by DISARM's master sheet or another stub)."""
+    from scraper.stubs import StubSettings
+    from scraper.stubs.urls import master_ids
+
+    _decide(config, "accept", stub_id, disarm_id, master_ids(StubSettings.from_config(config).disarm_master), as_json=as_json)
 
 
 @stubs_group.command(name="reject")

@@ -22,6 +22,7 @@ history gets exactly one entry per transition that happened.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -113,15 +114,24 @@ def _claim(s: Session, stub: Stub, transition: str, verb: str, new_status: str, 
     s.refresh(stub)
 
 
-def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None) -> Decision:
+def next_free_id(used: Iterable[str]) -> str:
+    """The DISARM id after the highest one in `used` (I00001 when there is none)."""
+    numbers = [int(i[1:]) for i in used if i and DISARM_ID.match(i)]
+    return f"I{max(numbers, default=0) + 1:05d}"
+
+
+def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None, master_ids: frozenset[str] = frozenset()) -> Decision:
+    """`master_ids`: the ids DISARM's master sheet already uses (`urls.master_ids`), never assigned again."""
     if disarm_id is not None and not DISARM_ID.match(disarm_id):
         raise UserError(f"--disarm-id must look like I00130 (an I and five digits), got {disarm_id!r}")
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         if disarm_id:
             taken = s.scalar(select(Stub.stub_id).where(Stub.disarm_id == disarm_id, Stub.id != stub.id))
-            if taken:
-                raise UserError(f"{disarm_id} is already assigned to stub {taken}")
+            where = f"assigned to stub {taken}" if taken else "in DISARM's master sheet" if disarm_id in master_ids else ""
+            if where:
+                used = {*master_ids, *(i for i in s.scalars(select(Stub.disarm_id).where(Stub.disarm_id.is_not(None))) if i)}
+                raise UserError(f"{disarm_id} is already {where}: the next free DISARM id is {next_free_id(used)}")
         values = {"disarm_id": disarm_id} if disarm_id else {}
         _claim(s, stub, "accept", "accept", "accepted", **values)
         detail = f"accepted{' as ' + disarm_id if disarm_id else ''}"

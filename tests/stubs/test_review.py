@@ -225,3 +225,20 @@ def test_stub_ids_are_case_insensitive(two_stubs):
     assert cli_json(cfg, "show", a.lower())["id"] == a
     assert cli_json(cfg, "accept", a.lower(), "--disarm-id", "I09999")["status"] == "accepted"
     assert cli_json(cfg, "show", "i09999")["id"] == a
+
+
+def test_a_disarm_id_in_the_master_sheet_is_refused_with_the_next_free_one(site_server, tmp_path):
+    from ..conftest import SHARED
+
+    cfg = config(tmp_path, f'[stubs]\ndisarm_master = "{SHARED / "disarm" / "DISARM_DATA_MASTER.xlsx"}"\n')
+    dfrlab_url, wire_url = serve_seeds(site_server)
+    a, b = fetch(cfg, dfrlab_url)["stub_id"], fetch(cfg, wire_url)["stub_id"]
+    result = run_cli("stubs", "accept", a, "--disarm-id", "I00001", "--config", cfg)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.strip() == "error: I00001 is already in DISARM's master sheet: the next free DISARM id is I00130"
+    assert history(cfg, a) == ["created"]  # nothing decided, nothing logged
+    done = run_cli("stubs", "accept", a, "--disarm-id", "I00130", "--config", cfg)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.strip() == f"{a}: accepted as I00130"  # said once, not "accepted as I00130 (accepted as I00130)"
+    line = refused(cfg, "accept", b, "--disarm-id", "I00130")
+    assert line == f"error: I00130 is already assigned to stub {a}: the next free DISARM id is I00131"
