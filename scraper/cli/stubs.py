@@ -109,7 +109,7 @@ def _page_footer(page: StubPage, status: str | None, size: int) -> str:
 def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Print a stub as its DISARM incident page (or JSON), with its history."""
     from archive.catalogue import Catalogue
-    from scraper.stubs import store
+    from scraper.stubs import edits, store
     from scraper.stubs.disarm_page import render_page
     from scraper.techniques import store as technique_store
 
@@ -120,6 +120,11 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             listing = store.load_listing(s, stub_id=stub.id)
             data = stub_rows(reader, stub_pk=stub.id)[0].to_dict()
             data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
+            data["edits"] = [
+                {"field": e.field, "value": e.value, "extracted": e.extracted, "latest": e.latest, "at": utc_iso(e.at),
+                 "report_changed_at": utc_iso(e.report_changed_at) if e.report_changed_at else None}
+                for e in edits.of_stub(s, stub)
+            ]
             page = render_page(store.to_page(s, stub, listing))
             data["techniques"] = [
                 {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}
@@ -139,6 +144,11 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             click.echo(f"  {t['id']} {t['name']}  score {t['score']:.3f}")
             for sentence in t["sentences"]:
                 click.echo(f'      "{sentence}"')
+    if data["edits"]:  # what the desk's "Curator edits" table shows
+        click.echo("\nCurator edits (edited to; extraction gave then; extraction gives now):")
+        for e in data["edits"]:
+            changed = f"  (report changed {e['report_changed_at']})" if e["report_changed_at"] else ""
+            click.echo(f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])}; {edits.shown(e['latest'])}{changed}")
     click.echo("\nHistory:")
     for c in data["history"]:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")

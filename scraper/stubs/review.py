@@ -236,6 +236,7 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         different: dict[str, Any] = {k: v for k, v in changes.items() if getattr(stub, k) != v}
+        said = "; ".join(edits.describe(k, different[k], getattr(stub, k)) for k in sorted(different))
         if stub.status in ALLOWED["edit"]:
             edits.record(s, stub, different)  # the baseline for "the report changed since the edit"
         edited = sorted(set(stub.edited_fields or []) | set(changes))
@@ -246,7 +247,7 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
             from .store import refresh
             refresh(s, stub)
         if different:
-            log_change(s, stub, "edited", "curator set " + ", ".join(sorted(different)))
+            log_change(s, stub, "edited", "curator set " + said)
         return _decision("edit", stub, ("set " + ", ".join(sorted(different))) if different else "nothing changed")
 
 

@@ -242,3 +242,18 @@ def test_a_disarm_id_in_the_master_sheet_is_refused_with_the_next_free_one(site_
     assert done.stdout.strip() == f"{a}: accepted as I00130"  # said once, not "accepted as I00130 (accepted as I00130)"
     line = refused(cfg, "accept", b, "--disarm-id", "I00130")
     assert line == f"error: I00130 is already assigned to stub {a}: the next free DISARM id is I00131"
+
+
+def test_the_cli_history_shows_the_values_a_curator_set_as_the_desk_does(site_server, tmp_path):
+    cfg = config(tmp_path)
+    site_server.set("/news/2021/10/report/", PLATFORM_REPORT)
+    sid = fetch(cfg, site_server.url("/news/2021/10/report/"))["stub_id"]
+    assert run_cli("stubs", "edit", sid, "--origin", "Iran, Iraq", "--config", cfg).exit_code == 0
+    shown = run_cli("stubs", "show", sid, "--config", cfg)
+    assert shown.exit_code == 0, shown.stderr
+    history_lines = shown.stdout.split("\nHistory:\n", 1)[1].splitlines()
+    assert any(line.endswith("edited: curator set origin = Iran, Iraq (was Iran)") for line in history_lines), history_lines
+    edits_part = shown.stdout.split("\nCurator edits", 1)[1].split("\nHistory:", 1)[0]
+    assert "origin: Iran, Iraq; Iran; Iran" in edits_part  # edited to; extraction gave then; gives now
+    [edit] = cli_json(cfg, "show", sid)["edits"]
+    assert (edit["field"], edit["value"], edit["extracted"], edit["latest"]) == ("origin", ["Iran", "Iraq"], ["Iran"], ["Iran"])
