@@ -33,7 +33,7 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import Stub, StubChange, StubReference
 from scraper.errors import UserError
 
-from . import derived, edits
+from . import curated, derived, edits
 
 STATES = ("new", "accepted", "rejected", "merged")
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -221,10 +221,13 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         raise UserError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
     if not changes:
         raise UserError("nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets")
+    changes = dict(changes)
     for key in ("origin", "targets"):
         value = changes.get(key, [])
         if not (isinstance(value, list) and all(isinstance(c, str) for c in value)):
             raise UserError(f"{key} must be a list of country names")
+        if key in changes:
+            changes[key] = curated.countries(value, key)  # "china" -> "China"; "Narnia" refused, naming the closest
     if "year_started" in changes and not re.fullmatch(r"(?:(?:19|20)\d\d)?", str(changes["year_started"])):
         raise UserError(f"year started must be a four-digit year or empty, got {changes['year_started']!r}")
     if "name" in changes and not str(changes["name"]).strip():
@@ -233,6 +236,8 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         isinstance(changes["counts"], dict) and all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in changes["counts"].items())
     ):
         raise UserError("counts must map asset types to whole numbers, e.g. facebook_accounts = 93")
+    if "counts" in changes:
+        changes["counts"] = curated.counts(cast(dict, changes["counts"]))
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         different: dict[str, Any] = {k: v for k, v in changes.items() if getattr(stub, k) != v}

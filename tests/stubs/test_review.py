@@ -13,6 +13,7 @@ from archive.tables import Stub
 from scraper.config import load_config
 from scraper.errors import UserError
 from scraper.stubs import review
+from scraper.stubs.disarm_page import parse_page
 
 from ..conftest import run_cli
 from .test_queue import PLATFORM_REPORT, config, fetch, serve_seeds, stubs
@@ -257,3 +258,29 @@ def test_the_cli_history_shows_the_values_a_curator_set_as_the_desk_does(site_se
     assert "origin: Iran, Iraq; Iran; Iran" in edits_part  # edited to; extraction gave then; gives now
     [edit] = cli_json(cfg, "show", sid)["edits"]
     assert (edit["field"], edit["value"], edit["extracted"], edit["latest"]) == ("origin", ["Iran", "Iraq"], ["Iran"], ["Iran"])
+
+
+def test_curated_countries_resolve_to_the_stubs_form_or_are_refused_naming_the_closest(site_server, tmp_path):
+    cfg = config(tmp_path)
+    site_server.set("/news/2021/10/report/", PLATFORM_REPORT)
+    sid = fetch(cfg, site_server.url("/news/2021/10/report/"))["stub_id"]
+    result = run_cli("stubs", "edit", sid, "--origin", "Narnia", "--config", cfg)
+    assert result.exit_code == 2 and result.stderr.strip() == "error: origin: 'Narnia' is not a country name: did you mean Armenia?"
+    assert refused(cfg, "edit", sid, "--targets", "Iran, Atlantis").startswith("error: targets: 'Atlantis' is not a country name")
+    assert history(cfg, sid) == ["created"]  # nothing stored
+    cli_json(cfg, "edit", sid, "--origin", "china, usa", "--targets", "uk, EU")
+    [stub] = stubs(cfg)
+    assert stub["origin"] == ["China", "United States"] and stub["targets"] == ["United Kingdom", "EU"]
+    page = parse_page(cli_json(cfg, "show", sid)["page"])
+    assert (page.from_countries, page.to_countries) == ("China, USA", "UK, EU")  # DISARM's house style
+
+
+def test_curated_counts_name_only_known_removed_asset_types(tmp_path):
+    from scraper.stubs import curated
+
+    for bad, message in (({"made_up_thing": 4}, "'made_up_thing' is not a removed-asset type"),
+                         ({"facebook_followers": 42000}, "followers are not removed assets"),
+                         ({"facebook_acounts": 3}, "did you mean facebook_accounts?")):
+        with pytest.raises(UserError, match=message):
+            curated.counts(bad)
+    assert curated.counts({"facebook_accounts": 93, "total_assets": 120}) == {"facebook_accounts": 93, "total_assets": 120}
