@@ -99,11 +99,15 @@ def notes(reports: list[Report]) -> str:
 
 
 def stub_notes(blocks: list[str], curator_counts: dict[str, int] | None) -> str:
-    """A stub's notes: its cited reports' `notes` blocks, then the counts a curator set (None: not edited)."""
-    text = "\n".join(blocks)
+    """A stub's notes: its cited reports' `notes` blocks, then the counts a curator set (None: not edited).
+
+    A blank line parts them: each block ends in a list item, and a line right after one is
+    that item's lazy continuation in Markdown (the next report's "Extracted by ..." was swallowed).
+    """
+    parts = [b for b in blocks if b]
     if curator_counts is not None:
-        text += "\nCounts corrected by a curator: " + (", ".join(f"{k}={v}" for k, v in curator_counts.items()) or "none")
-    return text
+        parts.append("Counts corrected by a curator: " + (", ".join(f"{k}={v}" for k, v in curator_counts.items()) or "none"))
+    return "\n\n".join(parts)
 
 
 def disarm_date(d: date | None) -> str:
