@@ -157,12 +157,12 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
 def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
     """Run scraper.stubs.review.<action>(catalogue, *args), then rewrite the Atom feed."""
     from archive.catalogue import Catalogue
-    from scraper.stubs import StubSettings, review, write_feed
+    from scraper.stubs import review, rewrite_feed
 
     catalogue = Catalogue(config.catalogue_url)
     try:
         decision = getattr(review, action)(catalogue, *args)
-        write_feed(catalogue, StubSettings.from_config(config).feed_path)
+        rewrite_feed(config, catalogue)
     finally:
         catalogue.dispose()
     if as_json:

@@ -9,13 +9,13 @@ from typing import Any
 
 from archive.catalogue import Catalogue
 from scraper.config import Config
-from scraper.stubs import StubSettings, review, write_feed
+from scraper.stubs import StubSettings, review, rewrite_feed
 from scraper.stubs.review import Decision
 from scraper.stubs.urls import master_ids
 
 
 def _done(config: Config, catalogue: Catalogue, decision: Decision) -> Decision:
-    write_feed(catalogue, StubSettings.from_config(config).feed_path)
+    rewrite_feed(config, catalogue)
     return decision
 
 
