@@ -73,6 +73,10 @@ def _http_url_complaint(value: Any) -> str | None:
     return None if str(value).startswith(("http://", "https://")) else "must be an http(s) URL"
 
 
+def _optional_http_url_complaint(value: Any) -> str | None:
+    return _http_url_complaint(value) if value else None
+
+
 def _auth_complaint(value: Any) -> str | None:
     return None if value in ("auto", "token") else "must be one of auto, token"
 
@@ -150,6 +154,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("stubs", "found_via", str, "", "DISARM's Found via code for new stubs (empty, or a short code like OII)", check=_found_via_complaint),
     S("stubs", "cluster_window_days", int, 14, "reports this close in date (same platform, origin, a matching count) share one stub"),
     S("stubs", "feed_file", str, "stubs.atom", "Atom feed of new stubs, under the data folder"),
+    S("stubs", "feed_url", str, "", "public URL of the Atom feed (its self link), e.g. https://desk.example.org/feed.atom; "
+      "empty: the desk's /feed.atom on [web] host and port", check=_optional_http_url_complaint),
     S("techniques", "framework", str, "", "DISARM's framework workbook (sheets techniques, tactics); empty: the copy in use (`takedowns disarm show`)"),
     S("techniques", "mappings", str, "", "DISARM_DATA_MASTER.xlsx with the curators' incidenttechniques sheet; empty: the copy in use"),
     S("techniques", "stix_bundle", str, "", "DISARM's STIX bundle (DISARM.json), whose attack-pattern ids STIX exports reuse; empty: the copy in use"),

@@ -101,6 +101,10 @@ def pending_cmd(config: Config, as_json: bool) -> None:
 
     try:
         results = asyncio.run(run())
+        if any(s.status == "success" for _, s in results):  # a stub's entry gains its public-archive link
+            from scraper.stubs import rewrite_feed
+
+            rewrite_feed(config, catalogue)
     finally:
         catalogue.dispose()
     if as_json:

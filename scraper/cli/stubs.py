@@ -111,7 +111,7 @@ def _page_footer(page: StubPage, status: str | None, size: int) -> str:
 def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Print a stub as its DISARM incident page (or JSON), with its history."""
     from archive.catalogue import Catalogue
-    from scraper.stubs import store
+    from scraper.stubs import edits, store
     from scraper.stubs.disarm_page import render_page
     from scraper.techniques import store as technique_store
 
@@ -122,6 +122,11 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             listing = store.load_listing(s, stub_id=stub.id)
             data = stub_rows(reader, stub_pk=stub.id)[0].to_dict()
             data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
+            data["edits"] = [
+                {"field": e.field, "value": e.value, "extracted": e.extracted, "latest": e.latest, "at": utc_iso(e.at),
+                 "report_changed_at": utc_iso(e.report_changed_at) if e.report_changed_at else None}
+                for e in edits.of_stub(s, stub)
+            ]
             page = render_page(store.to_page(s, stub, listing))
             data["techniques"] = [
                 {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}
@@ -143,6 +148,11 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             click.echo(f"  {t['id']} {t['name']}  score {t['score']:.3f}")
             for sentence in t["sentences"]:
                 click.echo(f'      "{sentence}"')
+    if data["edits"]:  # what the desk's "Curator edits" table shows
+        click.echo("\nCurator edits (edited to; extraction gave then; extraction gives now):")
+        for e in data["edits"]:
+            changed = f"  (report changed {e['report_changed_at']})" if e["report_changed_at"] else ""
+            click.echo(f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])}; {edits.shown(e['latest'])}{changed}")
     click.echo("\nHistory:")
     for c in data["history"]:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
@@ -167,12 +177,12 @@ def counts_by_reference(data: dict) -> list[str]:
 def _decide(config: Config, action: str, *args: object, as_json: bool, **options: object) -> None:
     """Run scraper.stubs.review.<action>(catalogue, *args, **options), then rewrite the Atom feed."""
     from archive.catalogue import Catalogue
-    from scraper.stubs import StubSettings, review, write_feed
+    from scraper.stubs import review, rewrite_feed
 
     catalogue = Catalogue(config.catalogue_url)
     try:
         decision = getattr(review, action)(catalogue, *args, **options)
-        write_feed(catalogue, StubSettings.from_config(config).feed_path)
+        rewrite_feed(config, catalogue)
     finally:
         catalogue.dispose()
     if as_json:
@@ -180,7 +190,9 @@ def _decide(config: Config, action: str, *args: object, as_json: bool, **options
         return
     extra = f" as {decision.disarm_id}" if decision.disarm_id else ""
     extra += f" into {decision.merged_into}" if decision.merged_into else ""
-    click.echo(f"{decision.stub_id}: {decision.status}{extra} ({decision.detail})")
+    said = f"{decision.status}{extra}"
+    detail = f" ({decision.detail})" if decision.detail and decision.detail != said else ""  # "accepted as I00130" once
+    click.echo(f"{decision.stub_id}: {said}{detail}")
 
 
 @stubs_group.command(name="accept")
@@ -189,8 +201,11 @@ def _decide(config: Config, action: str, *args: object, as_json: bool, **options
 @with_config
 @json_option
 def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: bool) -> None:
-    """Accept a new stub (optionally assigning its real DISARM id)."""
-    _decide(config, "accept", stub_id, disarm_id, as_json=as_json)
+    """Accept a new stub (optionally assigning its real DISARM id, one not used by DISARM's master sheet or another stub)."""
+    from scraper.stubs import StubSettings
+    from scraper.stubs.urls import master_ids
+
+    _decide(config, "accept", stub_id, disarm_id, master_ids(StubSettings.from_config(config).disarm_master), as_json=as_json)
 
 
 @stubs_group.command(name="reject")

@@ -120,7 +120,7 @@ def bundle_of(objects: list, key: str) -> stix2.Bundle:
 
 
 def write_stix(records: list[StubRecord], patterns: dict[str, str], out_dir: Path, one_bundle: bool) -> list[Path]:
-    from scraper.files import atomic_write_text
+    from scraper.files import PUBLIC_MODE, atomic_write_text
 
     bundles: list[tuple[Path, stix2.Bundle]] = []
     if one_bundle:
@@ -131,5 +131,5 @@ def write_stix(records: list[StubRecord], patterns: dict[str, str], out_dir: Pat
             bundles.append((out_dir / f"{rec.disarm_id or rec.stub_id}.stix.json", bundle_of(stub_objects(rec, patterns), rec.stub_id)))
     for path, bundle in bundles:
         text = bundle.serialize(pretty=True, sort_keys=True)
-        atomic_write_text(path, text + "\n")
+        atomic_write_text(path, text + "\n", PUBLIC_MODE)
     return [p for p, _ in bundles]

@@ -23,6 +23,7 @@ history gets exactly one entry per transition that happened.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -33,7 +34,7 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import Stub, StubChange, StubReference
 from scraper.errors import UserError
 
-from . import derived, edits
+from . import curated, derived, edits
 
 STATES = ("new", "accepted", "rejected", "merged")
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -115,15 +116,24 @@ def _claim(s: Session, stub: Stub, transition: str, verb: str, new_status: str, 
     s.refresh(stub)
 
 
-def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None) -> Decision:
+def next_free_id(used: Iterable[str]) -> str:
+    """The DISARM id after the highest one in `used` (I00001 when there is none)."""
+    numbers = [int(i[1:]) for i in used if i and DISARM_ID.match(i)]
+    return f"I{max(numbers, default=0) + 1:05d}"
+
+
+def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None, master_ids: frozenset[str] = frozenset()) -> Decision:
+    """`master_ids`: the ids DISARM's master sheet already uses (`urls.master_ids`), never assigned again."""
     if disarm_id is not None and not DISARM_ID.match(disarm_id):
         raise UserError(f"--disarm-id must look like I00130 (an I and five digits), got {disarm_id!r}")
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         if disarm_id:
             taken = s.scalar(select(Stub.stub_id).where(Stub.disarm_id == disarm_id, Stub.id != stub.id))
-            if taken:
-                raise UserError(f"{disarm_id} is already assigned to stub {taken}")
+            where = f"assigned to stub {taken}" if taken else "in DISARM's master sheet" if disarm_id in master_ids else ""
+            if where:
+                used = {*master_ids, *(i for i in s.scalars(select(Stub.disarm_id).where(Stub.disarm_id.is_not(None))) if i)}
+                raise UserError(f"{disarm_id} is already {where}: the next free DISARM id is {next_free_id(used)}")
         values = {"disarm_id": disarm_id} if disarm_id else {}
         _claim(s, stub, "accept", "accept", "accepted", **values)
         detail = f"accepted{' as ' + disarm_id if disarm_id else ''}"
@@ -237,10 +247,13 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         raise UserError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
     if not changes:
         raise UserError("nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets")
+    changes = dict(changes)
     for key in ("origin", "targets"):
         value = changes.get(key, [])
         if not (isinstance(value, list) and all(isinstance(c, str) for c in value)):
             raise UserError(f"{key} must be a list of country names")
+        if key in changes:
+            changes[key] = curated.countries(value, key)  # "china" -> "China"; "Narnia" refused, naming the closest
     if "year_started" in changes and not re.fullmatch(r"(?:(?:19|20)\d\d)?", str(changes["year_started"])):
         raise UserError(f"year started must be a four-digit year or empty, got {changes['year_started']!r}")
     if "name" in changes and not str(changes["name"]).strip():
@@ -249,9 +262,12 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         isinstance(changes["counts"], dict) and all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in changes["counts"].items())
     ):
         raise UserError("counts must map asset types to whole numbers, e.g. facebook_accounts = 93")
+    if "counts" in changes:
+        changes["counts"] = curated.counts(cast(dict, changes["counts"]))
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         different: dict[str, Any] = {k: v for k, v in changes.items() if getattr(stub, k) != v}
+        said = "; ".join(edits.describe(k, different[k], getattr(stub, k)) for k in sorted(different))
         if stub.status in ALLOWED["edit"]:
             edits.record(s, stub, different)  # the baseline for "the report changed since the edit"
         edited = sorted(set(stub.edited_fields or []) | set(changes))
@@ -262,7 +278,7 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
             from .store import refresh
             refresh(s, stub)
         if different:
-            log_change(s, stub, "edited", "curator set " + ", ".join(sorted(different)))
+            log_change(s, stub, "edited", "curator set " + said)
         return _decision("edit", stub, ("set " + ", ".join(sorted(different))) if different else "nothing changed")
 
 

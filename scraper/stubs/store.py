@@ -486,7 +486,8 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
 
     listing = listing or load_listing(s, stub_id=stub.id, notes=True)
     refs = [
-        Reference(safe_url(r.url), single_line(r.pub_date), single_line(r.authors), single_line(r.org), safe_url(listing.links.get(r.url, "")))  # empty while pending, as DISARM leaves it
+        Reference(safe_url(r.url), single_line(r.pub_date, table=True), single_line(r.authors, table=True), single_line(r.org, table=True),
+                  safe_url(listing.links.get(r.url, "")))  # empty while pending, as DISARM leaves it
         for r in _one_per_url(listing.references(stub))
     ]
     return IncidentPage(

@@ -27,7 +27,8 @@ from starlette.staticfiles import StaticFiles
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.stubs import review
+from scraper.stubs import StubSettings, review, rewrite_feed
+from scraper.stubs.settings import FEED_ROUTE
 from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
 from scraper.techniques.settings import TechniqueSettings
 
@@ -195,6 +196,15 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         body, media = await run_in_threadpool(export_download, catalogue, name)
         return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
+    async def feed(request: Request) -> Response:
+        """The Atom feed of new stubs, as the stub stage last wrote it (written now if it never was)."""
+        def read() -> bytes:
+            path = StubSettings.from_config(config).feed_path
+            if not path.is_file():
+                rewrite_feed(config, catalogue)
+            return path.read_bytes()
+        return Response(await run_in_threadpool(read), media_type="application/atom+xml")
+
     async def sources(request: Request) -> Response:
         view = await run_in_threadpool(load_sources, config, catalogue)
         return render(request, "sources.html", v=view)
@@ -216,6 +226,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/captures/{capture_id:int}/wacz", capture_wacz),
         Route("/export/{name}", download),
         Route("/sources", sources),
+        Route(FEED_ROUTE, feed),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     @contextlib.asynccontextmanager
