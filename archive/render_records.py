@@ -28,9 +28,8 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from .records import FetchResult
-from .warc import HOP_HEADER, StoredRecord, _reason_phrase, _request_target, payload_sha256
-
-PAGE_ID = "WARC-Page-ID"
+from .warc import StoredRecord, _reason_phrase, _request_target, payload_sha256, reading
+from .warcscan import FETCHED_AT_HEADER, HOP_HEADER, PAGE_ID, fetched_at_value
 
 
 @dataclass(frozen=True)
@@ -44,12 +43,13 @@ class RenderedRecords:
     page_info: dict[str, Any]
 
 
-def _pair(writer: WARCWriter, result: FetchResult, page_id: str) -> str:
+def _pair(writer: WARCWriter, result: FetchResult, page_id: str, document: bool = False) -> str:
     warc_date = datetime_to_iso_date(result.fetched_at.replace(microsecond=0))
     http = StatusAndHeaders(f"{result.status} {_reason_phrase(result.status)}", result.response_headers, protocol=result.http_version)
+    exact = {FETCHED_AT_HEADER: fetched_at_value(result.fetched_at)} if document else {}  # the capture's fetched_at, for `archive reindex`
     response = writer.create_warc_record(
         result.final_url, "response", payload=io.BytesIO(result.body), length=len(result.body), http_headers=http,
-        warc_headers_dict={"WARC-Date": warc_date, PAGE_ID: page_id},
+        warc_headers_dict={"WARC-Date": warc_date, PAGE_ID: page_id, **exact},
     )
     writer.write_record(response)
     record_id: str = response.rec_headers.get_header("WARC-Record-ID")
@@ -69,7 +69,7 @@ def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     doc = records.document
-    record_id = _pair(writer, doc, page_id)
+    record_id = _pair(writer, doc, page_id, document=True)
     for sub in records.subresources:
         _pair(writer, sub, page_id)
     warc_date = datetime_to_iso_date(doc.fetched_at.replace(microsecond=0))
@@ -107,7 +107,7 @@ def block_records(warc_path: Path, offset: int, hops: int = 0) -> Iterator[tuple
     rendered capture runs as long as `WARC-Page-ID` is the same.
     """
     plain_records = 2 + 2 * hops
-    with open(warc_path, "rb") as f:
+    with reading(warc_path, offset), open(warc_path, "rb") as f:
         f.seek(offset)
         iterator = ArchiveIterator(f)
         page_id = record_id = None
@@ -150,7 +150,7 @@ def rendered_parts(warc_path: Path, offset: int) -> dict[str, bytes]:
 
 
 def is_rendered(warc_path: Path, offset: int) -> bool:
-    with open(warc_path, "rb") as f:
+    with reading(warc_path, offset), open(warc_path, "rb") as f:
         f.seek(offset)
         record = next(iter(ArchiveIterator(f)), None)
         return record is not None and record.rec_headers.get_header(PAGE_ID) is not None
