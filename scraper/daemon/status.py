@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from archive.quarantine import quarantined
 from archive.quickread import Reader, SourceHealth, source_health, totals, utcnow
 from scraper.config import Config
 
@@ -48,6 +49,7 @@ class Status:
     failing_threshold_hours: float
     sources: list[SourceStatus] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
+    quarantined: list[str] = field(default_factory=list)  # WARC files start-up moved aside (archive/quarantine.py), by name
 
     @property
     def healthy(self) -> bool:
@@ -94,6 +96,7 @@ def collect_status(config: Config, reader: Reader, *, now: datetime | None = Non
             )
         )
     status.totals = totals(reader)
+    status.quarantined = [p.name for p in quarantined(config.data_dir)]
     return status
 
 
