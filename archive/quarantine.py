@@ -10,7 +10,8 @@ file that holds records the catalogue lacks back into `warc/` and catalogues the
 anything else stays here for a person to look at.
 
 Callers hold the WARC store's lock (`WarcStore.locked`), so no writer is between its
-append and its commit while files move.
+append and its commit while files move: start-up recovery, the writer itself before it
+appends to a file with such a tail, and `archive reindex`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def quarantined(data_dir: Path) -> list[Path]:
     """The WARC files in quarantine, oldest name first."""
     folder = quarantine_dir(data_dir)
     return sorted(p for p in folder.glob("*.warc.gz") if p.is_file()) if folder.is_dir() else []
+
+
+def is_tail(path: Path) -> bool:
+    """Whether a quarantined file is the bytes past a file's committed size (`set_tail_aside`), not a whole file."""
+    return ".tail-" in path.name
 
 
 def _free_name(folder: Path, name: str) -> Path:

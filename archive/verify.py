@@ -454,7 +454,7 @@ def verify(
         return report
     report.problems += check_unknown(data_dir, catalogue, files, committed, stats, tails=everything)
     report.problems += check_missing(data_dir, catalogue)
-    report.problems += _check_quarantine(data_dir, catalogue, report.notes)
+    report.problems += _check_quarantine(data_dir, catalogue, report.notes, everything)
     scope = None if everything else {_rel(data_dir, p): starts.get(str(p), 0) for p in todo}
     report.problems += check_catalogue(data_dir, catalogue, scope)
     report.problems += check_references(data_dir, catalogue, scope)
@@ -487,18 +487,14 @@ def _describe_lacking(lacking: list[FoundCapture], where: str) -> str:
 def _uncatalogued_records(data_dir: Path, catalogue: Catalogue, todo: list[Path], results: dict[str, Checked], committed: dict[str, int],
                           ends: dict[str, int]) -> None:
     """Add a problem to each catalogued file read whose captures (in the bytes read) a catalogue row lacks."""
-    rels = [_rel(data_dir, p) for p in todo if _rel(data_dir, p) in committed]
-    if not rels:
-        return
-    with catalogue.read_session() as s:
-        rows: dict[str, set[int]] = {}
-        for path, offset in s.execute(select(Capture.warc_path, Capture.warc_offset).where(Capture.warc_path.in_(rels))):
-            rows.setdefault(path, set()).add(offset)
     for p in todo:
         rel = _rel(data_dir, p)
-        if rel not in committed:
+        read = results[str(p)][2]
+        if rel not in committed or not read:
             continue
-        offsets = [o for o in results[str(p)][2] if o not in rows.get(rel, set())]
+        with catalogue.read_session() as s:  # only the rows in the bytes read: an append's, not a whole file's
+            rows = set(s.scalars(select(Capture.warc_offset).where(Capture.warc_path == rel, Capture.warc_offset >= min(read))))
+        offsets = [o for o in read if o not in rows]
         if offsets:
             found = [c for c in scan_warc(p, rel, min(offsets), ends.get(str(p))).captures if c.warc_offset in offsets]
             lacking = _lacking(catalogue, found)
@@ -528,14 +524,36 @@ def check_unknown(data_dir: Path, catalogue: Catalogue, files: list[Path], commi
     return problems
 
 
-def _check_quarantine(data_dir: Path, catalogue: Catalogue, notes: list[str]) -> list[Problem]:
-    """Files moved into quarantine at start-up: a problem while they hold captures the catalogue lacks, else a note."""
+def _check_quarantine(data_dir: Path, catalogue: Catalogue, notes: list[str], everything: bool) -> list[Problem]:
+    """Files moved into quarantine: a problem while they hold captures the catalogue lacks, else a note.
+
+    A tail (bytes past a file's committed size) usually holds the capture a killed writer never committed,
+    which its next run stores again: without `everything` its lacking captures are a note, not a problem.
+
+    A file found to hold nothing the catalogue lacks is recorded in `verified_files` (ok) and, while its size
+    and mtime stay the same, not read again but by `--all` (rows are only ever added, so it stays so).
+    """
+    files = quarantine.quarantined(data_dir)
+    if not files:
+        return []
+    rels = {str(p): _rel(data_dir, p) for p in files}
+    with catalogue.read_session() as s:
+        seen = {r.path: (r.size, r.mtime_ns, r.ok) for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_(list(rels.values()))))}
     problems: list[Problem] = []
-    for p in quarantine.quarantined(data_dir):
-        scan = scan_warc(p, f"warc/{p.name}")  # where `archive reindex` would bring it back
-        lacking = _lacking(catalogue, scan.captures)
-        if lacking:
-            problems.append(Problem(str(p), _describe_lacking(lacking, "in this file, moved into quarantine at start-up,")))
+    passed: dict[str, os.stat_result] = {}
+    for p in files:
+        st = p.stat()
+        if not everything and seen.get(rels[str(p)]) == (st.st_size, st.st_mtime_ns, True):
+            lacking: list[FoundCapture] = []
         else:
-            notes.append(f"{p}: moved into quarantine at start-up; holds no capture the catalogue lacks (kept: nothing is deleted)")
+            lacking = _lacking(catalogue, scan_warc(p, f"warc/{p.name}").captures)  # where `archive reindex` would bring it back
+        if lacking and (everything or not quarantine.is_tail(p)):
+            problems.append(Problem(str(p), _describe_lacking(lacking, "in this file, moved into quarantine,")))
+        elif lacking:  # a killed writer's append, which its next run stores again: a problem for --all only
+            notes.append(f"{p}: {_describe_lacking(lacking, 'in this tail moved into quarantine')}")
+        else:
+            notes.append(f"{p}: moved into quarantine; holds no capture the catalogue lacks (kept: nothing is deleted)")
+            passed[str(p)] = st
+    if passed:
+        _record(catalogue, data_dir, {path: ([], None, []) for path in passed}, passed, {})
     return problems

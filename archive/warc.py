@@ -7,11 +7,11 @@ leaves a torn record behind, and no code deletes a WARC or writes over its bytes
   several processes (daemon, one-off `fetch`) can share the folder;
 * the catalogue's `warc_files.committed_size` says how many bytes of a file are
   whole, catalogued records; a file is appended to only when it is exactly that
-  long. One that is longer (a tail torn by a killed writer, or records whose catalogue
-  rows were lost) or shorter (cut, damaged) is never written again: the next capture
-  starts a new file, and the damage is logged and reported by `archive verify`
-  (issue 26: appending used to `ftruncate` a cut file back up with zeros and write
-  after them, and cut whole records from a longer one);
+  long. Bytes past it (a tail torn by a killed writer, or records whose catalogue
+  rows were lost) are first moved into quarantine; a shorter file (cut, damaged) is
+  never written again: the next capture starts a new file, and the damage is logged
+  and reported by `archive verify` (issue 26: appending used to `ftruncate` a cut file
+  back up with zeros and write after them, and cut whole records from a longer one);
 * the pair is written with one `write` and `fsync`ed, then the caller's
   catalogue rows and the new committed size are committed in one transaction,
   and only then is the lock released: no other process can move or append past
@@ -52,7 +52,7 @@ from .catalogue import Catalogue, utcnow
 from .errors import ArchiveError, UnreadableRecord
 from .records import FetchResult
 from .tables import WarcFile
-from .warcscan import FETCHED_AT_HEADER, HOP_HEADER, fetched_at_value, scan_warc
+from .warcscan import FETCHED_AT_HEADER, HOP_HEADER, fetched_at_value
 
 T = TypeVar("T")
 log = logging.getLogger("takedowns.archive")
@@ -138,20 +138,19 @@ class WarcStore:
             for path in sorted(self.warc_dir.glob("*.warc.gz")):
                 rel = f"warc/{path.name}"
                 if rel not in known:
-                    held = len(scan_warc(path, rel).captures)
+                    size = path.stat().st_size
                     target = quarantine.move_aside(self.data_dir, path)
                     done.append(
-                        f"moved {rel} ({held} capture(s)) to {target.relative_to(self.data_dir).as_posix()}: the catalogue lists no such file"
+                        f"moved {rel} ({size} bytes) to {target.relative_to(self.data_dir).as_posix()}: the catalogue lists no such file"
                         " (its rows were lost, or its writer was killed before its first commit); nothing was deleted:"
                         " `takedowns archive reindex` catalogues the captures it holds"
                     )
                     continue
                 size = path.stat().st_size
                 if size > known[rel]:
-                    held = len(scan_warc(path, rel, known[rel]).captures)
                     target = quarantine.set_tail_aside(self.data_dir, path, known[rel])
                     done.append(
-                        f"moved the {size - known[rel]} byte(s) of {rel} past its committed size ({held} whole capture(s)) to"
+                        f"moved the {size - known[rel]} byte(s) of {rel} past its committed size to"
                         f" {target.relative_to(self.data_dir).as_posix()}: a torn append of a killed writer, or records whose"
                         " catalogue rows were lost; `takedowns archive reindex` catalogues whole captures in it"
                     )
@@ -194,23 +193,31 @@ class WarcStore:
             return value, True
 
     def _current_file(self, s: Session) -> WarcFile:
-        """The newest file, if it has room and is exactly its committed size; else a new one.
+        """The newest file if it has room and holds no bytes the catalogue does not account for; else a new one.
 
-        Never append after bytes the catalogue does not account for: a shorter file was
-        cut (its tail is gone, and zeros would fill the gap), a longer one holds a torn
-        append or uncatalogued records that start-up recovery moves aside.
+        Never append after bytes the catalogue does not account for. A longer file holds a
+        killed writer's torn append (or records whose rows were lost): those bytes are moved
+        into quarantine first, then the file is appended to. A shorter file was cut (its tail
+        is gone, and writing at the committed size would leave zeros in the gap): it is never
+        written again.
         """
         warc = s.scalar(select(WarcFile).order_by(WarcFile.id.desc()).limit(1))
         if warc is not None and warc.committed_size < self.max_file_bytes:
+            path = self.data_dir / warc.path
             try:
-                size: int | None = (self.data_dir / warc.path).stat().st_size
+                size: int | None = path.stat().st_size
             except FileNotFoundError:
                 size = None
+            if size is not None and size > warc.committed_size:
+                target = quarantine.set_tail_aside(self.data_dir, path, warc.committed_size)
+                log.warning("moved the %d byte(s) of %s past its committed size to %s (a killed writer's torn append;"
+                            " `takedowns archive reindex` catalogues any whole capture in it)",
+                            size - warc.committed_size, warc.path, target.relative_to(self.data_dir).as_posix())
+                size = warc.committed_size
             if size == warc.committed_size:
                 return warc
             state = "is missing" if size is None else (
                 f"is {warc.committed_size - size} byte(s) shorter than its committed size (records were lost: restore it from a backup)"
-                if size < warc.committed_size else f"has {size - warc.committed_size} byte(s) past its committed size (moved aside at the next start)"
             )
             log.warning("%s %s; new captures go to a new file", warc.path, state)
         return self._new_file(s)

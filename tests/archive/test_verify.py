@@ -144,12 +144,11 @@ def test_an_appended_warc_is_read_from_where_the_last_verify_ended(site_server, 
     assert not ok
 
 
-def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_goes_to_a_new_file(site_server, config_path):
+def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_moves_it_aside(site_server, config_path):
     """A writer killed mid-append leaves bytes past the file's committed size: not part of the archive
     (no capture points there, no whole capture is in them), so verify passes; the next append never
-    writes after them (issue 26: it used to cut them) but starts a new file, and the torn file is left as
-    it is (the next daemon start moves its tail into quarantine). A file shorter than its committed size
-    lost records: that fails."""
+    writes after them: it moves them into quarantine (issue 26: it used to cut them away) and appends
+    at the committed size. A file shorter than its committed size lost records: that fails."""
     fetch(site_server, config_path)
     [warc] = list(data(config_path).rglob("*.warc.gz"))
     committed = warc.stat().st_size
@@ -161,16 +160,15 @@ def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_goes_to_
         assert conn.execute("SELECT size FROM verified_files").fetchall() == [(committed,)]  # what was verified
     site_server.set("/second.html", "<html><head><title>Second</title></head><body><article><h1>Second</h1>"
                     "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>")
-    torn = warc.read_bytes()
     result = run_cli("fetch", site_server.url("/second.html"), "--config", config_path)
     assert result.exit_code == 0, result.stderr
-    assert warc.read_bytes() == torn  # nothing cut, nothing written after the torn bytes
-    [new] = [p for p in data(config_path).rglob("*.warc.gz") if p != warc]
+    [aside] = list((data(config_path) / "quarantine").glob("*.warc.gz"))
+    assert aside.read_bytes() == b"\x1f\x8b\x08\x00torn-record" and "past its committed size" in result.stderr
     code, out = verify_json(config_path)
-    assert code == 0 and out["problems"] == [] and out["checked"] == [str(new)]
+    assert code == 0 and out["problems"] == [] and out["checked"] == [str(warc)]
     assert verify_json(config_path, "--all")[0] == 0
-    with open(new, "r+b") as f:
-        f.truncate(new.stat().st_size - 10)
+    with open(warc, "r+b") as f:
+        f.truncate(warc.stat().st_size - 10)
     code, out = verify_json(config_path)
     assert code != 0 and any("shorter than the catalogue's committed size" in p["message"] for p in out["problems"]), out
 
