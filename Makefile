@@ -24,11 +24,14 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/.created
 install: $(VENV)/.installed
 
 ## pywb: the replay test's pywb, in a virtualenv of its own (pywb pins brotlipy, whose `brotli`
-## package would shadow the Brotli module the project's decoder needs)
+## package would shadow the Brotli module the project's decoder needs). With brotlicffi (its own
+## `brotlicffi` module, shadowing nothing): pywb's warcio decodes br records only through it, and
+## refuses versions below 1.2.1.0; without it a brotli capture replays as raw compressed bytes.
+## Rebuilt when this file changes, so an existing .venv-pywb gets what was added here.
 PYWB_VENV ?= .venv-pywb
-$(PYWB_VENV)/.installed:
+$(PYWB_VENV)/.installed: Makefile
 	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
-	$(PYWB_VENV)/bin/pip install --quiet 'pywb==2.10.0'
+	$(PYWB_VENV)/bin/pip install --quiet 'pywb==2.10.0' 'brotlicffi>=1.2.1.0'
 	touch $@
 
 pywb: $(PYWB_VENV)/.installed

@@ -1,7 +1,9 @@
 """WARC records of a browser capture, written as one block and read back.
 
-The block is: the document's response and request records, then every
-subresource's response and request, then three records about the page:
+The block is: the document's response and request records, then those of each
+redirect hop that led to it (as a plain capture's hops, so replay resolves the URL
+asked for), then every subresource's response and request, then three records
+about the page:
 
 * `resource`  `urn:screenshot:<url>`  image/png, the full-page screenshot;
 * `resource`  `urn:dom:<url>`         text/html, the DOM serialised after scripts ran;
@@ -23,13 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from .records import FetchResult
-from .warc import StoredRecord, _reason_phrase, _request_target, payload_sha256, reading
-from .warcscan import FETCHED_AT_HEADER, HOP_HEADER, PAGE_ID, fetched_at_value
+from .warc import StoredRecord, _warc_date, _write_exchange, payload_sha256, reading
+from .warcscan import HOP_HEADER, PAGE_ID
 
 
 @dataclass(frozen=True)
@@ -44,23 +44,20 @@ class RenderedRecords:
 
 
 def _pair(writer: WARCWriter, result: FetchResult, page_id: str, document: bool = False) -> str:
-    warc_date = datetime_to_iso_date(result.fetched_at.replace(microsecond=0))
-    http = StatusAndHeaders(f"{result.status} {_reason_phrase(result.status)}", result.response_headers, protocol=result.http_version)
-    exact = {FETCHED_AT_HEADER: fetched_at_value(result.fetched_at)} if document else {}  # the capture's fetched_at, for `archive reindex`
-    response = writer.create_warc_record(
-        result.final_url, "response", payload=io.BytesIO(result.body), length=len(result.body), http_headers=http,
-        warc_headers_dict={"WARC-Date": warc_date, PAGE_ID: page_id, **exact},
-    )
-    writer.write_record(response)
-    record_id: str = response.rec_headers.get_header("WARC-Record-ID")
-    request = writer.create_warc_record(
-        result.final_url, "request", payload=io.BytesIO(b""), length=0,
-        http_headers=StatusAndHeaders(f"{result.request_method} {_request_target(result.final_url)} {result.http_version}",
-                                      result.request_headers, is_http_request=True),
-        warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id, PAGE_ID: page_id},
-    )
-    writer.write_record(request)
+    """The exchange's response and request records (`archive.warc`'s, so framing is stored as for a plain capture);
+    the document's response also carries its exact fetch time, for `archive reindex`."""
+    record_id, _ = _write_exchange(writer, result.final_url, result.status, result.http_version, result.response_headers, result.body,
+                                   result.request_method, result.request_headers, _warc_date(result.fetched_at), {PAGE_ID: page_id},
+                                   result.fetched_at if document else None)
     return record_id
+
+
+def _hops(writer: WARCWriter, result: FetchResult, record_id: str, page_id: str) -> None:
+    """The page's redirect hops, each a 3xx response and its request, marked as a plain capture's are (HOP_HEADER)."""
+    for hop in result.redirects:
+        _write_exchange(writer, hop.url, hop.status, hop.http_version, hop.response_headers or [("Location", hop.location)], hop.body,
+                        result.request_method, hop.request_headers, _warc_date(hop.fetched_at or result.fetched_at),
+                        {HOP_HEADER: record_id, PAGE_ID: page_id})
 
 
 def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes, StoredRecord]:
@@ -70,9 +67,10 @@ def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     doc = records.document
     record_id = _pair(writer, doc, page_id, document=True)
+    _hops(writer, doc, record_id, page_id)
     for sub in records.subresources:
         _pair(writer, sub, page_id)
-    warc_date = datetime_to_iso_date(doc.fetched_at.replace(microsecond=0))
+    warc_date = _warc_date(doc.fetched_at)
     url = doc.final_url
     info = json.dumps(records.page_info, ensure_ascii=False).encode()
     for uri, kind, ctype, payload in (

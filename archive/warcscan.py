@@ -6,7 +6,8 @@ The writer (archive/warc.py, archive/render_records.py) lays a capture down as o
   its request, marked `WARC-Takedowns-Redirect-Of: <final record id>`), in the order the
   hops were followed, so the first hop's URL is the URL that was asked for;
 * rendered: every record carries the same `WARC-Page-ID`; the first is the document's
-  response, and the `urn:pageinfo:` metadata record names the URL asked for.
+  response, its redirect hops follow as a plain capture's do, and the `urn:pageinfo:`
+  metadata record names the URL asked for.
 
 Everything a `captures` row holds can be read back from that block except how often an
 unchanged refetch saw it again (`seen_count`, `last_seen_at`), which a reindex sets to
@@ -116,8 +117,8 @@ def scan_warc(path: Path, rel: str, start: int = 0, end: int | None = None) -> S
 
     def finish() -> None:
         if current is not None:
-            if hops and not current.rendered:
-                current.url = hops[0][0]
+            if hops:  # a rendered page's hops are written as a plain capture's (issue 26 item 4)
+                current.url = hops[0][0] if not current.rendered else current.url
                 current.redirects = [{"url": u, "status": s, "location": loc} for u, s, loc in hops]
             scan.captures.append(current)
 

@@ -4,10 +4,10 @@ Every request the page makes is intercepted (`page.route`) and performed by the
 project's HTTP client (`HttpClient.exchange`): the same SSRF guard, with the
 connection pinned to the address it checked (no second DNS lookup, so no
 rebinding), robots.txt and per-host pacing, under the page's caps (requests,
-bytes, one time budget), no redirect following (each hop is checked again). The
-page is fulfilled with the decoded bytes; the WARC holds them as on the wire,
-like a plain capture. Chromium itself never connects anywhere. Then a
-full-page PNG screenshot, the rendered DOM and page info are taken.
+bytes, one time budget), each redirect hop checked again and recorded (see
+`_PageCapture`). The page is fulfilled with the decoded bytes; the WARC holds
+them as on the wire, like a plain capture. Chromium itself never connects
+anywhere. Then a full-page PNG screenshot, the rendered DOM and page info are taken.
 
 One browser process is shared; each page gets a fresh context (no downloads,
 no service workers) from a bounded pool; the process is restarted after
@@ -23,13 +23,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from archive.records import FetchResult
+from archive.records import FetchResult, Redirect
 from scraper.config import Config, section_settings
 from scraper.errors import FetchError, UserError
 from scraper.settings import default
 
-from .client import HttpClient, check_url
+from .client import HttpClient, check_url, redirect_target
 
 log = logging.getLogger("takedowns.render")
 
@@ -228,8 +229,27 @@ class _BrowserGone(Exception):
     """The browser could not open a context: its process has died."""
 
 
+class _Refused(Exception):
+    """A request of the page not let through: which URL, why, and the network error Chromium is given.
+
+    `error`: the FetchError behind it, which ends the capture when the request was the page itself."""
+
+    def __init__(self, url: str, reason: str, code: str, error: FetchError | None = None):
+        super().__init__(reason)
+        self.url, self.reason, self.code = url, reason, code
+        self.error = error or FetchError(f"browser could not load {url}: {reason}", url=url, reason="render")
+
+
 class _PageCapture:
-    """The state of one page: its caps, the exchanges recorded, the refusals."""
+    """The state of one page: its caps, the exchanges recorded, the refusals.
+
+    Redirects: Playwright calls the route handler only for the first URL of a redirect
+    chain and lets Chromium fetch the others itself, which it cannot (it resolves no
+    name). So a 3xx answer to the page itself is kept as a hop and the browser is sent
+    to its target by a new navigation (the page's URL, and what its relative links
+    resolve against, is the final one), and a subresource's hops are followed here; each
+    hop goes through the same checks as any request, as in a plain fetch.
+    """
 
     def __init__(self, settings: RenderSettings, client: HttpClient, url: str, respect_robots: bool = True):
         self.settings = settings
@@ -242,6 +262,9 @@ class _PageCapture:
         self.bytes = 0
         self.deadline = 0.0
         self.document: FetchResult | None = None
+        self.hops: list[Redirect] = []  # the page's own redirects, in order
+        self.next_hop: str | None = None  # the target of the latest hop, not yet navigated to
+        self.failure: FetchError | None = None  # why the page itself could not be had
 
     def _remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -254,6 +277,7 @@ class _PageCapture:
         s = self.settings
         start = time.monotonic()
         self.deadline = start + s.budget_seconds
+        load_deadline = start + max(1.0, s.budget_seconds * 0.6)  # most of the budget for loading; the rest to settle, shoot and serialise
         try:
             context = await browser.new_context(
                 accept_downloads=False,
@@ -267,16 +291,7 @@ class _PageCapture:
         try:
             page = await context.new_page()
             await page.route("**/*", self._handle)
-            load_complete = True
-            response = None
-            try:
-                # Most of the budget for loading; the rest for settling, the screenshot and the DOM.
-                response = await page.goto(self.url, wait_until="load", timeout=max(1.0, s.budget_seconds * 0.6) * 1000)
-            except Exception as exc:
-                if self.document is None:
-                    raise FetchError(f"browser could not load {self.url}: {_first_line(exc)}", url=self.url, reason="render") from None
-                load_complete = False
-                log.warning("render: %s did not finish loading within the budget (%s)", self.url, _first_line(exc), extra={"url": self.url})
+            load_complete = await self._navigate(page, load_deadline)
             load_seconds = time.monotonic() - start
             if load_complete and s.settle_seconds > 0:
                 try:
@@ -301,87 +316,158 @@ class _PageCapture:
         document = self.document
         if document is None:
             raise FetchError(f"browser capture of {self.url} recorded no document", url=self.url, reason="render")
-        if response is not None and self.document is not None:
-            document = self.document
         subresources = [e for e in self.exchanges if e is not document]
         return Rendered(document, subresources, screenshot, dom, title, load_seconds, load_complete, self.refused)
 
+    async def _navigate(self, page: Any, load_deadline: float) -> bool:
+        """Load the page, navigating to each of its redirects' targets in turn; False when it did not finish loading in time."""
+        url = self.url
+        while True:
+            self.next_hop = None
+            try:
+                await page.goto(url, wait_until="load", timeout=max(1.0, load_deadline - time.monotonic()) * 1000)
+                return True
+            except Exception as exc:
+                if self.failure is not None:
+                    raise self.failure from None
+                if self.document is None and self.next_hop is not None:
+                    url = self.next_hop  # the handler stopped the browser at a hop of the page's own
+                    continue
+                if self.document is None:
+                    raise FetchError(f"browser could not load {self.url}: {_first_line(exc)}", url=self.url, reason="render") from None
+                log.warning("render: %s did not finish loading within the budget (%s)", self.url, _first_line(exc), extra={"url": self.url})
+                return False
+
     async def _handle(self, route: Any, request: Any) -> None:
-        """Check, pace, perform, record and fulfil one request of the page."""
+        """Check, pace, perform, record and fulfil one request of the page (following a subresource's redirects)."""
         url = request.url
         try:
             if not url.startswith(("http://", "https://")):
                 await _abort(route, "blockedbyclient")
                 return
-            if self._remaining() <= 0:
-                self._refuse(url, "page budget spent")
-                await _abort(route, "timedout")
-                return
-            if self.requests >= self.settings.max_requests:
-                self._refuse(url, f"more than max_requests = {self.settings.max_requests}")
-                await _abort(route, "blockedbyclient")
-                return
-            if self.bytes >= self.settings.max_bytes:
-                self._refuse(url, f"more than max_bytes = {self.settings.max_bytes}")
-                await _abort(route, "blockedbyclient")
-                return
-            self.requests += 1
-            if self.respect_robots:  # every subresource host's robots.txt, as for a plain fetch
-                try:
-                    await self.client._check_robots(url, True)
-                except FetchError as exc:
-                    self._refuse(url, str(exc))
-                    await _abort(route, "blockedbyclient")
-                    return
-            fetched_at = datetime.now(UTC)
             headers = {k: v for k, v in (await request.all_headers()).items() if not k.startswith(":") and k.lower() not in _NOT_FORWARDED}
+            is_page = self.document is None and request.is_navigation_request() and request.frame.parent_frame is None
             try:
-                # The project's client: SSRF check, pacing, and a connection pinned to the checked address.
-                async with asyncio.timeout(max(0.1, self._remaining())):
-                    answer = await self.client.exchange(
-                        request.method, url, headers, request.post_data_buffer,
-                        max_bytes=min(self.client.settings.max_body_bytes, self.settings.max_bytes - self.bytes), for_browser=True,
-                    )
-            except TimeoutError:
-                self._refuse(url, "page budget spent")
-                await _abort(route, "timedout")
-                return
-            except FetchError as exc:
-                reason = f"more than max_bytes = {self.settings.max_bytes}" if exc.reason == "too_large" else str(exc)
-                self._refuse(url, reason)
-                await _abort(route, "addressunreachable" if exc.reason == "private_address" else "failed")
-                return
-            if self.bytes + len(answer.body) > self.settings.max_bytes:  # requests run in parallel: the cap holds on what is kept
-                self._refuse(url, f"more than max_bytes = {self.settings.max_bytes}")
-                await _abort(route, "blockedbyclient")
-                return
-            self.bytes += len(answer.body)
-            response = answer.response
-            received = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-            exchange = FetchResult(
-                requested_url=url,
-                final_url=url,
-                status=response.status_code,
-                http_version=response.http_version,
-                request_method=request.method,
-                request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw],
-                response_headers=received,  # as received; the body as on the wire (like a plain capture)
-                body=answer.body,
-                content=answer.content,
-                fetched_at=fetched_at,
-            )
-            self.exchanges.append(exchange)
-            if request.is_navigation_request() and request.frame.parent_frame is None:
-                if self.document is not None and self.document.status in (301, 302, 303, 307, 308):
-                    exchange.requested_url = self.document.requested_url  # a redirect hop: keep the URL asked for
-                    exchange.redirects = [*self.document.redirects]
-                if self.document is None or self.document.status in (301, 302, 303, 307, 308):
+                if is_page:
+                    exchange, content = await self._perform(request.method, url, headers, request.post_data_buffer)
+                    if self._page_redirected(exchange):
+                        await _abort(route, "aborted")  # run() navigates to the hop's target
+                        return
+                    exchange.requested_url, exchange.redirects = self.url, list(self.hops)
                     self.document = exchange
-            fulfil = [(k, v) for k, v in received if k.lower() not in _REFRAMED]  # the browser is given the decoded body
-            await route.fulfill(status=response.status_code, headers=dict(_merge(fulfil)), body=answer.content)
+                    self.exchanges.append(exchange)
+                else:
+                    exchange, content = await self._follow(request.method, url, headers, request.post_data_buffer)
+            except _Refused as refused:
+                self._refuse(refused.url, refused.reason)
+                if is_page:
+                    self.failure = refused.error
+                await _abort(route, refused.code)
+                return
+            fulfil = [(k, v) for k, v in exchange.response_headers if k.lower() not in _REFRAMED]  # the browser is given the decoded body
+            await route.fulfill(status=exchange.status, headers=dict(_merge(fulfil)), body=content)
         except Exception as exc:  # the page or context went away mid-request
             self._refuse(url, _first_line(exc))
             await _abort(route, "failed")
+
+    def _page_redirected(self, exchange: FetchResult) -> bool:
+        """Keep a 3xx answer to the page itself as a hop and name its target (`next_hop`); False when it is no redirect.
+
+        Refused like a plain fetch's hops: an unusable target, a loop, more than max_redirects."""
+        try:
+            target = redirect_target(exchange.final_url, exchange.status, exchange.header("location"), asked=self.url)
+        except FetchError as exc:
+            raise _Refused(exchange.final_url, str(exc), "failed", exc) from None
+        if target is None:
+            return False  # a 3xx without a Location is the page (storing refuses it)
+        self.hops.append(Redirect(exchange.final_url, exchange.status, target, http_version=exchange.http_version,
+                                  request_headers=exchange.request_headers, response_headers=exchange.response_headers,
+                                  body=exchange.body, fetched_at=exchange.fetched_at))
+        log.info("redirect %s -> %s", exchange.final_url, target, extra={"url": self.url})
+        limit = self.client.settings.max_redirects
+        if len(self.hops) > limit:
+            error = FetchError(f"too many redirects (more than {limit}) fetching {self.url}", url=self.url, reason="redirect_loop")
+            raise _Refused(target, str(error), "failed", error)
+        if target == self.url or any(hop.url == target for hop in self.hops):
+            error = FetchError(f"redirect loop fetching {self.url} (back to {target})", url=self.url, reason="redirect_loop")
+            raise _Refused(target, str(error), "failed", error)
+        self.next_hop = target
+        return True
+
+    async def _follow(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[FetchResult, bytes]:
+        """A subresource's request and its redirects, each hop recorded; the last answer is what the browser is given."""
+        visited = {url}
+        current = url
+        limit = self.client.settings.max_redirects
+        for _hop in range(limit + 1):
+            exchange, content = await self._perform(method, current, headers, body)
+            self.exchanges.append(exchange)
+            try:
+                target = redirect_target(current, exchange.status, exchange.header("location"), asked=url)
+            except FetchError as exc:
+                raise _Refused(current, str(exc), "failed") from None
+            if target is None:
+                return exchange, content
+            if target in visited:
+                raise _Refused(url, f"redirect loop (back to {target})", "failed")
+            visited.add(target)
+            if exchange.status == 303 or (exchange.status in (301, 302) and method == "POST"):  # as browsers do
+                method, body = "GET", None
+                headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+            if _origin(target) != _origin(current):  # the browser would not send these to another origin
+                headers = {k: v for k, v in headers.items() if k.lower() not in ("cookie", "authorization")}
+            current = target
+        raise _Refused(url, f"more than max_redirects = {limit}", "failed")
+
+    async def _perform(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[FetchResult, bytes]:
+        """One exchange under the page's caps, by the project's client: the exchange as received and its decoded body."""
+        if self._remaining() <= 0:
+            raise _Refused(url, "page budget spent", "timedout")
+        if self.requests >= self.settings.max_requests:
+            raise _Refused(url, f"more than max_requests = {self.settings.max_requests}", "blockedbyclient")
+        if self.bytes >= self.settings.max_bytes:
+            raise _Refused(url, f"more than max_bytes = {self.settings.max_bytes}", "blockedbyclient")
+        self.requests += 1
+        if self.respect_robots:  # every host's robots.txt, as for a plain fetch
+            try:
+                await self.client._check_robots(url, True)
+            except FetchError as exc:
+                raise _Refused(url, str(exc), "blockedbyclient", exc) from None
+        fetched_at = datetime.now(UTC)
+        try:
+            # The project's client: SSRF check, pacing, and a connection pinned to the checked address.
+            async with asyncio.timeout(max(0.1, self._remaining())):
+                answer = await self.client.exchange(
+                    method, url, headers, body,
+                    max_bytes=min(self.client.settings.max_body_bytes, self.settings.max_bytes - self.bytes), for_browser=True,
+                )
+        except TimeoutError:
+            raise _Refused(url, "page budget spent", "timedout") from None
+        except FetchError as exc:
+            reason = f"more than max_bytes = {self.settings.max_bytes}" if exc.reason == "too_large" else str(exc)
+            raise _Refused(url, reason, "addressunreachable" if exc.reason == "private_address" else "failed", exc) from None
+        if self.bytes + len(answer.body) > self.settings.max_bytes:  # requests run in parallel: the cap holds on what is kept
+            raise _Refused(url, f"more than max_bytes = {self.settings.max_bytes}", "blockedbyclient")
+        self.bytes += len(answer.body)
+        response = answer.response
+        exchange = FetchResult(
+            requested_url=url,
+            final_url=url,
+            status=response.status_code,
+            http_version=response.http_version,
+            request_method=method,
+            request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw],
+            response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],  # as received
+            body=answer.body,  # as on the wire (like a plain capture)
+            content=answer.content,
+            fetched_at=fetched_at,
+        )
+        return exchange, answer.content
+
+
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 
 async def _abort(route: Any, code: str) -> None:

@@ -84,6 +84,19 @@ def check_url(url: str) -> str:
     return url
 
 
+def redirect_target(current: str, status: int, location: str | None, *, asked: str) -> str | None:
+    """Where a 3xx answer from `current` sends the client (its Location resolved against `current`), or None
+    when the answer is no redirect; a target that cannot be fetched is a FetchError about `asked`."""
+    if status not in REDIRECT_CODES or not location:
+        return None
+    target = urljoin(current, location)
+    try:
+        check_url(target)
+    except UserError as exc:
+        raise FetchError(f"{redact_url(current)} redirects to an unusable URL: {exc}", url=asked, reason="bad_redirect") from None
+    return target
+
+
 def host_key(url: str) -> str:
     p = urlsplit(url)
     return f"{p.hostname}:{p.port or (443 if p.scheme == 'https' else 80)}"
@@ -208,13 +221,8 @@ class HttpClient:
             fetched_at = datetime.now(timezone.utc)
             answer = await self._get(current, headers if current == url else {})
             response = answer.response
-            location = response.headers.get("location")
-            if response.status_code in REDIRECT_CODES and location:
-                target = urljoin(current, location)
-                try:
-                    check_url(target)
-                except UserError as exc:
-                    raise FetchError(f"{redact_url(current)} redirects to an unusable URL: {exc}", url=url, reason="bad_redirect") from None
+            target = redirect_target(current, response.status_code, response.headers.get("location"), asked=url)
+            if target is not None:
                 redirects.append(
                     Redirect(
                         current,
