@@ -59,6 +59,11 @@ def rows(catalogue_url: str) -> dict[str, list[tuple]]:
     return {"captures": captures, "warc_files": files, "reports": reports}
 
 
+def hops(capture: tuple) -> list:
+    value = capture[CAPTURE_COLUMNS.index("redirects")]
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def empty_catalogue(catalogue_url: str, data: Path) -> None:
     """What the issue did: `: > data/catalogue.sqlite`, or a new empty PostgreSQL database."""
     if catalogue_url.startswith("sqlite"):
@@ -89,7 +94,7 @@ def test_an_emptied_catalogue_loses_no_warc_and_reindex_restores_every_row(site_
     fetch_all(cfg, publish(site_server, 4))
     before = rows(catalogue_url)
     assert len(before["captures"]) == 4 and len(before["reports"]) == 4
-    assert any(c[CAPTURE_COLUMNS.index("redirects")] for c in before["captures"])  # the redirected capture is among them
+    assert any(hops(c) for c in before["captures"])  # the redirected capture is among them
     [warc] = sorted((data / "warc").glob("*.warc.gz"))
     master = warc.read_bytes()
 
@@ -365,9 +370,12 @@ def test_a_plain_capture_is_exported_after_the_url_was_rendered(site_server, tmp
     assert verify(cfg, str(tmp_path / "plain.wacz"))[0] == 0
     again = run_cli("archive", "export", url, "--rendered", "-o", tmp_path / "r.wacz", "--config", cfg, "--json")
     assert json.loads(again.stdout)["capture_id"] == rendered["capture_id"]
-    # reindex restores the rendered capture's row too (its URL from the page-info record)
+    # reindex restores rendered captures' rows too (the URL asked for from the page-info record, the hops of a redirected one)
+    redirected = run_cli("--config", cfg, "fetch", site_server.url("/old"), "--render", "--json")
+    assert redirected.exit_code == 0, redirected.stderr
     sqlite_url = f"sqlite:///{tmp_path / 'data' / 'catalogue.sqlite'}"
     before = rows(sqlite_url)
+    assert len(hops([c for c in before["captures"] if c[CAPTURE_COLUMNS.index("rendered")]][-1])) == 2
     empty_catalogue(sqlite_url, tmp_path / "data")
     result = run_cli("archive", "reindex", "--config", cfg)
     assert result.exit_code == 0, result.stderr
