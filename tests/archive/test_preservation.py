@@ -177,7 +177,7 @@ def test_a_warc_cut_short_is_never_written_after_and_reads_of_it_exit_4(site_ser
 
     code, out = verify(cfg)
     assert code == 1 and any(p["path"] == str(warc) and "shorter than the catalogue's committed size" in p["message"] for p in out["problems"])
-    for args in (("reextract", "--all"), ("archive", "export", first, "-o", str(tmp_path / "first.wacz"))):
+    for args in (("reextract", "--all"), ("archive", "export", first, "-o", str(tmp_path / "first.wacz")), ("extract", first)):
         result = run_cli(*args, "--config", cfg)
         assert result.exit_code == 4, (args, result.exit_code, result.stderr)  # it was 70, "Unknown archive format"
         lines = [line for line in result.stderr.splitlines() if str(warc) in line]
