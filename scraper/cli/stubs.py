@@ -27,9 +27,11 @@ def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: 
 
     if fmt == "stix":
         try:
-            from scraper.export.stix import attack_pattern_ids, write_stix
+            from scraper.export.stix import write_stix
         except ImportError as exc:
             raise UserError(f"STIX export needs the stix2 library ({exc.name} missing): {extras_hint}") from None
+        from scraper.disarm.bundle import attack_pattern_ids
+
         return write_stix(records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle)
     try:
         from scraper.export.misp import write_misp
@@ -55,7 +57,7 @@ class StubsGroup(click.Group):
 
 @click.group(name="stubs", cls=StubsGroup)
 def stubs_group() -> None:
-    """Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, edit, export."""
+    """Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, split, edit, export."""
 
 
 @stubs_group.command(name="list")
@@ -132,6 +134,8 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         print_json(data)
         return
     click.echo(page)
+    for line in counts_by_reference(data):
+        click.echo(line)
     suggested = [t for t in data["techniques"] if t["status"] == "suggested"]
     if suggested:
         click.echo("\nTechnique suggestions (not accepted; `takedowns stubs techniques ID accept T...`):")
@@ -144,14 +148,30 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
 
 
-def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
-    """Run scraper.stubs.review.<action>(catalogue, *args), then rewrite the Atom feed."""
+def counts_by_reference(data: dict) -> list[str]:
+    """`stubs show`'s lines on counts: what each cited report states beside the stub's, and a disagreement flag."""
+    refs = [r for r in data["references"] if r.get("counts")]
+    if len(refs) < 2 and not data.get("counts_disagree"):
+        return []
+    stub_counts = data["counts"]
+    lines = ["", "Counts: " + (", ".join(f"{k}={v}" for k, v in stub_counts.items()) or "none")]
+    if data.get("counts_disagree"):
+        lines[-1] += "  [DISAGREE: a cited report states different figures]"
+    for r in refs:
+        said = ", ".join(f"{k}={v}" + (f" (stub: {stub_counts[k]})" if k in stub_counts and stub_counts[k] != v else "") for k, v in r["counts"].items())
+        role = "platform report" if r.get("primary") else "retelling"
+        lines.append(f"  {role} {r['url']}{' (' + r['part'] + ')' if r.get('part') else ''}: {said}")
+    return lines
+
+
+def _decide(config: Config, action: str, *args: object, as_json: bool, **options: object) -> None:
+    """Run scraper.stubs.review.<action>(catalogue, *args, **options), then rewrite the Atom feed."""
     from archive.catalogue import Catalogue
     from scraper.stubs import StubSettings, review, write_feed
 
     catalogue = Catalogue(config.catalogue_url)
     try:
-        decision = getattr(review, action)(catalogue, *args)
+        decision = getattr(review, action)(catalogue, *args, **options)
         write_feed(catalogue, StubSettings.from_config(config).feed_path)
     finally:
         catalogue.dispose()
@@ -209,6 +229,21 @@ def merge_cmd(keep_id: str, other_id: str, config: Config, as_json: bool) -> Non
 def unmerge_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Undo a merge: STUB_ID gets its own references back and is new again."""
     _decide(config, "unmerge", stub_id, as_json=as_json)
+
+
+@stubs_group.command(name="split")
+@click.argument("stub_id")
+@with_config
+@json_option
+def split_cmd(stub_id: str, config: Config, as_json: bool) -> None:
+    """Split a stub by operation: each other origin its reports name becomes a new stub citing them.
+
+    `stubs merge` joins two stubs again.
+    """
+    from scraper.stubs import StubSettings
+
+    settings = StubSettings.from_config(config)
+    _decide(config, "split", stub_id, as_json=as_json, id_prefix=settings.id_prefix, found_via=settings.found_via)
 
 
 def _countries(value: str | None) -> list[str] | None:

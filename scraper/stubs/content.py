@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
+from scraper.extract.platforms import org_platform
 from scraper.extract.report import Report
 from scraper.extract.sentences import split_sentences
 
@@ -13,6 +15,54 @@ _YEAR_STARTED = re.compile(
     re.IGNORECASE,
 )
 SUMMARY_MAX = 700
+
+
+def is_platform_report(report: Report) -> bool:
+    """The disarming platform's own disclosure (Meta on about.fb.com, Google TAG on blog.google, ...),
+    as opposed to a retelling of it by a wire, a paper or a researcher: it leads the stub it is cited by."""
+    return report.platform is not None and org_platform(report.org) == report.platform
+
+
+def lead_index(reports: list[Report]) -> int:
+    """Which report a stub takes its name, summary, counts and date from: the first platform report, else the first."""
+    return next((i for i, r in enumerate(reports) if is_platform_report(r)), 0)
+
+
+def disagreements(lead: dict[str, int], other: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Asset types both state with different numbers: {type: (lead's, other's)} (a type only one states is no disagreement)."""
+    return {k: (lead[k], v) for k, v in other.items() if k in lead and lead[k] != v}
+
+
+def part_key(origin: list[str]) -> str:
+    """A network's part of its report: its origin countries ("Venezuela", "Russia/Ukraine")."""
+    return "/".join(origin)[:255]
+
+
+def parts(report: Report) -> list[str]:
+    """The operations a report describes, one per origin of its networks, in the order it names them.
+
+    A report naming networks of two or more origins (a TAG bulletin's Venezuela and Nigeria
+    operations) describes as many operations, each its own DISARM incident; otherwise the
+    report is one operation, [""] (the whole report).
+    """
+    keys = list(dict.fromkeys(part_key(n.origin) for n in report.networks if n.origin))
+    return keys if len(keys) > 1 else [""]
+
+
+def report_part(report: Report, part: str) -> Report:
+    """The report as one of its operations: only that part's networks, without the report-wide totals.
+    Networks stating no origin stay with the first part (they follow the report's lead)."""
+    keys = parts(report)
+    if not part or part not in keys:
+        return report
+    networks = [n for n in report.networks if part_key(n.origin) == part or (not n.origin and part == keys[0])]
+    return replace(report, networks=networks, totals={}, totals_evidence=[])
+
+
+def name(report: Report, part: str = "") -> str:
+    """A stub's name from its lead report: the title, and the operation's origin when the report names several."""
+    title = report.title or report.url
+    return f"{title} ({part})" if part else title
 
 
 def is_takedown(report: Report) -> tuple[bool, str]:

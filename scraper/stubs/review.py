@@ -11,6 +11,7 @@ Transitions (anything else is refused with a one-line UserError, nothing logged)
     merge    KEEP new|accepted, OTHER new -> OTHER merged into KEEP
              (KEEP keeps its name and id; OTHER's references move to KEEP)
     unmerge  merged -> new             (its own references come back)
+    split    new|accepted              (one stub per operation its reports name: the others are new stubs)
     reopen   accepted|rejected -> new  (clears the DISARM id / the reject reason)
     edit     new|accepted              (curator's value for a field, kept over re-extraction)
 
@@ -43,6 +44,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "unmerge": ("merged",),
     "reopen": ("accepted", "rejected"),
     "edit": ("new", "accepted"),
+    "split": ("new", "accepted"),
 }
 EDITABLE = ("name", "summary", "incident_type", "year_started", "origin", "targets", "counts")
 DISARM_ID = re.compile(r"^I\d{5}$")
@@ -178,6 +180,7 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
         refresh(s, keep)
         log_change(s, keep, "merged", f"curator merged {other.stub_id} into {keep.stub_id}")
         log_change(s, other, "merged", f"merged into {keep.stub_id}")
+        s.flush()  # refresh() below reloads the row: without a flush it dropped what refresh(s, keep) recomputed
         s.refresh(keep)
         return _decision("merge", keep, f"merged {other.stub_id} into {keep.stub_id}", also=[other.stub_id])
 
@@ -202,6 +205,29 @@ def unmerge(catalogue: Catalogue, stub_id: str) -> Decision:
             log_change(s, holder, "unmerged", f"curator took {stub.stub_id} back out of {holder.stub_id}")
         log_change(s, stub, "unmerged", f"unmerged from {holder_id}")
         return _decision("unmerge", stub, f"unmerged from {holder_id}", also=[h.stub_id for h in touched])
+
+
+def split(catalogue: Catalogue, stub_id: str, *, id_prefix: str = "TA-", found_via: str = "") -> Decision:
+    """One stub per operation: a cited report naming networks of different origins is cited by
+    STUB for its first operation and by a new stub for each other one (a joined report's own
+    references go with their origin). STUB keeps its id, status and edits; `merge` joins them again.
+    """
+    from .store import split_plan
+
+    with catalogue.session() as s:
+        catalogue.serialise(s, "stubs")  # it inserts references, as a poll's matching does: one at a time
+        stub = get_stub(s, stub_id)
+        if stub.status not in ALLOWED["split"]:
+            raise _refuse("split", stub)
+        plan = split_plan(s, stub)
+        if not plan.moves:
+            raise UserError(f"nothing to split in {stub.stub_id}: none of its reports names networks of different origins "
+                            "(`takedowns stubs merge` joins two stubs)")
+        _claim(s, stub, "split", "split", stub.status)  # one decision at a time, as every transition
+        made = plan.apply(s, stub, id_prefix=id_prefix, found_via=found_via)
+        detail = f"split {stub.stub_id} ({plan.kept or 'unstated origin'}) from " + ", ".join(f"{sid} ({part})" for sid, part in made)
+        log_change(s, stub, "split", detail)
+        return _decision("split", stub, detail, also=[sid for sid, _ in made])
 
 
 def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Decision:

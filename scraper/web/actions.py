@@ -30,6 +30,11 @@ def merge(config: Config, catalogue: Catalogue, keep_id: str, other_id: str) -> 
     return _done(config, catalogue, review.merge(catalogue, keep_id, other_id))
 
 
+def split(config: Config, catalogue: Catalogue, stub_id: str) -> Decision:
+    settings = StubSettings.from_config(config)
+    return _done(config, catalogue, review.split(catalogue, stub_id, id_prefix=settings.id_prefix, found_via=settings.found_via))
+
+
 def reopen(config: Config, catalogue: Catalogue, stub_id: str) -> Decision:
     """Back to new: a merged stub is unmerged (its references come back), a decided one reopened."""
     with catalogue.session() as s:

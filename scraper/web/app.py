@@ -206,6 +206,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/stubs/{stub_id}/accept", action("accepted", lambda i, f: actions.accept(config, catalogue, i, str(f.get("disarm_id") or "").strip() or None)), methods=["POST"]),
         Route("/stubs/{stub_id}/reject", action("rejected", lambda i, f: actions.reject(config, catalogue, i, str(f.get("reason") or ""))), methods=["POST"]),
         Route("/stubs/{stub_id}/merge", action("merged", lambda i, f: actions.merge(config, catalogue, i, str(f.get("other") or "").strip())), methods=["POST"]),
+        Route("/stubs/{stub_id}/split", action("split", lambda i, f: actions.split(config, catalogue, i)), methods=["POST"]),
         Route("/stubs/{stub_id}/reopen", action("reopened", lambda i, f: actions.reopen(config, catalogue, i)), methods=["POST"]),
         Route("/stubs/{stub_id}/edit", action("edited", do_edit), methods=["POST"]),
         Route("/stubs/{stub_id}/techniques", technique_endpoint(decide_technique), methods=["POST"]),
