@@ -200,6 +200,8 @@ ALLOWED = {
     ("scraper/daemon/lock.py", "release", "ftruncate"): "empties the daemon's pid lock file",
     ("scraper/stubs/sheets.py", "_write_xlsx", "remove"): "removes openpyxl's default sheet",
     ("scraper/stubs/sheets.py", "write", "remove"): "(the same call: _write_xlsx is nested in write)",
+    ("scraper/disarm/store.py", "discard", "rmtree"): "removes a DISARM download's staging folder, only <data>/disarm/.incoming-*",
+    ("scraper/disarm/store.py", "install", "rename"): "moves a checked DISARM download into <data>/disarm/",
 }
 
 
