@@ -22,9 +22,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from archive.catalogue import Catalogue
-from scraper.config import Config, section_settings
+from scraper.config import Config
 from scraper.errors import UserError, describe
-from scraper.extract.pool import ExtractSettings, warm_up
+from scraper.extract.pool import warm_up
 from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient
 
@@ -82,7 +82,7 @@ class Daemon:
         try:
             interrupted = set(runs.recover_interrupted(self.catalogue))
             truncate_uncommitted_tails(self.config, self.catalogue)
-            await loop.run_in_executor(None, warm_up, section_settings(self.config, "extract", ExtractSettings).workers)
+            await loop.run_in_executor(None, warm_up)  # every page is extracted in a process from its fork server
             for name in sorted(interrupted):
                 log.warning("the last run was interrupted; running it again now", extra={"source": name})
             if not sources:
