@@ -429,7 +429,7 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
 
 def _over_limits(outcome: CaptureOutcome, exc: ExtractLimitError) -> None:
     """Note an extraction stopped at its limits: the capture is stored, the item fails (`capture_url` raises it)."""
-    outcome.over_limits = ExtractLimitError(f"{outcome.capture.final_url}: stored, but {exc}; tried again later")
+    outcome.over_limits = ExtractLimitError(f"{outcome.capture.final_url}: stored, but {exc}")
     outcome.report_error = str(outcome.over_limits)
     log.warning("extraction stopped: %s", exc, extra={"url": outcome.capture.url})
 

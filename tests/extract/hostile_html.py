@@ -16,6 +16,7 @@ def paragraph_flood(lines: int) -> bytes:
     return b"<!DOCTYPE html><html><head><title>Coordinated inauthentic behavior report</title></head><body><article>" + body + b"</article></body></html>"
 
 
+@functools.cache
 def encoded(page: bytes, encoding: str) -> bytes:
     """`page` as sent with `Content-Encoding: encoding` (gzip or br)."""
     return gzip.compress(page, 9) if encoding == "gzip" else brotli.compress(page, quality=5)
