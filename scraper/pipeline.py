@@ -110,7 +110,7 @@ async def capture_url(
     an original report is recorded as that report; the WARC keeps the real URL).
     `browser`: render the page in Chromium and record everything it loaded (README "Browser capture").
     `forced`: an operator force-included the URL, so its report gets a stub even without counts.
-    `extract_workers`: extract up to that many pages at once, each in a process of its own that also builds
+    `extract_workers`: extract up to that many pages at once, each in a limited worker process that also builds
     its WARC records (0: one at a time, after storing it; scraper/extract/pool.py). Extraction over its
     `[extract]` limits raises ExtractLimitError at stage extract once the capture is stored.
     `stub_turn`: awaited before the stub stage, so a poll with several items in flight still
@@ -177,7 +177,7 @@ async def _store_here(config: Config, catalogue: Catalogue, store: WarcStore | N
 
 async def _store_and_extract_in_worker(config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult,
                                        default_org: str | None, workers: int) -> CaptureOutcome:
-    """A process of its own builds the page's WARC records (gzip, digests) and extracts its Report from them
+    """A limited worker process builds the page's WARC records (gzip, digests) and extracts its Report from them
     (`build_and_extract`); this process appends the records and catalogues the capture with its report in
     one transaction (in a thread). The GIL-serialised CPU of this process goes to fetching and stubs.
 
@@ -395,7 +395,7 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
     """Use the stored Report unless the capture is new or has none yet.
 
     A PDF's text is read by a limited worker process awaited here, and the report is extracted in a
-    limited process of its own (scraper/extract/pool.py), so a hostile page neither blocks the event
+    limited worker process (scraper/extract/pool.py), so a hostile page neither blocks the event
     loop nor delays a shutdown (cancelling kills the process). Over its limits: `outcome.over_limits`.
     """
     if not refresh:

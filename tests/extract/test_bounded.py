@@ -1,4 +1,4 @@
-"""Every extraction runs in a process of its own under `[extract]` CPU, memory and wall-clock limits.
+"""Every extraction runs in a worker process under `[extract]` CPU, memory and wall-clock limits.
 
 A page over them costs that process only: the caller gets an ExtractLimitError, a poll records the
 item as failed (stage extract, tried again later) with its capture stored, and goes on; cancelling
@@ -46,6 +46,14 @@ def tell_pid_then_sleep(fifo: str) -> None:
     time.sleep(600)
 
 
+def burn(seconds: float) -> int:
+    """Use `seconds` of CPU; the worker's pid."""
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return os.getpid()
+
+
 def raise_fetch_error() -> None:
     raise FetchError("a fetch error, whose constructor takes more than a message", url="http://x/", reason="test")
 
@@ -71,6 +79,18 @@ def test_a_job_over_its_cpu_limit_fails_with_the_limit_named():
 def test_a_job_over_its_wall_time_is_killed():
     with pytest.raises(ExtractLimitError, match=r"more than 1s \(\[extract\] wall_seconds\)"):
         asyncio.run(run_bounded(limits(wall_seconds=1.0), sleep_for, 600))
+
+
+def test_a_worker_takes_the_next_page_with_cpu_seconds_of_its_own_and_is_replaced_after_a_limit():
+    async def scenario() -> tuple[list[int], int]:
+        settings = limits(cpu_seconds=1, memory_bytes=200 * 2**20)  # a memory limit no other test uses: a worker of its own
+        pids = [await run_bounded(settings, burn, 0.6) for _ in range(3)]  # 1.8 s in all: the limit is each page's
+        with pytest.raises(ExtractLimitError):
+            await run_bounded(settings, allocate, 400)
+        return pids, await run_bounded(settings, burn, 0.0)
+
+    pids, after = asyncio.run(scenario())
+    assert len(set(pids)) == 1 and after != pids[0], (pids, after)
 
 
 def test_the_jobs_own_errors_reach_the_caller():
