@@ -58,9 +58,13 @@ class _Brotli:
         try:
             if not data or d.is_finished():
                 return
-            yield d.process(data, output_buffer_limit=STEP)
-            while not d.can_accept_more_data() and not d.is_finished():
-                yield d.process(b"", output_buffer_limit=STEP)
+            piece = d.process(data, output_buffer_limit=STEP)
+            yield piece
+            # Drain the output held back by the limit. Not `can_accept_more_data()`: brotli 1.2 says True
+            # with output still pending, which left a page of more than one step "truncated".
+            while piece and not d.is_finished():
+                piece = d.process(b"", output_buffer_limit=STEP)
+                yield piece
         except brotli.error as exc:
             raise DecodeError(f"corrupt brotli body: {exc}") from None
 

@@ -186,7 +186,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
             served = [(site.url(i), html) for i, (_, html) in enumerate(pages)]
             before = measure(site, lambda: baseline(served, Path(tmp) / "baseline-1.warc.gz"))
-            warm_wall, warm_cpu = measure(site, lambda: warm_up(args.workers))  # as the daemon does before its first poll
+            warm_wall, warm_cpu = measure(site, warm_up)  # as the daemon does before its first poll
             workers_cpu, site_cpu = _descendants_cpu(site.process.pid or 0), site.cpu_seconds()
             pipe_wall, pipe_cpu = measure(site, lambda: asyncio.run(through_pipeline(Path(tmp) / "pool", site, len(pages), args.workers, counts)))
             workers_cpu, site_cpu = _descendants_cpu(site.process.pid or 0) - workers_cpu, site.cpu_seconds() - site_cpu

@@ -144,6 +144,8 @@ def load_config(explicit: str | None = None) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: invalid TOML: {exc}; fix the file and try again") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise UserError(f"{path}: invalid TOML: arrays or inline tables nested too deeply; fix the file and try again") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read config file {path}: {exc}") from None
     return parse_config(raw, path)

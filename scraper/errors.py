@@ -13,7 +13,7 @@ from __future__ import annotations
 from archive.errors import ArchiveError, CatalogueError, DecodeError, UnreadableRecord, UserError
 
 __all__ = [
-    "ArchiveError", "CatalogueError", "DecodeError", "ExtractError", "FetchError", "UnreadableRecord", "UserError", "describe",
+    "ArchiveError", "CatalogueError", "DecodeError", "ExtractError", "ExtractLimitError", "FetchError", "UnreadableRecord", "UserError", "describe",
 ]
 
 
@@ -30,6 +30,11 @@ class FetchError(UserError):
 
 class ExtractError(UserError):
     """The document cannot be read (empty, corrupt, encrypted, no article)."""
+
+
+class ExtractLimitError(ExtractError):
+    """Extraction was stopped at its CPU, memory or time limit, or its process died: unlike a document
+    that cannot be read, the item is a failure tried again later (with backoff), its capture kept."""
 
 
 def describe(exc: BaseException) -> str:

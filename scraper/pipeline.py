@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -27,15 +26,16 @@ from archive.tables import Capture, DiscoveredItem, ReportRow
 from archive.warc import ResponseRecord, StoredRecord, WarcStore, block_response, build_exchange, payload_sha256, read_response
 from archive.wayback import WaybackClient
 from scraper.config import Config, section_settings, wayback_settings
-from scraper.errors import FetchError, UserError
+from scraper.errors import ExtractLimitError, FetchError, UserError
 from scraper.extract import ExtractError, extract_report
 from scraper.extract.pdf_worker import (
+    PdfLimitError,
     PdfLimits,
     PdfText,
     PdfWorkerError,
     read_pdf_text_async,
 )
-from scraper.extract.pool import extract_in_pool, extractor, in_worker
+from scraper.extract.pool import ExtractSettings, extract_bounded, extract_bounded_sync, extractor, run_bounded
 from scraper.extract.report import Report
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient, check_url
@@ -80,6 +80,7 @@ class CaptureOutcome:
     archive_link: str | None = None
     archive_detail: str = ""
     stub: StubOutcome | None = None
+    over_limits: ExtractLimitError | None = None  # extraction stopped at its limits: the item fails, to be tried again later
 
 
 async def capture_url(
@@ -109,7 +110,9 @@ async def capture_url(
     an original report is recorded as that report; the WARC keeps the real URL).
     `browser`: render the page in Chromium and record everything it loaded (README "Browser capture").
     `forced`: an operator force-included the URL, so its report gets a stub even without counts.
-    `extract_workers`: extract in that many worker processes (scraper/extract/pool.py; 0: here).
+    `extract_workers`: extract up to that many pages at once, each in a limited worker process that also builds
+    its WARC records (0: one at a time, after storing it; scraper/extract/pool.py). Extraction over its
+    `[extract]` limits raises ExtractLimitError at stage extract once the capture is stored.
     `stub_turn`: awaited before the stub stage, so a poll with several items in flight still
     makes its stubs in the order it found the items (stub ids stay reproducible).
     `refresh_feed`: rewrite the Atom feed when the stub changed (a poll passes False and
@@ -148,6 +151,9 @@ async def capture_url(
         with stage("extract"):
             await _attach_report(config, catalogue, outcome, refresh=outcome.is_new, default_org=source_org, workers=extract_workers)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
+    if outcome.over_limits is not None:
+        with stage("extract"):
+            raise outcome.over_limits
     if stub_turn is not None:
         with timed("waiting for the stub turn"):
             await stub_turn()
@@ -171,21 +177,20 @@ async def _store_here(config: Config, catalogue: Catalogue, store: WarcStore | N
 
 async def _store_and_extract_in_worker(config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult,
                                        default_org: str | None, workers: int) -> CaptureOutcome:
-    """A worker process builds the page's WARC records (gzip, digests) and extracts its Report from them
+    """A limited worker process builds the page's WARC records (gzip, digests) and extracts its Report from them
     (`build_and_extract`); this process appends the records and catalogues the capture with its report in
     one transaction (in a thread). The GIL-serialised CPU of this process goes to fetching and stubs.
 
     The WARC stays the preservation master: extraction reads the response record exactly as it will be
-    stored, a failed extraction still stores the page, and if the worker dies (killed, out of memory)
-    the page is stored from here and extracted again in a worker of its own."""
+    stored, a failed extraction still stores the page, and if the process is stopped at its limits or
+    dies, the page is stored from here and the outcome says so (`over_limits`)."""
     try:
         with stage("extract"), timed("build + extract (awaited in a worker)"):
-            built = await in_worker(workers, build_and_extract, config, result, default_org, extractor())
-    except BrokenProcessPool:  # this page's worker, or another one of the pool, died
-        log.warning("a worker process died; the page is stored from the polling process", extra={"url": result.requested_url})
+            built = await run_bounded(extract_settings(config, workers), build_and_extract, config, result, default_org, extractor())
+    except ExtractLimitError as exc:
+        log.warning("extraction stopped: %s; the page is stored from the polling process", exc, extra={"url": result.requested_url})
         outcome = await _store_here(config, catalogue, store, result)
-        with stage("extract"):
-            await _attach_report(config, catalogue, outcome, refresh=outcome.is_new, default_org=default_org, workers=workers, own_worker=True)
+        _over_limits(outcome, exc)
         return outcome
     TIMES.merge(built.steps, ", in a worker")
     with stage("store"):
@@ -386,14 +391,12 @@ async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Prev
 
 
 async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None,
-                         workers: int = 0, own_worker: bool = False) -> None:
+                         workers: int = 0) -> None:
     """Use the stored Report unless the capture is new or has none yet.
 
-    `own_worker`: extract in a worker process of its own (after a worker died: if this page killed
-    it, it fails alone, at stage extract, and is retried on a later pass).
-
-    A PDF's text is read by a limited worker process awaited here, so a PDF bomb
-    neither blocks the event loop nor delays a shutdown (cancelling kills the worker).
+    A PDF's text is read by a limited worker process awaited here, and the report is extracted in a
+    limited worker process (scraper/extract/pool.py), so a hostile page neither blocks the event
+    loop nor delays a shutdown (cancelling kills the process). Over its limits: `outcome.over_limits`.
     """
     if not refresh:
         with catalogue.read_session() as s:
@@ -407,17 +410,34 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
         if document_kind(outcome.capture.content_type, content) == "pdf":
             try:
                 pdf = await read_pdf_text_async(content, pdf_limits(config))
+            except PdfLimitError as exc:
+                raise ExtractLimitError(str(exc)) from None
             except PdfWorkerError as exc:
                 raise ExtractError(f"{outcome.capture.final_url}: {exc}") from None
         capture = outcome.capture
         arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, pdf)
-        with timed("extract" if workers <= 0 else "extract (awaited in a worker)", cpu=workers <= 0):  # in the loop: never awaits
-            report = await extract_in_pool(workers, content, own_worker=own_worker, **arguments)
+        with timed("extract (awaited in a worker)"):
+            report = await extract_bounded(extract_settings(config, workers), content, **arguments)
         report.capture_id = capture.id
         outcome.report = await in_thread("report row", store_report, catalogue, capture, report)
+    except ExtractLimitError as exc:
+        _over_limits(outcome, exc)
     except ExtractError as exc:
         outcome.report_error = str(exc)
         log.warning("extraction failed: %s", exc, extra={"url": outcome.capture.url})
+
+
+def _over_limits(outcome: CaptureOutcome, exc: ExtractLimitError) -> None:
+    """Note an extraction stopped at its limits: the capture is stored, the item fails (`capture_url` raises it)."""
+    outcome.over_limits = ExtractLimitError(f"{outcome.capture.final_url}: stored, but {exc}")
+    outcome.report_error = str(outcome.over_limits)
+    log.warning("extraction stopped: %s", exc, extra={"url": outcome.capture.url})
+
+
+def extract_settings(config: Config, workers: int | None = None) -> ExtractSettings:
+    """`[extract]`: how many pages are extracted at once (`workers`, unless given) and each one's limits."""
+    settings = section_settings(config, "extract", ExtractSettings)
+    return settings if workers is None else replace(settings, workers=workers)
 
 
 def pdf_limits(config: Config) -> PdfLimits:
@@ -472,7 +492,10 @@ def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *,
     """
     if content is None:
         content = capture_content(config, capture)
-    report = extract_report(content, **_extract_arguments(config, catalogue, capture, default_org, pdf))
+    try:
+        report = extract_bounded_sync(extract_settings(config), content, **_extract_arguments(config, catalogue, capture, default_org, pdf))
+    except ExtractLimitError as exc:
+        raise ExtractLimitError(f"{capture.final_url}: {exc}") from None
     report.capture_id = capture.id
     return report
 

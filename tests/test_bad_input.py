@@ -79,6 +79,14 @@ def test_missing_and_invalid_config(tmp_path, monkeypatch):
     assert_one_line_error(run_cli("captures", "--config", wrong), "max_redirects")
 
 
+def test_config_nested_too_deeply_is_one_line_and_exit_2(tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    proc = run_console("status", "--config", deep)
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ") and "nested too deeply" in proc.stderr, proc.stderr[-500:]
+
+
 def test_config_from_environment_and_relative_data_dir(site_server, tmp_path, monkeypatch):
     cfg = make_config(tmp_path / "conf")
     monkeypatch.setenv("TAKEDOWNS_CONFIG", str(cfg))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ def run(config: Config, once: bool, duration: float | None, as_json: bool) -> No
 
     with desk_beside_daemon(config):
         Daemon(config, once=once, duration=duration).run()
+    gc.freeze()  # the process ends next: its final collections need not walk every object (seconds on a busy machine, past the grace period)
     if as_json:
         with catalogue_reader(config) as reader:
             print_json({"stopped": True, "status": collect_status(config, reader).to_dict()})

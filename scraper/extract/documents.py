@@ -14,11 +14,11 @@ from typing import Any
 
 import trafilatura
 
-from scraper.errors import ExtractError
+from scraper.errors import ExtractError, ExtractLimitError
 
 from .dates import dateline_date, parse_date_text
 from .html_meta import read_head
-from .pdf_worker import PdfLimits, PdfText, PdfWorkerError, read_pdf_text
+from .pdf_worker import PdfLimitError, PdfLimits, PdfText, PdfWorkerError, read_pdf_text
 
 
 @dataclass
@@ -129,7 +129,7 @@ def read_pdf(payload: bytes, url: str, *, pdf: PdfText | None = None, limits: Pd
         try:
             pdf = read_pdf_text(payload, limits)
         except PdfWorkerError as exc:
-            raise ExtractError(f"{url}: {exc}") from None
+            raise (ExtractLimitError if isinstance(exc, PdfLimitError) else ExtractError)(f"{url}: {exc}") from None
     pages, meta = pdf.pages, pdf.meta
     text = "\n\n".join(pages).strip()
     if not text:

@@ -45,6 +45,10 @@ class PdfWorkerError(Exception):
     """The worker could not read the PDF; the message says why, for an `ExtractError`."""
 
 
+class PdfLimitError(PdfWorkerError):
+    """The worker was stopped at its CPU, memory or time limit (not a broken PDF: tried again later)."""
+
+
 def _command(limits: PdfLimits) -> list[str]:
     # -I: isolated (no site-packages from the user dir, no cwd on the path), -S not used: pypdfium2 is installed there
     return [sys.executable, "-I", str(CHILD), json.dumps(asdict(limits))]
@@ -52,15 +56,17 @@ def _command(limits: PdfLimits) -> list[str]:
 
 def _interpret(returncode: int, stdout: bytes, limits: PdfLimits) -> PdfText:
     if returncode in (-signal.SIGXCPU, -signal.SIGKILL) or returncode == 128 + signal.SIGXCPU:
-        raise PdfWorkerError(f"reading the PDF took more than the {limits.cpu_seconds}s CPU limit (PDF bomb?)")
+        raise PdfLimitError(f"reading the PDF took more than the {limits.cpu_seconds}s CPU limit (PDF bomb?)")
+    if returncode < 0:  # killed by a signal: a C library that could not allocate aborts or crashes
+        raise PdfLimitError(f"the PDF reader was stopped by signal {-returncode}, most likely at its {limits.memory_bytes // 2**20} MiB memory limit (PDF bomb?)")
     if returncode != 0 or not stdout:
-        raise PdfWorkerError(f"the PDF reader was stopped (exit {returncode}), most likely at its {limits.memory_bytes // 2**20} MiB memory limit (PDF bomb?)")
+        raise PdfWorkerError(f"the PDF reader failed (exit {returncode}) without an answer: the PDF is most likely broken")
     try:
         data = json.loads(stdout)
     except ValueError:
         raise PdfWorkerError("the PDF reader gave no readable answer") from None
     if "error" in data:
-        raise PdfWorkerError(data["error"])
+        raise (PdfLimitError if data.get("limit") else PdfWorkerError)(data["error"])
     return PdfText(pages=list(data["pages"]), meta=dict(data["meta"]), truncated=bool(data.get("truncated")))
 
 
@@ -70,7 +76,7 @@ def read_pdf_text(payload: bytes, limits: PdfLimits | None = None) -> PdfText:
     try:
         done = subprocess.run(_command(limits), input=payload, capture_output=True, timeout=limits.wall_seconds, check=False)
     except subprocess.TimeoutExpired:
-        raise PdfWorkerError(f"reading the PDF took more than {limits.wall_seconds:g}s (PDF bomb?)") from None
+        raise PdfLimitError(f"reading the PDF took more than {limits.wall_seconds:g}s (PDF bomb?)") from None
     return _interpret(done.returncode, done.stdout, limits)
 
 
@@ -84,7 +90,7 @@ async def read_pdf_text_async(payload: bytes, limits: PdfLimits | None = None) -
         async with asyncio.timeout(limits.wall_seconds):
             stdout, _ = await process.communicate(payload)
     except TimeoutError:
-        raise PdfWorkerError(f"reading the PDF took more than {limits.wall_seconds:g}s (PDF bomb?)") from None
+        raise PdfLimitError(f"reading the PDF took more than {limits.wall_seconds:g}s (PDF bomb?)") from None
     finally:
         if process.returncode is None:  # cancelled (shutdown) or timed out: the worker must not outlive us
             process.kill()

@@ -56,6 +56,15 @@ async def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+def wire_host(url: str) -> str | None:
+    """The URL's host as httpx sends it and connects to it: an internationalised name in its IDNA
+    ASCII form (`bücher.example` -> `xn--bcher-kva.example`), lower case; None if httpx refuses the URL."""
+    try:
+        return httpx.URL(url).raw_host.decode("ascii").lower() or None
+    except (httpx.InvalidURL, UnicodeError):
+        return None
+
+
 class PrivateAddressError(Exception):
     """Raised inside the transport when a connection would go to an unchecked address."""
 
@@ -72,7 +81,7 @@ class AddressGuard:
     async def check(self, url: str) -> None:
         """Raise FetchError(reason="private_address") unless the URL's host is public; pin its addresses."""
         parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
+        host = wire_host(url) or (parts.hostname or "").lower()
         port = parts.port or (443 if parts.scheme == "https" else 80)
         if host in _METADATA_HOSTS:
             raise _refused(url, host, host)

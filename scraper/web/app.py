@@ -93,7 +93,10 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         return RedirectResponse("/queue", status_code=303)
 
     async def queue(request: Request) -> Response:
-        f = QueueFilter.from_params(dict(request.query_params))
+        try:
+            f = QueueFilter.from_params(dict(request.query_params))
+        except UserError as exc:
+            return fail(request, exc)
         page = await db(lambda s: load_queue(s, f, settings.page_size))
         return render(request, "queue.html", page=page)
 
@@ -187,7 +190,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             package = await run_in_threadpool(wacz_bytes, config, catalogue, info.capture)
         except UserError as exc:
             return fail(request, exc)
-        return Response(package, media_type="application/wacz", headers={"content-disposition": f'attachment; filename="capture-{capture_id}.wacz"'})
+        return Response(package, media_type="application/wacz", headers={"content-disposition": f'attachment; filename="capture-{info.capture.id}.wacz"'})
 
     async def download(request: Request) -> Response:
         name = request.path_params["name"]
@@ -221,9 +224,9 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/stubs/{stub_id}/edit", action("edited", do_edit), methods=["POST"]),
         Route("/stubs/{stub_id}/techniques", technique_endpoint(decide_technique), methods=["POST"]),
         Route("/stubs/{stub_id}/techniques/suggest", technique_endpoint(suggest_techniques), methods=["POST"]),
-        Route("/captures/{capture_id:int}", capture_page),
-        Route("/captures/{capture_id:int}/replay", capture_replay),
-        Route("/captures/{capture_id:int}/wacz", capture_wacz),
+        Route("/captures/{capture_id}", capture_page),
+        Route("/captures/{capture_id}/replay", capture_replay),
+        Route("/captures/{capture_id}/wacz", capture_wacz),
         Route("/export/{name}", download),
         Route("/sources", sources),
         Route(FEED_ROUTE, feed),

@@ -10,11 +10,13 @@ from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from archive.tables import Stub, StubCountry, StubReference
+from scraper.errors import UserError
 from scraper.stubs.countries import fold
 
 from . import search
 
 STATUSES = ("new", "accepted", "rejected", "merged")
+MAX_PAGE = 10**9  # times any page size, an offset that still fits the database's 64-bit integers
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class QueueFilter:
             page = max(1, int(params.get("page", "1")))
         except ValueError:
             page = 1
+        if page > MAX_PAGE:  # its offset would not fit the database's 64-bit integers
+            raise UserError(f"page {page} is past the last possible page ({MAX_PAGE}): choose a smaller page number")
         return cls(
             status=status if status in STATUSES else "",
             platform=params.get("platform", "").strip()[:64],

@@ -21,11 +21,17 @@ class CaptureInfo:
     stub_pks: list[int]
 
 
-def load_capture(s: Session, capture_id: int) -> CaptureInfo:
-    capture = s.get(Capture, capture_id)
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL store: a larger number names no capture (not a server error)
+
+
+def load_capture(s: Session, capture_id: str) -> CaptureInfo:
+    """The capture a desk path names (`capture_id` as written in it: digits, of any length)."""
+    if not capture_id.isdigit() or len(capture_id) > len(str(MAX_ID)) or int(capture_id) > MAX_ID:
+        raise UserError(f"no capture {capture_id[:40]}: see `takedowns captures`")
+    capture = s.get(Capture, int(capture_id))
     if capture is None:
         raise UserError(f"no capture {capture_id}: see `takedowns captures`")
-    stubs = list(s.scalars(select(StubReference.stub_pk).where(StubReference.capture_id == capture_id)))
+    stubs = list(s.scalars(select(StubReference.stub_pk).where(StubReference.capture_id == capture.id)))
     return CaptureInfo(capture, stubs)
 
 

@@ -42,6 +42,19 @@ def page_tree_bomb(depth: int = 40) -> bytes:
     return _pdf(objects)
 
 
+def broken_page_tree() -> bytes:
+    """A page tree that declares 3 pages but whose second kid is a font, not a page: pdfium cannot load it."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 3 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        _stream(b"BT /F1 12 Tf 20 100 Td (Removed network page) Tj ET"),
+        FONT,
+        b"<< /Type /Font >>",
+    ]
+    return _pdf(objects)
+
+
 def content_stream_bomb(decoded_mb: int = 64) -> bytes:
     """One page whose compressed content stream inflates to `decoded_mb` MB of text-showing operators."""
     operator = b"(x) Tj\n"

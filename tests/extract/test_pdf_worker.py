@@ -9,13 +9,14 @@ import pytest
 
 from scraper.extract import ExtractError, extract_report, pdf_worker
 from scraper.extract.pdf_worker import (
+    PdfLimitError,
     PdfLimits,
     PdfWorkerError,
     read_pdf_text,
     read_pdf_text_async,
 )
 
-from .pdf_bombs import content_stream_bomb, page_tree_bomb, small_report_pdf
+from .pdf_bombs import broken_page_tree, content_stream_bomb, page_tree_bomb, small_report_pdf
 
 SMALL_LIMITS = PdfLimits(max_pages=20, max_text_chars=100_000, cpu_seconds=20, memory_bytes=768 * 2**20, wall_seconds=60)
 
@@ -38,6 +39,12 @@ def test_page_tree_bomb_without_a_page_limit_hits_the_cpu_limit():
     limits = PdfLimits(max_pages=10**9, max_text_chars=10**12, cpu_seconds=1, memory_bytes=768 * 2**20, wall_seconds=60)
     with pytest.raises(PdfWorkerError, match="1s CPU limit"):
         read_pdf_text(page_tree_bomb(19), limits)
+
+
+def test_a_broken_page_tree_is_a_broken_pdf_not_the_memory_limit():
+    with pytest.raises(PdfWorkerError, match=r"cannot read the PDF: broken") as info:
+        read_pdf_text(broken_page_tree(), SMALL_LIMITS)
+    assert "memory" not in str(info.value) and not isinstance(info.value, PdfLimitError)
 
 
 def test_text_output_is_capped():

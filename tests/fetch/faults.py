@@ -17,6 +17,7 @@ import brotli
 
 from scraper.devserver import LoopbackServer, QuietHandler
 
+from ..extract.hostile_html import encoded, paragraph_flood
 from ..extract.pdf_bombs import content_stream_bomb, page_tree_bomb
 
 FAST_HTTP = """
@@ -67,6 +68,13 @@ def feed_of(base: str, paths: list[str]) -> bytes:
 @functools.cache
 def pdf_content_bomb() -> bytes:
     return content_stream_bomb(64)
+
+
+FLOOD_LINES = 120_000  # 7.6 MB of <p> lines (under the 8 MiB decoded cap below), minutes of extraction CPU
+
+
+def html_flood(encoding: str) -> bytes:
+    return encoded(paragraph_flood(FLOOD_LINES), encoding)
 
 
 @functools.cache
@@ -145,6 +153,12 @@ class FaultServer:
             def route_truncated_gzip(self) -> None:
                 data = gzip.compress(PAGE)[:-40]
                 self.send(200, data, Content_Encoding="gzip")
+
+            def route_html_flood_gzip(self) -> None:
+                self.send(200, html_flood("gzip"), Content_Encoding="gzip")
+
+            def route_html_flood_br(self) -> None:
+                self.send(200, html_flood("br"), Content_Encoding="br")
 
             def route_gzip_bomb(self) -> None:
                 self.send(200, gzip_bomb(), Content_Encoding="gzip")

@@ -29,6 +29,13 @@ def test_round_trip_and_truncation(encoding, compress):
         decode_body(compress(data)[:-20], encoding, MB)
 
 
+@pytest.mark.parametrize("encoding,compress", [("gzip", gzip.compress), ("br", brotli.compress), ("deflate", zlib.compress)])
+def test_a_page_many_decoding_steps_long_decodes_whole(encoding, compress):
+    """Text compresses well: one chunk of it decodes to many steps of output, all of which must come out."""
+    data = b"".join(b"<p>We removed %d accounts from a network.</p>\n" % n for n in range(40_000))
+    assert decode_body(compress(data), encoding, 8 * MB) == data
+
+
 def test_unknown_encoding_and_identity():
     assert decode_body(b"plain", None, 10) == b"plain"
     with pytest.raises(DecodeError, match="unsupported Content-Encoding"):

@@ -25,7 +25,7 @@ from archive.wacz import temporary_wacz
 from scraper.config import load_config
 
 from ..conftest import REPO
-from .faults import FAST_HTTP, FaultServer, brotli_bomb, deflate_bomb, gzip_bomb, pdf_content_bomb
+from .faults import FAST_HTTP, FaultServer, brotli_bomb, deflate_bomb, gzip_bomb, html_flood, pdf_content_bomb
 
 MAX_RSS_MB = 300
 CONFIG = '[data]\ndir = "data"\n' + FAST_HTTP + """max_redirects = 5
@@ -35,6 +35,9 @@ max_pages = 50
 cpu_seconds = 20
 memory_bytes = 536870912
 wall_seconds = 60
+
+[extract]
+cpu_seconds = 2
 
 [archive.wayback]
 enabled = false
@@ -193,12 +196,14 @@ CASES = [
     Case("control character reference", "/control-chars", 0, check=control_text),
     Case("PDF page-tree bomb", "/pdf-tree-bomb", 0, check=pdf_pages_capped),
     Case("PDF content-stream bomb", "/pdf-content-bomb", 4, "memory limit", check=captured_without_report),
+    Case("HTML paragraph flood, gzip", "/html-flood-gzip", 4, "stored, but extraction took more than the 2s CPU limit", check=captured_without_report),
+    Case("HTML paragraph flood, brotli", "/html-flood-br", 4, "stored, but extraction took more than the 2s CPU limit", check=captured_without_report),
 ]
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, Path]]:
-    gzip_bomb(), brotli_bomb(), deflate_bomb(), pdf_content_bomb()  # built before the clock starts, so the server answers at once
+    gzip_bomb(), brotli_bomb(), deflate_bomb(), pdf_content_bomb(), html_flood("gzip"), html_flood("br")  # built before the clock starts, so the server answers at once
     root = tmp_path_factory.mktemp("hostile")
     with FaultServer() as server:
         base = server.url("")

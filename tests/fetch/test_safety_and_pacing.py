@@ -136,6 +136,37 @@ def test_dns_rebinding_connects_to_the_checked_address(monkeypatch):
     assert hits == {"checked": [f"reports.example:{port}"], "internal": []}  # Host header keeps the name
 
 
+def test_an_internationalised_host_is_resolved_checked_and_fetched(monkeypatch):
+    """`bücher.example` goes on the wire as `xn--bcher-kva.example`: it is resolved and checked under that
+    name, so the connection finds its checked addresses (it was refused as "was not checked")."""
+    hosts: list[str] = []
+
+    def respond(request: Request) -> Answer:
+        hosts.append(request.headers["Host"])
+        return Answer(200, b"<html><body><p>report</p></body></html>", {"Content-Type": "text/html"})
+
+    public = LoopbackServer(respond, host="127.0.0.2", port=0).start()  # plays a public address
+    resolved: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        resolved.append(host)
+        return ["127.0.0.2"]
+
+    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.2")
+    settings = replace(HttpSettings(), per_host_delay=0.0, respect_robots=False, allow_private_networks=False)
+
+    async def run():
+        async with client_module.HttpClient(settings, resolver=resolver) as c:
+            return await c.fetch(f"http://bücher.example:{public.port}/report")
+
+    try:
+        result = asyncio.run(run())
+    finally:
+        public.close()
+    assert result.status == 200
+    assert resolved == ["xn--bcher-kva.example"] and hosts == [f"xn--bcher-kva.example:{public.port}"]
+
+
 def test_a_name_that_rebinds_to_a_private_address_on_the_next_request_is_refused(monkeypatch):
     calls: list[str] = []
 

@@ -62,6 +62,22 @@ def test_every_response_carries_the_security_headers(desk):
     assert httpx.get(desk.base + "/queue?page=-3&from=not-a-date&status=bogus").status_code == 200
 
 
+def test_huge_numbers_in_paths_and_pages_are_not_found_or_refused(desk):
+    """Past the catalogue's 64-bit ids (or Python's 4,300-digit int limit) a number is an unknown capture or
+    a bad page, never a server error."""
+    desk.fetch(DFRLAB)
+    huge, endless = str(2**64), "9" * 5000
+    with httpx.Client() as client:
+        for number in (huge, endless):
+            for path in (f"/captures/{number}", f"/captures/{number}/replay", f"/captures/{number}/wacz"):
+                r = client.get(desk.base + path)
+                assert r.status_code == 404, (path[:40], r.status_code, r.text[:200])
+            r = client.get(f"{desk.base}/queue", params={"page": number})
+            assert r.status_code in (200, 400), (number[:20], r.status_code, r.text[:200])
+        r = client.get(f"{desk.base}/queue", params={"page": huge})
+        assert r.status_code == 400 and "page" in r.text, r.text[:300]
+
+
 def test_an_open_desk_answers_only_loopback_host_names(desk):
     assert httpx.get(desk.base + "/queue").status_code == 200
     assert httpx.get(desk.base + "/queue", headers={"Host": "localhost:1234"}).status_code == 200
