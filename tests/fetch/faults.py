@@ -243,7 +243,7 @@ class FaultServer:
                         self.wfile.flush()
                         time.sleep(0.2)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    server.hung_up[self.path] += 1
                 self.close_connection = True
 
             # --- framing and size --------------------------------------------------------------
