@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import httpcore
 import httpx
-from httpcore._backends.base import SOCKET_OPTION
 
 from scraper.errors import FetchError
 
@@ -114,7 +113,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self.inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                          socket_options: Iterable[SOCKET_OPTION] | None = None) -> httpcore.AsyncNetworkStream:
+                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.AsyncNetworkStream:
         error: Exception | None = None
         for address in self.guard.pinned(host, port):
             try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 from ..extract.pdf_bombs import page_tree_bomb
@@ -41,11 +40,9 @@ def test_sigterm_mid_pdf_extraction_kills_the_worker_within_the_grace_period(sit
     cfg = daemon_config(tmp_path, sources, grace_seconds=1.0)
     with DaemonProcess(cfg) as d:
         [worker] = wait_for(lambda: pdf_workers(d.pid), 60, "the PDF worker to start", d)
-        t0 = time.monotonic()
         d.signal(signal.SIGTERM)
-        assert d.wait(20) == 0, d.log()
-        stopped_after = time.monotonic() - t0
-    assert stopped_after < 1.0 + 4.0, f"stopped {stopped_after:.1f}s after SIGTERM, grace is 1s"
+        assert d.wait(20) == 0, d.log()  # 20 s: a hang guard, not the grace period (checked by the events below)
+    assert "abandoning 1 in-flight poll(s) after 1s" in d.log(), d.log()  # the drain gave up at the grace period
     try:
         os.kill(worker, 0)
         alive = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"

@@ -14,26 +14,50 @@ from .harness import daemon_config, query
 
 
 def test_a_slow_source_never_overlaps_itself_and_others_keep_their_schedule(tmp_path):
+    """Counted by events, not in a time window: each slow run lasts until the fast source has
+    completed FAST_RUNS runs since it began, so it spans several of its own 0.2 s periods (a
+    second instance would start inside it) and finishes only if the fast source kept running
+    meanwhile. The daemon stops once the fast source has run FAST_RUNS * SLOW_RUNS times; its
+    `duration` is a hang guard that only a scheduler holding up the fast source reaches."""
     cfg_path = daemon_config(tmp_path, "", misfire_fraction=0.5)
     config = load_config(str(cfg_path))
     active: dict[str, int] = {"slow": 0, "fast": 0}
     overlaps: list[str] = []
+    fast_done = 0
+    fast_seen_by_slow: list[int] = []  # fast runs completed while each slow run was running
+    FAST_RUNS, SLOW_RUNS = 3, 2
 
     async def poller(_config, _catalogue, _client, source):
+        nonlocal fast_done
         active[source.name] += 1
         if active[source.name] > 1:
             overlaps.append(source.name)
-        await asyncio.sleep(1.2 if source.name == "slow" else 0.01)
-        active[source.name] -= 1
+        try:
+            if source.name == "slow":
+                began = fast_done
+                while fast_done < began + FAST_RUNS:
+                    await fast_ran.wait()
+                    fast_ran.clear()
+                fast_seen_by_slow.append(fast_done - began)
+            else:
+                await asyncio.sleep(0)
+                fast_done += 1
+                fast_ran.set()
+                if fast_done >= FAST_RUNS * SLOW_RUNS:
+                    daemon.request_stop()
+        finally:
+            active[source.name] -= 1
         return PollSummary(items_found=1, errors=0, error=None)
 
+    fast_ran = asyncio.Event()
     sources = [ScheduledSource("slow", parse_schedule("0.2s")), ScheduledSource("fast", parse_schedule("0.2s"))]
-    Daemon(config, sources=sources, poller=poller, duration=2.0).run()
+    daemon = Daemon(config, sources=sources, poller=poller, duration=30.0)
+    daemon.run()
 
     assert not overlaps, "max_instances=1: a source never runs twice at once"
     rows = query(cfg_path, "SELECT source, started_at, ended_at, outcome FROM source_runs ORDER BY id")
     slow = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for n, s, e, o in rows if n == "slow" and o == "ok"]
     fast = [r for r in rows if r[0] == "fast" and r[3] == "ok"]
-    assert 1 <= len(slow) <= 2, "missed runs of the slow source were skipped or coalesced, not queued"
-    assert all(b[0] >= a[1] for a, b in zip(slow, slow[1:], strict=False))
-    assert len(fast) >= 6, "the slow source does not hold up the fast one"
+    assert fast_seen_by_slow and all(n >= FAST_RUNS for n in fast_seen_by_slow), "the slow source does not hold up the fast one"
+    assert slow and all(b[0] >= a[1] for a, b in zip(slow, slow[1:], strict=False)), "the slow source's runs follow each other"
+    assert len(fast) >= FAST_RUNS * SLOW_RUNS

@@ -1,13 +1,16 @@
 """A fault-injection HTTP server on 127.0.0.1: each path misbehaves in its own way.
 
-It counts requests per path and keeps the headers it received, so tests can
-assert how many attempts a client made and what it sent.
+It counts requests per path, keeps the headers it received and when each request
+arrived (the server's clock), and counts clients that hung up before an answer, so
+tests can assert how many attempts a client made, what it sent and how long it waited
+between them, as events the server saw rather than as a window on the test's clock.
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import select
 import socket
 import time
 import zlib
@@ -91,6 +94,8 @@ class FaultServer:
         self.headers: dict[str, list[dict[str, str]]] = {}
         self.robots = robots
         self.bytes_sent: Counter[str] = Counter()
+        self.arrived: dict[str, list[float]] = {}  # time.monotonic() at each request, per path
+        self.hung_up: Counter[str] = Counter()  # requests whose client closed the connection before the answer
         server = self
 
         class Handler(QuietHandler):
@@ -98,6 +103,7 @@ class FaultServer:
                 path = self.path.split("?")[0]
                 server.hits[path] += 1
                 server.headers.setdefault(path, []).append(dict(self.headers.items()))
+                server.arrived.setdefault(path, []).append(time.monotonic())
                 if path.startswith("/chain/"):  # /chain/N redirects to /chain/N+1, for ever
                     return self.send(302, b"", Location=f"/chain/{int(path.rsplit('/', 1)[1]) + 1}")
                 getattr(self, "route_" + path.strip("/").replace("-", "_").replace(".", "_").replace("/", "__"), self.route_missing)()
@@ -136,8 +142,19 @@ class FaultServer:
             def route_429_retry_after(self) -> None:
                 self.send(429, b"slow down", Retry_After="1") if server.hits[self.path] == 1 else self.send(200, PAGE)
 
-            def route_slow(self) -> None:
-                time.sleep(3)
+            def client_hung_up(self, within: float) -> bool:
+                """Wait up to `within` seconds for the client to close the connection (EOF or reset)."""
+                ready, _, _ = select.select([self.connection], [], [], within)
+                try:
+                    return bool(ready) and self.connection.recv(1, socket.MSG_PEEK) == b""
+                except OSError:
+                    return True
+
+            def route_slow(self) -> None:  # no first byte until the client gives up (or 30 s, for a client that never does)
+                if self.client_hung_up(within=30.0):
+                    server.hung_up[self.path] += 1
+                    self.close_connection = True
+                    return
                 self.send(200, PAGE)
 
             def route_reset(self) -> None:
@@ -240,7 +257,7 @@ class FaultServer:
                         self.wfile.flush()
                         time.sleep(0.2)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    server.hung_up[self.path] += 1
                 self.close_connection = True
 
             # --- framing and size --------------------------------------------------------------

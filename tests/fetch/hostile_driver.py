@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -35,9 +34,7 @@ def main() -> None:
     runner = CliRunner()
     for case in json.load(sys.stdin):
         _reset_peak()
-        started = time.monotonic()
         result = runner.invoke(cli, case["args"], catch_exceptions=True)
-        seconds = time.monotonic() - started
         peak = _peak_mb()
         crash = repr(result.exception) if result.exception and not isinstance(result.exception, SystemExit) else None
         verify = runner.invoke(cli, ["archive", "verify", "--config", case["config"]], catch_exceptions=True)
@@ -47,7 +44,6 @@ def main() -> None:
             "stdout": result.stdout,
             "stderr": result.stderr,
             "crash": crash,
-            "seconds": seconds,
             "peak_rss_mb": peak,
             "verify_exit": verify.exit_code,
             "verify_output": verify.stdout + verify.stderr,

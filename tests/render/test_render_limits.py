@@ -73,20 +73,22 @@ def _one(tmp_path: Path, url: str, **kw: Any) -> Rendered:
 
 
 def test_page_that_never_finishes_loading_is_captured_within_budget(tmp_path: Path) -> None:
-    """Budget spent before the load event: the capture ends in time and keeps what it had (load_complete false)."""
+    """Budget spent before the load event: the capture ends in time and keeps what it had (load_complete false).
+
+    "In time" is an event, not a window: the capture returned while the server still held the image."""
     release = threading.Event()
+    served: list[bool] = []
 
     def hang(request: Request) -> Answer:
-        release.wait(60)  # held until the test ends
+        served.append(release.wait(60))  # held until the test ends (60 s for a capture that never gives up)
         return Answer(200, PNG_1PX, {"Content-Type": "image/png"})
 
     with SiteServer(tmp_path / "s") as site:
         site.set("/p", "<html><head><title>stuck</title></head><body><p>text before the stuck image</p><img src='/hang.png'></body></html>")
         site.routes["/hang.png"] = hang
         try:
-            start = time.monotonic()
             rendered = _one(tmp_path, site.url("/p"), budget_seconds=10.0)
-            elapsed = time.monotonic() - start
+            assert not served, "the capture waited for the held image instead of ending at its budget"
         finally:
             release.set()
     # Cut at the budget: either the load wait gave up (load_complete false) or the image's fetch was cut at the deadline.
@@ -94,7 +96,6 @@ def test_page_that_never_finishes_loading_is_captured_within_budget(tmp_path: Pa
     assert not any(r.requested_url.endswith("/hang.png") for r in rendered.subresources)
     assert rendered.document.status == 200 and "text before the stuck image" in rendered.dom
     assert rendered.screenshot[:8] == b"\x89PNG\r\n\x1a\n"
-    assert elapsed < 45  # budget + screenshot grace + browser start-up on a loaded machine; the server holds the image 60 s
 
 
 def test_document_that_never_answers_fails_with_one_line(tmp_path: Path) -> None:
