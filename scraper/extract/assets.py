@@ -56,6 +56,8 @@ ADJECTIVES = (
     r"deceptive|linked|further|different|individual|authentic|real|hacked|purported|abusive|"
     r"English-language|Arabic-language|Russian-language|French-language|Spanish-language|Chinese-language|"
     r"main|primary|such|of\s+its|of\s+their|original|previously\s+unreported|total|"
+    # outlets' synonyms: "personal accounts", "user accounts", "private profiles", "burner accounts"
+    r"personal|user|private|official|burner|sock\s?puppet|impostor|imposter|bogus|phony|phoney|"
     # "Russian", "Iran-based", "pro-Kremlin", "Arabic-language": descriptive words before the noun
     r"(?-i:[A-Z][a-z]+(?:ian|an|ese|ish|i|ic))|[\w]+-(?:based|linked|backed|affiliated|aligned|run|operated|controlled|language|speaking|oriented)|(?:pro|anti)-[\w]+"
 )
@@ -89,6 +91,8 @@ def asset_type(noun: str, platform: str | None, *, meta_context: bool, platform_
         if p is None and platform_owner in ("Twitter", "TikTok", "Reddit"):
             return {"Twitter": "twitter_accounts", "TikTok": "tiktok_accounts", "Reddit": "reddit_accounts"}[platform_owner]
         return "accounts"
+    if kind == "page" and p == "instagram":  # "Instagram pages": outlets' word for Instagram accounts
+        return "instagram_accounts"
     if kind in ("page", "group"):
         if p == "facebook" or (p is None and meta_context):
             return f"facebook_{kind}s"

@@ -29,7 +29,7 @@ from .lexicon import (
     mentions_any,
 )
 from .places import origins, span_origins, targets
-from .platforms import document_platform, sentence_owner
+from .platforms import PLATFORM_ORGS, document_platform, sentence_owner
 from .report import Network
 from .sentences import Sentence, sentences
 
@@ -41,6 +41,7 @@ class Facts:
     totals: dict[str, int] = field(default_factory=dict)
     totals_evidence: list[str] = field(default_factory=list)
     totals_approximate: list[str] = field(default_factory=list)
+    totals_checks: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,6 +53,8 @@ class _Draft:
     last_sentence: int
     # the part of a sentence this network owns when one sentence holds several networks
     clips: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # per asset type, why a curator should check its count (empty: read plainly)
+    count_checks: dict[str, list[str]] = field(default_factory=dict)
 
 
 def extract_facts(text: str, *, title: str | None = None, org: str | None = None) -> Facts:
@@ -63,6 +66,8 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     doc_sentences = sentences(text, title)
     drafts: list[_Draft] = []
     seen_pairs: set[tuple[str, int]] = set()
+    platform_report = org in PLATFORM_ORGS  # the publisher is the platform that acted
+    focus: _Draft | None = None  # the network the text is speaking of (the last one counted or restated)
     # a removal has been stated (a headline counts): verbless compositions count from here on
     context = bool(title) and starts_removal_context(title or "")
     for index, s in enumerate(doc_sentences):
@@ -72,21 +77,24 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
             context = context or (mentions_any(lowered, TAKEDOWN_STEMS) and starts_removal_context(s.text))
             continue
         owner = sentence_owner(s.text, facts.platform)
+        owner_known = platform_report or owner != facts.platform
         if not context and index and _ANAPHORIC_REMOVAL.match(s.text) and doc_sentences[index - 1].paragraph == s.paragraph:
             # "We are disclosing 936 accounts ... These accounts were suspended": the verb comes after
             previous = doc_sentences[index - 1]
-            earlier = count_hits(previous.text, owner=sentence_owner(previous.text, facts.platform), context=True)
+            earlier = count_hits(previous.text, owner=sentence_owner(previous.text, facts.platform), context=True, owner_known=owner_known)
             if earlier:
-                _add_counts(facts, drafts, previous, index - 1, earlier, seen_pairs)
-        hits = count_hits(s.text, owner=owner, context=context, item=s.kind != "text")
+                focus = _add_counts(facts, drafts, previous, index - 1, earlier, seen_pairs) or focus
+        hits = count_hits(s.text, owner=owner, context=context, item=s.kind != "text", platform_report=platform_report, owner_known=owner_known)
         if hits:
-            _add_counts(facts, drafts, s, index, hits, seen_pairs)
+            focus = _add_counts(facts, drafts, s, index, hits, seen_pairs) or focus
         context = context or starts_removal_context(s.text)
         followers = follower_hits(s.text, owner=owner)
         spend = ad_spend(s.text)
-        # followers and spend belong to the network just described, not to one far back
-        if (followers or spend is not None) and drafts and s.paragraph - drafts[-1].last_paragraph <= MAX_ATTACH_PARAGRAPHS:
-            current = drafts[-1].network
+        # followers and spend belong to the network just described, not to one far back; a labelled
+        # "Followers:" or "Advertising:" line (Meta's bullets) belongs to it wherever it stands
+        labelled = bool(_FOLLOWER_LABEL.match(s.text)) and focus is drafts[-1] if drafts else False
+        if (followers or spend is not None) and focus is not None and (labelled or s.paragraph - focus.last_paragraph <= MAX_ATTACH_PARAGRAPHS):
+            current = focus.network
             added = False
             for h in followers:
                 if h.asset not in current.followers:
@@ -97,8 +105,8 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
                 added = True
             if added and s.text not in current.evidence:
                 current.evidence.append(s.text)
-                drafts[-1].last_paragraph = max(drafts[-1].last_paragraph, s.paragraph)
-                drafts[-1].last_sentence = index
+                focus.last_paragraph = max(focus.last_paragraph, s.paragraph)
+                focus.last_sentence = max(focus.last_sentence, index)
     facts.networks = [d.network for d in drafts]
     _assign_places(facts, drafts, doc_sentences, title)
     return facts
@@ -118,6 +126,7 @@ def might_count(text: str) -> bool:
 
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
 MAX_ATTACH_PARAGRAPHS = 3
+_FOLLOWER_LABEL = re.compile(r"^\s*(?:followers|audience|following|advertising|ad\s+spend|ads)\b[^:]{0,40}:", re.IGNORECASE)
 TRAILING_PARAGRAPHS = 2
 _ANAPHORIC_REMOVAL = re.compile(
     r"^(?:These|Those|The|All|They|Both|Each|All\s+of\s+(?:them|these|those))\b(?:\s+[\w-]+){0,4}?\s+(?:were|was|have\s+been|had\s+been|are)\s+(?:\w+\s+)?"
@@ -135,7 +144,83 @@ def _groups(hits: list[Hit]) -> list[list[Hit]]:
     return [g for g in groups if g]
 
 
-def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list[Hit], seen_pairs: set[tuple[str, int]]) -> None:
+# A type named without its platform, and the platform types it may stand for in a restatement.
+_GENERIC = {
+    "accounts": ("facebook_accounts", "instagram_accounts", "twitter_accounts", "tiktok_accounts", "reddit_accounts", "youtube_channels"),
+    "pages": ("facebook_pages",),
+    "groups": ("facebook_groups",),
+}
+RESTATED_MIN_VALUE = 10  # below this, one equal number in two places may be chance
+
+
+def _same_count(a: Hit, asset: str, value: int, approximate: bool) -> bool:
+    """Whether hit `a` restates the recorded (asset, value): the same type or its platform-less form, and the same
+    number, or an approximate number within 10% of it ("more than 1,200 accounts" then "1,204 accounts")."""
+    if not (a.asset == asset or asset in _GENERIC.get(a.asset, ()) or a.asset in _GENERIC.get(asset, ())):
+        return False
+    if a.value == value:
+        return True
+    if (a.approximate or approximate) and min(a.value, value) >= 50:
+        return abs(a.value - value) <= 0.1 * max(a.value, value)
+    return False
+
+
+def _restated_in(group: list[Hit], drafts: list[_Draft]) -> tuple[_Draft, list[tuple[Hit, str]]] | None:
+    """The network a group of hits restates: every hit matches one of its counts, or some do (one of them at least
+    RESTATED_MIN_VALUE) and the rest name types it does not have yet. Later networks are tried first."""
+    for d in reversed(drafts):
+        counts = d.network.counts
+        matched: list[tuple[Hit, str]] = []
+        for h in group:
+            key = next((k for k, v in counts.items() if _same_count(h, k, v, k in d.network.approximate)), None)
+            if key is not None:
+                matched.append((h, key))
+        rest = [h for h in group if all(h is not m for m, _ in matched)]
+        if not matched:
+            continue
+        if not rest or (max(h.value for h, _ in matched) >= RESTATED_MIN_VALUE and not any(
+            h.asset in counts or any(k in _GENERIC.get(h.asset, ()) or h.asset in _GENERIC.get(k, ()) for k in counts) for h in rest
+        )):
+            return d, matched
+    return None
+
+
+def _merge_restatement(d: _Draft, matched: list[tuple[Hit, str]], group: list[Hit], s: Sentence, index: int) -> None:
+    """Fold a restatement into network `d`: a platform-less type becomes the platform's, an approximate number the
+    exact one, new types join, and the plainer finding's checks win."""
+    net = d.network
+    for h, key in matched:
+        asset, value = key, net.counts[key]
+        if key in _GENERIC.get(h.asset, ()):
+            pass  # the recorded type is the more specific one
+        elif h.asset in _GENERIC.get(key, ()):
+            asset = h.asset
+        if value != h.value and key in net.approximate and not h.approximate:
+            value = h.value
+        checks = d.count_checks.pop(key, [])
+        if asset != key or value != net.counts[key]:
+            approx = key in net.approximate and value == net.counts[key]
+            net.counts = {(asset if k == key else k): (value if k == key else v) for k, v in net.counts.items()}
+            net.approximate = [a for a in net.approximate if a != key] + ([asset] if approx else [])
+        plain = list(h.checks)
+        d.count_checks[asset] = checks if len(checks) <= len(plain) else plain
+        if value != h.value:
+            d.count_checks[asset] = [*d.count_checks[asset], "restated with a different figure"]
+    for h in group:
+        if all(h is not m for m, _ in matched) and h.asset not in net.counts:
+            net.counts[h.asset] = h.value
+            d.count_checks[h.asset] = list(h.checks)
+            if h.approximate:
+                net.approximate.append(h.asset)
+    if s.text not in net.evidence:
+        net.evidence.append(s.text)
+    d.last_paragraph = max(d.last_paragraph, s.paragraph)
+    d.last_sentence = max(d.last_sentence, index)
+    d.count_checks = {k: v for k, v in d.count_checks.items() if v}
+
+
+def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list[Hit], seen_pairs: set[tuple[str, int]]) -> _Draft | None:
+    """Record one sentence's hits; returns the network they speak of (None when only totals)."""
     # a second, different total of one type is a network's own ("A total of 104 accounts were suspended")
     totals = [h for h in hits if h.is_total and facts.totals.get(h.asset, h.value) == h.value]
     network_hits = [h for h in hits if h not in totals]
@@ -144,16 +229,38 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
             facts.totals[h.asset] = h.value
             if h.approximate:
                 facts.totals_approximate.append(h.asset)
+            if h.checks:
+                facts.totals_checks[h.asset] = list(h.checks)
             if s.text not in facts.totals_evidence:
                 facts.totals_evidence.append(s.text)
         seen_pairs.add((h.asset, h.value))
+        # a headline or lead that gave the same number before it was called a total was the total too
+        for d in [d for d in drafts if len(d.network.counts) == 1 and _same_count(h, *next(iter(d.network.counts.items())), False)]:
+            if d.network.counts.get(h.asset) == h.value and not d.network.followers and d.network.ad_spend_usd is None:
+                drafts.remove(d)
+                facts.totals_evidence[:0] = [e for e in d.network.evidence if e not in facts.totals_evidence]
+    touched: _Draft | None = None
     fresh = [h for h in network_hits if (h.asset, h.value) not in seen_pairs]
     if not fresh:
-        return  # a restatement of counts already recorded
+        # a restatement of counts already recorded: the text is speaking of that network again
+        for d in reversed(drafts):
+            if network_hits and all((h.asset, h.value) in d.network.counts.items() for h in network_hits):
+                d.last_paragraph = max(d.last_paragraph, s.paragraph)
+                d.last_sentence = max(d.last_sentence, index)
+                return d
+        return None
     groups = _groups(network_hits)
+    first_total = min((h.start for h in totals), default=None)
     for n, group in enumerate(groups):
         pairs = {(h.asset, h.value) for h in group}
         if pairs <= seen_pairs:
+            continue
+        restated = _restated_in(group, drafts)
+        if restated is not None:  # the lead and the body, a quote and its summary: one network
+            d, matched = restated
+            _merge_restatement(d, matched, group, s, index)
+            seen_pairs |= pairs | set(d.network.counts.items())
+            touched = d
             continue
         seen_pairs |= pairs
         current = drafts[-1] if drafts else None
@@ -168,15 +275,23 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
             drafts.append(current)
         assert current is not None
         for h in group:
-            current.network.counts.setdefault(h.asset, h.value)
+            if h.asset not in current.network.counts:
+                current.network.counts[h.asset] = h.value
+                if h.checks:
+                    current.count_checks[h.asset] = list(h.checks)
             if h.approximate and h.asset not in current.network.approximate:
                 current.network.approximate.append(h.asset)
         if s.text not in current.network.evidence:
             current.network.evidence.append(s.text)
-        if len(groups) > 1:
-            current.clips[index] = (group[0].start if n else 0, groups[n + 1][0].start if n + 1 < len(groups) else len(s.text))
+        after_total = first_total is not None and first_total < group[0].start
+        if len(groups) > 1 or after_total:
+            # "564 accounts in four countries: 212 from Egypt, ...": each part owns only its own words
+            clip_start = group[0].start if (n or after_total) else 0
+            current.clips[index] = (clip_start, groups[n + 1][0].start if n + 1 < len(groups) else len(s.text))
         current.last_paragraph = s.paragraph
         current.last_sentence = index
+        touched = current
+    return touched
 
 
 def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sentence], title: str | None) -> None:
