@@ -113,6 +113,14 @@ FOLLOWERS_RE = re.compile(
     r"(?!\s+(?:of|belonging\s+to|run\s+by|owned\s+by|created\s+by)\b)",
     re.IGNORECASE,
 )
+# The passive of Meta's "N accounts followed one or more of these Pages": "the Pages were followed by about
+# 4,000 accounts". ("The Pages had 175,000 followers between them" stays out: see docs/phrasing.md.)
+ASSET_AUDIENCE_RE = re.compile(
+    rf"\b(?:the|these|those|its|their)\s+(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\s+were\s+followed\s+by\s+"
+    rf"(?P<qual>{QUALIFIERS})?\s*(?P<num>{DIGITS}(?:\s*(?:million|thousand|[mk]\b))?)\s+(?:accounts|people|users)\b",
+    re.IGNORECASE,
+)
+RETELLING_FOLLOWERS_CHECK = "followers stated in the passive"
 AD_SPEND_RE = re.compile(
     rf"(?:(?P<qual>{QUALIFIERS})\s+)?(?:US\s?)?\$\s?(?P<amount>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?P<scale>million|thousand|[mk]\b)?",
     re.IGNORECASE,
@@ -416,7 +424,7 @@ def _checks(sentence: str, it: _Item, asset: str, *, verbal: bool, item: bool, o
     return tuple(out)
 
 
-_FOLLOW_HINT = re.compile(r"follow|joined|members|subscribed|liked", re.IGNORECASE)
+_FOLLOW_HINT = re.compile(r"follow|joined|members|subscribe|liked", re.IGNORECASE)
 
 
 def follower_hits(sentence: str, *, owner: str | None) -> list[Hit]:
@@ -433,6 +441,13 @@ def follower_hits(sentence: str, *, owner: str | None) -> list[Hit]:
         asset = asset_type("accounts", None, meta_context=False, platform_owner=owner)
         if value is not None and asset:
             hits.append(Hit(asset, value, False, m.start()))
+    if not hits:
+        for m in ASSET_AUDIENCE_RE.finditer(sentence):
+            noun, plat = m.group("noun"), m.group("plat")
+            value = parse_number(m.group("num"))
+            asset = asset_type(noun, plat, meta_context=owner in (None, "Meta"), platform_owner=owner)
+            if value is not None and asset and asset != "total_assets":
+                hits.append(Hit(asset, value, bool(m.group("qual")), m.start(), checks=(RETELLING_FOLLOWERS_CHECK,)))
     return hits
 
 

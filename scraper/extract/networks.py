@@ -12,7 +12,7 @@ lead of the document.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .counts import (
     Hit,
@@ -28,9 +28,9 @@ from .lexicon import (
     TAKEDOWN_STEMS,
     mentions_any,
 )
-from .places import origins, span_origins, targets
+from .places import origin_checks, span_origin_checks, target_checks
 from .platforms import PLATFORM_ORGS, document_platform, sentence_owner
-from .report import Network
+from .report import CHECK, HIGH, Network
 from .sentences import Sentence, sentences
 
 
@@ -42,6 +42,7 @@ class Facts:
     totals_evidence: list[str] = field(default_factory=list)
     totals_approximate: list[str] = field(default_factory=list)
     totals_checks: dict[str, list[str]] = field(default_factory=dict)
+    totals_confidence: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class _Draft:
     clips: dict[int, tuple[int, int]] = field(default_factory=dict)
     # per asset type, why a curator should check its count (empty: read plainly)
     count_checks: dict[str, list[str]] = field(default_factory=dict)
+    follower_checks: dict[str, list[str]] = field(default_factory=dict)
 
 
 def extract_facts(text: str, *, title: str | None = None, org: str | None = None) -> Facts:
@@ -96,9 +98,16 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
         if (followers or spend is not None) and focus is not None and (labelled or s.paragraph - focus.last_paragraph <= MAX_ATTACH_PARAGRAPHS):
             current = focus.network
             added = False
+            far = s.paragraph - focus.last_paragraph > MAX_ATTACH_PARAGRAPHS
             for h in followers:
+                specific = [k for k in current.counts if k in _GENERIC.get(h.asset, ())]
+                if len(specific) == 1 and h.asset not in current.counts:  # "the accounts had 900 followers": the network's accounts
+                    h = replace(h, asset=specific[0])
                 if h.asset not in current.followers:
                     current.followers[h.asset] = h.value
+                    reasons = [*h.checks, *([FAR_FOLLOWERS_CHECK] if far else [])]
+                    if reasons:
+                        focus.follower_checks[h.asset] = reasons
                     added = True
             if spend is not None and current.ad_spend_usd is None:
                 current.ad_spend_usd = spend
@@ -126,6 +135,7 @@ def might_count(text: str) -> bool:
 
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
 MAX_ATTACH_PARAGRAPHS = 3
+FAR_FOLLOWERS_CHECK = "a labelled follower line far below the counts"
 _FOLLOWER_LABEL = re.compile(r"^\s*(?:followers|audience|following|advertising|ad\s+spend|ads)\b[^:]{0,40}:", re.IGNORECASE)
 TRAILING_PARAGRAPHS = 2
 _ANAPHORIC_REMOVAL = re.compile(
@@ -294,23 +304,32 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
     return touched
 
 
+TITLE_CHECK = "from the title or lead, not the network's own text"
+ELSEWHERE_CHECK = "from elsewhere in the document"
+
+
 def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sentence], title: str | None) -> None:
     """Origin and targets per network: its own span of sentences first, then the title (and lead, for one network).
 
     A network's span runs from its first count (or the heading or label just above it)
     to the next network's first count, so a description that follows a network's
-    numbers is its own and never its neighbour's.
+    numbers is its own and never its neighbour's. In a document sectioned by headings
+    (one per network), the first network's span starts at its own heading too, so
+    the lead's "two networks from Russia and Ukraine" is not its origin.
     """
     lead = " ".join(s.text for s in doc_sentences if s.paragraph <= 1)
-    title_origin = origins(title or "")
-    title_targets = targets(title or "", title_origin)
-    doc_origin = title_origin or origins(lead)
-    doc_targets = title_targets or targets(lead, doc_origin)
+    title_origin = origin_checks(title or "")
+    title_targets = target_checks(title or "", list(title_origin))
+    doc_origin = title_origin or origin_checks(lead)
+    doc_targets = title_targets or target_checks(lead, list(doc_origin))
     if not drafts:
         if doc_origin or doc_targets:
-            facts.networks.append(Network(origin=doc_origin, targets=doc_targets))
+            facts.networks.append(Network(origin=list(doc_origin), targets=list(doc_targets)))
+            _set_place_confidence(facts.networks[-1], doc_origin, doc_targets)
         return
     starts = [_span_start(d.first_sentence, doc_sentences, drafts[i - 1].last_sentence if i else -1) for i, d in enumerate(drafts)]
+    if len(drafts) > 1 and doc_sentences[starts[1]].kind == "heading" and starts[1] < drafts[1].first_sentence:
+        starts[0] = _section_start(drafts[0].first_sentence, doc_sentences)
     for i, d in enumerate(drafts):
         if i + 1 < len(drafts):
             end = max(starts[i + 1], d.last_sentence + 1)
@@ -318,14 +337,49 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
             end = next((j for j in range(d.last_sentence + 1, len(doc_sentences)) if doc_sentences[j].paragraph > d.last_paragraph + TRAILING_PARAGRAPHS), len(doc_sentences))
         span = doc_sentences[starts[i] : end]
         texts = [_owned_text(j, s.text, d, drafts) for j, s in enumerate(span, starts[i])]
-        own_origin = span_origins(texts, [s.kind for s in span])
-        own_targets = targets(" ".join(texts), own_origin)
+        own_origin = span_origin_checks(texts, [s.kind for s in span])
+        own_targets = target_checks(" ".join(texts), list(own_origin))
         if len(drafts) == 1:
-            d.network.origin = _union(doc_origin, own_origin or origins(" ".join(s.text for s in doc_sentences)))
-            d.network.targets = _union(doc_targets, own_targets or targets(" ".join(s.text for s in doc_sentences), d.network.origin))
+            whole = " ".join(s.text for s in doc_sentences)
+            rest_origin = own_origin or {c: ELSEWHERE_CHECK for c in origin_checks(whole)}
+            origin = {**doc_origin, **{c: k for c, k in rest_origin.items() if c not in doc_origin}}
+            rest_targets = own_targets or {c: ELSEWHERE_CHECK for c in target_checks(whole, list(origin), domestic=False)}
+            found_targets = {**doc_targets, **{c: k for c, k in rest_targets.items() if c not in doc_targets}}
         else:
-            d.network.origin = own_origin or title_origin
-            d.network.targets = own_targets or title_targets
+            origin = own_origin or {c: TITLE_CHECK for c in title_origin}
+            found_targets = own_targets or {c: TITLE_CHECK for c in title_targets}
+        d.network.origin = list(origin)
+        d.network.targets = list(found_targets)
+        _set_place_confidence(d.network, origin, found_targets)
+        _set_count_confidence(d)
+    _set_totals_confidence(facts)
+
+
+def _set_place_confidence(network: Network, origin: dict[str, str | None], found_targets: dict[str, str | None]) -> None:
+    for field_name, found in (("origin", origin), ("targets", found_targets)):
+        if found:
+            network.confidence[field_name] = {c: CHECK if why else HIGH for c, why in found.items()}
+            reasons = {c: [why] for c, why in found.items() if why}
+            if reasons:
+                network.checks[field_name] = reasons
+
+
+def _set_count_confidence(d: _Draft) -> None:
+    net = d.network
+    if net.counts:
+        net.confidence["counts"] = {k: CHECK if d.count_checks.get(k) else HIGH for k in net.counts}
+        reasons = {k: d.count_checks[k] for k in net.counts if d.count_checks.get(k)}
+        if reasons:
+            net.checks["counts"] = reasons
+    if net.followers:
+        far = d.follower_checks
+        net.confidence["followers"] = {k: CHECK if far.get(k) else HIGH for k in net.followers}
+        if any(far.get(k) for k in net.followers):
+            net.checks["followers"] = {k: far[k] for k in net.followers if far.get(k)}
+
+
+def _set_totals_confidence(facts: Facts) -> None:
+    facts.totals_confidence = {k: CHECK if facts.totals_checks.get(k) else HIGH for k in facts.totals}
 
 
 def _owned_text(index: int, text: str, draft: _Draft, drafts: list[_Draft]) -> str:
@@ -355,5 +409,13 @@ def _span_start(first: int, doc_sentences: list[Sentence], previous_last: int) -
     return start
 
 
-def _union(a: list[str], b: list[str]) -> list[str]:
-    return a + [x for x in b if x not in a]
+def _section_start(first: int, doc_sentences: list[Sentence]) -> int:
+    """The heading that opens the section holding sentence `first` (and the headings right above it), or 0."""
+    j = first - 1
+    while j > 0 and doc_sentences[j].kind != "heading":
+        j -= 1
+    if j <= 0:
+        return 0
+    while j - 1 > 0 and doc_sentences[j - 1].kind == "heading":
+        j -= 1
+    return j

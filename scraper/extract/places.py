@@ -28,6 +28,8 @@ _FILLER = {
     "to", "lesser", "extent", "extent,", "various", "many", "largely,", "like", "around", "notably",
     "chiefly", "mostly,", "mainly,", "specifically", "more", "readers", "voters", "viewers", "residents", "nationals",
     "targets", "target", "neighbours", "neighbors", "nations", "nation", "states",
+    "following", "then", "even", "degree", "francophone", "anglophone", "lusophone", "some", "certain", "selected",
+    "abroad", "societies", "society", "populations", "population", "electorate", "electorates",
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -114,7 +116,18 @@ _OPERATOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KNOWN_OPERAT
 _LANGUAGE_AFTER = re.compile(r"\s+(?:language|speaking|speakers)\b", re.IGNORECASE)
 
 
+KNOWN_OPERATOR_CHECK = "from a known operator's name"
+SUBJECT_CHECK = "a country named in the counts' sentence, no origin phrase"
+HEADING_CHECK = "from the section heading above the counts"
+NEXT_SENTENCE_CHECK = "named in the sentence after the target phrase"
+
+
 def origins(text: str) -> list[str]:
+    return list(origin_checks(text))
+
+
+def origin_checks(text: str) -> dict[str, str | None]:
+    """Stated origins in order, each with why a curator should check it (None: an origin phrase names it)."""
     found: list[str] = []
 
     def add(names: list[str]) -> None:
@@ -131,17 +144,49 @@ def origins(text: str) -> list[str]:
         add(_country_run(text[m.end():], allow_demonyms=True))
     if not found:
         add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
-    return found
+        return dict.fromkeys(found, KNOWN_OPERATOR_CHECK)
+    return dict.fromkeys(found)
 
 
 def targets(text: str, origin: list[str]) -> list[str]:
-    found: list[str] = []
+    return list(target_checks(text, origin))
+
+
+# "The campaign targeted audiences in four countries. These included Chad, Niger and Mali.": named a sentence later
+_TARGETS_NEXT = re.compile(
+    r"^[^.]{0,80}?\.\s+(?:These|Those|They|The\s+(?:countries|audiences|targets|target\s+countries)|Its\s+targets|Targets)\b"
+    r"(?:\s+(?:countries|audiences))?\s+(?:were|included|include|are|was|comprised|spanned|being)\s*:?\s+",
+    re.IGNORECASE,
+)
+# "a domestic influence operation", "aimed domestically": the origin is the target
+_DOMESTIC = re.compile(
+    r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
+    r"|\b(?:focused|aimed|directed|targeted)\s+domestically\b|\bdomestically[- ]focused\b",
+    re.IGNORECASE,
+)
+
+
+def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dict[str, str | None]:
+    """Targets in order, each with why a curator should check it (None: a target phrase names it).
+
+    `domestic`: read "a domestic operation" as targeting the origin (not over a whole document's
+    background, where it is often another network's)."""
+    found: dict[str, str | None] = {}
+
+    def add(names: list[str], check: str | None) -> None:
+        for n in names:
+            for name in origin if n == "<domestic>" else [n]:
+                found.setdefault(name, check)
+
     for m in list(_ORIGIN_AND_TARGET.finditer(text)) + list(_TARGET_TRIGGERS.finditer(text)):
-        for n in _country_run(text[m.end():], allow_demonyms=True):
-            names = origin if n == "<domestic>" else [n]
-            for name in names:
-                if name not in found:
-                    found.append(name)
+        run = _country_run(text[m.end():], allow_demonyms=True)
+        add(run, None)
+        if not run:
+            later = _TARGETS_NEXT.match(text, m.end())
+            if later:
+                add(_country_run(text[later.end():], allow_demonyms=True), NEXT_SENTENCE_CHECK)
+    if domestic and _DOMESTIC.search(text):
+        add(origin, None)
     return found
 
 
@@ -150,6 +195,10 @@ _LEADING_PLACE = re.compile(r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),")
 
 
 def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
+    return list(span_origin_checks(texts, kinds))
+
+
+def span_origin_checks(texts: list[str], kinds: list[str]) -> dict[str, str | None]:
     """A network's origin from its own sentences: stated origins, then how the text labels it.
 
     Labels are a heading or list label that names a country ("Iran: 238 accounts",
@@ -158,18 +207,17 @@ def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
     sentence that gives the counts, a country named outside a target phrase ("With
     2,048 accounts, China had the most").
     """
-    found = origins(" ".join(texts))
+    found = origin_checks(" ".join(texts))
     for text, kind in zip(texts, kinds, strict=True):
         for name in _label_countries(text, kind):
-            if name not in found:
-                found.append(name)
+            found.setdefault(name, HEADING_CHECK if kind == "heading" else None)
     first = next((t for t in texts if re.search(r"\d", t)), texts[0] if texts else "")
     if found or not first or _REMOVAL_WORD.search(first):
         return found
     targeted = targets(first, [])
     subjects = [m for m in country_regex().finditer(_strip_targets(first)) if not _PREPOSITION_BEFORE.search(first[: m.start()])]
     named = [normalise(m.group(0), demonyms=False) for m in subjects]
-    return [c for c in dict.fromkeys(n for n in named if n) if c not in targeted]
+    return {c: SUBJECT_CHECK for c in dict.fromkeys(n for n in named if n) if c not in targeted}
 
 
 _REMOVAL_WORD = re.compile(r"\b(?:remov|took\s+down|taken\s+down|terminat|suspend|bann|disabl|delet|deactivat|blocked|shut|closed|purged|dismantl|actioned)", re.IGNORECASE)
@@ -199,7 +247,8 @@ def _strip_targets(text: str) -> str:
     return text[: m.start()] if m else text
 
 
-_ASSETS_IN_PLACE = re.compile(rf"\d[\d,.]*\s+(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+(?:in|from)\s+", re.IGNORECASE)
+# "76 YouTube channels in Brazil", and in an enumeration with the noun understood, "212 from Egypt"
+_ASSETS_IN_PLACE = re.compile(rf"\d[\d,.]*\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+)?(?:in|from)\s+", re.IGNORECASE)
 _DEMONYM_ASSET = re.compile(
     r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
     r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?)\b"
