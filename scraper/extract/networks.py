@@ -89,7 +89,8 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
         hits = count_hits(s.text, owner=owner, context=context, item=s.kind != "text", platform_report=platform_report, owner_known=owner_known)
         if hits:
             focus = _add_counts(facts, drafts, s, index, hits, seen_pairs) or focus
-        context = context or starts_removal_context(s.text)
+        # a counted sentence ("Dataset 1 consisted of 1,052 accounts") says a takedown is being described
+        context = context or bool(hits) or starts_removal_context(s.text)
         followers = follower_hits(s.text, owner=owner)
         spend = ad_spend(s.text)
         # followers and spend belong to the network just described, not to one far back; a labelled

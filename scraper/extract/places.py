@@ -154,7 +154,7 @@ def targets(text: str, origin: list[str]) -> list[str]:
 
 # "The campaign targeted audiences in four countries. These included Chad, Niger and Mali.": named a sentence later
 _TARGETS_NEXT = re.compile(
-    r"^[^.]{0,80}?\.\s+(?:These|Those|They|The\s+(?:countries|audiences|targets|target\s+countries)|Its\s+targets|Targets)\b"
+    r"[^.]{0,80}?\.\s+(?:These|Those|They|The\s+(?:countries|audiences|targets|target\s+countries)|Its\s+targets|Targets)\b"
     r"(?:\s+(?:countries|audiences))?\s+(?:were|included|include|are|was|comprised|spanned|being)\s*:?\s+",
     re.IGNORECASE,
 )

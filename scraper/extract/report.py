@@ -78,6 +78,20 @@ class Report:
             counts.setdefault(asset, value)
         return counts
 
+    def to_check(self) -> list[tuple[str, str, str, list[str]]]:
+        """(where, field, value, reasons) of every extracted value marked "check", network by network, then totals:
+        where a curator looks first."""
+        out: list[tuple[str, str, str, list[str]]] = []
+        for i, n in enumerate(self.networks, 1):
+            values = {"counts": n.counts, "followers": n.followers}
+            for field_name, key, reasons in n.to_be_checked():
+                shown = f"{key}={values[field_name][key]}" if field_name in values and key in values[field_name] else key
+                out.append((f"network {i}", field_name, shown, reasons))
+        for key, level in self.totals_confidence.items():
+            if level == CHECK and key in self.totals:
+                out.append(("totals", "counts", f"{key}={self.totals[key]}", self.totals_checks.get(key, [])))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["pub_date"] = self.pub_date.isoformat() if self.pub_date else None
