@@ -17,6 +17,7 @@ from ..conftest import SHARED, TESTS, run_cli
 CASES = TESTS / "extract" / "cases.jsonl"
 STUDY = TESTS / "extract" / "study.jsonl"  # own sentences modelled on news, research, TAG retellings, disclosures
 STUDY_FRESH = TESTS / "extract" / "study_fresh.jsonl"  # written after the grammar, to check it generalises
+STUDY_ROUND3 = TESTS / "extract" / "study_round3.jsonl"  # issue 27's error classes on set 3, in own words
 
 
 def last_line(output: str) -> str:
@@ -41,6 +42,17 @@ def test_eval_gold_sets_stay_above_the_goals(gold):
     assert scores["counts"]["f1"] >= COUNTS_F1 and scores["counts"]["precision"] >= COUNTS_P, scores["counts"]
     assert scores["origin"]["f1"] >= ORIGIN_F1 and scores["targets"]["f1"] >= TARGETS_F1, (scores["origin"], scores["targets"])
     assert scores["followers"]["precision"] >= FOLLOWERS_P and scores["ad_spend"]["precision"] >= FOLLOWERS_P
+    for kind, score in report["counts_by_kind"].items():
+        assert score["recall"] >= KIND_RECALL, (kind, score)
+
+
+def test_round3_classes_counts_meet_the_goals():
+    """Issue 27's error classes, written as whole documents after the rules: counts and followers meet the goals
+    (origin stays below: an origin named once in a lead for several networks is not carried to each)."""
+    report = eval_json(STUDY_ROUND3)
+    scores = report["scores"]
+    assert scores["counts"]["f1"] >= COUNTS_F1 and scores["counts"]["precision"] >= COUNTS_P, scores["counts"]
+    assert scores["followers"]["precision"] >= FOLLOWERS_P and scores["targets"]["f1"] >= TARGETS_F1
     for kind, score in report["counts_by_kind"].items():
         assert score["recall"] >= KIND_RECALL, (kind, score)
 
