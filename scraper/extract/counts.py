@@ -310,7 +310,11 @@ def _enforcement_statistic(sentence: str, it: _Item) -> bool:
 
 
 MAX_TAKEDOWN_SIZE = 5_000_000
-_RATE_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:per|a|each|every)\s+(?:single\s+)?(?:day|week|month|quarter|year)\b", re.IGNORECASE)
+# "... every day" is a rate; "came a day after ..." is not
+_RATE_AFTER_RE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,4}?(?:per|a|each|every)\s+(?:single\s+)?(?:day|week|month|quarter|year)\b(?!\s+(?:after|before|later|earlier|ago|prior|on)\b)",
+    re.IGNORECASE,
+)
 
 
 def _refers_back(sentence: str, it: _Item) -> bool:

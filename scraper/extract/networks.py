@@ -193,6 +193,11 @@ def _restated_in(group: list[Hit], drafts: list[_Draft]) -> tuple[_Draft, list[t
             h.asset in counts or any(k in _GENERIC.get(h.asset, ()) or h.asset in _GENERIC.get(k, ()) for k in counts) for h in rest
         )):
             return d, matched
+    for d in reversed(drafts):  # "53 accounts, Pages and Groups" then "41 Facebook accounts, 8 Pages and 4 Groups"
+        [(key, value)] = d.network.counts.items() if len(d.network.counts) == 1 else [("", 0)]
+        parts = key == "total_assets" or all(h.asset in _GENERIC.get(key, ()) for h in group)
+        if key and len(group) > 1 and parts and sum(h.value for h in group) == value and all(h.asset != key for h in group):
+            return d, []
     return None
 
 

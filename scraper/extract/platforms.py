@@ -27,6 +27,11 @@ _POSSESSIVE_RE = re.compile(
     r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft)['’]s\s+(?:[\w-]+\s+){0,2}?"
     r"(?:removal|suspension|takedown|termination|deletion|ban|banning|purge|closure|deactivation|disclosure)s?\s+of\b"
 )
+# "The 519 accounts were suspended by Twitter", "the suspension of 88 accounts by Twitter": the actor after the count
+_BY_BRAND_RE = re.compile(
+    r"\b(?:removed|suspended|taken\s+down|terminated|banned|disabled|deleted|deactivated|closed|blocked|removal|suspension|takedown|termination|ban|deletion)"
+    r"\b[^.]{0,80}?\bby\s+(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft)\b"
+)
 _BRAND_OWNER = {
     "facebook": "Meta", "instagram": "Meta", "meta": "Meta", "youtube": "Google", "google": "Google", "twitter": "Twitter",
     "x": "Twitter", "tiktok": "TikTok", "reddit": "Reddit", "openai": "OpenAI", "microsoft": "Microsoft",
@@ -49,9 +54,12 @@ def document_platform(text: str, org: str | None) -> str | None:
 
 
 def _actors(sentence: str) -> list[re.Match[str]]:
-    """Who is said to remove, in order: "Twitter removed ...", "Twitter's suspension of ..."."""
+    """Who is said to remove, in order: "Twitter removed ...", "Twitter's suspension of ..."; when no one is named
+    before a removal, the agent of a passive ("... were suspended by Twitter") stands at the sentence's start."""
     found = list(_POSSESSIVE_RE.finditer(sentence))
     found += [m for m in _ACTOR_RE.finditer(sentence) if not any(p.start() <= m.start() < p.end() for p in found)]
+    if not found:
+        found = list(_BY_BRAND_RE.finditer(sentence))[:1]
     return sorted(found, key=lambda m: m.start())
 
 
@@ -66,7 +74,7 @@ def owner_at(sentence: str, position: int, default: str | None) -> str | None:
     """The platform of the actor named last before `position` ("Twitter suspended 9 accounts and Facebook removed 3 Pages")."""
     owner = default
     for m in _actors(sentence):
-        if m.start() >= position:
+        if m.start() >= position and m.re is not _BY_BRAND_RE:
             break
         if m.group("brand").lower() != "we":
             owner = _BRAND_OWNER.get(m.group("brand").lower(), owner)

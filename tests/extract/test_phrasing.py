@@ -515,3 +515,16 @@ def test_confidence_marks_follow_the_rule_that_found_each_value():
     guessed_text = "News\n\nTwitter has been criticised for slow action. This week 300 accounts were suspended, the firm said. The network was run from Ghana."
     guessed = extract_facts(guessed_text, title="News", org=None).networks[0]
     assert guessed.checks["counts"] == {"twitter_accounts": ["platform implied"]}
+
+
+def test_the_agent_of_a_passive_names_the_platform_and_a_day_after_is_not_a_rate():
+    assert counts("News\n\nThe 519 accounts were suspended by Twitter on Monday, a week after Facebook criticised it.") == [{"twitter_accounts": 519}]
+    assert counts("News\n\nThe suspension of 88 accounts by Twitter came a day after Facebook acted.") == [{"twitter_accounts": 88}]
+
+
+def test_a_breakdown_far_below_a_mixed_total_is_the_same_network():
+    text = (
+        "News\n\nMeta removed 53 accounts, Pages and Groups linked to Iran.\n\nThey posed as news outlets.\n\nThey ran ads.\n\nThey posted daily.\n\n"
+        "The network included 41 Facebook accounts, 8 Pages and 4 Groups."
+    )
+    assert networks(text, org="Meta") == [(["Iran"], {"total_assets": 53, "facebook_accounts": 41, "facebook_pages": 8, "facebook_groups": 4})]
