@@ -242,3 +242,26 @@ def test_extract_json_text_includes_the_clean_text_of_a_stored_capture(site_serv
     report = json.loads(result.stdout)
     assert len(report["text"]) == report["text_chars"] == without["text_chars"] > 0
     assert "93 Facebook accounts" in report["text"] and "<" not in report["text"]
+
+
+def test_extract_json_carries_confidence_beside_the_gold_shapes(tmp_path):
+    path = tmp_path / "retelling.txt"
+    path.write_text(
+        "Twitter suspends accounts in three countries\n\n"
+        "Twitter suspended 564 accounts linked to governments in three countries: 212 from Egypt, 47 from Kenya and 305 from Peru.\n",
+        encoding="utf-8",
+    )
+    result = run_cli("extract", path, "--json", "--url", "https://www.example-news.org/2026/12/three/")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["totals"] == {"twitter_accounts": 564} and report["totals_confidence"] == {"twitter_accounts": "high"}
+    egypt = report["networks"][0]
+    assert (egypt["counts"], egypt["origin"]) == ({"twitter_accounts": 212}, ["Egypt"])
+    assert egypt["confidence"] == {"counts": {"twitter_accounts": "check"}, "origin": {"Egypt": "high"}}
+    assert egypt["checks"] == {"counts": {"twitter_accounts": ["asset noun understood from earlier in the sentence"]}}
+    # the gold comparison reads only the gold-shaped fields: this Report scores against its own labels
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "three", "url": "https://www.example-news.org/2026/12/three/", "text": path.read_text(),
+                                "networks": [{k: n[k] for k in ("origin", "targets", "counts")} for n in report["networks"]],
+                                "totals": report["totals"]}) + "\n", encoding="utf-8")
+    assert eval_json(gold)["scores"]["counts"]["f1"] == 1.0
