@@ -143,6 +143,7 @@ class Hit:
     is_total: bool = False
     # why a curator should check it ("no removal verb in the sentence", "number in words", ...); empty: read plainly
     checks: tuple[str, ...] = ()
+    actor: str | None = None  # the platform the sentence says acted on this count ("Twitter's suspension of ...")
 
 
 def is_count_sentence(sentence: str, *, platform_report: bool = False) -> bool:
@@ -392,7 +393,8 @@ def count_hits(
             continue
         checks = _checks(sentence, it, asset, verbal=verbal, item=item, owner_named=owner_known or owner_at(sentence, it.start, None) is not None)
         is_total = index in heads or (total_marked and not it.enumerated)
-        hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=is_total, checks=checks))
+        actor = owner_at(sentence, it.start, None)
+        hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=is_total, checks=checks, actor=actor))
     return hits
 
 

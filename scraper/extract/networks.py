@@ -146,10 +146,13 @@ _ANAPHORIC_REMOVAL = re.compile(
 
 
 def _groups(hits: list[Hit]) -> list[list[Hit]]:
-    """Split a sentence's hits where an asset type repeats: "87 channels ... and 6 channels" are two networks."""
+    """Split a sentence's hits where an asset type repeats ("87 channels ... and 6 channels" are two networks)
+    or where another platform is said to act."""
     groups: list[list[Hit]] = [[]]
     for h in hits:
-        if any(g.asset == h.asset for g in groups[-1]):
+        actors = {g.actor for g in groups[-1] if g.actor}
+        # a repeated type, or another platform acting ("Facebook's removal of 57 Pages followed Twitter's suspension of ...")
+        if any(g.asset == h.asset for g in groups[-1]) or (h.actor and actors and h.actor not in actors):
             groups.append([])
         groups[-1].append(h)
     return [g for g in groups if g]
@@ -237,6 +240,13 @@ def _merge_restatement(d: _Draft, matched: list[tuple[Hit, str]], group: list[Hi
 
 def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list[Hit], seen_pairs: set[tuple[str, int]]) -> _Draft | None:
     """Record one sentence's hits; returns the network they speak of (None when only totals)."""
+    if len(hits) >= 2 and all(h.is_total for h in hits):
+        # "In total, we removed 312 Facebook accounts and 27 Pages" restating the lead's network is that network
+        restated = _restated_in(hits, drafts)
+        if restated is not None and len(restated[1]) == len(hits):
+            _merge_restatement(restated[0], restated[1], hits, s, index)
+            seen_pairs |= {(h.asset, h.value) for h in hits} | set(restated[0].network.counts.items())
+            return restated[0]
     # a second, different total of one type is a network's own ("A total of 104 accounts were suspended")
     totals = [h for h in hits if h.is_total and facts.totals.get(h.asset, h.value) == h.value]
     network_hits = [h for h in hits if h not in totals]

@@ -62,6 +62,10 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
         if m:
             pos += m.end()
             continue
+        lang = _LANGUAGE_GROUP.match(rest)
+        if lang:  # "Tamil and Sinhala speakers in Sri Lanka", "Russian speakers in Latvia": languages, not places
+            pos += lang.end()
+            continue
         r = _REGION_RE.match(rest)
         if r:  # "Europe, more specifically Germany": regions are read through, never guessed
             pos += r.end()
@@ -87,6 +91,9 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
     return found
 
 
+_LANGUAGE_GROUP = re.compile(
+    r"[A-Z][\w]+(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)[A-Z][\w]+)*(?:\s+|-)(?:speakers|speaking|language\s+(?:speakers|users|audiences?))\b"
+)
 _BASED_RE = re.compile(
     rf"-(?:based|linked|backed|run|sponsored|affiliated|origin|operated|controlled|aligned|tied|connected)\s+(?:[\w-]+\s+|,\s+){{0,3}}?(?:{_ORIGIN_NOUNS}|{NOUN_RE}|firms?|agenc(?:y|ies)|outlets?)\b",
     re.IGNORECASE,

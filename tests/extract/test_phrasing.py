@@ -528,3 +528,26 @@ def test_a_breakdown_far_below_a_mixed_total_is_the_same_network():
         "The network included 41 Facebook accounts, 8 Pages and 4 Groups."
     )
     assert networks(text, org="Meta") == [(["Iran"], {"total_assets": 53, "facebook_accounts": 41, "facebook_pages": 8, "facebook_groups": 4})]
+
+
+def test_two_platforms_acting_in_one_sentence_are_two_networks():
+    text = "News\n\nFacebook's removal of 57 Pages linked to Ethiopia followed Twitter's suspension of 230 accounts that were run from Ethiopia and targeted Eritrea."
+    assert [(n.counts, n.targets) for n in extract_facts(text, title="News").networks] == [
+        ({"facebook_pages": 57}, []), ({"twitter_accounts": 230}, ["Eritrea"]),
+    ]
+
+
+def test_a_total_that_restates_the_leads_network_is_that_network():
+    text = (
+        "News\n\nFacebook has taken down 312 accounts and 27 Pages that were run from Bolivia.\n\n"
+        '"In total, we removed 312 Facebook accounts and 27 Pages," a spokesperson said.'
+    )
+    facts = extract_facts(text, title="News", org=None)
+    assert (facts.totals, [n.counts for n in facts.networks]) == ({}, [{"facebook_accounts": 312, "facebook_pages": 27}])
+
+
+def test_language_speakers_are_not_target_countries():
+    facts = extract_facts("x\n\nMeta removed 64 Facebook accounts aimed at Tamil and Sinhala speakers in Sri Lanka.", title="x", org="Meta")
+    assert facts.networks[0].targets == ["Sri Lanka"]
+    facts = extract_facts("x\n\nMeta removed 64 Facebook accounts targeting Russian speakers in Latvia and Estonia.", title="x", org="Meta")
+    assert facts.networks[0].targets == ["Latvia", "Estonia"]
