@@ -12,7 +12,7 @@ books, cities, people, years, money or percentages never qualify.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .assets import ADJECTIVES, NOUN_RE, PLATFORM_RE, asset_type, is_singular
 from .lexicon import (
@@ -207,7 +207,19 @@ def _items(sentence: str) -> list[_Item]:
             items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), m.group("plat"), None, m.group("qual")))
     items.extend(_borrowed(sentence, items))
     items = sorted(items, key=lambda i: i.start)
+    items = _shared_qualifier(sentence, items)
     return [i for i in items if not _lone_article(sentence, i, items)]
+
+
+def _shared_qualifier(sentence: str, items: list[_Item]) -> list[_Item]:
+    """"about 400 Facebook accounts and 50 Pages": a qualifier before a list of counts makes each approximate."""
+    out: list[_Item] = []
+    for it in items:
+        previous = out[-1] if out else None
+        if previous is not None and previous.approximate and not it.approximate and not it.borrowed and _LIST_JOIN_RE.fullmatch(sentence[previous.end : it.start]):
+            it = replace(it, approximate=True)
+        out.append(it)
+    return out
 
 
 def _lone_article(sentence: str, it: _Item, items: list[_Item]) -> bool:

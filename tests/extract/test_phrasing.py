@@ -551,3 +551,17 @@ def test_language_speakers_are_not_target_countries():
     assert facts.networks[0].targets == ["Sri Lanka"]
     facts = extract_facts("x\n\nMeta removed 64 Facebook accounts targeting Russian speakers in Latvia and Estonia.", title="x", org="Meta")
     assert facts.networks[0].targets == ["Latvia", "Estonia"]
+
+
+def test_a_qualifier_before_a_list_makes_a_rounded_lead_one_network_with_the_exact_body():
+    text = (
+        "News\n\nMeta said it had removed about 400 Facebook accounts and 50 Pages that were run from China and targeted the Philippines.\n\n"
+        "The network comprised 412 Facebook accounts, 53 Pages and 7 Instagram accounts."
+    )
+    facts = extract_facts(text, title="News", org=None)
+    assert [(n.origin, n.counts) for n in facts.networks] == [(["China"], {"facebook_accounts": 412, "facebook_pages": 53, "instagram_accounts": 7})]
+
+
+def test_a_state_linked_operation_in_a_country_is_that_countrys():
+    text = "News\n\nTwitter has disclosed 1,152 accounts it says were connected to a government-linked operation in Uganda."
+    assert networks(text) == [(["Uganda"], {"twitter_accounts": 1152})]
