@@ -398,11 +398,19 @@ def _set_totals_confidence(facts: Facts) -> None:
     facts.totals_confidence = {k: CHECK if facts.totals_checks.get(k) else HIGH for k in facts.totals}
 
 
+_SHARED_TAIL = re.compile(
+    r"\b(?:both|all(?:\s+of\s+them)?|each|the\s+(?:two|three|four)\s+(?:networks|operations))\s+(?:\w+\s+){0,2}?"
+    r"(?:aimed|target(?:ed|ing)|directed|focused|run|operated|linked|tied|based)\b[^.]*",
+    re.IGNORECASE,
+)
+
+
 def _owned_text(index: int, text: str, draft: _Draft, drafts: list[_Draft]) -> str:
     """The part of sentence `index` that speaks of `draft` ("640 channels tied to Russia, and 63 linked to Azerbaijan")."""
     if index in draft.clips:
         a, b = draft.clips[index]
-        return text[a:b]
+        shared = _SHARED_TAIL.search(text)  # "..., both aimed at Qatar": said of every network of the sentence
+        return text[a:b] + (" " + text[shared.start() :] if shared and shared.start() >= b else "")
     others = [d.clips[index][0] for d in drafts if index in d.clips]
     return text[: min(others)] if others else text
 

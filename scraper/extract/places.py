@@ -107,9 +107,18 @@ _ORIGIN_TRIGGERS = re.compile(
     re.IGNORECASE,
 )
 _TARGET_TRIGGERS = re.compile(
-    r"\b(?:target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
-    r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across))\s*:?\s+",
+    r"\b(?:targets?\s+(?:included|include|were|was|are|is|such\s+as)|target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
+    r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across)|"
+    r"(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
+    # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
+    r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
+    r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|[A-Z]))"
+    r"(?:\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
     re.IGNORECASE,
+)
+# "a Sudan-focused network", "Taiwan-targeted content"; "Kenya was the main target"
+_TARGET_AFTER = re.compile(
+    r"-(?:focused|targeted|targeting|facing)\b|\s+(?:was|were)\s+(?:the\s+|a\s+)?(?:main\s+|primary\s+|principal\s+|chief\s+|key\s+)?target(?:ed)?\b"
 )
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
 
@@ -195,6 +204,8 @@ def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dic
             later = _TARGETS_NEXT.match(text, m.end())
             if later:
                 add(_country_run(text[later.end():], allow_demonyms=True), NEXT_SENTENCE_CHECK)
+    for m in _TARGET_AFTER.finditer(text):
+        add(_countries_before(text[max(0, m.start() - 120) : m.start()]), None)
     if domestic and _DOMESTIC.search(text):
         add(origin, None)
     return found

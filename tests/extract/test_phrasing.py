@@ -565,3 +565,29 @@ def test_a_qualifier_before_a_list_makes_a_rounded_lead_one_network_with_the_exa
 def test_a_state_linked_operation_in_a_country_is_that_countrys():
     text = "News\n\nTwitter has disclosed 1,152 accounts it says were connected to a government-linked operation in Uganda."
     assert networks(text) == [(["Uganda"], {"twitter_accounts": 1152})]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("It sought to influence public opinion in Ghana and Togo.", ["Ghana", "Togo"]),
+        ("It tried to sway voters in Kenya.", ["Kenya"]),
+        ("The campaign was aimed at influencing Russian audiences.", ["Russia"]),
+        ("The people behind it interfered in Ghana's election.", ["Ghana"]),
+        ("It ran a Sudan-focused page.", ["Sudan"]),
+        ("Its targets included Chad and Niger.", ["Chad", "Niger"]),
+        ("Mali was the main target.", ["Mali"]),
+        ("The content was geared toward Senegal.", ["Senegal"]),
+        ("Meta said the operation was influenced by Russia's tactics.", []),
+        ("It posted about influence operations in Iran.", []),
+    ],
+)
+def test_more_ways_of_naming_a_target(sentence, expected):
+    facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts run from Benin. {sentence}", title="Report", org="Meta")
+    assert facts.networks[0].targets == expected
+
+
+def test_a_target_said_of_both_networks_of_a_sentence():
+    text = "News\n\nTwitter removed 4,248 accounts operating from Laos and 271 accounts run from Egypt, both aimed at Qatar."
+    facts = extract_facts(text, title="News", org="Twitter")
+    assert [(n.origin, n.targets) for n in facts.networks] == [(["Laos"], ["Qatar"]), (["Egypt"], ["Qatar"])]
