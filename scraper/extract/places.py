@@ -101,6 +101,11 @@ _BASED_RE = re.compile(
 _ORIGIN_TRIGGERS = re.compile(
     r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
     r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from|"
+    # "backed by the Iranian government", "on behalf of Egypt's military", "associated with the Saudi state",
+    # "emanating from Belarus", "with origins in Serbia", "a marketing firm in Poland"
+    r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
+    r"(?:came|coming|emanat(?:ed|ing)|stemm(?:ed|ing))\s+from|with\s+(?:its\s+)?origins?\s+in|(?:located|headquartered)\s+in|"
+    r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
     # "a government-linked operation in Uganda", "state-backed accounts in Cuba": that country's state
     r"(?:government|state|military|army|ruling[\s-]party|party)[\s-](?:linked|backed|run|sponsored|affiliated|controlled|aligned)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of))\s*:?\s+",
@@ -272,5 +277,6 @@ def _strip_targets(text: str) -> str:
 _ASSETS_IN_PLACE = re.compile(rf"\d[\d,.]*\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+)?(?:in|from)\s+", re.IGNORECASE)
 _DEMONYM_ASSET = re.compile(
     r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
-    r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?)\b"
+    r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?|"
+    r"(?:influence\s+)?operations?|campaigns?|actors|operators|troll\s+farms?)\b"
 )

@@ -591,3 +591,21 @@ def test_a_target_said_of_both_networks_of_a_sentence():
     text = "News\n\nTwitter removed 4,248 accounts operating from Laos and 271 accounts run from Egypt, both aimed at Qatar."
     facts = extract_facts(text, title="News", org="Twitter")
     assert [(n.origin, n.targets) for n in facts.networks] == [(["Laos"], ["Qatar"]), (["Egypt"], ["Qatar"])]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("The network was backed by the Iranian government.", ["Iran"]),
+        ("It worked on behalf of Egypt's military.", ["Egypt"]),
+        ("It was associated with the Saudi state.", ["Saudi Arabia"]),
+        ("The activity emanated from Belarus.", ["Belarus"]),
+        ("It was run by a marketing firm in Poland.", ["Poland"]),
+        ("It was a Russian influence operation.", ["Russia"]),
+        ("It was associated with the Muslim Brotherhood.", []),
+        ("It was sponsored by a local businessman.", []),
+    ],
+)
+def test_more_ways_of_naming_an_origin(sentence, expected):
+    facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts. {sentence}", title="Report", org="Meta")
+    assert facts.networks[0].origin == expected
