@@ -144,6 +144,7 @@ class Hit:
     # why a curator should check it ("no removal verb in the sentence", "number in words", ...); empty: read plainly
     checks: tuple[str, ...] = ()
     actor: str | None = None  # the platform the sentence says acted on this count ("Twitter's suspension of ...")
+    spanning: bool = False  # said to span several networks ("across the three networks")
 
 
 def is_count_sentence(sentence: str, *, platform_report: bool = False) -> bool:
@@ -384,7 +385,8 @@ def count_hits(
     items = [i for i in items if not _refers_back(sentence, i) and not _enforcement_statistic(sentence, i)]
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
     # "a total of 104 accounts" in a list item is that item's network; "across the four networks" is always a total
-    total_marked = bool(SPANNING_MARK_RE.search(sentence)) or (not item and bool(TOTAL_MARK_RE.search(sentence)))
+    spanning = bool(SPANNING_MARK_RE.search(sentence))
+    total_marked = spanning or (not item and bool(TOTAL_MARK_RE.search(sentence)))
     heads = _enumeration_heads(items)
     document_owner = owner
     for index, it in enumerate(items):
@@ -406,7 +408,7 @@ def count_hits(
         checks = _checks(sentence, it, asset, verbal=verbal, item=item, owner_named=owner_known or owner_at(sentence, it.start, None) is not None)
         is_total = index in heads or (total_marked and not it.enumerated)
         actor = owner_at(sentence, it.start, None)
-        hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=is_total, checks=checks, actor=actor))
+        hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=is_total, checks=checks, actor=actor, spanning=spanning))
     return hits
 
 

@@ -69,7 +69,9 @@ COMPOSITION_WORDS = (
     r"consist(?:ed|s|ing)\s+of|compris(?:ed|es|ing)|(?:was|were|is|are)\s+made\s+(?:up\s+)?of|made\s+up\s+of|"
     r"includ(?:ed|es|ing)|involv(?:ed|es|ing)|contain(?:ed|s|ing)|spann(?:ed|ing)|totall?(?:ed|ing)|number(?:ed|ing)|"
     r"accounted\s+for|account(?:s|ing)\s+for|represent(?:ed|s|ing)|"
-    r"had|has|have|with|plus|along\s+with|as\s+well\s+as"
+    r"had|has|have|with|plus|along\s+with|as\s+well\s+as|"
+    # "The Iranian network used 34 Facebook accounts", "the operators ran 12 Pages"
+    r"used|using|ran|running|deployed|employed|relied\s+on|leveraged|maintained|operated"
 )
 
 # Verbs that say something was done to or by accounts other than removing them: counts

@@ -43,6 +43,7 @@ class Facts:
     totals_approximate: list[str] = field(default_factory=list)
     totals_checks: dict[str, list[str]] = field(default_factory=dict)
     totals_confidence: dict[str, str] = field(default_factory=dict)
+    several: bool = False  # the title or lead speaks of several networks
 
 
 @dataclass
@@ -66,6 +67,7 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
         _assign_places(facts, [], sentences(lead, title), title)
         return facts
     doc_sentences = sentences(text, title)
+    facts.several = bool(_SEVERAL.search(" ".join([title or ""] + [s.text for s in doc_sentences if s.paragraph <= 1])))
     drafts: list[_Draft] = []
     seen_pairs: set[tuple[str, int]] = set()
     platform_report = org in PLATFORM_ORGS  # the publisher is the platform that acted
@@ -136,6 +138,7 @@ def might_count(text: str) -> bool:
 
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
 MAX_ATTACH_PARAGRAPHS = 3
+_SEVERAL = re.compile(r"\b(?:networks|operations|campaigns|takedowns)\b", re.IGNORECASE)
 FAR_FOLLOWERS_CHECK = "a labelled follower line far below the counts"
 _FOLLOWER_LABEL = re.compile(r"^\s*(?:followers|audience|following|advertising|ad\s+spend|ads)\b[^:]{0,40}:", re.IGNORECASE)
 TRAILING_PARAGRAPHS = 2
@@ -240,6 +243,9 @@ def _merge_restatement(d: _Draft, matched: list[tuple[Hit, str]], group: list[Hi
 
 def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list[Hit], seen_pairs: set[tuple[str, int]]) -> _Draft | None:
     """Record one sentence's hits; returns the network they speak of (None when only totals)."""
+    if not drafts and not facts.totals and not facts.several and len({h.asset for h in hits}) >= 2 and all(h.is_total and not h.spanning for h in hits):
+        # "Meta removed a total of 183 Facebook accounts, 42 Pages and 16 Instagram accounts" opening a retelling: its network
+        hits = [replace(h, is_total=False) for h in hits]
     if len(hits) >= 2 and all(h.is_total for h in hits):
         # "In total, we removed 312 Facebook accounts and 27 Pages" restating the lead's network is that network
         restated = _restated_in(hits, drafts)
@@ -311,9 +317,11 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
             current.network.evidence.append(s.text)
         after_total = first_total is not None and first_total < group[0].start
         if len(groups) > 1 or after_total:
-            # "564 accounts in four countries: 212 from Egypt, ...": each part owns only its own words
-            clip_start = group[0].start if (n or after_total) else 0
-            current.clips[index] = (clip_start, groups[n + 1][0].start if n + 1 < len(groups) else len(s.text))
+            # "564 accounts in four countries: 212 from Egypt, ...": each part owns only its own words, from the
+            # clause that introduces it ("..., while in Peru the company removed 40 accounts")
+            clip_start = _clause_start(s.text, groups[n - 1][-1].start if n else (first_total or 0), group[0].start) if (n or after_total) else 0
+            clip_end = _clause_start(s.text, group[-1].start, groups[n + 1][0].start) if n + 1 < len(groups) else len(s.text)
+            current.clips[index] = (clip_start, clip_end)
         current.last_paragraph = s.paragraph
         current.last_sentence = index
         touched = current
@@ -322,6 +330,16 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
 
 TITLE_CHECK = "from the title or lead, not the network's own text"
 ELSEWHERE_CHECK = "from elsewhere in the document"
+
+
+_CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+(?:while|whereas)\s+")
+
+
+def _clause_start(text: str, after: int, before: int) -> int:
+    """Where the clause holding position `before` starts, not before `after`: the last comma, semicolon or
+    "while" between them, else `before` itself."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, after, before)]
+    return breaks[-1] if breaks else before
 
 
 def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sentence], title: str | None) -> None:

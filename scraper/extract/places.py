@@ -114,7 +114,7 @@ _ORIGIN_TRIGGERS = re.compile(
 _TARGET_TRIGGERS = re.compile(
     r"\b(?:targets?\s+(?:included|include|were|was|are|is|such\s+as)|target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
     r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across)|"
-    r"(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
+    r"(?:propaganda|disinformation|misinformation|campaigns?|messaging|narratives|attacks)\s+against|(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
     # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
     r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
     r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|[A-Z]))"
@@ -217,7 +217,12 @@ def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dic
 
 
 _LABEL_PLACE = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<label>[^:()]{2,80}?)\s*(?:(?:network|operation|campaign)\s*\d*\s*)?(?::|\()")
-_LEADING_PLACE = re.compile(r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),")
+_LEADING_PLACE = re.compile(
+    r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),"
+    # "while in Peru the company removed 40 accounts": a clause of its own, led by its place
+    r"|^\s*(?:(?:while|whereas|and|but)\s+)?(?i:in)\s+(?P<clause>[A-Z][\w'’. -]{1,40}?)\s*,?\s+(?:the\s+(?:company|platform|firm)|it|they|we|[A-Z]\w+)\s+"
+    r"(?:also\s+)?(?:removed|took|suspended|banned|terminated|deleted|disabled|closed|shut)"
+)
 
 
 def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
@@ -255,15 +260,16 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:of|as|in|about|on|to|against|for|at|into
 def _label_countries(text: str, kind: str) -> list[str]:
     out: list[str] = []
     m = _LABEL_PLACE.match(text) or _LEADING_PLACE.match(text)
-    label = m.group("label") if m else (text if kind == "heading" else "")
+    label = (m.group("label") or m.groupdict().get("clause") or "") if m else (text if kind == "heading" else "")
     if label:
         run = _country_run(label.strip(), allow_demonyms=False)
         out += [c for c in run if c != "<domestic>"]
     for a in _ASSETS_IN_PLACE.finditer(text):  # "76 YouTube channels in Brazil", "4,248 accounts from the UAE"
         out += [c for c in _country_run(text[a.end() :], allow_demonyms=False) if c != "<domestic>" and c not in out]
     for d in _DEMONYM_ASSET.finditer(text):
-        name = normalise(d.group("demonym"), demonyms=True)
-        if name and is_demonym(d.group("demonym")) and name not in out:
+        demonym = re.sub(r"^(?:The|A|An|This|That|Its|Their)\s+", "", d.group("demonym"))  # "The Iranian network"
+        name = normalise(demonym, demonyms=True)
+        if name and is_demonym(demonym) and name not in out:
             out.append(name)
     return out
 

@@ -23,6 +23,9 @@ STUDY_ROUND3_FRESH = TESTS / "extract" / "study_round3_fresh.jsonl"
 # a second such set, written after those three rules: first score counts 1.000, origin 0.944, targets 0.966 (main: 0.792,
 # 0.848, 0.929); two rules came from its misses (a qualifier shared by a list, "a government-linked operation in X")
 STUDY_ROUND3_FRESH2 = TESTS / "extract" / "study_round3_fresh2.jsonl"
+# a third, written after those: first score counts F1 0.833 (main 0.792), origin 0.933, targets 0.889, followers R 0; four rules
+# came from its misses (see docs/phrasing.md); its X post was left out: a blog.x.com page is not in the org table
+STUDY_ROUND3_FRESH3 = TESTS / "extract" / "study_round3_fresh3.jsonl"
 
 
 def last_line(output: str) -> str:
@@ -42,8 +45,8 @@ def eval_json(path: Path) -> dict:
 
 @pytest.mark.parametrize(
     "gold",
-    [SHARED / "gold" / "dev.jsonl", CASES, STUDY, STUDY_FRESH, STUDY_ROUND3_FRESH, STUDY_ROUND3_FRESH2],
-    ids=["dev", "cases", "study", "study-fresh", "round3-fresh", "round3-fresh2"],
+    [SHARED / "gold" / "dev.jsonl", CASES, STUDY, STUDY_FRESH, STUDY_ROUND3_FRESH, STUDY_ROUND3_FRESH2, STUDY_ROUND3_FRESH3],
+    ids=["dev", "cases", "study", "study-fresh", "round3-fresh", "round3-fresh2", "round3-fresh3"],
 )
 def test_eval_gold_sets_stay_above_the_goals(gold):
     report = eval_json(gold)

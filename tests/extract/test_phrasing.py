@@ -609,3 +609,36 @@ def test_a_target_said_of_both_networks_of_a_sentence():
 def test_more_ways_of_naming_an_origin(sentence, expected):
     facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts. {sentence}", title="Report", org="Meta")
     assert facts.networks[0].origin == expected
+
+
+def test_a_retellings_opening_total_over_several_types_is_its_network_unless_it_speaks_of_networks():
+    text = (
+        "Meta removes accounts targeting Ghana\n\nMeta said it removed a total of 183 Facebook accounts, 42 Pages and 16 Instagram accounts "
+        "linked to individuals in Nigeria.\n\nAbout 9,000 accounts followed one or more of the Pages."
+    )
+    facts = extract_facts(text, title=text.split("\n")[0], org=None)
+    assert facts.totals == {}
+    assert [(n.origin, n.counts, n.followers) for n in facts.networks] == [
+        (["Nigeria"], {"facebook_accounts": 183, "facebook_pages": 42, "instagram_accounts": 16}, {"facebook_pages": 9000})
+    ]
+    several = "Meta removes networks\n\nMeta said it removed a total of 183 Facebook accounts and 16 Instagram accounts in March."
+    assert extract_facts(several, title="Meta removes networks", org=None).totals == {"facebook_accounts": 183, "instagram_accounts": 16}
+
+
+def test_composition_verbs_demonym_after_an_article_and_a_clause_led_by_its_place():
+    text = (
+        "Meta takes down networks\n\nMeta said Thursday it had removed networks of fake accounts in four countries.\n\n"
+        "The Iranian network used 34 Facebook accounts and 18 Instagram accounts to target Israel.\n\n"
+        "In Vietnam, 66 accounts and 12 Pages were removed, while in Peru the company removed 40 accounts and 5 Pages."
+    )
+    facts = extract_facts(text, title="Meta takes down networks", org=None)
+    assert [(n.origin, n.counts) for n in facts.networks] == [
+        (["Iran"], {"facebook_accounts": 34, "instagram_accounts": 18}),
+        (["Vietnam"], {"accounts": 66, "facebook_pages": 12}),
+        (["Peru"], {"accounts": 40, "facebook_pages": 5}),
+    ]
+
+
+def test_propaganda_against_a_country_targets_it():
+    facts = extract_facts("x\n\nX suspended 2,500 handles operated from Pakistan to spread propaganda against India.", title="x", org="Twitter")
+    assert facts.networks[0].targets == ["India"]
