@@ -121,6 +121,7 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
                 focus.last_sentence = max(focus.last_sentence, index)
     facts.networks = [d.network for d in drafts]
     _assign_places(facts, drafts, doc_sentences, title)
+    _set_totals_confidence(facts)
     return facts
 
 
@@ -386,7 +387,6 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
         d.network.targets = list(found_targets)
         _set_place_confidence(d.network, origin, found_targets)
         _set_count_confidence(d)
-    _set_totals_confidence(facts)
 
 
 def _set_place_confidence(network: Network, origin: dict[str, str | None], found_targets: dict[str, str | None]) -> None:

@@ -642,3 +642,10 @@ def test_composition_verbs_demonym_after_an_article_and_a_clause_led_by_its_plac
 def test_propaganda_against_a_country_targets_it():
     facts = extract_facts("x\n\nX suspended 2,500 handles operated from Pakistan to spread propaganda against India.", title="x", org="Twitter")
     assert facts.networks[0].targets == ["India"]
+
+
+def test_totals_without_any_network_carry_confidence_too():
+    text = "Monthly report\n\nTotal number of Facebook accounts removed: 2,784\n\nTotal number of Pages removed: 259"
+    facts = extract_facts(text, title="Monthly report", org="Meta")
+    assert facts.totals == {"facebook_accounts": 2784, "facebook_pages": 259}
+    assert facts.totals_confidence == {"facebook_accounts": "high", "facebook_pages": "high"}
