@@ -123,7 +123,7 @@ _TARGET_TRIGGERS = re.compile(
 )
 # "a Sudan-focused network", "Taiwan-targeted content"; "Kenya was the main target"
 _TARGET_AFTER = re.compile(
-    r"-(?:focused|targeted|targeting|facing)\b|\s+(?:was|were)\s+(?:the\s+|a\s+)?(?:main\s+|primary\s+|principal\s+|chief\s+|key\s+)?target(?:ed)?\b"
+    r"-(?:focused|targeted|targeting|facing)\b|\b(?:was|were)\s+(?:the\s+|a\s+)?(?:main\s+|primary\s+|principal\s+|chief\s+|key\s+)?target(?:ed)?\b"
 )
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
 
@@ -209,8 +209,10 @@ def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dic
             later = _TARGETS_NEXT.match(text, m.end())
             if later:
                 add(_country_run(text[later.end():], allow_demonyms=True), NEXT_SENTENCE_CHECK)
-    for m in _TARGET_AFTER.finditer(text):
-        add(_countries_before(text[max(0, m.start() - 120) : m.start()]), None)
+    lowered = text.lower()
+    if "target" in lowered or "-focused" in lowered or "-facing" in lowered:  # cheap gate
+        for m in _TARGET_AFTER.finditer(text):
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip()), None)
     if domestic and _DOMESTIC.search(text):
         add(origin, None)
     return found
