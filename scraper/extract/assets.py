@@ -58,6 +58,8 @@ ADJECTIVES = (
     r"main|primary|such|of\s+its|of\s+their|original|previously\s+unreported|total|"
     # outlets' synonyms: "personal accounts", "user accounts", "private profiles", "burner accounts"
     r"personal|user|private|official|burner|sock\s?puppet|impostor|imposter|bogus|phony|phoney|"
+    # removal participles: "1,951 terminated YouTube channels", "2,000 banned accounts"
+    r"removed|terminated|suspended|banned|deleted|disabled|deactivated|closed|blocked|"
     # "Russian", "Iran-based", "pro-Kremlin", "Arabic-language": descriptive words before the noun
     r"(?-i:[A-Z][a-z]+(?:ian|an|ese|ish|i|ic))|[\w]+-(?:based|linked|backed|affiliated|aligned|run|operated|controlled|language|speaking|oriented)|(?:pro|anti)-[\w]+"
 )
@@ -88,6 +90,8 @@ def asset_type(noun: str, platform: str | None, *, meta_context: bool, platform_
             return "adsense_accounts"
         if p == "play":
             return "play_developers"
+        if p == "blogger":  # "3 Blogger accounts": blogs
+            return "blogs"
         if p is None and platform_owner in ("Twitter", "TikTok", "Reddit"):
             return {"Twitter": "twitter_accounts", "TikTok": "tiktok_accounts", "Reddit": "reddit_accounts"}[platform_owner]
         return "accounts"

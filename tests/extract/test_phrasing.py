@@ -649,3 +649,10 @@ def test_totals_without_any_network_carry_confidence_too():
     facts = extract_facts(text, title="Monthly report", org="Meta")
     assert facts.totals == {"facebook_accounts": 2784, "facebook_pages": 259}
     assert facts.totals_confidence == {"facebook_accounts": "high", "facebook_pages": "high"}
+
+
+def test_tag_retellings_blogger_accounts_and_removal_participles():
+    assert counts("Google news\n\nGoogle's TAG shut down 33 YouTube channels and 3 Blogger accounts linked to Russia.") == [
+        {"youtube_channels": 33, "blogs": 3}
+    ]
+    assert counts("Google news\n\nGoogle's latest TAG bulletin lists 1,951 terminated YouTube channels linked to China.") == [{"youtube_channels": 1951}]
