@@ -62,14 +62,15 @@ BORROWED_RE = re.compile(
     rf"(?<![\w$€£#/.:-]){NUMBER}"
     rf"(?P<tail>\s+(?:more|others|in\s+total|in\s+all|in\s+(?:{MONTHS})))?\b(?P<apposition>\s*,)?"
     # "212 from Egypt, 47 from Kenya": an enumeration by place; "6 on Instagram": by platform
-    rf"(?P<place>(?=\s+(?:from|in|based\s+in|run\s+from|operated\s+from|linked\s+to|tied\s+to|originating\s+in)\s+(?:the\s+)?[A-Z]))?"
+    rf"(?P<place>(?=\s+(?:from|in|based\s+in|run\s+from|operated\s+from|linked\s+to|tied\s+to|originating\s+in|(?P<to>to))\s+(?:the\s+)?[A-Z]))?"
     rf"(?:\s+(?:on|from)\s+(?P<onplat>{PLATFORM_RE})\b)?"
-    rf"(?=\s*(?:[,.;:)]|$|(?:more|others|in|from|based|run|operated|linked|tied|originating|it|they|that|which|were|was|had|have|has|are|is|and|of\s+them)\b))",
+    rf"(?=\s*(?:[,.;:)]|$|(?:more|others|in|from|to|based|run|operated|linked|tied|originating|it|they|that|which|were|was|had|have|has|are|is|and|of\s+them)\b))",
     re.IGNORECASE,
 )
 _APPOSITION_HEAD_RE = re.compile(rf"(?:(?P<noun>{NOUN_RE})|these|those|them)\s*,\s*$", re.IGNORECASE)
 _LAST_NOUN_RE = re.compile(rf"\b(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b(?!.*\b(?:{NOUN_RE})\b)", re.IGNORECASE | re.DOTALL)
 _TOTAL_OF_RE = re.compile(r"\b(?:a|the)\s+total\s+of\s*$|\b(?:another|a\s+further)\s*$", re.IGNORECASE)
+_LINKED_TO_RE = re.compile(r"\b(?:linked|tied|attributed|connected)\s+to\b", re.IGNORECASE)
 # "in four countries: Egypt (212), Kenya (47)": a place labels the number in brackets
 _PLACE_LABEL_BEFORE_RE = re.compile(r"(?P<label>\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*\($")
 
@@ -248,7 +249,9 @@ def _borrowed(sentence: str, items: list[_Item]) -> list[_Item]:
         head = _APPOSITION_HEAD_RE.search(before) if m.group("apposition") else None
         earlier = [i for i in items if i.noun and i.end <= num_start]
         label = _PLACE_LABEL_BEFORE_RE.search(before) if earlier and sentence[m.end("num") :].lstrip().startswith(")") else None
-        enumerated = bool(earlier and (m.group("place") is not None or label) and not m.group("tail"))
+        # "24 channels linked to Russia and 4 to Iran": a bare "to" continues an earlier "linked to"
+        place = m.group("place") is not None and (m.group("to") is None or bool(_LINKED_TO_RE.search(before)))
+        enumerated = bool(earlier and (place or label) and not m.group("tail"))
         on_platform = bool(earlier and m.group("onplat"))
         if not (m.group("tail") or head or _TOTAL_OF_RE.search(before) or enumerated or on_platform):
             continue

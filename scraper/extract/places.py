@@ -30,6 +30,8 @@ _FILLER = {
     "targets", "target", "neighbours", "neighbors", "nations", "nation", "states",
     "following", "then", "even", "degree", "francophone", "anglophone", "lusophone", "some", "certain", "selected",
     "abroad", "societies", "society", "populations", "population", "electorate", "electorates",
+    # "tied to a separate network in Thailand", "linked to campaigns in Iran"
+    "network", "networks", "operation", "operations", "campaign", "campaigns", "separate", "single", "small", "wider", "larger",
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -100,7 +102,9 @@ _BASED_RE = re.compile(
 )
 _ORIGIN_TRIGGERS = re.compile(
     r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from|"
+    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    # "run by a Philippine marketing company", "behind it: the Iranian state" (a demonym or name right after "by")
+    r"(?:run|operated|managed|controlled|created|coordinated|orchestrated)\s+by(?:\s+(?:an?|the))?(?=\s+(?-i:[A-Z])\w+(?![\w-]))|"  # not "run by a Cameroon-based freelancer"
     # "backed by the Iranian government", "on behalf of Egypt's military", "associated with the Saudi state",
     # "emanating from Belarus", "with origins in Serbia", "a marketing firm in Poland"
     r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
@@ -117,7 +121,8 @@ _TARGET_TRIGGERS = re.compile(
     r"(?:propaganda|disinformation|misinformation|campaigns?|messaging|narratives|attacks)\s+against|(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
     # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
     r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
-    r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|[A-Z]))"
+    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"  # "influence operation from Iran" is an origin
+    r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
     r"(?:\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
     re.IGNORECASE,
 )
@@ -185,7 +190,7 @@ _TARGETS_NEXT = re.compile(
 # "a domestic influence operation", "aimed domestically": the origin is the target
 _DOMESTIC = re.compile(
     r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
-    r"|\b(?:focused|aimed|directed|targeted)\s+domestically\b|\bdomestically[- ]focused\b",
+    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b",
     re.IGNORECASE,
 )
 
@@ -281,8 +286,11 @@ def _strip_targets(text: str) -> str:
     return text[: m.start()] if m else text
 
 
-# "76 YouTube channels in Brazil", and in an enumeration with the noun understood, "212 from Egypt"
-_ASSETS_IN_PLACE = re.compile(rf"\d[\d,.]*\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+)?(?:in|from)\s+", re.IGNORECASE)
+# "76 YouTube channels in Brazil", and in an enumeration with the noun understood, "212 from Egypt", "and 4 to Iran"
+_ASSETS_IN_PLACE = re.compile(
+    rf"\d[\d,.]*\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+)?(?:in|from)\s+|\b\d[\d,.]*\s+(?:(?:linked|tied|attributed|connected)\s+)?to\s+(?-i:(?=[A-Z]))",
+    re.IGNORECASE,
+)
 _DEMONYM_ASSET = re.compile(
     r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
     r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?|"

@@ -26,6 +26,9 @@ STUDY_ROUND3_FRESH2 = TESTS / "extract" / "study_round3_fresh2.jsonl"
 # a third, written after those: first score counts F1 0.833 (main 0.792), origin 0.933, targets 0.889, followers R 0; four rules
 # came from its misses (see docs/phrasing.md); its X post was left out: a blog.x.com page is not in the org table
 STUDY_ROUND3_FRESH3 = TESTS / "extract" / "study_round3_fresh3.jsonl"
+# a fourth (regional news, research, a TAG retelling, a negative): first score counts F1 0.974 (main 0.821), origin 0.667
+# (0.667), targets 0.667 (0.667); five origin/target rules came from its misses
+STUDY_ROUND3_FRESH4 = TESTS / "extract" / "study_round3_fresh4.jsonl"
 
 
 def last_line(output: str) -> str:
@@ -45,8 +48,8 @@ def eval_json(path: Path) -> dict:
 
 @pytest.mark.parametrize(
     "gold",
-    [SHARED / "gold" / "dev.jsonl", CASES, STUDY, STUDY_FRESH, STUDY_ROUND3_FRESH, STUDY_ROUND3_FRESH2, STUDY_ROUND3_FRESH3],
-    ids=["dev", "cases", "study", "study-fresh", "round3-fresh", "round3-fresh2", "round3-fresh3"],
+    [SHARED / "gold" / "dev.jsonl", CASES, STUDY, STUDY_FRESH, STUDY_ROUND3_FRESH, STUDY_ROUND3_FRESH2, STUDY_ROUND3_FRESH3, STUDY_ROUND3_FRESH4],
+    ids=["dev", "cases", "study", "study-fresh", "round3-fresh", "round3-fresh2", "round3-fresh3", "round3-fresh4"],
 )
 def test_eval_gold_sets_stay_above_the_goals(gold):
     report = eval_json(gold)

@@ -656,3 +656,24 @@ def test_tag_retellings_blogger_accounts_and_removal_participles():
         {"youtube_channels": 33, "blogs": 3}
     ]
     assert counts("Google news\n\nGoogle's latest TAG bulletin lists 1,951 terminated YouTube channels linked to China.") == [{"youtube_channels": 1951}]
+
+
+def test_run_by_a_demonym_company_elliptical_to_and_actors_from():
+    text = "News\n\nMeta took down 212 Facebook accounts run by a Philippine marketing company that targeted domestic audiences."
+    facts = extract_facts(text, title="News", org=None)
+    assert [(n.origin, n.targets) for n in facts.networks] == [(["Philippines"], ["Philippines"])]
+    text = "Google news\n\nThe company also took down 24 channels linked to Russia and 4 to Iran."
+    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 24}), (["Iran"], {"youtube_channels": 4})]
+    facts = extract_facts("AI misuse\n\nOpenAI said threat actors from Russia and Iran used its models.", title="AI misuse", org=None)
+    assert [n.origin for n in facts.networks] == [["Russia", "Iran"]]
+
+
+def test_a_network_in_a_country_and_run_domestically():
+    text = "News\n\nMeta removed 42 Facebook accounts tied to a separate network in Indonesia that was run domestically."
+    [network] = extract_facts(text, title="News", org="Meta").networks
+    assert (network.origin, network.targets) == (["Indonesia"], ["Indonesia"])
+
+
+def test_an_influence_operation_from_a_country_is_not_its_target():
+    facts = extract_facts("Outward Influence Operation From Iran\n\nFacebook removed 783 assets.", title="Outward Influence Operation From Iran", org=None)
+    assert [(n.origin, n.targets) for n in facts.networks] == [(["Iran"], [])]
