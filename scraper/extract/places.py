@@ -85,7 +85,7 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
         if w and w.group(0).lower().strip(".") in _FILLER and not w.group(0).endswith("."):
             pos += w.end()
             continue
-        if w and w.group(0).lower() == "domestic":
+        if w and w.group(0).lower() in ("domestic", "country's", "country’s", "nation's", "nation’s"):  # "targeted the country's minority"
             found.append("<domestic>")
             pos += w.end()
             continue
@@ -110,6 +110,10 @@ _ORIGIN_TRIGGERS = re.compile(
     r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
     r"(?:came|coming|emanat(?:ed|ing)|stemm(?:ed|ing))\s+from|with\s+(?:its\s+)?origins?\s+in|(?:located|headquartered)\s+in|"
     r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
+    # "operated by the government of Cuba", "linked to the military of Myanmar"
+    r"(?:by|to|with|for)\s+the\s+(?:government|military|army|regime|ruling\s+party|security\s+services|intelligence\s+services)\s+(?:of|in)(?:\s+the)?|"
+    # "traced the 88 accounts it removed to individuals in Togo"
+    r"to\s+(?:individuals|entities|actors|operators)\s+(?:in|from|based\s+in)|"
     # "a government-linked operation in Uganda", "state-backed accounts in Cuba": that country's state
     r"(?:government|state|military|army|ruling[\s-]party|party)[\s-](?:linked|backed|run|sponsored|affiliated|controlled|aligned)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of))\s*:?\s+",

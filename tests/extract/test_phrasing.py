@@ -677,3 +677,12 @@ def test_a_network_in_a_country_and_run_domestically():
 def test_an_influence_operation_from_a_country_is_not_its_target():
     facts = extract_facts("Outward Influence Operation From Iran\n\nFacebook removed 783 assets.", title="Outward Influence Operation From Iran", org=None)
     assert [(n.origin, n.targets) for n in facts.networks] == [(["Iran"], [])]
+
+
+def test_origin_from_the_government_of_a_country_and_individuals_in_it_and_the_countrys_own_people_as_target():
+    assert networks("News\n\nTwitter suspended 2,134 accounts operated by the government of Cuba.") == [(["Cuba"], {"twitter_accounts": 2134})]
+    text = "News\n\nThe company's investigators traced the 88 Facebook accounts it removed to individuals in Togo and Benin who posed as outlets."
+    assert networks(text, org=None) == [(["Togo", "Benin"], {"facebook_accounts": 88})]
+    text = "News\n\nMeta removed 27 Facebook accounts linked to the Myanmar military that targeted the country's Rohingya minority."
+    [network] = extract_facts(text, title="News", org=None).networks
+    assert (network.origin, network.targets) == (["Myanmar"], ["Myanmar"])
