@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -132,6 +133,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
                 {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}
                 for status in ("accepted", "suggested", "rejected") for t in technique_store.of_stub(s, stub, status)
             ]
+            data["check"] = _values_to_check(s, stub.id)
     finally:
         catalogue.dispose()
     if as_json:
@@ -153,6 +155,10 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         for e in data["edits"]:
             changed = f"  (report changed {e['report_changed_at']})" if e["report_changed_at"] else ""
             click.echo(f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])}; {edits.shown(e['latest'])}{changed}")
+    if data["check"]:
+        click.echo("\nCheck first (the extractor is less sure of these):")
+        for c in data["check"]:
+            click.echo(f"  [check] {c['where']} {c['field']} {c['value']}: {'; '.join(c['reasons']) or 'weaker rule'}  ({c['url']})")
     click.echo("\nHistory:")
     for c in data["history"]:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
@@ -172,6 +178,26 @@ def counts_by_reference(data: dict) -> list[str]:
         role = "platform report" if r.get("primary") else "retelling"
         lines.append(f"  {role} {r['url']}{' (' + r['part'] + ')' if r.get('part') else ''}: {said}")
     return lines
+
+
+def _values_to_check(s: Any, stub_pk: int) -> list[dict[str, Any]]:
+    """Every value of the stub's extracted reports that the extractor marked "check", with its reasons."""
+    from sqlalchemy import select
+
+    from archive.tables import ReportRow, StubReference
+    from scraper.extract.report import Report
+
+    rows = s.execute(
+        select(StubReference.url, ReportRow.data)
+        .join(ReportRow, ReportRow.capture_id == StubReference.capture_id)
+        .where(StubReference.stub_pk == stub_pk)
+        .order_by(StubReference.id)
+    ).all()
+    return [
+        {"url": url, "where": where, "field": field_name, "value": value, "reasons": reasons}
+        for url, data in rows
+        for where, field_name, value, reasons in Report.from_dict(data).to_check()
+    ]
 
 
 def _decide(config: Config, action: str, *args: object, as_json: bool, **options: object) -> None:

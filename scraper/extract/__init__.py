@@ -128,6 +128,8 @@ def build_report(doc: Document, *, url: str, final_url: str, content_type: str, 
         networks=facts.networks,
         totals=facts.totals,
         totals_evidence=facts.totals_evidence,
+        totals_confidence=facts.totals_confidence,
+        totals_checks=facts.totals_checks,
         warnings=warnings,
     )
 

@@ -64,6 +64,10 @@ ADJECTIVES = (
     r"deceptive|linked|further|different|individual|authentic|real|hacked|purported|abusive|"
     r"English-language|Arabic-language|Russian-language|French-language|Spanish-language|Chinese-language|"
     r"main|primary|such|of\s+its|of\s+their|original|previously\s+unreported|total|"
+    # outlets' synonyms: "personal accounts", "user accounts", "private profiles", "burner accounts"
+    r"personal|user|private|official|burner|sock\s?puppet|impostor|imposter|bogus|phony|phoney|"
+    # removal participles: "1,951 terminated YouTube channels", "2,000 banned accounts"
+    r"removed|terminated|suspended|banned|deleted|disabled|deactivated|closed|blocked|"
     # "Russian", "Iran-based", "pro-Kremlin", "Arabic-language": descriptive words before the noun
     r"(?-i:[A-Z][a-z]+(?:ian|an|ese|ish|i|ic))|[\w]+-(?:based|linked|backed|affiliated|aligned|run|operated|controlled|language|speaking|oriented)|(?:pro|anti)-[\w]+"
 )
@@ -94,9 +98,13 @@ def asset_type(noun: str, platform: str | None, *, meta_context: bool, platform_
             return "adsense_accounts"
         if p == "play":
             return "play_developers"
+        if p == "blogger":  # "3 Blogger accounts": blogs
+            return "blogs"
         if p is None and platform_owner in ("Twitter", "TikTok", "Reddit"):
             return {"Twitter": "twitter_accounts", "TikTok": "tiktok_accounts", "Reddit": "reddit_accounts"}[platform_owner]
         return "accounts"
+    if kind == "page" and p == "instagram":  # "Instagram pages": outlets' word for Instagram accounts
+        return "instagram_accounts"
     if kind in ("page", "group"):
         if p == "facebook" or (p is None and meta_context):
             return f"facebook_{kind}s"

@@ -82,6 +82,7 @@ _DEMONYMS = {
     "beninese": "Benin", "togolese": "Togo", "haitian": "Haiti", "jamaican": "Jamaica",
     "north korean": "North Korea", "south korean": "South Korea", "kyrgyz": "Kyrgyzstan", "tajik": "Tajikistan",
     "turkmen": "Turkmenistan", "mongolian": "Mongolia", "new zealand": "New Zealand", "singaporean": "Singapore",
+    "lao": "Laos", "laotian": "Laos", "khmer": "Cambodia", "malagasy": "Madagascar", "chadian": "Chad", "nigerien": "Niger",
 }
 
 

@@ -12,12 +12,13 @@ books, cities, people, years, money or percentages never qualify.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .assets import ADJECTIVES, NOUN_RE, PLATFORM_RE, asset_type, is_singular
 from .lexicon import (
     ASSET_STEMS,
     COMPOSITION_WORDS,
+    DISCOVERY_PHRASES,
     FOLLOW_WORDS,
     MONTHS,
     NON_REMOVAL_VERBS,
@@ -26,15 +27,16 @@ from .lexicon import (
     TOTAL_MARKS,
     mentions_any,
 )
-from .numbers import NUMBER, QUALIFIERS, parse_number
+from .numbers import DIGITS, NUMBER, QUALIFIERS, parse_number
 from .platforms import owner_at
 
 # A takedown's size stated as the make-up of the network ("The network consisted of 41 accounts").
 COMPOSITION_RE = re.compile(
-    r"\b(?:network|operation|campaign|cluster|activity|takedown)\b[^.]{0,60}?\b(?:consisted\s+of|comprised|was\s+made\s+up\s+of|included|spanned)\b",
+    r"\b(?:network|operation|campaign|cluster|activity|takedown|data\s?set)\b[^.]{0,60}?\b(?:consisted\s+of|comprised|was\s+made\s+up\s+of|included|contained|spanned)\b",
     re.IGNORECASE,
 )
 REMOVAL_RE = re.compile(r"\b(?:" + "|".join(REMOVAL_VERBS) + r")\b", re.IGNORECASE)
+DISCOVERY_RE = re.compile(rf"\b(?:{DISCOVERY_PHRASES})\b", re.IGNORECASE)
 # Words that make a removal sentence about a takedown (so later verbless compositions count).
 TAKEDOWN_SUBJECT_RE = re.compile(rf"\b(?:{NOUN_RE}|networks?|operations?|campaigns?|clusters?)\b", re.IGNORECASE)
 CONTEXT_COMPOSITION_RE = re.compile(rf"\b(?:{COMPOSITION_WORDS})\b", re.IGNORECASE)
@@ -59,20 +61,32 @@ NEXT_VERB_RE = re.compile(r"\b(?:were|was|are|is)\b", re.IGNORECASE)
 BORROWED_RE = re.compile(
     rf"(?<![\w$€£#/.:-]){NUMBER}"
     rf"(?P<tail>\s+(?:more|others|in\s+total|in\s+all|in\s+(?:{MONTHS})))?\b(?P<apposition>\s*,)?"
-    rf"(?=\s*(?:[,.;:)]|$|(?:more|others|in|it|they|that|which|were|was|had|have|has|are|is|and|of\s+them)\b))",
+    # "212 from Egypt, 47 from Kenya": an enumeration by place; "6 on Instagram": by platform
+    rf"(?P<place>(?=\s+(?:from|in|based\s+in|run\s+from|operated\s+from|linked\s+to|tied\s+to|originating\s+in|(?P<to>to))\s+(?:the\s+)?[A-Z]))?"
+    rf"(?:\s+(?:on|from)\s+(?P<onplat>{PLATFORM_RE})\b)?"
+    rf"(?=\s*(?:[,.;:)]|$|(?:more|others|in|from|to|based|run|operated|linked|tied|originating|it|they|that|which|were|was|had|have|has|are|is|and|of\s+them)\b))",
     re.IGNORECASE,
 )
 _APPOSITION_HEAD_RE = re.compile(rf"(?:(?P<noun>{NOUN_RE})|these|those|them)\s*,\s*$", re.IGNORECASE)
 _LAST_NOUN_RE = re.compile(rf"\b(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b(?!.*\b(?:{NOUN_RE})\b)", re.IGNORECASE | re.DOTALL)
 _TOTAL_OF_RE = re.compile(r"\b(?:a|the)\s+total\s+of\s*$|\b(?:another|a\s+further)\s*$", re.IGNORECASE)
+_LINKED_TO_RE = re.compile(r"\b(?:linked|tied|attributed|connected)\s+to\b", re.IGNORECASE)
+# "in four countries: Egypt (212), Kenya (47)": a place labels the number in brackets
+_PLACE_LABEL_BEFORE_RE = re.compile(r"(?P<label>\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*\($")
 
 _BEFORE = r"(?<![\w$€£#/.,:-])"
 ITEM_RE = re.compile(
-    rf"{_BEFORE}{NUMBER}"
+    rf"{_BEFORE}{NUMBER}(?P<plus>\+)?"  # "4,600+ channels": at least
     rf"(?:\s+(?:{ADJECTIVES}))*"
     rf"\s+(?:(?P<plat>{PLATFORM_RE})(?P<mixed>\s*(?:,|and|&|/|or)\s*{PLATFORM_RE})*(?:\s+(?:{ADJECTIVES}))*\s+)?"
     rf"(?P<noun>{NOUN_RE})\b"
     rf"(?:\s+(?:on|from|across)\s+(?P<plat2>{PLATFORM_RE})\b(?P<mixed2>\s*(?:,|and|&|/|or)\s*{PLATFORM_RE}\b)*)?",
+    re.IGNORECASE,
+)
+# "a 2,310-channel network": the count as a compound modifier of a network noun
+HYPHEN_ITEM_RE = re.compile(
+    rf"{_BEFORE}{NUMBER}(?P<plus>\+)?-(?P<noun>{NOUN_RE})"
+    rf"(?=\s+(?:(?P<plat>{PLATFORM_RE})\s+)?(?:[\w-]+\s+)?(?:network|operation|campaign|cluster|botnet)s?\b)",
     re.IGNORECASE,
 )
 ELIDED_RE = re.compile(
@@ -86,10 +100,10 @@ NOUN_LIST_AFTER_RE = re.compile(
 )
 TOTAL_LINE_RE = re.compile(
     rf"total\s+number\s+of\s+(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\s+(?:removed|actioned|taken\s+down|suspended|terminated)?\s*[:\-–]?\s*"
-    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)",
+    rf"(?P<num>{DIGITS})",
     re.IGNORECASE,
 )
-TABLE_COUNT_RE = re.compile(r"\b(?P<noun>accounts|pages|channels)\s+in\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)", re.IGNORECASE)
+TABLE_COUNT_RE = re.compile(rf"\b(?P<noun>accounts|pages|channels)\s+in\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>{DIGITS})", re.IGNORECASE)
 TABLE_FOLLOWERS_RE = re.compile(r"\bfollowers\s+of\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|[mk])?)", re.IGNORECASE)
 FOLLOWERS_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?:(?:accounts|people|users|individuals|followers|profiles)\s+)?"
@@ -100,6 +114,14 @@ FOLLOWERS_RE = re.compile(
     r"(?!\s+(?:of|belonging\s+to|run\s+by|owned\s+by|created\s+by)\b)",
     re.IGNORECASE,
 )
+# The passive of Meta's "N accounts followed one or more of these Pages": "the Pages were followed by about
+# 4,000 accounts". ("The Pages had 175,000 followers between them" stays out: see docs/phrasing.md.)
+ASSET_AUDIENCE_RE = re.compile(
+    rf"\b(?:the|these|those|its|their)\s+(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\s+were\s+followed\s+by\s+"
+    rf"(?P<qual>{QUALIFIERS})?\s*(?P<num>{DIGITS}(?:\s*(?:million|thousand|[mk]\b))?)\s+(?:accounts|people|users)\b",
+    re.IGNORECASE,
+)
+RETELLING_FOLLOWERS_CHECK = "followers stated in the passive"
 AD_SPEND_RE = re.compile(
     rf"(?:(?P<qual>{QUALIFIERS})\s+)?(?:US\s?)?\$\s?(?P<amount>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*(?P<scale>million|thousand|[mk]\b)?",
     re.IGNORECASE,
@@ -120,10 +142,17 @@ class Hit:
     approximate: bool
     start: int
     is_total: bool = False
+    # why a curator should check it ("no removal verb in the sentence", "number in words", ...); empty: read plainly
+    checks: tuple[str, ...] = ()
+    actor: str | None = None  # the platform the sentence says acted on this count ("Twitter's suspension of ...")
+    spanning: bool = False  # said to span several networks ("across the three networks")
 
 
-def is_count_sentence(sentence: str) -> bool:
-    return bool(REMOVAL_RE.search(sentence) or PRESENCE_RE.search(sentence) or TOTAL_LINE_RE.search(sentence) or COMPOSITION_RE.search(sentence))
+def is_count_sentence(sentence: str, *, platform_report: bool = False) -> bool:
+    return bool(
+        REMOVAL_RE.search(sentence) or PRESENCE_RE.search(sentence) or TOTAL_LINE_RE.search(sentence) or COMPOSITION_RE.search(sentence)
+        or (platform_report and DISCOVERY_RE.search(sentence))
+    )
 
 
 def starts_removal_context(sentence: str) -> bool:
@@ -141,6 +170,7 @@ class _Item:
     noun: str | None
     qualifier: str | None = None
     borrowed: bool = False
+    enumerated: bool = False  # one item of a list by place after a total ("212 from Egypt, 47 from Kenya")
 
 
 def _items(sentence: str) -> list[_Item]:
@@ -162,8 +192,15 @@ def _items(sentence: str) -> list[_Item]:
             after = POST_PLATFORM_RE.match(sentence, verb.start()) if verb else None
             if after:
                 platform = after.group("plat")
-        items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), platform, m.group("noun"), m.group("qual")))
+        approximate = bool(m.group("qual") or m.group("plus"))
+        items.append(_Item(m.start(), m.end(), value, approximate, platform, m.group("noun"), m.group("qual") or m.group("plus")))
     taken = [(i.start, i.end) for i in items]
+    for m in HYPHEN_ITEM_RE.finditer(sentence):
+        value = parse_number(m.group("num"))
+        if value is None or value < 2 or any(s <= m.start() < e for s, e in taken):
+            continue
+        approximate = bool(m.group("qual") or m.group("plus"))
+        items.append(_Item(m.start(), m.end(), value, approximate, m.group("plat"), m.group("noun"), m.group("qual") or m.group("plus")))
     for m in ELIDED_RE.finditer(sentence):
         if any(s <= m.start() < e for s, e in taken):
             continue
@@ -172,7 +209,19 @@ def _items(sentence: str) -> list[_Item]:
             items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), m.group("plat"), None, m.group("qual")))
     items.extend(_borrowed(sentence, items))
     items = sorted(items, key=lambda i: i.start)
+    items = _shared_qualifier(sentence, items)
     return [i for i in items if not _lone_article(sentence, i, items)]
+
+
+def _shared_qualifier(sentence: str, items: list[_Item]) -> list[_Item]:
+    """"about 400 Facebook accounts and 50 Pages": a qualifier before a list of counts makes each approximate."""
+    out: list[_Item] = []
+    for it in items:
+        previous = out[-1] if out else None
+        if previous is not None and previous.approximate and not it.approximate and not it.borrowed and _LIST_JOIN_RE.fullmatch(sentence[previous.end : it.start]):
+            it = replace(it, approximate=True)
+        out.append(it)
+    return out
 
 
 def _lone_article(sentence: str, it: _Item, items: list[_Item]) -> bool:
@@ -198,12 +247,17 @@ def _borrowed(sentence: str, items: list[_Item]) -> list[_Item]:
             continue
         before = sentence[:num_start]
         head = _APPOSITION_HEAD_RE.search(before) if m.group("apposition") else None
-        if not (m.group("tail") or head or _TOTAL_OF_RE.search(before)):
+        earlier = [i for i in items if i.noun and i.end <= num_start]
+        label = _PLACE_LABEL_BEFORE_RE.search(before) if earlier and sentence[m.end("num") :].lstrip().startswith(")") else None
+        # "24 channels linked to Russia and 4 to Iran": a bare "to" continues an earlier "linked to"
+        place = m.group("place") is not None and (m.group("to") is None or bool(_LINKED_TO_RE.search(before)))
+        enumerated = bool(earlier and (place or label) and not m.group("tail"))
+        on_platform = bool(earlier and m.group("onplat"))
+        if not (m.group("tail") or head or _TOTAL_OF_RE.search(before) or enumerated or on_platform):
             continue
         value = parse_number(m.group("num"))
         if value is None or value < 2:
             continue
-        earlier = [i for i in items if i.noun and i.end <= num_start]
         if earlier:
             platform, noun = earlier[-1].platform, earlier[-1].noun
         else:
@@ -211,7 +265,10 @@ def _borrowed(sentence: str, items: list[_Item]) -> list[_Item]:
             if not named:
                 continue
             platform, noun = named.group("plat"), named.group("noun")
-        out.append(_Item(num_start, m.end("num"), value, bool(m.group("qual")), platform, noun, m.group("qual"), borrowed=True))
+        if on_platform:
+            platform = m.group("onplat")  # "40 accounts on Facebook and 6 on Instagram"
+        start = label.start("label") if label else num_start  # "Egypt (212)": the item starts at its place
+        out.append(_Item(start, m.end("num"), value, bool(m.group("qual")), platform, noun, m.group("qual"), borrowed=True, enumerated=enumerated))
     return out
 
 
@@ -237,7 +294,7 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
     if CONTEXT_COMPOSITION_RE.search(head):
         return True
     if len(re.findall(r"[\w'’-]+", head)) <= 5 and (
-        _LEADING_PLACE_RE.match(head) or _CONTINUATION_RE.search(head) or _placed(sentence, first)
+        _LEADING_PLACE_RE.match(head) or _CONTINUATION_RE.search(head) or _placed(sentence, first) or _LABEL_HEAD_RE.match(head)
     ):
         return True
     return bool(_ORIGIN_PREDICATE_RE.search(sentence, items[-1].end))
@@ -250,6 +307,8 @@ def _placed(sentence: str, it: _Item) -> bool:
     return bool(_PLACE_AFTER_RE.match(sentence, it.end))
 
 
+# "Dataset 2 ('Red Lake'): 77 accounts", "Network 3: 41 accounts": a label, like a list item's
+_LABEL_HEAD_RE = re.compile(r"^[^.:;]{1,60}:\s*$")
 _LEADING_PLACE_RE = re.compile(r"^\s*(?:In|From|For)\s+(?:the\s+)?[A-Z][\w.'’ -]{1,40},\s*")
 _CONTINUATION_RE = re.compile(
     r"\b(?:remaining|another|a\s+further|an?\s+additional|other|the\s+rest|of\s+these|of\s+them|largest|biggest|smallest|second|third|first)\b",
@@ -268,7 +327,11 @@ def _enforcement_statistic(sentence: str, it: _Item) -> bool:
 
 
 MAX_TAKEDOWN_SIZE = 5_000_000
-_RATE_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+){0,4}?(?:per|a|each|every)\s+(?:single\s+)?(?:day|week|month|quarter|year)\b", re.IGNORECASE)
+# "... every day" is a rate; "came a day after ..." is not
+_RATE_AFTER_RE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,4}?(?:per|a|each|every)\s+(?:single\s+)?(?:day|week|month|quarter|year)\b(?!\s+(?:after|before|later|earlier|ago|prior|on)\b)",
+    re.IGNORECASE,
+)
 
 
 def _refers_back(sentence: str, it: _Item) -> bool:
@@ -285,27 +348,34 @@ def _context_item_ok(sentence: str, it: _Item) -> bool:
     return not NON_REMOVAL_BEFORE_RE.search(sentence[: it.start]) and not NON_REMOVAL_AFTER_RE.match(sentence, it.end)
 
 
-def count_hits(sentence: str, *, owner: str | None, context: bool = False, item: bool = False) -> list[Hit]:
+def count_hits(
+    sentence: str, *, owner: str | None, context: bool = False, item: bool = False, platform_report: bool = False, owner_known: bool = True,
+) -> list[Hit]:
     """Removed-asset counts stated in one sentence, in order.
 
     `context`: a removal was stated earlier in the document, so a verbless sentence
     that describes a network's make-up counts too; `item`: the sentence is a list
-    item or table row.
+    item or table row; `platform_report`: the publisher is the platform, so "we
+    identified a network of 65 accounts" is its takedown; `owner_known`: the platform
+    `owner` is the publisher or named in the sentence, not guessed from brand mentions
+    (a type that rests on a guessed platform is marked for checking).
     """
     hits: list[Hit] = []
     if not mentions_any(sentence.lower(), ASSET_STEMS):  # cheap gate: no asset noun, no count
         return hits
     for m in TOTAL_LINE_RE.finditer(sentence):
         asset = asset_type(m.group("noun"), m.group("plat"), meta_context=owner == "Meta", platform_owner=owner)
-        if asset:
-            hits.append(Hit(asset, int(m.group("num").replace(",", "")), False, m.start(), is_total=True))
+        value = parse_number(m.group("num"))
+        if asset and value is not None:
+            hits.append(Hit(asset, value, False, m.start(), is_total=True))
     for m in TABLE_COUNT_RE.finditer(sentence):
         asset = asset_type(m.group("noun"), None, meta_context=owner == "Meta", platform_owner=owner)
-        if asset:
-            hits.append(Hit(asset, int(m.group("num").replace(",", "")), False, m.start()))
+        value = parse_number(m.group("num"))
+        if asset and value is not None:
+            hits.append(Hit(asset, value, False, m.start()))
     if hits or PRIOR_REMOVAL_RE.search(sentence):
         return hits
-    verbal = is_count_sentence(sentence)
+    verbal = is_count_sentence(sentence, platform_report=platform_report)
     if not verbal and not context:
         return hits
     items = _items(sentence)
@@ -318,7 +388,9 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
     items = [i for i in items if not _refers_back(sentence, i) and not _enforcement_statistic(sentence, i)]
     names_instagram = any((i.platform or "").lower() in ("instagram", "ig") for i in items)
     # "a total of 104 accounts" in a list item is that item's network; "across the four networks" is always a total
-    total_marked = bool(SPANNING_MARK_RE.search(sentence)) or (not item and bool(TOTAL_MARK_RE.search(sentence)))
+    spanning = bool(SPANNING_MARK_RE.search(sentence))
+    total_marked = spanning or (not item and bool(TOTAL_MARK_RE.search(sentence)))
+    heads = _enumeration_heads(items)
     document_owner = owner
     for index, it in enumerate(items):
         owner = owner_at(sentence, it.start, document_owner)
@@ -334,14 +406,48 @@ def count_hits(sentence: str, *, owner: str | None, context: bool = False, item:
             asset = asset_type(noun, it.platform, meta_context=meta, platform_owner=owner)
             if asset == "accounts" and meta and names_instagram and it.platform is None:
                 asset = "facebook_accounts"
-        if asset:
-            hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=total_marked))
+        if not asset:
+            continue
+        checks = _checks(sentence, it, asset, verbal=verbal, item=item, owner_named=owner_known or owner_at(sentence, it.start, None) is not None)
+        is_total = index in heads or (total_marked and not it.enumerated)
+        actor = owner_at(sentence, it.start, None)
+        hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=is_total, checks=checks, actor=actor, spanning=spanning))
     return hits
 
 
+def _enumeration_heads(items: list[_Item]) -> set[int]:
+    """A count followed by a list of its parts by place ("564 accounts ...: 212 from Egypt, 47 from Kenya")
+    is their total, when the parts do not exceed it."""
+    heads: set[int] = set()
+    for k, it in enumerate(items):
+        if it.enumerated or it.borrowed:
+            continue
+        parts = []
+        for later in items[k + 1 :]:
+            if not later.enumerated:
+                break
+            parts.append(later.value)
+        if len(parts) >= 2 and sum(parts) <= it.value * 1.05:
+            heads.add(k)
+    return heads
 
 
-_FOLLOW_HINT = re.compile(r"follow|joined|members|subscribed|liked", re.IGNORECASE)
+def _checks(sentence: str, it: _Item, asset: str, *, verbal: bool, item: bool, owner_named: bool) -> tuple[str, ...]:
+    """How a count was found, as reasons to look at it: anything but a number attached to an asset noun in a
+    sentence with a removal verb (or a platform's own table) is less sure."""
+    out: list[str] = []
+    if not verbal and not item:
+        out.append("no removal verb in the sentence")
+    if it.borrowed:
+        out.append("asset noun understood from earlier in the sentence")
+    if not sentence[it.start : it.end].lstrip()[:1].isdigit() and not it.borrowed:
+        out.append("number in words")
+    if not owner_named and it.platform is None and asset not in ("accounts", "pages", "groups", "total_assets", "domains", "websites"):
+        out.append("platform implied")
+    return tuple(out)
+
+
+_FOLLOW_HINT = re.compile(r"follow|joined|members|subscribe|liked", re.IGNORECASE)
 
 
 def follower_hits(sentence: str, *, owner: str | None) -> list[Hit]:
@@ -358,6 +464,13 @@ def follower_hits(sentence: str, *, owner: str | None) -> list[Hit]:
         asset = asset_type("accounts", None, meta_context=False, platform_owner=owner)
         if value is not None and asset:
             hits.append(Hit(asset, value, False, m.start()))
+    if not hits:
+        for m in ASSET_AUDIENCE_RE.finditer(sentence):
+            noun, plat = m.group("noun"), m.group("plat")
+            value = parse_number(m.group("num"))
+            asset = asset_type(noun, plat, meta_context=owner in (None, "Meta"), platform_owner=owner)
+            if value is not None and asset and asset != "total_assets":
+                hits.append(Hit(asset, value, bool(m.group("qual")), m.start(), checks=(RETELLING_FOLLOWERS_CHECK,)))
     return hits
 
 

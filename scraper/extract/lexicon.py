@@ -33,6 +33,17 @@ REMOVAL_VERBS = (
     r"disrupt(?:ed|ing)",
     r"axed|nixed|culled|wiped|scrubbed",
     r"(?:knocked|taken|took\s+\w+)\s+offline",
+    # archive releases of removed accounts ("released the details of 320 accounts", "disclosed 1,450 accounts")
+    r"releas(?:ed|es|ing)\s+(?:the\s+)?(?:details|data|information|archives?|datasets?|tweets)\s+(?:of|on|about|for|from)",
+    r"(?:twitter|facebook|meta|tiktok|we|it|the\s+(?:company|platform|firm))\s+(?:has\s+|had\s+|also\s+|is\s+|are\s+)?disclos(?:ed|es|ing)",
+)
+
+# A platform's own covert-influence report states what it found, the removal being the report's
+# subject: "We identified a network of 65 accounts operating from Togo." Read only when the
+# publisher is the platform (`counts.count_hits(platform_report=True)`).
+DISCOVERY_PHRASES = (
+    r"(?:identified|uncovered|found|detected|discovered|investigated|assessed)\s+(?:an?\s+|the\s+|one\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:network|operation|cluster|campaign)s?\s+(?:of|comprising|consisting\s+of|made\s+up\s+of|with|that\s+(?:included|comprised|consisted\s+of))"
 )
 
 # Asset nouns -> the kind `assets.asset_type` maps with the platform named beside it.
@@ -58,7 +69,9 @@ COMPOSITION_WORDS = (
     r"consist(?:ed|s|ing)\s+of|compris(?:ed|es|ing)|(?:was|were|is|are)\s+made\s+(?:up\s+)?of|made\s+up\s+of|"
     r"includ(?:ed|es|ing)|involv(?:ed|es|ing)|contain(?:ed|s|ing)|spann(?:ed|ing)|totall?(?:ed|ing)|number(?:ed|ing)|"
     r"accounted\s+for|account(?:s|ing)\s+for|represent(?:ed|s|ing)|"
-    r"had|has|have|with|plus|along\s+with|as\s+well\s+as"
+    r"had|has|have|with|plus|along\s+with|as\s+well\s+as|"
+    # "The Iranian network used 34 Facebook accounts", "the operators ran 12 Pages"
+    r"used|using|ran|running|deployed|employed|relied\s+on|leveraged|maintained|operated"
 )
 
 # Verbs that say something was done to or by accounts other than removing them: counts
@@ -111,11 +124,12 @@ TAKEDOWN_STEMS = (
     "remov", "took", "taken", "taking down", "take down", "takes down", "takedown", "pulled", "actioned",
     "action against", "terminat", "suspen", "bann", "ban ", "bans", "disabl", "delet", "deactivat", "blocked", "shut",
     "closed", "closing", "closure", "purg", "dismantl", "eliminat", "eradicat", "disrupt", "axed", "nixed", "culled",
-    "wiped", "scrubbed", "offline", "presence on", "in network", "in the network", "total number",
+    "wiped", "scrubbed", "offline", "presence on", "in network", "in the network", "total number", "releas", "disclos",
+    "identified", "uncovered", "detected", "discovered",
 )
 # "The network consisted of 41 accounts" states a takedown's size without a removal verb.
 COMPOSITION_STEMS = ("consist", "compris", "made up", "includ", "spann")
-NETWORK_STEMS = ("network", "operation", "campaign", "cluster", "activity", "takedown")
+NETWORK_STEMS = ("network", "operation", "campaign", "cluster", "activity", "takedown", "dataset", "data set")
 
 
 def mentions_any(lowered: str, stems: tuple[str, ...]) -> bool:

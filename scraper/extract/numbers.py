@@ -1,4 +1,10 @@
-"""Numbers as reports write them: "2,784", "seven", "a", "two dozen", "1.3 million".
+"""Numbers as reports write them: "2,784", "12.480", "41 306", "seven", "a", "two dozen", "1.3 million".
+
+Thousands separators follow the writer's locale: a comma ("2,784"), a full stop
+("12.480", "260.000": continental Europe and Latin America) or a space, no-break or
+thin space ("41 306"). A full stop before exactly three digits and no scale word is a
+separator; before one or two digits, or with a scale ("1.5 million", "1,5 millones"
+style "1,5 million"), it is a decimal mark.
 
 `NUMBER` is a regex fragment (named groups `qual` and `num`) and `parse_number`
 turns its text into an int; a qualifier such as "about" or "more than" marks
@@ -24,10 +30,20 @@ QUALIFIERS = (
 
 _WORD = r"(?:" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r")"
 _WORD_NUMBER = rf"{_WORD}(?:[\s-]+{_WORD})?(?:\s+hundred(?:\s+(?:and\s+)?{_WORD}(?:[\s-]+{_WORD})?)?)?(?:\s+thousand)?"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_SCALE = r"(?:million|billion|thousand|mn|bn|[mk])\b"
+# Separators: "," or "." or a space (plain, no-break U+00A0, thin U+2009, narrow no-break U+202F).
+SPACES = " \u00a0\u2009\u202f"
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?![\d])(?!\.\d)"
+    rf"|\d{{1,3}}(?:\.\d{{3}})+(?![\d])(?!\.\d)(?!\s*{_SCALE})"
+    rf"|\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?![\d])(?![.,]\d)"
+    rf"|\d+,\d{{1,2}}(?=\s*(?:million|billion)\b)"
+    r"|\d+(?:\.\d+)?"
+)
+DIGITS = _DIGITS
 NUMBER = (
     rf"(?:(?P<qual>{QUALIFIERS})\s+)?"
-    rf"(?P<num>(?:{_DIGITS})(?:\s*(?:million|billion|thousand|[mk]\b))?"
+    rf"(?P<num>(?:{_DIGITS})(?:\s*(?:million|billion|thousand|mn\b|bn\b|[mk]\b))?"
     rf"|(?:a|one|two|three|four|five|six)\s+dozen"
     rf"|{_WORD_NUMBER}(?:\s+(?:million|billion))?"
     rf"|an?|single)"
@@ -40,10 +56,16 @@ def parse_number(text: str) -> int | None:
     t = re.sub(r"\s+", " ", text.strip().lower()).replace("-", " ")
     if t in ("a", "an", "single"):
         return 1
-    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|billion|thousand|m|k)?", t)
+    t = re.sub(r"(?<=\d) (?=\d{3}\b)", "", t)  # "41 306" (any space: `\s` above made it plain)
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?)\s*(million|billion|thousand|mn|bn|m|k)?", t)
     if m:
-        value = float(m.group(1).replace(",", ""))
-        scale = {"million": 1e6, "m": 1e6, "billion": 1e9, "thousand": 1e3, "k": 1e3}.get(m.group(2) or "", 1)
+        digits = m.group(1)
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits) and not m.group(2):
+            digits = digits.replace(".", "")  # "12.480", "260.000": a thousands separator
+        elif re.fullmatch(r"\d+,\d{1,2}", digits):
+            digits = digits.replace(",", ".")  # "1,5 million": a decimal comma
+        value = float(digits.replace(",", ""))
+        scale = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}.get(m.group(2) or "", 1)
         return round(value * scale)
     m = re.fullmatch(r"(a|one|two|three|four|five|six) dozen", t)
     if m:

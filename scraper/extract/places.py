@@ -28,6 +28,10 @@ _FILLER = {
     "to", "lesser", "extent", "extent,", "various", "many", "largely,", "like", "around", "notably",
     "chiefly", "mostly,", "mainly,", "specifically", "more", "readers", "voters", "viewers", "residents", "nationals",
     "targets", "target", "neighbours", "neighbors", "nations", "nation", "states",
+    "following", "then", "even", "degree", "francophone", "anglophone", "lusophone", "some", "certain", "selected",
+    "abroad", "societies", "society", "populations", "population", "electorate", "electorates",
+    # "tied to a separate network in Thailand", "linked to campaigns in Iran"
+    "network", "networks", "operation", "operations", "campaign", "campaigns", "separate", "single", "small", "wider", "larger",
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -60,6 +64,10 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
         if m:
             pos += m.end()
             continue
+        lang = _LANGUAGE_GROUP.match(rest)
+        if lang:  # "Tamil and Sinhala speakers in Sri Lanka", "Russian speakers in Latvia": languages, not places
+            pos += lang.end()
+            continue
         r = _REGION_RE.match(rest)
         if r:  # "Europe, more specifically Germany": regions are read through, never guessed
             pos += r.end()
@@ -77,7 +85,7 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
         if w and w.group(0).lower().strip(".") in _FILLER and not w.group(0).endswith("."):
             pos += w.end()
             continue
-        if w and w.group(0).lower() == "domestic":
+        if w and w.group(0).lower() in ("domestic", "country's", "country’s", "nation's", "nation’s"):  # "targeted the country's minority"
             found.append("<domestic>")
             pos += w.end()
             continue
@@ -85,19 +93,46 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
     return found
 
 
+_LANGUAGE_GROUP = re.compile(
+    r"[A-Z][\w]+(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)[A-Z][\w]+)*(?:\s+|-)(?:speakers|speaking|language\s+(?:speakers|users|audiences?))\b"
+)
 _BASED_RE = re.compile(
     rf"-(?:based|linked|backed|run|sponsored|affiliated|origin|operated|controlled|aligned|tied|connected)\s+(?:[\w-]+\s+|,\s+){{0,3}}?(?:{_ORIGIN_NOUNS}|{NOUN_RE}|firms?|agenc(?:y|ies)|outlets?)\b",
     re.IGNORECASE,
 )
 _ORIGIN_TRIGGERS = re.compile(
     r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign)s?\s+from)\s*:?\s+",
+    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    # "run by a Philippine marketing company", "behind it: the Iranian state" (a demonym or name right after "by")
+    r"(?:run|operated|managed|controlled|created|coordinated|orchestrated)\s+by(?:\s+(?:an?|the))?(?=\s+(?-i:[A-Z])\w+(?![\w-]))|"  # not "run by a Cameroon-based freelancer"
+    # "backed by the Iranian government", "on behalf of Egypt's military", "associated with the Saudi state",
+    # "emanating from Belarus", "with origins in Serbia", "a marketing firm in Poland"
+    r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
+    r"(?:came|coming|emanat(?:ed|ing)|stemm(?:ed|ing))\s+from|with\s+(?:its\s+)?origins?\s+in|(?:located|headquartered)\s+in|"
+    r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
+    # "operated by the government of Cuba", "linked to the military of Myanmar"
+    r"(?:by|to|with|for)\s+the\s+(?:government|military|army|regime|ruling\s+party|security\s+services|intelligence\s+services)\s+(?:of|in)(?:\s+the)?|"
+    # "traced the 88 accounts it removed to individuals in Togo"
+    r"to\s+(?:individuals|entities|actors|operators)\s+(?:in|from|based\s+in)|"
+    # "a government-linked operation in Uganda", "state-backed accounts in Cuba": that country's state
+    r"(?:government|state|military|army|ruling[\s-]party|party)[\s-](?:linked|backed|run|sponsored|affiliated|controlled|aligned)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of))\s*:?\s+",
     re.IGNORECASE,
 )
 _TARGET_TRIGGERS = re.compile(
-    r"\b(?:target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
-    r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across))\s*:?\s+",
+    r"\b(?:targets?\s+(?:included|include|were|was|are|is|such\s+as)|target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
+    r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across)|"
+    r"(?:propaganda|disinformation|misinformation|campaigns?|messaging|narratives|attacks)\s+against|(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
+    # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
+    r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
+    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"  # "influence operation from Iran" is an origin
+    r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
+    r"(?:\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
     re.IGNORECASE,
+)
+# "a Sudan-focused network", "Taiwan-targeted content"; "Kenya was the main target"
+_TARGET_AFTER = re.compile(
+    r"-(?:focused|targeted|targeting|facing)\b|\b(?:was|were)\s+(?:the\s+|a\s+)?(?:main\s+|primary\s+|principal\s+|chief\s+|key\s+)?target(?:ed)?\b"
 )
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
 
@@ -114,7 +149,18 @@ _OPERATOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KNOWN_OPERAT
 _LANGUAGE_AFTER = re.compile(r"\s+(?:language|speaking|speakers)\b", re.IGNORECASE)
 
 
+KNOWN_OPERATOR_CHECK = "from a known operator's name"
+SUBJECT_CHECK = "a country named in the counts' sentence, no origin phrase"
+HEADING_CHECK = "from the section heading above the counts"
+NEXT_SENTENCE_CHECK = "named in the sentence after the target phrase"
+
+
 def origins(text: str) -> list[str]:
+    return list(origin_checks(text))
+
+
+def origin_checks(text: str) -> dict[str, str | None]:
+    """Stated origins in order, each with why a curator should check it (None: an origin phrase names it)."""
     found: list[str] = []
 
     def add(names: list[str]) -> None:
@@ -131,25 +177,70 @@ def origins(text: str) -> list[str]:
         add(_country_run(text[m.end():], allow_demonyms=True))
     if not found:
         add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
-    return found
+        return dict.fromkeys(found, KNOWN_OPERATOR_CHECK)
+    return dict.fromkeys(found)
 
 
 def targets(text: str, origin: list[str]) -> list[str]:
-    found: list[str] = []
+    return list(target_checks(text, origin))
+
+
+# "The campaign targeted audiences in four countries. These included Chad, Niger and Mali.": named a sentence later
+_TARGETS_NEXT = re.compile(
+    r"[^.]{0,80}?\.\s+(?:These|Those|They|The\s+(?:countries|audiences|targets|target\s+countries)|Its\s+targets|Targets)\b"
+    r"(?:\s+(?:countries|audiences))?\s+(?:were|included|include|are|was|comprised|spanned|being)\s*:?\s+",
+    re.IGNORECASE,
+)
+# "a domestic influence operation", "aimed domestically": the origin is the target
+_DOMESTIC = re.compile(
+    r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
+    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b",
+    re.IGNORECASE,
+)
+
+
+def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dict[str, str | None]:
+    """Targets in order, each with why a curator should check it (None: a target phrase names it).
+
+    `domestic`: read "a domestic operation" as targeting the origin (not over a whole document's
+    background, where it is often another network's)."""
+    found: dict[str, str | None] = {}
+
+    def add(names: list[str], check: str | None) -> None:
+        for n in names:
+            for name in origin if n == "<domestic>" else [n]:
+                found.setdefault(name, check)
+
     for m in list(_ORIGIN_AND_TARGET.finditer(text)) + list(_TARGET_TRIGGERS.finditer(text)):
-        for n in _country_run(text[m.end():], allow_demonyms=True):
-            names = origin if n == "<domestic>" else [n]
-            for name in names:
-                if name not in found:
-                    found.append(name)
+        run = _country_run(text[m.end():], allow_demonyms=True)
+        add(run, None)
+        if not run:
+            later = _TARGETS_NEXT.match(text, m.end())
+            if later:
+                add(_country_run(text[later.end():], allow_demonyms=True), NEXT_SENTENCE_CHECK)
+    lowered = text.lower()
+    if "target" in lowered or "-focused" in lowered or "-facing" in lowered:  # cheap gate
+        for m in _TARGET_AFTER.finditer(text):
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip()), None)
+    if domestic and _DOMESTIC.search(text):
+        add(origin, None)
     return found
 
 
 _LABEL_PLACE = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<label>[^:()]{2,80}?)\s*(?:(?:network|operation|campaign)\s*\d*\s*)?(?::|\()")
-_LEADING_PLACE = re.compile(r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),")
+_LEADING_PLACE = re.compile(
+    r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),"
+    # "while in Peru the company removed 40 accounts": a clause of its own, led by its place
+    r"|^\s*(?:(?:while|whereas|and|but)\s+)?(?i:in)\s+(?P<clause>[A-Z][\w'’. -]{1,40}?)\s*,?\s+(?:the\s+(?:company|platform|firm)|it|they|we|[A-Z]\w+)\s+"
+    r"(?:also\s+)?(?:removed|took|suspended|banned|terminated|deleted|disabled|closed|shut)"
+)
 
 
 def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
+    return list(span_origin_checks(texts, kinds))
+
+
+def span_origin_checks(texts: list[str], kinds: list[str]) -> dict[str, str | None]:
     """A network's origin from its own sentences: stated origins, then how the text labels it.
 
     Labels are a heading or list label that names a country ("Iran: 238 accounts",
@@ -158,18 +249,17 @@ def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
     sentence that gives the counts, a country named outside a target phrase ("With
     2,048 accounts, China had the most").
     """
-    found = origins(" ".join(texts))
+    found = origin_checks(" ".join(texts))
     for text, kind in zip(texts, kinds, strict=True):
         for name in _label_countries(text, kind):
-            if name not in found:
-                found.append(name)
+            found.setdefault(name, HEADING_CHECK if kind == "heading" else None)
     first = next((t for t in texts if re.search(r"\d", t)), texts[0] if texts else "")
     if found or not first or _REMOVAL_WORD.search(first):
         return found
     targeted = targets(first, [])
     subjects = [m for m in country_regex().finditer(_strip_targets(first)) if not _PREPOSITION_BEFORE.search(first[: m.start()])]
     named = [normalise(m.group(0), demonyms=False) for m in subjects]
-    return [c for c in dict.fromkeys(n for n in named if n) if c not in targeted]
+    return {c: SUBJECT_CHECK for c in dict.fromkeys(n for n in named if n) if c not in targeted}
 
 
 _REMOVAL_WORD = re.compile(r"\b(?:remov|took\s+down|taken\s+down|terminat|suspend|bann|disabl|delet|deactivat|blocked|shut|closed|purged|dismantl|actioned)", re.IGNORECASE)
@@ -181,15 +271,16 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:of|as|in|about|on|to|against|for|at|into
 def _label_countries(text: str, kind: str) -> list[str]:
     out: list[str] = []
     m = _LABEL_PLACE.match(text) or _LEADING_PLACE.match(text)
-    label = m.group("label") if m else (text if kind == "heading" else "")
+    label = (m.group("label") or m.groupdict().get("clause") or "") if m else (text if kind == "heading" else "")
     if label:
         run = _country_run(label.strip(), allow_demonyms=False)
         out += [c for c in run if c != "<domestic>"]
     for a in _ASSETS_IN_PLACE.finditer(text):  # "76 YouTube channels in Brazil", "4,248 accounts from the UAE"
         out += [c for c in _country_run(text[a.end() :], allow_demonyms=False) if c != "<domestic>" and c not in out]
     for d in _DEMONYM_ASSET.finditer(text):
-        name = normalise(d.group("demonym"), demonyms=True)
-        if name and is_demonym(d.group("demonym")) and name not in out:
+        demonym = re.sub(r"^(?:The|A|An|This|That|Its|Their)\s+", "", d.group("demonym"))  # "The Iranian network"
+        name = normalise(demonym, demonyms=True)
+        if name and is_demonym(demonym) and name not in out:
             out.append(name)
     return out
 
@@ -199,8 +290,13 @@ def _strip_targets(text: str) -> str:
     return text[: m.start()] if m else text
 
 
-_ASSETS_IN_PLACE = re.compile(rf"\d[\d,.]*\s+(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+(?:in|from)\s+", re.IGNORECASE)
+# "76 YouTube channels in Brazil", and in an enumeration with the noun understood, "212 from Egypt", "and 4 to Iran"
+_ASSETS_IN_PLACE = re.compile(
+    rf"\d[\d,.]*\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{NOUN_RE})\s+)?(?:in|from)\s+|\b\d[\d,.]*\s+(?:(?:linked|tied|attributed|connected)\s+)?to\s+(?-i:(?=[A-Z]))",
+    re.IGNORECASE,
+)
 _DEMONYM_ASSET = re.compile(
     r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
-    r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?)\b"
+    r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?|"
+    r"(?:influence\s+)?operations?|campaigns?|actors|operators|troll\s+farms?)\b"
 )

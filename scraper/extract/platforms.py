@@ -9,6 +9,8 @@ _OWNER_BY_ORG = {
     "Meta": "Meta", "Facebook": "Meta", "Google TAG": "Google", "Google": "Google", "Twitter": "Twitter", "X": "Twitter",
     "TikTok": "TikTok", "Reddit": "Reddit", "OpenAI": "OpenAI", "Microsoft": "Microsoft",
 }
+# Publishers that are themselves the platform: their "we identified a network" is a takedown.
+PLATFORM_ORGS = frozenset(_OWNER_BY_ORG)
 _BRANDS = [
     ("Meta", re.compile(r"\b(?:Facebook|Instagram|Meta)\b")),
     ("Google", re.compile(r"\b(?:YouTube|Google|TAG|Blogger|AdSense)\b")),
@@ -19,6 +21,16 @@ _BRANDS = [
 ]
 _ACTOR_RE = re.compile(
     r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|took\s+down|taken\s+down|actioned|terminated|suspended|banned|banning|disabled|blocked|deleted)",
+)
+# "Twitter's suspension of 88 accounts": the possessive names who acted, whatever other brand the sentence names
+_POSSESSIVE_RE = re.compile(
+    r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft)['’]s\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:removal|suspension|takedown|termination|deletion|ban|banning|purge|closure|deactivation|disclosure)s?\s+of\b"
+)
+# "The 519 accounts were suspended by Twitter", "the suspension of 88 accounts by Twitter": the actor after the count
+_BY_BRAND_RE = re.compile(
+    r"\b(?:removed|suspended|taken\s+down|terminated|banned|disabled|deleted|deactivated|closed|blocked|removal|suspension|takedown|termination|ban|deletion)"
+    r"\b[^.]{0,80}?\bby\s+(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft)\b"
 )
 _BRAND_OWNER = {
     "facebook": "Meta", "instagram": "Meta", "meta": "Meta", "youtube": "Google", "google": "Google", "twitter": "Twitter",
@@ -36,7 +48,7 @@ def document_platform(text: str, org: str | None) -> str | None:
     if org in _OWNER_BY_ORG:
         return _OWNER_BY_ORG[org]
     scores: dict[str, float] = {}
-    for m in _ACTOR_RE.finditer(text):
+    for m in list(_ACTOR_RE.finditer(text)) + list(_POSSESSIVE_RE.finditer(text)):
         owner = _BRAND_OWNER.get(m.group("brand").lower())
         if owner:
             scores[owner] = scores.get(owner, 0) + 5
@@ -46,8 +58,18 @@ def document_platform(text: str, org: str | None) -> str | None:
     return best[0] if best[1] > 0 else None
 
 
+def _actors(sentence: str) -> list[re.Match[str]]:
+    """Who is said to remove, in order: "Twitter removed ...", "Twitter's suspension of ..."; when no one is named
+    before a removal, the agent of a passive ("... were suspended by Twitter") stands at the sentence's start."""
+    found = list(_POSSESSIVE_RE.finditer(sentence))
+    found += [m for m in _ACTOR_RE.finditer(sentence) if not any(p.start() <= m.start() < p.end() for p in found)]
+    if not found:
+        found = list(_BY_BRAND_RE.finditer(sentence))[:1]
+    return sorted(found, key=lambda m: m.start())
+
+
 def sentence_owner(sentence: str, default: str | None) -> str | None:
-    m = _ACTOR_RE.search(sentence)
+    m = next(iter(_actors(sentence)), None)
     if m and m.group("brand").lower() != "we":
         return _BRAND_OWNER.get(m.group("brand").lower(), default)
     return default
@@ -56,8 +78,8 @@ def sentence_owner(sentence: str, default: str | None) -> str | None:
 def owner_at(sentence: str, position: int, default: str | None) -> str | None:
     """The platform of the actor named last before `position` ("Twitter suspended 9 accounts and Facebook removed 3 Pages")."""
     owner = default
-    for m in _ACTOR_RE.finditer(sentence):
-        if m.start() >= position:
+    for m in _actors(sentence):
+        if m.start() >= position and m.re is not _BY_BRAND_RE:
             break
         if m.group("brand").lower() != "we":
             owner = _BRAND_OWNER.get(m.group("brand").lower(), owner)

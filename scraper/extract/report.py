@@ -7,7 +7,12 @@ from datetime import date
 from typing import Any
 
 # Bump when extraction output may change, so `takedowns reextract` knows what is stale.
-EXTRACTOR_VERSION = "0.3.0"  # 0.3.0: HTML blocks are hard sentence boundaries
+EXTRACTOR_VERSION = "0.3.1"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks
+
+# Confidence of one extracted value: "high" when read from an explicit phrasing (a removal verb with a count
+# and its asset noun, an origin or target phrase), "check" when found by a weaker rule; `checks` says which.
+HIGH = "high"
+CHECK = "check"
 
 
 @dataclass
@@ -21,6 +26,14 @@ class Network:
     ad_spend_usd: int | None = None
     approximate: list[str] = field(default_factory=list)  # asset types whose count had "about", "more than"...
     evidence: list[str] = field(default_factory=list)  # the exact sentences the numbers came from
+    # beside the gold-shaped fields: {"counts"|"origin"|"targets"|"followers": {key: "high"|"check"}}
+    confidence: dict[str, dict[str, str]] = field(default_factory=dict)
+    # why each "check" value is less sure: {field: {key: [reasons]}}
+    checks: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def to_be_checked(self) -> list[tuple[str, str, list[str]]]:
+        """(field, key, reasons) of every value marked "check", counts first."""
+        return [(f, k, self.checks.get(f, {}).get(k, [])) for f, values in self.confidence.items() for k, level in values.items() if level == CHECK]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,6 +56,8 @@ class Report:
     networks: list[Network] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
     totals_evidence: list[str] = field(default_factory=list)
+    totals_confidence: dict[str, str] = field(default_factory=dict)
+    totals_checks: dict[str, list[str]] = field(default_factory=dict)
     capture_id: int | None = None
     extractor_version: str = EXTRACTOR_VERSION
     warnings: list[str] = field(default_factory=list)
@@ -62,6 +77,20 @@ class Report:
         for asset, value in self.totals.items():
             counts.setdefault(asset, value)
         return counts
+
+    def to_check(self) -> list[tuple[str, str, str, list[str]]]:
+        """(where, field, value, reasons) of every extracted value marked "check", network by network, then totals:
+        where a curator looks first."""
+        out: list[tuple[str, str, str, list[str]]] = []
+        for i, n in enumerate(self.networks, 1):
+            values = {"counts": n.counts, "followers": n.followers}
+            for field_name, key, reasons in n.to_be_checked():
+                shown = f"{key}={values[field_name][key]}" if field_name in values and key in values[field_name] else key
+                out.append((f"network {i}", field_name, shown, reasons))
+        for key, level in self.totals_confidence.items():
+            if level == CHECK and key in self.totals:
+                out.append(("totals", "counts", f"{key}={self.totals[key]}", self.totals_checks.get(key, [])))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -34,6 +34,7 @@ class Evidence:
     counts: list[tuple[str, int, bool]]  # (asset type, number, approximate)
     sentence: str
     found: bool = False
+    check: list[str] = field(default_factory=list)  # "counts twitter_accounts=212: why", values the extractor is less sure of
 
 
 @dataclass
@@ -91,12 +92,16 @@ class StubView:
 
 def _evidence(report: Report) -> list[Evidence]:
     out: list[Evidence] = []
+    to_check: dict[str, list[str]] = {}
+    for where, field_name, value, reasons in report.to_check():
+        to_check.setdefault(where, []).append(f"{field_name} {value}: {'; '.join(reasons) or 'weaker rule'}")
     for n, net in enumerate(report.networks, 1):
         counts = [(k, v, k in net.approximate) for k, v in net.counts.items()]
-        for sentence in net.evidence:
-            out.append(Evidence(len(out), f"network {n}", counts, sentence))
-    for sentence in report.totals_evidence:
-        out.append(Evidence(len(out), "totals", [(k, v, False) for k, v in report.totals.items()], sentence))
+        for j, sentence in enumerate(net.evidence):
+            out.append(Evidence(len(out), f"network {n}", counts, sentence, check=to_check.get(f"network {n}", []) if j == 0 else []))
+    for j, sentence in enumerate(report.totals_evidence):
+        totals = [(k, v, False) for k, v in report.totals.items()]
+        out.append(Evidence(len(out), "totals", totals, sentence, check=to_check.get("totals", []) if j == 0 else []))
     return out
 
 

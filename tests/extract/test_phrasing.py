@@ -360,3 +360,329 @@ def test_background_paragraphs_far_below_do_not_give_the_origin():
         "Many drove traffic to ad farms.\n\nThe company was criticised after 2016.\n\nIn the past it purged pages run from Iran and linked to Russia."
     )
     assert networks(text, org="Meta") == [(["United States"], {"facebook_pages": 559, "accounts": 251})]
+
+
+# --- round 3: classes the third held-out set showed (issue 27), and issue 28 item 8 -----------------
+
+
+def test_a_restated_network_is_one_network():
+    text = (
+        "Accounts removed\n\nTwitter suspended 1,204 accounts run from Honduras, the company said.\n\n"
+        "The company said on Tuesday that the 1,204 Twitter accounts, run from Honduras, had been suspended."
+    )
+    assert networks(text) == [(["Honduras"], {"twitter_accounts": 1204})]
+    text = (
+        "Fiji network\n\nMeta removed 41 Facebook accounts and 6 Instagram accounts run from Fiji.\n\n"
+        '"We removed 41 accounts and 12 Pages that posed as news outlets," a spokesperson said.'
+    )
+    assert networks(text) == [(["Fiji"], {"facebook_accounts": 41, "instagram_accounts": 6, "facebook_pages": 12})]
+
+
+def test_a_rounded_lead_and_the_exact_body_are_one_network():
+    text = "News\n\nMeta removed more than 1,200 accounts linked to Chad.\n\nThe network had 1,204 Facebook accounts, the company said."
+    facts = extract_facts(text, title="News", org="Meta")
+    assert [n.counts for n in facts.networks] == [{"facebook_accounts": 1204}]
+    assert facts.networks[0].confidence["counts"] == {"facebook_accounts": "check"}
+
+
+@pytest.mark.parametrize(
+    "number,value",
+    [("12.480", 12480), ("3.905", 3905), ("260.000", 260000), ("41 306", 41306), ("41\u202f306", 41306), ("41\u2009306", 41306),
+     ("1.5 million", 1_500_000), ("4301", 4301)],
+)
+def test_european_number_formats(number, value):
+    assert counts(f"x\n\nTwitter suspended {number} accounts linked to Peru.", org="Twitter") == [{"twitter_accounts": value}]
+
+
+def test_per_origin_enumeration_after_a_total():
+    text = "News\n\nTwitter suspended 564 accounts linked to governments in three countries: 212 from Egypt, 47 from Kenya and 305 from Peru."
+    facts = extract_facts(text, title="News", org="Twitter")
+    assert facts.totals == {"twitter_accounts": 564}
+    assert [(n.origin, n.counts) for n in facts.networks] == [
+        (["Egypt"], {"twitter_accounts": 212}), (["Kenya"], {"twitter_accounts": 47}), (["Peru"], {"twitter_accounts": 305}),
+    ]
+    text = "News\n\nTwitter suspended 564 accounts across three countries: Egypt (212), Kenya (47) and Peru (305)."
+    facts = extract_facts(text, title="News", org="Twitter")
+    assert (facts.totals, [(n.origin, n.counts) for n in facts.networks]) == (
+        {"twitter_accounts": 564},
+        [(["Egypt"], {"twitter_accounts": 212}), (["Kenya"], {"twitter_accounts": 47}), (["Peru"], {"twitter_accounts": 305})],
+    )
+
+
+def test_research_dataset_lists_count_accounts_not_tweets():
+    text = (
+        "Two datasets\n\nTwitter shared two datasets with our lab.\n\n"
+        "Dataset 1: 'Blue Hill' consisted of 1,052 accounts and 380,000 tweets.\n\nDataset 2 ('Red Lake'): 77 accounts, 9,100 tweets."
+    )
+    assert counts(text, org="Stanford Internet Observatory") == [{"twitter_accounts": 1052}, {"twitter_accounts": 77}]
+
+
+def test_hyphenated_and_suffixed_counts():
+    assert counts("x\n\nGoogle took down a 2,310-channel network linked to China.", org="Google TAG") == [{"youtube_channels": 2310}]
+    assert counts("x\n\nGoogle removed 4,600+ channels linked to China.", org="Google TAG") == [{"youtube_channels": 4600}]
+    assert counts("x\n\nMeta said a 30-page report described the Pages.", org="Meta") == []
+
+
+def test_outlets_noun_synonyms():
+    assert counts("x\n\nMeta removed 93 personal accounts and 4 Instagram pages linked to Mali.", org="Meta") == [
+        {"facebook_accounts": 93, "instagram_accounts": 4}
+    ]
+    assert counts("x\n\nMeta removed 93 user accounts and 4 Instagram profiles.", org="Meta") == [{"facebook_accounts": 93, "instagram_accounts": 4}]
+    assert counts("x\n\nMeta removed 40 accounts on Facebook and 6 on Instagram linked to Iran.", org="Meta") == [
+        {"facebook_accounts": 40, "instagram_accounts": 6}
+    ]
+
+
+def test_a_nominalised_removal_takes_its_platform_from_the_possessive():
+    text = "Ghana network\n\nThe news follows Twitter's suspension of 88 accounts linked to Ghana, which Facebook had also flagged."
+    assert counts(text) == [{"twitter_accounts": 88}]
+
+
+def test_platform_report_identified_a_network_and_archive_releases():
+    assert networks("Covert influence report\n\nWe identified a network of 65 accounts operating from Togo.", org="TikTok") == [
+        (["Togo"], {"tiktok_accounts": 65})
+    ]
+    # a researcher's "identified a network" is not a takedown
+    assert counts("Study\n\nWe identified a network of 65 accounts operating from Togo.", org="Stanford Internet Observatory") == []
+    assert networks("Archive\n\nTwitter released the details of 320 accounts linked to Iran.") == [(["Iran"], {"twitter_accounts": 320})]
+
+
+def test_number_words():
+    assert counts("x\n\nMeta removed thirteen accounts, seven Pages and one Facebook group run from Laos.", org="Meta") == [
+        {"accounts": 13, "facebook_pages": 7, "facebook_groups": 1}
+    ]
+    facts = extract_facts("x\n\nMeta removed thirteen accounts run from Laos.", title="x", org="Meta")
+    assert facts.networks[0].checks["counts"] == {"accounts": ["number in words"]}
+
+
+@pytest.mark.parametrize(
+    "sentences,expected",
+    [
+        ("It was a domestic influence operation.", ["Kenya"]),
+        ("It focused on domestic audiences.", ["Kenya"]),
+        ("It was aimed at French, German and other audiences.", ["France", "Germany"]),
+        ("It targeted audiences in several countries. These included Chad, Niger, Mali, Ghana, Togo and Benin.",
+         ["Chad", "Niger", "Mali", "Ghana", "Togo", "Benin"]),
+    ],
+)
+def test_targets_domestic_demonyms_lists_and_named_a_sentence_later(sentences, expected):
+    facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts run from Kenya. {sentences}", title="Report", org="Meta")
+    assert facts.networks[0].targets == expected
+
+
+def test_followers_in_a_labelled_bullet_far_below_the_counts():
+    text = (
+        "Report\n\nWe removed 40 Facebook accounts and 8 Pages run from Peru.\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\n"
+        "- Presence on Facebook and Instagram: 40 Facebook accounts and 8 Pages.\n"
+        "- Followers: About 5,000 accounts followed one or more of these Pages.\n- Advertising: About $200 in spending."
+    )
+    [network] = extract_facts(text, title="Report", org="Meta").networks
+    assert (network.followers, network.ad_spend_usd) == ({"facebook_pages": 5000}, 200)
+    text = "Report\n\nWe removed 40 Facebook accounts run from Peru.\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\n- Followers: About 5,000 accounts followed one or more of these Pages."
+    [network] = extract_facts(text, title="Report", org="Meta").networks
+    assert network.followers == {"facebook_pages": 5000}
+    assert network.confidence["followers"] == {"facebook_pages": "check"}
+
+
+def test_followers_in_the_passive_attach_to_the_networks_own_type():
+    text = "News\n\nMeta removed 30 Facebook accounts and 4 Pages run from Russia. The Pages were followed by about 4,000 accounts."
+    [network] = extract_facts(text, title="News", org="Meta").networks
+    assert network.followers == {"facebook_pages": 4000}
+
+
+def test_one_section_per_country_gives_each_network_its_own_origin():
+    text = (
+        "We removed two networks from Russia and Ukraine\n\nToday we removed two networks from Russia and Ukraine.\n\n"
+        "## Russia\n\nWe removed 40 Facebook accounts and 8 Pages.\n\n## Ukraine\n\nWe removed 12 Facebook accounts and 3 Pages."
+    )
+    facts = extract_facts(text, title=text.split("\n")[0], org="Meta")
+    assert [n.origin for n in facts.networks] == [["Russia"], ["Ukraine"]]
+
+
+def test_confidence_marks_follow_the_rule_that_found_each_value():
+    text = (
+        "Takedown\n\nTwitter suspended 564 accounts linked to governments in three countries: 212 from Egypt, 47 from Kenya and 305 from Peru. "
+        "The Egypt network targeted Qatar."
+    )
+    facts = extract_facts(text, title="Takedown", org="Twitter")
+    egypt = facts.networks[0]
+    assert facts.totals_confidence == {"twitter_accounts": "high"}
+    assert egypt.confidence["counts"] == {"twitter_accounts": "check"}
+    assert egypt.checks["counts"] == {"twitter_accounts": ["asset noun understood from earlier in the sentence"]}
+    plain = extract_facts("Takedown\n\nTwitter suspended 300 accounts run from Ghana that targeted Togo.", title="Takedown", org="Twitter").networks[0]
+    assert plain.confidence == {"counts": {"twitter_accounts": "high"}, "origin": {"Ghana": "high"}, "targets": {"Togo": "high"}}
+    assert plain.checks == {}
+    guessed_text = "News\n\nTwitter has been criticised for slow action. This week 300 accounts were suspended, the firm said. The network was run from Ghana."
+    guessed = extract_facts(guessed_text, title="News", org=None).networks[0]
+    assert guessed.checks["counts"] == {"twitter_accounts": ["platform implied"]}
+
+
+def test_the_agent_of_a_passive_names_the_platform_and_a_day_after_is_not_a_rate():
+    assert counts("News\n\nThe 519 accounts were suspended by Twitter on Monday, a week after Facebook criticised it.") == [{"twitter_accounts": 519}]
+    assert counts("News\n\nThe suspension of 88 accounts by Twitter came a day after Facebook acted.") == [{"twitter_accounts": 88}]
+
+
+def test_a_breakdown_far_below_a_mixed_total_is_the_same_network():
+    text = (
+        "News\n\nMeta removed 53 accounts, Pages and Groups linked to Iran.\n\nThey posed as news outlets.\n\nThey ran ads.\n\nThey posted daily.\n\n"
+        "The network included 41 Facebook accounts, 8 Pages and 4 Groups."
+    )
+    assert networks(text, org="Meta") == [(["Iran"], {"total_assets": 53, "facebook_accounts": 41, "facebook_pages": 8, "facebook_groups": 4})]
+
+
+def test_two_platforms_acting_in_one_sentence_are_two_networks():
+    text = "News\n\nFacebook's removal of 57 Pages linked to Ethiopia followed Twitter's suspension of 230 accounts that were run from Ethiopia and targeted Eritrea."
+    assert [(n.counts, n.targets) for n in extract_facts(text, title="News").networks] == [
+        ({"facebook_pages": 57}, []), ({"twitter_accounts": 230}, ["Eritrea"]),
+    ]
+
+
+def test_a_total_that_restates_the_leads_network_is_that_network():
+    text = (
+        "News\n\nFacebook has taken down 312 accounts and 27 Pages that were run from Bolivia.\n\n"
+        '"In total, we removed 312 Facebook accounts and 27 Pages," a spokesperson said.'
+    )
+    facts = extract_facts(text, title="News", org=None)
+    assert (facts.totals, [n.counts for n in facts.networks]) == ({}, [{"facebook_accounts": 312, "facebook_pages": 27}])
+
+
+def test_language_speakers_are_not_target_countries():
+    facts = extract_facts("x\n\nMeta removed 64 Facebook accounts aimed at Tamil and Sinhala speakers in Sri Lanka.", title="x", org="Meta")
+    assert facts.networks[0].targets == ["Sri Lanka"]
+    facts = extract_facts("x\n\nMeta removed 64 Facebook accounts targeting Russian speakers in Latvia and Estonia.", title="x", org="Meta")
+    assert facts.networks[0].targets == ["Latvia", "Estonia"]
+
+
+def test_a_qualifier_before_a_list_makes_a_rounded_lead_one_network_with_the_exact_body():
+    text = (
+        "News\n\nMeta said it had removed about 400 Facebook accounts and 50 Pages that were run from China and targeted the Philippines.\n\n"
+        "The network comprised 412 Facebook accounts, 53 Pages and 7 Instagram accounts."
+    )
+    facts = extract_facts(text, title="News", org=None)
+    assert [(n.origin, n.counts) for n in facts.networks] == [(["China"], {"facebook_accounts": 412, "facebook_pages": 53, "instagram_accounts": 7})]
+
+
+def test_a_state_linked_operation_in_a_country_is_that_countrys():
+    text = "News\n\nTwitter has disclosed 1,152 accounts it says were connected to a government-linked operation in Uganda."
+    assert networks(text) == [(["Uganda"], {"twitter_accounts": 1152})]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("It sought to influence public opinion in Ghana and Togo.", ["Ghana", "Togo"]),
+        ("It tried to sway voters in Kenya.", ["Kenya"]),
+        ("The campaign was aimed at influencing Russian audiences.", ["Russia"]),
+        ("The people behind it interfered in Ghana's election.", ["Ghana"]),
+        ("It ran a Sudan-focused page.", ["Sudan"]),
+        ("Its targets included Chad and Niger.", ["Chad", "Niger"]),
+        ("Mali was the main target.", ["Mali"]),
+        ("The content was geared toward Senegal.", ["Senegal"]),
+        ("Meta said the operation was influenced by Russia's tactics.", []),
+        ("It posted about influence operations in Iran.", []),
+    ],
+)
+def test_more_ways_of_naming_a_target(sentence, expected):
+    facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts run from Benin. {sentence}", title="Report", org="Meta")
+    assert facts.networks[0].targets == expected
+
+
+def test_a_target_said_of_both_networks_of_a_sentence():
+    text = "News\n\nTwitter removed 4,248 accounts operating from Laos and 271 accounts run from Egypt, both aimed at Qatar."
+    facts = extract_facts(text, title="News", org="Twitter")
+    assert [(n.origin, n.targets) for n in facts.networks] == [(["Laos"], ["Qatar"]), (["Egypt"], ["Qatar"])]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("The network was backed by the Iranian government.", ["Iran"]),
+        ("It worked on behalf of Egypt's military.", ["Egypt"]),
+        ("It was associated with the Saudi state.", ["Saudi Arabia"]),
+        ("The activity emanated from Belarus.", ["Belarus"]),
+        ("It was run by a marketing firm in Poland.", ["Poland"]),
+        ("It was a Russian influence operation.", ["Russia"]),
+        ("It was associated with the Muslim Brotherhood.", []),
+        ("It was sponsored by a local businessman.", []),
+    ],
+)
+def test_more_ways_of_naming_an_origin(sentence, expected):
+    facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts. {sentence}", title="Report", org="Meta")
+    assert facts.networks[0].origin == expected
+
+
+def test_a_retellings_opening_total_over_several_types_is_its_network_unless_it_speaks_of_networks():
+    text = (
+        "Meta removes accounts targeting Ghana\n\nMeta said it removed a total of 183 Facebook accounts, 42 Pages and 16 Instagram accounts "
+        "linked to individuals in Nigeria.\n\nAbout 9,000 accounts followed one or more of the Pages."
+    )
+    facts = extract_facts(text, title=text.split("\n")[0], org=None)
+    assert facts.totals == {}
+    assert [(n.origin, n.counts, n.followers) for n in facts.networks] == [
+        (["Nigeria"], {"facebook_accounts": 183, "facebook_pages": 42, "instagram_accounts": 16}, {"facebook_pages": 9000})
+    ]
+    several = "Meta removes networks\n\nMeta said it removed a total of 183 Facebook accounts and 16 Instagram accounts in March."
+    assert extract_facts(several, title="Meta removes networks", org=None).totals == {"facebook_accounts": 183, "instagram_accounts": 16}
+
+
+def test_composition_verbs_demonym_after_an_article_and_a_clause_led_by_its_place():
+    text = (
+        "Meta takes down networks\n\nMeta said Thursday it had removed networks of fake accounts in four countries.\n\n"
+        "The Iranian network used 34 Facebook accounts and 18 Instagram accounts to target Israel.\n\n"
+        "In Vietnam, 66 accounts and 12 Pages were removed, while in Peru the company removed 40 accounts and 5 Pages."
+    )
+    facts = extract_facts(text, title="Meta takes down networks", org=None)
+    assert [(n.origin, n.counts) for n in facts.networks] == [
+        (["Iran"], {"facebook_accounts": 34, "instagram_accounts": 18}),
+        (["Vietnam"], {"accounts": 66, "facebook_pages": 12}),
+        (["Peru"], {"accounts": 40, "facebook_pages": 5}),
+    ]
+
+
+def test_propaganda_against_a_country_targets_it():
+    facts = extract_facts("x\n\nX suspended 2,500 handles operated from Pakistan to spread propaganda against India.", title="x", org="Twitter")
+    assert facts.networks[0].targets == ["India"]
+
+
+def test_totals_without_any_network_carry_confidence_too():
+    text = "Monthly report\n\nTotal number of Facebook accounts removed: 2,784\n\nTotal number of Pages removed: 259"
+    facts = extract_facts(text, title="Monthly report", org="Meta")
+    assert facts.totals == {"facebook_accounts": 2784, "facebook_pages": 259}
+    assert facts.totals_confidence == {"facebook_accounts": "high", "facebook_pages": "high"}
+
+
+def test_tag_retellings_blogger_accounts_and_removal_participles():
+    assert counts("Google news\n\nGoogle's TAG shut down 33 YouTube channels and 3 Blogger accounts linked to Russia.") == [
+        {"youtube_channels": 33, "blogs": 3}
+    ]
+    assert counts("Google news\n\nGoogle's latest TAG bulletin lists 1,951 terminated YouTube channels linked to China.") == [{"youtube_channels": 1951}]
+
+
+def test_run_by_a_demonym_company_elliptical_to_and_actors_from():
+    text = "News\n\nMeta took down 212 Facebook accounts run by a Philippine marketing company that targeted domestic audiences."
+    facts = extract_facts(text, title="News", org=None)
+    assert [(n.origin, n.targets) for n in facts.networks] == [(["Philippines"], ["Philippines"])]
+    text = "Google news\n\nThe company also took down 24 channels linked to Russia and 4 to Iran."
+    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 24}), (["Iran"], {"youtube_channels": 4})]
+    facts = extract_facts("AI misuse\n\nOpenAI said threat actors from Russia and Iran used its models.", title="AI misuse", org=None)
+    assert [n.origin for n in facts.networks] == [["Russia", "Iran"]]
+
+
+def test_a_network_in_a_country_and_run_domestically():
+    text = "News\n\nMeta removed 42 Facebook accounts tied to a separate network in Indonesia that was run domestically."
+    [network] = extract_facts(text, title="News", org="Meta").networks
+    assert (network.origin, network.targets) == (["Indonesia"], ["Indonesia"])
+
+
+def test_an_influence_operation_from_a_country_is_not_its_target():
+    facts = extract_facts("Outward Influence Operation From Iran\n\nFacebook removed 783 assets.", title="Outward Influence Operation From Iran", org=None)
+    assert [(n.origin, n.targets) for n in facts.networks] == [(["Iran"], [])]
+
+
+def test_origin_from_the_government_of_a_country_and_individuals_in_it_and_the_countrys_own_people_as_target():
+    assert networks("News\n\nTwitter suspended 2,134 accounts operated by the government of Cuba.") == [(["Cuba"], {"twitter_accounts": 2134})]
+    text = "News\n\nThe company's investigators traced the 88 Facebook accounts it removed to individuals in Togo and Benin who posed as outlets."
+    assert networks(text, org=None) == [(["Togo", "Benin"], {"facebook_accounts": 88})]
+    text = "News\n\nMeta removed 27 Facebook accounts linked to the Myanmar military that targeted the country's Rohingya minority."
+    [network] = extract_facts(text, title="News", org=None).networks
+    assert (network.origin, network.targets) == (["Myanmar"], ["Myanmar"])
