@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,28 +88,35 @@ def group_counts(docs: list[DocResult], key: dict[str, str]) -> dict[str, Score]
     return dict(sorted(out.items()))
 
 
-def low_confidence_errors(lines: list[dict], threshold: float = 0.5) -> tuple[int, int] | None:
-    """(wrong, all) among counts the extractor marks as low confidence; None when it marks none.
+def low_confidence_errors(lines: list[dict]) -> tuple[int, int] | None:
+    """(wrong, all) among counts the extractor marks "check"; None when it reports no confidence.
 
-    A network in a Report may carry `confidence` ({asset_type: 0..1}) or `check`
-    ([asset_type, ...]); a count is low-confidence when below `threshold` or listed
-    in `check`. A count is wrong when its (type, value) pair is not in the document's truth.
+    A Report's network carries `confidence` = {"counts": {asset_type: "high"|"check"}, ...} and the
+    report `totals_confidence` = {asset_type: "high"|"check"} (scraper/extract/report.py). A count
+    is wrong when its (type, value) pair is not in the document's truth.
     """
     seen_any, wrong, total = False, 0, 0
     for line in lines:
         report = extract_report(line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)).to_dict()
-        truth = {(k, int(v)) for n in line.get("networks", []) for k, v in (n.get("counts") or {}).items()}
-        truth |= {(k, int(v)) for k, v in (line.get("totals") or {}).items()}
+        truth = Counter((k, int(v)) for n in line.get("networks", []) for k, v in (n.get("counts") or {}).items())
+        truth.update((k, int(v)) for k, v in (line.get("totals") or {}).items())
+        optional = {(k, int(v)) for k, values in (line.get("optional") or {}).items() for v in values}
+        marked: list[tuple[str, int, str]] = []
         for n in report.get("networks", []):
-            conf, check = n.get("confidence"), n.get("check")
-            if conf is None and check is None:
+            levels = (n.get("confidence") or {}).get("counts") or {}
+            marked += [(k, int(v), levels.get(k, "")) for k, v in (n.get("counts") or {}).items()]
+        levels = report.get("totals_confidence") or {}
+        marked += [(k, int(v), levels.get(k, "")) for k, v in (report.get("totals") or {}).items()]
+        for k, v, level in sorted(marked, key=lambda m: m[2] != "high"):  # sure ones take their truth pair first
+            seen_any = seen_any or bool(level)
+            if (k, v) in optional:
                 continue
-            seen_any = True
-            for k, v in (n.get("counts") or {}).items():
-                low = (isinstance(conf, dict) and float(conf.get(k, 1.0)) < threshold) or (isinstance(check, list) and k in check)
-                if low:
-                    total += 1
-                    wrong += (k, int(v)) not in truth
+            right = truth[(k, v)] > 0
+            if right:
+                truth[(k, v)] -= 1
+            if level == "check":
+                total += 1
+                wrong += not right
     return (wrong, total) if seen_any else None
 
 
@@ -168,7 +176,9 @@ def table(result: HalfResult) -> str:
     else:
         wrong, total = result.low_confidence
         all_wrong = s["counts"].fp
-        rows.append(f"low-confidence counts: {total}, wrong {wrong}; they hold {wrong}/{all_wrong} of all wrong counts")
+        extracted = s["counts"].tp + s["counts"].fp
+        rows.append(f"counts marked check: {total} of {extracted} extracted, {wrong} of them wrong; "
+                    f"they hold {wrong}/{all_wrong} of all wrong counts (unmarked: {all_wrong - wrong} wrong of {extracted - total})")
     return "\n".join(rows)
 
 
