@@ -80,7 +80,9 @@ def test_score_uses_the_recorded_split_and_the_project_scorer(tmp_path: Path) ->
     assert result.documents == 1 and [d.id for d in result.docs] == [tune["id"]]
     counts = result.scores["counts"]
     assert counts.tp + counts.fn == 2  # the truth is this half's two pairs, nothing from the other half
-    assert result.low_confidence is None
+    assert result.low_confidence is not None  # the extractor marks each count "high" or "check"
+    wrong, marked = result.low_confidence
+    assert 0 <= wrong <= marked <= counts.tp + counts.fp
     assert "half: tune" in score.table(result)
     assert score.score_half("test", labels_path, split_path, cache).documents == 1
 
