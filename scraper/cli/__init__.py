@@ -71,7 +71,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "sources": ("sources", "Each configured source: kind, schedule, last poll, items found, last error."),
     "status": ("daemon", "Per-source health and catalogue totals; exits 1 when a source is failing."),
     "techniques": ("techniques", "DISARM technique suggestions for stubs, and their evaluation."),
-    "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, edit, export."),
+    "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, split, edit, export."),
 }
 
 
