@@ -6,6 +6,8 @@ import os
 import signal
 from pathlib import Path
 
+from scraper.daemon.scheduler import stop_reserve
+
 from ..extract.pdf_bombs import page_tree_bomb
 from .harness import DaemonProcess, daemon_config, runs, source_table, wait_for
 
@@ -42,7 +44,7 @@ def test_sigterm_mid_pdf_extraction_kills_the_worker_within_the_grace_period(sit
         [worker] = wait_for(lambda: pdf_workers(d.pid), 60, "the PDF worker to start", d)
         d.signal(signal.SIGTERM)
         assert d.wait(20) == 0, d.log()  # 20 s: a hang guard, not the grace period (checked by the events below)
-    assert "abandoning 1 in-flight poll(s) after 1s" in d.log(), d.log()  # the drain gave up at the grace period
+    assert f"abandoning 1 in-flight poll(s) after {1.0 - stop_reserve(1.0):g}s" in d.log(), d.log()  # the drain gave up at the grace period
     try:
         os.kill(worker, 0)
         alive = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
