@@ -8,6 +8,7 @@ decoding stops as soon as the total passes the cap.
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Iterable, Iterator
 
@@ -84,16 +85,24 @@ def _layer(encoding: str) -> _Zlib | _Brotli | None:
 
 
 class StreamDecoder:
-    """Push raw chunks in with `feed`, read the decoded payload with `finish`; capped throughout."""
+    """Push raw chunks in with `feed`, read the decoded payload with `finish`; capped throughout.
 
-    def __init__(self, content_encoding: str | None, max_bytes: int):
+    The output goes into one growing buffer that `finish` hands over without a copy (a list of
+    pieces joined at the end had held the page twice). `keep`: how many decoded bytes to keep (None:
+    all); the rest is decoded, counted and checked, then dropped, so a caller that reads the payload
+    back from elsewhere (the pipeline, from the WARC) holds no copy of it. `blank`: whether nothing
+    but whitespace was decoded (over the whole payload, kept or not)."""
+
+    def __init__(self, content_encoding: str | None, max_bytes: int, keep: int | None = None):
         names = [e.strip().lower() for e in (content_encoding or "").split(",") if e.strip()]
         # codings are listed in the order they were applied, so they are undone from the last
         self.layers = [layer for layer in (_layer(n) for n in reversed(names)) if layer is not None]
         self.max_bytes = max_bytes
+        self.keep = keep
         self.size = 0
         self.fed = False
-        self.out: list[bytes] = []
+        self.blank = True
+        self.out = io.BytesIO()
 
     def feed(self, chunk: bytes) -> None:
         self.fed = self.fed or bool(chunk)
@@ -105,14 +114,23 @@ class StreamDecoder:
             if self.size > self.max_bytes:
                 detail = " (decompression bomb?)" if self.layers else ""
                 raise DecodeError(f"decoded body exceeds {self.max_bytes} bytes{detail}")
-            if piece:
-                self.out.append(piece)
+            if self.blank and piece.strip():
+                self.blank = False
+            room = piece if self.keep is None else piece[: max(0, self.keep - self.out.tell())]
+            if room:
+                self.out.write(room)
+
+    def take(self) -> bytes:
+        """The output decoded since the last `take`, for a reader that consumes it as it goes (warcio_codings)."""
+        data = self.out.getvalue()
+        self.out = io.BytesIO()
+        return data
 
     def finish(self) -> bytes:
         for layer in self.layers if self.fed else ():  # an empty body is empty, whatever its coding
             if not layer.finished:
                 raise DecodeError("truncated compressed body" if isinstance(layer, _Zlib) else "truncated brotli body")
-        return b"".join(self.out)
+        return self.out.getvalue()  # the buffer itself, trimmed: no second copy
 
 
 def _through(layer: _Zlib | _Brotli, pieces: Iterable[bytes]) -> Iterator[bytes]:

@@ -30,7 +30,10 @@ class FetchResult:
 
     `body` is the payload exactly as it came off the wire (still content-encoded,
     de-chunked): that is what goes into the WARC. `content` is the decoded body
-    (gzip/deflate/br undone, size-capped) that extraction reads.
+    (gzip/deflate/br undone, size-capped) that extraction reads, or only its first
+    bytes when the fetch was asked to keep no more (`HttpClient.fetch(keep=...)`: the
+    pipeline, which extracts from the WARC, so a page 150 MiB once decoded is never held
+    whole by the fetching process); `blank` then says whether all of it was whitespace.
     """
 
     requested_url: str
@@ -45,6 +48,11 @@ class FetchResult:
     fetched_at: datetime
     redirects: list[Redirect] = field(default_factory=list)
     not_modified: bool = False  # a 304 answer to a conditional request
+    blank: bool | None = None  # the decoded body is nothing but whitespace (None: as `content` says)
+
+    def is_blank(self) -> bool:
+        """Whether the decoded body, all of it, is empty or whitespace."""
+        return self.blank if self.blank is not None else not self.content.strip()
 
     def header(self, name: str) -> str | None:
         name = name.lower()

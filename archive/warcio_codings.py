@@ -28,9 +28,8 @@ class BrotliForWarcio:
         self._decoder = StreamDecoder("br", max_bytes)
 
     def decompress(self, data: bytes) -> bytes:
-        self._decoder.out.clear()
         self._decoder.feed(data)
-        return b"".join(self._decoder.out)
+        return self._decoder.take()
 
 
 def install() -> None:

@@ -39,7 +39,7 @@ from scraper.extract.pool import ExtractSettings, extract_bounded, extract_bound
 from scraper.extract.report import Report
 from scraper.fetch.browser import BrowserPool, Rendered, RenderSettings, render_unavailable
 from scraper.fetch.client import HttpClient, check_url
-from scraper.fetch.sniff import document_kind
+from scraper.fetch.sniff import SNIFF_BYTES, document_kind
 from scraper.stagetimes import TIMES, Step, in_thread, timed
 from scraper.stubs import StubOutcome, update_stubs_for_report
 
@@ -131,7 +131,8 @@ async def capture_url(
                 rendered = await browser.render(url, respect_robots=respect_robots)
                 result = rendered.document
             else:
-                result = await client.fetch(url, respect_robots=respect_robots, **validators)
+                # Only the head is kept (what `_check_storable` sniffs): the page is read back from its WARC to extract.
+                result = await client.fetch(url, respect_robots=respect_robots, keep=SNIFF_BYTES, **validators)
             if record_as:
                 result = replace(result, requested_url=record_as)
             unchanged = result.not_modified and previous is not None
@@ -148,6 +149,7 @@ async def capture_url(
         outcome = await _store_and_extract_in_worker(config, catalogue, store, result, source_org, extract_workers)
     else:
         outcome = await _store_here(config, catalogue, store, result, rendered)
+        del result, rendered  # stored: extraction reads the page back from the WARC, in its worker
         with stage("extract"):
             await _attach_report(config, catalogue, outcome, refresh=outcome.is_new, default_org=source_org, workers=extract_workers)
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
@@ -271,7 +273,7 @@ def _check_storable(result: FetchResult) -> None:
         raise FetchError(f"{result.final_url} answered HTTP {result.status}", url=url, reason=f"http_{result.status}", status=result.status)
     if result.status >= 300:
         raise FetchError(f"{result.final_url} answered HTTP {result.status} without a usable Location", url=url, reason="bad_redirect", status=result.status)
-    if not result.content.strip():
+    if result.is_blank():
         raise FetchError(f"{result.final_url} returned an empty body", url=url, reason="empty_body", status=result.status)
     if document_kind(result.content_type, result.content) is None:
         raise FetchError(
@@ -404,20 +406,23 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
             if row is not None:
                 outcome.report = Report.from_dict(row.data)
                 return
+    capture = outcome.capture
+    settings = extract_settings(config, workers)
     try:
-        content = await in_thread("read back from WARC", capture_content, config, outcome.capture)  # gunzip and digest off the loop
-        pdf = None
-        if document_kind(outcome.capture.content_type, content) == "pdf":
+        arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, None)
+        with timed("read back + extract (awaited in a worker)"):  # the worker reads the WARC: no copy of the page crosses to it
+            found = await run_bounded(settings, extract_stored, config, StoredAt.of(capture), arguments, extractor(), pdf_first=True)
+        if found is None:  # a PDF: its text comes from the PDF worker first, then the report from an extraction worker
+            content = await in_thread("read back from WARC", capture_content, config, capture)  # gunzip and digest off the loop
             try:
-                pdf = await read_pdf_text_async(content, pdf_limits(config))
+                arguments["pdf"] = await read_pdf_text_async(content, pdf_limits(config))
             except PdfLimitError as exc:
                 raise ExtractLimitError(str(exc)) from None
             except PdfWorkerError as exc:
-                raise ExtractError(f"{outcome.capture.final_url}: {exc}") from None
-        capture = outcome.capture
-        arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, pdf)
-        with timed("extract (awaited in a worker)"):
-            report = await extract_bounded(extract_settings(config, workers), content, **arguments)
+                raise ExtractError(f"{capture.final_url}: {exc}") from None
+            with timed("extract (awaited in a worker)"):
+                found = await extract_bounded(settings, content, **arguments)
+        report = found
         report.capture_id = capture.id
         outcome.report = await in_thread("report row", store_report, catalogue, capture, report)
     except ExtractLimitError as exc:
@@ -445,7 +450,31 @@ def pdf_limits(config: Config) -> PdfLimits:
     return section_settings(config, "extract.pdf", PdfLimits)
 
 
-def capture_content(config: Config, capture: Capture) -> bytes:
+@dataclass(frozen=True)
+class StoredAt:
+    """Where a capture's response record is, and its payload digest: what `capture_content` needs, small
+    enough to send to a worker process, which then reads the page itself (no copy of it is pickled)."""
+
+    warc_path: str
+    warc_offset: int
+    payload_sha256: str
+
+    @classmethod
+    def of(cls, capture: Capture) -> StoredAt:
+        return cls(capture.warc_path, capture.warc_offset, capture.payload_sha256)
+
+
+def extract_stored(config: Config, stored: StoredAt, arguments: dict[str, Any], extract: Callable[..., Report] = extract_report, *,
+                   pdf_first: bool = False) -> Report | None:
+    """In a worker process: the Report of a stored capture, read back from its WARC here (`capture_content`).
+    `pdf_first`: None for a PDF, whose text the caller has the PDF worker read first (`_attach_report`)."""
+    content = capture_content(config, stored)
+    if pdf_first and document_kind(arguments["content_type"], content) == "pdf":
+        return None
+    return extract(content, **arguments)
+
+
+def capture_content(config: Config, capture: Capture | StoredAt) -> bytes:
     """The decoded payload of a stored capture, read back from its WARC and digest-checked."""
     record = read_response(config.data_dir / capture.warc_path, capture.warc_offset)
     if payload_sha256(record.raw_payload) != capture.payload_sha256:
@@ -490,10 +519,14 @@ def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *,
     `reextract` all come here. Without `default_org`, the org of the source that
     discovered the URL is used, so re-extraction names the same org as the poll did.
     """
-    if content is None:
-        content = capture_content(config, capture)
+    arguments = _extract_arguments(config, catalogue, capture, default_org, pdf)
     try:
-        report = extract_bounded_sync(extract_settings(config), content, **_extract_arguments(config, catalogue, capture, default_org, pdf))
+        if content is None:  # read from the WARC by the worker itself: no copy of the page here
+            found = asyncio.run(run_bounded(extract_settings(config), extract_stored, config, StoredAt.of(capture), arguments, extractor()))
+            assert found is not None  # a PDF is read there too
+            report = found
+        else:
+            report = extract_bounded_sync(extract_settings(config), content, **arguments)
     except ExtractLimitError as exc:
         raise ExtractLimitError(f"{capture.final_url}: {exc}") from None
     report.capture_id = capture.id

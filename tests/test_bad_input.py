@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 from pathlib import Path
 
@@ -64,6 +65,19 @@ def test_non_document_and_empty_bodies(site_server, config_path):
     assert_one_line_error(run_cli("fetch", site_server.url("/img.png"), "--config", config_path), "image/png")
     assert_one_line_error(run_cli("fetch", site_server.url("/empty"), "--config", config_path), "empty body")
     assert catalogue_counts(config_path)[0] == 0
+
+
+def test_blankness_is_judged_on_the_whole_body(site_server, config_path):
+    """The pipeline's fetch keeps only the decoded body's first bytes (it extracts from the WARC): a page of
+    whitespace is still an empty body however long, and a page that starts with pages of it is still a page."""
+    site_server.set("/spaces", gzip.compress(b" \r\n\t" * 100_000), Content_Encoding="gzip")
+    padded = b"\n" * 50_000 + b"<html><head><title>Padded</title></head><body><article>" + b"<p>We removed 4 accounts and 2 Pages for coordinated inauthentic behavior on review.</p>" * 20 + b"</article></body></html>"
+    site_server.set("/padded", gzip.compress(padded), Content_Encoding="gzip")
+    assert_one_line_error(run_cli("fetch", site_server.url("/spaces"), "--config", config_path), "empty body")
+    assert catalogue_counts(config_path)[0] == 0
+    result = run_cli("fetch", site_server.url("/padded"), "--config", config_path)
+    assert result.exit_code == 0, result.output
+    assert catalogue_counts(config_path)[0] == 1
 
 
 def test_missing_and_invalid_config(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ checked, and one time budget (`total_timeout`) for all attempts of a URL.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
 from dataclasses import dataclass
@@ -108,7 +109,8 @@ class _Answer:
 
     response: httpx.Response
     body: bytes  # as on the wire (content-encoded), de-chunked
-    content: bytes  # decoded, for 2xx answers; empty otherwise
+    content: bytes  # decoded (or its first `keep` bytes), for 2xx answers; empty otherwise
+    blank: bool  # the decoded body is nothing but whitespace (all of it, kept or not)
 
 
 class HttpClient:
@@ -156,8 +158,13 @@ class HttpClient:
         etag: str | None = None,
         last_modified: str | None = None,
         respect_robots: bool = True,
+        keep: int | None = None,
     ) -> FetchResult:
-        """GET `url` politely; raises FetchError (with `.attempts`) when it cannot."""
+        """GET `url` politely; raises FetchError (with `.attempts`) when it cannot.
+
+        `keep`: how many bytes of the decoded body the result holds (None: all). The whole body is
+        decoded and checked as it streams either way; a caller that reads it back from the WARC keeps
+        only what it sniffs, so the decoded page is never held whole here."""
         assert self._client is not None, "use `async with HttpClient(...)`"
         check_url(url)
         headers: dict[str, str] = {}
@@ -180,7 +187,7 @@ class HttpClient:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    return await self._attempt(url, headers, respect_robots, deadline - loop.time())
+                    return await self._attempt(url, headers, respect_robots, deadline - loop.time(), keep)
         except FetchError as exc:
             exc.attempts = attempts
             if attempts > 1:
@@ -202,24 +209,24 @@ class HttpClient:
         if verdict.crawl_delay:
             self.pacer.set_host_delay(host_key(url), min(verdict.crawl_delay, self.settings.max_crawl_delay))
 
-    async def _attempt(self, url: str, headers: dict[str, str], respect_robots: bool, budget: float) -> FetchResult:
+    async def _attempt(self, url: str, headers: dict[str, str], respect_robots: bool, budget: float, keep: int | None = None) -> FetchResult:
         total = self.settings.total_timeout
         if budget <= 0:
             raise FetchError(f"timed out fetching {url}: no complete answer within total_timeout {total:g}s", url=url, reason="timeout")
         try:
             async with asyncio.timeout(budget):
                 await self._check_robots(url, respect_robots)
-                return await self._follow(url, headers)
+                return await self._follow(url, headers, keep)
         except TimeoutError:
             raise RetryableError(f"timed out fetching {url}: no complete answer within total_timeout {total:g}s", url=url, reason="timeout") from None
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _follow(self, url: str, headers: dict[str, str], keep: int | None = None) -> FetchResult:
         redirects: list[Redirect] = []
         current = url
         visited = {url}
         for _hop in range(self.settings.max_redirects + 1):
             fetched_at = datetime.now(timezone.utc)
-            answer = await self._get(current, headers if current == url else {})
+            answer = await self.exchange("GET", current, headers if current == url else {}, keep=keep)
             response = answer.response
             target = redirect_target(current, response.status_code, response.headers.get("location"), asked=url)
             if target is not None:
@@ -257,11 +264,12 @@ class HttpClient:
         return await self.exchange("GET", url, headers, max_bytes=max_bytes, max_decoded=max_decoded)
 
     async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None = None, *,
-                       max_bytes: int | None = None, max_decoded: int | None = None, for_browser: bool = False) -> _Answer:
+                       max_bytes: int | None = None, max_decoded: int | None = None, for_browser: bool = False, keep: int | None = None) -> _Answer:
         """One request, no redirect followed, no retry: the SSRF check, pacing, the pinned connection and the caps.
 
         Every fetch goes through here, the browser's intercepted requests too (`for_browser`:
-        no cookie jar but the page's own headers, and error pages decoded as well, since the page is given them)."""
+        no cookie jar but the page's own headers, and error pages decoded as well, since the page is given them).
+        The raw body is collected in one growing buffer, handed over without a copy; `keep`: see `fetch`."""
         assert self._client is not None and self._stateless is not None
         http = self._stateless if for_browser else self._client
         if not self.settings.allow_private_networks:
@@ -275,17 +283,17 @@ class HttpClient:
                         raise FetchError(f"{url}: body of {declared} bytes is larger than the {limit}-byte cap", url=url, reason="too_large")
                     decoder = None
                     if for_browser or 200 <= response.status_code < 300:
-                        decoder = StreamDecoder(response.headers.get("content-encoding"), max_decoded or self.settings.max_decompressed_bytes)
-                    chunks: list[bytes] = []
-                    size = 0
+                        decoder = StreamDecoder(response.headers.get("content-encoding"), max_decoded or self.settings.max_decompressed_bytes, keep)
+                    raw = io.BytesIO()
                     async for chunk in response.aiter_raw():
-                        size += len(chunk)
-                        if size > limit:
+                        if raw.tell() + len(chunk) > limit:
                             raise FetchError(f"{url}: body larger than the {limit}-byte cap, aborted", url=url, reason="too_large")
-                        chunks.append(chunk)
+                        raw.write(chunk)
                         if decoder is not None:
                             decoder.feed(chunk)  # a bomb is stopped here, mid-stream, at the cap
-                    return _Answer(response, b"".join(chunks), decoder.finish() if decoder is not None else b"")
+                    if decoder is None:
+                        return _Answer(response, raw.getvalue(), b"", True)
+                    return _Answer(response, raw.getvalue(), decoder.finish(), decoder.blank)
         except DecodeError as exc:
             raise FetchError(f"{url}: {exc}", url=url, reason="bad_encoding") from None
         except PrivateAddressError as exc:
@@ -338,6 +346,7 @@ class HttpClient:
             fetched_at=fetched_at,
             redirects=redirects,
             not_modified=not_modified,
+            blank=answer.blank,
         )
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
+SNIFF_BYTES = 1024  # how much of a body `document_kind` looks at
 
 
 def document_kind(content_type: str, content: bytes) -> str | None:
     """'html', 'pdf', 'text', or None when the body is no report we can read."""
-    head = content[:1024].lstrip()
+    head = content[:SNIFF_BYTES].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
     ctype = content_type.split(";")[0].strip().lower()

@@ -8,7 +8,7 @@ import zlib
 import brotli
 import pytest
 
-from archive.decode import DecodeError, decode_body
+from archive.decode import DecodeError, StreamDecoder, decode_body
 
 MB = 1024 * 1024
 
@@ -102,3 +102,23 @@ def test_brotli_records_read_back_through_warcio():
     buf.seek(0)
     contents = [record.content_stream().read() for record in ArchiveIterator(buf)]
     assert contents == [data]
+
+
+def _fed(decoder: StreamDecoder, raw: bytes) -> StreamDecoder:
+    for start in range(0, len(raw), 4096):  # as the body streams in
+        decoder.feed(raw[start : start + 4096])
+    return decoder
+
+
+@pytest.mark.parametrize("encoding,compress", [("gzip", gzip.compress), ("br", brotli.compress)])
+def test_a_decoder_keeping_only_the_head_still_decodes_and_checks_everything(encoding, compress):
+    """The pipeline keeps the first bytes only (it extracts from the WARC): the cap, truncation and
+    blankness are still judged on the whole body."""
+    data = b" \n" * 5000 + b"<p>We removed 12 accounts.</p>" + b"\n" * 5000
+    decoder = _fed(StreamDecoder(encoding, MB, keep=1024), compress(data))
+    assert decoder.finish() == data[:1024] and decoder.size == len(data) and not decoder.blank
+    assert _fed(StreamDecoder(encoding, MB, keep=1024), compress(b" \t\r\n" * 5000)).blank
+    with pytest.raises(DecodeError, match="bomb"):
+        _fed(StreamDecoder(encoding, 8 * MB, keep=1024), compress(bytes(16 * MB)))
+    with pytest.raises(DecodeError, match="truncated|corrupt"):
+        _fed(StreamDecoder(encoding, MB, keep=1024), compress(data)[:-20]).finish()
