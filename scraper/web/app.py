@@ -25,20 +25,25 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from archive.catalogue import Catalogue
+from scraper import curators
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.stubs import review
+from scraper.stubs.actor import acting_as
 from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
 from scraper.techniques.settings import TechniqueSettings
 
-from . import actions, search
+from . import actions, bulk, search
 from .exports import DOWNLOADS, export_download
+from .kit import Kit, curator
 from .queue import QueueFilter, load_queue, next_after
 from .replay import load_capture, replay_body, wacz_bytes
 from .security import CSRF_FIELD, REPLAY_CSP, DeskGuard, csrf_ok
-from .settings import WebSettings
+from .settings import WebSettings, needs_sign_in
 from .sources import load_sources
 from .stubview import load_stub
+from .team import team_view
+from .team_routes import team_routes
 
 T = TypeVar("T")
 STATIC = Path(__file__).parent / "static"
@@ -58,6 +63,33 @@ def parse_counts(text: str) -> dict[str, int]:
     return counts
 
 
+UNDOABLE = {"accepted": "accept", "rejected": "reject", "merged": "merge"}  # desk action -> undoable batch
+
+
+def edit_value(value: Any) -> str:
+    """An edited field as a curator reads it: counts as `k = n` pairs, countries as a list, never a Python repr."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v:,}" if isinstance(v, int) else f"{k} = {v}" for k, v in value.items()) or "none"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def undo_id(request: Request) -> int | None:
+    value = request.query_params.get("undo", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def as_curator(name: str | None, run: Callable[..., T]) -> Callable[..., T]:
+    """`run`, recording its stub changes as `name`'s (it runs in a worker thread: the name goes with it)."""
+    def work(*args: Any) -> T:
+        with acting_as(name):
+            return run(*args)
+    return work
+
+
 def parse_countries(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
@@ -66,6 +98,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
     catalogue = Catalogue(config.catalogue_url)
     search.prepare(catalogue.engine)
     env = Environment(loader=PackageLoader("scraper.web", "templates"), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+    env.filters["edit_value"] = edit_value
 
     async def db(fn: Callable[[Session], T]) -> T:
         def work() -> T:
@@ -74,7 +107,8 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         return await run_in_threadpool(work)
 
     def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-        html = env.get_template(template).render(request=request, csrf=request.scope["state"]["csrf"], csrf_field=CSRF_FIELD, done=request.query_params.get("done", ""), **context)
+        html = env.get_template(template).render(request=request, csrf=request.scope["state"]["csrf"], csrf_field=CSRF_FIELD, done=request.query_params.get("done", ""),
+                                                 undo=undo_id(request), curator=curator(request), **context)
         return Response(html, status_code=status, media_type="text/html; charset=utf-8")
 
     def fail(request: Request, exc: UserError) -> Response:
@@ -106,27 +140,34 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     async def stub(request: Request) -> Response:
         stub_id = request.path_params["stub_id"]
-        return await shown(request, lambda s: load_stub(s, stub_id), "stub.html", "v")
+        try:
+            v, crew = await db(lambda s: (lambda v: (v, team_view(s, v.stub.id)))(load_stub(s, stub_id)))
+        except UserError as exc:
+            return fail(request, exc)
+        return render(request, "stub.html", v=v, team=crew)
 
-    def stub_post(run: Callable[[str, FormData], T], respond: Callable[[str, FormData, T], Any]) -> Callable[[Request], Any]:
+    def stub_post(run: Callable[[str, FormData], T], respond: Callable[[Request, str, FormData, T], Any]) -> Callable[[Request], Any]:
         """A CSRF-checked POST on one stub: run the change off the event loop, then redirect (or show the error)."""
         async def endpoint(request: Request) -> Response:
             form = await checked_form(request)
             stub_id = request.path_params["stub_id"]
             try:
-                result = await run_in_threadpool(run, stub_id, form)
+                result = await run_in_threadpool(as_curator(curator(request), run), stub_id, form)
             except UserError as exc:
                 return fail(request, exc)
-            return await respond(stub_id, form, result)
+            return await respond(request, stub_id, form, result)
         return endpoint
 
     def action(name: str, run: Callable[[str, FormData], Any]) -> Callable[[Request], Any]:
-        async def respond(_stub_id: str, form: FormData, result: Any) -> Response:
+        async def respond(request: Request, _stub_id: str, form: FormData, result: Any) -> Response:
             target = result.stub_id
             if form.get("next") == "1" and result.status != "new":
                 target = await db(lambda s: next_after(s, result.stub_id)) or target
-            done = f"{result.stub_id} {name}"
-            return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({'done': done})}", status_code=303)
+            params: dict[str, Any] = {"done": f"{result.stub_id} {name}"}
+            if name in UNDOABLE:  # the flash offers an undo (the `a` key's accept included)
+                changed = result.also if name == "merged" else [result.stub_id]
+                params["undo"] = await run_in_threadpool(bulk.record, catalogue, UNDOABLE[name], changed, curator(request))
+            return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({k: v for k, v in params.items() if v})}", status_code=303)
         return stub_post(run, respond)
 
     def do_edit(stub_id: str, form: FormData) -> Any:
@@ -148,7 +189,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     def technique_endpoint(run: Callable[[str, FormData], str]) -> Callable[[Request], Any]:
         """A technique decision or a fresh suggestion run, then back to the stub's technique section."""
-        async def respond(stub_id: str, _form: FormData, done: str) -> Response:
+        async def respond(_request: Request, stub_id: str, _form: FormData, done: str) -> Response:
             return RedirectResponse(f"/stubs/{quote(stub_id)}?{urlencode({'done': done})}#techniques", status_code=303)
         return stub_post(run, respond)
 
@@ -199,7 +240,9 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         view = await run_in_threadpool(load_sources, config, catalogue)
         return render(request, "sources.html", v=view)
 
+    kit = Kit(config, settings, catalogue, render, db, checked_form, fail)
     routes = [
+        *team_routes(kit),
         Route("/", home),
         Route("/queue", queue),
         Route("/stubs/{stub_id}", stub),
@@ -224,4 +267,8 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.catalogue = catalogue
-    return DeskGuard(app, token, local_only=token is None)  # type: ignore[return-value]
+    async def who(given: str) -> str | None:
+        return await run_in_threadpool(curators.who, catalogue, given)
+
+    sign_in = needs_sign_in(settings, token)
+    return DeskGuard(app, token, local_only=not sign_in, who=who, sign_in=sign_in)  # type: ignore[return-value]

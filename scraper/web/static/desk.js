@@ -5,6 +5,12 @@
     return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   }
   function go(href) { if (href) { window.location.assign(href); } }
+  // the bulk form's "N selected" line, kept in step with the ticks
+  function counted() {
+    var n = document.querySelectorAll("input.tick:checked").length;
+    var label = document.getElementById("bulk-count");
+    if (label) { label.textContent = n + " selected"; }
+  }
 
   function queueKeys(ev) {
     var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-row]"));
@@ -20,6 +26,10 @@
     if (ev.key === "j") { select(current + 1); return true; }
     if (ev.key === "k") { select(current < 0 ? 0 : current - 1); return true; }
     if ((ev.key === "o" || ev.key === "Enter") && current >= 0) { go(rows[current].dataset.href); return true; }
+    if (ev.key === "x" && current >= 0) {
+      var tick = rows[current].querySelector("input.tick");
+      if (tick) { tick.checked = !tick.checked; counted(); return true; }
+    }
     return false;
   }
 
@@ -48,6 +58,7 @@
     var handled = false;
     if (ev.key === "?") { document.getElementById("help").showModal(); handled = true; }
     else if (ev.key === "g") { go("/queue"); handled = true; }
+    else if (ev.key === "u" && document.getElementById("undo-form")) { document.getElementById("undo-form").requestSubmit(); handled = true; }
     else if (ev.key === "/") { var s = document.querySelector("[data-search]"); if (s) { s.focus(); handled = true; } else { go("/queue"); handled = true; } }
     else { handled = queueKeys(ev) || stubKeys(ev); }
     if (handled) { ev.preventDefault(); }
@@ -58,6 +69,14 @@
   document.addEventListener("DOMContentLoaded", function () {
     var help = document.querySelector("[data-help]");
     if (help) { help.addEventListener("click", function () { document.getElementById("help").showModal(); }); }
+    var all = document.getElementById("tick-all");
+    if (all) {
+      all.addEventListener("change", function () {
+        document.querySelectorAll("input.tick").forEach(function (t) { t.checked = all.checked; });
+        counted();
+      });
+    }
+    document.querySelectorAll("input.tick").forEach(function (t) { t.addEventListener("change", counted); });
     document.querySelectorAll("tr[data-row]").forEach(function (row) {
       row.addEventListener("dblclick", function () { go(row.dataset.href); });
     });
