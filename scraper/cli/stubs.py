@@ -119,7 +119,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             stub = store.get_stub(s, stub_id)
             listing = store.load_listing(s, stub_id=stub.id)
             data = stub_rows(reader, stub_pk=stub.id)[0].to_dict()
-            data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
+            data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail, "actor": c.actor} for c in store.changes(s, stub)]
             page = render_page(store.to_page(s, stub, listing))
             data["techniques"] = [
                 {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}
@@ -141,7 +141,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
                 click.echo(f'      "{sentence}"')
     click.echo("\nHistory:")
     for c in data["history"]:
-        click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
+        click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}" + (f" (by {c['actor']})" if c["actor"] else ""))
 
 
 def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:

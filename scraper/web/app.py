@@ -29,13 +29,12 @@ from scraper import curators
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.stubs import review
-from scraper.stubs.actor import acting_as
 from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
 from scraper.techniques.settings import TechniqueSettings
 
 from . import actions, bulk, search
 from .exports import DOWNLOADS, export_download
-from .kit import Kit, curator
+from .kit import Kit, as_curator, curator
 from .queue import QueueFilter, load_queue, next_after
 from .replay import load_capture, replay_body, wacz_bytes
 from .security import CSRF_FIELD, REPLAY_CSP, DeskGuard, csrf_ok
@@ -80,14 +79,6 @@ def edit_value(value: Any) -> str:
 def undo_id(request: Request) -> int | None:
     value = request.query_params.get("undo", "")
     return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-def as_curator(name: str | None, run: Callable[..., T]) -> Callable[..., T]:
-    """`run`, recording its stub changes as `name`'s (it runs in a worker thread: the name goes with it)."""
-    def work(*args: Any) -> T:
-        with acting_as(name):
-            return run(*args)
-    return work
 
 
 def parse_countries(text: str) -> list[str]:

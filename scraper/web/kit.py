@@ -14,6 +14,7 @@ from starlette.responses import Response
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
+from scraper.stubs.actor import acting_as
 
 from .settings import WebSettings
 
@@ -39,3 +40,11 @@ def curator(request: Request) -> str | None:
 def local_path(value: str, default: str = "/queue") -> str:
     """A redirect target from a form: a path on this desk only (never `//elsewhere`)."""
     return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else default
+
+
+def as_curator(name: str | None, run: Callable[..., T]) -> Callable[..., T]:
+    """`run`, recording its stub changes as `name`'s (it runs in a worker thread: the name goes with it)."""
+    def work(*args: Any) -> T:
+        with acting_as(name):
+            return run(*args)
+    return work

@@ -23,7 +23,7 @@ def _server(config: Config, settings: WebSettings, host: str, port: int):
         from .app import create_app
     except ImportError as exc:
         raise UserError(f"the review desk needs the web extra: pip install 'takedown-archiver[web]' ({exc.name} is missing)") from None
-    token = required_token(settings, host, settings.auth == "token" and _has_curators(config))  # refuses a non-loopback bind without a token
+    token = desk_token(config, settings, host)
     app = create_app(config, settings, token)
     uv = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     return uvicorn.Server(uv), token
@@ -38,6 +38,12 @@ def _has_curators(config: Config) -> bool:
         return curators.any_active(catalogue)
     finally:
         catalogue.dispose()
+
+
+def desk_token(config: Config, settings: WebSettings, host: str) -> str | None:
+    """The shared token requests must carry (None: curators' own tokens, or an open loopback desk);
+    refuses a non-loopback bind without a way to sign in."""
+    return required_token(settings, host, settings.auth == "token" and _has_curators(config))
 
 
 def serve(config: Config, host: str | None = None, port: int | None = None, on_listen: Callable[[str], None] | None = None) -> None:

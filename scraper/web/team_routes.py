@@ -14,7 +14,7 @@ from starlette.routing import Route
 from scraper.errors import UserError
 
 from . import bulk, team
-from .kit import Kit, curator, local_path
+from .kit import Kit, as_curator, curator, local_path
 
 
 def _to_stub(stub_id: str, done: str, anchor: str = "") -> Response:
@@ -31,7 +31,7 @@ def team_routes(kit: Kit) -> list[Route]:
         stub_id, me = request.path_params["stub_id"], curator(request)
         who = str(form.get("curator") or "").strip() or me or ""
         try:
-            got = await run_in_threadpool(team.claim, kit.catalogue, stub_id, who, me, kit.settings.claim_minutes)
+            got = await run_in_threadpool(as_curator(me, team.claim), kit.catalogue, stub_id, who, me, kit.settings.claim_minutes)
         except UserError as exc:
             return kit.fail(request, exc)
         done = f"{stub_id} assigned to {got.curator}" if got.assigned_by else f"{stub_id} claimed by {got.curator}"
@@ -41,7 +41,7 @@ def team_routes(kit: Kit) -> list[Route]:
         await kit.checked_form(request)
         stub_id = request.path_params["stub_id"]
         try:
-            await run_in_threadpool(team.release, kit.catalogue, stub_id, curator(request))
+            await run_in_threadpool(as_curator(curator(request), team.release), kit.catalogue, stub_id, curator(request))
         except UserError as exc:
             return kit.fail(request, exc)
         return _to_stub(stub_id, f"{stub_id} released")
@@ -50,7 +50,7 @@ def team_routes(kit: Kit) -> list[Route]:
         form = await kit.checked_form(request)
         stub_id = request.path_params["stub_id"]
         try:
-            await run_in_threadpool(team.add_comment, kit.catalogue, stub_id, curator(request), str(form.get("body") or ""))
+            await run_in_threadpool(as_curator(curator(request), team.add_comment), kit.catalogue, stub_id, curator(request), str(form.get("body") or ""))
         except UserError as exc:
             return kit.fail(request, exc)
         return _to_stub(stub_id, f"{stub_id}: comment added", "#comments")
