@@ -125,7 +125,8 @@ class _TextFormatter(logging.Formatter):
         stamp = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         message = record.getMessage()
         line = f"{stamp} {record.levelname.lower():7} {message}"
-        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k) and str(getattr(record, k)) not in message]
+        # each field unless the message already carries it as `key=value` (a name merely mentioned in the text is not that)
+        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k) and f"{k}={getattr(record, k)}" not in message]
         return line + (" [" + " ".join(extras) + "]" if extras else "")
 
 

@@ -35,6 +35,7 @@ from scraper.techniques.settings import TechniqueSettings
 from . import actions, bulk, search
 from .exports import DOWNLOADS, export_download
 from .kit import Kit, as_curator, curator
+from .messages import for_desk
 from .queue import QueueFilter, load_queue, next_after
 from .replay import load_capture, replay_body, wacz_bytes
 from .security import CSRF_FIELD, REPLAY_CSP, DeskGuard, csrf_ok
@@ -103,7 +104,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         return Response(html, status_code=status, media_type="text/html; charset=utf-8")
 
     def fail(request: Request, exc: UserError) -> Response:
-        message = str(exc)
+        message = for_desk(str(exc))
         status = 404 if message.startswith(("no stub", "no capture")) else 400
         return render(request, "error.html", status=status, message=message, back=request.headers.get("referer", ""))
 

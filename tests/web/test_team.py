@@ -239,3 +239,13 @@ def test_the_a_key_accept_can_be_undone(desk, page):
     expect(page.locator(".flash")).to_have_text("1 stub undone")
     expect(page.locator("#status")).to_have_text("new")
     assert desk.stubs()[second]["status"] == "new"
+
+
+def test_pages_fit_a_390_pixel_phone_screen(desk, page):
+    stub = desk.fetch(DFRLAB)["stub_id"]
+    desk.fetch(WIRE)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/queue", f"/stubs/{stub}", "/sources"):
+        page.goto(desk.base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
