@@ -21,21 +21,9 @@ PAGE_SIZE = 50  # `stubs list` shows a page, as gh and Datasette do: its output 
 
 
 def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
-    """STIX or MISP files; their libraries are an optional extra, imported on use."""
-    extras_hint = "install the optional extra: pip install 'takedown-archiver[disarm]'"
-    from scraper.techniques.settings import TechniqueSettings
+    from scraper.export.intel import write_intel
 
-    if fmt == "stix":
-        try:
-            from scraper.export.stix import attack_pattern_ids, write_stix
-        except ImportError as exc:
-            raise UserError(f"STIX export needs the stix2 library ({exc.name} missing): {extras_hint}") from None
-        return write_stix(records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle)
-    try:
-        from scraper.export.misp import write_misp
-    except ImportError as exc:
-        raise UserError(f"MISP export needs pymisp ({exc.name} missing): {extras_hint}") from None
-    return write_misp(records, out_dir)
+    return write_intel(fmt, records, out_dir, bundle, config)
 
 
 class StubsGroup(click.Group):

@@ -33,7 +33,7 @@ from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
 from scraper.techniques.settings import TechniqueSettings
 
 from . import actions, bulk, search
-from .exports import DOWNLOADS, export_download
+from .exports import DOWNLOADS, export_download, parse_since
 from .kit import Kit, as_curator, curator
 from .messages import for_desk
 from .queue import QueueFilter, load_queue, next_after
@@ -63,6 +63,7 @@ def parse_counts(text: str) -> dict[str, int]:
     return counts
 
 
+FILTER_PARAMS = {"status", "platform", "origin", "target", "from", "to", "q"}  # an export with any of these follows the queue's filters
 UNDOABLE = {"accepted": "accept", "rejected": "reject", "merged": "merge"}  # desk action -> undoable batch
 
 
@@ -120,7 +121,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
     async def queue(request: Request) -> Response:
         f = QueueFilter.from_params(dict(request.query_params))
         page = await db(lambda s: load_queue(s, f, settings.page_size))
-        return render(request, "queue.html", page=page)
+        return render(request, "queue.html", page=page, export_query=f.export_string())
 
     async def shown(request: Request, load: Callable[[Session], Any], template: str, name: str) -> Response:
         """A page of one thing (a stub, a capture), or the error page when it does not exist."""
@@ -222,10 +223,17 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         return Response(package, media_type="application/wacz", headers={"content-disposition": f'attachment; filename="capture-{capture_id}.wacz"'})
 
     async def download(request: Request) -> Response:
-        name = request.path_params["name"]
+        """One export, of the stubs the queue's filters (in the query) list, changed `since` a time if given."""
+        name = request.path_params.get("name") or request.query_params.get("name", "")
         if name not in DOWNLOADS:
             raise HTTPException(404, f"error: no export {name!r}: choose one of {', '.join(DOWNLOADS)}")
-        body, media = await run_in_threadpool(export_download, catalogue, name)
+        params = dict(request.query_params)
+        filtered = QueueFilter.from_params({"status": "", **params}) if set(params) & FILTER_PARAMS else None
+        try:
+            since = parse_since(params.get("since", ""))
+            body, media = await run_in_threadpool(export_download, config, catalogue, name, filtered, since)
+        except UserError as exc:
+            return fail(request, exc)
         return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
     async def sources(request: Request) -> Response:
@@ -249,6 +257,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/captures/{capture_id:int}/replay", capture_replay),
         Route("/captures/{capture_id:int}/wacz", capture_wacz),
         Route("/export/{name}", download),
+        Route("/export", download),
         Route("/sources", sources),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -76,6 +76,10 @@ class QueueFilter:
             page=page,
         )
 
+    def export_string(self) -> str:
+        """The filters alone, for the export links (no page, no sort)."""
+        return self.query_string(page=1, sort="")
+
     def query_string(self, **changes: object) -> str:
         f = replace(self, **changes)  # type: ignore[arg-type]
         params = {"status": f.status, "platform": f.platform, "origin": f.origin, "target": f.target, "from": f.date_from, "to": f.date_to,
@@ -185,6 +189,15 @@ def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
     platforms = [p for p in s.scalars(_DISTINCT_PLATFORMS) if p]
     return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms, bool(capped))
+
+
+def matching_ids(s: Session, f: QueueFilter) -> Select:
+    """The ids of every stub the filter lists, on any page (what the desk's exports take).
+    A search gives its newest matches only, as the queue does."""
+    where = [*_conditions(f), *_in_countries(f)]
+    if f.q:
+        where.append(Stub.id.in_(search.candidates(s.get_bind().dialect.name, f.q, search.CAP).pks))
+    return select(Stub.id).where(*where)
 
 
 def neighbour(s: Session, stub_pk: int, status: str = "new", older: bool = True) -> str | None:

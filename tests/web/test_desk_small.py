@@ -138,3 +138,32 @@ def test_the_startup_line_is_not_a_warning(tmp_path):
         proc.wait(timeout=20)
     assert line.startswith("review desk on http://127.0.0.1:"), line
     assert "warning" not in line
+
+
+def test_exports_follow_the_queue_filters_and_take_since(desk):
+    import csv
+    import io
+
+    dfrlab, wire = desk.fetch(DFRLAB)["stub_id"], desk.fetch(WIRE)["stub_id"]
+    with httpx.Client() as client:
+        csrf = csrf_of(client, desk.base, dfrlab)
+        client.post(f"{desk.base}/stubs/{dfrlab}/edit", data={"csrf": csrf, "targets": "Freedonia"})
+        queue = client.get(f"{desk.base}/queue?target=Freedonia").text
+        link = unescape(re.search(r'<a href="(/export/incidents\.csv[^"]*)"', queue).group(1))
+        assert "target=Freedonia" in link
+        rows = list(csv.DictReader(io.StringIO(client.get(desk.base + link).text)))
+        assert len(rows) == 1
+        assert dfrlab in client.get(desk.base + link).text and wire not in client.get(desk.base + link).text
+        everything = client.get(f"{desk.base}/export/incidents.csv").text  # no filter: what `stubs export` picks
+        assert dfrlab in everything and wire in everything
+        techniques = client.get(f"{desk.base}/export/incidenttechniques.csv?status=")
+        assert techniques.status_code == 200 and techniques.text.startswith("disarm_id,name,incident_id,technique_ids,summary")
+        later = client.get(f"{desk.base}/export?name=incidents.csv&since=2999-01-01")
+        assert later.status_code == 200 and dfrlab not in later.text and wire not in later.text
+        bad = client.get(f"{desk.base}/export?name=incidents.csv&since=yesterday")
+        assert bad.status_code == 400 and "since 'yesterday' is not a time" in unescape(bad.text)
+        misp = client.get(f"{desk.base}/export/stubs-misp.zip?target=Freedonia", timeout=60)  # pymisp takes seconds to import
+        assert misp.status_code == 200
+        import zipfile
+        assert [n for n in zipfile.ZipFile(io.BytesIO(misp.content)).namelist()] == [f"{dfrlab}.misp.json"]
+        assert 'data-export="stubs-stix.json"' in queue and 'data-export="incidenttechniques.csv"' in queue
