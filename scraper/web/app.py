@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import (
+    JSONResponse,
     PlainTextResponse,
     RedirectResponse,
     Response,
@@ -29,6 +30,7 @@ from scraper import curators
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.stubs import review
+from scraper.techniques import ahead as technique_model
 from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
 from scraper.techniques.settings import TechniqueSettings
 
@@ -137,7 +139,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             v, crew = await db(lambda s: (lambda v: (v, team_view(s, v.stub.id)))(load_stub(s, stub_id)))
         except UserError as exc:
             return fail(request, exc)
-        return render(request, "stub.html", v=v, team=crew)
+        return render(request, "stub.html", v=v, team=crew, model=technique_model.status(config))
 
     def stub_post(run: Callable[[str, FormData], T], respond: Callable[[Request, str, FormData, T], Any]) -> Callable[[Request], Any]:
         """A CSRF-checked POST on one stub: run the change off the event loop, then redirect (or show the error)."""
@@ -236,6 +238,9 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             return fail(request, exc)
         return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
+    async def model_progress(request: Request) -> Response:
+        return JSONResponse(technique_model.status(config) or {"phase": "ready", "building": False, "seconds": None, "error": ""})
+
     async def sources(request: Request) -> Response:
         view = await run_in_threadpool(load_sources, config, catalogue)
         return render(request, "sources.html", v=view)
@@ -259,10 +264,12 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/export/{name}", download),
         Route("/export", download),
         Route("/sources", sources),
+        Route("/techniques/model", model_progress),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        technique_model.start(config)  # in the background: the first suggestion need not wait for it
         yield
         catalogue.dispose()
 

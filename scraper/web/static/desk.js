@@ -66,6 +66,26 @@
   // Says the shortcuts are live: a page can be drawn before this deferred file has run.
   document.documentElement.setAttribute("data-keys", "ready");
 
+  // While the technique model is built in the background, its line on the stub page follows the build.
+  function watchModel() {
+    var line = document.getElementById("model-status");
+    if (!line || line.dataset.state !== "building") { return; }
+    fetch("/techniques/model", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (m) {
+      if (m.building) {
+        line.textContent = "The technique model is being built in the background: " + m.phase +
+          (m.seconds === null ? "" : ", " + m.seconds + " s so far") + ". Suggestions are ready when it finishes.";
+        window.setTimeout(watchModel, 1000);
+      } else if (m.error) {
+        line.dataset.state = "failed";
+        line.textContent = "The technique model could not be built: " + m.error;
+      } else {
+        line.dataset.state = "ready";
+        line.className = "model-status hint";
+        line.textContent = "The technique model is ready" + (m.seconds === null ? "." : " (built in " + m.seconds + " s).");
+      }
+    }).catch(function () { window.setTimeout(watchModel, 3000); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var help = document.querySelector("[data-help]");
     if (help) { help.addEventListener("click", function () { document.getElementById("help").showModal(); }); }
@@ -77,6 +97,7 @@
       });
     }
     document.querySelectorAll("input.tick").forEach(function (t) { t.addEventListener("change", counted); });
+    watchModel();
     document.querySelectorAll("tr[data-row]").forEach(function (row) {
       row.addEventListener("dblclick", function () { go(row.dataset.href); });
     });
