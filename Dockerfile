@@ -1,4 +1,9 @@
-# takedown-archiver daemon image.
+# takedown-archiver image with every feature: the daemon, the review desk, DISARM technique
+# suggestions, STIX/MISP exports, browser capture (Playwright driving Debian's chromium) and
+# the PostgreSQL client (psql, pg_dump) and driver. DISARM's framework data ships inside the
+# package (the pinned snapshot); `takedowns disarm update` fetches a newer one into /data.
+# The install is deploy/install.sh, the script CI runs on the same wheel
+# (tests/packaging/check_installed.sh). Daemon + desk + PostgreSQL: deploy/compose.yaml.
 #   docker build -t takedowns .
 #   docker run -d --name takedowns -v takedowns-data:/data \
 #     -e WAYBACK_ACCESS_KEY -e WAYBACK_SECRET_KEY --stop-timeout 60 takedowns
@@ -15,6 +20,17 @@
 # (ssh -L 8765:127.0.0.1:8765 host) or through a TLS reverse proxy on the host that passes
 # the browser's Host header (nginx: proxy_set_header Host $host;), since POSTs whose Origin
 # does not match Host are refused, and that keeps the Authorization header.
+
+# Stage 1: the wheel, exactly as `python -m build` makes it for PyPI.
+FROM python:3.12-slim AS build
+WORKDIR /src
+RUN pip install --no-cache-dir 'build>=1.2'
+COPY pyproject.toml README.md LICENSE ./
+COPY scraper ./scraper
+COPY archive ./archive
+RUN python -m build --wheel --outdir /dist
+
+# Stage 2: the wheel with every extra, plus Debian's chromium and postgresql-client.
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,11 +41,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin takedowns
 
-WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY scraper ./scraper
-COPY archive ./archive
-RUN pip install '.[web]' \
+COPY deploy/install.sh /usr/local/bin/takedowns-install
+COPY --from=build /dist/ /tmp/dist/
+RUN takedowns-install --system-packages python /tmp/dist/*.whl \
+    && rm -rf /tmp/dist \
     && mkdir -p /data /usr/share/takedowns \
     && chown takedowns:takedowns /data
 # The shipped config, with the data folder set to the volume itself.

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run test lint demo install bench docs clean pywb
+.PHONY: run serve test lint demo install bench docs clean pywb check-installed
 
 $(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,9 +36,13 @@ $(PYWB_VENV)/.installed: Makefile
 
 pywb: $(PYWB_VENV)/.installed
 
-## run: install the tool (no test extras), then start the daemon on $(CONFIG)
+## run: install the tool (the daemon and the review desk; no test extras), then start the daemon on $(CONFIG)
 run: $(VENV)/.installed-run
 	$(BIN)/takedowns --config $(CONFIG) run
+
+## serve: the review desk on $(CONFIG) (after `make demo`: make serve CONFIG=demo-data/config.toml)
+serve: $(VENV)/.installed-run
+	$(BIN)/takedowns --config $(CONFIG) serve
 
 ## test: install with test extras, lint and type-check, then run the whole suite
 ## (two pytest-xdist workers: CI has two cores; JOBS=1 runs it serially)
@@ -51,9 +55,15 @@ lint: install
 	$(BIN)/ruff check
 	$(BIN)/mypy
 
-## demo: offline demo against bundled fixture sites on 127.0.0.1
+## demo: offline demo against bundled fixture sites on 127.0.0.1; it ends with the command that
+## opens the demo's stubs in the review desk (the desk is part of the default install)
 demo: $(VENV)/.installed-run
 	$(BIN)/takedowns demo
+
+## check-installed: build the wheel, install it with every feature into a fresh virtualenv in a
+## temp folder (no checkout, no ../shared) and run the quickstart there (CI runs this too)
+check-installed: install
+	tests/packaging/check_installed.sh
 
 ## bench: the benchmarks (print ratios; see README)
 bench: install

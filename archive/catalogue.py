@@ -183,7 +183,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     # NORMAL in WAL mode: a commit survives the process being killed at any point; only a
     # power loss may undo the last commits, which then leaves WARC bytes past a file's
-    # committed_size (cut by WarcStore.repair) and never a row pointing at missing bytes,
+    # committed_size (moved into quarantine by WarcStore.recover) and never a row pointing at missing bytes,
     # since WARC appends are fsynced before the commit. FULL fsynced the WAL on every one
     # of a poll's 5-7 commits per item (bench/pipeline.py).
     cur.execute("PRAGMA synchronous=NORMAL")

@@ -24,5 +24,9 @@ class CatalogueError(ArchiveError):
     """The catalogue database cannot be opened or used."""
 
 
+class UnreadableRecord(ArchiveError):
+    """A stored WARC record cannot be read (file missing, cut short, damaged): the message names the file and offset."""
+
+
 class DecodeError(ArchiveError):
     """A stored or fetched body whose Content-Encoding cannot be undone (corrupt, or a bomb)."""

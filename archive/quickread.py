@@ -218,13 +218,14 @@ class StubRow:
     reject_reason: str | None
     merged_into: str | None
     edited_fields: list[str]
+    counts_disagree: bool = False  # a cited report states counts that differ from the lead report's
     references: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-STUB_COLUMNS = "id, stub_id, disarm_id, status, name, summary, platform, origin, targets, counts, year_started, date_added, found_via, reject_reason, merged_into, edited_fields"
+STUB_COLUMNS = "id, stub_id, disarm_id, status, name, summary, platform, origin, targets, counts, year_started, date_added, found_via, reject_reason, merged_into, edited_fields, counts_disagree"
 
 
 def stub_rows(reader: Reader, *, status: str | None = None, stub_pk: int | None = None) -> list[StubRow]:
@@ -270,6 +271,7 @@ def _load(reader: Reader, chosen: str, params: list[Any], *, newest_first: bool)
             id=r[1], disarm_id=r[2], status=r[3], name=r[4], summary=r[5], platform=r[6],
             origin=_json(r[7], []), targets=_json(r[8], []), counts=_json(r[9], {}), year_started=r[10],
             date_added=r[11], found_via=r[12], reject_reason=r[13], merged_into=r[14], edited_fields=_json(r[15], []),
+            counts_disagree=bool(r[16]),
         )  # fmt: skip
     if not stubs:
         return []
@@ -280,11 +282,13 @@ def _load(reader: Reader, chosen: str, params: list[Any], *, newest_first: bool)
         ["success", *params],
     ):
         links[url] = link  # the newest success wins
-    for stub_pk_, url, pub_date, authors, org, reason, merged_from in reader.rows(
-        f"SELECT stub_pk, url, pub_date, authors, org, merge_reason, merged_from FROM stub_references WHERE stub_pk IN ({chosen}) ORDER BY id",
+    for stub_pk_, url, pub_date, authors, org, reason, merged_from, part, primary, counts in reader.rows(
+        "SELECT stub_pk, url, pub_date, authors, org, merge_reason, merged_from, part, is_primary, counts"
+        f" FROM stub_references WHERE stub_pk IN ({chosen}) ORDER BY id",
         params,
     ):
         stubs[stub_pk_].references.append(
-            {"url": url, "pub_date": pub_date, "authors": authors, "org": org, "archive": links.get(url, PENDING), "merge_reason": reason, "merged_from": merged_from}
+            {"url": url, "pub_date": pub_date, "authors": authors, "org": org, "archive": links.get(url, PENDING), "merge_reason": reason,
+             "merged_from": merged_from, "part": part, "primary": bool(primary), "counts": _json(counts, None)}
         )
     return list(stubs.values())

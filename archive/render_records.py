@@ -28,9 +28,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from .records import FetchResult
-from .warc import HOP_HEADER, StoredRecord, _warc_date, _write_exchange, payload_sha256
-
-PAGE_ID = "WARC-Page-ID"
+from .warc import StoredRecord, _warc_date, _write_exchange, payload_sha256, reading
+from .warcscan import HOP_HEADER, PAGE_ID
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,12 @@ class RenderedRecords:
     page_info: dict[str, Any]
 
 
-def _pair(writer: WARCWriter, result: FetchResult, page_id: str) -> str:
-    """The exchange's response and request records (`archive.warc`'s, so framing is stored as for a plain capture)."""
+def _pair(writer: WARCWriter, result: FetchResult, page_id: str, document: bool = False) -> str:
+    """The exchange's response and request records (`archive.warc`'s, so framing is stored as for a plain capture);
+    the document's response also carries its exact fetch time, for `archive reindex`."""
     record_id, _ = _write_exchange(writer, result.final_url, result.status, result.http_version, result.response_headers, result.body,
-                                   result.request_method, result.request_headers, _warc_date(result.fetched_at), {PAGE_ID: page_id})
+                                   result.request_method, result.request_headers, _warc_date(result.fetched_at), {PAGE_ID: page_id},
+                                   result.fetched_at if document else None)
     return record_id
 
 
@@ -65,7 +66,7 @@ def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     doc = records.document
-    record_id = _pair(writer, doc, page_id)
+    record_id = _pair(writer, doc, page_id, document=True)
     _hops(writer, doc, record_id, page_id)
     for sub in records.subresources:
         _pair(writer, sub, page_id)
@@ -104,7 +105,7 @@ def block_records(warc_path: Path, offset: int, hops: int = 0) -> Iterator[tuple
     rendered capture runs as long as `WARC-Page-ID` is the same.
     """
     plain_records = 2 + 2 * hops
-    with open(warc_path, "rb") as f:
+    with reading(warc_path, offset), open(warc_path, "rb") as f:
         f.seek(offset)
         iterator = ArchiveIterator(f)
         page_id = record_id = None
@@ -147,7 +148,7 @@ def rendered_parts(warc_path: Path, offset: int) -> dict[str, bytes]:
 
 
 def is_rendered(warc_path: Path, offset: int) -> bool:
-    with open(warc_path, "rb") as f:
+    with reading(warc_path, offset), open(warc_path, "rb") as f:
         f.seek(offset)
         record = next(iter(ArchiveIterator(f)), None)
         return record is not None and record.rec_headers.get_header(PAGE_ID) is not None

@@ -201,6 +201,11 @@ class Stub(Base):
     reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)
     edited_fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # set by a curator, not recomputed
+    # A cited report states a removed-asset count that differs from the lead report's (a retelling that
+    # rounds or sums the platform's figures differently): indexed, so the desk can list such stubs.
+    counts_disagree: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    # The platform's own report is among the references (it leads): a retelling joining later changes no count.
+    platform_led: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -237,13 +242,23 @@ class StubCountry(Base):
 
 
 class StubReference(Base):
-    """One report cited by a stub (a row of the Reference table)."""
+    """One report cited by a stub (a row of the Reference table).
+
+    A report is cited once (`normalised_url`, the key of its final URL) unless it names networks
+    of different origins: then each network is its own operation and `part` (its origin) says
+    which one this stub cites.
+    """
 
     __tablename__ = "stub_references"
+    __table_args__ = (UniqueConstraint("normalised_url", "part", name="uq_stub_reference_url_part"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
     url: Mapped[str] = mapped_column(Text, index=True)  # stubs citing a URL whose archive link resolved: `stubs export --since`
-    normalised_url: Mapped[str] = mapped_column(Text, unique=True)
+    normalised_url: Mapped[str] = mapped_column(Text)
+    part: Mapped[str] = mapped_column(String(255), default="", server_default="")  # "" the whole report, else a network's origin
+    # The disarming platform's own disclosure (scraper.stubs.content.is_platform_report): it leads its stub.
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    counts: Mapped[dict[str, int] | None] = mapped_column(JSON, nullable=True)  # what this report states; NULL: not yet read
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True, index=True)  # search: report -> stub
     pub_date: Mapped[str] = mapped_column(String(10), default="")  # YYYY/MM/DD
     authors: Mapped[str] = mapped_column(Text, default="")

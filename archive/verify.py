@@ -25,10 +25,11 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from . import warcio_codings
+from . import quarantine, warcio_codings
 from .catalogue import Catalogue, utcnow
 from .tables import Capture, ReportRow, Stub, StubReference, VerifiedFile, WarcFile
 from .warc import payload_sha256, read_response
+from .warcscan import HOP_HEADER, PAGE_ID, FoundCapture, scan_warc
 
 
 @dataclass
@@ -42,6 +43,7 @@ class VerifyReport:
     checked: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0  # unchanged since the last verify that passed them
+    notes: list[str] = field(default_factory=list)  # worth knowing, nothing wrong (files in quarantine with nothing to catalogue)
 
     @property
     def ok(self) -> bool:
@@ -62,17 +64,27 @@ class _Upto:
         return self.f.tell()
 
 
-def check_warc(path: Path, start: int = 0, end: int | None = None) -> list[str]:
+def check_warc(path: Path, start: int = 0, end: int | None = None, capture_offsets: list[int] | None = None) -> list[str]:
     """Block and payload digests of every record from byte `start` on, and that the file decompresses
     to the end (to byte `end`: the catalogue's committed size, past which a killed writer's torn,
-    uncatalogued tail may lie until the next append or `--repair` cuts it)."""
+    uncatalogued tail may lie until the next daemon start moves it into quarantine).
+
+    `capture_offsets`, when given, receives where each capture's first record (a response that is
+    neither a redirect hop nor a rendered page's subresource) starts: what catalogue rows should point at.
+    """
     problems: list[str] = []
+    page = None
     warned = io.StringIO()  # warcio writes a damaged record's raw bytes to stderr: a reason here instead
     try:
         with open(path, "rb") as f, contextlib.redirect_stderr(warned):
             f.seek(start)
             iterator = ArchiveIterator(f if end is None else _Upto(f, end), check_digests=True)
             for record in iterator:
+                if capture_offsets is not None and record.rec_type == "response" and record.rec_headers.get_header(HOP_HEADER) is None:
+                    this_page = record.rec_headers.get_header(PAGE_ID)
+                    if this_page is None or this_page != page:
+                        capture_offsets.append(iterator.offset)
+                    page = this_page
                 iterator.read_to_end(record)
                 checker = record.digest_checker
                 if checker.passed is False:
@@ -87,7 +99,9 @@ def check_warc(path: Path, start: int = 0, end: int | None = None) -> list[str]:
 
 
 def check_wacz(path: Path) -> list[str]:
-    """`wacz validate`, plus what it does not check: pages.jsonl present and matching the WARC."""
+    """`wacz validate`, plus what it does not check: pages.jsonl present and matching the WARC, and the
+    block and payload digests of every record in the package's WARCs (`wacz validate` hashes whole
+    files against datapackage.json, which whoever altered a record can recompute)."""
     from wacz.main import main as wacz_main
 
     warcio_codings.install()
@@ -107,8 +121,9 @@ def check_wacz(path: Path) -> list[str]:
                 return problems + ["pages/pages.jsonl is missing"]
             lines = [json.loads(line) for line in z.read("pages/pages.jsonl").decode("utf-8").splitlines() if line.strip()]
             responses = set()
-            for name in names:
+            for name in sorted(names):
                 if name.startswith("archive/") and name.endswith((".warc", ".warc.gz")):
+                    problems += [f"{name}: {m}" for m in _record_digests(z.read(name))]
                     for record in ArchiveIterator(io.BytesIO(z.read(name))):
                         if record.rec_type == "response":
                             responses.add((record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers.get_header("WARC-Date")))
@@ -122,6 +137,24 @@ def check_wacz(path: Path) -> list[str]:
     for page in pages:
         if (page.get("url"), page.get("ts")) not in responses:
             problems.append(f"page {page.get('url')} at {page.get('ts')} matches no response record (url and WARC-Date)")
+    return problems
+
+
+def _record_digests(data: bytes) -> list[str]:
+    """Each record's WARC-Block-Digest and WARC-Payload-Digest against its bytes (what `warcio check` does)."""
+    problems: list[str] = []
+    with contextlib.redirect_stderr(io.StringIO()):
+        try:
+            iterator = ArchiveIterator(io.BytesIO(data), check_digests=True)
+            for record in iterator:
+                iterator.read_to_end(record)
+                if record.digest_checker.passed is False:
+                    problems.append(f"record {record.rec_headers.get_header('WARC-Record-ID')} ({record.rec_headers.get_header('WARC-Target-URI')}):"
+                                    f" {'; '.join(str(p) for p in record.digest_checker.problems)}")
+                elif record.rec_type in ("response", "resource", "metadata") and record.digest_checker.passed is None:
+                    problems.append(f"record {record.rec_headers.get_header('WARC-Record-ID')} carries no digest to check")
+        except Exception as exc:  # a damaged member: the zlib, EOF or format error is the finding
+            problems.append(f"unreadable: {exc.__class__.__name__}: {exc}")
     return problems
 
 
@@ -167,20 +200,25 @@ def one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_file(path: Path, start: int = 0, end: int | None = None) -> list[str]:
+def check_file(path: Path, start: int = 0, end: int | None = None, capture_offsets: list[int] | None = None) -> list[str]:
     if path.name.endswith(".wacz"):
         return check_wacz(path)
     if path.name.endswith((".warc", ".warc.gz")):
-        return check_warc(path, start, end)
+        return check_warc(path, start, end, capture_offsets)
     return ["not a .warc, .warc.gz or .wacz file"]
 
 
-def _check_in_worker(path: str, start: int = 0, end: int | None = None) -> tuple[str, list[str], str | None]:
-    """Pool entry point: the file's problems (from byte `start` to `end`) and, when read from the start, its SHA-256 (to `end`)."""
+Checked = tuple[list[str], str | None, list[int]]  # problems, SHA-256 (read from the start), capture offsets
+
+
+def _check_in_worker(path: str, start: int = 0, end: int | None = None) -> tuple[str, list[str], str | None, list[int]]:
+    """Pool entry point: the file's problems (from byte `start` to `end`), its capture offsets and, when read from
+    the start, its SHA-256 (to `end`)."""
     p = Path(path)
-    problems = [one_line(m) for m in check_file(p, start, end)]
+    offsets: list[int] = []
+    problems = [one_line(m) for m in check_file(p, start, end, offsets)]
     if start:
-        return path, problems, None  # an append: only the new records were read
+        return path, problems, None, offsets  # an append: only the new records were read
     digest = hashlib.sha256()
     try:
         with open(p, "rb") as f:
@@ -189,13 +227,13 @@ def _check_in_worker(path: str, start: int = 0, end: int | None = None) -> tuple
                 digest.update(block)
     except OSError as exc:
         problems.append(one_line(f"unreadable: {exc.strerror}"))
-    return path, problems, digest.hexdigest()
+    return path, problems, digest.hexdigest(), offsets
 
 
 def check_files(
     paths: list[Path], jobs: int, progress: Callable[[str], None] | None = None, starts: dict[str, int] | None = None,
     ends: dict[str, int] | None = None,
-) -> dict[str, tuple[list[str], str | None]]:
+) -> dict[str, Checked]:
     """Check files (each from its byte in `starts`, default 0, to its byte in `ends`, default the end),
     in a process pool when there are several and more than one core to use.
 
@@ -216,7 +254,7 @@ def check_files(
                 if progress:
                     progress(Path(result[0]).name)
                 results.append(result)
-    return {path: (problems, digest) for path, problems, digest in results}
+    return {path: (problems, digest, offsets) for path, problems, digest, offsets in results}
 
 
 def stored_files(data_dir: Path) -> list[Path]:
@@ -329,12 +367,12 @@ def check_packages(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] |
     return problems
 
 
-def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, tuple[list[str], str | None]], stats: dict[str, os.stat_result],
+def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, Checked], stats: dict[str, os.stat_result],
             ends: dict[str, int]) -> None:
     now = utcnow()
     with catalogue.session() as s:
         rows = {r.path: r for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_([_rel(data_dir, p) for p in checked])))}
-        for path, (problems, digest) in checked.items():
+        for path, (problems, digest, _offsets) in checked.items():
             rel, st = _rel(data_dir, path), stats[path]
             row = rows.get(rel)
             if row is None:
@@ -403,15 +441,20 @@ def verify(
             starts[str(p)] = seen[0]  # a WARC only grows: read the records appended since it passed
     results = check_files(todo, jobs, progress, starts, ends)
     for p in todo:
-        report.checked.append(str(p))
-        report.problems += [Problem(str(p), m) for m in results[str(p)][0]]
         if catalogue is not None and committed.get(_rel(data_dir, p), 0) > stats[str(p)].st_size:
             short = committed[_rel(data_dir, p)] - stats[str(p)].st_size
-            report.problems.append(Problem(str(p), f"{short} byte(s) shorter than the catalogue's committed size: stored records were lost; restore it from a backup"))
+            results[str(p)][0].append(f"{short} byte(s) shorter than the catalogue's committed size: stored records were lost; restore it from a backup")
+    if catalogue is not None:
+        _uncatalogued_records(data_dir, catalogue, todo, results, committed, ends)
+    for p in todo:
+        report.checked.append(str(p))
+        report.problems += [Problem(str(p), m) for m in results[str(p)][0]]
     report.skipped = len(files) - len(todo)
     if catalogue is None:
         return report
+    report.problems += check_unknown(data_dir, catalogue, files, committed, stats, tails=everything)
     report.problems += check_missing(data_dir, catalogue)
+    report.problems += _check_quarantine(data_dir, catalogue, report.notes, everything)
     scope = None if everything else {_rel(data_dir, p): starts.get(str(p), 0) for p in todo}
     report.problems += check_catalogue(data_dir, catalogue, scope)
     report.problems += check_references(data_dir, catalogue, scope)
@@ -419,3 +462,98 @@ def verify(
         report.problems += check_packages(data_dir, catalogue, scope, jobs, progress)
     _record(catalogue, data_dir, results, stats, ends)
     return report
+
+
+REINDEX = "run `takedowns archive reindex`"
+
+
+def _lacking(catalogue: Catalogue, found: list[FoundCapture]) -> list[FoundCapture]:
+    """The captures no row describes, by place (file and offset) or by content (URL, payload digest, kind)."""
+    lacking = []
+    with catalogue.read_session() as s:
+        for c in found:
+            at = select(Capture.id).where(Capture.warc_path == c.warc_path, Capture.warc_offset == c.warc_offset)
+            same = select(Capture.id).where(Capture.url == c.url, Capture.payload_sha256 == c.payload_sha256, Capture.rendered == c.rendered)
+            if s.scalar(at.limit(1)) is None and s.scalar(same.limit(1)) is None:
+                lacking.append(c)
+    return lacking
+
+
+def _describe_lacking(lacking: list[FoundCapture], where: str) -> str:
+    first = lacking[0]
+    return f"{len(lacking)} capture(s) {where} have no catalogue row (the first: {first.url} at offset {first.warc_offset}): {REINDEX}"
+
+
+def _uncatalogued_records(data_dir: Path, catalogue: Catalogue, todo: list[Path], results: dict[str, Checked], committed: dict[str, int],
+                          ends: dict[str, int]) -> None:
+    """Add a problem to each catalogued file read whose captures (in the bytes read) a catalogue row lacks."""
+    for p in todo:
+        rel = _rel(data_dir, p)
+        read = results[str(p)][2]
+        if rel not in committed or not read:
+            continue
+        with catalogue.read_session() as s:  # only the rows in the bytes read: an append's, not a whole file's
+            rows = set(s.scalars(select(Capture.warc_offset).where(Capture.warc_path == rel, Capture.warc_offset >= min(read))))
+        offsets = [o for o in read if o not in rows]
+        if offsets:
+            found = [c for c in scan_warc(p, rel, min(offsets), ends.get(str(p))).captures if c.warc_offset in offsets]
+            lacking = _lacking(catalogue, found)
+            if lacking:
+                results[str(p)][0].append(_describe_lacking(lacking, "in this file"))
+
+
+def check_unknown(data_dir: Path, catalogue: Catalogue, files: list[Path], committed: dict[str, int], stats: dict[str, os.stat_result],
+                  tails: bool) -> list[Problem]:
+    """WARC files the catalogue does not list, and (`tails`) bytes past a file's committed size, that hold captures it lacks.
+
+    A killed writer's torn append or never-committed new file holds none (its capture is
+    stored again by the next run) and is no problem; whole captures there mean catalogue
+    rows were lost (issue 26: an emptied catalogue once passed as "all good").
+    """
+    problems: list[Problem] = []
+    for p in files:
+        rel = _rel(data_dir, p)
+        if rel not in committed:
+            lacking = _lacking(catalogue, scan_warc(p, rel).captures)
+            if lacking:
+                problems.append(Problem(str(p), _describe_lacking(lacking, "in this file, which the catalogue does not list,")))
+        elif tails and stats[str(p)].st_size > committed[rel]:
+            lacking = _lacking(catalogue, scan_warc(p, rel, committed[rel]).captures)
+            if lacking:
+                problems.append(Problem(str(p), _describe_lacking(lacking, "past its committed size")))
+    return problems
+
+
+def _check_quarantine(data_dir: Path, catalogue: Catalogue, notes: list[str], everything: bool) -> list[Problem]:
+    """Files moved into quarantine: a problem while they hold captures the catalogue lacks, else a note.
+
+    A tail (bytes past a file's committed size) usually holds the capture a killed writer never committed,
+    which its next run stores again: without `everything` its lacking captures are a note, not a problem.
+
+    A file found to hold nothing the catalogue lacks is recorded in `verified_files` (ok) and, while its size
+    and mtime stay the same, not read again but by `--all` (rows are only ever added, so it stays so).
+    """
+    files = quarantine.quarantined(data_dir)
+    if not files:
+        return []
+    rels = {str(p): _rel(data_dir, p) for p in files}
+    with catalogue.read_session() as s:
+        seen = {r.path: (r.size, r.mtime_ns, r.ok) for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_(list(rels.values()))))}
+    problems: list[Problem] = []
+    passed: dict[str, os.stat_result] = {}
+    for p in files:
+        st = p.stat()
+        if not everything and seen.get(rels[str(p)]) == (st.st_size, st.st_mtime_ns, True):
+            lacking: list[FoundCapture] = []
+        else:
+            lacking = _lacking(catalogue, scan_warc(p, f"warc/{p.name}").captures)  # where `archive reindex` would bring it back
+        if lacking and (everything or not quarantine.is_tail(p)):
+            problems.append(Problem(str(p), _describe_lacking(lacking, "in this file, moved into quarantine,")))
+        elif lacking:  # a killed writer's append, which its next run stores again: a problem for --all only
+            notes.append(f"{p}: {_describe_lacking(lacking, 'in this tail moved into quarantine')}")
+        else:
+            notes.append(f"{p}: moved into quarantine; holds no capture the catalogue lacks (kept: nothing is deleted)")
+            passed[str(p)] = st
+    if passed:
+        _record(catalogue, data_dir, {path: ([], None, []) for path in passed}, passed, {})
+    return problems

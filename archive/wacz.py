@@ -33,7 +33,7 @@ from pathlib import Path
 from warcio.warcwriter import WARCWriter
 
 from . import warcio_codings
-from .errors import ArchiveError
+from .errors import ArchiveError, UnreadableRecord
 from .tables import Capture
 
 TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is renamed into place
@@ -47,15 +47,21 @@ def capture_record_bytes(warc_path: Path, offset: int, hops: int = 0) -> bytes:
     The hops let replay resolve the URL that was asked for.
     """
     from .render_records import block_records
+    from .warc import reading
 
     end = 0
     for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset, hops)):
         if count == 0 and record.rec_type != "response":
-            raise ArchiveError(f"{warc_path} offset {offset}: no response record there")
+            raise UnreadableRecord(f"WARC file {warc_path} has no response record at offset {offset}: run `takedowns archive verify`")
         end = rel + length
-    with open(warc_path, "rb") as f:
+    if end == 0:
+        raise UnreadableRecord(f"WARC file {warc_path} has no record at offset {offset} (cut short?): run `takedowns archive verify`")
+    with reading(warc_path, offset), open(warc_path, "rb") as f:
         f.seek(offset)
-        return f.read(end)
+        data = f.read(end)
+    if len(data) != end:
+        raise UnreadableRecord(f"WARC file {warc_path} ends inside the capture at offset {offset}: it was cut short; run `takedowns archive verify`")
+    return data
 
 
 def report_metadata_record(capture: Capture, report: dict | None) -> bytes:

@@ -1,20 +1,25 @@
 """WARC files: append request/response pairs safely, read payloads back by offset.
 
-Safety model (a capture is written before anything else happens to it, and a
-crash never leaves a torn record behind):
+Safety model (a capture is written before anything else happens to it, a crash never
+leaves a torn record behind, and no code deletes a WARC or writes over its bytes):
 
 * every append happens under an exclusive `flock` on `<warc_dir>/.lock`, so
   several processes (daemon, one-off `fetch`) can share the folder;
 * the catalogue's `warc_files.committed_size` says how many bytes of a file are
-  whole, catalogued records; before appending, anything past it (a record torn
-  by a crash, or one whose catalogue transaction never committed) is truncated;
+  whole, catalogued records; a file is appended to only when it is exactly that
+  long. Bytes past it (a tail torn by a killed writer, or records whose catalogue
+  rows were lost) are first moved into quarantine; a shorter file (cut, damaged) is
+  never written again: the next capture starts a new file, and the damage is logged
+  and reported by `archive verify` (issue 26: appending used to `ftruncate` a cut file
+  back up with zeros and write after them, and cut whole records from a longer one);
 * the pair is written with one `write` and `fsync`ed, then the caller's
   catalogue rows and the new committed size are committed in one transaction,
-  and only then is the lock released: no other process can cut or append past
-  bytes that are written but not yet committed (issue 11: the old recovery cut
-  them unlocked, and a concurrent `fetch` then read "Unknown archive format");
-* `repair()` (daemon start, `archive verify --repair`) cuts uncommitted tails and
-  removes files no committed row knows, under the same lock.
+  and only then is the lock released: no other process can move or append past
+  bytes that are written but not yet committed (issue 11);
+* `recover()` (daemon start) moves what no committed row accounts for into
+  `<data>/quarantine/` (archive/quarantine.py): whole files the catalogue does not
+  list, and the bytes past a file's committed size. Nothing is deleted; `archive reindex`
+  catalogues the whole records they hold (archive/reindex.py).
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import logging
 import os
 import socket
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -40,12 +47,15 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from . import quarantine
 from .catalogue import Catalogue, utcnow
-from .errors import ArchiveError
+from .errors import ArchiveError, UnreadableRecord
 from .records import FetchResult
 from .tables import WarcFile
+from .warcscan import FETCHED_AT_HEADER, HOP_HEADER, fetched_at_value
 
 T = TypeVar("T")
+log = logging.getLogger("takedowns.archive")
 
 
 def _software() -> str:
@@ -93,9 +103,8 @@ class WarcStore:
         self.max_file_bytes = max_file_bytes
         try:
             self.warc_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.warc_dir / f".write-test-{os.getpid()}-{id(self)}"  # one per writer: no race on one name
-            probe.write_bytes(b"")
-            probe.unlink()
+            with tempfile.TemporaryFile(dir=self.warc_dir):  # a nameless probe: nothing in the folder is ever removed by name
+                pass
         except OSError as exc:
             raise ArchiveError(
                 f"data folder {self.warc_dir} is not writable ({exc.strerror}): "
@@ -103,7 +112,8 @@ class WarcStore:
             ) from None
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def locked(self) -> Iterator[None]:
+        """The store's exclusive lock: no writer is between an append and its commit while it is held."""
         with open(self.warc_dir / ".lock", "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
@@ -111,29 +121,44 @@ class WarcStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def repair(self) -> list[str]:
-        """Cut what no committed catalogue row accounts for; return what was done, one line each.
+    def recover(self) -> list[str]:
+        """Move aside what no committed catalogue row accounts for; return what was found and done, one line each.
 
         Under the store's lock no writer is between append and commit (writers hold the
-        lock until their transaction commits), so bytes past `committed_size` are garbage
-        from a killed process, and a `.warc.gz` file with no `warc_files` row was created
-        by a process killed before its first commit: it holds no catalogued record.
+        lock until their transaction commits), so a `.warc.gz` file with no `warc_files`
+        row was made by a process killed before its first commit, or its rows were lost
+        (an emptied or new catalogue); bytes past `committed_size` are a killed writer's
+        torn append, or records whose rows were lost. Either way they go to quarantine
+        whole, never away. A file shorter than its committed size lost records: it is
+        reported and left alone (the next capture goes to a new file).
         """
         done: list[str] = []
-        with self._locked(), self.catalogue.session() as s:
+        with self.locked(), self.catalogue.session() as s:
             known = {w.path: w.committed_size for w in s.scalars(select(WarcFile))}
             for path in sorted(self.warc_dir.glob("*.warc.gz")):
                 rel = f"warc/{path.name}"
                 if rel not in known:
-                    path.unlink()
-                    done.append(f"removed {rel}: created by a process killed before it catalogued anything")
+                    size = path.stat().st_size
+                    target = quarantine.move_aside(self.data_dir, path)
+                    done.append(
+                        f"moved {rel} ({size} bytes) to {target.relative_to(self.data_dir).as_posix()}: the catalogue lists no such file"
+                        " (its rows were lost, or its writer was killed before its first commit); nothing was deleted:"
+                        " `takedowns archive reindex` catalogues the captures it holds"
+                    )
                     continue
                 size = path.stat().st_size
                 if size > known[rel]:
-                    with open(path, "r+b") as f:
-                        f.truncate(known[rel])
-                        os.fsync(f.fileno())
-                    done.append(f"cut {size - known[rel]} uncommitted byte(s) from {rel}")
+                    target = quarantine.set_tail_aside(self.data_dir, path, known[rel])
+                    done.append(
+                        f"moved the {size - known[rel]} byte(s) of {rel} past its committed size to"
+                        f" {target.relative_to(self.data_dir).as_posix()}: a torn append of a killed writer, or records whose"
+                        " catalogue rows were lost; `takedowns archive reindex` catalogues whole captures in it"
+                    )
+                elif size < known[rel]:
+                    done.append(
+                        f"{rel} is {known[rel] - size} byte(s) shorter than its committed size: stored records were lost;"
+                        " restore it from a backup (new captures go to a new file; `takedowns archive verify` lists what is unreadable)"
+                    )
         return done
 
     def write_exchange(
@@ -154,7 +179,7 @@ class WarcStore:
         catalogue's write lock wait only for the append, its fsync and the commit.
         """
         block, stored = build("") if build else _build_pair(result, "")
-        with self._locked(), self.catalogue.session() as s:
+        with self.locked(), self.catalogue.session() as s:
             existing = before_write(s)
             if existing is not None:
                 return existing, False
@@ -168,10 +193,33 @@ class WarcStore:
             return value, True
 
     def _current_file(self, s: Session) -> WarcFile:
+        """The newest file if it has room and holds no bytes the catalogue does not account for; else a new one.
+
+        Never append after bytes the catalogue does not account for. A longer file holds a
+        killed writer's torn append (or records whose rows were lost): those bytes are moved
+        into quarantine first, then the file is appended to. A shorter file was cut (its tail
+        is gone, and writing at the committed size would leave zeros in the gap): it is never
+        written again.
+        """
         warc = s.scalar(select(WarcFile).order_by(WarcFile.id.desc()).limit(1))
         if warc is not None and warc.committed_size < self.max_file_bytes:
-            if (self.data_dir / warc.path).exists():
+            path = self.data_dir / warc.path
+            try:
+                size: int | None = path.stat().st_size
+            except FileNotFoundError:
+                size = None
+            if size is not None and size > warc.committed_size:
+                target = quarantine.set_tail_aside(self.data_dir, path, warc.committed_size)
+                log.warning("moved the %d byte(s) of %s past its committed size to %s (a killed writer's torn append;"
+                            " `takedowns archive reindex` catalogues any whole capture in it)",
+                            size - warc.committed_size, warc.path, target.relative_to(self.data_dir).as_posix())
+                size = warc.committed_size
+            if size == warc.committed_size:
                 return warc
+            state = "is missing" if size is None else (
+                f"is {warc.committed_size - size} byte(s) shorter than its committed size (records were lost: restore it from a backup)"
+            )
+            log.warning("%s %s; new captures go to a new file", warc.path, state)
         return self._new_file(s)
 
     def _new_file(self, s: Session) -> WarcFile:
@@ -202,10 +250,10 @@ class WarcStore:
 
     @staticmethod
     def _append(path: Path, committed_size: int, block: bytes) -> None:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_WRONLY)
         try:
-            if os.fstat(fd).st_size != committed_size:
-                os.ftruncate(fd, committed_size)  # drop a torn or uncatalogued tail
+            if os.fstat(fd).st_size != committed_size:  # `_current_file` checked it under this lock: a bug if it differs
+                raise ArchiveError(f"{path} changed size under the WARC lock: nothing was written; run `takedowns archive verify`")
             os.lseek(fd, committed_size, os.SEEK_SET)
             view = memoryview(block)
             while view:
@@ -216,7 +264,7 @@ class WarcStore:
             os.close(fd)
 
 
-HOP_HEADER = "WARC-Takedowns-Redirect-Of"  # on hop records: the record id of the capture's final response
+# HOP_HEADER (archive/warcscan.py): on hop records, the record id of the capture's final response.
 
 
 def _warc_date(when: datetime) -> str:
@@ -235,6 +283,7 @@ def _write_exchange(
     request_headers: list[tuple[str, str]],
     warc_date: str,
     extra: dict[str, str],
+    fetched_at: datetime | None = None,
 ) -> tuple[str, int]:
     """Write one response record and its request record; return the response's record id and
     where its (gzip member) record ends in the writer's output."""
@@ -246,7 +295,7 @@ def _write_exchange(
         payload=io.BytesIO(body),
         length=len(body),
         http_headers=http_headers,
-        warc_headers_dict={"WARC-Date": warc_date, **extra},
+        warc_headers_dict={"WARC-Date": warc_date, **extra, **({FETCHED_AT_HEADER: fetched_at_value(fetched_at)} if fetched_at else {})},
     )
     writer.write_record(response)
     response_end: int = writer.out.tell()
@@ -285,6 +334,7 @@ def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord
         result.request_headers,
         warc_date,
         {},
+        result.fetched_at,  # to the microsecond, so `archive reindex` restores the catalogue's fetched_at exactly
     )
     for hop in result.redirects:
         _write_exchange(
@@ -329,14 +379,30 @@ def _reason_phrase(status: int) -> str:
 
 def read_response(path: Path, offset: int) -> ResponseRecord:
     """Read the response record starting at `offset` of the WARC at `path`."""
-    try:
+    with reading(path, offset):
         with open(path, "rb") as f:
             f.seek(offset)
             return _response(f, f"{path} offset {offset}")
+
+
+@contextmanager
+def reading(path: Path, offset: int) -> Iterator[None]:
+    """Any failure to read the record at `offset` of `path` as one UnreadableRecord naming both (exit 4, never a traceback)."""
+    try:
+        yield
+    except UnreadableRecord:
+        raise
     except FileNotFoundError:
-        raise ArchiveError(f"WARC file {path} is missing: run `takedowns archive verify`") from None
+        raise UnreadableRecord(f"WARC file {path} is missing (a capture at offset {offset}): restore it from a backup; `takedowns archive verify` lists what is affected") from None
     except StopIteration:
-        raise ArchiveError(f"WARC file {path} has no record at offset {offset}") from None
+        raise UnreadableRecord(f"WARC file {path} has no record at offset {offset} (cut short?): run `takedowns archive verify`") from None
+    except ArchiveError:
+        raise
+    except Exception as exc:  # warcio's "Unknown archive format", zlib and EOF errors, a torn gzip member...
+        detail = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:120]
+        if "first line" in detail or "Unknown archive format" in detail:
+            detail = "what is there is not a WARC record"
+        raise UnreadableRecord(f"cannot read the record at offset {offset} of WARC file {path} ({detail}): it is damaged; run `takedowns archive verify`") from None
 
 
 def block_response(block: bytes) -> ResponseRecord:
@@ -354,7 +420,7 @@ def build_exchange(result: FetchResult) -> tuple[bytes, StoredRecord]:
 def _response(stream: BinaryIO, where: str) -> ResponseRecord:
     record: ArcWarcRecord = next(iter(ArchiveIterator(stream)))
     if record.rec_type != "response":
-        raise ArchiveError(f"{where}: expected a response record, found {record.rec_type}")
+        raise UnreadableRecord(f"{where}: expected a response record, found {record.rec_type}")
     raw = record.raw_stream.read()
     http = record.http_headers
     return ResponseRecord(

@@ -10,10 +10,10 @@ library depends on nothing here).
 
 from __future__ import annotations
 
-from archive.errors import ArchiveError, CatalogueError, DecodeError, UserError
+from archive.errors import ArchiveError, CatalogueError, DecodeError, UnreadableRecord, UserError
 
 __all__ = [
-    "ArchiveError", "CatalogueError", "DecodeError", "ExtractError", "FetchError", "UserError", "describe",
+    "ArchiveError", "CatalogueError", "DecodeError", "ExtractError", "FetchError", "UnreadableRecord", "UserError", "describe",
 ]
 
 

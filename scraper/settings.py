@@ -29,6 +29,8 @@ from typing import Any, TypeVar
 
 from archive.settings import WaybackSettings
 
+from .disarm.source import API_BASE as DISARM_API_BASE
+from .disarm.source import RAW_BASE as DISARM_RAW_BASE
 from .errors import UserError
 
 T = TypeVar("T")
@@ -69,6 +71,10 @@ def _schedule_complaint(value: Any) -> str | None:
 
 def _http_url_complaint(value: Any) -> str | None:
     return None if str(value).startswith(("http://", "https://")) else "must be an http(s) URL"
+
+
+def _optional_http_url_complaint(value: Any) -> str | None:
+    return _http_url_complaint(value) if value else None
 
 
 def _auth_complaint(value: Any) -> str | None:
@@ -148,10 +154,14 @@ SETTINGS: tuple[Setting, ...] = (
     S("stubs", "found_via", str, "", "DISARM's Found via code for new stubs (empty, or a short code like OII)", check=_found_via_complaint),
     S("stubs", "cluster_window_days", int, 14, "reports this close in date (same platform, origin, a matching count) share one stub"),
     S("stubs", "feed_file", str, "stubs.atom", "Atom feed of new stubs, under the data folder"),
-    S("techniques", "framework", str, "../shared/disarm/framework/DISARM_FRAMEWORKS_MASTER.xlsx", "DISARM's framework spreadsheet (sheets techniques, tactics)"),
-    S("techniques", "mappings", str, "../shared/disarm/DISARM_DATA_MASTER.xlsx", "DISARM_DATA_MASTER.xlsx: the curators' incidenttechniques sheet"),
-    S("techniques", "stix_bundle", str, "../shared/disarm/framework/DISARM.json", "DISARM's STIX bundle: its attack-pattern ids are reused in STIX exports"),
+    S("stubs", "feed_url", str, "", "public URL of the Atom feed (its self link), e.g. https://desk.example.org/feed.atom; "
+      "empty: the desk's /feed.atom on [web] host and port", check=_optional_http_url_complaint),
+    S("techniques", "framework", str, "", "DISARM's framework workbook (sheets techniques, tactics); empty: the copy in use (`takedowns disarm show`)"),
+    S("techniques", "mappings", str, "", "DISARM_DATA_MASTER.xlsx with the curators' incidenttechniques sheet; empty: the copy in use"),
+    S("techniques", "stix_bundle", str, "", "DISARM's STIX bundle (DISARM.json), whose attack-pattern ids STIX exports reuse; empty: the copy in use"),
     S("techniques", "top", int, 5, "technique suggestions per stub", minimum=1, maximum=50),
+    S("disarm", "raw_base", str, DISARM_RAW_BASE, "`takedowns disarm update` downloads <raw_base>/<commit>/<path in DISARM's repository>", check=_http_url_complaint),
+    S("disarm", "api_base", str, DISARM_API_BASE, "GitHub API of DISARM's repository: turns a tag or branch into its commit (<api_base>/commits/<ref>)", check=_http_url_complaint),
     S("web", "enabled", bool, False, "the daemon also serves the review desk (same host and port)"),
     S("web", "host", str, "127.0.0.1", "address the desk listens on; any non-loopback address needs a token"),
     S("web", "port", int, 8765, "port of the desk", minimum=1, maximum=65535),

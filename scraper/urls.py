@@ -13,6 +13,7 @@ org table and Wayback backfill.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 # Trackers courlan keeps (its list covers utm_*, fbclid, gclid, mc_*, igshid, ref, source...).
@@ -44,6 +45,18 @@ def normalise_url(url: str) -> str:
     path = path.rstrip("/") or "/"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in EXTRA_TRACKING_PARAMS]
     return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
+
+
+# A Wayback copy (`/web/<timestamp>[id_]/<original>`): a fetch of it is recorded as the original report.
+_ARCHIVE_COPY = re.compile(r"/web/\d{1,14}[a-z_]*/(?:https?:|[a-z0-9-]+\.)", re.IGNORECASE)
+
+
+def report_url(url: str, final_url: str | None) -> str:
+    """The URL that names a fetched report: where the citation landed after redirects (the capture's
+    final URL), so a redirecting link and its target are one report; the asked URL when the final one
+    is an archive's copy of it."""
+    final = (final_url or "").strip()
+    return url if not final or _ARCHIVE_COPY.search(final) else final
 
 
 def host_and_path(url: str) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from archive.querycount import counting
 from archive.tables import ArchiveJob, Stub
 from scraper.config import load_config
 from scraper.extract.report import Network, Report
-from scraper.stubs import StubSettings, store, write_feed
+from scraper.stubs import rewrite_feed, store
 
 from .conftest import make_config, run_cli
 from .stubs.test_matching_scale import add_report
@@ -46,7 +46,7 @@ def grow(cfg_path: Path, stubs: int) -> None:
         with catalogue.session() as s:
             s.add(ArchiveJob(url=report.url, capture_id=capture_id, status="success", archive_timestamp="20200101000000",
                              archive_link=f"https://web.archive.org/web/20200101000000/{report.url}"))
-    write_feed(catalogue, StubSettings.from_config(cfg).feed_path)
+    rewrite_feed(cfg, catalogue)
     catalogue.dispose()
 
 
@@ -69,7 +69,7 @@ def test_commands_send_the_same_queries_at_two_catalogue_sizes(tmp_path, site_se
         assert len(listed) == size and all(r["archive"].startswith("https://web.archive.org/web/") for st in listed for r in st["references"])
         site_server.set(f"/news/{folder}/", PAGE.format(n=size, day="2024-05-03", a=77))
         with counting() as statements:
-            write_feed(catalogue, StubSettings.from_config(load_config(str(cfg))).feed_path)
+            rewrite_feed(load_config(str(cfg)), catalogue)
         feed = len(statements)
         catalogue.dispose()
         counts.append({

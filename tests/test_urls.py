@@ -6,7 +6,7 @@ import pytest
 
 from scraper.discover.poll import earliest_good_captures
 from scraper.extract import org_for_url
-from scraper.urls import host_and_path, normalise_url
+from scraper.urls import host_and_path, normalise_url, report_url
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,12 @@ def test_backfill_keeps_one_capture_per_url_identity():
         {"timestamp": "20190101000000", "original": "http://example.org/r", "statuscode": "404"},
     ]
     assert earliest_good_captures(rows) == [("20200101000000", "http://example.org/r")]
+
+
+def test_a_report_is_named_by_where_its_citation_landed_unless_that_is_an_archive_copy():
+    assert report_url("https://t.co/abc", "https://about.fb.com/news/2022/03/report/") == "https://about.fb.com/news/2022/03/report/"
+    assert report_url("https://about.fb.com/news/x/", None) == "https://about.fb.com/news/x/"
+    wayback = "https://web.archive.org/web/20220308000000id_/https://about.fb.com/news/x/"
+    assert report_url("https://about.fb.com/news/x/", wayback) == "https://about.fb.com/news/x/"  # a backfill fetch recorded as the report
+    loopback = "http://127.0.0.1:8080/web/20220308000000id_/http://127.0.0.1:9000/news/x/"
+    assert report_url("http://127.0.0.1:9000/news/x/", loopback) == "http://127.0.0.1:9000/news/x/"

@@ -59,6 +59,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "curators": ("curators", "Desk curators and their tokens: add (prints the token once), list, revoke."),
     "decisions": ("decisions", "List keep/drop decisions on discovered candidates with their reasons, newest last."),
     "demo": ("daemon", "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."),
+    "disarm": ("disarm", "DISARM's framework, STIX bundle and incidents master: the copy in use, and updates."),
     "eval": ("extract", "Score extraction on a gold file; the last line is `counts P=.."),
     "extract": ("extract", "Extract a Report from a local file or from the latest stored capture of a URL."),
     "failures": ("sources", "Items that failed at some stage: URL, stage, reason, tries, next try (or given up)."),

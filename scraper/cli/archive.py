@@ -1,4 +1,4 @@
-"""`takedowns archive verify|export|pending`: check snapshots, hand them out, resolve links."""
+"""`takedowns archive verify|export|reindex|pending`: check snapshots, hand them out, rebuild the catalogue from them, resolve links."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue
-from archive.tables import ReportRow
+from archive.errors import ArchiveError
+from archive.tables import Capture, ReportRow
 from archive.verify import verify
 from scraper.config import Config, wayback_settings
 from scraper.errors import UserError
@@ -47,10 +49,12 @@ def verify_cmd(paths: tuple[Path, ...], everything: bool, packages: bool, jobs: 
     finally:
         catalogue.dispose()
     if as_json:
-        print_json({"checked": result.checked, "unchanged": result.skipped, "problems": [p.__dict__ for p in result.problems]})
+        print_json({"checked": result.checked, "unchanged": result.skipped, "problems": [p.__dict__ for p in result.problems], "notes": result.notes})
     else:
         for p in result.problems:
             click.echo(f"BROKEN {p.path}: {p.message}", err=True)
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
         unchanged = f" ({result.skipped} unchanged since the last verify)" if result.skipped else ""
         click.echo(f"checked {len(result.checked)} file(s){unchanged}: {'all good' if result.ok else f'{len(result.problems)} problem(s)'}")
     if not result.ok:
@@ -58,29 +62,108 @@ def verify_cmd(paths: tuple[Path, ...], everything: bool, packages: bool, jobs: 
 
 
 @archive_group.command(name="export")
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the .wacz file.")
+@click.option("--capture", "capture_id", type=click.IntRange(min=1), default=None,
+              help="Export this capture (an id from `takedowns captures`) instead of the newest capture of URL.")
+@click.option("--rendered/--plain", "rendered", default=None,
+              help="Only the newest browser (--rendered) or plain HTTP (--plain) capture of URL (default: the newest of either).")
 @with_config
 @json_option
-def export_cmd(url: str, output: Path, config: Config, as_json: bool) -> None:
-    """Write the WACZ snapshot of the latest capture of URL (built from its WARC records)."""
+def export_cmd(url: str | None, output: Path, capture_id: int | None, rendered: bool | None, config: Config, as_json: bool) -> None:
+    """Write the WACZ snapshot of URL's newest capture (or of `--capture ID`), built from its WARC records."""
     from archive.wacz import export_wacz  # imported here: `archive verify`, the common call, never needs it
 
     if output.suffix != ".wacz":
         raise UserError(f"{output}: the output file must end in .wacz")
+    if (url is None) == (capture_id is None):
+        raise UserError("give a URL or --capture ID (one of the two)")
+    if capture_id is not None and rendered is not None:
+        raise UserError("--rendered/--plain choose among a URL's captures: give a URL with them, or --capture ID alone")
     catalogue = Catalogue(config.catalogue_url)
     try:
         with catalogue.session() as s:
-            capture = catalogue.require_latest_capture(s, url)
+            capture = _chosen_capture(catalogue, s, url, capture_id, rendered)
             row = s.scalar(select(ReportRow).where(ReportRow.capture_id == capture.id))
             report = row.data if row is not None else None
         export_wacz(config.data_dir, capture, report, output)
     finally:
         catalogue.dispose()
+    kind = "rendered" if capture.rendered else "plain"
     if as_json:
-        print_json({"output": str(output), "capture_id": capture.id, "url": capture.url, "warc_date": capture.warc_date})
+        print_json({"output": str(output), "capture_id": capture.id, "url": capture.url, "warc_date": capture.warc_date, "rendered": capture.rendered})
     else:
-        click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {capture.warc_date})")
+        click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {kind}, {capture.warc_date})")
+
+
+def _chosen_capture(catalogue: Catalogue, s: Session, url: str | None, capture_id: int | None, rendered: bool | None) -> Capture:
+    if capture_id is not None:
+        capture = s.get(Capture, capture_id)
+        if capture is None:
+            raise UserError(f"no capture {capture_id}: `takedowns captures URL` lists a URL's captures with their ids")
+        return capture
+    assert url is not None
+    if rendered is None:
+        return catalogue.require_latest_capture(s, url)
+    found = catalogue.latest_capture(s, url, rendered=rendered)
+    if found is None:
+        kind, other = ("rendered", "--plain") if rendered else ("plain", "--rendered")
+        raise ArchiveError(f"no {kind} capture of {url}: fetch it{' with --render' if rendered else ''} first, or export with {other}")
+    return found
+
+
+@archive_group.command(name="reindex")
+@click.option("--no-extract", is_flag=True, help="Only rebuild file and capture rows; do not re-extract the reports of the captures added.")
+@with_config
+@json_option
+def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
+    """Rebuild lost catalogue rows from the WARC files (and those in quarantine): files, captures, then their reports and stubs.
+
+    Every capture a WARC holds that no row describes gets its row back (same URLs, digests,
+    WARC file, offset, length and dates); each capture added is then re-extracted, which
+    restores its report and its stub. Running it again changes nothing.
+    """
+    from archive.reindex import reindex
+    from scraper.pipeline import extract_capture  # imported here: extraction loads models that the other commands never need
+    from scraper.stubs import update_stubs_for_report
+
+    catalogue = Catalogue(config.catalogue_url)
+    failed: list[str] = []
+    extracted = 0
+    try:
+        result = reindex(config.data_dir, catalogue, config.warc_max_file_bytes)
+        if not no_extract and result.captures_added:
+            with catalogue.read_session() as s:
+                have = set(s.scalars(select(ReportRow.capture_id).where(ReportRow.capture_id.in_(result.captures_added))))
+                todo = [c for c in s.scalars(select(Capture).where(Capture.id.in_(result.captures_added)).order_by(Capture.id)) if c.id not in have]
+            with terminal_progress("re-extracting", "re-extracting") as progress:
+                for capture in todo:
+                    if progress:
+                        progress(capture.url)
+                    try:
+                        extract_capture(config, catalogue, capture)
+                        update_stubs_for_report(config, catalogue, capture.id)
+                        extracted += 1
+                    except UserError as exc:
+                        failed.append(f"capture {capture.id} ({capture.url}): {exc}")
+    finally:
+        catalogue.dispose()
+    if as_json:
+        print_json({**result.__dict__, "reports_extracted": extracted, "extract_failures": failed})
+    else:
+        for line in result.brought_back:
+            click.echo(f"brought back from quarantine: {line}")
+        for line in result.left_in_quarantine:
+            click.echo(f"left in quarantine: {line}")
+        for line in result.problems + failed:
+            click.echo(f"error: {line}", err=True)
+        click.echo(
+            f"read {result.files} WARC file(s): {len(result.captures_added)} capture(s) added, {result.already} already catalogued,"
+            f" {result.copies} second copies skipped; {len(result.files_added)} file(s) added, {len(result.files_extended)} extended;"
+            f" {extracted} report(s) re-extracted"
+        )
+    if result.problems or failed:
+        raise SystemExit(exits.FAILED)
 
 
 @archive_group.command(name="pending")
@@ -101,6 +184,10 @@ def pending_cmd(config: Config, as_json: bool) -> None:
 
     try:
         results = asyncio.run(run())
+        if any(s.status == "success" for _, s in results):  # a stub's entry gains its public-archive link
+            from scraper.stubs import rewrite_feed
+
+            rewrite_feed(config, catalogue)
     finally:
         catalogue.dispose()
     if as_json:

@@ -90,7 +90,13 @@ def render_status(report: Status) -> str:
         "",
         f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    WARC files: {t['warc_files']}    fetch failures: {t['fetch_failures']}",
         f"stubs: {stub_text}    pending archive jobs: {t['archive_jobs_pending']}",
+        f"DISARM: {report.disarm.get('description', '-')}",
     ]
+    if report.quarantined:
+        lines.append(
+            f"quarantine: {len(report.quarantined)} WARC file(s) moved aside, not deleted, in {report.data_dir}/quarantine"
+            " (`takedowns archive verify` says which hold captures the catalogue lacks; `takedowns archive reindex` catalogues them)"
+        )
     return "\n".join(lines)
 
 

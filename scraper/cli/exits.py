@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scraper.errors import CatalogueError, DecodeError, ExtractError, FetchError, UserError
+from scraper.errors import CatalogueError, DecodeError, ExtractError, FetchError, UnreadableRecord, UserError
 
 OK = 0
 FAILED = 1  # the command ran but something it reports on failed (a source, an item, a check)
@@ -27,6 +27,7 @@ _BY_ERROR: tuple[tuple[type[BaseException], int], ...] = (
     (FetchError, FETCH),
     (DecodeError, FETCH),
     (ExtractError, EXTRACT),
+    (UnreadableRecord, EXTRACT),
     (CatalogueError, CATALOGUE),
     (UserError, USAGE),
 )
@@ -36,7 +37,7 @@ TABLE = (
     ExitCode(FAILED, "the command ran, but what it checks or runs failed: a failing source (`status`), a source error (`poll`), failed items (`reextract`, `archive verify`)"),
     ExitCode(USAGE, "bad input: a malformed URL, an unknown option, command, source or stub, an invalid config"),
     ExitCode(FETCH, "the remote side failed: DNS, connection, timeout, an HTTP error status, an unusable body"),
-    ExitCode(EXTRACT, "a stored or local document cannot be read (empty, corrupt, encrypted)"),
+    ExitCode(EXTRACT, "a stored or local document cannot be read (empty, corrupt, encrypted; a WARC record missing or damaged)"),
     ExitCode(CATALOGUE, "the catalogue database cannot be used (unreachable, locked, damaged)"),
     ExitCode(INTERNAL, "an internal error (a bug): rerun with TAKEDOWNS_DEBUG=1 and report the traceback"),
     ExitCode(INTERRUPTED, "interrupted (Ctrl-C)"),

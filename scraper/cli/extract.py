@@ -11,7 +11,7 @@ from sqlalchemy import select
 from archive.catalogue import Catalogue
 from archive.tables import Capture, ReportRow
 from scraper.config import DEFAULT_ORGS, Config, load_config
-from scraper.errors import UserError
+from scraper.errors import UnreadableRecord, UserError
 from scraper.evaluate import FIELDS, counts_by_kind, evaluate
 from scraper.extract import extract_report
 from scraper.extract.report import EXTRACTOR_VERSION, Report
@@ -92,6 +92,7 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
     catalogue = Catalogue(config.catalogue_url)
     changes: list[dict[str, Any]] = []
     failures = 0
+    unreadable = False  # a stored record could not be read: exit 4 (EXTRACT), as any command that cannot read one
     try:
         with catalogue.session() as s:
             if all_:
@@ -113,6 +114,7 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
                     update_stubs_for_report(config, catalogue, capture.id)
                 except UserError as exc:
                     failures += 1
+                    unreadable = unreadable or isinstance(exc, UnreadableRecord)
                     click.echo(f"error: capture {capture.id} ({capture.url}): {exc}", err=True)
                     continue
                 new = report.to_dict()
@@ -128,7 +130,7 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
             click.echo(f"{c['capture_id']:>6}  {'changed: ' + ', '.join(c['changed']) if c['changed'] else 'unchanged'}  {c['url']}")
         click.echo(f"{len(changes)} re-extracted, {sum(1 for c in changes if c['changed'])} changed, {failures} failed")
     if failures:
-        raise SystemExit(exits.FAILED)
+        raise SystemExit(exits.EXTRACT if unreadable else exits.FAILED)
 
 
 @click.command(name="eval")

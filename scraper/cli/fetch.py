@@ -51,6 +51,7 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
         "stub_id": outcome.stub.stub_id if outcome.stub else None,
         "stub_action": outcome.stub.action if outcome.stub else None,
         "stub_reason": outcome.stub.reason if outcome.stub else None,
+        "stub_also": outcome.stub.also if outcome.stub else [],  # the stubs of the report's other operations
     }
 
 
@@ -80,7 +81,8 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool, render: 
         click.echo(f"  text:    {summary['text_chars']} characters")
         click.echo(f"  warc:    {summary['warc']} @ {summary['warc_offset']}")
         if outcome.stub:
-            click.echo(f"  stub:    {outcome.stub.stub_id or '-'} ({outcome.stub.action}: {outcome.stub.reason})")
+            also = f"; also {', '.join(outcome.stub.also)}" if outcome.stub.also else ""
+            click.echo(f"  stub:    {outcome.stub.stub_id or '-'} ({outcome.stub.action}: {outcome.stub.reason}{also})")
         click.echo(f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}")
     if outcome.report_error:
         raise ExtractError(f"stored, but extraction failed: {outcome.report_error}")  # exit 4, one `error:` line

@@ -43,7 +43,7 @@ class StubsGroup(click.Group):
 
 @click.group(name="stubs", cls=StubsGroup)
 def stubs_group() -> None:
-    """Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, edit, export."""
+    """Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, split, edit, export."""
 
 
 @stubs_group.command(name="list")
@@ -97,7 +97,7 @@ def _page_footer(page: StubPage, status: str | None, size: int) -> str:
 def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Print a stub as its DISARM incident page (or JSON), with its history."""
     from archive.catalogue import Catalogue
-    from scraper.stubs import store
+    from scraper.stubs import edits, store
     from scraper.stubs.disarm_page import render_page
     from scraper.techniques import store as technique_store
 
@@ -108,6 +108,11 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             listing = store.load_listing(s, stub_id=stub.id)
             data = stub_rows(reader, stub_pk=stub.id)[0].to_dict()
             data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail, "actor": c.actor} for c in store.changes(s, stub)]
+            data["edits"] = [
+                {"field": e.field, "value": e.value, "extracted": e.extracted, "latest": e.latest, "at": utc_iso(e.at),
+                 "report_changed_at": utc_iso(e.report_changed_at) if e.report_changed_at else None}
+                for e in edits.of_stub(s, stub)
+            ]
             page = render_page(store.to_page(s, stub, listing))
             data["techniques"] = [
                 {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}
@@ -120,6 +125,8 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         print_json(data)
         return
     click.echo(page)
+    for line in counts_by_reference(data):
+        click.echo(line)
     suggested = [t for t in data["techniques"] if t["status"] == "suggested"]
     if suggested:
         click.echo("\nTechnique suggestions (not accepted; `takedowns stubs techniques ID accept T...`):")
@@ -127,20 +134,41 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             click.echo(f"  {t['id']} {t['name']}  score {t['score']:.3f}")
             for sentence in t["sentences"]:
                 click.echo(f'      "{sentence}"')
+    if data["edits"]:  # what the desk's "Curator edits" table shows
+        click.echo("\nCurator edits (edited to; extraction gave then; extraction gives now):")
+        for e in data["edits"]:
+            changed = f"  (report changed {e['report_changed_at']})" if e["report_changed_at"] else ""
+            click.echo(f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])}; {edits.shown(e['latest'])}{changed}")
     click.echo("\nHistory:")
     for c in data["history"]:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}" + (f" (by {c['actor']})" if c["actor"] else ""))
 
 
-def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
-    """Run scraper.stubs.review.<action>(catalogue, *args), then rewrite the Atom feed."""
+def counts_by_reference(data: dict) -> list[str]:
+    """`stubs show`'s lines on counts: what each cited report states beside the stub's, and a disagreement flag."""
+    refs = [r for r in data["references"] if r.get("counts")]
+    if len(refs) < 2 and not data.get("counts_disagree"):
+        return []
+    stub_counts = data["counts"]
+    lines = ["", "Counts: " + (", ".join(f"{k}={v}" for k, v in stub_counts.items()) or "none")]
+    if data.get("counts_disagree"):
+        lines[-1] += "  [DISAGREE: a cited report states different figures]"
+    for r in refs:
+        said = ", ".join(f"{k}={v}" + (f" (stub: {stub_counts[k]})" if k in stub_counts and stub_counts[k] != v else "") for k, v in r["counts"].items())
+        role = "platform report" if r.get("primary") else "retelling"
+        lines.append(f"  {role} {r['url']}{' (' + r['part'] + ')' if r.get('part') else ''}: {said}")
+    return lines
+
+
+def _decide(config: Config, action: str, *args: object, as_json: bool, **options: object) -> None:
+    """Run scraper.stubs.review.<action>(catalogue, *args, **options), then rewrite the Atom feed."""
     from archive.catalogue import Catalogue
-    from scraper.stubs import StubSettings, review, write_feed
+    from scraper.stubs import review, rewrite_feed
 
     catalogue = Catalogue(config.catalogue_url)
     try:
-        decision = getattr(review, action)(catalogue, *args)
-        write_feed(catalogue, StubSettings.from_config(config).feed_path)
+        decision = getattr(review, action)(catalogue, *args, **options)
+        rewrite_feed(config, catalogue)
     finally:
         catalogue.dispose()
     if as_json:
@@ -148,7 +176,9 @@ def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
         return
     extra = f" as {decision.disarm_id}" if decision.disarm_id else ""
     extra += f" into {decision.merged_into}" if decision.merged_into else ""
-    click.echo(f"{decision.stub_id}: {decision.status}{extra} ({decision.detail})")
+    said = f"{decision.status}{extra}"
+    detail = f" ({decision.detail})" if decision.detail and decision.detail != said else ""  # "accepted as I00130" once
+    click.echo(f"{decision.stub_id}: {said}{detail}")
 
 
 @stubs_group.command(name="accept")
@@ -157,8 +187,11 @@ def _decide(config: Config, action: str, *args: object, as_json: bool) -> None:
 @with_config
 @json_option
 def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: bool) -> None:
-    """Accept a new stub (optionally assigning its real DISARM id)."""
-    _decide(config, "accept", stub_id, disarm_id, as_json=as_json)
+    """Accept a new stub (optionally assigning its real DISARM id, one not used by DISARM's master sheet or another stub)."""
+    from scraper.stubs import StubSettings
+    from scraper.stubs.urls import master_ids
+
+    _decide(config, "accept", stub_id, disarm_id, master_ids(StubSettings.from_config(config).disarm_master), as_json=as_json)
 
 
 @stubs_group.command(name="reject")
@@ -197,6 +230,21 @@ def merge_cmd(keep_id: str, other_id: str, config: Config, as_json: bool) -> Non
 def unmerge_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     """Undo a merge: STUB_ID gets its own references back and is new again."""
     _decide(config, "unmerge", stub_id, as_json=as_json)
+
+
+@stubs_group.command(name="split")
+@click.argument("stub_id")
+@with_config
+@json_option
+def split_cmd(stub_id: str, config: Config, as_json: bool) -> None:
+    """Split a stub by operation: each other origin its reports name becomes a new stub citing them.
+
+    `stubs merge` joins two stubs again.
+    """
+    from scraper.stubs import StubSettings
+
+    settings = StubSettings.from_config(config)
+    _decide(config, "split", stub_id, as_json=as_json, id_prefix=settings.id_prefix, found_via=settings.found_via)
 
 
 def _countries(value: str | None) -> list[str] | None:

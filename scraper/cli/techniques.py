@@ -11,7 +11,6 @@ from scraper.config import Config
 from scraper.errors import UserError
 from scraper.extract.report import Report
 from scraper.stubs import store as stub_store
-from scraper.stubs.urls import normalise_url
 from scraper.techniques import store
 from scraper.techniques.decisions import decide_for_stub, texts_of_stub
 from scraper.techniques.framework import load_framework
@@ -40,7 +39,7 @@ def _target(s, catalogue: Catalogue, id_or_url: str) -> tuple[Stub | None, list[
     if row is None:
         raise UserError(f"no extracted report for {id_or_url}: run `takedowns reextract {id_or_url}`")
     report = Report.from_dict(row.data)
-    ref = s.scalar(select(StubReference).where(StubReference.normalised_url == normalise_url(report.url)))
+    ref = s.scalar(select(StubReference).where(StubReference.normalised_url.in_(stub_store.reference_keys(report))).order_by(StubReference.id).limit(1))
     linked = s.get(Stub, ref.stub_pk) if ref is not None else None
     return linked, ([*texts_of_stub(s, linked)] if linked is not None else [report.text])
 

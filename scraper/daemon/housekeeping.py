@@ -19,7 +19,7 @@ from archive.catalogue import Catalogue
 from archive.wayback import WaybackClient
 from scraper.config import Config, wayback_settings
 from scraper.errors import describe
-from scraper.stubs import StubSettings, write_feed
+from scraper.stubs import rewrite_feed
 
 log = logging.getLogger("takedowns.daemon")
 
@@ -38,7 +38,7 @@ async def poll_wayback(config: Config, catalogue: Catalogue) -> None:
 
 
 async def regenerate_stub_feed(config: Config, catalogue: Catalogue) -> None:
-    path = write_feed(catalogue, StubSettings.from_config(config).feed_path)
+    path = rewrite_feed(config, catalogue)
     log.info("housekeeping stub-feed: rewrote %s", path)
 
 

@@ -1,9 +1,12 @@
-"""Start-up repair after a crash: cut WARC bytes the catalogue never committed.
+"""Start-up recovery after a crash: move WARC bytes the catalogue never committed into quarantine.
 
-The WARC store already truncates a torn tail before its next append; a daemon
-killed after its last append would otherwise leave that tail (or a whole new
-file) in place until new bytes arrive, and `warcio check` would fail on it
-meanwhile. `WarcStore.repair` does it for every file, under the store's lock.
+A daemon or `fetch` killed after its last append leaves that append's bytes (or a whole new
+file) past what the catalogue committed; `warcio check` fails on a torn tail, and the WARC
+store never appends after one. `WarcStore.recover` moves such files and tails into
+`<data>/quarantine/` under the store's lock, never deleting a byte (issue 26: an emptied
+catalogue once made this step delete a WARC holding 9 captures). Each move is logged;
+`archive verify` and `status` keep naming the quarantine until `archive reindex` has
+catalogued what it holds.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from scraper.config import Config
 log = logging.getLogger("takedowns.daemon")
 
 
-def truncate_uncommitted_tails(config: Config, catalogue: Catalogue) -> int:
-    """Repair every WARC file; return how many needed it."""
-    done = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes).repair()
+def quarantine_uncommitted(config: Config, catalogue: Catalogue) -> int:
+    """Recover every WARC file; return how many needed it."""
+    done = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes).recover()
     for line in done:
-        log.warning("%s (left by a crash)", line)
+        log.warning("%s", line)
     return len(done)

@@ -33,7 +33,7 @@ from .adapter import Poller, ScheduledSource
 from .housekeeping import CHORES, Chore, run_chore
 from .lock import DaemonLock
 from .logs import current_source, daemon_logging
-from .recovery import truncate_uncommitted_tails
+from .recovery import quarantine_uncommitted
 from .settings import DaemonSettings, daemon_settings
 from .signals import early_stop_signals, install_stop_handlers
 
@@ -81,7 +81,7 @@ class Daemon:
             self.request_stop()
         try:
             interrupted = set(runs.recover_interrupted(self.catalogue))
-            truncate_uncommitted_tails(self.config, self.catalogue)
+            quarantine_uncommitted(self.config, self.catalogue)
             await loop.run_in_executor(None, warm_up, section_settings(self.config, "extract", ExtractSettings).workers)
             for name in sorted(interrupted):
                 log.warning("the last run was interrupted; running it again now", extra={"source": name})

@@ -12,8 +12,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from archive.quarantine import quarantined
 from archive.quickread import Reader, SourceHealth, source_health, totals, utcnow
 from scraper.config import Config
+from scraper.disarm.locate import disarm_in_use
 
 from . import adapter
 from .lock import lock_holder
@@ -48,6 +50,8 @@ class Status:
     failing_threshold_hours: float
     sources: list[SourceStatus] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
+    disarm: dict[str, Any] = field(default_factory=dict)  # the DISARM data in use (scraper.disarm.locate)
+    quarantined: list[str] = field(default_factory=list)  # WARC files moved aside (archive/quarantine.py), by name
 
     @property
     def healthy(self) -> bool:
@@ -94,6 +98,9 @@ def collect_status(config: Config, reader: Reader, *, now: datetime | None = Non
             )
         )
     status.totals = totals(reader)
+    in_use = disarm_in_use(config)
+    status.disarm = {**in_use.to_dict(), "description": in_use.describe()}
+    status.quarantined = [p.name for p in quarantined(config.data_dir)]
     return status
 
 

@@ -15,6 +15,7 @@ from scraper.config import Config, load_config
 from scraper.daemon.scheduler import Daemon
 from scraper.daemon.status import Status, collect_status
 from scraper.errors import UserError
+from scraper.web.settings import web_settings
 
 from .server import DemoServer
 
@@ -113,5 +114,12 @@ def where_things_are(config: Config) -> list[str]:
         "WACZ: built from the WARC on demand (`takedowns archive export URL -o FILE.wacz`, or the desk's capture page)",
         f"stubs:      takedowns --config {cfg} stubs list   (Atom feed: {data / 'stubs.atom'})",
         f"stub pages: takedowns --config {cfg} stubs show ID   (or: stubs export --format md -o DIR)",
+    ]
+    web = web_settings(config)
+    lines += [
+        "",
+        "Review the demo's stubs in the desk (runs until Ctrl-C):",
+        f"  takedowns --config {cfg} serve",
+        f"  then open http://{web.host}:{web.port}/ in a browser",
     ]
     return lines

@@ -31,8 +31,7 @@ from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline import capture_url, failed_stage
 from scraper.stagetimes import in_thread
-from scraper.stubs import StubSettings, feed_changed
-from scraper.stubs.feed import FeedRefresher
+from scraper.stubs import feed_changed, feed_refresher
 from scraper.urls import normalise_url
 
 from . import failures, kinds
@@ -269,7 +268,7 @@ class ItemPass:
         self.places = asyncio.Semaphore(places(workers))
         self.lookahead = LOOKAHEAD * (workers + 1)
         self.turns = InOrder()
-        self.feed = FeedRefresher(catalogue, StubSettings.from_config(config).feed_path)
+        self.feed = feed_refresher(config, catalogue)
 
     async def run(self, todo: list[tuple[Candidate, int]]) -> None:
         try:

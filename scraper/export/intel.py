@@ -17,9 +17,11 @@ def write_intel(fmt: str, records: list, out_dir: Path, bundle: bool, config: Co
 
     if fmt == "stix":
         try:
-            from scraper.export.stix import attack_pattern_ids, write_stix
+            from scraper.export.stix import write_stix
         except ImportError as exc:
             raise UserError(f"STIX export needs the stix2 library ({exc.name} missing): {extras_hint}") from None
+        from scraper.disarm.bundle import attack_pattern_ids
+
         return write_stix(records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle)
     try:
         from scraper.export.misp import write_misp

@@ -17,7 +17,7 @@ from typing import Any
 
 from pymisp import MISPAttribute, MISPEvent, MISPGalaxy, MISPGalaxyCluster
 
-from scraper.files import atomic_write_text
+from scraper.files import PUBLIC_MODE, atomic_write_text
 
 from .records import StubRecord, stable_uuid
 
@@ -108,6 +108,6 @@ def write_misp(records: list[StubRecord], out_dir: Path) -> list[Path]:
         path = out_dir / f"{rec.disarm_id or rec.stub_id}.misp.json"
         # {"Event": {...}}: the shape MISP's import and pymisp's load_file read
         text = json.dumps({"Event": json.loads(stub_event(rec).to_json())}, indent=2, sort_keys=True, ensure_ascii=False)
-        atomic_write_text(path, text + "\n")
+        atomic_write_text(path, text + "\n", PUBLIC_MODE)
         written.append(path)
     return written

@@ -13,7 +13,6 @@ UUIDv5 of a stable key, and timestamps come from the stub, so re-exports are ide
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,25 +27,6 @@ from .records import StubRecord, stable_uuid
 # keeps their content identical wherever and whenever they are exported.
 SHARED_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 TOOL_IDENTITY_ID = f"identity--{stable_uuid('identity', 'takedown-archiver')}"
-
-
-def attack_pattern_ids(bundle_path: Path) -> dict[str, str]:
-    """DISARM technique id (T0097.208) -> the attack-pattern id in DISARM's own STIX bundle."""
-    if not bundle_path.is_file():
-        raise UserError(f"DISARM STIX bundle not found: {bundle_path} (set [techniques] stix_bundle in config.toml to DISARM.json)")
-    try:
-        data = json.loads(bundle_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(f"cannot read {bundle_path} as a STIX JSON bundle: {exc}") from None
-    out: dict[str, str] = {}
-    for obj in data.get("objects", []) if isinstance(data, dict) else []:
-        if isinstance(obj, dict) and obj.get("type") == "attack-pattern":
-            for ref in obj.get("external_references", []):
-                if isinstance(ref, dict) and ref.get("external_id"):
-                    out[ref["external_id"]] = obj["id"]
-    if not out:
-        raise UserError(f"{bundle_path} holds no DISARM attack-patterns: is it DISARM.json?")
-    return out
 
 
 def _utc(value: datetime) -> datetime:
@@ -140,7 +120,7 @@ def bundle_of(objects: list, key: str) -> stix2.Bundle:
 
 
 def write_stix(records: list[StubRecord], patterns: dict[str, str], out_dir: Path, one_bundle: bool) -> list[Path]:
-    from scraper.files import atomic_write_text
+    from scraper.files import PUBLIC_MODE, atomic_write_text
 
     bundles: list[tuple[Path, stix2.Bundle]] = []
     if one_bundle:
@@ -151,5 +131,5 @@ def write_stix(records: list[StubRecord], patterns: dict[str, str], out_dir: Pat
             bundles.append((out_dir / f"{rec.disarm_id or rec.stub_id}.stix.json", bundle_of(stub_objects(rec, patterns), rec.stub_id)))
     for path, bundle in bundles:
         text = bundle.serialize(pretty=True, sort_keys=True)
-        atomic_write_text(path, text + "\n")
+        atomic_write_text(path, text + "\n", PUBLIC_MODE)
     return [p for p, _ in bundles]

@@ -45,6 +45,14 @@ PLATFORM_RE = (
     r"|advertising|advertiser|play|telegram|whatsapp|threads|linkedin|vkontakte|vk|snapchat|pinterest|medium|gmail|twitch)"
 )
 
+# Every asset type `asset_type` (and the counts grammar) can give, as ../shared/gold/README.md lists them:
+# what a curator's counts may name.
+ASSET_TYPES = (
+    "facebook_accounts", "facebook_pages", "facebook_groups", "facebook_events", "instagram_accounts", "twitter_accounts",
+    "youtube_channels", "tiktok_accounts", "reddit_accounts", "subreddits", "ads_accounts", "adsense_accounts", "blogs",
+    "play_developers", "domains", "websites", "accounts", "pages", "groups", "total_assets",
+)
+
 NOUNS = ASSET_NOUNS
 SINGULAR_NOUNS = {n for n in NOUNS if not n.endswith("s") or n in ("")}
 NOUN_RE = r"(?:developer\s+accounts?|accounts?|profiles?|handles?|pages?|groups?|events?|channels?|subreddits?|blogs?|developers?|domains?|websites?|sites?|assets)"

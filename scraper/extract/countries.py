@@ -117,6 +117,14 @@ def normalise(name: str, *, demonyms: bool = True) -> str | None:
     return None
 
 
+def closest(name: str) -> str | None:
+    """The country whose name (or alias) is spelt most like `name`, for "did you mean" hints."""
+    import difflib
+
+    found = difflib.get_close_matches(re.sub(r"\s+", " ", name.strip().lower()), list(_names()), n=1, cutoff=0.6)
+    return _names()[found[0]] if found else None
+
+
 # Where DISARM's incidents (incidents.csv: attributions_seen, found_in_country) write a
 # country otherwise than `normalise` does; tests/stubs/test_house_style.py derives these
 # from DISARM's own rows, so the table cannot drift from the data.

@@ -81,6 +81,7 @@ def read_html(payload: bytes, url: str) -> Document:
     text = (getattr(doc, "text", None) if doc is not None else "") or ""  # a Document (dict only with as_dict)
     if len(text.strip()) < MIN_ARTICLE_CHARS:
         raise ExtractError(f"{url}: no article text found in the HTML")
+    text = html_blocks(text)
     return Document(
         title=head.title,
         authors=split_authors("; ".join(head.authors)) or byline_authors(text),
@@ -91,6 +92,17 @@ def read_html(payload: bytes, url: str) -> Document:
         dateline_date=dateline_date(text),
         guessed_date=lambda: _htmldate(original, url),
     )
+
+
+def html_blocks(text: str) -> str:
+    """The extractor's text with a blank line between its blocks.
+
+    trafilatura writes each paragraph, heading, list item, table row and `<br>` line of a page
+    on a line of its own: each is a block of the page, and a blank line is how the text says
+    so (`sentences` joins the lines of one block, as a PDF wraps them, and never joins blocks:
+    a dateline or a heading above a paragraph was read into its first sentence).
+    """
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _htmldate(payload: bytes, url: str) -> date | None:

@@ -26,6 +26,11 @@ _BRAND_OWNER = {
 }
 
 
+def org_platform(org: str | None) -> str | None:
+    """The platform an organisation runs (Google TAG -> Google), or None for a researcher, a wire or a paper."""
+    return _OWNER_BY_ORG.get(org) if org else None
+
+
 def document_platform(text: str, org: str | None) -> str | None:
     """The platform that removed the assets: the publishing platform, else the brand named most in removal sentences."""
     if org in _OWNER_BY_ORG:

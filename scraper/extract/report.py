@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 # Bump when extraction output may change, so `takedowns reextract` knows what is stale.
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"  # 0.3.0: HTML blocks are hard sentence boundaries
 
 
 @dataclass

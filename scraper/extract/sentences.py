@@ -51,7 +51,7 @@ def paragraphs(text: str, title: str | None = None) -> list[str]:
 def _kind(paragraph: str) -> str:
     if len(paragraph) <= 60 and not re.search(r"[.!?:;,]$", paragraph) and len(paragraph.split()) <= 8:
         return "heading"
-    return "text"
+    return "heading" if _title_case(paragraph) else "text"
 
 
 # A line ending in one of these continues on the next line (a wrapped PDF line), never a heading.
@@ -62,13 +62,39 @@ _CONTINUES = re.compile(
 )
 
 
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE = (rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}"
+         r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})")
+# A line that only dates the document ("May 2, 2024", "Published October 5, 2021", "Updated: 2024-05-02 at 10:00 UTC"):
+# a block of its own, never the start of the sentence below it.
+_DATELINE = re.compile(
+    rf"(?:(?:Published|Updated|Last\s+updated|Posted|Released|Date)(?:\s+on)?\s*:?\s+)?{_DATE}"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?)?\.?",
+    re.IGNORECASE,
+)
+
+
+def is_dateline(line: str) -> bool:
+    return bool(_DATELINE.fullmatch(" ".join(line.split())))
+
+
+def _title_case(line: str) -> bool:
+    """A heading in title case ("Coordinated Inauthentic Behavior Originating in the Islamic Republic of Iran"):
+    every word of four letters or more capitalised, no closing punctuation, not too long for a heading."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    long = [w for w in words if len(w) >= 4]
+    return 2 <= len(words) <= 14 and len(long) >= 2 and all(w[0].isupper() for w in long) and not re.search(r"[.!?:;,]$", line)
+
+
 def _heading_line(line: str, title: str = "") -> bool:
-    """The document's title line, or a short line without closing punctuation or a comma that does not read as
-    the start of a wrapped sentence (no trailing function word or number: "... 13 Pages, five" continues with "Groups")."""
+    """The document's title line, or a short (or title-case) line without closing punctuation or a comma that
+    does not read as the start of a wrapped sentence (no trailing function word or number: "... 13 Pages, five"
+    continues with "Groups")."""
     line = line.strip()
     if _is_title(line, title):
         return True
-    return bool(line) and _kind(line) == "heading" and "," not in line and not _CONTINUES.search(line)
+    short = _kind(line) == "heading"
+    return bool(line) and short and "," not in line and not _CONTINUES.search(line)
 
 
 def _is_title(line: str, title: str) -> bool:
@@ -84,7 +110,8 @@ def _ends_with_heading(lines: list[str], title: str) -> bool:
 def typed_paragraphs(text: str, title: str | None = None) -> list[tuple[str, str]]:
     """(paragraph, kind): list items and table rows are "item", short unpunctuated lines "heading".
 
-    Lines of one block are joined (PDF text wraps sentences over lines), except that a
+    A blank line is a hard boundary: nothing is joined across it (HTML text has one between each of
+    its blocks, `documents.html_blocks`). Lines of one block are joined (PDF text wraps sentences over lines), except that a
     heading line (opening the block, after a finished sentence or after the title; the
     document's `title` line always counts as one) stays its own paragraph when a
     capitalised line follows:
@@ -107,6 +134,12 @@ def typed_paragraphs(text: str, title: str | None = None) -> list[tuple[str, str
                     heading = line.lstrip().startswith("#")
                     out.append((_LIST_ITEM.sub("", line).lstrip("# ").strip(), "heading" if heading else "item"))
                 continue
+            if is_dateline(line):  # its own block, whatever surrounds it (a PDF's "Published ..." line)
+                if current:
+                    out.append((" ".join(current), "text"))
+                    current = []
+                out.append((line.strip(), "heading"))
+                continue
             if line.strip():
                 if _ends_with_heading(current, title) and re.match(r"[\"“‘(\[]?[A-Z0-9]", line.strip()):
                     if current[:-1]:
@@ -118,6 +151,15 @@ def typed_paragraphs(text: str, title: str | None = None) -> list[tuple[str, str
             out.append((" ".join(current), "text"))
     cleaned = [(re.sub(r"\s+", " ", p).strip(), k) for p, k in out if p.strip()]
     return [(p, _kind(p) if k == "text" else k) for p, k in cleaned]
+
+
+def without_title(text: str, title: str | None) -> str:
+    """`text` without the lines that only repeat the document's title (a page's `<h1>`, a PDF's first line):
+    a title is not a sentence of the report, so never evidence for a technique."""
+    key = " ".join((title or "").split()).casefold()
+    if not key:
+        return text
+    return "\n".join(line for line in text.split("\n") if " ".join(line.split()).casefold() != key)
 
 
 def split_sentences(paragraph: str) -> list[str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.stagetimes import timed
 
 from . import blocking, countries  # noqa: F401  (each registers its derived rows with .derived, kept in step by one hook)
-from .feed import write_feed
+from .feed import FeedRefresher, write_feed
 from .settings import StubSettings
 from .store import StubOutcome
 from .store import update_stubs_for_report as _update
@@ -21,8 +23,20 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
         outcome = _update(config, catalogue, capture_id, source_name, forced=forced)
     if refresh_feed and feed_changed(outcome):
         with timed("feed", cpu=True):
-            write_feed(catalogue, StubSettings.from_config(config).feed_path)
+            rewrite_feed(config, catalogue)
     return outcome
+
+
+def rewrite_feed(config: Config, catalogue: Catalogue) -> Path:
+    """Write the Atom feed where `[stubs]` says, with its configured public URL: after every stub change."""
+    settings = StubSettings.from_config(config)
+    return write_feed(catalogue, settings.feed_path, settings.feed_url)
+
+
+def feed_refresher(config: Config, catalogue: Catalogue) -> FeedRefresher:
+    """A `FeedRefresher` for a pass that changes many stubs (a poll), writing the configured feed."""
+    settings = StubSettings.from_config(config)
+    return FeedRefresher(catalogue, settings.feed_path, settings.feed_url)
 
 
 def feed_changed(outcome: StubOutcome) -> bool:
@@ -30,4 +44,4 @@ def feed_changed(outcome: StubOutcome) -> bool:
     return outcome.action in ("created", "merged", "updated")
 
 
-__all__ = ["StubOutcome", "feed_changed", "update_stubs_for_report"]
+__all__ = ["StubOutcome", "feed_changed", "feed_refresher", "rewrite_feed", "update_stubs_for_report"]

@@ -15,6 +15,25 @@ from archive.catalogue import utcnow
 from archive.tables import Stub, StubEdit
 
 
+def shown(value: Any, limit: int = 120) -> str:
+    """A field's value as a curator reads it in history lines: lists joined, counts as k=v, long text cut."""
+    if isinstance(value, list):
+        text = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k}={v}" for k, v in value.items())
+    else:
+        text = "" if value is None else str(value)
+    text = " ".join(text.split())
+    if not text:
+        return "(empty)"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe(field: str, value: Any, before: Any) -> str:
+    """'origin = China (was china)': what the desk's edits table shows, on one line."""
+    return f"{field} = {shown(value)} (was {shown(before)})"
+
+
 def record(s: Session, stub: Stub, values: dict[str, Any]) -> None:
     rows = {e.field: e for e in s.scalars(select(StubEdit).where(StubEdit.stub_pk == stub.id))}
     for name, value in values.items():
@@ -23,6 +42,11 @@ def record(s: Session, stub: Stub, values: dict[str, Any]) -> None:
             s.add(StubEdit(stub_pk=stub.id, field=name, value=value, extracted=getattr(stub, name), latest=getattr(stub, name), at=utcnow()))
         else:  # a new edit starts from what extraction says now
             row.value, row.extracted, row.at, row.report_changed_at = value, row.latest, utcnow(), None
+
+
+def of_stub(s: Session, stub: Stub) -> list[StubEdit]:
+    """The stub's curator edits, one per field, in the order first made (the desk's edits table)."""
+    return list(s.scalars(select(StubEdit).where(StubEdit.stub_pk == stub.id).order_by(StubEdit.id)))
 
 
 def note_extraction(s: Session, stub: Stub, extracted: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ break that could end a table row or start a new block, no pipe that adds a colum
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 
 from scraper.settings import FOUND_VIA_CODE
@@ -25,20 +26,33 @@ def found_via_cell(value: str | None) -> str:
     return value if value and FOUND_VIA_CODE.fullmatch(value) else ""
 
 
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "&#124;")
+# Only what would turn into markup is escaped, so a cell reads as DISARM's own do ("AT&T", "a < b",
+# "Q&A | Iran" stay plain): an `&` that starts a character reference (with its `;`, or one of the legacy
+# names browsers read without it, "&copy"), a `<` that could open a tag, comment or autolink, and a `|`
+# in a table row (where it would add a column).
+_LEGACY = sorted((name for name in html.entities.html5 if not name.endswith(";")), key=len, reverse=True)
+_REFERENCE = re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;|(?:" + "|".join(_LEGACY) + "))")
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 
 
-def single_line(text: str | None) -> str:
-    """A one-line cell (name, authors, org, countries): escaped, line breaks become spaces."""
+def _escape(text: str, table: bool = False) -> str:
+    text = _TAG_OPEN.sub("&lt;", _REFERENCE.sub("&amp;", text))
+    return text.replace("|", "&#124;") if table else text
+
+
+def single_line(text: str | None, *, table: bool = False) -> str:
+    """A one-line cell (name, authors, org, countries): escaped, line breaks become spaces.
+
+    `table`: the cell is printed in a Markdown table row (a reference's authors, org, date).
+    """
     if not text:
         return ""
-    return _escape(re.sub(r"\s+", " ", text).strip())
+    return _escape(re.sub(r"\s+", " ", text).strip(), table)
 
 
-def markup(paragraphs: list[str], *, italic: bool = True) -> str:
-    """A summary cell as DISARM writes them: `<i>para<br><br>para</i>`."""
-    body = "<br><br>".join(_escape(_BREAKS.sub(" ", p).strip()) for p in paragraphs if p and p.strip())
+def markup(paragraphs: list[str], *, italic: bool = True, table: bool = False) -> str:
+    """A summary cell as DISARM writes them: `<i>para<br><br>para</i>` (`table`: printed in a table row)."""
+    body = "<br><br>".join(_escape(_BREAKS.sub(" ", p).strip(), table) for p in paragraphs if p and p.strip())
     return f"<i>{body}</i>" if body and italic else body
 
 

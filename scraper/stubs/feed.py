@@ -1,9 +1,12 @@
-"""An Atom feed (RFC 4287, built with feedgen) of new stubs that curators can subscribe to.
+"""An Atom feed (RFC 4287, written with lxml) of new stubs that curators can subscribe to.
 
-Each entry links to the report it came from (rel="alternate", the Reference URL
-the stub cites) and to its public archive when there is one (rel="related":
-RFC 4287 allows one alternate per media type), and carries the stub's summary
-and removed-account counts. Rewritten atomically, mode 0644, on every change (a poll:
+Each entry links to the report it came from (rel="alternate", the first Reference URL
+the stub cites), to its other reports and to their public archives when there are any
+(rel="related": RFC 4287 allows one alternate per media type and language), and carries
+the stub's summary and removed-account counts. Every link names its rel (feedgen 1.0.0,
+used before, dropped rel, type and title from entry links, so each entry had several
+implicit alternates). The feed's self link is its public URL (`[stubs] feed_url`; the
+desk serves it at /feed.atom). Rewritten atomically, mode 0644, on every change (a poll:
 at its first change, then at most every few seconds and at its end, `FeedRefresher`).
 """
 
@@ -21,13 +24,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue
-from archive.tables import ArchiveJob, Stub, StubReference
+from archive.tables import ArchiveJob, Capture, Stub, StubReference
 from scraper.errors import describe
 from scraper.files import PUBLIC_MODE, atomic_write
 from scraper.stagetimes import timed
 
 log = logging.getLogger("takedowns.stubs")
 
+ATOM = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:takedowns:stubs"
 AUTHOR = "takedown-archiver"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -43,7 +47,7 @@ class Entry:
     summary: str
     counts: dict[str, int]
     updated_at: datetime
-    refs: list[tuple[str, str]] = field(default_factory=list)
+    refs: list[tuple[str, str, str]] = field(default_factory=list)  # (url, title, media type or "")
 
 
 def entries(s: Session, newest: int = NEWEST) -> tuple[list[Entry], dict[str, str]]:
@@ -59,10 +63,12 @@ def entries(s: Session, newest: int = NEWEST) -> tuple[list[Entry], dict[str, st
             select(Stub.id, Stub.stub_id, Stub.name, Stub.summary, Stub.counts, Stub.updated_at).where(Stub.id.in_(ids))
         )
     }
-    for pk, url, title in s.execute(
-        select(StubReference.stub_pk, StubReference.url, StubReference.title).where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)
+    for pk, url, title, content_type in s.execute(
+        select(StubReference.stub_pk, StubReference.url, StubReference.title, Capture.content_type)
+        .outerjoin(Capture, Capture.id == StubReference.capture_id)
+        .where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)
     ):
-        by_pk[pk].refs.append((url, title))
+        by_pk[pk].refs.append((url, title, media_type(content_type)))
     links: dict[str, str] = {}
     cited = select(StubReference.url).where(StubReference.stub_pk.in_(ids))
     for url, link in s.execute(
@@ -76,32 +82,48 @@ def entries(s: Session, newest: int = NEWEST) -> tuple[list[Entry], dict[str, st
     return [entry for _, entry in ordered], links
 
 
-def write_feed(catalogue: Catalogue, path: Path, self_url: str = "") -> Path:
-    """Write the feed of the newest 200 new stubs to `path`; `self_url` is where it is served (else a file: URL)."""
-    from feedgen.feed import FeedGenerator  # lxml: not imported by commands that never write the feed
+def media_type(content_type: str | None) -> str:
+    """'text/html; charset=utf-8' -> 'text/html' (a link's type attribute); '' when unknown."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
 
-    with catalogue.session() as s:
-        stubs, links = entries(s)
-    fg = FeedGenerator()
-    fg.id(FEED_ID)
-    fg.title("takedown-archiver: new incident stubs")
-    fg.author({"name": AUTHOR})
-    fg.link(href=self_url or path.resolve().as_uri(), rel="self", type="application/atom+xml")
-    fg.updated(max((_utc(st.updated_at) for st in stubs), default=EPOCH))
+
+def feed_xml(stubs: list[Entry], links: dict[str, str], self_url: str) -> bytes:
+    """The Atom document of `stubs` (newest first), `self_url` its public address."""
+    from lxml import etree  # not imported by commands that never write the feed
+
+    def add(parent, name: str, text: str | None = None, **attrs: str):
+        element = etree.SubElement(parent, f"{{{ATOM}}}{name}", {k: v for k, v in attrs.items() if v})
+        if text is not None:
+            element.text = text
+        return element
+
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM})
+    add(feed, "id", FEED_ID)
+    add(feed, "title", "takedown-archiver: new incident stubs")
+    add(feed, "updated", _stamp(max((_utc(st.updated_at) for st in stubs), default=EPOCH)))
+    add(add(feed, "author"), "name", AUTHOR)
+    add(feed, "link", href=self_url, rel="self", type="application/atom+xml")
+    add(feed, "generator", "takedown-archiver")
     for stub in stubs:
-        fe = fg.add_entry(order="append")
-        fe.id(f"urn:takedowns:stub:{stub.stub_id}")
-        fe.title(f"{stub.stub_id}: {stub.name}")
-        fe.updated(_utc(stub.updated_at))
-        for n, (url, title) in enumerate(stub.refs):
-            fe.link(href=url, rel="alternate" if n == 0 else "related", type="text/html", title=title or None)
+        entry = add(feed, "entry")
+        add(entry, "id", f"urn:takedowns:stub:{stub.stub_id}")
+        add(entry, "title", f"{stub.stub_id}: {stub.name}")
+        add(entry, "updated", _stamp(_utc(stub.updated_at)))
+        for n, (url, title, kind) in enumerate(stub.refs):
+            add(entry, "link", href=url, rel="alternate" if n == 0 else "related", type=kind, title=title)
             archive = links.get(url, "pending")
             if archive.startswith("http"):
-                fe.link(href=archive, rel="related", title="public archive")
-        text = entry_text(stub.summary, stub.counts or {})
-        fe.summary(stub.summary or stub.name)
-        fe.content(text, type="text")
-    data = fg.atom_str(pretty=True)
+                add(entry, "link", href=archive, rel="related", type="text/html", title="public archive")
+        add(entry, "summary", stub.summary or stub.name, type="text")
+        add(entry, "content", entry_text(stub.summary, stub.counts or {}), type="text")
+    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_feed(catalogue: Catalogue, path: Path, self_url: str) -> Path:
+    """Write the feed of the newest 200 new stubs to `path`; `self_url` is where it is served."""
+    with catalogue.session() as s:
+        stubs, links = entries(s)
+    data = feed_xml(stubs, links, self_url)
     atomic_write(path, lambda tmp: tmp.write_bytes(data), PUBLIC_MODE)
     return path
 
@@ -116,6 +138,7 @@ class FeedRefresher:
 
     catalogue: Catalogue
     path: Path
+    self_url: str
     interval: float = 5.0
     _pending: bool = False
     _written_at: float = -math.inf
@@ -132,7 +155,7 @@ class FeedRefresher:
         self._pending, self._written_at = False, time.monotonic()
         try:
             with timed("feed", cpu=True):
-                write_feed(self.catalogue, self.path)
+                write_feed(self.catalogue, self.path, self.self_url)
         except (OSError, SQLAlchemyError) as exc:
             self._pending = True
             log.error("could not rewrite the stub feed %s: %s", self.path, describe(exc))
@@ -144,6 +167,11 @@ def entry_text(summary: str, counts: dict[str, int]) -> str:
     if counts:
         lines.append("Removed: " + ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(counts.items())))
     return "\n\n".join(lines) or "(no summary yet)"
+
+
+def _stamp(value: datetime) -> str:
+    """An RFC 3339 date-time in UTC, as RFC 4287 wants it (3.3)."""
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _utc(value: datetime) -> datetime:

@@ -11,6 +11,7 @@ Transitions (anything else is refused with a one-line UserError, nothing logged)
     merge    KEEP new|accepted, OTHER new -> OTHER merged into KEEP
              (KEEP keeps its name and id; OTHER's references move to KEEP)
     unmerge  merged -> new             (its own references come back)
+    split    new|accepted              (one stub per operation its reports name: the others are new stubs)
     reopen   accepted|rejected -> new  (clears the DISARM id / the reject reason)
     edit     new|accepted              (curator's value for a field, kept over re-extraction)
 
@@ -22,6 +23,7 @@ history gets exactly one entry per transition that happened.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -32,7 +34,7 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import Stub, StubChange, StubReference
 from scraper.errors import UserError
 
-from . import derived, edits
+from . import curated, derived, edits
 from .actor import current_actor
 
 STATES = ("new", "accepted", "rejected", "merged")
@@ -44,6 +46,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "unmerge": ("merged",),
     "reopen": ("accepted", "rejected"),
     "edit": ("new", "accepted"),
+    "split": ("new", "accepted"),
 }
 EDITABLE = ("name", "summary", "incident_type", "year_started", "origin", "targets", "counts")
 DISARM_ID = re.compile(r"^I\d{5}$")
@@ -114,15 +117,24 @@ def _claim(s: Session, stub: Stub, transition: str, verb: str, new_status: str, 
     s.refresh(stub)
 
 
-def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None) -> Decision:
+def next_free_id(used: Iterable[str]) -> str:
+    """The DISARM id after the highest one in `used` (I00001 when there is none)."""
+    numbers = [int(i[1:]) for i in used if i and DISARM_ID.match(i)]
+    return f"I{max(numbers, default=0) + 1:05d}"
+
+
+def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None, master_ids: frozenset[str] = frozenset()) -> Decision:
+    """`master_ids`: the ids DISARM's master sheet already uses (`urls.master_ids`), never assigned again."""
     if disarm_id is not None and not DISARM_ID.match(disarm_id):
         raise UserError(f"--disarm-id must look like I00130 (an I and five digits), got {disarm_id!r}")
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         if disarm_id:
             taken = s.scalar(select(Stub.stub_id).where(Stub.disarm_id == disarm_id, Stub.id != stub.id))
-            if taken:
-                raise UserError(f"{disarm_id} is already assigned to stub {taken}")
+            where = f"assigned to stub {taken}" if taken else "in DISARM's master sheet" if disarm_id in master_ids else ""
+            if where:
+                used = {*master_ids, *(i for i in s.scalars(select(Stub.disarm_id).where(Stub.disarm_id.is_not(None))) if i)}
+                raise UserError(f"{disarm_id} is already {where}: the next free DISARM id is {next_free_id(used)}")
         values = {"disarm_id": disarm_id} if disarm_id else {}
         _claim(s, stub, "accept", "accept", "accepted", **values)
         detail = f"accepted{' as ' + disarm_id if disarm_id else ''}"
@@ -179,6 +191,7 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
         refresh(s, keep)
         log_change(s, keep, "merged", f"curator merged {other.stub_id} into {keep.stub_id}")
         log_change(s, other, "merged", f"merged into {keep.stub_id}")
+        s.flush()  # refresh() below reloads the row: without a flush it dropped what refresh(s, keep) recomputed
         s.refresh(keep)
         return _decision("merge", keep, f"merged {other.stub_id} into {keep.stub_id}", also=[other.stub_id])
 
@@ -205,6 +218,29 @@ def unmerge(catalogue: Catalogue, stub_id: str) -> Decision:
         return _decision("unmerge", stub, f"unmerged from {holder_id}", also=[h.stub_id for h in touched])
 
 
+def split(catalogue: Catalogue, stub_id: str, *, id_prefix: str = "TA-", found_via: str = "") -> Decision:
+    """One stub per operation: a cited report naming networks of different origins is cited by
+    STUB for its first operation and by a new stub for each other one (a joined report's own
+    references go with their origin). STUB keeps its id, status and edits; `merge` joins them again.
+    """
+    from .store import split_plan
+
+    with catalogue.session() as s:
+        catalogue.serialise(s, "stubs")  # it inserts references, as a poll's matching does: one at a time
+        stub = get_stub(s, stub_id)
+        if stub.status not in ALLOWED["split"]:
+            raise _refuse("split", stub)
+        plan = split_plan(s, stub)
+        if not plan.moves:
+            raise UserError(f"nothing to split in {stub.stub_id}: none of its reports names networks of different origins "
+                            "(`takedowns stubs merge` joins two stubs)")
+        _claim(s, stub, "split", "split", stub.status)  # one decision at a time, as every transition
+        made = plan.apply(s, stub, id_prefix=id_prefix, found_via=found_via)
+        detail = f"split {stub.stub_id} ({plan.kept or 'unstated origin'}) from " + ", ".join(f"{sid} ({part})" for sid, part in made)
+        log_change(s, stub, "split", detail)
+        return _decision("split", stub, detail, also=[sid for sid, _ in made])
+
+
 def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Decision:
     """Set curator values; an edited field is no longer recomputed from the reports."""
     unknown = sorted(set(changes) - set(EDITABLE))
@@ -212,10 +248,13 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         raise UserError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
     if not changes:
         raise UserError("nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets")
+    changes = dict(changes)
     for key in ("origin", "targets"):
         value = changes.get(key, [])
         if not (isinstance(value, list) and all(isinstance(c, str) for c in value)):
             raise UserError(f"{key} must be a list of country names")
+        if key in changes:
+            changes[key] = curated.countries(value, key)  # "china" -> "China"; "Narnia" refused, naming the closest
     if "year_started" in changes and not re.fullmatch(r"(?:(?:19|20)\d\d)?", str(changes["year_started"])):
         raise UserError(f"year started must be a four-digit year or empty, got {changes['year_started']!r}")
     if "name" in changes and not str(changes["name"]).strip():
@@ -224,9 +263,12 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         isinstance(changes["counts"], dict) and all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in changes["counts"].items())
     ):
         raise UserError("counts must map asset types to whole numbers, e.g. facebook_accounts = 93")
+    if "counts" in changes:
+        changes["counts"] = curated.counts(cast(dict, changes["counts"]))
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         different: dict[str, Any] = {k: v for k, v in changes.items() if getattr(stub, k) != v}
+        said = "; ".join(edits.describe(k, different[k], getattr(stub, k)) for k in sorted(different))
         if stub.status in ALLOWED["edit"]:
             edits.record(s, stub, different)  # the baseline for "the report changed since the edit"
         edited = sorted(set(stub.edited_fields or []) | set(changes))
@@ -237,7 +279,7 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
             from .store import refresh
             refresh(s, stub)
         if different:
-            log_change(s, stub, "edited", "curator set " + ", ".join(sorted(different)))
+            log_change(s, stub, "edited", "curator set " + said)
         return _decision("edit", stub, ("set " + ", ".join(sorted(different))) if different else "nothing changed")
 
 

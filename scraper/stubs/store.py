@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReferenc
 from scraper.config import Config
 from scraper.extract.countries import house_style
 from scraper.extract.report import Report
-from scraper.urls import normalise_url
+from scraper.urls import normalise_url, report_url
 
 from . import blocking, content, edits
 from .disarm_page import IncidentPage, Reference
@@ -38,6 +38,7 @@ class StubOutcome:
     action: str  # created | merged | updated | unchanged | skipped
     stub_id: str | None
     reason: str
+    also: list[str] = field(default_factory=list)  # the other stubs of a report naming several operations
 
 
 def _assign_id(s: Session, stub: Stub, prefix: str) -> None:
@@ -96,8 +97,8 @@ def refresh(s: Session, stub: Stub) -> list[str]:
 
     Fields a curator edited (`edited_fields`) keep the curator's value.
     """
-    cited = [(ref, data, Report.from_dict(data) if data is not None else None) for ref, data in _cited(s, stub)]
-    reports = [report for _, _, report in cited if report is not None]
+    cited = [(ref, data, content.report_part(Report.from_dict(data), ref.part) if data is not None else None) for ref, data in _cited(s, stub)]
+    reports = [(report, ref.part) for ref, _, report in cited if report is not None]
     if not reports:
         return []
     notes_before = stub_notes(stub, [ref for ref, _, _ in cited])
@@ -108,7 +109,13 @@ def refresh(s: Session, stub: Stub) -> list[str]:
         digest = report_digest(data) if data is not None else None
         if ref.report_sha256 != digest:
             ref.report_sha256 = digest
-    new = derived_fields(reports)
+        if report is not None:
+            said, primary = report.asset_counts(), content.is_platform_report(report)
+            if ref.counts != said:
+                ref.counts = said
+            if ref.is_primary != primary:
+                ref.is_primary = primary
+    new = derived_fields([r for r, _ in reports], [part for _, part in reports])
     if stub.edited_fields:
         edits.note_extraction(s, stub, new)  # so the desk can show the report changed since the edit
     for k in stub.edited_fields or []:
@@ -123,55 +130,72 @@ def refresh(s: Session, stub: Stub) -> list[str]:
     return changed
 
 
-def derived_fields(reports: list[Report]) -> dict[str, Any]:
-    """A stub's fields derived from its reports (the first is the primary): a pure function."""
-    primary = reports[0]
+def derived_fields(reports: list[Report], parts: list[str] | None = None) -> dict[str, Any]:
+    """A stub's fields derived from its reports (in notes order; `parts[i]`: which operation of
+    `reports[i]` it cites, "" for all): a pure function.
+
+    The lead report gives the name, summary and date: the platform's own disclosure when one is
+    cited, else the first report (a retelling leads only until the platform's report arrives).
+    Counts are the platform reports' (a retelling's differing figures are kept on its reference
+    and raise `counts_disagree`); without one, each type's first stated count.
+    """
+    lead_at = content.lead_index(reports)
+    lead = reports[lead_at]
+    primaries = [r for r in reports if content.is_platform_report(r)]
     origin: list[str] = []
     targets: list[str] = []
-    counts: dict[str, int] = {}
     for r in reports:
         o, t = content.countries(r)
         origin += [c for c in o if c not in origin]
         targets += [c for c in t if c not in targets]
+    counts: dict[str, int] = {}
+    for r in primaries or [lead, *reports]:
         for k, v in r.asset_counts().items():
             counts.setdefault(k, v)
     years = [y for y in map(content.year_started, reports) if y]
     dates = [r.pub_date for r in reports if r.pub_date]
+    first = lead.pub_date if primaries and lead.pub_date else (min(dates) if dates else None)
     return {
-        "name": primary.title or primary.url,
-        "summary": content.summary(primary),
-        "platform": next((r.platform for r in reports if r.platform), None),
+        "name": content.name(lead, (parts or [])[lead_at] if parts else ""),
+        "summary": content.summary(lead),
+        "platform": lead.platform or next((r.platform for r in reports if r.platform), None),
         "origin": origin,
         "targets": targets,
         "counts": counts,
+        "counts_disagree": any(content.disagreements(counts, r.asset_counts()) for r in reports),
+        "platform_led": bool(primaries),
         "year_started": min(years) if years else "",
-        "first_pub_date": min(dates).isoformat() if dates else None,
+        "first_pub_date": first.isoformat() if first else None,
     }
 
 
 def _absorb(stub: Stub, report: Report) -> list[str]:
-    """Fold one more report into a stub's derived fields, as `refresh` would, without reloading the others.
+    """Fold one more retelling into a stub's derived fields, as `refresh` would, without reloading the others.
 
-    Appending a report to the reference list only extends origin, targets and
-    counts and lowers the first date and year started; its notes are a block on
-    its own reference row (`stub_notes`), and the primary report (name, summary)
-    is unchanged. A stub with hundreds of references therefore costs the same
-    to extend as one with two: the same statements, the same bytes written.
+    Appending a report that is not the platform's own to the reference list only extends origin,
+    targets and (while no platform report is cited) counts, lowers the year started (and, without
+    a platform report, the first date) and may raise `counts_disagree`; its notes are a block on
+    its own reference row (`stub_notes`), and the lead report (name, summary) is unchanged. A stub
+    with hundreds of references therefore costs the same to extend as one with two.
+    The caller recomputes the whole stub (`refresh`) instead when a curator set the counts.
     """
     o, t = content.countries(report)
     origin, targets = list(stub.origin or []), list(stub.targets or [])
     origin += [c for c in o if c not in origin]
     targets += [c for c in t if c not in targets]
+    has_primary = stub.platform_led
     counts = dict(stub.counts or {})
-    for k, v in report.asset_counts().items():
-        counts.setdefault(k, v)
+    if not has_primary:
+        for k, v in report.asset_counts().items():
+            counts.setdefault(k, v)
     years = [y for y in (stub.year_started, content.year_started(report)) if y]
-    dates = [d for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date else None) if d]
+    dates = [d for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date and not has_primary else None) if d]
     new = {
         "platform": stub.platform or report.platform,
         "origin": origin,
         "targets": targets,
         "counts": counts,
+        "counts_disagree": bool(stub.counts_disagree or content.disagreements(counts, report.asset_counts())),
         "year_started": min(years) if years else "",
         "first_pub_date": min(dates) if dates else None,
     }
@@ -184,12 +208,20 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
     return [*changed, "notes"]
 
 
+def reference_keys(report: Report) -> list[str]:
+    """The keys a report may be cited under: its final URL's (`scraper.urls.report_url`), then the
+    asked URL's (references written before issue 28 were keyed by the asked URL)."""
+    return list(dict.fromkeys([normalise_url(report_url(report.url, report.final_url)), normalise_url(report.url)]))
+
+
 def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *,
                             forced: bool = False) -> StubOutcome:
-    """Create, extend or update the stub a report belongs to (idempotent).
+    """Create, extend or update the stubs a report belongs to (idempotent): one per operation it describes.
 
-    `forced`: an operator force-included the report, so it reaches the queue even
-    when it states no removed-asset counts.
+    A report naming networks of different origins describes as many operations (`content.parts`),
+    each with its own stub citing the report; a report already cited whole stays whole (a curator
+    splits it: `review.split`). `forced`: an operator force-included the report, so it reaches the
+    queue even when it states no removed-asset counts.
     """
     settings = StubSettings.from_config(config)
     known = master_urls(settings.disarm_master)
@@ -199,61 +231,155 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
         if row is None:
             return StubOutcome("skipped", None, "no extracted report")
         report = Report.from_dict(row.data)
-        key = normalise_url(report.url)
-        if key in known or normalise_url(report.final_url) in known:
+        keys = reference_keys(report)
+        if any(k in known for k in keys) or normalise_url(report.final_url) in known:
             return StubOutcome("skipped", None, "DISARM already lists this URL")
-        existing = s.scalar(select(StubReference).where(StubReference.normalised_url == key))
-        digest = report_digest(row.data)
-        if existing is not None and existing.report_sha256 == digest:  # a re-poll of the same report: nothing to recompute
-            existing.capture_id = capture_id
-            stub_id = s.scalar(select(Stub.stub_id).where(Stub.id == existing.stub_pk))
-            return StubOutcome("unchanged", stub_id, "report already cited, nothing changed")
-        if existing is not None:
-            stub = s.get_one(Stub, existing.stub_pk)
-            existing.capture_id, existing.title = capture_id, report.title or ""
-            existing.pub_date, existing.authors, existing.org = content.disarm_date(report.pub_date), ", ".join(report.authors), report.org or ""
-            changed = refresh(s, stub)
-            if changed:
-                log_change(s, stub, "updated", f"report {report.url} changed: {', '.join(changed)}")
-                return StubOutcome("updated", stub.stub_id, "changed: " + ", ".join(changed))
-            return StubOutcome("unchanged", stub.stub_id, "report already cited, nothing changed")
-        worth, why = content.is_takedown(report)
-        if not worth and not forced:
-            return StubOutcome("skipped", None, why)
-        if not worth:
-            why = f"force-included by an operator ({why})"
-        match = blocking.first_match(s, report, settings.cluster_window_days)
-        now = utcnow()
-        if match:
-            stub, reason = match
-            action = "merged"
-        else:
-            stub = Stub(
-                stub_id=f"new-{uuid.uuid4().hex[:16]}",  # until the row has its key (_assign_id)
-                status="new",
-                found_via=settings.found_via,  # a DISARM code (or empty), as its rows hold; the source is logged below
-                date_added=now.date().isoformat(),
-                created_at=now,
-                updated_at=now,
-                # what `refresh` would find from the one report a new stub cites, inserted with the row
-                # (no read-back of its reference, no second UPDATE and derived-row rewrite)
-                **derived_fields([report]),
-            )
-            s.add(stub)
+        cited = {ref.part: ref for ref in s.scalars(select(StubReference).where(StubReference.normalised_url.in_(keys)).order_by(StubReference.id.desc()))}
+        parts = [""] if "" in cited else content.parts(report)
+        outcomes = [_update_part(s, settings, report, part, cited.get(part), keys[0], capture_id, report_digest(row.data), source_name, forced)
+                    for part in parts]
+    done = [o for o in outcomes if o.action in ("created", "merged", "updated")]
+    lead = (done or outcomes)[0]
+    also = [o.stub_id for o in outcomes if o is not lead and o.stub_id and o.stub_id != lead.stub_id]
+    return StubOutcome(lead.action, lead.stub_id, lead.reason, also)
+
+
+def _update_part(s: Session, settings: StubSettings, whole: Report, part: str, existing: StubReference | None, key: str, capture_id: int,
+                 digest: str, source_name: str | None, forced: bool) -> StubOutcome:
+    """`update_stubs_for_report` for one operation of a report (`part`, "" for the whole report)."""
+    report = content.report_part(whole, part)
+    if existing is not None and existing.report_sha256 == digest and existing.counts is not None:  # a re-poll of the same report
+        existing.capture_id = capture_id
+        stub_id = s.scalar(select(Stub.stub_id).where(Stub.id == existing.stub_pk))
+        return StubOutcome("unchanged", stub_id, "report already cited, nothing changed")
+    if existing is not None:
+        stub = s.get_one(Stub, existing.stub_pk)
+        existing.capture_id, existing.title = capture_id, whole.title or ""
+        existing.pub_date, existing.authors, existing.org = content.disarm_date(report.pub_date), ", ".join(report.authors), report.org or ""
+        changed = refresh(s, stub)
+        if changed:
+            log_change(s, stub, "updated", f"report {report.url} changed: {', '.join(changed)}")
+            return StubOutcome("updated", stub.stub_id, "changed: " + ", ".join(changed))
+        return StubOutcome("unchanged", stub.stub_id, "report already cited, nothing changed")
+    worth, why = content.is_takedown(report)
+    if not worth and not forced:
+        return StubOutcome("skipped", None, why)
+    if not worth:
+        why = f"force-included by an operator ({why})"
+    match = blocking.first_match(s, report, settings.cluster_window_days)
+    now = utcnow()
+    primary = content.is_platform_report(report)
+    if match:
+        stub, reason = match
+        action = "merged"
+    else:
+        stub = new_stub(s, settings, now, derived_fields([report], [part]))
+        reason, action = why, "created"
+    s.add(StubReference(
+        stub_pk=stub.id, url=report.url, normalised_url=key, part=part, capture_id=capture_id,
+        pub_date=content.disarm_date(report.pub_date), authors=", ".join(report.authors),
+        org=report.org or "", title=whole.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
+        notes=content.notes([report]), report_sha256=digest, is_primary=primary, counts=report.asset_counts(),
+    ))
+    if action == "merged":
+        if primary or "counts" in (stub.edited_fields or []):  # the platform's report now leads: recompute from every report
             s.flush()
-            _assign_id(s, stub, settings.id_prefix)
-            reason, action = why, "created"
-        s.add(StubReference(
-            stub_pk=stub.id, url=report.url, normalised_url=key, capture_id=capture_id,
-            pub_date=content.disarm_date(report.pub_date), authors=", ".join(report.authors),
-            org=report.org or "", title=report.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
-            notes=content.notes([report]), report_sha256=digest,
-        ))
-        if action == "merged":
+            refresh(s, stub)
+        else:
             _absorb(stub, report)
-        found = f" (found by source {source_name or 'fetch'})" if action == "created" else ""
-        log_change(s, stub, action, f"{report.url}: {reason}{found}")
-        return StubOutcome(action, stub.stub_id, reason)
+    found = f" (found by source {source_name or 'fetch'})" if action == "created" else ""
+    which = f" (the {part} operation)" if part else ""
+    log_change(s, stub, action, f"{report.url}{which}: {reason}{found}")
+    return StubOutcome(action, stub.stub_id, reason)
+
+
+def new_stub(s: Session, settings: StubSettings, now: datetime, fields: dict[str, Any]) -> Stub:
+    """Insert a new stub with `fields` (what `derived_fields` finds in its first report) and give it its id."""
+    stub = Stub(
+        stub_id=f"new-{uuid.uuid4().hex[:16]}",  # until the row has its key (_assign_id)
+        status="new",
+        found_via=settings.found_via,  # a DISARM code (or empty), as its rows hold; the source is logged by the caller
+        date_added=now.date().isoformat(),
+        created_at=now,
+        updated_at=now,
+        # what `refresh` would find from the one report a new stub cites, inserted with the row
+        # (no read-back of its reference, no second UPDATE and derived-row rewrite)
+        **fields,
+    )
+    s.add(stub)
+    s.flush()
+    _assign_id(s, stub, settings.id_prefix)
+    return stub
+
+
+@dataclass
+class SplitPlan:
+    """How a stub splits by operation (`review.split`): the part it keeps, and where each reference goes."""
+
+    kept: str
+    moves: dict[str, list[tuple[StubReference, bool]]]  # part -> (reference, copy it: a report's other operation)
+    first: dict[str, Report]  # part -> a report of it, for the new stub's first fields
+    renames: list[tuple[StubReference, str]]  # a reference of a whole report naming several operations -> the one it keeps citing
+
+    def apply(self, s: Session, stub: Stub, *, id_prefix: str, found_via: str) -> list[tuple[str, str]]:
+        """Make the new stubs and move or copy their references; returns (new stub id, part) pairs."""
+        from .settings import StubSettings
+
+        settings = StubSettings(id_prefix=id_prefix, found_via=found_via)
+        now = utcnow()
+        made: list[tuple[str, str]] = []
+        for ref, part in self.renames:
+            ref.part = part
+        s.flush()
+        for part, refs in self.moves.items():
+            target = new_stub(s, settings, now, derived_fields([content.report_part(self.first[part], part)], [part]))
+            for ref, copy in refs:
+                if not copy:
+                    ref.stub_pk = target.id
+                elif s.scalar(select(StubReference.id).where(StubReference.normalised_url == ref.normalised_url, StubReference.part == part)) is None:
+                    s.add(StubReference(
+                        stub_pk=target.id, url=ref.url, normalised_url=ref.normalised_url, part=part, capture_id=ref.capture_id,
+                        pub_date=ref.pub_date, authors=ref.authors, org=ref.org, title=ref.title, added_at=now,
+                        merge_reason=f"split by a curator from {stub.stub_id}",
+                    ))
+            s.flush()
+            refresh(s, target)
+            log_change(s, target, "created", f"split by a curator from {stub.stub_id}: the {part} operation")
+            made.append((target.stub_id, part))
+        refresh(s, stub)
+        return made
+
+
+def split_plan(s: Session, stub: Stub) -> SplitPlan:
+    """Where each of the stub's references goes when it is split by operation (no operation to move: no moves).
+
+    The operations are the origins of the networks of each cited report naming several (in the
+    order the first such report names them), and the parts of references already split. STUB keeps
+    the first; a report naming several is copied to each other's stub, and a report of one origin
+    moves to that origin's stub.
+    """
+    cited = [(ref, Report.from_dict(data)) for ref, data in _cited(s, stub) if data is not None]
+    order: list[str] = []
+    for ref, report in cited:
+        order += [p for p in ([ref.part] if ref.part else content.parts(report)) if p and p not in order]
+    if len(order) < 2:
+        return SplitPlan("", {}, {}, [])
+    kept = order[0]
+    moves: dict[str, list[tuple[StubReference, bool]]] = {}
+    first: dict[str, Report] = {}
+    renames: list[tuple[StubReference, str]] = []
+    for ref, report in cited:
+        own = [ref.part] if ref.part else content.parts(report)
+        if len(own) > 1:
+            renames.append((ref, kept if kept in own else own[0]))
+        elif own == [""]:  # a report of one operation (or none stated) goes with its origin
+            own = [content.part_key(content.countries(report)[0])]
+        home = kept if kept in own else own[0]
+        for part in own:
+            if part in order and part != kept:
+                moves.setdefault(part, []).append((ref, part != home))
+                first.setdefault(part, report)
+    return SplitPlan(kept, moves, first, renames)
 
 
 # --- reading stubs (decisions live in review.py) ---------------------------------------
@@ -363,8 +489,9 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
 
     listing = listing or load_listing(s, stub_id=stub.id, notes=True)
     refs = [
-        Reference(safe_url(r.url), single_line(r.pub_date), single_line(r.authors), single_line(r.org), safe_url(listing.links.get(r.url, "")))  # empty while pending, as DISARM leaves it
-        for r in listing.references(stub)
+        Reference(safe_url(r.url), single_line(r.pub_date, table=True), single_line(r.authors, table=True), single_line(r.org, table=True),
+                  safe_url(listing.links.get(r.url, "")))  # empty while pending, as DISARM leaves it
+        for r in _one_per_url(listing.references(stub))
     ]
     return IncidentPage(
         id=stub.disarm_id or stub.stub_id,
@@ -380,6 +507,12 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
         techniques=table_rows(listing.techniques(stub)),
         notes=notes_block(listing.notes(stub) if listing.with_notes else notes_of(s, stub)),
     )
+
+
+def _one_per_url(refs: list[StubReference]) -> list[StubReference]:
+    """A stub's references with each URL once (a report cited for two of its operations, joined back, is one row)."""
+    seen: set[str] = set()
+    return [r for r in refs if not (r.url in seen or seen.add(r.url))]  # type: ignore[func-returns-value]
 
 
 def list_stubs(s: Session, status: str | None) -> list[Stub]:

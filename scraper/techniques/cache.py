@@ -61,9 +61,10 @@ class Build:
         return {"phase": self.phase, "seconds": self.seconds(), "building": self.finished is None, "error": self.error}
 
 
-_LOCK = threading.Lock()  # one load or build at a time: a suggestion during a build waits for it, never builds again
+_LOCKS: dict[tuple[Path, Path, Path], threading.Lock] = {}  # per model: a suggestion during its build waits, never builds again
+_GUARD = threading.Lock()
 _BUILDS: dict[tuple[Path, Path], Build] = {}
-_LOADED: dict[Path, TechniqueModel] = {}  # the model read last, kept: unpickling it again takes seconds
+_LOADED: dict[Path, TechniqueModel] = {}  # the model read last, kept: unpickling again takes seconds
 
 
 def build_state(settings: TechniqueSettings) -> Build | None:
@@ -73,7 +74,10 @@ def build_state(settings: TechniqueSettings) -> Build | None:
 
 def load_model(settings: TechniqueSettings) -> TechniqueModel:
     """The cached model for these files, fitting and caching it when absent or unreadable."""
-    with _LOCK:
+    key = (settings.framework, settings.mappings, settings.cache_dir)
+    with _GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
         return _load(settings)
 
 
@@ -86,7 +90,7 @@ def _load(settings: TechniqueSettings) -> TechniqueModel:
             with open(path, "rb") as f:
                 model = pickle.load(f)  # our own file under the data folder, keyed by content digest
             if isinstance(model, TechniqueModel):
-                _LOADED.clear()
+                _LOADED.clear()  # one model in memory at most
                 _LOADED[path] = model
                 return model
         except Exception:  # noqa: BLE001 - a stale or damaged cache is rebuilt, never fatal

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from archive.catalogue import Catalogue
 from archive.tables import ReportRow, Stub
 from scraper.errors import UserError
+from scraper.extract.sentences import without_title
 from scraper.stubs import store as stub_store
 
 from . import store
@@ -22,12 +23,12 @@ if TYPE_CHECKING:
 
 
 def texts_of_stub(s: Session, stub: Stub) -> list[str]:
-    """The clean texts of the stub's stored reports."""
+    """The clean texts of the stub's stored reports, without their title lines (a title is not evidence)."""
     texts = []
     for ref in stub_store.references(s, stub):
         row = s.scalar(select(ReportRow).where(ReportRow.capture_id == ref.capture_id)) if ref.capture_id else None
         if row is not None and row.data.get("text"):
-            texts.append(row.data["text"])
+            texts.append(without_title(row.data["text"], row.data.get("title")))
     return texts
 
 

@@ -1,7 +1,8 @@
 """`[techniques]` settings (declared in the settings registry): DISARM's files, suggestions per stub.
 
-Missing files are reported when a command needs them, not at config load, so the rest of the
-tool works without DISARM's spreadsheets.
+Each file is the path the config sets, else the copy in use (`scraper.disarm.locate`: the
+download in the data folder, else the packaged snapshot). A missing configured file is
+reported when a command needs it, not at config load.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.config import Config, section_settings
+from scraper.disarm.locate import disarm_in_use
 from scraper.settings import default
 
 
@@ -32,10 +34,11 @@ class TechniqueSettings:
     @classmethod
     def from_config(cls, config: Config) -> TechniqueSettings:
         raw = section_settings(config, "techniques", _Raw)
+        paths = disarm_in_use(config).paths
         return cls(
-            framework=config.resolve_path(raw.framework),
-            mappings=config.resolve_path(raw.mappings),
-            stix_bundle=config.resolve_path(raw.stix_bundle),
+            framework=paths["framework"],
+            mappings=paths["mappings"],
+            stix_bundle=paths["stix_bundle"],
             cache_dir=config.data_dir / "techniques",
             top=raw.top,
         )

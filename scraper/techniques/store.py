@@ -61,12 +61,12 @@ def decide(s: Session, stub: Stub, technique_ids: list[str], status: str, framew
 
 def description(row: StubTechnique) -> str:
     """DISARM's 'Description given for this incident': the quoted report text in <i>...</i>."""
-    return markup(list(row.sentences))
+    return markup(list(row.sentences), table=True)  # printed in the Technique table
 
 
 def table_rows(rows: list[StubTechnique]) -> str:
     """Rows of the page's Technique table for accepted techniques, in DISARM's format."""
-    return "".join(f"| [{row.technique_id} {single_line(row.name)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n" for row in rows)
+    return "".join(f"| [{row.technique_id} {single_line(row.name, table=True)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n" for row in rows)
 
 
 def sheet_rows(incident_id: str, rows: list[StubTechnique]) -> list[dict[str, str]]:

@@ -29,7 +29,8 @@ from archive.catalogue import Catalogue
 from scraper import curators
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.stubs import review
+from scraper.stubs import StubSettings, review, rewrite_feed
+from scraper.stubs.settings import FEED_ROUTE
 from scraper.techniques import ahead as technique_model
 from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
 from scraper.techniques.settings import TechniqueSettings
@@ -241,6 +242,15 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
     async def model_progress(request: Request) -> Response:
         return JSONResponse(technique_model.status(config) or {"phase": "ready", "building": False, "seconds": None, "error": ""})
 
+    async def feed(request: Request) -> Response:
+        """The Atom feed of new stubs, as the stub stage last wrote it (written now if it never was)."""
+        def read() -> bytes:
+            path = StubSettings.from_config(config).feed_path
+            if not path.is_file():
+                rewrite_feed(config, catalogue)
+            return path.read_bytes()
+        return Response(await run_in_threadpool(read), media_type="application/atom+xml")
+
     async def sources(request: Request) -> Response:
         view = await run_in_threadpool(load_sources, config, catalogue)
         return render(request, "sources.html", v=view)
@@ -254,6 +264,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/stubs/{stub_id}/accept", action("accepted", lambda i, f: actions.accept(config, catalogue, i, str(f.get("disarm_id") or "").strip() or None)), methods=["POST"]),
         Route("/stubs/{stub_id}/reject", action("rejected", lambda i, f: actions.reject(config, catalogue, i, str(f.get("reason") or ""))), methods=["POST"]),
         Route("/stubs/{stub_id}/merge", action("merged", lambda i, f: actions.merge(config, catalogue, i, str(f.get("other") or "").strip())), methods=["POST"]),
+        Route("/stubs/{stub_id}/split", action("split", lambda i, f: actions.split(config, catalogue, i)), methods=["POST"]),
         Route("/stubs/{stub_id}/reopen", action("reopened", lambda i, f: actions.reopen(config, catalogue, i)), methods=["POST"]),
         Route("/stubs/{stub_id}/edit", action("edited", do_edit), methods=["POST"]),
         Route("/stubs/{stub_id}/techniques", technique_endpoint(decide_technique), methods=["POST"]),
@@ -265,6 +276,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/export", download),
         Route("/sources", sources),
         Route("/techniques/model", model_progress),
+        Route(FEED_ROUTE, feed),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     @contextlib.asynccontextmanager

@@ -18,9 +18,10 @@ from archive.catalogue import Catalogue, utcnow
 from archive.tables import DeskBatch, Stub, StubChange
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.stubs import StubSettings, review, write_feed
+from scraper.stubs import StubSettings, review, rewrite_feed
 from scraper.stubs.actor import acting_as
 from scraper.stubs.review import Decision
+from scraper.stubs.urls import master_ids
 
 MAX_STUBS = 500
 ACTIONS = ("accept", "reject", "merge")
@@ -70,8 +71,9 @@ def decide(config: Config, catalogue: Catalogue, action: str, ids: list[str], ac
         raise UserError(f"unknown bulk action {action!r}: choose accept, reject or merge")
     if action == "reject" and not reason.strip():
         raise UserError("give a reason to reject the selected stubs")
+    known = master_ids(StubSettings.from_config(config).disarm_master)  # ids DISARM already uses, as a single accept checks
     steps: dict[str, Callable[[str], Decision]] = {
-        "accept": lambda sid: review.accept(catalogue, sid),
+        "accept": lambda sid: review.accept(catalogue, sid, None, known),
         "reject": lambda sid: review.reject(catalogue, sid, reason),
     }
     if action == "merge":
@@ -90,7 +92,7 @@ def decide(config: Config, catalogue: Catalogue, action: str, ids: list[str], ac
                 continue
             out.done.append(sid)
     if out.done:
-        write_feed(catalogue, StubSettings.from_config(config).feed_path)
+        rewrite_feed(config, catalogue)
     out.batch = record(catalogue, action, out.done, actor)
     return out
 
@@ -122,5 +124,5 @@ def undo(config: Config, catalogue: Catalogue, batch_id: int, actor: str | None)
                 continue
             out.done.append(sid)
     if out.done:
-        write_feed(catalogue, StubSettings.from_config(config).feed_path)
+        rewrite_feed(config, catalogue)
     return out

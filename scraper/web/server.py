@@ -22,7 +22,7 @@ def _server(config: Config, settings: WebSettings, host: str, port: int):
 
         from .app import create_app
     except ImportError as exc:
-        raise UserError(f"the review desk needs the web extra: pip install 'takedown-archiver[web]' ({exc.name} is missing)") from None
+        raise UserError(f"the review desk's libraries are missing ({exc.name}): reinstall takedown-archiver (pip install takedown-archiver), which includes them") from None
     token = desk_token(config, settings, host)
     app = create_app(config, settings, token)
     uv = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False, proxy_headers=False)

@@ -57,6 +57,10 @@ class RefView:
     archive_href: str | None
     capture_id: int | None
     merge_reason: str
+    part: str = ""  # the operation of a report naming several that this stub cites
+    primary: bool = False  # the platform's own report (it leads the stub)
+    counts: dict[str, int] = field(default_factory=dict)  # what this report states
+    differs: list[str] = field(default_factory=list)  # asset types where it states another number than the stub
 
 
 @dataclass
@@ -118,7 +122,8 @@ def load_stub(s: Session, stub_id: str) -> StubView:
         RefView(
             url=r.url, href=safe_href(r.url), title=r.title, pub_date=r.pub_date, authors=r.authors, org=r.org,
             archive=links.get(r.url) or "pending", archive_href=safe_href(links.get(r.url)),
-            capture_id=r.capture_id, merge_reason=r.merge_reason,
+            capture_id=r.capture_id, merge_reason=r.merge_reason, part=r.part, primary=r.is_primary, counts=r.counts or {},
+            differs=sorted(k for k, n in (r.counts or {}).items() if k in (stub.counts or {}) and stub.counts[k] != n),
         )
         for r in refs
     ]

@@ -144,10 +144,11 @@ def test_an_appended_warc_is_read_from_where_the_last_verify_ended(site_server, 
     assert not ok
 
 
-def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_cuts_it(site_server, config_path):
+def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_moves_it_aside(site_server, config_path):
     """A writer killed mid-append leaves bytes past the file's committed size: not part of the archive
-    (no capture points there), so verify passes; the next append cuts them, and verify reads on from
-    where it ended. A file shorter than its committed size lost records: that fails."""
+    (no capture points there, no whole capture is in them), so verify passes; the next append never
+    writes after them: it moves them into quarantine (issue 26: it used to cut them away) and appends
+    at the committed size. A file shorter than its committed size lost records: that fails."""
     fetch(site_server, config_path)
     [warc] = list(data(config_path).rglob("*.warc.gz"))
     committed = warc.stat().st_size
@@ -161,6 +162,8 @@ def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_cuts_it(
                     "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>")
     result = run_cli("fetch", site_server.url("/second.html"), "--config", config_path)
     assert result.exit_code == 0, result.stderr
+    [aside] = list((data(config_path) / "quarantine").glob("*.warc.gz"))
+    assert aside.read_bytes() == b"\x1f\x8b\x08\x00torn-record" and "past its committed size" in result.stderr
     code, out = verify_json(config_path)
     assert code == 0 and out["problems"] == [] and out["checked"] == [str(warc)]
     assert verify_json(config_path, "--all")[0] == 0

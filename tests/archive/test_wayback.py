@@ -166,3 +166,18 @@ def test_credentials_never_reach_logs_or_the_catalogue(site_server, wayback, cre
     for path in (tmp_path / "data").rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_a_resolved_archive_link_reaches_the_feed_at_once(site_server, wayback, creds, tmp_path):
+    """The stub's feed entry links its public archive when `archive pending` resolves it, not at the next housekeeping."""
+    cfg = wb_config(tmp_path, wayback, wait=0.3)
+    url = page(site_server, "/slow-feed-report")
+    wayback.scripts[url] = Script(pending_polls=10**6, timestamp="20261124101010")
+    out = fetch(cfg, url)
+    assert out["stub_action"] == "created" and out["archive_status"] == "pending"
+    feed = (tmp_path / "data" / "stubs.atom").read_text()
+    assert f"urn:takedowns:stub:{out['stub_id']}" in feed and "web.archive.org" not in feed  # fetch wrote the feed
+    wayback.scripts[url].pending_polls = 0
+    assert run_cli("archive", "pending", "--config", cfg).exit_code == 0
+    feed = (tmp_path / "data" / "stubs.atom").read_text()
+    assert f'href="https://web.archive.org/web/20261124101010/{url}" rel="related"' in feed

@@ -1,5 +1,5 @@
 """Issue 11 (6): an interrupted run is rerun at the next start, however many starts were
-killed in between; WARC bytes and files no committed row accounts for are repaired away."""
+killed in between; WARC bytes and files no committed row accounts for are moved into quarantine, never deleted."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ def test_interrupted_run_is_rerun_however_many_starts_come_between(site_server, 
     assert len(query(cfg, "SELECT DISTINCT url FROM captures")) == 4
 
 
-def test_repair_removes_uncatalogued_files_and_tails(tmp_path):
+def test_recovery_moves_uncatalogued_files_and_tails_into_quarantine(tmp_path):
+    from archive.catalogue import utcnow
+    from archive.quarantine import quarantine_dir
+    from archive.tables import WarcFile
     from archive.warc import WarcStore
 
     from ..conftest import make_config
@@ -59,16 +62,15 @@ def test_repair_removes_uncatalogued_files_and_tails(tmp_path):
         orphan.write_bytes(b"\x1f\x8b half a record from a killed process")
         kept = store.warc_dir / "kept.warc.gz"
         kept.write_bytes(b"whole records" + b" torn tail")
-        from archive.catalogue import utcnow
-        from archive.tables import WarcFile
-
         with catalogue.session() as s:
             s.add(WarcFile(path="warc/kept.warc.gz", committed_size=len(b"whole records"), created_at=utcnow()))
-        done = store.repair()
-        assert not orphan.exists()
+        done = store.recover()
+        aside = quarantine_dir(config.data_dir)
+        assert not orphan.exists() and (aside / orphan.name).read_bytes() == b"\x1f\x8b half a record from a killed process"
         assert kept.read_bytes() == b"whole records"
-        assert len(done) == 2 and any("removed" in line for line in done) and any("cut 10" in line for line in done)
-        assert store.repair() == []
-        assert not list(store.warc_dir.glob(".write-test*"))
+        assert (aside / f"kept.tail-{len(b'whole records')}.warc.gz").read_bytes() == b" torn tail"
+        assert len(done) == 2 and any("moved warc/takedowns-" in line for line in done) and any("the 10 byte(s) of warc/kept" in line for line in done)
+        assert store.recover() == []
+        assert sorted(p.name for p in store.warc_dir.iterdir()) == [".lock", "kept.warc.gz"]
     finally:
         catalogue.dispose()

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from ..conftest import run_cli
+from .atom_rfc4287 import problems as atom_problems
 from .test_queue import config, fetch, serve_seeds
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -41,7 +42,8 @@ def test_feed_has_every_rfc4287_element_and_links_each_report(site_server, tmp_p
         entry_id = entry.findtext(f"{A}id")
         stub_id = entry_id.rsplit(":", 1)[1]
         assert entry.findtext(f"{A}title").startswith(stub_id) and entry.findtext(f"{A}updated")
-        alternates = [link.get("href") for link in entry.findall(f"{A}link") if link.get("rel") in (None, "alternate")]
+        assert all(link.get("rel") for link in entry.findall(f"{A}link"))  # feedgen 1.0.0 dropped them (implicit alternates)
+        alternates = [link.get("href") for link in entry.findall(f"{A}link") if link.get("rel", "alternate") == "alternate"]
         assert alternates == [made[stub_id]]
         shown = run_cli("stubs", "show", stub_id, "--config", cfg, "--json")
         assert shown.exit_code == 0, shown.stderr
@@ -56,11 +58,13 @@ def test_feed_has_every_rfc4287_element_and_links_each_report(site_server, tmp_p
 
 
 def test_exports_are_0644_under_umask_077(site_server, tmp_path, umask_077):
-    cfg = config(tmp_path)
+    from ..techniques.conftest import techniques_config
+
+    cfg = config(tmp_path, techniques_config())
     dfrlab_url, _ = serve_seeds(site_server)
     fetch(cfg, dfrlab_url)
     out = tmp_path / "export"
-    for fmt in ("xlsx", "csv", "md"):
+    for fmt in ("xlsx", "csv", "md", "stix", "misp"):  # STIX and MISP were written 0600
         result = run_cli("stubs", "export", "--format", fmt, "-o", out, "--config", cfg)
         assert result.exit_code == 0, result.stderr
     files = [p for p in out.iterdir() if p.is_file()]
@@ -74,7 +78,7 @@ def test_a_poll_rewrites_the_feed_at_its_first_change_then_at_most_once_per_inte
     catalogue = Catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite'}")
     path = tmp_path / "stubs.atom"
     try:
-        feed = FeedRefresher(catalogue, path, interval=3600)
+        feed = FeedRefresher(catalogue, path, "https://desk.example.org/feed.atom", interval=3600)
         feed.flush()
         assert not path.exists()  # nothing changed: nothing written
         feed.changed()
@@ -90,3 +94,59 @@ def test_a_poll_rewrites_the_feed_at_its_first_change_then_at_most_once_per_inte
         assert not path.exists()
     finally:
         catalogue.dispose()
+
+
+PUBLIC = "https://desk.example.org/takedowns/feed.atom"
+
+# The shape feedgen 1.0.0 wrote: entry links without rel (all implicitly alternate), a file: self link.
+FEEDGEN_SHAPE = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:takedowns:stubs</id><title>t</title><updated>2026-01-01T00:00:00+00:00</updated>
+<author><name>a</name></author><link href="file:///data/stubs.atom" rel="self" type="application/atom+xml"/>
+<entry><id>urn:takedowns:stub:TA-00001</id><title>TA-00001: x</title><updated>2026-01-01T00:00:00+00:00</updated>
+<link href="https://example.org/report"/><link href="https://example.org/retelling"/><content type="text">x</content></entry></feed>"""
+
+
+def test_the_strict_checker_finds_what_the_w3c_validator_reported():
+    found = atom_problems(FEEDGEN_SHAPE, PUBLIC)
+    assert any("2 alternate links" in p for p in found), found  # the validator's DuplicateAtomLink
+    assert any("self link is 'file:///data/stubs.atom'" in p for p in found), found
+
+
+def test_the_feed_meets_rfc_4287_strictly_and_names_its_public_url(site_server, tmp_path):
+    from archive.catalogue import Catalogue, utcnow
+    from archive.tables import ArchiveJob
+    from scraper.config import load_config
+
+    from .test_queue import PLATFORM_REPORT
+
+    cfg = config(tmp_path, f'[stubs]\nfeed_url = "{PUBLIC}"\n')
+    site_server.set("/news/2021/10/september-2021-cib-report/", PLATFORM_REPORT)
+    platform_url = site_server.url("/news/2021/10/september-2021-cib-report/")
+    first = fetch(cfg, platform_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    try:
+        with catalogue.session() as s:  # the platform's report has a public archive by now
+            s.add(ArchiveJob(url=platform_url, capture_id=first["capture_id"], status="success", archive_timestamp="20211006000000",
+                             archive_link=f"https://web.archive.org/web/20211006000000/{platform_url}", checked_at=utcnow()))
+    finally:
+        catalogue.dispose()
+    dfrlab_url, wire_url = serve_seeds(site_server)
+    assert fetch(cfg, wire_url)["stub_id"] == first["stub_id"]  # the retelling joins the stub: two references
+    fetch(cfg, dfrlab_url)
+    document = (tmp_path / "data" / "stubs.atom").read_bytes()
+    assert atom_problems(document, PUBLIC) == []
+    root = etree.fromstring(document)
+    entry = next(e for e in root.findall(f"{A}entry") if e.findtext(f"{A}id").endswith(first["stub_id"]))
+    links = [(link.get("rel"), link.get("href"), link.get("type")) for link in entry.findall(f"{A}link")]
+    assert links == [
+        ("alternate", platform_url, "text/html"),
+        ("related", f"https://web.archive.org/web/20211006000000/{platform_url}", "text/html"),
+        ("related", wire_url, "text/html"),
+    ]
+    assert [link.get("title") for link in entry.findall(f"{A}link")][1] == "public archive"
+
+
+def test_a_bad_feed_url_is_a_one_line_error(tmp_path):
+    cfg = config(tmp_path, '[stubs]\nfeed_url = "desk.example.org/feed.atom"\n')
+    result = run_cli("stubs", "list", "--config", cfg)
+    assert result.exit_code == 2 and result.stderr.startswith("error: ") and "feed_url" in result.stderr and "http(s) URL" in result.stderr

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import openpyxl
 
-from scraper.stubs.disarm_page import parse_page
+from scraper.stubs.disarm_page import FOOTER, parse_page
 from scraper.stubs.escape import plain
 
 from ..conftest import SHARED, make_config, run_cli
@@ -183,11 +184,40 @@ def test_hostile_title_is_escaped_in_page_and_sheet(site_server, tmp_path):
     site_server.set("/news/2021/10/evil/", PLATFORM_REPORT.replace("September 2021 Coordinated Inauthentic Behavior Report", evil.replace("<", "&lt;").replace(">", "&gt;")))
     out = fetch(cfg, site_server.url("/news/2021/10/evil/"))
     page = json.loads(run_cli("stubs", "show", out["stub_id"], "--config", cfg, "--json").stdout)["page"]
-    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<script>" not in page and "&lt;script>" in page
     name = parse_page(page).name
-    assert "|" not in name and plain(name) == evil  # a cell value: escaped once, reads back as the title
+    assert "<script" not in name and plain(name) == evil  # a cell value: escaped once, reads back as the title
     run_cli("stubs", "export", "--format", "xlsx", "-o", tmp_path / "x", "--config", cfg)
     cell = openpyxl.load_workbook(tmp_path / "x" / "stubs.xlsx")["incidents"]["B2"]
     # the same cell value as the page (DISARM's generator copies it verbatim), stored as text, never a formula:
     # quotePrefix keeps it text in Excel/LibreOffice without adding a literal ' to the value
     assert cell.value == name and cell.data_type == "s" and cell.quotePrefix
+
+
+def test_sheet_cells_are_plain_text_escaped_only_where_the_page_needs_it(site_server, tmp_path):
+    """DISARM's own sheet writes "AT&T" and "Q&A | Iran" plainly; `&amp;`, `&#124;` and `&lt;b&gt;` were ours alone."""
+    cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/news" = "Meta"\n"127.0.0.1/plain" = "Lee & Park | Lab"\n')
+    title = "Q&A | R&D networks from Iran: a <b> tag & AT&T"
+    report = PLATFORM_REPORT.replace("September 2021 Coordinated Inauthentic Behavior Report", title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    report = report.replace("This network originated in Iran", "This network (Smith & Jones | Q&A) originated in Iran")
+    site_server.set("/plain/2021/10/report/", report)
+    stub_id = fetch(cfg, site_server.url("/plain/2021/10/report/"))["stub_id"]
+    for fmt in ("xlsx", "csv", "md"):
+        assert run_cli("stubs", "export", "--format", fmt, "-o", tmp_path / "x", "--config", cfg).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "x" / "stubs.xlsx")
+    [row] = list(book["incidents"].iter_rows(min_row=2, values_only=True))
+    name, summary = row[1], row[3]
+    assert name == "Q&A | R&D networks from Iran: a &lt;b> tag & AT&T"  # only the '<' that opens a tag is escaped
+    assert "Smith & Jones | Q&A" in summary
+    [ref] = list(book["urls"].iter_rows(min_row=2, values_only=True))
+    assert ref[3] == "Lee & Park &#124; Lab"  # a table cell on the page: its pipe would add a column
+    with open(tmp_path / "x" / "incidents.csv", newline="", encoding="utf-8") as f:
+        [csv_row] = list(csv.DictReader(f))
+    assert csv_row["name"] == name and "Smith & Jones | Q&A" in csv_row["summary"]
+    page = (tmp_path / "x" / f"{stub_id}.md").read_text()
+    assert "<b>" not in page and "&amp;" not in page.split(FOOTER)[0]
+    reference_row = next(line for line in page.splitlines() if line.startswith("| [http"))
+    assert reference_row.count("|") == 6
+    from .test_generator_parity import assert_generator_parity
+
+    assert_generator_parity(tmp_path / "x")  # DISARM's generator still makes exactly our page from these cells

@@ -13,6 +13,7 @@ from archive.tables import Stub
 from scraper.config import load_config
 from scraper.errors import UserError
 from scraper.stubs import review
+from scraper.stubs.disarm_page import parse_page
 
 from ..conftest import run_cli
 from .test_queue import PLATFORM_REPORT, config, fetch, serve_seeds, stubs
@@ -225,3 +226,61 @@ def test_stub_ids_are_case_insensitive(two_stubs):
     assert cli_json(cfg, "show", a.lower())["id"] == a
     assert cli_json(cfg, "accept", a.lower(), "--disarm-id", "I09999")["status"] == "accepted"
     assert cli_json(cfg, "show", "i09999")["id"] == a
+
+
+def test_a_disarm_id_in_the_master_sheet_is_refused_with_the_next_free_one(site_server, tmp_path):
+    from ..conftest import SHARED
+
+    cfg = config(tmp_path, f'[stubs]\ndisarm_master = "{SHARED / "disarm" / "DISARM_DATA_MASTER.xlsx"}"\n')
+    dfrlab_url, wire_url = serve_seeds(site_server)
+    a, b = fetch(cfg, dfrlab_url)["stub_id"], fetch(cfg, wire_url)["stub_id"]
+    result = run_cli("stubs", "accept", a, "--disarm-id", "I00001", "--config", cfg)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.strip() == "error: I00001 is already in DISARM's master sheet: the next free DISARM id is I00130"
+    assert history(cfg, a) == ["created"]  # nothing decided, nothing logged
+    done = run_cli("stubs", "accept", a, "--disarm-id", "I00130", "--config", cfg)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.strip() == f"{a}: accepted as I00130"  # said once, not "accepted as I00130 (accepted as I00130)"
+    line = refused(cfg, "accept", b, "--disarm-id", "I00130")
+    assert line == f"error: I00130 is already assigned to stub {a}: the next free DISARM id is I00131"
+
+
+def test_the_cli_history_shows_the_values_a_curator_set_as_the_desk_does(site_server, tmp_path):
+    cfg = config(tmp_path)
+    site_server.set("/news/2021/10/report/", PLATFORM_REPORT)
+    sid = fetch(cfg, site_server.url("/news/2021/10/report/"))["stub_id"]
+    assert run_cli("stubs", "edit", sid, "--origin", "Iran, Iraq", "--config", cfg).exit_code == 0
+    shown = run_cli("stubs", "show", sid, "--config", cfg)
+    assert shown.exit_code == 0, shown.stderr
+    history_lines = shown.stdout.split("\nHistory:\n", 1)[1].splitlines()
+    assert any(line.endswith("edited: curator set origin = Iran, Iraq (was Iran)") for line in history_lines), history_lines
+    edits_part = shown.stdout.split("\nCurator edits", 1)[1].split("\nHistory:", 1)[0]
+    assert "origin: Iran, Iraq; Iran; Iran" in edits_part  # edited to; extraction gave then; gives now
+    [edit] = cli_json(cfg, "show", sid)["edits"]
+    assert (edit["field"], edit["value"], edit["extracted"], edit["latest"]) == ("origin", ["Iran", "Iraq"], ["Iran"], ["Iran"])
+
+
+def test_curated_countries_resolve_to_the_stubs_form_or_are_refused_naming_the_closest(site_server, tmp_path):
+    cfg = config(tmp_path)
+    site_server.set("/news/2021/10/report/", PLATFORM_REPORT)
+    sid = fetch(cfg, site_server.url("/news/2021/10/report/"))["stub_id"]
+    result = run_cli("stubs", "edit", sid, "--origin", "Narnia", "--config", cfg)
+    assert result.exit_code == 2 and result.stderr.strip() == "error: origin: 'Narnia' is not a country name: did you mean Armenia?"
+    assert refused(cfg, "edit", sid, "--targets", "Iran, Atlantis").startswith("error: targets: 'Atlantis' is not a country name")
+    assert history(cfg, sid) == ["created"]  # nothing stored
+    cli_json(cfg, "edit", sid, "--origin", "china, usa", "--targets", "uk, EU")
+    [stub] = stubs(cfg)
+    assert stub["origin"] == ["China", "United States"] and stub["targets"] == ["United Kingdom", "EU"]
+    page = parse_page(cli_json(cfg, "show", sid)["page"])
+    assert (page.from_countries, page.to_countries) == ("China, USA", "UK, EU")  # DISARM's house style
+
+
+def test_curated_counts_name_only_known_removed_asset_types(tmp_path):
+    from scraper.stubs import curated
+
+    for bad, message in (({"made_up_thing": 4}, "'made_up_thing' is not a removed-asset type"),
+                         ({"facebook_followers": 42000}, "followers are not removed assets"),
+                         ({"facebook_acounts": 3}, "did you mean facebook_accounts?")):
+        with pytest.raises(UserError, match=message):
+            curated.counts(bad)
+    assert curated.counts({"facebook_accounts": 93, "total_assets": 120}) == {"facebook_accounts": 93, "total_assets": 120}

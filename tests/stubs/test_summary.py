@@ -50,3 +50,64 @@ def test_the_summary_has_no_heading_no_title_and_no_repeated_sentence():
     text = summary(r)
     assert text.count(lead) <= 1 and "Iran We" not in text and "networks we removed" not in text
     assert "We removed 93 Facebook accounts and 14 Pages for coordinated inauthentic behavior." in text
+
+
+LEAD = "Today we removed 93 Facebook accounts and 14 Pages for coordinated inauthentic behavior in Iran."
+
+
+def test_a_dateline_above_the_first_paragraph_is_its_own_block():
+    r = report(f"<p class='date'>May 2, 2024</p><p>{LEAD} {FILLER}</p>")
+    assert [e for n in r.networks for e in n.evidence] == [LEAD]  # was "May 2, 2024 Today we removed ..."
+    text = summary(r)
+    assert text.startswith(LEAD) and "2024" not in text
+    assert text.count("Today we removed 93") == 1  # the key sentence was said twice, once with its dateline
+
+
+def test_a_dateline_and_a_heading_in_a_row_stay_out_of_the_sentence_below():
+    sentence = "Today, we removed 30 Facebook accounts and 12 Pages linked to individuals in Russia."
+    r = report(f"<p>October 27, 2020</p><h2>What We Found</h2><p>{sentence} {FILLER}</p>")
+    assert [e for n in r.networks for e in n.evidence] == [sentence]  # was "October 27, 2020 What We Found Today, ..."
+    assert summary(r).startswith(sentence)
+
+
+def test_html_paragraphs_never_share_a_sentence():
+    found = [s.text for s in sentences(report(f"<p>Our investigators traced the network</p><p>{LEAD}</p>").text)]
+    assert LEAD in found and not any("traced the network Today" in s for s in found)
+
+
+def test_a_pdfs_heading_and_published_line_are_not_glued_to_its_first_sentence(tmp_path):
+    from ..extract.test_extract import make_pdf
+
+    heading = "Taking Down Coordinated Inauthentic Behavior Originating in the Islamic Republic of Iran"
+    path = make_pdf(tmp_path / "r.pdf", [
+        "Quarterly Threat Report", heading, "Published October 5, 2021", "We removed 93 Facebook accounts, 14 Pages and 15",
+        "Groups for coordinated inauthentic behavior in Iran. The operators posted", "about regional politics in several languages.",
+    ])
+    r = extract_report(path.read_bytes(), url="https://example.org/r.pdf", final_url="https://example.org/r.pdf", content_type="application/pdf")
+    evidence = "We removed 93 Facebook accounts, 14 Pages and 15 Groups for coordinated inauthentic behavior in Iran."
+    assert [e for n in r.networks for e in n.evidence] == [evidence]
+    text = summary(r)
+    assert text.startswith(evidence) and "Published" not in text and "Taking Down" not in text
+
+
+def test_a_page_title_is_not_a_sentence_for_technique_evidence(site_server, tmp_path):
+    from archive.catalogue import Catalogue
+    from scraper.config import load_config
+    from scraper.stubs import store
+    from scraper.techniques.decisions import texts_of_stub
+    from scraper.techniques.quotes import quoted_sentences
+
+    from .test_queue import PLATFORM_REPORT, config, fetch
+
+    cfg = config(tmp_path)
+    site_server.set("/news/2021/10/report/", PLATFORM_REPORT)
+    stub_id = fetch(cfg, site_server.url("/news/2021/10/report/"))["stub_id"]
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    try:
+        with catalogue.session() as s:
+            [text] = texts_of_stub(s, store.get_stub(s, stub_id))
+    finally:
+        catalogue.dispose()
+    quoted = quoted_sentences(text)
+    assert "September 2021 Coordinated Inauthentic Behavior Report" not in quoted
+    assert any(q.startswith("We removed 93 Facebook accounts") for q in quoted)

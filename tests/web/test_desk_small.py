@@ -85,12 +85,12 @@ def test_the_queue_shows_targets_counts_and_summary_and_filters_by_target(desk):
     dfrlab, wire = desk.fetch(DFRLAB)["stub_id"], desk.fetch(WIRE)["stub_id"]
     with httpx.Client() as client:
         csrf = csrf_of(client, desk.base, dfrlab)
-        client.post(f"{desk.base}/stubs/{dfrlab}/edit", data={"csrf": csrf, "targets": "Freedonia, Ruritania", "summary": "A network posing as local media."})
+        client.post(f"{desk.base}/stubs/{dfrlab}/edit", data={"csrf": csrf, "targets": "Portugal, Chile", "summary": "A network posing as local media."})
     html = httpx.get(f"{desk.base}/queue").text
     row = re.search(rf'<tr data-row[^>]*data-stub-id="{dfrlab}">(.*?)</tr>', html, re.S).group(1)
-    assert "Freedonia, Ruritania" in text_of(row) and "A network posing as local media." in row
+    assert "Portugal, Chile" in text_of(row) and "A network posing as local media." in row
     assert "total_assets = 783" in text_of(row)
-    only = httpx.get(f"{desk.base}/queue?target=freedonia").text
+    only = httpx.get(f"{desk.base}/queue?target=portugal").text
     assert f'data-stub-id="{dfrlab}"' in only and f'data-stub-id="{wire}"' not in only
 
 
@@ -147,10 +147,10 @@ def test_exports_follow_the_queue_filters_and_take_since(desk):
     dfrlab, wire = desk.fetch(DFRLAB)["stub_id"], desk.fetch(WIRE)["stub_id"]
     with httpx.Client() as client:
         csrf = csrf_of(client, desk.base, dfrlab)
-        client.post(f"{desk.base}/stubs/{dfrlab}/edit", data={"csrf": csrf, "targets": "Freedonia"})
-        queue = client.get(f"{desk.base}/queue?target=Freedonia").text
+        client.post(f"{desk.base}/stubs/{dfrlab}/edit", data={"csrf": csrf, "targets": "Portugal"})
+        queue = client.get(f"{desk.base}/queue?target=Portugal").text
         link = unescape(re.search(r'<a href="(/export/incidents\.csv[^"]*)"', queue).group(1))
-        assert "target=Freedonia" in link
+        assert "target=Portugal" in link
         rows = list(csv.DictReader(io.StringIO(client.get(desk.base + link).text)))
         assert len(rows) == 1
         assert dfrlab in client.get(desk.base + link).text and wire not in client.get(desk.base + link).text
@@ -162,7 +162,7 @@ def test_exports_follow_the_queue_filters_and_take_since(desk):
         assert later.status_code == 200 and dfrlab not in later.text and wire not in later.text
         bad = client.get(f"{desk.base}/export?name=incidents.csv&since=yesterday")
         assert bad.status_code == 400 and "since 'yesterday' is not a time" in unescape(bad.text)
-        misp = client.get(f"{desk.base}/export/stubs-misp.zip?target=Freedonia", timeout=60)  # pymisp takes seconds to import
+        misp = client.get(f"{desk.base}/export/stubs-misp.zip?target=Portugal", timeout=60)  # pymisp takes seconds to import
         assert misp.status_code == 200
         import zipfile
         assert [n for n in zipfile.ZipFile(io.BytesIO(misp.content)).namelist()] == [f"{dfrlab}.misp.json"]

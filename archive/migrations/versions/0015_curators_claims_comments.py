@@ -1,7 +1,7 @@
 """The desk for a team: curators, who did each change, claims, comments, undoable batches, sort indexes
 
 Revision ID: 0015_curators_claims_comments
-Revises: 0013_change_indexes
+Revises: 0014_stub_lead_and_split
 Create Date: 2026-12-07 21:50:00
 
 Curators sign in with their own token (only its SHA-256 is stored); each stub change
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0015_curators_claims_comments'
-down_revision = '0013_change_indexes'
+down_revision = '0014_stub_lead_and_split'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,215 @@
+"""Score the extractor on one half of the real-text benchmark.
+
+Runs the project's own scorer (`scraper.evaluate.evaluate`, the one `takedowns eval`
+uses, with the same `extract_report` call that `takedowns extract --json` makes) on
+the cached texts of one half, and prints a table: counts P/R/F1, origin and targets
+F1, followers P, counts recall per kind of text and per region of the outlet, how
+many negatives got a false count, and, once the extractor reports a confidence,
+the share of wrong counts among the low-confidence ones.
+
+    .venv/bin/python bench/realtext/score.py --half tune [--details] [--lang en|other]
+    .venv/bin/python bench/realtext/score.py --half test      # only to report; log it in docs/realtext.md
+
+Texts come from bench/realtext/cache (see gather.py); the half of each label comes
+from split.json, never recomputed here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.realtext.gather import CACHE, LABELS, cached_text, read_labels  # noqa: E402
+from scraper.config import DEFAULT_ORGS  # noqa: E402
+from scraper.evaluate import DocResult, Score, counts_by_kind, evaluate  # noqa: E402
+from scraper.extract import extract_report  # noqa: E402
+
+SPLIT = HERE / "split.json"
+GOLD_KEYS = ("id", "url", "kind", "platform", "pub_date", "networks", "totals", "optional")
+US_UK = {"us", "uk", "us_uk_wire"}
+
+
+class BenchError(Exception):
+    """A problem with the benchmark's files, told in one line."""
+
+
+@dataclass
+class HalfResult:
+    half: str
+    documents: int
+    scores: dict[str, Score]
+    docs: list[DocResult]
+    labels: list[dict]
+    errors: list[str]
+    low_confidence: tuple[int, int] | None  # (wrong, all) among low-confidence counts, None when not reported
+
+
+def labels_of_half(labels: list[dict], split: dict[str, str], half: str) -> list[dict]:
+    """The labels whose announcement split.json puts in `half` ("all": every label)."""
+    unknown = sorted({lab["announcement"] for lab in labels} - set(split))
+    if unknown:
+        raise BenchError(f"{len(unknown)} announcements are not in split.json (first: {unknown[0]}); record them with bench/realtext/split.py --add")
+    return [lab for lab in labels if half == "all" or split[lab["announcement"]] == half]
+
+
+def gold_lines(labels: Iterable[dict], cache: Path = CACHE) -> list[dict]:
+    """Gold-format lines (scraper/evaluate.py) with each cached text inline."""
+    lines, missing = [], []
+    for lab in labels:
+        text = cached_text(lab["sha256"], cache)
+        if text is None:
+            missing.append(lab["id"])
+            continue
+        line = {k: lab[k] for k in GOLD_KEYS if k in lab}
+        line["text"] = text
+        lines.append(line)
+    if missing:
+        raise BenchError(f"{len(missing)} texts are not in {cache} (first: {missing[0]}); run bench/realtext/gather.py to see the searches that regather them")
+    return lines
+
+
+def group_counts(docs: list[DocResult], key: dict[str, str]) -> dict[str, Score]:
+    """Counts scores summed per group (region, ...) of each document's label."""
+    out: dict[str, Score] = {}
+    for d in docs:
+        s = out.setdefault(key[d.id], Score())
+        s.tp, s.fp, s.fn = s.tp + d.counts.tp, s.fp + d.counts.fp, s.fn + d.counts.fn
+    return dict(sorted(out.items()))
+
+
+def low_confidence_errors(lines: list[dict], threshold: float = 0.5) -> tuple[int, int] | None:
+    """(wrong, all) among counts the extractor marks as low confidence; None when it marks none.
+
+    A network in a Report may carry `confidence` ({asset_type: 0..1}) or `check`
+    ([asset_type, ...]); a count is low-confidence when below `threshold` or listed
+    in `check`. A count is wrong when its (type, value) pair is not in the document's truth.
+    """
+    seen_any, wrong, total = False, 0, 0
+    for line in lines:
+        report = extract_report(line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)).to_dict()
+        truth = {(k, int(v)) for n in line.get("networks", []) for k, v in (n.get("counts") or {}).items()}
+        truth |= {(k, int(v)) for k, v in (line.get("totals") or {}).items()}
+        for n in report.get("networks", []):
+            conf, check = n.get("confidence"), n.get("check")
+            if conf is None and check is None:
+                continue
+            seen_any = True
+            for k, v in (n.get("counts") or {}).items():
+                low = (isinstance(conf, dict) and float(conf.get(k, 1.0)) < threshold) or (isinstance(check, list) and k in check)
+                if low:
+                    total += 1
+                    wrong += (k, int(v)) not in truth
+    return (wrong, total) if seen_any else None
+
+
+def score_half(half: str, labels_path: Path = LABELS, split_path: Path = SPLIT, cache: Path = CACHE, confidence: bool = True, lang: str = "all") -> HalfResult:
+    try:
+        split = json.loads(split_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BenchError(f"{split_path} does not exist; the split is recorded once with bench/realtext/split.py") from None
+    labels = labels_of_half(read_labels(labels_path), split, half)
+    if lang != "all":
+        labels = [lab for lab in labels if (lab.get("lang", "en") == "en") == (lang == "en")]
+    if not labels:
+        raise BenchError(f"no labels in the {half} half")
+    lines = gold_lines(labels, cache)
+    with tempfile.TemporaryDirectory() as tmp:
+        gold = Path(tmp) / f"realtext-{half}.jsonl"
+        gold.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+        scores, docs, errors = evaluate(gold, dict(DEFAULT_ORGS))
+    low = low_confidence_errors(lines) if confidence else None
+    return HalfResult(half, len(docs), scores, docs, labels, errors, low)
+
+
+def table(result: HalfResult) -> str:
+    s = result.scores
+    by_id = {lab["id"]: lab for lab in result.labels}
+    region_group = {i: ("us/uk" if lab["region"] in US_UK else "unknown" if lab["region"] == "unknown" else "other") for i, lab in by_id.items()}
+    negatives = [d for d in result.docs if not by_id[d.id].get("totals") and not any(n.get("counts") for n in by_id[d.id]["networks"])]
+    rows = [
+        f"half: {result.half}   documents: {result.documents}   errors: {len(result.errors)}",
+        "| measure | P | R | F1 | tp | fp | fn |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for field in ("counts", "origin", "targets", "followers", "ad_spend"):
+        x = s[field]
+        rows.append(f"| {field} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} | {x.tp} | {x.fp} | {x.fn} |")
+    rows.append("")
+    rows.append("| counts by kind | docs | P | R | F1 |")
+    rows.append("|---|---|---|---|---|")
+    kinds = {k: sum(1 for d in result.docs if d.kind == k) for k in counts_by_kind(result.docs)}
+    for k, x in counts_by_kind(result.docs).items():
+        rows.append(f"| {k} | {kinds[k]} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |")
+    rows.append("")
+    rows.append("| counts by outlet region | docs | P | R | F1 |")
+    rows.append("|---|---|---|---|---|")
+    for g, x in group_counts(result.docs, region_group).items():
+        rows.append(f"| {g} | {sum(1 for v in region_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |")
+    rows.append("")
+    rows.append("| counts by language of the text | docs | P | R | F1 |")
+    rows.append("|---|---|---|---|---|")
+    lang_group = {i: ("English" if lab.get("lang", "en") == "en" else "other languages") for i, lab in by_id.items()}
+    for g, x in group_counts(result.docs, lang_group).items():
+        rows.append(f"| {g} | {sum(1 for v in lang_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |")
+    rows.append("")
+    rows.append(f"negatives (no count in truth): {len(negatives)}, with a false count: {sum(1 for d in negatives if d.counts.fp)}")
+    if result.low_confidence is None:
+        rows.append("low-confidence counts: n/a (the extractor reports no confidence)")
+    else:
+        wrong, total = result.low_confidence
+        all_wrong = s["counts"].fp
+        rows.append(f"low-confidence counts: {total}, wrong {wrong}; they hold {wrong}/{all_wrong} of all wrong counts")
+    return "\n".join(rows)
+
+
+def details(result: HalfResult) -> str:
+    out = []
+    for d in result.docs:
+        for kind, bag in (("missed", d.misses), ("false", d.false_hits)):
+            for field, items in bag.items():
+                out.append(f"{d.id}: {kind} {field}: {items}")
+    return "\n".join(out)
+
+
+def as_json(result: HalfResult) -> dict[str, Any]:
+    return {"half": result.half, "documents": result.documents, "errors": result.errors,
+            "scores": {f: x.to_dict() for f, x in result.scores.items()},
+            "counts_by_kind": {k: x.to_dict() for k, x in counts_by_kind(result.docs).items()},
+            "low_confidence": result.low_confidence}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--half", choices=("tune", "test", "all"), required=True)
+    parser.add_argument("--details", action="store_true", help="list misses and false hits per document (tune half only)")
+    parser.add_argument("--lang", choices=("all", "en", "other"), default="all", help="only texts in English (en) or only the others")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    args = parser.parse_args(argv)
+    if args.details and args.half != "tune":
+        print("error: --details is for the tune half only; the test half is scored to report, not to read", file=sys.stderr)
+        return 2
+    try:
+        result = score_half(args.half, lang=args.lang)
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for e in result.errors:
+        print(f"error: {e}", file=sys.stderr)
+    print(json.dumps(as_json(result), indent=1) if args.json else table(result))
+    if args.details:
+        print(details(result))
+    return 1 if result.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""The real-text benchmark's plumbing: texts cached by sha256, the split as recorded, scores from the project's scorer.
+
+Texts here are sentences written for these tests; the benchmark's real texts stay in its ignored cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.realtext import gather, score
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+REMOVAL = "Platform clears network\n\nWe removed 12 Facebook accounts and 3 Pages for coordinated inauthentic behavior. The network originated in Iran."
+NEGATIVE = "Researchers counted 4,000 posts in a hashtag campaign. Nothing was removed."
+
+
+def _label(text: str, announcement: str, **truth) -> dict:
+    sha = _sha(text)
+    return {"id": f"rt-{sha[:12]}", "url": f"https://example.org/{sha[:8]}", "query": "q", "rank": 1, "kind": truth.pop("kind", "news"),
+            "region": "europe", "lang": "en", "announcement": announcement, "sha256": sha, "networks": truth.pop("networks", [])}
+
+
+def _bench(tmp_path: Path, labels: list[dict], texts: list[str], split: dict[str, str]) -> tuple[Path, Path, Path]:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for text in texts:
+        (cache / f"{_sha(text)}.txt").write_text(text, encoding="utf-8")
+    labels_path = tmp_path / "labels.jsonl"
+    labels_path.write_text("".join(json.dumps(lab) + "\n" for lab in labels), encoding="utf-8")
+    split_path = tmp_path / "split.json"
+    split_path.write_text(json.dumps(split), encoding="utf-8")
+    return labels_path, split_path, cache
+
+
+def test_import_saves_labelled_texts_and_refuses_changed_ones(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    dump = {"query": "takedown q", "results": [
+        {"rank": 1, "url": "https://example.org/a", "excerpt": REMOVAL, "label": {"kind": "news", "region": "asia", "announcement": "a-1", "networks": []}},
+    ]}
+    saved, new, warnings = gather.import_dump(dump, [], cache)
+    assert (saved, len(new), warnings) == (1, 1, [])
+    assert (cache / f"{_sha(REMOVAL)}.txt").read_text(encoding="utf-8") == REMOVAL
+    assert new[0]["sha256"] == _sha(REMOVAL) and new[0]["query"] == "takedown q" and new[0]["lang"] == "en"
+
+    # Regathering: the same answer without labels fills an empty cache; a changed excerpt is reported, not saved.
+    (cache / f"{_sha(REMOVAL)}.txt").unlink()
+    plain = {"query": "takedown q", "results": [{"rank": 1, "url": "https://example.org/a", "excerpt": REMOVAL}]}
+    assert gather.import_dump(plain, new, cache)[0] == 1
+    changed = {"query": "takedown q", "results": [{"rank": 1, "url": "https://example.org/a", "excerpt": REMOVAL + " Updated."}]}
+    saved, _, warnings = gather.import_dump(changed, new, cache)
+    assert saved == 0 and len(warnings) == 1 and "text changed" in warnings[0]
+
+
+def test_gather_lists_the_search_for_each_missing_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    labels_path, _, cache = _bench(tmp_path, [_label(REMOVAL, "a-1")], [], {})
+    monkeypatch.setattr(gather, "LABELS", labels_path)
+    monkeypatch.setattr(gather, "CACHE", cache)
+    assert gather.main([]) == 1
+    out = capsys.readouterr().out
+    assert "1 missing" in out and "'q'" in out and "example.org" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"results": []}), encoding="utf-8")
+    assert gather.main(["import", str(bad)]) == 2
+    assert "not a search-tool answer" in capsys.readouterr().err
+
+
+def test_score_uses_the_recorded_split_and_the_project_scorer(tmp_path: Path) -> None:
+    tune = _label(REMOVAL, "tune-takedown", networks=[{"origin": ["Iran"], "counts": {"facebook_accounts": 12, "facebook_pages": 3}}])
+    neg = _label(NEGATIVE, "test-none", kind="negative")
+    labels_path, split_path, cache = _bench(tmp_path, [tune, neg], [REMOVAL, NEGATIVE], {"tune-takedown": "tune", "test-none": "test"})
+    result = score.score_half("tune", labels_path, split_path, cache)
+    assert result.documents == 1 and [d.id for d in result.docs] == [tune["id"]]
+    counts = result.scores["counts"]
+    assert counts.tp + counts.fn == 2  # the truth is this half's two pairs, nothing from the other half
+    assert result.low_confidence is None
+    assert "half: tune" in score.table(result)
+    assert score.score_half("test", labels_path, split_path, cache).documents == 1
+
+
+def test_score_refuses_labels_the_split_does_not_record_and_missing_texts(tmp_path: Path) -> None:
+    lab = _label(REMOVAL, "new-takedown")
+    labels_path, split_path, cache = _bench(tmp_path, [lab], [], {"other": "tune"})
+    with pytest.raises(score.BenchError, match="not in split.json"):
+        score.score_half("tune", labels_path, split_path, cache)
+    split_path.write_text(json.dumps({"new-takedown": "tune"}), encoding="utf-8")
+    with pytest.raises(score.BenchError, match="gather.py"):
+        score.score_half("tune", labels_path, split_path, cache)
+
+
+def test_details_are_refused_on_the_test_half(capsys: pytest.CaptureFixture[str]) -> None:
+    assert score.main(["--half", "test", "--details"]) == 2
+    assert "tune half only" in capsys.readouterr().err
+
+
+def test_language_filter_keeps_english_or_the_others(tmp_path: Path) -> None:
+    english = _label(REMOVAL, "t1", networks=[{"counts": {"facebook_accounts": 12, "facebook_pages": 3}}])
+    spanish_text = "Facebook eliminó 12 cuentas y 3 páginas."
+    spanish = _label(spanish_text, "t2", networks=[{"counts": {"facebook_accounts": 12, "facebook_pages": 3}}])
+    spanish["lang"] = "es"
+    labels_path, split_path, cache = _bench(tmp_path, [english, spanish], [REMOVAL, spanish_text], {"t1": "tune", "t2": "tune"})
+    assert [d.id for d in score.score_half("tune", labels_path, split_path, cache, lang="en").docs] == [english["id"]]
+    assert [d.id for d in score.score_half("tune", labels_path, split_path, cache, lang="other").docs] == [spanish["id"]]
