@@ -52,6 +52,7 @@ PAGES = {
     "queue (new, by published)": "/queue?sort=published",
     "queue (all, newest published)": "/queue?status=&sort=-published",
     "queue (new, by platform)": "/queue?sort=platform",
+    "queue (counts disagree)": "/queue?status=&disagree=1",
     "stub (200 references)": "/stubs/TB-00000",
     "stub (4 references)": "/stubs/TB-00003",
     "sources": "/sources",
@@ -85,7 +86,7 @@ def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUS
         day = (base_stub["created_at"] - timedelta(days=i % 900)).date().isoformat()
         stub_rows.append({**base_stub, "id": 1000 + i, "stub_id": f"TB-{i:05d}", "status": STATUSES[i % len(STATUSES)],
                           "name": f"Network {i} from {country}", "origin": [country] + ([COUNTRIES[0]] if i % 2 and country != COUNTRIES[0] else []), "first_pub_date": day,
-                          "targets": [COUNTRIES[(i + 1) % len(COUNTRIES)]], "disarm_id": None, "merged_into": None})
+                          "targets": [COUNTRIES[(i + 1) % len(COUNTRIES)]], "counts_disagree": i % 3 == 0, "disarm_id": None, "merged_into": None})
         changes.append({**base_change, "stub_pk": 1000 + i})
         for j in range(big_cluster if i == 0 else REPORTS_PER_STUB):
             url = f"{site.base}/clone/{i}/{j}.html"

@@ -167,3 +167,25 @@ def test_exports_follow_the_queue_filters_and_take_since(desk):
         import zipfile
         assert [n for n in zipfile.ZipFile(io.BytesIO(misp.content)).namelist()] == [f"{dfrlab}.misp.json"]
         assert 'data-export="stubs-stix.json"' in queue and 'data-export="incidenttechniques.csv"' in queue
+
+
+def test_the_queue_filters_stubs_whose_counts_disagree(desk):
+    from sqlalchemy import update
+
+    from archive.catalogue import Catalogue
+    from archive.tables import Stub
+    from scraper.config import load_config
+
+    dfrlab, wire = desk.fetch(DFRLAB)["stub_id"], desk.fetch(WIRE)["stub_id"]
+    catalogue = Catalogue(load_config(str(desk.config)).catalogue_url)
+    try:  # as the stub stage sets it when a second report states other counts
+        with catalogue.session() as s:
+            s.execute(update(Stub).where(Stub.stub_id == wire).values(counts_disagree=True))
+    finally:
+        catalogue.dispose()
+    html = httpx.get(f"{desk.base}/queue?disagree=1").text
+    assert re.findall(r'data-stub-id="([^"]+)"', html) == [wire]
+    assert 'name="disagree" value="1" checked' in html
+    assert 'class="badge disagree"' in html
+    assert dfrlab in httpx.get(f"{desk.base}/export/incidents.csv?status=").text
+    assert dfrlab not in httpx.get(f"{desk.base}/export/incidents.csv?status=&disagree=1").text
