@@ -175,7 +175,12 @@ class Stub(Base):
     """A stub incident record for curators, built from one or more Reports."""
 
     __tablename__ = "stubs"
-    __table_args__ = (Index("ix_stubs_status_updated", "status", "updated_at", "id"),)  # the Atom feed's newest-first scan
+    __table_args__ = (
+        Index("ix_stubs_status_updated", "status", "updated_at", "id"),  # the Atom feed's newest-first scan
+        Index("ix_stubs_status_pub", "status", "first_pub_date", "id"),  # the desk's queue sorted by publication date
+        Index("ix_stubs_pub", "first_pub_date", "id"),  # the same over every status
+        Index("ix_stubs_status_platform", "status", "platform", "id"),  # the queue sorted by platform
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     stub_id: Mapped[str] = mapped_column(String(32), unique=True)  # provisional, e.g. TA-00001
     disarm_id: Mapped[str | None] = mapped_column(String(16), nullable=True, unique=True)  # assigned on accept
@@ -279,6 +284,7 @@ class StubChange(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the curator who did it (None: the pipeline or the CLI)
 
 
 class DiscoveredItem(Base):
@@ -370,3 +376,49 @@ class StubTechnique(Base):
     status: Mapped[str] = mapped_column(String(16), default="suggested")  # suggested|accepted|rejected
     created_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)  # `stubs export --since`
+
+
+class Curator(Base):
+    """A desk user: a name and the SHA-256 of their token (the token itself is shown once, never stored)."""
+
+    __tablename__ = "curators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class StubClaim(Base):
+    """Who is reviewing a stub, until when: one live claim per stub; an expired one is free to take."""
+
+    __tablename__ = "stub_claims"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id", ondelete="CASCADE"), unique=True)
+    curator: Mapped[str] = mapped_column(String(64), index=True)
+    assigned_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StubComment(Base):
+    """A curator's note on a stub, shown on its page in order."""
+
+    __tablename__ = "stub_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id", ondelete="CASCADE"), index=True)
+    curator: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class DeskBatch(Base):
+    """One desk decision over one or many stubs, kept so that it can be undone."""
+
+    __tablename__ = "desk_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action: Mapped[str] = mapped_column(String(16))  # accept | reject | merge
+    stub_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the stubs the action changed
+    at: Mapped[datetime] = mapped_column(DateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,7 +1,7 @@
 """Review desk at scale: server time of its pages with 5,000 stubs / 20,000 reports against 50 / 200.
 
 Each catalogue starts from real rows (four loopback report pages through the whole
-pipeline), cloned in bulk: four reports per stub, a mix of statuses, origins and
+pipeline), cloned in bulk: four reports per stub, a mix of statuses, origins, targets and
 dates (every odd stub also names Iran, the filtered country), and one stub citing
 200 reports. The desk shows 20 stubs a page, so every queue page measured is full at
 both sizes. The desk app runs in-process (Starlette's test client, no network); each
@@ -48,6 +48,11 @@ PAGES = {
     "queue (first page)": "/queue",
     "queue (origin filter)": "/queue?status=&origin=Iran",
     "queue (search)": "/queue?status=&q=network",
+    "queue (target filter)": "/queue?status=&target=Russia",
+    "queue (new, by published)": "/queue?sort=published",
+    "queue (all, newest published)": "/queue?status=&sort=-published",
+    "queue (new, by platform)": "/queue?sort=platform",
+    "queue (counts disagree)": "/queue?status=&disagree=1",
     "stub (200 references)": "/stubs/TB-00000",
     "stub (4 references)": "/stubs/TB-00003",
     "sources": "/sources",
@@ -81,7 +86,7 @@ def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUS
         day = (base_stub["created_at"] - timedelta(days=i % 900)).date().isoformat()
         stub_rows.append({**base_stub, "id": 1000 + i, "stub_id": f"TB-{i:05d}", "status": STATUSES[i % len(STATUSES)],
                           "name": f"Network {i} from {country}", "origin": [country] + ([COUNTRIES[0]] if i % 2 and country != COUNTRIES[0] else []), "first_pub_date": day,
-                          "disarm_id": None, "merged_into": None})
+                          "targets": [COUNTRIES[(i + 1) % len(COUNTRIES)]], "counts_disagree": i % 3 == 0, "disarm_id": None, "merged_into": None})
         changes.append({**base_change, "stub_pk": 1000 + i})
         for j in range(big_cluster if i == 0 else REPORTS_PER_STUB):
             url = f"{site.base}/clone/{i}/{j}.html"

@@ -171,6 +171,7 @@ SETTINGS: tuple[Setting, ...] = (
     S("web", "auth", str, "auto", "auto: a token is required off loopback or whenever one is set; token: always", check=_auth_complaint),
     S("web", "token_env", str, "TAKEDOWNS_WEB_TOKEN", "environment variable holding the desk's token (16+ characters)"),
     S("web", "page_size", int, 50, "stubs per queue page", minimum=1, maximum=500),
+    S("web", "claim_minutes", int, 120, "how long a curator's claim on a stub lasts before others may take it", minimum=1, maximum=10080),
     S("daemon", "grace_seconds", float, 30.0, "on SIGTERM/SIGINT the daemon exits within this long: in-flight polls get it less a quarter (at most 2 s) to finish"),
     S("daemon", "jitter_seconds", float, 60.0, "random delay added to each run (at most a tenth of the period)"),
     S("daemon", "misfire_fraction", float, 0.5, "a late run still starts within this fraction of its period", maximum=1),

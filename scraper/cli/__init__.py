@@ -56,6 +56,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "archive": ("archive", "Local snapshots (WARC/WACZ) and public archive links."),
     "backfill": ("sources", "Fetch a source's past reports from Wayback Machine captures (each original URL once)."),
     "captures": ("captures", "List stored captures, optionally only those of URL."),
+    "curators": ("curators", "Desk curators and their tokens: add (prints the token once), list, revoke."),
     "decisions": ("decisions", "List keep/drop decisions on discovered candidates with their reasons, newest last."),
     "demo": ("daemon", "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."),
     "disarm": ("disarm", "DISARM's framework, STIX bundle and incidents master: the copy in use, and updates."),

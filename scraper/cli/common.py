@@ -120,12 +120,18 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def _carries(message: str, key: str, value: str) -> bool:
+    """Whether a log line's message already says `key`: a URL written out in it does, but a
+    source's name in the text (often a plain word, "meta") does not unless as `source=NAME`."""
+    return f"{key}={value}" in message or (key == "url" and value in message)
+
+
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         stamp = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         message = record.getMessage()
         line = f"{stamp} {record.levelname.lower():7} {message}"
-        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k) and str(getattr(record, k)) not in message]
+        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k) and not _carries(message, k, str(getattr(record, k)))]
         return line + (" [" + " ".join(extras) + "]" if extras else "")
 
 

@@ -28,8 +28,10 @@ def run(config: Config, once: bool, duration: float | None, as_json: bool) -> No
     With --json, the status (as `status --json`) is printed once it has stopped.
     """
     from scraper.daemon.scheduler import Daemon  # APScheduler and the pipeline: only for `run`
+    from scraper.techniques import ahead
     from scraper.web.server import desk_beside_daemon
 
+    ahead.start(config)  # the technique model, fitted in the background while the daemon polls
     with desk_beside_daemon(config):
         Daemon(config, once=once, duration=duration).run()
     gc.freeze()  # the process ends next: its final collections need not walk every object (seconds on a busy machine, past the grace period)

@@ -21,10 +21,13 @@ def serve(host: str | None, port: int | None, config: Config, as_json: bool) -> 
     from scraper.web.server import serve as run
 
     def announce(url: str) -> None:
-        print_json({"serving": url})
-        sys.stdout.flush()  # the desk runs on: a reader of a pipe needs the line now
+        if as_json:
+            print_json({"serving": url})
+            sys.stdout.flush()  # the desk runs on: a reader of a pipe needs the line now
+        else:  # a plain line for the person who started it, not a warning in the log
+            click.echo(f"review desk on {url} (Ctrl-C stops it)", err=True)
 
-    run(config, host, port, on_listen=announce if as_json else None)
+    run(config, host, port, on_listen=announce)
 
 
 COMMANDS = [serve]

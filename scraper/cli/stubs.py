@@ -22,23 +22,9 @@ PAGE_SIZE = 50  # `stubs list` shows a page, as gh and Datasette do: its output 
 
 
 def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
-    """STIX or MISP files; their libraries are an optional extra, imported on use."""
-    extras_hint = "install the optional extra: pip install 'takedown-archiver[disarm]'"
-    from scraper.techniques.settings import TechniqueSettings
+    from scraper.export.intel import write_intel
 
-    if fmt == "stix":
-        try:
-            from scraper.export.stix import write_stix
-        except ImportError as exc:
-            raise UserError(f"STIX export needs the stix2 library ({exc.name} missing): {extras_hint}") from None
-        from scraper.disarm.bundle import attack_pattern_ids
-
-        return write_stix(records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle)
-    try:
-        from scraper.export.misp import write_misp
-    except ImportError as exc:
-        raise UserError(f"MISP export needs pymisp ({exc.name} missing): {extras_hint}") from None
-    return write_misp(records, out_dir)
+    return write_intel(fmt, records, out_dir, bundle, config)
 
 
 class StubsGroup(click.Group):
@@ -122,7 +108,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             stub = store.get_stub(s, stub_id)
             listing = store.load_listing(s, stub_id=stub.id)
             data = stub_rows(reader, stub_pk=stub.id)[0].to_dict()
-            data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail} for c in store.changes(s, stub)]
+            data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail, "actor": c.actor} for c in store.changes(s, stub)]
             data["edits"] = [
                 {"field": e.field, "value": e.value, "extracted": e.extracted, "latest": e.latest, "at": utc_iso(e.at),
                  "report_changed_at": utc_iso(e.report_changed_at) if e.report_changed_at else None}
@@ -161,7 +147,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             click.echo(f"  [check] {c['where']} {c['field']} {c['value']}: {'; '.join(c['reasons']) or 'weaker rule'}  ({c['url']})")
     click.echo("\nHistory:")
     for c in data["history"]:
-        click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}")
+        click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}" + (f" (by {c['actor']})" if c["actor"] else ""))
 
 
 def counts_by_reference(data: dict) -> list[str]:

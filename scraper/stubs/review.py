@@ -35,6 +35,7 @@ from archive.tables import Stub, StubChange, StubReference
 from scraper.errors import UserError
 
 from . import curated, derived, edits
+from .actor import current_actor
 
 STATES = ("new", "accepted", "rejected", "merged")
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -85,7 +86,7 @@ def get_stub(s: Session, stub_id: str) -> Stub:
 
 
 def log_change(s: Session, stub: Stub, kind: str, detail: str) -> None:
-    s.add(StubChange(stub_pk=stub.id, at=utcnow(), kind=kind, detail=detail))
+    s.add(StubChange(stub_pk=stub.id, at=utcnow(), kind=kind, detail=detail, actor=current_actor()))
 
 
 _HINT = {

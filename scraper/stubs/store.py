@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from archive.catalogue import Catalogue, utcnow
@@ -423,11 +423,12 @@ class Listing:
 
 
 def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None, newest: int | None = None, *,
-                 notes: bool = False, changed_since: datetime | None = None) -> Listing:
+                 notes: bool = False, changed_since: datetime | None = None, within: Select | None = None) -> Listing:
     """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a query per row.
 
     `notes`: also load the references' notes blocks (exports need them; lists and the feed do not).
     `changed_since`: only stubs whose exported record changed at or after that time (see `changed_since`).
+    `within`: only stubs whose id that select gives.
     """
     ids = select(Stub.id)
     if statuses:
@@ -436,6 +437,8 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
         ids = ids.where(changed_since_clause(changed_since))
     if stub_id is not None:
         ids = ids.where(Stub.id == stub_id)
+    if within is not None:  # the stub ids some other filter chose (the desk's queue filters)
+        ids = ids.where(Stub.id.in_(within))
     if newest is not None:
         ids = ids.order_by(Stub.updated_at.desc(), Stub.id.desc()).limit(newest)
     stubs = list(s.scalars(select(Stub).where(Stub.id.in_(ids)).order_by(Stub.id)))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalogue import utcnow
 from archive.tables import Stub, StubChange, StubTechnique
+from scraper.stubs.actor import current_actor
 from scraper.stubs.escape import markup, single_line
 
 from .framework import Technique
@@ -39,7 +40,7 @@ def save_suggestions(s: Session, stub: Stub, suggestions: list[Suggestion]) -> N
             row.score, row.sentences, row.name = sg.score, sg.sentences, sg.name
         elif not row.sentences:
             row.sentences = sg.sentences
-    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", detail="suggested " + ", ".join(sorted(fresh)) if fresh else "no technique suggestions"))
+    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", actor=current_actor(), detail="suggested " + ", ".join(sorted(fresh)) if fresh else "no technique suggestions"))
 
 
 def decide(s: Session, stub: Stub, technique_ids: list[str], status: str, framework: dict[str, Technique]) -> list[StubTechnique]:
@@ -54,7 +55,7 @@ def decide(s: Session, stub: Stub, technique_ids: list[str], status: str, framew
             s.add(row)
         row.status, row.decided_at = status, now
         out.append(row)
-    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", detail=f"{status} {', '.join(technique_ids)}"))
+    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", actor=current_actor(), detail=f"{status} {', '.join(technique_ids)}"))
     return out
 
 

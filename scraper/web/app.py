@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import (
+    JSONResponse,
     PlainTextResponse,
     RedirectResponse,
     Response,
@@ -25,21 +26,27 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from archive.catalogue import Catalogue
+from scraper import curators
 from scraper.config import Config
 from scraper.errors import UserError
 from scraper.stubs import StubSettings, review, rewrite_feed
 from scraper.stubs.settings import FEED_ROUTE
+from scraper.techniques import ahead as technique_model
 from scraper.techniques.decisions import decide_for_stub, suggest_for_stub
 from scraper.techniques.settings import TechniqueSettings
 
-from . import actions, search
-from .exports import DOWNLOADS, export_download
+from . import actions, bulk, search
+from .exports import DOWNLOADS, export_download, parse_since
+from .kit import Kit, as_curator, curator
+from .messages import for_desk
 from .queue import QueueFilter, load_queue, next_after
 from .replay import load_capture, replay_body, wacz_bytes
 from .security import CSRF_FIELD, REPLAY_CSP, DeskGuard, csrf_ok
-from .settings import WebSettings
+from .settings import WebSettings, needs_sign_in
 from .sources import load_sources
 from .stubview import load_stub
+from .team import team_view
+from .team_routes import team_routes
 
 T = TypeVar("T")
 STATIC = Path(__file__).parent / "static"
@@ -59,6 +66,26 @@ def parse_counts(text: str) -> dict[str, int]:
     return counts
 
 
+FILTER_PARAMS = {"status", "platform", "origin", "target", "from", "to", "q", "disagree"}  # an export with any of these follows the queue's filters
+UNDOABLE = {"accepted": "accept", "rejected": "reject", "merged": "merge"}  # desk action -> undoable batch
+
+
+def edit_value(value: Any) -> str:
+    """An edited field as a curator reads it: counts as `k = n` pairs, countries as a list, never a Python repr."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v:,}" if isinstance(v, int) else f"{k} = {v}" for k, v in value.items()) or "none"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def undo_id(request: Request) -> int | None:
+    value = request.query_params.get("undo", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 def parse_countries(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
@@ -67,6 +94,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
     catalogue = Catalogue(config.catalogue_url)
     search.prepare(catalogue.engine)
     env = Environment(loader=PackageLoader("scraper.web", "templates"), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+    env.filters["edit_value"] = edit_value
 
     async def db(fn: Callable[[Session], T]) -> T:
         def work() -> T:
@@ -75,11 +103,12 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         return await run_in_threadpool(work)
 
     def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-        html = env.get_template(template).render(request=request, csrf=request.scope["state"]["csrf"], csrf_field=CSRF_FIELD, done=request.query_params.get("done", ""), **context)
+        html = env.get_template(template).render(request=request, csrf=request.scope["state"]["csrf"], csrf_field=CSRF_FIELD, done=request.query_params.get("done", ""),
+                                                 undo=undo_id(request), curator=curator(request), **context)
         return Response(html, status_code=status, media_type="text/html; charset=utf-8")
 
     def fail(request: Request, exc: UserError) -> Response:
-        message = str(exc)
+        message = for_desk(str(exc))
         status = 404 if message.startswith(("no stub", "no capture")) else 400
         return render(request, "error.html", status=status, message=message, back=request.headers.get("referer", ""))
 
@@ -98,7 +127,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         except UserError as exc:
             return fail(request, exc)
         page = await db(lambda s: load_queue(s, f, settings.page_size))
-        return render(request, "queue.html", page=page)
+        return render(request, "queue.html", page=page, export_query=f.export_string())
 
     async def shown(request: Request, load: Callable[[Session], Any], template: str, name: str) -> Response:
         """A page of one thing (a stub, a capture), or the error page when it does not exist."""
@@ -110,27 +139,34 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     async def stub(request: Request) -> Response:
         stub_id = request.path_params["stub_id"]
-        return await shown(request, lambda s: load_stub(s, stub_id), "stub.html", "v")
+        try:
+            v, crew = await db(lambda s: (lambda v: (v, team_view(s, v.stub.id)))(load_stub(s, stub_id)))
+        except UserError as exc:
+            return fail(request, exc)
+        return render(request, "stub.html", v=v, team=crew, model=technique_model.status(config))
 
-    def stub_post(run: Callable[[str, FormData], T], respond: Callable[[str, FormData, T], Any]) -> Callable[[Request], Any]:
+    def stub_post(run: Callable[[str, FormData], T], respond: Callable[[Request, str, FormData, T], Any]) -> Callable[[Request], Any]:
         """A CSRF-checked POST on one stub: run the change off the event loop, then redirect (or show the error)."""
         async def endpoint(request: Request) -> Response:
             form = await checked_form(request)
             stub_id = request.path_params["stub_id"]
             try:
-                result = await run_in_threadpool(run, stub_id, form)
+                result = await run_in_threadpool(as_curator(curator(request), run), stub_id, form)
             except UserError as exc:
                 return fail(request, exc)
-            return await respond(stub_id, form, result)
+            return await respond(request, stub_id, form, result)
         return endpoint
 
     def action(name: str, run: Callable[[str, FormData], Any]) -> Callable[[Request], Any]:
-        async def respond(_stub_id: str, form: FormData, result: Any) -> Response:
+        async def respond(request: Request, _stub_id: str, form: FormData, result: Any) -> Response:
             target = result.stub_id
             if form.get("next") == "1" and result.status != "new":
                 target = await db(lambda s: next_after(s, result.stub_id)) or target
-            done = f"{result.stub_id} {name}"
-            return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({'done': done})}", status_code=303)
+            params: dict[str, Any] = {"done": f"{result.stub_id} {name}"}
+            if name in UNDOABLE:  # the flash offers an undo (the `a` key's accept included)
+                changed = result.also if name == "merged" else [result.stub_id]
+                params["undo"] = await run_in_threadpool(bulk.record, catalogue, UNDOABLE[name], changed, curator(request))
+            return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({k: v for k, v in params.items() if v})}", status_code=303)
         return stub_post(run, respond)
 
     def do_edit(stub_id: str, form: FormData) -> Any:
@@ -152,7 +188,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     def technique_endpoint(run: Callable[[str, FormData], str]) -> Callable[[Request], Any]:
         """A technique decision or a fresh suggestion run, then back to the stub's technique section."""
-        async def respond(stub_id: str, _form: FormData, done: str) -> Response:
+        async def respond(_request: Request, stub_id: str, _form: FormData, done: str) -> Response:
             return RedirectResponse(f"/stubs/{quote(stub_id)}?{urlencode({'done': done})}#techniques", status_code=303)
         return stub_post(run, respond)
 
@@ -193,11 +229,21 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         return Response(package, media_type="application/wacz", headers={"content-disposition": f'attachment; filename="capture-{info.capture.id}.wacz"'})
 
     async def download(request: Request) -> Response:
-        name = request.path_params["name"]
+        """One export, of the stubs the queue's filters (in the query) list, changed `since` a time if given."""
+        name = request.path_params.get("name") or request.query_params.get("name", "")
         if name not in DOWNLOADS:
             raise HTTPException(404, f"error: no export {name!r}: choose one of {', '.join(DOWNLOADS)}")
-        body, media = await run_in_threadpool(export_download, catalogue, name)
+        params = dict(request.query_params)
+        filtered = QueueFilter.from_params({"status": "", **params}) if set(params) & FILTER_PARAMS else None
+        try:
+            since = parse_since(params.get("since", ""))
+            body, media = await run_in_threadpool(export_download, config, catalogue, name, filtered, since)
+        except UserError as exc:
+            return fail(request, exc)
         return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    async def model_progress(request: Request) -> Response:
+        return JSONResponse(technique_model.status(config) or {"phase": "ready", "building": False, "seconds": None, "error": ""})
 
     async def feed(request: Request) -> Response:
         """The Atom feed of new stubs, as the stub stage last wrote it (written now if it never was)."""
@@ -212,7 +258,9 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         view = await run_in_threadpool(load_sources, config, catalogue)
         return render(request, "sources.html", v=view)
 
+    kit = Kit(config, settings, catalogue, render, db, checked_form, fail)
     routes = [
+        *team_routes(kit),
         Route("/", home),
         Route("/queue", queue),
         Route("/stubs/{stub_id}", stub),
@@ -228,15 +276,22 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/captures/{capture_id}/replay", capture_replay),
         Route("/captures/{capture_id}/wacz", capture_wacz),
         Route("/export/{name}", download),
+        Route("/export", download),
         Route("/sources", sources),
+        Route("/techniques/model", model_progress),
         Route(FEED_ROUTE, feed),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        technique_model.start(config)  # in the background: the first suggestion need not wait for it
         yield
         catalogue.dispose()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.catalogue = catalogue
-    return DeskGuard(app, token, local_only=token is None)  # type: ignore[return-value]
+    async def who(given: str) -> str | None:
+        return await run_in_threadpool(curators.who, catalogue, given)
+
+    sign_in = needs_sign_in(settings, token)
+    return DeskGuard(app, token, local_only=not sign_in, who=who, sign_in=sign_in)  # type: ignore[return-value]

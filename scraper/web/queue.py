@@ -14,9 +14,19 @@ from scraper.errors import UserError
 from scraper.stubs.countries import fold
 
 from . import search
+from .team import live_claims
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 MAX_PAGE = 10**9  # times any page size, an offset that still fits the database's 64-bit integers
+# sort key -> ORDER BY; each is an index scan (ix_stubs_status_pub, ix_stubs_pub, ix_stubs_status_platform, the primary key)
+SORTS = {
+    "": (Stub.id.desc(),),
+    "oldest": (Stub.id.asc(),),
+    "published": (Stub.first_pub_date.asc(), Stub.id.asc()),
+    "-published": (Stub.first_pub_date.desc(), Stub.id.desc()),
+    "platform": (Stub.platform.asc(), Stub.id.asc()),
+    "-platform": (Stub.platform.desc(), Stub.id.desc()),
+}
 
 
 @dataclass(frozen=True)
@@ -28,35 +38,58 @@ class QueueFilter:
     date_to: str = ""
     q: str = ""
     page: int = 1
+    target: str = ""  # a target country
+    sort: str = ""  # a key of SORTS ("" = newest first)
+    disagree: bool = False  # only stubs whose reports state different counts (`counts_disagree`)
+    ignored: tuple[str, ...] = ()  # what in the address was not understood, said on the page
 
     @classmethod
     def from_params(cls, params: dict[str, str]) -> QueueFilter:
-        def day(value: str) -> str:
+        ignored: list[str] = []
+
+        def day(name: str) -> str:
+            value = params.get(name, "").strip()
             try:
                 return date.fromisoformat(value).isoformat() if value else ""
             except ValueError:
+                ignored.append(f"{name}={value[:40]!r} is not a date (YYYY-MM-DD): not filtering on it")
                 return ""
 
         status = params.get("status", "new")
         try:
             page = max(1, int(params.get("page", "1")))
         except ValueError:
+            ignored.append(f"page={params.get('page', '')[:40]!r} is not a page number: showing page 1")
             page = 1
         if page > MAX_PAGE:  # its offset would not fit the database's 64-bit integers
             raise UserError(f"page {page} is past the last possible page ({MAX_PAGE}): choose a smaller page number")
+        sort = params.get("sort", "")
+        if sort not in SORTS:
+            ignored.append(f"sort={sort[:40]!r} is not a column to sort by: newest first")
+            sort = ""
+        date_from, date_to = day("from"), day("to")
         return cls(
+            target=params.get("target", "").strip()[:64],
+            disagree=params.get("disagree", "") in ("1", "on", "true"),
+            sort=sort,
+            ignored=tuple(ignored),
             status=status if status in STATUSES else "",
             platform=params.get("platform", "").strip()[:64],
             origin=params.get("origin", "").strip()[:64],
-            date_from=day(params.get("from", "")),
-            date_to=day(params.get("to", "")),
+            date_from=date_from,
+            date_to=date_to,
             q=params.get("q", "").strip()[:200],
             page=page,
         )
 
+    def export_string(self) -> str:
+        """The filters alone, for the export links (no page, no sort)."""
+        return self.query_string(page=1, sort="")
+
     def query_string(self, **changes: object) -> str:
         f = replace(self, **changes)  # type: ignore[arg-type]
-        params = {"status": f.status, "platform": f.platform, "origin": f.origin, "from": f.date_from, "to": f.date_to, "q": f.q, "page": f.page}
+        params = {"status": f.status, "platform": f.platform, "origin": f.origin, "target": f.target, "from": f.date_from, "to": f.date_to,
+                  "q": f.q, "disagree": "1" if f.disagree else "", "sort": f.sort, "page": f.page}
         return urlencode({k: v for k, v in params.items() if v not in ("", 1) or k == "status"})
 
 
@@ -71,6 +104,11 @@ class QueueRow:
     date_added: str
     references: int
     disarm_id: str | None
+    targets: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    summary: str = ""
+    claimant: str | None = None
+    disagree: bool = False
 
 
 @dataclass
@@ -103,20 +141,33 @@ def _conditions(f: QueueFilter) -> list:
         where.append(Stub.first_pub_date >= f.date_from)
     if f.date_to:
         where.append(Stub.first_pub_date <= f.date_to)
+    if f.disagree:
+        where.append(Stub.counts_disagree.is_(True))
     return where
 
 
-def _of_origin(country: str) -> list:
-    """The `stub_countries` index rows of one origin country (one per stub)."""
-    return [StubCountry.role == "origin", StubCountry.country == fold(country)]
+def _of_country(role: str, country: str) -> list:
+    """The `stub_countries` index rows of one origin or target country (one per stub)."""
+    return [StubCountry.role == role, StubCountry.country == fold(country)]
+
+
+def _countries(f: QueueFilter) -> list[tuple[str, str]]:
+    return [(role, c) for role, c in (("origin", f.origin), ("target", f.target)) if c]
+
+
+def _in_countries(f: QueueFilter) -> list:
+    return [Stub.id.in_(select(StubCountry.stub_pk).where(*_of_country(role, c))) for role, c in _countries(f)]
 
 
 def _count(f: QueueFilter, where: list) -> Select:
-    """How many stubs the filter lists. With an origin, the count runs over the index rows
+    """How many stubs the filter lists. With one country, the count runs over the index rows
     (the other conditions through the stubs' own indexes), never reading each stub's wide row."""
-    if not f.origin:
+    countries = _countries(f)
+    if not countries:
         return select(func.count(Stub.id).label("n")).where(*where)
-    count = select(func.count(StubCountry.stub_pk).label("n")).select_from(StubCountry).where(*_of_origin(f.origin))
+    (role, country), rest = countries[0], _in_countries(f)[1:]
+    count = select(func.count(StubCountry.stub_pk).label("n")).select_from(StubCountry).where(*_of_country(role, country))
+    where = [*where, *rest]
     return count.join(Stub, Stub.id == StubCountry.stub_pk).where(*where) if where else count  # status: a covering-index probe
 
 
@@ -137,13 +188,26 @@ def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
         total, capped = s.execute(_count(f, where).add_columns(matches.capped.label("capped"))).one()
     else:
         total = s.scalar(_count(f, where)) or 0
-    listed = [*where, Stub.id.in_(select(StubCountry.stub_pk).where(*_of_origin(f.origin)))] if f.origin else where
+    listed = [*where, *_in_countries(f)]
     refs = select(func.count(StubReference.id)).where(StubReference.stub_pk == Stub.id).correlate(Stub).scalar_subquery()
-    found = s.execute(select(Stub, refs).where(*listed).order_by(Stub.id.desc()).limit(page_size).offset(offset)).all()
-    rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id) for st, n in found]
+    found = s.execute(select(Stub, refs).where(*listed).order_by(*SORTS[f.sort]).limit(page_size).offset(offset)).all()
+    claims = live_claims(s, [st.id for st, _ in found])
+    rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id,
+                     list(st.targets or []), dict(st.counts or {}), st.summary or "", claims[st.id].curator if st.id in claims else None,
+                     bool(st.counts_disagree))
+            for st, n in found]
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
     platforms = [p for p in s.scalars(_DISTINCT_PLATFORMS) if p]
     return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms, bool(capped))
+
+
+def matching_ids(s: Session, f: QueueFilter) -> Select:
+    """The ids of every stub the filter lists, on any page (what the desk's exports take).
+    A search gives its newest matches only, as the queue does."""
+    where = [*_conditions(f), *_in_countries(f)]
+    if f.q:
+        where.append(Stub.id.in_(search.candidates(s.get_bind().dialect.name, f.q, search.CAP).pks))
+    return select(Stub.id).where(*where)
 
 
 def neighbour(s: Session, stub_pk: int, status: str = "new", older: bool = True) -> str | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue
-from archive.tables import Capture, ReportRow, StubReference
+from archive.tables import Capture, ReportRow, Stub, StubReference
 from archive.wacz import temporary_wacz
 from scraper.config import Config
 from scraper.errors import UserError
@@ -19,6 +19,7 @@ from scraper.pipeline import capture_content
 class CaptureInfo:
     capture: Capture
     stub_pks: list[int]
+    stubs: list[tuple[str, str, str]] = field(default_factory=list)  # (stub id, status, name) of the stubs citing it
 
 
 MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL store: a larger number names no capture (not a server error)
@@ -31,8 +32,9 @@ def load_capture(s: Session, capture_id: str) -> CaptureInfo:
     capture = s.get(Capture, int(capture_id))
     if capture is None:
         raise UserError(f"no capture {capture_id}: see `takedowns captures`")
-    stubs = list(s.scalars(select(StubReference.stub_pk).where(StubReference.capture_id == capture.id)))
-    return CaptureInfo(capture, stubs)
+    citing = s.execute(select(Stub.id, Stub.stub_id, Stub.status, Stub.name).join(StubReference, StubReference.stub_pk == Stub.id)
+                       .where(StubReference.capture_id == capture.id).order_by(Stub.id)).all()
+    return CaptureInfo(capture, [pk for pk, *_ in citing], [(sid, status, name) for _, sid, status, name in citing])
 
 
 def replay_body(config: Config, capture: Capture) -> tuple[bytes, str]:

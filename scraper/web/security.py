@@ -10,6 +10,7 @@ import base64
 import binascii
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -82,10 +83,13 @@ def csrf_ok(scope: Scope, submitted: str | None) -> bool:
 
 
 class DeskGuard:
-    def __init__(self, app: ASGIApp, token: str | None, *, local_only: bool = False):
+    def __init__(self, app: ASGIApp, token: str | None, *, local_only: bool = False,
+                 who: Callable[[str], Awaitable[str | None]] | None = None, sign_in: bool = False):
         self.app = app
         self.token = token
         self.local_only = local_only  # an open desk answers only loopback Host names (no DNS rebinding)
+        self.who = who  # a curator's token -> their name (None: not a curator's token)
+        self.sign_in = sign_in or token is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,10 +123,14 @@ class DeskGuard:
         if self.local_only and _hostname(headers.get("host", "")) not in LOCAL_NAMES:
             await _plain(send_guarded, 421, "error: this desk answers only to 127.0.0.1 or localhost (set a token to serve other names)")
             return
-        if self.token is not None:
+        state["curator"] = None
+        if self.sign_in:
             given = token_from_header(headers.get("authorization", ""))
-            if given is None or not same_secret(given, self.token):
-                await _plain(send_guarded, 401, "error: authentication required: give the desk token (HTTP Basic password or Bearer)",
+            shared = given is not None and self.token is not None and same_secret(given, self.token)
+            if given and not shared and self.who is not None:
+                state["curator"] = await self.who(given)
+            if not shared and state["curator"] is None:
+                await _plain(send_guarded, 401, "error: authentication required: give your curator token or the desk token (HTTP Basic password or Bearer)",
                              {"www-authenticate": 'Basic realm="takedowns review desk", charset="UTF-8"'})
                 return
         if scope["method"] == "POST":

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from scraper.config import Config
 from scraper.errors import UserError
 
-from .settings import WebSettings, required_token, web_settings
+from .settings import WebSettings, needs_sign_in, required_token, web_settings
 
 log = logging.getLogger("takedowns.web")
 
@@ -23,10 +23,27 @@ def _server(config: Config, settings: WebSettings, host: str, port: int):
         from .app import create_app
     except ImportError as exc:
         raise UserError(f"the review desk's libraries are missing ({exc.name}): reinstall takedown-archiver (pip install takedown-archiver), which includes them") from None
-    token = required_token(settings, host)  # refuses a non-loopback bind without a token
+    token = desk_token(config, settings, host)
     app = create_app(config, settings, token)
     uv = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
     return uvicorn.Server(uv), token
+
+
+def _has_curators(config: Config) -> bool:
+    from archive.catalogue import Catalogue
+    from scraper import curators
+
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        return curators.any_active(catalogue)
+    finally:
+        catalogue.dispose()
+
+
+def desk_token(config: Config, settings: WebSettings, host: str) -> str | None:
+    """The shared token requests must carry (None: curators' own tokens, or an open loopback desk);
+    refuses a non-loopback bind without a way to sign in."""
+    return required_token(settings, host, settings.auth == "token" and _has_curators(config))
 
 
 def serve(config: Config, host: str | None = None, port: int | None = None, on_listen: Callable[[str], None] | None = None) -> None:
@@ -36,7 +53,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None, on_l
     server, token = _server(config, settings, host, port)
     sock = bind(host, port)
     where = f"[{host}]" if ":" in host else host
-    log.warning("review desk on http://%s:%d/%s", where, sock.getsockname()[1], " (token required)" if token else "")
+    log.info("review desk on http://%s:%d/%s", where, sock.getsockname()[1], " (sign-in required)" if needs_sign_in(settings, token) else "")
     if on_listen is not None:
         on_listen(f"http://{where}:{sock.getsockname()[1]}/")
     server.run(sockets=[sock])

@@ -20,6 +20,7 @@ class WebSettings:
     auth: str = "auto"  # auto: a token is required off loopback (or whenever one is set); token: always
     token_env: str = "TAKEDOWNS_WEB_TOKEN"
     page_size: int = 50
+    claim_minutes: int = 120  # a claim on a stub expires after this long
 
 
 def web_settings(config: Config) -> WebSettings:
@@ -42,11 +43,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def required_token(settings: WebSettings, host: str) -> str | None:
+def required_token(settings: WebSettings, host: str, has_curators: bool = False) -> str | None:
     """The token requests must carry, or None for an open loopback desk.
 
     Refuses (UserError) to serve a non-loopback address, or `auth = "token"`,
-    without a token in the environment: the desk changes the catalogue.
+    without a token in the environment (or, with `auth = "token"`, a curator):
+    the desk changes the catalogue.
     """
     token = os.environ.get(settings.token_env, "")
     if token and len(token) < 16:
@@ -54,10 +56,18 @@ def required_token(settings: WebSettings, host: str) -> str | None:
     if token:
         return token
     if settings.auth == "token":
-        raise UserError(f"[web] auth = \"token\" but ${settings.token_env} is not set: set it to a long random secret")
+        if has_curators:  # each curator signs in with a token of their own
+            return None
+        raise UserError(f"[web] auth = \"token\" but no curator is added and ${settings.token_env} is not set: "
+                        "run `takedowns curators add NAME` (or set the shared token to a long random secret)")
     if not is_loopback(host):
         raise UserError(
             f"refusing to serve the desk on {host} without authentication: set ${settings.token_env} "
-            "to a long random secret, or bind to 127.0.0.1"
+            "to a long random secret (or [web] auth = \"token\" with `takedowns curators add NAME`), or bind to 127.0.0.1"
         )
     return None
+
+
+def needs_sign_in(settings: WebSettings, token: str | None) -> bool:
+    """Whether every request must carry a token (the shared one, or a curator's)."""
+    return token is not None or settings.auth == "token"

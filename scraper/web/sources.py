@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ from scraper.daemon.status import Status, collect_status
 from scraper.discover.failures import Failure, list_failures
 
 RECENT = 30
+MAX_MONTHS = 600
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass
@@ -26,9 +29,26 @@ class SourcesView:
     chart: dict[str, Any]
 
 
+def month_range(seen: set[str]) -> list[str]:
+    """Every month from the first to the last seen (YYYY-MM), the empty ones too: a chart's
+    x axis must not close up a gap. Keys that are not months are kept, sorted, after them."""
+    months = sorted(m for m in seen if _MONTH.match(m))
+    other = sorted(m for m in seen if not _MONTH.match(m))
+    if not months:
+        return other
+    (year, month), (last_year, last_month) = (tuple(map(int, m.split("-"))) for m in (months[0], months[-1]))
+    if (last_year - year) * 12 + last_month - month > MAX_MONTHS:  # a stray date decades off: no axis of thousands
+        return months + other
+    out = []
+    while (year, month) <= (last_year, last_month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out + other
+
+
 def chart_series(rows: list[tuple[str | None, str | None, int]]) -> dict[str, Any]:
     """(month YYYY-MM, platform, reports) rows -> Chart.js labels and one dataset per platform."""
-    months = sorted({m for m, _, _ in rows if m})
+    months = month_range({m for m, _, _ in rows if m})
     platforms = sorted({p or "unknown" for m, p, _ in rows if m})
     counts = {(m, p or "unknown"): n for m, p, n in rows if m}
     return {

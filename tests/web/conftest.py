@@ -18,8 +18,8 @@ import uvicorn
 
 from scraper.config import load_config
 from scraper.web.app import create_app
-from scraper.web.server import bind
-from scraper.web.settings import required_token, web_settings
+from scraper.web.server import bind, desk_token
+from scraper.web.settings import web_settings
 
 from ..conftest import SITES, make_config, run_cli
 from ..helpers import SiteServer
@@ -79,7 +79,7 @@ def serve_desk(config_path: Path, host: str = "127.0.0.1") -> Iterator[str]:
     """The desk app exactly as `takedowns serve` builds it, on a free port, in a thread."""
     config = load_config(str(config_path))
     settings = web_settings(config)
-    app = create_app(config, settings, required_token(settings, host))
+    app = create_app(config, settings, desk_token(config, settings, host))
     sock = bind(host, 0)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -48,9 +48,9 @@ def test_links_only_for_http_and_markdown_sanitised():
 
 def test_chart_series_has_one_dataset_per_platform_over_all_months():
     chart = chart_series([("2021-10", "Meta", 3), ("2021-12", "Google", 1), ("2021-12", None, 2), (None, "Meta", 5)])
-    assert chart["labels"] == ["2021-10", "2021-12"]
+    assert chart["labels"] == ["2021-10", "2021-11", "2021-12"]  # an empty month keeps its place on the axis
     assert chart["datasets"] == [
-        {"label": "Google", "data": [0, 1]},
-        {"label": "Meta", "data": [3, 0]},
-        {"label": "unknown", "data": [0, 2]},
+        {"label": "Google", "data": [0, 0, 1]},
+        {"label": "Meta", "data": [3, 0, 0]},
+        {"label": "unknown", "data": [0, 0, 2]},
     ]

@@ -68,3 +68,23 @@ def test_unknown_technique_and_missing_csrf_are_refused(persona_stub, page):
     assert forged.status == 403
     result = cli("stubs", "show", stub_id, "--config", desk.config, "--json")
     assert [t for t in json.loads(result.stdout)["techniques"] if t["status"] == "accepted"] == []
+
+
+def test_the_model_is_built_when_the_desk_starts_and_the_stub_page_follows_it(desk_factory, page):
+    import stat
+
+    from scraper.config import load_config
+
+    desk = desk_factory(techniques_config())  # starting the desk starts the build
+    desk.sites.set(PATH, report_page("Removing a network from Testland", f"We removed 41 Facebook accounts and 12 Pages. {NEWS_PERSONA}"))
+    stub_id = desk.fetch(PATH)["stub_id"]
+    page.goto(f"{desk.base}/stubs/{stub_id}")
+    status = page.locator("#model-status")
+    expect(status).to_have_count(1)
+    expect(status).to_have_attribute("data-state", "ready", timeout=180_000)  # the line follows the build, without a reload
+    expect(status).to_contain_text("The technique model is ready")
+    cached = list((load_config(str(desk.config)).data_dir / "techniques").glob("model-*.pkl"))
+    assert len(cached) == 1, "built ahead, before any suggestion was asked for"
+    assert stat.S_IMODE(cached[0].stat().st_mode) == 0o644
+    page.click("#suggest-techniques-form button", timeout=60_000)
+    expect(page.locator("#techniques tr.technique.suggested")).to_have_count(5, timeout=60_000)
