@@ -19,6 +19,7 @@ import argparse
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,29 @@ class Run:
     catalogue_bytes: int
 
 
+def _moto() -> tuple[subprocess.Popen, str, str]:
+    """An S3-compatible server on 127.0.0.1 (moto, from the test extra) and a bucket on it: where each worker's WARCs go."""
+    import boto3
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "Running on" in line:
+            break
+    threading.Thread(target=proc.stderr.read, daemon=True).start()
+    os.environ.update({"AWS_ACCESS_KEY_ID": "bench-only", "AWS_SECRET_ACCESS_KEY": "bench-only"})
+    endpoint = f"http://127.0.0.1:{port}"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket="bench-warcs")
+    return proc, endpoint, "bench-warcs"
+
+
+S3: tuple[str, str] = ("", "")
+
+
 def _config(folder: Path, pg: str, delay: float) -> Path:
     folder.mkdir(parents=True)
     path = folder / "config.toml"
@@ -72,6 +96,12 @@ def _config(folder: Path, pg: str, delay: float) -> Path:
         dir = "data"
         [catalogue]
         url = "{pg}"
+        [storage]
+        kind = "s3"
+        endpoint = "{S3[0]}"
+        bucket = "{S3[1]}"
+        [warc]
+        max_file_bytes = 65536
         [http]
         allow_private_networks = true
         per_host_delay = {delay}
@@ -118,11 +148,11 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             for p in procs:
                 threading.Thread(target=read, args=(p,), daemon=True).start()
             _wait(lines, "Starting worker", n)  # every worker listens before the jobs are queued
-            _wait(lines, "ended with status: Success", 1)  # the priming job
+            _wait(lines, FINISHED, 1)  # the priming job
             start = time.monotonic()
             queued = subprocess.run([sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), *urls[1:]], capture_output=True, text=True)
             assert queued.returncode == 0, queued.stderr
-            _wait(lines, "ended with status: Success", len(urls))
+            _wait(lines, FINISHED, len(urls))
             makespan = time.monotonic() - start
             cpu = 0.0
             for p in procs:
@@ -130,7 +160,7 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             for p in procs:
                 _, status, usage = os.wait4(p.pid, 0)
                 cpu += usage.ru_utime + usage.ru_stime
-            warc = sum(f.stat().st_size for c in configs for f in (c.parent / "data" / "warc").glob("*.warc.gz"))
+            warc = sum(f.stat().st_size for c in configs for f in (c.parent / "data" / "warc").glob("*.warc.gz"))  # local copies, uploaded or not
             engine = create_engine(pg)
             with engine.connect() as conn:
                 size = int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
@@ -145,13 +175,25 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
 _counts: dict[str, int] = {}
 
 
+FINISHED = "ended with status: "  # Success, or Failed once its retries are spent
+
+
 def _wait(lines: queue.Queue[str], fragment: str, total: int) -> None:
     """Read worker log lines until `fragment` has come `total` times in this run (an event each, never a sleep)."""
     while _counts.get(fragment, 0) < total:
         line = lines.get(timeout=600)
-        for key in ("ended with status: Success", "Starting worker"):
+        _log.append(line)
+        if FINISHED in line and "to retry" in line:
+            continue
+        if "Traceback" in line or " error " in line or FINISHED + "Failed" in line:
+            _errors.append(line.strip())
+        for key in (FINISHED, "Starting worker"):
             if key in line:
                 _counts[key] = _counts.get(key, 0) + 1
+
+
+_errors: list[str] = []
+_log: list[str] = []
 
 
 def main() -> None:
@@ -163,6 +205,9 @@ def main() -> None:
     args = parser.parse_args()
     if not args.pg_url:
         sys.exit("error: set TAKEDOWNS_TEST_PG_URL or pass --pg-url (the queue and the catalogue live in PostgreSQL)")
+    global S3
+    moto, endpoint, bucket = _moto()
+    S3 = (endpoint, bucket)
     sites = [SlowSite(f"127.0.0.{i}") for i in range(2, 2 + HOSTS)]
     urls = [f"{s.base}/r/{n}.html" for n in range(PAGES) for s in sites]
     bound = PAGES * LATENCY + (PAGES - 1) * args.delay
@@ -170,6 +215,7 @@ def main() -> None:
     try:
         for n in args.workers:
             _counts.clear()
+            _log.clear()
             results[n] = r = run(n, urls, args.pg_url, args.delay, args.concurrency)
             per = len(urls)
             print(f"{n} worker(s): makespan {r.makespan:.2f}s = {r.makespan / bound:.2f}x the politeness bound;"
@@ -178,8 +224,13 @@ def main() -> None:
     finally:
         for s in sites:
             s.close()
+        moto.terminate()
     print(f"politeness bound: {PAGES} pages/host x {LATENCY}s latency + {PAGES - 1} x {args.delay}s delay = {bound:.2f}s"
           f" ({HOSTS} hosts, {len(urls)} pages)")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (workers, PostgreSQL, moto and the"
+          " 40 sites share them; on separate hosts the CPU part of the makespan divides by the hosts)")
+    if _errors:
+        print(f"{len(_errors)} job(s) failed for good; the first: {_errors[0]}")
     one = results.get(1)
     for n, r in results.items():
         if one is not None and n != 1:

@@ -54,7 +54,12 @@ async def capture(url: str) -> None:
     if _context is None:
         raise RuntimeError("capture jobs run inside `takedowns worker`")
     ctx = _context
-    outcome = await capture_url(ctx.config, ctx.catalogue, ctx.client, url, store=ctx.store, archive_wait=0.0)
+    try:
+        outcome = await capture_url(ctx.config, ctx.catalogue, ctx.client, url, store=ctx.store, archive_wait=0.0)
+    except Exception as exc:  # procrastinate retries it; the reason goes to the log, one line
+        log.warning("capture of %s failed (%s: %s); the queue retries it", url, exc.__class__.__name__,
+                    (str(exc).splitlines() or [""])[0][:300])
+        raise
     log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
 
 
@@ -118,7 +123,6 @@ async def run_worker(config: Config, *, concurrency: int, until_empty: bool, sta
                     await pacing.drain()
     finally:
         _context = None
-        pacing.close()
         catalogue.dispose()
 
 

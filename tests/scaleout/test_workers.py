@@ -163,3 +163,44 @@ def test_a_capture_job_run_twice_stores_one_capture(pg_url, s3_server, tmp_path)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM warc_files")).scalar() == 1
     engine.dispose()
+
+
+def test_killed_workers_lose_and_duplicate_nothing(pg_url, s3_server, tmp_path):
+    """SIGKILL a worker at random points of its run (fetching, appending, uploading: every capture fills its file
+    and is uploaded at once) a few times; a last worker finishes the queue. One capture per page, every one
+    readable from the bucket, `archive verify --all` passes."""
+    import random
+
+    rng = random.Random()
+    site = LoggedSite(pages=6)
+    with site.server:
+        config = _config(tmp_path / "w", pg_url, s3_server.storage_toml(s3_server.new_bucket()) + "\n[warc]\nmax_file_bytes = 1\n")
+        config.write_text(config.read_text().replace(f"per_host_delay = {DELAY}", "per_host_delay = 0.0"))
+        assert run_cli("enqueue", *site.urls(), "--config", config).exit_code == 0
+        kills = 0
+        for _ in range(4):
+            worker = subprocess.Popen([sys.executable, "-m", "scraper", "-v", "worker", "--concurrency", "2", "--stalled-after", "0",
+                                       "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            assert worker.stderr is not None
+            cut = rng.randint(1, 12)  # log lines after the worker started: somewhere in fetch, append, upload
+            lines = 0
+            for line in worker.stderr:
+                lines += "Starting worker" in line or lines > 0
+                if lines > cut or "No job found" in line:
+                    break
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+            kills += 1
+        [last] = _workers([config], "--stalled-after", "0")
+        _, err = last.communicate(timeout=120)
+        assert last.returncode == 0, err
+        assert run_cli("archive", "upload", "--config", config).exit_code == 0
+    captures = _captures(pg_url)
+    assert sorted(u for u, _ in captures) == sorted(site.urls())  # each page once: nothing lost, nothing twice
+    verify = run_cli("archive", "verify", "--all", "--json", "--config", config)
+    assert verify.exit_code == 0, verify.stdout + verify.stderr
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM captures WHERE warc_path NOT LIKE 's3://%'")).scalar() == 0
+    engine.dispose()
+    assert kills == 4
