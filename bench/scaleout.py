@@ -101,7 +101,7 @@ def _config(folder: Path, pg: str, delay: float) -> Path:
         endpoint = "{S3[0]}"
         bucket = "{S3[1]}"
         [warc]
-        max_file_bytes = 65536
+        max_file_bytes = 1  # every capture its own object: readable from every worker at once (docs/scaleout.md)
         [http]
         allow_private_networks = true
         per_host_delay = {delay}
