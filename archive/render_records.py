@@ -27,6 +27,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
+from .objectstore import open_warc
 from .records import FetchResult
 from .warc import StoredRecord, _warc_date, _write_exchange, payload_sha256, reading
 from .warcscan import HOP_HEADER, PAGE_ID
@@ -96,7 +97,7 @@ def _first_record_length(block: bytes) -> int:
     return int(iterator.get_record_offset() + iterator.get_record_length())
 
 
-def block_records(warc_path: Path, offset: int, hops: int = 0) -> Iterator[tuple[Any, int, int, bytes]]:
+def block_records(warc_path: Path | str, offset: int, hops: int = 0) -> Iterator[tuple[Any, int, int, bytes]]:
     """(record, offset relative to `offset`, length, payload) of the records from `offset` on that belong to the same capture.
 
     A plain capture is its response and request, then `hops` redirect hops (a 3xx
@@ -105,7 +106,7 @@ def block_records(warc_path: Path, offset: int, hops: int = 0) -> Iterator[tuple
     rendered capture runs as long as `WARC-Page-ID` is the same.
     """
     plain_records = 2 + 2 * hops
-    with reading(warc_path, offset), open(warc_path, "rb") as f:
+    with reading(warc_path, offset), open_warc(warc_path) as f:
         f.seek(offset)
         iterator = ArchiveIterator(f)
         page_id = record_id = None
@@ -136,7 +137,7 @@ def block_records(warc_path: Path, offset: int, hops: int = 0) -> Iterator[tuple
                 return
 
 
-def rendered_parts(warc_path: Path, offset: int) -> dict[str, bytes]:
+def rendered_parts(warc_path: Path | str, offset: int) -> dict[str, bytes]:
     """The screenshot, DOM and page info of a rendered capture by kind ("screenshot", "dom", "pageinfo"); {} for a plain one."""
     parts: dict[str, bytes] = {}
     for record, _, _, payload in block_records(warc_path, offset):
@@ -147,8 +148,8 @@ def rendered_parts(warc_path: Path, offset: int) -> dict[str, bytes]:
     return parts
 
 
-def is_rendered(warc_path: Path, offset: int) -> bool:
-    with reading(warc_path, offset), open(warc_path, "rb") as f:
+def is_rendered(warc_path: Path | str, offset: int) -> bool:
+    with reading(warc_path, offset), open_warc(warc_path) as f:
         f.seek(offset)
         record = next(iter(ArchiveIterator(f)), None)
         return record is not None and record.rec_headers.get_header(PAGE_ID) is not None

@@ -24,3 +24,19 @@ class WaybackSettings:
     session_pause_seconds: float = 3600.0
     rate_limit_backoff_seconds: float = 300.0
     timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """`[storage]`: where sealed WARC files live (help text in the settings registry).
+
+    `kind = "local"` keeps every WARC under `<data>/warc/` (the single-machine default);
+    `"s3"` uploads each full WARC to `bucket` on `endpoint` (archive/objectstore.py).
+    Credentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never the config.
+    """
+
+    kind: str = "local"
+    endpoint: str = ""
+    bucket: str = ""
+    prefix: str = "warc"
+    region: str = "us-east-1"

@@ -27,6 +27,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from . import quarantine, warcio_codings
 from .catalogue import Catalogue, utcnow
+from .objectstore import exists, is_object, locate
 from .tables import Capture, ReportRow, Stub, StubReference, VerifiedFile, WarcFile
 from .warc import payload_sha256, read_response
 from .warcscan import HOP_HEADER, PAGE_ID, FoundCapture, scan_warc
@@ -277,24 +278,36 @@ def check_catalogue(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] 
         captures = list(s.scalars(select(Capture).where(in_scope(scope))))
     for c in captures:
         try:
-            record = read_response(data_dir / c.warc_path, c.warc_offset)
+            record = read_response(locate(data_dir, c.warc_path), c.warc_offset)
         except Exception as exc:  # any failure to read back is the finding
-            problems.append(Problem(str(data_dir / c.warc_path), one_line(f"capture {c.id} ({c.url}) cannot be read back: {exc}")))
+            problems.append(Problem(str(locate(data_dir, c.warc_path)), one_line(f"capture {c.id} ({c.url}) cannot be read back: {exc}")))
             continue
         if payload_sha256(record.raw_payload) != c.payload_sha256:
-            problems.append(Problem(str(data_dir / c.warc_path), f"capture {c.id} ({c.url}) payload digest differs from the catalogue"))
+            problems.append(Problem(str(locate(data_dir, c.warc_path)), f"capture {c.id} ({c.url}) payload digest differs from the catalogue"))
     return problems
 
 
 def check_missing(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
-    """WARC files the catalogue lists that are gone from disk (a stat each)."""
+    """WARC files the catalogue lists that are gone from disk (a stat each), or uploaded objects that are gone or
+    not their committed size (a HEAD each)."""
     with catalogue.session() as s:
-        warcs = list(s.scalars(select(WarcFile.path)))
-    return [
-        Problem(str(data_dir / p), "listed in the catalogue but missing from disk: restore it from a backup")
-        for p in warcs
-        if not (data_dir / p).exists()
-    ]
+        warcs = list(s.execute(select(WarcFile.path, WarcFile.committed_size)))
+    problems = []
+    for p, size in warcs:
+        if not is_object(p):
+            if not (data_dir / p).exists():
+                problems.append(Problem(str(data_dir / p), "listed in the catalogue but missing from disk: restore it from a backup"))
+        elif not exists(p):
+            problems.append(Problem(p, "listed in the catalogue but missing from object storage: restore it from the uploading worker's local copy or a backup"))
+        elif (stored := _object_size(p)) != size:
+            problems.append(Problem(p, f"object is {stored} bytes, not its committed {size}: restore it from the uploading worker's local copy"))
+    return problems
+
+
+def _object_size(uri: str) -> int | None:
+    from .objectstore import store_for
+
+    return store_for(uri).size(uri)
 
 
 def capture_index(data_dir: Path, capture: Capture) -> dict[str, str]:
@@ -303,7 +316,7 @@ def capture_index(data_dir: Path, capture: Capture) -> dict[str, str]:
     from .render_records import block_records
 
     index: dict[str, str] = {}
-    for record, _rel, _length, _payload in block_records(data_dir / capture.warc_path, capture.warc_offset, len(capture.redirects or [])):
+    for record, _rel, _length, _payload in block_records(locate(data_dir, capture.warc_path), capture.warc_offset, len(capture.redirects or [])):
         if record.rec_type == "response" and record.http_headers is not None:
             index[record.rec_headers.get_header("WARC-Target-URI")] = record.http_headers.get_statuscode()
     return index
@@ -333,7 +346,7 @@ def check_references(data_dir: Path, catalogue: Catalogue, scope: dict[str, int]
                 indexes[capture.id] = None
         urls = indexes[capture.id]
         if urls is not None and not resolves(url, capture.url, capture.final_url, urls):
-            problems.append(Problem(str(data_dir / capture.warc_path), f"stub {stub_id} cites {url}, which the WACZ of capture {capture.id} would not resolve"))
+            problems.append(Problem(str(locate(data_dir, capture.warc_path)), f"stub {stub_id} cites {url}, which the WACZ of capture {capture.id} would not resolve"))
     return problems
 
 
@@ -363,7 +376,7 @@ def check_packages(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] |
             capture_id, found = future.result()
             if progress:
                 progress(f"capture {capture_id}")
-            problems += [Problem(str(data_dir / capture["warc_path"]), f"WACZ of capture {capture_id} ({capture['url']}): {m}") for m in found]
+            problems += [Problem(str(locate(data_dir, capture["warc_path"])), f"WACZ of capture {capture_id} ({capture['url']}): {m}") for m in found]
     return problems
 
 

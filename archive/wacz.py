@@ -34,13 +34,14 @@ from warcio.warcwriter import WARCWriter
 
 from . import warcio_codings
 from .errors import ArchiveError, UnreadableRecord
+from .objectstore import locate, open_warc
 from .tables import Capture
 
 TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is renamed into place
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
 
-def capture_record_bytes(warc_path: Path, offset: int, hops: int = 0) -> bytes:
+def capture_record_bytes(warc_path: Path | str, offset: int, hops: int = 0) -> bytes:
     """The gzip members of a capture: its response and request records, its `hops` redirect
     hops (each a 3xx response + request after the final pair), or a rendered page's whole block.
 
@@ -56,7 +57,7 @@ def capture_record_bytes(warc_path: Path, offset: int, hops: int = 0) -> bytes:
         end = rel + length
     if end == 0:
         raise UnreadableRecord(f"WARC file {warc_path} has no record at offset {offset} (cut short?): run `takedowns archive verify`")
-    with reading(warc_path, offset), open(warc_path, "rb") as f:
+    with reading(warc_path, offset), open_warc(warc_path) as f:
         f.seek(offset)
         data = f.read(end)
     if len(data) != end:
@@ -99,7 +100,7 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         work = Path(tmp)
         warc = work / "data.warc.gz"
-        warc.write_bytes(capture_record_bytes(data_dir / capture.warc_path, capture.warc_offset, len(capture.redirects or [])) + report_metadata_record(capture, report))
+        warc.write_bytes(capture_record_bytes(locate(data_dir, capture.warc_path), capture.warc_offset, len(capture.redirects or [])) + report_metadata_record(capture, report))
         pages = work / "pages.jsonl"
         pages.write_text(json.dumps(PAGES_HEADER) + "\n" + json.dumps(page_entry(capture, report), ensure_ascii=False) + "\n", encoding="utf-8")
         built = work / "capture.wacz"

@@ -37,9 +37,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import IO, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
@@ -47,11 +47,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from . import quarantine
+from . import objectstore, quarantine
 from .catalogue import Catalogue, utcnow
 from .errors import ArchiveError, UnreadableRecord
 from .records import FetchResult
-from .tables import WarcFile
+from .tables import Capture, WarcFile
 from .warcscan import FETCHED_AT_HEADER, HOP_HEADER, fetched_at_value
 
 T = TypeVar("T")
@@ -96,11 +96,12 @@ def payload_sha256(body: bytes) -> str:
 
 
 class WarcStore:
-    def __init__(self, data_dir: Path, catalogue: Catalogue, max_file_bytes: int):
+    def __init__(self, data_dir: Path, catalogue: Catalogue, max_file_bytes: int, objects: objectstore.S3Store | None = None):
         self.data_dir = data_dir
         self.warc_dir = data_dir / "warc"
         self.catalogue = catalogue
         self.max_file_bytes = max_file_bytes
+        self.objects = objects or objectstore.current()  # None: the local folder is the store (the default)
         try:
             self.warc_dir.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryFile(dir=self.warc_dir):  # a nameless probe: nothing in the folder is ever removed by name
@@ -135,8 +136,11 @@ class WarcStore:
         done: list[str] = []
         with self.locked(), self.catalogue.session() as s:
             known = {w.path: w.committed_size for w in s.scalars(select(WarcFile))}
+            uploaded = {objectstore.local_name(p) for p in known if objectstore.is_object(p)}
             for path in sorted(self.warc_dir.glob("*.warc.gz")):
                 rel = f"warc/{path.name}"
+                if rel in uploaded:
+                    continue  # the kept local copy of a file uploaded whole (archive/objectstore.py)
                 if rel not in known:
                     size = path.stat().st_size
                     target = quarantine.move_aside(self.data_dir, path)
@@ -179,18 +183,63 @@ class WarcStore:
         catalogue's write lock wait only for the append, its fsync and the commit.
         """
         block, stored = build("") if build else _build_pair(result, "")
-        with self.locked(), self.catalogue.session() as s:
-            existing = before_write(s)
-            if existing is not None:
-                return existing, False
-            warc = self._current_file(s)
-            full_path = self.data_dir / warc.path
-            self._append(full_path, warc.committed_size, block)
-            stored = replace(stored, path=warc.path, offset=warc.committed_size)
-            warc.committed_size += len(block)
-            value = after_write(s, stored)
-            s.flush()
+        with self.locked():
+            with self.catalogue.session() as s:
+                existing = before_write(s)
+                if existing is not None:
+                    return existing, False
+                warc = self._current_file(s)
+                full_path = self.data_dir / warc.path
+                self._append(full_path, warc.committed_size, block)
+                stored = replace(stored, path=warc.path, offset=warc.committed_size)
+                warc.committed_size += len(block)
+                value = after_write(s, stored)
+                s.flush()
+                full = warc.path if warc.committed_size >= self.max_file_bytes else None
+            if full and self.objects is not None:
+                self._upload_quietly(full)  # the file is full: seal it in object storage (rows committed above)
             return value, True
+
+    def upload_pending(self) -> list[str]:
+        """Upload every catalogued WARC of this data folder not yet in object storage, the current one too
+        (sealing it: the next capture starts a new file); return one line per file."""
+        if self.objects is None:
+            raise ArchiveError('[storage] kind is "local": there is no object storage to upload to; set [storage] kind = "s3"')
+        done = []
+        with self.locked():
+            with self.catalogue.read_session() as s:
+                pending = [w.path for w in s.scalars(select(WarcFile).where(WarcFile.path.not_like(f"{objectstore.SCHEME}%")).order_by(WarcFile.id))]
+            for rel in pending:
+                if (self.data_dir / rel).exists():
+                    done.append(f"{rel} -> {self._upload(rel).uri}")
+        return done
+
+    def _upload_quietly(self, rel: str) -> None:
+        """A failed upload leaves the file local and catalogued as it was; the next rollover or `archive upload` retries it."""
+        try:
+            self._upload(rel)
+        except Exception as exc:  # network, credentials, a mismatch: nothing stored changes
+            log.warning("upload of %s failed (%s); it stays local and catalogued, and is uploaded again by `takedowns archive upload`",
+                        rel, (str(exc).splitlines() or [exc.__class__.__name__])[0][:200])
+
+    def _upload(self, rel: str) -> objectstore.Uploaded:
+        """Under the store's lock: upload `rel` whole, verify it, then point its rows at the object in one transaction.
+
+        Until that commit the catalogue names the local file, so a worker killed mid-upload loses
+        nothing (the object, whole or partial, is written over by the next upload). The local file
+        is kept: no code path deletes a WARC.
+        """
+        assert self.objects is not None
+        with self.catalogue.read_session() as s:
+            size = s.scalar(select(WarcFile.committed_size).where(WarcFile.path == rel))
+        if size is None:
+            raise ArchiveError(f"{rel} is not in the catalogue: nothing uploaded")
+        done = self.objects.upload(self.data_dir / rel, size, rel)
+        with self.catalogue.session() as s:
+            s.execute(update(Capture).where(Capture.warc_path == rel).values(warc_path=done.uri))
+            s.execute(update(WarcFile).where(WarcFile.path == rel, WarcFile.committed_size == size).values(path=done.uri))
+        log.info("uploaded %s to %s (%d bytes, sha256 %s)", rel, done.uri, size, done.sha256)
+        return done
 
     def _current_file(self, s: Session) -> WarcFile:
         """The newest file if it has room and holds no bytes the catalogue does not account for; else a new one.
@@ -201,7 +250,7 @@ class WarcStore:
         is gone, and writing at the committed size would leave zeros in the gap): it is never
         written again.
         """
-        warc = s.scalar(select(WarcFile).order_by(WarcFile.id.desc()).limit(1))
+        warc = self._newest_own(s)
         if warc is not None and warc.committed_size < self.max_file_bytes:
             path = self.data_dir / warc.path
             try:
@@ -221,6 +270,17 @@ class WarcStore:
             )
             log.warning("%s %s; new captures go to a new file", warc.path, state)
         return self._new_file(s)
+
+    def _newest_own(self, s: Session) -> WarcFile | None:
+        """The newest catalogued WARC this store may append to: never an uploaded (sealed) one; with object
+        storage, only one in this data folder (other workers' files are theirs)."""
+        local = select(WarcFile).where(WarcFile.path.not_like(f"{objectstore.SCHEME}%")).order_by(WarcFile.id.desc())
+        if self.objects is None:
+            return s.scalar(local.limit(1))
+        for warc in s.scalars(local.limit(100)):
+            if (self.data_dir / warc.path).exists():
+                return warc
+        return None
 
     def _new_file(self, s: Session) -> WarcFile:
         now = datetime.now(UTC)
@@ -377,16 +437,16 @@ def _reason_phrase(status: int) -> str:
         return "Unknown"
 
 
-def read_response(path: Path, offset: int) -> ResponseRecord:
+def read_response(path: Path | str, offset: int) -> ResponseRecord:
     """Read the response record starting at `offset` of the WARC at `path`."""
     with reading(path, offset):
-        with open(path, "rb") as f:
+        with objectstore.open_warc(path) as f:
             f.seek(offset)
             return _response(f, f"{path} offset {offset}")
 
 
 @contextmanager
-def reading(path: Path, offset: int) -> Iterator[None]:
+def reading(path: Path | str, offset: int) -> Iterator[None]:
     """Any failure to read the record at `offset` of `path` as one UnreadableRecord naming both (exit 4, never a traceback)."""
     try:
         yield
@@ -417,7 +477,7 @@ def build_exchange(result: FetchResult) -> tuple[bytes, StoredRecord]:
     return _build_pair(result, "")
 
 
-def _response(stream: BinaryIO, where: str) -> ResponseRecord:
+def _response(stream: IO[bytes], where: str) -> ResponseRecord:
     record: ArcWarcRecord = next(iter(ArchiveIterator(stream)))
     if record.rec_type != "response":
         raise UnreadableRecord(f"{where}: expected a response record, found {record.rec_type}")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from archive.settings import WaybackSettings
+from archive import objectstore
+from archive.settings import StorageSettings, WaybackSettings
 
 from .errors import UserError
 from .settings import Values, build, default, defaults, validate
@@ -116,6 +117,11 @@ def section_settings(config: Config, section: str, cls: type[T]) -> T:
     return build(cls, config.settings, section)
 
 
+def storage_settings(config: Config) -> StorageSettings:
+    """`[storage]` for the storage library: the local folder, or an S3-compatible bucket."""
+    return section_settings(config, "storage", StorageSettings)
+
+
 def wayback_settings(config: Config) -> WaybackSettings:
     """`[archive.wayback]` for the storage library, which never reads the config itself."""
     return section_settings(config, "archive.wayback", WaybackSettings)
@@ -148,7 +154,9 @@ def load_config(explicit: str | None = None) -> Config:
         raise UserError(f"{path}: invalid TOML: arrays or inline tables nested too deeply; fix the file and try again") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read config file {path}: {exc}") from None
-    return parse_config(raw, path)
+    config = parse_config(raw, path)
+    objectstore.use(storage_settings(config))  # this process reads and uploads WARCs through it (archive/objectstore.py)
+    return config
 
 
 def parse_config(raw: dict[str, Any], path: Path | None) -> Config:

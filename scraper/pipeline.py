@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue, utcnow
 from archive.decode import decode_body
+from archive.objectstore import locate
 from archive.records import FetchResult
 from archive.render_records import RenderedRecords, build_rendered_block, is_rendered, rendered_parts
 from archive.tables import Capture, DiscoveredItem, ReportRow
@@ -344,10 +345,10 @@ def _find_kind(store: WarcStore, catalogue: Catalogue, s: Session, url: str, dig
     capture = catalogue.find_capture(s, url, digest, rendered)
     if capture is None and rendered:
         legacy = catalogue.find_capture(s, url, digest, False)
-        if legacy is not None and is_rendered(store.data_dir / legacy.warc_path, legacy.warc_offset):
+        if legacy is not None and is_rendered(locate(store.data_dir, legacy.warc_path), legacy.warc_offset):
             legacy.rendered = True
             return legacy
-    if capture is not None and not rendered and is_rendered(store.data_dir / capture.warc_path, capture.warc_offset):
+    if capture is not None and not rendered and is_rendered(locate(store.data_dir, capture.warc_path), capture.warc_offset):
         capture.rendered = True  # a browser capture listed as plain: not a hit for a plain fetch
         s.flush()
         return None
@@ -476,13 +477,13 @@ def extract_stored(config: Config, stored: StoredAt, arguments: dict[str, Any], 
 
 def capture_content(config: Config, capture: Capture | StoredAt) -> bytes:
     """The decoded payload of a stored capture, read back from its WARC and digest-checked."""
-    record = read_response(config.data_dir / capture.warc_path, capture.warc_offset)
+    record = read_response(locate(config.data_dir, capture.warc_path), capture.warc_offset)
     if payload_sha256(record.raw_payload) != capture.payload_sha256:
         raise UserError(
             f"{capture.warc_path} at offset {capture.warc_offset}: payload digest does not match the catalogue "
             "(the WARC is damaged): run `takedowns archive verify`"
         )
-    dom = rendered_parts(config.data_dir / capture.warc_path, capture.warc_offset).get("dom")
+    dom = rendered_parts(locate(config.data_dir, capture.warc_path), capture.warc_offset).get("dom")
     if dom is not None:
         return dom  # a rendered capture: extraction reads the DOM after scripts ran
     return _decoded(config, record)

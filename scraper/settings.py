@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from archive.settings import WaybackSettings
+from archive.settings import StorageSettings, WaybackSettings
 
 from .disarm.source import API_BASE as DISARM_API_BASE
 from .disarm.source import RAW_BASE as DISARM_RAW_BASE
@@ -77,6 +77,10 @@ def _optional_http_url_complaint(value: Any) -> str | None:
     return _http_url_complaint(value) if value else None
 
 
+def _storage_kind_complaint(value: Any) -> str | None:
+    return None if value in ("local", "s3") else 'must be "local" or "s3"'
+
+
 def _auth_complaint(value: Any) -> str | None:
     return None if value in ("auto", "token") else "must be one of auto, token"
 
@@ -101,10 +105,17 @@ def _found_via_complaint(value: Any) -> str | None:
 
 S = Setting
 _WAYBACK = WaybackSettings()  # the storage library owns these defaults; declared here with their help
+_STORAGE = StorageSettings()
 SETTINGS: tuple[Setting, ...] = (
     S("data", "dir", str, "data", "where WARC files, the SQLite catalogue and exports go"),
     S("catalogue", "url", str, "", "any SQLAlchemy URL; empty means an SQLite file at <data.dir>/catalogue.sqlite"),
     S("warc", "max_file_bytes", int, 1073741824, "start a new WARC file once the current one is larger than this", minimum=1),
+    S("storage", "kind", str, _STORAGE.kind, "where full WARC files live: local (<data>/warc) or s3 (uploaded whole to [storage] bucket)",
+      check=_storage_kind_complaint),
+    S("storage", "endpoint", str, _STORAGE.endpoint, "S3-compatible endpoint URL (empty: AWS's own)", check=_optional_http_url_complaint),
+    S("storage", "bucket", str, _STORAGE.bucket, "bucket the WARC files are uploaded to (kind = s3)"),
+    S("storage", "prefix", str, _STORAGE.prefix, "key prefix of the uploaded WARC files"),
+    S("storage", "region", str, _STORAGE.region, "region name sent to the endpoint"),
     S("http", "user_agent", str, DEFAULT_USER_AGENT, "sent with every request, so site operators know who we are"),
     S("http", "connect_timeout", float, 10.0, "seconds to establish a connection"),
     S("http", "read_timeout", float, 30.0, "seconds between bytes"),

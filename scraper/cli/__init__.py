@@ -60,6 +60,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "decisions": ("decisions", "List keep/drop decisions on discovered candidates with their reasons, newest last."),
     "demo": ("daemon", "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."),
     "disarm": ("disarm", "DISARM's framework, STIX bundle and incidents master: the copy in use, and updates."),
+    "enqueue": ("worker", "Queue a capture job for each URL (at most one waiting per URL) for `takedowns worker`."),
     "eval": ("extract", "Score extraction on a gold file; the last line is `counts P=.."),
     "extract": ("extract", "Extract a Report from a local file or from the latest stored capture of a URL."),
     "failures": ("sources", "Items that failed at some stage: URL, stage, reason, tries, next try (or given up)."),
@@ -73,6 +74,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "status": ("daemon", "Per-source health and catalogue totals; exits 1 when a source is failing."),
     "techniques": ("techniques", "DISARM technique suggestions for stubs, and their evaluation."),
     "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, split, edit, export."),
+    "worker": ("worker", "Run capture jobs from the queue in the catalogue's PostgreSQL database, pacing each host across all workers."),
 }
 
 

@@ -166,6 +166,31 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
         raise SystemExit(exits.FAILED)
 
 
+@archive_group.command(name="upload")
+@with_config
+@json_option
+def upload_cmd(config: Config, as_json: bool) -> None:
+    """Upload this data folder's WARC files that are not in object storage yet ([storage] kind = "s3"), the current one too.
+
+    Each file is uploaded whole and checked (size and SHA-256) before the catalogue points
+    at the object; the local copy is kept. Run it when a worker stops for good, so its last,
+    not yet full file is readable from every host. Running it again uploads nothing.
+    """
+    from archive.warc import WarcStore
+
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        done = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes).upload_pending()
+    finally:
+        catalogue.dispose()
+    if as_json:
+        print_json({"uploaded": done})
+        return
+    for line in done:
+        click.echo(f"uploaded {line}")
+    click.echo(f"{len(done)} file(s) uploaded")
+
+
 @archive_group.command(name="pending")
 @with_config
 @json_option

@@ -20,8 +20,10 @@ from .common import catalogue_reader, json_option, print_json, render_table, wit
 @with_config
 @click.option("--once", is_flag=True, help="Run every enabled source once, then stop.")
 @click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS", help="Stop after this many seconds.")
+@click.option("--one-scheduler", is_flag=True,
+              help="With several daemons on one PostgreSQL catalogue: wait until this one is elected; exactly one polls, another takes over when it stops.")
 @json_option
-def run(config: Config, once: bool, duration: float | None, as_json: bool) -> None:
+def run(config: Config, once: bool, duration: float | None, one_scheduler: bool, as_json: bool) -> None:
     """Start the daemon: poll every enabled source on its schedule until stopped.
 
     SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
@@ -31,9 +33,19 @@ def run(config: Config, once: bool, duration: float | None, as_json: bool) -> No
     from scraper.techniques import ahead
     from scraper.web.server import desk_beside_daemon
 
-    ahead.start(config)  # the technique model, fitted in the background while the daemon polls
-    with desk_beside_daemon(config):
-        Daemon(config, once=once, duration=duration).run()
+    lease = None
+    if one_scheduler:
+        from scraper.scaleout.leader import SchedulerLease
+
+        lease = SchedulerLease(config.catalogue_url)
+        lease.wait()
+    try:
+        ahead.start(config)  # the technique model, fitted in the background while the daemon polls
+        with desk_beside_daemon(config):
+            Daemon(config, once=once, duration=duration).run()
+    finally:
+        if lease is not None:
+            lease.release()
     gc.freeze()  # the process ends next: its final collections need not walk every object (seconds on a busy machine, past the grace period)
     if as_json:
         with catalogue_reader(config) as reader:

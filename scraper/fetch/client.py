@@ -42,6 +42,7 @@ from .retry import (
 )
 from .robots import RobotsCache
 from .safety import AddressGuard, PrivateAddressError, Resolver, pinned_transport
+from .shared_pacing import SharedPacing
 
 log = logging.getLogger("takedowns.fetch")
 
@@ -114,7 +115,8 @@ class _Answer:
 
 
 class HttpClient:
-    def __init__(self, settings: HttpSettings, *, resolver: Resolver | None = None, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, settings: HttpSettings, *, resolver: Resolver | None = None, transport: httpx.AsyncBaseTransport | None = None,
+                 shared_pacing: SharedPacing | None = None):
         """`resolver` and `transport` are injected by tests (a scripted DNS, `httpx.MockTransport`);
         by default the system's resolver, and a transport pinned to the addresses the guard checked."""
         self.settings = settings
@@ -122,7 +124,8 @@ class HttpClient:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._stateless: httpx.AsyncClient | None = None
-        self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency)
+        self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency,
+                           shared=shared_pacing)
         self.robots = RobotsCache(settings.user_agent, settings.robots_ttl, self._fetch_robots)
 
     async def __aenter__(self) -> HttpClient:

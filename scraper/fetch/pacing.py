@@ -11,6 +11,10 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .shared_pacing import SharedPacing
 
 
 @dataclass
@@ -22,8 +26,10 @@ class _Host:
 
 
 class Pacer:
-    def __init__(self, *, delay: float, per_host: int, global_limit: int):
+    def __init__(self, *, delay: float, per_host: int, global_limit: int, shared: SharedPacing | None = None):
+        """`shared`: also pace each host across worker processes (scraper/fetch/shared_pacing.py)."""
         self.delay = delay
+        self.shared = shared
         self.per_host = max(1, per_host)
         self._global = asyncio.Semaphore(max(1, global_limit))
         self._hosts: dict[str, _Host] = {}
@@ -45,5 +51,10 @@ class Pacer:
                 wait = state.next_start - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
+                release = await self.shared.take(host) if self.shared is not None else None
                 state.next_start = time.monotonic() + state.delay
-            yield
+            try:
+                yield
+            finally:
+                if release is not None:
+                    release(state.delay)

@@ -1,0 +1,137 @@
+"""Captures as jobs on procrastinate, in the catalogue's PostgreSQL database (no broker to run).
+
+`takedowns enqueue URL...` defers one `capture` job per URL, at most one waiting per URL
+(procrastinate's queueing lock); `takedowns worker` runs them, each through the same
+`scraper.pipeline.capture_url` as `takedowns fetch`, so a capture is stored exactly as on one
+machine. Delivery is at least once (a killed worker's job is run again): a second run of a
+job stores no second capture, because the WARC writer finds the same URL and payload digest
+already catalogued under its lock (`archive/warc.py`, `scraper.pipeline.store_capture`).
+Requests to one host are paced across every worker (scraper/fetch/shared_pacing.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import procrastinate
+from procrastinate import App, PsycopgConnector, RetryStrategy
+from procrastinate.testing import InMemoryConnector
+
+from archive.catalogue import Catalogue
+from archive.warc import WarcStore
+from scraper.config import Config
+from scraper.errors import UserError
+from scraper.fetch.client import HttpClient
+from scraper.fetch.shared_pacing import SharedPacing, conninfo_of
+
+log = logging.getLogger("takedowns.worker")
+
+# Tasks are declared once on this app; `connect` gives the same tasks a real connector.
+app = App(connector=InMemoryConnector())
+SCHEMA_LOCK = 0x74616B65  # advisory lock key serialising the first schema install
+
+
+@dataclass
+class WorkerContext:
+    config: Config
+    catalogue: Catalogue
+    store: WarcStore
+    client: HttpClient
+
+
+_context: WorkerContext | None = None
+
+
+@app.task(name="capture", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
+async def capture(url: str) -> None:
+    """One URL through the pipeline: fetch, store, extract, stub (as `takedowns fetch`)."""
+    from scraper.pipeline import capture_url
+
+    if _context is None:
+        raise RuntimeError("capture jobs run inside `takedowns worker`")
+    ctx = _context
+    try:
+        outcome = await capture_url(ctx.config, ctx.catalogue, ctx.client, url, store=ctx.store, archive_wait=0.0)
+    except Exception as exc:  # procrastinate retries it; the reason goes to the log, one line
+        log.warning("capture of %s failed (%s: %s); the queue retries it", url, exc.__class__.__name__,
+                    (str(exc).splitlines() or [""])[0][:300])
+        raise
+    log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
+
+
+@asynccontextmanager
+async def connect(config: Config) -> AsyncIterator[App]:
+    """The app on the catalogue's PostgreSQL database, open, with procrastinate's tables installed."""
+    try:
+        conninfo = conninfo_of(config.catalogue_url)
+    except ValueError as exc:
+        raise UserError(f"the job queue lives in the catalogue's database: {exc}") from None
+    with app.replace_connector(PsycopgConnector(conninfo=conninfo)) as queue:
+        async with queue.open_async():
+            await ensure_schema(queue, conninfo)
+            yield queue
+
+
+async def ensure_schema(queue: App, conninfo: str) -> None:
+    """Install procrastinate's tables once (beside the catalogue's; they are its own, outside the migrations).
+
+    The advisory lock is held on a connection of its own (the app's pool may hand out another for the unlock),
+    so workers starting together on an empty database install the schema once.
+    """
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as conn:
+        await conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        found = await (await conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")).fetchone()
+        if not (found and found[0]):
+            await queue.schema_manager.apply_schema_async()
+        await conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+
+async def enqueue(config: Config, urls: list[str]) -> list[int | None]:
+    """Defer one capture job per URL; None where a job for that URL is waiting already."""
+    Catalogue(config.catalogue_url).dispose()  # created or migrated here, before several workers start on it
+    ids: list[int | None] = []
+    async with connect(config) as queue:
+        for url in urls:
+            try:
+                ids.append(await queue.configure_task(name="capture", queueing_lock=url).defer_async(url=url))
+            except procrastinate.exceptions.AlreadyEnqueued:
+                ids.append(None)
+    return ids
+
+
+async def run_worker(config: Config, *, concurrency: int, until_empty: bool, stalled_after: float = 30.0, name: str | None = None) -> None:
+    """Run capture jobs until stopped (or, `until_empty`, until none is waiting); first queue again the jobs of
+    workers silent for `stalled_after` seconds (killed mid-job)."""
+    global _context
+    catalogue = Catalogue(config.catalogue_url)
+    pacing = SharedPacing(conninfo_of(config.catalogue_url))
+    try:
+        async with connect(config) as queue:
+            await _retry_stalled(queue, stalled_after)
+            async with HttpClient(config.http, shared_pacing=pacing) as client:
+                _context = WorkerContext(config, catalogue, WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes), client)
+                try:
+                    await queue.run_worker_async(concurrency=concurrency, wait=not until_empty, name=name or "takedowns",
+                                                 install_signal_handlers=not until_empty, delete_jobs="successful")
+                finally:
+                    await pacing.drain()
+    finally:
+        _context = None
+        catalogue.dispose()
+
+
+async def _retry_stalled(queue: App, stalled_after: float) -> None:
+    """Jobs of workers that stopped sending heartbeats (killed) go back to the queue: at-least-once delivery."""
+    for job in await queue.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
+        await queue.job_manager.retry_job(job)
+        log.warning("job %s (%s) of a stopped worker queued again", job.id, job.task_kwargs)
+
+
+def run(config: Config, *, concurrency: int, until_empty: bool, stalled_after: float) -> None:
+    asyncio.run(run_worker(config, concurrency=concurrency, until_empty=until_empty, stalled_after=stalled_after))

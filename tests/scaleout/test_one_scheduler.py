@@ -1,0 +1,73 @@
+"""Issue 32: however many daemons run on one PostgreSQL catalogue with --one-scheduler, exactly one fires
+polls; when it dies (SIGKILL), the server frees its lock and a waiting daemon takes over."""
+
+from __future__ import annotations
+
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import psycopg
+
+from scraper.fetch.shared_pacing import conninfo_of
+from scraper.scaleout.leader import SCHEDULER_LOCK
+
+from ..conftest import make_config, run_cli
+
+
+class Daemon:
+    def __init__(self, config: Path) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.proc = subprocess.Popen([sys.executable, "-m", "scraper", "-v", "run", "--one-scheduler", "--config", str(config)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, fragment: str) -> None:
+        seen = []
+        while not any(fragment in line for line in seen):
+            try:
+                seen.append(self.lines.get(timeout=60))
+            except queue.Empty:
+                raise AssertionError(f"{fragment!r} never came; the daemon said:\n{''.join(seen)}") from None
+
+
+def _holders(pg_url: str) -> tuple[int, int]:
+    """(sessions holding the scheduler lock, sessions waiting for it)."""
+    with psycopg.connect(conninfo_of(pg_url)) as conn:
+        rows = conn.execute("SELECT granted, count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s GROUP BY granted",
+                            (SCHEDULER_LOCK & 0xFFFFFFFF,)).fetchall()
+    counts = dict(rows)
+    return counts.get(True, 0), counts.get(False, 0)
+
+
+def test_one_daemon_schedules_and_a_waiting_one_takes_over_when_it_is_killed(pg_url, tmp_path):
+    configs = [make_config(tmp_path / f"d{n}", catalogue=pg_url) for n in range(3)]
+    assert run_cli("status", "--config", configs[0]).exit_code in (0, 1)  # creates the catalogue before three daemons start
+    first = Daemon(configs[0])
+    first.wait_for("scheduler lease taken")
+    first.wait_for("daemon started")
+    others = [Daemon(c) for c in configs[1:]]
+    for other in others:
+        other.wait_for("waiting for the scheduler lease")
+    assert _holders(pg_url) == (1, 2)  # one scheduler; the other two block in the server, not in a sleep loop
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(timeout=30)
+    taken = queue.Queue()
+    for other in others:
+        threading.Thread(target=lambda o=other: (o.wait_for("scheduler lease taken"), taken.put(o)), daemon=True).start()
+    successor = taken.get(timeout=60)
+    successor.wait_for("daemon started")
+    assert _holders(pg_url) == (1, 1)  # exactly one took over
+    for other in others:
+        other.proc.send_signal(signal.SIGTERM)
+    for other in others:
+        other.proc.wait(timeout=60)
+    assert successor.proc.returncode == 0

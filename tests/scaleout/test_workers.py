@@ -1,0 +1,206 @@
+"""Issue 32: capture jobs on procrastinate in the catalogue's PostgreSQL, run by several `takedowns worker`
+processes with separate data folders, uploading their WARCs to an S3-compatible server (moto) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from scraper.devserver import Answer, LoopbackServer, Request
+
+from ..conftest import make_config, run_cli
+
+DELAY = 0.3  # [http] per_host_delay of the workers: every request to the site is at least this far apart
+
+
+def _page(n: int) -> bytes:
+    return f"""<html><head><title>Takedown note {n}</title></head><body><article>
+<h1>Removing coordinated network number {n}</h1>
+<p>Published 4 April 2024. We took down {20 + n} accounts and {n + 1} groups run from Testland that
+targeted people in Exampleland while pretending to be independent journalists.</p>
+</article></body></html>""".encode()
+
+
+class LoggedSite:
+    """A site that writes down when each request arrived (monotonic seconds), to check pacing across processes."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = {f"/note-{n}.html": _page(n) for n in range(pages)}
+        self.arrivals: list[tuple[float, str]] = []
+        self.mutex = threading.Lock()
+        self.server = LoopbackServer(self.respond, name="logged-site")
+
+    def respond(self, request: Request) -> Answer:
+        with self.mutex:
+            self.arrivals.append((time.monotonic(), request.path))
+        if request.path == "/robots.txt":
+            return Answer(404, b"")
+        body = self.pages.get(request.path)
+        return Answer(200, body, {"Content-Type": "text/html; charset=utf-8"}) if body else Answer(404, b"")
+
+    def urls(self) -> list[str]:
+        return [self.server.url(p) for p in self.pages]
+
+
+
+def _config(root: Path, pg: str | None, extra: str) -> Path:
+    path = make_config(root, extra, catalogue=pg)
+    path.write_text(path.read_text().replace("per_host_delay = 0.0", f"per_host_delay = {DELAY}"))
+    return path
+
+
+class Workers:
+    """Worker processes that run until stopped, their log lines read as they come (events, not sleeps)."""
+
+    def __init__(self, configs: list[Path]) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.procs = [subprocess.Popen([sys.executable, "-m", "scraper", "-v", "worker", "--concurrency", "3", "--config", str(c)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in configs]
+        for proc in self.procs:
+            threading.Thread(target=self._read, args=(proc,), daemon=True).start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, fragment: str, count: int) -> None:
+        seen: list[str] = []
+        while sum(fragment in line for line in seen) < count:
+            try:
+                seen.append(self.lines.get(timeout=60))
+            except queue.Empty:
+                raise AssertionError(f"{count} x {fragment!r} never came; the workers said:\n{''.join(seen[-30:])}") from None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in self.procs:
+            proc.send_signal(signal.SIGTERM)  # procrastinate finishes running jobs, then exits
+        for proc in self.procs:
+            assert proc.wait(timeout=60) == 0
+
+
+def _workers(configs: list[Path], *extra: str) -> list[subprocess.Popen]:
+    return [subprocess.Popen([sys.executable, "-m", "scraper", "worker", "--until-empty", "--concurrency", "3", *extra, "--config", str(c)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in configs]
+
+
+def _captures(url: str) -> list[tuple[str, str]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sorted((u, d) for u, d in conn.execute(text("SELECT url, payload_sha256 FROM captures")))
+    finally:
+        engine.dispose()
+
+
+def _reports(url: str) -> list[tuple[str, str]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT c.url, r.data FROM reports r JOIN captures c ON c.id = r.capture_id")).all()
+    finally:
+        engine.dispose()
+    def same_in_both(data: dict) -> str:  # a report names its capture's row id, which differs between catalogues
+        return json.dumps({k: v for k, v in data.items() if k != "capture_id"}, sort_keys=True)
+
+    return sorted((u, same_in_both(json.loads(d) if isinstance(d, str) else d)) for u, d in rows)
+
+
+def test_three_workers_store_what_one_machine_stores_and_pace_the_host_together(pg_url, s3_server, tmp_path):
+    site = LoggedSite(pages=9)
+    with site.server:
+        single = _config(tmp_path / "single", None, "")
+        for url in site.urls():
+            assert run_cli("fetch", url, "--config", single).exit_code == 0
+        one_machine = f"sqlite:///{tmp_path / 'single' / 'data' / 'catalogue.sqlite'}"
+        site.arrivals.clear()
+
+        bucket = s3_server.new_bucket()
+        configs = [_config(tmp_path / f"w{n}", pg_url, s3_server.storage_toml(bucket) + "\n[warc]\nmax_file_bytes = 4000\n") for n in range(3)]
+        assert run_cli("enqueue", "--json", "--config", configs[0], site.urls()[0]).exit_code == 0  # creates the schemas
+        with Workers(configs) as workers:
+            workers.wait_for("Starting worker", len(configs))  # all three listen before any job is queued
+            queued = run_cli("enqueue", *site.urls(), "--json", "--config", configs[0])
+            assert queued.exit_code == 0, queued.stderr
+            workers.wait_for("ended with status: Success", len(site.pages) + 1)  # and the first URL's job above
+        for config in configs:
+            assert run_cli("archive", "upload", "--config", config).exit_code == 0  # each worker seals its last file
+
+    assert _captures(pg_url) == _captures(one_machine)
+    assert _reports(pg_url) == _reports(one_machine)
+    starts = sorted(t for t, _ in site.arrivals)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    # A host is given back `DELAY` after the answer came in, so arrivals are at least that far apart, whoever sent them.
+    assert len(starts) >= len(site.pages) and min(gaps) >= DELAY, sorted(site.arrivals)
+    verify = run_cli("archive", "verify", "--all", "--json", "--config", configs[1])  # any worker reads every object
+    assert verify.exit_code == 0, verify.stdout + verify.stderr
+
+
+def test_a_capture_job_run_twice_stores_one_capture(pg_url, s3_server, tmp_path):
+    site = LoggedSite(pages=1)
+    with site.server:
+        config = _config(tmp_path / "w", pg_url, s3_server.storage_toml(s3_server.new_bucket()))
+        [url] = site.urls()
+        for _ in range(2):  # the job's second delivery (the first finished, so the queue takes it again)
+            queued = run_cli("enqueue", url, "--json", "--config", config)
+            assert queued.exit_code == 0 and json.loads(queued.stdout)[0]["job"] is not None, queued.stderr
+            [proc] = _workers([config])
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+    assert len(_captures(pg_url)) == 1
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM warc_files")).scalar() == 1
+    engine.dispose()
+
+
+def test_killed_workers_lose_and_duplicate_nothing(pg_url, s3_server, tmp_path):
+    """SIGKILL a worker at random points of its run (fetching, appending, uploading: every capture fills its file
+    and is uploaded at once) a few times; a last worker finishes the queue. One capture per page, every one
+    readable from the bucket, `archive verify --all` passes."""
+    import random
+
+    rng = random.Random()
+    site = LoggedSite(pages=6)
+    with site.server:
+        config = _config(tmp_path / "w", pg_url, s3_server.storage_toml(s3_server.new_bucket()) + "\n[warc]\nmax_file_bytes = 1\n")
+        config.write_text(config.read_text().replace(f"per_host_delay = {DELAY}", "per_host_delay = 0.0"))
+        assert run_cli("enqueue", *site.urls(), "--config", config).exit_code == 0
+        kills = 0
+        for _ in range(4):
+            worker = subprocess.Popen([sys.executable, "-m", "scraper", "-v", "worker", "--concurrency", "2", "--stalled-after", "0",
+                                       "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            assert worker.stderr is not None
+            cut = rng.randint(1, 12)  # log lines after the worker started: somewhere in fetch, append, upload
+            lines = 0
+            for line in worker.stderr:
+                lines += "Starting worker" in line or lines > 0
+                if lines > cut or "No job found" in line:
+                    break
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+            kills += 1
+        [last] = _workers([config], "--stalled-after", "0")
+        _, err = last.communicate(timeout=120)
+        assert last.returncode == 0, err
+        assert run_cli("archive", "upload", "--config", config).exit_code == 0
+    captures = _captures(pg_url)
+    assert sorted(u for u, _ in captures) == sorted(site.urls())  # each page once: nothing lost, nothing twice
+    verify = run_cli("archive", "verify", "--all", "--json", "--config", config)
+    assert verify.exit_code == 0, verify.stdout + verify.stderr
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM captures WHERE warc_path NOT LIKE 's3://%'")).scalar() == 0
+    engine.dispose()
+    assert kills == 4
