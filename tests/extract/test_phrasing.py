@@ -12,6 +12,7 @@ import pytest
 
 from scraper.config import DEFAULT_ORGS
 from scraper.extract import ExtractError, extract_report
+from scraper.extract.counts import PLAIN_META_ACCOUNTS
 from scraper.extract.networks import extract_facts
 
 from ..conftest import SHARED
@@ -452,7 +453,7 @@ def test_number_words():
         {"accounts": 13, "facebook_pages": 7, "facebook_groups": 1}
     ]
     facts = extract_facts("x\n\nMeta removed thirteen accounts run from Laos.", title="x", org="Meta")
-    assert facts.networks[0].checks["counts"] == {"accounts": ["number in words"]}
+    assert facts.networks[0].checks["counts"] == {"accounts": ["number in words", PLAIN_META_ACCOUNTS]}
 
 
 @pytest.mark.parametrize(
@@ -514,7 +515,20 @@ def test_confidence_marks_follow_the_rule_that_found_each_value():
     assert plain.checks == {}
     guessed_text = "News\n\nTwitter has been criticised for slow action. This week 300 accounts were suspended, the firm said. The network was run from Ghana."
     guessed = extract_facts(guessed_text, title="News", org=None).networks[0]
-    assert guessed.checks["counts"] == {"twitter_accounts": ["platform implied"]}
+    assert guessed.confidence["counts"] == {"twitter_accounts": "high"}  # a guessed platform was right 64 times in 65 on tune
+
+
+def test_check_marks_go_where_the_errors_are():
+    # a qualifier is not a number in words
+    plain = extract_facts("News\n\nMeta removed about 30 Facebook accounts run from Chile.", title="News", org=None).networks[0]
+    assert plain.confidence["counts"] == {"facebook_accounts": "high"}
+    # plain "accounts" of a Meta takedown: Facebook's or Instagram's, the text does not say
+    mixed = extract_facts("News\n\nFacebook said it removed 44 accounts and 9 Pages run from Chile.", title="News", org=None).networks[0]
+    assert mixed.confidence["counts"] == {"accounts": "check", "facebook_pages": "high"}
+    assert mixed.checks["counts"] == {"accounts": [PLAIN_META_ACCOUNTS]}
+    # another platform's plain accounts are its own
+    other = extract_facts("News\n\nTwitter said it suspended 44 accounts run from Chile.", title="News", org=None).networks[0]
+    assert other.confidence["counts"] == {"twitter_accounts": "high"}
 
 
 def test_the_agent_of_a_passive_names_the_platform_and_a_day_after_is_not_a_rate():
