@@ -28,7 +28,7 @@ from .lexicon import (
     mentions_any,
 )
 from .numbers import DIGITS, NUMBER, QUALIFIERS, parse_number
-from .platforms import owner_at
+from .platforms import actor_brand_at, owner_at
 
 # A takedown's size stated as the make-up of the network ("The network consisted of 41 accounts").
 COMPOSITION_RE = re.compile(
@@ -54,6 +54,8 @@ _LIST_JOIN_RE = re.compile(r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\
 _REFERENCE_BEFORE_RE = re.compile(r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE)
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
 # "were on Facebook", "was from Instagram": the platform stated after the counts.
+# "a Twitter presence of approximately 30 accounts": the platform stated before the count
+PRESENCE_BEFORE_RE = re.compile(rf"\b(?P<plat>{PLATFORM_RE})\s+presence\s+(?:of|with|including|comprising)\s*$", re.IGNORECASE)
 POST_PLATFORM_RE = re.compile(rf"\b(?:were|was|are|is)\b(?:\s+(?:all|also|both))?\s+(?:on|from)\s+(?P<plat>{PLATFORM_RE})\b", re.IGNORECASE)
 NEXT_VERB_RE = re.compile(r"\b(?:were|was|are|is)\b", re.IGNORECASE)
 # Numbers whose asset noun is understood from the sentence: "the total of 238", "1,152 more",
@@ -95,7 +97,8 @@ ELIDED_RE = re.compile(
 )
 NOUN_LIST_AFTER_RE = re.compile(
     rf"^\s*(?:,|—|–|-|:|\()?\s*(?:{PLATFORM_RE}\s+)?{NOUN_RE}"
-    rf"(?:\s*(?:,|\band\b|\bor\b|&)\s*(?:and\s+|or\s+)?(?:{PLATFORM_RE}\s+)?{NOUN_RE}\b)+",
+    rf"(?:\s*(?:,|\band\b|\bor\b|&)\s*(?:and\s+|or\s+)?(?:{PLATFORM_RE}\s+)?{NOUN_RE}\b)+"
+    rf"|^\s*(?:and|or|&)\s+(?:{PLATFORM_RE}\s+)?{NOUN_RE}\b(?!['’])",  # "200 pages and accounts": two nouns, one number
     re.IGNORECASE,
 )
 TOTAL_LINE_RE = re.compile(
@@ -192,6 +195,9 @@ def _items(sentence: str) -> list[_Item]:
             after = POST_PLATFORM_RE.match(sentence, verb.start()) if verb else None
             if after:
                 platform = after.group("plat")
+            presence = PRESENCE_BEFORE_RE.search(sentence, 0, m.start())
+            if presence:  # "a Twitter presence of about 30 accounts"
+                platform = presence.group("plat")
         approximate = bool(m.group("qual") or m.group("plus"))
         items.append(_Item(m.start(), m.end(), value, approximate, platform, m.group("noun"), m.group("qual") or m.group("plus")))
     taken = [(i.start, i.end) for i in items]
@@ -323,7 +329,21 @@ _ORIGIN_PREDICATE_RE = re.compile(
 def _enforcement_statistic(sentence: str, it: _Item) -> bool:
     """"removes millions of fake accounts every day", "suspended 70 million accounts a year": platform-wide
     spam statistics, not a network; no influence-operation takedown has come near millions of assets."""
-    return it.value > MAX_TAKEDOWN_SIZE or bool(_RATE_AFTER_RE.match(sentence, it.end))
+    return (
+        it.value > MAX_TAKEDOWN_SIZE or bool(_RATE_AFTER_RE.match(sentence, it.end))
+        or bool(_REPORTING_PERIOD_RE.search(sentence) or _OTHER_REASON_RE.search(sentence, it.end))
+    )
+
+
+# "from March to June it removed 67,013 fake accounts": a transparency report's period, not one network
+_REPORTING_PERIOD_RE = re.compile(
+    rf"\b(?:from|between)\s+(?:{MONTHS})\s+(?:to|and|through|until)\s+(?:{MONTHS})\b"
+    r"|\b(?:in|during|over)\s+the\s+(?:first|second)\s+half\s+of\b|\b(?:in|during|over)\s+the\s+first\s+six\s+months\b",
+    re.IGNORECASE,
+)
+# "144 accounts were banned for impersonation": removed for something other than an influence operation
+# (not "for spam": Twitter suspends influence operations for "platform manipulation and spam")
+_OTHER_REASON_RE = re.compile(r"\bfor\s+(?:impersonation|fraud|scams?|harassment|hate\s+speech)\b", re.IGNORECASE)
 
 
 MAX_TAKEDOWN_SIZE = 5_000_000
@@ -404,6 +424,8 @@ def count_hits(
             asset = asset_type(noun, it.platform, meta_context=meta, platform_owner=owner)
             if asset == "accounts" and meta and names_instagram and it.platform is None:
                 asset = "facebook_accounts"
+            elif asset == "accounts" and it.platform is None and actor_brand_at(sentence, it.start) == "instagram":
+                asset = "instagram_accounts"  # "Instagram, which Meta owns, removed three accounts"
         if not asset:
             continue
         checks = _checks(sentence, it, asset, verbal=verbal, item=item, meta=meta)

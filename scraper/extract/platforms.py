@@ -84,3 +84,15 @@ def owner_at(sentence: str, position: int, default: str | None) -> str | None:
         if m.group("brand").lower() != "we":
             owner = _BRAND_OWNER.get(m.group("brand").lower(), owner)
     return owner
+
+
+def actor_brand_at(sentence: str, position: int) -> str | None:
+    """The brand itself (lower case) of the actor named last before `position`: "Instagram removed three accounts"
+    says whose accounts they were, which the owner (Meta) does not."""
+    brand = None
+    for m in _actors(sentence):
+        if m.start() >= position and m.re is not _BY_BRAND_RE:
+            break
+        if m.group("brand").lower() != "we":
+            brand = m.group("brand").lower()
+    return brand

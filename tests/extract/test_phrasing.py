@@ -700,3 +700,29 @@ def test_origin_from_the_government_of_a_country_and_individuals_in_it_and_the_c
     text = "News\n\nMeta removed 27 Facebook accounts linked to the Myanmar military that targeted the country's Rohingya minority."
     [network] = extract_facts(text, title="News", org=None).networks
     assert (network.origin, network.targets) == (["Myanmar"], ["Myanmar"])
+
+
+# --- classes from the real-text tune half (bench/realtext), in our own words ---
+
+
+def test_two_asset_nouns_after_one_number_are_a_mixed_total():
+    assert counts("News\n\nFacebook took down 140 pages and accounts run by a campaign manager in Peru.") == [{"total_assets": 140}]
+    assert counts("News\n\nFacebook took down 14 accounts and 6 Pages run from Peru.") == [{"accounts": 14, "facebook_pages": 6}]
+
+
+def test_instagram_as_the_actor_owns_plain_accounts():
+    assert counts("News\n\nInstagram, which Meta owns, removed four accounts tied to the same group in Peru.") == [{"instagram_accounts": 4}]
+
+
+def test_a_platform_presence_of_n_accounts_names_the_platform():
+    text = "Report\n\nMeta removed 40 Facebook accounts run from Peru. The operation also had a Twitter presence of about 25 accounts."
+    assert counts(text, org="Stanford Internet Observatory") == [{"facebook_accounts": 40, "twitter_accounts": 25}]
+
+
+def test_transparency_report_periods_and_other_reasons_are_not_a_network():
+    text = (
+        "News\n\nTikTok removed a network of 51 accounts that targeted voters in Chile. "
+        "Between April and September it also removed 80,112 fake accounts in Chile. "
+        "In addition, 233 TikTok accounts in Chile were banned for impersonation."
+    )
+    assert counts(text) == [{"tiktok_accounts": 51}]
