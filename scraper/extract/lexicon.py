@@ -32,7 +32,7 @@ REMOVAL_VERBS = (
     r"eliminat(?:ed|ing)|eradicat(?:ed|ing)",
     r"disrupt(?:ed|ing)",
     r"axed|nixed|culled|wiped|scrubbed",
-    r"(?:knocked|taken|took\s+\w+)\s+offline",
+    r"(?:knock(?:ed|s)?|tak(?:en|es?)|took)\s+(?:[\w,]+\s+){0,3}?offline",  # "took 5,350 accounts offline"
     # archive releases of removed accounts ("released the details of 320 accounts", "disclosed 1,450 accounts")
     r"releas(?:ed|es|ing)\s+(?:the\s+)?(?:details|data|information|archives?|datasets?|tweets)\s+(?:of|on|about|for|from)",
     r"(?:twitter|facebook|meta|tiktok|we|it|the\s+(?:company|platform|firm))\s+(?:has\s+|had\s+|also\s+|is\s+|are\s+)?disclos(?:ed|es|ing)",

@@ -726,3 +726,12 @@ def test_transparency_report_periods_and_other_reasons_are_not_a_network():
         "In addition, 233 TikTok accounts in Chile were banned for impersonation."
     )
     assert counts(text) == [{"tiktok_accounts": 51}]
+
+
+def test_took_n_accounts_offline_and_a_platform_removing_them_in_another_platforms_story():
+    assert counts("News\n\nTwitter also took 2,718 accounts offline that praised the ruling party in Chile.") == [{"twitter_accounts": 2718}]
+    text = (
+        "News\n\nLast week Meta removed about 7,000 Facebook accounts of a Chilean spam network. "
+        "TikTok then acted by removing 219 accounts tied to the same network, and Meta said Facebook was cleaner."
+    )
+    assert sorted(pair for network in counts(text) for pair in network.items()) == [("facebook_accounts", 7000), ("tiktok_accounts", 219)]
