@@ -32,6 +32,7 @@ _FILLER = {
     "abroad", "societies", "society", "populations", "population", "electorate", "electorates",
     # "tied to a separate network in Thailand", "linked to campaigns in Iran"
     "network", "networks", "operation", "operations", "campaign", "campaigns", "separate", "single", "small", "wider", "larger",
+    "individuals",  # "targeted individuals in Libya and Sudan"
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -101,8 +102,10 @@ _BASED_RE = re.compile(
     re.IGNORECASE,
 )
 _ORIGIN_TRIGGERS = re.compile(
-    r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    r"\b(?:originat(?:ed|ing|es)(?:\s+(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly))?\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
+    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+(?:(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly)\s+)?in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    # "the network involved operators in Russia and Libya"
+    r"(?:actor|operator)s?\s+(?:based\s+)?in|"
     # "run by a Philippine marketing company", "behind it: the Iranian state" (a demonym or name right after "by")
     r"(?:run|operated|managed|controlled|created|coordinated|orchestrated)\s+by(?:\s+(?:an?|the))?(?=\s+(?-i:[A-Z])\w+(?![\w-]))|"  # not "run by a Cameroon-based freelancer"
     # "backed by the Iranian government", "on behalf of Egypt's military", "associated with the Saudi state",

@@ -735,3 +735,14 @@ def test_took_n_accounts_offline_and_a_platform_removing_them_in_another_platfor
         "TikTok then acted by removing 219 accounts tied to the same network, and Meta said Facebook was cleaner."
     )
     assert sorted(pair for network in counts(text) for pair in network.items()) == [("facebook_accounts", 7000), ("tiktok_accounts", 219)]
+
+
+def test_origin_phrases_with_an_adverb_and_operators_in_a_place():
+    text = "News\n\nMeta removed 22 Facebook accounts that originated mainly in Belarus and focused on Lithuania."
+    assert networks(text) == [(["Belarus"], {"facebook_accounts": 22})]
+    text = (
+        "Report\n\nWe removed 31 Facebook accounts and 4 Pages. "
+        "The network involved operators in Chad and Cameroon and targeted individuals in Niger and Benin."
+    )
+    [network] = extract_facts(text, title="Report", org="Meta").networks
+    assert (network.origin, network.targets) == (["Chad", "Cameroon"], ["Niger", "Benin"])
