@@ -373,6 +373,14 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
         texts = [_owned_text(j, s.text, d, drafts) for j, s in enumerate(span, starts[i])]
         own_origin = span_origin_checks(texts, [s.kind for s in span])
         own_targets = target_checks(" ".join(texts), list(own_origin))
+        lead_in = d.first_sentence - starts[i]
+        if len(drafts) > 1 and lead_in > 0:
+            # a lead that lists every network's country ("from Russia, Ukraine, Thailand and Honduras") comes before
+            # the first network's counts: what the network's own sentences say wins
+            counted = span_origin_checks(texts[lead_in:], [s.kind for s in span[lead_in:]])
+            if counted:
+                own_origin = counted
+                own_targets = target_checks(" ".join(texts[lead_in:]), list(own_origin)) or own_targets
         if len(drafts) == 1:
             whole = " ".join(s.text for s in doc_sentences)
             rest_origin = own_origin or {c: ELSEWHERE_CHECK for c in origin_checks(whole)}

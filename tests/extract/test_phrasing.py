@@ -746,3 +746,13 @@ def test_origin_phrases_with_an_adverb_and_operators_in_a_place():
     )
     [network] = extract_facts(text, title="Report", org="Meta").networks
     assert (network.origin, network.targets) == (["Chad", "Cameroon"], ["Niger", "Benin"])
+
+
+def test_a_lead_listing_every_networks_country_is_not_the_first_networks_origin():
+    text = (
+        "Meta removes networks from Chile, Peru and Bolivia\n\n"
+        "Meta said it removed networks that originated in Chile, Peru and Bolivia. "
+        "It removed 25 Facebook accounts and 6 Pages that originated in Chile. "
+        "It also removed 19 Facebook accounts and 4 Pages that originated in Peru."
+    )
+    assert [origin for origin, _ in networks(text)] == [["Chile"], ["Peru"]]
