@@ -33,6 +33,7 @@ _FILLER = {
     # "tied to a separate network in Thailand", "linked to campaigns in Iran"
     "network", "networks", "operation", "operations", "campaign", "campaigns", "separate", "single", "small", "wider", "larger",
     "individuals",  # "targeted individuals in Libya and Sudan"
+    "content", "globe", "world",  # "spread targeted content in ...", "targeted many regions around the globe including ..."
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -113,6 +114,8 @@ _ORIGIN_TRIGGERS = re.compile(
     r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
     r"(?:came|coming|emanat(?:ed|ing)|stemm(?:ed|ing))\s+from|with\s+(?:its\s+)?origins?\s+in|(?:located|headquartered)\s+in|"
     r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
+    # "a domestic-focused inauthentic activity in Honduras": a domestic operation's country is its origin
+    r"\bdomestic(?:ally)?(?:[\s-](?:focused|oriented|facing|targeted))?(?:\s+[\w-]+){0,2}?\s+(?:network|operation|campaign|activity)\s+in|"
     # "operated by the government of Cuba", "linked to the military of Myanmar"
     r"(?:by|to|with|for)\s+the\s+(?:government|military|army|regime|ruling\s+party|security\s+services|intelligence\s+services)\s+(?:of|in)(?:\s+the)?|"
     # "traced the 88 accounts it removed to individuals in Togo"
@@ -197,7 +200,8 @@ _TARGETS_NEXT = re.compile(
 # "a domestic influence operation", "aimed domestically": the origin is the target
 _DOMESTIC = re.compile(
     r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
-    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b",
+    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b"
+    r"|\bdomestic-(?:focused|oriented|facing|targeted)\b",
     re.IGNORECASE,
 )
 

@@ -756,3 +756,13 @@ def test_a_lead_listing_every_networks_country_is_not_the_first_networks_origin(
         "It also removed 19 Facebook accounts and 4 Pages that originated in Peru."
     )
     assert [origin for origin, _ in networks(text)] == [["Chile"], ["Peru"]]
+
+
+def test_domestic_focused_activity_in_a_country_and_targets_around_the_globe():
+    text = "News\n\nMeta removed 75 Facebook accounts that were part of a domestic-focused inauthentic activity in Zambia."
+    assert networks(text) == [(["Zambia"], {"facebook_accounts": 75})]
+    [network] = extract_facts(text, title="News", org=None).networks
+    assert network.targets == ["Zambia"]
+    text = "News\n\nMeta removed 75 Facebook accounts. Run from Chile, the network targeted many regions around the globe including Peru and Spain."
+    [network] = extract_facts(text, title="News", org=None).networks
+    assert network.targets == ["Peru", "Spain"]
