@@ -20,6 +20,7 @@ from .lexicon import (
     COMPOSITION_WORDS,
     DISCOVERY_PHRASES,
     FOLLOW_WORDS,
+    FOREIGN_NOUNS,
     MONTHS,
     NON_REMOVAL_VERBS,
     REMOVAL_VERBS,
@@ -54,6 +55,7 @@ _LIST_JOIN_RE = re.compile(r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\
 _REFERENCE_BEFORE_RE = re.compile(r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE)
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
 # "were on Facebook", "was from Instagram": the platform stated after the counts.
+_FOREIGN_PLATFORM_AFTER = re.compile(r"\s+(?P<plat>Facebook|Instagram|Twitter|TikTok|YouTube)\b")
 # "a Twitter presence of approximately 30 accounts": the platform stated before the count
 PRESENCE_BEFORE_RE = re.compile(rf"\b(?P<plat>{PLATFORM_RE})\s+presence\s+(?:of|with|including|comprising)\s*$", re.IGNORECASE)
 POST_PLATFORM_RE = re.compile(rf"\b(?:were|was|are|is)\b(?:\s+(?:all|also|both))?\s+(?:on|from)\s+(?P<plat>{PLATFORM_RE})\b", re.IGNORECASE)
@@ -82,7 +84,8 @@ ITEM_RE = re.compile(
     rf"(?:\s+(?:{ADJECTIVES}))*"
     rf"\s+(?:(?P<plat>{PLATFORM_RE})(?P<mixed>\s*(?:,|and|&|/|or)\s*{PLATFORM_RE})*(?:\s+(?:{ADJECTIVES}))*\s+)?"
     rf"(?P<noun>{NOUN_RE})\b"
-    rf"(?:\s+(?:on|from|across)\s+(?P<plat2>{PLATFORM_RE})\b(?P<mixed2>\s*(?:,|and|&|/|or)\s*{PLATFORM_RE}\b)*)?",
+    # "on Facebook"; in retellings in other languages "de Instagram", "sur Facebook", "no Facebook", "di Facebook"
+    rf"(?:\s+(?:on|from|across|de|en|sur|no|na|do|da|di)\s+(?P<plat2>{PLATFORM_RE})\b(?P<mixed2>\s*(?:,|and|&|/|or)\s*{PLATFORM_RE}\b)*)?",
     re.IGNORECASE,
 )
 # "a 2,310-channel network": the count as a compound modifier of a network noun
@@ -97,7 +100,7 @@ ELIDED_RE = re.compile(
 )
 NOUN_LIST_AFTER_RE = re.compile(
     rf"^\s*(?:,|—|–|-|:|\()?\s*(?:{PLATFORM_RE}\s+)?{NOUN_RE}"
-    rf"(?:\s*(?:,|\band\b|\bor\b|&)\s*(?:and\s+|or\s+)?(?:{PLATFORM_RE}\s+)?{NOUN_RE}\b)+"
+    rf"(?:\s*(?:,|\band\b|\bor\b|&|\by\b|\bet\b|\be\b|\bdan\b)\s*(?:and\s+|or\s+|y\s+|et\s+)?(?:{PLATFORM_RE}\s+)?{NOUN_RE}\b)+"
     rf"|^\s*(?:and|or|&)\s+(?:{PLATFORM_RE}\s+)?{NOUN_RE}\b(?!['’])",  # "200 pages and accounts": two nouns, one number
     re.IGNORECASE,
 )
@@ -190,6 +193,9 @@ def _items(sentence: str) -> list[_Item]:
             platform = None
         if m.group("mixed") or m.group("mixed2"):  # "Facebook and Instagram accounts": no single platform
             platform = "several"
+        if platform is None and m.group("noun").lower() in FOREIGN_NOUNS:  # "84 comptes Facebook", "50 akun Instagram"
+            after_noun = _FOREIGN_PLATFORM_AFTER.match(sentence, m.end())
+            platform = after_noun.group("plat") if after_noun else None
         if platform is None:  # "150 pages ... were on Facebook"
             verb = NEXT_VERB_RE.search(sentence, m.end())
             after = POST_PLATFORM_RE.match(sentence, verb.start()) if verb else None

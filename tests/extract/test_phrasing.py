@@ -766,3 +766,22 @@ def test_domestic_focused_activity_in_a_country_and_targets_around_the_globe():
     text = "News\n\nMeta removed 75 Facebook accounts. Run from Chile, the network targeted many regions around the globe including Peru and Spain."
     [network] = extract_facts(text, title="News", org=None).networks
     assert network.targets == ["Peru", "Spain"]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("Facebook eliminó 412 cuentas y 37 páginas de Instagram vinculadas a una agencia.", {"facebook_accounts": 412, "instagram_accounts": 37}),
+        ("Facebook a supprimé 58 comptes Facebook, 4 comptes Instagram et 11 pages.", {"facebook_accounts": 58, "instagram_accounts": 4, "facebook_pages": 11}),
+        ("O Facebook removeu 96 contas no Instagram e 14 páginas.", {"instagram_accounts": 96, "facebook_pages": 14}),
+        ("Meta menghapus 27 akun Facebook dan 8 halaman.", {"facebook_accounts": 27, "facebook_pages": 8}),
+        ("Facebook eliminó más de 640 páginas, grupos y cuentas falsas.", {"total_assets": 640}),
+    ],
+)
+def test_removal_verbs_and_asset_nouns_of_spanish_french_portuguese_and_indonesian_retellings(sentence, expected):
+    assert counts(f"Noticia\n\n{sentence}") == [expected]
+
+
+def test_foreign_words_do_not_make_english_counts():
+    # "de", "en" and "e" stay inert in English sentences
+    assert counts("News\n\nThe agency said 40 accounts de facto ran the campaign, the firm noted.") == []
