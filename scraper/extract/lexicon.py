@@ -136,7 +136,7 @@ def alternation(words: tuple[str, ...] | list[str]) -> str:
 ASSET_STEMS = (
     "account", "profile", "handle", "page", "group", "event", "channel", "subreddit", "blog", "developer",
     "domain", "website", "site", "asset", "instagram", "facebook", "youtube", "twitter", "tiktok", "presence", "total",
-    "cuenta", "compte", "conta", "akun", "página", "pagina", "halaman", "grupo", "groupe", "perfi", "canal", "chaîne",
+    "cuenta", "compte", "contas", "akun", "página", "pagina", "halaman", "grupo", "groupe", "perfi", "canal", "chaîne",
 )
 TAKEDOWN_STEMS = (
     "remov", "took", "taken", "taking down", "take down", "takes down", "takedown", "pulled", "actioned",
