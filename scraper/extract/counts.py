@@ -113,8 +113,12 @@ TABLE_COUNT_RE = re.compile(rf"\b(?P<noun>accounts|pages|channels)\s+in\s+(?:the
 TABLE_FOLLOWERS_RE = re.compile(r"\bfollowers\s+of\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|[mk])?)", re.IGNORECASE)
 FOLLOWERS_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?:(?:accounts|people|users|individuals|followers|profiles)\s+)?"
-    rf"(?:followed|joined|were\s+members\s+of|subscribed\s+to|liked)\s+"
-    rf"(?:(?:one\s+or\s+more|at\s+least\s+one|some|any|all|each|one)\s+of\s+)?(?:these|this|the|those|their)\s+"
+    rf"(?:(?:had\s+|have\s+)?(?:followed|joined|were\s+members\s+of|subscribed\s+to|liked)\s+"
+    rf"(?:[\"“]?(?:at\s+least\s+one\s+or\s+more|one\s+or\s+more|at\s+least\s+one|some|any|all|each|one)\s+of\s+)?"
+    # "were following at least one of the Pages": the -ing form only with its quantifier ("following the" is a preposition)
+    rf"|(?:(?:were|are|could\s+have\s+been|have\s+been|had\s+been)\s+)?following\s+"
+    rf"[\"“]?(?:at\s+least\s+one\s+or\s+more|one\s+or\s+more|at\s+least\s+one)\s+of\s+)"
+    rf"(?:these|this|the|those|their|its)\s+(?:(?:removed|suspended|deleted|fake|inauthentic)\s+)?"
     rf"(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b"
     # "followed the Facebook page of the president": someone else's audience, not a removed asset's
     r"(?!\s+(?:of|belonging\s+to|run\s+by|owned\s+by|created\s+by)\b)",

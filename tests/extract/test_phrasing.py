@@ -785,3 +785,25 @@ def test_removal_verbs_and_asset_nouns_of_spanish_french_portuguese_and_indonesi
 def test_foreign_words_do_not_make_english_counts():
     # "de", "en" and "e" stay inert in English sentences
     assert counts("News\n\nThe agency said 40 accounts de facto ran the campaign, the firm noted.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("About 21,000 people followed at least one or more of these Pages.", {"facebook_pages": 21000}),
+        ("Some 9,500 accounts followed at least one of the removed Pages.", {"facebook_pages": 9500}),
+        ("About 1,200 people followed one or more of its Instagram accounts.", {"instagram_accounts": 1200}),
+        ("About 700 accounts had followed at least one of these Pages.", {"facebook_pages": 700}),
+        ("About 2.1 million users were following at least one of the Pages.", {"facebook_pages": 2100000}),
+    ],
+)
+def test_follower_phrasings_of_retellings(sentence, expected):
+    text = f"News\n\nMeta removed 40 Facebook accounts and 12 Pages run from Chile. {sentence}"
+    [network] = extract_facts(text, title="News", org=None).networks
+    assert network.followers == expected
+
+
+def test_following_as_a_preposition_is_not_followers():
+    text = "News\n\nMeta removed 40 Facebook accounts and 12 Pages run from Chile. It acted on 300 accounts following the Pages' creation."
+    [network] = extract_facts(text, title="News", org=None).networks
+    assert network.followers == {}
