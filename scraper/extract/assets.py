@@ -55,7 +55,10 @@ ASSET_TYPES = (
 
 NOUNS = ASSET_NOUNS
 SINGULAR_NOUNS = {n for n in NOUNS if not n.endswith("s") or n in ("")}
-NOUN_RE = r"(?:developer\s+accounts?|accounts?|profiles?|handles?|pages?|groups?|events?|channels?|subreddits?|blogs?|developers?|domains?|websites?|sites?|assets)"
+NOUN_RE = (
+    r"(?:developer\s+accounts?|accounts?|profiles?|handles?|pages?|groups?|events?|channels?|subreddits?|blogs?|developers?|domains?|websites?|sites?|assets"
+    r"|cuentas?|comptes?|contas?|akun|perfiles|perfis|páginas?|paginas|halaman|grupos?|groupes?|canales|canais|chaînes|kanal)"
+)
 
 # Words that may stand between a number and its asset noun ("14 distinct pages").
 ADJECTIVES = (

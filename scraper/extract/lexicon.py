@@ -32,10 +32,15 @@ REMOVAL_VERBS = (
     r"eliminat(?:ed|ing)|eradicat(?:ed|ing)",
     r"disrupt(?:ed|ing)",
     r"axed|nixed|culled|wiped|scrubbed",
-    r"(?:knocked|taken|took\s+\w+)\s+offline",
+    r"(?:knock(?:ed|s)?|tak(?:en|es?)|took)\s+(?:[\w,]+\s+){0,3}?offline",  # "took 5,350 accounts offline"
     # archive releases of removed accounts ("released the details of 320 accounts", "disclosed 1,450 accounts")
     r"releas(?:ed|es|ing)\s+(?:the\s+)?(?:details|data|information|archives?|datasets?|tweets)\s+(?:of|on|about|for|from)",
     r"(?:twitter|facebook|meta|tiktok|we|it|the\s+(?:company|platform|firm))\s+(?:has\s+|had\s+|also\s+|is\s+|are\s+)?disclos(?:ed|es|ing)",
+    # Spanish, French, Portuguese, Indonesian: "eliminó", "a supprimé", "removeu", "menghapus"
+    r"elimin(?:ó|a|ado|ados|ada|adas|aron)|cerr(?:ó|aron|ado|ados|adas)|suspend(?:ió|ieron|ido|idos|idas)|dio\s+de\s+baja|"
+    r"supprim(?:é|ée|és|ées|e|er)|suppression|a\s+ferm[ée]|ferm[ée]s|"
+    r"remov(?:eu|eram|idos|idas)|derrub(?:ou|aram|ados|adas)|exclu(?:iu|íram|ídos|ídas)|suspend(?:eu|eram)|"
+    r"menghapus|dihapus|menutup|ditutup|menangguhkan|ditangguhkan",
 )
 
 # A platform's own covert-influence report states what it found, the removal being the report's
@@ -47,6 +52,14 @@ DISCOVERY_PHRASES = (
 )
 
 # Asset nouns -> the kind `assets.asset_type` maps with the platform named beside it.
+# The main non-English languages of retellings, where their words are not English ones ("pages" is both).
+FOREIGN_NOUNS = {
+    "cuenta": "account", "cuentas": "account", "compte": "account", "comptes": "account", "conta": "account",
+    "contas": "account", "akun": "account", "perfiles": "account", "perfis": "account",
+    "página": "page", "páginas": "page", "paginas": "page", "halaman": "page",
+    "grupo": "group", "grupos": "group", "groupe": "group", "groupes": "group",
+    "canales": "channel", "canais": "channel", "chaînes": "channel", "kanal": "channel",
+}
 ASSET_NOUNS = {
     "account": "account", "accounts": "account",
     "profile": "account", "profiles": "account",
@@ -61,6 +74,8 @@ ASSET_NOUNS = {
     "domain": "domain", "domains": "domain",
     "website": "website", "websites": "website", "site": "website", "sites": "website",
     "asset": "asset", "assets": "asset",
+    # Spanish, French, Portuguese, Indonesian retellings: "300 cuentas", "200 comptes Facebook", "29 contas", "50 akun"
+    **FOREIGN_NOUNS,
 }
 
 # Words that state a network's make-up once a removal is known ("the first network had
@@ -70,6 +85,8 @@ COMPOSITION_WORDS = (
     r"includ(?:ed|es|ing)|involv(?:ed|es|ing)|contain(?:ed|s|ing)|spann(?:ed|ing)|totall?(?:ed|ing)|number(?:ed|ing)|"
     r"accounted\s+for|account(?:s|ing)\s+for|represent(?:ed|s|ing)|"
     r"had|has|have|with|plus|along\s+with|as\s+well\s+as|"
+    # French, Spanish, Portuguese: "comprenait 84 comptes", "incluía 40 cuentas", "compuesta por", "composé de"
+    r"comprenai(?:t|ent)|compren(?:d|nent)|inclu(?:ait|aient|ía|ían|ye|yen|iu|íam)|compuest[ao]s?\s+por|compost[ao]s?\s+por|compos[ée]e?s?\s+de|"
     # "The Iranian network used 34 Facebook accounts", "the operators ran 12 Pages"
     r"used|using|ran|running|deployed|employed|relied\s+on|leveraged|maintained|operated"
 )
@@ -119,6 +136,7 @@ def alternation(words: tuple[str, ...] | list[str]) -> str:
 ASSET_STEMS = (
     "account", "profile", "handle", "page", "group", "event", "channel", "subreddit", "blog", "developer",
     "domain", "website", "site", "asset", "instagram", "facebook", "youtube", "twitter", "tiktok", "presence", "total",
+    "cuenta", "compte", "contas", "akun", "página", "pagina", "halaman", "grupo", "groupe", "perfi", "canal", "chaîne",
 )
 TAKEDOWN_STEMS = (
     "remov", "took", "taken", "taking down", "take down", "takes down", "takedown", "pulled", "actioned",
@@ -126,6 +144,8 @@ TAKEDOWN_STEMS = (
     "closed", "closing", "closure", "purg", "dismantl", "eliminat", "eradicat", "disrupt", "axed", "nixed", "culled",
     "wiped", "scrubbed", "offline", "presence on", "in network", "in the network", "total number", "releas", "disclos",
     "identified", "uncovered", "detected", "discovered",
+    "elimin", "cerr", "suspend", "dio de baja", "supprim", "suppression", "ferm", "removeu", "removid", "derrub", "exclu",
+    "hapus", "menutup", "ditutup", "tangguh",
 )
 # "The network consisted of 41 accounts" states a takedown's size without a removal verb.
 COMPOSITION_STEMS = ("consist", "compris", "made up", "includ", "spann")

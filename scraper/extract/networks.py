@@ -81,14 +81,13 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
             context = context or (mentions_any(lowered, TAKEDOWN_STEMS) and starts_removal_context(s.text))
             continue
         owner = sentence_owner(s.text, facts.platform)
-        owner_known = platform_report or owner != facts.platform
         if not context and index and _ANAPHORIC_REMOVAL.match(s.text) and doc_sentences[index - 1].paragraph == s.paragraph:
             # "We are disclosing 936 accounts ... These accounts were suspended": the verb comes after
             previous = doc_sentences[index - 1]
-            earlier = count_hits(previous.text, owner=sentence_owner(previous.text, facts.platform), context=True, owner_known=owner_known)
+            earlier = count_hits(previous.text, owner=sentence_owner(previous.text, facts.platform), context=True)
             if earlier:
                 focus = _add_counts(facts, drafts, previous, index - 1, earlier, seen_pairs) or focus
-        hits = count_hits(s.text, owner=owner, context=context, item=s.kind != "text", platform_report=platform_report, owner_known=owner_known)
+        hits = count_hits(s.text, owner=owner, context=context, item=s.kind != "text", platform_report=platform_report)
         if hits:
             focus = _add_counts(facts, drafts, s, index, hits, seen_pairs) or focus
         # a counted sentence ("Dataset 1 consisted of 1,052 accounts") says a takedown is being described
@@ -374,6 +373,14 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
         texts = [_owned_text(j, s.text, d, drafts) for j, s in enumerate(span, starts[i])]
         own_origin = span_origin_checks(texts, [s.kind for s in span])
         own_targets = target_checks(" ".join(texts), list(own_origin))
+        lead_in = d.first_sentence - starts[i]
+        if len(drafts) > 1 and lead_in > 0:
+            # a lead that lists every network's country ("from Russia, Ukraine, Thailand and Honduras") comes before
+            # the first network's counts: what the network's own sentences say wins
+            counted = span_origin_checks(texts[lead_in:], [s.kind for s in span[lead_in:]])
+            if counted:
+                own_origin = counted
+                own_targets = target_checks(" ".join(texts[lead_in:]), list(own_origin)) or own_targets
         if len(drafts) == 1:
             whole = " ".join(s.text for s in doc_sentences)
             rest_origin = own_origin or {c: ELSEWHERE_CHECK for c in origin_checks(whole)}

@@ -32,6 +32,8 @@ _FILLER = {
     "abroad", "societies", "society", "populations", "population", "electorate", "electorates",
     # "tied to a separate network in Thailand", "linked to campaigns in Iran"
     "network", "networks", "operation", "operations", "campaign", "campaigns", "separate", "single", "small", "wider", "larger",
+    "individuals",  # "targeted individuals in Libya and Sudan"
+    "content", "globe", "world",  # "spread targeted content in ...", "targeted many regions around the globe including ..."
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -101,8 +103,10 @@ _BASED_RE = re.compile(
     re.IGNORECASE,
 )
 _ORIGIN_TRIGGERS = re.compile(
-    r"\b(?:originat(?:ed|ing|es)\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    r"\b(?:originat(?:ed|ing|es)(?:\s+(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly))?\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
+    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+(?:(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly)\s+)?in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    # "the network involved operators in Russia and Libya"
+    r"(?:actor|operator)s?\s+(?:based\s+)?in|"
     # "run by a Philippine marketing company", "behind it: the Iranian state" (a demonym or name right after "by")
     r"(?:run|operated|managed|controlled|created|coordinated|orchestrated)\s+by(?:\s+(?:an?|the))?(?=\s+(?-i:[A-Z])\w+(?![\w-]))|"  # not "run by a Cameroon-based freelancer"
     # "backed by the Iranian government", "on behalf of Egypt's military", "associated with the Saudi state",
@@ -110,6 +114,8 @@ _ORIGIN_TRIGGERS = re.compile(
     r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
     r"(?:came|coming|emanat(?:ed|ing)|stemm(?:ed|ing))\s+from|with\s+(?:its\s+)?origins?\s+in|(?:located|headquartered)\s+in|"
     r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
+    # "a domestic-focused inauthentic activity in Honduras": a domestic operation's country is its origin
+    r"\bdomestic(?:ally)?(?:[\s-](?:focused|oriented|facing|targeted))?(?:\s+[\w-]+){0,2}?\s+(?:network|operation|campaign|activity)\s+in|"
     # "operated by the government of Cuba", "linked to the military of Myanmar"
     r"(?:by|to|with|for)\s+the\s+(?:government|military|army|regime|ruling\s+party|security\s+services|intelligence\s+services)\s+(?:of|in)(?:\s+the)?|"
     # "traced the 88 accounts it removed to individuals in Togo"
@@ -194,7 +200,8 @@ _TARGETS_NEXT = re.compile(
 # "a domestic influence operation", "aimed domestically": the origin is the target
 _DOMESTIC = re.compile(
     r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
-    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b",
+    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b"
+    r"|\bdomestic-(?:focused|oriented|facing|targeted)\b",
     re.IGNORECASE,
 )
 

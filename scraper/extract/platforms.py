@@ -20,7 +20,7 @@ _BRANDS = [
     ("OpenAI", re.compile(r"\b(?:OpenAI|ChatGPT)\b")),
 ]
 _ACTOR_RE = re.compile(
-    r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|took\s+down|taken\s+down|actioned|terminated|suspended|banned|banning|disabled|blocked|deleted)",
+    r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|removing|removal|took\s+down|taken\s+down|actioned|terminated|suspended|suspending|banned|banning|disabled|blocked|deleted)",
 )
 # "Twitter's suspension of 88 accounts": the possessive names who acted, whatever other brand the sentence names
 _POSSESSIVE_RE = re.compile(
@@ -84,3 +84,15 @@ def owner_at(sentence: str, position: int, default: str | None) -> str | None:
         if m.group("brand").lower() != "we":
             owner = _BRAND_OWNER.get(m.group("brand").lower(), owner)
     return owner
+
+
+def actor_brand_at(sentence: str, position: int) -> str | None:
+    """The brand itself (lower case) of the actor named last before `position`: "Instagram removed three accounts"
+    says whose accounts they were, which the owner (Meta) does not."""
+    brand = None
+    for m in _actors(sentence):
+        if m.start() >= position and m.re is not _BY_BRAND_RE:
+            break
+        if m.group("brand").lower() != "we":
+            brand = m.group("brand").lower()
+    return brand
