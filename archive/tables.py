@@ -204,6 +204,9 @@ class Stub(Base):
     # A cited report states a removed-asset count that differs from the lead report's (a retelling that
     # rounds or sums the platform's figures differently): indexed, so the desk can list such stubs.
     counts_disagree: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    # A cited report holds values the extractor marked "check" (found by a weaker rule): indexed, so the
+    # desk can list the stubs where a curator should look first.
+    needs_check: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     # The platform's own report is among the references (it leads): a retelling joining later changes no count.
     platform_led: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -163,6 +163,7 @@ def derived_fields(reports: list[Report], parts: list[str] | None = None) -> dic
         "targets": targets,
         "counts": counts,
         "counts_disagree": any(content.disagreements(counts, r.asset_counts()) for r in reports),
+        "needs_check": any(r.to_check() for r in reports),
         "platform_led": bool(primaries),
         "year_started": min(years) if years else "",
         "first_pub_date": first.isoformat() if first else None,
@@ -196,6 +197,7 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
         "targets": targets,
         "counts": counts,
         "counts_disagree": bool(stub.counts_disagree or content.disagreements(counts, report.asset_counts())),
+        "needs_check": bool(stub.needs_check or report.to_check()),
         "year_started": min(years) if years else "",
         "first_pub_date": min(dates) if dates else None,
     }

@@ -66,7 +66,7 @@ def parse_counts(text: str) -> dict[str, int]:
     return counts
 
 
-FILTER_PARAMS = {"status", "platform", "origin", "target", "from", "to", "q", "disagree"}  # an export with any of these follows the queue's filters
+FILTER_PARAMS = {"status", "platform", "origin", "target", "from", "to", "q", "disagree", "check"}  # an export with any of these follows the queue's filters
 UNDOABLE = {"accepted": "accept", "rejected": "reject", "merged": "merge"}  # desk action -> undoable batch
 
 

@@ -41,6 +41,7 @@ class QueueFilter:
     target: str = ""  # a target country
     sort: str = ""  # a key of SORTS ("" = newest first)
     disagree: bool = False  # only stubs whose reports state different counts (`counts_disagree`)
+    check: bool = False  # only stubs whose reports hold values the extractor marked "check" (`needs_check`)
     ignored: tuple[str, ...] = ()  # what in the address was not understood, said on the page
 
     @classmethod
@@ -71,6 +72,7 @@ class QueueFilter:
         return cls(
             target=params.get("target", "").strip()[:64],
             disagree=params.get("disagree", "") in ("1", "on", "true"),
+            check=params.get("check", "") in ("1", "on", "true"),
             sort=sort,
             ignored=tuple(ignored),
             status=status if status in STATUSES else "",
@@ -89,7 +91,7 @@ class QueueFilter:
     def query_string(self, **changes: object) -> str:
         f = replace(self, **changes)  # type: ignore[arg-type]
         params = {"status": f.status, "platform": f.platform, "origin": f.origin, "target": f.target, "from": f.date_from, "to": f.date_to,
-                  "q": f.q, "disagree": "1" if f.disagree else "", "sort": f.sort, "page": f.page}
+                  "q": f.q, "disagree": "1" if f.disagree else "", "check": "1" if f.check else "", "sort": f.sort, "page": f.page}
         return urlencode({k: v for k, v in params.items() if v not in ("", 1) or k == "status"})
 
 
@@ -109,6 +111,7 @@ class QueueRow:
     summary: str = ""
     claimant: str | None = None
     disagree: bool = False
+    check: bool = False  # a cited report holds values marked "check"
 
 
 @dataclass
@@ -143,6 +146,8 @@ def _conditions(f: QueueFilter) -> list:
         where.append(Stub.first_pub_date <= f.date_to)
     if f.disagree:
         where.append(Stub.counts_disagree.is_(True))
+    if f.check:
+        where.append(Stub.needs_check.is_(True))
     return where
 
 
@@ -194,7 +199,7 @@ def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
     claims = live_claims(s, [st.id for st, _ in found])
     rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id,
                      list(st.targets or []), dict(st.counts or {}), st.summary or "", claims[st.id].curator if st.id in claims else None,
-                     bool(st.counts_disagree))
+                     bool(st.counts_disagree), bool(st.needs_check))
             for st, n in found]
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
     platforms = [p for p in s.scalars(_DISTINCT_PLATFORMS) if p]

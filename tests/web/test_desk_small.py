@@ -189,3 +189,21 @@ def test_the_queue_filters_stubs_whose_counts_disagree(desk):
     assert 'class="badge disagree"' in html
     assert dfrlab in httpx.get(f"{desk.base}/export/incidents.csv?status=").text
     assert dfrlab not in httpx.get(f"{desk.base}/export/incidents.csv?status=&disagree=1").text
+
+
+def test_the_queue_lists_stubs_with_values_to_check_first(desk):
+    """A stub whose report holds a value found by a weaker rule (a count in words, here) is flagged
+    by the stub stage itself and is what the "Values to check" filter and its export list."""
+    sure, unsure = "/2024/sure-report/", "/2024/unsure-report/"
+    desk.sites.set(sure, b"<html><head><title>Platform removes 41 Facebook accounts</title></head><body><article>"
+                   b"<h1>Platform removes 41 Facebook accounts</h1><p>Facebook removed 41 accounts and 12 Pages from a network "
+                   b"that posed as local news outlets.</p></article></body></html>")
+    desk.sites.set(unsure, b"<html><head><title>Network taken down</title></head><body><article><h1>Network taken down</h1>"
+                   b"<p>Facebook removed thirteen accounts run from Moldova that posed as local news outlets.</p></article></body></html>")
+    checked, plain = desk.fetch(unsure)["stub_id"], desk.fetch(sure)["stub_id"]
+    html = httpx.get(f"{desk.base}/queue?check=1").text
+    assert re.findall(r'data-stub-id="([^"]+)"', html) == [checked]
+    assert 'name="check" value="1" checked' in html and 'class="badge check"' in html
+    assert plain in httpx.get(f"{desk.base}/export/incidents.csv?status=").text
+    exported = httpx.get(f"{desk.base}/export/incidents.csv?status=&check=1").text
+    assert checked in exported and plain not in exported
