@@ -47,7 +47,9 @@ def status(config: Config) -> dict | None:
     """The model build's phase and seconds so far (None: no build in this process)."""
     settings = TechniqueSettings.from_config(config)
     cache = sys.modules.get(CACHE_MODULE)  # never imported here: reading the state must stay cheap
-    build = cache.build_state(settings) if cache is not None else None
+    # While the build thread is still importing it, the module is in sys.modules half-initialised.
+    build_state = getattr(cache, "build_state", None)
+    build = build_state(settings) if build_state is not None else None
     if build is not None:
         return build.to_dict()
     thread = _THREADS.get((settings.framework, settings.mappings))

@@ -27,11 +27,12 @@ PLATFORM = f"""<html lang="en"><head><title>{PLATFORM_NAME} | Meta</title>
 <p>The people behind this activity posted about local politics and used fake accounts to run Pages posing as news outlets.</p>
 </article></body></html>"""
 
-# sums Pages and Groups (14 + 15): facebook_pages = 29
+# counts the Groups as Pages (14 + 15): facebook_pages = 29 against the platform's 14
+# ("29 Pages and Groups" would be one total over two types, `total_assets`, as the gold rules read it)
 WIRE = """<html lang="en"><head><title>Watchdog welcomes Meta action on fake Armenian accounts</title>
 <meta property="article:published_time" content="2022-03-10T09:00:00+00:00"></head>
 <body><article><h1>Watchdog welcomes Meta action on fake Armenian accounts</h1>
-<p>YEREVAN, ARMENIA, March 10, 2022 /EINPresswire.com/ -- A media watchdog said on Thursday that Meta removed 93 Facebook accounts, 29 Pages and Groups and 194 Instagram accounts run from Armenia that targeted Georgia.</p>
+<p>YEREVAN, ARMENIA, March 10, 2022 /EINPresswire.com/ -- A media watchdog said on Thursday that Meta removed 93 Facebook accounts, 29 Pages and 194 Instagram accounts run from Armenia that targeted Georgia.</p>
 <p>The watchdog had flagged several of the Pages to the company last year and asked for more transparency about such networks.</p>
 </article></body></html>"""
 

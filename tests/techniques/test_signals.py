@@ -103,3 +103,17 @@ def test_threads_stem_alike(framework):
     finally:
         sys.setswitchinterval(interval)
     assert concurrent == [analyse(t) for t in texts]
+
+
+def test_build_status_reads_a_half_imported_cache_module_as_still_loading(monkeypatch, tmp_path):
+    """The desk asks for the build's state while the build thread may still be importing
+    `scraper.techniques.cache`: a module in sys.modules without its functions yet is no error."""
+    import sys
+    import types
+
+    from scraper.config import load_config
+    from scraper.techniques import ahead
+    from tests.conftest import make_config
+
+    monkeypatch.setitem(sys.modules, ahead.CACHE_MODULE, types.ModuleType(ahead.CACHE_MODULE))
+    assert ahead.status(load_config(str(make_config(tmp_path)))) is None
