@@ -18,15 +18,16 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from archive import objectstore
 from archive.catalogue import Catalogue, utcnow
 from archive.decode import decode_body
-from archive.objectstore import locate
+from archive.objectstore import is_object, locate
 from archive.records import FetchResult
 from archive.render_records import RenderedRecords, build_rendered_block, is_rendered, rendered_parts
 from archive.tables import Capture, DiscoveredItem, ReportRow
 from archive.warc import ResponseRecord, StoredRecord, WarcStore, block_response, build_exchange, payload_sha256, read_response
 from archive.wayback import WaybackClient
-from scraper.config import Config, section_settings, wayback_settings
+from scraper.config import Config, section_settings, storage_settings, wayback_settings
 from scraper.errors import ExtractLimitError, FetchError, UserError
 from scraper.extract import ExtractError, extract_report
 from scraper.extract.pdf_worker import (
@@ -469,6 +470,8 @@ def extract_stored(config: Config, stored: StoredAt, arguments: dict[str, Any], 
                    pdf_first: bool = False) -> Report | None:
     """In a worker process: the Report of a stored capture, read back from its WARC here (`capture_content`).
     `pdf_first`: None for a PDF, whose text the caller has the PDF worker read first (`_attach_report`)."""
+    if is_object(stored.warc_path) and objectstore.current() is None:  # forked before this process read its config
+        objectstore.use(storage_settings(config))
     content = capture_content(config, stored)
     if pdf_first and document_kind(arguments["content_type"], content) == "pdf":
         return None

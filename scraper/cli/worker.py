@@ -8,7 +8,7 @@ import click
 
 from scraper.config import Config
 
-from .common import json_option, print_json, with_config
+from .common import catalogue_reader, json_option, print_json, with_config
 
 
 @click.command(name="worker")
@@ -17,14 +17,20 @@ from .common import json_option, print_json, with_config
 @click.option("--stalled-after", type=click.FloatRange(min=0), default=30.0, show_default=True,
               help="Seconds without a heartbeat after which another worker's running job is queued again (it was killed).")
 @with_config
-def worker_cmd(concurrency: int, until_empty: bool, stalled_after: float, config: Config) -> None:
+@json_option
+def worker_cmd(concurrency: int, until_empty: bool, stalled_after: float, config: Config, as_json: bool) -> None:
     """Run capture jobs from the queue in the catalogue's PostgreSQL database, pacing each host across all workers.
 
     Needs [catalogue] url on PostgreSQL; with several machines also [storage] kind = "s3".
+    With --json, the status (as `status --json`) is printed once it has stopped.
     """
+    from scraper.daemon.status import collect_status
     from scraper.scaleout import jobs  # imported here: procrastinate is only needed by workers
 
     jobs.run(config, concurrency=concurrency, until_empty=until_empty, stalled_after=stalled_after)
+    if as_json:
+        with catalogue_reader(config) as reader:
+            print_json({"stopped": True, "status": collect_status(config, reader).to_dict()})
 
 
 @click.command(name="enqueue")

@@ -42,7 +42,7 @@ def test_the_desk_is_in_the_default_install_and_scikit_learn_is_not():
     assert "scikit-learn" not in default and "playwright" not in default
     extras = PROJECT["optional-dependencies"]
     assert "scikit-learn" in _names(extras["disarm"])
-    assert extras["all"] == ["takedown-archiver[disarm,render,postgres]"]
+    assert extras["all"] == ["takedown-archiver[disarm,render,postgres,s3,workers]"]
 
 
 def test_nothing_points_at_the_checkouts_shared_folder():
