@@ -54,10 +54,20 @@ class Uploaded:
     sha256: str
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """S3 credentials as this process resolved them, handed to an extraction worker: the worker is
+    forked from a server started earlier, whose environment may not hold them."""
+
+    access_key: str
+    secret_key: str
+    token: str | None = None
+
+
 class S3Store:
     """One bucket on an S3-compatible endpoint, through boto3 (credentials from the usual AWS_* environment)."""
 
-    def __init__(self, settings: StorageSettings) -> None:
+    def __init__(self, settings: StorageSettings, credentials: Credentials | None = None) -> None:
         try:
             import boto3
             from botocore.config import Config as BotoConfig
@@ -65,7 +75,15 @@ class S3Store:
             raise ArchiveError('[storage] kind = "s3" needs boto3: pip install "takedown-archiver[s3]"') from None
         self.settings = settings
         self.bucket = settings.bucket
-        self.client: Any = boto3.client(
+        if credentials is not None:
+            session = boto3.session.Session(aws_access_key_id=credentials.access_key, aws_secret_access_key=credentials.secret_key,
+                                            aws_session_token=credentials.token)
+        else:
+            session = boto3.session.Session()
+        found = session.get_credentials()
+        frozen = found.get_frozen_credentials() if found is not None else None
+        self.credentials = Credentials(frozen.access_key, frozen.secret_key, frozen.token) if frozen is not None else None
+        self.client: Any = session.client(
             "s3",
             endpoint_url=settings.endpoint or None,
             region_name=settings.region,
@@ -117,15 +135,16 @@ class S3Store:
 _store: S3Store | None = None
 
 
-def use(settings: StorageSettings) -> S3Store | None:
-    """Configure this process's object store from `[storage]` (None for the local folder); return it."""
+def use(settings: StorageSettings, credentials: Credentials | None = None) -> S3Store | None:
+    """Configure this process's object store from `[storage]` (None for the local folder); return it.
+    `credentials`: the ones another process resolved (`credentials()`), instead of this one's environment."""
     global _store
     if settings.kind == "local":
         _store = None
     elif settings.kind == "s3":
         if not settings.bucket:
             raise ArchiveError('[storage] kind = "s3" needs a bucket: set [storage] bucket in the config')
-        _store = S3Store(settings)
+        _store = S3Store(settings, credentials)
     else:
         raise ArchiveError(f'[storage] kind must be "local" or "s3", not {settings.kind!r}')
     return _store
@@ -133,6 +152,11 @@ def use(settings: StorageSettings) -> S3Store | None:
 
 def current() -> S3Store | None:
     return _store
+
+
+def credentials() -> Credentials | None:
+    """The credentials this process's object store uses (None without one)."""
+    return _store.credentials if _store is not None else None
 
 
 def store_for(uri: str) -> S3Store:

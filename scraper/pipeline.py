@@ -413,7 +413,8 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
     try:
         arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, None)
         with timed("read back + extract (awaited in a worker)"):  # the worker reads the WARC: no copy of the page crosses to it
-            found = await run_bounded(settings, extract_stored, config, StoredAt.of(capture), arguments, extractor(), pdf_first=True)
+            found = await run_bounded(settings, extract_stored, config, StoredAt.of(capture), arguments, extractor(), pdf_first=True,
+                                        credentials=objectstore.credentials())
         if found is None:  # a PDF: its text comes from the PDF worker first, then the report from an extraction worker
             content = await in_thread("read back from WARC", capture_content, config, capture)  # gunzip and digest off the loop
             try:
@@ -467,11 +468,11 @@ class StoredAt:
 
 
 def extract_stored(config: Config, stored: StoredAt, arguments: dict[str, Any], extract: Callable[..., Report] = extract_report, *,
-                   pdf_first: bool = False) -> Report | None:
+                   pdf_first: bool = False, credentials: objectstore.Credentials | None = None) -> Report | None:
     """In a worker process: the Report of a stored capture, read back from its WARC here (`capture_content`).
     `pdf_first`: None for a PDF, whose text the caller has the PDF worker read first (`_attach_report`)."""
     if is_object(stored.warc_path) and objectstore.current() is None:  # forked before this process read its config
-        objectstore.use(storage_settings(config))
+        objectstore.use(storage_settings(config), credentials)  # the caller's credentials: see objectstore.Credentials
     content = capture_content(config, stored)
     if pdf_first and document_kind(arguments["content_type"], content) == "pdf":
         return None
@@ -526,7 +527,8 @@ def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *,
     arguments = _extract_arguments(config, catalogue, capture, default_org, pdf)
     try:
         if content is None:  # read from the WARC by the worker itself: no copy of the page here
-            found = asyncio.run(run_bounded(extract_settings(config), extract_stored, config, StoredAt.of(capture), arguments, extractor()))
+            found = asyncio.run(run_bounded(extract_settings(config), extract_stored, config, StoredAt.of(capture), arguments, extractor(),
+                                            credentials=objectstore.credentials()))
             assert found is not None  # a PDF is read there too
             report = found
         else:
