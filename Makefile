@@ -53,6 +53,7 @@ test: install lint pywb
 ## lint: ruff (rules in pyproject.toml) and mypy over scraper/ and archive/; both must be clean
 lint: install
 	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 	$(BIN)/mypy
 
 ## demo: offline demo against bundled fixture sites on 127.0.0.1; it ends with the command that

@@ -41,9 +41,7 @@ def _without_password(url: str, message: str) -> str:
 
 class Catalogue:
     def __init__(self, url: str):
-        url = re.sub(
-            r"^postgres(ql)?://", "postgresql+psycopg://", url
-        )  # psycopg 3, the [postgres] extra
+        url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)  # psycopg 3, the [postgres] extra
         self.url = url
         self.safe_url = redact_url(url)
         if url.startswith("sqlite:///"):
@@ -51,17 +49,11 @@ class Catalogue:
             try:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ArchiveError(
-                    f"cannot create catalogue folder {db_path.parent}: {exc.strerror}"
-                ) from None
+                raise ArchiveError(f"cannot create catalogue folder {db_path.parent}: {exc.strerror}") from None
         try:
             self.engine: Engine = create_engine(url, future=True)
         except (SQLAlchemyError, ValueError) as exc:
-            raise ArchiveError(
-                _without_password(
-                    url, f"invalid catalogue URL {self.safe_url!r}: {exc}"
-                )
-            ) from None
+            raise ArchiveError(_without_password(url, f"invalid catalogue URL {self.safe_url!r}: {exc}")) from None
         except ImportError as exc:
             hint = (
                 " (use postgresql+psycopg:// with pip install 'takedown-archiver[postgres]')"
@@ -150,9 +142,7 @@ class Catalogue:
         """The latest capture of `url`, or an ArchiveError telling the user to fetch it first."""
         capture = self.latest_capture(s, url)
         if capture is None:
-            raise ArchiveError(
-                f"no stored capture of {url}: run `takedowns fetch {url}` first"
-            )
+            raise ArchiveError(f"no stored capture of {url}: run `takedowns fetch {url}` first")
         return capture
 
     def list_captures(self, s: Session, url: str | None = None) -> list[Capture]:
@@ -161,9 +151,7 @@ class Catalogue:
             q = q.where((Capture.url == url) | (Capture.final_url == url))
         return list(s.scalars(q))
 
-    def record_failure(
-        self, url: str, reason: str, message: str, status: int | None, attempts: int = 1
-    ) -> None:
+    def record_failure(self, url: str, reason: str, message: str, status: int | None, attempts: int = 1) -> None:
         with self.session() as s:
             s.add(
                 FetchFailure(

@@ -36,7 +36,9 @@ class _Zlib:
             if len(self.head) < 2:
                 return
             data, self.head = self.head, b""
-            wrapped = data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0  # RFC 9110 says zlib-wrapped; some send raw
+            wrapped = (
+                data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            )  # RFC 9110 says zlib-wrapped; some send raw
             self.inflater = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
         try:
             while data and not self.inflater.eof:

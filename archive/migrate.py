@@ -34,9 +34,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option(
-        "file_template", "%%(rev)s"
-    )  # files named by revision id: 0003_what_changed.py
+    cfg.set_main_option("file_template", "%%(rev)s")  # files named by revision id: 0003_what_changed.py
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg

@@ -76,13 +76,18 @@ class S3Store:
         self.settings = settings
         self.bucket = settings.bucket
         if credentials is not None:
-            session = boto3.session.Session(aws_access_key_id=credentials.access_key, aws_secret_access_key=credentials.secret_key,
-                                            aws_session_token=credentials.token)
+            session = boto3.session.Session(
+                aws_access_key_id=credentials.access_key,
+                aws_secret_access_key=credentials.secret_key,
+                aws_session_token=credentials.token,
+            )
         else:
             session = boto3.session.Session()
         found = session.get_credentials()
         frozen = found.get_frozen_credentials() if found is not None else None
-        self.credentials = Credentials(frozen.access_key, frozen.secret_key, frozen.token) if frozen is not None else None
+        self.credentials = (
+            Credentials(frozen.access_key, frozen.secret_key, frozen.token) if frozen is not None else None
+        )
         self.client: Any = session.client(
             "s3",
             endpoint_url=settings.endpoint or None,
@@ -106,15 +111,19 @@ class S3Store:
             self.client.upload_fileobj(_Prefix(f, size), self.bucket, key)
         head = self.client.head_object(Bucket=self.bucket, Key=key)
         if int(head["ContentLength"]) != size:
-            raise ArchiveError(f"upload of {rel} to s3://{self.bucket}/{key} stored {head['ContentLength']} bytes, not {size}: "
-                               "the catalogue still points at the local file; it is uploaded again next time")
+            raise ArchiveError(
+                f"upload of {rel} to s3://{self.bucket}/{key} stored {head['ContentLength']} bytes, not {size}: "
+                "the catalogue still points at the local file; it is uploaded again next time"
+            )
         body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         remote = hashlib.sha256()
         for chunk in iter(lambda: body.read(CHUNK), b""):
             remote.update(chunk)
         if remote.hexdigest() != local:
-            raise ArchiveError(f"upload of {rel} to s3://{self.bucket}/{key} differs from the local file (SHA-256): "
-                               "the catalogue still points at the local file; it is uploaded again next time")
+            raise ArchiveError(
+                f"upload of {rel} to s3://{self.bucket}/{key} differs from the local file (SHA-256): "
+                "the catalogue still points at the local file; it is uploaded again next time"
+            )
         return Uploaded(uri=f"{SCHEME}{self.bucket}/{key}", size=size, sha256=local)
 
     def size(self, uri: str) -> int | None:
@@ -161,7 +170,9 @@ def credentials() -> Credentials | None:
 
 def store_for(uri: str) -> S3Store:
     if _store is None:
-        raise UnreadableRecord(f"{uri} is in object storage, but [storage] kind is not \"s3\": set [storage] in the config to read it")
+        raise UnreadableRecord(
+            f'{uri} is in object storage, but [storage] kind is not "s3": set [storage] in the config to read it'
+        )
     return _store
 
 
@@ -194,7 +205,9 @@ def _digest_file(path: Path, size: int) -> str:
         while left:
             chunk = f.read(min(CHUNK, left))
             if not chunk:
-                raise ArchiveError(f"{path} is shorter than its committed size ({size} bytes): not uploaded; run `takedowns archive verify`")
+                raise ArchiveError(
+                    f"{path} is shorter than its committed size ({size} bytes): not uploaded; run `takedowns archive verify`"
+                )
             digest.update(chunk)
             left -= len(chunk)
     return digest.hexdigest()

@@ -154,7 +154,9 @@ def source_health(reader: Reader) -> dict[str, SourceHealth]:
     def of(name: str) -> SourceHealth:
         return health.setdefault(name, SourceHealth(source=name))
 
-    for name, runs, items in reader.rows("SELECT source, COUNT(id), COALESCE(SUM(items_found), 0) FROM source_runs GROUP BY source"):
+    for name, runs, items in reader.rows(
+        "SELECT source, COUNT(id), COALESCE(SUM(items_found), 0) FROM source_runs GROUP BY source"
+    ):
         of(name).runs, of(name).items_found_total = int(runs), int(items)
     last = {r[0]: r for r in reader.rows(_latest_per_source(None))}
     ok = {r[0]: r for r in reader.rows(_latest_per_source(RUN_OK), (RUN_OK,))}
@@ -230,7 +232,9 @@ STUB_COLUMNS = "id, stub_id, disarm_id, status, name, summary, platform, origin,
 
 def stub_rows(reader: Reader, *, status: str | None = None, stub_pk: int | None = None) -> list[StubRow]:
     """Stubs oldest first (all, one status, or one stub), in three queries whatever their number."""
-    where, params = ("WHERE status = ?", [status]) if status else ("WHERE id = ?", [stub_pk]) if stub_pk is not None else ("", [])
+    where, params = (
+        ("WHERE status = ?", [status]) if status else ("WHERE id = ?", [stub_pk]) if stub_pk is not None else ("", [])
+    )
     return _load(reader, f"SELECT id FROM stubs {where}", params, newest_first=False)
 
 
@@ -288,7 +292,17 @@ def _load(reader: Reader, chosen: str, params: list[Any], *, newest_first: bool)
         params,
     ):
         stubs[stub_pk_].references.append(
-            {"url": url, "pub_date": pub_date, "authors": authors, "org": org, "archive": links.get(url, PENDING), "merge_reason": reason,
-             "merged_from": merged_from, "part": part, "primary": bool(primary), "counts": _json(counts, None)}
+            {
+                "url": url,
+                "pub_date": pub_date,
+                "authors": authors,
+                "org": org,
+                "archive": links.get(url, PENDING),
+                "merge_reason": reason,
+                "merged_from": merged_from,
+                "part": part,
+                "primary": bool(primary),
+                "counts": _json(counts, None),
+            }
         )
     return list(stubs.values())

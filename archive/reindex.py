@@ -50,7 +50,9 @@ class _Known:
 
     @classmethod
     def load(cls, s: Session) -> _Known:
-        rows = s.execute(select(Capture.warc_path, Capture.warc_offset, Capture.url, Capture.payload_sha256, Capture.rendered)).all()
+        rows = s.execute(
+            select(Capture.warc_path, Capture.warc_offset, Capture.url, Capture.payload_sha256, Capture.rendered)
+        ).all()
         return cls({(p, o) for p, o, *_ in rows}, {(u, d, bool(r)) for *_, u, d, r in rows})
 
     def lacks(self, c: FoundCapture, rel: str | None = None) -> bool:
@@ -78,11 +80,15 @@ def _consider_quarantined(data_dir: Path, path: Path, known: _Known, report: Rei
         report.left_in_quarantine.append(f"{rel_here}: holds no readable record ({scan.error})")
         return
     if not any(known.lacks(c) for c in scan.captures):
-        report.left_in_quarantine.append(f"{rel_here}: holds no capture the catalogue lacks ({len(scan.captures)} capture(s) read)")
+        report.left_in_quarantine.append(
+            f"{rel_here}: holds no capture the catalogue lacks ({len(scan.captures)} capture(s) read)"
+        )
         return
     target = quarantine.bring_back(data_dir, path)
     if target is None:
-        report.left_in_quarantine.append(f"{rel_here}: warc/{path.name} exists already; rename this file and run reindex again")
+        report.left_in_quarantine.append(
+            f"{rel_here}: warc/{path.name} exists already; rename this file and run reindex again"
+        )
         return
     report.brought_back.append(target.relative_to(data_dir).as_posix())
 
@@ -123,10 +129,22 @@ def _index_file(data_dir: Path, catalogue: Catalogue, path: Path, known: _Known,
 
 def _row(found: FoundCapture) -> Capture:
     return Capture(
-        url=found.url, final_url=found.final_url, fetched_at=found.fetched_at, status=found.status,
-        content_type=found.content_type, payload_sha256=found.payload_sha256, payload_length=found.payload_length,
-        warc_path=found.warc_path, warc_offset=found.warc_offset, warc_length=found.warc_length,
-        warc_record_id=found.warc_record_id, warc_date=found.warc_date, redirects=found.redirects,
-        etag=found.etag, last_modified=found.last_modified, last_seen_at=found.fetched_at, seen_count=1,
+        url=found.url,
+        final_url=found.final_url,
+        fetched_at=found.fetched_at,
+        status=found.status,
+        content_type=found.content_type,
+        payload_sha256=found.payload_sha256,
+        payload_length=found.payload_length,
+        warc_path=found.warc_path,
+        warc_offset=found.warc_offset,
+        warc_length=found.warc_length,
+        warc_record_id=found.warc_record_id,
+        warc_date=found.warc_date,
+        redirects=found.redirects,
+        etag=found.etag,
+        last_modified=found.last_modified,
+        last_seen_at=found.fetched_at,
+        seen_count=1,
         rendered=found.rendered,
     )

@@ -47,18 +47,37 @@ class RenderedRecords:
 def _pair(writer: WARCWriter, result: FetchResult, page_id: str, document: bool = False) -> str:
     """The exchange's response and request records (`archive.warc`'s, so framing is stored as for a plain capture);
     the document's response also carries its exact fetch time, for `archive reindex`."""
-    record_id, _ = _write_exchange(writer, result.final_url, result.status, result.http_version, result.response_headers, result.body,
-                                   result.request_method, result.request_headers, _warc_date(result.fetched_at), {PAGE_ID: page_id},
-                                   result.fetched_at if document else None)
+    record_id, _ = _write_exchange(
+        writer,
+        result.final_url,
+        result.status,
+        result.http_version,
+        result.response_headers,
+        result.body,
+        result.request_method,
+        result.request_headers,
+        _warc_date(result.fetched_at),
+        {PAGE_ID: page_id},
+        result.fetched_at if document else None,
+    )
     return record_id
 
 
 def _hops(writer: WARCWriter, result: FetchResult, record_id: str, page_id: str) -> None:
     """The page's redirect hops, each a 3xx response and its request, marked as a plain capture's are (HOP_HEADER)."""
     for hop in result.redirects:
-        _write_exchange(writer, hop.url, hop.status, hop.http_version, hop.response_headers or [("Location", hop.location)], hop.body,
-                        result.request_method, hop.request_headers, _warc_date(hop.fetched_at or result.fetched_at),
-                        {HOP_HEADER: record_id, PAGE_ID: page_id})
+        _write_exchange(
+            writer,
+            hop.url,
+            hop.status,
+            hop.http_version,
+            hop.response_headers or [("Location", hop.location)],
+            hop.body,
+            result.request_method,
+            hop.request_headers,
+            _warc_date(hop.fetched_at or result.fetched_at),
+            {HOP_HEADER: record_id, PAGE_ID: page_id},
+        )
 
 
 def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes, StoredRecord]:
@@ -80,7 +99,11 @@ def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes
         (f"urn:pageinfo:{url}", "metadata", "application/json", info),
     ):
         record = writer.create_warc_record(
-            uri, kind, payload=io.BytesIO(payload), length=len(payload), warc_content_type=ctype,
+            uri,
+            kind,
+            payload=io.BytesIO(payload),
+            length=len(payload),
+            warc_content_type=ctype,
             warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id, PAGE_ID: page_id},
         )
         writer.write_record(record)

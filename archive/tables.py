@@ -47,7 +47,9 @@ class Capture(Base):
     __table_args__ = (UniqueConstraint("url", "payload_sha256", "rendered", name="uq_capture_url_digest_rendered"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(Text, index=True)  # as requested
-    final_url: Mapped[str] = mapped_column(Text, index=True)  # after redirects (the latest-capture lookup matches either)
+    final_url: Mapped[str] = mapped_column(
+        Text, index=True
+    )  # after redirects (the latest-capture lookup matches either)
     fetched_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     status: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(Text, default="")  # header values have no length limit
@@ -63,7 +65,9 @@ class Capture(Base):
     last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     seen_count: Mapped[int] = mapped_column(Integer, default=1)
-    rendered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a browser capture (README "Browser capture")
+    rendered: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # a browser capture (README "Browser capture")
 
 
 class FetchFailure(Base):
@@ -130,11 +134,15 @@ class ArchiveJob(Base):
     """
 
     __tablename__ = "archive_jobs"
-    __table_args__ = (Index("ix_archive_jobs_status_checked", "status", "checked_at"),)  # links resolved since: `stubs export --since`
+    __table_args__ = (
+        Index("ix_archive_jobs_status_checked", "status", "checked_at"),
+    )  # links resolved since: `stubs export --since`
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(Text, index=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|success|error; indexed with checked_at (__table_args__)
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending|success|error; indexed with checked_at (__table_args__)
     job_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -256,19 +264,29 @@ class StubReference(Base):
     __table_args__ = (UniqueConstraint("normalised_url", "part", name="uq_stub_reference_url_part"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     stub_pk: Mapped[int] = mapped_column(ForeignKey("stubs.id"), index=True)
-    url: Mapped[str] = mapped_column(Text, index=True)  # stubs citing a URL whose archive link resolved: `stubs export --since`
+    url: Mapped[str] = mapped_column(
+        Text, index=True
+    )  # stubs citing a URL whose archive link resolved: `stubs export --since`
     normalised_url: Mapped[str] = mapped_column(Text)
-    part: Mapped[str] = mapped_column(String(255), default="", server_default="")  # "" the whole report, else a network's origin
+    part: Mapped[str] = mapped_column(
+        String(255), default="", server_default=""
+    )  # "" the whole report, else a network's origin
     # The disarming platform's own disclosure (scraper.stubs.content.is_platform_report): it leads its stub.
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    counts: Mapped[dict[str, int] | None] = mapped_column(JSON, nullable=True)  # what this report states; NULL: not yet read
-    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True, index=True)  # search: report -> stub
+    counts: Mapped[dict[str, int] | None] = mapped_column(
+        JSON, nullable=True
+    )  # what this report states; NULL: not yet read
+    capture_id: Mapped[int | None] = mapped_column(
+        ForeignKey("captures.id"), nullable=True, index=True
+    )  # search: report -> stub
     pub_date: Mapped[str] = mapped_column(String(10), default="")  # YYYY/MM/DD
     authors: Mapped[str] = mapped_column(Text, default="")
     org: Mapped[str] = mapped_column(String(255), default="")
     title: Mapped[str] = mapped_column(Text, default="")
     merge_reason: Mapped[str] = mapped_column(Text, default="")
-    merged_from: Mapped[str | None] = mapped_column(String(32), nullable=True)  # stub_id it came from by a curator's merge
+    merged_from: Mapped[str | None] = mapped_column(
+        String(32), nullable=True
+    )  # stub_id it came from by a curator's merge
     added_at: Mapped[datetime] = mapped_column(DateTime)
     # This report's part of the stub's notes (counts with their evidence sentences). Deferred, and
     # raising when read unloaded, so listings never carry it and a forgotten load is not a query per row.
@@ -287,7 +305,9 @@ class StubChange(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str] = mapped_column(Text)
-    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the curator who did it (None: the pipeline or the CLI)
+    actor: Mapped[str | None] = mapped_column(
+        String(64), nullable=True
+    )  # the curator who did it (None: the pipeline or the CLI)
 
 
 class DiscoveredItem(Base):
@@ -302,7 +322,9 @@ class DiscoveredItem(Base):
     decision: Mapped[str] = mapped_column(String(16), default="pending")  # pending|kept|dropped|forced|failed|gave_up
     reason: Mapped[str] = mapped_column(Text, default="")
     # A failed item (any stage) is retried with backoff until `tries` reaches [daemon] max_item_tries.
-    stage: Mapped[str] = mapped_column(String(32), default="", server_default="")  # fetch|store|extract|wacz|archive|stub|catalogue
+    stage: Mapped[str] = mapped_column(
+        String(32), default="", server_default=""
+    )  # fetch|store|extract|wacz|archive|stub|catalogue
     tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # failures in a row
     next_try_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)

@@ -44,7 +44,9 @@ class VerifyReport:
     checked: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0  # unchanged since the last verify that passed them
-    notes: list[str] = field(default_factory=list)  # worth knowing, nothing wrong (files in quarantine with nothing to catalogue)
+    notes: list[str] = field(
+        default_factory=list
+    )  # worth knowing, nothing wrong (files in quarantine with nothing to catalogue)
 
     @property
     def ok(self) -> bool:
@@ -65,7 +67,9 @@ class _Upto:
         return self.f.tell()
 
 
-def check_warc(path: Path, start: int = 0, end: int | None = None, capture_offsets: list[int] | None = None) -> list[str]:
+def check_warc(
+    path: Path, start: int = 0, end: int | None = None, capture_offsets: list[int] | None = None
+) -> list[str]:
     """Block and payload digests of every record from byte `start` on, and that the file decompresses
     to the end (to byte `end`: the catalogue's committed size, past which a killed writer's torn,
     uncatalogued tail may lie until the next daemon start moves it into quarantine).
@@ -81,7 +85,11 @@ def check_warc(path: Path, start: int = 0, end: int | None = None, capture_offse
             f.seek(start)
             iterator = ArchiveIterator(f if end is None else _Upto(f, end), check_digests=True)
             for record in iterator:
-                if capture_offsets is not None and record.rec_type == "response" and record.rec_headers.get_header(HOP_HEADER) is None:
+                if (
+                    capture_offsets is not None
+                    and record.rec_type == "response"
+                    and record.rec_headers.get_header(HOP_HEADER) is None
+                ):
                     this_page = record.rec_headers.get_header(PAGE_ID)
                     if this_page is None or this_page != page:
                         capture_offsets.append(iterator.offset)
@@ -89,13 +97,17 @@ def check_warc(path: Path, start: int = 0, end: int | None = None, capture_offse
                 iterator.read_to_end(record)
                 checker = record.digest_checker
                 if checker.passed is False:
-                    problems.append(f"record {record.rec_headers.get_header('WARC-Record-ID')}: {'; '.join(str(p) for p in checker.problems)}")
+                    problems.append(
+                        f"record {record.rec_headers.get_header('WARC-Record-ID')}: {'; '.join(str(p) for p in checker.problems)}"
+                    )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         problems.append(f"unreadable: {exc.__class__.__name__}: {exc}")
     except Exception as exc:  # zlib errors and the like surface with assorted types
         problems.append(f"unreadable: {exc.__class__.__name__}: {exc}")
     for offset in re.findall(r"Offset: (\d+)", warned.getvalue()):
-        problems.append(f"a record at byte {offset} is not followed by its blank line (its Content-Length does not match its bytes)")
+        problems.append(
+            f"a record at byte {offset} is not followed by its blank line (its Content-Length does not match its bytes)"
+        )
     return problems
 
 
@@ -114,21 +126,32 @@ def check_wacz(path: Path) -> list[str]:
     except Exception as exc:  # py-wacz raises on some corrupt zips
         rc, out = 1, io.StringIO(f"{exc.__class__.__name__}: {exc}")
     if rc not in (0, None):
-        problems.append(f"wacz validate failed: {out.getvalue().strip().splitlines()[-1] if out.getvalue().strip() else rc}")
+        problems.append(
+            f"wacz validate failed: {out.getvalue().strip().splitlines()[-1] if out.getvalue().strip() else rc}"
+        )
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             if "pages/pages.jsonl" not in names:
                 return problems + ["pages/pages.jsonl is missing"]
-            lines = [json.loads(line) for line in z.read("pages/pages.jsonl").decode("utf-8").splitlines() if line.strip()]
+            lines = [
+                json.loads(line) for line in z.read("pages/pages.jsonl").decode("utf-8").splitlines() if line.strip()
+            ]
             responses = set()
             for name in sorted(names):
                 if name.startswith("archive/") and name.endswith((".warc", ".warc.gz")):
                     problems += [f"{name}: {m}" for m in _record_digests(z.read(name))]
                     for record in ArchiveIterator(io.BytesIO(z.read(name))):
                         if record.rec_type == "response":
-                            responses.add((record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers.get_header("WARC-Date")))
-                        elif record.rec_type in ("metadata", "resource") and not (record.rec_headers.get_header("WARC-Target-URI") or "").startswith("urn:"):
+                            responses.add(
+                                (
+                                    record.rec_headers.get_header("WARC-Target-URI"),
+                                    record.rec_headers.get_header("WARC-Date"),
+                                )
+                            )
+                        elif record.rec_type in ("metadata", "resource") and not (
+                            record.rec_headers.get_header("WARC-Target-URI") or ""
+                        ).startswith("urn:"):
                             problems.append(f"{name}: {record.rec_type} record uses a page URL, not a urn: URI")
     except (zipfile.BadZipFile, json.JSONDecodeError, KeyError, OSError) as exc:
         return problems + [f"unreadable: {exc.__class__.__name__}: {exc}"]
@@ -137,7 +160,9 @@ def check_wacz(path: Path) -> list[str]:
         problems.append("pages/pages.jsonl lists no page")
     for page in pages:
         if (page.get("url"), page.get("ts")) not in responses:
-            problems.append(f"page {page.get('url')} at {page.get('ts')} matches no response record (url and WARC-Date)")
+            problems.append(
+                f"page {page.get('url')} at {page.get('ts')} matches no response record (url and WARC-Date)"
+            )
     return problems
 
 
@@ -150,10 +175,14 @@ def _record_digests(data: bytes) -> list[str]:
             for record in iterator:
                 iterator.read_to_end(record)
                 if record.digest_checker.passed is False:
-                    problems.append(f"record {record.rec_headers.get_header('WARC-Record-ID')} ({record.rec_headers.get_header('WARC-Target-URI')}):"
-                                    f" {'; '.join(str(p) for p in record.digest_checker.problems)}")
+                    problems.append(
+                        f"record {record.rec_headers.get_header('WARC-Record-ID')} ({record.rec_headers.get_header('WARC-Target-URI')}):"
+                        f" {'; '.join(str(p) for p in record.digest_checker.problems)}"
+                    )
                 elif record.rec_type in ("response", "resource", "metadata") and record.digest_checker.passed is None:
-                    problems.append(f"record {record.rec_headers.get_header('WARC-Record-ID')} carries no digest to check")
+                    problems.append(
+                        f"record {record.rec_headers.get_header('WARC-Record-ID')} carries no digest to check"
+                    )
         except Exception as exc:  # a damaged member: the zlib, EOF or format error is the finding
             problems.append(f"unreadable: {exc.__class__.__name__}: {exc}")
     return problems
@@ -194,14 +223,18 @@ def resolves(url: str, requested: str, final_url: str, index: dict[str, str]) ->
 
 def one_line(text: str, limit: int = 200) -> str:
     """A reason fit for one terminal line: printable characters only, never raw bytes, cut short."""
-    text = re.sub(r"first line: .*", "what follows is not a WARC record (damaged or not a WARC)", text, flags=re.S)  # warcio quotes the raw bytes
+    text = re.sub(
+        r"first line: .*", "what follows is not a WARC record (damaged or not a WARC)", text, flags=re.S
+    )  # warcio quotes the raw bytes
     text = re.sub(r"b'[^']*'|b\"[^\"]*\"", "<bytes>", text)
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_file(path: Path, start: int = 0, end: int | None = None, capture_offsets: list[int] | None = None) -> list[str]:
+def check_file(
+    path: Path, start: int = 0, end: int | None = None, capture_offsets: list[int] | None = None
+) -> list[str]:
     if path.name.endswith(".wacz"):
         return check_wacz(path)
     if path.name.endswith((".warc", ".warc.gz")):
@@ -232,7 +265,10 @@ def _check_in_worker(path: str, start: int = 0, end: int | None = None) -> tuple
 
 
 def check_files(
-    paths: list[Path], jobs: int, progress: Callable[[str], None] | None = None, starts: dict[str, int] | None = None,
+    paths: list[Path],
+    jobs: int,
+    progress: Callable[[str], None] | None = None,
+    starts: dict[str, int] | None = None,
     ends: dict[str, int] | None = None,
 ) -> dict[str, Checked]:
     """Check files (each from its byte in `starts`, default 0, to its byte in `ends`, default the end),
@@ -250,8 +286,13 @@ def check_files(
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             args = [str(p) for p in paths]
-            for result in pool.map(_check_in_worker, args, [starts.get(a, 0) for a in args], [ends.get(a) for a in args],
-                                   chunksize=max(1, len(paths) // (jobs * 8))):
+            for result in pool.map(
+                _check_in_worker,
+                args,
+                [starts.get(a, 0) for a in args],
+                [ends.get(a) for a in args],
+                chunksize=max(1, len(paths) // (jobs * 8)),
+            ):
                 if progress:
                     progress(Path(result[0]).name)
                 results.append(result)
@@ -268,7 +309,9 @@ def in_scope(scope: dict[str, int] | None) -> ColumnElement[bool]:
     """Captures stored in the re-checked WARC files, from each file's first re-checked byte (all: None)."""
     if scope is None:
         return true()
-    return or_(false(), *(and_(Capture.warc_path == rel, Capture.warc_offset >= start) for rel, start in sorted(scope.items())))
+    return or_(
+        false(), *(and_(Capture.warc_path == rel, Capture.warc_offset >= start) for rel, start in sorted(scope.items()))
+    )
 
 
 def check_catalogue(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] | None = None) -> list[Problem]:
@@ -280,10 +323,19 @@ def check_catalogue(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] 
         try:
             record = read_response(locate(data_dir, c.warc_path), c.warc_offset)
         except Exception as exc:  # any failure to read back is the finding
-            problems.append(Problem(str(locate(data_dir, c.warc_path)), one_line(f"capture {c.id} ({c.url}) cannot be read back: {exc}")))
+            problems.append(
+                Problem(
+                    str(locate(data_dir, c.warc_path)), one_line(f"capture {c.id} ({c.url}) cannot be read back: {exc}")
+                )
+            )
             continue
         if payload_sha256(record.raw_payload) != c.payload_sha256:
-            problems.append(Problem(str(locate(data_dir, c.warc_path)), f"capture {c.id} ({c.url}) payload digest differs from the catalogue"))
+            problems.append(
+                Problem(
+                    str(locate(data_dir, c.warc_path)),
+                    f"capture {c.id} ({c.url}) payload digest differs from the catalogue",
+                )
+            )
     return problems
 
 
@@ -296,11 +348,25 @@ def check_missing(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
     for p, size in warcs:
         if not is_object(p):
             if not (data_dir / p).exists():
-                problems.append(Problem(str(data_dir / p), "listed in the catalogue but missing from disk: restore it from a backup"))
+                problems.append(
+                    Problem(
+                        str(data_dir / p), "listed in the catalogue but missing from disk: restore it from a backup"
+                    )
+                )
         elif not exists(p):
-            problems.append(Problem(p, "listed in the catalogue but missing from object storage: restore it from the uploading worker's local copy or a backup"))
+            problems.append(
+                Problem(
+                    p,
+                    "listed in the catalogue but missing from object storage: restore it from the uploading worker's local copy or a backup",
+                )
+            )
         elif (stored := _object_size(p)) != size:
-            problems.append(Problem(p, f"object is {stored} bytes, not its committed {size}: restore it from the uploading worker's local copy"))
+            problems.append(
+                Problem(
+                    p,
+                    f"object is {stored} bytes, not its committed {size}: restore it from the uploading worker's local copy",
+                )
+            )
     return problems
 
 
@@ -316,7 +382,9 @@ def capture_index(data_dir: Path, capture: Capture) -> dict[str, str]:
     from .render_records import block_records
 
     index: dict[str, str] = {}
-    for record, _rel, _length, _payload in block_records(locate(data_dir, capture.warc_path), capture.warc_offset, len(capture.redirects or [])):
+    for record, _rel, _length, _payload in block_records(
+        locate(data_dir, capture.warc_path), capture.warc_offset, len(capture.redirects or [])
+    ):
         if record.rec_type == "response" and record.http_headers is not None:
             index[record.rec_headers.get_header("WARC-Target-URI")] = record.http_headers.get_statuscode()
     return index
@@ -346,7 +414,12 @@ def check_references(data_dir: Path, catalogue: Catalogue, scope: dict[str, int]
                 indexes[capture.id] = None
         urls = indexes[capture.id]
         if urls is not None and not resolves(url, capture.url, capture.final_url, urls):
-            problems.append(Problem(str(locate(data_dir, capture.warc_path)), f"stub {stub_id} cites {url}, which the WACZ of capture {capture.id} would not resolve"))
+            problems.append(
+                Problem(
+                    str(locate(data_dir, capture.warc_path)),
+                    f"stub {stub_id} cites {url}, which the WACZ of capture {capture.id} would not resolve",
+                )
+            )
     return problems
 
 
@@ -364,10 +437,21 @@ def _package_in_worker(data_dir: str, capture: dict, report: dict | None) -> tup
 PACKAGE_FIELDS = ("id", "url", "final_url", "warc_path", "warc_offset", "warc_record_id", "warc_date", "redirects")
 
 
-def check_packages(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] | None, jobs: int, progress: Callable[[str], None] | None = None) -> list[Problem]:
+def check_packages(
+    data_dir: Path,
+    catalogue: Catalogue,
+    scope: dict[str, int] | None,
+    jobs: int,
+    progress: Callable[[str], None] | None = None,
+) -> list[Problem]:
     """Build the WACZ of each capture `in_scope` and validate it, in a process pool."""
     with catalogue.session() as s:
-        query = select(Capture, ReportRow.data).outerjoin(ReportRow, ReportRow.capture_id == Capture.id).where(in_scope(scope)).order_by(Capture.id)
+        query = (
+            select(Capture, ReportRow.data)
+            .outerjoin(ReportRow, ReportRow.capture_id == Capture.id)
+            .where(in_scope(scope))
+            .order_by(Capture.id)
+        )
         work = [({f: getattr(c, f) for f in PACKAGE_FIELDS}, report) for c, report in s.execute(query)]
     problems: list[Problem] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -376,22 +460,40 @@ def check_packages(data_dir: Path, catalogue: Catalogue, scope: dict[str, int] |
             capture_id, found = future.result()
             if progress:
                 progress(f"capture {capture_id}")
-            problems += [Problem(str(locate(data_dir, capture["warc_path"])), f"WACZ of capture {capture_id} ({capture['url']}): {m}") for m in found]
+            problems += [
+                Problem(
+                    str(locate(data_dir, capture["warc_path"])), f"WACZ of capture {capture_id} ({capture['url']}): {m}"
+                )
+                for m in found
+            ]
     return problems
 
 
-def _record(catalogue: Catalogue, data_dir: Path, checked: dict[str, Checked], stats: dict[str, os.stat_result],
-            ends: dict[str, int]) -> None:
+def _record(
+    catalogue: Catalogue,
+    data_dir: Path,
+    checked: dict[str, Checked],
+    stats: dict[str, os.stat_result],
+    ends: dict[str, int],
+) -> None:
     now = utcnow()
     with catalogue.session() as s:
-        rows = {r.path: r for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_([_rel(data_dir, p) for p in checked])))}
+        rows = {
+            r.path: r
+            for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_([_rel(data_dir, p) for p in checked])))
+        }
         for path, (problems, digest, _offsets) in checked.items():
             rel, st = _rel(data_dir, path), stats[path]
             row = rows.get(rel)
             if row is None:
                 row = VerifiedFile(path=rel)
                 s.add(row)
-            row.size, row.mtime_ns, row.ok, row.verified_at = ends.get(path, st.st_size), st.st_mtime_ns, not problems, now
+            row.size, row.mtime_ns, row.ok, row.verified_at = (
+                ends.get(path, st.st_size),
+                st.st_mtime_ns,
+                not problems,
+                now,
+            )
             row.sha256 = digest or row.sha256 or ""  # an append keeps the digest of the last whole read
 
 
@@ -441,8 +543,17 @@ def verify(
         with catalogue.read_session() as s:
             committed = {path: size for path, size in s.execute(select(WarcFile.path, WarcFile.committed_size))}
             if not everything:
-                known = {path: (size, mtime, ok) for path, size, mtime, ok in s.execute(select(VerifiedFile.path, VerifiedFile.size, VerifiedFile.mtime_ns, VerifiedFile.ok))}
-        ends = {str(p): min(committed[_rel(data_dir, p)], stats[str(p)].st_size) for p in files if _rel(data_dir, p) in committed}
+                known = {
+                    path: (size, mtime, ok)
+                    for path, size, mtime, ok in s.execute(
+                        select(VerifiedFile.path, VerifiedFile.size, VerifiedFile.mtime_ns, VerifiedFile.ok)
+                    )
+                }
+        ends = {
+            str(p): min(committed[_rel(data_dir, p)], stats[str(p)].st_size)
+            for p in files
+            if _rel(data_dir, p) in committed
+        }
     todo, starts = [], {}
     for p in files:
         st, seen = stats[str(p)], known.get(_rel(data_dir, p))
@@ -456,7 +567,9 @@ def verify(
     for p in todo:
         if catalogue is not None and committed.get(_rel(data_dir, p), 0) > stats[str(p)].st_size:
             short = committed[_rel(data_dir, p)] - stats[str(p)].st_size
-            results[str(p)][0].append(f"{short} byte(s) shorter than the catalogue's committed size: stored records were lost; restore it from a backup")
+            results[str(p)][0].append(
+                f"{short} byte(s) shorter than the catalogue's committed size: stored records were lost; restore it from a backup"
+            )
     if catalogue is not None:
         _uncatalogued_records(data_dir, catalogue, todo, results, committed, ends)
     for p in todo:
@@ -486,7 +599,9 @@ def _lacking(catalogue: Catalogue, found: list[FoundCapture]) -> list[FoundCaptu
     with catalogue.read_session() as s:
         for c in found:
             at = select(Capture.id).where(Capture.warc_path == c.warc_path, Capture.warc_offset == c.warc_offset)
-            same = select(Capture.id).where(Capture.url == c.url, Capture.payload_sha256 == c.payload_sha256, Capture.rendered == c.rendered)
+            same = select(Capture.id).where(
+                Capture.url == c.url, Capture.payload_sha256 == c.payload_sha256, Capture.rendered == c.rendered
+            )
             if s.scalar(at.limit(1)) is None and s.scalar(same.limit(1)) is None:
                 lacking.append(c)
     return lacking
@@ -497,8 +612,14 @@ def _describe_lacking(lacking: list[FoundCapture], where: str) -> str:
     return f"{len(lacking)} capture(s) {where} have no catalogue row (the first: {first.url} at offset {first.warc_offset}): {REINDEX}"
 
 
-def _uncatalogued_records(data_dir: Path, catalogue: Catalogue, todo: list[Path], results: dict[str, Checked], committed: dict[str, int],
-                          ends: dict[str, int]) -> None:
+def _uncatalogued_records(
+    data_dir: Path,
+    catalogue: Catalogue,
+    todo: list[Path],
+    results: dict[str, Checked],
+    committed: dict[str, int],
+    ends: dict[str, int],
+) -> None:
     """Add a problem to each catalogued file read whose captures (in the bytes read) a catalogue row lacks."""
     for p in todo:
         rel = _rel(data_dir, p)
@@ -506,7 +627,9 @@ def _uncatalogued_records(data_dir: Path, catalogue: Catalogue, todo: list[Path]
         if rel not in committed or not read:
             continue
         with catalogue.read_session() as s:  # only the rows in the bytes read: an append's, not a whole file's
-            rows = set(s.scalars(select(Capture.warc_offset).where(Capture.warc_path == rel, Capture.warc_offset >= min(read))))
+            rows = set(
+                s.scalars(select(Capture.warc_offset).where(Capture.warc_path == rel, Capture.warc_offset >= min(read)))
+            )
         offsets = [o for o in read if o not in rows]
         if offsets:
             found = [c for c in scan_warc(p, rel, min(offsets), ends.get(str(p))).captures if c.warc_offset in offsets]
@@ -515,8 +638,14 @@ def _uncatalogued_records(data_dir: Path, catalogue: Catalogue, todo: list[Path]
                 results[str(p)][0].append(_describe_lacking(lacking, "in this file"))
 
 
-def check_unknown(data_dir: Path, catalogue: Catalogue, files: list[Path], committed: dict[str, int], stats: dict[str, os.stat_result],
-                  tails: bool) -> list[Problem]:
+def check_unknown(
+    data_dir: Path,
+    catalogue: Catalogue,
+    files: list[Path],
+    committed: dict[str, int],
+    stats: dict[str, os.stat_result],
+    tails: bool,
+) -> list[Problem]:
     """WARC files the catalogue does not list, and (`tails`) bytes past a file's committed size, that hold captures it lacks.
 
     A killed writer's torn append or never-committed new file holds none (its capture is
@@ -529,7 +658,9 @@ def check_unknown(data_dir: Path, catalogue: Catalogue, files: list[Path], commi
         if rel not in committed:
             lacking = _lacking(catalogue, scan_warc(p, rel).captures)
             if lacking:
-                problems.append(Problem(str(p), _describe_lacking(lacking, "in this file, which the catalogue does not list,")))
+                problems.append(
+                    Problem(str(p), _describe_lacking(lacking, "in this file, which the catalogue does not list,"))
+                )
         elif tails and stats[str(p)].st_size > committed[rel]:
             lacking = _lacking(catalogue, scan_warc(p, rel, committed[rel]).captures)
             if lacking:
@@ -551,7 +682,10 @@ def _check_quarantine(data_dir: Path, catalogue: Catalogue, notes: list[str], ev
         return []
     rels = {str(p): _rel(data_dir, p) for p in files}
     with catalogue.read_session() as s:
-        seen = {r.path: (r.size, r.mtime_ns, r.ok) for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_(list(rels.values()))))}
+        seen = {
+            r.path: (r.size, r.mtime_ns, r.ok)
+            for r in s.scalars(select(VerifiedFile).where(VerifiedFile.path.in_(list(rels.values()))))
+        }
     problems: list[Problem] = []
     passed: dict[str, os.stat_result] = {}
     for p in files:
@@ -559,7 +693,9 @@ def _check_quarantine(data_dir: Path, catalogue: Catalogue, notes: list[str], ev
         if not everything and seen.get(rels[str(p)]) == (st.st_size, st.st_mtime_ns, True):
             lacking: list[FoundCapture] = []
         else:
-            lacking = _lacking(catalogue, scan_warc(p, f"warc/{p.name}").captures)  # where `archive reindex` would bring it back
+            lacking = _lacking(
+                catalogue, scan_warc(p, f"warc/{p.name}").captures
+            )  # where `archive reindex` would bring it back
         if lacking and (everything or not quarantine.is_tail(p)):
             problems.append(Problem(str(p), _describe_lacking(lacking, "in this file, moved into quarantine,")))
         elif lacking:  # a killed writer's append, which its next run stores again: a problem for --all only

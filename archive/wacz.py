@@ -53,38 +53,56 @@ def capture_record_bytes(warc_path: Path | str, offset: int, hops: int = 0) -> b
     end = 0
     for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset, hops)):
         if count == 0 and record.rec_type != "response":
-            raise UnreadableRecord(f"WARC file {warc_path} has no response record at offset {offset}: run `takedowns archive verify`")
+            raise UnreadableRecord(
+                f"WARC file {warc_path} has no response record at offset {offset}: run `takedowns archive verify`"
+            )
         end = rel + length
     if end == 0:
-        raise UnreadableRecord(f"WARC file {warc_path} has no record at offset {offset} (cut short?): run `takedowns archive verify`")
+        raise UnreadableRecord(
+            f"WARC file {warc_path} has no record at offset {offset} (cut short?): run `takedowns archive verify`"
+        )
     with reading(warc_path, offset), open_warc(warc_path) as f:
         f.seek(offset)
         data = f.read(end)
     if len(data) != end:
-        raise UnreadableRecord(f"WARC file {warc_path} ends inside the capture at offset {offset}: it was cut short; run `takedowns archive verify`")
+        raise UnreadableRecord(
+            f"WARC file {warc_path} ends inside the capture at offset {offset}: it was cut short; run `takedowns archive verify`"
+        )
     return data
 
 
 def report_metadata_record(capture: Capture, report: dict | None) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
-    payload = json.dumps({"capture_id": capture.id, "url": capture.url, "report": report}, ensure_ascii=False, default=str).encode()
+    payload = json.dumps(
+        {"capture_id": capture.id, "url": capture.url, "report": report}, ensure_ascii=False, default=str
+    ).encode()
     # A record id derived from the content, not random, so the same capture and report build the same bytes.
-    record_id = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:takedowns:report:{capture.id}#{hashlib.sha256(payload).hexdigest()}")
+    record_id = uuid.uuid5(
+        uuid.NAMESPACE_URL, f"urn:takedowns:report:{capture.id}#{hashlib.sha256(payload).hexdigest()}"
+    )
     record = writer.create_warc_record(
         f"urn:takedowns:report:{capture.id}",
         "metadata",
         payload=io.BytesIO(payload),
         length=len(payload),
         warc_content_type="application/json",
-        warc_headers_dict={"WARC-Refers-To": capture.warc_record_id, "WARC-Date": capture.warc_date, "WARC-Record-ID": f"<urn:uuid:{record_id}>"},
+        warc_headers_dict={
+            "WARC-Refers-To": capture.warc_record_id,
+            "WARC-Date": capture.warc_date,
+            "WARC-Record-ID": f"<urn:uuid:{record_id}>",
+        },
     )
     writer.write_record(record)
     return buf.getvalue()
 
 
 def page_entry(capture: Capture, report: dict | None) -> dict:
-    entry = {"id": f"capture-{capture.id}", "url": capture.final_url, "ts": capture.warc_date}  # py-wacz would draw a random id
+    entry = {
+        "id": f"capture-{capture.id}",
+        "url": capture.final_url,
+        "ts": capture.warc_date,
+    }  # py-wacz would draw a random id
     if report:
         entry["title"] = report.get("title") or ""
         entry["text"] = report.get("text") or ""
@@ -100,9 +118,15 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
         work = Path(tmp)
         warc = work / "data.warc.gz"
-        warc.write_bytes(capture_record_bytes(locate(data_dir, capture.warc_path), capture.warc_offset, len(capture.redirects or [])) + report_metadata_record(capture, report))
+        warc.write_bytes(
+            capture_record_bytes(locate(data_dir, capture.warc_path), capture.warc_offset, len(capture.redirects or []))
+            + report_metadata_record(capture, report)
+        )
         pages = work / "pages.jsonl"
-        pages.write_text(json.dumps(PAGES_HEADER) + "\n" + json.dumps(page_entry(capture, report), ensure_ascii=False) + "\n", encoding="utf-8")
+        pages.write_text(
+            json.dumps(PAGES_HEADER) + "\n" + json.dumps(page_entry(capture, report), ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
         built = work / "capture.wacz"
         noise = io.StringIO()
         with contextlib.redirect_stdout(noise), contextlib.redirect_stderr(noise):

@@ -96,7 +96,9 @@ def payload_sha256(body: bytes) -> str:
 
 
 class WarcStore:
-    def __init__(self, data_dir: Path, catalogue: Catalogue, max_file_bytes: int, objects: objectstore.S3Store | None = None):
+    def __init__(
+        self, data_dir: Path, catalogue: Catalogue, max_file_bytes: int, objects: objectstore.S3Store | None = None
+    ):
         self.data_dir = data_dir
         self.warc_dir = data_dir / "warc"
         self.catalogue = catalogue
@@ -104,7 +106,9 @@ class WarcStore:
         self.objects = objects or objectstore.current()  # None: the local folder is the store (the default)
         try:
             self.warc_dir.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=self.warc_dir):  # a nameless probe: nothing in the folder is ever removed by name
+            with tempfile.TemporaryFile(
+                dir=self.warc_dir
+            ):  # a nameless probe: nothing in the folder is ever removed by name
                 pass
         except OSError as exc:
             raise ArchiveError(
@@ -204,11 +208,18 @@ class WarcStore:
         """Upload every catalogued WARC of this data folder not yet in object storage, the current one too
         (sealing it: the next capture starts a new file); return one line per file."""
         if self.objects is None:
-            raise ArchiveError('[storage] kind is "local": there is no object storage to upload to; set [storage] kind = "s3"')
+            raise ArchiveError(
+                '[storage] kind is "local": there is no object storage to upload to; set [storage] kind = "s3"'
+            )
         done = []
         with self.locked():
             with self.catalogue.read_session() as s:
-                pending = [w.path for w in s.scalars(select(WarcFile).where(WarcFile.path.not_like(f"{objectstore.SCHEME}%")).order_by(WarcFile.id))]
+                pending = [
+                    w.path
+                    for w in s.scalars(
+                        select(WarcFile).where(WarcFile.path.not_like(f"{objectstore.SCHEME}%")).order_by(WarcFile.id)
+                    )
+                ]
             for rel in pending:
                 if (self.data_dir / rel).exists():
                     done.append(f"{rel} -> {self._upload(rel).uri}")
@@ -219,8 +230,11 @@ class WarcStore:
         try:
             self._upload(rel)
         except Exception as exc:  # network, credentials, a mismatch: nothing stored changes
-            log.warning("upload of %s failed (%s); it stays local and catalogued, and is uploaded again by `takedowns archive upload`",
-                        rel, (str(exc).splitlines() or [exc.__class__.__name__])[0][:200])
+            log.warning(
+                "upload of %s failed (%s); it stays local and catalogued, and is uploaded again by `takedowns archive upload`",
+                rel,
+                (str(exc).splitlines() or [exc.__class__.__name__])[0][:200],
+            )
 
     def _upload(self, rel: str) -> objectstore.Uploaded:
         """Under the store's lock: upload `rel` whole, verify it, then point its rows at the object in one transaction.
@@ -237,7 +251,9 @@ class WarcStore:
         done = self.objects.upload(self.data_dir / rel, size, rel)
         with self.catalogue.session() as s:
             s.execute(update(Capture).where(Capture.warc_path == rel).values(warc_path=done.uri))
-            s.execute(update(WarcFile).where(WarcFile.path == rel, WarcFile.committed_size == size).values(path=done.uri))
+            s.execute(
+                update(WarcFile).where(WarcFile.path == rel, WarcFile.committed_size == size).values(path=done.uri)
+            )
         log.info("uploaded %s to %s (%d bytes, sha256 %s)", rel, done.uri, size, done.sha256)
         return done
 
@@ -259,14 +275,22 @@ class WarcStore:
                 size = None
             if size is not None and size > warc.committed_size:
                 target = quarantine.set_tail_aside(self.data_dir, path, warc.committed_size)
-                log.warning("moved the %d byte(s) of %s past its committed size to %s (a killed writer's torn append;"
-                            " `takedowns archive reindex` catalogues any whole capture in it)",
-                            size - warc.committed_size, warc.path, target.relative_to(self.data_dir).as_posix())
+                log.warning(
+                    "moved the %d byte(s) of %s past its committed size to %s (a killed writer's torn append;"
+                    " `takedowns archive reindex` catalogues any whole capture in it)",
+                    size - warc.committed_size,
+                    warc.path,
+                    target.relative_to(self.data_dir).as_posix(),
+                )
                 size = warc.committed_size
             if size == warc.committed_size:
                 return warc
-            state = "is missing" if size is None else (
-                f"is {warc.committed_size - size} byte(s) shorter than its committed size (records were lost: restore it from a backup)"
+            state = (
+                "is missing"
+                if size is None
+                else (
+                    f"is {warc.committed_size - size} byte(s) shorter than its committed size (records were lost: restore it from a backup)"
+                )
             )
             log.warning("%s %s; new captures go to a new file", warc.path, state)
         return self._new_file(s)
@@ -312,8 +336,12 @@ class WarcStore:
     def _append(path: Path, committed_size: int, block: bytes) -> None:
         fd = os.open(path, os.O_WRONLY)
         try:
-            if os.fstat(fd).st_size != committed_size:  # `_current_file` checked it under this lock: a bug if it differs
-                raise ArchiveError(f"{path} changed size under the WARC lock: nothing was written; run `takedowns archive verify`")
+            if (
+                os.fstat(fd).st_size != committed_size
+            ):  # `_current_file` checked it under this lock: a bug if it differs
+                raise ArchiveError(
+                    f"{path} changed size under the WARC lock: nothing was written; run `takedowns archive verify`"
+                )
             os.lseek(fd, committed_size, os.SEEK_SET)
             view = memoryview(block)
             while view:
@@ -355,7 +383,11 @@ def _write_exchange(
         payload=io.BytesIO(body),
         length=len(body),
         http_headers=http_headers,
-        warc_headers_dict={"WARC-Date": warc_date, **extra, **({FETCHED_AT_HEADER: fetched_at_value(fetched_at)} if fetched_at else {})},
+        warc_headers_dict={
+            "WARC-Date": warc_date,
+            **extra,
+            **({FETCHED_AT_HEADER: fetched_at_value(fetched_at)} if fetched_at else {}),
+        },
     )
     writer.write_record(response)
     response_end: int = writer.out.tell()
@@ -365,7 +397,9 @@ def _write_exchange(
         "request",
         payload=io.BytesIO(b""),
         length=0,
-        http_headers=StatusAndHeaders(f"{request_method} {_request_target(url)} {http_version}", request_headers, is_http_request=True),
+        http_headers=StatusAndHeaders(
+            f"{request_method} {_request_target(url)} {http_version}", request_headers, is_http_request=True
+        ),
         warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id, **extra},
     )
     writer.write_record(request)
@@ -453,16 +487,22 @@ def reading(path: Path | str, offset: int) -> Iterator[None]:
     except UnreadableRecord:
         raise
     except FileNotFoundError:
-        raise UnreadableRecord(f"WARC file {path} is missing (a capture at offset {offset}): restore it from a backup; `takedowns archive verify` lists what is affected") from None
+        raise UnreadableRecord(
+            f"WARC file {path} is missing (a capture at offset {offset}): restore it from a backup; `takedowns archive verify` lists what is affected"
+        ) from None
     except StopIteration:
-        raise UnreadableRecord(f"WARC file {path} has no record at offset {offset} (cut short?): run `takedowns archive verify`") from None
+        raise UnreadableRecord(
+            f"WARC file {path} has no record at offset {offset} (cut short?): run `takedowns archive verify`"
+        ) from None
     except ArchiveError:
         raise
     except Exception as exc:  # warcio's "Unknown archive format", zlib and EOF errors, a torn gzip member...
         detail = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0][:120]
         if "first line" in detail or "Unknown archive format" in detail:
             detail = "what is there is not a WARC record"
-        raise UnreadableRecord(f"cannot read the record at offset {offset} of WARC file {path} ({detail}): it is damaged; run `takedowns archive verify`") from None
+        raise UnreadableRecord(
+            f"cannot read the record at offset {offset} of WARC file {path} ({detail}): it is damaged; run `takedowns archive verify`"
+        ) from None
 
 
 def block_response(block: bytes) -> ResponseRecord:

@@ -97,11 +97,22 @@ def _response_capture(record: Any, rel: str, offset: int) -> FoundCapture:
     when = _date(headers.get_header(FETCHED_AT_HEADER)) or _date(warc_date) or datetime(1970, 1, 1)
     content_type = (http.get_header("content-type") or "").split(";")[0].strip().lower()
     return FoundCapture(
-        url=uri, final_url=uri, fetched_at=when, status=int(http.get_statuscode()), content_type=content_type,
-        payload_sha256=digest, payload_length=size, warc_path=rel, warc_offset=offset, warc_length=0,
-        warc_record_id=headers.get_header("WARC-Record-ID"), warc_date=warc_date,
-        etag=http.get_header("etag"), last_modified=http.get_header("last-modified"),
-        rendered=headers.get_header(PAGE_ID) is not None, page_id=headers.get_header(PAGE_ID),
+        url=uri,
+        final_url=uri,
+        fetched_at=when,
+        status=int(http.get_statuscode()),
+        content_type=content_type,
+        payload_sha256=digest,
+        payload_length=size,
+        warc_path=rel,
+        warc_offset=offset,
+        warc_length=0,
+        warc_record_id=headers.get_header("WARC-Record-ID"),
+        warc_date=warc_date,
+        etag=http.get_header("etag"),
+        last_modified=http.get_header("last-modified"),
+        rendered=headers.get_header(PAGE_ID) is not None,
+        page_id=headers.get_header(PAGE_ID),
     )
 
 
@@ -169,4 +180,3 @@ def scan_warc(path: Path, rel: str, start: int = 0, end: int | None = None) -> S
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:160] if text else "no detail"
-

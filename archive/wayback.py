@@ -43,9 +43,18 @@ QUOTA_ERRORS = {
 }
 # Worth trying again on a later run rather than giving up on the URL.
 TRANSIENT_ERRORS = {
-    "error:service-unavailable", "error:internal-server-error", "error:job-failed", "error:browsing-timeout",
-    "error:capture-location-error", "error:celery", "error:gateway-timeout", "error:bad-gateway",
-    "error:proxy-error", "error:read-timeout", "error:soft-time-limit-exceeded", "error:cannot-fetch",
+    "error:service-unavailable",
+    "error:internal-server-error",
+    "error:job-failed",
+    "error:browsing-timeout",
+    "error:capture-location-error",
+    "error:celery",
+    "error:gateway-timeout",
+    "error:bad-gateway",
+    "error:proxy-error",
+    "error:read-timeout",
+    "error:soft-time-limit-exceeded",
+    "error:cannot-fetch",
 }
 _TIMESTAMP = re.compile(r"^\d{14}$")
 
@@ -103,7 +112,11 @@ class WaybackClient:
         self._http: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> WaybackClient:
-        self._http = httpx.AsyncClient(timeout=self.settings.timeout_seconds, headers={"User-Agent": self.user_agent, "Accept": "application/json"}, trust_env=False)
+        self._http = httpx.AsyncClient(
+            timeout=self.settings.timeout_seconds,
+            headers={"User-Agent": self.user_agent, "Accept": "application/json"},
+            trust_env=False,
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -125,7 +138,9 @@ class WaybackClient:
             return self._succeed(job.id, *existing, detail="reused an existing snapshot")
         creds = credentials()
         if creds is None:
-            return self._update(job.id, "pending", "no Wayback credentials (set WAYBACK_ACCESS_KEY and WAYBACK_SECRET_KEY)")
+            return self._update(
+                job.id, "pending", "no Wayback credentials (set WAYBACK_ACCESS_KEY and WAYBACK_SECRET_KEY)"
+            )
         paused = self._paused_until()
         if paused:
             return self._update(job.id, "pending", f"submissions paused until {paused:%Y-%m-%d %H:%M} UTC")
@@ -137,7 +152,10 @@ class WaybackClient:
     async def poll_pending(self) -> list[tuple[str, LinkStatus]]:
         """Check every pending job once (submitting those that never were)."""
         with self.catalogue.session() as s:
-            jobs = [(j.url, j.capture_id) for j in s.scalars(select(ArchiveJob).where(ArchiveJob.status == "pending").order_by(ArchiveJob.id))]
+            jobs = [
+                (j.url, j.capture_id)
+                for j in s.scalars(select(ArchiveJob).where(ArchiveJob.status == "pending").order_by(ArchiveJob.id))
+            ]
         return [(url, await self.archive_link(url, capture_id=capture_id, wait=0)) for url, capture_id in jobs]
 
     # --- steps -----------------------------------------------------------------------
@@ -160,7 +178,11 @@ class WaybackClient:
             log.info("availability lookup failed: %s", exc.__class__.__name__, extra={"url": url})
             return None
         timestamp = str(closest.get("timestamp") or "")
-        if not closest.get("available") or str(closest.get("status", "200")) != "200" or not _TIMESTAMP.match(timestamp):
+        if (
+            not closest.get("available")
+            or str(closest.get("status", "200")) != "200"
+            or not _TIMESTAMP.match(timestamp)
+        ):
             return None
         taken = datetime.strptime(timestamp, "%Y%m%d%H%M%S")
         if utcnow() - taken > timedelta(days=self.settings.reuse_max_age_days):
@@ -175,9 +197,13 @@ class WaybackClient:
             return self._update(job_id, "pending", f"submissions paused until {paused:%Y-%m-%d %H:%M} UTC")
         headers = {"Authorization": f"LOW {creds[0]}:{creds[1]}"}
         try:
-            response = await self._http.post(f"{self.settings.web_base}/save", data={"url": url, "skip_first_archive": "1"}, headers=headers)
+            response = await self._http.post(
+                f"{self.settings.web_base}/save", data={"url": url, "skip_first_archive": "1"}, headers=headers
+            )
         except httpx.HTTPError as exc:
-            return self._update(job_id, "pending", f"submission failed ({exc.__class__.__name__}); will retry", attempt=True)
+            return self._update(
+                job_id, "pending", f"submission failed ({exc.__class__.__name__}); will retry", attempt=True
+            )
         body = _json(response)
         if response.status_code == 429:
             self._pause(self.settings.rate_limit_backoff_seconds, "HTTP 429 from Save Page Now")
@@ -186,7 +212,9 @@ class WaybackClient:
             return self._handle_error(job_id, response.status_code, body)
         spn_job = body.get("job_id")
         if not spn_job:
-            return self._update(job_id, "pending", f"Save Page Now answered HTTP {response.status_code} without a job id", attempt=True)
+            return self._update(
+                job_id, "pending", f"Save Page Now answered HTTP {response.status_code} without a job id", attempt=True
+            )
         with self.catalogue.session() as s:
             job = s.get_one(ArchiveJob, job_id)
             job.job_id, job.submitted_at, job.attempts, job.error = str(spn_job), utcnow(), job.attempts + 1, None
@@ -210,31 +238,51 @@ class WaybackClient:
         try:
             response = await self._http.get(f"{self.settings.web_base}/save/status/{spn_job}", headers=headers)
         except httpx.HTTPError as exc:
-            return self._update(job_id, "pending", f"status check failed ({exc.__class__.__name__}); still pending", checked=True)
+            return self._update(
+                job_id, "pending", f"status check failed ({exc.__class__.__name__}); still pending", checked=True
+            )
         body = _json(response)
         if response.status_code == 429:
             return self._update(job_id, "pending", "status check rate limited; still pending", checked=True)
         if body.get("status") == "success":
             timestamp, original = str(body.get("timestamp") or ""), body.get("original_url") or url
             if not _TIMESTAMP.match(timestamp):
-                return self._update(job_id, "pending", f"success answer without a valid timestamp ({timestamp!r})", checked=True)
+                return self._update(
+                    job_id, "pending", f"success answer without a valid timestamp ({timestamp!r})", checked=True
+                )
             return self._succeed(job_id, timestamp, original)
         if body.get("status") == "error" or response.status_code >= 400:
             return self._handle_error(job_id, response.status_code, body, submitted=True)
         return self._update(job_id, "pending", f"Save Page Now job {spn_job} still pending", checked=True)
 
-    def _handle_error(self, job_id: int, http_status: int, body: dict[str, Any], *, submitted: bool = False) -> LinkStatus:
+    def _handle_error(
+        self, job_id: int, http_status: int, body: dict[str, Any], *, submitted: bool = False
+    ) -> LinkStatus:
         ext = str(body.get("status_ext") or "")
         message = str(body.get("message") or body.get("exception") or f"HTTP {http_status}")[:300]
         if ext in QUOTA_ERRORS:
             seconds = _seconds_to_midnight() if QUOTA_ERRORS[ext] == "daily" else self.settings.session_pause_seconds
             self._pause(seconds, f"{ext}: {message}")
-            return self._update(job_id, "pending", f"quota reached ({ext}); submissions paused", attempt=True, forget_job=True)
+            return self._update(
+                job_id, "pending", f"quota reached ({ext}); submissions paused", attempt=True, forget_job=True
+            )
         if http_status in (401, 403) and not ext:
             self._pause(self.settings.session_pause_seconds, f"credentials rejected (HTTP {http_status})")
-            return self._update(job_id, "pending", f"credentials rejected (HTTP {http_status}): check {ACCESS_ENV} and {SECRET_ENV}", attempt=True, forget_job=True)
+            return self._update(
+                job_id,
+                "pending",
+                f"credentials rejected (HTTP {http_status}): check {ACCESS_ENV} and {SECRET_ENV}",
+                attempt=True,
+                forget_job=True,
+            )
         if ext in TRANSIENT_ERRORS or http_status >= 500:
-            return self._update(job_id, "pending", f"{ext or 'HTTP ' + str(http_status)}: {message}; will retry", attempt=True, forget_job=True)
+            return self._update(
+                job_id,
+                "pending",
+                f"{ext or 'HTTP ' + str(http_status)}: {message}; will retry",
+                attempt=True,
+                forget_job=True,
+            )
         return self._update(job_id, "error", f"{ext or 'HTTP ' + str(http_status)}: {message}", checked=submitted)
 
     # --- catalogue writes ------------------------------------------------------------
@@ -243,11 +291,26 @@ class WaybackClient:
         link = snapshot_link(timestamp, original_url)
         with self.catalogue.session() as s:
             job = s.get_one(ArchiveJob, job_id)
-            job.status, job.archive_timestamp, job.archive_link, job.checked_at, job.error = "success", timestamp, link, utcnow(), None
+            job.status, job.archive_timestamp, job.archive_link, job.checked_at, job.error = (
+                "success",
+                timestamp,
+                link,
+                utcnow(),
+                None,
+            )
         log.info("archived as %s", link, extra={"url": original_url})
         return LinkStatus("success", link, detail)
 
-    def _update(self, job_id: int, status: str, detail: str, *, attempt: bool = False, checked: bool = False, forget_job: bool = False) -> LinkStatus:
+    def _update(
+        self,
+        job_id: int,
+        status: str,
+        detail: str,
+        *,
+        attempt: bool = False,
+        checked: bool = False,
+        forget_job: bool = False,
+    ) -> LinkStatus:
         with self.catalogue.session() as s:
             job = s.get_one(ArchiveJob, job_id)
             job.status, job.error = status, detail

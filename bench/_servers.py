@@ -8,7 +8,8 @@ from scraper.devserver import Answer, LoopbackServer, Request, conditional
 def page(host: str, n: int) -> bytes:
     return (
         f"<html><head><title>Report {n} on {host}</title></head><body><article><h1>Report {n}</h1>"
-        + f"<p>We removed {n + 3} Facebook accounts, {n % 7 + 1} Pages and {n % 5} Groups for coordinated inauthentic behavior.</p>" * 30
+        + f"<p>We removed {n + 3} Facebook accounts, {n % 7 + 1} Pages and {n % 5} Groups for coordinated inauthentic behavior.</p>"
+        * 30
         + "</article></body></html>"
     ).encode()
 
@@ -33,7 +34,20 @@ class Site(LoopbackServer):
         return f"{self.base}/r/{n}.html"
 
 
-COUNTRIES = ["Iran", "Russia", "China", "Egypt", "Nigeria", "Mexico", "Brazil", "India", "Israel", "Turkey", "Vietnam", "Thailand"]
+COUNTRIES = [
+    "Iran",
+    "Russia",
+    "China",
+    "Egypt",
+    "Nigeria",
+    "Mexico",
+    "Brazil",
+    "India",
+    "Israel",
+    "Turkey",
+    "Vietnam",
+    "Thailand",
+]
 
 
 def report_page(n: int) -> bytes:

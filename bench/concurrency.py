@@ -68,10 +68,26 @@ def main() -> None:
         cfg = write_config(folder, f"{site.base}/feed.xml", args.pages, args.pg)
         catalogue = args.pg or f"sqlite:///{folder / 'data' / 'catalogue.sqlite'}"
         t0 = time.monotonic()
-        daemon = subprocess.Popen([*TAKEDOWNS, "--config", str(cfg), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=folder, env=ENV)
+        daemon = subprocess.Popen(
+            [*TAKEDOWNS, "--config", str(cfg), "run"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=folder,
+            env=ENV,
+        )
         fetchers = [
-            (url, subprocess.Popen([*TAKEDOWNS, "--config", str(cfg), "fetch", "--json", url],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=folder, env=ENV))
+            (
+                url,
+                subprocess.Popen(
+                    [*TAKEDOWNS, "--config", str(cfg), "fetch", "--json", url],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    cwd=folder,
+                    env=ENV,
+                ),
+            )
             for url in (urls[i % len(urls)] for i in range(args.fetchers))
         ]
         errors: list[tuple[str, int, str]] = []
@@ -90,20 +106,35 @@ def main() -> None:
         captures = rows(catalogue, "SELECT url, payload_sha256 FROM captures")
         stub_ids = [r[0] for r in rows(catalogue, "SELECT stub_id FROM stubs")]
         refs = [r[0] for r in rows(catalogue, "SELECT normalised_url FROM stub_references")]
-        verify = subprocess.run([*TAKEDOWNS, "--config", str(cfg), "archive", "verify", "--all", "--json"], capture_output=True, text=True, cwd=folder, env=ENV)
+        verify = subprocess.run(
+            [*TAKEDOWNS, "--config", str(cfg), "archive", "verify", "--all", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            env=ENV,
+        )
         leftovers = list((folder / "data" / "wacz").rglob(".wacz-*"))
     site.close()
     twice = [k for k, n in Counter(captures).items() if n > 1]
-    print(f"back-end: {'PostgreSQL' if args.pg else 'SQLite'}; {args.fetchers} fetch processes beside the daemon, {args.pages} report pages, {elapsed:.1f}s")
+    print(
+        f"back-end: {'PostgreSQL' if args.pg else 'SQLite'}; {args.fetchers} fetch processes beside the daemon, {args.pages} report pages, {elapsed:.1f}s"
+    )
     print(f"failed fetch processes: {len(errors)} of {args.fetchers}")
     for url, code, line in errors[:5]:
         print(f"  exit {code} {url}: {line[:200]}")
-    print(f"daemon: exit {daemon.returncode}; runs {dict(Counter(o for o, _ in runs))}" + (f"; stderr tail: {daemon_err.strip().splitlines()[-1][:200]}" if daemon.returncode else ""))
+    print(
+        f"daemon: exit {daemon.returncode}; runs {dict(Counter(o for o, _ in runs))}"
+        + (f"; stderr tail: {daemon_err.strip().splitlines()[-1][:200]}" if daemon.returncode else "")
+    )
     print(f"URLs captured: {len({u for u, _ in captures})}/{args.pages}; contents captured twice: {len(twice)}")
-    print(f"stubs: {len(stub_ids)}; stub ids used twice: {len(stub_ids) - len(set(stub_ids))}; report references used twice: {len(refs) - len(set(refs))}")
+    print(
+        f"stubs: {len(stub_ids)}; stub ids used twice: {len(stub_ids) - len(set(stub_ids))}; report references used twice: {len(refs) - len(set(refs))}"
+    )
     try:
         report = json.loads(verify.stdout)
-        print(f"archive verify --all: exit {verify.returncode}, {len(report['checked'])} file(s), {len(report['problems'])} problem(s)")
+        print(
+            f"archive verify --all: exit {verify.returncode}, {len(report['checked'])} file(s), {len(report['problems'])} problem(s)"
+        )
     except ValueError:
         print(f"archive verify --all: exit {verify.returncode} {verify.stderr.strip()[:300]}")
     print(f".wacz-* temp folders left: {len(leftovers)}")

@@ -24,7 +24,13 @@ HOSTS, PAGES = 10, 40
 
 
 async def crawl(sites: list[Site], delay: float) -> float:
-    settings = replace(HttpSettings(), allow_private_networks=True, per_host_delay=delay, per_host_concurrency=1, global_concurrency=HOSTS * 2)
+    settings = replace(
+        HttpSettings(),
+        allow_private_networks=True,
+        per_host_delay=delay,
+        per_host_concurrency=1,
+        global_concurrency=HOSTS * 2,
+    )
     async with HttpClient(settings) as client:
         for site in sites:  # robots.txt first, as a polite crawler would, outside the timed part
             await client.robots.check(site.url(0))
@@ -47,7 +53,9 @@ def main() -> None:
             site.close()
     ideal = (PAGES - 1) * args.delay  # the first request of a host needs no wait
     print(f"hosts={HOSTS} pages/host={PAGES} delay={args.delay}s makespan={makespan:.2f}s")
-    print(f"makespan / (40 x d) = {makespan / (PAGES * args.delay):.3f}  (goal <= 1.15; floor {ideal / (PAGES * args.delay):.3f})")
+    print(
+        f"makespan / (40 x d) = {makespan / (PAGES * args.delay):.3f}  (goal <= 1.15; floor {ideal / (PAGES * args.delay):.3f})"
+    )
 
 
 if __name__ == "__main__":

@@ -77,8 +77,10 @@ def main() -> None:
         bomb = bombs[encoding]
         before, t_before = peak_mb(old, bomb)
         after, t_after = peak_mb(ours(encoding), bomb)
-        print(f"{encoding:5} bomb {len(bomb) / 1024:.0f} KiB -> 1 GiB: old peak {before:.0f} MB ({t_before:.2f}s), "
-              f"ours {after:.0f} MB ({t_after:.2f}s), ratio old/ours {before / after:.1f}")
+        print(
+            f"{encoding:5} bomb {len(bomb) / 1024:.0f} KiB -> 1 GiB: old peak {before:.0f} MB ({t_before:.2f}s), "
+            f"ours {after:.0f} MB ({t_after:.2f}s), ratio old/ours {before / after:.1f}"
+        )
 
 
 if __name__ == "__main__":

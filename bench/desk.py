@@ -71,33 +71,69 @@ def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUS
     """A catalogue with `stubs` stubs citing REPORTS_PER_STUB reports each (TB-00000 cites `big_cluster`)."""
     folder.mkdir(parents=True)
     cfg = folder / "config.toml"
-    cfg.write_text('[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
-                   f'[web]\npage_size = {PAGE_SIZE}\n')
+    cfg.write_text(
+        '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
+        f"[web]\npage_size = {PAGE_SIZE}\n"
+    )
     config = load_config(str(cfg))
     for n in range(4):  # pages 0-2 retell one takedown, page 3 another: real rows to clone
         process_url(config, f"{site.base}/r/{n}.html", archive_wait=0)
     catalogue = Catalogue(config.catalogue_url)
     with catalogue.session() as s:
-        base_capture, base_report, base_stub, base_ref, base_change = (first_row(s, m) for m in (Capture, ReportRow, Stub, StubReference, StubChange))
+        base_capture, base_report, base_stub, base_ref, base_change = (
+            first_row(s, m) for m in (Capture, ReportRow, Stub, StubReference, StubChange)
+        )
     captures, reports, stub_rows, refs, changes = [], [], [], [], []
     next_capture = 1000
     for i in range(stubs):
         country = COUNTRIES[i % len(COUNTRIES)]
         day = (base_stub["created_at"] - timedelta(days=i % 900)).date().isoformat()
-        stub_rows.append({**base_stub, "id": 1000 + i, "stub_id": f"TB-{i:05d}", "status": STATUSES[i % len(STATUSES)],
-                          "name": f"Network {i} from {country}", "origin": [country] + ([COUNTRIES[0]] if i % 2 and country != COUNTRIES[0] else []), "first_pub_date": day,
-                          "targets": [COUNTRIES[(i + 1) % len(COUNTRIES)]], "counts_disagree": i % 3 == 0, "disarm_id": None, "merged_into": None})
+        stub_rows.append(
+            {
+                **base_stub,
+                "id": 1000 + i,
+                "stub_id": f"TB-{i:05d}",
+                "status": STATUSES[i % len(STATUSES)],
+                "name": f"Network {i} from {country}",
+                "origin": [country] + ([COUNTRIES[0]] if i % 2 and country != COUNTRIES[0] else []),
+                "first_pub_date": day,
+                "targets": [COUNTRIES[(i + 1) % len(COUNTRIES)]],
+                "counts_disagree": i % 3 == 0,
+                "disarm_id": None,
+                "merged_into": None,
+            }
+        )
         changes.append({**base_change, "stub_pk": 1000 + i})
         for j in range(big_cluster if i == 0 else REPORTS_PER_STUB):
             url = f"{site.base}/clone/{i}/{j}.html"
             captures.append({**base_capture, "id": next_capture, "url": url, "final_url": url})
-            data = {**base_report["data"], "url": url, "final_url": url, "title": f"Report {j} on network {i} from {country}"}
+            data = {
+                **base_report["data"],
+                "url": url,
+                "final_url": url,
+                "title": f"Report {j} on network {i} from {country}",
+            }
             reports.append({**base_report, "capture_id": next_capture, "url": url, "data": data})
-            refs.append({**base_ref, "stub_pk": 1000 + i, "url": url, "normalised_url": url, "capture_id": next_capture,
-                         "title": data["title"], "merged_from": None})
+            refs.append(
+                {
+                    **base_ref,
+                    "stub_pk": 1000 + i,
+                    "url": url,
+                    "normalised_url": url,
+                    "capture_id": next_capture,
+                    "title": data["title"],
+                    "merged_from": None,
+                }
+            )
             next_capture += 1
     with catalogue.session() as s:
-        for table, rows in ((Capture, captures), (ReportRow, reports), (Stub, stub_rows), (StubReference, refs), (StubChange, changes)):
+        for table, rows in (
+            (Capture, captures),
+            (ReportRow, reports),
+            (Stub, stub_rows),
+            (StubReference, refs),
+            (StubChange, changes),
+        ):
             for start in range(0, len(rows), 2000):
                 s.execute(insert(table), rows[start : start + 2000])
         countries.rebuild(s.connection())  # bulk inserts skip the ORM hook that keeps stub_countries in step
@@ -127,7 +163,7 @@ def measure_together(cfgs: list[Path], pages: dict[str, str], repeat: int = 7) -
                 assert client.get(path).status_code == 200, path  # warm: templates compiled, caches filled
             for round_ in range(repeat):
                 order = list(range(len(cfgs)))
-                for i in order[round_ % len(order):] + order[: round_ % len(order)]:
+                for i in order[round_ % len(order) :] + order[: round_ % len(order)]:
                     with counting() as statements:
                         t0 = time.perf_counter()
                         response = clients[i].get(path)
@@ -148,16 +184,23 @@ def main() -> None:
     site = Publisher(4)
     pages = PAGES
     with tempfile.TemporaryDirectory() as tmp:
-        small, large = measure_together([build(Path(tmp) / "small", site, args.small), build(Path(tmp) / "large", site, args.stubs)],
-                                        pages, args.repeat)
+        small, large = measure_together(
+            [build(Path(tmp) / "small", site, args.small), build(Path(tmp) / "large", site, args.stubs)],
+            pages,
+            args.repeat,
+        )
     site.close()
-    print(f"desk pages: {args.stubs} stubs / {args.stubs * REPORTS_PER_STUB} reports against {args.small} / {args.small * REPORTS_PER_STUB}")
+    print(
+        f"desk pages: {args.stubs} stubs / {args.stubs * REPORTS_PER_STUB} reports against {args.small} / {args.small * REPORTS_PER_STUB}"
+    )
     worst = 0.0
     for name in pages:
         (ms_small, q_small), (ms_large, q_large) = small[name], large[name]
         ratio = ms_large / ms_small
         worst = max(worst, ratio)
-        print(f"{name:32s} {ms_small:7.1f} ms -> {ms_large:7.1f} ms  ratio {ratio:5.2f}  queries {q_small} -> {q_large}")
+        print(
+            f"{name:32s} {ms_small:7.1f} ms -> {ms_large:7.1f} ms  ratio {ratio:5.2f}  queries {q_small} -> {q_large}"
+        )
     print(f"worst ratio: {worst:.2f}  (goal <= 2)")
 
 

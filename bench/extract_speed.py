@@ -21,14 +21,19 @@ from scraper.config import DEFAULT_ORGS  # noqa: E402
 from scraper.extract import ExtractError, extract_report  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "html-pages"
-FIXTURES = [ROOT / "scraper/demo/sites/wire/article/554018908.html", ROOT / "scraper/demo/sites/dfrlab/2019/01/31/trolltracker-outward-influence-operation-from-iran/index.html"]
+FIXTURES = [
+    ROOT / "scraper/demo/sites/wire/article/554018908.html",
+    ROOT / "scraper/demo/sites/dfrlab/2019/01/31/trolltracker-outward-influence-operation-from-iran/index.html",
+]
 
 
 def corpus() -> list[tuple[str, bytes]]:
     pages = [(f"https://{p.stem}/", p.read_bytes()) for p in sorted(CORPUS.glob("*.html"))]
     for i in range(max(20, 210 - len(pages))):
         base = FIXTURES[i % len(FIXTURES)].read_bytes()
-        variant = base.replace(b"93 Facebook accounts", f"{90 + i} Facebook accounts".encode()).replace(b"783 assets", f"{700 + i} assets".encode())
+        variant = base.replace(b"93 Facebook accounts", f"{90 + i} Facebook accounts".encode()).replace(
+            b"783 assets", f"{700 + i} assets".encode()
+        )
         pages.append((f"https://example.org/2021/10/variant-{i}/", variant))
     return pages
 
@@ -68,7 +73,9 @@ def main() -> None:
     pages = corpus()
     interleaved(pages[:10], 1)  # warm up imports and caches for both
     plain_s, ours_s = interleaved(pages, 2)
-    print(f"pages={len(pages)} rounds=2 (interleaved per page) plain trafilatura.extract={plain_s:.2f}s ours={ours_s:.2f}s")
+    print(
+        f"pages={len(pages)} rounds=2 (interleaved per page) plain trafilatura.extract={plain_s:.2f}s ours={ours_s:.2f}s"
+    )
     print(f"ours / plain = {ours_s / plain_s:.3f}  (goal <= 1.3)")
 
 

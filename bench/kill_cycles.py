@@ -32,6 +32,8 @@ from bench._servers import Publisher  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 TAKEDOWNS = [sys.executable, "-m", "scraper"]
+
+
 def write_config(folder: Path, feed_url: str, pages: int) -> Path:
     folder.mkdir(parents=True)
     cfg = folder / "config.toml"
@@ -46,7 +48,13 @@ def write_config(folder: Path, feed_url: str, pages: int) -> Path:
 
 
 def daemon(cfg: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*TAKEDOWNS, "--config", str(cfg), "run", "--once"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cfg.parent, env=ENV)
+    return subprocess.Popen(
+        [*TAKEDOWNS, "--config", str(cfg), "run", "--once"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=cfg.parent,
+        env=ENV,
+    )
 
 
 def query(cfg: Path, sql: str) -> list[tuple]:
@@ -67,7 +75,10 @@ def stubs(cfg: Path) -> list[tuple]:
     refs: dict[int, list[str]] = {}
     for pk, url in query(cfg, "SELECT stub_pk, normalised_url FROM stub_references"):
         refs.setdefault(pk, []).append(url)
-    rows = query(cfg, "SELECT id, status, name, summary, year_started, platform, origin, targets, counts, found_via, first_pub_date FROM stubs")
+    rows = query(
+        cfg,
+        "SELECT id, status, name, summary, year_started, platform, origin, targets, counts, found_via, first_pub_date FROM stubs",
+    )
     return sorted((tuple(sorted(refs.get(r[0], []))), *r[1:]) for r in rows)
 
 
@@ -101,7 +112,9 @@ def main() -> None:
             proc = daemon(killed)
             # wait for this process's run to start, then kill it at a random point of the poll:
             # over all cycles the random slices add up to about twice an uninterrupted run
-            while proc.poll() is None and not query(killed, f"SELECT id FROM source_runs WHERE outcome = 'running' AND pid = {proc.pid}"):
+            while proc.poll() is None and not query(
+                killed, f"SELECT id FROM source_runs WHERE outcome = 'running' AND pid = {proc.pid}"
+            ):
                 time.sleep(0.02)
             try:
                 proc.wait(rng.uniform(0.0, 2 * full_run / args.cycles))
@@ -118,13 +131,24 @@ def main() -> None:
         missing = sum(by_url[u] == 0 for u in urls)
         expected, got = stubs(clean), stubs(killed)
         temp_left = [p.name for p in (killed.parent / "data").rglob(".wacz-*")]
-        verify = subprocess.run([*TAKEDOWNS, "--config", str(killed), "archive", "verify", "--all", "--json"], capture_output=True, text=True, cwd=killed.parent, env=ENV)
+        verify = subprocess.run(
+            [*TAKEDOWNS, "--config", str(killed), "archive", "verify", "--all", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=killed.parent,
+            env=ENV,
+        )
         interrupted = Counter(o for (o,) in query(killed, "SELECT outcome FROM source_runs"))
     site.close()
     print(f"pages={args.pages} cycles={args.cycles} uninterrupted run {full_run:.1f}s")
-    print(f"kills landed during a run: {landed}; runs that finished before their kill: {finished_early}; run outcomes: {dict(interrupted)}")
+    print(
+        f"kills landed during a run: {landed}; runs that finished before their kill: {finished_early}; run outcomes: {dict(interrupted)}"
+    )
     print(f"URLs captured exactly once: {once}/{len(urls)}  duplicated: {duplicated}  missing: {missing}")
-    print(f"stubs: {len(got)} after kills, {len(expected)} uninterrupted; identical: {got == expected}" + ("" if got == expected else f" ({len(set(got) ^ set(expected))} differ)"))
+    print(
+        f"stubs: {len(got)} after kills, {len(expected)} uninterrupted; identical: {got == expected}"
+        + ("" if got == expected else f" ({len(set(got) ^ set(expected))} differ)")
+    )
     print(f".wacz-* temp folders left: {len(temp_left)}")
     print(f"archive verify --all: exit {verify.returncode} {verify_summary(verify)}")
 

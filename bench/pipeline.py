@@ -130,7 +130,9 @@ def baseline(pages: list[tuple[str, bytes]], out: Path) -> None:
         for url, html in pages:
             trafilatura.extract(html, url=url)
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers)
+            )
 
 
 @dataclass
@@ -158,7 +160,9 @@ async def through_pipeline(tmp: Path, site: PageSite, count: int, workers: int, 
     TIMES.reset()
     loop_cpu = time.thread_time()
     async with HttpClient(config.http) as client:
-        await process(config, catalogue, client, source, [Candidate(site.url(i)) for i in range(count)], result, forced=True)
+        await process(
+            config, catalogue, client, source, [Candidate(site.url(i)) for i in range(count)], result, forced=True
+        )
     counts.loop_cpu = time.thread_time() - loop_cpu
     catalogue.dispose()
     if result.fetched != count:
@@ -188,7 +192,9 @@ def main() -> int:
             before = measure(site, lambda: baseline(served, Path(tmp) / "baseline-1.warc.gz"))
             warm_wall, warm_cpu = measure(site, warm_up)  # as the daemon does before its first poll
             workers_cpu, site_cpu = _descendants_cpu(site.process.pid or 0), site.cpu_seconds()
-            pipe_wall, pipe_cpu = measure(site, lambda: asyncio.run(through_pipeline(Path(tmp) / "pool", site, len(pages), args.workers, counts)))
+            pipe_wall, pipe_cpu = measure(
+                site, lambda: asyncio.run(through_pipeline(Path(tmp) / "pool", site, len(pages), args.workers, counts))
+            )
             workers_cpu, site_cpu = _descendants_cpu(site.process.pid or 0) - workers_cpu, site.cpu_seconds() - site_cpu
             after = measure(site, lambda: baseline(served, Path(tmp) / "baseline-2.warc.gz"))
     finally:
@@ -196,24 +202,42 @@ def main() -> int:
     n = len(pages)
     base_wall, base_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
     mean_kb = sum(len(h) for _, h in pages) / n / 1024
-    print(f"{n} pages, mean {mean_kb:.0f} KB, {cores} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"baseline (trafilatura.extract + warcio write): {base_wall:.2f} s wall (before {before[0]:.2f}, after {after[0]:.2f}), "
-          f"CPU use {base_cpu / (base_wall * cores):.0%}")
-    print(f"pipeline (poll items, {args.workers} extract workers, Wayback off): {pipe_wall:.2f} s wall, CPU use {pipe_cpu / (pipe_wall * cores):.0%}, "
-          f"event loop thread busy {counts.loop_cpu / pipe_wall:.0%} of the wall time")
-    print(f"CPU seconds: {pipe_cpu:.2f} in all, {counts.loop_cpu:.2f} in the event loop thread, {workers_cpu:.2f} in worker processes "
-          f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in other threads (WARC store, HTTP client); "
-          f"the page server process used {site_cpu:.2f} more")
-    print(f"catalogue commits by this process: {counts.commits / n:.1f} per page (with workers, the store and report row commit in them)")
-    print("where the pipeline's time went (wall seconds summed over pages, steps overlap; CPU of steps run whole in one thread):")
+    print(
+        f"{n} pages, mean {mean_kb:.0f} KB, {cores} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"baseline (trafilatura.extract + warcio write): {base_wall:.2f} s wall (before {before[0]:.2f}, after {after[0]:.2f}), "
+        f"CPU use {base_cpu / (base_wall * cores):.0%}"
+    )
+    print(
+        f"pipeline (poll items, {args.workers} extract workers, Wayback off): {pipe_wall:.2f} s wall, CPU use {pipe_cpu / (pipe_wall * cores):.0%}, "
+        f"event loop thread busy {counts.loop_cpu / pipe_wall:.0%} of the wall time"
+    )
+    print(
+        f"CPU seconds: {pipe_cpu:.2f} in all, {counts.loop_cpu:.2f} in the event loop thread, {workers_cpu:.2f} in worker processes "
+        f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in other threads (WARC store, HTTP client); "
+        f"the page server process used {site_cpu:.2f} more"
+    )
+    print(
+        f"catalogue commits by this process: {counts.commits / n:.1f} per page (with workers, the store and report row commit in them)"
+    )
+    print(
+        "where the pipeline's time went (wall seconds summed over pages, steps overlap; CPU of steps run whole in one thread):"
+    )
     for name, seconds in sorted(TIMES.seconds.items(), key=lambda kv: -kv[1]):
         cpu = f"{1000 * TIMES.cpu[name] / n:6.1f} ms/page CPU" if name in TIMES.cpu else " " * 17
-        print(f"  {name:34} {seconds:7.2f} s  {1000 * seconds / n:6.1f} ms/page wall  {cpu}  {TIMES.calls[name]:5d} calls")
+        print(
+            f"  {name:34} {seconds:7.2f} s  {1000 * seconds / n:6.1f} ms/page wall  {cpu}  {TIMES.calls[name]:5d} calls"
+        )
     in_threads = sum(v for k, v in TIMES.cpu.items() if k != "extract" and not k.endswith("in a worker"))
-    print(f"CPU of this process's threaded steps (GIL-serialised): {in_threads:.2f} s, {1000 * in_threads / n:.1f} ms/page")
+    print(
+        f"CPU of this process's threaded steps (GIL-serialised): {in_threads:.2f} s, {1000 * in_threads / n:.1f} ms/page"
+    )
     if args.workers:
-        print(f"starting the {args.workers} workers beforehand (as the daemon does; `takedowns poll` starts them on its first page): "
-              f"{warm_wall:.2f} s wall, {warm_cpu:.2f} CPU s; ratio with that start counted: {(pipe_wall + warm_wall) / base_wall:.2f}")
+        print(
+            f"starting the {args.workers} workers beforehand (as the daemon does; `takedowns poll` starts them on its first page): "
+            f"{warm_wall:.2f} s wall, {warm_cpu:.2f} CPU s; ratio with that start counted: {(pipe_wall + warm_wall) / base_wall:.2f}"
+        )
     ratio = pipe_wall / base_wall
     print(f"per-page cost ratio: {ratio:.2f} (goal <= {GOAL}): {'met' if ratio <= GOAL else 'NOT met'}")
     return 0

@@ -42,7 +42,9 @@ FILLER = "The operators posed as local journalists and wrote about regional poli
 
 
 def scripted_page(n: int, asset: str) -> bytes:
-    sentence = f"Today we removed {n + 10} Facebook accounts and {n % 7 + 1} Pages for coordinated inauthentic behavior."
+    sentence = (
+        f"Today we removed {n + 10} Facebook accounts and {n % 7 + 1} Pages for coordinated inauthentic behavior."
+    )
     return (
         f"<html lang='en'><head><title>Scripted report {n}</title></head><body><article id='a'><h1>Scripted report {n}</h1></article>"
         f"<img src='{asset}'><script>const p = document.createElement('p'); p.textContent = {json.dumps(sentence + ' ' + FILLER * 8)};"
@@ -153,7 +155,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    logging.getLogger("takedowns").setLevel(logging.ERROR)  # the plain fetch of a script-built page has no text: expected
+    logging.getLogger("takedowns").setLevel(
+        logging.ERROR
+    )  # the plain fetch of a script-built page has no text: expected
     pages, checkpoint, total = (10, 20, 100) if args.quick else (50, 50, 500)
     if problem := render_unavailable(RenderSettings()):
         sys.exit(f"error: {problem}")
@@ -164,7 +168,9 @@ def main() -> None:
         if request.path == "/robots.txt":
             return Answer(200, b"User-agent: *\nAllow: /\n", {"Content-Type": "text/plain"})
         n = int(request.path.rsplit("/", 1)[-1])
-        return Answer(200, scripted_page(n, f"{assets.base}/pixel-{n}.png"), {"Content-Type": "text/html; charset=utf-8"})
+        return Answer(
+            200, scripted_page(n, f"{assets.base}/pixel-{n}.png"), {"Content-Type": "text/html; charset=utf-8"}
+        )
 
     site = LoopbackServer(respond, name="bench-render-site")
     site.start()
@@ -174,8 +180,10 @@ def main() -> None:
         for name in ("plain", "rendered", "memory"):
             folder = Path(tmp) / name
             folder.mkdir()
-            (folder / "config.toml").write_text('[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n'
-                                                '[archive.wayback]\nenabled = false\n[render]\ncontexts = 4\n')
+            (folder / "config.toml").write_text(
+                '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n'
+                "[archive.wayback]\nenabled = false\n[render]\ncontexts = 4\n"
+            )
             configs[name] = load_config(str(folder / "config.toml"))
         plain = asyncio.run(pipeline(configs["plain"], urls, render=False))
         rendered = asyncio.run(pipeline(configs["rendered"], urls, render=True))
@@ -183,9 +191,13 @@ def main() -> None:
     site.close()
     assets.close()
     mb = 1024 * 1024
-    print(f"pipeline over {pages} loopback pages: plain {plain:.2f} s, rendered {rendered:.2f} s; rendered / plain = {rendered / plain:.1f}")
+    print(
+        f"pipeline over {pages} loopback pages: plain {plain:.2f} s, rendered {rendered:.2f} s; rendered / plain = {rendered / plain:.1f}"
+    )
     print(f"peak PSS (this process + Chromium) with 4 contexts: {peak / mb:.0f} MB")
-    print(f"PSS after {total} rendered pages / after {checkpoint}: {at_end / mb:.0f} / {at_checkpoint / mb:.0f} MB = {at_end / at_checkpoint:.2f}  (goal <= 1.3)")
+    print(
+        f"PSS after {total} rendered pages / after {checkpoint}: {at_end / mb:.0f} / {at_checkpoint / mb:.0f} MB = {at_end / at_checkpoint:.2f}  (goal <= 1.3)"
+    )
     print(f"processes the browser pool started that still run after it closed: {left}  (goal 0)")
 
 

@@ -38,7 +38,9 @@ def main() -> None:
     site = Site("127.0.0.1")
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "config.toml"
-        cfg.write_text('[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n')  # never the internet
+        cfg.write_text(
+            '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
+        )  # never the internet
         config = load_config(str(cfg))
         catalogue = Catalogue(config.catalogue_url)
         store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)

@@ -61,7 +61,11 @@ from scraper.pipeline import capture_url  # noqa: E402
 from scraper.stubs import store as stub_store  # noqa: E402
 
 PER_STUB = 4
-PLATFORMS = [("Meta", "Facebook accounts", "Pages"), ("Google", "YouTube channels", "Blogger blogs"), ("TikTok", "TikTok accounts", "TikTok accounts")]
+PLATFORMS = [
+    ("Meta", "Facebook accounts", "Pages"),
+    ("Google", "YouTube channels", "Blogger blogs"),
+    ("TikTok", "TikTok accounts", "TikTok accounts"),
+]
 COUNTRIES = [
     "Iran",
     "Russia",
@@ -109,7 +113,9 @@ def report_page(i: int) -> bytes:
     day = START + timedelta(days=rng.randrange(3650) + (i % PER_STUB) * 2)
     a, b = 100 + cluster, 3 + rng.randrange(90)
     body_rng = random.Random(i)
-    filler = "".join("<p>" + " ".join(body_rng.choice(WORDS) for _ in range(60)).capitalize() + ".</p>\n" for _ in range(25))
+    filler = "".join(
+        "<p>" + " ".join(body_rng.choice(WORDS) for _ in range(60)).capitalize() + ".</p>\n" for _ in range(25)
+    )
     verb = "We removed" if platform != "Google" else "We terminated"
     return (
         f"<html><head><title>Takedown {cluster} report {i}: {origin}</title>"
@@ -179,7 +185,9 @@ class Grower:
         self.root = root
         self.cfg = root / "config.toml"
         if not self.cfg.exists():
-            self.cfg.write_text('[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n')
+            self.cfg.write_text(
+                '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
+            )
         self.config = load_config(str(self.cfg))
         self.catalogue = Catalogue(self.config.catalogue_url)
         if search_index:  # the desk's full-text index, kept by triggers on every report (as with [web] enabled)
@@ -198,10 +206,16 @@ class Grower:
                 await self.capture(client, self.size)
                 self.size += 1
                 if self.size % 1000 == 0:
-                    print(f"  [{time.strftime('%H:%M:%S')}] {self.root.name}: {self.size} reports", file=sys.stderr, flush=True)
+                    print(
+                        f"  [{time.strftime('%H:%M:%S')}] {self.root.name}: {self.size} reports",
+                        file=sys.stderr,
+                        flush=True,
+                    )
 
     async def capture(self, client: HttpClient, page: int) -> None:
-        await capture_url(self.config, self.catalogue, client, self.site.url(page), store=self.store, source_name="bench")
+        await capture_url(
+            self.config, self.catalogue, client, self.site.url(page), store=self.store, source_name="bench"
+        )
 
     async def _ingest_page(self, page: int) -> None:
         async with HttpClient(self.config.http) as client:
@@ -243,7 +257,9 @@ def _pairs(rounds: int) -> Iterator[tuple[int, int]]:
         yield (0, 1) if n % 2 == 0 else (1, 0)
 
 
-async def _ingest_interleaved(sides: tuple[Grower, Grower], counter: QueryCounter, pages: list[int]) -> list[list[dict[str, float]]]:
+async def _ingest_interleaved(
+    sides: tuple[Grower, Grower], counter: QueryCounter, pages: list[int]
+) -> list[list[dict[str, float]]]:
     """Each page captured by both catalogues in turn, timed one by one (wall, CPU, statements)."""
     samples: list[list[dict[str, float]]] = [[], []]
     async with HttpClient(sides[0].config.http) as c0, HttpClient(sides[1].config.http) as c1:
@@ -259,7 +275,9 @@ async def _ingest_interleaved(sides: tuple[Grower, Grower], counter: QueryCounte
     return samples
 
 
-def ingest_cost(sides: tuple[Grower, Grower], counter: QueryCounter, pages: Iterator[int], sample: int) -> list[dict[str, float]]:
+def ingest_cost(
+    sides: tuple[Grower, Grower], counter: QueryCounter, pages: Iterator[int], sample: int
+) -> list[dict[str, float]]:
     """Per-report cost on each side: the same `sample` new pages, alternately, so load hits both alike."""
     warm = next(pages)
     for grower in sides:  # a first report on each side after the growth (robots.txt, warm caches) is not timed
@@ -277,7 +295,9 @@ def ingest_cost(sides: tuple[Grower, Grower], counter: QueryCounter, pages: Iter
     ]
 
 
-def command_cost(sides: tuple[Grower, Grower], counter: QueryCounter, args: list[str], repeat: int) -> list[dict[str, float]]:
+def command_cost(
+    sides: tuple[Grower, Grower], counter: QueryCounter, args: list[str], repeat: int
+) -> list[dict[str, float]]:
     """Median wall time of `repeat` runs of one command on each side, alternately; statements of the last run.
 
     One untimed run on each side first: the first run in this process pays the command's
@@ -292,7 +312,9 @@ def command_cost(sides: tuple[Grower, Grower], counter: QueryCounter, args: list
     return [{"seconds": statistics.median(m["seconds"] for m in rows), "queries": rows[-1]["queries"]} for rows in runs]
 
 
-def fresh_process_cost(sides: tuple[Grower, Grower], commands: list[tuple[str, list[str]]], repeat: int, pages: Iterator[int]) -> dict[str, list[float]]:
+def fresh_process_cost(
+    sides: tuple[Grower, Grower], commands: list[tuple[str, list[str]]], repeat: int, pages: Iterator[int]
+) -> dict[str, list[float]]:
     """Median wall seconds of each command in a new interpreter (as the `takedowns` script starts), alternately."""
     out: dict[str, list[float]] = {}
     for label, args in commands:
@@ -314,7 +336,13 @@ def cluster_report(cluster: int, i: int) -> Report:
         platform="Meta",
         pub_date=date(2021, 3, 1) + timedelta(days=i % 5),
         text="Active since 2019.",
-        networks=[Network(origin=["Iran"], counts={"facebook_accounts": 1000 + cluster}, evidence=[f"Retelling {i:04d}: we removed {1000 + cluster} Facebook accounts."])],
+        networks=[
+            Network(
+                origin=["Iran"],
+                counts={"facebook_accounts": 1000 + cluster},
+                evidence=[f"Retelling {i:04d}: we removed {1000 + cluster} Facebook accounts."],
+            )
+        ],
     )
 
 
@@ -340,7 +368,15 @@ def _catalogue_report(catalogue: Catalogue, report: Report) -> int:
         )
         s.add(capture)
         s.flush()
-        s.add(ReportRow(capture_id=capture.id, url=report.url, extractor_version="bench", extracted_at=now, data=report.to_dict()))
+        s.add(
+            ReportRow(
+                capture_id=capture.id,
+                url=report.url,
+                extractor_version="bench",
+                extracted_at=now,
+                data=report.to_dict(),
+            )
+        )
         return capture.id
 
 
@@ -358,7 +394,9 @@ def add_reference_cost(tmp: Path, counter: QueryCounter, rounds: int = 40) -> di
     catalogue = Catalogue(config.catalogue_url)
 
     def add(cluster: int, i: int) -> None:
-        outcome = stub_store.update_stubs_for_report(config, catalogue, _catalogue_report(catalogue, cluster_report(cluster, i)))
+        outcome = stub_store.update_stubs_for_report(
+            config, catalogue, _catalogue_report(catalogue, cluster_report(cluster, i))
+        )
         assert outcome.action in ("created", "merged"), outcome
 
     for i in range(299):
@@ -378,7 +416,9 @@ def add_reference_cost(tmp: Path, counter: QueryCounter, rounds: int = 40) -> di
     return {side: {key: statistics.median(m[key] for m in rows) for key in rows[0]} for side, rows in samples.items()}
 
 
-def verify_after_one_report(sides: tuple[Grower, Grower], counter: QueryCounter, pages: Iterator[int], repeat: int) -> list[float]:
+def verify_after_one_report(
+    sides: tuple[Grower, Grower], counter: QueryCounter, pages: Iterator[int], repeat: int
+) -> list[float]:
     """`archive verify` (what changed since the last one) right after one new report, median of `repeat`, per side:
     in-process, and in a fresh process as a user runs it (imports included)."""
     for grower in sides:
@@ -414,8 +454,17 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=200, help="new reports timed on each side")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each command per side (median)")
     ap.add_argument("--quick", action="store_true", help="3,000 reports, base 1,000, sample 100, repeat 3")
-    ap.add_argument("--keep", type=Path, default=None, help="grow the two catalogues in this folder and leave them there; if it holds them from an earlier run, measure those again")
-    ap.add_argument("--search-index", action="store_true", help="keep the review desk's full-text index too (SQLite FTS5 triggers, as a daemon with [web] enabled has)")
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="grow the two catalogues in this folder and leave them there; if it holds them from an earlier run, measure those again",
+    )
+    ap.add_argument(
+        "--search-index",
+        action="store_true",
+        help="keep the review desk's full-text index too (SQLite FTS5 triggers, as a daemon with [web] enabled has)",
+    )
     ap.add_argument("--clusters-only", action="store_true", help="only the add-reference cost at 300 refs / at 3 refs")
     args = ap.parse_args()
     if args.clusters_only:
@@ -426,9 +475,13 @@ def main() -> None:
         args.reports, args.base, args.sample, args.repeat = 3_000, 1_000, 100, 3
     if not 0 < args.base < args.reports:
         raise SystemExit("error: need 0 < --base < --reports")
-    reuse = args.keep is not None and all((args.keep / f"at-{n}" / "config.toml").is_file() for n in (args.base, args.reports))
+    reuse = args.keep is not None and all(
+        (args.keep / f"at-{n}" / "config.toml").is_file() for n in (args.base, args.reports)
+    )
     if args.keep is not None and args.keep.exists() and not reuse:
-        raise SystemExit(f"error: --keep {args.keep} exists without at-{args.base} and at-{args.reports} from an earlier run: give a new folder")
+        raise SystemExit(
+            f"error: --keep {args.keep} exists without at-{args.base} and at-{args.reports} from an earlier run: give a new folder"
+        )
     site = ReportSite()
     counter = QueryCounter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -436,8 +489,12 @@ def main() -> None:
         clusters = add_reference_cost(Path(tmp), counter)
         t0 = time.perf_counter()
         if reuse:
-            small, large = (Grower(work / f"at-{n}", site, n, search_index=args.search_index) for n in (args.base, args.reports))
-            state = json.loads((work / PAGES_FILE).read_text()) if (work / PAGES_FILE).exists() else {"next": 5_010_000}  # beyond a first version's pages
+            small, large = (
+                Grower(work / f"at-{n}", site, n, search_index=args.search_index) for n in (args.base, args.reports)
+            )
+            state = (
+                json.loads((work / PAGES_FILE).read_text()) if (work / PAGES_FILE).exists() else {"next": 5_010_000}
+            )  # beyond a first version's pages
             pages = itertools.count(state["next"])
         else:
             large = Grower(work / f"at-{args.reports}", site, search_index=args.search_index)
@@ -447,17 +504,36 @@ def main() -> None:
             pages = itertools.count(args.reports)  # pages neither side has seen: both sides capture the same ones
         grown = time.perf_counter() - t0
         sides = (small, large)
-        verify_all = [grower.command(counter, ["archive", "verify", "--all"]) for grower in sides]  # records every file as verified
-        since = utcnow().isoformat(timespec="seconds")  # the stubs changed from here on are those the same new pages touched
+        verify_all = [
+            grower.command(counter, ["archive", "verify", "--all"]) for grower in sides
+        ]  # records every file as verified
+        since = utcnow().isoformat(
+            timespec="seconds"
+        )  # the stubs changed from here on are those the same new pages touched
         ingest = ingest_cost(sides, counter, pages, args.sample)
         verify_new = verify_after_one_report(sides, counter, pages, args.repeat)
         listing = command_cost(sides, counter, ["stubs", "list"], args.repeat)
-        xlsx = command_cost(sides, counter, ["stubs", "export", "--json", "--format", "xlsx", "-o", str(Path(tmp) / "export")], args.repeat)
+        xlsx = command_cost(
+            sides,
+            counter,
+            ["stubs", "export", "--json", "--format", "xlsx", "-o", str(Path(tmp) / "export")],
+            args.repeat,
+        )
         exported = [json.loads(grower.last_output)["stubs"] for grower in sides]
-        xlsx_since = command_cost(sides, counter, ["stubs", "export", "--json", "--format", "xlsx", "--since", since, "-o", str(Path(tmp) / "since")], args.repeat)
+        xlsx_since = command_cost(
+            sides,
+            counter,
+            ["stubs", "export", "--json", "--format", "xlsx", "--since", since, "-o", str(Path(tmp) / "since")],
+            args.repeat,
+        )
         exported_since = [json.loads(grower.last_output)["stubs"] for grower in sides]
         status = command_cost(sides, counter, ["status"], args.repeat)
-        fresh = fresh_process_cost(sides, [("status", ["status"]), ("stubs list", ["stubs", "list"]), ("fetch (one report)", ["fetch", "{url}"])], args.repeat, pages)
+        fresh = fresh_process_cost(
+            sides,
+            [("status", ["status"]), ("stubs list", ["stubs", "list"]), ("fetch (one report)", ["fetch", "{url}"])],
+            args.repeat,
+            pages,
+        )
         stored = large.stored_bytes()
         for grower in sides:
             grower.catalogue.dispose()
@@ -497,9 +573,15 @@ def main() -> None:
         f"{y['seconds'] / x['seconds']:.2f}  (goal <= 2; {y['seconds']:.3f} vs {x['seconds']:.3f} s; {y['queries']:.0f} vs {x['queries']:.0f} statements)"
     )
     for label, (t_small, t_large) in fresh.items():
-        print(f"{label} in a fresh process: {t_large:.2f} s at {args.reports} vs {t_small:.2f} s at {args.base} (median of {args.repeat})")
-    for size, full, new, fresh_new in zip((args.base, args.reports), verify_all, verify_new[:2], verify_new[2:], strict=True):
-        print(f"  at {size:>6}: archive verify --all {full['seconds']:.2f}s, verify after one new report {new:.2f}s in-process, {fresh_new:.2f}s in a fresh process  (goal < 2 s)")
+        print(
+            f"{label} in a fresh process: {t_large:.2f} s at {args.reports} vs {t_small:.2f} s at {args.base} (median of {args.repeat})"
+        )
+    for size, full, new, fresh_new in zip(
+        (args.base, args.reports), verify_all, verify_new[:2], verify_new[2:], strict=True
+    ):
+        print(
+            f"  at {size:>6}: archive verify --all {full['seconds']:.2f}s, verify after one new report {new:.2f}s in-process, {fresh_new:.2f}s in a fresh process  (goal < 2 s)"
+        )
     raw = site.raw_bytes
     kept = stored["warc"] + stored["wacz"]
     if not reuse:  # the pages served in this run are the catalogue's pages only when it was grown here

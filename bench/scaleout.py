@@ -72,8 +72,12 @@ def _moto() -> tuple[subprocess.Popen, str, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stderr is not None
     for line in proc.stderr:
         if "Running on" in line:
@@ -91,7 +95,8 @@ S3: tuple[str, str] = ("", "")
 def _config(folder: Path, pg: str, delay: float) -> Path:
     folder.mkdir(parents=True)
     path = folder / "config.toml"
-    path.write_text(textwrap.dedent(f"""
+    path.write_text(
+        textwrap.dedent(f"""
         [data]
         dir = "data"
         [catalogue]
@@ -108,7 +113,8 @@ def _config(folder: Path, pg: str, delay: float) -> Path:
         global_concurrency = 64
         [archive.wayback]
         enabled = false
-        """))
+        """)
+    )
     return path
 
 
@@ -134,11 +140,31 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
     try:
         with tempfile.TemporaryDirectory(prefix="scaleout-bench-") as tmp:
             configs = [_config(Path(tmp) / f"w{i}", pg, delay) for i in range(n)]
-            prime = subprocess.run([sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), "--json", urls[0]],
-                                   capture_output=True, text=True)  # creates the catalogue and the queue's tables
+            prime = subprocess.run(
+                [sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), "--json", urls[0]],
+                capture_output=True,
+                text=True,
+            )  # creates the catalogue and the queue's tables
             assert prime.returncode == 0, prime.stderr
-            procs = [subprocess.Popen([sys.executable, "-m", "scraper", "-v", "worker", "--concurrency", str(concurrency), "--config", str(c)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in configs]
+            procs = [
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "scraper",
+                        "-v",
+                        "worker",
+                        "--concurrency",
+                        str(concurrency),
+                        "--config",
+                        str(c),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for c in configs
+            ]
 
             def read(p: subprocess.Popen) -> None:
                 assert p.stderr is not None
@@ -150,7 +176,11 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             _wait(lines, "Starting worker", n)  # every worker listens before the jobs are queued
             _wait(lines, FINISHED, 1)  # the priming job
             start = time.monotonic()
-            queued = subprocess.run([sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), *urls[1:]], capture_output=True, text=True)
+            queued = subprocess.run(
+                [sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), *urls[1:]],
+                capture_output=True,
+                text=True,
+            )
             assert queued.returncode == 0, queued.stderr
             _wait(lines, FINISHED, len(urls))
             makespan = time.monotonic() - start
@@ -160,7 +190,9 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             for p in procs:
                 _, status, usage = os.wait4(p.pid, 0)
                 cpu += usage.ru_utime + usage.ru_stime
-            warc = sum(f.stat().st_size for c in configs for f in (c.parent / "data" / "warc").glob("*.warc.gz"))  # local copies, uploaded or not
+            warc = sum(
+                f.stat().st_size for c in configs for f in (c.parent / "data" / "warc").glob("*.warc.gz")
+            )  # local copies, uploaded or not
             engine = create_engine(pg)
             with engine.connect() as conn:
                 size = int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
@@ -201,7 +233,11 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.3, help="[http] per_host_delay in seconds")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--concurrency", type=int, default=8, help="jobs at once in each worker")
-    parser.add_argument("--pg-url", default=os.environ.get("TAKEDOWNS_TEST_PG_URL"), help="an SQLAlchemy PostgreSQL URL of a user that may create databases")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("TAKEDOWNS_TEST_PG_URL"),
+        help="an SQLAlchemy PostgreSQL URL of a user that may create databases",
+    )
     args = parser.parse_args()
     if not args.pg_url:
         sys.exit("error: set TAKEDOWNS_TEST_PG_URL or pass --pg-url (the queue and the catalogue live in PostgreSQL)")
@@ -218,17 +254,24 @@ def main() -> None:
             _log.clear()
             results[n] = r = run(n, urls, args.pg_url, args.delay, args.concurrency)
             per = len(urls)
-            print(f"{n} worker(s): makespan {r.makespan:.2f}s = {r.makespan / bound:.2f}x the politeness bound;"
-                  f" {r.cpu_seconds / per * 1000:.0f} ms CPU, {r.warc_bytes / per / 1024:.1f} KiB WARC,"
-                  f" {r.catalogue_bytes / per / 1024:.1f} KiB catalogue per page", flush=True)
+            print(
+                f"{n} worker(s): makespan {r.makespan:.2f}s = {r.makespan / bound:.2f}x the politeness bound;"
+                f" {r.cpu_seconds / per * 1000:.0f} ms CPU, {r.warc_bytes / per / 1024:.1f} KiB WARC,"
+                f" {r.catalogue_bytes / per / 1024:.1f} KiB catalogue per page",
+                flush=True,
+            )
     finally:
         for s in sites:
             s.close()
         moto.terminate()
-    print(f"politeness bound: {PAGES} pages/host x {LATENCY}s latency + {PAGES - 1} x {args.delay}s delay = {bound:.2f}s"
-          f" ({HOSTS} hosts, {len(urls)} pages)")
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (workers, PostgreSQL, moto and the"
-          " 40 sites share them; on separate hosts the CPU part of the makespan divides by the hosts)")
+    print(
+        f"politeness bound: {PAGES} pages/host x {LATENCY}s latency + {PAGES - 1} x {args.delay}s delay = {bound:.2f}s"
+        f" ({HOSTS} hosts, {len(urls)} pages)"
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (workers, PostgreSQL, moto and the"
+        " 40 sites share them; on separate hosts the CPU part of the makespan divides by the hosts)"
+    )
     if _errors:
         print(f"{len(_errors)} job(s) failed for good; the first: {_errors[0]}")
     one = results.get(1)

@@ -98,8 +98,9 @@ def config_text(site: SoakSite, sources: int, every: float) -> str:
         )
         for k in range(sources)
     )
-    return textwrap.dedent(
-        """
+    return (
+        textwrap.dedent(
+            """
         [data]
         dir = "data"
         [http]
@@ -112,7 +113,9 @@ def config_text(site: SoakSite, sources: int, every: float) -> str:
         jitter_seconds = 0.0
         grace_seconds = 5.0
         """
-    ) + tables
+        )
+        + tables
+    )
 
 
 def takedowns_command() -> list[str]:
@@ -150,12 +153,18 @@ def main() -> int:
             deadline = time.monotonic() + args.timeout
             while site.fetches < args.warmup:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"daemon stopped or stalled before {args.warmup} fetches:\n" + (Path(tmp) / "daemon.log").read_text()[-3000:])
+                    raise SystemExit(
+                        f"daemon stopped or stalled before {args.warmup} fetches:\n"
+                        + (Path(tmp) / "daemon.log").read_text()[-3000:]
+                    )
                 time.sleep(0.05)
             warm_rss, warm_at, warm_fetches = rss_kib(proc.pid, "VmRSS"), time.monotonic(), site.fetches
             while site.fetches < args.fetches:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"daemon stopped or stalled at {site.fetches} fetches:\n" + (Path(tmp) / "daemon.log").read_text()[-3000:])
+                    raise SystemExit(
+                        f"daemon stopped or stalled at {site.fetches} fetches:\n"
+                        + (Path(tmp) / "daemon.log").read_text()[-3000:]
+                    )
                 time.sleep(0.05)
             end_at, end_fetches = time.monotonic(), site.fetches
             peak = rss_kib(proc.pid, "VmHWM")
@@ -167,8 +176,12 @@ def main() -> int:
             log.close()
         rate = (end_fetches - warm_fetches) / (end_at - warm_at)
         ratio = peak / warm_rss
-        print(f"fetches: {end_fetches} from {args.sources} sources every {args.every}s; daemon exit code after SIGTERM: {code}")
-        print(f"RSS after {warm_fetches} fetches: {warm_rss / 1024:.1f} MiB; peak RSS at the end: {peak / 1024:.1f} MiB")
+        print(
+            f"fetches: {end_fetches} from {args.sources} sources every {args.every}s; daemon exit code after SIGTERM: {code}"
+        )
+        print(
+            f"RSS after {warm_fetches} fetches: {warm_rss / 1024:.1f} MiB; peak RSS at the end: {peak / 1024:.1f} MiB"
+        )
         print(f"peak RSS / RSS after warm-up: {ratio:.3f} (goal <= 1.2) {'OK' if ratio <= 1.2 else 'OVER'}")
         print(f"fetches per second: {rate:.1f}")
         return 0 if ratio <= 1.2 and code == 0 else 1

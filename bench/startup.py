@@ -54,7 +54,9 @@ def median_seconds(argv: list[str], repeat: int) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per command (median reported)")
-    parser.add_argument("--config", type=Path, default=None, help="an existing catalogue's config.toml (default: a new, empty one)")
+    parser.add_argument(
+        "--config", type=Path, default=None, help="an existing catalogue's config.toml (default: a new, empty one)"
+    )
     args = parser.parse_args()
     if args.config is not None and not args.config.is_file():
         sys.exit(f"error: no config file {args.config}")
@@ -70,7 +72,9 @@ def main() -> int:
         for command in COMMANDS:
             wall, cpu = median_seconds([*base, *command], args.repeat)
             worst = max(worst, wall)
-            print(f"takedowns {' '.join(command):<12} wall {wall:.3f} s  CPU {cpu:.3f} s  ({wall / bare:.1f}x bare python)")
+            print(
+                f"takedowns {' '.join(command):<12} wall {wall:.3f} s  CPU {cpu:.3f} s  ({wall / bare:.1f}x bare python)"
+            )
         print(f"slowest wall: {worst:.3f} s (goal < {GOAL_SECONDS} s): {'met' if worst < GOAL_SECONDS else 'NOT met'}")
     return 0
 

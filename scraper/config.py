@@ -151,11 +151,15 @@ def load_config(explicit: str | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: invalid TOML: {exc}; fix the file and try again") from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
-        raise UserError(f"{path}: invalid TOML: arrays or inline tables nested too deeply; fix the file and try again") from None
+        raise UserError(
+            f"{path}: invalid TOML: arrays or inline tables nested too deeply; fix the file and try again"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read config file {path}: {exc}") from None
     config = parse_config(raw, path)
-    objectstore.use(storage_settings(config))  # this process reads and uploads WARCs through it (archive/objectstore.py)
+    objectstore.use(
+        storage_settings(config)
+    )  # this process reads and uploads WARCs through it (archive/objectstore.py)
     return config
 
 

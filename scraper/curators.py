@@ -40,13 +40,17 @@ def digest(token: str) -> str:
 def add(catalogue: Catalogue, name: str) -> str:
     """A new curator; returns their token (shown once: only its digest is kept)."""
     if not NAME.match(name):
-        raise UserError(f"curator name {name!r}: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise UserError(
+            f"curator name {name!r}: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
     token = "tdc_" + secrets.token_urlsafe(32)
     try:
         with catalogue.session() as s:
             existing = s.scalar(select(Curator).where(Curator.name == name))
             if existing is not None and existing.revoked_at is None:
-                raise UserError(f"curator {name} already exists: pick another name, or `takedowns curators revoke {name}` first to give them a new token")
+                raise UserError(
+                    f"curator {name} already exists: pick another name, or `takedowns curators revoke {name}` first to give them a new token"
+                )
             if existing is not None:  # a revoked curator back, with a new token
                 existing.token_sha256, existing.revoked_at, existing.created_at = digest(token), None, utcnow()
             else:
@@ -67,7 +71,9 @@ def revoke(catalogue: Catalogue, name: str) -> None:
 
 def listing(catalogue: Catalogue) -> list[CuratorInfo]:
     with catalogue.session() as s:
-        return [CuratorInfo(c.name, c.created_at, c.revoked_at) for c in s.scalars(select(Curator).order_by(Curator.name))]
+        return [
+            CuratorInfo(c.name, c.created_at, c.revoked_at) for c in s.scalars(select(Curator).order_by(Curator.name))
+        ]
 
 
 def any_active(catalogue: Catalogue) -> bool:

@@ -85,7 +85,14 @@ def _handler_for(respond: Respond) -> type[BaseHTTPRequestHandler]:
 class LoopbackServer:
     """A threaded HTTP server on `host` (a loopback address) and a free port, run in a daemon thread."""
 
-    def __init__(self, site: Respond | type[BaseHTTPRequestHandler], *, host: str = "127.0.0.1", port: int = 0, name: str = "loopback-site"):
+    def __init__(
+        self,
+        site: Respond | type[BaseHTTPRequestHandler],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "loopback-site",
+    ):
         handler = site if isinstance(site, type) else _handler_for(site)
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True

@@ -13,7 +13,15 @@ from __future__ import annotations
 from archive.errors import ArchiveError, CatalogueError, DecodeError, UnreadableRecord, UserError
 
 __all__ = [
-    "ArchiveError", "CatalogueError", "DecodeError", "ExtractError", "ExtractLimitError", "FetchError", "UnreadableRecord", "UserError", "describe",
+    "ArchiveError",
+    "CatalogueError",
+    "DecodeError",
+    "ExtractError",
+    "ExtractLimitError",
+    "FetchError",
+    "UnreadableRecord",
+    "UserError",
+    "describe",
 ]
 
 

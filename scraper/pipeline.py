@@ -25,7 +25,15 @@ from archive.objectstore import is_object, locate
 from archive.records import FetchResult
 from archive.render_records import RenderedRecords, build_rendered_block, is_rendered, rendered_parts
 from archive.tables import Capture, DiscoveredItem, ReportRow
-from archive.warc import ResponseRecord, StoredRecord, WarcStore, block_response, build_exchange, payload_sha256, read_response
+from archive.warc import (
+    ResponseRecord,
+    StoredRecord,
+    WarcStore,
+    block_response,
+    build_exchange,
+    payload_sha256,
+    read_response,
+)
 from archive.wayback import WaybackClient
 from scraper.config import Config, section_settings, storage_settings, wayback_settings
 from scraper.errors import ExtractLimitError, FetchError, UserError
@@ -82,7 +90,9 @@ class CaptureOutcome:
     archive_link: str | None = None
     archive_detail: str = ""
     stub: StubOutcome | None = None
-    over_limits: ExtractLimitError | None = None  # extraction stopped at its limits: the item fails, to be tried again later
+    over_limits: ExtractLimitError | None = (
+        None  # extraction stopped at its limits: the item fails, to be tried again later
+    )
 
 
 async def capture_url(
@@ -123,7 +133,9 @@ async def capture_url(
     """
     with stage("fetch"), timed("fetch"):
         check_url(url)
-        previous = _previous(catalogue, record_as or url, rendered=browser is not None)  # each kind is revalidated against its own
+        previous = _previous(
+            catalogue, record_as or url, rendered=browser is not None
+        )  # each kind is revalidated against its own
         validators = {}
         rendered: Rendered | None = None
         if previous is not None and previous.url == url and not record_as and browser is None:
@@ -153,7 +165,9 @@ async def capture_url(
         outcome = await _store_here(config, catalogue, store, result, rendered)
         del result, rendered  # stored: extraction reads the page back from the WARC, in its worker
         with stage("extract"):
-            await _attach_report(config, catalogue, outcome, refresh=outcome.is_new, default_org=source_org, workers=extract_workers)
+            await _attach_report(
+                config, catalogue, outcome, refresh=outcome.is_new, default_org=source_org, workers=extract_workers
+            )
     await archive_capture(config, catalogue, outcome, wait=archive_wait)
     if outcome.over_limits is not None:
         with stage("extract"):
@@ -164,13 +178,23 @@ async def capture_url(
     if outcome.report is not None:
         with stage("stub"):
             # In a thread, as the WARC store: matching and its commit leave the loop free to read the next page.
-            outcome.stub = await asyncio.to_thread(partial(update_stubs_for_report, config, catalogue, outcome.capture.id, source_name,
-                                                           forced=forced, refresh_feed=refresh_feed))  # times itself
+            outcome.stub = await asyncio.to_thread(
+                partial(
+                    update_stubs_for_report,
+                    config,
+                    catalogue,
+                    outcome.capture.id,
+                    source_name,
+                    forced=forced,
+                    refresh_feed=refresh_feed,
+                )
+            )  # times itself
     return outcome
 
 
-async def _store_here(config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult,
-                      rendered: Rendered | None = None) -> CaptureOutcome:
+async def _store_here(
+    config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult, rendered: Rendered | None = None
+) -> CaptureOutcome:
     """Store the exchange from this process, in a thread: gzip, the flock wait and the fsync leave the event
     loop free to fetch and match other items. A cancelled item's thread still finishes its append and commit."""
     with stage("store"):
@@ -179,8 +203,14 @@ async def _store_here(config: Config, catalogue: Catalogue, store: WarcStore | N
     return CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
 
 
-async def _store_and_extract_in_worker(config: Config, catalogue: Catalogue, store: WarcStore | None, result: FetchResult,
-                                       default_org: str | None, workers: int) -> CaptureOutcome:
+async def _store_and_extract_in_worker(
+    config: Config,
+    catalogue: Catalogue,
+    store: WarcStore | None,
+    result: FetchResult,
+    default_org: str | None,
+    workers: int,
+) -> CaptureOutcome:
     """A limited worker process builds the page's WARC records (gzip, digests) and extracts its Report from them
     (`build_and_extract`); this process appends the records and catalogues the capture with its report in
     one transaction (in a thread). The GIL-serialised CPU of this process goes to fetching and stubs.
@@ -190,16 +220,24 @@ async def _store_and_extract_in_worker(config: Config, catalogue: Catalogue, sto
     dies, the page is stored from here and the outcome says so (`over_limits`)."""
     try:
         with stage("extract"), timed("build + extract (awaited in a worker)"):
-            built = await run_bounded(extract_settings(config, workers), build_and_extract, config, result, default_org, extractor())
+            built = await run_bounded(
+                extract_settings(config, workers), build_and_extract, config, result, default_org, extractor()
+            )
     except ExtractLimitError as exc:
-        log.warning("extraction stopped: %s; the page is stored from the polling process", exc, extra={"url": result.requested_url})
+        log.warning(
+            "extraction stopped: %s; the page is stored from the polling process",
+            exc,
+            extra={"url": result.requested_url},
+        )
         outcome = await _store_here(config, catalogue, store, result)
         _over_limits(outcome, exc)
         return outcome
     TIMES.merge(built.steps, ", in a worker")
     with stage("store"):
         store = store or WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
-        capture, is_new = await in_thread("store (WARC + catalogue)", store_capture, store, catalogue, result, None, built.block, built.report)
+        capture, is_new = await in_thread(
+            "store (WARC + catalogue)", store_capture, store, catalogue, result, None, built.block, built.report
+        )
     outcome = CaptureOutcome(capture=capture, is_new=is_new, unchanged=not is_new)
     if is_new:
         outcome.report, outcome.report_error = built.report, built.report_error
@@ -221,7 +259,9 @@ class Built:
     steps: list[Step]  # the worker's step times for this page
 
 
-def build_and_extract(config: Config, result: FetchResult, default_org: str | None, extract: Callable[..., Report] = extract_report) -> Built:
+def build_and_extract(
+    config: Config, result: FetchResult, default_org: str | None, extract: Callable[..., Report] = extract_report
+) -> Built:
     """In a worker process: the exchange's WARC records (`build_exchange`), and the Report `extract` finds in
     the response record read back from them, as `capture_content` reads a stored capture. Writes nothing."""
     TIMES.reset()  # a worker runs one job at a time: what is timed below is this page's
@@ -235,8 +275,16 @@ def build_and_extract(config: Config, result: FetchResult, default_org: str | No
         if default_org is None and any(_orgs(config).values()):  # else there is nothing to look up
             default_org = _timed_source_org(config, _worker_catalogue(config), result.requested_url, None)
         with timed("extract", cpu=True):
-            report = extract(content, url=result.requested_url, final_url=result.final_url, content_type=result.content_type, orgs=config.orgs,
-                             default_org=default_org, pdf=None, pdf_limits=pdf_limits(config))
+            report = extract(
+                content,
+                url=result.requested_url,
+                final_url=result.final_url,
+                content_type=result.content_type,
+                orgs=config.orgs,
+                default_org=default_org,
+                pdf=None,
+                pdf_limits=pdf_limits(config),
+            )
     except ExtractError as exc:
         error = str(exc)
     return Built(block, report, error, TIMES.steps())
@@ -272,11 +320,23 @@ def _check_storable(result: FetchResult) -> None:
     """Refuse before storing anything that is an error, empty, or no readable document."""
     url = result.requested_url
     if result.status >= 400 or result.not_modified:
-        raise FetchError(f"{result.final_url} answered HTTP {result.status}", url=url, reason=f"http_{result.status}", status=result.status)
+        raise FetchError(
+            f"{result.final_url} answered HTTP {result.status}",
+            url=url,
+            reason=f"http_{result.status}",
+            status=result.status,
+        )
     if result.status >= 300:
-        raise FetchError(f"{result.final_url} answered HTTP {result.status} without a usable Location", url=url, reason="bad_redirect", status=result.status)
+        raise FetchError(
+            f"{result.final_url} answered HTTP {result.status} without a usable Location",
+            url=url,
+            reason="bad_redirect",
+            status=result.status,
+        )
     if result.is_blank():
-        raise FetchError(f"{result.final_url} returned an empty body", url=url, reason="empty_body", status=result.status)
+        raise FetchError(
+            f"{result.final_url} returned an empty body", url=url, reason="empty_body", status=result.status
+        )
     if document_kind(result.content_type, result.content) is None:
         raise FetchError(
             f"{result.final_url} is {result.content_type or 'an unknown type'}, not an HTML, PDF or text report",
@@ -286,8 +346,14 @@ def _check_storable(result: FetchResult) -> None:
         )
 
 
-def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, rendered: Rendered | None = None,
-                  block: tuple[bytes, StoredRecord] | None = None, report: Report | None = None) -> tuple[Capture, bool]:
+def store_capture(
+    store: WarcStore,
+    catalogue: Catalogue,
+    result: FetchResult,
+    rendered: Rendered | None = None,
+    block: tuple[bytes, StoredRecord] | None = None,
+    report: Report | None = None,
+) -> tuple[Capture, bool]:
     """Write the exchange to WARC and catalogue it; an identical payload is a catalogue hit.
 
     A rendered page is written as one block (document, subresources, screenshot, DOM, page
@@ -308,7 +374,9 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
         return capture
 
     def add(s: Session, stored: StoredRecord) -> Capture:
-        capture = Capture(url=result.requested_url, payload_sha256=stored.payload_sha256, seen_count=0, rendered=is_browser)
+        capture = Capture(
+            url=result.requested_url, payload_sha256=stored.payload_sha256, seen_count=0, rendered=is_browser
+        )
         s.add(capture)
         capture.final_url = result.final_url
         capture.fetched_at = result.fetched_at.replace(tzinfo=None)
@@ -324,13 +392,22 @@ def store_capture(store: WarcStore, catalogue: Catalogue, result: FetchResult, r
         if report is not None:
             s.flush()  # the capture's id, which the report names
             report.capture_id = capture.id
-            s.add(ReportRow(capture_id=capture.id, url=capture.url, extractor_version=report.extractor_version, extracted_at=utcnow(),
-                            data=report.to_dict()))
+            s.add(
+                ReportRow(
+                    capture_id=capture.id,
+                    url=capture.url,
+                    extractor_version=report.extractor_version,
+                    extracted_at=utcnow(),
+                    data=report.to_dict(),
+                )
+            )
         return capture
 
     build: Callable[[str], tuple[bytes, StoredRecord]] | None = None
     if rendered is not None:
-        records = RenderedRecords(result, rendered.subresources, rendered.screenshot, rendered.dom.encode("utf-8"), rendered.page_info())
+        records = RenderedRecords(
+            result, rendered.subresources, rendered.screenshot, rendered.dom.encode("utf-8"), rendered.page_info()
+        )
         build = partial(build_rendered_block, records)
     elif block is not None:
         build = partial(_built, block)
@@ -341,7 +418,9 @@ def _built(block: tuple[bytes, StoredRecord], _rel_path: str) -> tuple[bytes, St
     return block
 
 
-def _find_kind(store: WarcStore, catalogue: Catalogue, s: Session, url: str, digest: str, rendered: bool) -> Capture | None:
+def _find_kind(
+    store: WarcStore, catalogue: Catalogue, s: Session, url: str, digest: str, rendered: bool
+) -> Capture | None:
     """The capture of this kind, correcting a row stored before captures had a kind (migration 0011) from its WARC block."""
     capture = catalogue.find_capture(s, url, digest, rendered)
     if capture is None and rendered:
@@ -349,7 +428,11 @@ def _find_kind(store: WarcStore, catalogue: Catalogue, s: Session, url: str, dig
         if legacy is not None and is_rendered(locate(store.data_dir, legacy.warc_path), legacy.warc_offset):
             legacy.rendered = True
             return legacy
-    if capture is not None and not rendered and is_rendered(locate(store.data_dir, capture.warc_path), capture.warc_offset):
+    if (
+        capture is not None
+        and not rendered
+        and is_rendered(locate(store.data_dir, capture.warc_path), capture.warc_offset)
+    ):
         capture.rendered = True  # a browser capture listed as plain: not a hit for a plain fetch
         s.flush()
         return None
@@ -383,7 +466,9 @@ def _previous(catalogue: Catalogue, url: str, *, rendered: bool) -> Previous | N
     return Previous(*rows[0]) if rows else None
 
 
-async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Previous, default_org: str | None) -> CaptureOutcome:
+async def _record_unchanged(
+    config: Config, catalogue: Catalogue, previous: Previous, default_org: str | None
+) -> CaptureOutcome:
     with catalogue.session() as s:
         capture = s.get(Capture, previous.id)
         assert capture is not None
@@ -394,8 +479,15 @@ async def _record_unchanged(config: Config, catalogue: Catalogue, previous: Prev
     return outcome
 
 
-async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, refresh: bool, default_org: str | None = None,
-                         workers: int = 0) -> None:
+async def _attach_report(
+    config: Config,
+    catalogue: Catalogue,
+    outcome: CaptureOutcome,
+    *,
+    refresh: bool,
+    default_org: str | None = None,
+    workers: int = 0,
+) -> None:
     """Use the stored Report unless the capture is new or has none yet.
 
     A PDF's text is read by a limited worker process awaited here, and the report is extracted in a
@@ -412,11 +504,23 @@ async def _attach_report(config: Config, catalogue: Catalogue, outcome: CaptureO
     settings = extract_settings(config, workers)
     try:
         arguments = await asyncio.to_thread(_extract_arguments, config, catalogue, capture, default_org, None)
-        with timed("read back + extract (awaited in a worker)"):  # the worker reads the WARC: no copy of the page crosses to it
-            found = await run_bounded(settings, extract_stored, config, StoredAt.of(capture), arguments, extractor(), pdf_first=True,
-                                        credentials=objectstore.credentials())
+        with timed(
+            "read back + extract (awaited in a worker)"
+        ):  # the worker reads the WARC: no copy of the page crosses to it
+            found = await run_bounded(
+                settings,
+                extract_stored,
+                config,
+                StoredAt.of(capture),
+                arguments,
+                extractor(),
+                pdf_first=True,
+                credentials=objectstore.credentials(),
+            )
         if found is None:  # a PDF: its text comes from the PDF worker first, then the report from an extraction worker
-            content = await in_thread("read back from WARC", capture_content, config, capture)  # gunzip and digest off the loop
+            content = await in_thread(
+                "read back from WARC", capture_content, config, capture
+            )  # gunzip and digest off the loop
             try:
                 arguments["pdf"] = await read_pdf_text_async(content, pdf_limits(config))
             except PdfLimitError as exc:
@@ -467,8 +571,15 @@ class StoredAt:
         return cls(capture.warc_path, capture.warc_offset, capture.payload_sha256)
 
 
-def extract_stored(config: Config, stored: StoredAt, arguments: dict[str, Any], extract: Callable[..., Report] = extract_report, *,
-                   pdf_first: bool = False, credentials: objectstore.Credentials | None = None) -> Report | None:
+def extract_stored(
+    config: Config,
+    stored: StoredAt,
+    arguments: dict[str, Any],
+    extract: Callable[..., Report] = extract_report,
+    *,
+    pdf_first: bool = False,
+    credentials: objectstore.Credentials | None = None,
+) -> Report | None:
     """In a worker process: the Report of a stored capture, read back from its WARC here (`capture_content`).
     `pdf_first`: None for a PDF, whose text the caller has the PDF worker read first (`_attach_report`)."""
     if is_object(stored.warc_path) and objectstore.current() is None:  # forked before this process read its config
@@ -504,7 +615,11 @@ def source_org(config: Config, catalogue: Catalogue, url: str, capture_id: int |
     orgs = _orgs(config)
     if not any(orgs.values()):
         return None  # no source names an org: nothing to look up
-    found = DiscoveredItem.url == url if capture_id is None else or_(DiscoveredItem.capture_id == capture_id, DiscoveredItem.url == url)
+    found = (
+        DiscoveredItem.url == url
+        if capture_id is None
+        else or_(DiscoveredItem.capture_id == capture_id, DiscoveredItem.url == url)
+    )
     with catalogue.read_session() as s:
         names = list(s.scalars(select(DiscoveredItem.source).where(found).order_by(DiscoveredItem.id)))
     return next((orgs[name] for name in names if orgs.get(name)), None)
@@ -516,8 +631,15 @@ def _orgs(config: Config) -> dict[str, str | None]:
     return {name: table.get("org") for name, table in config.section("sources").items() if isinstance(table, dict)}
 
 
-def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,
-                      content: bytes | None = None, pdf: PdfText | None = None) -> Report:
+def report_of_capture(
+    config: Config,
+    catalogue: Catalogue,
+    capture: Capture,
+    *,
+    default_org: str | None = None,
+    content: bytes | None = None,
+    pdf: PdfText | None = None,
+) -> Report:
     """The Report of a stored capture, read from its WARC (never the network).
 
     The one extract-from-capture path: `fetch`, polls, `extract URL` and
@@ -527,8 +649,17 @@ def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *,
     arguments = _extract_arguments(config, catalogue, capture, default_org, pdf)
     try:
         if content is None:  # read from the WARC by the worker itself: no copy of the page here
-            found = asyncio.run(run_bounded(extract_settings(config), extract_stored, config, StoredAt.of(capture), arguments, extractor(),
-                                            credentials=objectstore.credentials()))
+            found = asyncio.run(
+                run_bounded(
+                    extract_settings(config),
+                    extract_stored,
+                    config,
+                    StoredAt.of(capture),
+                    arguments,
+                    extractor(),
+                    credentials=objectstore.credentials(),
+                )
+            )
             assert found is not None  # a PDF is read there too
             report = found
         else:
@@ -539,7 +670,9 @@ def report_of_capture(config: Config, catalogue: Catalogue, capture: Capture, *,
     return report
 
 
-def _extract_arguments(config: Config, catalogue: Catalogue, capture: Capture, default_org: str | None, pdf: PdfText | None) -> dict[str, Any]:
+def _extract_arguments(
+    config: Config, catalogue: Catalogue, capture: Capture, default_org: str | None, pdf: PdfText | None
+) -> dict[str, Any]:
     """`extract_report`'s keyword arguments for a capture (plain values: they cross to a worker process)."""
     return {
         "url": capture.url, "final_url": capture.final_url, "content_type": capture.content_type, "orgs": config.orgs,
@@ -552,10 +685,21 @@ def _timed_source_org(config: Config, catalogue: Catalogue, url: str, capture_id
         return source_org(config, catalogue, url, capture_id)
 
 
-def extract_capture(config: Config, catalogue: Catalogue, capture: Capture, *, default_org: str | None = None,
-                    content: bytes | None = None, pdf: PdfText | None = None) -> Report:
+def extract_capture(
+    config: Config,
+    catalogue: Catalogue,
+    capture: Capture,
+    *,
+    default_org: str | None = None,
+    content: bytes | None = None,
+    pdf: PdfText | None = None,
+) -> Report:
     """Extract the Report of a stored capture and upsert it into the catalogue."""
-    return store_report(catalogue, capture, report_of_capture(config, catalogue, capture, default_org=default_org, content=content, pdf=pdf))
+    return store_report(
+        catalogue,
+        capture,
+        report_of_capture(config, catalogue, capture, default_org=default_org, content=content, pdf=pdf),
+    )
 
 
 def store_report(catalogue: Catalogue, capture: Capture, report: Report) -> Report:
@@ -572,8 +716,9 @@ def store_report(catalogue: Catalogue, capture: Capture, report: Report) -> Repo
     return report
 
 
-def process_url(config: Config, url: str, *, respect_robots: bool = True, archive_wait: float | None = None,
-                render: bool = False) -> CaptureOutcome:
+def process_url(
+    config: Config, url: str, *, respect_robots: bool = True, archive_wait: float | None = None, render: bool = False
+) -> CaptureOutcome:
     """Synchronous entry point for the CLI: one URL through the whole pipeline (`render`: in Chromium)."""
     check_url(url)
     render_settings = RenderSettings.from_config(config) if render else None
@@ -585,10 +730,26 @@ def process_url(config: Config, url: str, *, respect_robots: bool = True, archiv
     async def run() -> CaptureOutcome:
         async with HttpClient(config.http) as client:
             if render_settings is None:
-                return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store, archive_wait=archive_wait)
+                return await capture_url(
+                    config,
+                    catalogue,
+                    client,
+                    url,
+                    respect_robots=respect_robots,
+                    store=store,
+                    archive_wait=archive_wait,
+                )
             async with BrowserPool(render_settings, client) as browser:
-                return await capture_url(config, catalogue, client, url, respect_robots=respect_robots, store=store,
-                                         archive_wait=archive_wait, browser=browser)
+                return await capture_url(
+                    config,
+                    catalogue,
+                    client,
+                    url,
+                    respect_robots=respect_robots,
+                    store=store,
+                    archive_wait=archive_wait,
+                    browser=browser,
+                )
 
     try:
         return asyncio.run(run())

@@ -50,20 +50,28 @@ class Schedule:
         from apscheduler.triggers.interval import IntervalTrigger
 
         if self.interval is not None:
-            return IntervalTrigger(seconds=self.interval.total_seconds(), start_date=start, jitter=jitter or None, timezone=timezone.utc)
+            return IntervalTrigger(
+                seconds=self.interval.total_seconds(), start_date=start, jitter=jitter or None, timezone=timezone.utc
+            )
         return self._cron_trigger(jitter)
 
     def _cron_trigger(self, jitter: float = 0) -> CronTrigger:
         from apscheduler.triggers.cron import CronTrigger
 
-        return CronTrigger.from_crontab(self.cron, timezone=timezone.utc) if not jitter else _with_jitter(self.cron, jitter)
+        return (
+            CronTrigger.from_crontab(self.cron, timezone=timezone.utc)
+            if not jitter
+            else _with_jitter(self.cron, jitter)
+        )
 
 
 def _with_jitter(cron: str | None, jitter: float) -> CronTrigger:
     from apscheduler.triggers.cron import CronTrigger
 
     minute, hour, day, month, dow = (cron or "").split()
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, jitter=jitter, timezone=timezone.utc)
+    return CronTrigger(
+        minute=minute, hour=hour, day=day, month=month, day_of_week=dow, jitter=jitter, timezone=timezone.utc
+    )
 
 
 def parse_schedule(value: object) -> Schedule:
@@ -73,7 +81,7 @@ def parse_schedule(value: object) -> Schedule:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _interval(f"{value}s", timedelta(seconds=value))
     if not isinstance(value, str) or not value.strip():
-        raise UserError(f"schedule {value!r} is not an interval like \"6h\" or a cron string like \"0 */6 * * *\"")
+        raise UserError(f'schedule {value!r} is not an interval like "6h" or a cron string like "0 */6 * * *"')
     text = value.strip()
     compact = text.replace(" ", "").lower()
     if re.fullmatch(f"(?:{_INTERVAL.pattern})+", compact):
@@ -87,7 +95,9 @@ def parse_schedule(value: object) -> Schedule:
         except ValueError as exc:
             raise UserError(f"schedule {text!r} is not a valid cron string: {exc}") from None
         return Schedule(text=text, cron=text)
-    raise UserError(f"schedule {text!r} is not an interval like \"6h\" or \"1h30m\" or a 5-field cron string like \"0 */6 * * *\"")
+    raise UserError(
+        f'schedule {text!r} is not an interval like "6h" or "1h30m" or a 5-field cron string like "0 */6 * * *"'
+    )
 
 
 def _interval(text: str, delta: timedelta) -> Schedule:

@@ -37,9 +37,7 @@ T = TypeVar("T")
 
 OPEN_SECTIONS = ("sources", "orgs")
 
-DEFAULT_USER_AGENT = (
-    "takedown-archiver/0.1 (+https://github.com/DISARMFoundation; archiving takedown reports)"
-)
+DEFAULT_USER_AGENT = "takedown-archiver/0.1 (+https://github.com/DISARMFoundation; archiving takedown reports)"
 
 
 @dataclass(frozen=True)
@@ -109,10 +107,30 @@ _STORAGE = StorageSettings()
 SETTINGS: tuple[Setting, ...] = (
     S("data", "dir", str, "data", "where WARC files, the SQLite catalogue and exports go"),
     S("catalogue", "url", str, "", "any SQLAlchemy URL; empty means an SQLite file at <data.dir>/catalogue.sqlite"),
-    S("warc", "max_file_bytes", int, 1073741824, "start a new WARC file once the current one is larger than this", minimum=1),
-    S("storage", "kind", str, _STORAGE.kind, "where full WARC files live: local (<data>/warc) or s3 (uploaded whole to [storage] bucket)",
-      check=_storage_kind_complaint),
-    S("storage", "endpoint", str, _STORAGE.endpoint, "S3-compatible endpoint URL (empty: AWS's own)", check=_optional_http_url_complaint),
+    S(
+        "warc",
+        "max_file_bytes",
+        int,
+        1073741824,
+        "start a new WARC file once the current one is larger than this",
+        minimum=1,
+    ),
+    S(
+        "storage",
+        "kind",
+        str,
+        _STORAGE.kind,
+        "where full WARC files live: local (<data>/warc) or s3 (uploaded whole to [storage] bucket)",
+        check=_storage_kind_complaint,
+    ),
+    S(
+        "storage",
+        "endpoint",
+        str,
+        _STORAGE.endpoint,
+        "S3-compatible endpoint URL (empty: AWS's own)",
+        check=_optional_http_url_complaint,
+    ),
     S("storage", "bucket", str, _STORAGE.bucket, "bucket the WARC files are uploaded to (kind = s3)"),
     S("storage", "prefix", str, _STORAGE.prefix, "key prefix of the uploaded WARC files"),
     S("storage", "region", str, _STORAGE.region, "region name sent to the endpoint"),
@@ -121,13 +139,32 @@ SETTINGS: tuple[Setting, ...] = (
     S("http", "read_timeout", float, 30.0, "seconds between bytes"),
     S("http", "total_timeout", float, 120.0, "seconds one URL may take in all: every attempt, redirect and retry wait"),
     S("http", "max_body_bytes", int, 52428800, "bytes on the wire; larger bodies are aborted"),
-    S("http", "max_decompressed_bytes", int, 209715200, "bytes after gzip/deflate/br, counted as the body streams in: stops decompression bombs"),
+    S(
+        "http",
+        "max_decompressed_bytes",
+        int,
+        209715200,
+        "bytes after gzip/deflate/br, counted as the body streams in: stops decompression bombs",
+    ),
     S("http", "max_redirects", int, 10, "redirect hops followed before giving up"),
-    S("http", "allow_private_networks", bool, False, "allow URLs resolving to private, loopback, link-local or metadata addresses"),
+    S(
+        "http",
+        "allow_private_networks",
+        bool,
+        False,
+        "allow URLs resolving to private, loopback, link-local or metadata addresses",
+    ),
     S("http", "per_host_delay", float, 2.0, "seconds between the starts of two requests to one host"),
     S("http", "per_host_concurrency", int, 1, "requests in flight to one host", minimum=1),
     S("http", "global_concurrency", int, 8, "requests in flight to all hosts together", minimum=1),
-    S("http", "retry_attempts", int, 4, "tries for retryable failures (connect errors, timeouts, 408, 429, 5xx)", minimum=1),
+    S(
+        "http",
+        "retry_attempts",
+        int,
+        4,
+        "tries for retryable failures (connect errors, timeouts, 408, 429, 5xx)",
+        minimum=1,
+    ),
     S("http", "retry_initial_wait", float, 2.0, "seconds before the first retry (then exponential, with jitter)"),
     S("http", "retry_max_wait", float, 120.0, "longest wait between two tries, in seconds"),
     S("http", "retry_max_seconds", float, 600.0, "seconds spent retrying one URL in all"),
@@ -135,62 +172,294 @@ SETTINGS: tuple[Setting, ...] = (
     S("http", "respect_robots", bool, True, "honour robots.txt (a source can opt out for itself, logged)"),
     S("http", "robots_ttl", float, 86400.0, "seconds a host's robots.txt is cached"),
     S("http", "max_crawl_delay", float, 60.0, "largest Crawl-delay honoured, in seconds"),
-    S("extract", "workers", int, 0, "extraction processes a poll runs at once (0: one page at a time, after storing it); a poll keeps workers + 2 items in flight", minimum=0),
-    S("extract", "cpu_seconds", int, 60, "CPU seconds one page's extraction process may use (setrlimit); past it the item fails and is retried later", minimum=1),
-    S("extract", "memory_bytes", int, 1073741824, "address space of one page's extraction process (setrlimit)", minimum=128 * 1024 * 1024),
-    S("extract", "wall_seconds", float, 120.0, "how long to wait for one page's extraction process before killing it", minimum=1),
+    S(
+        "extract",
+        "workers",
+        int,
+        0,
+        "extraction processes a poll runs at once (0: one page at a time, after storing it); a poll keeps workers + 2 items in flight",
+        minimum=0,
+    ),
+    S(
+        "extract",
+        "cpu_seconds",
+        int,
+        60,
+        "CPU seconds one page's extraction process may use (setrlimit); past it the item fails and is retried later",
+        minimum=1,
+    ),
+    S(
+        "extract",
+        "memory_bytes",
+        int,
+        1073741824,
+        "address space of one page's extraction process (setrlimit)",
+        minimum=128 * 1024 * 1024,
+    ),
+    S(
+        "extract",
+        "wall_seconds",
+        float,
+        120.0,
+        "how long to wait for one page's extraction process before killing it",
+        minimum=1,
+    ),
     S("extract.pdf", "max_pages", int, 1000, "pages of a PDF read; the rest are skipped (page-tree bombs)", minimum=1),
     S("extract.pdf", "max_text_chars", int, 5000000, "characters of PDF text kept", minimum=1),
     S("extract.pdf", "cpu_seconds", int, 60, "CPU seconds the PDF worker process may use (setrlimit)", minimum=1),
-    S("extract.pdf", "memory_bytes", int, 1073741824, "address space of the PDF worker process (setrlimit)", minimum=64 * 1024 * 1024),
+    S(
+        "extract.pdf",
+        "memory_bytes",
+        int,
+        1073741824,
+        "address space of the PDF worker process (setrlimit)",
+        minimum=64 * 1024 * 1024,
+    ),
     S("extract.pdf", "wall_seconds", float, 120.0, "how long to wait for the PDF worker before killing it", minimum=1),
-    S("render", "chromium", str, "/usr/bin/chromium", "the Chromium binary driven by Playwright for --render / render = true"),
-    S("render", "budget_seconds", float, 30.0, "total time for one rendered page: load, settle, screenshot, DOM", minimum=1),
-    S("render", "settle_seconds", float, 2.0, "after load, wait up to this long for the network to go quiet", minimum=0),
+    S(
+        "render",
+        "chromium",
+        str,
+        "/usr/bin/chromium",
+        "the Chromium binary driven by Playwright for --render / render = true",
+    ),
+    S(
+        "render",
+        "budget_seconds",
+        float,
+        30.0,
+        "total time for one rendered page: load, settle, screenshot, DOM",
+        minimum=1,
+    ),
+    S(
+        "render",
+        "settle_seconds",
+        float,
+        2.0,
+        "after load, wait up to this long for the network to go quiet",
+        minimum=0,
+    ),
     S("render", "max_requests", int, 300, "requests one page may make; the rest are refused", minimum=1),
-    S("render", "max_bytes", int, 50 * 1024 * 1024, "bytes of responses one page may receive; the rest are refused", minimum=1024),
+    S(
+        "render",
+        "max_bytes",
+        int,
+        50 * 1024 * 1024,
+        "bytes of responses one page may receive; the rest are refused",
+        minimum=1024,
+    ),
     S("render", "viewport_width", int, 1280, "CSS pixels; the screenshot's width", minimum=100),
-    S("render", "viewport_height", int, 800, "CSS pixels; the screenshot is the full page, at least this tall", minimum=100),
+    S(
+        "render",
+        "viewport_height",
+        int,
+        800,
+        "CSS pixels; the screenshot is the full page, at least this tall",
+        minimum=100,
+    ),
     S("render", "contexts", int, 2, "browser contexts (pages) rendered at once by one browser process", minimum=1),
     S("render", "restart_after_pages", int, 200, "restart the browser process after this many pages", minimum=1),
     S("archive.wayback", "enabled", bool, _WAYBACK.enabled, "ask the Wayback Machine for public archive links"),
-    S("archive.wayback", "web_base", str, _WAYBACK.web_base, "Save Page Now, CDX and snapshots", check=_http_url_complaint),
+    S(
+        "archive.wayback",
+        "web_base",
+        str,
+        _WAYBACK.web_base,
+        "Save Page Now, CDX and snapshots",
+        check=_http_url_complaint,
+    ),
     S("archive.wayback", "api_base", str, _WAYBACK.api_base, "availability API", check=_http_url_complaint),
-    S("archive.wayback", "reuse_max_age_days", float, _WAYBACK.reuse_max_age_days, "reuse an existing snapshot younger than this"),
-    S("archive.wayback", "submit_interval_seconds", float, _WAYBACK.submit_interval_seconds, "at most one submission per interval, per process"),
-    S("archive.wayback", "wait_seconds", float, _WAYBACK.wait_seconds, "how long `takedowns fetch` waits for a capture job"),
-    S("archive.wayback", "poll_interval_seconds", float, _WAYBACK.poll_interval_seconds, "between status checks while waiting"),
-    S("archive.wayback", "session_pause_seconds", float, _WAYBACK.session_pause_seconds, "pause after a session/bandwidth quota error"),
-    S("archive.wayback", "rate_limit_backoff_seconds", float, _WAYBACK.rate_limit_backoff_seconds, "pause after an HTTP 429"),
+    S(
+        "archive.wayback",
+        "reuse_max_age_days",
+        float,
+        _WAYBACK.reuse_max_age_days,
+        "reuse an existing snapshot younger than this",
+    ),
+    S(
+        "archive.wayback",
+        "submit_interval_seconds",
+        float,
+        _WAYBACK.submit_interval_seconds,
+        "at most one submission per interval, per process",
+    ),
+    S(
+        "archive.wayback",
+        "wait_seconds",
+        float,
+        _WAYBACK.wait_seconds,
+        "how long `takedowns fetch` waits for a capture job",
+    ),
+    S(
+        "archive.wayback",
+        "poll_interval_seconds",
+        float,
+        _WAYBACK.poll_interval_seconds,
+        "between status checks while waiting",
+    ),
+    S(
+        "archive.wayback",
+        "session_pause_seconds",
+        float,
+        _WAYBACK.session_pause_seconds,
+        "pause after a session/bandwidth quota error",
+    ),
+    S(
+        "archive.wayback",
+        "rate_limit_backoff_seconds",
+        float,
+        _WAYBACK.rate_limit_backoff_seconds,
+        "pause after an HTTP 429",
+    ),
     S("archive.wayback", "timeout_seconds", float, _WAYBACK.timeout_seconds, "per request to the archive APIs"),
-    S("stubs", "id_prefix", str, "TA-", "provisional stub ids TA-00001...; never I00000-like", check=_id_prefix_complaint),
-    S("stubs", "disarm_master", str, "", "path to DISARM_DATA_MASTER.xlsx: URLs it lists are never stubbed again", is_file=True),
-    S("stubs", "found_via", str, "", "DISARM's Found via code for new stubs (empty, or a short code like OII)", check=_found_via_complaint),
-    S("stubs", "cluster_window_days", int, 14, "reports this close in date (same platform, origin, a matching count) share one stub"),
+    S(
+        "stubs",
+        "id_prefix",
+        str,
+        "TA-",
+        "provisional stub ids TA-00001...; never I00000-like",
+        check=_id_prefix_complaint,
+    ),
+    S(
+        "stubs",
+        "disarm_master",
+        str,
+        "",
+        "path to DISARM_DATA_MASTER.xlsx: URLs it lists are never stubbed again",
+        is_file=True,
+    ),
+    S(
+        "stubs",
+        "found_via",
+        str,
+        "",
+        "DISARM's Found via code for new stubs (empty, or a short code like OII)",
+        check=_found_via_complaint,
+    ),
+    S(
+        "stubs",
+        "cluster_window_days",
+        int,
+        14,
+        "reports this close in date (same platform, origin, a matching count) share one stub",
+    ),
     S("stubs", "feed_file", str, "stubs.atom", "Atom feed of new stubs, under the data folder"),
-    S("stubs", "feed_url", str, "", "public URL of the Atom feed (its self link), e.g. https://desk.example.org/feed.atom; "
-      "empty: the desk's /feed.atom on [web] host and port", check=_optional_http_url_complaint),
-    S("techniques", "framework", str, "", "DISARM's framework workbook (sheets techniques, tactics); empty: the copy in use (`takedowns disarm show`)"),
-    S("techniques", "mappings", str, "", "DISARM_DATA_MASTER.xlsx with the curators' incidenttechniques sheet; empty: the copy in use"),
-    S("techniques", "stix_bundle", str, "", "DISARM's STIX bundle (DISARM.json), whose attack-pattern ids STIX exports reuse; empty: the copy in use"),
+    S(
+        "stubs",
+        "feed_url",
+        str,
+        "",
+        "public URL of the Atom feed (its self link), e.g. https://desk.example.org/feed.atom; "
+        "empty: the desk's /feed.atom on [web] host and port",
+        check=_optional_http_url_complaint,
+    ),
+    S(
+        "techniques",
+        "framework",
+        str,
+        "",
+        "DISARM's framework workbook (sheets techniques, tactics); empty: the copy in use (`takedowns disarm show`)",
+    ),
+    S(
+        "techniques",
+        "mappings",
+        str,
+        "",
+        "DISARM_DATA_MASTER.xlsx with the curators' incidenttechniques sheet; empty: the copy in use",
+    ),
+    S(
+        "techniques",
+        "stix_bundle",
+        str,
+        "",
+        "DISARM's STIX bundle (DISARM.json), whose attack-pattern ids STIX exports reuse; empty: the copy in use",
+    ),
     S("techniques", "top", int, 5, "technique suggestions per stub", minimum=1, maximum=50),
-    S("disarm", "raw_base", str, DISARM_RAW_BASE, "`takedowns disarm update` downloads <raw_base>/<commit>/<path in DISARM's repository>", check=_http_url_complaint),
-    S("disarm", "api_base", str, DISARM_API_BASE, "GitHub API of DISARM's repository: turns a tag or branch into its commit (<api_base>/commits/<ref>)", check=_http_url_complaint),
+    S(
+        "disarm",
+        "raw_base",
+        str,
+        DISARM_RAW_BASE,
+        "`takedowns disarm update` downloads <raw_base>/<commit>/<path in DISARM's repository>",
+        check=_http_url_complaint,
+    ),
+    S(
+        "disarm",
+        "api_base",
+        str,
+        DISARM_API_BASE,
+        "GitHub API of DISARM's repository: turns a tag or branch into its commit (<api_base>/commits/<ref>)",
+        check=_http_url_complaint,
+    ),
     S("web", "enabled", bool, False, "the daemon also serves the review desk (same host and port)"),
     S("web", "host", str, "127.0.0.1", "address the desk listens on; any non-loopback address needs a token"),
     S("web", "port", int, 8765, "port of the desk", minimum=1, maximum=65535),
-    S("web", "auth", str, "auto", "auto: a token is required off loopback or whenever one is set; token: always", check=_auth_complaint),
+    S(
+        "web",
+        "auth",
+        str,
+        "auto",
+        "auto: a token is required off loopback or whenever one is set; token: always",
+        check=_auth_complaint,
+    ),
     S("web", "token_env", str, "TAKEDOWNS_WEB_TOKEN", "environment variable holding the desk's token (16+ characters)"),
     S("web", "page_size", int, 50, "stubs per queue page", minimum=1, maximum=500),
-    S("web", "claim_minutes", int, 120, "how long a curator's claim on a stub lasts before others may take it", minimum=1, maximum=10080),
-    S("daemon", "grace_seconds", float, 30.0, "on SIGTERM/SIGINT the daemon exits within this long: in-flight polls get it less a quarter (at most 2 s) to finish"),
+    S(
+        "web",
+        "claim_minutes",
+        int,
+        120,
+        "how long a curator's claim on a stub lasts before others may take it",
+        minimum=1,
+        maximum=10080,
+    ),
+    S(
+        "daemon",
+        "grace_seconds",
+        float,
+        30.0,
+        "on SIGTERM/SIGINT the daemon exits within this long: in-flight polls get it less a quarter (at most 2 s) to finish",
+    ),
     S("daemon", "jitter_seconds", float, 60.0, "random delay added to each run (at most a tenth of the period)"),
-    S("daemon", "misfire_fraction", float, 0.5, "a late run still starts within this fraction of its period", maximum=1),
-    S("daemon", "failing_threshold_hours", float, 24.0, "`takedowns status` exits 1 when a source has failed for longer"),
-    S("daemon", "housekeeping", str, "15m", "how often pending Wayback jobs are polled and the stub feed regenerated", check=_schedule_complaint),
+    S(
+        "daemon",
+        "misfire_fraction",
+        float,
+        0.5,
+        "a late run still starts within this fraction of its period",
+        maximum=1,
+    ),
+    S(
+        "daemon",
+        "failing_threshold_hours",
+        float,
+        24.0,
+        "`takedowns status` exits 1 when a source has failed for longer",
+    ),
+    S(
+        "daemon",
+        "housekeeping",
+        str,
+        "15m",
+        "how often pending Wayback jobs are polled and the stub feed regenerated",
+        check=_schedule_complaint,
+    ),
     S("daemon", "run_on_start", bool, True, "a source that has never run runs as soon as the daemon starts"),
-    S("daemon", "item_max_tries", int, 5, "an item that keeps failing (any stage) is given up after this many tries", minimum=1),
-    S("daemon", "item_retry_seconds", float, 3600.0, "a failed item waits this long before its next try, doubling each time (at most 7 days)"),
+    S(
+        "daemon",
+        "item_max_tries",
+        int,
+        5,
+        "an item that keeps failing (any stage) is given up after this many tries",
+        minimum=1,
+    ),
+    S(
+        "daemon",
+        "item_retry_seconds",
+        float,
+        3600.0,
+        "a failed item waits this long before its next try, doubling each time (at most 7 days)",
+    ),
 )
 del S
 
@@ -229,7 +498,9 @@ def validate(raw: Mapping[str, Any], config_path: Path | None) -> dict[str, dict
     values = defaults()
 
     def unknown_section(name: str) -> UserError:
-        return UserError(f"{where}unknown section [{name}]{did_you_mean(name, sections)} (known sections: {', '.join(sections)})")
+        return UserError(
+            f"{where}unknown section [{name}]{did_you_mean(name, sections)} (known sections: {', '.join(sections)})"
+        )
 
     for top, table in raw.items():
         if top in OPEN_SECTIONS:
@@ -237,12 +508,18 @@ def validate(raw: Mapping[str, Any], config_path: Path | None) -> dict[str, dict
         if not isinstance(table, dict):
             if top in REGISTRY or top in parents:
                 raise UserError(f"{where}[{top}] must be a table")
-            raise UserError(f"{where}{top!r} is outside any section{did_you_mean(top, [s.name for s in SETTINGS])}; put it under its [section]")
+            raise UserError(
+                f"{where}{top!r} is outside any section{did_you_mean(top, [s.name for s in SETTINGS])}; put it under its [section]"
+            )
         if top not in REGISTRY and top not in parents:
             raise unknown_section(top)
-        subsections = dict(table) if top not in REGISTRY else {k: v for k, v in table.items() if f"{top}.{k}" in REGISTRY}
+        subsections = (
+            dict(table) if top not in REGISTRY else {k: v for k, v in table.items() if f"{top}.{k}" in REGISTRY}
+        )
         if top in REGISTRY:  # a section may have settings and subsections both ([extract] workers, [extract.pdf])
-            values[top].update(_check_table(top, {k: v for k, v in table.items() if k not in subsections}, where, config_path))
+            values[top].update(
+                _check_table(top, {k: v for k, v in table.items() if k not in subsections}, where, config_path)
+            )
         for sub, subtable in subsections.items():
             name = f"{top}.{sub}"
             if name not in REGISTRY:
@@ -289,7 +566,9 @@ def _check_value(setting: Setting, value: Any, where: str, config_path: Path | N
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value, ok = float(value), True
     if ok and kind in (int, float):
-        ok = (setting.minimum is None or value >= setting.minimum) and (setting.maximum is None or value <= setting.maximum)
+        ok = (setting.minimum is None or value >= setting.minimum) and (
+            setting.maximum is None or value <= setting.maximum
+        )
     if not ok:
         raise UserError(f"{where}{setting.key} must be {_describe(setting)}, got {value!r}")
     complaint = setting.check(value) if setting.check else None
@@ -300,5 +579,7 @@ def _check_value(setting: Setting, value: Any, where: str, config_path: Path | N
         path = Path(value).expanduser()
         path = path if path.is_absolute() else root / path
         if not path.is_file():
-            raise UserError(f"{where}{setting.key}: no such file {str(path)!r}; fix the path or set it to \"\" to turn this off")
+            raise UserError(
+                f'{where}{setting.key}: no such file {str(path)!r}; fix the path or set it to "" to turn this off'
+            )
     return value

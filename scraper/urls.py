@@ -43,7 +43,9 @@ def normalise_url(url: str) -> str:
     if host == "medium.com" or host.endswith(".medium.com"):
         path = path.lower()
     path = path.rstrip("/") or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in EXTRA_TRACKING_PARAMS]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in EXTRA_TRACKING_PARAMS
+    ]
     return f"{host}{path}" + (f"?{urlencode(sorted(query))}" if query else "")
 
 

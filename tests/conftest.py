@@ -73,7 +73,9 @@ def run_cli(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
-def run_console(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_console(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `takedowns` as a separate process, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "scraper", *map(str, args)],
@@ -123,8 +125,13 @@ def _drop_database(admin, name: str) -> None:
 
     for attempt in range(5):  # each DROP itself waits up to 5 s for sessions to leave
         with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND usename = current_user "
-                              "AND pid <> pg_backend_pid()"), {"name": name})
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND usename = current_user "
+                    "AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
             try:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
                 return

@@ -27,9 +27,19 @@ class SiteServer(LoopbackServer):
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         super().__init__(self.respond, name="test-site")
 
-    def set(self, path: str, body: bytes | str, *, status: int = 200, content_type: str = "text/html; charset=utf-8", **headers: str) -> None:
+    def set(
+        self,
+        path: str,
+        body: bytes | str,
+        *,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        **headers: str,
+    ) -> None:
         data = body.encode() if isinstance(body, str) else body
-        self.routes[path] = Route(status, data, {"Content-Type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}})
+        self.routes[path] = Route(
+            status, data, {"Content-Type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}}
+        )
 
     def hits(self, path: str) -> int:
         return sum(1 for _, p, _ in self.requests if p == path)
@@ -55,6 +65,7 @@ class SiteServer(LoopbackServer):
     def __enter__(self) -> SiteServer:
         self.start()
         return self
+
 
 # A log line as the text formatter writes it: "2026-01-01T00:00:00Z warning ...".
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (debug|info|warning|error|critical)\s")

@@ -71,7 +71,12 @@ def test_blankness_is_judged_on_the_whole_body(site_server, config_path):
     """The pipeline's fetch keeps only the decoded body's first bytes (it extracts from the WARC): a page of
     whitespace is still an empty body however long, and a page that starts with pages of it is still a page."""
     site_server.set("/spaces", gzip.compress(b" \r\n\t" * 100_000), Content_Encoding="gzip")
-    padded = b"\n" * 50_000 + b"<html><head><title>Padded</title></head><body><article>" + b"<p>We removed 4 accounts and 2 Pages for coordinated inauthentic behavior on review.</p>" * 20 + b"</article></body></html>"
+    padded = (
+        b"\n" * 50_000
+        + b"<html><head><title>Padded</title></head><body><article>"
+        + b"<p>We removed 4 accounts and 2 Pages for coordinated inauthentic behavior on review.</p>" * 20
+        + b"</article></body></html>"
+    )
     site_server.set("/padded", gzip.compress(padded), Content_Encoding="gzip")
     assert_one_line_error(run_cli("fetch", site_server.url("/spaces"), "--config", config_path), "empty body")
     assert catalogue_counts(config_path)[0] == 0
@@ -98,14 +103,21 @@ def test_config_nested_too_deeply_is_one_line_and_exit_2(tmp_path):
     deep.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
     proc = run_console("status", "--config", deep)
     assert proc.returncode == 2, proc.stderr[-500:]
-    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ") and "nested too deeply" in proc.stderr, proc.stderr[-500:]
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ") and "nested too deeply" in proc.stderr, (
+        proc.stderr[-500:]
+    )
 
 
 def test_config_from_environment_and_relative_data_dir(site_server, tmp_path, monkeypatch):
     cfg = make_config(tmp_path / "conf")
     monkeypatch.setenv("TAKEDOWNS_CONFIG", str(cfg))
     monkeypatch.chdir(tmp_path)
-    site_server.set("/a.html", "<html><head><title>A</title></head><body><article><p>" + "Text about a takedown. " * 30 + "</p></article></body></html>")
+    site_server.set(
+        "/a.html",
+        "<html><head><title>A</title></head><body><article><p>"
+        + "Text about a takedown. " * 30
+        + "</p></article></body></html>",
+    )
     assert run_cli("fetch", site_server.url("/a.html")).exit_code == 0
     assert list((tmp_path / "conf" / "data" / "warc").glob("*.warc.gz"))
 

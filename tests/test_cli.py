@@ -17,15 +17,46 @@ from .helpers import LOG_LINE, assert_one_line_error, message_lines
 
 def test_global_options_are_hoisted_from_anywhere():
     args = ["fetch", "URL", "-vv", "--log-format", "json", "--config=x.toml", "--json", "--", "-v"]
-    assert hoist_global_options(args) == ["-vv", "--log-format", "json", "--config=x.toml", "fetch", "URL", "--json", "--", "-v"]
+    assert hoist_global_options(args) == [
+        "-vv",
+        "--log-format",
+        "json",
+        "--config=x.toml",
+        "fetch",
+        "URL",
+        "--json",
+        "--",
+        "-v",
+    ]
 
 
 def test_verbose_log_format_and_config_after_the_command(site_server, tmp_path):
     cfg = make_config(tmp_path)
-    site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
+    site_server.set(
+        "/r.html",
+        "<html><head><title>R</title></head><body><article><p>"
+        + "A report on removed accounts. " * 30
+        + "</p></article></body></html>",
+    )
     proc = subprocess.run(
-        [sys.executable, "-m", "scraper", "fetch", site_server.url("/r.html"), "--ignore-robots", "--json", "-v", "--log-format", "json", "--config", str(cfg)],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)},
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "fetch",
+            site_server.url("/r.html"),
+            "--ignore-robots",
+            "--json",
+            "-v",
+            "--log-format",
+            "json",
+            "--config",
+            str(cfg),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["title"] == "R"
@@ -37,7 +68,10 @@ def test_verbose_log_format_and_config_after_the_command(site_server, tmp_path):
 def test_errors_are_json_on_stdout_under_json(config_path):
     result = run_cli("fetch", "ftp://example.org/x", "--json", "--config", config_path)
     assert result.exit_code == 2
-    assert json.loads(result.stdout) == {"error": "unsupported URL 'ftp://example.org/x': only http:// and https:// URLs can be fetched", "exit_code": 2}
+    assert json.loads(result.stdout) == {
+        "error": "unsupported URL 'ftp://example.org/x': only http:// and https:// URLs can be fetched",
+        "exit_code": 2,
+    }
     assert_one_line_error(result, "unsupported URL")
 
 
@@ -67,7 +101,16 @@ def test_every_command_takes_json():
 
 def test_eval_takes_v_after_the_command(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"id": "x", "text": "We removed 12 Facebook accounts and 3 Pages.", "networks": [{"counts": {"facebook_accounts": 12}}]}) + "\n")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "x",
+                "text": "We removed 12 Facebook accounts and 3 Pages.",
+                "networks": [{"counts": {"facebook_accounts": 12}}],
+            }
+        )
+        + "\n"
+    )
     result = run_cli("eval", gold, "-v")
     assert result.exit_code == 0, result.stderr
     assert "x: false counts: [('facebook_pages', 3)]" in result.stdout
@@ -85,13 +128,19 @@ def test_retries_are_visible_at_default_verbosity(site_server, config_path):
 
 
 def test_sources_into_a_closed_pipe_exits_quietly(tmp_path):
-    cfg = make_config(tmp_path, "".join(f'\n[sources.s{i}]\nkind = "feed"\nurl = "https://example.org/{i}"\n' for i in range(50)))
+    cfg = make_config(
+        tmp_path, "".join(f'\n[sources.s{i}]\nkind = "feed"\nurl = "https://example.org/{i}"\n' for i in range(50))
+    )
     read, write = os.pipe()
     os.close(read)  # like `| head` that has already gone away
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "scraper", "sources", "--config", str(cfg)],
-            stdout=write, stderr=subprocess.PIPE, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
         )
     finally:
         os.close(write)
@@ -101,7 +150,11 @@ def test_sources_into_a_closed_pipe_exits_quietly(tmp_path):
 
 def test_json_timestamps_carry_a_zone(site_server, tmp_path):
     cfg = make_config(tmp_path, f'\n[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n')
-    site_server.set("/feed.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>', content_type="application/rss+xml")
+    site_server.set(
+        "/feed.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>',
+        content_type="application/rss+xml",
+    )
     run_cli("poll", "--config", cfg)
     [row] = json.loads(run_cli("sources", "--json", "--config", cfg).stdout)
     assert row["last_poll"].endswith("Z"), row
@@ -109,7 +162,12 @@ def test_json_timestamps_carry_a_zone(site_server, tmp_path):
 
 def test_text_tables_have_header_rows(site_server, tmp_path):
     cfg = make_config(tmp_path, f'\n[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n')
-    site_server.set("/r.html", "<html><head><title>R</title></head><body><article><p>" + "A report on removed accounts. " * 30 + "</p></article></body></html>")
+    site_server.set(
+        "/r.html",
+        "<html><head><title>R</title></head><body><article><p>"
+        + "A report on removed accounts. " * 30
+        + "</p></article></body></html>",
+    )
     assert run_cli("fetch", site_server.url("/r.html"), "--config", cfg).exit_code == 0
     captures = run_cli("captures", "--config", cfg).stdout.splitlines()
     assert captures[0].split() == ["id", "fetched", "(UTC)", "status", "kind", "sha256", "seen", "url"]
@@ -129,7 +187,10 @@ def _stderr_on_a_terminal(*args: str) -> tuple[int, bytes]:
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "scraper", *args],
-            stdout=subprocess.PIPE, stderr=follower, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"},
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"},
         )
         os.close(follower)
         seen = b""
@@ -148,9 +209,17 @@ def _stderr_on_a_terminal(*args: str) -> tuple[int, bytes]:
 
 def test_long_work_shows_progress_on_a_terminal_only(site_server, tmp_path):
     """poll, reextract --all, archive verify and stubs export: a rich line on a TTY, nothing when piped."""
-    report = "<html><head><title>CIB report</title></head><body><article><p>" + "We removed 41 Facebook accounts for coordinated inauthentic behavior. " * 8 + "</p></article></body></html>"
+    report = (
+        "<html><head><title>CIB report</title></head><body><article><p>"
+        + "We removed 41 Facebook accounts for coordinated inauthentic behavior. " * 8
+        + "</p></article></body></html>"
+    )
     site_server.set("/r.html", report)
-    site_server.set("/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><link>http://x/</link><item><title>CIB report</title><link>{site_server.url("/r.html")}</link><description>coordinated inauthentic behavior</description></item></channel></rss>', content_type="application/rss+xml")
+    site_server.set(
+        "/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>N</title><link>http://x/</link><item><title>CIB report</title><link>{site_server.url("/r.html")}</link><description>coordinated inauthentic behavior</description></item></channel></rss>',
+        content_type="application/rss+xml",
+    )
     cfg = make_config(tmp_path)
     cfg.write_text(cfg.read_text() + f'\n[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n')
     commands = {

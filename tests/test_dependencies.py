@@ -96,7 +96,13 @@ def test_no_private_module_of_a_dependency_is_imported():
     for package in PACKAGES:
         for path in sorted((REPO / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(), str(path))):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else []
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                    else []
+                )
                 for name in names:
                     top, *rest = name.split(".")
                     if top not in PACKAGES and any(part.startswith("_") and not part.startswith("__") for part in rest):

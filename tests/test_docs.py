@@ -10,7 +10,9 @@ from .conftest import REPO
 
 def test_cli_reference_is_current():
     written = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert written == render(cli), "docs/cli.md is stale: run `make docs` (python -m scraper.cli.reference > docs/cli.md)"
+    assert written == render(cli), (
+        "docs/cli.md is stale: run `make docs` (python -m scraper.cli.reference > docs/cli.md)"
+    )
 
 
 def test_cli_reference_covers_every_command():

@@ -28,7 +28,9 @@ def fetch_json(config_path: Path, url: str) -> dict:
 
 
 def warcio_check(path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", str(path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", "-v", str(path)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -37,7 +39,10 @@ def test_fetch_press_release_fields_and_warc(site_server, config_path):
     url = site_server.url(WIRE)
     out = fetch_json(config_path, url)
     assert out["url"] == url and out["final_url"] == url and out["status"] == 200
-    assert out["title"] == "(Video) Facebook Revealed the Latest in a Series of Mass Takedowns of Deceptive Content Originating in Iran"
+    assert (
+        out["title"]
+        == "(Video) Facebook Revealed the Latest in a Series of Mass Takedowns of Deceptive Content Originating in Iran"
+    )
     assert out["pub_date"] is None or out["pub_date"] == "2021-10-17"
     assert out["text_chars"] > 2000
     warc = config_path.parent / "data" / out["warc"]
@@ -119,7 +124,12 @@ def test_torn_tail_is_truncated_before_next_append(site_server, config_path):
     warc = config_path.parent / "data" / out["warc"]
     with open(warc, "ab") as f:
         f.write(b"\x1f\x8b\x08\x00torn-record")
-    site_server.set("/other.html", "<html><head><title>Other</title></head><body><article><p>" + "Meta removed 12 accounts. " * 40 + "</p></article></body></html>")
+    site_server.set(
+        "/other.html",
+        "<html><head><title>Other</title></head><body><article><p>"
+        + "Meta removed 12 accounts. " * 40
+        + "</p></article></body></html>",
+    )
     fetch_json(config_path, site_server.url("/other.html"))
     warcio_check(warc)
 
@@ -136,7 +146,13 @@ def test_warc_files_rotate_by_size(site_server, tmp_path):
 
     cfg_path = make_config(tmp_path, "[warc]\nmax_file_bytes = 3000\n")
     for i in range(3):
-        site_server.set(f"/r{i}.html", f"<html><head><title>R{i}</title></head><body><article><p>" + f"Report {i} removed accounts. " * 200 + os.urandom(2000).hex() + "</p></article></body></html>")
+        site_server.set(
+            f"/r{i}.html",
+            f"<html><head><title>R{i}</title></head><body><article><p>"
+            + f"Report {i} removed accounts. " * 200
+            + os.urandom(2000).hex()
+            + "</p></article></body></html>",
+        )
         fetch_json(cfg_path, site_server.url(f"/r{i}.html"))
     cfg = load_config(str(cfg_path))
     files = sorted(cfg.warc_dir.glob("*.warc.gz"))
@@ -149,7 +165,9 @@ def test_warc_files_rotate_by_size(site_server, tmp_path):
 
 
 def test_fetch_medium_page_title_date_author_org(site_server, config_path):
-    page = (Path(__file__).parent / "sites" / "medium" / "host-your-node-app-on-dokku-digitalocean-1cb97e3ab041.html").read_bytes()
+    page = (
+        Path(__file__).parent / "sites" / "medium" / "host-your-node-app-on-dokku-digitalocean-1cb97e3ab041.html"
+    ).read_bytes()
     site_server.set("/dfrlab/host-your-node-app-on-dokku-digitalocean-1cb97e3ab041", page)
     cfg = config_path
     cfg.write_text(cfg.read_text() + '\n[orgs]\n"127.0.0.1/dfrlab" = "DFRLab"\n')

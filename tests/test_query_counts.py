@@ -37,15 +37,32 @@ def grow(cfg_path: Path, stubs: int) -> None:
     for n in range(stubs * 3):
         cluster = n // 3
         report = Report(
-            url=f"https://example.org/{n}", final_url=f"https://example.org/{n}", title=f"Report {n}", platform="Meta",
-            pub_date=date(2019, 1, 1) + timedelta(days=30 * cluster + n % 3), text="Active since 2018.",
-            networks=[Network(origin=["Iran"], counts={"facebook_accounts": 1000 + cluster}, evidence=[f"We removed {1000 + cluster} accounts."])],
+            url=f"https://example.org/{n}",
+            final_url=f"https://example.org/{n}",
+            title=f"Report {n}",
+            platform="Meta",
+            pub_date=date(2019, 1, 1) + timedelta(days=30 * cluster + n % 3),
+            text="Active since 2018.",
+            networks=[
+                Network(
+                    origin=["Iran"],
+                    counts={"facebook_accounts": 1000 + cluster},
+                    evidence=[f"We removed {1000 + cluster} accounts."],
+                )
+            ],
         )
         capture_id = add_report(catalogue, report, n)
         store.update_stubs_for_report(cfg, catalogue, capture_id)
         with catalogue.session() as s:
-            s.add(ArchiveJob(url=report.url, capture_id=capture_id, status="success", archive_timestamp="20200101000000",
-                             archive_link=f"https://web.archive.org/web/20200101000000/{report.url}"))
+            s.add(
+                ArchiveJob(
+                    url=report.url,
+                    capture_id=capture_id,
+                    status="success",
+                    archive_timestamp="20200101000000",
+                    archive_link=f"https://web.archive.org/web/20200101000000/{report.url}",
+                )
+            )
     rewrite_feed(cfg, catalogue)
     catalogue.dispose()
 
@@ -66,29 +83,46 @@ def test_commands_send_the_same_queries_at_two_catalogue_sizes(tmp_path, site_se
         with catalogue.session() as s:
             first = s.scalar(select(Stub.stub_id).order_by(Stub.id))
         listed = json.loads(run_cli("stubs", "list", "--json", "--config", cfg).stdout)
-        assert len(listed) == size and all(r["archive"].startswith("https://web.archive.org/web/") for st in listed for r in st["references"])
+        assert len(listed) == size and all(
+            r["archive"].startswith("https://web.archive.org/web/") for st in listed for r in st["references"]
+        )
         site_server.set(f"/news/{folder}/", PAGE.format(n=size, day="2024-05-03", a=77))
         with counting() as statements:
             rewrite_feed(load_config(str(cfg)), catalogue)
         feed = len(statements)
         catalogue.dispose()
-        counts.append({
-            "stubs list": queries("stubs", "list", "--config", cfg),
-            "stubs list --json": queries("stubs", "list", "--json", "--config", cfg),
-            "stubs show": queries("stubs", "show", first, "--config", cfg),
-            "stubs export xlsx": queries("stubs", "export", "--format", "xlsx", "-o", tmp_path / folder / "x", "--config", cfg),
-            "stubs export md": queries("stubs", "export", "--format", "md", "-o", tmp_path / folder / "m", "--config", cfg),
-            "status": queries("status", "--config", cfg),
-            "captures": queries("captures", "--config", cfg),
-            "fetch (new report, new stub)": queries("fetch", site_server.url(f"/news/{folder}/"), "--config", cfg),
-            "feed": feed,
-        })
+        counts.append(
+            {
+                "stubs list": queries("stubs", "list", "--config", cfg),
+                "stubs list --json": queries("stubs", "list", "--json", "--config", cfg),
+                "stubs show": queries("stubs", "show", first, "--config", cfg),
+                "stubs export xlsx": queries(
+                    "stubs", "export", "--format", "xlsx", "-o", tmp_path / folder / "x", "--config", cfg
+                ),
+                "stubs export md": queries(
+                    "stubs", "export", "--format", "md", "-o", tmp_path / folder / "m", "--config", cfg
+                ),
+                "status": queries("status", "--config", cfg),
+                "captures": queries("captures", "--config", cfg),
+                "fetch (new report, new stub)": queries("fetch", site_server.url(f"/news/{folder}/"), "--config", cfg),
+                "feed": feed,
+            }
+        )
     small, large = counts
     assert small == large
     assert all(small.values()), small  # every command was seen sending its queries, plain SQL included
 
 
-BIG_TABLES = ("captures", "reports", "stubs", "stub_references", "stub_match_keys", "archive_jobs", "wacz_files", "stub_changes")
+BIG_TABLES = (
+    "captures",
+    "reports",
+    "stubs",
+    "stub_references",
+    "stub_match_keys",
+    "archive_jobs",
+    "wacz_files",
+    "stub_changes",
+)
 
 
 def test_ingestion_lookups_use_indexes(tmp_path, site_server):

@@ -24,8 +24,18 @@ NEGATIVE = "Researchers counted 4,000 posts in a hashtag campaign. Nothing was r
 
 def _label(text: str, announcement: str, **truth) -> dict:
     sha = _sha(text)
-    return {"id": f"rt-{sha[:12]}", "url": f"https://example.org/{sha[:8]}", "query": "q", "rank": 1, "kind": truth.pop("kind", "news"),
-            "region": "europe", "lang": "en", "announcement": announcement, "sha256": sha, "networks": truth.pop("networks", [])}
+    return {
+        "id": f"rt-{sha[:12]}",
+        "url": f"https://example.org/{sha[:8]}",
+        "query": "q",
+        "rank": 1,
+        "kind": truth.pop("kind", "news"),
+        "region": "europe",
+        "lang": "en",
+        "announcement": announcement,
+        "sha256": sha,
+        "networks": truth.pop("networks", []),
+    }
 
 
 def _bench(tmp_path: Path, labels: list[dict], texts: list[str], split: dict[str, str]) -> tuple[Path, Path, Path]:
@@ -42,9 +52,17 @@ def _bench(tmp_path: Path, labels: list[dict], texts: list[str], split: dict[str
 
 def test_import_saves_labelled_texts_and_refuses_changed_ones(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    dump = {"query": "takedown q", "results": [
-        {"rank": 1, "url": "https://example.org/a", "excerpt": REMOVAL, "label": {"kind": "news", "region": "asia", "announcement": "a-1", "networks": []}},
-    ]}
+    dump = {
+        "query": "takedown q",
+        "results": [
+            {
+                "rank": 1,
+                "url": "https://example.org/a",
+                "excerpt": REMOVAL,
+                "label": {"kind": "news", "region": "asia", "announcement": "a-1", "networks": []},
+            },
+        ],
+    }
     saved, new, warnings = gather.import_dump(dump, [], cache)
     assert (saved, len(new), warnings) == (1, 1, [])
     assert (cache / f"{_sha(REMOVAL)}.txt").read_text(encoding="utf-8") == REMOVAL
@@ -54,12 +72,17 @@ def test_import_saves_labelled_texts_and_refuses_changed_ones(tmp_path: Path) ->
     (cache / f"{_sha(REMOVAL)}.txt").unlink()
     plain = {"query": "takedown q", "results": [{"rank": 1, "url": "https://example.org/a", "excerpt": REMOVAL}]}
     assert gather.import_dump(plain, new, cache)[0] == 1
-    changed = {"query": "takedown q", "results": [{"rank": 1, "url": "https://example.org/a", "excerpt": REMOVAL + " Updated."}]}
+    changed = {
+        "query": "takedown q",
+        "results": [{"rank": 1, "url": "https://example.org/a", "excerpt": REMOVAL + " Updated."}],
+    }
     saved, _, warnings = gather.import_dump(changed, new, cache)
     assert saved == 0 and len(warnings) == 1 and "text changed" in warnings[0]
 
 
-def test_gather_lists_the_search_for_each_missing_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_gather_lists_the_search_for_each_missing_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     labels_path, _, cache = _bench(tmp_path, [_label(REMOVAL, "a-1")], [], {})
     monkeypatch.setattr(gather, "LABELS", labels_path)
     monkeypatch.setattr(gather, "CACHE", cache)
@@ -73,9 +96,15 @@ def test_gather_lists_the_search_for_each_missing_text(tmp_path: Path, monkeypat
 
 
 def test_score_uses_the_recorded_split_and_the_project_scorer(tmp_path: Path) -> None:
-    tune = _label(REMOVAL, "tune-takedown", networks=[{"origin": ["Iran"], "counts": {"facebook_accounts": 12, "facebook_pages": 3}}])
+    tune = _label(
+        REMOVAL,
+        "tune-takedown",
+        networks=[{"origin": ["Iran"], "counts": {"facebook_accounts": 12, "facebook_pages": 3}}],
+    )
     neg = _label(NEGATIVE, "test-none", kind="negative")
-    labels_path, split_path, cache = _bench(tmp_path, [tune, neg], [REMOVAL, NEGATIVE], {"tune-takedown": "tune", "test-none": "test"})
+    labels_path, split_path, cache = _bench(
+        tmp_path, [tune, neg], [REMOVAL, NEGATIVE], {"tune-takedown": "tune", "test-none": "test"}
+    )
     result = score.score_half("tune", labels_path, split_path, cache)
     assert result.documents == 1 and [d.id for d in result.docs] == [tune["id"]]
     counts = result.scores["counts"]
@@ -107,6 +136,10 @@ def test_language_filter_keeps_english_or_the_others(tmp_path: Path) -> None:
     spanish_text = "Facebook eliminó 12 cuentas y 3 páginas."
     spanish = _label(spanish_text, "t2", networks=[{"counts": {"facebook_accounts": 12, "facebook_pages": 3}}])
     spanish["lang"] = "es"
-    labels_path, split_path, cache = _bench(tmp_path, [english, spanish], [REMOVAL, spanish_text], {"t1": "tune", "t2": "tune"})
+    labels_path, split_path, cache = _bench(
+        tmp_path, [english, spanish], [REMOVAL, spanish_text], {"t1": "tune", "t2": "tune"}
+    )
     assert [d.id for d in score.score_half("tune", labels_path, split_path, cache, lang="en").docs] == [english["id"]]
-    assert [d.id for d in score.score_half("tune", labels_path, split_path, cache, lang="other").docs] == [spanish["id"]]
+    assert [d.id for d in score.score_half("tune", labels_path, split_path, cache, lang="other").docs] == [
+        spanish["id"]
+    ]

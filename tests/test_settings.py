@@ -62,7 +62,9 @@ def test_shipped_config_comments_every_setting():
         j = i
         while "#" not in lines[j] and j > 0 and "=" in lines[j]:
             j -= 1
-        assert lines[j].lstrip().startswith("#") or j == i, f"config.toml line {i + 1} ([{section}] {key}) has no comment"
+        assert lines[j].lstrip().startswith("#") or j == i, (
+            f"config.toml line {i + 1} ([{section}] {key}) has no comment"
+        )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +104,10 @@ def test_unknown_section_is_an_error(tmp_path, text, fragment):
     "text,fragment",
     [
         ("[http]\nmax_redirects = 'many'\n", "[http] max_redirects must be a non-negative whole number, got 'many'"),
-        ("[http]\nper_host_concurrency = 0\n", "[http] per_host_concurrency must be a whole number of at least 1, got 0"),
+        (
+            "[http]\nper_host_concurrency = 0\n",
+            "[http] per_host_concurrency must be a whole number of at least 1, got 0",
+        ),
         ("[http]\nallow_private_networks = 1\n", "[http] allow_private_networks must be true or false, got 1"),
         ("[http]\nconnect_timeout = -1\n", "[http] connect_timeout must be a non-negative number"),
         ("[daemon]\nmisfire_fraction = 1.5\n", "[daemon] misfire_fraction must be a number from 0 to 1, got 1.5"),
@@ -132,13 +137,23 @@ def test_disarm_master_resolves_against_the_config_folder(tmp_path, monkeypatch)
 
 def test_open_sections_take_any_keys(tmp_path):
     cfg = tmp_path / "config.toml"
-    cfg.write_text('[orgs]\n"example.org" = "Example"\n\n[sources.mine]\nkind = "feed"\nurl = "https://example.org/feed"\n')
+    cfg.write_text(
+        '[orgs]\n"example.org" = "Example"\n\n[sources.mine]\nkind = "feed"\nurl = "https://example.org/feed"\n'
+    )
     config = load_config(str(cfg))
     assert config.orgs["example.org"] == "Example"
     assert set(OPEN_SECTIONS) == {"sources", "orgs"}
 
 
-@pytest.mark.parametrize("cls,section", [(HttpSettings, "http"), (WaybackSettings, "archive.wayback"), (DaemonSettings, "daemon"), (PdfLimits, "extract.pdf")])
+@pytest.mark.parametrize(
+    "cls,section",
+    [
+        (HttpSettings, "http"),
+        (WaybackSettings, "archive.wayback"),
+        (DaemonSettings, "daemon"),
+        (PdfLimits, "extract.pdf"),
+    ],
+)
 def test_dataclasses_take_their_defaults_from_the_registry(cls, section):
     declared = REGISTRY[section]
     assert {f.name for f in fields(cls)} == set(declared)

@@ -21,8 +21,25 @@ from scraper.cli import COMMAND_MODULES, cli
 
 from .conftest import make_config
 
-HEAVY = ("trafilatura", "htmldate", "openpyxl", "pypdfium2", "pypdf", "wacz", "warcio", "httpx", "tenacity", "apscheduler", "feedparser", "lxml",
-         "alembic", "courlan", "sqlalchemy", "bs4", "defusedxml")
+HEAVY = (
+    "trafilatura",
+    "htmldate",
+    "openpyxl",
+    "pypdfium2",
+    "pypdf",
+    "wacz",
+    "warcio",
+    "httpx",
+    "tenacity",
+    "apscheduler",
+    "feedparser",
+    "lxml",
+    "alembic",
+    "courlan",
+    "sqlalchemy",
+    "bs4",
+    "defusedxml",
+)
 
 # The shipped config.toml's [sources.*] tables: what a deployment lists (feeds, embedded JSON, Wayback, series...).
 SHIPPED = Path(__file__).resolve().parent.parent / "config.toml"
@@ -51,7 +68,9 @@ def test_help_status_and_stubs_list_import_no_heavy_module(tmp_path):
     assert "alembic" in heavy_imports("--config", cfg, "status")  # the first command creates the catalogue
     assert heavy_imports("--config", cfg, "status") == []  # later ones find it current without Alembic
     assert heavy_imports("--config", cfg, "stubs", "list") == []
-    assert "trafilatura" in heavy_imports("--config", cfg, "fetch", "--help")  # the probe sees imports when there are some
+    assert "trafilatura" in heavy_imports(
+        "--config", cfg, "fetch", "--help"
+    )  # the probe sees imports when there are some
 
 
 def test_lazy_command_table_matches_the_modules():

@@ -60,9 +60,14 @@ def test_backfill_keeps_one_capture_per_url_identity():
 
 
 def test_a_report_is_named_by_where_its_citation_landed_unless_that_is_an_archive_copy():
-    assert report_url("https://t.co/abc", "https://about.fb.com/news/2022/03/report/") == "https://about.fb.com/news/2022/03/report/"
+    assert (
+        report_url("https://t.co/abc", "https://about.fb.com/news/2022/03/report/")
+        == "https://about.fb.com/news/2022/03/report/"
+    )
     assert report_url("https://about.fb.com/news/x/", None) == "https://about.fb.com/news/x/"
     wayback = "https://web.archive.org/web/20220308000000id_/https://about.fb.com/news/x/"
-    assert report_url("https://about.fb.com/news/x/", wayback) == "https://about.fb.com/news/x/"  # a backfill fetch recorded as the report
+    assert (
+        report_url("https://about.fb.com/news/x/", wayback) == "https://about.fb.com/news/x/"
+    )  # a backfill fetch recorded as the report
     loopback = "http://127.0.0.1:8080/web/20220308000000id_/http://127.0.0.1:9000/news/x/"
     assert report_url("http://127.0.0.1:9000/news/x/", loopback) == "http://127.0.0.1:9000/news/x/"

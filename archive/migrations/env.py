@@ -18,19 +18,14 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return (
-        context.get_x_argument(as_dictionary=True).get("url")
-        or config.get_main_option("sqlalchemy.url")
-        or ""
-    )
+    return context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url") or ""
 
 
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name
-        == "sqlite",  # SQLite alters tables by copying them
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
     )
 

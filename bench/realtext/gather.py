@@ -78,7 +78,9 @@ def import_dump(dump: dict, labels: list[dict], cache: Path = CACHE) -> tuple[in
         elif sha not in known:
             old = by_url.get((query, result["url"]))
             if old is not None:
-                warnings.append(f"{result['url']}: text changed since labelling (sha256 {sha[:12]} != {old['sha256'][:12]}); label {old['id']} stays missing")
+                warnings.append(
+                    f"{result['url']}: text changed since labelling (sha256 {sha[:12]} != {old['sha256'][:12]}); label {old['id']} stays missing"
+                )
             continue
         path = cache / f"{sha}.txt"
         if not path.exists():
@@ -100,12 +102,18 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 dump = json.loads(dump_path.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError) as exc:
-                print(f"error: cannot read {dump_path}: {exc}; give the search tool's JSON answer as saved", file=sys.stderr)
+                print(
+                    f"error: cannot read {dump_path}: {exc}; give the search tool's JSON answer as saved",
+                    file=sys.stderr,
+                )
                 return 2
             try:
                 saved, new, warnings = import_dump(dump, labels, CACHE)
             except (KeyError, TypeError, AttributeError) as exc:
-                print(f"error: {dump_path} is not a search-tool answer (missing or wrong field {exc}); give the JSON the search tool returned", file=sys.stderr)
+                print(
+                    f"error: {dump_path} is not a search-tool answer (missing or wrong field {exc}); give the JSON the search tool returned",
+                    file=sys.stderr,
+                )
                 return 2
             for w in warnings:
                 print(f"warning: {w}", file=sys.stderr)

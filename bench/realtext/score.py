@@ -59,7 +59,9 @@ def labels_of_half(labels: list[dict], split: dict[str, str], half: str) -> list
     """The labels whose announcement split.json puts in `half` ("all": every label)."""
     unknown = sorted({lab["announcement"] for lab in labels} - set(split))
     if unknown:
-        raise BenchError(f"{len(unknown)} announcements are not in split.json (first: {unknown[0]}); record them with bench/realtext/split.py --add")
+        raise BenchError(
+            f"{len(unknown)} announcements are not in split.json (first: {unknown[0]}); record them with bench/realtext/split.py --add"
+        )
     return [lab for lab in labels if half == "all" or split[lab["announcement"]] == half]
 
 
@@ -75,7 +77,9 @@ def gold_lines(labels: Iterable[dict], cache: Path = CACHE) -> list[dict]:
         line["text"] = text
         lines.append(line)
     if missing:
-        raise BenchError(f"{len(missing)} texts are not in {cache} (first: {missing[0]}); run bench/realtext/gather.py to see the searches that regather them")
+        raise BenchError(
+            f"{len(missing)} texts are not in {cache} (first: {missing[0]}); run bench/realtext/gather.py to see the searches that regather them"
+        )
     return lines
 
 
@@ -97,7 +101,9 @@ def low_confidence_errors(lines: list[dict]) -> tuple[int, int] | None:
     """
     seen_any, wrong, total = False, 0, 0
     for line in lines:
-        report = extract_report(line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)).to_dict()
+        report = extract_report(
+            line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)
+        ).to_dict()
         truth = Counter((k, int(v)) for n in line.get("networks", []) for k, v in (n.get("counts") or {}).items())
         truth.update((k, int(v)) for k, v in (line.get("totals") or {}).items())
         optional = {(k, int(v)) for k, values in (line.get("optional") or {}).items() for v in values}
@@ -120,11 +126,20 @@ def low_confidence_errors(lines: list[dict]) -> tuple[int, int] | None:
     return (wrong, total) if seen_any else None
 
 
-def score_half(half: str, labels_path: Path = LABELS, split_path: Path = SPLIT, cache: Path = CACHE, confidence: bool = True, lang: str = "all") -> HalfResult:
+def score_half(
+    half: str,
+    labels_path: Path = LABELS,
+    split_path: Path = SPLIT,
+    cache: Path = CACHE,
+    confidence: bool = True,
+    lang: str = "all",
+) -> HalfResult:
     try:
         split = json.loads(split_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BenchError(f"{split_path} does not exist; the split is recorded once with bench/realtext/split.py") from None
+        raise BenchError(
+            f"{split_path} does not exist; the split is recorded once with bench/realtext/split.py"
+        ) from None
     labels = labels_of_half(read_labels(labels_path), split, half)
     if lang != "all":
         labels = [lab for lab in labels if (lab.get("lang", "en") == "en") == (lang == "en")]
@@ -142,8 +157,15 @@ def score_half(half: str, labels_path: Path = LABELS, split_path: Path = SPLIT, 
 def table(result: HalfResult) -> str:
     s = result.scores
     by_id = {lab["id"]: lab for lab in result.labels}
-    region_group = {i: ("us/uk" if lab["region"] in US_UK else "unknown" if lab["region"] == "unknown" else "other") for i, lab in by_id.items()}
-    negatives = [d for d in result.docs if not by_id[d.id].get("totals") and not any(n.get("counts") for n in by_id[d.id]["networks"])]
+    region_group = {
+        i: ("us/uk" if lab["region"] in US_UK else "unknown" if lab["region"] == "unknown" else "other")
+        for i, lab in by_id.items()
+    }
+    negatives = [
+        d
+        for d in result.docs
+        if not by_id[d.id].get("totals") and not any(n.get("counts") for n in by_id[d.id]["networks"])
+    ]
     rows = [
         f"half: {result.half}   documents: {result.documents}   errors: {len(result.errors)}",
         "| measure | P | R | F1 | tp | fp | fn |",
@@ -162,23 +184,31 @@ def table(result: HalfResult) -> str:
     rows.append("| counts by outlet region | docs | P | R | F1 |")
     rows.append("|---|---|---|---|---|")
     for g, x in group_counts(result.docs, region_group).items():
-        rows.append(f"| {g} | {sum(1 for v in region_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |")
+        rows.append(
+            f"| {g} | {sum(1 for v in region_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |"
+        )
     rows.append("")
     rows.append("| counts by language of the text | docs | P | R | F1 |")
     rows.append("|---|---|---|---|---|")
     lang_group = {i: ("English" if lab.get("lang", "en") == "en" else "other languages") for i, lab in by_id.items()}
     for g, x in group_counts(result.docs, lang_group).items():
-        rows.append(f"| {g} | {sum(1 for v in lang_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |")
+        rows.append(
+            f"| {g} | {sum(1 for v in lang_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |"
+        )
     rows.append("")
-    rows.append(f"negatives (no count in truth): {len(negatives)}, with a false count: {sum(1 for d in negatives if d.counts.fp)}")
+    rows.append(
+        f"negatives (no count in truth): {len(negatives)}, with a false count: {sum(1 for d in negatives if d.counts.fp)}"
+    )
     if result.low_confidence is None:
         rows.append("low-confidence counts: n/a (the extractor reports no confidence)")
     else:
         wrong, total = result.low_confidence
         all_wrong = s["counts"].fp
         extracted = s["counts"].tp + s["counts"].fp
-        rows.append(f"counts marked check: {total} of {extracted} extracted, {wrong} of them wrong; "
-                    f"they hold {wrong}/{all_wrong} of all wrong counts (unmarked: {all_wrong - wrong} wrong of {extracted - total})")
+        rows.append(
+            f"counts marked check: {total} of {extracted} extracted, {wrong} of them wrong; "
+            f"they hold {wrong}/{all_wrong} of all wrong counts (unmarked: {all_wrong - wrong} wrong of {extracted - total})"
+        )
     return "\n".join(rows)
 
 
@@ -192,21 +222,32 @@ def details(result: HalfResult) -> str:
 
 
 def as_json(result: HalfResult) -> dict[str, Any]:
-    return {"half": result.half, "documents": result.documents, "errors": result.errors,
-            "scores": {f: x.to_dict() for f, x in result.scores.items()},
-            "counts_by_kind": {k: x.to_dict() for k, x in counts_by_kind(result.docs).items()},
-            "low_confidence": result.low_confidence}
+    return {
+        "half": result.half,
+        "documents": result.documents,
+        "errors": result.errors,
+        "scores": {f: x.to_dict() for f, x in result.scores.items()},
+        "counts_by_kind": {k: x.to_dict() for k, x in counts_by_kind(result.docs).items()},
+        "low_confidence": result.low_confidence,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--half", choices=("tune", "test", "all"), required=True)
-    parser.add_argument("--details", action="store_true", help="list misses and false hits per document (tune half only)")
-    parser.add_argument("--lang", choices=("all", "en", "other"), default="all", help="only texts in English (en) or only the others")
+    parser.add_argument(
+        "--details", action="store_true", help="list misses and false hits per document (tune half only)"
+    )
+    parser.add_argument(
+        "--lang", choices=("all", "en", "other"), default="all", help="only texts in English (en) or only the others"
+    )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args(argv)
     if args.details and args.half != "tune":
-        print("error: --details is for the tune half only; the test half is scored to report, not to read", file=sys.stderr)
+        print(
+            "error: --details is for the tune half only; the test half is scored to report, not to read",
+            file=sys.stderr,
+        )
         return 2
     try:
         result = score_half(args.half, lang=args.lang)

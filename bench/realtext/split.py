@@ -27,12 +27,19 @@ def half_of(announcement: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--add", action="store_true", help="record announcements missing from split.json, keeping the others")
+    parser.add_argument(
+        "--add", action="store_true", help="record announcements missing from split.json, keeping the others"
+    )
     args = parser.parse_args(argv)
-    labels = [json.loads(line) for line in (HERE / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    labels = [
+        json.loads(line) for line in (HERE / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     announcements = sorted({lab["announcement"] for lab in labels})
     if SPLIT.exists() and not args.add:
-        print(f"error: {SPLIT} exists and is the record of the split; use --add to record new announcements", file=sys.stderr)
+        print(
+            f"error: {SPLIT} exists and is the record of the split; use --add to record new announcements",
+            file=sys.stderr,
+        )
         return 2
     split = json.loads(SPLIT.read_text(encoding="utf-8")) if SPLIT.exists() else {}
     for ann in announcements:

@@ -58,7 +58,10 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "captures": ("captures", "List stored captures, optionally only those of URL."),
     "curators": ("curators", "Desk curators and their tokens: add (prints the token once), list, revoke."),
     "decisions": ("decisions", "List keep/drop decisions on discovered candidates with their reasons, newest last."),
-    "demo": ("daemon", "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."),
+    "demo": (
+        "daemon",
+        "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them.",
+    ),
     "disarm": ("disarm", "DISARM's framework, STIX bundle and incidents master: the copy in use, and updates."),
     "enqueue": ("worker", "Queue a capture job for each URL (at most one waiting per URL) for `takedowns worker`."),
     "eval": ("extract", "Score extraction on a gold file; the last line is `counts P=.."),
@@ -73,8 +76,14 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "sources": ("sources", "Each configured source: kind, schedule, last poll, items found, last error."),
     "status": ("daemon", "Per-source health and catalogue totals; exits 1 when a source is failing."),
     "techniques": ("techniques", "DISARM technique suggestions for stubs, and their evaluation."),
-    "stubs": ("stubs", "Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, split, edit, export."),
-    "worker": ("worker", "Run capture jobs from the queue in the catalogue's PostgreSQL database, pacing each host across all workers."),
+    "stubs": (
+        "stubs",
+        "Review stub incident records: list, show, accept, reject, reopen, merge, unmerge, split, edit, export.",
+    ),
+    "worker": (
+        "worker",
+        "Run capture jobs from the queue in the catalogue's PostgreSQL database, pacing each host across all workers.",
+    ),
 }
 
 
@@ -108,7 +117,6 @@ class TakedownsGroup(click.Group):
             rows.append((name, text))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
-
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args = hoist_global_options(args)
@@ -166,7 +174,9 @@ def _usage_message(exc: click.ClickException) -> str:
     help="Log lines as text for people or JSON lines for machines; before or after the command.",
 )
 @click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug); before or after the command.")
-@click.option("--config", "config_path", default=None, help="Config file for every command; before or after the command.")
+@click.option(
+    "--config", "config_path", default=None, help="Config file for every command; before or after the command."
+)
 @click.pass_context
 def cli(ctx: click.Context, log_format: str, verbose: int, config_path: str | None) -> None:
     """Discover, archive and extract influence-operation takedown reports."""

@@ -27,12 +27,24 @@ def archive_group() -> None:
 
 @archive_group.command(name="verify")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--all", "everything", is_flag=True, help="Re-check every stored file, not only those changed since the last verify.")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Re-check every stored file, not only those changed since the last verify.",
+)
 @click.option("--packages", is_flag=True, help="Also build each re-checked capture's WACZ and validate it (slower).")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes checking files at once (default: the cores, at most 4).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes checking files at once (default: the cores, at most 4).",
+)
 @with_config
 @json_option
-def verify_cmd(paths: tuple[Path, ...], everything: bool, packages: bool, jobs: int | None, config: Config, as_json: bool) -> None:
+def verify_cmd(
+    paths: tuple[Path, ...], everything: bool, packages: bool, jobs: int | None, config: Config, as_json: bool
+) -> None:
     """Check WARC digests, catalogue pointers and what each capture's WACZ would resolve; non-zero exit names each broken file.
 
     Without PATHS it checks only the WARC files that changed since the last verify (size or
@@ -45,18 +57,35 @@ def verify_cmd(paths: tuple[Path, ...], everything: bool, packages: bool, jobs: 
     catalogue = Catalogue(config.catalogue_url)
     try:
         with terminal_progress("verifying", "checking") as progress:
-            result = verify(list(paths), config.data_dir, catalogue, everything=everything, packages=packages, jobs=jobs, progress=progress)
+            result = verify(
+                list(paths),
+                config.data_dir,
+                catalogue,
+                everything=everything,
+                packages=packages,
+                jobs=jobs,
+                progress=progress,
+            )
     finally:
         catalogue.dispose()
     if as_json:
-        print_json({"checked": result.checked, "unchanged": result.skipped, "problems": [p.__dict__ for p in result.problems], "notes": result.notes})
+        print_json(
+            {
+                "checked": result.checked,
+                "unchanged": result.skipped,
+                "problems": [p.__dict__ for p in result.problems],
+                "notes": result.notes,
+            }
+        )
     else:
         for p in result.problems:
             click.echo(f"BROKEN {p.path}: {p.message}", err=True)
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
         unchanged = f" ({result.skipped} unchanged since the last verify)" if result.skipped else ""
-        click.echo(f"checked {len(result.checked)} file(s){unchanged}: {'all good' if result.ok else f'{len(result.problems)} problem(s)'}")
+        click.echo(
+            f"checked {len(result.checked)} file(s){unchanged}: {'all good' if result.ok else f'{len(result.problems)} problem(s)'}"
+        )
     if not result.ok:
         raise SystemExit(exits.FAILED)
 
@@ -64,13 +93,24 @@ def verify_cmd(paths: tuple[Path, ...], everything: bool, packages: bool, jobs: 
 @archive_group.command(name="export")
 @click.argument("url", required=False)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Where to write the .wacz file.")
-@click.option("--capture", "capture_id", type=click.IntRange(min=1), default=None,
-              help="Export this capture (an id from `takedowns captures`) instead of the newest capture of URL.")
-@click.option("--rendered/--plain", "rendered", default=None,
-              help="Only the newest browser (--rendered) or plain HTTP (--plain) capture of URL (default: the newest of either).")
+@click.option(
+    "--capture",
+    "capture_id",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Export this capture (an id from `takedowns captures`) instead of the newest capture of URL.",
+)
+@click.option(
+    "--rendered/--plain",
+    "rendered",
+    default=None,
+    help="Only the newest browser (--rendered) or plain HTTP (--plain) capture of URL (default: the newest of either).",
+)
 @with_config
 @json_option
-def export_cmd(url: str | None, output: Path, capture_id: int | None, rendered: bool | None, config: Config, as_json: bool) -> None:
+def export_cmd(
+    url: str | None, output: Path, capture_id: int | None, rendered: bool | None, config: Config, as_json: bool
+) -> None:
     """Write the WACZ snapshot of URL's newest capture (or of `--capture ID`), built from its WARC records."""
     from archive.wacz import export_wacz  # imported here: `archive verify`, the common call, never needs it
 
@@ -91,12 +131,22 @@ def export_cmd(url: str | None, output: Path, capture_id: int | None, rendered: 
         catalogue.dispose()
     kind = "rendered" if capture.rendered else "plain"
     if as_json:
-        print_json({"output": str(output), "capture_id": capture.id, "url": capture.url, "warc_date": capture.warc_date, "rendered": capture.rendered})
+        print_json(
+            {
+                "output": str(output),
+                "capture_id": capture.id,
+                "url": capture.url,
+                "warc_date": capture.warc_date,
+                "rendered": capture.rendered,
+            }
+        )
     else:
         click.echo(f"wrote {output} (capture {capture.id} of {capture.url}, {kind}, {capture.warc_date})")
 
 
-def _chosen_capture(catalogue: Catalogue, s: Session, url: str | None, capture_id: int | None, rendered: bool | None) -> Capture:
+def _chosen_capture(
+    catalogue: Catalogue, s: Session, url: str | None, capture_id: int | None, rendered: bool | None
+) -> Capture:
     if capture_id is not None:
         capture = s.get(Capture, capture_id)
         if capture is None:
@@ -108,12 +158,18 @@ def _chosen_capture(catalogue: Catalogue, s: Session, url: str | None, capture_i
     found = catalogue.latest_capture(s, url, rendered=rendered)
     if found is None:
         kind, other = ("rendered", "--plain") if rendered else ("plain", "--rendered")
-        raise ArchiveError(f"no {kind} capture of {url}: fetch it{' with --render' if rendered else ''} first, or export with {other}")
+        raise ArchiveError(
+            f"no {kind} capture of {url}: fetch it{' with --render' if rendered else ''} first, or export with {other}"
+        )
     return found
 
 
 @archive_group.command(name="reindex")
-@click.option("--no-extract", is_flag=True, help="Only rebuild file and capture rows; do not re-extract the reports of the captures added.")
+@click.option(
+    "--no-extract",
+    is_flag=True,
+    help="Only rebuild file and capture rows; do not re-extract the reports of the captures added.",
+)
 @with_config
 @json_option
 def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
@@ -124,7 +180,9 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
     restores its report and its stub. Running it again changes nothing.
     """
     from archive.reindex import reindex
-    from scraper.pipeline import extract_capture  # imported here: extraction loads models that the other commands never need
+    from scraper.pipeline import (
+        extract_capture,
+    )  # imported here: extraction loads models that the other commands never need
     from scraper.stubs import update_stubs_for_report
 
     catalogue = Catalogue(config.catalogue_url)
@@ -134,8 +192,16 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
         result = reindex(config.data_dir, catalogue, config.warc_max_file_bytes)
         if not no_extract and result.captures_added:
             with catalogue.read_session() as s:
-                have = set(s.scalars(select(ReportRow.capture_id).where(ReportRow.capture_id.in_(result.captures_added))))
-                todo = [c for c in s.scalars(select(Capture).where(Capture.id.in_(result.captures_added)).order_by(Capture.id)) if c.id not in have]
+                have = set(
+                    s.scalars(select(ReportRow.capture_id).where(ReportRow.capture_id.in_(result.captures_added)))
+                )
+                todo = [
+                    c
+                    for c in s.scalars(
+                        select(Capture).where(Capture.id.in_(result.captures_added)).order_by(Capture.id)
+                    )
+                    if c.id not in have
+                ]
             with terminal_progress("re-extracting", "re-extracting") as progress:
                 for capture in todo:
                     if progress:

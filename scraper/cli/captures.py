@@ -48,8 +48,18 @@ def captures(url: str | None, config: Config, as_json: bool) -> None:
     if not rows:
         click.echo("no captures" + (f" of {url}" if url else "") + " stored yet: try `takedowns fetch URL`")
         return
-    table = [(c.id, f"{c.fetched_at:%Y-%m-%d %H:%M:%S}Z", c.status, "browser" if c.rendered else "plain", c.payload_sha256[:12], c.seen_count, c.url)
-             for c in rows]
+    table = [
+        (
+            c.id,
+            f"{c.fetched_at:%Y-%m-%d %H:%M:%S}Z",
+            c.status,
+            "browser" if c.rendered else "plain",
+            c.payload_sha256[:12],
+            c.seen_count,
+            c.url,
+        )
+        for c in rows
+    ]
     for line in render_table(("id", "fetched (UTC)", "status", "kind", "sha256", "seen", "url"), table):
         click.echo(line)
 

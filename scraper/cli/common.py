@@ -88,7 +88,9 @@ def terminal_progress(label: str, verb: str) -> Iterator[Callable[[str], None] |
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True, console=Console(stderr=True)) as bar:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), transient=True, console=Console(stderr=True)
+    ) as bar:
         task = bar.add_task(label)
         yield lambda item: bar.update(task, description=f"{verb} {item[:100]}", refresh=True)
 
@@ -107,7 +109,9 @@ def print_json(value: Any) -> None:
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": datetime.fromtimestamp(record.created, timezone.utc)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -131,7 +135,11 @@ class _TextFormatter(logging.Formatter):
         stamp = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         message = record.getMessage()
         line = f"{stamp} {record.levelname.lower():7} {message}"
-        extras = [f"{k}={getattr(record, k)}" for k in ("source", "url") if hasattr(record, k) and not _carries(message, k, str(getattr(record, k)))]
+        extras = [
+            f"{k}={getattr(record, k)}"
+            for k in ("source", "url")
+            if hasattr(record, k) and not _carries(message, k, str(getattr(record, k)))
+        ]
         return line + (" [" + " ".join(extras) + "]" if extras else "")
 
 

@@ -37,8 +37,11 @@ def add_cmd(name: str, config: Config, as_json: bool) -> None:
         print_json({"name": name, "token": token})
         return
     click.echo(token)
-    click.echo(f"curator {name} added: give them this token (it is not shown again); the desk asks for it as the password "
-               '(any user name) when [web] auth = "token"', err=True)
+    click.echo(
+        f"curator {name} added: give them this token (it is not shown again); the desk asks for it as the password "
+        '(any user name) when [web] auth = "token"',
+        err=True,
+    )
 
 
 @curators_group.command(name="list")
@@ -56,14 +59,17 @@ def list_cmd(config: Config, as_json: bool) -> None:
     if as_json:
         print_json([c.to_dict() for c in found])
         return
-    for line in render_table(("NAME", "ADDED", "REVOKED"), [(c.name, utc_iso(c.created_at), utc_iso(c.revoked_at) or "") for c in found]):
+    for line in render_table(
+        ("NAME", "ADDED", "REVOKED"), [(c.name, utc_iso(c.created_at), utc_iso(c.revoked_at) or "") for c in found]
+    ):
         click.echo(line)
 
 
 @curators_group.command(name="revoke")
 @click.argument("name")
 @with_config
-def revoke_cmd(name: str, config: Config) -> None:
+@json_option
+def revoke_cmd(name: str, config: Config, as_json: bool) -> None:
     """Revoke NAME's token (their past actions stay recorded under their name)."""
     from scraper import curators
 
@@ -72,6 +78,9 @@ def revoke_cmd(name: str, config: Config) -> None:
         curators.revoke(catalogue, name)
     finally:
         catalogue.dispose()
+    if as_json:
+        print_json({"name": name, "revoked": True})
+        return
     click.echo(f"curator {name}: token revoked")
 
 

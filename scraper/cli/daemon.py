@@ -19,9 +19,19 @@ from .common import catalogue_reader, json_option, print_json, render_table, wit
 @click.command()
 @with_config
 @click.option("--once", is_flag=True, help="Run every enabled source once, then stop.")
-@click.option("--for", "duration", type=click.FloatRange(min=0), default=None, metavar="SECONDS", help="Stop after this many seconds.")
-@click.option("--one-scheduler", is_flag=True,
-              help="With several daemons on one PostgreSQL catalogue: wait until this one is elected; exactly one polls, another takes over when it stops.")
+@click.option(
+    "--for",
+    "duration",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Stop after this many seconds.",
+)
+@click.option(
+    "--one-scheduler",
+    is_flag=True,
+    help="With several daemons on one PostgreSQL catalogue: wait until this one is elected; exactly one polls, another takes over when it stops.",
+)
 @json_option
 def run(config: Config, once: bool, duration: float | None, one_scheduler: bool, as_json: bool) -> None:
     """Start the daemon: poll every enabled source on its schedule until stopped.
@@ -87,10 +97,23 @@ def render_status(report: Status) -> str:
     header = ("source", "schedule", "last run (UTC)", "outcome", "last success", "items last/all", "next run", "health")
     rows = []
     for s in report.sources:
-        health = "FAILING" if s.failing else "erroring" if s.failing_since else "ok" if s.last_success_at else "never ran"
+        health = (
+            "FAILING" if s.failing else "erroring" if s.failing_since else "ok" if s.last_success_at else "never ran"
+        )
         if not s.enabled:
             health = "not configured"
-        rows.append((s.name, s.schedule or "-", _when(s.last_run_at), s.last_outcome or "-", _when(s.last_success_at), f"{s.items_found_last}/{s.items_found_total}", _when(s.next_run_at), health))
+        rows.append(
+            (
+                s.name,
+                s.schedule or "-",
+                _when(s.last_run_at),
+                s.last_outcome or "-",
+                _when(s.last_success_at),
+                f"{s.items_found_last}/{s.items_found_total}",
+                _when(s.next_run_at),
+                health,
+            )
+        )
     if not rows:
         lines.append("no sources configured and no runs recorded")
     else:
@@ -115,8 +138,21 @@ def render_status(report: Status) -> str:
 
 
 @click.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"), show_default=True, help="Folder for the demo's config, catalogue and WARC files.")
-@click.option("--seconds", type=click.FloatRange(min=1), default=120, show_default=True, help="Stop after this long even if a source is still running.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-data"),
+    show_default=True,
+    help="Folder for the demo's config, catalogue and WARC files.",
+)
+@click.option(
+    "--seconds",
+    type=click.FloatRange(min=1),
+    default=120,
+    show_default=True,
+    help="Stop after this long even if a source is still running.",
+)
 @json_option
 def demo(directory: Path, seconds: float, as_json: bool) -> None:
     """Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."""

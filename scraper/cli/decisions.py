@@ -32,7 +32,9 @@ def decisions(source: str | None, config: Config, as_json: bool) -> None:
     if source is not None and not rows:
         names = sorted(src.name for src in load_sources(config))
         if source not in names:
-            raise UserError(f"unknown source {source!r}: configured sources are {', '.join(names) or 'none'}; see `takedowns sources`")
+            raise UserError(
+                f"unknown source {source!r}: configured sources are {', '.join(names) or 'none'}; see `takedowns sources`"
+            )
     if as_json:
         print_json(
             [

@@ -33,8 +33,13 @@ def show_cmd(config: Config, as_json: bool) -> None:
 
 
 @disarm_group.command(name="update")
-@click.option("--ref", default=PINNED_COMMIT, show_default="the commit this release pins", metavar="TAG_OR_COMMIT",
-              help="Tag, branch or commit of DISARMFoundation/DISARMframeworks to download.")
+@click.option(
+    "--ref",
+    default=PINNED_COMMIT,
+    show_default="the commit this release pins",
+    metavar="TAG_OR_COMMIT",
+    help="Tag, branch or commit of DISARMFoundation/DISARMframeworks to download.",
+)
 @with_config
 @json_option
 def update_cmd(ref: str, config: Config, as_json: bool) -> None:

@@ -34,10 +34,16 @@ _BY_ERROR: tuple[tuple[type[BaseException], int], ...] = (
 
 TABLE = (
     ExitCode(OK, "success"),
-    ExitCode(FAILED, "the command ran, but what it checks or runs failed: a failing source (`status`), a source error (`poll`), failed items (`reextract`, `archive verify`)"),
+    ExitCode(
+        FAILED,
+        "the command ran, but what it checks or runs failed: a failing source (`status`), a source error (`poll`), failed items (`reextract`, `archive verify`)",
+    ),
     ExitCode(USAGE, "bad input: a malformed URL, an unknown option, command, source or stub, an invalid config"),
     ExitCode(FETCH, "the remote side failed: DNS, connection, timeout, an HTTP error status, an unusable body"),
-    ExitCode(EXTRACT, "a stored or local document cannot be read (empty, corrupt, encrypted; a WARC record missing or damaged)"),
+    ExitCode(
+        EXTRACT,
+        "a stored or local document cannot be read (empty, corrupt, encrypted; a WARC record missing or damaged)",
+    ),
     ExitCode(CATALOGUE, "the catalogue database cannot be used (unreachable, locked, damaged)"),
     ExitCode(INTERNAL, "an internal error (a bug): rerun with TAKEDOWNS_DEBUG=1 and report the traceback"),
     ExitCode(INTERRUPTED, "interrupted (Ctrl-C)"),

@@ -56,9 +56,16 @@ def _print_report(report: Report, as_json: bool, with_text: bool = False) -> Non
 @click.command()
 @click.argument("target")
 @json_option
-@click.option("--url", "as_url", default=None, help="For a local file: the URL it came from (org and date rules use it).")
+@click.option(
+    "--url", "as_url", default=None, help="For a local file: the URL it came from (org and date rules use it)."
+)
 @click.option("--config", "config_path", default=None, help="Config file (needed for URLs; optional for local files).")
-@click.option("--text", "with_text", is_flag=True, help="Include the clean text (the `text` field under --json; printed last otherwise).")
+@click.option(
+    "--text",
+    "with_text",
+    is_flag=True,
+    help="Include the clean text (the `text` field under --json; printed last otherwise).",
+)
 def extract(target: str, as_json: bool, as_url: str | None, config_path: str | None, with_text: bool) -> None:
     """Extract a Report from a local file or from the latest stored capture of a URL."""
     config_path = config_path or click.get_current_context().meta.get(CONFIG_META_KEY)
@@ -76,7 +83,12 @@ def extract(target: str, as_json: bool, as_url: str | None, config_path: str | N
         if not path.is_file():
             raise UserError(f"{target}: no such file (give a local file or an http(s) URL that was fetched)")
         orgs = load_config(config_path).orgs if config_path else dict(DEFAULT_ORGS)
-        report = extract_report(path.read_bytes(), url=as_url or path.resolve().as_uri(), content_type=content_type_for_path(path), orgs=orgs)
+        report = extract_report(
+            path.read_bytes(),
+            url=as_url or path.resolve().as_uri(),
+            content_type=content_type_for_path(path),
+            orgs=orgs,
+        )
     _print_report(report, as_json, with_text)
 
 
@@ -120,14 +132,23 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
                 new = report.to_dict()
                 old = before.get(capture.id) or {}
                 changed = sorted(k for k in new if k not in ("extracted_at",) and old.get(k) != new.get(k))
-                changes.append({"capture_id": capture.id, "url": capture.url, "changed": changed, "extractor_version": EXTRACTOR_VERSION})
+                changes.append(
+                    {
+                        "capture_id": capture.id,
+                        "url": capture.url,
+                        "changed": changed,
+                        "extractor_version": EXTRACTOR_VERSION,
+                    }
+                )
     finally:
         catalogue.dispose()
     if as_json:
         print_json(changes)
     else:
         for c in changes:
-            click.echo(f"{c['capture_id']:>6}  {'changed: ' + ', '.join(c['changed']) if c['changed'] else 'unchanged'}  {c['url']}")
+            click.echo(
+                f"{c['capture_id']:>6}  {'changed: ' + ', '.join(c['changed']) if c['changed'] else 'unchanged'}  {c['url']}"
+            )
         click.echo(f"{len(changes)} re-extracted, {sum(1 for c in changes if c['changed'])} changed, {failures} failed")
     if failures:
         raise SystemExit(exits.EXTRACT if unreadable else exits.FAILED)
@@ -146,9 +167,15 @@ def eval_(gold: Path, as_json: bool) -> None:
     for e in errors:
         click.echo(f"error: {e}", err=True)
     if as_json:
-        print_json({"documents": len(docs), "errors": errors, "scores": {f: s.to_dict() for f, s in scores.items()},
-                    "counts_by_kind": {k: s.to_dict() for k, s in counts_by_kind(docs).items()},
-                    "details": [d.__dict__ for d in docs if d.misses or d.false_hits or d.error]})
+        print_json(
+            {
+                "documents": len(docs),
+                "errors": errors,
+                "scores": {f: s.to_dict() for f, s in scores.items()},
+                "counts_by_kind": {k: s.to_dict() for k, s in counts_by_kind(docs).items()},
+                "details": [d.__dict__ for d in docs if d.misses or d.false_hits or d.error],
+            }
+        )
     else:
         if verbose:
             for d in docs:
@@ -159,7 +186,9 @@ def eval_(gold: Path, as_json: bool) -> None:
                         click.echo(f"{d.id}: false {f}: {d.false_hits[f]}")
         by_kind = counts_by_kind(docs)
         if by_kind:
-            click.echo("counts by kind: " + ", ".join(f"{k} P={s.precision:.3f} R={s.recall:.3f}" for k, s in by_kind.items()))
+            click.echo(
+                "counts by kind: " + ", ".join(f"{k} P={s.precision:.3f} R={s.recall:.3f}" for k, s in by_kind.items())
+            )
         click.echo(f"documents: {len(docs)}, errors: {len(errors)}")
         for f in FIELDS:
             click.echo(scores[f].line(f))

@@ -60,7 +60,11 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
 @with_config
 @json_option
 @click.option("--ignore-robots", is_flag=True, help="Fetch even if robots.txt disallows it (logged).")
-@click.option("--render", is_flag=True, help="Render the page in headless Chromium: record every request, a screenshot and the DOM.")
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Render the page in headless Chromium: record every request, a screenshot and the DOM.",
+)
 def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool, render: bool) -> None:
     """Fetch one report URL, archive it, and print what was extracted."""
     try:
@@ -72,7 +76,7 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool, render: 
         print_json(summary)
     else:
         state = "new capture" if outcome.is_new else "unchanged, already stored"
-        kind = "browser capture" if summary['rendered'] else "capture"
+        kind = "browser capture" if summary["rendered"] else "capture"
         click.echo(f"{summary['final_url']}  HTTP {summary['status']}  ({state}, {kind} {summary['capture_id']})")
         click.echo(f"  title:   {summary['title'] or '-'}")
         click.echo(f"  date:    {summary['pub_date'] or '-'}")
@@ -83,7 +87,9 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool, render: 
         if outcome.stub:
             also = f"; also {', '.join(outcome.stub.also)}" if outcome.stub.also else ""
             click.echo(f"  stub:    {outcome.stub.stub_id or '-'} ({outcome.stub.action}: {outcome.stub.reason}{also})")
-        click.echo(f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}")
+        click.echo(
+            f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}"
+        )
     if outcome.report_error:
         raise ExtractError(f"stored, but extraction failed: {outcome.report_error}")  # exit 4, one `error:` line
 

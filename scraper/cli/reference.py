@@ -29,7 +29,9 @@ def render(cli: click.Group) -> str:
 
     for module in sorted({module for module, _ in COMMAND_MODULES.values()}):  # commands load lazily
         load_module(module)
-    root = click.Context(cli, info_name="takedowns", terminal_width=WIDTH, max_content_width=WIDTH, help_option_names=["-h", "--help"])
+    root = click.Context(
+        cli, info_name="takedowns", terminal_width=WIDTH, max_content_width=WIDTH, help_option_names=["-h", "--help"]
+    )
     out = [
         "# takedowns command reference",
         "",
@@ -43,7 +45,14 @@ def render(cli: click.Group) -> str:
     contexts: dict[tuple[str, ...], click.Context] = {(): root}
     for path, command in _commands(cli, []):
         parent = contexts[tuple(path[:-1])]
-        ctx = click.Context(command, info_name=path[-1], parent=parent, terminal_width=WIDTH, max_content_width=WIDTH, help_option_names=["-h", "--help"])
+        ctx = click.Context(
+            command,
+            info_name=path[-1],
+            parent=parent,
+            terminal_width=WIDTH,
+            max_content_width=WIDTH,
+            help_option_names=["-h", "--help"],
+        )
         contexts[tuple(path)] = ctx
         out += ["", f"## takedowns {' '.join(path)}", "", "```", command.get_help(ctx), "```"]
     return "\n".join(out) + "\n"

@@ -12,7 +12,11 @@ from .common import json_option, print_json, with_config
 
 
 @click.command()
-@click.option("--host", default=None, help="Address to listen on (default [web] host, 127.0.0.1). Off loopback, $TAKEDOWNS_WEB_TOKEN is required.")
+@click.option(
+    "--host",
+    default=None,
+    help="Address to listen on (default [web] host, 127.0.0.1). Off loopback, $TAKEDOWNS_WEB_TOKEN is required.",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default [web] port, 8765).")
 @with_config
 @json_option

@@ -31,18 +31,38 @@ def sources(config: Config, as_json: bool) -> None:
     rows = []
     for src in configured:
         h = health.get(src.name) or SourceHealth(src.name)
-        rows.append({
-            "name": src.name, "kind": src.kind, "url": src.url, "schedule": src.schedule, "org": src.org, "enabled": src.enabled,
-            "last_poll": utc_iso(h.last_run_at), "last_success": utc_iso(h.last_success_at), "polls": h.runs,
-            "items_found": h.items_found_last, "last_error": h.last_error if h.failing_since else None,
-        })
+        rows.append(
+            {
+                "name": src.name,
+                "kind": src.kind,
+                "url": src.url,
+                "schedule": src.schedule,
+                "org": src.org,
+                "enabled": src.enabled,
+                "last_poll": utc_iso(h.last_run_at),
+                "last_success": utc_iso(h.last_success_at),
+                "polls": h.runs,
+                "items_found": h.items_found_last,
+                "last_error": h.last_error if h.failing_since else None,
+            }
+        )
     if as_json:
         print_json(rows)
         return
     if not rows:
         click.echo("no sources configured: add [sources.<name>] tables to the config")
         return
-    table = [(r["name"], r["kind"], r["schedule"], "yes" if r["enabled"] else "no", r["last_poll"] or "never", r["items_found"]) for r in rows]
+    table = [
+        (
+            r["name"],
+            r["kind"],
+            r["schedule"],
+            "yes" if r["enabled"] else "no",
+            r["last_poll"] or "never",
+            r["items_found"],
+        )
+        for r in rows
+    ]
     for line in render_table(("source", "kind", "schedule", "enabled", "last poll", "items"), table):
         click.echo(line)
     for r in rows:
@@ -81,8 +101,12 @@ def poll(names: tuple[str, ...], config: Config, as_json: bool) -> None:
 
 @click.command()
 @click.argument("name")
-@click.option("--from", "year_from", type=click.IntRange(1996, 2100), default=None, help="First year of captures to consider.")
-@click.option("--to", "year_to", type=click.IntRange(1996, 2100), default=None, help="Last year of captures to consider.")
+@click.option(
+    "--from", "year_from", type=click.IntRange(1996, 2100), default=None, help="First year of captures to consider."
+)
+@click.option(
+    "--to", "year_to", type=click.IntRange(1996, 2100), default=None, help="Last year of captures to consider."
+)
 @with_config
 @json_option
 def backfill(name: str, year_from: int | None, year_to: int | None, config: Config, as_json: bool) -> None:
@@ -106,7 +130,9 @@ def backfill(name: str, year_from: int | None, year_to: int | None, config: Conf
 
 @click.command()
 @click.argument("url")
-@click.option("--source", "source_name", default=None, help="Record it under this source (default: a source named 'manual').")
+@click.option(
+    "--source", "source_name", default=None, help="Record it under this source (default: a source named 'manual')."
+)
 @with_config
 @json_option
 def include(url: str, source_name: str | None, config: Config, as_json: bool) -> None:
@@ -144,11 +170,21 @@ def failures(source_name: str | None, config: Config, as_json: bool) -> None:
     finally:
         catalogue.dispose()
     if as_json:
-        print_json([
-            {"source": f.source, "url": f.url, "stage": f.stage, "reason": f.reason, "tries": f.tries,
-             "next_try_at": utc_iso(f.next_try_at), "gave_up": f.gave_up, "last_seen_at": utc_iso(f.last_seen_at)}
-            for f in found
-        ])
+        print_json(
+            [
+                {
+                    "source": f.source,
+                    "url": f.url,
+                    "stage": f.stage,
+                    "reason": f.reason,
+                    "tries": f.tries,
+                    "next_try_at": utc_iso(f.next_try_at),
+                    "gave_up": f.gave_up,
+                    "last_seen_at": utc_iso(f.last_seen_at),
+                }
+                for f in found
+            ]
+        )
         return
     if not found:
         click.echo("no failed items")

@@ -50,7 +50,12 @@ def stubs_group() -> None:
 @stubs_group.command(name="list")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only stubs with this status.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help=f"Show at most N stubs (default {PAGE_SIZE}).")
-@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip the N newest stubs first (the next page: --offset 50).")
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Skip the N newest stubs first (the next page: --offset 50).",
+)
 @click.option("--all", "show_all", is_flag=True, help="Every stub, however many (not with --limit).")
 @with_config
 @json_option
@@ -71,7 +76,11 @@ def list_cmd(status: str | None, limit: int | None, offset: int, show_all: bool,
             click.echo(footer, err=True)
         return
     if not rows:
-        click.echo("no stubs" + (f" with status {status}" if status else "") + (f" after the first {offset} ({page.total} in all)" if offset else ""))
+        click.echo(
+            "no stubs"
+            + (f" with status {status}" if status else "")
+            + (f" after the first {offset} ({page.total} in all)" if offset else "")
+        )
         return
     table = [(r["id"], r["status"], len(r["references"]), "/".join(r["origin"]) or "-", r["name"]) for r in rows]
     for line in render_table(("id", "status", "refs", "origin", "name"), table):
@@ -87,7 +96,11 @@ def _page_footer(page: StubPage, status: str | None, size: int) -> str:
     which = f"{status} stubs" if status else "stubs"
     text = f"{which} {page.offset + 1}-{page.offset + len(page.rows)} of {page.total} (newest first)"
     if page.remaining:
-        text += f"; next page: --offset {page.offset + len(page.rows)}" + (f" --limit {size}" if size != PAGE_SIZE else "") + ", every stub: --all"
+        text += (
+            f"; next page: --offset {page.offset + len(page.rows)}"
+            + (f" --limit {size}" if size != PAGE_SIZE else "")
+            + ", every stub: --all"
+        )
     return text
 
 
@@ -108,16 +121,26 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
             stub = store.get_stub(s, stub_id)
             listing = store.load_listing(s, stub_id=stub.id)
             data = stub_rows(reader, stub_pk=stub.id)[0].to_dict()
-            data["history"] = [{"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail, "actor": c.actor} for c in store.changes(s, stub)]
+            data["history"] = [
+                {"at": utc_iso(c.at), "kind": c.kind, "detail": c.detail, "actor": c.actor}
+                for c in store.changes(s, stub)
+            ]
             data["edits"] = [
-                {"field": e.field, "value": e.value, "extracted": e.extracted, "latest": e.latest, "at": utc_iso(e.at),
-                 "report_changed_at": utc_iso(e.report_changed_at) if e.report_changed_at else None}
+                {
+                    "field": e.field,
+                    "value": e.value,
+                    "extracted": e.extracted,
+                    "latest": e.latest,
+                    "at": utc_iso(e.at),
+                    "report_changed_at": utc_iso(e.report_changed_at) if e.report_changed_at else None,
+                }
                 for e in edits.of_stub(s, stub)
             ]
             page = render_page(store.to_page(s, stub, listing))
             data["techniques"] = [
                 {"id": t.technique_id, "name": t.name, "status": t.status, "score": t.score, "sentences": t.sentences}
-                for status in ("accepted", "suggested", "rejected") for t in technique_store.of_stub(s, stub, status)
+                for status in ("accepted", "suggested", "rejected")
+                for t in technique_store.of_stub(s, stub, status)
             ]
             data["check"] = _values_to_check(s, stub.id)
     finally:
@@ -140,11 +163,15 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         click.echo("\nCurator edits (edited to; extraction gave then; extraction gives now):")
         for e in data["edits"]:
             changed = f"  (report changed {e['report_changed_at']})" if e["report_changed_at"] else ""
-            click.echo(f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])}; {edits.shown(e['latest'])}{changed}")
+            click.echo(
+                f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])}; {edits.shown(e['latest'])}{changed}"
+            )
     if data["check"]:
         click.echo("\nCheck first (the extractor is less sure of these):")
         for c in data["check"]:
-            click.echo(f"  [check] {c['where']} {c['field']} {c['value']}: {'; '.join(c['reasons']) or 'weaker rule'}  ({c['url']})")
+            click.echo(
+                f"  [check] {c['where']} {c['field']} {c['value']}: {'; '.join(c['reasons']) or 'weaker rule'}  ({c['url']})"
+            )
     click.echo("\nHistory:")
     for c in data["history"]:
         click.echo(f"  {c['at']}  {c['kind']}: {c['detail']}" + (f" (by {c['actor']})" if c["actor"] else ""))
@@ -160,7 +187,10 @@ def counts_by_reference(data: dict) -> list[str]:
     if data.get("counts_disagree"):
         lines[-1] += "  [DISAGREE: a cited report states different figures]"
     for r in refs:
-        said = ", ".join(f"{k}={v}" + (f" (stub: {stub_counts[k]})" if k in stub_counts and stub_counts[k] != v else "") for k, v in r["counts"].items())
+        said = ", ".join(
+            f"{k}={v}" + (f" (stub: {stub_counts[k]})" if k in stub_counts and stub_counts[k] != v else "")
+            for k, v in r["counts"].items()
+        )
         role = "platform report" if r.get("primary") else "retelling"
         lines.append(f"  {role} {r['url']}{' (' + r['part'] + ')' if r.get('part') else ''}: {said}")
     return lines
@@ -217,7 +247,14 @@ def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: boo
     from scraper.stubs import StubSettings
     from scraper.stubs.urls import master_ids
 
-    _decide(config, "accept", stub_id, disarm_id, master_ids(StubSettings.from_config(config).disarm_master), as_json=as_json)
+    _decide(
+        config,
+        "accept",
+        stub_id,
+        disarm_id,
+        master_ids(StubSettings.from_config(config).disarm_master),
+        as_json=as_json,
+    )
 
 
 @stubs_group.command(name="reject")
@@ -287,9 +324,18 @@ def _countries(value: str | None) -> list[str] | None:
 @click.option("--targets", default=None, help="Comma-separated countries it targeted.")
 @with_config
 @json_option
-def edit_cmd(stub_id: str, name, summary, incident_type, year_started, origin, targets, config: Config, as_json: bool) -> None:
+def edit_cmd(
+    stub_id: str, name, summary, incident_type, year_started, origin, targets, config: Config, as_json: bool
+) -> None:
     """Set fields of a new or accepted stub; edited fields survive re-extraction."""
-    values = {"name": name, "summary": summary, "incident_type": incident_type, "year_started": year_started, "origin": _countries(origin), "targets": _countries(targets)}
+    values = {
+        "name": name,
+        "summary": summary,
+        "incident_type": incident_type,
+        "year_started": year_started,
+        "origin": _countries(origin),
+        "targets": _countries(targets),
+    }
     changes = {k: v for k, v in values.items() if v is not None}
     _decide(config, "edit", stub_id, changes, as_json=as_json)
 
@@ -298,14 +344,25 @@ def edit_cmd(stub_id: str, name, summary, incident_type, year_started, origin, t
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "stix", "misp"]), required=True)
 @click.option("--bundle", is_flag=True, help="stix: one bundle for all stubs instead of one per stub.")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write into.")
-@click.option("--status", type=click.Choice(STATUSES), default=None, help="Only stubs with this status (default: all but rejected/merged).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
-              help="Only stubs whose record changed at or after this UTC time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS): edited, "
-                   "given a report, decided, a technique decided, or an archive link resolved. Print it before an export, "
-                   "pass it to the next one.")
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    default=None,
+    help="Only stubs with this status (default: all but rejected/merged).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+    default=None,
+    help="Only stubs whose record changed at or after this UTC time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS): edited, "
+    "given a report, decided, a technique decided, or an archive link resolved. Print it before an export, "
+    "pass it to the next one.",
+)
 @with_config
 @json_option
-def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, since: datetime | None, config: Config, as_json: bool) -> None:
+def export_cmd(
+    fmt: str, bundle: bool, out_dir: Path, status: str | None, since: datetime | None, config: Config, as_json: bool
+) -> None:
     """Export stubs as DISARM incident pages (md), incidents/urls sheets (csv, xlsx), STIX 2.1 or MISP events.
 
     With --since, only the stubs changed since then: what to add to a copy of DISARM's
@@ -322,14 +379,20 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, since:
     try:
         with catalogue.session() as s, terminal_progress("exporting", "preparing") as progress:
             exported_at = utcnow()  # before reading: a change made during the export is in the next one too
-            listing = store.load_listing(s, (status,) if status else ("new", "accepted"), notes=True, changed_since=since)
+            listing = store.load_listing(
+                s, (status,) if status else ("new", "accepted"), notes=True, changed_since=since
+            )
             blanks = any(not st.year_started for st in listing.stubs)
             pages = []
             for st in listing.stubs:
                 if progress:
                     progress(st.stub_id)
                 pages.append((store.to_page(s, st, listing, years_have_blanks=blanks), listing.notes(st)))
-            techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))]
+            techniques = [
+                row
+                for st in listing.stubs
+                for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
+            ]
             records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:
         catalogue.dispose()
@@ -343,10 +406,19 @@ def export_cmd(fmt: str, bundle: bool, out_dir: Path, status: str | None, since:
     except OSError as exc:
         raise UserError(f"cannot write to {out_dir}: {exc.strerror}") from None
     if as_json:
-        print_json({"format": fmt, "stubs": len(pages), "files": [str(p) for p in written], "exported_at": exported_at.isoformat(timespec="seconds")})
+        print_json(
+            {
+                "format": fmt,
+                "stubs": len(pages),
+                "files": [str(p) for p in written],
+                "exported_at": exported_at.isoformat(timespec="seconds"),
+            }
+        )
         return
     changed = f" changed since {since.isoformat(timespec='seconds')}" if since else ""
-    click.echo(f"exported {len(pages)} stub(s){changed} to {len(written)} file(s) in {out_dir}; next time: --since {exported_at.isoformat(timespec='seconds')}")
+    click.echo(
+        f"exported {len(pages)} stub(s){changed} to {len(written)} file(s) in {out_dir}; next time: --since {exported_at.isoformat(timespec='seconds')}"
+    )
 
 
 COMMANDS = [stubs_group]

@@ -25,7 +25,9 @@ def _sklearn():
     try:
         from scraper.techniques import cache, evaluate
     except ImportError as exc:
-        raise UserError(f"technique suggestions need scikit-learn ({exc.name} missing): pip install 'takedown-archiver[disarm]'") from None
+        raise UserError(
+            f"technique suggestions need scikit-learn ({exc.name} missing): pip install 'takedown-archiver[disarm]'"
+        ) from None
     return cache, evaluate
 
 
@@ -39,7 +41,12 @@ def _target(s, catalogue: Catalogue, id_or_url: str) -> tuple[Stub | None, list[
     if row is None:
         raise UserError(f"no extracted report for {id_or_url}: run `takedowns reextract {id_or_url}`")
     report = Report.from_dict(row.data)
-    ref = s.scalar(select(StubReference).where(StubReference.normalised_url.in_(stub_store.reference_keys(report))).order_by(StubReference.id).limit(1))
+    ref = s.scalar(
+        select(StubReference)
+        .where(StubReference.normalised_url.in_(stub_store.reference_keys(report)))
+        .order_by(StubReference.id)
+        .limit(1)
+    )
     linked = s.get(Stub, ref.stub_pk) if ref is not None else None
     return linked, ([*texts_of_stub(s, linked)] if linked is not None else [report.text])
 
@@ -51,7 +58,9 @@ def techniques_group() -> None:
 
 @techniques_group.command(name="suggest")
 @click.argument("id_or_url")
-@click.option("--top", type=click.IntRange(1, 50), default=None, help="How many techniques (default: [techniques] top, 5).")
+@click.option(
+    "--top", type=click.IntRange(1, 50), default=None, help="How many techniques (default: [techniques] top, 5)."
+)
 @with_config
 @json_option
 def suggest_cmd(id_or_url: str, top: int | None, config: Config, as_json: bool) -> None:
@@ -64,7 +73,9 @@ def suggest_cmd(id_or_url: str, top: int | None, config: Config, as_json: bool) 
             stub, texts = _target(s, catalogue, id_or_url)
             text = "\n\n".join(t for t in texts if t.strip())
             if not text:
-                raise UserError(f"{id_or_url} has no extracted report text to read: fetch or reextract its reports first")
+                raise UserError(
+                    f"{id_or_url} has no extracted report text to read: fetch or reextract its reports first"
+                )
             suggestions = model.suggest(text, top=top or settings.top)
             if stub is not None:
                 store.save_suggestions(s, stub, suggestions)
@@ -81,7 +92,9 @@ def suggest_cmd(id_or_url: str, top: int | None, config: Config, as_json: bool) 
         for sentence in sg.sentences:
             click.echo(f'    "{sentence}"')
     if stub_id:
-        click.echo(f"stored as suggestions on {stub_id}: accept with `takedowns stubs techniques {stub_id} accept ID...`")
+        click.echo(
+            f"stored as suggestions on {stub_id}: accept with `takedowns stubs techniques {stub_id} accept ID...`"
+        )
 
 
 @techniques_group.command(name="eval")
@@ -95,15 +108,23 @@ def eval_cmd(limit: int | None, k: int, config: Config, as_json: bool) -> None:
     framework = load_framework(settings.framework)
     incidents = load_mappings(settings.mappings, framework)
     if len(incidents) < 2:
-        raise UserError(f"{settings.mappings.name} has {len(incidents)} usable mapped incident(s); leave-one-out needs at least 2")
+        raise UserError(
+            f"{settings.mappings.name} has {len(incidents)} usable mapped incident(s); leave-one-out needs at least 2"
+        )
     result = _sklearn()[1].evaluate(framework, incidents, k=k, limit=limit)
-    line = f"techniques R@{k}={result.recall:.3f} P@{k}={result.precision:.3f} baseline_R@{k}={result.baseline_recall:.3f}"
+    line = (
+        f"techniques R@{k}={result.recall:.3f} P@{k}={result.precision:.3f} baseline_R@{k}={result.baseline_recall:.3f}"
+    )
     if as_json:
         print_json({**result.to_dict(), "summary": line})
         return
     techniques = {t for inc in incidents for t in inc.techniques}
-    click.echo(f"{len(incidents)} mapped incidents, {len(techniques)} distinct techniques, {sum(len(i.techniques) for i in incidents) / len(incidents):.2f} per incident; evaluated {result.incidents}")
-    click.echo(f"suggestions with a supporting sentence: {result.supported_fraction:.3f}; baseline P@{k}={result.baseline_precision:.3f}")
+    click.echo(
+        f"{len(incidents)} mapped incidents, {len(techniques)} distinct techniques, {sum(len(i.techniques) for i in incidents) / len(incidents):.2f} per incident; evaluated {result.incidents}"
+    )
+    click.echo(
+        f"suggestions with a supporting sentence: {result.supported_fraction:.3f}; baseline P@{k}={result.baseline_precision:.3f}"
+    )
     click.echo(line)
 
 
@@ -113,11 +134,15 @@ def eval_cmd(limit: int | None, k: int, config: Config, as_json: bool) -> None:
 @click.argument("technique_ids", nargs=-1, required=True)
 @with_config
 @json_option
-def stub_techniques_cmd(stub_id: str, action: str, technique_ids: tuple[str, ...], config: Config, as_json: bool) -> None:
+def stub_techniques_cmd(
+    stub_id: str, action: str, technique_ids: tuple[str, ...], config: Config, as_json: bool
+) -> None:
     """Accept or reject techniques for a stub: `stubs techniques TA-00001 accept T0097.208 T0151.001`."""
     catalogue = Catalogue(config.catalogue_url)
     try:
-        ids, accepted = decide_for_stub(TechniqueSettings.from_config(config), catalogue, stub_id, action, list(technique_ids))
+        ids, accepted = decide_for_stub(
+            TechniqueSettings.from_config(config), catalogue, stub_id, action, list(technique_ids)
+        )
     finally:
         catalogue.dispose()
     if as_json:

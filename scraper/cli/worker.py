@@ -12,10 +12,17 @@ from .common import catalogue_reader, json_option, print_json, with_config
 
 
 @click.command(name="worker")
-@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Jobs run at once in this worker.")
+@click.option(
+    "--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Jobs run at once in this worker."
+)
 @click.option("--until-empty", is_flag=True, help="Stop once no job is waiting (batch runs, tests, benchmarks).")
-@click.option("--stalled-after", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              help="Seconds without a heartbeat after which another worker's running job is queued again (it was killed).")
+@click.option(
+    "--stalled-after",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="Seconds without a heartbeat after which another worker's running job is queued again (it was killed).",
+)
 @with_config
 @json_option
 def worker_cmd(concurrency: int, until_empty: bool, stalled_after: float, config: Config, as_json: bool) -> None:

@@ -60,11 +60,26 @@ def load_sources(config: Config) -> list[ScheduledSource]:
         if not getattr(spec, "enabled", True):
             continue
         name = spec.name
-        found.append(ScheduledSource(name=name, schedule=parse_schedule(spec.schedule), kind=getattr(spec, "kind", ""), org=getattr(spec, "org", None), spec=spec))
+        found.append(
+            ScheduledSource(
+                name=name,
+                schedule=parse_schedule(spec.schedule),
+                kind=getattr(spec, "kind", ""),
+                org=getattr(spec, "org", None),
+                spec=spec,
+            )
+        )
     return found
 
 
-async def poll(config: Config, catalogue: Catalogue, client: HttpClient, source: ScheduledSource, *, browser: SharedBrowser | None = None) -> PollSummary:
+async def poll(
+    config: Config,
+    catalogue: Catalogue,
+    client: HttpClient,
+    source: ScheduledSource,
+    *,
+    browser: SharedBrowser | None = None,
+) -> PollSummary:
     """One pass of discovery's `poll_source`, summarised for the run table (`browser`: for `render = true` sources)."""
     from scraper.discover.poll import poll_source
 

@@ -51,10 +51,16 @@ def recover_interrupted(catalogue: Catalogue) -> list[str]:
             s.execute(
                 update(SourceRun)
                 .where(SourceRun.id.in_(dead))
-                .values(outcome=INTERRUPTED, ended_at=utcnow(), message="the process polling it stopped before this run finished (killed or crashed)")
+                .values(
+                    outcome=INTERRUPTED,
+                    ended_at=utcnow(),
+                    message="the process polling it stopped before this run finished (killed or crashed)",
+                )
             )
         latest = select(SourceRun.source, func.max(SourceRun.id).label("id")).group_by(SourceRun.source).subquery()
-        rows = s.execute(select(SourceRun.source).join(latest, SourceRun.id == latest.c.id).where(SourceRun.outcome == INTERRUPTED))
+        rows = s.execute(
+            select(SourceRun.source).join(latest, SourceRun.id == latest.c.id).where(SourceRun.outcome == INTERRUPTED)
+        )
         return sorted(rows.scalars())
 
 
@@ -79,7 +85,15 @@ def start_run(catalogue: Catalogue, source: str) -> int:
         return run.id
 
 
-def finish_run(catalogue: Catalogue, run_id: int, outcome: str, *, items_found: int = 0, errors: int = 0, message: str | None = None) -> None:
+def finish_run(
+    catalogue: Catalogue,
+    run_id: int,
+    outcome: str,
+    *,
+    items_found: int = 0,
+    errors: int = 0,
+    message: str | None = None,
+) -> None:
     with catalogue.session() as s:
         run = s.get(SourceRun, run_id)
         if run is not None:
@@ -115,4 +129,9 @@ def set_next_run(catalogue: Catalogue, source: str, schedule: str, when: datetim
 
 
 def _latest(source: str, outcome: str):
-    return select(SourceRun).where(SourceRun.source == source, SourceRun.outcome == outcome).order_by(SourceRun.id.desc()).limit(1)
+    return (
+        select(SourceRun)
+        .where(SourceRun.source == source, SourceRun.outcome == outcome)
+        .order_by(SourceRun.id.desc())
+        .limit(1)
+    )

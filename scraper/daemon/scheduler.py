@@ -94,9 +94,14 @@ class Daemon:
                 log.warning("the last run was interrupted; running it again now", extra={"source": name})
             if not sources:
                 log.warning("no enabled sources in %s: add a [sources.<name>] table", self.config.path)
-            async with HttpClient(self.config.http) as client, SharedBrowser(RenderSettings.from_config(self.config), client) as browser:
+            async with (
+                HttpClient(self.config.http) as client,
+                SharedBrowser(RenderSettings.from_config(self.config), client) as browser,
+            ):
                 self.client = client
-                self._poll: Poller = self._poller or partial(adapter.poll, browser=browser)  # one browser for every render source
+                self._poll: Poller = self._poller or partial(
+                    adapter.poll, browser=browser
+                )  # one browser for every render source
                 self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=timezone.utc)
                 now = datetime.now(timezone.utc)
                 for source in sources:
@@ -169,7 +174,12 @@ class Daemon:
             replace_existing=True,
         )
         runs.set_next_run(self.catalogue, source.name, source.schedule.text, job.next_run_time)
-        log.info("scheduled %s, next run %s", source.schedule.text, due.isoformat(timespec="seconds"), extra={"source": source.name})
+        log.info(
+            "scheduled %s, next run %s",
+            source.schedule.text,
+            due.isoformat(timespec="seconds"),
+            extra={"source": source.name},
+        )
 
     def _first_due(self, source: ScheduledSource, now: datetime, *, restart_now: bool, jitter: float) -> datetime:
         """Continue the schedule from the last run in the catalogue, not from process start."""
@@ -184,7 +194,9 @@ class Daemon:
         for chore in chores:
             self.scheduler.add_job(
                 run_chore,
-                trigger=IntervalTrigger(seconds=every, timezone=timezone.utc, jitter=min(self.settings.jitter_seconds, every / 10) or None),
+                trigger=IntervalTrigger(
+                    seconds=every, timezone=timezone.utc, jitter=min(self.settings.jitter_seconds, every / 10) or None
+                ),
                 args=[chore, self.config, self.catalogue],
                 id=f"chore:{chore.name}",
                 name=chore.name,
@@ -210,7 +222,10 @@ class Daemon:
             outcome = runs.ERROR if summary.error else runs.OK
             message = summary.error
         except asyncio.CancelledError:
-            outcome, message = runs.INTERRUPTED, f"abandoned at shutdown after the {self.settings.grace_seconds:g}s grace period"
+            outcome, message = (
+                runs.INTERRUPTED,
+                f"abandoned at shutdown after the {self.settings.grace_seconds:g}s grace period",
+            )
         except UserError as exc:
             message, failed_url = str(exc), getattr(exc, "url", None)
         except Exception as exc:  # noqa: BLE001 - one source's bug must not stop the daemon
@@ -222,9 +237,23 @@ class Daemon:
             runs.finish_run(self.catalogue, run_id, outcome, items_found=items, errors=errors, message=message)
             self._inflight.discard(task)
             self._record_next(source)
-            level = logging.INFO if outcome == runs.OK else logging.WARNING if outcome == runs.INTERRUPTED else logging.ERROR
+            level = (
+                logging.INFO
+                if outcome == runs.OK
+                else logging.WARNING
+                if outcome == runs.INTERRUPTED
+                else logging.ERROR
+            )
             extra = {"url": failed_url} if failed_url else {}
-            log.log(level, "poll %s: %d item(s) found, %d error(s)%s", outcome, items, errors, f": {message}" if message else "", extra=extra)
+            log.log(
+                level,
+                "poll %s: %d item(s) found, %d error(s)%s",
+                outcome,
+                items,
+                errors,
+                f": {message}" if message else "",
+                extra=extra,
+            )
             current_source.reset(token)
             if outcome != runs.INTERRUPTED:
                 self._ran_once(source.name)

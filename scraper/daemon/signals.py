@@ -13,7 +13,9 @@ log = logging.getLogger("takedowns.daemon")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-def install_stop_handlers(loop: asyncio.AbstractEventLoop, on_stop: Callable[[], None], on_force: Callable[[], None]) -> Callable[[], None]:
+def install_stop_handlers(
+    loop: asyncio.AbstractEventLoop, on_stop: Callable[[], None], on_force: Callable[[], None]
+) -> Callable[[], None]:
     """Route stop signals to the callbacks; returns a function that removes them."""
     received: list[int] = []
 

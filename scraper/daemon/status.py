@@ -69,7 +69,11 @@ def collect_status(config: Config, reader: Reader, *, now: datetime | None = Non
     settings = daemon_settings(config)
     now = now or utcnow()
     threshold = timedelta(hours=settings.failing_threshold_hours)
-    status = Status(data_dir=str(config.data_dir), daemon_pid=lock_holder(config.data_dir), failing_threshold_hours=settings.failing_threshold_hours)
+    status = Status(
+        data_dir=str(config.data_dir),
+        daemon_pid=lock_holder(config.data_dir),
+        failing_threshold_hours=settings.failing_threshold_hours,
+    )
     configured = _configured_sources(config)
     health = source_health(reader)
     seen = {name for name, h in health.items() if h.runs}

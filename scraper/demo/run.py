@@ -45,8 +45,9 @@ def demo_config_text(base: str) -> str:
         )
         for name, path, org in DEMO_SOURCES
     )
-    return textwrap.dedent(
-        f"""\
+    return (
+        textwrap.dedent(
+            f"""\
         # Written by `takedowns demo`: the bundled publisher sites served on {base}.
         # Re-run `takedowns demo` to serve them again; `takedowns --config THIS status` any time.
 
@@ -66,7 +67,9 @@ def demo_config_text(base: str) -> str:
         grace_seconds = 5.0
         jitter_seconds = 0.0
         """
-    ) + sources
+        )
+        + sources
+    )
 
 
 def _start_server() -> DemoServer:
@@ -81,7 +84,9 @@ def run_demo(directory: Path, seconds: float) -> tuple[Config, Status]:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create the demo folder {directory}: {exc.strerror}; pass --dir to choose another") from None
+        raise UserError(
+            f"cannot create the demo folder {directory}: {exc.strerror}; pass --dir to choose another"
+        ) from None
     server = _start_server()
     try:
         config_path = directory / "config.toml"

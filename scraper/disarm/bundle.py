@@ -15,13 +15,15 @@ from scraper.errors import UserError
 def attack_pattern_ids(bundle_path: Path) -> dict[str, str]:
     """DISARM technique id (T0097.208) -> the attack-pattern id in DISARM's own STIX bundle."""
     if not bundle_path.is_file():
-        raise UserError(f"DISARM STIX bundle not found: {bundle_path} (set [techniques] stix_bundle in config.toml to DISARM.json, or \"\" for the bundled copy)")
+        raise UserError(
+            f'DISARM STIX bundle not found: {bundle_path} (set [techniques] stix_bundle in config.toml to DISARM.json, or "" for the bundled copy)'
+        )
     try:
         data = json.loads(bundle_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UserError(f"cannot read {bundle_path} as a STIX JSON bundle: {exc}") from None
     if not isinstance(data, dict) or data.get("type") != "bundle":
-        raise UserError(f"{bundle_path} is JSON but not a STIX bundle (no \"type\": \"bundle\"): is it DISARM.json?")
+        raise UserError(f'{bundle_path} is JSON but not a STIX bundle (no "type": "bundle"): is it DISARM.json?')
     out: dict[str, str] = {}
     for obj in data.get("objects", []):
         if isinstance(obj, dict) and obj.get("type") == "attack-pattern":

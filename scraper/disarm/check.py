@@ -34,7 +34,9 @@ def check_workbook(path: Path, sheets: dict[str, tuple[str, ...]], what: str) ->
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - zip/xml errors of a truncated or non-xlsx file
-        raise UserError(f"the {what} {path.name} is not a readable .xlsx workbook ({exc.__class__.__name__}): truncated download or wrong file") from None
+        raise UserError(
+            f"the {what} {path.name} is not a readable .xlsx workbook ({exc.__class__.__name__}): truncated download or wrong file"
+        ) from None
     try:
         for sheet, columns in sheets.items():
             if sheet not in wb.sheetnames:
@@ -47,7 +49,9 @@ def check_workbook(path: Path, sheets: dict[str, tuple[str, ...]], what: str) ->
     except UserError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet inside a readable zip
-        raise UserError(f"the {what} {path.name} is damaged ({exc.__class__.__name__}): truncated download or wrong file") from None
+        raise UserError(
+            f"the {what} {path.name} is damaged ({exc.__class__.__name__}): truncated download or wrong file"
+        ) from None
     finally:
         wb.close()
 

@@ -31,7 +31,11 @@ class DisarmInUse:
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.copy.to_dict(), "files": {k: str(p) for k, p in self.paths.items()}, "config_overrides": sorted(self.overrides)}
+        return {
+            **self.copy.to_dict(),
+            "files": {k: str(p) for k, p in self.paths.items()},
+            "config_overrides": sorted(self.overrides),
+        }
 
 
 def disarm_in_use(config: Config) -> DisarmInUse:

@@ -25,7 +25,12 @@ class DisarmFile:
 
 
 FILES: tuple[DisarmFile, ...] = (
-    DisarmFile("framework", "DISARM_FRAMEWORKS_MASTER.xlsx", "DISARM_MASTER_DATA/DISARM_FRAMEWORKS_MASTER.xlsx", "framework workbook"),
+    DisarmFile(
+        "framework",
+        "DISARM_FRAMEWORKS_MASTER.xlsx",
+        "DISARM_MASTER_DATA/DISARM_FRAMEWORKS_MASTER.xlsx",
+        "framework workbook",
+    ),
     DisarmFile("stix_bundle", "DISARM.json", "generated_files/DISARM_STIX/DISARM.json", "STIX bundle"),
     DisarmFile("mappings", "DISARM_DATA_MASTER.xlsx", "DISARM_MASTER_DATA/DISARM_DATA_MASTER.xlsx", "incidents master"),
 )

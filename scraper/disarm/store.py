@@ -50,8 +50,15 @@ class DisarmCopy:
         return f"packaged snapshot of {self.repository}@{short(self.commit)}{ref} ({self.when})"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"origin": self.origin, "directory": str(self.directory), "repository": self.repository, "ref": self.ref,
-                "commit": self.commit, "when": self.when, **({"problem": self.problem} if self.problem else {})}
+        return {
+            "origin": self.origin,
+            "directory": str(self.directory),
+            "repository": self.repository,
+            "ref": self.ref,
+            "commit": self.commit,
+            "when": self.when,
+            **({"problem": self.problem} if self.problem else {}),
+        }
 
 
 def store_dir(data_dir: Path) -> Path:
@@ -67,7 +74,14 @@ def _read_source(directory: Path) -> dict[str, Any]:
 
 def packaged() -> DisarmCopy:
     source = _read_source(PACKAGED)
-    return DisarmCopy("packaged", PACKAGED, source.get("repository", REPOSITORY), source.get("ref", ""), source["commit"], source.get("committed", ""))
+    return DisarmCopy(
+        "packaged",
+        PACKAGED,
+        source.get("repository", REPOSITORY),
+        source.get("ref", ""),
+        source["commit"],
+        source.get("committed", ""),
+    )
 
 
 def downloaded(data_dir: Path) -> DisarmCopy | None | str:
@@ -87,7 +101,14 @@ def downloaded(data_dir: Path) -> DisarmCopy | None | str:
     missing = [f.name for f in FILES if not (directory / f.name).is_file()]
     if missing:
         return f"{directory} lacks {', '.join(missing)}; run `takedowns disarm update` again"
-    return DisarmCopy("downloaded", directory, source.get("repository", REPOSITORY), source.get("ref", ""), source["commit"], source.get("downloaded_at", ""))
+    return DisarmCopy(
+        "downloaded",
+        directory,
+        source.get("repository", REPOSITORY),
+        source.get("ref", ""),
+        source["commit"],
+        source.get("downloaded_at", ""),
+    )
 
 
 def current(data_dir: Path) -> DisarmCopy:
@@ -98,7 +119,15 @@ def current(data_dir: Path) -> DisarmCopy:
     snapshot = packaged()
     if isinstance(found, str):
         log.warning("DISARM download not used: %s", found)
-        return DisarmCopy(snapshot.origin, snapshot.directory, snapshot.repository, snapshot.ref, snapshot.commit, snapshot.when, problem=found)
+        return DisarmCopy(
+            snapshot.origin,
+            snapshot.directory,
+            snapshot.repository,
+            snapshot.ref,
+            snapshot.commit,
+            snapshot.when,
+            problem=found,
+        )
     return snapshot
 
 
@@ -143,5 +172,7 @@ def install(data_dir: Path, folder: Path, source: dict[str, Any]) -> Path:
     final = store_dir(data_dir) / f"{short(source['commit'])}-{stamp}"
     folder.chmod(0o755)
     folder.rename(final)
-    atomic_write_text(store_dir(data_dir) / POINTER, json.dumps({"dir": final.name, "commit": source["commit"]}) + "\n", mode=0o644)
+    atomic_write_text(
+        store_dir(data_dir) / POINTER, json.dumps({"dir": final.name, "commit": source["commit"]}) + "\n", mode=0o644
+    )
     return final

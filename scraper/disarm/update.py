@@ -37,7 +37,9 @@ class Updated:
 def update(config: Config, ref: str = PINNED_COMMIT) -> Updated:
     ref = ref.strip()
     if not REF.match(ref) or ".." in ref:
-        raise UserError(f"--ref {ref!r} is not a tag, branch or commit name (letters, digits, . _ - /): e.g. --ref {PINNED_COMMIT[:12]}")
+        raise UserError(
+            f"--ref {ref!r} is not a tag, branch or commit name (letters, digits, . _ - /): e.g. --ref {PINNED_COMMIT[:12]}"
+        )
     return asyncio.run(_update(config, DisarmSettings.from_config(config), ref))
 
 
@@ -57,9 +59,20 @@ async def _update(config: Config, settings: DisarmSettings, ref: str) -> Updated
                     summaries[f.name] = check_file(path, f)
                 except UserError as exc:
                     raise FetchError(f"{url}: {exc}; nothing was replaced", url=url, reason="bad_disarm_file") from None
-                files[f.name] = {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest(), "url": url, "path": f.repo_path}
-            source = {"repository": REPOSITORY, "ref": ref, "commit": commit, "raw_base": settings.raw_base,
-                      "downloaded_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ"), "files": files}
+                files[f.name] = {
+                    "bytes": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "url": url,
+                    "path": f.repo_path,
+                }
+            source = {
+                "repository": REPOSITORY,
+                "ref": ref,
+                "commit": commit,
+                "raw_base": settings.raw_base,
+                "downloaded_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ"),
+                "files": files,
+            }
             final = install(config.data_dir, folder, source)
         except BaseException:
             discard(folder)
@@ -71,8 +84,12 @@ async def _download(client: HttpClient, url: str, what: str) -> bytes:
     # A file the user asked for by name, not a crawl: robots.txt (which disallows raw files) is not consulted.
     result = await client.fetch(url, respect_robots=False)
     if result.status != 200:
-        raise FetchError(f"DISARM's {what} {url} answered HTTP {result.status}; nothing was replaced (is the ref right? see [disarm] raw_base)",
-                         url=url, reason=f"http_{result.status}", status=result.status)
+        raise FetchError(
+            f"DISARM's {what} {url} answered HTTP {result.status}; nothing was replaced (is the ref right? see [disarm] raw_base)",
+            url=url,
+            reason=f"http_{result.status}",
+            status=result.status,
+        )
     if not result.content:
         raise FetchError(f"DISARM's {what} {url} came back empty; nothing was replaced", url=url, reason="empty")
     return result.content
@@ -83,14 +100,24 @@ async def _resolve(client: HttpClient, api_base: str, ref: str) -> str:
     url = f"{api_base.rstrip('/')}/commits/{quote(ref)}"
     result = await client.fetch(url, respect_robots=False)
     if result.status in (404, 422):
-        raise UserError(f"DISARM's repository has no tag, branch or commit {ref!r} ({url} answered HTTP {result.status})")
+        raise UserError(
+            f"DISARM's repository has no tag, branch or commit {ref!r} ({url} answered HTTP {result.status})"
+        )
     if result.status != 200:
-        raise FetchError(f"cannot resolve {ref!r} to a commit: {url} answered HTTP {result.status}; pass a full commit id with --ref instead",
-                         url=url, reason=f"http_{result.status}", status=result.status)
+        raise FetchError(
+            f"cannot resolve {ref!r} to a commit: {url} answered HTTP {result.status}; pass a full commit id with --ref instead",
+            url=url,
+            reason=f"http_{result.status}",
+            status=result.status,
+        )
     try:
         sha = json.loads(result.content)["sha"]
     except (ValueError, KeyError, TypeError):
         sha = None
     if not isinstance(sha, str) or not COMMIT.match(sha):
-        raise FetchError(f"{url} did not answer with a commit id; pass a full commit id with --ref instead", url=url, reason="bad_answer")
+        raise FetchError(
+            f"{url} did not answer with a commit id; pass a full commit id with --ref instead",
+            url=url,
+            reason="bad_answer",
+        )
     return sha

@@ -51,7 +51,9 @@ class Failure:
         return self.next_try_at is None
 
 
-def record_failure(catalogue: Catalogue, item_id: int, stage: str, reason: str, policy: RetryPolicy, now: datetime) -> Failure:
+def record_failure(
+    catalogue: Catalogue, item_id: int, stage: str, reason: str, policy: RetryPolicy, now: datetime
+) -> Failure:
     """Count one more failed try of an item; schedule its next try or give it up."""
     with catalogue.session() as s:
         item = s.get_one(DiscoveredItem, item_id)
@@ -73,9 +75,21 @@ def list_failures(catalogue: Catalogue, source: str | None = None, limit: int | 
     if source:
         query = query.where(DiscoveredItem.source == source)
     with catalogue.session() as s:
-        return [_failure(item) for item in s.scalars(query.order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(limit))]
+        return [
+            _failure(item)
+            for item in s.scalars(
+                query.order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(limit)
+            )
+        ]
 
 
 def _failure(item: DiscoveredItem) -> Failure:
-    return Failure(item.source, item.url, item.stage or "fetch", item.reason, item.tries or 0,
-                   item.next_try_at if item.decision == FAILED else None, item.last_seen_at)
+    return Failure(
+        item.source,
+        item.url,
+        item.stage or "fetch",
+        item.reason,
+        item.tries or 0,
+        item.next_try_at if item.decision == FAILED else None,
+        item.last_seen_at,
+    )

@@ -103,11 +103,24 @@ def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate])
         now = utcnow()
         with catalogue.session() as s:
             catalogue.serialise(s, f"source:{source.name}")  # a manual poll beside the daemon's
-            rows = {item.url: item for item in s.scalars(select(DiscoveredItem).where(DiscoveredItem.source == source.name, DiscoveredItem.url.in_(batch)))}
+            rows = {
+                item.url: item
+                for item in s.scalars(
+                    select(DiscoveredItem).where(DiscoveredItem.source == source.name, DiscoveredItem.url.in_(batch))
+                )
+            }
             for url in batch:
                 item = rows.get(url)
                 if item is None:
-                    item = DiscoveredItem(source=source.name, url=url, title=titles[url][:500], decision="pending", reason="", first_seen_at=now, last_seen_at=now)
+                    item = DiscoveredItem(
+                        source=source.name,
+                        url=url,
+                        title=titles[url][:500],
+                        decision="pending",
+                        reason="",
+                        first_seen_at=now,
+                        last_seen_at=now,
+                    )
                     s.add(item)
                     rows[url] = item
                 item.last_seen_at = now
@@ -119,7 +132,13 @@ def _register(catalogue: Catalogue, source: Source, candidates: list[Candidate])
 def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capture_id: int | None = None) -> None:
     """Store a final decision; it clears any failure record of the item. One UPDATE, no ORM object: it runs
     for every item in the polling process, whose CPU the GIL serialises."""
-    values: dict[str, object] = {"decision": decision, "reason": reason[:2000], "stage": "", "tries": 0, "next_try_at": None}
+    values: dict[str, object] = {
+        "decision": decision,
+        "reason": reason[:2000],
+        "stage": "",
+        "tries": 0,
+        "next_try_at": None,
+    }
     if capture_id is not None:
         values["capture_id"] = capture_id
     with catalogue.engine.begin() as conn:
@@ -140,9 +159,19 @@ def _without_credentials(c: Candidate, source: Source) -> Candidate:
     return replace(c, url=url)
 
 
-async def process(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, candidates: list[Candidate], result: PollResult,
-                  *, fetch_url: Callable[[Candidate], str] = lambda c: c.url, progress: Progress | None = None, forced: bool = False,
-                  browser: SharedBrowser | None = None) -> None:
+async def process(
+    config: Config,
+    catalogue: Catalogue,
+    client: HttpClient,
+    source: Source,
+    candidates: list[Candidate],
+    result: PollResult,
+    *,
+    fetch_url: Callable[[Candidate], str] = lambda c: c.url,
+    progress: Progress | None = None,
+    forced: bool = False,
+    browser: SharedBrowser | None = None,
+) -> None:
     """Relevance, capture and decision for each candidate; finished items are never redone.
 
     `browser`: capture in Chromium (a `render = true` source; README "Browser capture")."""
@@ -179,10 +208,14 @@ async def process(config: Config, catalogue: Catalogue, client: HttpClient, sour
         todo.append((c, item.id))
     if not todo:
         return
-    workers = section_settings(config, "extract", ExtractSettings).workers if len(todo) > 1 else 0  # one item: no pool to start
+    workers = (
+        section_settings(config, "extract", ExtractSettings).workers if len(todo) > 1 else 0
+    )  # one item: no pool to start
     if workers:
         hand_the_gil_on_sooner()
-    items_pass = ItemPass(config, catalogue, client, source, result, retry_policy(config), fetch_url, forced, browser, workers)
+    items_pass = ItemPass(
+        config, catalogue, client, source, result, retry_policy(config), fetch_url, forced, browser, workers
+    )
     await items_pass.run(todo)
 
 
@@ -261,10 +294,27 @@ class ItemPass:
     (workers + 1) places ahead of the oldest one not done with its stub, which bounds the reports held waiting.
     """
 
-    def __init__(self, config: Config, catalogue: Catalogue, client: HttpClient, source: Source, result: PollResult, policy: RetryPolicy,
-                 fetch_url: Callable[[Candidate], str], forced: bool, browser: SharedBrowser | None, workers: int) -> None:
+    def __init__(
+        self,
+        config: Config,
+        catalogue: Catalogue,
+        client: HttpClient,
+        source: Source,
+        result: PollResult,
+        policy: RetryPolicy,
+        fetch_url: Callable[[Candidate], str],
+        forced: bool,
+        browser: SharedBrowser | None,
+        workers: int,
+    ) -> None:
         self.config, self.catalogue, self.client, self.source, self.result = config, catalogue, client, source, result
-        self.policy, self.fetch_url, self.forced, self.browser, self.workers = policy, fetch_url, forced, browser, workers
+        self.policy, self.fetch_url, self.forced, self.browser, self.workers = (
+            policy,
+            fetch_url,
+            forced,
+            browser,
+            workers,
+        )
         self.places = asyncio.Semaphore(places(workers))
         self.lookahead = LOOKAHEAD * (workers + 1)
         self.turns = InOrder()
@@ -293,16 +343,32 @@ class ItemPass:
         place.give_up()
         await self.turns.wait(n)
 
-    async def capture(self, c: Candidate, item_id: int, stub_turn: Callable[[], Awaitable[None]], stub_done: Callable[[], None]) -> None:
+    async def capture(
+        self, c: Candidate, item_id: int, stub_turn: Callable[[], Awaitable[None]], stub_done: Callable[[], None]
+    ) -> None:
         """Capture one candidate (in Chromium with a browser) and record its decision or its failure."""
         source, catalogue, result, forced = self.source, self.catalogue, self.result, self.forced
         log.info("capturing report", extra={"source": source.name, "url": c.url})
         try:
-            pool = await self.browser.pool() if self.browser is not None else None  # no Chromium: this item fails with the install hint
+            pool = (
+                await self.browser.pool() if self.browser is not None else None
+            )  # no Chromium: this item fails with the install hint
             url = self.fetch_url(c)
-            outcome = await capture_url(self.config, catalogue, self.client, url, respect_robots=source.respect_robots, source_name=source.name,
-                                        record_as=c.url if url != c.url else None, source_org=source.org, forced=forced,
-                                        extract_workers=self.workers, stub_turn=stub_turn, browser=pool, refresh_feed=False)
+            outcome = await capture_url(
+                self.config,
+                catalogue,
+                self.client,
+                url,
+                respect_robots=source.respect_robots,
+                source_name=source.name,
+                record_as=c.url if url != c.url else None,
+                source_org=source.org,
+                forced=forced,
+                extract_workers=self.workers,
+                stub_turn=stub_turn,
+                browser=pool,
+                refresh_feed=False,
+            )
         except Exception as exc:  # one bad item never stops the pass (cancellation is not an Exception)
             if isinstance(exc, FetchError) and c.optional and exc.status == 404:
                 result.dropped += 1
@@ -318,10 +384,26 @@ class ItemPass:
         log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": c.url})
         result.kept += keep
         result.dropped += not keep
-        await in_thread("decision", _decide, catalogue, item_id, "forced" if forced else ("kept" if keep else "dropped"), why, outcome.capture.id)
+        await in_thread(
+            "decision",
+            _decide,
+            catalogue,
+            item_id,
+            "forced" if forced else ("kept" if keep else "dropped"),
+            why,
+            outcome.capture.id,
+        )
 
 
-def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception, policy: RetryPolicy, result: PollResult) -> None:
+def _fail(
+    catalogue: Catalogue,
+    source: Source,
+    url: str,
+    item_id: int,
+    exc: Exception,
+    policy: RetryPolicy,
+    result: PollResult,
+) -> None:
     """Record one item's failure with its stage; the pass goes on."""
     stage, reason = failed_stage(exc), describe(exc)
     failure = failures.record_failure(catalogue, item_id, stage, reason, policy, utcnow())
@@ -337,8 +419,14 @@ def _fail(catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exc
             log.debug("item failure detail", exc_info=exc, extra=extra)
 
 
-async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None,
-                      browser: SharedBrowser | None = None) -> PollResult:
+async def poll_source(
+    config: Config,
+    catalogue: Catalogue,
+    client: HttpClient,
+    source: Source,
+    progress: Progress | None = None,
+    browser: SharedBrowser | None = None,
+) -> PollResult:
     """One discovery + processing pass of `source` (its items rendered in `browser` when it sets `render = true`)."""
     if source.render and browser is None:
         raise UserError(f"[sources.{source.name}] sets render = true but this run has no browser")
@@ -348,9 +436,20 @@ async def poll_source(config: Config, catalogue: Catalogue, client: HttpClient, 
         candidates = await discover(config, client, source)
         if not candidates and _polled(source) and previous_items:
             raise ShapeError(f"found no items where the last poll found {previous_items} (has the page changed shape?)")
-        candidates += [Candidate(url, "force-included") for url in source.force_include if url not in {c.url for c in candidates}]
+        candidates += [
+            Candidate(url, "force-included") for url in source.force_include if url not in {c.url for c in candidates}
+        ]
         result.items_found = len(candidates)
-        await process(config, catalogue, client, source, candidates, result, progress=progress, browser=browser if source.render else None)
+        await process(
+            config,
+            catalogue,
+            client,
+            source,
+            candidates,
+            result,
+            progress=progress,
+            browser=browser if source.render else None,
+        )
         if result.failed and not result.fetched:
             result.source_error = f"every item tried failed ({result.failed}); first: {result.errors[0]}"
     except (ShapeError, FetchError) as exc:
@@ -364,8 +463,14 @@ def _polled(source: Source) -> bool:
     return kind is not None and kind.polled
 
 
-async def recorded_poll(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, progress: Progress | None = None,
-                        browser: SharedBrowser | None = None) -> PollResult:
+async def recorded_poll(
+    config: Config,
+    catalogue: Catalogue,
+    client: HttpClient,
+    source: Source,
+    progress: Progress | None = None,
+    browser: SharedBrowser | None = None,
+) -> PollResult:
     """`poll_source` recorded as a run, as the daemon records its own, so `status` and `sources` see manual polls."""
     run_id = runs.start_run(catalogue, source.name)
     result: PollResult | None = None
@@ -382,8 +487,12 @@ async def recorded_poll(config: Config, catalogue: Catalogue, client: HttpClient
         raise
     finally:
         runs.finish_run(
-            catalogue, run_id, outcome, message=message,
-            items_found=result.items_found if result else 0, errors=len(result.errors) + bool(result.source_error) if result else 1,
+            catalogue,
+            run_id,
+            outcome,
+            message=message,
+            items_found=result.items_found if result else 0,
+            errors=len(result.errors) + bool(result.source_error) if result else 1,
         )
 
 
@@ -401,8 +510,13 @@ def poll_sources(config: Config, names: list[str] | None = None, progress: Progr
     catalogue = Catalogue(config.catalogue_url)
 
     async def run() -> list[PollResult]:
-        async with HttpClient(config.http) as client, SharedBrowser(RenderSettings.from_config(config), client) as browser:
-            return list(await asyncio.gather(*(recorded_poll(config, catalogue, client, s, progress, browser) for s in sources)))
+        async with (
+            HttpClient(config.http) as client,
+            SharedBrowser(RenderSettings.from_config(config), client) as browser,
+        ):
+            return list(
+                await asyncio.gather(*(recorded_poll(config, catalogue, client, s, progress, browser) for s in sources))
+            )
 
     try:
         return asyncio.run(run())
@@ -425,12 +539,25 @@ def earliest_good_captures(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
     return sorted(best.values())
 
 
-async def backfill_source(config: Config, catalogue: Catalogue, client: HttpClient, source: Source, year_from: int | None, year_to: int | None,
-                          progress: Progress | None = None) -> PollResult:
+async def backfill_source(
+    config: Config,
+    catalogue: Catalogue,
+    client: HttpClient,
+    source: Source,
+    year_from: int | None,
+    year_to: int | None,
+    progress: Progress | None = None,
+) -> PollResult:
     """List the source's URL prefix in the CDX API, fetch each original once (`id_`), record the snapshot link."""
     web_base = wayback_settings(config).web_base.rstrip("/")
     prefix = source.option("prefix") or source.url
-    params = {"url": prefix, "matchType": "prefix", "output": "json", "fl": "timestamp,original,statuscode,mimetype", "filter": "statuscode:200"}
+    params = {
+        "url": prefix,
+        "matchType": "prefix",
+        "output": "json",
+        "fl": "timestamp,original,statuscode,mimetype",
+        "filter": "statuscode:200",
+    }
     year_from = year_from or source.option("from_year")
     year_to = year_to or source.option("to_year")
     if year_from:
@@ -450,9 +577,29 @@ async def backfill_source(config: Config, catalogue: Catalogue, client: HttpClie
     timestamps = {original: ts for ts, original in captures}
     with catalogue.session() as s:
         for ts, original in captures:
-            if s.scalar(select(ArchiveJob.id).where(ArchiveJob.url == original, ArchiveJob.status == "success")) is None:
-                s.add(ArchiveJob(url=original, status="success", archive_timestamp=ts, archive_link=snapshot_link(ts, original), checked_at=utcnow(), attempts=0))
+            if (
+                s.scalar(select(ArchiveJob.id).where(ArchiveJob.url == original, ArchiveJob.status == "success"))
+                is None
+            ):
+                s.add(
+                    ArchiveJob(
+                        url=original,
+                        status="success",
+                        archive_timestamp=ts,
+                        archive_link=snapshot_link(ts, original),
+                        checked_at=utcnow(),
+                        attempts=0,
+                    )
+                )
     candidates = [Candidate(original, repoll=False) for _, original in captures]
-    await process(config, catalogue, client, source, candidates, result, progress=progress,
-                  fetch_url=lambda c: f"{web_base}/web/{timestamps[c.url]}id_/{c.url}")
+    await process(
+        config,
+        catalogue,
+        client,
+        source,
+        candidates,
+        result,
+        progress=progress,
+        fetch_url=lambda c: f"{web_base}/web/{timestamps[c.url]}id_/{c.url}",
+    )
     return result

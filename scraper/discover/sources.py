@@ -39,7 +39,22 @@ class Source:
         return self.options.get(key, default)
 
 
-_COMMON = {"kind", "url", "schedule", "org", "enabled", "keywords", "url_patterns", "exclude_patterns", "respect_robots", "render", "force_include", "max_items"}
+_COMMON = {
+    "kind",
+    "url",
+    "schedule",
+    "org",
+    "enabled",
+    "keywords",
+    "url_patterns",
+    "exclude_patterns",
+    "respect_robots",
+    "render",
+    "force_include",
+    "max_items",
+}
+
+
 def _strings(name: str, key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -58,7 +73,9 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
         raise UserError(f"[sources.{name}] kind must be one of {', '.join(kinds.names())}, got {kind_name!r}{hint}")
     allowed = sorted(_COMMON | set(kind.options))
     for key in sorted(set(table) - set(allowed)):
-        raise UserError(f"[sources.{name}] unknown key {key!r} for kind {kind.name}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")
+        raise UserError(
+            f"[sources.{name}] unknown key {key!r} for kind {kind.name}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})"
+        )
     for key, option in kind.options.items():
         complaint = option.complaint(table[key]) if key in table else None
         if complaint:
@@ -113,5 +130,7 @@ MANUAL = "manual"  # the source `takedowns include URL` records an item under wh
 def get_source(config: Config, name: str) -> Source:
     sources = {s.name: s for s in load_sources(config)}
     if name not in sources:
-        raise UserError(f"no source named {name!r} in {config.path}: known sources are {', '.join(sorted(sources)) or 'none'}")
+        raise UserError(
+            f"no source named {name!r} in {config.path}: known sources are {', '.join(sorted(sources)) or 'none'}"
+        )
     return sources[name]

@@ -22,7 +22,9 @@ def write_intel(fmt: str, records: list, out_dir: Path, bundle: bool, config: Co
             raise UserError(f"STIX export needs the stix2 library ({exc.name} missing): {extras_hint}") from None
         from scraper.disarm.bundle import attack_pattern_ids
 
-        return write_stix(records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle)
+        return write_stix(
+            records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle
+        )
     try:
         from scraper.export.misp import write_misp
     except ImportError as exc:

@@ -62,19 +62,39 @@ def stub_event(rec: StubRecord) -> MISPEvent:
     dates = [r.pub_date for r in rec.references if r.pub_date]
     event.date = _date(min(dates), rec.created_at) if dates else rec.created_at.date()
     event.timestamp = rec.updated_at.replace(tzinfo=UTC)
-    event.distribution, event.threat_level_id, event.analysis = 0, 4, 0  # your org only, undefined, initial: a stub awaiting review
+    event.distribution, event.threat_level_id, event.analysis = (
+        0,
+        4,
+        0,
+    )  # your org only, undefined, initial: a stub awaiting review
     event.add_tag("takedown-archiver:stub")
     for ref in rec.references:
-        attr = _attribute(event, "link", ref.url, category="External analysis", comment=" / ".join(x for x in (ref.title, ref.org, ref.pub_date) if x), to_ids=False)
+        attr = _attribute(
+            event,
+            "link",
+            ref.url,
+            category="External analysis",
+            comment=" / ".join(x for x in (ref.title, ref.org, ref.pub_date) if x),
+            to_ids=False,
+        )
         attr.uuid = stable_uuid("misp-link", rec.stub_id, ref.url)
         if ref.archive.startswith("https://web.archive.org/"):
-            arch = _attribute(event, "link", ref.archive, category="External analysis", comment=f"archived copy of {ref.url}", to_ids=False)
+            arch = _attribute(
+                event,
+                "link",
+                ref.archive,
+                category="External analysis",
+                comment=f"archived copy of {ref.url}",
+                to_ids=False,
+            )
             arch.uuid = stable_uuid("misp-link", rec.stub_id, ref.archive)
     for kind, value in sorted(rec.counts.items()):
         attr = _attribute(event, "counter", str(value), category="Other", comment=f"removed {kind}", to_ids=False)
         attr.uuid = stable_uuid("misp-count", rec.stub_id, kind)
     for i, sentence in enumerate(rec.evidence):
-        attr = _attribute(event, "text", sentence, category="Other", comment="evidence for the removed-asset counts", to_ids=False)
+        attr = _attribute(
+            event, "text", sentence, category="Other", comment="evidence for the removed-asset counts", to_ids=False
+        )
         attr.uuid = stable_uuid("misp-evidence", rec.stub_id, str(i))
     for country in rec.origin:
         event.add_tag(f'takedown-archiver:origin="{country}"')
@@ -91,11 +111,22 @@ def stub_event(rec: StubRecord) -> MISPEvent:
         if galaxy is None:
             galaxy = MISPGalaxy()
             galaxy.from_dict(
-                uuid=header["uuid"], name=header["name"], type=GALAXY_TYPE, namespace=header.get("namespace", "disarm"),
-                description=header.get("description", ""), version=str(header.get("version", "")),
+                uuid=header["uuid"],
+                name=header["name"],
+                type=GALAXY_TYPE,
+                namespace=header.get("namespace", "disarm"),
+                description=header.get("description", ""),
+                version=str(header.get("version", "")),
             )
         mc = MISPGalaxyCluster()
-        mc.from_dict(uuid=cluster["uuid"], value=label, type=GALAXY_TYPE, tag_name=f'misp-galaxy:{GALAXY_TYPE}="{label}"', description=cluster.get("description", ""), meta=cluster.get("meta", {}))
+        mc.from_dict(
+            uuid=cluster["uuid"],
+            value=label,
+            type=GALAXY_TYPE,
+            tag_name=f'misp-galaxy:{GALAXY_TYPE}="{label}"',
+            description=cluster.get("description", ""),
+            meta=cluster.get("meta", {}),
+        )
         galaxy.clusters.append(mc)
     if galaxy is not None:
         event.galaxies.append(galaxy)
@@ -107,7 +138,9 @@ def write_misp(records: list[StubRecord], out_dir: Path) -> list[Path]:
     for rec in records:
         path = out_dir / f"{rec.disarm_id or rec.stub_id}.misp.json"
         # {"Event": {...}}: the shape MISP's import and pymisp's load_file read
-        text = json.dumps({"Event": json.loads(stub_event(rec).to_json())}, indent=2, sort_keys=True, ensure_ascii=False)
+        text = json.dumps(
+            {"Event": json.loads(stub_event(rec).to_json())}, indent=2, sort_keys=True, ensure_ascii=False
+        )
         atomic_write_text(path, text + "\n", PUBLIC_MODE)
         written.append(path)
     return written

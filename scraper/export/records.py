@@ -85,6 +85,9 @@ def stub_record(s: Session, stub: Stub) -> StubRecord:
         evidence=_evidence(s, stub),
         created_at=stub.created_at,
         updated_at=stub.updated_at,
-        references=[RefRecord(r.url, r.title, r.pub_date, r.authors, r.org, store.archive_link_for(s, r.url)) for r in store.references(s, stub)],
+        references=[
+            RefRecord(r.url, r.title, r.pub_date, r.authors, r.org, store.archive_link_for(s, r.url))
+            for r in store.references(s, stub)
+        ],
         techniques=[TechniqueRecord(t.technique_id, t.name, list(t.sentences)) for t in of_stub(s, stub, "accepted")],
     )

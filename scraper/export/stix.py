@@ -48,13 +48,25 @@ def _country_code(name: str) -> str | None:
 
 
 def _identity(org: str) -> stix2.Identity:
-    return stix2.Identity(id=f"identity--{stable_uuid('identity', org)}", name=org, identity_class="organization", created=SHARED_EPOCH, modified=SHARED_EPOCH)
+    return stix2.Identity(
+        id=f"identity--{stable_uuid('identity', org)}",
+        name=org,
+        identity_class="organization",
+        created=SHARED_EPOCH,
+        modified=SHARED_EPOCH,
+    )
 
 
 def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
     """The STIX objects of one stub (shared identities/locations included; dedupe when bundling)."""
     created, modified = _utc(rec.created_at), _utc(rec.updated_at)
-    tool = stix2.Identity(id=TOOL_IDENTITY_ID, name="takedown-archiver", identity_class="system", created=SHARED_EPOCH, modified=SHARED_EPOCH)
+    tool = stix2.Identity(
+        id=TOOL_IDENTITY_ID,
+        name="takedown-archiver",
+        identity_class="system",
+        created=SHARED_EPOCH,
+        modified=SHARED_EPOCH,
+    )
     common = {"created": created, "modified": modified, "created_by_ref": tool.id}
     incident_id = rec.disarm_id or rec.stub_id
     network = stix2.IntrusionSet(
@@ -63,7 +75,11 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
         **({"description": rec.summary} if rec.summary else {}),
         aliases=[incident_id],
         external_references=[{"source_name": "takedown-archiver", "external_id": incident_id}],
-        custom_properties={"x_takedowns_removed_assets": rec.counts, "x_takedowns_platform": rec.platform or "", "x_takedowns_status": rec.status},
+        custom_properties={
+            "x_takedowns_removed_assets": rec.counts,
+            "x_takedowns_platform": rec.platform or "",
+            "x_takedowns_status": rec.status,
+        },
         **common,
     )
     objects: list = [tool, network]
@@ -71,26 +87,45 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
 
     def relate(source: str, kind: str, target: str, description: str | None = None) -> None:
         extra = {"description": description} if description else {}
-        links.append(stix2.Relationship(id=f"relationship--{stable_uuid(source, kind, target)}", source_ref=source, relationship_type=kind, target_ref=target, **extra, **common))
+        links.append(
+            stix2.Relationship(
+                id=f"relationship--{stable_uuid(source, kind, target)}",
+                source_ref=source,
+                relationship_type=kind,
+                target_ref=target,
+                **extra,
+                **common,
+            )
+        )
 
     for kind, countries in (("attributed-to", rec.origin), ("targets", rec.targets)):
         for country in countries:
             code = _country_code(country)
             if code is None:
                 continue  # a region or an unknown name: it stays in the stub's text, not as a location
-            loc = stix2.Location(id=f"location--{stable_uuid('location', code)}", name=country, country=code, created=SHARED_EPOCH, modified=SHARED_EPOCH)
+            loc = stix2.Location(
+                id=f"location--{stable_uuid('location', code)}",
+                name=country,
+                country=code,
+                created=SHARED_EPOCH,
+                modified=SHARED_EPOCH,
+            )
             objects.append(loc)
             relate(network.id, kind, loc.id)
     for tech in rec.techniques:
         if tech.id not in patterns:
-            raise UserError(f"technique {tech.id} of stub {rec.stub_id} is not in DISARM's STIX bundle: use a DISARM.json matching the framework spreadsheet")
+            raise UserError(
+                f"technique {tech.id} of stub {rec.stub_id} is not in DISARM's STIX bundle: use a DISARM.json matching the framework spreadsheet"
+            )
         relate(network.id, "uses", patterns[tech.id], " ".join(tech.sentences) or None)
     objects += links
     if rec.counts or rec.evidence:
         lines = [f"{k}: {v}" for k, v in sorted(rec.counts.items())] + [f"> {e}" for e in rec.evidence]
         abstract = "Removed assets and the report sentences they come from"
         note_id = f"note--{stable_uuid('counts', rec.stub_id)}"
-        objects.append(stix2.Note(id=note_id, abstract=abstract, content="\n".join(lines), object_refs=[network.id], **common))
+        objects.append(
+            stix2.Note(id=note_id, abstract=abstract, content="\n".join(lines), object_refs=[network.id], **common)
+        )
     refs = [o.id for o in objects if o.type in ("intrusion-set", "location", "relationship", "note")]
     for ref in rec.references:
         org = _identity(ref.org) if ref.org else None
@@ -99,18 +134,20 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
         external = [{"source_name": ref.org or "report", "url": ref.url}]
         if ref.archive.startswith("https://web.archive.org/"):
             external.append({"source_name": "Wayback Machine", "url": ref.archive})
-        objects.append(stix2.Report(
-            id=f"report--{stable_uuid('report', ref.url)}",
-            name=ref.title or ref.url,
-            report_types=["threat-report"],
-            published=_published(ref.pub_date, rec.created_at),
-            object_refs=refs,
-            external_references=external,
-            created_by_ref=org.id if org is not None else tool.id,
-            created=created,
-            modified=modified,
-            custom_properties={"x_takedowns_authors": ref.authors} if ref.authors else {},
-        ))
+        objects.append(
+            stix2.Report(
+                id=f"report--{stable_uuid('report', ref.url)}",
+                name=ref.title or ref.url,
+                report_types=["threat-report"],
+                published=_published(ref.pub_date, rec.created_at),
+                object_refs=refs,
+                external_references=external,
+                created_by_ref=org.id if org is not None else tool.id,
+                created=created,
+                modified=modified,
+                custom_properties={"x_takedowns_authors": ref.authors} if ref.authors else {},
+            )
+        )
     return objects
 
 
@@ -128,7 +165,12 @@ def write_stix(records: list[StubRecord], patterns: dict[str, str], out_dir: Pat
         bundles.append((out_dir / "stubs.stix.json", bundle_of(objects, " ".join(sorted(r.stub_id for r in records)))))
     else:
         for rec in records:
-            bundles.append((out_dir / f"{rec.disarm_id or rec.stub_id}.stix.json", bundle_of(stub_objects(rec, patterns), rec.stub_id)))
+            bundles.append(
+                (
+                    out_dir / f"{rec.disarm_id or rec.stub_id}.stix.json",
+                    bundle_of(stub_objects(rec, patterns), rec.stub_id),
+                )
+            )
     for path, bundle in bundles:
         text = bundle.serialize(pretty=True, sort_keys=True)
         atomic_write_text(path, text + "\n", PUBLIC_MODE)

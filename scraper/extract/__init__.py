@@ -81,7 +81,9 @@ def extract_report(
         doc = read_text(payload, final_url)
     else:
         raise ExtractError(f"{url}: not an HTML, PDF, text or Markdown document ({content_type or 'unknown type'})")
-    return build_report(doc, url=url, final_url=final_url, content_type=content_type or kind, orgs=orgs or {}, default_org=default_org)
+    return build_report(
+        doc, url=url, final_url=final_url, content_type=content_type or kind, orgs=orgs or {}, default_org=default_org
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -96,12 +98,19 @@ def _printable(text: str | None) -> str | None:
     return _CONTROL.sub("", text) if text and _CONTROL.search(text) else text
 
 
-def build_report(doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str], default_org: str | None = None) -> Report:
+def build_report(
+    doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str], default_org: str | None = None
+) -> Report:
     from .dates import choose_date
     from .networks import extract_facts
 
-    doc = replace(doc, title=_printable(doc.title), text=_printable(doc.text) or "", authors=[a for a in map(_printable, doc.authors) if a],
-                  sitename=_printable(doc.sitename))
+    doc = replace(
+        doc,
+        title=_printable(doc.title),
+        text=_printable(doc.text) or "",
+        authors=[a for a in map(_printable, doc.authors) if a],
+        sitename=_printable(doc.sitename),
+    )
 
     pub_date, source, warnings = choose_date(
         url=final_url,

@@ -48,9 +48,26 @@ PLATFORM_RE = (
 # Every asset type `asset_type` (and the counts grammar) can give, as ../shared/gold/README.md lists them:
 # what a curator's counts may name.
 ASSET_TYPES = (
-    "facebook_accounts", "facebook_pages", "facebook_groups", "facebook_events", "instagram_accounts", "twitter_accounts",
-    "youtube_channels", "tiktok_accounts", "reddit_accounts", "subreddits", "ads_accounts", "adsense_accounts", "blogs",
-    "play_developers", "domains", "websites", "accounts", "pages", "groups", "total_assets",
+    "facebook_accounts",
+    "facebook_pages",
+    "facebook_groups",
+    "facebook_events",
+    "instagram_accounts",
+    "twitter_accounts",
+    "youtube_channels",
+    "tiktok_accounts",
+    "reddit_accounts",
+    "subreddits",
+    "ads_accounts",
+    "adsense_accounts",
+    "blogs",
+    "play_developers",
+    "domains",
+    "websites",
+    "accounts",
+    "pages",
+    "groups",
+    "total_assets",
 )
 
 NOUNS = ASSET_NOUNS
@@ -104,7 +121,9 @@ def asset_type(noun: str, platform: str | None, *, meta_context: bool, platform_
         if p == "blogger":  # "3 Blogger accounts": blogs
             return "blogs"
         if p is None and platform_owner in ("Twitter", "TikTok", "Reddit"):
-            return {"Twitter": "twitter_accounts", "TikTok": "tiktok_accounts", "Reddit": "reddit_accounts"}[platform_owner]
+            return {"Twitter": "twitter_accounts", "TikTok": "tiktok_accounts", "Reddit": "reddit_accounts"}[
+                platform_owner
+            ]
         return "accounts"
     if kind == "page" and p == "instagram":  # "Instagram pages": outlets' word for Instagram accounts
         return "instagram_accounts"
@@ -134,5 +153,3 @@ def asset_type(noun: str, platform: str | None, *, meta_context: bool, platform_
 def is_singular(noun: str) -> bool:
     word = noun.lower().split()[-1]
     return not word.endswith("s") or word in ("news",)
-
-

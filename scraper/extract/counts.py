@@ -41,7 +41,9 @@ DISCOVERY_RE = re.compile(rf"\b(?:{DISCOVERY_PHRASES})\b", re.IGNORECASE)
 # Words that make a removal sentence about a takedown (so later verbless compositions count).
 TAKEDOWN_SUBJECT_RE = re.compile(rf"\b(?:{NOUN_RE}|networks?|operations?|campaigns?|clusters?)\b", re.IGNORECASE)
 CONTEXT_COMPOSITION_RE = re.compile(rf"\b(?:{COMPOSITION_WORDS})\b", re.IGNORECASE)
-PRESENCE_RE = re.compile(rf"\bpresence\s+on\s+{PLATFORM_RE}\b|\b(?:accounts|pages|channels)\s+in\s+(?:the\s+)?network\b", re.IGNORECASE)
+PRESENCE_RE = re.compile(
+    rf"\bpresence\s+on\s+{PLATFORM_RE}\b|\b(?:accounts|pages|channels)\s+in\s+(?:the\s+)?network\b", re.IGNORECASE
+)
 TOTAL_MARK_RE = re.compile(rf"\b(?:{TOTAL_MARKS})", re.IGNORECASE)
 SPANNING_MARK_RE = re.compile(rf"\b(?:{SPANNING_MARKS})", re.IGNORECASE)
 FOLLOW_VERB_RE = re.compile(rf"^\s*{FOLLOW_WORDS}\b", re.IGNORECASE)
@@ -51,14 +53,22 @@ NON_REMOVAL_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 JUST_REMOVED_RE = re.compile(rf"(?:{'|'.join(REMOVAL_VERBS)})\s+(?:(?:also|only|just|another)\s+)?$", re.IGNORECASE)
-_LIST_JOIN_RE = re.compile(r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\s*(?:,?\s*(?:and|plus|as\s+well\s+as)\s*)?", re.IGNORECASE)
-_REFERENCE_BEFORE_RE = re.compile(r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE)
+_LIST_JOIN_RE = re.compile(
+    r"\s*(?:,|;|&|and|plus|as\s+well\s+as|along\s+with)?\s*(?:,?\s*(?:and|plus|as\s+well\s+as)\s*)?", re.IGNORECASE
+)
+_REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE
+)
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
 # "were on Facebook", "was from Instagram": the platform stated after the counts.
 _FOREIGN_PLATFORM_AFTER = re.compile(r"\s+(?P<plat>Facebook|Instagram|Twitter|TikTok|YouTube)\b")
 # "a Twitter presence of approximately 30 accounts": the platform stated before the count
-PRESENCE_BEFORE_RE = re.compile(rf"\b(?P<plat>{PLATFORM_RE})\s+presence\s+(?:of|with|including|comprising)\s*$", re.IGNORECASE)
-POST_PLATFORM_RE = re.compile(rf"\b(?:were|was|are|is)\b(?:\s+(?:all|also|both))?\s+(?:on|from)\s+(?P<plat>{PLATFORM_RE})\b", re.IGNORECASE)
+PRESENCE_BEFORE_RE = re.compile(
+    rf"\b(?P<plat>{PLATFORM_RE})\s+presence\s+(?:of|with|including|comprising)\s*$", re.IGNORECASE
+)
+POST_PLATFORM_RE = re.compile(
+    rf"\b(?:were|was|are|is)\b(?:\s+(?:all|also|both))?\s+(?:on|from)\s+(?P<plat>{PLATFORM_RE})\b", re.IGNORECASE
+)
 NEXT_VERB_RE = re.compile(r"\b(?:were|was|are|is)\b", re.IGNORECASE)
 # Numbers whose asset noun is understood from the sentence: "the total of 238", "1,152 more",
 # "2,533 in August", "these accounts, 23,750, were".
@@ -72,7 +82,9 @@ BORROWED_RE = re.compile(
     re.IGNORECASE,
 )
 _APPOSITION_HEAD_RE = re.compile(rf"(?:(?P<noun>{NOUN_RE})|these|those|them)\s*,\s*$", re.IGNORECASE)
-_LAST_NOUN_RE = re.compile(rf"\b(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b(?!.*\b(?:{NOUN_RE})\b)", re.IGNORECASE | re.DOTALL)
+_LAST_NOUN_RE = re.compile(
+    rf"\b(?:(?P<plat>{PLATFORM_RE})\s+)?(?P<noun>{NOUN_RE})\b(?!.*\b(?:{NOUN_RE})\b)", re.IGNORECASE | re.DOTALL
+)
 _TOTAL_OF_RE = re.compile(r"\b(?:a|the)\s+total\s+of\s*$|\b(?:another|a\s+further)\s*$", re.IGNORECASE)
 _LINKED_TO_RE = re.compile(r"\b(?:linked|tied|attributed|connected)\s+to\b", re.IGNORECASE)
 # "in four countries: Egypt (212), Kenya (47)": a place labels the number in brackets
@@ -109,8 +121,13 @@ TOTAL_LINE_RE = re.compile(
     rf"(?P<num>{DIGITS})",
     re.IGNORECASE,
 )
-TABLE_COUNT_RE = re.compile(rf"\b(?P<noun>accounts|pages|channels)\s+in\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>{DIGITS})", re.IGNORECASE)
-TABLE_FOLLOWERS_RE = re.compile(r"\bfollowers\s+of\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|[mk])?)", re.IGNORECASE)
+TABLE_COUNT_RE = re.compile(
+    rf"\b(?P<noun>accounts|pages|channels)\s+in\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>{DIGITS})", re.IGNORECASE
+)
+TABLE_FOLLOWERS_RE = re.compile(
+    r"\bfollowers\s+of\s+(?:the\s+)?network\s*[:|]?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|[mk])?)",
+    re.IGNORECASE,
+)
 FOLLOWERS_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?:(?:accounts|people|users|individuals|followers|profiles)\s+)?"
     rf"(?:(?:had\s+|have\s+)?(?:followed|joined|were\s+members\s+of|subscribed\s+to|liked)\s+"
@@ -160,14 +177,19 @@ class Hit:
 
 def is_count_sentence(sentence: str, *, platform_report: bool = False) -> bool:
     return bool(
-        REMOVAL_RE.search(sentence) or PRESENCE_RE.search(sentence) or TOTAL_LINE_RE.search(sentence) or COMPOSITION_RE.search(sentence)
+        REMOVAL_RE.search(sentence)
+        or PRESENCE_RE.search(sentence)
+        or TOTAL_LINE_RE.search(sentence)
+        or COMPOSITION_RE.search(sentence)
         or (platform_report and DISCOVERY_RE.search(sentence))
     )
 
 
 def starts_removal_context(sentence: str) -> bool:
     """A sentence saying assets or networks were removed: later compositions in the document count."""
-    return bool(REMOVAL_RE.search(sentence) and TAKEDOWN_SUBJECT_RE.search(sentence) and not PRIOR_REMOVAL_RE.search(sentence))
+    return bool(
+        REMOVAL_RE.search(sentence) and TAKEDOWN_SUBJECT_RE.search(sentence) and not PRIOR_REMOVAL_RE.search(sentence)
+    )
 
 
 @dataclass(frozen=True)
@@ -187,7 +209,7 @@ def _items(sentence: str) -> list[_Item]:
     items: list[_Item] = []
     for m in ITEM_RE.finditer(sentence):
         value = parse_number(m.group("num"))
-        if value is None or _is_year(sentence, m) or FOLLOW_VERB_RE.match(sentence[m.end():]):
+        if value is None or _is_year(sentence, m) or FOLLOW_VERB_RE.match(sentence[m.end() :]):
             continue
         word_number = not m.group("num")[0].isdigit()
         if word_number and value == 1 and not is_singular(m.group("noun")):
@@ -209,20 +231,34 @@ def _items(sentence: str) -> list[_Item]:
             if presence:  # "a Twitter presence of about 30 accounts"
                 platform = presence.group("plat")
         approximate = bool(m.group("qual") or m.group("plus"))
-        items.append(_Item(m.start(), m.end(), value, approximate, platform, m.group("noun"), m.group("qual") or m.group("plus")))
+        items.append(
+            _Item(m.start(), m.end(), value, approximate, platform, m.group("noun"), m.group("qual") or m.group("plus"))
+        )
     taken = [(i.start, i.end) for i in items]
     for m in HYPHEN_ITEM_RE.finditer(sentence):
         value = parse_number(m.group("num"))
         if value is None or value < 2 or any(s <= m.start() < e for s, e in taken):
             continue
         approximate = bool(m.group("qual") or m.group("plus"))
-        items.append(_Item(m.start(), m.end(), value, approximate, m.group("plat"), m.group("noun"), m.group("qual") or m.group("plus")))
+        items.append(
+            _Item(
+                m.start(),
+                m.end(),
+                value,
+                approximate,
+                m.group("plat"),
+                m.group("noun"),
+                m.group("qual") or m.group("plus"),
+            )
+        )
     for m in ELIDED_RE.finditer(sentence):
         if any(s <= m.start() < e for s, e in taken):
             continue
         value = parse_number(m.group("num"))
         if value is not None and m.group("num")[0].isdigit() or value and value > 1:
-            items.append(_Item(m.start(), m.end(), value, bool(m.group("qual")), m.group("plat"), None, m.group("qual")))
+            items.append(
+                _Item(m.start(), m.end(), value, bool(m.group("qual")), m.group("plat"), None, m.group("qual"))
+            )
     items.extend(_borrowed(sentence, items))
     items = sorted(items, key=lambda i: i.start)
     items = _shared_qualifier(sentence, items)
@@ -230,18 +266,24 @@ def _items(sentence: str) -> list[_Item]:
 
 
 def _shared_qualifier(sentence: str, items: list[_Item]) -> list[_Item]:
-    """"about 400 Facebook accounts and 50 Pages": a qualifier before a list of counts makes each approximate."""
+    """ "about 400 Facebook accounts and 50 Pages": a qualifier before a list of counts makes each approximate."""
     out: list[_Item] = []
     for it in items:
         previous = out[-1] if out else None
-        if previous is not None and previous.approximate and not it.approximate and not it.borrowed and _LIST_JOIN_RE.fullmatch(sentence[previous.end : it.start]):
+        if (
+            previous is not None
+            and previous.approximate
+            and not it.approximate
+            and not it.borrowed
+            and _LIST_JOIN_RE.fullmatch(sentence[previous.end : it.start])
+        ):
             it = replace(it, approximate=True)
         out.append(it)
     return out
 
 
 def _lone_article(sentence: str, it: _Item, items: list[_Item]) -> bool:
-    """"a group in Albania", "by a page": an article counts only in a list of counts or right after the verb."""
+    """ "a group in Albania", "by a page": an article counts only in a list of counts or right after the verb."""
     if not re.match(r"an?\b", sentence[it.start : it.end], re.IGNORECASE):
         return False
     k = items.index(it)
@@ -264,7 +306,11 @@ def _borrowed(sentence: str, items: list[_Item]) -> list[_Item]:
         before = sentence[:num_start]
         head = _APPOSITION_HEAD_RE.search(before) if m.group("apposition") else None
         earlier = [i for i in items if i.noun and i.end <= num_start]
-        label = _PLACE_LABEL_BEFORE_RE.search(before) if earlier and sentence[m.end("num") :].lstrip().startswith(")") else None
+        label = (
+            _PLACE_LABEL_BEFORE_RE.search(before)
+            if earlier and sentence[m.end("num") :].lstrip().startswith(")")
+            else None
+        )
         # "24 channels linked to Russia and 4 to Iran": a bare "to" continues an earlier "linked to"
         place = m.group("place") is not None and (m.group("to") is None or bool(_LINKED_TO_RE.search(before)))
         enumerated = bool(earlier and (place or label) and not m.group("tail"))
@@ -284,7 +330,19 @@ def _borrowed(sentence: str, items: list[_Item]) -> list[_Item]:
         if on_platform:
             platform = m.group("onplat")  # "40 accounts on Facebook and 6 on Instagram"
         start = label.start("label") if label else num_start  # "Egypt (212)": the item starts at its place
-        out.append(_Item(start, m.end("num"), value, bool(m.group("qual")), platform, noun, m.group("qual"), borrowed=True, enumerated=enumerated))
+        out.append(
+            _Item(
+                start,
+                m.end("num"),
+                value,
+                bool(m.group("qual")),
+                platform,
+                noun,
+                m.group("qual"),
+                borrowed=True,
+                enumerated=enumerated,
+            )
+        )
     return out
 
 
@@ -310,7 +368,10 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
     if CONTEXT_COMPOSITION_RE.search(head):
         return True
     if len(re.findall(r"[\w'’-]+", head)) <= 5 and (
-        _LEADING_PLACE_RE.match(head) or _CONTINUATION_RE.search(head) or _placed(sentence, first) or _LABEL_HEAD_RE.match(head)
+        _LEADING_PLACE_RE.match(head)
+        or _CONTINUATION_RE.search(head)
+        or _placed(sentence, first)
+        or _LABEL_HEAD_RE.match(head)
     ):
         return True
     return bool(_ORIGIN_PREDICATE_RE.search(sentence, items[-1].end))
@@ -330,17 +391,21 @@ _CONTINUATION_RE = re.compile(
     r"\b(?:remaining|another|a\s+further|an?\s+additional|other|the\s+rest|of\s+these|of\s+them|largest|biggest|smallest|second|third|first)\b",
     re.IGNORECASE,
 )
-_PLACE_AFTER_RE = re.compile(r",?\s+(?:(?:in|from)\s+(?:the\s+|an?\s+)?[A-Z]|(?:operat|run|based|originat|link|tied|attribut)\w*\b)")
+_PLACE_AFTER_RE = re.compile(
+    r",?\s+(?:(?:in|from)\s+(?:the\s+|an?\s+)?[A-Z]|(?:operat|run|based|originat|link|tied|attribut)\w*\b)"
+)
 _ORIGIN_PREDICATE_RE = re.compile(
-    r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b", re.IGNORECASE
+    r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b",
+    re.IGNORECASE,
 )
 
 
 def _enforcement_statistic(sentence: str, it: _Item) -> bool:
-    """"removes millions of fake accounts every day", "suspended 70 million accounts a year": platform-wide
+    """ "removes millions of fake accounts every day", "suspended 70 million accounts a year": platform-wide
     spam statistics, not a network; no influence-operation takedown has come near millions of assets."""
     return (
-        it.value > MAX_TAKEDOWN_SIZE or bool(_RATE_AFTER_RE.match(sentence, it.end))
+        it.value > MAX_TAKEDOWN_SIZE
+        or bool(_RATE_AFTER_RE.match(sentence, it.end))
         or bool(_REPORTING_PERIOD_RE.search(sentence) or _OTHER_REASON_RE.search(sentence, it.end))
     )
 
@@ -365,7 +430,7 @@ _RATE_AFTER_RE = re.compile(
 
 
 def _refers_back(sentence: str, it: _Item) -> bool:
-    """"connected to the 783 pages ... taken down in January": a count of an earlier takedown."""
+    """ "connected to the 783 pages ... taken down in January": a count of an earlier takedown."""
     return bool(_REFERENCE_BEFORE_RE.search(sentence[: it.start]))
 
 
@@ -379,7 +444,12 @@ def _context_item_ok(sentence: str, it: _Item) -> bool:
 
 
 def count_hits(
-    sentence: str, *, owner: str | None, context: bool = False, item: bool = False, platform_report: bool = False,
+    sentence: str,
+    *,
+    owner: str | None,
+    context: bool = False,
+    item: bool = False,
+    platform_report: bool = False,
 ) -> list[Hit]:
     """Removed-asset counts stated in one sentence, in order.
 
@@ -441,7 +511,18 @@ def count_hits(
         checks = _checks(sentence, it, asset, verbal=verbal, item=item, meta=meta)
         is_total = index in heads or (total_marked and not it.enumerated)
         actor = owner_at(sentence, it.start, None)
-        hits.append(Hit(asset, it.value, it.approximate, it.start, is_total=is_total, checks=checks, actor=actor, spanning=spanning))
+        hits.append(
+            Hit(
+                asset,
+                it.value,
+                it.approximate,
+                it.start,
+                is_total=is_total,
+                checks=checks,
+                actor=actor,
+                spanning=spanning,
+            )
+        )
     return hits
 
 

@@ -18,15 +18,35 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _MDY = re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)")
 
-_URL_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0[1-9]|1[0-2])(?:[/-](?P<d>0[1-9]|[12]\d|3[01]))?(?=[/-]|$|\.)")
+_URL_DATE_RE = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0[1-9]|1[0-2])(?:[/-](?P<d>0[1-9]|[12]\d|3[01]))?(?=[/-]|$|\.)"
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +110,12 @@ def choose_date(
     """Apply the precedence above; returns (date, source, warnings). `guessed` may be lazy."""
     url_date = date_from_url(url)
     warnings: list[str] = []
-    ranked = [(metadata, "metadata"), (url_date.as_date() if url_date and url_date.day else None, "url"), (dateline, "dateline"), (guessed, guessed_source)]
+    ranked = [
+        (metadata, "metadata"),
+        (url_date.as_date() if url_date and url_date.day else None, "url"),
+        (dateline, "dateline"),
+        (guessed, guessed_source),
+    ]
     for candidate, source in ranked:
         if callable(candidate):
             candidate = candidate()
@@ -98,7 +123,9 @@ def choose_date(
             continue
         if url_date is None or url_date.agrees(candidate):
             return candidate, source, warnings
-        warnings.append(f"{source} date {candidate.isoformat()} disagrees with the URL path ({url_date.year}/{url_date.month:02d}); skipped")
+        warnings.append(
+            f"{source} date {candidate.isoformat()} disagrees with the URL path ({url_date.year}/{url_date.month:02d}); skipped"
+        )
     if url_date is not None:
         return url_date.as_date(), "url", warnings
     return None, None, warnings

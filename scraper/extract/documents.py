@@ -137,7 +137,11 @@ def read_pdf(payload: bytes, url: str, *, pdf: PdfText | None = None, limits: Pd
     first = pages[0] if pages else ""
     lines = [line.strip() for line in first.splitlines() if line.strip()]
     title: str | None = (meta.get("Title") or "").strip()
-    if not title or title.lower().startswith(("microsoft word", "untitled")) or title.lower().endswith((".doc", ".docx", ".pdf")):
+    if (
+        not title
+        or title.lower().startswith(("microsoft word", "untitled"))
+        or title.lower().endswith((".doc", ".docx", ".pdf"))
+    ):
         title = lines[0] if lines else None
     authors = split_authors(meta.get("Author"))
     if not authors:

@@ -18,8 +18,20 @@ from .dates import parse_date_text
 _TITLE_KEYS = ("og:title", "twitter:title", "title", "dc.title", "parsely-title")
 _AUTHOR_KEYS = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl", "citation_author")
 _SITE_KEYS = ("og:site_name", "application-name", "publisher", "twitter:site")
-_DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "publish-date", "publish_date", "pubdate",
-              "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date", "citation_publication_date")
+_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+    "citation_publication_date",
+)
 
 
 @dataclass
@@ -73,20 +85,31 @@ def _names(value) -> list[str]:
 
 def read_head(tree) -> HeadMetadata:
     meta = _meta(tree)
-    ld = [i for i in _json_ld(tree) if str(i.get("@type", "")).lower() in ("article", "newsarticle", "blogposting", "report", "webpage", "scholarlyarticle", "reportagenewsarticle")]
+    ld = [
+        i
+        for i in _json_ld(tree)
+        if str(i.get("@type", "")).lower()
+        in ("article", "newsarticle", "blogposting", "report", "webpage", "scholarlyarticle", "reportagenewsarticle")
+    ]
     out = HeadMetadata()
-    out.title = next((meta[k] for k in _TITLE_KEYS if meta.get(k)), None) or next((i.get("headline") for i in ld if i.get("headline")), None)
+    out.title = next((meta[k] for k in _TITLE_KEYS if meta.get(k)), None) or next(
+        (i.get("headline") for i in ld if i.get("headline")), None
+    )
     if not out.title:
         h1 = tree.find(".//h1")
         title_node = tree.find(".//title")
-        out.title = (h1.text_content().strip() if h1 is not None else None) or (title_node.text_content().strip() if title_node is not None else None)
+        out.title = (h1.text_content().strip() if h1 is not None else None) or (
+            title_node.text_content().strip() if title_node is not None else None
+        )
     authors = [n for i in ld for n in _names(i.get("author"))]
     if not authors:
         authors = [meta[k] for k in _AUTHOR_KEYS if meta.get(k) and not meta[k].startswith("http")][:1]
     if not authors:
         authors = [a.text_content().strip() for a in tree.iterfind(".//a[@rel='author']") if a.text_content().strip()]
     out.authors = authors
-    out.sitename = next((meta[k] for k in _SITE_KEYS if meta.get(k)), None) or next((n for i in ld for n in _names(i.get("publisher"))), None)
+    out.sitename = next((meta[k] for k in _SITE_KEYS if meta.get(k)), None) or next(
+        (n for i in ld for n in _names(i.get("publisher"))), None
+    )
     html_node = tree if tree.tag == "html" else tree.find(".//html")
     lang = (html_node.get("lang") if html_node is not None else None) or meta.get("og:locale") or ""
     out.language = re.split(r"[-_]", lang.strip())[0].lower() or None

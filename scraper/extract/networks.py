@@ -81,7 +81,12 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
             context = context or (mentions_any(lowered, TAKEDOWN_STEMS) and starts_removal_context(s.text))
             continue
         owner = sentence_owner(s.text, facts.platform)
-        if not context and index and _ANAPHORIC_REMOVAL.match(s.text) and doc_sentences[index - 1].paragraph == s.paragraph:
+        if (
+            not context
+            and index
+            and _ANAPHORIC_REMOVAL.match(s.text)
+            and doc_sentences[index - 1].paragraph == s.paragraph
+        ):
             # "We are disclosing 936 accounts ... These accounts were suspended": the verb comes after
             previous = doc_sentences[index - 1]
             earlier = count_hits(previous.text, owner=sentence_owner(previous.text, facts.platform), context=True)
@@ -97,13 +102,19 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
         # followers and spend belong to the network just described, not to one far back; a labelled
         # "Followers:" or "Advertising:" line (Meta's bullets) belongs to it wherever it stands
         labelled = bool(_FOLLOWER_LABEL.match(s.text)) and focus is drafts[-1] if drafts else False
-        if (followers or spend is not None) and focus is not None and (labelled or s.paragraph - focus.last_paragraph <= MAX_ATTACH_PARAGRAPHS):
+        if (
+            (followers or spend is not None)
+            and focus is not None
+            and (labelled or s.paragraph - focus.last_paragraph <= MAX_ATTACH_PARAGRAPHS)
+        ):
             current = focus.network
             added = False
             far = s.paragraph - focus.last_paragraph > MAX_ATTACH_PARAGRAPHS
             for h in followers:
                 specific = [k for k in current.counts if k in _GENERIC.get(h.asset, ())]
-                if len(specific) == 1 and h.asset not in current.counts:  # "the accounts had 900 followers": the network's accounts
+                if (
+                    len(specific) == 1 and h.asset not in current.counts
+                ):  # "the accounts had 900 followers": the network's accounts
                     h = replace(h, asset=specific[0])
                 if h.asset not in current.followers:
                     current.followers[h.asset] = h.value
@@ -133,14 +144,18 @@ def might_count(text: str) -> bool:
     lowered = text.lower()
     if not mentions_any(lowered, ASSET_STEMS):
         return False
-    return mentions_any(lowered, TAKEDOWN_STEMS) or (mentions_any(lowered, COMPOSITION_STEMS) and mentions_any(lowered, NETWORK_STEMS))
+    return mentions_any(lowered, TAKEDOWN_STEMS) or (
+        mentions_any(lowered, COMPOSITION_STEMS) and mentions_any(lowered, NETWORK_STEMS)
+    )
 
 
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
 MAX_ATTACH_PARAGRAPHS = 3
 _SEVERAL = re.compile(r"\b(?:networks|operations|campaigns|takedowns)\b", re.IGNORECASE)
 FAR_FOLLOWERS_CHECK = "a labelled follower line far below the counts"
-_FOLLOWER_LABEL = re.compile(r"^\s*(?:followers|audience|following|advertising|ad\s+spend|ads)\b[^:]{0,40}:", re.IGNORECASE)
+_FOLLOWER_LABEL = re.compile(
+    r"^\s*(?:followers|audience|following|advertising|ad\s+spend|ads)\b[^:]{0,40}:", re.IGNORECASE
+)
 TRAILING_PARAGRAPHS = 2
 _ANAPHORIC_REMOVAL = re.compile(
     r"^(?:These|Those|The|All|They|Both|Each|All\s+of\s+(?:them|these|those))\b(?:\s+[\w-]+){0,4}?\s+(?:were|was|have\s+been|had\s+been|are)\s+(?:\w+\s+)?"
@@ -163,7 +178,14 @@ def _groups(hits: list[Hit]) -> list[list[Hit]]:
 
 # A type named without its platform, and the platform types it may stand for in a restatement.
 _GENERIC = {
-    "accounts": ("facebook_accounts", "instagram_accounts", "twitter_accounts", "tiktok_accounts", "reddit_accounts", "youtube_channels"),
+    "accounts": (
+        "facebook_accounts",
+        "instagram_accounts",
+        "twitter_accounts",
+        "tiktok_accounts",
+        "reddit_accounts",
+        "youtube_channels",
+    ),
     "pages": ("facebook_pages",),
     "groups": ("facebook_groups",),
 }
@@ -195,14 +217,25 @@ def _restated_in(group: list[Hit], drafts: list[_Draft]) -> tuple[_Draft, list[t
         rest = [h for h in group if all(h is not m for m, _ in matched)]
         if not matched:
             continue
-        if not rest or (max(h.value for h, _ in matched) >= RESTATED_MIN_VALUE and not any(
-            h.asset in counts or any(k in _GENERIC.get(h.asset, ()) or h.asset in _GENERIC.get(k, ()) for k in counts) for h in rest
-        )):
+        if not rest or (
+            max(h.value for h, _ in matched) >= RESTATED_MIN_VALUE
+            and not any(
+                h.asset in counts
+                or any(k in _GENERIC.get(h.asset, ()) or h.asset in _GENERIC.get(k, ()) for k in counts)
+                for h in rest
+            )
+        ):
             return d, matched
     for d in reversed(drafts):  # "53 accounts, Pages and Groups" then "41 Facebook accounts, 8 Pages and 4 Groups"
         [(key, value)] = d.network.counts.items() if len(d.network.counts) == 1 else [("", 0)]
         parts = key == "total_assets" or all(h.asset in _GENERIC.get(key, ()) for h in group)
-        if key and len(group) > 1 and parts and sum(h.value for h in group) == value and all(h.asset != key for h in group):
+        if (
+            key
+            and len(group) > 1
+            and parts
+            and sum(h.value for h in group) == value
+            and all(h.asset != key for h in group)
+        ):
             return d, []
     return None
 
@@ -241,9 +274,17 @@ def _merge_restatement(d: _Draft, matched: list[tuple[Hit, str]], group: list[Hi
     d.count_checks = {k: v for k, v in d.count_checks.items() if v}
 
 
-def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list[Hit], seen_pairs: set[tuple[str, int]]) -> _Draft | None:
+def _add_counts(
+    facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hits: list[Hit], seen_pairs: set[tuple[str, int]]
+) -> _Draft | None:
     """Record one sentence's hits; returns the network they speak of (None when only totals)."""
-    if not drafts and not facts.totals and not facts.several and len({h.asset for h in hits}) >= 2 and all(h.is_total and not h.spanning for h in hits):
+    if (
+        not drafts
+        and not facts.totals
+        and not facts.several
+        and len({h.asset for h in hits}) >= 2
+        and all(h.is_total and not h.spanning for h in hits)
+    ):
         # "Meta removed a total of 183 Facebook accounts, 42 Pages and 16 Instagram accounts" opening a retelling: its network
         hits = [replace(h, is_total=False) for h in hits]
     if len(hits) >= 2 and all(h.is_total for h in hits):
@@ -267,7 +308,11 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
                 facts.totals_evidence.append(s.text)
         seen_pairs.add((h.asset, h.value))
         # a headline or lead that gave the same number before it was called a total was the total too
-        for d in [d for d in drafts if len(d.network.counts) == 1 and _same_count(h, *next(iter(d.network.counts.items())), False)]:
+        for d in [
+            d
+            for d in drafts
+            if len(d.network.counts) == 1 and _same_count(h, *next(iter(d.network.counts.items())), False)
+        ]:
             if d.network.counts.get(h.asset) == h.value and not d.network.followers and d.network.ad_spend_usd is None:
                 drafts.remove(d)
                 facts.totals_evidence[:0] = [e for e in d.network.evidence if e not in facts.totals_evidence]
@@ -297,10 +342,15 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
         seen_pairs |= pairs
         current = drafts[-1] if drafts else None
         new_types = {h.asset for h in group}
-        extend = n == 0 and current is not None and not new_types & set(current.network.counts) and (
-            current.last_paragraph == s.paragraph
-            # "we removed 265 accounts, Pages and Groups" then the breakdown: one network
-            or (set(current.network.counts) == {"total_assets"} and s.paragraph - current.last_paragraph <= 2)
+        extend = (
+            n == 0
+            and current is not None
+            and not new_types & set(current.network.counts)
+            and (
+                current.last_paragraph == s.paragraph
+                # "we removed 265 accounts, Pages and Groups" then the breakdown: one network
+                or (set(current.network.counts) == {"total_assets"} and s.paragraph - current.last_paragraph <= 2)
+            )
         )
         if not extend:
             current = _Draft(Network(), s.paragraph, s.paragraph, index, index)
@@ -319,8 +369,14 @@ def _add_counts(facts: Facts, drafts: list[_Draft], s: Sentence, index: int, hit
         if len(groups) > 1 or after_total:
             # "564 accounts in four countries: 212 from Egypt, ...": each part owns only its own words, from the
             # clause that introduces it ("..., while in Peru the company removed 40 accounts")
-            clip_start = _clause_start(s.text, groups[n - 1][-1].start if n else (first_total or 0), group[0].start) if (n or after_total) else 0
-            clip_end = _clause_start(s.text, group[-1].start, groups[n + 1][0].start) if n + 1 < len(groups) else len(s.text)
+            clip_start = (
+                _clause_start(s.text, groups[n - 1][-1].start if n else (first_total or 0), group[0].start)
+                if (n or after_total)
+                else 0
+            )
+            clip_end = (
+                _clause_start(s.text, group[-1].start, groups[n + 1][0].start) if n + 1 < len(groups) else len(s.text)
+            )
             current.clips[index] = (clip_start, clip_end)
         current.last_paragraph = s.paragraph
         current.last_sentence = index
@@ -361,14 +417,24 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
             facts.networks.append(Network(origin=list(doc_origin), targets=list(doc_targets)))
             _set_place_confidence(facts.networks[-1], doc_origin, doc_targets)
         return
-    starts = [_span_start(d.first_sentence, doc_sentences, drafts[i - 1].last_sentence if i else -1) for i, d in enumerate(drafts)]
+    starts = [
+        _span_start(d.first_sentence, doc_sentences, drafts[i - 1].last_sentence if i else -1)
+        for i, d in enumerate(drafts)
+    ]
     if len(drafts) > 1 and doc_sentences[starts[1]].kind == "heading" and starts[1] < drafts[1].first_sentence:
         starts[0] = _section_start(drafts[0].first_sentence, doc_sentences)
     for i, d in enumerate(drafts):
         if i + 1 < len(drafts):
             end = max(starts[i + 1], d.last_sentence + 1)
         else:  # the last network's description follows it closely; background further down is not about it
-            end = next((j for j in range(d.last_sentence + 1, len(doc_sentences)) if doc_sentences[j].paragraph > d.last_paragraph + TRAILING_PARAGRAPHS), len(doc_sentences))
+            end = next(
+                (
+                    j
+                    for j in range(d.last_sentence + 1, len(doc_sentences))
+                    if doc_sentences[j].paragraph > d.last_paragraph + TRAILING_PARAGRAPHS
+                ),
+                len(doc_sentences),
+            )
         span = doc_sentences[starts[i] : end]
         texts = [_owned_text(j, s.text, d, drafts) for j, s in enumerate(span, starts[i])]
         own_origin = span_origin_checks(texts, [s.kind for s in span])
@@ -385,7 +451,9 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
             whole = " ".join(s.text for s in doc_sentences)
             rest_origin = own_origin or {c: ELSEWHERE_CHECK for c in origin_checks(whole)}
             origin = {**doc_origin, **{c: k for c, k in rest_origin.items() if c not in doc_origin}}
-            rest_targets = own_targets or {c: ELSEWHERE_CHECK for c in target_checks(whole, list(origin), domestic=False)}
+            rest_targets = own_targets or {
+                c: ELSEWHERE_CHECK for c in target_checks(whole, list(origin), domestic=False)
+            }
             found_targets = {**doc_targets, **{c: k for c, k in rest_targets.items() if c not in doc_targets}}
         else:
             origin = own_origin or {c: TITLE_CHECK for c in title_origin}
@@ -396,7 +464,9 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
         _set_count_confidence(d)
 
 
-def _set_place_confidence(network: Network, origin: dict[str, str | None], found_targets: dict[str, str | None]) -> None:
+def _set_place_confidence(
+    network: Network, origin: dict[str, str | None], found_targets: dict[str, str | None]
+) -> None:
     for field_name, found in (("origin", origin), ("targets", found_targets)):
         if found:
             network.confidence[field_name] = {c: CHECK if why else HIGH for c, why in found.items()}
@@ -449,8 +519,14 @@ def _span_start(first: int, doc_sentences: list[Sentence], previous_last: int) -
     start = first
     while start - 1 > previous_last and doc_sentences[start - 1].kind == "heading":
         start -= 1
-    while start - 1 > previous_last and doc_sentences[first].kind == "item" and doc_sentences[start - 1].paragraph == doc_sentences[first].paragraph:
-        start -= 1  # a list item is one network's from its label on: "Iran: ... operating from Iran. A total of 100 ..."
+    while (
+        start - 1 > previous_last
+        and doc_sentences[first].kind == "item"
+        and doc_sentences[start - 1].paragraph == doc_sentences[first].paragraph
+    ):
+        start -= (
+            1  # a list item is one network's from its label on: "Iran: ... operating from Iran. A total of 100 ..."
+        )
     if doc_sentences[first].kind == "item" and start - 1 > previous_last and doc_sentences[start - 1].kind == "text":
         paragraph = doc_sentences[start - 1].paragraph
         while start - 1 > previous_last and doc_sentences[start - 1].paragraph == paragraph:

@@ -16,9 +16,26 @@ from __future__ import annotations
 import re
 
 UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
@@ -57,7 +74,9 @@ def parse_number(text: str) -> int | None:
     if t in ("a", "an", "single"):
         return 1
     t = re.sub(r"(?<=\d) (?=\d{3}\b)", "", t)  # "41 306" (any space: `\s` above made it plain)
-    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?)\s*(million|billion|thousand|mn|bn|m|k)?", t)
+    m = re.fullmatch(
+        r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?)\s*(million|billion|thousand|mn|bn|m|k)?", t
+    )
     if m:
         digits = m.group(1)
         if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits) and not m.group(2):
@@ -65,7 +84,9 @@ def parse_number(text: str) -> int | None:
         elif re.fullmatch(r"\d+,\d{1,2}", digits):
             digits = digits.replace(",", ".")  # "1,5 million": a decimal comma
         value = float(digits.replace(",", ""))
-        scale = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}.get(m.group(2) or "", 1)
+        scale = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}.get(
+            m.group(2) or "", 1
+        )
         return round(value * scale)
     m = re.fullmatch(r"(a|one|two|three|four|five|six) dozen", t)
     if m:

@@ -65,7 +65,10 @@ def main() -> int:
     try:
         result = read(payload, int(limits["max_pages"]), int(limits["max_text_chars"]))
     except MemoryError:
-        result = {"error": f"the PDF needs more than the {int(limits['memory_bytes']) // 2**20} MiB memory limit (PDF bomb?)", "limit": True}
+        result = {
+            "error": f"the PDF needs more than the {int(limits['memory_bytes']) // 2**20} MiB memory limit (PDF bomb?)",
+            "limit": True,
+        }
     except Exception as exc:  # noqa: BLE001 - a broken page tree or page (pdfium refuses it): a broken PDF, said so
         result = {"error": f"cannot read the PDF: broken ({exc})"}
     sys.stdout.write(json.dumps(result, ensure_ascii=False))

@@ -58,9 +58,13 @@ def _interpret(returncode: int, stdout: bytes, limits: PdfLimits) -> PdfText:
     if returncode in (-signal.SIGXCPU, -signal.SIGKILL) or returncode == 128 + signal.SIGXCPU:
         raise PdfLimitError(f"reading the PDF took more than the {limits.cpu_seconds}s CPU limit (PDF bomb?)")
     if returncode < 0:  # killed by a signal: a C library that could not allocate aborts or crashes
-        raise PdfLimitError(f"the PDF reader was stopped by signal {-returncode}, most likely at its {limits.memory_bytes // 2**20} MiB memory limit (PDF bomb?)")
+        raise PdfLimitError(
+            f"the PDF reader was stopped by signal {-returncode}, most likely at its {limits.memory_bytes // 2**20} MiB memory limit (PDF bomb?)"
+        )
     if returncode != 0 or not stdout:
-        raise PdfWorkerError(f"the PDF reader failed (exit {returncode}) without an answer: the PDF is most likely broken")
+        raise PdfWorkerError(
+            f"the PDF reader failed (exit {returncode}) without an answer: the PDF is most likely broken"
+        )
     try:
         data = json.loads(stdout)
     except ValueError:
@@ -74,7 +78,9 @@ def read_pdf_text(payload: bytes, limits: PdfLimits | None = None) -> PdfText:
     """Read a PDF's pages in a limited worker process (blocking)."""
     limits = limits or PdfLimits()
     try:
-        done = subprocess.run(_command(limits), input=payload, capture_output=True, timeout=limits.wall_seconds, check=False)
+        done = subprocess.run(
+            _command(limits), input=payload, capture_output=True, timeout=limits.wall_seconds, check=False
+        )
     except subprocess.TimeoutExpired:
         raise PdfLimitError(f"reading the PDF took more than {limits.wall_seconds:g}s (PDF bomb?)") from None
     return _interpret(done.returncode, done.stdout, limits)
@@ -84,7 +90,10 @@ async def read_pdf_text_async(payload: bytes, limits: PdfLimits | None = None) -
     """Read a PDF's pages in a limited worker process; cancelling the task kills the worker at once."""
     limits = limits or PdfLimits()
     process = await asyncio.create_subprocess_exec(
-        *_command(limits), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+        *_command(limits),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     try:
         async with asyncio.timeout(limits.wall_seconds):

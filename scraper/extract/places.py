@@ -20,20 +20,121 @@ _ORIGIN_NOUNS = (
     r"propaganda|persona|personas|hackers|apt|state|government"
 )
 _FILLER = {
-    "the", "primarily", "mainly", "mostly", "largely", "predominantly", "particularly", "especially", "audiences",
-    "audience", "users", "people", "public", "publics", "citizens", "in", "across", "both", "countries", "country",
-    "including", "such", "as", "a", "an", "number", "of", "several", "multiple", "other", "parts", "and", "or",
-    "well", ",", "&", "/", "primarily,", "its", "their", "neighboring", "neighbouring", "also", "nearby", "at",
-    "diaspora", "communities", "community", "speakers", "speaking", "regions", "region", "within", "from", "inside",
-    "to", "lesser", "extent", "extent,", "various", "many", "largely,", "like", "around", "notably",
-    "chiefly", "mostly,", "mainly,", "specifically", "more", "readers", "voters", "viewers", "residents", "nationals",
-    "targets", "target", "neighbours", "neighbors", "nations", "nation", "states",
-    "following", "then", "even", "degree", "francophone", "anglophone", "lusophone", "some", "certain", "selected",
-    "abroad", "societies", "society", "populations", "population", "electorate", "electorates",
+    "the",
+    "primarily",
+    "mainly",
+    "mostly",
+    "largely",
+    "predominantly",
+    "particularly",
+    "especially",
+    "audiences",
+    "audience",
+    "users",
+    "people",
+    "public",
+    "publics",
+    "citizens",
+    "in",
+    "across",
+    "both",
+    "countries",
+    "country",
+    "including",
+    "such",
+    "as",
+    "a",
+    "an",
+    "number",
+    "of",
+    "several",
+    "multiple",
+    "other",
+    "parts",
+    "and",
+    "or",
+    "well",
+    ",",
+    "&",
+    "/",
+    "primarily,",
+    "its",
+    "their",
+    "neighboring",
+    "neighbouring",
+    "also",
+    "nearby",
+    "at",
+    "diaspora",
+    "communities",
+    "community",
+    "speakers",
+    "speaking",
+    "regions",
+    "region",
+    "within",
+    "from",
+    "inside",
+    "to",
+    "lesser",
+    "extent",
+    "extent,",
+    "various",
+    "many",
+    "largely,",
+    "like",
+    "around",
+    "notably",
+    "chiefly",
+    "mostly,",
+    "mainly,",
+    "specifically",
+    "more",
+    "readers",
+    "voters",
+    "viewers",
+    "residents",
+    "nationals",
+    "targets",
+    "target",
+    "neighbours",
+    "neighbors",
+    "nations",
+    "nation",
+    "states",
+    "following",
+    "then",
+    "even",
+    "degree",
+    "francophone",
+    "anglophone",
+    "lusophone",
+    "some",
+    "certain",
+    "selected",
+    "abroad",
+    "societies",
+    "society",
+    "populations",
+    "population",
+    "electorate",
+    "electorates",
     # "tied to a separate network in Thailand", "linked to campaigns in Iran"
-    "network", "networks", "operation", "operations", "campaign", "campaigns", "separate", "single", "small", "wider", "larger",
+    "network",
+    "networks",
+    "operation",
+    "operations",
+    "campaign",
+    "campaigns",
+    "separate",
+    "single",
+    "small",
+    "wider",
+    "larger",
     "individuals",  # "targeted individuals in Libya and Sudan"
-    "content", "globe", "world",  # "spread targeted content in ...", "targeted many regions around the globe including ..."
+    "content",
+    "globe",
+    "world",  # "spread targeted content in ...", "targeted many regions around the globe including ..."
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -87,7 +188,13 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
         if w and w.group(0).lower().strip(".") in _FILLER and not w.group(0).endswith("."):
             pos += w.end()
             continue
-        if w and w.group(0).lower() in ("domestic", "country's", "country’s", "nation's", "nation’s"):  # "targeted the country's minority"
+        if w and w.group(0).lower() in (
+            "domestic",
+            "country's",
+            "country’s",
+            "nation's",
+            "nation’s",
+        ):  # "targeted the country's minority"
             found.append("<domestic>")
             pos += w.end()
             continue
@@ -145,9 +252,16 @@ _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|
 
 # Well-known operators whose country reports name only by the operator.
 KNOWN_OPERATORS = {
-    "internet research agency": "Russia", "doppelganger": "Russia", "secondary infektion": "Russia",
-    "spamouflage": "China", "dragonbridge": "China", "endless mayfly": "Iran", "iuvm": "Iran",
-    "islamic revolutionary guard corps": "Iran", "irgc": "Iran", "ghostwriter": "Belarus",
+    "internet research agency": "Russia",
+    "doppelganger": "Russia",
+    "secondary infektion": "Russia",
+    "spamouflage": "China",
+    "dragonbridge": "China",
+    "endless mayfly": "Iran",
+    "iuvm": "Iran",
+    "islamic revolutionary guard corps": "Iran",
+    "irgc": "Iran",
+    "ghostwriter": "Belarus",
 }
 _OPERATOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KNOWN_OPERATORS) + r")\b", re.IGNORECASE)
 
@@ -175,12 +289,12 @@ def origin_checks(text: str) -> dict[str, str | None]:
                 found.append(n)
 
     for m in _ORIGIN_AND_TARGET.finditer(text):
-        add(_country_run(text[m.end():], allow_demonyms=False))
+        add(_country_run(text[m.end() :], allow_demonyms=False))
     for m in _BASED_RE.finditer(text):
         if not _LANGUAGE_AFTER.match(text, m.end()):
             add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
     for m in _ORIGIN_TRIGGERS.finditer(text):
-        add(_country_run(text[m.end():], allow_demonyms=True))
+        add(_country_run(text[m.end() :], allow_demonyms=True))
     if not found:
         add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
         return dict.fromkeys(found, KNOWN_OPERATOR_CHECK)
@@ -219,12 +333,12 @@ def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dic
                 found.setdefault(name, check)
 
     for m in list(_ORIGIN_AND_TARGET.finditer(text)) + list(_TARGET_TRIGGERS.finditer(text)):
-        run = _country_run(text[m.end():], allow_demonyms=True)
+        run = _country_run(text[m.end() :], allow_demonyms=True)
         add(run, None)
         if not run:
             later = _TARGETS_NEXT.match(text, m.end())
             if later:
-                add(_country_run(text[later.end():], allow_demonyms=True), NEXT_SENTENCE_CHECK)
+                add(_country_run(text[later.end() :], allow_demonyms=True), NEXT_SENTENCE_CHECK)
     lowered = text.lower()
     if "target" in lowered or "-focused" in lowered or "-facing" in lowered:  # cheap gate
         for m in _TARGET_AFTER.finditer(text):
@@ -234,7 +348,9 @@ def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dic
     return found
 
 
-_LABEL_PLACE = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<label>[^:()]{2,80}?)\s*(?:(?:network|operation|campaign)\s*\d*\s*)?(?::|\()")
+_LABEL_PLACE = re.compile(
+    r"^\s*(?:\d{1,2}[.)]\s*)?(?P<label>[^:()]{2,80}?)\s*(?:(?:network|operation|campaign)\s*\d*\s*)?(?::|\()"
+)
 _LEADING_PLACE = re.compile(
     r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),"
     # "while in Peru the company removed 40 accounts": a clause of its own, led by its place
@@ -264,15 +380,22 @@ def span_origin_checks(texts: list[str], kinds: list[str]) -> dict[str, str | No
     if found or not first or _REMOVAL_WORD.search(first):
         return found
     targeted = targets(first, [])
-    subjects = [m for m in country_regex().finditer(_strip_targets(first)) if not _PREPOSITION_BEFORE.search(first[: m.start()])]
+    subjects = [
+        m for m in country_regex().finditer(_strip_targets(first)) if not _PREPOSITION_BEFORE.search(first[: m.start()])
+    ]
     named = [normalise(m.group(0), demonyms=False) for m in subjects]
     return {c: SUBJECT_CHECK for c in dict.fromkeys(n for n in named if n) if c not in targeted}
 
 
-_REMOVAL_WORD = re.compile(r"\b(?:remov|took\s+down|taken\s+down|terminat|suspend|bann|disabl|delet|deactivat|blocked|shut|closed|purged|dismantl|actioned)", re.IGNORECASE)
+_REMOVAL_WORD = re.compile(
+    r"\b(?:remov|took\s+down|taken\s+down|terminat|suspend|bann|disabl|delet|deactivat|blocked|shut|closed|purged|dismantl|actioned)",
+    re.IGNORECASE,
+)
 
 
-_PREPOSITION_BEFORE = re.compile(r"\b(?:of|as|in|about|on|to|against|for|at|into|toward|towards|over)\s+(?:the\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:of|as|in|about|on|to|against|for|at|into|toward|towards|over)\s+(?:the\s+)?$", re.IGNORECASE
+)
 
 
 def _label_countries(text: str, kind: str) -> list[str]:

@@ -6,8 +6,16 @@ import re
 
 # Who acted, from the brands a text names (the org that publishes it is a strong prior).
 _OWNER_BY_ORG = {
-    "Meta": "Meta", "Facebook": "Meta", "Google TAG": "Google", "Google": "Google", "Twitter": "Twitter", "X": "Twitter",
-    "TikTok": "TikTok", "Reddit": "Reddit", "OpenAI": "OpenAI", "Microsoft": "Microsoft",
+    "Meta": "Meta",
+    "Facebook": "Meta",
+    "Google TAG": "Google",
+    "Google": "Google",
+    "Twitter": "Twitter",
+    "X": "Twitter",
+    "TikTok": "TikTok",
+    "Reddit": "Reddit",
+    "OpenAI": "OpenAI",
+    "Microsoft": "Microsoft",
 }
 # Publishers that are themselves the platform: their "we identified a network" is a takedown.
 PLATFORM_ORGS = frozenset(_OWNER_BY_ORG)
@@ -33,8 +41,17 @@ _BY_BRAND_RE = re.compile(
     r"\b[^.]{0,80}?\bby\s+(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft)\b"
 )
 _BRAND_OWNER = {
-    "facebook": "Meta", "instagram": "Meta", "meta": "Meta", "youtube": "Google", "google": "Google", "twitter": "Twitter",
-    "x": "Twitter", "tiktok": "TikTok", "reddit": "Reddit", "openai": "OpenAI", "microsoft": "Microsoft",
+    "facebook": "Meta",
+    "instagram": "Meta",
+    "meta": "Meta",
+    "youtube": "Google",
+    "google": "Google",
+    "twitter": "Twitter",
+    "x": "Twitter",
+    "tiktok": "TikTok",
+    "reddit": "Reddit",
+    "openai": "OpenAI",
+    "microsoft": "Microsoft",
 }
 
 

@@ -57,7 +57,14 @@ class ExtractSettings:
 # What extract_report imports on its first call (trafilatura, htmldate, the count grammar):
 # imported once in the fork server, so no extraction process pays for it.
 # scraper.pipeline: a poll's processes also build each page's WARC records (`scraper.pipeline.build_and_extract`).
-PRELOAD = ["scraper.extract", "scraper.extract.documents", "scraper.extract.dates", "scraper.extract.networks", "htmldate", "scraper.pipeline"]
+PRELOAD = [
+    "scraper.extract",
+    "scraper.extract.documents",
+    "scraper.extract.dates",
+    "scraper.extract.networks",
+    "htmldate",
+    "scraper.pipeline",
+]
 P = ParamSpec("P")
 T = TypeVar("T")
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
@@ -132,9 +139,13 @@ def _portable(exc: Exception) -> Exception:
 def _limit_error(exitcode: int | None, settings: ExtractSettings) -> ExtractLimitError:
     """Why an extraction process ended without an answer."""
     if exitcode == -signal.SIGXCPU:
-        return ExtractLimitError(f"extraction took more than the {settings.cpu_seconds}s CPU limit ([extract] cpu_seconds)")
+        return ExtractLimitError(
+            f"extraction took more than the {settings.cpu_seconds}s CPU limit ([extract] cpu_seconds)"
+        )
     if exitcode == -signal.SIGKILL:
-        return ExtractLimitError(f"the extraction process was killed (at its {settings.cpu_seconds}s CPU limit, or by the system for memory)")
+        return ExtractLimitError(
+            f"the extraction process was killed (at its {settings.cpu_seconds}s CPU limit, or by the system for memory)"
+        )
     return ExtractLimitError(f"the extraction process died (exit {exitcode}) without an answer")
 
 
@@ -183,7 +194,9 @@ async def _run(settings: ExtractSettings, fn: Callable[..., T], args: tuple[Any,
     reusable = False
     try:
         async with asyncio.timeout(settings.wall_seconds):
-            sending = loop.run_in_executor(None, worker.conn.send, (fn, args, kwargs, settings.cpu_seconds))  # pickled there, off the loop
+            sending = loop.run_in_executor(
+                None, worker.conn.send, (fn, args, kwargs, settings.cpu_seconds)
+            )  # pickled there, off the loop
             await _readable(worker.conn)
             try:
                 await sending  # written in full before the answer could be read
@@ -196,14 +209,18 @@ async def _run(settings: ExtractSettings, fn: Callable[..., T], args: tuple[Any,
                 raise _limit_error(worker.process.exitcode, settings) from None
         reusable = status != "memory"
     except TimeoutError:
-        raise ExtractLimitError(f"extraction took more than {settings.wall_seconds:g}s ([extract] wall_seconds)") from None
+        raise ExtractLimitError(
+            f"extraction took more than {settings.wall_seconds:g}s ([extract] wall_seconds)"
+        ) from None
     finally:
         if reusable:
             _idle[settings.memory_bytes].append(worker)
         else:
             await _retire(worker, sending)
     if status == "memory":
-        raise ExtractLimitError(f"extraction needed more than the {settings.memory_bytes // 2**20} MiB memory limit ([extract] memory_bytes)")
+        raise ExtractLimitError(
+            f"extraction needed more than the {settings.memory_bytes // 2**20} MiB memory limit ([extract] memory_bytes)"
+        )
     if status == "error":
         raise value
     return value
@@ -215,7 +232,9 @@ async def _retire(worker: _Worker, sending: asyncio.Future[None] | None) -> None
     if worker.process.is_alive():
         worker.process.kill()
     await asyncio.shield(loop.run_in_executor(None, worker.process.join))
-    if sending is not None:  # ends at once with the process gone (a broken pipe: nobody's error), before the pipe closes
+    if (
+        sending is not None
+    ):  # ends at once with the process gone (a broken pipe: nobody's error), before the pipe closes
         await asyncio.shield(asyncio.wait([sending]))
         if not sending.cancelled():
             sending.exception()
@@ -251,5 +270,3 @@ async def extract_bounded(settings: ExtractSettings, content: bytes, **kwargs: A
 def extract_bounded_sync(settings: ExtractSettings, content: bytes, **kwargs: Any) -> Report:
     """`extract_bounded` for a caller without an event loop (`extract URL`, `reextract`)."""
     return asyncio.run(extract_bounded(settings, content, **kwargs))
-
-

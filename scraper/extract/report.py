@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 # Bump when extraction output may change, so `takedowns reextract` knows what is stale.
-EXTRACTOR_VERSION = "0.3.1"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks
+EXTRACTOR_VERSION = (
+    "0.3.1"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks
+)
 
 # Confidence of one extracted value: "high" when read from an explicit phrasing (a removal verb with a count
 # and its asset noun, an origin or target phrase), "check" when found by a weaker rule; `checks` says which.
@@ -33,7 +35,12 @@ class Network:
 
     def to_be_checked(self) -> list[tuple[str, str, list[str]]]:
         """(field, key, reasons) of every value marked "check", counts first."""
-        return [(f, k, self.checks.get(f, {}).get(k, [])) for f, values in self.confidence.items() for k, level in values.items() if level == CHECK]
+        return [
+            (f, k, self.checks.get(f, {}).get(k, []))
+            for f, values in self.confidence.items()
+            for k, level in values.items()
+            if level == CHECK
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,7 +92,9 @@ class Report:
         for i, n in enumerate(self.networks, 1):
             values = {"counts": n.counts, "followers": n.followers}
             for field_name, key, reasons in n.to_be_checked():
-                shown = f"{key}={values[field_name][key]}" if field_name in values and key in values[field_name] else key
+                shown = (
+                    f"{key}={values[field_name][key]}" if field_name in values and key in values[field_name] else key
+                )
                 out.append((f"network {i}", field_name, shown, reasons))
         for key, level in self.totals_confidence.items():
             if level == CHECK and key in self.totals:

@@ -11,8 +11,33 @@ import re
 from dataclasses import dataclass
 
 # Hyphenated compounds that must keep their hyphen when split over a line.
-_KEEP_HYPHEN = r"based|linked|language|run|backed|affiliated|aligned|owned|controlled|sponsored|state|origin|speaking|related"
-_ABBREVIATIONS = ("U.S.", "U.K.", "e.g.", "i.e.", "Mr.", "Mrs.", "Ms.", "Dr.", "No.", "approx.", "vs.", "St.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "Inc.", "Ltd.", "Co.")
+_KEEP_HYPHEN = (
+    r"based|linked|language|run|backed|affiliated|aligned|owned|controlled|sponsored|state|origin|speaking|related"
+)
+_ABBREVIATIONS = (
+    "U.S.",
+    "U.K.",
+    "e.g.",
+    "i.e.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "No.",
+    "approx.",
+    "vs.",
+    "St.",
+    "Jan.",
+    "Feb.",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "Inc.",
+    "Ltd.",
+    "Co.",
+)
 # A sentence ends at . ! or ? plus any closing quotes or brackets, which stay with it.
 _END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9#@*•])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦]|\d{1,2}[.)])\s+")
@@ -26,7 +51,13 @@ class Sentence:
 
 
 def normalise_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "").replace("\ufffe", "").replace("\u00a0", " ")
+    text = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u00ad", "")
+        .replace("\ufffe", "")
+        .replace("\u00a0", " ")
+    )
     text = re.sub(rf"(\w)-[ \t]*\n[ \t]*(?!(?:{_KEEP_HYPHEN})\b)([a-z])", r"\1\2", text)
     text = re.sub(rf"(\w)-[ \t]*\n[ \t]*((?:{_KEEP_HYPHEN})\b)", r"\1-\2", text)
     return text
@@ -63,8 +94,10 @@ _CONTINUES = re.compile(
 
 
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE = (rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}"
-         r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})")
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
+)
 # A line that only dates the document ("May 2, 2024", "Published October 5, 2021", "Updated: 2024-05-02 at 10:00 UTC"):
 # a block of its own, never the start of the sentence below it.
 _DATELINE = re.compile(
@@ -83,7 +116,12 @@ def _title_case(line: str) -> bool:
     every word of four letters or more capitalised, no closing punctuation, not too long for a heading."""
     words = re.findall(r"[^\W\d_][\w'’-]*", line)
     long = [w for w in words if len(w) >= 4]
-    return 2 <= len(words) <= 14 and len(long) >= 2 and all(w[0].isupper() for w in long) and not re.search(r"[.!?:;,]$", line)
+    return (
+        2 <= len(words) <= 14
+        and len(long) >= 2
+        and all(w[0].isupper() for w in long)
+        and not re.search(r"[.!?:;,]$", line)
+    )
 
 
 def _heading_line(line: str, title: str = "") -> bool:

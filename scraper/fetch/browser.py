@@ -35,8 +35,14 @@ from .client import HttpClient, check_url, redirect_target
 log = logging.getLogger("takedowns.render")
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
     # Chromium resolves no name and reaches no address itself: what the route does not perform
     # (preconnects, WebSockets) fails instead of bypassing the guard and the WARC.
     "--host-resolver-rules=MAP * ~NOTFOUND",
@@ -46,8 +52,18 @@ SCREENSHOT_GRACE = 5.0  # seconds the screenshot may take past a spent budget
 # Framing that does not describe the decoded body the browser is given.
 _REFRAMED = {"content-encoding", "transfer-encoding", "content-length"}
 # Browser request headers the client sets itself (framing, connection, the encodings it can decode).
-_NOT_FORWARDED = {"host", "connection", "content-length", "transfer-encoding", "accept-encoding", "keep-alive", "te", "upgrade",
-                  "proxy-connection", "proxy-authorization"}
+_NOT_FORWARDED = {
+    "host",
+    "connection",
+    "content-length",
+    "transfer-encoding",
+    "accept-encoding",
+    "keep-alive",
+    "te",
+    "upgrade",
+    "proxy-connection",
+    "proxy-authorization",
+}
 
 
 @dataclass
@@ -164,7 +180,11 @@ class BrowserPool:
                         executable_path=self.settings.chromium, args=CHROMIUM_ARGS, headless=True
                     )
                 except Exception as exc:
-                    raise FetchError(f"cannot start Chromium ({self.settings.chromium}): {str(exc).splitlines()[0]}", url=self.settings.chromium, reason="browser") from None
+                    raise FetchError(
+                        f"cannot start Chromium ({self.settings.chromium}): {str(exc).splitlines()[0]}",
+                        url=self.settings.chromium,
+                        reason="browser",
+                    ) from None
                 self.launches += 1
                 self._pages = 0
                 self._pid = _browser_process(self.settings.chromium, exclude=self._pid)
@@ -188,7 +208,9 @@ class BrowserPool:
                     self._gone = browser  # it died before or during this page: the page is tried again on a new one
                     log.warning("render: the browser has gone (%s); starting a new one", exc, extra={"url": url})
                     if attempt == 2:
-                        raise FetchError(f"browser capture of {url} failed: the browser died twice", url=url, reason="render") from None
+                        raise FetchError(
+                            f"browser capture of {url} failed: the browser died twice", url=url, reason="render"
+                        ) from None
                 finally:
                     self._active -= 1
             raise AssertionError("unreachable")
@@ -277,7 +299,9 @@ class _PageCapture:
         s = self.settings
         start = time.monotonic()
         self.deadline = start + s.budget_seconds
-        load_deadline = start + max(1.0, s.budget_seconds * 0.6)  # most of the budget for loading; the rest to settle, shoot and serialise
+        load_deadline = start + max(
+            1.0, s.budget_seconds * 0.6
+        )  # most of the budget for loading; the rest to settle, shoot and serialise
         try:
             context = await browser.new_context(
                 accept_downloads=False,
@@ -295,7 +319,9 @@ class _PageCapture:
             load_seconds = time.monotonic() - start
             if load_complete and s.settle_seconds > 0:
                 try:
-                    await page.wait_for_load_state("networkidle", timeout=max(0.1, min(s.settle_seconds, self._remaining() - 1)) * 1000)
+                    await page.wait_for_load_state(
+                        "networkidle", timeout=max(0.1, min(s.settle_seconds, self._remaining() - 1)) * 1000
+                    )
                 except Exception:
                     pass  # a page that keeps polling still gets captured as it is now
             # The page as it is now, even when the budget is spent: a few seconds' grace for the screenshot.
@@ -307,7 +333,9 @@ class _PageCapture:
         except FetchError:
             raise
         except Exception as exc:
-            raise FetchError(f"browser capture of {self.url} failed: {_first_line(exc)}", url=self.url, reason="render") from None
+            raise FetchError(
+                f"browser capture of {self.url} failed: {_first_line(exc)}", url=self.url, reason="render"
+            ) from None
         finally:
             try:
                 await context.close()
@@ -334,8 +362,15 @@ class _PageCapture:
                     url = self.next_hop  # the handler stopped the browser at a hop of the page's own
                     continue
                 if self.document is None:
-                    raise FetchError(f"browser could not load {self.url}: {_first_line(exc)}", url=self.url, reason="render") from None
-                log.warning("render: %s did not finish loading within the budget (%s)", self.url, _first_line(exc), extra={"url": self.url})
+                    raise FetchError(
+                        f"browser could not load {self.url}: {_first_line(exc)}", url=self.url, reason="render"
+                    ) from None
+                log.warning(
+                    "render: %s did not finish loading within the budget (%s)",
+                    self.url,
+                    _first_line(exc),
+                    extra={"url": self.url},
+                )
                 return False
 
     async def _handle(self, route: Any, request: Any) -> None:
@@ -345,7 +380,11 @@ class _PageCapture:
             if not url.startswith(("http://", "https://")):
                 await _abort(route, "blockedbyclient")
                 return
-            headers = {k: v for k, v in (await request.all_headers()).items() if not k.startswith(":") and k.lower() not in _NOT_FORWARDED}
+            headers = {
+                k: v
+                for k, v in (await request.all_headers()).items()
+                if not k.startswith(":") and k.lower() not in _NOT_FORWARDED
+            }
             is_page = self.document is None and request.is_navigation_request() and request.frame.parent_frame is None
             try:
                 if is_page:
@@ -364,7 +403,9 @@ class _PageCapture:
                     self.failure = refused.error
                 await _abort(route, refused.code)
                 return
-            fulfil = [(k, v) for k, v in exchange.response_headers if k.lower() not in _REFRAMED]  # the browser is given the decoded body
+            fulfil = [
+                (k, v) for k, v in exchange.response_headers if k.lower() not in _REFRAMED
+            ]  # the browser is given the decoded body
             await route.fulfill(status=exchange.status, headers=dict(_merge(fulfil)), body=content)
         except Exception as exc:  # the page or context went away mid-request
             self._refuse(url, _first_line(exc))
@@ -380,21 +421,36 @@ class _PageCapture:
             raise _Refused(exchange.final_url, str(exc), "failed", exc) from None
         if target is None:
             return False  # a 3xx without a Location is the page (storing refuses it)
-        self.hops.append(Redirect(exchange.final_url, exchange.status, target, http_version=exchange.http_version,
-                                  request_headers=exchange.request_headers, response_headers=exchange.response_headers,
-                                  body=exchange.body, fetched_at=exchange.fetched_at))
+        self.hops.append(
+            Redirect(
+                exchange.final_url,
+                exchange.status,
+                target,
+                http_version=exchange.http_version,
+                request_headers=exchange.request_headers,
+                response_headers=exchange.response_headers,
+                body=exchange.body,
+                fetched_at=exchange.fetched_at,
+            )
+        )
         log.info("redirect %s -> %s", exchange.final_url, target, extra={"url": self.url})
         limit = self.client.settings.max_redirects
         if len(self.hops) > limit:
-            error = FetchError(f"too many redirects (more than {limit}) fetching {self.url}", url=self.url, reason="redirect_loop")
+            error = FetchError(
+                f"too many redirects (more than {limit}) fetching {self.url}", url=self.url, reason="redirect_loop"
+            )
             raise _Refused(target, str(error), "failed", error)
         if target == self.url or any(hop.url == target for hop in self.hops):
-            error = FetchError(f"redirect loop fetching {self.url} (back to {target})", url=self.url, reason="redirect_loop")
+            error = FetchError(
+                f"redirect loop fetching {self.url} (back to {target})", url=self.url, reason="redirect_loop"
+            )
             raise _Refused(target, str(error), "failed", error)
         self.next_hop = target
         return True
 
-    async def _follow(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[FetchResult, bytes]:
+    async def _follow(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[FetchResult, bytes]:
         """A subresource's request and its redirects, each hop recorded; the last answer is what the browser is given."""
         visited = {url}
         current = url
@@ -419,7 +475,9 @@ class _PageCapture:
             current = target
         raise _Refused(url, f"more than max_redirects = {limit}", "failed")
 
-    async def _perform(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[FetchResult, bytes]:
+    async def _perform(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[FetchResult, bytes]:
         """One exchange under the page's caps, by the project's client: the exchange as received and its decoded body."""
         if self._remaining() <= 0:
             raise _Refused(url, "page budget spent", "timedout")
@@ -438,15 +496,23 @@ class _PageCapture:
             # The project's client: SSRF check, pacing, and a connection pinned to the checked address.
             async with asyncio.timeout(max(0.1, self._remaining())):
                 answer = await self.client.exchange(
-                    method, url, headers, body,
-                    max_bytes=min(self.client.settings.max_body_bytes, self.settings.max_bytes - self.bytes), for_browser=True,
+                    method,
+                    url,
+                    headers,
+                    body,
+                    max_bytes=min(self.client.settings.max_body_bytes, self.settings.max_bytes - self.bytes),
+                    for_browser=True,
                 )
         except TimeoutError:
             raise _Refused(url, "page budget spent", "timedout") from None
         except FetchError as exc:
             reason = f"more than max_bytes = {self.settings.max_bytes}" if exc.reason == "too_large" else str(exc)
-            raise _Refused(url, reason, "addressunreachable" if exc.reason == "private_address" else "failed", exc) from None
-        if self.bytes + len(answer.body) > self.settings.max_bytes:  # requests run in parallel: the cap holds on what is kept
+            raise _Refused(
+                url, reason, "addressunreachable" if exc.reason == "private_address" else "failed", exc
+            ) from None
+        if (
+            self.bytes + len(answer.body) > self.settings.max_bytes
+        ):  # requests run in parallel: the cap holds on what is kept
             raise _Refused(url, f"more than max_bytes = {self.settings.max_bytes}", "blockedbyclient")
         self.bytes += len(answer.body)
         response = answer.response
@@ -457,7 +523,9 @@ class _PageCapture:
             http_version=response.http_version,
             request_method=method,
             request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw],
-            response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],  # as received
+            response_headers=[
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
+            ],  # as received
             body=answer.body,  # as on the wire (like a plain capture)
             content=answer.content,
             fetched_at=fetched_at,

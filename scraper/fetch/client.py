@@ -82,7 +82,9 @@ def check_url(url: str) -> str:
     if not parts.hostname:
         raise UserError(f"malformed URL {shown!r}: no host name")
     if "@" in parts.netloc:
-        raise UserError(f"URL {shown!r} carries credentials (user:password@): remove them; credentials are never sent or stored")
+        raise UserError(
+            f"URL {shown!r} carries credentials (user:password@): remove them; credentials are never sent or stored"
+        )
     return url
 
 
@@ -95,7 +97,9 @@ def redirect_target(current: str, status: int, location: str | None, *, asked: s
     try:
         check_url(target)
     except UserError as exc:
-        raise FetchError(f"{redact_url(current)} redirects to an unusable URL: {exc}", url=asked, reason="bad_redirect") from None
+        raise FetchError(
+            f"{redact_url(current)} redirects to an unusable URL: {exc}", url=asked, reason="bad_redirect"
+        ) from None
     return target
 
 
@@ -115,8 +119,14 @@ class _Answer:
 
 
 class HttpClient:
-    def __init__(self, settings: HttpSettings, *, resolver: Resolver | None = None, transport: httpx.AsyncBaseTransport | None = None,
-                 shared_pacing: SharedPacing | None = None):
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        resolver: Resolver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        shared_pacing: SharedPacing | None = None,
+    ):
         """`resolver` and `transport` are injected by tests (a scripted DNS, `httpx.MockTransport`);
         by default the system's resolver, and a transport pinned to the addresses the guard checked."""
         self.settings = settings
@@ -124,8 +134,12 @@ class HttpClient:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._stateless: httpx.AsyncClient | None = None
-        self.pacer = Pacer(delay=settings.per_host_delay, per_host=settings.per_host_concurrency, global_limit=settings.global_concurrency,
-                           shared=shared_pacing)
+        self.pacer = Pacer(
+            delay=settings.per_host_delay,
+            per_host=settings.per_host_concurrency,
+            global_limit=settings.global_concurrency,
+            shared=shared_pacing,
+        )
         self.robots = RobotsCache(settings.user_agent, settings.robots_ttl, self._fetch_robots)
 
     async def __aenter__(self) -> HttpClient:
@@ -181,7 +195,8 @@ class HttpClient:
         deadline = loop.time() + s.total_timeout  # one budget for every attempt and wait of this URL
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(RetryableError),
-            stop=stop_after_attempt(max(1, s.retry_attempts)) | stop_before_delay(min(s.retry_max_seconds, s.total_timeout)),
+            stop=stop_after_attempt(max(1, s.retry_attempts))
+            | stop_before_delay(min(s.retry_max_seconds, s.total_timeout)),
             wait=BackoffWait(s.retry_initial_wait, s.retry_max_wait, s.retry_after_cap),
             before_sleep=log_attempt,
             reraise=True,
@@ -212,16 +227,26 @@ class HttpClient:
         if verdict.crawl_delay:
             self.pacer.set_host_delay(host_key(url), min(verdict.crawl_delay, self.settings.max_crawl_delay))
 
-    async def _attempt(self, url: str, headers: dict[str, str], respect_robots: bool, budget: float, keep: int | None = None) -> FetchResult:
+    async def _attempt(
+        self, url: str, headers: dict[str, str], respect_robots: bool, budget: float, keep: int | None = None
+    ) -> FetchResult:
         total = self.settings.total_timeout
         if budget <= 0:
-            raise FetchError(f"timed out fetching {url}: no complete answer within total_timeout {total:g}s", url=url, reason="timeout")
+            raise FetchError(
+                f"timed out fetching {url}: no complete answer within total_timeout {total:g}s",
+                url=url,
+                reason="timeout",
+            )
         try:
             async with asyncio.timeout(budget):
                 await self._check_robots(url, respect_robots)
                 return await self._follow(url, headers, keep)
         except TimeoutError:
-            raise RetryableError(f"timed out fetching {url}: no complete answer within total_timeout {total:g}s", url=url, reason="timeout") from None
+            raise RetryableError(
+                f"timed out fetching {url}: no complete answer within total_timeout {total:g}s",
+                url=url,
+                reason="timeout",
+            ) from None
 
     async def _follow(self, url: str, headers: dict[str, str], keep: int | None = None) -> FetchResult:
         redirects: list[Redirect] = []
@@ -247,7 +272,9 @@ class HttpClient:
                 )
                 log.info("redirect %s -> %s", current, target, extra={"url": url})
                 if target in visited:
-                    raise FetchError(f"redirect loop fetching {url} (back to {target})", url=url, reason="redirect_loop")
+                    raise FetchError(
+                        f"redirect loop fetching {url} (back to {target})", url=url, reason="redirect_loop"
+                    )
                 visited.add(target)
                 current = target
                 continue
@@ -260,14 +287,30 @@ class HttpClient:
                     retry_after=parse_retry_after(response.headers.get("retry-after")),
                 )
             return self._result(url, current, answer, fetched_at, redirects)
-        raise FetchError(f"too many redirects (more than {self.settings.max_redirects}) fetching {url}", url=url, reason="redirect_loop")
+        raise FetchError(
+            f"too many redirects (more than {self.settings.max_redirects}) fetching {url}",
+            url=url,
+            reason="redirect_loop",
+        )
 
-    async def _get(self, url: str, headers: dict[str, str], max_bytes: int | None = None, max_decoded: int | None = None) -> _Answer:
+    async def _get(
+        self, url: str, headers: dict[str, str], max_bytes: int | None = None, max_decoded: int | None = None
+    ) -> _Answer:
         """One GET: the raw body (size-capped) and, for a 2xx answer, its decoded payload (capped as it streams)."""
         return await self.exchange("GET", url, headers, max_bytes=max_bytes, max_decoded=max_decoded)
 
-    async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None = None, *,
-                       max_bytes: int | None = None, max_decoded: int | None = None, for_browser: bool = False, keep: int | None = None) -> _Answer:
+    async def exchange(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None = None,
+        *,
+        max_bytes: int | None = None,
+        max_decoded: int | None = None,
+        for_browser: bool = False,
+        keep: int | None = None,
+    ) -> _Answer:
         """One request, no redirect followed, no retry: the SSRF check, pacing, the pinned connection and the caps.
 
         Every fetch goes through here, the browser's intercepted requests too (`for_browser`:
@@ -283,14 +326,24 @@ class HttpClient:
                 async with http.stream(method, url, headers=headers, content=body) as response:
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit:
-                        raise FetchError(f"{url}: body of {declared} bytes is larger than the {limit}-byte cap", url=url, reason="too_large")
+                        raise FetchError(
+                            f"{url}: body of {declared} bytes is larger than the {limit}-byte cap",
+                            url=url,
+                            reason="too_large",
+                        )
                     decoder = None
                     if for_browser or 200 <= response.status_code < 300:
-                        decoder = StreamDecoder(response.headers.get("content-encoding"), max_decoded or self.settings.max_decompressed_bytes, keep)
+                        decoder = StreamDecoder(
+                            response.headers.get("content-encoding"),
+                            max_decoded or self.settings.max_decompressed_bytes,
+                            keep,
+                        )
                     raw = io.BytesIO()
                     async for chunk in response.aiter_raw():
                         if raw.tell() + len(chunk) > limit:
-                            raise FetchError(f"{url}: body larger than the {limit}-byte cap, aborted", url=url, reason="too_large")
+                            raise FetchError(
+                                f"{url}: body larger than the {limit}-byte cap, aborted", url=url, reason="too_large"
+                            )
                         raw.write(chunk)
                         if decoder is not None:
                             decoder.feed(chunk)  # a bomb is stopped here, mid-stream, at the cap
@@ -307,11 +360,17 @@ class HttpClient:
                 raise FetchError(f"cannot resolve host for {url}: {exc}", url=url, reason="dns") from None
             raise RetryableError(f"cannot connect for {url}: {exc}", url=url, reason="connect") from None
         except httpx.TimeoutException as exc:
-            raise RetryableError(f"timed out fetching {url} ({exc.__class__.__name__})", url=url, reason="timeout") from None
+            raise RetryableError(
+                f"timed out fetching {url} ({exc.__class__.__name__})", url=url, reason="timeout"
+            ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            raise RetryableError(f"connection broken fetching {url}: {exc}", url=url, reason="broken_connection") from None
+            raise RetryableError(
+                f"connection broken fetching {url}: {exc}", url=url, reason="broken_connection"
+            ) from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"HTTP error fetching {url}: {exc.__class__.__name__}: {exc}", url=url, reason="protocol") from None
+            raise FetchError(
+                f"HTTP error fetching {url}: {exc.__class__.__name__}: {exc}", url=url, reason="protocol"
+            ) from None
 
     async def _fetch_robots(self, robots_url: str) -> tuple[int, str]:
         try:

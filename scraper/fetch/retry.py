@@ -23,7 +23,9 @@ RETRY_STATUSES = {408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524}
 class RetryableError(FetchError):
     """A failure that may go away: the client tries again within its budget."""
 
-    def __init__(self, message: str, *, url: str, reason: str, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self, message: str, *, url: str, reason: str, status: int | None = None, retry_after: float | None = None
+    ):
         super().__init__(message, url=url, reason=reason, status=status)
         self.retry_after = retry_after
 
@@ -61,4 +63,6 @@ def log_attempt(state: RetryCallState) -> None:
     exc = state.outcome.exception() if state.outcome else None
     url = getattr(exc, "url", "")
     # warning, so a slow retrying fetch is visible at the default verbosity
-    log.warning("attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep, extra={"url": url})
+    log.warning(
+        "attempt %d failed (%s); retrying in %.1fs", state.attempt_number, exc, state.upcoming_sleep, extra={"url": url}
+    )

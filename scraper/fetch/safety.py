@@ -112,18 +112,28 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self.guard = guard
         self.inner = httpcore.AnyIOBackend()
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         error: Exception | None = None
         for address in self.guard.pinned(host, port):
             try:
-                return await self.inner.connect_tcp(address, port, timeout=timeout, local_address=local_address, socket_options=socket_options)
+                return await self.inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except httpcore.ConnectError as exc:  # try the next checked address, like a resolver's list
                 error = exc
         assert error is not None
         raise error
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: object = None) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: object = None
+    ) -> httpcore.AsyncNetworkStream:
         raise PrivateAddressError("unix sockets are never used for fetching")
 
     async def sleep(self, seconds: float) -> None:

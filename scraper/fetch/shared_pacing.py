@@ -29,7 +29,7 @@ def conninfo_of(catalogue_url: str) -> str:
     """A libpq URL from the catalogue's SQLAlchemy URL (`postgresql+psycopg://` -> `postgresql://`)."""
     scheme, sep, rest = catalogue_url.partition("://")
     if not sep or not scheme.startswith("postgresql"):
-        raise ValueError("shared pacing needs a PostgreSQL catalogue ([catalogue] url = \"postgresql+psycopg://...\")")
+        raise ValueError('shared pacing needs a PostgreSQL catalogue ([catalogue] url = "postgresql+psycopg://...")')
     return f"postgresql://{rest}"
 
 

@@ -17,7 +17,9 @@ def document_kind(content_type: str, content: bytes) -> str | None:
         return "pdf"
     ctype = content_type.split(";")[0].strip().lower()
     lowered = head.lower()
-    looks_html = lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered
+    looks_html = (
+        lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered
+    )
     if ctype in HTML_TYPES or (ctype in ("", "application/octet-stream") and looks_html):
         return "html"
     if ctype == "application/pdf":

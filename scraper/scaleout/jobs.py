@@ -57,8 +57,12 @@ async def capture(url: str) -> None:
     try:
         outcome = await capture_url(ctx.config, ctx.catalogue, ctx.client, url, store=ctx.store, archive_wait=0.0)
     except Exception as exc:  # procrastinate retries it; the reason goes to the log, one line
-        log.warning("capture of %s failed (%s: %s); the queue retries it", url, exc.__class__.__name__,
-                    (str(exc).splitlines() or [""])[0][:300])
+        log.warning(
+            "capture of %s failed (%s: %s); the queue retries it",
+            url,
+            exc.__class__.__name__,
+            (str(exc).splitlines() or [""])[0][:300],
+        )
         raise
     log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
 
@@ -105,7 +109,9 @@ async def enqueue(config: Config, urls: list[str]) -> list[int | None]:
     return ids
 
 
-async def run_worker(config: Config, *, concurrency: int, until_empty: bool, stalled_after: float = 30.0, name: str | None = None) -> None:
+async def run_worker(
+    config: Config, *, concurrency: int, until_empty: bool, stalled_after: float = 30.0, name: str | None = None
+) -> None:
     """Run capture jobs until stopped (or, `until_empty`, until none is waiting); first queue again the jobs of
     workers silent for `stalled_after` seconds (killed mid-job)."""
     global _context
@@ -115,10 +121,17 @@ async def run_worker(config: Config, *, concurrency: int, until_empty: bool, sta
         async with connect(config) as queue:
             await _retry_stalled(queue, stalled_after)
             async with HttpClient(config.http, shared_pacing=pacing) as client:
-                _context = WorkerContext(config, catalogue, WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes), client)
+                _context = WorkerContext(
+                    config, catalogue, WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes), client
+                )
                 try:
-                    await queue.run_worker_async(concurrency=concurrency, wait=not until_empty, name=name or "takedowns",
-                                                 install_signal_handlers=not until_empty, delete_jobs="successful")
+                    await queue.run_worker_async(
+                        concurrency=concurrency,
+                        wait=not until_empty,
+                        name=name or "takedowns",
+                        install_signal_handlers=not until_empty,
+                        delete_jobs="successful",
+                    )
                 finally:
                     await pacing.drain()
     finally:

@@ -15,8 +15,15 @@ from .store import StubOutcome
 from .store import update_stubs_for_report as _update
 
 
-def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *,
-                            forced: bool = False, refresh_feed: bool = True) -> StubOutcome:
+def update_stubs_for_report(
+    config: Config,
+    catalogue: Catalogue,
+    capture_id: int,
+    source_name: str | None = None,
+    *,
+    forced: bool = False,
+    refresh_feed: bool = True,
+) -> StubOutcome:
     """Create/extend/update the stub of the report of `capture_id`, then refresh the Atom feed
     (unless `refresh_feed` is False: a poll rewrites it once for many stubs, `feed_changed`)."""
     with timed("stub", cpu=True):  # synchronous: the poll runs it in a thread

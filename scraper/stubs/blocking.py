@@ -29,7 +29,9 @@ def key_rows(stub_pk: int, platform: str | None, origin: list[str] | None, first
     """The blocking keys of one stub: none when it can never match (no platform or date)."""
     if not (platform and first_pub_date):
         return []
-    return [{"stub_pk": stub_pk, "platform": platform, "origin": o, "pub_date": first_pub_date} for o in (origin or [""])]
+    return [
+        {"stub_pk": stub_pk, "platform": platform, "origin": o, "pub_date": first_pub_date} for o in (origin or [""])
+    ]
 
 
 def candidates(s: Session, report: Report, window_days: int) -> list[Stub]:
@@ -45,7 +47,9 @@ def candidates(s: Session, report: Report, window_days: int) -> list[Stub]:
         hi = (report.pub_date + timedelta(days=window_days)).isoformat()
     except OverflowError:
         hi = date.max.isoformat()
-    keys = select(StubMatchKey.stub_pk).where(StubMatchKey.platform == report.platform, StubMatchKey.pub_date.between(lo, hi))
+    keys = select(StubMatchKey.stub_pk).where(
+        StubMatchKey.platform == report.platform, StubMatchKey.pub_date.between(lo, hi)
+    )
     if origin:
         keys = keys.where(StubMatchKey.origin.in_([*origin, ""]))
     return list(s.scalars(select(Stub).where(Stub.id.in_(keys), Stub.status.in_(OPEN)).order_by(Stub.id)))

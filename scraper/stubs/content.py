@@ -83,7 +83,11 @@ def summary(report: Report) -> str:
     """
     title = _plain(report.title or "")
     # prose paragraphs only: headings, datelines, list items and the title are their own blocks (sentences.py)
-    paragraphs = [p for p, kind in typed_paragraphs(report.text, report.title) if kind == "text" and len(p) > 60 and _plain(p) != title]
+    paragraphs = [
+        p
+        for p, kind in typed_paragraphs(report.text, report.title)
+        if kind == "text" and len(p) > 60 and _plain(p) != title
+    ]
     evidence = next((e for n in report.networks for e in n.evidence), None) or next(iter(report.totals_evidence), None)
     lead = paragraphs[0] if paragraphs else (report.title or "")
     if evidence:
@@ -139,7 +143,10 @@ def notes(reports: list[Report]) -> str:
     for report in reports:
         lines.append(f"Extracted by takedown-archiver from {report.url}:")
         for i, n in enumerate(report.networks, 1):
-            counts = ", ".join(f"{k}={v}{' (approx.)' if k in n.approximate else ''}" for k, v in n.counts.items()) or "no counts"
+            counts = (
+                ", ".join(f"{k}={v}{' (approx.)' if k in n.approximate else ''}" for k, v in n.counts.items())
+                or "no counts"
+            )
             where = f" origin {'/'.join(n.origin)}" if n.origin else ""
             where += f", targets {'/'.join(n.targets)}" if n.targets else ""
             lines.append(f"- network {i}:{where} {counts}".rstrip())
@@ -162,7 +169,9 @@ def stub_notes(blocks: list[str], curator_counts: dict[str, int] | None) -> str:
     """
     parts = [b for b in blocks if b]
     if curator_counts is not None:
-        parts.append("Counts corrected by a curator: " + (", ".join(f"{k}={v}" for k, v in curator_counts.items()) or "none"))
+        parts.append(
+            "Counts corrected by a curator: " + (", ".join(f"{k}={v}" for k, v in curator_counts.items()) or "none")
+        )
     return "\n\n".join(parts)
 
 
@@ -196,4 +205,6 @@ def match_reason(
         return None
     days = abs((report.pub_date - first_pub_date).days)
     origin_text = f", origin {'/'.join(sorted(set(report_origin) & set(origin)))}" if report_origin and origin else ""
-    return f"same platform {platform}{origin_text}, published {days} day(s) apart, matching counts " + ", ".join(f"{k}={counts[k]}" for k in shared)
+    return f"same platform {platform}{origin_text}, published {days} day(s) apart, matching counts " + ", ".join(
+        f"{k}={counts[k]}" for k in shared
+    )

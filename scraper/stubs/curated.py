@@ -20,11 +20,17 @@ def country(name: str, field: str = "origin") -> str:
     for value in NOT_COUNTRIES:
         if written.casefold() == value.casefold():
             return value
-    found = normalise(written, demonyms=False) or (normalise(written.upper(), demonyms=False) if written.casefold() in ("us", "uk") else None)
+    found = normalise(written, demonyms=False) or (
+        normalise(written.upper(), demonyms=False) if written.casefold() in ("us", "uk") else None
+    )
     if found:
         return found
     near = closest(written)
-    hint = f"did you mean {house_style(near)}?" if near else f"write a country's name (e.g. Iran, USA) or one of {', '.join(NOT_COUNTRIES)}"
+    hint = (
+        f"did you mean {house_style(near)}?"
+        if near
+        else f"write a country's name (e.g. Iran, USA) or one of {', '.join(NOT_COUNTRIES)}"
+    )
     raise UserError(f"{field}: {written!r} is not a country name: {hint}")
 
 

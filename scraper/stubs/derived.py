@@ -68,6 +68,12 @@ def _keep_in_step(session: Session, _ctx: object) -> None:
     if not (stubs or gone):
         return
     for derived in REGISTERED:
-        changed = [obj for obj in stubs if any(inspect(obj).attrs[name].history.has_changes() for name in derived.columns)]
+        changed = [
+            obj for obj in stubs if any(inspect(obj).attrs[name].history.has_changes() for name in derived.columns)
+        ]
         if changed or gone:
-            derived.rewrite(session.connection(), [obj.id for obj in changed] + gone, [row for obj in changed for row in derived.of(obj)])
+            derived.rewrite(
+                session.connection(),
+                [obj.id for obj in changed] + gone,
+                [row for obj in changed for row in derived.of(obj)],
+            )

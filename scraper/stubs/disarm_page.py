@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 
 from scraper.errors import UserError
 
-REFERENCE_HEADER = "| Reference | Pub Date | Authors | Org | Archive |\n| --------- | -------- | ------- | --- | ------- |\n"
+REFERENCE_HEADER = (
+    "| Reference | Pub Date | Authors | Org | Archive |\n| --------- | -------- | ------- | --- | ------- |\n"
+)
 TECHNIQUE_HEADER = "| Technique | Description given for this incident |\n| --------- | ------------------------- |\n"
 FOOTER = "DO NOT EDIT ABOVE THIS LINE - PLEASE ADD NOTES BELOW"
 
@@ -81,10 +83,18 @@ _FIELDS = re.compile(
     r"\* \*\*Countries:\*\* (?P<countries>.*?)\n\n"
     r"\* \*\*Found via:\*\* (?P<found_via>.*?)\n\n"
     r"\* \*\*Date added:\*\* (?P<date_added>.*?)\n\n"
-    r"\n" + re.escape(REFERENCE_HEADER) + r"(?P<refs>.*?)\n \n\n" + re.escape(TECHNIQUE_HEADER) + r"(?P<techniques>.*)\n\n" + re.escape(FOOTER),
+    r"\n"
+    + re.escape(REFERENCE_HEADER)
+    + r"(?P<refs>.*?)\n \n\n"
+    + re.escape(TECHNIQUE_HEADER)
+    + r"(?P<techniques>.*)\n\n"
+    + re.escape(FOOTER),
     re.DOTALL,
 )
-_ROW = re.compile(r"\| \[(?P<url>.*?)\]\((?P=url)\) \| (?P<pub>.*?) \| (?P<authors>.*?) \| (?P<org>.*?) \| \[(?P<archive>.*?)\]\((?P=archive)\) \|", re.DOTALL)
+_ROW = re.compile(
+    r"\| \[(?P<url>.*?)\]\((?P=url)\) \| (?P<pub>.*?) \| (?P<authors>.*?) \| (?P<org>.*?) \| \[(?P<archive>.*?)\]\((?P=archive)\) \|",
+    re.DOTALL,
+)
 
 
 def _references(block: str) -> list[Reference]:
@@ -105,7 +115,9 @@ def parse_page(text: str) -> IncidentPage:
         raise UserError("not a DISARM incident page: no '# Incident Ixxxxx: name' heading followed by a Summary")
     found = _FIELDS.search(text, head.start(0) + len(head.group(0)) - len("* **Summary:** "))
     if not found:
-        raise UserError(f"not a DISARM incident page: {head.group(2)} lacks the generator's fields, reference or technique tables, or footer")
+        raise UserError(
+            f"not a DISARM incident page: {head.group(2)} lacks the generator's fields, reference or technique tables, or footer"
+        )
     from_c, sep, to_c = found["countries"].partition(" , ")
     if not sep:
         raise UserError(f"not a DISARM incident page: {head.group(2)}'s Countries line has no ' , '")
@@ -122,5 +134,5 @@ def parse_page(text: str) -> IncidentPage:
         date_added=found["date_added"],
         references=_references(found["refs"]),
         techniques=found["techniques"],
-        notes=text[found.end():],
+        notes=text[found.end() :],
     )

@@ -39,7 +39,16 @@ def record(s: Session, stub: Stub, values: dict[str, Any]) -> None:
     for name, value in values.items():
         row = rows.get(name)
         if row is None:  # first edit: what the stub held came from extraction
-            s.add(StubEdit(stub_pk=stub.id, field=name, value=value, extracted=getattr(stub, name), latest=getattr(stub, name), at=utcnow()))
+            s.add(
+                StubEdit(
+                    stub_pk=stub.id,
+                    field=name,
+                    value=value,
+                    extracted=getattr(stub, name),
+                    latest=getattr(stub, name),
+                    at=utcnow(),
+                )
+            )
         else:  # a new edit starts from what extraction says now
             row.value, row.extracted, row.at, row.report_changed_at = value, row.latest, utcnow(), None
 

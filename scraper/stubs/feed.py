@@ -66,7 +66,8 @@ def entries(s: Session, newest: int = NEWEST) -> tuple[list[Entry], dict[str, st
     for pk, url, title, content_type in s.execute(
         select(StubReference.stub_pk, StubReference.url, StubReference.title, Capture.content_type)
         .outerjoin(Capture, Capture.id == StubReference.capture_id)
-        .where(StubReference.stub_pk.in_(ids)).order_by(StubReference.id)
+        .where(StubReference.stub_pk.in_(ids))
+        .order_by(StubReference.id)
     ):
         by_pk[pk].refs.append((url, title, media_type(content_type)))
     links: dict[str, str] = {}

@@ -108,9 +108,14 @@ def _claim(s: Session, stub: Stub, transition: str, verb: str, new_status: str, 
     if stub.status not in allowed:
         raise _refuse(verb, stub, role)
     now = utcnow()
-    done = cast(CursorResult, s.execute(
-        update(Stub).where(Stub.id == stub.id, Stub.status == stub.status).values(status=new_status, updated_at=now, **values)
-    )).rowcount
+    done = cast(
+        CursorResult,
+        s.execute(
+            update(Stub)
+            .where(Stub.id == stub.id, Stub.status == stub.status)
+            .values(status=new_status, updated_at=now, **values)
+        ),
+    ).rowcount
     if done != 1:  # another process decided first
         s.refresh(stub)
         raise _refuse(verb, stub, role)
@@ -123,7 +128,9 @@ def next_free_id(used: Iterable[str]) -> str:
     return f"I{max(numbers, default=0) + 1:05d}"
 
 
-def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None, master_ids: frozenset[str] = frozenset()) -> Decision:
+def accept(
+    catalogue: Catalogue, stub_id: str, disarm_id: str | None = None, master_ids: frozenset[str] = frozenset()
+) -> Decision:
     """`master_ids`: the ids DISARM's master sheet already uses (`urls.master_ids`), never assigned again."""
     if disarm_id is not None and not DISARM_ID.match(disarm_id):
         raise UserError(f"--disarm-id must look like I00130 (an I and five digits), got {disarm_id!r}")
@@ -131,9 +138,14 @@ def accept(catalogue: Catalogue, stub_id: str, disarm_id: str | None = None, mas
         stub = get_stub(s, stub_id)
         if disarm_id:
             taken = s.scalar(select(Stub.stub_id).where(Stub.disarm_id == disarm_id, Stub.id != stub.id))
-            where = f"assigned to stub {taken}" if taken else "in DISARM's master sheet" if disarm_id in master_ids else ""
+            where = (
+                f"assigned to stub {taken}" if taken else "in DISARM's master sheet" if disarm_id in master_ids else ""
+            )
             if where:
-                used = {*master_ids, *(i for i in s.scalars(select(Stub.disarm_id).where(Stub.disarm_id.is_not(None))) if i)}
+                used = {
+                    *master_ids,
+                    *(i for i in s.scalars(select(Stub.disarm_id).where(Stub.disarm_id.is_not(None))) if i),
+                }
                 raise UserError(f"{disarm_id} is already {where}: the next free DISARM id is {next_free_id(used)}")
         values = {"disarm_id": disarm_id} if disarm_id else {}
         _claim(s, stub, "accept", "accept", "accepted", **values)
@@ -168,6 +180,7 @@ def reopen(catalogue: Catalogue, stub_id: str) -> Decision:
 def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
     """Move OTHER's references into KEEP. KEEP keeps its name, id and status."""
     from .store import refresh
+
     with catalogue.session() as s:
         keep, other = get_stub(s, keep_id), get_stub(s, other_id)
         if keep.id == other.id:
@@ -176,7 +189,14 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
             raise _refuse("merge into", keep)
         _claim(s, other, "merge_other", "merge", "merged", role=f" into {keep.stub_id}", merged_into=keep.stub_id)
         # the kept stub must still be there to receive (a concurrent decision may have moved it)
-        still = cast(CursorResult, s.execute(update(Stub).where(Stub.id == keep.id, Stub.status.in_(ALLOWED["merge_keep"])).values(updated_at=utcnow()))).rowcount
+        still = cast(
+            CursorResult,
+            s.execute(
+                update(Stub)
+                .where(Stub.id == keep.id, Stub.status.in_(ALLOWED["merge_keep"]))
+                .values(updated_at=utcnow())
+            ),
+        ).rowcount
         if still != 1:
             s.refresh(keep)
             raise _refuse("merge into", keep)
@@ -186,7 +206,9 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
                 ref.merged_from = other.stub_id
                 ref.merge_reason = f"merged by a curator from {other.stub_id}"
         # stubs merged earlier into OTHER now live in KEEP
-        s.execute(update(Stub).where(Stub.merged_into == other.stub_id, Stub.id != other.id).values(merged_into=keep.stub_id))
+        s.execute(
+            update(Stub).where(Stub.merged_into == other.stub_id, Stub.id != other.id).values(merged_into=keep.stub_id)
+        )
         s.flush()
         refresh(s, keep)
         log_change(s, keep, "merged", f"curator merged {other.stub_id} into {keep.stub_id}")
@@ -199,6 +221,7 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
 def unmerge(catalogue: Catalogue, stub_id: str) -> Decision:
     """Give a merged stub back its own references and make it new again."""
     from .store import refresh
+
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         holder_id = stub.merged_into
@@ -232,11 +255,15 @@ def split(catalogue: Catalogue, stub_id: str, *, id_prefix: str = "TA-", found_v
             raise _refuse("split", stub)
         plan = split_plan(s, stub)
         if not plan.moves:
-            raise UserError(f"nothing to split in {stub.stub_id}: none of its reports names networks of different origins "
-                            "(`takedowns stubs merge` joins two stubs)")
+            raise UserError(
+                f"nothing to split in {stub.stub_id}: none of its reports names networks of different origins "
+                "(`takedowns stubs merge` joins two stubs)"
+            )
         _claim(s, stub, "split", "split", stub.status)  # one decision at a time, as every transition
         made = plan.apply(s, stub, id_prefix=id_prefix, found_via=found_via)
-        detail = f"split {stub.stub_id} ({plan.kept or 'unstated origin'}) from " + ", ".join(f"{sid} ({part})" for sid, part in made)
+        detail = f"split {stub.stub_id} ({plan.kept or 'unstated origin'}) from " + ", ".join(
+            f"{sid} ({part})" for sid, part in made
+        )
         log_change(s, stub, "split", detail)
         return _decision("split", stub, detail, also=[sid for sid, _ in made])
 
@@ -247,7 +274,9 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
     if unknown:
         raise UserError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
     if not changes:
-        raise UserError("nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets")
+        raise UserError(
+            "nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets"
+        )
     changes = dict(changes)
     for key in ("origin", "targets"):
         value = changes.get(key, [])
@@ -260,7 +289,8 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
     if "name" in changes and not str(changes["name"]).strip():
         raise UserError("a stub's name cannot be empty")
     if "counts" in changes and not (
-        isinstance(changes["counts"], dict) and all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in changes["counts"].items())
+        isinstance(changes["counts"], dict)
+        and all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in changes["counts"].items())
     ):
         raise UserError("counts must map asset types to whole numbers, e.g. facebook_accounts = 93")
     if "counts" in changes:
@@ -277,6 +307,7 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
             derived.sync(s, stub)
         if "counts" in different:  # the notes carry the curator's counts into every export
             from .store import refresh
+
             refresh(s, stub)
         if different:
             log_change(s, stub, "edited", "curator set " + said)

@@ -14,7 +14,9 @@ class StubSettings:
     id_prefix: str = default("stubs", "id_prefix")
     disarm_master: Path | None = None
     cluster_window_days: int = default("stubs", "cluster_window_days")
-    found_via: str = default("stubs", "found_via")  # DISARM's short code or empty; the source goes in the stub's history
+    found_via: str = default(
+        "stubs", "found_via"
+    )  # DISARM's short code or empty; the source goes in the stub's history
     feed_path: Path = Path(default("stubs", "feed_file"))
     feed_url: str = ""  # the feed's public address (its self link)
 

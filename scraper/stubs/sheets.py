@@ -20,7 +20,20 @@ from scraper.files import PUBLIC_MODE, atomic_write
 from .disarm_page import IncidentPage, render_page
 from .escape import year_text  # noqa: F401  (re-exported: the year rule belongs with the sheets' docs)
 
-INCIDENT_COLUMNS = ["disarm_id", "name", "objecttype", "summary", "year_started", "attributions_seen", "found_in_country", "urls", "notes", "when_added", "found_via", "longname"]
+INCIDENT_COLUMNS = [
+    "disarm_id",
+    "name",
+    "objecttype",
+    "summary",
+    "year_started",
+    "attributions_seen",
+    "found_in_country",
+    "urls",
+    "notes",
+    "when_added",
+    "found_via",
+    "longname",
+]
 URL_COLUMNS = ["url_id", "pub_date", "authors", "org", "archive_link"]
 TECHNIQUE_COLUMNS = ["disarm_id", "name", "incident_id", "technique_ids", "summary"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,7 +57,10 @@ def incident_row(page: IncidentPage, notes: str) -> dict[str, object]:
 
 
 def url_rows(page: IncidentPage) -> list[dict[str, object]]:
-    return [{"url_id": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive_link": r.archive} for r in page.references]
+    return [
+        {"url_id": r.url, "pub_date": r.pub_date, "authors": r.authors, "org": r.org, "archive_link": r.archive}
+        for r in page.references
+    ]
 
 
 def csv_cell(value: object) -> str:
@@ -59,6 +75,7 @@ def _write_csv(path: Path, columns: list[str], rows: Sequence[Mapping[str, objec
             writer = csv.writer(f)
             writer.writerow(columns)
             writer.writerows([csv_cell(row[c]) for c in columns] for row in rows)
+
     atomic_write(path, write, PUBLIC_MODE)
 
 
@@ -82,6 +99,7 @@ def _write_xlsx(path: Path, sheets: Sequence[tuple[str, list[str], Sequence[Mapp
                         if value.startswith(FORMULA_STARTS):
                             cell.quotePrefix = True  # shown and kept as text, no ' added to the value
         wb.save(tmp)
+
     atomic_write(path, write, PUBLIC_MODE)
 
 
@@ -89,7 +107,12 @@ def _write_page(path: Path, page: IncidentPage) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(render_page(page), encoding="utf-8"), PUBLIC_MODE)
 
 
-def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techniques: Sequence[Mapping[str, object]] | None = None) -> list[Path]:
+def export(
+    pages: list[tuple[IncidentPage, str]],
+    fmt: str,
+    out_dir: Path,
+    techniques: Sequence[Mapping[str, object]] | None = None,
+) -> list[Path]:
     """`techniques`: `incidenttechniques` rows of accepted techniques, written when there are any."""
     incidents = [incident_row(p, notes) for p, notes in pages]
     # one row per URL: DISARM's generator joins the sheets on url_id, so a repeated row would repeat a reference
@@ -98,7 +121,10 @@ def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techn
         for row in url_rows(p):
             by_url.setdefault(row["url_id"], row)
     urls = list(by_url.values())
-    sheets: list[tuple[str, list[str], Sequence[Mapping[str, object]]]] = [("incidents", INCIDENT_COLUMNS, incidents), ("urls", URL_COLUMNS, urls)]
+    sheets: list[tuple[str, list[str], Sequence[Mapping[str, object]]]] = [
+        ("incidents", INCIDENT_COLUMNS, incidents),
+        ("urls", URL_COLUMNS, urls),
+    ]
     if techniques:
         sheets.append(("incidenttechniques", TECHNIQUE_COLUMNS, techniques))
     written: list[Path] = []
@@ -116,4 +142,3 @@ def export(pages: list[tuple[IncidentPage, str]], fmt: str, out_dir: Path, techn
     else:
         raise ValueError(fmt)
     return written
-

@@ -68,7 +68,9 @@ def _cited(s: Session, stub: Stub) -> list[tuple[StubReference, dict[str, Any] |
 
 def report_digest(data: dict[str, Any]) -> str:
     """What identifies a report's content for its stub: its data without the capture it came from."""
-    canonical = json.dumps({k: v for k, v in data.items() if k != "capture_id"}, sort_keys=True, ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        {k: v for k, v in data.items() if k != "capture_id"}, sort_keys=True, ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -86,7 +88,9 @@ def stub_notes(stub: Stub, refs: list[StubReference]) -> str:
 def notes_of(s: Session, stub: Stub) -> str:
     """`stub_notes` for one stub, in one query (exports of many stubs use `load_listing(notes=True)`)."""
     rows = s.execute(
-        select(StubReference.merged_from, StubReference.notes).where(StubReference.stub_pk == stub.id).order_by(StubReference.id)
+        select(StubReference.merged_from, StubReference.notes)
+        .where(StubReference.stub_pk == stub.id)
+        .order_by(StubReference.id)
     ).all()
     blocks = [notes for merged_from, notes in sorted(rows, key=lambda r: r[0] is not None) if notes]
     return content.stub_notes(blocks, (stub.counts or {}) if "counts" in (stub.edited_fields or []) else None)
@@ -97,7 +101,10 @@ def refresh(s: Session, stub: Stub) -> list[str]:
 
     Fields a curator edited (`edited_fields`) keep the curator's value.
     """
-    cited = [(ref, data, content.report_part(Report.from_dict(data), ref.part) if data is not None else None) for ref, data in _cited(s, stub)]
+    cited = [
+        (ref, data, content.report_part(Report.from_dict(data), ref.part) if data is not None else None)
+        for ref, data in _cited(s, stub)
+    ]
     reports = [(report, ref.part) for ref, _, report in cited if report is not None]
     if not reports:
         return []
@@ -190,7 +197,11 @@ def _absorb(stub: Stub, report: Report) -> list[str]:
         for k, v in report.asset_counts().items():
             counts.setdefault(k, v)
     years = [y for y in (stub.year_started, content.year_started(report)) if y]
-    dates = [d for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date and not has_primary else None) if d]
+    dates = [
+        d
+        for d in (stub.first_pub_date, report.pub_date.isoformat() if report.pub_date and not has_primary else None)
+        if d
+    ]
     new = {
         "platform": stub.platform or report.platform,
         "origin": origin,
@@ -216,8 +227,9 @@ def reference_keys(report: Report) -> list[str]:
     return list(dict.fromkeys([normalise_url(report_url(report.url, report.final_url)), normalise_url(report.url)]))
 
 
-def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *,
-                            forced: bool = False) -> StubOutcome:
+def update_stubs_for_report(
+    config: Config, catalogue: Catalogue, capture_id: int, source_name: str | None = None, *, forced: bool = False
+) -> StubOutcome:
     """Create, extend or update the stubs a report belongs to (idempotent): one per operation it describes.
 
     A report naming networks of different origins describes as many operations (`content.parts`),
@@ -236,28 +248,62 @@ def update_stubs_for_report(config: Config, catalogue: Catalogue, capture_id: in
         keys = reference_keys(report)
         if any(k in known for k in keys) or normalise_url(report.final_url) in known:
             return StubOutcome("skipped", None, "DISARM already lists this URL")
-        cited = {ref.part: ref for ref in s.scalars(select(StubReference).where(StubReference.normalised_url.in_(keys)).order_by(StubReference.id.desc()))}
+        cited = {
+            ref.part: ref
+            for ref in s.scalars(
+                select(StubReference).where(StubReference.normalised_url.in_(keys)).order_by(StubReference.id.desc())
+            )
+        }
         parts = [""] if "" in cited else content.parts(report)
-        outcomes = [_update_part(s, settings, report, part, cited.get(part), keys[0], capture_id, report_digest(row.data), source_name, forced)
-                    for part in parts]
+        outcomes = [
+            _update_part(
+                s,
+                settings,
+                report,
+                part,
+                cited.get(part),
+                keys[0],
+                capture_id,
+                report_digest(row.data),
+                source_name,
+                forced,
+            )
+            for part in parts
+        ]
     done = [o for o in outcomes if o.action in ("created", "merged", "updated")]
     lead = (done or outcomes)[0]
     also = [o.stub_id for o in outcomes if o is not lead and o.stub_id and o.stub_id != lead.stub_id]
     return StubOutcome(lead.action, lead.stub_id, lead.reason, also)
 
 
-def _update_part(s: Session, settings: StubSettings, whole: Report, part: str, existing: StubReference | None, key: str, capture_id: int,
-                 digest: str, source_name: str | None, forced: bool) -> StubOutcome:
+def _update_part(
+    s: Session,
+    settings: StubSettings,
+    whole: Report,
+    part: str,
+    existing: StubReference | None,
+    key: str,
+    capture_id: int,
+    digest: str,
+    source_name: str | None,
+    forced: bool,
+) -> StubOutcome:
     """`update_stubs_for_report` for one operation of a report (`part`, "" for the whole report)."""
     report = content.report_part(whole, part)
-    if existing is not None and existing.report_sha256 == digest and existing.counts is not None:  # a re-poll of the same report
+    if (
+        existing is not None and existing.report_sha256 == digest and existing.counts is not None
+    ):  # a re-poll of the same report
         existing.capture_id = capture_id
         stub_id = s.scalar(select(Stub.stub_id).where(Stub.id == existing.stub_pk))
         return StubOutcome("unchanged", stub_id, "report already cited, nothing changed")
     if existing is not None:
         stub = s.get_one(Stub, existing.stub_pk)
         existing.capture_id, existing.title = capture_id, whole.title or ""
-        existing.pub_date, existing.authors, existing.org = content.disarm_date(report.pub_date), ", ".join(report.authors), report.org or ""
+        existing.pub_date, existing.authors, existing.org = (
+            content.disarm_date(report.pub_date),
+            ", ".join(report.authors),
+            report.org or "",
+        )
         changed = refresh(s, stub)
         if changed:
             log_change(s, stub, "updated", f"report {report.url} changed: {', '.join(changed)}")
@@ -277,14 +323,29 @@ def _update_part(s: Session, settings: StubSettings, whole: Report, part: str, e
     else:
         stub = new_stub(s, settings, now, derived_fields([report], [part]))
         reason, action = why, "created"
-    s.add(StubReference(
-        stub_pk=stub.id, url=report.url, normalised_url=key, part=part, capture_id=capture_id,
-        pub_date=content.disarm_date(report.pub_date), authors=", ".join(report.authors),
-        org=report.org or "", title=whole.title or "", merge_reason=reason if action == "merged" else "", added_at=now,
-        notes=content.notes([report]), report_sha256=digest, is_primary=primary, counts=report.asset_counts(),
-    ))
+    s.add(
+        StubReference(
+            stub_pk=stub.id,
+            url=report.url,
+            normalised_url=key,
+            part=part,
+            capture_id=capture_id,
+            pub_date=content.disarm_date(report.pub_date),
+            authors=", ".join(report.authors),
+            org=report.org or "",
+            title=whole.title or "",
+            merge_reason=reason if action == "merged" else "",
+            added_at=now,
+            notes=content.notes([report]),
+            report_sha256=digest,
+            is_primary=primary,
+            counts=report.asset_counts(),
+        )
+    )
     if action == "merged":
-        if primary or "counts" in (stub.edited_fields or []):  # the platform's report now leads: recompute from every report
+        if primary or "counts" in (
+            stub.edited_fields or []
+        ):  # the platform's report now leads: recompute from every report
             s.flush()
             refresh(s, stub)
         else:
@@ -321,7 +382,9 @@ class SplitPlan:
     kept: str
     moves: dict[str, list[tuple[StubReference, bool]]]  # part -> (reference, copy it: a report's other operation)
     first: dict[str, Report]  # part -> a report of it, for the new stub's first fields
-    renames: list[tuple[StubReference, str]]  # a reference of a whole report naming several operations -> the one it keeps citing
+    renames: list[
+        tuple[StubReference, str]
+    ]  # a reference of a whole report naming several operations -> the one it keeps citing
 
     def apply(self, s: Session, stub: Stub, *, id_prefix: str, found_via: str) -> list[tuple[str, str]]:
         """Make the new stubs and move or copy their references; returns (new stub id, part) pairs."""
@@ -338,12 +401,29 @@ class SplitPlan:
             for ref, copy in refs:
                 if not copy:
                     ref.stub_pk = target.id
-                elif s.scalar(select(StubReference.id).where(StubReference.normalised_url == ref.normalised_url, StubReference.part == part)) is None:
-                    s.add(StubReference(
-                        stub_pk=target.id, url=ref.url, normalised_url=ref.normalised_url, part=part, capture_id=ref.capture_id,
-                        pub_date=ref.pub_date, authors=ref.authors, org=ref.org, title=ref.title, added_at=now,
-                        merge_reason=f"split by a curator from {stub.stub_id}",
-                    ))
+                elif (
+                    s.scalar(
+                        select(StubReference.id).where(
+                            StubReference.normalised_url == ref.normalised_url, StubReference.part == part
+                        )
+                    )
+                    is None
+                ):
+                    s.add(
+                        StubReference(
+                            stub_pk=target.id,
+                            url=ref.url,
+                            normalised_url=ref.normalised_url,
+                            part=part,
+                            capture_id=ref.capture_id,
+                            pub_date=ref.pub_date,
+                            authors=ref.authors,
+                            org=ref.org,
+                            title=ref.title,
+                            added_at=now,
+                            merge_reason=f"split by a curator from {stub.stub_id}",
+                        )
+                    )
             s.flush()
             refresh(s, target)
             log_change(s, target, "created", f"split by a curator from {stub.stub_id}: the {part} operation")
@@ -389,7 +469,10 @@ def split_plan(s: Session, stub: Stub) -> SplitPlan:
 
 def archive_link_for(s: Session, url: str) -> str:
     link = s.scalar(
-        select(ArchiveJob.archive_link).where(ArchiveJob.url == url, ArchiveJob.status == "success").order_by(ArchiveJob.id.desc()).limit(1)
+        select(ArchiveJob.archive_link)
+        .where(ArchiveJob.url == url, ArchiveJob.status == "success")
+        .order_by(ArchiveJob.id.desc())
+        .limit(1)
     )
     return link or "pending"
 
@@ -424,8 +507,16 @@ class Listing:
         return self.links.get(url, "pending")
 
 
-def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: int | None = None, newest: int | None = None, *,
-                 notes: bool = False, changed_since: datetime | None = None, within: Select | None = None) -> Listing:
+def load_listing(
+    s: Session,
+    statuses: tuple[str, ...] | None = None,
+    stub_id: int | None = None,
+    newest: int | None = None,
+    *,
+    notes: bool = False,
+    changed_since: datetime | None = None,
+    within: Select | None = None,
+) -> Listing:
     """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a query per row.
 
     `notes`: also load the references' notes blocks (exports need them; lists and the feed do not).
@@ -459,7 +550,9 @@ def load_listing(s: Session, statuses: tuple[str, ...] | None = None, stub_id: i
             links[url] = link  # the newest success wins, as in archive_link_for
     accepted: dict[int, list[StubTechnique]] = {}
     for row in s.scalars(
-        select(StubTechnique).where(StubTechnique.stub_pk.in_(ids), StubTechnique.status == "accepted").order_by(StubTechnique.technique_id)
+        select(StubTechnique)
+        .where(StubTechnique.stub_pk.in_(ids), StubTechnique.status == "accepted")
+        .order_by(StubTechnique.technique_id)
     ):
         accepted.setdefault(row.stub_pk, []).append(row)
     return Listing(stubs, refs, links, accepted, with_notes=notes)
@@ -491,8 +584,13 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
 
     listing = listing or load_listing(s, stub_id=stub.id, notes=True)
     refs = [
-        Reference(safe_url(r.url), single_line(r.pub_date, table=True), single_line(r.authors, table=True), single_line(r.org, table=True),
-                  safe_url(listing.links.get(r.url, "")))  # empty while pending, as DISARM leaves it
+        Reference(
+            safe_url(r.url),
+            single_line(r.pub_date, table=True),
+            single_line(r.authors, table=True),
+            single_line(r.org, table=True),
+            safe_url(listing.links.get(r.url, "")),
+        )  # empty while pending, as DISARM leaves it
         for r in _one_per_url(listing.references(stub))
     ]
     return IncidentPage(

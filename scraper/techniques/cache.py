@@ -34,7 +34,9 @@ def _digest(*paths: Path) -> str:
         try:
             h.update(p.read_bytes())
         except FileNotFoundError:
-            raise UserError(f"DISARM spreadsheet not found: {p} (set [techniques] framework/mappings in config.toml)") from None
+            raise UserError(
+                f"DISARM spreadsheet not found: {p} (set [techniques] framework/mappings in config.toml)"
+            ) from None
         except OSError as exc:
             raise UserError(f"cannot read {p}: {exc.strerror}") from None
     return h.hexdigest()[:20]
@@ -61,7 +63,9 @@ class Build:
         return {"phase": self.phase, "seconds": self.seconds(), "building": self.finished is None, "error": self.error}
 
 
-_LOCKS: dict[tuple[Path, Path, Path], threading.Lock] = {}  # per model: a suggestion during its build waits, never builds again
+_LOCKS: dict[
+    tuple[Path, Path, Path], threading.Lock
+] = {}  # per model: a suggestion during its build waits, never builds again
 _GUARD = threading.Lock()
 _BUILDS: dict[tuple[Path, Path], Build] = {}
 _LOADED: dict[Path, TechniqueModel] = {}  # the model read last, kept: unpickling again takes seconds
@@ -95,12 +99,16 @@ def _load(settings: TechniqueSettings) -> TechniqueModel:
                 return model
         except Exception:  # noqa: BLE001 - a stale or damaged cache is rebuilt, never fatal
             log.warning("technique model cache %s unreadable; rebuilding", path)
-    build = _BUILDS[(settings.framework, settings.mappings)] = Build("reading DISARM's spreadsheets", utcnow(), time.monotonic())
+    build = _BUILDS[(settings.framework, settings.mappings)] = Build(
+        "reading DISARM's spreadsheets", utcnow(), time.monotonic()
+    )
     try:
         framework = load_framework(settings.framework)
         incidents = load_mappings(settings.mappings, framework)
         if not incidents:
-            raise UserError(f"{settings.mappings.name} sheet 'incidenttechniques' has no usable rows (incident id + technique ids)")
+            raise UserError(
+                f"{settings.mappings.name} sheet 'incidenttechniques' has no usable rows (incident id + technique ids)"
+            )
         build.phase = f"fitting the model on {len(incidents)} mapped incidents"
         model = TechniqueModel(framework, incidents)
         build.phase = "saving the model cache"

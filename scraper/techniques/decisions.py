@@ -37,11 +37,15 @@ def load_model(settings: TechniqueSettings) -> TechniqueModel:
     try:
         from . import cache
     except ImportError as exc:
-        raise UserError(f"technique suggestions need scikit-learn ({exc.name} missing): pip install 'takedown-archiver[disarm]'") from None
+        raise UserError(
+            f"technique suggestions need scikit-learn ({exc.name} missing): pip install 'takedown-archiver[disarm]'"
+        ) from None
     return cache.load_model(settings)
 
 
-def decide_for_stub(settings: TechniqueSettings, catalogue: Catalogue, stub_id: str, action: str, technique_ids: list[str]) -> tuple[list[str], list[str]]:
+def decide_for_stub(
+    settings: TechniqueSettings, catalogue: Catalogue, stub_id: str, action: str, technique_ids: list[str]
+) -> tuple[list[str], list[str]]:
     """Accept or reject techniques; (the ids decided, the stub's accepted ids now).
 
     Ids are checked against the framework; an accepted technique that was never suggested gets
@@ -66,7 +70,9 @@ def decide_for_stub(settings: TechniqueSettings, catalogue: Catalogue, stub_id: 
     return ids, accepted
 
 
-def suggest_for_stub(settings: TechniqueSettings, catalogue: Catalogue, stub_id: str, top: int | None = None) -> list[Suggestion]:
+def suggest_for_stub(
+    settings: TechniqueSettings, catalogue: Catalogue, stub_id: str, top: int | None = None
+) -> list[Suggestion]:
     """Suggest techniques from the stub's report texts and store them as open suggestions."""
     model = load_model(settings)
     with catalogue.session() as s:

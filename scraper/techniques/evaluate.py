@@ -42,7 +42,13 @@ class EvalResult:
         return asdict(self)
 
 
-def evaluate(framework: dict[str, Technique], incidents: list[MappedIncident], k: int = 5, limit: int | None = None, weights: Weights | None = None) -> EvalResult:
+def evaluate(
+    framework: dict[str, Technique],
+    incidents: list[MappedIncident],
+    k: int = 5,
+    limit: int | None = None,
+    weights: Weights | None = None,
+) -> EvalResult:
     """LOIO over all incidents, or over the first `limit` (a reduced fold for CI)."""
     folds: list[FoldResult] = []
     for test in incidents[:limit] if limit else incidents:
@@ -50,8 +56,16 @@ def evaluate(framework: dict[str, Technique], incidents: list[MappedIncident], k
         model = TechniqueModel(framework, train, weights)
         suggestions = model.suggest("\n\n".join(test.passages), top=k)
         frequent = [t for t, _ in Counter(t for inc in train for t in inc.techniques).most_common(k)]
-        folds.append(FoldResult(test.incident_id, list(test.techniques), [s.technique_id for s in suggestions], frequent,
-                                sum(1 for s in suggestions if s.sentences), asdict(model.weights)))
+        folds.append(
+            FoldResult(
+                test.incident_id,
+                list(test.techniques),
+                [s.technique_id for s in suggestions],
+                frequent,
+                sum(1 for s in suggestions if s.sentences),
+                asdict(model.weights),
+            )
+        )
     n = len(folds) or 1
 
     def mean(values) -> float:

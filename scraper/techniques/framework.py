@@ -43,7 +43,9 @@ def sheet_rows(path: Path, sheet: str, columns: tuple[str, ...]) -> Iterator[dic
         raise UserError(f"cannot read {path} as an .xlsx workbook: {exc.__class__.__name__}") from None
     try:
         if sheet not in wb.sheetnames:
-            raise UserError(f"{path.name} has no sheet {sheet!r} (found: {', '.join(wb.sheetnames)}): is it a DISARM spreadsheet, or was the sheet renamed?")
+            raise UserError(
+                f"{path.name} has no sheet {sheet!r} (found: {', '.join(wb.sheetnames)}): is it a DISARM spreadsheet, or was the sheet renamed?"
+            )
         rows = wb[sheet].iter_rows(values_only=True)
         header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
         missing = [c for c in columns if c not in header]
@@ -68,9 +70,13 @@ def load_framework(path: Path) -> dict[str, Technique]:
     techniques: dict[str, Technique] = {}
     for r in sheet_rows(path, "techniques", ("disarm_id", "name", "tactic_id", "summary")):
         if TECHNIQUE_ID.match(r["disarm_id"]):
-            techniques[r["disarm_id"]] = Technique(r["disarm_id"], r["name"], r["tactic_id"], tactics.get(r["tactic_id"], ""), r["summary"])
+            techniques[r["disarm_id"]] = Technique(
+                r["disarm_id"], r["name"], r["tactic_id"], tactics.get(r["tactic_id"], ""), r["summary"]
+            )
     if not techniques:
-        raise UserError(f"{path.name} sheet 'techniques' holds no technique ids like T0097.208: is it DISARM's framework spreadsheet?")
+        raise UserError(
+            f"{path.name} sheet 'techniques' holds no technique ids like T0097.208: is it DISARM's framework spreadsheet?"
+        )
     return techniques
 
 

@@ -54,7 +54,9 @@ def split_cell(cell: str) -> tuple[str, str]:
 def scrub(text: str, framework: dict[str, Technique]) -> str:
     """Remove technique ids and technique names, so a passage says nothing of its labels."""
     for tid in sorted(set(TECHNIQUE_ID_IN_TEXT.findall(text)) & framework.keys()):
-        text = re.sub(rf"\b{re.escape(tid)}\b:?\s*(?:{re.escape(framework[tid].name)})?", " ", text, flags=re.IGNORECASE)
+        text = re.sub(
+            rf"\b{re.escape(tid)}\b:?\s*(?:{re.escape(framework[tid].name)})?", " ", text, flags=re.IGNORECASE
+        )
     text = TECHNIQUE_ID_IN_TEXT.sub(" ", text)
     # Multi-word names are labels wherever they appear; one-word names ("Content", "Radio",
     # "Divide") are ordinary words, removed above only where they follow their id.

@@ -40,9 +40,27 @@ MODEL_VERSION = "7"
 
 
 SIGNALS = (
-    "framework_doc", "framework_sentence", "evidence", "explanation", "neighbours", "profile", "prior",
-    "framework_top2", "evidence_top2", "ridge", "ridge_sharp", "tactic_ridge", "passage_votes", "framework_sum",
-    "evidence_sentence", "passage_ridge", "name_sentence", "name_doc", "name_cover", "examples", "proper_nouns",
+    "framework_doc",
+    "framework_sentence",
+    "evidence",
+    "explanation",
+    "neighbours",
+    "profile",
+    "prior",
+    "framework_top2",
+    "evidence_top2",
+    "ridge",
+    "ridge_sharp",
+    "tactic_ridge",
+    "passage_votes",
+    "framework_sum",
+    "evidence_sentence",
+    "passage_ridge",
+    "name_sentence",
+    "name_doc",
+    "name_cover",
+    "examples",
+    "proper_nouns",
 )
 # the combiner's (C, class weight) candidates, chosen per fit by grouped cross-validation
 SETTINGS: tuple[tuple[float, str | None], ...] = tuple((c, cw) for c in (0.01, 0.1, 1.0) for cw in (None, "balanced"))
@@ -86,7 +104,9 @@ class Weights:
         return np.array([getattr(self, name) for name in SIGNALS])
 
 
-def fit_weights(signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, c: float = 1.0, class_weight: str | None = None) -> Weights:
+def fit_weights(
+    signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, c: float = 1.0, class_weight: str | None = None
+) -> Weights:
     """Logistic regression of "a curator mapped it" on the signals, over the (incident,
     technique) pairs a suggestion could name (those with a supporting sentence).
 
@@ -98,10 +118,14 @@ def fit_weights(signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, c:
     if y.all() or not y.any():
         return Weights()
     clf = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000).fit(x, y)
-    return Weights(**{name: float(w) for name, w in zip(SIGNALS, clf.coef_[0], strict=True)}, intercept=float(clf.intercept_[0]))
+    return Weights(
+        **{name: float(w) for name, w in zip(SIGNALS, clf.coef_[0], strict=True)}, intercept=float(clf.intercept_[0])
+    )
 
 
-def choose_setting(signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, folds: int = 5, k: int = 5) -> tuple[float, str | None]:
+def choose_setting(
+    signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, folds: int = 5, k: int = 5
+) -> tuple[float, str | None]:
     """The (C, class weight) of SETTINGS with the best recall@k over `folds` groups of incidents,
     each group scored by weights fitted on the others (the first setting wins ties).
 
@@ -121,7 +145,9 @@ def choose_setting(signals: np.ndarray, supported: np.ndarray, gold: np.ndarray,
     return best
 
 
-def recall_at_k(weights: np.ndarray, signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, k: int) -> np.ndarray:
+def recall_at_k(
+    weights: np.ndarray, signals: np.ndarray, supported: np.ndarray, gold: np.ndarray, k: int
+) -> np.ndarray:
     """Mean recall@k of each weighting (rows of `weights`) over held-out incidents.
 
     signals: incidents x SIGNALS x techniques; supported, gold: incidents x techniques."""
@@ -202,7 +228,9 @@ class TechniqueModel:
     model per fold is a nested cross-validation: the test incident never helps learn its weights.
     """
 
-    def __init__(self, framework: dict[str, Technique], incidents: list[MappedIncident], weights: Weights | None = None):
+    def __init__(
+        self, framework: dict[str, Technique], incidents: list[MappedIncident], weights: Weights | None = None
+    ):
         self.framework = framework
         self.ids = sorted(framework)
         index = {t: i for i, t in enumerate(self.ids)}
@@ -241,7 +269,12 @@ class TechniqueModel:
         self.piece_labels = np.zeros((len(pieces), len(self.ids)))
         for k, (_, _, ids) in enumerate(pieces):
             self.piece_labels[k, [index[t] for t in ids]] = 1
-        notes = [(row, index[t], scrub(note, framework)) for row, inc in enumerate(incidents) for t, ns in inc.explanations.items() for note in dict.fromkeys(ns)]
+        notes = [
+            (row, index[t], scrub(note, framework))
+            for row, inc in enumerate(incidents)
+            for t, ns in inc.explanations.items()
+            for note in dict.fromkeys(ns)
+        ]
         self.notes = self._vectors([n for _, _, n in notes])
         self.note_owner = np.array([row for row, _, _ in notes], dtype=int)
         self.note_pairs = _by_technique([(k, t) for k, (_, t, _) in enumerate(notes)])
@@ -274,7 +307,9 @@ class TechniqueModel:
             out[:, techs[starts]] = np.maximum.reduceat(sims[:, rows], starts, axis=1)
         return out
 
-    def _signals(self, text: str, sents: list[str], doc, doc_sims: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _signals(
+        self, text: str, sents: list[str], doc, doc_sims: np.ndarray, train: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(SIGNALS x techniques, each scaled to [0, 1]; support per sentence x technique) of a
         text (`doc` its vector, `doc_sims` its similarity to each incident), learning only from
         the incidents `train` (a boolean mask) marks."""
@@ -288,7 +323,11 @@ class TechniqueModel:
         labels = self.labels * train[:, None]
         sims = doc_sims * train
         # centroid of the technique's framework vector and its incidents' vectors, via the Gram matrix
-        norm2 = np.einsum("it,ij,jt->t", labels, self.gram, labels) + 2 * (labels * self.doc_framework).sum(axis=0) + self.framework_norm2
+        norm2 = (
+            np.einsum("it,ij,jt->t", labels, self.gram, labels)
+            + 2 * (labels * self.doc_framework).sum(axis=0)
+            + self.framework_norm2
+        )
         profile = np.divide(sims @ labels + doc_framework, np.sqrt(norm2), out=np.zeros(len(self.ids)), where=norm2 > 0)
         rows = np.flatnonzero(train)
         gram = self.gram[np.ix_(rows, rows)]
@@ -299,22 +338,33 @@ class TechniqueModel:
         words = set(analyse(text))
         present = self._present(words)
         examples, nouns = self.lexicon.signals(text)
-        signals = np.stack([
-            doc_framework, framework_sent.max(axis=0), evidence.max(axis=0), notes.max(axis=0), sims @ labels, profile, labels.sum(axis=0),
-            _top2(framework_sent), _top2(evidence),
-            ridge_scores(gram, doc_sims[rows], self.labels[rows], 1.0),
-            ridge_scores(gram, doc_sims[rows], self.labels[rows], 0.3),
-            tactic[self.tactic_of],
-            nearest_votes(evidence_sims * kept, self.evidence_labels),
-            np.clip(framework_sent, 0, None).sum(axis=0),
-            (piece_sims[:, None] * self.piece_labels).max(axis=0),
-            ridge_scores(self.evidence_gram[np.ix_(passages, passages)], passage_sims, self.evidence_labels[passages], 1.0),
-            (sent_m @ self.name_m.T).toarray().max(axis=0),
-            (doc @ self.name_m.T).toarray().ravel(),
-            self.name_cover_m @ present,
-            examples,
-            nouns,
-        ])
+        signals = np.stack(
+            [
+                doc_framework,
+                framework_sent.max(axis=0),
+                evidence.max(axis=0),
+                notes.max(axis=0),
+                sims @ labels,
+                profile,
+                labels.sum(axis=0),
+                _top2(framework_sent),
+                _top2(evidence),
+                ridge_scores(gram, doc_sims[rows], self.labels[rows], 1.0),
+                ridge_scores(gram, doc_sims[rows], self.labels[rows], 0.3),
+                tactic[self.tactic_of],
+                nearest_votes(evidence_sims * kept, self.evidence_labels),
+                np.clip(framework_sent, 0, None).sum(axis=0),
+                (piece_sims[:, None] * self.piece_labels).max(axis=0),
+                ridge_scores(
+                    self.evidence_gram[np.ix_(passages, passages)], passage_sims, self.evidence_labels[passages], 1.0
+                ),
+                (sent_m @ self.name_m.T).toarray().max(axis=0),
+                (doc @ self.name_m.T).toarray().ravel(),
+                self.name_cover_m @ present,
+                examples,
+                nouns,
+            ]
+        )
         return _scaled(np.clip(signals, 0, None)), np.maximum(np.maximum(framework_sent, evidence), notes)
 
     def _present(self, words: set[str]) -> np.ndarray:

@@ -21,7 +21,11 @@ def of_stub(s: Session, stub: Stub, status: str | None = None) -> list[StubTechn
     if status:
         q = q.where(StubTechnique.status == status)
     rows = list(s.scalars(q))
-    return sorted(rows, key=lambda r: (-(r.score or 0.0), r.technique_id)) if status == "suggested" else sorted(rows, key=lambda r: r.technique_id)
+    return (
+        sorted(rows, key=lambda r: (-(r.score or 0.0), r.technique_id))
+        if status == "suggested"
+        else sorted(rows, key=lambda r: r.technique_id)
+    )
 
 
 def save_suggestions(s: Session, stub: Stub, suggestions: list[Suggestion]) -> None:
@@ -35,15 +39,35 @@ def save_suggestions(s: Session, stub: Stub, suggestions: list[Suggestion]) -> N
     for sg in suggestions:
         row = existing.get(sg.technique_id)
         if row is None:
-            s.add(StubTechnique(stub_pk=stub.id, technique_id=sg.technique_id, name=sg.name, score=sg.score, sentences=sg.sentences, status="suggested", created_at=now))
+            s.add(
+                StubTechnique(
+                    stub_pk=stub.id,
+                    technique_id=sg.technique_id,
+                    name=sg.name,
+                    score=sg.score,
+                    sentences=sg.sentences,
+                    status="suggested",
+                    created_at=now,
+                )
+            )
         elif row.status == "suggested":
             row.score, row.sentences, row.name = sg.score, sg.sentences, sg.name
         elif not row.sentences:
             row.sentences = sg.sentences
-    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", actor=current_actor(), detail="suggested " + ", ".join(sorted(fresh)) if fresh else "no technique suggestions"))
+    s.add(
+        StubChange(
+            stub_pk=stub.id,
+            at=now,
+            kind="techniques",
+            actor=current_actor(),
+            detail="suggested " + ", ".join(sorted(fresh)) if fresh else "no technique suggestions",
+        )
+    )
 
 
-def decide(s: Session, stub: Stub, technique_ids: list[str], status: str, framework: dict[str, Technique]) -> list[StubTechnique]:
+def decide(
+    s: Session, stub: Stub, technique_ids: list[str], status: str, framework: dict[str, Technique]
+) -> list[StubTechnique]:
     """Mark techniques accepted or rejected (a technique never suggested can be accepted too)."""
     existing = {r.technique_id: r for r in of_stub(s, stub)}
     now = utcnow()
@@ -51,11 +75,21 @@ def decide(s: Session, stub: Stub, technique_ids: list[str], status: str, framew
     for tid in technique_ids:
         row = existing.get(tid)
         if row is None:
-            row = StubTechnique(stub_pk=stub.id, technique_id=tid, name=framework[tid].name, score=None, sentences=[], created_at=now)
+            row = StubTechnique(
+                stub_pk=stub.id, technique_id=tid, name=framework[tid].name, score=None, sentences=[], created_at=now
+            )
             s.add(row)
         row.status, row.decided_at = status, now
         out.append(row)
-    s.add(StubChange(stub_pk=stub.id, at=now, kind="techniques", actor=current_actor(), detail=f"{status} {', '.join(technique_ids)}"))
+    s.add(
+        StubChange(
+            stub_pk=stub.id,
+            at=now,
+            kind="techniques",
+            actor=current_actor(),
+            detail=f"{status} {', '.join(technique_ids)}",
+        )
+    )
     return out
 
 
@@ -66,12 +100,21 @@ def description(row: StubTechnique) -> str:
 
 def table_rows(rows: list[StubTechnique]) -> str:
     """Rows of the page's Technique table for accepted techniques, in DISARM's format."""
-    return "".join(f"| [{row.technique_id} {single_line(row.name, table=True)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n" for row in rows)
+    return "".join(
+        f"| [{row.technique_id} {single_line(row.name, table=True)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n"
+        for row in rows
+    )
 
 
 def sheet_rows(incident_id: str, rows: list[StubTechnique]) -> list[dict[str, str]]:
     """`incidenttechniques` rows (DISARM's columns) for accepted techniques of one incident."""
     return [
-        {"disarm_id": f"{incident_id}-{row.technique_id}", "name": description(row), "incident_id": incident_id, "technique_ids": row.technique_id, "summary": ""}
+        {
+            "disarm_id": f"{incident_id}-{row.technique_id}",
+            "name": description(row),
+            "incident_id": incident_id,
+            "technique_ids": row.technique_id,
+            "summary": "",
+        }
         for row in rows
     ]

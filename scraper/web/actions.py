@@ -37,7 +37,9 @@ def merge(config: Config, catalogue: Catalogue, keep_id: str, other_id: str) -> 
 
 def split(config: Config, catalogue: Catalogue, stub_id: str) -> Decision:
     settings = StubSettings.from_config(config)
-    return _done(config, catalogue, review.split(catalogue, stub_id, id_prefix=settings.id_prefix, found_via=settings.found_via))
+    return _done(
+        config, catalogue, review.split(catalogue, stub_id, id_prefix=settings.id_prefix, found_via=settings.found_via)
+    )
 
 
 def reopen(config: Config, catalogue: Catalogue, stub_id: str) -> Decision:

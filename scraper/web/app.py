@@ -61,12 +61,24 @@ def parse_counts(text: str) -> dict[str, int]:
             continue
         m = _COUNT_LINE.match(line)
         if not m:
-            raise UserError(f"counts: cannot read {line.strip()[:60]!r}: write one `asset_type = number` per line, e.g. facebook_accounts = 93")
+            raise UserError(
+                f"counts: cannot read {line.strip()[:60]!r}: write one `asset_type = number` per line, e.g. facebook_accounts = 93"
+            )
         counts[m.group(1)] = int(m.group(2).replace(",", ""))
     return counts
 
 
-FILTER_PARAMS = {"status", "platform", "origin", "target", "from", "to", "q", "disagree", "check"}  # an export with any of these follows the queue's filters
+FILTER_PARAMS = {
+    "status",
+    "platform",
+    "origin",
+    "target",
+    "from",
+    "to",
+    "q",
+    "disagree",
+    "check",
+}  # an export with any of these follows the queue's filters
 UNDOABLE = {"accepted": "accept", "rejected": "reject", "merged": "merge"}  # desk action -> undoable batch
 
 
@@ -93,18 +105,31 @@ def parse_countries(text: str) -> list[str]:
 def create_app(config: Config, settings: WebSettings, token: str | None) -> Starlette:
     catalogue = Catalogue(config.catalogue_url)
     search.prepare(catalogue.engine)
-    env = Environment(loader=PackageLoader("scraper.web", "templates"), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("scraper.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["edit_value"] = edit_value
 
     async def db(fn: Callable[[Session], T]) -> T:
         def work() -> T:
             with catalogue.session() as s:
                 return fn(s)
+
         return await run_in_threadpool(work)
 
     def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-        html = env.get_template(template).render(request=request, csrf=request.scope["state"]["csrf"], csrf_field=CSRF_FIELD, done=request.query_params.get("done", ""),
-                                                 undo=undo_id(request), curator=curator(request), **context)
+        html = env.get_template(template).render(
+            request=request,
+            csrf=request.scope["state"]["csrf"],
+            csrf_field=CSRF_FIELD,
+            done=request.query_params.get("done", ""),
+            undo=undo_id(request),
+            curator=curator(request),
+            **context,
+        )
         return Response(html, status_code=status, media_type="text/html; charset=utf-8")
 
     def fail(request: Request, exc: UserError) -> Response:
@@ -145,8 +170,11 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             return fail(request, exc)
         return render(request, "stub.html", v=v, team=crew, model=technique_model.status(config))
 
-    def stub_post(run: Callable[[str, FormData], T], respond: Callable[[Request, str, FormData, T], Any]) -> Callable[[Request], Any]:
+    def stub_post(
+        run: Callable[[str, FormData], T], respond: Callable[[Request, str, FormData, T], Any]
+    ) -> Callable[[Request], Any]:
         """A CSRF-checked POST on one stub: run the change off the event loop, then redirect (or show the error)."""
+
         async def endpoint(request: Request) -> Response:
             form = await checked_form(request)
             stub_id = request.path_params["stub_id"]
@@ -155,6 +183,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             except UserError as exc:
                 return fail(request, exc)
             return await respond(request, stub_id, form, result)
+
         return endpoint
 
     def action(name: str, run: Callable[[str, FormData], Any]) -> Callable[[Request], Any]:
@@ -165,8 +194,13 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             params: dict[str, Any] = {"done": f"{result.stub_id} {name}"}
             if name in UNDOABLE:  # the flash offers an undo (the `a` key's accept included)
                 changed = result.also if name == "merged" else [result.stub_id]
-                params["undo"] = await run_in_threadpool(bulk.record, catalogue, UNDOABLE[name], changed, curator(request))
-            return RedirectResponse(f"/stubs/{quote(target)}?{urlencode({k: v for k, v in params.items() if v})}", status_code=303)
+                params["undo"] = await run_in_threadpool(
+                    bulk.record, catalogue, UNDOABLE[name], changed, curator(request)
+                )
+            return RedirectResponse(
+                f"/stubs/{quote(target)}?{urlencode({k: v for k, v in params.items() if v})}", status_code=303
+            )
+
         return stub_post(run, respond)
 
     def do_edit(stub_id: str, form: FormData) -> Any:
@@ -188,13 +222,17 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     def technique_endpoint(run: Callable[[str, FormData], str]) -> Callable[[Request], Any]:
         """A technique decision or a fresh suggestion run, then back to the stub's technique section."""
+
         async def respond(_request: Request, stub_id: str, _form: FormData, done: str) -> Response:
             return RedirectResponse(f"/stubs/{quote(stub_id)}?{urlencode({'done': done})}#techniques", status_code=303)
+
         return stub_post(run, respond)
 
     def decide_technique(stub_id: str, form: FormData) -> str:
         decision = str(form.get("decision") or "")
-        ids, _accepted = decide_for_stub(TechniqueSettings.from_config(config), catalogue, stub_id, decision, [str(form.get("technique_id") or "")])
+        ids, _accepted = decide_for_stub(
+            TechniqueSettings.from_config(config), catalogue, stub_id, decision, [str(form.get("technique_id") or "")]
+        )
         return f"{stub_id} {decision}ed {', '.join(ids)}"
 
     def suggest_techniques(stub_id: str, form: FormData) -> str:
@@ -211,13 +249,20 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             info = await db(lambda s: load_capture(s, capture_id))
             body, media = await run_in_threadpool(replay_body, config, info.capture)
         except UserError as exc:
-            return PlainTextResponse(f"error: {exc}\n", status_code=404 if str(exc).startswith("no capture") else 500,
-                                     headers={"content-security-policy": REPLAY_CSP})
-        return Response(body, media_type=media, headers={
-            "content-security-policy": REPLAY_CSP,
-            "content-disposition": "inline",
-            "x-capture-digest": f"sha256:{info.capture.payload_sha256}",
-        })
+            return PlainTextResponse(
+                f"error: {exc}\n",
+                status_code=404 if str(exc).startswith("no capture") else 500,
+                headers={"content-security-policy": REPLAY_CSP},
+            )
+        return Response(
+            body,
+            media_type=media,
+            headers={
+                "content-security-policy": REPLAY_CSP,
+                "content-disposition": "inline",
+                "x-capture-digest": f"sha256:{info.capture.payload_sha256}",
+            },
+        )
 
     async def capture_wacz(request: Request) -> Response:
         capture_id = request.path_params["capture_id"]
@@ -226,7 +271,11 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
             package = await run_in_threadpool(wacz_bytes, config, catalogue, info.capture)
         except UserError as exc:
             return fail(request, exc)
-        return Response(package, media_type="application/wacz", headers={"content-disposition": f'attachment; filename="capture-{info.capture.id}.wacz"'})
+        return Response(
+            package,
+            media_type="application/wacz",
+            headers={"content-disposition": f'attachment; filename="capture-{info.capture.id}.wacz"'},
+        )
 
     async def download(request: Request) -> Response:
         """One export, of the stubs the queue's filters (in the query) list, changed `since` a time if given."""
@@ -243,15 +292,19 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="{name}"'})
 
     async def model_progress(request: Request) -> Response:
-        return JSONResponse(technique_model.status(config) or {"phase": "ready", "building": False, "seconds": None, "error": ""})
+        return JSONResponse(
+            technique_model.status(config) or {"phase": "ready", "building": False, "seconds": None, "error": ""}
+        )
 
     async def feed(request: Request) -> Response:
         """The Atom feed of new stubs, as the stub stage last wrote it (written now if it never was)."""
+
         def read() -> bytes:
             path = StubSettings.from_config(config).feed_path
             if not path.is_file():
                 rewrite_feed(config, catalogue)
             return path.read_bytes()
+
         return Response(await run_in_threadpool(read), media_type="application/atom+xml")
 
     async def sources(request: Request) -> Response:
@@ -264,11 +317,34 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route("/", home),
         Route("/queue", queue),
         Route("/stubs/{stub_id}", stub),
-        Route("/stubs/{stub_id}/accept", action("accepted", lambda i, f: actions.accept(config, catalogue, i, str(f.get("disarm_id") or "").strip() or None)), methods=["POST"]),
-        Route("/stubs/{stub_id}/reject", action("rejected", lambda i, f: actions.reject(config, catalogue, i, str(f.get("reason") or ""))), methods=["POST"]),
-        Route("/stubs/{stub_id}/merge", action("merged", lambda i, f: actions.merge(config, catalogue, i, str(f.get("other") or "").strip())), methods=["POST"]),
-        Route("/stubs/{stub_id}/split", action("split", lambda i, f: actions.split(config, catalogue, i)), methods=["POST"]),
-        Route("/stubs/{stub_id}/reopen", action("reopened", lambda i, f: actions.reopen(config, catalogue, i)), methods=["POST"]),
+        Route(
+            "/stubs/{stub_id}/accept",
+            action(
+                "accepted",
+                lambda i, f: actions.accept(config, catalogue, i, str(f.get("disarm_id") or "").strip() or None),
+            ),
+            methods=["POST"],
+        ),
+        Route(
+            "/stubs/{stub_id}/reject",
+            action("rejected", lambda i, f: actions.reject(config, catalogue, i, str(f.get("reason") or ""))),
+            methods=["POST"],
+        ),
+        Route(
+            "/stubs/{stub_id}/merge",
+            action("merged", lambda i, f: actions.merge(config, catalogue, i, str(f.get("other") or "").strip())),
+            methods=["POST"],
+        ),
+        Route(
+            "/stubs/{stub_id}/split",
+            action("split", lambda i, f: actions.split(config, catalogue, i)),
+            methods=["POST"],
+        ),
+        Route(
+            "/stubs/{stub_id}/reopen",
+            action("reopened", lambda i, f: actions.reopen(config, catalogue, i)),
+            methods=["POST"],
+        ),
         Route("/stubs/{stub_id}/edit", action("edited", do_edit), methods=["POST"]),
         Route("/stubs/{stub_id}/techniques", technique_endpoint(decide_technique), methods=["POST"]),
         Route("/stubs/{stub_id}/techniques/suggest", technique_endpoint(suggest_techniques), methods=["POST"]),
@@ -282,6 +358,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
         Route(FEED_ROUTE, feed),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         technique_model.start(config)  # in the background: the first suggestion need not wait for it
@@ -290,6 +367,7 @@ def create_app(config: Config, settings: WebSettings, token: str | None) -> Star
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.catalogue = catalogue
+
     async def who(given: str) -> str | None:
         return await run_in_threadpool(curators.who, catalogue, given)
 

@@ -40,7 +40,11 @@ class Outcome:
         verb = {"accept": "accepted", "reject": "rejected", "merge": "merged", "undo": "undone"}[self.action]
         line = f"{len(self.done)} stub{'' if len(self.done) == 1 else 's'} {verb}"
         if self.refused:
-            line += f"; {len(self.refused)} refused: " + "; ".join(self.refused[:5]) + (" …" if len(self.refused) > 5 else "")
+            line += (
+                f"; {len(self.refused)} refused: "
+                + "; ".join(self.refused[:5])
+                + (" …" if len(self.refused) > 5 else "")
+            )
         return line
 
 
@@ -65,13 +69,24 @@ def parse_ids(values: list[str]) -> list[str]:
     return ids
 
 
-def decide(config: Config, catalogue: Catalogue, action: str, ids: list[str], actor: str | None, *, reason: str = "", into: str = "") -> Outcome:
+def decide(
+    config: Config,
+    catalogue: Catalogue,
+    action: str,
+    ids: list[str],
+    actor: str | None,
+    *,
+    reason: str = "",
+    into: str = "",
+) -> Outcome:
     """Accept, reject or merge (into `into`, else the first selected) every selected stub."""
     if action not in ACTIONS:
         raise UserError(f"unknown bulk action {action!r}: choose accept, reject or merge")
     if action == "reject" and not reason.strip():
         raise UserError("give a reason to reject the selected stubs")
-    known = master_ids(StubSettings.from_config(config).disarm_master)  # ids DISARM already uses, as a single accept checks
+    known = master_ids(
+        StubSettings.from_config(config).disarm_master
+    )  # ids DISARM already uses, as a single accept checks
     steps: dict[str, Callable[[str], Decision]] = {
         "accept": lambda sid: review.accept(catalogue, sid, None, known),
         "reject": lambda sid: review.reject(catalogue, sid, reason),
@@ -103,13 +118,24 @@ def undo(config: Config, catalogue: Catalogue, batch_id: int, actor: str | None)
         batch = s.get(DeskBatch, batch_id)
         if batch is None:
             raise UserError(f"no decision {batch_id} to undo")
-        taken = cast(CursorResult, s.execute(update(DeskBatch).where(DeskBatch.id == batch_id, DeskBatch.undone_at.is_(None)).values(undone_at=utcnow()))).rowcount
+        taken = cast(
+            CursorResult,
+            s.execute(
+                update(DeskBatch)
+                .where(DeskBatch.id == batch_id, DeskBatch.undone_at.is_(None))
+                .values(undone_at=utcnow())
+            ),
+        ).rowcount
         if taken != 1:
             raise UserError("that decision was already undone")
-        since = dict(s.execute(
-            select(Stub.stub_id, func.count(StubChange.id)).join(StubChange, StubChange.stub_pk == Stub.id)
-            .where(Stub.stub_id.in_(batch.stub_ids), StubChange.at > batch.at, StubChange.kind.in_(DECISION_KINDS)).group_by(Stub.stub_id)
-        ).all())
+        since = dict(
+            s.execute(
+                select(Stub.stub_id, func.count(StubChange.id))
+                .join(StubChange, StubChange.stub_pk == Stub.id)
+                .where(Stub.stub_id.in_(batch.stub_ids), StubChange.at > batch.at, StubChange.kind.in_(DECISION_KINDS))
+                .group_by(Stub.stub_id)
+            ).all()
+        )
         action, stub_ids = batch.action, list(batch.stub_ids)
     out = Outcome("undo")
     with acting_as(actor):

@@ -51,7 +51,9 @@ def parse_since(value: str) -> datetime | None:
     raise UserError(f"since {value[:40]!r} is not a time: give YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC)")
 
 
-def export_download(config: Config, catalogue: Catalogue, name: str, f: QueueFilter | None = None, since: datetime | None = None) -> tuple[bytes, str]:
+def export_download(
+    config: Config, catalogue: Catalogue, name: str, f: QueueFilter | None = None, since: datetime | None = None
+) -> tuple[bytes, str]:
     """Bytes and media type of one download; with a filter, the stubs it lists on every page,
     else those `stubs export` picks (new and accepted)."""
     from scraper.export.records import stub_record
@@ -62,10 +64,16 @@ def export_download(config: Config, catalogue: Catalogue, name: str, f: QueueFil
         if f is not None:
             listing = store.load_listing(s, None, notes=True, changed_since=since, within=matching_ids(s, f))
         else:
-            listing = store.load_listing(s, ("new", "accepted"), notes=True, changed_since=since)  # a few queries, not a few per stub
+            listing = store.load_listing(
+                s, ("new", "accepted"), notes=True, changed_since=since
+            )  # a few queries, not a few per stub
         blanks = any(not st.year_started for st in listing.stubs)
         pages = [(store.to_page(s, st, listing, years_have_blanks=blanks), listing.notes(st)) for st in listing.stubs]
-        techniques = [row for st in listing.stubs for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))]
+        techniques = [
+            row
+            for st in listing.stubs
+            for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
+        ]
         records = [stub_record(s, st) for st in listing.stubs] if d.fmt in ("stix", "misp") else []
     with tempfile.TemporaryDirectory(prefix="takedowns-export-") as tmp:
         out = Path(tmp)

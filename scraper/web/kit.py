@@ -44,7 +44,9 @@ def local_path(value: str, default: str = "/queue") -> str:
 
 def as_curator(name: str | None, run: Callable[..., T]) -> Callable[..., T]:
     """`run`, recording its stub changes as `name`'s (it runs in a worker thread: the name goes with it)."""
+
     def work(*args: Any) -> T:
         with acting_as(name):
             return run(*args)
+
     return work

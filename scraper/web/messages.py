@@ -10,7 +10,10 @@ import re
 _DESK_WORDING: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"give a reason: --reason '\.\.\.'"), "give a reason: write why in the Reason box"),
     (re.compile(r"--disarm-id must look like"), "the DISARM id must look like"),
-    (re.compile(r"`takedowns stubs (?:reopen|unmerge) ([^`]+)` first"), r"reopen \1 first (the Reopen button on its page)"),
+    (
+        re.compile(r"`takedowns stubs (?:reopen|unmerge) ([^`]+)` first"),
+        r"reopen \1 first (the Reopen button on its page)",
+    ),
     (re.compile(r"see `takedowns stubs list`"), "see the queue"),
     (re.compile(r"nothing to edit: give at least one of [-a-z, ]+"), "nothing to edit: change a field before saving"),
     (re.compile(r"`takedowns curators list`"), "the curators list (`takedowns curators list` on the server)"),

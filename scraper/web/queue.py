@@ -90,8 +90,19 @@ class QueueFilter:
 
     def query_string(self, **changes: object) -> str:
         f = replace(self, **changes)  # type: ignore[arg-type]
-        params = {"status": f.status, "platform": f.platform, "origin": f.origin, "target": f.target, "from": f.date_from, "to": f.date_to,
-                  "q": f.q, "disagree": "1" if f.disagree else "", "check": "1" if f.check else "", "sort": f.sort, "page": f.page}
+        params = {
+            "status": f.status,
+            "platform": f.platform,
+            "origin": f.origin,
+            "target": f.target,
+            "from": f.date_from,
+            "to": f.date_to,
+            "q": f.q,
+            "disagree": "1" if f.disagree else "",
+            "check": "1" if f.check else "",
+            "sort": f.sort,
+            "page": f.page,
+        }
         return urlencode({k: v for k, v in params.items() if v not in ("", 1) or k == "status"})
 
 
@@ -171,9 +182,13 @@ def _count(f: QueueFilter, where: list) -> Select:
     if not countries:
         return select(func.count(Stub.id).label("n")).where(*where)
     (role, country), rest = countries[0], _in_countries(f)[1:]
-    count = select(func.count(StubCountry.stub_pk).label("n")).select_from(StubCountry).where(*_of_country(role, country))
+    count = (
+        select(func.count(StubCountry.stub_pk).label("n")).select_from(StubCountry).where(*_of_country(role, country))
+    )
     where = [*where, *rest]
-    return count.join(Stub, Stub.id == StubCountry.stub_pk).where(*where) if where else count  # status: a covering-index probe
+    return (
+        count.join(Stub, Stub.id == StubCountry.stub_pk).where(*where) if where else count
+    )  # status: a covering-index probe
 
 
 # The platforms stubs name, one index probe per platform (a skip scan) instead of reading every stub.
@@ -194,13 +209,31 @@ def load_queue(s: Session, f: QueueFilter, page_size: int) -> QueuePage:
     else:
         total = s.scalar(_count(f, where)) or 0
     listed = [*where, *_in_countries(f)]
-    refs = select(func.count(StubReference.id)).where(StubReference.stub_pk == Stub.id).correlate(Stub).scalar_subquery()
+    refs = (
+        select(func.count(StubReference.id)).where(StubReference.stub_pk == Stub.id).correlate(Stub).scalar_subquery()
+    )
     found = s.execute(select(Stub, refs).where(*listed).order_by(*SORTS[f.sort]).limit(page_size).offset(offset)).all()
     claims = live_claims(s, [st.id for st, _ in found])
-    rows = [QueueRow(st.stub_id, st.status, st.name, st.platform, list(st.origin or []), st.first_pub_date, st.date_added, n or 0, st.disarm_id,
-                     list(st.targets or []), dict(st.counts or {}), st.summary or "", claims[st.id].curator if st.id in claims else None,
-                     bool(st.counts_disagree), bool(st.needs_check))
-            for st, n in found]
+    rows = [
+        QueueRow(
+            st.stub_id,
+            st.status,
+            st.name,
+            st.platform,
+            list(st.origin or []),
+            st.first_pub_date,
+            st.date_added,
+            n or 0,
+            st.disarm_id,
+            list(st.targets or []),
+            dict(st.counts or {}),
+            st.summary or "",
+            claims[st.id].curator if st.id in claims else None,
+            bool(st.counts_disagree),
+            bool(st.needs_check),
+        )
+        for st, n in found
+    ]
     counts = dict(s.execute(select(Stub.status, func.count(Stub.id)).group_by(Stub.status)).all())
     platforms = [p for p in s.scalars(_DISTINCT_PLATFORMS) if p]
     return QueuePage(f, rows, total, page_size, {k: counts.get(k, 0) for k in STATUSES}, platforms, bool(capped))
@@ -218,7 +251,11 @@ def matching_ids(s: Session, f: QueueFilter) -> Select:
 def neighbour(s: Session, stub_pk: int, status: str = "new", older: bool = True) -> str | None:
     """The next stub to review after `stub_pk` in queue order (newest first), for keyboard work."""
     q = select(Stub.stub_id).where(Stub.status == status)
-    q = q.where(Stub.id < stub_pk).order_by(Stub.id.desc()) if older else q.where(Stub.id > stub_pk).order_by(Stub.id.asc())
+    q = (
+        q.where(Stub.id < stub_pk).order_by(Stub.id.desc())
+        if older
+        else q.where(Stub.id > stub_pk).order_by(Stub.id.asc())
+    )
     return s.scalar(q.limit(1))
 
 

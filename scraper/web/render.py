@@ -8,8 +8,31 @@ import nh3
 from markdown_it import MarkdownIt
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
-_TAGS = {"h1", "h2", "h3", "p", "ul", "ol", "li", "strong", "em", "i", "b", "code", "pre", "br", "hr", "a",
-         "table", "thead", "tbody", "tr", "th", "td", "blockquote"}
+_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "i",
+    "b",
+    "code",
+    "pre",
+    "br",
+    "hr",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+}
 
 
 def markdown_html(markdown: str) -> str:

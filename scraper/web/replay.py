@@ -32,8 +32,12 @@ def load_capture(s: Session, capture_id: str) -> CaptureInfo:
     capture = s.get(Capture, int(capture_id))
     if capture is None:
         raise UserError(f"no capture {capture_id}: see `takedowns captures`")
-    citing = s.execute(select(Stub.id, Stub.stub_id, Stub.status, Stub.name).join(StubReference, StubReference.stub_pk == Stub.id)
-                       .where(StubReference.capture_id == capture.id).order_by(Stub.id)).all()
+    citing = s.execute(
+        select(Stub.id, Stub.stub_id, Stub.status, Stub.name)
+        .join(StubReference, StubReference.stub_pk == Stub.id)
+        .where(StubReference.capture_id == capture.id)
+        .order_by(Stub.id)
+    ).all()
     return CaptureInfo(capture, [pk for pk, *_ in citing], [(sid, status, name) for _, sid, status, name in citing])
 
 
@@ -42,7 +46,14 @@ def replay_body(config: Config, capture: Capture) -> tuple[bytes, str]:
     media = (capture.content_type or "application/octet-stream").split(";")[0].strip().lower()
     body = capture_content(config, capture)
     if media in ("text/html", "application/xhtml+xml", "text/plain", "text/markdown"):
-        charset = next((p.split("=", 1)[1].strip() for p in capture.content_type.split(";")[1:] if p.strip().lower().startswith("charset=")), "")
+        charset = next(
+            (
+                p.split("=", 1)[1].strip()
+                for p in capture.content_type.split(";")[1:]
+                if p.strip().lower().startswith("charset=")
+            ),
+            "",
+        )
         return body, f"{media}; charset={charset}" if charset else media
     return body, media
 

@@ -39,7 +39,9 @@ _PG_SETUP = [f"CREATE INDEX IF NOT EXISTS ix_reports_fulltext ON reports USING g
 
 def prepare(engine: Engine) -> None:
     """Create the index (idempotent) and catch up with reports stored before it."""
-    statements = _SQLITE_SETUP if engine.dialect.name == "sqlite" else _PG_SETUP if engine.dialect.name == "postgresql" else []
+    statements = (
+        _SQLITE_SETUP if engine.dialect.name == "sqlite" else _PG_SETUP if engine.dialect.name == "postgresql" else []
+    )
     with engine.begin() as conn:
         for sql in statements:
             conn.execute(text(sql))
@@ -76,9 +78,13 @@ def matching_reports(dialect: str, words: str, window: int) -> Select:
     is the window's, not the match set's. PostgreSQL reads the GIN index's matches
     and keeps the top ids."""
     if dialect == "sqlite":
-        return (select(literal_column("rowid").label("id")).select_from(text("report_fts"))
-                .where(text("report_fts MATCH :q").bindparams(q=fts5_query(words)))
-                .order_by(literal_column("rowid").desc()).limit(window))
+        return (
+            select(literal_column("rowid").label("id"))
+            .select_from(text("report_fts"))
+            .where(text("report_fts MATCH :q").bindparams(q=fts5_query(words)))
+            .order_by(literal_column("rowid").desc())
+            .limit(window)
+        )
     hit = text(f"{_PG_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=words)
     return select(ReportRow.id).where(hit).order_by(ReportRow.id.desc()).limit(window)
 
@@ -86,10 +92,20 @@ def matching_reports(dialect: str, words: str, window: int) -> Select:
 def candidates(dialect: str, words: str, window: int) -> Candidates:
     """Stub pks of the newest matching reports and names (at most `window` of each)."""
     reports = matching_reports(dialect, words, window).cte("hits")
-    named = select(Stub.id).where(Stub.name.ilike("%" + words.replace("%", "") + "%")).order_by(Stub.id.desc()).limit(window).cte("named")
-    by_report = (select(StubReference.stub_pk)
-                 .join(ReportRow, ReportRow.capture_id == StubReference.capture_id)
-                 .where(ReportRow.id.in_(select(reports.c.id))))
-    capped = or_(select(func.count()).select_from(reports).scalar_subquery() >= window,
-                 select(func.count()).select_from(named).scalar_subquery() >= window)
+    named = (
+        select(Stub.id)
+        .where(Stub.name.ilike("%" + words.replace("%", "") + "%"))
+        .order_by(Stub.id.desc())
+        .limit(window)
+        .cte("named")
+    )
+    by_report = (
+        select(StubReference.stub_pk)
+        .join(ReportRow, ReportRow.capture_id == StubReference.capture_id)
+        .where(ReportRow.id.in_(select(reports.c.id)))
+    )
+    capped = or_(
+        select(func.count()).select_from(reports).scalar_subquery() >= window,
+        select(func.count()).select_from(named).scalar_subquery() >= window,
+    )
     return Candidates(union(by_report, select(named.c.id)), capped)

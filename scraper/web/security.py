@@ -83,8 +83,15 @@ def csrf_ok(scope: Scope, submitted: str | None) -> bool:
 
 
 class DeskGuard:
-    def __init__(self, app: ASGIApp, token: str | None, *, local_only: bool = False,
-                 who: Callable[[str], Awaitable[str | None]] | None = None, sign_in: bool = False):
+    def __init__(
+        self,
+        app: ASGIApp,
+        token: str | None,
+        *,
+        local_only: bool = False,
+        who: Callable[[str], Awaitable[str | None]] | None = None,
+        sign_in: bool = False,
+    ):
         self.app = app
         self.token = token
         self.local_only = local_only  # an open desk answers only loopback Host names (no DNS rebinding)
@@ -118,10 +125,19 @@ class DeskGuard:
             await send(message)
 
         if scope["method"] not in ALLOWED_METHODS:
-            await _plain(send_guarded, 405, "error: method not allowed: the desk takes GET and POST", {"allow": "GET, HEAD, POST"})
+            await _plain(
+                send_guarded,
+                405,
+                "error: method not allowed: the desk takes GET and POST",
+                {"allow": "GET, HEAD, POST"},
+            )
             return
         if self.local_only and _hostname(headers.get("host", "")) not in LOCAL_NAMES:
-            await _plain(send_guarded, 421, "error: this desk answers only to 127.0.0.1 or localhost (set a token to serve other names)")
+            await _plain(
+                send_guarded,
+                421,
+                "error: this desk answers only to 127.0.0.1 or localhost (set a token to serve other names)",
+            )
             return
         state["curator"] = None
         if self.sign_in:
@@ -130,8 +146,12 @@ class DeskGuard:
             if given and not shared and self.who is not None:
                 state["curator"] = await self.who(given)
             if not shared and state["curator"] is None:
-                await _plain(send_guarded, 401, "error: authentication required: give your curator token or the desk token (HTTP Basic password or Bearer)",
-                             {"www-authenticate": 'Basic realm="takedowns review desk", charset="UTF-8"'})
+                await _plain(
+                    send_guarded,
+                    401,
+                    "error: authentication required: give your curator token or the desk token (HTTP Basic password or Bearer)",
+                    {"www-authenticate": 'Basic realm="takedowns review desk", charset="UTF-8"'},
+                )
                 return
         if scope["method"] == "POST":
             origin = headers.get("origin")

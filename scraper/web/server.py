@@ -22,10 +22,14 @@ def _server(config: Config, settings: WebSettings, host: str, port: int):
 
         from .app import create_app
     except ImportError as exc:
-        raise UserError(f"the review desk's libraries are missing ({exc.name}): reinstall takedown-archiver (pip install takedown-archiver), which includes them") from None
+        raise UserError(
+            f"the review desk's libraries are missing ({exc.name}): reinstall takedown-archiver (pip install takedown-archiver), which includes them"
+        ) from None
     token = desk_token(config, settings, host)
     app = create_app(config, settings, token)
-    uv = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False, proxy_headers=False)
+    uv = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, server_header=False, proxy_headers=False
+    )
     return uvicorn.Server(uv), token
 
 
@@ -46,14 +50,21 @@ def desk_token(config: Config, settings: WebSettings, host: str) -> str | None:
     return required_token(settings, host, settings.auth == "token" and _has_curators(config))
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None, on_listen: Callable[[str], None] | None = None) -> None:
+def serve(
+    config: Config, host: str | None = None, port: int | None = None, on_listen: Callable[[str], None] | None = None
+) -> None:
     """Serve until Ctrl-C / SIGTERM; `on_listen` gets the desk's URL once the socket is bound."""
     settings = web_settings(config)
     host, port = host or settings.host, port if port is not None else settings.port
     server, token = _server(config, settings, host, port)
     sock = bind(host, port)
     where = f"[{host}]" if ":" in host else host
-    log.info("review desk on http://%s:%d/%s", where, sock.getsockname()[1], " (sign-in required)" if needs_sign_in(settings, token) else "")
+    log.info(
+        "review desk on http://%s:%d/%s",
+        where,
+        sock.getsockname()[1],
+        " (sign-in required)" if needs_sign_in(settings, token) else "",
+    )
     if on_listen is not None:
         on_listen(f"http://{where}:{sock.getsockname()[1]}/")
     server.run(sockets=[sock])
@@ -69,7 +80,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except (OSError, socket.gaierror) as exc:
         sock.close()
-        raise UserError(f"cannot serve the desk on {host}:{port}: {exc.strerror or exc}: choose another --port or --host") from None
+        raise UserError(
+            f"cannot serve the desk on {host}:{port}: {exc.strerror or exc}: choose another --port or --host"
+        ) from None
     sock.set_inheritable(True)
     return sock
 

@@ -52,18 +52,22 @@ def required_token(settings: WebSettings, host: str, has_curators: bool = False)
     """
     token = os.environ.get(settings.token_env, "")
     if token and len(token) < 16:
-        raise UserError(f"${settings.token_env} is too short: use at least 16 random characters (e.g. `openssl rand -hex 24`)")
+        raise UserError(
+            f"${settings.token_env} is too short: use at least 16 random characters (e.g. `openssl rand -hex 24`)"
+        )
     if token:
         return token
     if settings.auth == "token":
         if has_curators:  # each curator signs in with a token of their own
             return None
-        raise UserError(f"[web] auth = \"token\" but no curator is added and ${settings.token_env} is not set: "
-                        "run `takedowns curators add NAME` (or set the shared token to a long random secret)")
+        raise UserError(
+            f'[web] auth = "token" but no curator is added and ${settings.token_env} is not set: '
+            "run `takedowns curators add NAME` (or set the shared token to a long random secret)"
+        )
     if not is_loopback(host):
         raise UserError(
             f"refusing to serve the desk on {host} without authentication: set ${settings.token_env} "
-            "to a long random secret (or [web] auth = \"token\" with `takedowns curators add NAME`), or bind to 127.0.0.1"
+            'to a long random secret (or [web] auth = "token" with `takedowns curators add NAME`), or bind to 127.0.0.1'
         )
     return None
 

@@ -63,7 +63,19 @@ def load_sources(config: Config, catalogue: Catalogue) -> SourcesView:
     with catalogue.session() as s:
         months = select(ReportMonth.pub_month, ReportMonth.platform, ReportMonth.n).where(ReportMonth.n > 0)
         per_month = [(m or None, p or None, n) for m, p, n in s.execute(months)]
-        runs = list(s.scalars(select(SourceRun).order_by(SourceRun.started_at.desc(), SourceRun.id.desc()).limit(RECENT)))
-        decisions = list(s.scalars(select(DiscoveredItem).order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc()).limit(RECENT)))
-        failures = list(s.scalars(select(FetchFailure).order_by(FetchFailure.at.desc(), FetchFailure.id.desc()).limit(RECENT)))
-    return SourcesView(status, runs, decisions, failures, list_failures(catalogue, limit=RECENT), chart_series(per_month))
+        runs = list(
+            s.scalars(select(SourceRun).order_by(SourceRun.started_at.desc(), SourceRun.id.desc()).limit(RECENT))
+        )
+        decisions = list(
+            s.scalars(
+                select(DiscoveredItem)
+                .order_by(DiscoveredItem.last_seen_at.desc(), DiscoveredItem.id.desc())
+                .limit(RECENT)
+            )
+        )
+        failures = list(
+            s.scalars(select(FetchFailure).order_by(FetchFailure.at.desc(), FetchFailure.id.desc()).limit(RECENT))
+        )
+    return SourcesView(
+        status, runs, decisions, failures, list_failures(catalogue, limit=RECENT), chart_series(per_month)
+    )

@@ -34,7 +34,9 @@ class Evidence:
     counts: list[tuple[str, int, bool]]  # (asset type, number, approximate)
     sentence: str
     found: bool = False
-    check: list[str] = field(default_factory=list)  # "counts twitter_accounts=212: why", values the extractor is less sure of
+    check: list[str] = field(
+        default_factory=list
+    )  # "counts twitter_accounts=212: why", values the extractor is less sure of
 
 
 @dataclass
@@ -98,7 +100,11 @@ def _evidence(report: Report) -> list[Evidence]:
     for n, net in enumerate(report.networks, 1):
         counts = [(k, v, k in net.approximate) for k, v in net.counts.items()]
         for j, sentence in enumerate(net.evidence):
-            out.append(Evidence(len(out), f"network {n}", counts, sentence, check=to_check.get(f"network {n}", []) if j == 0 else []))
+            out.append(
+                Evidence(
+                    len(out), f"network {n}", counts, sentence, check=to_check.get(f"network {n}", []) if j == 0 else []
+                )
+            )
     for j, sentence in enumerate(report.totals_evidence):
         totals = [(k, v, False) for k, v in report.totals.items()]
         out.append(Evidence(len(out), "totals", totals, sentence, check=to_check.get("totals", []) if j == 0 else []))
@@ -118,16 +124,28 @@ def load_stub(s: Session, stub_id: str) -> StubView:
     capture_ids = [r.capture_id for r in refs if r.capture_id]
     links: dict[str, str] = {}
     for url, link in s.execute(
-        select(ArchiveJob.url, ArchiveJob.archive_link).where(ArchiveJob.url.in_(urls), ArchiveJob.status == "success").order_by(ArchiveJob.id)
+        select(ArchiveJob.url, ArchiveJob.archive_link)
+        .where(ArchiveJob.url.in_(urls), ArchiveJob.status == "success")
+        .order_by(ArchiveJob.id)
     ):
         links[url] = link or links.get(url, "")
     rows = {r.capture_id: r for r in s.scalars(select(ReportRow).where(ReportRow.capture_id.in_(capture_ids)))}
     markdown = render_page(store.to_page(s, stub))  # exactly what `stubs export --format md` writes
     ref_views = [
         RefView(
-            url=r.url, href=safe_href(r.url), title=r.title, pub_date=r.pub_date, authors=r.authors, org=r.org,
-            archive=links.get(r.url) or "pending", archive_href=safe_href(links.get(r.url)),
-            capture_id=r.capture_id, merge_reason=r.merge_reason, part=r.part, primary=r.is_primary, counts=r.counts or {},
+            url=r.url,
+            href=safe_href(r.url),
+            title=r.title,
+            pub_date=r.pub_date,
+            authors=r.authors,
+            org=r.org,
+            archive=links.get(r.url) or "pending",
+            archive_href=safe_href(links.get(r.url)),
+            capture_id=r.capture_id,
+            merge_reason=r.merge_reason,
+            part=r.part,
+            primary=r.is_primary,
+            counts=r.counts or {},
             differs=sorted(k for k, n in (r.counts or {}).items() if k in (stub.counts or {}) and stub.counts[k] != n),
         )
         for r in refs
@@ -144,15 +162,31 @@ def load_stub(s: Session, stub_id: str) -> StubView:
             e.found = e.index in found
         reports.append(ReportView(report.url, report.title or report.url, r.capture_id, segments, evidence))
     history = store.changes(s, stub)
-    edits = [EditView(e.field, e.value, e.extracted, e.latest, e.at, e.report_changed_at)
-             for e in s.scalars(select(StubEdit).where(StubEdit.stub_pk == stub.id).order_by(StubEdit.id))]
+    edits = [
+        EditView(e.field, e.value, e.extracted, e.latest, e.at, e.report_changed_at)
+        for e in s.scalars(select(StubEdit).where(StubEdit.stub_pk == stub.id).order_by(StubEdit.id))
+    ]
     last_edit = max((e.at for e in edits), default=None)
     changed = any(e.report_changed_at for e in edits) or (
         last_edit is not None and any(c.kind == "updated" and c.at > last_edit for c in history)
     )
-    merged_here = [(sid, name) for sid, name in s.execute(select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id))]
+    merged_here = [
+        (sid, name)
+        for sid, name in s.execute(
+            select(Stub.stub_id, Stub.name).where(Stub.merged_into == stub.stub_id).order_by(Stub.id)
+        )
+    ]
     return StubView(
-        stub=stub, page_markdown=markdown, page_html=markdown_html(markdown), references=ref_views, reports=reports,
-        history=history, edits=edits, changed_since_edit=changed, merged_here=merged_here, techniques=_techniques(s, stub),
-        next_id=neighbour(s, stub.id, "new", older=True), prev_id=neighbour(s, stub.id, "new", older=False),
+        stub=stub,
+        page_markdown=markdown,
+        page_html=markdown_html(markdown),
+        references=ref_views,
+        reports=reports,
+        history=history,
+        edits=edits,
+        changed_since_edit=changed,
+        merged_here=merged_here,
+        techniques=_techniques(s, stub),
+        next_id=neighbour(s, stub.id, "new", older=True),
+        prev_id=neighbour(s, stub.id, "new", older=False),
     )

@@ -51,13 +51,26 @@ def claim(catalogue: Catalogue, stub_id: str, curator: str, by: str | None, minu
             stub = get_stub(s, stub_id)
             current = s.scalar(select(StubClaim).where(StubClaim.stub_pk == stub.id))
             assigning = by is not None and by != curator
-            if current is not None and current.expires_at > now and current.curator not in (curator, by) and not assigning:
-                raise UserError(f"{stub.stub_id} is claimed by {current.curator} until {current.expires_at:%Y-%m-%d %H:%M} UTC: "
-                                "ask them, or wait until the claim expires")
+            if (
+                current is not None
+                and current.expires_at > now
+                and current.curator not in (curator, by)
+                and not assigning
+            ):
+                raise UserError(
+                    f"{stub.stub_id} is claimed by {current.curator} until {current.expires_at:%Y-%m-%d %H:%M} UTC: "
+                    "ask them, or wait until the claim expires"
+                )
             if current is not None:
                 s.delete(current)
                 s.flush()
-            made = StubClaim(stub_pk=stub.id, curator=curator, assigned_by=by if assigning else None, at=now, expires_at=now + timedelta(minutes=minutes))
+            made = StubClaim(
+                stub_pk=stub.id,
+                curator=curator,
+                assigned_by=by if assigning else None,
+                at=now,
+                expires_at=now + timedelta(minutes=minutes),
+            )
             s.add(made)
             log_change(s, stub, "claimed", f"assigned to {curator} by {by}" if assigning else f"claimed by {curator}")
             return Claim(made.curator, made.assigned_by, made.at, made.expires_at)
@@ -69,10 +82,19 @@ def release(catalogue: Catalogue, stub_id: str, curator: str | None) -> None:
     """Give the stub back (any curator may release a claim; the history says who did)."""
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
-        gone = s.execute(delete(StubClaim).where(StubClaim.stub_pk == stub.id).returning(StubClaim.curator)).scalars().all()
+        gone = (
+            s.execute(delete(StubClaim).where(StubClaim.stub_pk == stub.id).returning(StubClaim.curator))
+            .scalars()
+            .all()
+        )
         if not gone:
             raise UserError(f"{stub.stub_id} is not claimed")
-        log_change(s, stub, "released", f"claim of {gone[0]} released" + (f" by {curator}" if curator and curator != gone[0] else ""))
+        log_change(
+            s,
+            stub,
+            "released",
+            f"claim of {gone[0]} released" + (f" by {curator}" if curator and curator != gone[0] else ""),
+        )
 
 
 def add_comment(catalogue: Catalogue, stub_id: str, curator: str | None, body: str) -> None:

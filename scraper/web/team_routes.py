@@ -31,7 +31,9 @@ def team_routes(kit: Kit) -> list[Route]:
         stub_id, me = request.path_params["stub_id"], curator(request)
         who = str(form.get("curator") or "").strip() or me or ""
         try:
-            got = await run_in_threadpool(as_curator(me, team.claim), kit.catalogue, stub_id, who, me, kit.settings.claim_minutes)
+            got = await run_in_threadpool(
+                as_curator(me, team.claim), kit.catalogue, stub_id, who, me, kit.settings.claim_minutes
+            )
         except UserError as exc:
             return kit.fail(request, exc)
         done = f"{stub_id} assigned to {got.curator}" if got.assigned_by else f"{stub_id} claimed by {got.curator}"
@@ -41,7 +43,9 @@ def team_routes(kit: Kit) -> list[Route]:
         await kit.checked_form(request)
         stub_id = request.path_params["stub_id"]
         try:
-            await run_in_threadpool(as_curator(curator(request), team.release), kit.catalogue, stub_id, curator(request))
+            await run_in_threadpool(
+                as_curator(curator(request), team.release), kit.catalogue, stub_id, curator(request)
+            )
         except UserError as exc:
             return kit.fail(request, exc)
         return _to_stub(stub_id, f"{stub_id} released")
@@ -50,7 +54,13 @@ def team_routes(kit: Kit) -> list[Route]:
         form = await kit.checked_form(request)
         stub_id = request.path_params["stub_id"]
         try:
-            await run_in_threadpool(as_curator(curator(request), team.add_comment), kit.catalogue, stub_id, curator(request), str(form.get("body") or ""))
+            await run_in_threadpool(
+                as_curator(curator(request), team.add_comment),
+                kit.catalogue,
+                stub_id,
+                curator(request),
+                str(form.get("body") or ""),
+            )
         except UserError as exc:
             return kit.fail(request, exc)
         return _to_stub(stub_id, f"{stub_id}: comment added", "#comments")
@@ -59,17 +69,29 @@ def team_routes(kit: Kit) -> list[Route]:
         form = await kit.checked_form(request)
         try:
             ids = bulk.parse_ids([str(v) for v in form.getlist("stub")])
-            out = await run_in_threadpool(lambda: bulk.decide(
-                kit.config, kit.catalogue, str(form.get("action") or ""), ids, curator(request),
-                reason=str(form.get("reason") or ""), into=str(form.get("into") or "")))
+            out = await run_in_threadpool(
+                lambda: bulk.decide(
+                    kit.config,
+                    kit.catalogue,
+                    str(form.get("action") or ""),
+                    ids,
+                    curator(request),
+                    reason=str(form.get("reason") or ""),
+                    into=str(form.get("into") or ""),
+                )
+            )
         except UserError as exc:
             return kit.fail(request, exc)
-        return RedirectResponse(_with(local_path(str(form.get("back") or "")), done=out.summary(), undo=out.batch), status_code=303)
+        return RedirectResponse(
+            _with(local_path(str(form.get("back") or "")), done=out.summary(), undo=out.batch), status_code=303
+        )
 
     async def undo(request: Request) -> Response:
         form = await kit.checked_form(request)
         try:
-            out = await run_in_threadpool(bulk.undo, kit.config, kit.catalogue, request.path_params["batch"], curator(request))
+            out = await run_in_threadpool(
+                bulk.undo, kit.config, kit.catalogue, request.path_params["batch"], curator(request)
+            )
         except UserError as exc:
             return kit.fail(request, exc)
         back = local_path(str(form.get("back") or ""))
@@ -77,7 +99,9 @@ def team_routes(kit: Kit) -> list[Route]:
             back = f"/stubs/{quote(out.done[0])}"
         path, _, query = back.partition("?")
         kept = [(k, v) for k, v in parse_qsl(query) if k not in ("done", "undo")]
-        return RedirectResponse(_with(path + ("?" + urlencode(kept) if kept else ""), done=out.summary()), status_code=303)
+        return RedirectResponse(
+            _with(path + ("?" + urlencode(kept) if kept else ""), done=out.summary()), status_code=303
+        )
 
     return [
         Route("/stubs/{stub_id}/claim", claim, methods=["POST"]),

@@ -26,21 +26,13 @@ SECRET = "hunter2-catalogue-pw"
         (f"nosuchdb://curator:{SECRET}@host/takedowns", "invalid catalogue URL"),
     ],
 )
-def test_unopenable_catalogue_hides_password(
-    tmp_path: Path, url: str, why: str
-) -> None:
+def test_unopenable_catalogue_hides_password(tmp_path: Path, url: str, why: str) -> None:
     cfg = make_config(tmp_path, catalogue=url)
-    commands = (
-        (["captures"], ["status"], ["run", "--once"])
-        if why == "connection"
-        else (["captures"],)
-    )
+    commands = (["captures"], ["status"], ["run", "--once"]) if why == "connection" else (["captures"],)
     for args in commands:
         proc = run_console("--config", cfg, *args)
         assert proc.returncode != 0
-        assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, (
-            proc.stderr
-        )
+        assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, proc.stderr
         assert why in proc.stderr and "***" in proc.stderr
         assert SECRET not in proc.stderr + proc.stdout
         assert "Traceback" not in proc.stderr
@@ -49,26 +41,21 @@ def test_unopenable_catalogue_hides_password(
 def test_wrong_password_on_a_real_server(tmp_path: Path, pg_url: str) -> None:
     from sqlalchemy.engine import make_url
 
-    wrong = (
-        make_url(pg_url)
-        .set(username="no_such_role", password=SECRET)
-        .render_as_string(hide_password=False)
-    )
+    wrong = make_url(pg_url).set(username="no_such_role", password=SECRET).render_as_string(hide_password=False)
     proc = run_console("--config", make_config(tmp_path, catalogue=wrong), "captures")
     assert proc.returncode == 5 and "no_such_role" in proc.stderr  # exits.CATALOGUE
     assert SECRET not in proc.stderr + proc.stdout
 
 
 def test_redact_url() -> None:
-    assert (
-        redact_url(f"postgresql+psycopg://u:{SECRET}@h:5432/db")
-        == "postgresql+psycopg://u:***@h:5432/db"
-    )
+    assert redact_url(f"postgresql+psycopg://u:{SECRET}@h:5432/db") == "postgresql+psycopg://u:***@h:5432/db"
     assert redact_url(f"bad url://u:{SECRET}@h/db") == "bad url://u:***@h/db"
     assert redact_url("sqlite:////tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
 
 
-def test_nul_bytes_in_fetched_text_are_stored_on_both_back_ends(site_server, tmp_path: Path, catalogue_url: str) -> None:
+def test_nul_bytes_in_fetched_text_are_stored_on_both_back_ends(
+    site_server, tmp_path: Path, catalogue_url: str
+) -> None:
     """PostgreSQL refuses NUL in text; a page holding some is still stored, without them."""
     import json
 
@@ -76,12 +63,20 @@ def test_nul_bytes_in_fetched_text_are_stored_on_both_back_ends(site_server, tmp
 
     from ..conftest import run_cli
 
-    body = ("Network report\n\n" + "The operators posted about politics in several languages. " * 40
-            + "\n\nWe removed 17 Facebook accounts\x00 and 3 Pages for coordinated inauthentic behavior.\x00\n")
+    body = (
+        "Network report\n\n"
+        + "The operators posted about politics in several languages. " * 40
+        + "\n\nWe removed 17 Facebook accounts\x00 and 3 Pages for coordinated inauthentic behavior.\x00\n"
+    )
     site_server.set("/report.txt", body, content_type="text/plain; charset=utf-8")
-    site_server.set("/feed.xml", f"<rss version='2.0'><channel><title>n</title><item><title>A\x00 title</title><link>{site_server.url('/report.txt')}</link></item></channel></rss>",
-                    content_type="application/rss+xml")
-    cfg = make_config(tmp_path, f'[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n', catalogue=catalogue_url)
+    site_server.set(
+        "/feed.xml",
+        f"<rss version='2.0'><channel><title>n</title><item><title>A\x00 title</title><link>{site_server.url('/report.txt')}</link></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    cfg = make_config(
+        tmp_path, f'[sources.news]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\n', catalogue=catalogue_url
+    )
     result = run_cli("poll", "--config", cfg, "--json")
     assert result.exit_code == 0, result.stderr
     [out] = json.loads(result.stdout)
@@ -102,8 +97,16 @@ def test_postgresql_stores_any_text_with_nul_dropped(pg_url: str) -> None:
     catalogue = Catalogue(pg_url)
     try:
         with catalogue.session() as s:
-            s.add(DiscoveredItem(source="s", url="https://example.org/a", title="A\x00 title", reason="bad\x00 byte",
-                                 first_seen_at=utcnow(), last_seen_at=utcnow()))
+            s.add(
+                DiscoveredItem(
+                    source="s",
+                    url="https://example.org/a",
+                    title="A\x00 title",
+                    reason="bad\x00 byte",
+                    first_seen_at=utcnow(),
+                    last_seen_at=utcnow(),
+                )
+            )
         with catalogue.session() as s:
             item = s.query(DiscoveredItem).one()
             assert (item.title, item.reason) == ("A title", "bad byte")

@@ -40,7 +40,10 @@ def test_concurrent_fetches_beside_a_poll(tmp_path: Path, catalogue_url: str) ->
         config = make_config(tmp_path, source_table("newsroom", server.url("/feed.xml"), "1h"), catalogue=catalogue_url)
         base = [*TAKEDOWNS, "--config", str(config)]
         commands = [[*base, "fetch", "--json", urls[i % PAGES]] for i in range(FETCHERS)] + [[*base, "poll"]]
-        procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=ENV) for c in commands]
+        procs = [
+            subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=ENV)
+            for c in commands
+        ]
         results = [(p.args, *p.communicate(timeout=300), p.returncode) for p in procs]
     failures = [(args[-1], rc, err.strip()[-3000:]) for args, _out, err, rc in results if rc != 0]
     assert failures == [], "\n".join(map(str, failures))
@@ -60,7 +63,13 @@ def test_concurrent_fetches_beside_a_poll(tmp_path: Path, catalogue_url: str) ->
     assert len(reports) == len(captures)
 
     warcs = sorted((data / "warc").glob("*.warc.gz"))
-    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", *map(str, warcs)], capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", *map(str, warcs)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
-    verify = subprocess.run([*base, "archive", "verify", "--packages"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300)
-    assert verify.returncode == 0, verify.stdout + verify.stderr  # each capture's WACZ builds from its own block and validates
+    verify = subprocess.run(
+        [*base, "archive", "verify", "--packages"], capture_output=True, text=True, cwd=tmp_path, env=ENV, timeout=300
+    )
+    assert verify.returncode == 0, (
+        verify.stdout + verify.stderr
+    )  # each capture's WACZ builds from its own block and validates

@@ -25,7 +25,11 @@ def _imported_roots(tree: ast.AST) -> set[str]:
 def test_no_module_under_archive_imports_scraper():
     modules = sorted(ARCHIVE_DIR.rglob("*.py"))
     assert len(modules) > 10  # the walk really found the package, migrations included
-    offenders = [str(p.relative_to(ARCHIVE_DIR)) for p in modules if "scraper" in _imported_roots(ast.parse(p.read_text(), str(p)))]
+    offenders = [
+        str(p.relative_to(ARCHIVE_DIR))
+        for p in modules
+        if "scraper" in _imported_roots(ast.parse(p.read_text(), str(p)))
+    ]
     assert offenders == []
 
 

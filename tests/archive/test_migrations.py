@@ -26,9 +26,7 @@ from archive.tables import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
-OLD_RELEASE = (
-    FIXTURES / "catalogue-86ec67a.sqlite"
-)  # made by release 86ec67a's create_all, one row per table
+OLD_RELEASE = FIXTURES / "catalogue-86ec67a.sqlite"  # made by release 86ec67a's create_all, one row per table
 
 
 # Tables a later revision folded into another (their values are checked by their own test).
@@ -52,10 +50,7 @@ def _rows(db: Path) -> dict[str, list[dict]]:
     con = sqlite3.connect(db)
     try:
         tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'"
-            )
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")
         ]
         out = {}
         for t in tables:
@@ -96,9 +91,7 @@ def test_previous_release_catalogue_is_upgraded_with_its_data(tmp_path: Path) ->
                 capture.etag,
                 capture.seen_count,
             ) == ("https://example.org/report", 1000, '"v1"', 2)
-            assert capture.redirects == [
-                {"url": "https://example.org/report", "status": 301}
-            ]
+            assert capture.redirects == [{"url": "https://example.org/report", "status": 301}]
             assert s.scalar(select(ReportRow)).data["title"] == "An old report"
             assert s.scalar(select(Stub)).counts == {"facebook_accounts": 12}
             assert s.scalar(select(StubReference)).capture_id == capture.id
@@ -118,9 +111,7 @@ def test_previous_release_catalogue_is_upgraded_with_its_data(tmp_path: Path) ->
             )
         with cat.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
-            assert (
-                conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            )  # back on for normal work
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for normal work
     finally:
         cat.dispose()
     assert _diff(f"sqlite:///{db}") == []
@@ -146,8 +137,15 @@ def test_manual_poll_health_is_folded_into_the_runs(tmp_path: Path) -> None:
         daemon_run = health["meta-newsroom"]  # had its own runs: kept as they were, nothing added
         assert (daemon_run.runs, daemon_run.last_outcome, daemon_run.items_found_last) == (1, "ok", 3)
         manual = health["polled-by-hand"]
-        assert (manual.runs, manual.last_outcome, manual.items_found_last, manual.last_error) == (2, "error", 5, "fetch failed: HTTP 503")
-        assert str(manual.last_success_at) == "2026-11-02 08:00:00" and str(manual.failing_since) == "2026-11-02 09:00:00"
+        assert (manual.runs, manual.last_outcome, manual.items_found_last, manual.last_error) == (
+            2,
+            "error",
+            5,
+            "fetch failed: HTTP 503",
+        )
+        assert (
+            str(manual.last_success_at) == "2026-11-02 08:00:00" and str(manual.failing_since) == "2026-11-02 09:00:00"
+        )
     finally:
         cat.dispose()
 
@@ -197,9 +195,7 @@ def test_large_offsets_long_headers_on_every_backend(catalogue_url: str) -> None
         cat.dispose()
 
 
-def test_many_processes_opening_a_new_catalogue_at_once(
-    catalogue_url: str, tmp_path: Path
-) -> None:
+def test_many_processes_opening_a_new_catalogue_at_once(catalogue_url: str, tmp_path: Path) -> None:
     code = "import sys; from archive.catalogue import Catalogue; Catalogue(sys.argv[1]).dispose()"
     procs = [
         subprocess.Popen(
@@ -213,14 +209,9 @@ def test_many_processes_opening_a_new_catalogue_at_once(
     assert [p.returncode for p in procs] == [0] * 4, errors
     engine = create_engine(catalogue_url)
     try:
-        assert set(inspect(engine).get_table_names()) >= set(Base.metadata.tables) | {
-            "alembic_version"
-        }
+        assert set(inspect(engine).get_table_names()) >= set(Base.metadata.tables) | {"alembic_version"}
         with engine.connect() as conn:
-            assert (
-                MigrationContext.configure(conn).get_current_revision()
-                == migrate.head_revision()
-            )
+            assert MigrationContext.configure(conn).get_current_revision() == migrate.head_revision()
     finally:
         engine.dispose()
 
@@ -229,9 +220,7 @@ def test_one_head() -> None:
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(migrate.alembic_config()).get_heads()
-    assert len(heads) == 1, (
-        f"several migration heads {heads}: point the newer revision's down_revision at the other"
-    )
+    assert len(heads) == 1, f"several migration heads {heads}: point the newer revision's down_revision at the other"
 
 
 def test_the_newest_revision_file_is_alembics_head():

@@ -23,8 +23,24 @@ REPORT = (
     "</article></body></html>"
 )
 CAPTURE_COLUMNS = (
-    "id", "url", "final_url", "fetched_at", "status", "content_type", "payload_sha256", "payload_length", "warc_path",
-    "warc_offset", "warc_length", "warc_record_id", "warc_date", "redirects", "etag", "last_modified", "seen_count", "rendered",
+    "id",
+    "url",
+    "final_url",
+    "fetched_at",
+    "status",
+    "content_type",
+    "payload_sha256",
+    "payload_length",
+    "warc_path",
+    "warc_offset",
+    "warc_length",
+    "warc_record_id",
+    "warc_date",
+    "redirects",
+    "etag",
+    "last_modified",
+    "seen_count",
+    "rendered",
 )
 
 
@@ -32,7 +48,9 @@ def publish(site_server, count: int) -> list[str]:
     """`count` report pages, the last one reached through two redirects (its capture has hop records)."""
     urls = []
     for i in range(count):
-        site_server.set(f"/report-{i}.html", REPORT.format(title=f"Network {i} removed", n=10 + i, m=i + 1), ETag=f'"v{i}"')
+        site_server.set(
+            f"/report-{i}.html", REPORT.format(title=f"Network {i} removed", n=10 + i, m=i + 1), ETag=f'"v{i}"'
+        )
         urls.append(site_server.url(f"/report-{i}.html"))
     site_server.set("/old", "", status=301, Location="/older")
     site_server.set("/older", "", status=302, Location=site_server.url(f"/report-{count - 1}.html"))
@@ -50,10 +68,22 @@ def rows(catalogue_url: str) -> dict[str, list[tuple]]:
     catalogue = Catalogue(catalogue_url)
     try:
         with catalogue.engine.connect() as c:
-            captures = [tuple(r) for r in c.execute(sa.text(f"SELECT {', '.join(CAPTURE_COLUMNS)} FROM captures ORDER BY id"))]
+            captures = [
+                tuple(r) for r in c.execute(sa.text(f"SELECT {', '.join(CAPTURE_COLUMNS)} FROM captures ORDER BY id"))
+            ]
             files = [tuple(r) for r in c.execute(sa.text("SELECT path, committed_size FROM warc_files ORDER BY path"))]
-            reports = [(r[0], r[1], {k: v for k, v in (json.loads(r[2]) if isinstance(r[2], str) else r[2]).items() if k != "extracted_at"})
-                       for r in c.execute(sa.text("SELECT capture_id, url, data FROM reports ORDER BY capture_id"))]
+            reports = [
+                (
+                    r[0],
+                    r[1],
+                    {
+                        k: v
+                        for k, v in (json.loads(r[2]) if isinstance(r[2], str) else r[2]).items()
+                        if k != "extracted_at"
+                    },
+                )
+                for r in c.execute(sa.text("SELECT capture_id, url, data FROM reports ORDER BY capture_id"))
+            ]
     finally:
         catalogue.dispose()
     return {"captures": captures, "warc_files": files, "reports": reports}
@@ -84,7 +114,9 @@ def verify(cfg: Path, *args: str) -> tuple[int, dict]:
 
 
 def warcio_check(paths: list[Path]) -> None:
-    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", *map(str, paths)], capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", *map(str, paths)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -108,7 +140,10 @@ def test_an_emptied_catalogue_loses_no_warc_and_reindex_restores_every_row(site_
     assert not warc.exists()
     [aside] = list((data / "quarantine").glob("*.warc.gz"))
     assert aside.name == warc.name and aside.read_bytes() == master
-    assert f"moved warc/{warc.name} ({len(master)} bytes) to quarantine/{warc.name}" in daemon.log() and "archive reindex" in daemon.log()
+    assert (
+        f"moved warc/{warc.name} ({len(master)} bytes) to quarantine/{warc.name}" in daemon.log()
+        and "archive reindex" in daemon.log()
+    )
     code, out = verify(cfg)
     assert code == 1 and [p["path"] for p in out["problems"]] == [str(aside)], out
     status = run_cli("status", "--config", cfg)
@@ -170,14 +205,23 @@ def test_a_warc_cut_short_is_never_written_after_and_reads_of_it_exit_4(site_ser
     result = run_cli("fetch", second, "--config", cfg, "--json")
     assert result.exit_code == 0, result.stderr
     assert warc.read_bytes() == cut  # it used to be filled back up with zeros and appended to
-    assert f"{warc.relative_to(data)} is {size - size // 2} byte(s) shorter than its committed size" in result.stderr, result.stderr
+    assert f"{warc.relative_to(data)} is {size - size // 2} byte(s) shorter than its committed size" in result.stderr, (
+        result.stderr
+    )
     [new] = [p for p in (data / "warc").glob("*.warc.gz") if p != warc]
     warcio_check([new])
     offset = json.loads(run_cli("captures", first, "--config", cfg, "--json").stdout)[0]["warc_offset"]
 
     code, out = verify(cfg)
-    assert code == 1 and any(p["path"] == str(warc) and "shorter than the catalogue's committed size" in p["message"] for p in out["problems"])
-    for args in (("reextract", "--all"), ("archive", "export", first, "-o", str(tmp_path / "first.wacz")), ("extract", first)):
+    assert code == 1 and any(
+        p["path"] == str(warc) and "shorter than the catalogue's committed size" in p["message"]
+        for p in out["problems"]
+    )
+    for args in (
+        ("reextract", "--all"),
+        ("archive", "export", first, "-o", str(tmp_path / "first.wacz")),
+        ("extract", first),
+    ):
         result = run_cli(*args, "--config", cfg)
         assert result.exit_code == 4, (args, result.exit_code, result.stderr)  # it was 70, "Unknown archive format"
         lines = [line for line in result.stderr.splitlines() if str(warc) in line]
@@ -190,7 +234,11 @@ def test_a_warc_cut_short_is_never_written_after_and_reads_of_it_exit_4(site_ser
 DESTRUCTIVE = {"unlink", "remove", "rmtree", "truncate", "ftruncate", "rename", "replace", "rmdir", "move"}
 ALLOWED = {
     ("archive/quarantine.py", "move_aside", "rename"): "moves a WARC into quarantine (same bytes)",
-    ("archive/quarantine.py", "set_tail_aside", "truncate"): "cuts a tail only after copying it into quarantine and fsyncing the copy",
+    (
+        "archive/quarantine.py",
+        "set_tail_aside",
+        "truncate",
+    ): "cuts a tail only after copying it into quarantine and fsyncing the copy",
     ("archive/quarantine.py", "bring_back", "rename"): "moves a quarantined WARC back into warc/ (reindex)",
     ("archive/wacz.py", "build_wacz", "replace"): "renames a built WACZ into place (WACZs are built, never stored)",
     ("archive/querycount.py", "counting", "remove"): "removes an SQLAlchemy event listener",
@@ -200,7 +248,11 @@ ALLOWED = {
     ("scraper/daemon/lock.py", "release", "ftruncate"): "empties the daemon's pid lock file",
     ("scraper/stubs/sheets.py", "_write_xlsx", "remove"): "removes openpyxl's default sheet",
     ("scraper/stubs/sheets.py", "write", "remove"): "(the same call: _write_xlsx is nested in write)",
-    ("scraper/disarm/store.py", "discard", "rmtree"): "removes a DISARM download's staging folder, only <data>/disarm/.incoming-*",
+    (
+        "scraper/disarm/store.py",
+        "discard",
+        "rmtree",
+    ): "removes a DISARM download's staging folder, only <data>/disarm/.incoming-*",
     ("scraper/disarm/store.py", "install", "rename"): "moves a checked DISARM download into <data>/disarm/",
 }
 
@@ -213,15 +265,33 @@ def _destructive_calls(repo: Path) -> set[tuple[str, str, str]]:
         for path in sorted((repo / folder).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for func in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)] + [tree]:
-                body = func.body if not isinstance(func, ast.Module) else [n for n in func.body if not isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+                body = (
+                    func.body
+                    if not isinstance(func, ast.Module)
+                    else [
+                        n for n in func.body if not isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                    ]
+                )
                 for node in (n for stmt in body for n in ast.walk(stmt)):
-                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DESTRUCTIVE - {"replace", "remove"}:
-                        found.add((path.relative_to(repo).as_posix(), getattr(func, "name", "<module>"), node.func.id))  # `from os import unlink`
-                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DESTRUCTIVE:
+                    if (
+                        isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Name)
+                        and node.func.id in DESTRUCTIVE - {"replace", "remove"}
+                    ):
+                        found.add(
+                            (path.relative_to(repo).as_posix(), getattr(func, "name", "<module>"), node.func.id)
+                        )  # `from os import unlink`
+                    if (
+                        isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in DESTRUCTIVE
+                    ):
                         target = node.func.value
                         if node.func.attr == "replace" and not (isinstance(target, ast.Name) and target.id == "os"):
                             continue  # str.replace / dataclasses.replace: not a file operation
-                        if node.func.attr == "remove" and not (isinstance(target, ast.Name) and target.id in ("os", "shutil", "wb", "event")):
+                        if node.func.attr == "remove" and not (
+                            isinstance(target, ast.Name) and target.id in ("os", "shutil", "wb", "event")
+                        ):
                             continue  # list.remove and set.remove
                         name = func.name if not isinstance(func, ast.Module) else "<module>"
                         found.add((path.relative_to(repo).as_posix(), name, node.func.attr))
@@ -234,7 +304,9 @@ def test_no_code_deletes_or_cuts_a_warc_except_through_quarantine():
     repo = Path(__file__).resolve().parents[2]
     found = _destructive_calls(repo)
     unexplained = sorted(found - set(ALLOWED))
-    assert unexplained == [], f"calls that may delete or cut a file; route WARCs through archive/quarantine.py or list them: {unexplained}"
+    assert unexplained == [], (
+        f"calls that may delete or cut a file; route WARCs through archive/quarantine.py or list them: {unexplained}"
+    )
     assert ("archive/warc.py", "repair", "unlink") not in found
 
 
@@ -285,8 +357,11 @@ def test_verify_of_a_wacz_checks_the_digests_of_its_records(site_server, tmp_pat
         digest = json.loads(src.read("datapackage-digest.json"))
         digest["hash"] = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
         for item in src.infolist():
-            body = {"archive/data.warc.gz": warc, "datapackage.json": package_bytes,
-                    "datapackage-digest.json": json.dumps(digest).encode()}.get(item.filename, src.read(item.filename))
+            body = {
+                "archive/data.warc.gz": warc,
+                "datapackage.json": package_bytes,
+                "datapackage-digest.json": json.dumps(digest).encode(),
+            }.get(item.filename, src.read(item.filename))
             dst.writestr(item, body)
     assert wacz_validate(tampered).returncode == 0  # the package-level hashes agree: only the record digests can tell
     code, out = verify(cfg, str(tampered))
@@ -307,7 +382,9 @@ def test_export_chooses_a_capture(site_server, tmp_path):
 
     newest = run_cli("archive", "export", url, "-o", tmp_path / "newest.wacz", "--config", cfg, "--json")
     assert newest.exit_code == 0 and json.loads(newest.stdout)["capture_id"] == second
-    older = run_cli("archive", "export", "--capture", str(first), "-o", tmp_path / "older.wacz", "--config", cfg, "--json")
+    older = run_cli(
+        "archive", "export", "--capture", str(first), "-o", tmp_path / "older.wacz", "--config", cfg, "--json"
+    )
     assert older.exit_code == 0, older.stderr
     assert json.loads(older.stdout)["capture_id"] == first
     assert verify(cfg, str(tmp_path / "older.wacz"))[0] == 0
@@ -319,7 +396,6 @@ def test_export_chooses_a_capture(site_server, tmp_path):
     assert rendered.exit_code == 2 and "no rendered capture of" in rendered.stderr and "--render" in rendered.stderr
     nothing = run_cli("archive", "export", "--capture", "999", "-o", tmp_path / "n.wacz", "--config", cfg)
     assert nothing.exit_code == 2 and "no capture 999" in nothing.stderr
-
 
 
 def test_exporting_from_a_missing_warc_names_the_warc_and_exits_4(site_server, tmp_path):
@@ -368,7 +444,10 @@ def test_a_plain_capture_is_exported_after_the_url_was_rendered(site_server, tmp
     assert json.loads(newest.stdout)["capture_id"] == rendered["capture_id"]
     chosen = run_cli("archive", "export", url, "--plain", "-o", tmp_path / "plain.wacz", "--config", cfg, "--json")
     assert chosen.exit_code == 0, chosen.stderr
-    assert json.loads(chosen.stdout)["capture_id"] == plain["capture_id"] and json.loads(chosen.stdout)["rendered"] is False
+    assert (
+        json.loads(chosen.stdout)["capture_id"] == plain["capture_id"]
+        and json.loads(chosen.stdout)["rendered"] is False
+    )
     assert verify(cfg, str(tmp_path / "plain.wacz"))[0] == 0
     again = run_cli("archive", "export", url, "--rendered", "-o", tmp_path / "r.wacz", "--config", cfg, "--json")
     assert json.loads(again.stdout)["capture_id"] == rendered["capture_id"]
@@ -394,14 +473,21 @@ def test_verify_all_names_a_capture_whose_row_was_lost_and_reindex_restores_it(s
     fetch_all(cfg, urls)
     sqlite_url = f"sqlite:///{data / 'catalogue.sqlite'}"
     before = rows(sqlite_url)["captures"]
-    with sqlite3.connect(data / "catalogue.sqlite") as conn:  # foreign keys are off outside the tool: a row lost, as by a bad restore
+    with sqlite3.connect(
+        data / "catalogue.sqlite"
+    ) as conn:  # foreign keys are off outside the tool: a row lost, as by a bad restore
         conn.execute("DELETE FROM captures WHERE url = ?", (urls[0],))
     [warc] = list((data / "warc").glob("*.warc.gz"))
     code, out = verify(cfg, "--all")
     assert code == 1 and out["problems"] == [{"path": str(warc), "message": out["problems"][0]["message"]}], out
-    assert f"1 capture(s) in this file have no catalogue row (the first: {urls[0]} at offset" in out["problems"][0]["message"]
+    assert (
+        f"1 capture(s) in this file have no catalogue row (the first: {urls[0]} at offset"
+        in out["problems"][0]["message"]
+    )
     result = run_cli("archive", "reindex", "--no-extract", "--config", cfg)
-    assert result.exit_code == 0 and "1 capture(s) added, 1 already catalogued" in result.stdout, result.stdout + result.stderr
+    assert result.exit_code == 0 and "1 capture(s) added, 1 already catalogued" in result.stdout, (
+        result.stdout + result.stderr
+    )
     after = rows(sqlite_url)["captures"]
     assert sorted(c[1:] for c in after) == sorted(c[1:] for c in before)  # the same row but for its id
     assert verify(cfg, "--all")[0] == 0

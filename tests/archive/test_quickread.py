@@ -26,9 +26,21 @@ def fill(catalogue: Catalogue, cfg) -> None:
     """Two stubs (one with two references and an archive link), and runs of three sources."""
     for n, (origin, day, count) in enumerate([(["Iran"], 1, 120), (["Iran"], 3, 120), (["Russia", "Belarus"], 200, 7)]):
         report = Report(
-            url=f"https://example.org/r{n}", final_url=f"https://example.org/r{n}", title=f"Network {n} — “quoted”", platform="Meta",
-            pub_date=date(2021, 1, 1) + timedelta(days=day), text="Active since 2019.", authors=["Ana Ñ", "Bo"],
-            networks=[Network(origin=origin, targets=["Israel"], counts={"facebook_accounts": count}, evidence=[f"We removed {count} accounts."])],
+            url=f"https://example.org/r{n}",
+            final_url=f"https://example.org/r{n}",
+            title=f"Network {n} — “quoted”",
+            platform="Meta",
+            pub_date=date(2021, 1, 1) + timedelta(days=day),
+            text="Active since 2019.",
+            authors=["Ana Ñ", "Bo"],
+            networks=[
+                Network(
+                    origin=origin,
+                    targets=["Israel"],
+                    counts={"facebook_accounts": count},
+                    evidence=[f"We removed {count} accounts."],
+                )
+            ],
         )
         capture_id = add_report(catalogue, report, n)
         store.update_stubs_for_report(cfg, catalogue, capture_id)
@@ -39,7 +51,16 @@ def fill(catalogue: Catalogue, cfg) -> None:
                 ("broken", "error", 0, "HTTP 502"), ("never-ok", "error", 0, "DNS")]  # fmt: skip
         for i, (source, outcome, items, message) in enumerate(runs):
             at = T0 + timedelta(hours=i)
-            s.add(SourceRun(source=source, started_at=at, ended_at=at + timedelta(minutes=1), outcome=outcome, items_found=items, message=message))
+            s.add(
+                SourceRun(
+                    source=source,
+                    started_at=at,
+                    ended_at=at + timedelta(minutes=1),
+                    outcome=outcome,
+                    items_found=items,
+                    message=message,
+                )
+            )
         s.add(SourceSchedule(source="steady", schedule="every 6h", next_run_at=T0 + timedelta(days=1), updated_at=T0))
 
 
@@ -71,15 +92,27 @@ def test_plain_reads_equal_the_orm_on_both_connections(catalogue_url: str, tmp_p
 
                 health = quickread.source_health(reader)
                 steady, broken, never = health["steady"], health["broken"], health["never-ok"]
-                assert (steady.runs, steady.items_found_total, steady.items_found_last, steady.failing_since) == (2, 6, 2, None)
+                assert (steady.runs, steady.items_found_total, steady.items_found_last, steady.failing_since) == (
+                    2,
+                    6,
+                    2,
+                    None,
+                )
                 assert (steady.schedule, steady.next_run_at) == ("every 6h", T0 + timedelta(days=1))
-                assert steady.last_success_at == T0 + timedelta(hours=1, minutes=1)  # microseconds survive both back-ends
+                assert steady.last_success_at == T0 + timedelta(
+                    hours=1, minutes=1
+                )  # microseconds survive both back-ends
                 assert (broken.last_outcome, broken.last_error, broken.items_found_last) == ("error", "HTTP 502", 9)
                 assert broken.failing_since == T0 + timedelta(hours=3)  # the first error after the last success
                 assert (never.last_success_at, never.failing_since) == (None, T0 + timedelta(hours=5))
 
                 totals = quickread.totals(reader)
-                assert (totals["captures"], totals["reports"], totals["stubs"], totals["archive_jobs_pending"]) == (3, 3, {"new": 2}, 0)
+                assert (totals["captures"], totals["reports"], totals["stubs"], totals["archive_jobs_pending"]) == (
+                    3,
+                    3,
+                    {"new": 2},
+                    0,
+                )
     finally:
         catalogue.dispose()
 

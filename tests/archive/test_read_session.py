@@ -25,7 +25,9 @@ def test_a_read_session_reads_while_another_connection_holds_the_write_lock(tmp_
         writer.execute("UPDATE warc_files SET committed_size = 20")
         try:
             with catalogue.read_session() as s:  # a plain session would wait here for the lock (30 s, then fail)
-                assert s.scalar(select(WarcFile.committed_size)) == 10  # the last commit, not the writer's pending change
+                assert (
+                    s.scalar(select(WarcFile.committed_size)) == 10
+                )  # the last commit, not the writer's pending change
         finally:
             writer.execute("COMMIT")
             writer.close()

@@ -26,7 +26,16 @@ def _wacz_members(path: Path) -> tuple[list, list[str], dict, list[dict]]:
     with zipfile.ZipFile(path) as z:
         records = []
         for record in ArchiveIterator(io.BytesIO(z.read("archive/data.warc.gz"))):
-            records.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record.http_headers.get_statuscode() if record.http_headers and record.rec_type == "response" else None, record.http_headers.get_header("Location") if record.http_headers else None))
+            records.append(
+                (
+                    record.rec_type,
+                    record.rec_headers.get_header("WARC-Target-URI"),
+                    record.http_headers.get_statuscode()
+                    if record.http_headers and record.rec_type == "response"
+                    else None,
+                    record.http_headers.get_header("Location") if record.http_headers else None,
+                )
+            )
         index_names = [n for n in z.namelist() if n.startswith("indexes/") and ".cdx" in n]
         lines: list[str] = []
         for name in index_names:
@@ -58,7 +67,10 @@ def test_a_two_host_redirect_chain_is_stored_hop_by_hop_and_exported(config_path
     with open(warc, "rb") as f:
         for record in ArchiveIterator(f):
             if record.rec_type == "response":
-                responses[record.rec_headers.get_header("WARC-Target-URI")] = (record.http_headers.get_statuscode(), record.http_headers.get_header("Location"))
+                responses[record.rec_headers.get_header("WARC-Target-URI")] = (
+                    record.http_headers.get_statuscode(),
+                    record.http_headers.get_header("Location"),
+                )
     assert responses == {asked: ("301", moved), moved: ("302", WIRE), final: ("200", None)}
 
     target = tmp_path / "export" / "report.wacz"
@@ -72,7 +84,11 @@ def test_a_two_host_redirect_chain_is_stored_hop_by_hop_and_exported(config_path
         assert ("response", url, status, location) in records
         assert any(kind == "request" and uri == url for kind, uri, _, _ in records)
     # The CDXJ index resolves the URL asked for (and the hop) to their 3xx records.
-    entries = [json.loads(line.split(" ", 2)[2]) for line in index if line.count(" ") >= 2 and line.split(" ", 2)[2].startswith("{")]
+    entries = [
+        json.loads(line.split(" ", 2)[2])
+        for line in index
+        if line.count(" ") >= 2 and line.split(" ", 2)[2].startswith("{")
+    ]
     indexed = {e["url"]: e for e in entries if "url" in e}
     assert indexed[asked]["status"] == "301" and indexed[moved]["status"] == "302" and indexed[final]["status"] == "200"
     # pages.jsonl names the page as served; the asked-for URL resolves through the hops above.
@@ -112,7 +128,9 @@ def test_verify_resolves_a_reference_to_the_asked_url_through_its_hop_records(co
     try:
         with catalogue.session() as s:
             [capture] = s.query(Capture).all()
-            assert capture_index(data, capture) == {u: st for u, st in verify_index(wacz).items() if not u.startswith("urn:")}  # the report's metadata record aside
+            assert capture_index(data, capture) == {
+                u: st for u, st in verify_index(wacz).items() if not u.startswith("urn:")
+            }  # the report's metadata record aside
     finally:
         catalogue.dispose()
     check = run_cli("archive", "verify", "--all", "--config", config_path)

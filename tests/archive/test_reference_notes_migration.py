@@ -40,17 +40,45 @@ def _old_catalogue(url: str, stubs: list[dict], refs: list[dict]) -> None:
             meta = sa.MetaData()
             stub_table = sa.Table("stubs", meta, autoload_with=conn)
             ref_table = sa.Table("stub_references", meta, autoload_with=conn)
-            conn.execute(stub_table.insert(), [
-                {"status": "new", "summary": "", "incident_type": "incident", "year_started": "", "platform": "Meta", "origin": ["Iran"],
-                 "targets": [], "counts": {}, "found_via": "", "date_added": "2026-01-02", "created_at": WHEN, "updated_at": WHEN,
-                 "edited_fields": [], **row}
-                for row in stubs
-            ])
-            conn.execute(ref_table.insert(), [
-                {"normalised_url": row["url"], "pub_date": "", "authors": "", "org": "", "title": "", "merge_reason": "", "merged_from": None,
-                 "added_at": WHEN, **row}
-                for row in refs
-            ])
+            conn.execute(
+                stub_table.insert(),
+                [
+                    {
+                        "status": "new",
+                        "summary": "",
+                        "incident_type": "incident",
+                        "year_started": "",
+                        "platform": "Meta",
+                        "origin": ["Iran"],
+                        "targets": [],
+                        "counts": {},
+                        "found_via": "",
+                        "date_added": "2026-01-02",
+                        "created_at": WHEN,
+                        "updated_at": WHEN,
+                        "edited_fields": [],
+                        **row,
+                    }
+                    for row in stubs
+                ],
+            )
+            conn.execute(
+                ref_table.insert(),
+                [
+                    {
+                        "normalised_url": row["url"],
+                        "pub_date": "",
+                        "authors": "",
+                        "org": "",
+                        "title": "",
+                        "merge_reason": "",
+                        "merged_from": None,
+                        "added_at": WHEN,
+                        **row,
+                    }
+                    for row in refs
+                ],
+            )
     finally:
         engine.dispose()
 
@@ -63,29 +91,50 @@ def test_stored_notes_move_to_their_references_and_back(catalogue_url: str, tmp_
     edited_notes = "\n".join([block(u[0], 11), block(u[1], 12), curated, block(u[2], 13)])
     legacy_notes = "Notes written by an early release without blocks.\n" + block(u[4], 14)
     stray_notes = block(u[6], 15)  # names a URL the stub no longer cites
-    _old_catalogue(catalogue_url, [
-        {"id": 1, "stub_id": "TA-00001", "name": "edited", "notes": edited_notes, "edited_fields": ["counts"], "counts": {"facebook_accounts": 5}},
-        {"id": 2, "stub_id": "TA-00002", "name": "legacy", "notes": legacy_notes},
-        {"id": 3, "stub_id": "TA-00003", "name": "stray", "notes": stray_notes},
-    ], [
-        {"id": 1, "stub_pk": 1, "url": u[0]},
-        {"id": 2, "stub_pk": 1, "url": u[2], "merged_from": "TA-00009"},
-        {"id": 3, "stub_pk": 1, "url": u[1]},
-        {"id": 4, "stub_pk": 2, "url": u[3]},
-        {"id": 5, "stub_pk": 2, "url": u[4]},
-        {"id": 6, "stub_pk": 3, "url": u[5]},
-    ])
+    _old_catalogue(
+        catalogue_url,
+        [
+            {
+                "id": 1,
+                "stub_id": "TA-00001",
+                "name": "edited",
+                "notes": edited_notes,
+                "edited_fields": ["counts"],
+                "counts": {"facebook_accounts": 5},
+            },
+            {"id": 2, "stub_id": "TA-00002", "name": "legacy", "notes": legacy_notes},
+            {"id": 3, "stub_id": "TA-00003", "name": "stray", "notes": stray_notes},
+        ],
+        [
+            {"id": 1, "stub_pk": 1, "url": u[0]},
+            {"id": 2, "stub_pk": 1, "url": u[2], "merged_from": "TA-00009"},
+            {"id": 3, "stub_pk": 1, "url": u[1]},
+            {"id": 4, "stub_pk": 2, "url": u[3]},
+            {"id": 5, "stub_pk": 2, "url": u[4]},
+            {"id": 6, "stub_pk": 3, "url": u[5]},
+        ],
+    )
 
     catalogue = Catalogue(catalogue_url)  # upgrades to the head
     try:
         with catalogue.session() as s:
             notes = dict(s.execute(sa.select(StubReference.id, StubReference.notes)).all())
-            assert notes == {1: block(u[0], 11), 2: block(u[2], 13), 3: block(u[1], 12),
-                             4: "Notes written by an early release without blocks.", 5: block(u[4], 14), 6: stray_notes}
+            assert notes == {
+                1: block(u[0], 11),
+                2: block(u[2], 13),
+                3: block(u[1], 12),
+                4: "Notes written by an early release without blocks.",
+                5: block(u[4], 14),
+                6: stray_notes,
+            }
             stubs = {st.id: st for st in s.scalars(sa.select(Stub))}
             # read back as blocks parted by a blank line (a Markdown list item would swallow the next block)
-            assert store.notes_of(s, stubs[1]) == "\n\n".join([block(u[0], 11), block(u[1], 12), block(u[2], 13), curated])
-            assert store.notes_of(s, stubs[2]) == "Notes written by an early release without blocks.\n\n" + block(u[4], 14)
+            assert store.notes_of(s, stubs[1]) == "\n\n".join(
+                [block(u[0], 11), block(u[1], 12), block(u[2], 13), curated]
+            )
+            assert store.notes_of(s, stubs[2]) == "Notes written by an early release without blocks.\n\n" + block(
+                u[4], 14
+            )
             assert store.notes_of(s, stubs[3]) == stray_notes
             listing = store.load_listing(s, notes=True)
             assert [listing.notes(st) for st in listing.stubs] == [store.notes_of(s, stubs[i]) for i in (1, 2, 3)]
@@ -99,7 +148,11 @@ def test_stored_notes_move_to_their_references_and_back(catalogue_url: str, tmp_
             back = dict(conn.execute(sa.text("SELECT id, notes FROM stubs")).all())
     finally:
         engine.dispose()
-    assert back == {1: "\n".join([block(u[0], 11), block(u[1], 12), block(u[2], 13), curated]), 2: legacy_notes, 3: stray_notes}
+    assert back == {
+        1: "\n".join([block(u[0], 11), block(u[1], 12), block(u[2], 13), curated]),
+        2: legacy_notes,
+        3: stray_notes,
+    }
 
 
 def test_split_keeps_every_line() -> None:

@@ -32,13 +32,21 @@ def capture(url: str, digest: str) -> dict[str, Any]:
 
 
 def report(capture_id: int, url: str, pub_date: str | None, platform: str | None) -> ReportRow:
-    return ReportRow(capture_id=capture_id, url=url, extractor_version="t", extracted_at=T0, data={"pub_date": pub_date, "platform": platform})
+    return ReportRow(
+        capture_id=capture_id,
+        url=url,
+        extractor_version="t",
+        extracted_at=T0,
+        data={"pub_date": pub_date, "platform": platform},
+    )
 
 
 def counted(catalogue: Catalogue) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     with catalogue.session() as s:
         rows = {name: n for name, n in s.execute(select(RowCount.name, RowCount.n))}
-        months = {(m, p): n for m, p, n in s.execute(select(ReportMonth.pub_month, ReportMonth.platform, ReportMonth.n)) if n}
+        months = {
+            (m, p): n for m, p, n in s.execute(select(ReportMonth.pub_month, ReportMonth.platform, ReportMonth.n)) if n
+        }
     return rows, months
 
 
@@ -48,7 +56,14 @@ def scanned(catalogue: Catalogue) -> tuple[dict[str, Any], dict[tuple[str, str],
             "captures": s.scalar(select(func.count(Capture.id))), "urls": s.scalar(select(func.count(Capture.url.distinct()))),
             "reports": s.scalar(select(func.count(ReportRow.id))), "fetch_failures": s.scalar(select(func.count(FetchFailure.id))),
         }  # fmt: skip
-        months = {(m, p): n for m, p, n in s.execute(select(ReportRow.pub_month, ReportRow.platform, func.count()).group_by(ReportRow.pub_month, ReportRow.platform))}
+        months = {
+            (m, p): n
+            for m, p, n in s.execute(
+                select(ReportRow.pub_month, ReportRow.platform, func.count()).group_by(
+                    ReportRow.pub_month, ReportRow.platform
+                )
+            )
+        }
     return rows, months
 
 
@@ -63,7 +78,14 @@ def test_counts_follow_every_kind_of_write(catalogue_url: str, tmp_path: Path) -
                        report(ids[2], "https://a.example/2", None, None)])  # fmt: skip
             s.add(FetchFailure(url="https://a.example/3", at=T0, reason="http", message="HTTP 503"))
         with catalogue.session() as s:  # a bulk insert in one statement, one URL already known
-            s.execute(insert(Capture), [capture("https://a.example/2", "d4"), capture("https://b.example/1", "d5"), capture("https://b.example/2", "d6")])
+            s.execute(
+                insert(Capture),
+                [
+                    capture("https://a.example/2", "d4"),
+                    capture("https://b.example/1", "d5"),
+                    capture("https://b.example/2", "d6"),
+                ],
+            )
         rows, months = counted(catalogue)
         assert rows == {"captures": 6, "urls": 4, "reports": 3, "fetch_failures": 1}
         assert months == {("2021-03", "Meta"): 2, ("", ""): 1}
@@ -74,10 +96,17 @@ def test_counts_follow_every_kind_of_write(catalogue_url: str, tmp_path: Path) -
         with catalogue.session() as s:  # deletions, by hand or by a future retention job
             s.execute(delete(ReportRow).where(ReportRow.capture_id == ids[2]))
             s.execute(delete(Capture).where(Capture.id == ids[2]))
-            s.execute(update(ReportRow).where(ReportRow.capture_id == ids[0]).values(url="https://a.example/1#moved"))  # no count moves
+            s.execute(
+                update(ReportRow).where(ReportRow.capture_id == ids[0]).values(url="https://a.example/1#moved")
+            )  # no count moves
         rows, months = counted(catalogue)
         assert (rows, months) == scanned(catalogue)
-        assert rows == {"captures": 5, "urls": 4, "reports": 2, "fetch_failures": 1}  # https://a.example/2 still has capture d4
+        assert rows == {
+            "captures": 5,
+            "urls": 4,
+            "reports": 2,
+            "fetch_failures": 1,
+        }  # https://a.example/2 still has capture d4
         assert months == {("2021-03", "Meta"): 1, ("2022-07", "Google"): 1}
 
         with catalogue.reader() as reader:  # what `status` and the desk print
@@ -129,7 +158,11 @@ def test_two_transactions_storing_one_new_url_count_it_once(pg_url: str) -> None
         thread.start()
         with engine.connect() as watch:  # the second insert is waiting on a lock held by the first transaction
             deadline = time.monotonic() + 20
-            while not watch.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).scalar():
+            while not watch.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar():
                 assert not done.is_set(), "the second transaction did not wait for the first"
                 assert time.monotonic() < deadline
                 watch.rollback()
@@ -150,7 +183,12 @@ def test_the_triggers_exist_after_every_migration(table: str, tmp_path: Path) ->
     catalogue = Catalogue(f"sqlite:///{tmp_path / 'c.sqlite'}")
     try:
         with catalogue.session() as s:
-            triggers = s.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t AND name LIKE 'row_counts_%'"), {"t": table}).all()
+            triggers = s.scalars(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t AND name LIKE 'row_counts_%'"
+                ),
+                {"t": table},
+            ).all()
         assert len(triggers) >= 2, triggers
     finally:
         catalogue.dispose()
@@ -166,7 +204,16 @@ def test_the_desk_menu_lists_each_platform_stubs_name_once(catalogue_url: str, t
     try:
         with catalogue.session() as s:
             for i, platform in enumerate([None, "Meta", "TikTok", "Meta", "Google", None, "TikTok"]):
-                s.add(Stub(stub_id=f"TA-{i:05d}", name=f"n{i}", platform=platform, date_added="2026-11-01", created_at=T0, updated_at=T0))
+                s.add(
+                    Stub(
+                        stub_id=f"TA-{i:05d}",
+                        name=f"n{i}",
+                        platform=platform,
+                        date_added="2026-11-01",
+                        created_at=T0,
+                        updated_at=T0,
+                    )
+                )
         with catalogue.session() as s:
             assert load_queue(s, QueueFilter(), 20).platforms == ["Google", "Meta", "TikTok"]
     finally:

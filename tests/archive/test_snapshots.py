@@ -25,7 +25,18 @@ def fetch(site_server, config_path: Path) -> dict:
 
 
 def wacz_validate(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))", "validate", "-f", str(path)], capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))",
+            "validate",
+            "-f",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+    )
 
 
 def export(config_path: Path, url: str, target: Path) -> Path:

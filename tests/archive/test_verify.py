@@ -130,8 +130,11 @@ def test_an_appended_warc_is_read_from_where_the_last_verify_ended(site_server, 
     damaged = bytearray(warc.read_bytes())
     damaged[verified_size // 2 : verified_size // 2 + 40] = bytes(40)  # inside what the last verify passed
     warc.write_bytes(bytes(damaged))
-    site_server.set("/second.html", "<html><head><title>Second</title></head><body><article><h1>Second</h1>"
-                    "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>")
+    site_server.set(
+        "/second.html",
+        "<html><head><title>Second</title></head><body><article><h1>Second</h1>"
+        "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>",
+    )
     result = run_cli("fetch", site_server.url("/second.html"), "--config", config_path)
     assert result.exit_code == 0, result.stderr
     assert warc.stat().st_size > verified_size  # appended to the same file
@@ -158,8 +161,11 @@ def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_moves_it
     assert code == 0 and out["problems"] == [] and out["checked"] == [str(warc)]
     with db(config_path) as conn:
         assert conn.execute("SELECT size FROM verified_files").fetchall() == [(committed,)]  # what was verified
-    site_server.set("/second.html", "<html><head><title>Second</title></head><body><article><h1>Second</h1>"
-                    "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>")
+    site_server.set(
+        "/second.html",
+        "<html><head><title>Second</title></head><body><article><h1>Second</h1>"
+        "<p>We removed 31 accounts for coordinated inauthentic behavior in this second report.</p></article></body></html>",
+    )
     result = run_cli("fetch", site_server.url("/second.html"), "--config", config_path)
     assert result.exit_code == 0, result.stderr
     [aside] = list((data(config_path) / "quarantine").glob("*.warc.gz"))
@@ -170,7 +176,9 @@ def test_a_torn_tail_past_the_committed_size_passes_and_the_next_append_moves_it
     with open(warc, "r+b") as f:
         f.truncate(warc.stat().st_size - 10)
     code, out = verify_json(config_path)
-    assert code != 0 and any("shorter than the catalogue's committed size" in p["message"] for p in out["problems"]), out
+    assert code != 0 and any("shorter than the catalogue's committed size" in p["message"] for p in out["problems"]), (
+        out
+    )
 
 
 def test_a_record_longer_than_its_content_length_is_a_printable_reason(tmp_path, capfd):
@@ -183,7 +191,14 @@ def test_a_record_longer_than_its_content_length_is_a_printable_reason(tmp_path,
 
     out = _io.BytesIO()
     writer = WARCWriter(out, gzip=False)
-    writer.write_record(writer.create_warc_record("urn:x", "resource", payload=_io.BytesIO(b"\xae\x95 some bytes \xff\x00 of a block"), warc_content_type="application/octet-stream"))
+    writer.write_record(
+        writer.create_warc_record(
+            "urn:x",
+            "resource",
+            payload=_io.BytesIO(b"\xae\x95 some bytes \xff\x00 of a block"),
+            warc_content_type="application/octet-stream",
+        )
+    )
     raw = out.getvalue()
     length = int(raw.split(b"Content-Length: ")[1].split(b"\r\n")[0])
     damaged = raw.replace(f"Content-Length: {length}\r\n".encode(), f"Content-Length: {length - 9}\r\n".encode())

@@ -26,7 +26,9 @@ def test_rebuilding_a_capture_wacz_gives_the_same_bytes(site_server, config_path
         [(warc_date,)] = conn.execute("SELECT warc_date FROM captures").fetchall()
     with zipfile.ZipFile(again) as z:
         year, month, day, hour, minute, second = (int(x) for x in re.findall(r"\d+", warc_date)[:6])
-        assert {info.date_time for info in z.infolist()} == {(year, month, day, hour, minute, second // 2 * 2)}  # zip keeps even seconds
+        assert {info.date_time for info in z.infolist()} == {
+            (year, month, day, hour, minute, second // 2 * 2)
+        }  # zip keeps even seconds
         package = json.loads(z.read("datapackage.json"))
         assert package["created"] == package["mainPageDate"] == warc_date
     assert wacz_validate(again).returncode == 0

@@ -47,7 +47,12 @@ poll_interval_seconds = 0.05
 
 
 def page(site_server, path: str) -> str:
-    site_server.set(path, "<html><head><title>T</title></head><body><article><p>" + "We removed 12 Facebook accounts and 3 Pages. " * 20 + "</p></article></body></html>")
+    site_server.set(
+        path,
+        "<html><head><title>T</title></head><body><article><p>"
+        + "We removed 12 Facebook accounts and 3 Pages. " * 20
+        + "</p></article></body></html>",
+    )
     return site_server.url(path)
 
 

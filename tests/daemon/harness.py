@@ -163,7 +163,11 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, proc: Daem
 
 def runs(config: Path, outcome: str | None = None) -> list[tuple]:
     sql = "SELECT id, source, outcome, items_found, errors, message FROM source_runs"
-    return query(config, sql + " WHERE outcome = ? ORDER BY id", outcome) if outcome else query(config, sql + " ORDER BY id")
+    return (
+        query(config, sql + " WHERE outcome = ? ORDER BY id", outcome)
+        if outcome
+        else query(config, sql + " ORDER BY id")
+    )
 
 
 def run_takedowns(config: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -46,7 +46,10 @@ def test_schedules_fire_runs_are_recorded_and_sigterm_exits_zero(site_server, tm
     ok = runs(cfg, "ok")
     assert {r[1] for r in ok} == {"newsroom"}
     assert ok[0][3] >= 3, "the first run found the three reports"
-    spans = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in query(cfg, "SELECT started_at, ended_at FROM source_runs WHERE outcome='ok' ORDER BY id")]
+    spans = [
+        (datetime.fromisoformat(s), datetime.fromisoformat(e))
+        for s, e in query(cfg, "SELECT started_at, ended_at FROM source_runs WHERE outcome='ok' ORDER BY id")
+    ]
     starts = [start for start, _ in spans]
     gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]
     assert all(g >= 0.5 for g in gaps), gaps  # every second, not back to back
@@ -61,7 +64,9 @@ def test_schedules_fire_runs_are_recorded_and_sigterm_exits_zero(site_server, tm
     poll_lines = [e for e in lines if e["message"].startswith("poll ok")]
     assert poll_lines and all(e["source"] == "newsroom" for e in poll_lines)
     during_poll = [e for e in lines if e["logger"].startswith("takedowns.") and e["logger"] != "takedowns.daemon"]
-    assert during_poll and all(e.get("source") == "newsroom" for e in during_poll), "lines logged by a poll name its source"
+    assert during_poll and all(e.get("source") == "newsroom" for e in during_poll), (
+        "lines logged by a poll name its source"
+    )
 
 
 def test_restart_continues_the_schedule_from_the_last_run(site_server, tmp_path):
@@ -102,7 +107,12 @@ def test_sigterm_abandons_a_stuck_fetch_after_the_grace_period(site_server, tmp_
     cfg = daemon_config(tmp_path, source_table("newsroom", site_server.url("/feed.xml"), "1s"), grace_seconds=1.0)
     try:
         with DaemonProcess(cfg) as d:
-            wait_for(lambda: site_server.hits("/news/report-0/") or site_server.hits("/news/report-1/"), 20, "a page fetch in flight", d)
+            wait_for(
+                lambda: site_server.hits("/news/report-0/") or site_server.hits("/news/report-1/"),
+                20,
+                "a page fetch in flight",
+                d,
+            )
             d.signal(signal.SIGTERM)
             assert d.wait(15) == 0, d.log()
             assert not answered, "exited while the page was still held, not after the fetch"
@@ -120,12 +130,22 @@ def test_sigkill_at_random_points_then_a_full_run_loses_and_duplicates_nothing(s
     for cycle in range(cycles):
         publish(site_server, n=2 * cycle + 3, delay=0.05)  # new reports appear: every poll has work
         with DaemonProcess(cfg, log_name=f"cycle{cycle}") as d:
-            wait_for(lambda: query(cfg, "SELECT id FROM source_runs WHERE outcome='running' AND pid=?", d.pid), 20, "a run in progress", d)
+            wait_for(
+                lambda: query(cfg, "SELECT id FROM source_runs WHERE outcome='running' AND pid=?", d.pid),
+                20,
+                "a run in progress",
+                d,
+            )
             time.sleep(rng.uniform(0.0, 0.6))
             d.kill()
     urls = publish(site_server, n=2 * cycles + 3, delay=0.05)
     with DaemonProcess(cfg, log_name="final") as d:
-        wait_for(lambda: query(cfg, "SELECT id FROM source_runs WHERE outcome='ok' AND pid=?", d.pid), 30, "a completed run", d)
+        wait_for(
+            lambda: query(cfg, "SELECT id FROM source_runs WHERE outcome='ok' AND pid=?", d.pid),
+            30,
+            "a completed run",
+            d,
+        )
         d.signal(signal.SIGTERM)
         assert d.wait(15) == 0, d.log()
 
@@ -155,7 +175,9 @@ def test_sigkill_at_random_points_then_a_full_run_loses_and_duplicates_nothing(s
 
 def assert_no_duplicate_stubs(cfg: Path) -> None:
     """Each report URL is cited by one stub at most, and no stub was left without a reference."""
-    refs = query(cfg, "SELECT normalised_url, COUNT(*) FROM stub_references GROUP BY normalised_url HAVING COUNT(*) > 1")
+    refs = query(
+        cfg, "SELECT normalised_url, COUNT(*) FROM stub_references GROUP BY normalised_url HAVING COUNT(*) > 1"
+    )
     assert not refs, refs
     orphans = query(cfg, "SELECT stub_id FROM stubs WHERE id NOT IN (SELECT stub_pk FROM stub_references)")
     assert not orphans, orphans
@@ -181,7 +203,9 @@ def test_a_second_daemon_on_the_same_data_folder_refuses_to_start(site_server, t
 
 def test_status_exit_code_reflects_a_failing_source(site_server, tmp_path):
     publish(site_server, n=1)
-    sources = source_table("good", site_server.url("/feed.xml"), "1h") + source_table("gone", site_server.url("/missing.xml"), "1h")
+    sources = source_table("good", site_server.url("/feed.xml"), "1h") + source_table(
+        "gone", site_server.url("/missing.xml"), "1h"
+    )
     cfg = daemon_config(tmp_path, sources, failing_threshold_hours=0.0)
     with DaemonProcess(cfg, "--once") as d:
         assert d.wait(30) == 0, d.log()
@@ -196,7 +220,9 @@ def test_status_exit_code_reflects_a_failing_source(site_server, tmp_path):
     text = run_takedowns(cfg, "status")
     assert text.returncode == 1 and "FAILING" in text.stdout
 
-    healthy = daemon_config(tmp_path / "other", source_table("good", site_server.url("/feed.xml"), "1h"), failing_threshold_hours=0.0)
+    healthy = daemon_config(
+        tmp_path / "other", source_table("good", site_server.url("/feed.xml"), "1h"), failing_threshold_hours=0.0
+    )
     with DaemonProcess(healthy, "--once") as d:
         assert d.wait(30) == 0, d.log()
     ok = run_takedowns(healthy, "status")
@@ -215,7 +241,7 @@ def test_a_torn_warc_tail_left_by_a_kill_is_cut_at_the_next_start(site_server, t
     publish(site_server, n=2)
     cfg = daemon_config(tmp_path, source_table("newsroom", site_server.url("/feed.xml"), "1h"))
     assert run_takedowns(cfg, "run", "--once").returncode == 0
-    (path, committed), = query(cfg, "SELECT path, committed_size FROM warc_files")
+    ((path, committed),) = query(cfg, "SELECT path, committed_size FROM warc_files")
     warc = cfg.parent / "data" / path
     assert warc.stat().st_size == committed
     with open(warc, "ab") as f:  # what a kill between append and catalogue commit leaves behind

@@ -56,10 +56,15 @@ def test_sigterm_mid_html_extraction_stops_the_daemon_within_its_grace_period(si
 
     site_server.routes["/news/flood/"] = hostile
     site_server.set("/news/report/", report_page(1))
-    items = "".join(f"<item><title>Coordinated inauthentic behavior report</title><link>{site_server.url(p)}</link></item>"
-                    for p in ("/news/flood/", "/news/report/"))
-    site_server.set("/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>n</title><link>http://x/</link>{items}</channel></rss>',
-                    content_type="application/rss+xml")
+    items = "".join(
+        f"<item><title>Coordinated inauthentic behavior report</title><link>{site_server.url(p)}</link></item>"
+        for p in ("/news/flood/", "/news/report/")
+    )
+    site_server.set(
+        "/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>n</title><link>http://x/</link>{items}</channel></rss>',
+        content_type="application/rss+xml",
+    )
     sources = source_table("newsroom", site_server.url("/feed.xml"), "1h")
     sources += f"\n[extract]\nworkers = {workers}\ncpu_seconds = 600\nwall_seconds = 600.0\n"
     cfg = daemon_config(tmp_path, sources, grace_seconds=GRACE)
@@ -72,6 +77,10 @@ def test_sigterm_mid_html_extraction_stops_the_daemon_within_its_grace_period(si
         print(f"stopped {time.monotonic() - t0:.2f}s after SIGTERM")
     assert code == 0, d.log()
     assert "SIGTERM received" in d.log()
-    left = [p for p in busy if Path(f"/proc/{p}").exists() and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    left = [
+        p
+        for p in busy
+        if Path(f"/proc/{p}").exists() and Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    ]
     assert not left, "an extraction process outlived the daemon"
     assert [r[2] for r in runs(cfg)] == ["interrupted"]

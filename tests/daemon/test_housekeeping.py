@@ -54,7 +54,9 @@ def test_the_daemon_resolves_a_pending_archive_job_and_rewrites_the_stub_feed(si
     def resolved() -> bool:
         return feed.is_file() and [j.status for j in jobs(cfg)] == ["success"]
 
-    assert run_until(Daemon(load_config(str(cfg)), sources=[]), resolved), "housekeeping never resolved the job within 60 s"
+    assert run_until(Daemon(load_config(str(cfg)), sources=[]), resolved), (
+        "housekeeping never resolved the job within 60 s"
+    )
 
     [job] = jobs(cfg)
     assert job.status == "success" and job.archive_link == f"https://web.archive.org/web/20261124101010/{url}"

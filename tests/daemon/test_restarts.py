@@ -66,10 +66,17 @@ def test_recovery_moves_uncatalogued_files_and_tails_into_quarantine(tmp_path):
             s.add(WarcFile(path="warc/kept.warc.gz", committed_size=len(b"whole records"), created_at=utcnow()))
         done = store.recover()
         aside = quarantine_dir(config.data_dir)
-        assert not orphan.exists() and (aside / orphan.name).read_bytes() == b"\x1f\x8b half a record from a killed process"
+        assert (
+            not orphan.exists()
+            and (aside / orphan.name).read_bytes() == b"\x1f\x8b half a record from a killed process"
+        )
         assert kept.read_bytes() == b"whole records"
         assert (aside / f"kept.tail-{len(b'whole records')}.warc.gz").read_bytes() == b" torn tail"
-        assert len(done) == 2 and any("moved warc/takedowns-" in line for line in done) and any("the 10 byte(s) of warc/kept" in line for line in done)
+        assert (
+            len(done) == 2
+            and any("moved warc/takedowns-" in line for line in done)
+            and any("the 10 byte(s) of warc/kept" in line for line in done)
+        )
         assert store.recover() == []
         assert sorted(p.name for p in store.warc_dir.iterdir()) == [".lock", "kept.warc.gz"]
     finally:

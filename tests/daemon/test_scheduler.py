@@ -58,6 +58,10 @@ def test_a_slow_source_never_overlaps_itself_and_others_keep_their_schedule(tmp_
     rows = query(cfg_path, "SELECT source, started_at, ended_at, outcome FROM source_runs ORDER BY id")
     slow = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for n, s, e, o in rows if n == "slow" and o == "ok"]
     fast = [r for r in rows if r[0] == "fast" and r[3] == "ok"]
-    assert fast_seen_by_slow and all(n >= FAST_RUNS for n in fast_seen_by_slow), "the slow source does not hold up the fast one"
-    assert slow and all(b[0] >= a[1] for a, b in zip(slow, slow[1:], strict=False)), "the slow source's runs follow each other"
+    assert fast_seen_by_slow and all(n >= FAST_RUNS for n in fast_seen_by_slow), (
+        "the slow source does not hold up the fast one"
+    )
+    assert slow and all(b[0] >= a[1] for a, b in zip(slow, slow[1:], strict=False)), (
+        "the slow source's runs follow each other"
+    )
     assert len(fast) >= FAST_RUNS * SLOW_RUNS

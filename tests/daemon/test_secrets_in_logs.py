@@ -43,11 +43,21 @@ def leaks(text: str) -> list[str]:
     return [s for s in SECRETS if s in text]
 
 
-def test_no_command_at_any_level_prints_keys_or_password(site_server, wayback: FakeWayback, keys, tmp_path: Path, catalogue_url: str) -> None:  # noqa: F811
+def test_no_command_at_any_level_prints_keys_or_password(
+    site_server,
+    wayback: FakeWayback,  # noqa: F811
+    keys,
+    tmp_path: Path,
+    catalogue_url: str,
+) -> None:
     catalogue = with_password(catalogue_url)
     cfg = wb_config(tmp_path, wayback)
     urls = publish(site_server, n=2)
-    cfg.write_text(cfg.read_text() + f"\n[catalogue]\nurl = {json.dumps(catalogue)}\n" + source_table("newsroom", site_server.url("/feed.xml"), "1h"))
+    cfg.write_text(
+        cfg.read_text()
+        + f"\n[catalogue]\nurl = {json.dumps(catalogue)}\n"
+        + source_table("newsroom", site_server.url("/feed.xml"), "1h")
+    )
     report = page(site_server, "/report-with-retry")
     wayback.scripts[report] = Script(submit=["http500", "ok"], pending_polls=10**6)  # a retry, then a job left pending
     for url in urls:
@@ -55,12 +65,20 @@ def test_no_command_at_any_level_prints_keys_or_password(site_server, wayback: F
 
     outputs = []
     for fmt in ("text", "json"):
-        for args in (("fetch", report, "--json"), ("poll", "--json"), ("archive", "pending"), ("status", "--json"), ("sources", "--json")):
+        for args in (
+            ("fetch", report, "--json"),
+            ("poll", "--json"),
+            ("archive", "pending"),
+            ("status", "--json"),
+            ("sources", "--json"),
+        ):
             result = run_cli("-vvv", "--log-format", fmt, *args, "--config", cfg)
             assert result.exit_code == 0, (args, result.output)
             outputs.append(result.stdout + result.stderr)
     logged = "\n".join(outputs)
-    assert "debug" in logged.lower() and "HTTP Request: POST" in logged  # DEBUG lines and Wayback calls were really logged
+    assert (
+        "debug" in logged.lower() and "HTTP Request: POST" in logged
+    )  # DEBUG lines and Wayback calls were really logged
     assert wayback.posts() and all(p["headers"]["Authorization"] == f"LOW {ACCESS}:{SECRET}" for p in wayback.posts())
     assert leaks(logged) == []
     for path in (tmp_path / "data").rglob("*"):
@@ -68,7 +86,13 @@ def test_no_command_at_any_level_prints_keys_or_password(site_server, wayback: F
             assert not [s for s in SECRETS if s.encode() in path.read_bytes()], path
 
 
-def test_the_daemon_at_debug_prints_neither(site_server, wayback: FakeWayback, keys, tmp_path: Path, catalogue_url: str) -> None:  # noqa: F811
+def test_the_daemon_at_debug_prints_neither(
+    site_server,
+    wayback: FakeWayback,  # noqa: F811
+    keys,
+    tmp_path: Path,
+    catalogue_url: str,
+) -> None:
     cfg = wb_config(tmp_path, wayback)
     urls = publish(site_server, n=2)
     for url in urls:
@@ -81,7 +105,11 @@ def test_the_daemon_at_debug_prints_neither(site_server, wayback: FakeWayback, k
     )
     proc = subprocess.run(
         [*TAKEDOWNS, "-vvv", "--log-format", "json", "--config", str(cfg), "run", "--once"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**ENV, **keys, "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**ENV, **keys, "PYTHONIOENCODING": "utf-8"},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = [json.loads(line) for line in proc.stderr.splitlines() if line.startswith("{")]
@@ -92,12 +120,18 @@ def test_the_daemon_at_debug_prints_neither(site_server, wayback: FakeWayback, k
 
 def test_an_unreachable_catalogue_at_debug_hides_the_password(tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
-    cfg.write_text(f'[data]\ndir = "data"\n[catalogue]\nurl = "postgresql+psycopg://curator:{DB_PASSWORD}@127.0.0.1:1/takedowns"\n')
+    cfg.write_text(
+        f'[data]\ndir = "data"\n[catalogue]\nurl = "postgresql+psycopg://curator:{DB_PASSWORD}@127.0.0.1:1/takedowns"\n'
+    )
     for fmt in ("text", "json"):
         for args in (("status",), ("run", "--once")):
-            proc = subprocess.run([*TAKEDOWNS, "-vvv", "--log-format", fmt, "--config", str(cfg), *args],
-                                  capture_output=True, text=True, timeout=60, cwd=tmp_path, env={**ENV, "TAKEDOWNS_DEBUG": ""})
+            proc = subprocess.run(
+                [*TAKEDOWNS, "-vvv", "--log-format", fmt, "--config", str(cfg), *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                cwd=tmp_path,
+                env={**ENV, "TAKEDOWNS_DEBUG": ""},
+            )
             assert proc.returncode != 0 and "cannot open catalogue" in proc.stderr, (args, proc.stderr)
             assert DB_PASSWORD not in proc.stdout + proc.stderr, (args, proc.stderr)
-
-

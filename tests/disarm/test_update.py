@@ -36,7 +36,11 @@ class FakeGitHub(SiteServer):
             self.set(f"/raw/{commit}/{f.repo_path}", body, status=status, content_type="application/octet-stream")
 
     def tag(self, name: str, commit: str) -> None:
-        self.set(f"/api/commits/{name}", json.dumps({"sha": commit, "commit": {"message": "a release"}}), content_type="application/json")
+        self.set(
+            f"/api/commits/{name}",
+            json.dumps({"sha": commit, "commit": {"message": "a release"}}),
+            content_type="application/json",
+        )
 
 
 @pytest.fixture
@@ -85,7 +89,9 @@ def test_update_by_tag_stores_the_files_of_its_commit_and_they_are_used(cfg: Pat
     for f in FILES:
         assert (folder / f.name).read_bytes() == REAL[f.name].read_bytes()
     settings = TechniqueSettings.from_config(load_config(str(cfg)))
-    assert (settings.framework, settings.stix_bundle, settings.mappings) == tuple(folder / n for n in ("DISARM_FRAMEWORKS_MASTER.xlsx", "DISARM.json", "DISARM_DATA_MASTER.xlsx"))
+    assert (settings.framework, settings.stix_bundle, settings.mappings) == tuple(
+        folder / n for n in ("DISARM_FRAMEWORKS_MASTER.xlsx", "DISARM.json", "DISARM_DATA_MASTER.xlsx")
+    )
 
     status = run_cli("status", "--config", cfg)
     assert f"DISARM: downloaded DISARMFoundation/DISARMframeworks@{NEWER[:12]} (ref {TAG})" in status.stdout
@@ -99,13 +105,29 @@ def test_default_ref_is_the_pinned_commit_without_an_api_call(cfg: Path, github:
     assert not [p for _, p, _ in github.requests if p.startswith("/api/")]
 
 
-TRUNCATED_XLSX = REAL["DISARM_FRAMEWORKS_MASTER.xlsx"].read_bytes()[: 400_000]
+TRUNCATED_XLSX = REAL["DISARM_FRAMEWORKS_MASTER.xlsx"].read_bytes()[:400_000]
 BROKEN = {
-    "truncated framework workbook": ({"DISARM_FRAMEWORKS_MASTER.xlsx": (200, TRUNCATED_XLSX)}, 3, "not a readable .xlsx workbook"),
-    "error page instead of the master": ({"DISARM_DATA_MASTER.xlsx": (200, b"<html><body>rate limited</body></html>")}, 3, "not a readable .xlsx workbook"),
+    "truncated framework workbook": (
+        {"DISARM_FRAMEWORKS_MASTER.xlsx": (200, TRUNCATED_XLSX)},
+        3,
+        "not a readable .xlsx workbook",
+    ),
+    "error page instead of the master": (
+        {"DISARM_DATA_MASTER.xlsx": (200, b"<html><body>rate limited</body></html>")},
+        3,
+        "not a readable .xlsx workbook",
+    ),
     "invalid JSON bundle": ({"DISARM.json": (200, b'{"type": "bundle", "objects": [')}, 3, "cannot read"),
-    "JSON with no attack-patterns": ({"DISARM.json": (200, b'{"type": "bundle", "id": "bundle--1", "objects": []}')}, 3, "no DISARM attack-patterns"),
-    "master sheet missing": ({"DISARM_DATA_MASTER.xlsx": (200, REAL["DISARM_FRAMEWORKS_MASTER.xlsx"].read_bytes())}, 3, "has no sheet 'incidents'"),
+    "JSON with no attack-patterns": (
+        {"DISARM.json": (200, b'{"type": "bundle", "id": "bundle--1", "objects": []}')},
+        3,
+        "no DISARM attack-patterns",
+    ),
+    "master sheet missing": (
+        {"DISARM_DATA_MASTER.xlsx": (200, REAL["DISARM_FRAMEWORKS_MASTER.xlsx"].read_bytes())},
+        3,
+        "has no sheet 'incidents'",
+    ),
     "404 for the master": ({"DISARM_DATA_MASTER.xlsx": (404, b"404: Not Found")}, 3, "answered HTTP 404"),
 }
 
@@ -170,7 +192,9 @@ def test_two_updates_at_once_leave_one_complete_copy_in_use(cfg: Path, tmp_path:
     with ThreadPoolExecutor(2) as pool:
         done = list(pool.map(lambda ref: update(config, ref), [PINNED_COMMIT, NEWER]))
     root = tmp_path / "data" / "disarm"
-    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(d.directory.name for d in done)  # no staging left
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(
+        d.directory.name for d in done
+    )  # no staging left
     shown = _show(cfg)
     assert shown["commit"] in (PINNED_COMMIT, NEWER) and Path(shown["directory"]) in [d.directory for d in done]
     for d in done:
@@ -199,8 +223,12 @@ def test_an_update_killed_mid_download_replaces_nothing(cfg: Path, github: FakeG
         return Route(200, REAL[master.name].read_bytes(), {"Content-Type": "application/octet-stream"})
 
     github.routes[f"/raw/{NEWER}/{master.repo_path}"] = stall
-    proc = subprocess.Popen([sys.executable, "-m", "scraper", "--config", str(cfg), "disarm", "update", "--ref", NEWER],
-                            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "--config", str(cfg), "disarm", "update", "--ref", NEWER],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert asked.wait(timeout=60), "the update never asked for the incidents master"
         proc.kill()

@@ -57,7 +57,10 @@ def poll_three(site_server, tmp_path, workers: int) -> tuple[list[str], dict[str
     catalogue = poll_feed(site_server, tmp_path, paths, workers)
     try:
         with catalogue.session() as s:
-            pids = {r.url: int(next(w for w in r.data["warnings"] if w.startswith("extracted in pid")).rsplit(" ", 1)[1]) for r in s.query(ReportRow)}
+            pids = {
+                r.url: int(next(w for w in r.data["warnings"] if w.startswith("extracted in pid")).rsplit(" ", 1)[1])
+                for r in s.query(ReportRow)
+            }
             firsts = first_references(s)
     finally:
         catalogue.dispose()
@@ -66,8 +69,13 @@ def poll_three(site_server, tmp_path, workers: int) -> tuple[list[str], dict[str
 
 def poll_feed(site_server, tmp_path, paths: list[str], workers: int) -> Catalogue:
     """`poll` (the real CLI) a feed listing `paths`, which must all be kept; the catalogue it wrote."""
-    site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
-    cfg = make_config(tmp_path, f'[extract]\nworkers = {workers}\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Meta"\n')
+    site_server.set(
+        "/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)])
+    )
+    cfg = make_config(
+        tmp_path,
+        f'[extract]\nworkers = {workers}\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Meta"\n',
+    )
     result = run_cli("poll", "newsroom", "--config", cfg, "--json")
     assert result.exit_code == 0, result.stderr
     [out] = json.loads(result.stdout)
@@ -77,7 +85,10 @@ def poll_feed(site_server, tmp_path, paths: list[str], workers: int) -> Catalogu
 
 def first_references(s) -> list[str]:
     """Each stub's first reference URL, in stub-id order (the order stubs were made)."""
-    return [s.query(StubReference).filter_by(stub_pk=st.id).order_by(StubReference.id).first().url for st in s.query(Stub).order_by(Stub.id)]
+    return [
+        s.query(StubReference).filter_by(stub_pk=st.id).order_by(StubReference.id).first().url
+        for st in s.query(Stub).order_by(Stub.id)
+    ]
 
 
 def test_workers_extract_in_other_processes_and_stubs_keep_the_found_order(site_server, tmp_path, noting_pid):
@@ -118,7 +129,6 @@ def test_in_order_lets_each_item_through_after_all_earlier_ones():
     assert passed[1] == {0, 2}  # item 1 went as soon as item 0 was done, before item 1 itself
 
 
-
 def extract_waiting_for_flag(content: bytes, **kwargs):
     """extract_report, which first waits (in the worker) for the file a page names in a `wait-for` comment."""
     marker = re.search(rb"<!-- wait-for: (.+?) -->", content)
@@ -138,7 +148,9 @@ def test_items_waiting_for_their_stub_turn_let_later_pages_be_fetched(site_serve
     monkeypatch.setattr(scraper.extract.pool, "extract_report", extract_waiting_for_flag)
     flag = tmp_path / "sixth-asked"
     paths = [f"/news/{n}/" for n in range(7)]
-    pages = {p: report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n).encode() for n, p in enumerate(paths)}
+    pages = {
+        p: report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n).encode() for n, p in enumerate(paths)
+    }
     pages[paths[0]] = pages[paths[0]].replace(b"</body>", f"<!-- wait-for: {flag} --></body>".encode())
 
     def sixth(request: Request) -> Answer:

@@ -22,21 +22,26 @@ def three_reports(site_server) -> list[str]:
     paths = ["/news/first/", "/news/poisoned/", "/news/third/"]
     for n, path in enumerate(paths):
         site_server.set(path, report(f"Coordinated inauthentic behavior report number {n}", 20 + n))
-    site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
+    site_server.set(
+        "/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)])
+    )
     return [site_server.url(p) for p in paths]
 
 
 def config(tmp_path: Path, site_server, tries: int = 2) -> Path:
-    return make_config(tmp_path, f"""
+    return make_config(
+        tmp_path,
+        f"""
 [daemon]
 item_max_tries = {tries}
 item_retry_seconds = 3600.0
 
 [sources.newsroom]
 kind = "feed"
-url = "{site_server.url('/feed/')}"
+url = "{site_server.url("/feed/")}"
 org = "Meta"
-""")
+""",
+    )
 
 
 def poll(cfg: Path) -> tuple[int, dict]:
@@ -80,7 +85,12 @@ def test_a_poisoned_item_is_recorded_with_its_stage_and_the_poll_goes_on(site_se
     assert out["fetched"] == 2 and out["kept"] == 2 and out["failed"] == 1, out  # the item after it was processed too
     assert out["source_error"] is None and code == 0  # some items worked: the source is fine
     [failure] = failures(cfg)
-    assert failure["url"] == poisoned and failure["stage"] == "extract" and failure["tries"] == 1 and not failure["gave_up"]
+    assert (
+        failure["url"] == poisoned
+        and failure["stage"] == "extract"
+        and failure["tries"] == 1
+        and not failure["gave_up"]
+    )
     assert "unexpected failure while reading the page" in failure["reason"] and failure["next_try_at"].endswith("Z")
 
     # the next poll within the wait leaves it alone; once the wait is over it is retried, then given up

@@ -27,7 +27,14 @@ def gzip_sitemap(count: int, base: str = "https://example.org") -> bytes:
     out = [gz.compress(b'<?xml version="1.0"?>' + NS)]
     step = 10_000
     for start in range(0, count, step):
-        out.append(gz.compress(b"".join(b"<url><loc>%s/news/%d/</loc></url>" % (base.encode(), i) for i in range(start, min(count, start + step)))))
+        out.append(
+            gz.compress(
+                b"".join(
+                    b"<url><loc>%s/news/%d/</loc></url>" % (base.encode(), i)
+                    for i in range(start, min(count, start + step))
+                )
+            )
+        )
     out.append(gz.compress(b"</urlset>") + gz.flush())
     return b"".join(out)
 
@@ -48,7 +55,12 @@ def test_sitemap_entity_declarations_and_non_sitemaps_are_refused():
 
 def test_the_entity_check_scans_the_whole_feed():
     padding = b"<!-- " + b"padding " * 1000 + b"-->\n"  # pushes the DTD past the first 4 KB
-    bomb = b'<?xml version="1.0"?>\n' + padding + b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>' + b"<rss><channel><item><title>&b;</title><link>http://x/</link></item></channel></rss>"
+    bomb = (
+        b'<?xml version="1.0"?>\n'
+        + padding
+        + b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        + b"<rss><channel><item><title>&b;</title><link>http://x/</link></item></channel></rss>"
+    )
     assert bomb.index(b"<!ENTITY") > 4096
     with pytest.raises(ShapeError, match="entit"):
         feed(bomb, "http://x/")
@@ -72,14 +84,19 @@ def test_candidates_are_recorded_in_batches_one_transaction_each(tmp_path):
 
 def test_poll_of_a_million_url_sitemap_keeps_max_candidates(site_server, tmp_path):
     site_server.set("/sitemap.xml.gz", gzip_sitemap(1_000_000, site_server.url("")), content_type="application/gzip")
-    site_server.set("/news/2999/", "<html><body><p>We removed 12 accounts.</p></body></html>")  # the one candidate fetched
-    cfg = make_config(tmp_path, f"""
+    site_server.set(
+        "/news/2999/", "<html><body><p>We removed 12 accounts.</p></body></html>"
+    )  # the one candidate fetched
+    cfg = make_config(
+        tmp_path,
+        f"""
 [sources.big]
 kind = "sitemap"
-url = "{site_server.url('/sitemap.xml.gz')}"
+url = "{site_server.url("/sitemap.xml.gz")}"
 max_candidates = 3000
 url_patterns = ["/news/2999/$"]
-""")
+""",
+    )
     result = run_cli("poll", "--config", cfg, "--json")
     [out] = json.loads(result.stdout)
     assert out["items_found"] == 3000 and out["source_error"] is None and out["fetched"] == 1 and out["dropped"] == 3000

@@ -25,8 +25,14 @@ async def _discover_lines(source, get) -> list[Candidate]:
 
 @pytest.fixture
 def lines_kind():
-    kind = kinds.register(kinds.Kind("url_lines", "a text page of URLs", _discover_lines,
-                                     options={"comment": kinds.Option(str, "prefix of comment lines")}))
+    kind = kinds.register(
+        kinds.Kind(
+            "url_lines",
+            "a text page of URLs",
+            _discover_lines,
+            options={"comment": kinds.Option(str, "prefix of comment lines")},
+        )
+    )
     yield kind
     kinds.unregister(kind.name)
 
@@ -40,8 +46,14 @@ def test_builtin_kinds_are_registered_from_their_modules():
 def test_a_kind_registered_in_a_test_polls_end_to_end(site_server, tmp_path, lines_kind):
     site_server.set("/r/1/", report("Coordinated inauthentic behavior report", 41))
     site_server.set("/r/2/", report("Second coordinated inauthentic behavior report", 9))
-    site_server.set("/list.txt", f"% our reports\n{site_server.url('/r/1/')}\n{site_server.url('/r/2/')}\n", content_type="text/plain")
-    cfg = cfg_with(tmp_path, f'[sources.plain]\nkind = "url_lines"\nurl = "{site_server.url("/list.txt")}"\ncomment = "%"\n')
+    site_server.set(
+        "/list.txt",
+        f"% our reports\n{site_server.url('/r/1/')}\n{site_server.url('/r/2/')}\n",
+        content_type="text/plain",
+    )
+    cfg = cfg_with(
+        tmp_path, f'[sources.plain]\nkind = "url_lines"\nurl = "{site_server.url("/list.txt")}"\ncomment = "%"\n'
+    )
     result = poll(cfg)
     assert result.exit_code == 0, result.stderr
     [r] = json.loads(result.stdout)
@@ -58,16 +70,26 @@ def test_a_registered_kind_disappears_from_config_checks_when_removed(tmp_path, 
     assert run_cli("sources", "--config", cfg).exit_code == 0
     kinds.unregister("url_lines")
     result = run_cli("sources", "--config", cfg)
-    assert result.exit_code == 2 and "kind must be one of" in result.stderr and "url_lines" not in result.stderr.split("got")[0]
+    assert (
+        result.exit_code == 2
+        and "kind must be one of" in result.stderr
+        and "url_lines" not in result.stderr.split("got")[0]
+    )
 
 
-@pytest.mark.parametrize("table,expected", [
-    ('kind = "listing"\nurl = "http://x/"\nselectr = "a.report"\n', "unknown key 'selectr' for kind listing; did you mean 'selector'?"),
-    ('kind = "listing"\nurl = "http://x/"\nmax_pages = "5"\n', "max_pages must be an integer"),
-    ('kind = "feed"\nurl = "http://x/"\nselector = "a"\n', "unknown key 'selector' for kind feed"),
-    ('kind = "fede"\nurl = "http://x/"\n', "did you mean 'feed'?"),
-    ('kind = "series"\ntemplate = "http://x/report.pdf"\n', "template must contain {quarter}/{year}"),
-])
+@pytest.mark.parametrize(
+    "table,expected",
+    [
+        (
+            'kind = "listing"\nurl = "http://x/"\nselectr = "a.report"\n',
+            "unknown key 'selectr' for kind listing; did you mean 'selector'?",
+        ),
+        ('kind = "listing"\nurl = "http://x/"\nmax_pages = "5"\n', "max_pages must be an integer"),
+        ('kind = "feed"\nurl = "http://x/"\nselector = "a"\n', "unknown key 'selector' for kind feed"),
+        ('kind = "fede"\nurl = "http://x/"\n', "did you mean 'feed'?"),
+        ('kind = "series"\ntemplate = "http://x/report.pdf"\n', "template must contain {quarter}/{year}"),
+    ],
+)
 def test_source_options_are_checked_against_the_kinds_declaration(tmp_path, table, expected):
     cfg = cfg_with(tmp_path, "[sources.x]\n" + table)
     result = run_cli("sources", "--config", cfg)

@@ -24,8 +24,14 @@ PAGES = 24
 
 
 def start_poll(cfg: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*TAKEDOWNS, "--config", str(cfg), "poll", "newsroom"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=cfg.parent, env=ENV, start_new_session=True)
+    return subprocess.Popen(
+        [*TAKEDOWNS, "--config", str(cfg), "poll", "newsroom"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=cfg.parent,
+        env=ENV,
+        start_new_session=True,
+    )
 
 
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -40,14 +46,21 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 def test_sigkill_mid_poll_then_verify_passes_and_a_rerun_completes(site_server, tmp_path):
     urls = publish(site_server, n=PAGES, delay=0.1)  # one host, one request at a time: at least 2.4 s of fetching
-    cfg = make_config(tmp_path, f'[extract]\nworkers = 2\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\norg = "Meta"\n')
+    cfg = make_config(
+        tmp_path,
+        f'[extract]\nworkers = 2\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed.xml")}"\norg = "Meta"\n',
+    )
     rng = random.Random(15)
     kills_mid_run = 0
     for _ in range(3):
         before = len(query(cfg, "SELECT id FROM captures"))
         proc = start_poll(cfg)
         try:
-            wait_for(lambda: len(query(cfg, "SELECT id FROM captures")) > before or proc.poll() is not None, 60, "a new capture")  # noqa: B023
+            wait_for(
+                lambda: len(query(cfg, "SELECT id FROM captures")) > before or proc.poll() is not None,  # noqa: B023
+                60,
+                "a new capture",
+            )
             time.sleep(rng.uniform(0.0, 0.5))
             kills_mid_run += proc.poll() is None
         finally:
@@ -69,13 +82,20 @@ def test_sigkill_mid_poll_then_verify_passes_and_a_rerun_completes(site_server, 
         assert check.returncode == 0, check.stdout + check.stderr
         with open(warc, "rb") as f:
             it = ArchiveIterator(f)
-            responses |= {(f"warc/{warc.name}", it.get_record_offset()) for record in it if record.rec_type == "response"}
+            responses |= {
+                (f"warc/{warc.name}", it.get_record_offset()) for record in it if record.rec_type == "response"
+            }
     assert responses == {(path, offset) for _, path, offset in captures}  # no stored response unaccounted for
     decisions = Counter(d for (d,) in query(cfg, "SELECT decision FROM discovered_items"))
     assert decisions == {"kept": PAGES}, decisions
 
-    firsts = query(cfg, "SELECT (SELECT url FROM stub_references r WHERE r.stub_pk = s.id ORDER BY r.id LIMIT 1), s.stub_id FROM stubs s ORDER BY s.id")
+    firsts = query(
+        cfg,
+        "SELECT (SELECT url FROM stub_references r WHERE r.stub_pk = s.id ORDER BY r.id LIMIT 1), s.stub_id FROM stubs s ORDER BY s.id",
+    )
     assert [url for url, _ in firsts] == urls  # one stub per report, in the order the feed listed them
     feed = etree.parse(str(cfg.parent / "data" / "stubs.atom")).getroot()
     ids = {e.text for e in feed.iter("{http://www.w3.org/2005/Atom}id")}
-    assert {f"urn:takedowns:stub:{stub_id}" for _, stub_id in firsts} <= ids  # the feed caught up at the end of the pass
+    assert {
+        f"urn:takedowns:stub:{stub_id}" for _, stub_id in firsts
+    } <= ids  # the feed caught up at the end of the pass

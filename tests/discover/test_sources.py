@@ -14,7 +14,9 @@ from ..conftest import SHARED, make_config, run_cli
 REPORT = """<html><head><title>{title}</title></head><body><article><h1>{title}</h1>
 <p>We removed {n} Facebook accounts, 12 Pages and 3 Groups for violating our policy against coordinated inauthentic behavior. This network originated in Iran.</p>
 <p>{filler}</p></article></body></html>"""
-OTHER = "<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{filler}</p></article></body></html>"
+OTHER = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{filler}</p></article></body></html>"
+)
 FILLER = "The company shared details of the investigation with researchers and partners across the industry. " * 5
 
 
@@ -23,7 +25,10 @@ def report(title: str, n: int = 41) -> str:
 
 
 def rss(items: list[tuple[str, str, str]], pub: str = "Tue, 05 Oct 2021 16:00:00 +0000") -> str:
-    body = "".join(f"<item><title>{t}</title><link>{link}</link><description>{d}</description><pubDate>{pub}</pubDate></item>" for t, link, d in items)
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><description>{d}</description><pubDate>{pub}</pubDate></item>"
+        for t, link, d in items
+    )
     return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Newsroom</title><link>http://x/</link>{body}</channel></rss>'
 
 
@@ -54,11 +59,25 @@ def newsroom(site_server) -> None:
     site_server.set("/news/2021/10/cib-report/", report("September 2021 Coordinated Inauthentic Behavior Report"))
     site_server.set("/news/2021/10/threat-report/", report("Adversarial Threat Report", 7))
     site_server.set("/news/2021/10/creators/", OTHER.format(title="New tools for creators", filler=FILLER))
-    site_server.set("/feed/", rss([
-        ("September 2021 Coordinated Inauthentic Behavior Report", site_server.url("/news/2021/10/cib-report/"), "We removed networks for coordinated inauthentic behavior."),
-        ("Adversarial Threat Report", site_server.url("/news/2021/10/threat-report/"), "Our quarterly threat report."),
-        ("New tools for creators", site_server.url("/news/2021/10/creators/"), "Reels and more."),
-    ]), content_type="application/rss+xml")
+    site_server.set(
+        "/feed/",
+        rss(
+            [
+                (
+                    "September 2021 Coordinated Inauthentic Behavior Report",
+                    site_server.url("/news/2021/10/cib-report/"),
+                    "We removed networks for coordinated inauthentic behavior.",
+                ),
+                (
+                    "Adversarial Threat Report",
+                    site_server.url("/news/2021/10/threat-report/"),
+                    "Our quarterly threat report.",
+                ),
+                ("New tools for creators", site_server.url("/news/2021/10/creators/"), "Reels and more."),
+            ]
+        ),
+        content_type="application/rss+xml",
+    )
 
 
 FEED_SOURCE = """
@@ -89,7 +108,9 @@ def test_feed_finds_reports_skips_irrelevant_and_second_poll_fetches_nothing(sit
     before = len(site_server.requests)
     [again] = json.loads(poll(cfg).stdout)
     assert again["fetched"] == 0 and again["skipped"] == 3
-    assert [p for _, p, _ in site_server.requests[before:] if p != "/robots.txt"] == ["/feed/"]  # each poll is a new process: robots.txt is asked again
+    assert [p for _, p, _ in site_server.requests[before:] if p != "/robots.txt"] == [
+        "/feed/"
+    ]  # each poll is a new process: robots.txt is asked again
     listing = json.loads(run_cli("sources", "--config", cfg, "--json").stdout)
     assert listing[0]["items_found"] == 3 and listing[0]["last_error"] is None and listing[0]["last_poll"]
 
@@ -135,16 +156,19 @@ def test_hostile_feeds_entity_bomb_bad_dates_and_size(site_server, tmp_path):
     many = [(f"Product update {i}", site_server.url(f"/news/p{i}/"), "nothing to see") for i in range(800)]
     many.append(("Coordinated inauthentic behavior report", site_server.url("/news/2021/10/cib-report/"), "cib"))
     site_server.set("/big.xml", rss(many, pub="not a date at all"), content_type="application/rss+xml")
-    cfg = cfg_with(tmp_path, f"""
+    cfg = cfg_with(
+        tmp_path,
+        f"""
 [sources.bomb]
 kind = "feed"
-url = "{site_server.url('/bomb.xml')}"
+url = "{site_server.url("/bomb.xml")}"
 [sources.big]
 kind = "feed"
-url = "{site_server.url('/big.xml')}"
+url = "{site_server.url("/big.xml")}"
 keywords = ["coordinated inauthentic behavior"]
 max_items = 5000
-""")
+""",
+    )
     result = poll(cfg)
     assert result.exit_code != 0  # the bomb is a source error...
     results = {r["source"]: r for r in json.loads(result.stdout)}
@@ -154,20 +178,31 @@ max_items = 5000
 
 
 def test_listing_with_pagination_and_selector_changes(site_server, tmp_path):
-    site_server.set("/reports/", '<html><body><ul class="posts"><li><a class="post" href="/r/1/">One</a></li><li><a class="post" href="/r/2/">Two</a></li></ul><a class="next" href="/reports/page/2/">Older</a></body></html>')
-    site_server.set("/reports/page/2/", '<html><body><ul class="posts"><li><a class="post" href="/r/3/">Three</a></li></ul></body></html>')
+    site_server.set(
+        "/reports/",
+        '<html><body><ul class="posts"><li><a class="post" href="/r/1/">One</a></li><li><a class="post" href="/r/2/">Two</a></li></ul><a class="next" href="/reports/page/2/">Older</a></body></html>',
+    )
+    site_server.set(
+        "/reports/page/2/",
+        '<html><body><ul class="posts"><li><a class="post" href="/r/3/">Three</a></li></ul></body></html>',
+    )
     for i in (1, 2, 3):
         site_server.set(f"/r/{i}/", report(f"Report {i}", 10 + i))
-    cfg = cfg_with(tmp_path, f"""
+    cfg = cfg_with(
+        tmp_path,
+        f"""
 [sources.graphika]
 kind = "listing"
-url = "{site_server.url('/reports/')}"
+url = "{site_server.url("/reports/")}"
 selector = "a.post"
 next_selector = "a.next"
-""")
+""",
+    )
     [r] = json.loads(poll(cfg).stdout)
     assert r["fetched"] == 3 and r["kept"] == 3
-    site_server.set("/reports/", '<html><body><div class="grid"><a class="card" href="/r/1/">One</a></div></body></html>')
+    site_server.set(
+        "/reports/", '<html><body><div class="grid"><a class="card" href="/r/1/">One</a></div></body></html>'
+    )
     result = poll(cfg)
     assert result.exit_code != 0
     [row] = json.loads(run_cli("sources", "--config", cfg, "--json").stdout)
@@ -175,15 +210,26 @@ next_selector = "a.next"
 
 
 def test_sitemap_index_and_urlset(site_server, tmp_path):
-    site_server.set("/sitemap.xml", f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{site_server.url("/posts.xml")}</loc></sitemap></sitemapindex>', content_type="application/xml")
-    site_server.set("/posts.xml", f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{site_server.url("/io/takedown-2021/")}</loc><lastmod>2021-02-23</lastmod></url><url><loc>{site_server.url("/about/")}</loc></url></urlset>', content_type="application/xml")
+    site_server.set(
+        "/sitemap.xml",
+        f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{site_server.url("/posts.xml")}</loc></sitemap></sitemapindex>',
+        content_type="application/xml",
+    )
+    site_server.set(
+        "/posts.xml",
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{site_server.url("/io/takedown-2021/")}</loc><lastmod>2021-02-23</lastmod></url><url><loc>{site_server.url("/about/")}</loc></url></urlset>',
+        content_type="application/xml",
+    )
     site_server.set("/io/takedown-2021/", report("Analysis of a Twitter takedown"))
-    cfg = cfg_with(tmp_path, f"""
+    cfg = cfg_with(
+        tmp_path,
+        f"""
 [sources.sio]
 kind = "sitemap"
-url = "{site_server.url('/sitemap.xml')}"
+url = "{site_server.url("/sitemap.xml")}"
 url_patterns = ["/io/"]
-""")
+""",
+    )
     [r] = json.loads(poll(cfg).stdout)
     assert (r["items_found"], r["fetched"], r["dropped"]) == (2, 1, 1)
 
@@ -194,18 +240,29 @@ def test_series_polls_periods_and_repolls_the_current_one(site_server, tmp_path)
     today = date.today()
     quarter = (today.month - 1) // 3 + 1
     prev_year, prev_q = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
-    site_server.set(f"/tag-bulletin-q{prev_q}-{prev_year}/", report("TAG Bulletin previous", 5).replace("Facebook accounts, 12 Pages and 3 Groups", "YouTube channels"))
-    site_server.set(f"/tag-bulletin-q{quarter}-{today.year}/", report("TAG Bulletin current", 6).replace("Facebook accounts, 12 Pages and 3 Groups", "YouTube channels"))
+    site_server.set(
+        f"/tag-bulletin-q{prev_q}-{prev_year}/",
+        report("TAG Bulletin previous", 5).replace("Facebook accounts, 12 Pages and 3 Groups", "YouTube channels"),
+    )
+    site_server.set(
+        f"/tag-bulletin-q{quarter}-{today.year}/",
+        report("TAG Bulletin current", 6).replace("Facebook accounts, 12 Pages and 3 Groups", "YouTube channels"),
+    )
     two_back = (prev_year, prev_q - 1) if prev_q > 1 else (prev_year - 1, 4)
-    cfg = cfg_with(tmp_path, f"""
+    cfg = cfg_with(
+        tmp_path,
+        f"""
 [sources.tag]
 kind = "series"
-template = "{site_server.url('/tag-bulletin-q{quarter}-{year}/')}"
+template = "{site_server.url("/tag-bulletin-q{quarter}-{year}/")}"
 start = "{two_back[0]}-Q{two_back[1]}"
 org = "Google TAG"
-""")
+""",
+    )
     [r] = json.loads(poll(cfg).stdout)
-    assert r["items_found"] == 3 and r["fetched"] == 2 and r["dropped"] == 1 and r["errors"] == []  # the absent period is a 404
+    assert (
+        r["items_found"] == 3 and r["fetched"] == 2 and r["dropped"] == 1 and r["errors"] == []
+    )  # the absent period is a 404
     [again] = json.loads(poll(cfg).stdout)
     assert again["fetched"] == 1 and again["skipped"] == 2  # only the current quarter again
     assert site_server.hits(f"/tag-bulletin-q{prev_q}-{prev_year}/") == 1
@@ -213,61 +270,103 @@ org = "Google TAG"
 
 def test_github_index_markdown_and_reference_urls(site_server, tmp_path):
     fixtures = SHARED / "fixtures" / "meta-threat-research"
-    ids = ["meta-h2-2025-moldova-based-cib-network", "meta-h2-2025-poland-based-cib-network", "2021_07_no_markdown_here"]
-    index = [{"id": i, "reported_ds": "2025-12-01", "reference_urls": [site_server.url(f"/news/{n}/")] if n == 0 else []} for n, i in enumerate(ids)]
+    ids = [
+        "meta-h2-2025-moldova-based-cib-network",
+        "meta-h2-2025-poland-based-cib-network",
+        "2021_07_no_markdown_here",
+    ]
+    index = [
+        {"id": i, "reported_ds": "2025-12-01", "reference_urls": [site_server.url(f"/news/{n}/")] if n == 0 else []}
+        for n, i in enumerate(ids)
+    ]
     site_server.set("/threat-research/main/index.json", json.dumps(index), content_type="application/json")
     for i in ids[:2]:
-        site_server.set(f"/threat-research/main/indicators/{i}.md", (fixtures / f"{i}.md").read_bytes(), content_type="text/plain; charset=utf-8")
+        site_server.set(
+            f"/threat-research/main/indicators/{i}.md",
+            (fixtures / f"{i}.md").read_bytes(),
+            content_type="text/plain; charset=utf-8",
+        )
     site_server.set("/news/0/", report("Meta's Adversarial Threat Report, H2 2025", 15))
-    cfg = cfg_with(tmp_path, f"""
+    cfg = cfg_with(
+        tmp_path,
+        f"""
 [sources.meta_repo]
 kind = "github_index"
-url = "{site_server.url('/threat-research/main/index.json')}"
+url = "{site_server.url("/threat-research/main/index.json")}"
 org = "Meta"
-""")
+""",
+    )
     result = poll(cfg)
     assert result.exit_code == 0, result.stderr
     [r] = json.loads(result.stdout)
     assert r["items_found"] == 4 and r["fetched"] == 3 and r["kept"] == 3 and r["errors"] == []
     decided = items(cfg)
-    assert decided[site_server.url("/threat-research/main/indicators/2021_07_no_markdown_here.md")].reason.startswith("optional file not found")
+    assert decided[site_server.url("/threat-research/main/indicators/2021_07_no_markdown_here.md")].reason.startswith(
+        "optional file not found"
+    )
     assert "facebook_accounts=15" in decided[site_server.url(f"/threat-research/main/indicators/{ids[0]}.md")].reason
 
 
 def test_embedded_json_page_is_deduplicated(site_server, tmp_path):
-    data = {"props": {"networks": [{"title": "Network A", "url": "/transparency/net-a"}, {"title": "Network B", "url": "/transparency/net-b"}]}}
+    data = {
+        "props": {
+            "networks": [
+                {"title": "Network A", "url": "/transparency/net-a"},
+                {"title": "Network B", "url": "/transparency/net-b"},
+            ]
+        }
+    }
     page = f'<html><body><script type="application/json" id="__DATA__">{json.dumps(data)}</script><script type="application/json">{json.dumps(data)}</script></body></html>'
     site_server.set("/covert-influence-operations", page)
-    site_server.set("/transparency/net-a", report("Network A: operating from Romania", 78).replace("Facebook accounts, 12 Pages and 3 Groups", "accounts"))
+    site_server.set(
+        "/transparency/net-a",
+        report("Network A: operating from Romania", 78).replace("Facebook accounts, 12 Pages and 3 Groups", "accounts"),
+    )
     site_server.set("/transparency/net-b", report("Network B", 9))
-    cfg = cfg_with(tmp_path, f"""
+    cfg = cfg_with(
+        tmp_path,
+        f"""
 [sources.tiktok]
 kind = "embedded_json"
-url = "{site_server.url('/covert-influence-operations')}"
+url = "{site_server.url("/covert-influence-operations")}"
 org = "TikTok"
-""")
+""",
+    )
     [r] = json.loads(poll(cfg).stdout)
     assert r["items_found"] == 2 and r["fetched"] == 2
     assert site_server.hits("/transparency/net-a") == 1
 
 
 def test_wayback_backfill_fetches_each_original_once(site_server, tmp_path):
-    original_a, original_b = "https://about.fb.com/news/2019/10/removing-cib-russia/", "https://about.fb.com/news/2019/11/removing-cib-iran/"
-    rows = [["timestamp", "original", "statuscode", "mimetype"],
-            ["20191030120000", original_a, "200", "text/html"],
-            ["20191021090000", original_a, "200", "text/html"],
-            ["20191101000000", original_a + "?utm_source=x", "404", "text/html"],
-            ["20191122080000", original_b, "200", "text/html"]]
+    original_a, original_b = (
+        "https://about.fb.com/news/2019/10/removing-cib-russia/",
+        "https://about.fb.com/news/2019/11/removing-cib-iran/",
+    )
+    rows = [
+        ["timestamp", "original", "statuscode", "mimetype"],
+        ["20191030120000", original_a, "200", "text/html"],
+        ["20191021090000", original_a, "200", "text/html"],
+        ["20191101000000", original_a + "?utm_source=x", "404", "text/html"],
+        ["20191122080000", original_b, "200", "text/html"],
+    ]
     site_server.set("/cdx/search/cdx", json.dumps(rows), content_type="application/json")
-    site_server.set(f"/web/20191021090000id_/{original_a}", report("Removing Coordinated Inauthentic Behavior From Russia", 35))
-    site_server.set(f"/web/20191122080000id_/{original_b}", report("Removing Coordinated Inauthentic Behavior From Iran", 22))
-    cfg = cfg_with(tmp_path, """
+    site_server.set(
+        f"/web/20191021090000id_/{original_a}", report("Removing Coordinated Inauthentic Behavior From Russia", 35)
+    )
+    site_server.set(
+        f"/web/20191122080000id_/{original_b}", report("Removing Coordinated Inauthentic Behavior From Iran", 22)
+    )
+    cfg = cfg_with(
+        tmp_path,
+        """
 [sources.meta_history]
 kind = "wayback"
 url = "https://about.fb.com/news/"
 org = "Meta"
 from_year = 2019
-""", server=site_server)
+""",
+        server=site_server,
+    )
     result = run_cli("backfill", "meta_history", "--from", "2019", "--to", "2019", "--config", cfg, "--json")
     assert result.exit_code == 0, result.stderr
     [r] = json.loads(result.stdout)
@@ -291,7 +390,9 @@ from_year = 2019
 def test_force_include_and_unknown_source(site_server, tmp_path):
     newsroom(site_server)
     cfg = cfg_with(tmp_path, FEED_SOURCE.format(url=site_server.url("/feed/")))
-    result = run_cli("include", site_server.url("/news/2021/10/creators/"), "--source", "newsroom", "--config", cfg, "--json")
+    result = run_cli(
+        "include", site_server.url("/news/2021/10/creators/"), "--source", "newsroom", "--config", cfg, "--json"
+    )
     assert result.exit_code == 0, result.stderr
     assert items(cfg)[site_server.url("/news/2021/10/creators/")].decision == "forced"
     bad = run_cli("poll", "nope", "--config", cfg)
@@ -322,9 +423,15 @@ def test_source_schedules_use_the_daemons_parser(tmp_path):
 
 
 def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_server, tmp_path):
-    site_server.set("/feed/", rss([("Coordinated inauthentic behavior report", site_server.url("/r/1/"), "cib")]), content_type="application/rss+xml")
+    site_server.set(
+        "/feed/",
+        rss([("Coordinated inauthentic behavior report", site_server.url("/r/1/"), "cib")]),
+        content_type="application/rss+xml",
+    )
     site_server.set("/r/1/", report("Coordinated inauthentic behavior report"))
-    cfg = cfg_with(tmp_path, f'[sources.graphika]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Graphika"\n')
+    cfg = cfg_with(
+        tmp_path, f'[sources.graphika]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Graphika"\n'
+    )
     assert poll(cfg).exit_code == 0
     [stub] = json.loads(run_cli("stubs", "list", "--config", cfg, "--json").stdout)
     assert stub["references"][0]["org"] == "Graphika"
@@ -341,17 +448,23 @@ def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_se
 
 def test_backfill_larger_than_max_items_continues_on_the_next_run(site_server, tmp_path):
     originals = [f"https://blog.twitter.com/en_us/topics/company/2019/io-{i}.html" for i in range(3)]
-    rows = [["timestamp", "original", "statuscode", "mimetype"]] + [[f"2019010{i + 1}000000", u, "200", "text/html"] for i, u in enumerate(originals)]
+    rows = [["timestamp", "original", "statuscode", "mimetype"]] + [
+        [f"2019010{i + 1}000000", u, "200", "text/html"] for i, u in enumerate(originals)
+    ]
     site_server.set("/cdx/search/cdx", json.dumps(rows), content_type="application/json")
     for i, u in enumerate(originals):
         site_server.set(f"/web/2019010{i + 1}000000id_/{u}", report(f"Information operations disclosure {i}", 100 + i))
-    cfg = cfg_with(tmp_path, """
+    cfg = cfg_with(
+        tmp_path,
+        """
 [sources.twitter_history]
 kind = "wayback"
 url = "https://blog.twitter.com/en_us/topics/company/"
 org = "Twitter"
 max_items = 2
-""", server=site_server)
+""",
+        server=site_server,
+    )
     first = json.loads(run_cli("backfill", "twitter_history", "--config", cfg, "--json").stdout)[0]
     assert first["fetched"] == 2 and first["deferred"] == 1
     second = json.loads(run_cli("backfill", "twitter_history", "--config", cfg, "--json").stdout)[0]

@@ -15,9 +15,14 @@ from .test_sources import report
 HOSTILE_TITLE = "Network \\ud800 A\\u0000 in the region"
 
 
-def test_json_source_with_lone_surrogate_and_nul_is_polled_on_both_back_ends(site_server, tmp_path: Path, catalogue_url: str) -> None:
+def test_json_source_with_lone_surrogate_and_nul_is_polled_on_both_back_ends(
+    site_server, tmp_path: Path, catalogue_url: str
+) -> None:
     networks = f'[{{"title": "{HOSTILE_TITLE}", "url": "/transparency/net-a"}}, {{"title": "Network B", "url": "/transparency/net-b"}}]'
-    site_server.set("/operations", f'<html><body><script type="application/json">{{"props": {{"networks": {networks}}}}}</script></body></html>')
+    site_server.set(
+        "/operations",
+        f'<html><body><script type="application/json">{{"props": {{"networks": {networks}}}}}</script></body></html>',
+    )
     site_server.set("/transparency/net-a", report("Network A", 78))
     site_server.set("/transparency/net-b", report("Network B", 9))
     source = f'[sources.tiktok]\nkind = "embedded_json"\nurl = "{site_server.url("/operations")}"\norg = "TikTok"\n'

@@ -79,7 +79,9 @@ def test_a_worker_dying_mid_extraction_leaves_its_page_stored_and_the_poll_going
     for n, p in enumerate(paths):
         page = report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n)
         site_server.set(p, page.replace("</body>", "<!-- die --></body>") if n == 1 else page)
-    site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
+    site_server.set(
+        "/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)])
+    )
     cfg = tmp_path / "config.toml"
     cfg.write_text(
         f'[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
@@ -106,22 +108,28 @@ def test_a_worker_dying_mid_extraction_leaves_its_page_stored_and_the_poll_going
     assert verify.exit_code == 0, verify.stdout + verify.stderr
 
 
-
 def test_a_poll_with_workers_on_each_catalogue_back_end(site_server, tmp_path, catalogue_url):
     """Workers build and extract, the polling process stores and catalogues, on SQLite and PostgreSQL; the
     polled source names no org but another one does, so the workers look the URL's source up themselves."""
     paths = [f"/news/{n}/" for n in range(3)]
     for n, p in enumerate(paths):
         site_server.set(p, report(f"Coordinated inauthentic behavior report {n}", 30 + 10 * n))
-    site_server.set("/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)]))
-    cfg = make_config(tmp_path, f'[extract]\nworkers = 2\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\n\n'
-                                f'[sources.elsewhere]\nkind = "feed"\nurl = "{site_server.url("/other-feed/")}"\norg = "Meta"\nenabled = false\n',
-                      catalogue=catalogue_url)
+    site_server.set(
+        "/feed/", rss([(f"Report {n}", site_server.url(p), "We removed a network.") for n, p in enumerate(paths)])
+    )
+    cfg = make_config(
+        tmp_path,
+        f'[extract]\nworkers = 2\n\n[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\n\n'
+        f'[sources.elsewhere]\nkind = "feed"\nurl = "{site_server.url("/other-feed/")}"\norg = "Meta"\nenabled = false\n',
+        catalogue=catalogue_url,
+    )
     result = run_cli("poll", "newsroom", "--config", cfg, "--json")
     assert result.exit_code == 0, result.stderr
     [out] = json.loads(result.stdout)
     assert out["kept"] == len(paths) and out["failed"] == 0, out
-    again = run_cli("fetch", site_server.url(paths[0]), "--config", cfg, "--json")  # the revalidation lookup finds the stored capture
+    again = run_cli(
+        "fetch", site_server.url(paths[0]), "--config", cfg, "--json"
+    )  # the revalidation lookup finds the stored capture
     assert again.exit_code == 0, again.stderr
     catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
     try:

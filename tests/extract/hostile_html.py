@@ -13,7 +13,11 @@ def paragraph_flood(lines: int) -> bytes:
     """An HTML page of `lines` short `<p>` lines (20 MB at 450,000 lines): trafilatura's time grows
     faster than the page (20,000 lines already cost about 20 s of CPU), and it compresses ~180:1."""
     body = b"".join(b"<p>We removed %d accounts from a network in this region.</p>\n" % n for n in range(lines))
-    return b"<!DOCTYPE html><html><head><title>Coordinated inauthentic behavior report</title></head><body><article>" + body + b"</article></body></html>"
+    return (
+        b"<!DOCTYPE html><html><head><title>Coordinated inauthentic behavior report</title></head><body><article>"
+        + body
+        + b"</article></body></html>"
+    )
 
 
 @functools.cache

@@ -35,8 +35,14 @@ def page_tree_bomb(depth: int = 40) -> bytes:
     for level in range(depth):
         number = first_node + level
         parent = b" /Parent %d 0 R" % (number - 1) if level else b""
-        objects.append(b"<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count %d%s >>" % (number + 1, number + 1, 2 ** (depth - level), parent))
-    objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 200 200] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>" % (leaf - 1, leaf + 1, leaf + 2))
+        objects.append(
+            b"<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count %d%s >>"
+            % (number + 1, number + 1, 2 ** (depth - level), parent)
+        )
+    objects.append(
+        b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 200 200] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>"
+        % (leaf - 1, leaf + 1, leaf + 2)
+    )
     objects.append(_stream(b"BT /F1 12 Tf 20 100 Td (Removed network page) Tj ET"))
     objects.append(FONT)
     return _pdf(objects)
@@ -76,7 +82,10 @@ def small_report_pdf(pages: int = 2) -> bytes:
     objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages))
     font = 3 + 2 * pages
     for i in range(pages):
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>"
+            % (4 + 2 * i, font)
+        )
         objects.append(_stream(b"BT /F1 12 Tf 20 100 Td (Page %d: we removed 7 Facebook accounts.) Tj ET" % (i + 1)))
     objects.append(FONT)
     return _pdf(objects)

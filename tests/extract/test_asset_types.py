@@ -14,7 +14,10 @@ def test_every_type_the_asset_rules_give_is_known():
     given = {
         asset_type(noun, platform, meta_context=meta, platform_owner=owner)
         for noun, platform, meta, owner in itertools.product(
-            [*NOUNS, "developer accounts"], [None, "several", *PLATFORMS], (False, True), (None, "Twitter", "TikTok", "Reddit", "Google", "Meta")
+            [*NOUNS, "developer accounts"],
+            [None, "several", *PLATFORMS],
+            (False, True),
+            (None, "Twitter", "TikTok", "Reddit", "Google", "Meta"),
         )
     }
     assert given - {None} <= set(ASSET_TYPES)

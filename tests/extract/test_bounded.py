@@ -59,7 +59,9 @@ def raise_fetch_error() -> None:
 
 
 def limits(**kwargs) -> ExtractSettings:
-    return ExtractSettings(**{"workers": 1, "cpu_seconds": 60, "memory_bytes": 256 * 2**20, "wall_seconds": 120.0, **kwargs})
+    return ExtractSettings(
+        **{"workers": 1, "cpu_seconds": 60, "memory_bytes": 256 * 2**20, "wall_seconds": 120.0, **kwargs}
+    )
 
 
 def test_a_job_within_its_limits_answers():
@@ -83,7 +85,9 @@ def test_a_job_over_its_wall_time_is_killed():
 
 def test_a_worker_takes_the_next_page_with_cpu_seconds_of_its_own_and_is_replaced_after_a_limit():
     async def scenario() -> tuple[list[int], int]:
-        settings = limits(cpu_seconds=1, memory_bytes=200 * 2**20)  # a memory limit no other test uses: a worker of its own
+        settings = limits(
+            cpu_seconds=1, memory_bytes=200 * 2**20
+        )  # a memory limit no other test uses: a worker of its own
         pids = [await run_bounded(settings, burn, 0.6) for _ in range(3)]  # 1.8 s in all: the limit is each page's
         with pytest.raises(ExtractLimitError):
             await run_bounded(settings, allocate, 400)
@@ -94,7 +98,9 @@ def test_a_worker_takes_the_next_page_with_cpu_seconds_of_its_own_and_is_replace
 
 
 def test_the_jobs_own_errors_reach_the_caller():
-    with pytest.raises(ExtractError, match="a fetch error, whose constructor"):  # could not be unpickled as itself: said in words
+    with pytest.raises(
+        ExtractError, match="a fetch error, whose constructor"
+    ):  # could not be unpickled as itself: said in words
         asyncio.run(run_bounded(limits(), raise_fetch_error))
 
 
@@ -123,7 +129,9 @@ def poll(cfg) -> dict:
 
 
 @pytest.mark.parametrize(("workers", "encoding"), [(0, "gzip"), (2, "br"), (2, "gzip")])
-def test_a_page_over_its_extraction_limits_fails_alone_and_waits_for_its_retry(site_server, tmp_path, workers, encoding):
+def test_a_page_over_its_extraction_limits_fails_alone_and_waits_for_its_retry(
+    site_server, tmp_path, workers, encoding
+):
     """A compressed page of `<p>` lines between two reports: the poll ends, the reports are kept, the
     page is stored (the WARC keeps its bytes) and its item fails at stage extract, listed by `failures`;
     a second poll does not try it again before its retry time."""
@@ -134,8 +142,11 @@ def test_a_page_over_its_extraction_limits_fails_alone_and_waits_for_its_retry(s
     site_server.set(paths[2], report("Coordinated inauthentic behavior report two", 40))
     urls = [site_server.url(p) for p in paths]
     site_server.set("/feed/", rss([(f"Report {n}", url, "We removed a network.") for n, url in enumerate(urls)]))
-    cfg = make_config(tmp_path, f'[extract]\nworkers = {workers}\ncpu_seconds = 1\nwall_seconds = 60\n\n'
-                                f'[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Meta"\n')
+    cfg = make_config(
+        tmp_path,
+        f"[extract]\nworkers = {workers}\ncpu_seconds = 1\nwall_seconds = 60\n\n"
+        f'[sources.newsroom]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\norg = "Meta"\n',
+    )
     out = poll(cfg)
     assert out["failed"] == 1 and out["kept"] == 2, out
     failures = run_cli("failures", "--config", cfg, "--json")

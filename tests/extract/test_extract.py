@@ -50,15 +50,37 @@ def eval_json(path: Path) -> dict:
 
 @pytest.mark.parametrize(
     "gold",
-    [SHARED / "gold" / "dev.jsonl", CASES, STUDY, STUDY_FRESH, STUDY_ROUND3_FRESH, STUDY_ROUND3_FRESH2, STUDY_ROUND3_FRESH3, STUDY_ROUND3_FRESH4,
-     STUDY_ROUND3_FRESH5],
-    ids=["dev", "cases", "study", "study-fresh", "round3-fresh", "round3-fresh2", "round3-fresh3", "round3-fresh4", "round3-fresh5"],
+    [
+        SHARED / "gold" / "dev.jsonl",
+        CASES,
+        STUDY,
+        STUDY_FRESH,
+        STUDY_ROUND3_FRESH,
+        STUDY_ROUND3_FRESH2,
+        STUDY_ROUND3_FRESH3,
+        STUDY_ROUND3_FRESH4,
+        STUDY_ROUND3_FRESH5,
+    ],
+    ids=[
+        "dev",
+        "cases",
+        "study",
+        "study-fresh",
+        "round3-fresh",
+        "round3-fresh2",
+        "round3-fresh3",
+        "round3-fresh4",
+        "round3-fresh5",
+    ],
 )
 def test_eval_gold_sets_stay_above_the_goals(gold):
     report = eval_json(gold)
     scores = report["scores"]
     assert scores["counts"]["f1"] >= COUNTS_F1 and scores["counts"]["precision"] >= COUNTS_P, scores["counts"]
-    assert scores["origin"]["f1"] >= ORIGIN_F1 and scores["targets"]["f1"] >= TARGETS_F1, (scores["origin"], scores["targets"])
+    assert scores["origin"]["f1"] >= ORIGIN_F1 and scores["targets"]["f1"] >= TARGETS_F1, (
+        scores["origin"],
+        scores["targets"],
+    )
     assert scores["followers"]["precision"] >= FOLLOWERS_P and scores["ad_spend"]["precision"] >= FOLLOWERS_P
     for kind, score in report["counts_by_kind"].items():
         assert score["recall"] >= KIND_RECALL, (kind, score)
@@ -78,8 +100,18 @@ def test_round3_classes_counts_meet_the_goals():
 def test_eval_prints_counts_by_kind_when_the_gold_says_the_kind(tmp_path):
     gold = tmp_path / "gold.jsonl"
     lines = [
-        {"id": "a", "kind": "news", "text": "Meta said it removed 12 Facebook accounts.", "networks": [{"counts": {"facebook_accounts": 12}}]},
-        {"id": "b", "kind": "research", "text": "Twitter suspended 40 accounts.", "networks": [{"counts": {"twitter_accounts": 40, "twitter_groups": 1}}]},
+        {
+            "id": "a",
+            "kind": "news",
+            "text": "Meta said it removed 12 Facebook accounts.",
+            "networks": [{"counts": {"facebook_accounts": 12}}],
+        },
+        {
+            "id": "b",
+            "kind": "research",
+            "text": "Twitter suspended 40 accounts.",
+            "networks": [{"counts": {"twitter_accounts": 40, "twitter_groups": 1}}],
+        },
     ]
     gold.write_text("".join(json.dumps(x) + "\n" for x in lines))
     result = run_cli("eval", gold)
@@ -89,7 +121,16 @@ def test_eval_prints_counts_by_kind_when_the_gold_says_the_kind(tmp_path):
 
 def test_eval_verbose_lists_misses_and_false_hits(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"id": "x", "text": "We removed 12 Facebook accounts and 3 Pages.", "networks": [{"counts": {"facebook_accounts": 12, "facebook_groups": 4}}]}) + "\n")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "x",
+                "text": "We removed 12 Facebook accounts and 3 Pages.",
+                "networks": [{"counts": {"facebook_accounts": 12, "facebook_groups": 4}}],
+            }
+        )
+        + "\n"
+    )
     result = run_cli("eval", gold, "--verbose")
     assert "x: missed counts: [('facebook_groups', 4)]" in result.stdout
     assert "x: false counts: [('facebook_pages', 3)]" in result.stdout
@@ -98,7 +139,9 @@ def test_eval_verbose_lists_misses_and_false_hits(tmp_path):
 
 def test_eval_malformed_line_names_file_and_line_and_goes_on(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    good = json.dumps({"id": "ok", "text": "We removed 5 Facebook accounts.", "networks": [{"counts": {"facebook_accounts": 5}}]})
+    good = json.dumps(
+        {"id": "ok", "text": "We removed 5 Facebook accounts.", "networks": [{"counts": {"facebook_accounts": 5}}]}
+    )
     gold.write_text(good + "\n{not json\n" + json.dumps({"id": "nofile", "path": "missing.html"}) + "\n")
     result = run_cli("eval", gold)
     assert result.exit_code != 0
@@ -113,20 +156,35 @@ def test_eval_missing_gold_file(tmp_path):
 
 
 def test_extract_seed_press_release_evidence():
-    result = run_cli("extract", SHARED / "seeds" / "press-release-facebook-iran-takedown-2021.txt", "--json", "--url", "https://www.einpresswire.com/article/554018908")
+    result = run_cli(
+        "extract",
+        SHARED / "seeds" / "press-release-facebook-iran-takedown-2021.txt",
+        "--json",
+        "--url",
+        "https://www.einpresswire.com/article/554018908",
+    )
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["org"] == "EIN Presswire" and report["platform"] == "Meta"
     assert report["pub_date"] == "2021-10-17" and report["date_source"] == "dateline"
     [network] = report["networks"]
-    assert network["counts"] == {"facebook_accounts": 93, "instagram_accounts": 194, "facebook_pages": 14, "facebook_groups": 15}
+    assert network["counts"] == {
+        "facebook_accounts": 93,
+        "instagram_accounts": 194,
+        "facebook_pages": 14,
+        "facebook_groups": 15,
+    }
     assert network["origin"] == ["Iran"]
     assert any("93 Facebook accounts and 194 Instagram accounts had been removed" in e for e in network["evidence"])
 
 
 def test_extract_meta_network_summary_markdown():
     path = SHARED / "fixtures" / "meta-threat-research" / "meta-h2-2025-moldova-based-cib-network.md"
-    report = extract_report(path.read_bytes(), url="https://github.com/facebook/threat-research/blob/main/indicators/x.md", content_type="text/plain")
+    report = extract_report(
+        path.read_bytes(),
+        url="https://github.com/facebook/threat-research/blob/main/indicators/x.md",
+        content_type="text/plain",
+    )
     [n] = report.networks
     assert n.counts == {"facebook_accounts": 15, "facebook_pages": 6, "facebook_groups": 7, "instagram_accounts": 4}
     assert n.followers == {"facebook_pages": 6300, "facebook_groups": 27400, "instagram_accounts": 119400}
@@ -135,7 +193,11 @@ def test_extract_meta_network_summary_markdown():
 
 
 def test_qualifiers_are_kept_and_flagged():
-    report = extract_report(b"We took down about 1,000 Facebook accounts and more than two dozen Pages.", url="https://about.fb.com/news/2022/08/x/", content_type="text/plain")
+    report = extract_report(
+        b"We took down about 1,000 Facebook accounts and more than two dozen Pages.",
+        url="https://about.fb.com/news/2022/08/x/",
+        content_type="text/plain",
+    )
     [n] = report.networks
     assert n.counts == {"facebook_accounts": 1000, "facebook_pages": 24}
     assert sorted(n.approximate) == ["facebook_accounts", "facebook_pages"]
@@ -145,7 +207,9 @@ def make_pdf(path: Path, lines: list[str], *, title: str = "", author: str = "")
     pdf = FPDF()
     pdf.set_title(title) if title else None
     pdf.set_author(author) if author else None
-    pdf.set_creation_date(__import__("datetime").datetime(2021, 12, 1, 12, 0, tzinfo=__import__("datetime").timezone.utc))
+    pdf.set_creation_date(
+        __import__("datetime").datetime(2021, 12, 1, 12, 0, tzinfo=__import__("datetime").timezone.utc)
+    )
     pdf.add_page()
     pdf.set_font("Helvetica", size=11)
     for line in lines:
@@ -157,11 +221,23 @@ def make_pdf(path: Path, lines: list[str], *, title: str = "", author: str = "")
 def test_pdf_report_text_title_authors_counts_across_line_breaks(tmp_path):
     path = make_pdf(
         tmp_path / "report.pdf",
-        ["Adversarial Threat Report", "By Ben Nimmo, David Agranovich and Margarita Franklin", "December 2021",
-         "We removed 41 Facebook ac-", "counts, 13 Pages, five Groups, and 118 Instagram", "accounts. This network originated in Palestine", "and targeted Israel."],
+        [
+            "Adversarial Threat Report",
+            "By Ben Nimmo, David Agranovich and Margarita Franklin",
+            "December 2021",
+            "We removed 41 Facebook ac-",
+            "counts, 13 Pages, five Groups, and 118 Instagram",
+            "accounts. This network originated in Palestine",
+            "and targeted Israel.",
+        ],
         author="Ben Nimmo, David Agranovich, Margarita Franklin",
     )
-    report = extract_report(path.read_bytes(), url="https://about.fb.com/wp-content/uploads/2021/12/Metas-Adversarial-Threat-Report.pdf", content_type="application/pdf", orgs={"about.fb.com": "Meta"})
+    report = extract_report(
+        path.read_bytes(),
+        url="https://about.fb.com/wp-content/uploads/2021/12/Metas-Adversarial-Threat-Report.pdf",
+        content_type="application/pdf",
+        orgs={"about.fb.com": "Meta"},
+    )
     assert report.title == "Adversarial Threat Report"
     assert report.authors == ["Ben Nimmo", "David Agranovich", "Margarita Franklin"]
     assert report.pub_date == date(2021, 12, 1) and report.org == "Meta"
@@ -171,7 +247,9 @@ def test_pdf_report_text_title_authors_counts_across_line_breaks(tmp_path):
 
 
 def test_pdf_authors_from_title_page_when_metadata_has_none(tmp_path):
-    path = make_pdf(tmp_path / "r.pdf", ["Spamouflage Report", "By Jane Doe and John Roe", "We removed 5 Facebook accounts."])
+    path = make_pdf(
+        tmp_path / "r.pdf", ["Spamouflage Report", "By Jane Doe and John Roe", "We removed 5 Facebook accounts."]
+    )
     report = extract_report(path.read_bytes(), url="file:///r.pdf", content_type="application/pdf")
     assert report.authors == ["Jane Doe", "John Roe"]
 
@@ -190,7 +268,11 @@ def test_bad_documents_get_one_line_errors(tmp_path, name, payload, fragment):
     path.write_bytes(payload)
     result = run_cli("extract", path)
     assert result.exit_code != 0
-    assert result.stderr.startswith("error: ") and fragment in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (
+        result.stderr.startswith("error: ")
+        and fragment in result.stderr
+        and len(result.stderr.strip().splitlines()) == 1
+    )
 
 
 def test_encrypted_pdf_is_refused_clearly(tmp_path):
@@ -214,21 +296,31 @@ def test_date_precedence_metadata_url_dateline_guess():
     url = "https://about.fb.com/news/2020/09/removing-cib/"
     assert date_from_url(url).month == 9
     # metadata agreeing with the URL wins
-    assert choose_date(url=url, metadata=date(2020, 9, 22), dateline=date(2020, 9, 1))[:2] == (date(2020, 9, 22), "metadata")
+    assert choose_date(url=url, metadata=date(2020, 9, 22), dateline=date(2020, 9, 1))[:2] == (
+        date(2020, 9, 22),
+        "metadata",
+    )
     # metadata that disagrees (an "updated" date) is skipped for the next agreeing source, with a warning
     chosen, source, warnings = choose_date(url=url, metadata=date(2024, 6, 18), dateline=date(2020, 9, 21))
     assert (chosen, source) == (date(2020, 9, 21), "dateline") and "disagrees" in warnings[0]
     # a full URL date beats a dateline
-    assert choose_date(url="https://x.org/2019/01/31/post/", dateline=date(2019, 1, 2))[:2] == (date(2019, 1, 31), "url")
+    assert choose_date(url="https://x.org/2019/01/31/post/", dateline=date(2019, 1, 2))[:2] == (
+        date(2019, 1, 31),
+        "url",
+    )
     # without a URL date: dateline, then the guess
     assert choose_date(url="https://x.org/post", guessed=date(2018, 5, 5))[:2] == (date(2018, 5, 5), "htmldate")
     assert choose_date(url="https://x.org/post")[:2] == (None, None)
 
 
 def test_fetch_pdf_report_end_to_end(site_server, config_path, tmp_path):
-    pdf = make_pdf(tmp_path / "threat.pdf", ["Threat Report", "We removed 12 Facebook accounts and 3 Pages."], author="Ben Nimmo")
+    pdf = make_pdf(
+        tmp_path / "threat.pdf", ["Threat Report", "We removed 12 Facebook accounts and 3 Pages."], author="Ben Nimmo"
+    )
     site_server.set("/wp-content/uploads/2021/12/threat.pdf", pdf.read_bytes(), content_type="application/pdf")
-    result = run_cli("fetch", site_server.url("/wp-content/uploads/2021/12/threat.pdf"), "--config", config_path, "--json")
+    result = run_cli(
+        "fetch", site_server.url("/wp-content/uploads/2021/12/threat.pdf"), "--config", config_path, "--json"
+    )
     assert result.exit_code == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["content_type"] == "application/pdf" and out["title"] == "Threat Report"
@@ -279,7 +371,17 @@ def test_extract_json_carries_confidence_beside_the_gold_shapes(tmp_path):
     assert egypt["checks"] == {"counts": {"twitter_accounts": ["asset noun understood from earlier in the sentence"]}}
     # the gold comparison reads only the gold-shaped fields: this Report scores against its own labels
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"id": "three", "url": "https://www.example-news.org/2026/12/three/", "text": path.read_text(),
-                                "networks": [{k: n[k] for k in ("origin", "targets", "counts")} for n in report["networks"]],
-                                "totals": report["totals"]}) + "\n", encoding="utf-8")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "three",
+                "url": "https://www.example-news.org/2026/12/three/",
+                "text": path.read_text(),
+                "networks": [{k: n[k] for k in ("origin", "targets", "counts")} for n in report["networks"]],
+                "totals": report["totals"],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     assert eval_json(gold)["scores"]["counts"]["f1"] == 1.0

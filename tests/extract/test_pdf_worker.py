@@ -18,7 +18,9 @@ from scraper.extract.pdf_worker import (
 
 from .pdf_bombs import broken_page_tree, content_stream_bomb, page_tree_bomb, small_report_pdf
 
-SMALL_LIMITS = PdfLimits(max_pages=20, max_text_chars=100_000, cpu_seconds=20, memory_bytes=768 * 2**20, wall_seconds=60)
+SMALL_LIMITS = PdfLimits(
+    max_pages=20, max_text_chars=100_000, cpu_seconds=20, memory_bytes=768 * 2**20, wall_seconds=60
+)
 
 
 def test_an_ordinary_pdf_is_read_through_the_worker():
@@ -76,7 +78,9 @@ def test_cancelling_the_async_read_kills_the_worker(monkeypatch):
         return process
 
     monkeypatch.setattr(pdf_worker.asyncio, "create_subprocess_exec", spy)
-    limits = PdfLimits(max_pages=10**9, max_text_chars=10**12, cpu_seconds=600, memory_bytes=768 * 2**20, wall_seconds=600)
+    limits = PdfLimits(
+        max_pages=10**9, max_text_chars=10**12, cpu_seconds=600, memory_bytes=768 * 2**20, wall_seconds=600
+    )
 
     async def run() -> None:
         running.append(asyncio.Event())

@@ -54,7 +54,10 @@ def test_verb_in_an_earlier_sentence_carries_over_the_paragraph_and_list():
         "Twitter disclosures\n\nThe following account sets were suspended for platform manipulation.\n\n"
         "- Bolivia: 322 accounts that promoted the interim government.\n- Ecuador: 1,019 accounts tied to a party."
     )
-    assert networks(text, org="Twitter") == [(["Bolivia"], {"twitter_accounts": 322}), (["Ecuador"], {"twitter_accounts": 1019})]
+    assert networks(text, org="Twitter") == [
+        (["Bolivia"], {"twitter_accounts": 322}),
+        (["Ecuador"], {"twitter_accounts": 1019}),
+    ]
 
 
 def test_verb_in_the_next_sentence():
@@ -83,7 +86,10 @@ def test_compositions_after_a_stated_removal_are_networks():
 
 def test_with_n_accounts_country_had_the_most():
     text = "Breakdown\n\nTwitter suspended networks tied to four governments. With 1,320 accounts, Cuba had the most. Laos followed with 58 accounts."
-    assert networks(text, org="Twitter") == [(["Cuba"], {"twitter_accounts": 1320}), (["Laos"], {"twitter_accounts": 58})]
+    assert networks(text, org="Twitter") == [
+        (["Cuba"], {"twitter_accounts": 1320}),
+        (["Laos"], {"twitter_accounts": 58}),
+    ]
 
 
 def test_numbers_in_a_takedown_paragraph_that_are_not_removals():
@@ -99,7 +105,9 @@ def test_numbers_in_a_takedown_paragraph_that_are_not_removals():
 
 
 def test_asset_nouns_profiles_handles_blogs_advertising_domains_websites():
-    assert counts("x\n\nFacebook removed 12 profiles and 3 Pages.", org="Meta") == [{"accounts": 12, "facebook_pages": 3}]
+    assert counts("x\n\nFacebook removed 12 profiles and 3 Pages.", org="Meta") == [
+        {"accounts": 12, "facebook_pages": 3}
+    ]
     assert counts("x\n\nTwitter said 96 handles had been disabled.", org="Twitter") == [{"twitter_accounts": 96}]
     assert counts(
         "x\n\nWe terminated an advertising account, 4 Blogger blogs and 9 YouTube channels and blocked 3 domains from eligibility to appear on Google News.",
@@ -109,7 +117,9 @@ def test_asset_nouns_profiles_handles_blogs_advertising_domains_websites():
 
 
 def test_a_lone_article_is_not_a_count():
-    assert counts("x\n\nFacebook shuttered 300 accounts that were run by a group in Albania.", org="Meta") == [{"accounts": 300}]
+    assert counts("x\n\nFacebook shuttered 300 accounts that were run by a group in Albania.", org="Meta") == [
+        {"accounts": 300}
+    ]
 
 
 # --- totals over mixed types ----------------------------------------------------------------
@@ -147,7 +157,10 @@ def test_report_wide_totals_and_the_networks_under_them():
 
 def test_demonyms_and_leading_places_segment_networks():
     text = "News\n\nTwitter said it had suspended accounts tied to two governments. 268 Tanzanian accounts harassed activists. In Uganda, 418 accounts praised the president."
-    assert networks(text, org="Twitter") == [(["Tanzania"], {"twitter_accounts": 268}), (["Uganda"], {"twitter_accounts": 418})]
+    assert networks(text, org="Twitter") == [
+        (["Tanzania"], {"twitter_accounts": 268}),
+        (["Uganda"], {"twitter_accounts": 418}),
+    ]
 
 
 def test_month_headings_and_parenthesised_counts():
@@ -164,7 +177,10 @@ def test_month_headings_and_parenthesised_counts():
 
 def test_two_networks_in_one_sentence_each_keep_their_own_origin():
     text = "Quarter\n\nGoogle removed 640 channels and 12 Blogger blogs tied to Russia, and 63 channels linked to Azerbaijan."
-    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 640, "blogs": 12}), (["Azerbaijan"], {"youtube_channels": 63})]
+    assert networks(text, org="Google TAG") == [
+        (["Russia"], {"youtube_channels": 640, "blogs": 12}),
+        (["Azerbaijan"], {"youtube_channels": 63}),
+    ]
 
 
 def test_description_above_a_table_belongs_to_the_network_below_it():
@@ -214,11 +230,15 @@ def test_restating_a_count_adds_nothing():
 
 def test_numbers_without_separators_qualified_and_in_words():
     assert counts("x\n\nTwitter suspended 4301 accounts.", org="Twitter") == [{"twitter_accounts": 4301}]
-    assert counts("x\n\nGoogle banned more than 13,000 YouTube channels.", org="Google TAG") == [{"youtube_channels": 13000}]
+    assert counts("x\n\nGoogle banned more than 13,000 YouTube channels.", org="Google TAG") == [
+        {"youtube_channels": 13000}
+    ]
     assert counts(
         "x\n\nMeta removed twenty-two Facebook accounts and one hundred and five Instagram accounts.", org="Meta"
     ) == [{"facebook_accounts": 22, "instagram_accounts": 105}]
-    assert counts("x\n\nTikTok removed 2,313 accounts; in 2023 it had removed others.", org="TikTok") == [{"tiktok_accounts": 2313}]
+    assert counts("x\n\nTikTok removed 2,313 accounts; in 2023 it had removed others.", org="TikTok") == [
+        {"tiktok_accounts": 2313}
+    ]
 
 
 # --- places --------------------------------------------------------------------------------
@@ -227,7 +247,10 @@ def test_numbers_without_separators_qualified_and_in_words():
 @pytest.mark.parametrize(
     "sentence,expected",
     [
-        ("This network originated in Russia and targeted Europe, more specifically Germany, France and Italy.", ["Germany", "France", "Italy"]),
+        (
+            "This network originated in Russia and targeted Europe, more specifically Germany, France and Italy.",
+            ["Germany", "France", "Italy"],
+        ),
         ("The operation focused on the Middle East as well as the UK and the US.", ["United Kingdom", "United States"]),
         ("The network was primarily targeted at Ukraine and its neighbours.", ["Ukraine"]),
         ("It reached audiences in Bosnia and Herzegovina and Montenegro.", ["Bosnia and Herzegovina", "Montenegro"]),
@@ -283,7 +306,9 @@ def test_followers_do_not_attach_to_a_network_far_above():
 def test_every_count_keeps_its_sentence_as_published():
     text = "News\n\nTwitter said on Friday it had deactivated 3,871 accounts linked to campaigns in three countries. The largest group, 2,216 accounts, was run from Egypt."
     facts = extract_facts(text, title="News", org="Twitter")
-    assert facts.totals_evidence == ["Twitter said on Friday it had deactivated 3,871 accounts linked to campaigns in three countries."]
+    assert facts.totals_evidence == [
+        "Twitter said on Friday it had deactivated 3,871 accounts linked to campaigns in three countries."
+    ]
     assert facts.networks[0].evidence == ["The largest group, 2,216 accounts, was run from Egypt."]
     assert facts.networks[0].origin == ["Egypt"]
 
@@ -297,7 +322,9 @@ def test_no_counts_on_real_pages_that_are_not_takedown_reports():
     counted: list[str] = []
     for path in pages:
         try:
-            report = extract_report(path.read_bytes(), url=f"https://{Path(path).stem}/", content_type="text/html", orgs=DEFAULT_ORGS)
+            report = extract_report(
+                path.read_bytes(), url=f"https://{Path(path).stem}/", content_type="text/html", orgs=DEFAULT_ORGS
+            )
         except ExtractError:
             continue
         if report.totals or any(n.counts or n.followers or n.ad_spend_usd for n in report.networks):
@@ -320,7 +347,10 @@ def test_a_count_of_an_earlier_takedown_referred_back_to_is_not_counted():
 
 def test_assets_in_a_place_name_the_origin():
     text = "Retelling\n\nGoogle terminated 718 YouTube channels linked to Russia, and 76 YouTube channels in Brazil."
-    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 718}), (["Brazil"], {"youtube_channels": 76})]
+    assert networks(text, org="Google TAG") == [
+        (["Russia"], {"youtube_channels": 718}),
+        (["Brazil"], {"youtube_channels": 76}),
+    ]
 
 
 def test_a_total_inside_a_list_item_is_that_items_network():
@@ -388,11 +418,21 @@ def test_a_rounded_lead_and_the_exact_body_are_one_network():
 
 @pytest.mark.parametrize(
     "number,value",
-    [("12.480", 12480), ("3.905", 3905), ("260.000", 260000), ("41 306", 41306), ("41\u202f306", 41306), ("41\u2009306", 41306),
-     ("1.5 million", 1_500_000), ("4301", 4301)],
+    [
+        ("12.480", 12480),
+        ("3.905", 3905),
+        ("260.000", 260000),
+        ("41 306", 41306),
+        ("41\u202f306", 41306),
+        ("41\u2009306", 41306),
+        ("1.5 million", 1_500_000),
+        ("4301", 4301),
+    ],
 )
 def test_european_number_formats(number, value):
-    assert counts(f"x\n\nTwitter suspended {number} accounts linked to Peru.", org="Twitter") == [{"twitter_accounts": value}]
+    assert counts(f"x\n\nTwitter suspended {number} accounts linked to Peru.", org="Twitter") == [
+        {"twitter_accounts": value}
+    ]
 
 
 def test_per_origin_enumeration_after_a_total():
@@ -400,13 +440,19 @@ def test_per_origin_enumeration_after_a_total():
     facts = extract_facts(text, title="News", org="Twitter")
     assert facts.totals == {"twitter_accounts": 564}
     assert [(n.origin, n.counts) for n in facts.networks] == [
-        (["Egypt"], {"twitter_accounts": 212}), (["Kenya"], {"twitter_accounts": 47}), (["Peru"], {"twitter_accounts": 305}),
+        (["Egypt"], {"twitter_accounts": 212}),
+        (["Kenya"], {"twitter_accounts": 47}),
+        (["Peru"], {"twitter_accounts": 305}),
     ]
     text = "News\n\nTwitter suspended 564 accounts across three countries: Egypt (212), Kenya (47) and Peru (305)."
     facts = extract_facts(text, title="News", org="Twitter")
     assert (facts.totals, [(n.origin, n.counts) for n in facts.networks]) == (
         {"twitter_accounts": 564},
-        [(["Egypt"], {"twitter_accounts": 212}), (["Kenya"], {"twitter_accounts": 47}), (["Peru"], {"twitter_accounts": 305})],
+        [
+            (["Egypt"], {"twitter_accounts": 212}),
+            (["Kenya"], {"twitter_accounts": 47}),
+            (["Peru"], {"twitter_accounts": 305}),
+        ],
     )
 
 
@@ -419,8 +465,12 @@ def test_research_dataset_lists_count_accounts_not_tweets():
 
 
 def test_hyphenated_and_suffixed_counts():
-    assert counts("x\n\nGoogle took down a 2,310-channel network linked to China.", org="Google TAG") == [{"youtube_channels": 2310}]
-    assert counts("x\n\nGoogle removed 4,600+ channels linked to China.", org="Google TAG") == [{"youtube_channels": 4600}]
+    assert counts("x\n\nGoogle took down a 2,310-channel network linked to China.", org="Google TAG") == [
+        {"youtube_channels": 2310}
+    ]
+    assert counts("x\n\nGoogle removed 4,600+ channels linked to China.", org="Google TAG") == [
+        {"youtube_channels": 4600}
+    ]
     assert counts("x\n\nMeta said a 30-page report described the Pages.", org="Meta") == []
 
 
@@ -428,7 +478,9 @@ def test_outlets_noun_synonyms():
     assert counts("x\n\nMeta removed 93 personal accounts and 4 Instagram pages linked to Mali.", org="Meta") == [
         {"facebook_accounts": 93, "instagram_accounts": 4}
     ]
-    assert counts("x\n\nMeta removed 93 user accounts and 4 Instagram profiles.", org="Meta") == [{"facebook_accounts": 93, "instagram_accounts": 4}]
+    assert counts("x\n\nMeta removed 93 user accounts and 4 Instagram profiles.", org="Meta") == [
+        {"facebook_accounts": 93, "instagram_accounts": 4}
+    ]
     assert counts("x\n\nMeta removed 40 accounts on Facebook and 6 on Instagram linked to Iran.", org="Meta") == [
         {"facebook_accounts": 40, "instagram_accounts": 6}
     ]
@@ -440,18 +492,25 @@ def test_a_nominalised_removal_takes_its_platform_from_the_possessive():
 
 
 def test_platform_report_identified_a_network_and_archive_releases():
-    assert networks("Covert influence report\n\nWe identified a network of 65 accounts operating from Togo.", org="TikTok") == [
-        (["Togo"], {"tiktok_accounts": 65})
-    ]
+    assert networks(
+        "Covert influence report\n\nWe identified a network of 65 accounts operating from Togo.", org="TikTok"
+    ) == [(["Togo"], {"tiktok_accounts": 65})]
     # a researcher's "identified a network" is not a takedown
-    assert counts("Study\n\nWe identified a network of 65 accounts operating from Togo.", org="Stanford Internet Observatory") == []
-    assert networks("Archive\n\nTwitter released the details of 320 accounts linked to Iran.") == [(["Iran"], {"twitter_accounts": 320})]
+    assert (
+        counts(
+            "Study\n\nWe identified a network of 65 accounts operating from Togo.", org="Stanford Internet Observatory"
+        )
+        == []
+    )
+    assert networks("Archive\n\nTwitter released the details of 320 accounts linked to Iran.") == [
+        (["Iran"], {"twitter_accounts": 320})
+    ]
 
 
 def test_number_words():
-    assert counts("x\n\nMeta removed thirteen accounts, seven Pages and one Facebook group run from Laos.", org="Meta") == [
-        {"accounts": 13, "facebook_pages": 7, "facebook_groups": 1}
-    ]
+    assert counts(
+        "x\n\nMeta removed thirteen accounts, seven Pages and one Facebook group run from Laos.", org="Meta"
+    ) == [{"accounts": 13, "facebook_pages": 7, "facebook_groups": 1}]
     facts = extract_facts("x\n\nMeta removed thirteen accounts run from Laos.", title="x", org="Meta")
     assert facts.networks[0].checks["counts"] == {"accounts": ["number in words", PLAIN_META_ACCOUNTS]}
 
@@ -462,12 +521,16 @@ def test_number_words():
         ("It was a domestic influence operation.", ["Kenya"]),
         ("It focused on domestic audiences.", ["Kenya"]),
         ("It was aimed at French, German and other audiences.", ["France", "Germany"]),
-        ("It targeted audiences in several countries. These included Chad, Niger, Mali, Ghana, Togo and Benin.",
-         ["Chad", "Niger", "Mali", "Ghana", "Togo", "Benin"]),
+        (
+            "It targeted audiences in several countries. These included Chad, Niger, Mali, Ghana, Togo and Benin.",
+            ["Chad", "Niger", "Mali", "Ghana", "Togo", "Benin"],
+        ),
     ],
 )
 def test_targets_domestic_demonyms_lists_and_named_a_sentence_later(sentences, expected):
-    facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts run from Kenya. {sentences}", title="Report", org="Meta")
+    facts = extract_facts(
+        f"Report\n\nMeta removed 30 Facebook accounts run from Kenya. {sentences}", title="Report", org="Meta"
+    )
     assert facts.networks[0].targets == expected
 
 
@@ -510,30 +573,48 @@ def test_confidence_marks_follow_the_rule_that_found_each_value():
     assert facts.totals_confidence == {"twitter_accounts": "high"}
     assert egypt.confidence["counts"] == {"twitter_accounts": "check"}
     assert egypt.checks["counts"] == {"twitter_accounts": ["asset noun understood from earlier in the sentence"]}
-    plain = extract_facts("Takedown\n\nTwitter suspended 300 accounts run from Ghana that targeted Togo.", title="Takedown", org="Twitter").networks[0]
-    assert plain.confidence == {"counts": {"twitter_accounts": "high"}, "origin": {"Ghana": "high"}, "targets": {"Togo": "high"}}
+    plain = extract_facts(
+        "Takedown\n\nTwitter suspended 300 accounts run from Ghana that targeted Togo.", title="Takedown", org="Twitter"
+    ).networks[0]
+    assert plain.confidence == {
+        "counts": {"twitter_accounts": "high"},
+        "origin": {"Ghana": "high"},
+        "targets": {"Togo": "high"},
+    }
     assert plain.checks == {}
     guessed_text = "News\n\nTwitter has been criticised for slow action. This week 300 accounts were suspended, the firm said. The network was run from Ghana."
     guessed = extract_facts(guessed_text, title="News", org=None).networks[0]
-    assert guessed.confidence["counts"] == {"twitter_accounts": "high"}  # a guessed platform was right 64 times in 65 on tune
+    assert guessed.confidence["counts"] == {
+        "twitter_accounts": "high"
+    }  # a guessed platform was right 64 times in 65 on tune
 
 
 def test_check_marks_go_where_the_errors_are():
     # a qualifier is not a number in words
-    plain = extract_facts("News\n\nMeta removed about 30 Facebook accounts run from Chile.", title="News", org=None).networks[0]
+    plain = extract_facts(
+        "News\n\nMeta removed about 30 Facebook accounts run from Chile.", title="News", org=None
+    ).networks[0]
     assert plain.confidence["counts"] == {"facebook_accounts": "high"}
     # plain "accounts" of a Meta takedown: Facebook's or Instagram's, the text does not say
-    mixed = extract_facts("News\n\nFacebook said it removed 44 accounts and 9 Pages run from Chile.", title="News", org=None).networks[0]
+    mixed = extract_facts(
+        "News\n\nFacebook said it removed 44 accounts and 9 Pages run from Chile.", title="News", org=None
+    ).networks[0]
     assert mixed.confidence["counts"] == {"accounts": "check", "facebook_pages": "high"}
     assert mixed.checks["counts"] == {"accounts": [PLAIN_META_ACCOUNTS]}
     # another platform's plain accounts are its own
-    other = extract_facts("News\n\nTwitter said it suspended 44 accounts run from Chile.", title="News", org=None).networks[0]
+    other = extract_facts(
+        "News\n\nTwitter said it suspended 44 accounts run from Chile.", title="News", org=None
+    ).networks[0]
     assert other.confidence["counts"] == {"twitter_accounts": "high"}
 
 
 def test_the_agent_of_a_passive_names_the_platform_and_a_day_after_is_not_a_rate():
-    assert counts("News\n\nThe 519 accounts were suspended by Twitter on Monday, a week after Facebook criticised it.") == [{"twitter_accounts": 519}]
-    assert counts("News\n\nThe suspension of 88 accounts by Twitter came a day after Facebook acted.") == [{"twitter_accounts": 88}]
+    assert counts(
+        "News\n\nThe 519 accounts were suspended by Twitter on Monday, a week after Facebook criticised it."
+    ) == [{"twitter_accounts": 519}]
+    assert counts("News\n\nThe suspension of 88 accounts by Twitter came a day after Facebook acted.") == [
+        {"twitter_accounts": 88}
+    ]
 
 
 def test_a_breakdown_far_below_a_mixed_total_is_the_same_network():
@@ -541,13 +622,16 @@ def test_a_breakdown_far_below_a_mixed_total_is_the_same_network():
         "News\n\nMeta removed 53 accounts, Pages and Groups linked to Iran.\n\nThey posed as news outlets.\n\nThey ran ads.\n\nThey posted daily.\n\n"
         "The network included 41 Facebook accounts, 8 Pages and 4 Groups."
     )
-    assert networks(text, org="Meta") == [(["Iran"], {"total_assets": 53, "facebook_accounts": 41, "facebook_pages": 8, "facebook_groups": 4})]
+    assert networks(text, org="Meta") == [
+        (["Iran"], {"total_assets": 53, "facebook_accounts": 41, "facebook_pages": 8, "facebook_groups": 4})
+    ]
 
 
 def test_two_platforms_acting_in_one_sentence_are_two_networks():
     text = "News\n\nFacebook's removal of 57 Pages linked to Ethiopia followed Twitter's suspension of 230 accounts that were run from Ethiopia and targeted Eritrea."
     assert [(n.counts, n.targets) for n in extract_facts(text, title="News").networks] == [
-        ({"facebook_pages": 57}, []), ({"twitter_accounts": 230}, ["Eritrea"]),
+        ({"facebook_pages": 57}, []),
+        ({"twitter_accounts": 230}, ["Eritrea"]),
     ]
 
 
@@ -557,13 +641,24 @@ def test_a_total_that_restates_the_leads_network_is_that_network():
         '"In total, we removed 312 Facebook accounts and 27 Pages," a spokesperson said.'
     )
     facts = extract_facts(text, title="News", org=None)
-    assert (facts.totals, [n.counts for n in facts.networks]) == ({}, [{"facebook_accounts": 312, "facebook_pages": 27}])
+    assert (facts.totals, [n.counts for n in facts.networks]) == (
+        {},
+        [{"facebook_accounts": 312, "facebook_pages": 27}],
+    )
 
 
 def test_language_speakers_are_not_target_countries():
-    facts = extract_facts("x\n\nMeta removed 64 Facebook accounts aimed at Tamil and Sinhala speakers in Sri Lanka.", title="x", org="Meta")
+    facts = extract_facts(
+        "x\n\nMeta removed 64 Facebook accounts aimed at Tamil and Sinhala speakers in Sri Lanka.",
+        title="x",
+        org="Meta",
+    )
     assert facts.networks[0].targets == ["Sri Lanka"]
-    facts = extract_facts("x\n\nMeta removed 64 Facebook accounts targeting Russian speakers in Latvia and Estonia.", title="x", org="Meta")
+    facts = extract_facts(
+        "x\n\nMeta removed 64 Facebook accounts targeting Russian speakers in Latvia and Estonia.",
+        title="x",
+        org="Meta",
+    )
     assert facts.networks[0].targets == ["Latvia", "Estonia"]
 
 
@@ -573,7 +668,9 @@ def test_a_qualifier_before_a_list_makes_a_rounded_lead_one_network_with_the_exa
         "The network comprised 412 Facebook accounts, 53 Pages and 7 Instagram accounts."
     )
     facts = extract_facts(text, title="News", org=None)
-    assert [(n.origin, n.counts) for n in facts.networks] == [(["China"], {"facebook_accounts": 412, "facebook_pages": 53, "instagram_accounts": 7})]
+    assert [(n.origin, n.counts) for n in facts.networks] == [
+        (["China"], {"facebook_accounts": 412, "facebook_pages": 53, "instagram_accounts": 7})
+    ]
 
 
 def test_a_state_linked_operation_in_a_country_is_that_countrys():
@@ -597,7 +694,9 @@ def test_a_state_linked_operation_in_a_country_is_that_countrys():
     ],
 )
 def test_more_ways_of_naming_a_target(sentence, expected):
-    facts = extract_facts(f"Report\n\nMeta removed 30 Facebook accounts run from Benin. {sentence}", title="Report", org="Meta")
+    facts = extract_facts(
+        f"Report\n\nMeta removed 30 Facebook accounts run from Benin. {sentence}", title="Report", org="Meta"
+    )
     assert facts.networks[0].targets == expected
 
 
@@ -633,10 +732,17 @@ def test_a_retellings_opening_total_over_several_types_is_its_network_unless_it_
     facts = extract_facts(text, title=text.split("\n")[0], org=None)
     assert facts.totals == {}
     assert [(n.origin, n.counts, n.followers) for n in facts.networks] == [
-        (["Nigeria"], {"facebook_accounts": 183, "facebook_pages": 42, "instagram_accounts": 16}, {"facebook_pages": 9000})
+        (
+            ["Nigeria"],
+            {"facebook_accounts": 183, "facebook_pages": 42, "instagram_accounts": 16},
+            {"facebook_pages": 9000},
+        )
     ]
     several = "Meta removes networks\n\nMeta said it removed a total of 183 Facebook accounts and 16 Instagram accounts in March."
-    assert extract_facts(several, title="Meta removes networks", org=None).totals == {"facebook_accounts": 183, "instagram_accounts": 16}
+    assert extract_facts(several, title="Meta removes networks", org=None).totals == {
+        "facebook_accounts": 183,
+        "instagram_accounts": 16,
+    }
 
 
 def test_composition_verbs_demonym_after_an_article_and_a_clause_led_by_its_place():
@@ -654,7 +760,11 @@ def test_composition_verbs_demonym_after_an_article_and_a_clause_led_by_its_plac
 
 
 def test_propaganda_against_a_country_targets_it():
-    facts = extract_facts("x\n\nX suspended 2,500 handles operated from Pakistan to spread propaganda against India.", title="x", org="Twitter")
+    facts = extract_facts(
+        "x\n\nX suspended 2,500 handles operated from Pakistan to spread propaganda against India.",
+        title="x",
+        org="Twitter",
+    )
     assert facts.networks[0].targets == ["India"]
 
 
@@ -666,10 +776,12 @@ def test_totals_without_any_network_carry_confidence_too():
 
 
 def test_tag_retellings_blogger_accounts_and_removal_participles():
-    assert counts("Google news\n\nGoogle's TAG shut down 33 YouTube channels and 3 Blogger accounts linked to Russia.") == [
-        {"youtube_channels": 33, "blogs": 3}
-    ]
-    assert counts("Google news\n\nGoogle's latest TAG bulletin lists 1,951 terminated YouTube channels linked to China.") == [{"youtube_channels": 1951}]
+    assert counts(
+        "Google news\n\nGoogle's TAG shut down 33 YouTube channels and 3 Blogger accounts linked to Russia."
+    ) == [{"youtube_channels": 33, "blogs": 3}]
+    assert counts(
+        "Google news\n\nGoogle's latest TAG bulletin lists 1,951 terminated YouTube channels linked to China."
+    ) == [{"youtube_channels": 1951}]
 
 
 def test_run_by_a_demonym_company_elliptical_to_and_actors_from():
@@ -677,24 +789,37 @@ def test_run_by_a_demonym_company_elliptical_to_and_actors_from():
     facts = extract_facts(text, title="News", org=None)
     assert [(n.origin, n.targets) for n in facts.networks] == [(["Philippines"], ["Philippines"])]
     text = "Google news\n\nThe company also took down 24 channels linked to Russia and 4 to Iran."
-    assert networks(text, org="Google TAG") == [(["Russia"], {"youtube_channels": 24}), (["Iran"], {"youtube_channels": 4})]
-    facts = extract_facts("AI misuse\n\nOpenAI said threat actors from Russia and Iran used its models.", title="AI misuse", org=None)
+    assert networks(text, org="Google TAG") == [
+        (["Russia"], {"youtube_channels": 24}),
+        (["Iran"], {"youtube_channels": 4}),
+    ]
+    facts = extract_facts(
+        "AI misuse\n\nOpenAI said threat actors from Russia and Iran used its models.", title="AI misuse", org=None
+    )
     assert [n.origin for n in facts.networks] == [["Russia", "Iran"]]
 
 
 def test_a_network_in_a_country_and_run_domestically():
-    text = "News\n\nMeta removed 42 Facebook accounts tied to a separate network in Indonesia that was run domestically."
+    text = (
+        "News\n\nMeta removed 42 Facebook accounts tied to a separate network in Indonesia that was run domestically."
+    )
     [network] = extract_facts(text, title="News", org="Meta").networks
     assert (network.origin, network.targets) == (["Indonesia"], ["Indonesia"])
 
 
 def test_an_influence_operation_from_a_country_is_not_its_target():
-    facts = extract_facts("Outward Influence Operation From Iran\n\nFacebook removed 783 assets.", title="Outward Influence Operation From Iran", org=None)
+    facts = extract_facts(
+        "Outward Influence Operation From Iran\n\nFacebook removed 783 assets.",
+        title="Outward Influence Operation From Iran",
+        org=None,
+    )
     assert [(n.origin, n.targets) for n in facts.networks] == [(["Iran"], [])]
 
 
 def test_origin_from_the_government_of_a_country_and_individuals_in_it_and_the_countrys_own_people_as_target():
-    assert networks("News\n\nTwitter suspended 2,134 accounts operated by the government of Cuba.") == [(["Cuba"], {"twitter_accounts": 2134})]
+    assert networks("News\n\nTwitter suspended 2,134 accounts operated by the government of Cuba.") == [
+        (["Cuba"], {"twitter_accounts": 2134})
+    ]
     text = "News\n\nThe company's investigators traced the 88 Facebook accounts it removed to individuals in Togo and Benin who posed as outlets."
     assert networks(text, org=None) == [(["Togo", "Benin"], {"facebook_accounts": 88})]
     text = "News\n\nMeta removed 27 Facebook accounts linked to the Myanmar military that targeted the country's Rohingya minority."
@@ -706,12 +831,18 @@ def test_origin_from_the_government_of_a_country_and_individuals_in_it_and_the_c
 
 
 def test_two_asset_nouns_after_one_number_are_a_mixed_total():
-    assert counts("News\n\nFacebook took down 140 pages and accounts run by a campaign manager in Peru.") == [{"total_assets": 140}]
-    assert counts("News\n\nFacebook took down 14 accounts and 6 Pages run from Peru.") == [{"accounts": 14, "facebook_pages": 6}]
+    assert counts("News\n\nFacebook took down 140 pages and accounts run by a campaign manager in Peru.") == [
+        {"total_assets": 140}
+    ]
+    assert counts("News\n\nFacebook took down 14 accounts and 6 Pages run from Peru.") == [
+        {"accounts": 14, "facebook_pages": 6}
+    ]
 
 
 def test_instagram_as_the_actor_owns_plain_accounts():
-    assert counts("News\n\nInstagram, which Meta owns, removed four accounts tied to the same group in Peru.") == [{"instagram_accounts": 4}]
+    assert counts("News\n\nInstagram, which Meta owns, removed four accounts tied to the same group in Peru.") == [
+        {"instagram_accounts": 4}
+    ]
 
 
 def test_a_platform_presence_of_n_accounts_names_the_platform():
@@ -729,12 +860,17 @@ def test_transparency_report_periods_and_other_reasons_are_not_a_network():
 
 
 def test_took_n_accounts_offline_and_a_platform_removing_them_in_another_platforms_story():
-    assert counts("News\n\nTwitter also took 2,718 accounts offline that praised the ruling party in Chile.") == [{"twitter_accounts": 2718}]
+    assert counts("News\n\nTwitter also took 2,718 accounts offline that praised the ruling party in Chile.") == [
+        {"twitter_accounts": 2718}
+    ]
     text = (
         "News\n\nLast week Meta removed about 7,000 Facebook accounts of a Chilean spam network. "
         "TikTok then acted by removing 219 accounts tied to the same network, and Meta said Facebook was cleaner."
     )
-    assert sorted(pair for network in counts(text) for pair in network.items()) == [("facebook_accounts", 7000), ("tiktok_accounts", 219)]
+    assert sorted(pair for network in counts(text) for pair in network.items()) == [
+        ("facebook_accounts", 7000),
+        ("tiktok_accounts", 219),
+    ]
 
 
 def test_origin_phrases_with_an_adverb_and_operators_in_a_place():
@@ -759,7 +895,9 @@ def test_a_lead_listing_every_networks_country_is_not_the_first_networks_origin(
 
 
 def test_domestic_focused_activity_in_a_country_and_targets_around_the_globe():
-    text = "News\n\nMeta removed 75 Facebook accounts that were part of a domestic-focused inauthentic activity in Zambia."
+    text = (
+        "News\n\nMeta removed 75 Facebook accounts that were part of a domestic-focused inauthentic activity in Zambia."
+    )
     assert networks(text) == [(["Zambia"], {"facebook_accounts": 75})]
     [network] = extract_facts(text, title="News", org=None).networks
     assert network.targets == ["Zambia"]
@@ -771,8 +909,14 @@ def test_domestic_focused_activity_in_a_country_and_targets_around_the_globe():
 @pytest.mark.parametrize(
     "sentence,expected",
     [
-        ("Facebook eliminó 412 cuentas y 37 páginas de Instagram vinculadas a una agencia.", {"facebook_accounts": 412, "instagram_accounts": 37}),
-        ("Facebook a supprimé 58 comptes Facebook, 4 comptes Instagram et 11 pages.", {"facebook_accounts": 58, "instagram_accounts": 4, "facebook_pages": 11}),
+        (
+            "Facebook eliminó 412 cuentas y 37 páginas de Instagram vinculadas a una agencia.",
+            {"facebook_accounts": 412, "instagram_accounts": 37},
+        ),
+        (
+            "Facebook a supprimé 58 comptes Facebook, 4 comptes Instagram et 11 pages.",
+            {"facebook_accounts": 58, "instagram_accounts": 4, "facebook_pages": 11},
+        ),
         ("O Facebook removeu 96 contas no Instagram e 14 páginas.", {"instagram_accounts": 96, "facebook_pages": 14}),
         ("Meta menghapus 27 akun Facebook dan 8 halaman.", {"facebook_accounts": 27, "facebook_pages": 8}),
         ("Facebook eliminó más de 640 páginas, grupos y cuentas falsas.", {"total_assets": 640}),

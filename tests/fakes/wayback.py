@@ -19,7 +19,9 @@ from scraper.devserver import LoopbackServer, QuietHandler
 
 @dataclass
 class Script:
-    submit: list[str] = field(default_factory=lambda: ["ok"])  # per POST: ok | http429 | http500 | quota | session | error200
+    submit: list[str] = field(
+        default_factory=lambda: ["ok"]
+    )  # per POST: ok | http429 | http500 | quota | session | error200
     pending_polls: int = 0  # status answers "pending" this many times before the outcome
     outcome: str = "success"  # success | error
     timestamp: str = "20261124010203"
@@ -43,7 +45,14 @@ class FakeWayback:
                 self.wfile.write(data)
 
             def record(self, form: dict | None = None) -> None:
-                fake.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers.items()), "form": form or {}})
+                fake.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": dict(self.headers.items()),
+                        "form": form or {},
+                    }
+                )
 
             def do_GET(self) -> None:  # noqa: N802
                 self.record()
@@ -51,19 +60,49 @@ class FakeWayback:
                 if parts.path == "/wayback/available":
                     url = parse_qs(parts.query).get("url", [""])[0]
                     ts = fake.snapshots.get(url)
-                    closest = {"closest": {"status": "200", "available": True, "url": f"http://web.archive.org/web/{ts}/{url}", "timestamp": ts}} if ts else {}
+                    closest = (
+                        {
+                            "closest": {
+                                "status": "200",
+                                "available": True,
+                                "url": f"http://web.archive.org/web/{ts}/{url}",
+                                "timestamp": ts,
+                            }
+                        }
+                        if ts
+                        else {}
+                    )
                     return self.reply(200, {"url": url, "archived_snapshots": closest})
                 if parts.path.startswith("/save/status/"):
                     job = fake.jobs.get(parts.path.rsplit("/", 1)[-1])
                     if job is None:
-                        return self.reply(200, {"status": "error", "status_ext": "error:not-found", "message": "job not found"})
+                        return self.reply(
+                            200, {"status": "error", "status_ext": "error:not-found", "message": "job not found"}
+                        )
                     script = fake.scripts.get(job["url"], Script())
                     job["polls"] += 1
                     if job["polls"] <= script.pending_polls:
                         return self.reply(200, {"status": "pending", "job_id": job["id"], "resources": []})
                     if script.outcome == "success":
-                        return self.reply(200, {"status": "success", "job_id": job["id"], "original_url": job["url"], "timestamp": script.timestamp, "duration_sec": 6.2})
-                    return self.reply(200, {"status": "error", "job_id": job["id"], "status_ext": "error:not-found", "message": "The server cannot find the requested resource"})
+                        return self.reply(
+                            200,
+                            {
+                                "status": "success",
+                                "job_id": job["id"],
+                                "original_url": job["url"],
+                                "timestamp": script.timestamp,
+                                "duration_sec": 6.2,
+                            },
+                        )
+                    return self.reply(
+                        200,
+                        {
+                            "status": "error",
+                            "job_id": job["id"],
+                            "status_ext": "error:not-found",
+                            "message": "The server cannot find the requested resource",
+                        },
+                    )
                 self.reply(404, {"message": "not found"})
 
             def do_POST(self) -> None:  # noqa: N802
@@ -82,11 +121,28 @@ class FakeWayback:
                 if action == "http500":
                     return self.reply(500, {"message": "Internal Server Error"})
                 if action == "quota":
-                    return self.reply(200, {"status": "error", "status_ext": "error:too-many-daily-captures", "message": "This URL has been captured 10 times today."})
+                    return self.reply(
+                        200,
+                        {
+                            "status": "error",
+                            "status_ext": "error:too-many-daily-captures",
+                            "message": "This URL has been captured 10 times today.",
+                        },
+                    )
                 if action == "session":
-                    return self.reply(200, {"status": "error", "status_ext": "error:user-session-limit", "message": "You have already reached the limit of active sessions."})
+                    return self.reply(
+                        200,
+                        {
+                            "status": "error",
+                            "status_ext": "error:user-session-limit",
+                            "message": "You have already reached the limit of active sessions.",
+                        },
+                    )
                 if action == "error200":
-                    return self.reply(200, {"status": "error", "status_ext": "error:invalid-url-syntax", "message": "Invalid URL syntax"})
+                    return self.reply(
+                        200,
+                        {"status": "error", "status_ext": "error:invalid-url-syntax", "message": "Invalid URL syntax"},
+                    )
                 job_id = "spn2-" + hashlib.sha1(f"{url}{len(fake.jobs)}".encode()).hexdigest()
                 fake.jobs[job_id] = {"id": job_id, "url": url, "polls": 0}
                 self.reply(200, {"url": url, "job_id": job_id})

@@ -106,7 +106,11 @@ class FaultServer:
                 server.arrived.setdefault(path, []).append(time.monotonic())
                 if path.startswith("/chain/"):  # /chain/N redirects to /chain/N+1, for ever
                     return self.send(302, b"", Location=f"/chain/{int(path.rsplit('/', 1)[1]) + 1}")
-                getattr(self, "route_" + path.strip("/").replace("-", "_").replace(".", "_").replace("/", "__"), self.route_missing)()
+                getattr(
+                    self,
+                    "route_" + path.strip("/").replace("-", "_").replace(".", "_").replace("/", "__"),
+                    self.route_missing,
+                )()
 
             def send(self, status: int, body: bytes = b"", **headers: str) -> None:
                 self.send_response(status)
@@ -150,7 +154,9 @@ class FaultServer:
                 except OSError:
                     return True
 
-            def route_slow(self) -> None:  # no first byte until the client gives up (or 30 s, for a client that never does)
+            def route_slow(
+                self,
+            ) -> None:  # no first byte until the client gives up (or 30 s, for a client that never does)
                 if self.client_hung_up(within=30.0):
                     server.hung_up[self.path] += 1
                     self.close_connection = True
@@ -207,7 +213,11 @@ class FaultServer:
                     self.send(200, PAGE, ETag='"v1"', Last_Modified="Mon, 01 Nov 2021 10:00:00 GMT")
 
             def route_mislabelled(self) -> None:
-                body = "<html><head><meta charset='utf-8'><title>Zürich – Iran’s network</title></head><body><article><h1>Zürich – Iran’s network</h1>".encode() + "<p>We removed 5 Facebook accounts in Zürich’s café.</p>".encode() * 10 + b"</article></body></html>"
+                body = (
+                    "<html><head><meta charset='utf-8'><title>Zürich – Iran’s network</title></head><body><article><h1>Zürich – Iran’s network</h1>".encode()
+                    + "<p>We removed 5 Facebook accounts in Zürich’s café.</p>".encode() * 10
+                    + b"</article></body></html>"
+                )
                 self.send(200, body, Content_Type="text/html; charset=iso-8859-1")
 
             # --- content codings -------------------------------------------------------------

@@ -30,7 +30,9 @@ from ..conftest import REPO
 from .faults import feed_of
 
 MIB = 2**20
-BLOCK = b"".join(b"<p>Post %d of the network, removed on review: a line written for this test.</p>\n" % n for n in range(12_000))
+BLOCK = b"".join(
+    b"<p>Post %d of the network, removed on review: a line written for this test.</p>\n" % n for n in range(12_000)
+)
 HEAD = b"<!DOCTYPE html><html><head><title>Coordinated inauthentic behavior report</title></head><body><article>\n"
 TAIL = b"</article></body></html>\n"
 
@@ -57,9 +59,15 @@ def big_page_site(decoded_bytes: int) -> type[BaseHTTPRequestHandler]:
             if self.path == "/robots.txt":
                 return self.answer_text(404, b"none")
             if self.path == "/feed":
-                return self.answer_text(200, feed_of(f"http://{self.headers['Host']}", ["/report"]), "application/rss+xml")
+                return self.answer_text(
+                    200, feed_of(f"http://{self.headers['Host']}", ["/report"]), "application/rss+xml"
+                )
             self.send_response(200)
-            for name, value in (("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked")):
+            for name, value in (
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Encoding", "gzip"),
+                ("Transfer-Encoding", "chunked"),
+            ):
                 self.send_header(name, value)
             self.end_headers()
             compressor = zlib.compressobj(1, zlib.DEFLATED, zlib.MAX_WBITS | 16)
@@ -92,14 +100,24 @@ def fetch_big_page(tmp_path: Path, decoded_bytes: int, *, poll: bool = False) ->
     cfg = tmp_path / "config.toml"
     with LoopbackServer(big_page_site(decoded_bytes)) as server:
         if poll:
-            cfg.write_text(CONFIG.replace("[extract]\n", "[extract]\nworkers = 2\n") + f'\n[sources.big]\nkind = "feed"\nurl = "{server.url("/feed")}"\n')
+            cfg.write_text(
+                CONFIG.replace("[extract]\n", "[extract]\nworkers = 2\n")
+                + f'\n[sources.big]\nkind = "feed"\nurl = "{server.url("/feed")}"\n'
+            )
             args = ["poll", "--config", str(cfg), "--json"]
         else:
             cfg.write_text(CONFIG)
             args = ["fetch", server.url("/report"), "--config", str(cfg), "--json"]
         case = {"name": "big page", "args": args, "config": str(cfg)}
-        done = subprocess.run([sys.executable, "-m", "tests.fetch.hostile_driver"], input=json.dumps([case]), capture_output=True, text=True,
-                              cwd=REPO, timeout=600, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.fetch.hostile_driver"],
+            input=json.dumps([case]),
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=600,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout), cfg
 
@@ -110,7 +128,9 @@ def check_stored(line: dict, cfg: Path, decoded_bytes: int) -> None:
     assert line["exit_code"] in (0, 4), line["stderr"][-2000:]
     if line["exit_code"] == 4:
         assert "Traceback" not in line["stderr"]
-        assert line["stderr"].rstrip("\n").splitlines()[-1].startswith("error: ") and "stored, but" in line["stderr"], line["stderr"][-2000:]
+        assert line["stderr"].rstrip("\n").splitlines()[-1].startswith("error: ") and "stored, but" in line["stderr"], (
+            line["stderr"][-2000:]
+        )
     assert line["verify_exit"] == 0, line["verify_output"]
     catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
     with catalogue.session() as s:
@@ -138,5 +158,7 @@ def test_150_mib_page_polled_with_workers_is_stored_under_300_mb(tmp_path: Path)
     assert line["crash"] is None and "Traceback" not in line["stderr"], line["crash"] or line["stderr"][-2000:]
     [source] = json.loads(line["stdout"])
     assert source["fetched"] + source["failed"] == 1 and all("stored, but" in e for e in source["errors"]), source
-    check_stored({**line, "exit_code": 0}, cfg, SIZE)  # a poll whose only item failed exits 1: its verdict is checked above
+    check_stored(
+        {**line, "exit_code": 0}, cfg, SIZE
+    )  # a poll whose only item failed exits 1: its verdict is checked above
     assert line["peak_rss_mb"] < MAX_RSS_MB, f"peak RSS {line['peak_rss_mb']:.0f} MB for a {SIZE / 1e6:.0f} MB page"

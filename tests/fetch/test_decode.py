@@ -13,7 +13,9 @@ from archive.decode import DecodeError, StreamDecoder, decode_body
 MB = 1024 * 1024
 
 
-@pytest.mark.parametrize("encoding,compress", [("gzip", gzip.compress), ("br", brotli.compress), ("deflate", zlib.compress)])
+@pytest.mark.parametrize(
+    "encoding,compress", [("gzip", gzip.compress), ("br", brotli.compress), ("deflate", zlib.compress)]
+)
 def test_bombs_are_stopped_at_the_cap(encoding, compress):
     bomb = compress(bytes(64 * MB))
     assert len(bomb) < MB
@@ -29,7 +31,9 @@ def test_round_trip_and_truncation(encoding, compress):
         decode_body(compress(data)[:-20], encoding, MB)
 
 
-@pytest.mark.parametrize("encoding,compress", [("gzip", gzip.compress), ("br", brotli.compress), ("deflate", zlib.compress)])
+@pytest.mark.parametrize(
+    "encoding,compress", [("gzip", gzip.compress), ("br", brotli.compress), ("deflate", zlib.compress)]
+)
 def test_a_page_many_decoding_steps_long_decodes_whole(encoding, compress):
     """Text compresses well: one chunk of it decodes to many steps of output, all of which must come out."""
     data = b"".join(b"<p>We removed %d accounts from a network.</p>\n" % n for n in range(40_000))
@@ -44,7 +48,10 @@ def test_unknown_encoding_and_identity():
         decode_body(b"0123456789ABC", "identity", 10)
 
 
-@pytest.mark.parametrize("encoding,compress", [("gzip", gzip.compress), ("br", lambda d: brotli.compress(d, quality=1)), ("deflate", zlib.compress)])
+@pytest.mark.parametrize(
+    "encoding,compress",
+    [("gzip", gzip.compress), ("br", lambda d: brotli.compress(d, quality=1)), ("deflate", zlib.compress)],
+)
 def test_bombs_never_inflate_past_the_cap_in_memory(encoding, compress):
     """Peak Python memory while stopping a 256 MB bomb stays near the 1 MB cap, not near 256 MB."""
     import tracemalloc
@@ -96,9 +103,15 @@ def test_brotli_records_read_back_through_warcio():
     data = b"<html><body>We removed 12 Facebook accounts.</body></html>" * 50
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
-    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "br")], protocol="HTTP/1.1")
+    headers = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "br")], protocol="HTTP/1.1"
+    )
     body = brotli.compress(data)
-    writer.write_record(writer.create_warc_record("https://example.org/", "response", payload=io.BytesIO(body), length=len(body), http_headers=headers))
+    writer.write_record(
+        writer.create_warc_record(
+            "https://example.org/", "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
+        )
+    )
     buf.seek(0)
     contents = [record.content_stream().read() for record in ArchiveIterator(buf)]
     assert contents == [data]

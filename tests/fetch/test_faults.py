@@ -59,7 +59,10 @@ def assert_waits(result, faults: FaultServer, path: str) -> list[float]:
     arrived = faults.arrived[path]
     assert len(waits) == len(arrived) - 1, (waits, arrived)
     gaps = [b - a for a, b in zip(arrived, arrived[1:], strict=False)]
-    assert all(gap >= wait - 0.05 for gap, wait in zip(gaps, waits, strict=True)), (gaps, waits)  # 0.05: the log's rounding
+    assert all(gap >= wait - 0.05 for gap, wait in zip(gaps, waits, strict=True)), (
+        gaps,
+        waits,
+    )  # 0.05: the log's rounding
     return waits
 
 
@@ -77,7 +80,9 @@ def assert_store_consistent(cfg: Path) -> None:
         for warc in s.query(WarcFile):
             path = config.data_dir / warc.path
             assert path.stat().st_size == warc.committed_size
-            check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True, text=True)
+            check = subprocess.run(
+                [sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True, text=True
+            )
             assert check.returncode == 0, check.stdout + check.stderr
         for capture in s.query(Capture):
             record = read_response(config.data_dir / capture.warc_path, capture.warc_offset)
@@ -121,7 +126,9 @@ def test_429_retry_after_is_honoured(faults, cfg):
     result = fetch(cfg, faults.url("/429-retry-after"))
     assert result.exit_code == 0, result.stderr
     assert faults.hits["/429-retry-after"] == 2
-    assert assert_waits(result, faults, "/429-retry-after") == [1.0]  # the second the server asked for, not the 0.05 s backoff
+    assert assert_waits(result, faults, "/429-retry-after") == [
+        1.0
+    ]  # the second the server asked for, not the 0.05 s backoff
 
 
 def test_slow_first_byte_times_out_with_bounded_retries(faults, cfg):
@@ -176,7 +183,9 @@ def test_redirect_loop_is_detected(faults, cfg):
 
 def test_robots_disallow_is_honoured_and_can_be_overridden(faults, cfg):
     result = fetch(cfg, faults.url("/private"))
-    assert result.exit_code != 0 and f"robots.txt disallows {faults.url('/private')}; add --ignore-robots" in result.stderr
+    assert (
+        result.exit_code != 0 and f"robots.txt disallows {faults.url('/private')}; add --ignore-robots" in result.stderr
+    )
     assert faults.hits["/private"] == 0 and faults.hits["/robots.txt"] == 1
     result = fetch(cfg, faults.url("/private"), "--ignore-robots")
     assert result.exit_code == 0, result.stderr

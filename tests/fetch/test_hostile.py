@@ -28,7 +28,10 @@ from ..conftest import REPO
 from .faults import FAST_HTTP, FaultServer, brotli_bomb, deflate_bomb, gzip_bomb, html_flood, pdf_content_bomb
 
 MAX_RSS_MB = 300
-CONFIG = '[data]\ndir = "data"\n' + FAST_HTTP + """max_redirects = 5
+CONFIG = (
+    '[data]\ndir = "data"\n'
+    + FAST_HTTP
+    + """max_redirects = 5
 
 [extract.pdf]
 max_pages = 50
@@ -46,6 +49,7 @@ enabled = false
 kind = "feed"
 url = "{base}/feed-codings"
 """
+)
 
 
 @dataclass
@@ -82,7 +86,9 @@ def _stored(cfg: Path) -> tuple[list[Capture], list[FetchFailure], list[list[str
 def captured_with_wacz(line: dict, cfg: Path) -> None:
     captures, _, packaged = _stored(cfg)
     assert len(captures) == 1 and packaged == [[]]
-    assert _json(line)["text_chars"] > 0 and "removed 12 Facebook accounts" in _json(line)["title"] + json.dumps(_json(line))
+    assert _json(line)["text_chars"] > 0 and "removed 12 Facebook accounts" in _json(line)["title"] + json.dumps(
+        _json(line)
+    )
 
 
 def failure_recorded(reason: str) -> Callable[[dict, Path], None]:
@@ -159,8 +165,20 @@ CASES = [
     Case("raw deflate page", "/enc-raw-deflate", 0, check=captured_with_wacz),
     Case("brotli page", "/enc-br", 0, check=captured_with_wacz),
     Case("gzip then brotli", "/enc-gzip-br", 0, check=captured_with_wacz),
-    Case("zstd never asked for", "/enc-zstd", 3, "unsupported Content-Encoding 'zstd'", check=failure_recorded("bad_encoding")),
-    Case("unknown coding", "/enc-compress", 3, "unsupported Content-Encoding 'compress'", check=failure_recorded("bad_encoding")),
+    Case(
+        "zstd never asked for",
+        "/enc-zstd",
+        3,
+        "unsupported Content-Encoding 'zstd'",
+        check=failure_recorded("bad_encoding"),
+    ),
+    Case(
+        "unknown coding",
+        "/enc-compress",
+        3,
+        "unsupported Content-Encoding 'compress'",
+        check=failure_recorded("bad_encoding"),
+    ),
     Case("poll through br, gzip, deflate, zstd", "", 0, command="poll", check=poll_codings),
     # bombs and broken compression
     Case("gzip bomb", "/gzip-bomb", 3, "decompression bomb", check=failure_recorded("bad_encoding")),
@@ -183,13 +201,22 @@ CASES = [
     Case("not HTTP at all", "/not-http", 3, "connection broken", check=nothing_stored),
     Case("header bomb", "/header-bomb", 3, "", check=nothing_stored),
     Case("50 MB without length", "/huge", 3, "larger than the 5242880-byte cap", check=failure_recorded("too_large")),
-    Case("endless chunks", "/endless-chunks", 3, "larger than the 5242880-byte cap", check=failure_recorded("too_large")),
+    Case(
+        "endless chunks", "/endless-chunks", 3, "larger than the 5242880-byte cap", check=failure_recorded("too_large")
+    ),
     Case("declared 1 TB", "/declared-huge", 3, "larger than the 5242880-byte cap", check=failure_recorded("too_large")),
     # redirects and URLs
     Case("redirect loop", "/loop-a", 3, "redirect loop", check=failure_recorded("redirect_loop")),
     Case("endless redirect chain", "/chain/1", 3, "too many redirects", check=failure_recorded("redirect_loop")),
     Case("redirect to credentials", "/redirect-credentials", 3, "carries credentials", check=secret_never_shown),
-    Case("credentials in the URL", "", 2, "carries credentials", url="http://admin:hunter2secret@127.0.0.1:{port}/ok", check=secret_never_shown),
+    Case(
+        "credentials in the URL",
+        "",
+        2,
+        "carries credentials",
+        url="http://admin:hunter2secret@127.0.0.1:{port}/ok",
+        check=secret_never_shown,
+    ),
     Case("redirect then page", "/redirect-to-ok", 0, check=captured_with_wacz),
     Case("robots.txt disallows", "/private", 3, "robots.txt disallows", check=nothing_stored),
     # bodies
@@ -199,14 +226,33 @@ CASES = [
     Case("control character reference", "/control-chars", 0, check=control_text),
     Case("PDF page-tree bomb", "/pdf-tree-bomb", 0, check=pdf_pages_capped),
     Case("PDF content-stream bomb", "/pdf-content-bomb", 4, "memory limit", check=captured_without_report),
-    Case("HTML paragraph flood, gzip", "/html-flood-gzip", 4, "stored, but extraction took more than the 2s CPU limit", check=captured_without_report),
-    Case("HTML paragraph flood, brotli", "/html-flood-br", 4, "stored, but extraction took more than the 2s CPU limit", check=captured_without_report),
+    Case(
+        "HTML paragraph flood, gzip",
+        "/html-flood-gzip",
+        4,
+        "stored, but extraction took more than the 2s CPU limit",
+        check=captured_without_report,
+    ),
+    Case(
+        "HTML paragraph flood, brotli",
+        "/html-flood-br",
+        4,
+        "stored, but extraction took more than the 2s CPU limit",
+        check=captured_without_report,
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, Path]]:
-    gzip_bomb(), brotli_bomb(), deflate_bomb(), pdf_content_bomb(), html_flood("gzip"), html_flood("br")  # built before the clock starts, so the server answers at once
+    (
+        gzip_bomb(),
+        brotli_bomb(),
+        deflate_bomb(),
+        pdf_content_bomb(),
+        html_flood("gzip"),
+        html_flood("br"),
+    )  # built before the clock starts, so the server answers at once
     root = tmp_path_factory.mktemp("hostile")
     with FaultServer() as server:
         base = server.url("")
@@ -225,9 +271,18 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, P
                 args = ["fetch", url, "--config", str(cfg), "--json", *case.extra]
             cases.append({"name": case.name, "args": args, "config": str(cfg)})
         done = subprocess.run(
-            [sys.executable, "-m", "tests.fetch.hostile_driver"], input=json.dumps(cases), capture_output=True, text=True, cwd=REPO, timeout=900, check=False
+            [sys.executable, "-m", "tests.fetch.hostile_driver"],
+            input=json.dumps(cases),
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=900,
+            check=False,
         )
-        server_saw = {"hits": dict(server.hits), "hung_up": dict(server.hung_up)}  # for checks on a path only their case asks for
+        server_saw = {
+            "hits": dict(server.hits),
+            "hung_up": dict(server.hung_up),
+        }  # for checks on a path only their case asks for
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [{**json.loads(line), "server": server_saw} for line in done.stdout.splitlines()]
     return {line["name"]: (line, configs[line["name"]]) for line in lines}
@@ -237,7 +292,9 @@ def test_there_are_at_least_30_behaviours():
     assert len({c.name for c in CASES}) == len(CASES) >= 30
 
 
-@pytest.mark.timeout(900)  # the first case's set-up runs all 41 through the driver (about 2 minutes on a loaded machine)
+@pytest.mark.timeout(
+    900
+)  # the first case's set-up runs all 41 through the driver (about 2 minutes on a loaded machine)
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_case(case: Case, results: dict[str, tuple[dict, Path]]):
     line, cfg = results[case.name]
@@ -248,7 +305,9 @@ def test_hostile_case(case: Case, results: dict[str, tuple[dict, Path]]):
         last = line["stderr"].rstrip("\n").splitlines()[-1]  # log lines may come first; the verdict is one line
         assert last.startswith("error: ") and line["stderr"].count("error: ") == 1, line["stderr"]
     if case.says:
-        assert case.says in (line["stderr"] if case.exit_code else line["stdout"]), line["stderr"] + line["stdout"][-500:]
+        assert case.says in (line["stderr"] if case.exit_code else line["stdout"]), (
+            line["stderr"] + line["stdout"][-500:]
+        )
     assert line["peak_rss_mb"] < MAX_RSS_MB, f"peak RSS {line['peak_rss_mb']:.0f} MB"
     assert line["verify_exit"] == 0, line["verify_output"]
     if case.check:

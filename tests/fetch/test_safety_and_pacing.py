@@ -21,9 +21,20 @@ from scraper.fetch.retry import parse_retry_after
 
 @pytest.mark.parametrize(
     "address,public",
-    [("93.184.216.34", True), ("127.0.0.1", False), ("10.1.2.3", False), ("192.168.0.1", False), ("172.16.5.4", False),
-     ("169.254.169.254", False), ("100.100.100.200", False), ("::1", False), ("fd00:ec2::254", False), ("::ffff:127.0.0.1", False),
-     ("224.0.0.1", False), ("2606:4700::1111", True)],
+    [
+        ("93.184.216.34", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.0.1", False),
+        ("172.16.5.4", False),
+        ("169.254.169.254", False),
+        ("100.100.100.200", False),
+        ("::1", False),
+        ("fd00:ec2::254", False),
+        ("::ffff:127.0.0.1", False),
+        ("224.0.0.1", False),
+        ("2606:4700::1111", True),
+    ],
 )
 def test_public_address_classification(address, public):
     assert safety.is_public_address(address) is public
@@ -114,8 +125,19 @@ def test_pacer_spaces_one_host_and_runs_hosts_in_parallel():
 
 @pytest.mark.parametrize(
     "address",
-    ["2002:7f00:1::1", "2002:5db8:d822::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "64:ff9b::7f00:1", "64:ff9b::5db8:d822",
-     "64:ff9b:1::a00:1", "::7f00:1", "::a00:1", "::ffff:0:7f00:1", "::ffff:10.0.0.1", "::ffff:169.254.169.254"],
+    [
+        "2002:7f00:1::1",
+        "2002:5db8:d822::1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "64:ff9b::7f00:1",
+        "64:ff9b::5db8:d822",
+        "64:ff9b:1::a00:1",
+        "::7f00:1",
+        "::a00:1",
+        "::ffff:0:7f00:1",
+        "::ffff:10.0.0.1",
+        "::ffff:169.254.169.254",
+    ],
 )
 def test_ipv6_embeddings_of_ipv4_are_refused(address):
     """6to4, Teredo, NAT64, IPv4-compatible/-translated and mapped private addresses all reach IPv4 hosts."""
@@ -223,5 +245,7 @@ def test_urls_with_credentials_are_refused_without_echoing_them(url):
     with pytest.raises(UserError) as info:
         client_module.check_url(url)
     message = str(info.value)
-    assert "carries credentials" in message and "pass" not in message.replace("password", "") and "secretpw" not in message
+    assert (
+        "carries credentials" in message and "pass" not in message.replace("password", "") and "secretpw" not in message
+    )
     assert client_module.strip_credentials(url).startswith(url.split("://")[0] + "://reports.example/")

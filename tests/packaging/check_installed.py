@@ -43,7 +43,9 @@ def run(*args: str, timeout: float = 600) -> str:
     done = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
     shown = " ".join(a if len(a) < 80 else "..." + a[-60:] for a in args[1:])
     print(f"  {time.monotonic() - started:5.1f}s  {Path(args[0]).name} {shown}", flush=True)
-    check(done.returncode == 0, f"{' '.join(args)} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    check(
+        done.returncode == 0, f"{' '.join(args)} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     return done.stdout
 
 
@@ -67,10 +69,18 @@ def check_disarm(cfg: Path, forbid: Path) -> None:
     shown = takedowns_json("--config", str(cfg), "disarm", "show")
     check(shown["origin"] == "packaged", f"DISARM data should be the packaged snapshot on a fresh install: {shown}")
     for key, path in shown["files"].items():
-        check(Path(path).is_file() and inside(path, Path(sys.prefix)), f"DISARM {key} not shipped in the package: {path}")
-        check(not inside(path, forbid) and "shared" not in Path(path).parts, f"DISARM {key} read from outside the package: {path}")
+        check(
+            Path(path).is_file() and inside(path, Path(sys.prefix)), f"DISARM {key} not shipped in the package: {path}"
+        )
+        check(
+            not inside(path, forbid) and "shared" not in Path(path).parts,
+            f"DISARM {key} read from outside the package: {path}",
+        )
     status = run(TAKEDOWNS, "--config", str(cfg), "status")
-    check("DISARM: packaged snapshot of DISARMFoundation/DISARMframeworks@" in status, "status does not say which DISARM data is in use")
+    check(
+        "DISARM: packaged snapshot of DISARMFoundation/DISARMframeworks@" in status,
+        "status does not say which DISARM data is in use",
+    )
 
 
 def check_techniques_and_exports(cfg: Path, out: Path) -> None:
@@ -90,7 +100,10 @@ def check_techniques_and_exports(cfg: Path, out: Path) -> None:
     stix = sorted((out / "stix").glob("*.stix.json"))
     run(str(BIN / "stix2_validator"), "--version", "2.1", *map(str, stix))
     uses = [o for p in stix for o in json.loads(p.read_text())["objects"] if o.get("relationship_type") == "uses"]
-    check(len(uses) >= 1 and all(u["target_ref"].startswith("attack-pattern--") for u in uses), "STIX export lacks the accepted technique's DISARM attack-pattern")
+    check(
+        len(uses) >= 1 and all(u["target_ref"].startswith("attack-pattern--") for u in uses),
+        "STIX export lacks the accepted technique's DISARM attack-pattern",
+    )
     for path in sorted((out / "misp").glob("*.json")):
         event = json.loads(path.read_text())
         check("Event" in event and event["Event"].get("info"), f"{path.name} is not a MISP event")
@@ -107,7 +120,9 @@ def read_json_object(stream: Any) -> Any:
 
 def check_desk(cfg: Path) -> None:
     started = time.monotonic()
-    desk = subprocess.Popen([TAKEDOWNS, "--config", str(cfg), "serve", "--port", "0", "--json"], stdout=subprocess.PIPE, text=True)
+    desk = subprocess.Popen(
+        [TAKEDOWNS, "--config", str(cfg), "serve", "--port", "0", "--json"], stdout=subprocess.PIPE, text=True
+    )
     try:
         url = read_json_object(desk.stdout)["serving"]
         with urllib.request.urlopen(url, timeout=60) as page:

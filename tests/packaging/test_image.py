@@ -53,7 +53,9 @@ def test_compose_runs_daemon_desk_and_postgres_on_one_data_volume():
     for name in ("daemon", "desk"):
         env = services[name]["environment"]
         assert env["TAKEDOWNS_CATALOGUE_URL"].startswith("postgresql+psycopg://takedowns@postgres:")
-        assert "PGPASSWORD" in env and ":" not in env["TAKEDOWNS_CATALOGUE_URL"].split("//", 1)[1].split("@")[0]  # no password in the URL
+        assert (
+            "PGPASSWORD" in env and ":" not in env["TAKEDOWNS_CATALOGUE_URL"].split("//", 1)[1].split("@")[0]
+        )  # no password in the URL
         assert services[name]["volumes"] == ["data:/data"]
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert "TAKEDOWNS_WEB_TOKEN" in services["desk"]["environment"]

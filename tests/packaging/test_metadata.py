@@ -54,8 +54,11 @@ def test_the_shipped_config_reads_disarm_from_the_package(tmp_path):
     shipped = tmp_path / "config.toml"
     shipped.write_text((REPO / "config.toml").read_text())  # as a user's copy, far from the checkout
     settings = TechniqueSettings.from_config(load_config(str(shipped)))
-    assert (settings.framework, settings.stix_bundle, settings.mappings) == tuple(DATA / f.name for f in FILES if f.key == "framework") + tuple(
-        DATA / f.name for f in FILES if f.key == "stix_bundle") + tuple(DATA / f.name for f in FILES if f.key == "mappings")
+    assert (settings.framework, settings.stix_bundle, settings.mappings) == tuple(
+        DATA / f.name for f in FILES if f.key == "framework"
+    ) + tuple(DATA / f.name for f in FILES if f.key == "stix_bundle") + tuple(
+        DATA / f.name for f in FILES if f.key == "mappings"
+    )
 
 
 def test_the_packaged_snapshot_is_the_pinned_commit_byte_for_byte():

@@ -16,7 +16,9 @@ from scraper.fetch.client import HttpClient
 
 from ..conftest import SiteServer, make_config
 
-pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed")
+pytestmark = pytest.mark.skipif(
+    render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed"
+)
 
 
 def _alive(pid: int) -> bool:

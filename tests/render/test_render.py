@@ -23,7 +23,9 @@ from scraper.fetch.client import HttpClient
 
 from ..conftest import SiteServer, make_config, run_cli
 
-pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed")
+pytestmark = pytest.mark.skipif(
+    render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed"
+)
 
 SENTENCE = "Today we removed 41 Facebook accounts and 7 Instagram accounts for coordinated inauthentic behavior."
 PAGE = """<html lang="en"><head><title>Scripted takedown</title>
@@ -74,23 +76,44 @@ def test_rendered_capture(tmp_path: Path) -> None:
         assert any(u.startswith("urn:dom:") for u in uris) and any(u.startswith("urn:pageinfo:") for u in uris)
         shot = next(Path(p) for p in warc_dir.glob("*.warc.gz"))
         with open(shot, "rb") as f:
-            png = next(r.content_stream().read() for r in ArchiveIterator(f) if (r.rec_headers.get_header("WARC-Target-URI") or "").startswith("urn:screenshot:"))
+            png = next(
+                r.content_stream().read()
+                for r in ArchiveIterator(f)
+                if (r.rec_headers.get_header("WARC-Target-URI") or "").startswith("urn:screenshot:")
+            )
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
         width, height = struct.unpack(">II", png[16:24])
         assert (width, height) == (1280, 1500)
         for path in warc_dir.glob("*.warc.gz"):
-            check = subprocess.run([sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())", "check", str(path)], capture_output=True, text=True)
+            check = subprocess.run(
+                [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())", "check", str(path)],
+                capture_output=True,
+                text=True,
+            )
             assert check.returncode == 0, check.stdout + check.stderr
         wacz = tmp_path / "r.wacz"
         exported = run_cli("--config", cfg, "archive", "export", site.url("/report"), "-o", wacz)
         assert exported.exit_code == 0, exported.stderr
-        validate = subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))", "validate", "-f", str(wacz)], capture_output=True, text=True)
+        validate = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from wacz.main import main; sys.exit(main(sys.argv[1:]))",
+                "validate",
+                "-f",
+                str(wacz),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert validate.returncode == 0, validate.stdout + validate.stderr
         with zipfile.ZipFile(wacz) as z:
             pages = z.read("pages/pages.jsonl").decode().splitlines()
             assert json.loads(pages[1])["url"] == site.url("/report")
             index = "\n".join(
-                (gzip.decompress(z.read(n)) if n.endswith(".gz") else z.read(n)).decode() for n in z.namelist() if n.startswith("indexes/")
+                (gzip.decompress(z.read(n)) if n.endswith(".gz") else z.read(n)).decode()
+                for n in z.namelist()
+                if n.startswith("indexes/")
             )
             assert "pixel.png" in index and "urn:screenshot:" in index
 
@@ -100,15 +123,21 @@ async def _other_is_private(host: str, port: int) -> list[str]:
     return ["10.0.0.9"] if host == "other.test" else ["127.0.0.1"]
 
 
-def test_refused_request_and_budget(tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.1")  # loopback plays the public site
+def test_refused_request_and_budget(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        safety, "is_public_address", lambda address: address == "127.0.0.1"
+    )  # loopback plays the public site
     with SiteServer(tmp_path / "s1") as site, SiteServer(tmp_path / "s2") as other:
         other.set("/x.png", PNG_1PX, content_type="image/png")
         private_png = f"http://other.test:{urlsplit(other.url('/')).port}/x.png"
         site.set("/p", f"<html><head><title>t</title></head><body><p>hello</p><img src='{private_png}'></body></html>")
         config = load_config(str(make_config(tmp_path / "c", "")))
         http = replace(config.http, allow_private_networks=False)
-        settings = replace(RenderSettings.from_config(config), budget_seconds=15.0, settle_seconds=0.0)  # ample: the refusal, not the budget, is tested
+        settings = replace(
+            RenderSettings.from_config(config), budget_seconds=15.0, settle_seconds=0.0
+        )  # ample: the refusal, not the budget, is tested
 
         async def run() -> Rendered:
             async with HttpClient(http, resolver=_other_is_private) as client:

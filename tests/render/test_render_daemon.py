@@ -23,42 +23,62 @@ from scraper.fetch.browser import RenderSettings, chromium_processes, render_una
 from ..daemon.harness import DaemonProcess, daemon_config, publish, query, source_table
 from ..helpers import SiteServer
 
-pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed")
+pytestmark = pytest.mark.skipif(
+    render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed"
+)
 
 SCRIPTED = 3
 
 
 def scripted_page(i: int) -> str:
     """A report whose article text exists only after its script ran."""
-    text = (f"Today we removed {20 + i} Facebook accounts and {i + 3} Pages for violating our policy against coordinated "
-            f"inauthentic behavior. This network originated in country {i} and targeted audiences abroad with invented news sites.")
-    return (f"<html lang='en'><head><title>Taking down coordinated inauthentic behavior from country {i}</title></head>"
-            f"<body><article id='a'><h1>Taking down coordinated inauthentic behavior from country {i}</h1></article>"
-            f"<script>const p = document.createElement('p'); p.textContent = {json.dumps(text)};"
-            f"document.getElementById('a').appendChild(p);</script></body></html>")
+    text = (
+        f"Today we removed {20 + i} Facebook accounts and {i + 3} Pages for violating our policy against coordinated "
+        f"inauthentic behavior. This network originated in country {i} and targeted audiences abroad with invented news sites."
+    )
+    return (
+        f"<html lang='en'><head><title>Taking down coordinated inauthentic behavior from country {i}</title></head>"
+        f"<body><article id='a'><h1>Taking down coordinated inauthentic behavior from country {i}</h1></article>"
+        f"<script>const p = document.createElement('p'); p.textContent = {json.dumps(text)};"
+        f"document.getElementById('a').appendChild(p);</script></body></html>"
+    )
 
 
 def publish_scripted(server: SiteServer) -> list[str]:
     urls = [server.url(f"/js/report-{i}/") for i in range(SCRIPTED)]
-    items = "".join(f"<item><title>Taking down coordinated inauthentic behavior from country {i}</title><link>{u}</link>"
-                    f"<description>We removed a network for coordinated inauthentic behavior.</description></item>" for i, u in enumerate(urls))
-    server.set("/js/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>JS</title><link>{server.url("/")}</link>'
-               f"<description>d</description>{items}</channel></rss>", content_type="application/rss+xml")
+    items = "".join(
+        f"<item><title>Taking down coordinated inauthentic behavior from country {i}</title><link>{u}</link>"
+        f"<description>We removed a network for coordinated inauthentic behavior.</description></item>"
+        for i, u in enumerate(urls)
+    )
+    server.set(
+        "/js/feed.xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>JS</title><link>{server.url("/")}</link>'
+        f"<description>d</description>{items}</channel></rss>",
+        content_type="application/rss+xml",
+    )
     for i in range(SCRIPTED):
         server.set(f"/js/report-{i}/", scripted_page(i))
     return urls
 
 
 def config_for(tmp_path: Path, scripted: SiteServer, plain: SiteServer) -> Path:
-    sources = (source_table("scripted", scripted.url("/js/feed.xml"), "1h") + "render = true\n"
-               + source_table("plain", plain.url("/feed.xml"), "1h"))
+    sources = (
+        source_table("scripted", scripted.url("/js/feed.xml"), "1h")
+        + "render = true\n"
+        + source_table("plain", plain.url("/feed.xml"), "1h")
+    )
     return daemon_config(tmp_path, sources + "\n[render]\nsettle_seconds = 0.0\nbudget_seconds = 20.0\n")
 
 
 def items(cfg: Path, source: str) -> dict[str, tuple[str, str | None, int | None]]:
     """url -> (decision, warc path, warc offset) of a source's discovered items."""
-    rows = query(cfg, "SELECT d.url, d.decision, c.warc_path, c.warc_offset FROM discovered_items d "
-                      "LEFT JOIN captures c ON c.id = d.capture_id WHERE d.source = ?", source)
+    rows = query(
+        cfg,
+        "SELECT d.url, d.decision, c.warc_path, c.warc_offset FROM discovered_items d "
+        "LEFT JOIN captures c ON c.id = d.capture_id WHERE d.source = ?",
+        source,
+    )
     return {url: (decision, path, offset) for url, decision, path, offset in rows}
 
 
@@ -91,7 +111,10 @@ def test_daemon_renders_a_render_source_and_fetches_the_plain_one(tmp_path: Path
         run_once(cfg)
         assert all(scripted.hits(f"/js/report-{i}/") == 1 for i in range(SCRIPTED))
     assert_rendered_and_plain(cfg, scripted_urls, plain_urls)
-    reports = {url: json.loads(data) for url, data in query(cfg, "SELECT url, data FROM reports WHERE url LIKE ?", "%/js/report-%")}
+    reports = {
+        url: json.loads(data)
+        for url, data in query(cfg, "SELECT url, data FROM reports WHERE url LIKE ?", "%/js/report-%")
+    }
     assert len(reports) == SCRIPTED
     for i in range(SCRIPTED):  # found in the script-built text, with the sentence as evidence
         (network,) = reports[scripted.url(f"/js/report-{i}/")]["networks"]

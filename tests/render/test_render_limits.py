@@ -32,7 +32,9 @@ from scraper.fetch.safety import Resolver
 
 from ..conftest import SiteServer, make_config, run_cli
 
-pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed")
+pytestmark = pytest.mark.skipif(
+    render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed"
+)
 
 TEXT = (
     "Today we removed 12 Facebook accounts for coordinated inauthentic behavior. The network posed as local "
@@ -45,8 +47,15 @@ PNG_1PX = bytes.fromhex(
 )
 
 
-def _render_all(tmp_path: Path, urls: list[str], *, http: dict[str, Any] | None = None, resolver: Resolver | None = None,
-                respect_robots: bool = True, **render: Any) -> list[Rendered | FetchError]:
+def _render_all(
+    tmp_path: Path,
+    urls: list[str],
+    *,
+    http: dict[str, Any] | None = None,
+    resolver: Resolver | None = None,
+    respect_robots: bool = True,
+    **render: Any,
+) -> list[Rendered | FetchError]:
     """Render `urls` one after another with one pool (one browser); FetchErrors are returned, not raised."""
     config = load_config(str(make_config(tmp_path / "cfg", "")))
     http_settings = replace(config.http, **(http or {}))
@@ -84,7 +93,10 @@ def test_page_that_never_finishes_loading_is_captured_within_budget(tmp_path: Pa
         return Answer(200, PNG_1PX, {"Content-Type": "image/png"})
 
     with SiteServer(tmp_path / "s") as site:
-        site.set("/p", "<html><head><title>stuck</title></head><body><p>text before the stuck image</p><img src='/hang.png'></body></html>")
+        site.set(
+            "/p",
+            "<html><head><title>stuck</title></head><body><p>text before the stuck image</p><img src='/hang.png'></body></html>",
+        )
         site.routes["/hang.png"] = hang
         try:
             rendered = _one(tmp_path, site.url("/p"), budget_seconds=10.0)
@@ -151,10 +163,16 @@ def test_chromium_itself_connects_nowhere(tmp_path: Path) -> None:
     closed = threading.Event()
     with SiteServer(tmp_path / "s") as site, SiteServer(tmp_path / "o") as other:
         site.routes["/closed"] = lambda request: (closed.set(), Answer(204, b"", {}))[1]
-        other.routes["/slow.png"] = lambda request: (closed.wait(20), Answer(200, PNG_1PX, {"Content-Type": "image/png"}))[1]
-        site.set("/p", f"""<html><head><link rel="preconnect" href="http://{raw}"></head><body><p>page</p>
+        other.routes["/slow.png"] = lambda request: (
+            closed.wait(20),
+            Answer(200, PNG_1PX, {"Content-Type": "image/png"}),
+        )[1]
+        site.set(
+            "/p",
+            f"""<html><head><link rel="preconnect" href="http://{raw}"></head><body><p>page</p>
 <script>const ws = new WebSocket('ws://{raw}/live'); ws.onclose = () => fetch('/closed');</script>
-<img src="{other.url('/slow.png')}"></body></html>""")
+<img src="{other.url("/slow.png")}"></body></html>""",
+        )
         rendered = _one(tmp_path, site.url("/p"), budget_seconds=30.0)
     accepted = 0
     try:
@@ -183,19 +201,33 @@ document.getElementById('dl').click();
     with SiteServer(tmp_path / "s") as site:
         site.set("/p", page)
         site.set("/sw.js", "self.addEventListener('fetch', () => {});", content_type="text/javascript")
-        site.set("/file.bin", b"\0" * 4096, content_type="application/octet-stream", Content_Disposition="attachment; filename=file.bin")
+        site.set(
+            "/file.bin",
+            b"\0" * 4096,
+            content_type="application/octet-stream",
+            Content_Disposition="attachment; filename=file.bin",
+        )
         rendered = _one(tmp_path, site.url("/p"), settle_seconds=1.5)
         assert site.hits("/sw.js") == 0
     state = re.search(r'<p id="sw">([^<]*)</p>', rendered.dom)
-    assert state is not None and not state.group(1).startswith("sw registered"), state  # blocked: rejected or never settles
+    assert state is not None and not state.group(1).startswith("sw registered"), (
+        state
+    )  # blocked: rejected or never settles
     assert _artifacts() - before == set()  # an accepted download would be saved there
 
 
 def test_fresh_context_per_page(tmp_path: Path) -> None:
     """A cookie set on page 1 is not sent with page 2, nor seen by its scripts."""
     with SiteServer(tmp_path / "s") as site:
-        site.set("/one", "<html><body>one<script>document.cookie='js=1; path=/'</script></body></html>", Set_Cookie="session=abc; Path=/")
-        site.set("/two", "<html><body><p id='c'></p><script>document.getElementById('c').textContent='cookies:[' + document.cookie + ']'</script></body></html>")
+        site.set(
+            "/one",
+            "<html><body>one<script>document.cookie='js=1; path=/'</script></body></html>",
+            Set_Cookie="session=abc; Path=/",
+        )
+        site.set(
+            "/two",
+            "<html><body><p id='c'></p><script>document.getElementById('c').textContent='cookies:[' + document.cookie + ']'</script></body></html>",
+        )
         first, second = _render_all(tmp_path, [site.url("/one"), site.url("/two")])
         sent = [headers for _, path, headers in site.requests if path == "/two"]
     assert isinstance(first, Rendered) and isinstance(second, Rendered)
@@ -208,7 +240,10 @@ def test_robots_disallow_applies_to_subresources(tmp_path: Path) -> None:
         other.set("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
         other.set("/private/x.png", PNG_1PX, content_type="image/png")
         other.set("/open.png", PNG_1PX, content_type="image/png")
-        site.set("/p", f"<html><body><img src='{other.url('/private/x.png')}'><img src='{other.url('/open.png')}'></body></html>")
+        site.set(
+            "/p",
+            f"<html><body><img src='{other.url('/private/x.png')}'><img src='{other.url('/open.png')}'></body></html>",
+        )
         rendered = _one(tmp_path, site.url("/p"))
         ignored = _one(tmp_path / "ignored", site.url("/p"), respect_robots=False)
         assert other.hits("/private/x.png") == 1  # only the capture told to ignore robots.txt fetched it
@@ -233,7 +268,10 @@ def test_per_host_pacing_applies_to_subresources(tmp_path: Path) -> None:
     with SiteServer(tmp_path / "s") as site, SiteServer(tmp_path / "o") as other:
         for n in range(3):
             other.routes[f"/i{n}.png"] = timed
-        site.set("/p", "<html><body>" + "".join(f"<img src='{other.url(f'/i{n}.png')}'>" for n in range(3)) + "</body></html>")
+        site.set(
+            "/p",
+            "<html><body>" + "".join(f"<img src='{other.url(f'/i{n}.png')}'>" for n in range(3)) + "</body></html>",
+        )
         rendered = _one(tmp_path, site.url("/p"), http={"per_host_delay": 1.0}, budget_seconds=15.0)
     assert len(rendered.subresources) == 3 and len(starts) == 3
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
@@ -253,13 +291,17 @@ class _Resolver:
 
 def test_hostname_resolving_to_private_address_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The browser's request for a name that resolves privately goes through the guard's resolver and is refused."""
-    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.1")  # the test site plays a public one
+    monkeypatch.setattr(
+        safety, "is_public_address", lambda address: address == "127.0.0.1"
+    )  # the test site plays a public one
     resolver = _Resolver()
     with SiteServer(tmp_path / "s") as site:
         port = urlsplit(site.url("/")).port
         site.set("/x.png", PNG_1PX, content_type="image/png")
         site.set("/p", f"<html><body><p>page</p><img src='http://rebind.test:{port}/x.png'></body></html>")
-        rendered = _one(tmp_path, site.url("/p"), http={"allow_private_networks": False}, resolver=resolver, respect_robots=False)
+        rendered = _one(
+            tmp_path, site.url("/p"), http={"allow_private_networks": False}, resolver=resolver, respect_robots=False
+        )
         assert site.hits("/x.png") == 0
     assert "rebind.test" in resolver.asked
     assert any("rebind.test" in r and "10.1.2.3" in r for r in rendered.refused)
@@ -278,7 +320,11 @@ def test_dns_rebinding_connects_to_the_checked_address(tmp_path: Path, monkeypat
             hits[label].append(f"{request.path} {request.headers['Host']}")
             if request.path == "/x.png":
                 return Answer(200, PNG_1PX, {"Content-Type": "image/png"})
-            return Answer(200, f"<html><body><p>{label} page</p><img src='/x.png'></body></html>".encode(), {"Content-Type": "text/html"})
+            return Answer(
+                200,
+                f"<html><body><p>{label} page</p><img src='/x.png'></body></html>".encode(),
+                {"Content-Type": "text/html"},
+            )
 
         return LoopbackServer(respond, host=address, port=port).start()
 
@@ -293,7 +339,13 @@ def test_dns_rebinding_connects_to_the_checked_address(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.2")
     try:
-        rendered = _one(tmp_path, f"http://localhost:{port}/p", http={"allow_private_networks": False}, resolver=resolver, respect_robots=False)
+        rendered = _one(
+            tmp_path,
+            f"http://localhost:{port}/p",
+            http={"allow_private_networks": False},
+            resolver=resolver,
+            respect_robots=False,
+        )
     finally:
         checked.close(), internal.close()
     assert hits == {"checked": [f"/p localhost:{port}", f"/x.png localhost:{port}"], "internal": []}
@@ -301,17 +353,22 @@ def test_dns_rebinding_connects_to_the_checked_address(tmp_path: Path, monkeypat
     assert asked == ["localhost", "localhost"]  # one resolution per request, by the guard, and no other
 
 
-SCRIPTED_COUNT = ("<html><head><title>Both ways</title></head><body><article id='a'><h1>Both ways</h1><p>" + TEXT.split(". ", 1)[1]
-                  + "</p></article><script>const p = document.createElement('p'); p.textContent = 'Separately, we removed 34 Instagram "
-                  "accounts tied to the same operators.'; document.getElementById('a').appendChild(p);</script></body></html>")
+SCRIPTED_COUNT = (
+    "<html><head><title>Both ways</title></head><body><article id='a'><h1>Both ways</h1><p>"
+    + TEXT.split(". ", 1)[1]
+    + "</p></article><script>const p = document.createElement('p'); p.textContent = 'Separately, we removed 34 Instagram "
+    "accounts tied to the same operators.'; document.getElementById('a').appendChild(p);</script></body></html>"
+)
 
 
 def _etag_route(body: str) -> Any:
     """A page with an ETag that answers 304 to a matching If-None-Match (so a revalidation against the wrong capture shows)."""
+
     def respond(request: Request) -> Answer:
         if {k.lower(): v for k, v in request.headers.items()}.get("if-none-match") == '"v1"':
             return Answer(304, b"", {"ETag": '"v1"'})
         return Answer(200, body.encode(), {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'})
+
     return respond
 
 
@@ -334,7 +391,10 @@ def test_plain_and_rendered_captures_of_one_url_are_both_kept(tmp_path: Path) ->
         cfg = make_config(tmp_path / "c", "")
         a = [_fetch(cfg, site.url("/plain-first"), *args) for args in ((), ("--render",), ("--render",), ())]
         b = [_fetch(cfg, site.url("/render-first"), *args) for args in (("--render",), (), ())]
-        listed = {path: json.loads(run_cli("--config", cfg, "captures", site.url(path), "--json").stdout) for path in ("/plain-first", "/render-first")}
+        listed = {
+            path: json.loads(run_cli("--config", cfg, "captures", site.url(path), "--json").stdout)
+            for path in ("/plain-first", "/render-first")
+        }
         table = run_cli("--config", cfg, "captures", site.url("/render-first")).stdout
 
     for outcomes in (a, b):
@@ -343,9 +403,13 @@ def test_plain_and_rendered_captures_of_one_url_are_both_kept(tmp_path: Path) ->
         assert len({o["capture_id"] for o in plain}) == 1 and len({o["capture_id"] for o in browser}) == 1
         assert plain[0]["capture_id"] != browser[0]["capture_id"]
         assert [o["new_capture"] for o in plain] == [True, False] and browser[0]["new_capture"]
-        assert all(not o["totals"] and not any(n["counts"] for n in o["networks"]) for o in plain)  # the plain payload has no count
+        assert all(
+            not o["totals"] and not any(n["counts"] for n in o["networks"]) for o in plain
+        )  # the plain payload has no count
         assert all(any(n["counts"].get("instagram_accounts") == 34 for n in o["networks"]) for o in browser)
-    assert b[1]["unchanged"] is False  # the first plain fetch after a rendering is a full GET, not a 304 against the rendered capture
+    assert (
+        b[1]["unchanged"] is False
+    )  # the first plain fetch after a rendering is a full GET, not a 304 against the rendered capture
     assert a[3]["unchanged"] is True and b[2]["unchanged"] is True  # later ones revalidate against the plain capture
 
     for path, outcomes in (("/plain-first", a), ("/render-first", b)):
@@ -358,17 +422,29 @@ def test_plain_and_rendered_captures_of_one_url_are_both_kept(tmp_path: Path) ->
         for path in ("/plain-first", "/render-first"):
             for row in listed[path]:
                 capture = s.get(Capture, row["capture_id"])
-                assert capture is not None and is_rendered(config.data_dir / capture.warc_path, capture.warc_offset) == row["rendered"]
+                assert (
+                    capture is not None
+                    and is_rendered(config.data_dir / capture.warc_path, capture.warc_offset) == row["rendered"]
+                )
         reports = {r.capture_id: r.data for r in s.scalars(select(ReportRow))}
     for outcome in a + b:  # one report row per capture, never overwritten by the other kind
         assert reports[outcome["capture_id"]]["capture_id"] == outcome["capture_id"]
-        assert bool(reports[outcome["capture_id"]]["networks"] and reports[outcome["capture_id"]]["networks"][0]["counts"]) == outcome["rendered"]
+        assert (
+            bool(reports[outcome["capture_id"]]["networks"] and reports[outcome["capture_id"]]["networks"][0]["counts"])
+            == outcome["rendered"]
+        )
     responses = Counter()
     for path in sorted((config.data_dir / "warc").glob("*.warc.gz")):
         with open(path, "rb") as f:
             for record in ArchiveIterator(f):
-                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") in (site.url("/plain-first"), site.url("/render-first")):
-                    responses[(record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers.get_header("WARC-Page-ID") is not None)] += 1
+                if record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") in (
+                    site.url("/plain-first"),
+                    site.url("/render-first"),
+                ):
+                    responses[
+                        (
+                            record.rec_headers.get_header("WARC-Target-URI"),
+                            record.rec_headers.get_header("WARC-Page-ID") is not None,
+                        )
+                    ] += 1
     assert set(responses.values()) == {1} and len(responses) == 4  # each URL: one plain pair, one rendered block
-
-

@@ -28,9 +28,13 @@ from scraper.fetch.client import HttpClient
 from ..conftest import SiteServer, make_config, run_cli
 from ..helpers import assert_one_line_error
 
-pytestmark = pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed")
+pytestmark = pytest.mark.skipif(
+    render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed"
+)
 
-SENTENCE = "After the move we removed 23 Facebook accounts and 4 Instagram accounts for coordinated inauthentic behavior."
+SENTENCE = (
+    "After the move we removed 23 Facebook accounts and 4 Instagram accounts for coordinated inauthentic behavior."
+)
 PAGE = """<html lang="en"><head><title>Moved takedown</title></head>
 <body><article id="a"><h1>Moved takedown</h1></article>
 <img id="logo" src="img/logo">
@@ -84,22 +88,37 @@ def test_every_redirect_kind_relative_and_absolute_across_two_hosts(tmp_path: Pa
         result = run_cli("--config", cfg, "fetch", asked, "--render", "--json")
         assert result.exit_code == 0, result.output + result.stderr
         # Each hop fetched once, by the project's client; the image's relative URL resolved against the final page.
-        assert [one.hits("/old"), two.hits("/a"), two.hits("/b"), two.hits("/c"), one.hits("/d"), two.hits("/report")] == [1] * 6
+        assert [
+            one.hits("/old"),
+            two.hits("/a"),
+            two.hits("/b"),
+            two.hits("/c"),
+            one.hits("/d"),
+            two.hits("/report"),
+        ] == [1] * 6
         assert two.hits("/img/logo") == 1 and one.hits("/pixel.png") == 1 and one.hits("/img/logo") == 0
     data = json.loads(result.stdout)
     assert data["url"] == asked and data["final_url"] == final
     assert [(r["url"], r["status"]) for r in data["redirects"]] == [(u, s) for u, s, _ in hops]
-    assert {"facebook_accounts": 23, "instagram_accounts": 4} in [n["counts"] for n in data["networks"]]  # the script ran
+    assert {"facebook_accounts": 23, "instagram_accounts": 4} in [
+        n["counts"] for n in data["networks"]
+    ]  # the script ran
     warc_dir = tmp_path / "c" / "data" / "warc"
     responses, requests, info = _responses(warc_dir)
     for url, status, location in hops:
         assert responses[url] == (str(status), location) and url in requests
     assert responses[final] == ("200", None) and final in requests
-    assert responses[two.url("/img/logo")] == ("302", one.url("/pixel.png")) and responses[one.url("/pixel.png")] == ("200", None)
+    assert responses[two.url("/img/logo")] == ("302", one.url("/pixel.png")) and responses[one.url("/pixel.png")] == (
+        "200",
+        None,
+    )
     assert info["url"] == asked and info["final_url"] == final and info["refused"] == []
     for path in warc_dir.glob("*.warc.gz"):
-        check = subprocess.run([sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())", "check", str(path)],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())", "check", str(path)],
+            capture_output=True,
+            text=True,
+        )
         assert check.returncode == 0, check.stdout + check.stderr
     verified = run_cli("--config", cfg, "archive", "verify", "--all")
     assert verified.exit_code == 0, verified.output + verified.stderr
@@ -123,7 +142,9 @@ def _render(tmp_path: Path, url: str, **http: object) -> Rendered:
 
 
 def test_each_hop_passes_the_private_network_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safety, "is_public_address", lambda address: address == "127.0.0.1")  # loopback plays the public site
+    monkeypatch.setattr(
+        safety, "is_public_address", lambda address: address == "127.0.0.1"
+    )  # loopback plays the public site
     with SiteServer(tmp_path / "s") as site, SiteServer(tmp_path / "o") as other:
         private = f"http://other.test:{other.port}"
         other.set("/report", "<html><body><p>internal</p></body></html>")
@@ -152,7 +173,14 @@ def test_the_hop_limit_and_loops_end_a_rendered_fetch_with_one_line(tmp_path: Pa
         cfg.write_text(cfg.read_text().replace("[http]\n", "[http]\nmax_redirects = 3\n"))
         chain = run_cli("--config", cfg, "fetch", site.url("/chain/0"), "--render")
         assert_one_line_error(chain, "too many redirects (more than 3)")
-        assert [site.hits(f"/chain/{n}") for n in range(6)] == [1, 1, 1, 1, 0, 0]  # as a plain fetch: 3 hops followed, no more
+        assert [site.hits(f"/chain/{n}") for n in range(6)] == [
+            1,
+            1,
+            1,
+            1,
+            0,
+            0,
+        ]  # as a plain fetch: 3 hops followed, no more
         loop = run_cli("--config", cfg, "fetch", site.url("/loop-a"), "--render")
         assert_one_line_error(loop, "redirect loop", site.url("/loop-a"))
         assert site.hits("/loop-a") == 1 and site.hits("/loop-b") == 1

@@ -34,7 +34,9 @@ PYWB_BIN = Path(os.environ.get("TAKEDOWNS_PYWB_BIN", REPO / ".venv-pywb" / "bin"
 
 pytestmark = [
     pytest.mark.skipif(render_unavailable(RenderSettings()) is not None, reason="chromium/playwright not installed"),
-    pytest.mark.skipif(not (PYWB_BIN / "wayback").exists(), reason=f"pywb not installed in {PYWB_BIN}: run `make pywb`"),
+    pytest.mark.skipif(
+        not (PYWB_BIN / "wayback").exists(), reason=f"pywb not installed in {PYWB_BIN}: run `make pywb`"
+    ),
 ]
 
 SENTENCES = {
@@ -96,7 +98,9 @@ def _publish(site: SiteServer, cdn: SiteServer) -> dict[str, Case]:
     """Serve one page of each kind; the redirected ones go from `cdn`'s host to `site`'s and back to relative paths."""
     cdn.set("/logo.png", PNG_1PX, content_type="image/png")
     site.set("/plain", STATIC % ("Plain", "Plain", SENTENCES["plain"]))
-    site.set("/brotli", brotli.compress((STATIC % ("Brotli", "Brotli", SENTENCES["brotli"])).encode()), Content_Encoding="br")
+    site.set(
+        "/brotli", brotli.compress((STATIC % ("Brotli", "Brotli", SENTENCES["brotli"])).encode()), Content_Encoding="br"
+    )
     cdn.set("/old", "", status=301, Location=site.url("/moved"))
     site.set("/moved", "", status=302, Location="/redirected")
     site.set("/redirected", STATIC % ("Redirected", "Redirected", SENTENCES["redirected"]))
@@ -121,7 +125,9 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
     root = tmp / "pywb"
     root.mkdir()
     (root / "config.yaml").write_text("framed_replay: false\n")
-    done = subprocess.run([str(PYWB_BIN / "wb-manager"), "init", "takedowns"], cwd=root, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(PYWB_BIN / "wb-manager"), "init", "takedowns"], cwd=root, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     with SiteServer(tmp / "site") as site, SiteServer(tmp / "cdn") as cdn:
         cases = _publish(site, cdn)
@@ -136,14 +142,24 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
             if exported.exit_code != 0:
                 case.error = f"export {case.asked} exited {exported.exit_code}: {exported.stderr}"
                 continue
-            added = subprocess.run([str(PYWB_BIN / "wb-manager"), "add", "--unpack-wacz", "takedowns", str(wacz)], cwd=root,
-                                   capture_output=True, text=True, timeout=120)
+            added = subprocess.run(
+                [str(PYWB_BIN / "wb-manager"), "add", "--unpack-wacz", "takedowns", str(wacz)],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert added.returncode == 0, added.stdout + added.stderr
     # The publishers are gone from here on.
     port = _free_port()
     log = root / "wayback.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=root, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(PYWB_BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_listening(port, proc, log)
         yield Replay(port, cases, logo)
@@ -216,10 +232,14 @@ def test_a_redirected_capture_replays_through_its_hops(replay: Replay, browser: 
         assert sorted(hops) == [301, 302]
 
 
-def test_a_rendered_capture_replays_with_the_script_built_text_and_its_subresource(replay: Replay, browser: Any) -> None:
+def test_a_rendered_capture_replays_with_the_script_built_text_and_its_subresource(
+    replay: Replay, browser: Any
+) -> None:
     with _show(replay, browser, "rendered") as shown:
         assert shown.text == SENTENCES["rendered"]
-        assert shown.page.evaluate("document.getElementById('logo').naturalWidth") == 1  # the subresource, from the archive
+        assert (
+            shown.page.evaluate("document.getElementById('logo').naturalWidth") == 1
+        )  # the subresource, from the archive
         replayed_logo = [u for u in shown.statuses if u.endswith(replay.logo)]
         assert replayed_logo and all(shown.statuses[u] == 200 for u in replayed_logo)
         assert all(u.startswith(f"http://127.0.0.1:{replay.port}/") for u in replayed_logo)
@@ -231,5 +251,7 @@ def test_a_rendered_capture_reached_by_redirects_replays_from_the_url_asked_for(
         assert shown.text == SENTENCES["rendered_redirected"]
         assert shown.url.endswith("/" + case.final)
         assert sorted(s for u, s in shown.statuses.items() if u.endswith(("/" + case.asked, "/r-moved"))) == [303, 308]
-        assert shown.page.evaluate("document.getElementById('logo').naturalWidth") == 1  # its image, through the stored 307
+        assert (
+            shown.page.evaluate("document.getElementById('logo').naturalWidth") == 1
+        )  # its image, through the stored 307
         assert any(u.endswith("/img/logo") and s == 307 for u, s in shown.statuses.items())

@@ -44,7 +44,9 @@ def _rows(data: Path, sql: str) -> list[tuple]:
 
 def test_full_warcs_are_uploaded_whole_and_read_back_from_the_object(site_server, s3_server, tmp_path):
     bucket = s3_server.new_bucket()
-    config = make_config(tmp_path, s3_server.storage_toml(bucket) + "\n[warc]\nmax_file_bytes = 1\n")  # every capture fills its file
+    config = make_config(
+        tmp_path, s3_server.storage_toml(bucket) + "\n[warc]\nmax_file_bytes = 1\n"
+    )  # every capture fills its file
     urls = _serve(site_server)
     for url in urls:
         _fetch(config, url)
@@ -85,7 +87,9 @@ def test_a_missing_object_is_a_verify_problem(site_server, s3_server, tmp_path):
     s3_server.client().delete_object(Bucket=bucket, Key=uri.removeprefix(f"s3://{bucket}/"))
     verify = run_cli("archive", "verify", "--all", "--json", "--config", config)
     assert verify.exit_code != 0
-    assert any("missing from object storage" in p["message"] for p in json.loads(verify.stdout)["problems"]), verify.stdout
+    assert any("missing from object storage" in p["message"] for p in json.loads(verify.stdout)["problems"]), (
+        verify.stdout
+    )
 
 
 def test_a_failed_upload_leaves_the_file_local_and_archive_upload_retries_it(site_server, s3_server, tmp_path):
@@ -103,7 +107,9 @@ def test_a_failed_upload_leaves_the_file_local_and_archive_upload_retries_it(sit
     assert uploaded.exit_code == 0, uploaded.stderr
     assert len(json.loads(uploaded.stdout)["uploaded"]) == 1
     assert _rows(data, "SELECT warc_path FROM captures") == [(f"s3://{bucket}/warc/{Path(path).name}",)]
-    assert json.loads(run_cli("archive", "upload", "--json", "--config", config).stdout)["uploaded"] == []  # nothing left to upload
+    assert (
+        json.loads(run_cli("archive", "upload", "--json", "--config", config).stdout)["uploaded"] == []
+    )  # nothing left to upload
     assert (data / path).exists()  # kept
     _fetch(config, urls[1])  # an uploaded file is sealed: the next capture starts a new file
     assert len(_rows(data, "SELECT path FROM warc_files")) == 2

@@ -21,8 +21,12 @@ from ..conftest import make_config, run_cli
 class Daemon:
     def __init__(self, config: Path) -> None:
         self.lines: queue.Queue[str] = queue.Queue()
-        self.proc = subprocess.Popen([sys.executable, "-m", "scraper", "-v", "run", "--one-scheduler", "--config", str(config)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "-v", "run", "--one-scheduler", "--config", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -42,15 +46,20 @@ class Daemon:
 def _holders(pg_url: str) -> tuple[int, int]:
     """(sessions holding the scheduler lock, sessions waiting for it)."""
     with psycopg.connect(conninfo_of(pg_url)) as conn:
-        rows = conn.execute("SELECT granted, count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s GROUP BY granted",
-                            (SCHEDULER_LOCK & 0xFFFFFFFF,)).fetchall()
+        rows = conn.execute(
+            "SELECT granted, count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s GROUP BY granted",
+            (SCHEDULER_LOCK & 0xFFFFFFFF,),
+        ).fetchall()
     counts = dict(rows)
     return counts.get(True, 0), counts.get(False, 0)
 
 
 def test_one_daemon_schedules_and_a_waiting_one_takes_over_when_it_is_killed(pg_url, tmp_path):
     configs = [make_config(tmp_path / f"d{n}", catalogue=pg_url) for n in range(3)]
-    assert run_cli("status", "--config", configs[0]).exit_code in (0, 1)  # creates the catalogue before three daemons start
+    assert run_cli("status", "--config", configs[0]).exit_code in (
+        0,
+        1,
+    )  # creates the catalogue before three daemons start
     first = Daemon(configs[0])
     first.wait_for("scheduler lease taken")
     first.wait_for("daemon started")
@@ -62,7 +71,9 @@ def test_one_daemon_schedules_and_a_waiting_one_takes_over_when_it_is_killed(pg_
     first.proc.wait(timeout=30)
     taken = queue.Queue()
     for other in others:
-        threading.Thread(target=lambda o=other: (o.wait_for("scheduler lease taken"), taken.put(o)), daemon=True).start()
+        threading.Thread(
+            target=lambda o=other: (o.wait_for("scheduler lease taken"), taken.put(o)), daemon=True
+        ).start()
     successor = taken.get(timeout=60)
     successor.wait_for("daemon started")
     assert _holders(pg_url) == (1, 1)  # exactly one took over

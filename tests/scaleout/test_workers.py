@@ -50,7 +50,6 @@ class LoggedSite:
         return [self.server.url(p) for p in self.pages]
 
 
-
 def _config(root: Path, pg: str | None, extra: str) -> Path:
     path = make_config(root, extra, catalogue=pg)
     path.write_text(path.read_text().replace("per_host_delay = 0.0", f"per_host_delay = {DELAY}"))
@@ -62,8 +61,15 @@ class Workers:
 
     def __init__(self, configs: list[Path]) -> None:
         self.lines: queue.Queue[str] = queue.Queue()
-        self.procs = [subprocess.Popen([sys.executable, "-m", "scraper", "-v", "worker", "--concurrency", "3", "--config", str(c)],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in configs]
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "scraper", "-v", "worker", "--concurrency", "3", "--config", str(c)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for c in configs
+        ]
         for proc in self.procs:
             threading.Thread(target=self._read, args=(proc,), daemon=True).start()
 
@@ -78,7 +84,9 @@ class Workers:
             try:
                 seen.append(self.lines.get(timeout=60))
             except queue.Empty:
-                raise AssertionError(f"{count} x {fragment!r} never came; the workers said:\n{''.join(seen[-30:])}") from None
+                raise AssertionError(
+                    f"{count} x {fragment!r} never came; the workers said:\n{''.join(seen[-30:])}"
+                ) from None
 
     def __enter__(self) -> Workers:
         return self
@@ -91,8 +99,26 @@ class Workers:
 
 
 def _workers(configs: list[Path], *extra: str) -> list[subprocess.Popen]:
-    return [subprocess.Popen([sys.executable, "-m", "scraper", "worker", "--until-empty", "--concurrency", "3", *extra, "--config", str(c)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in configs]
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "worker",
+                "--until-empty",
+                "--concurrency",
+                "3",
+                *extra,
+                "--config",
+                str(c),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for c in configs
+    ]
 
 
 def _captures(url: str) -> list[tuple[str, str]]:
@@ -108,9 +134,12 @@ def _reports(url: str) -> list[tuple[str, str]]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT c.url, r.data FROM reports r JOIN captures c ON c.id = r.capture_id")).all()
+            rows = conn.execute(
+                text("SELECT c.url, r.data FROM reports r JOIN captures c ON c.id = r.capture_id")
+            ).all()
     finally:
         engine.dispose()
+
     def same_in_both(data: dict) -> str:  # a report names its capture's row id, which differs between catalogues
         return json.dumps({k: v for k, v in data.items() if k != "capture_id"}, sort_keys=True)
 
@@ -127,8 +156,13 @@ def test_three_workers_store_what_one_machine_stores_and_pace_the_host_together(
         site.arrivals.clear()
 
         bucket = s3_server.new_bucket()
-        configs = [_config(tmp_path / f"w{n}", pg_url, s3_server.storage_toml(bucket) + "\n[warc]\nmax_file_bytes = 4000\n") for n in range(3)]
-        assert run_cli("enqueue", "--json", "--config", configs[0], site.urls()[0]).exit_code == 0  # creates the schemas
+        configs = [
+            _config(tmp_path / f"w{n}", pg_url, s3_server.storage_toml(bucket) + "\n[warc]\nmax_file_bytes = 4000\n")
+            for n in range(3)
+        ]
+        assert (
+            run_cli("enqueue", "--json", "--config", configs[0], site.urls()[0]).exit_code == 0
+        )  # creates the schemas
         with Workers(configs) as workers:
             workers.wait_for("Starting worker", len(configs))  # all three listen before any job is queued
             queued = run_cli("enqueue", *site.urls(), "--json", "--config", configs[0])
@@ -174,13 +208,31 @@ def test_killed_workers_lose_and_duplicate_nothing(pg_url, s3_server, tmp_path):
     rng = random.Random()
     site = LoggedSite(pages=6)
     with site.server:
-        config = _config(tmp_path / "w", pg_url, s3_server.storage_toml(s3_server.new_bucket()) + "\n[warc]\nmax_file_bytes = 1\n")
+        config = _config(
+            tmp_path / "w", pg_url, s3_server.storage_toml(s3_server.new_bucket()) + "\n[warc]\nmax_file_bytes = 1\n"
+        )
         config.write_text(config.read_text().replace(f"per_host_delay = {DELAY}", "per_host_delay = 0.0"))
         assert run_cli("enqueue", *site.urls(), "--config", config).exit_code == 0
         kills = 0
         for _ in range(4):
-            worker = subprocess.Popen([sys.executable, "-m", "scraper", "-v", "worker", "--concurrency", "2", "--stalled-after", "0",
-                                       "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "scraper",
+                    "-v",
+                    "worker",
+                    "--concurrency",
+                    "2",
+                    "--stalled-after",
+                    "0",
+                    "--config",
+                    str(config),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             assert worker.stderr is not None
             cut = rng.randint(1, 12)  # log lines after the worker started: somewhere in fetch, append, upload
             lines = 0

@@ -31,7 +31,7 @@ def problems(document: bytes, self_url: str | None = None) -> list[str]:
     _links(root, "feed", out)
     selves = [link for link in root.findall(f"{A}link") if link.get("rel") == "self"]
     if len(selves) != 1:
-        out.append(f"feed: {len(selves)} rel=\"self\" links (4.1.1 SHOULD have one)")
+        out.append(f'feed: {len(selves)} rel="self" links (4.1.1 SHOULD have one)')
     elif self_url is not None and selves[0].get("href") != self_url:
         out.append(f"feed: self link is {selves[0].get('href')!r}, not its public URL {self_url!r}")
     feed_author = root.find(f"{A}author") is not None
@@ -98,4 +98,6 @@ def _links(element, where: str, out: list[str]) -> None:
             alternates[(link.get("type"), link.get("hreflang"))] += 1
     for (kind, lang), count in alternates.items():
         if count > 1:
-            out.append(f"{where}: {count} alternate links with type {kind!r} and hreflang {lang!r} (4.1.1/4.1.2 allow one)")
+            out.append(
+                f"{where}: {count} alternate links with type {kind!r} and hreflang {lang!r} (4.1.1/4.1.2 allow one)"
+            )

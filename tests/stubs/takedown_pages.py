@@ -49,10 +49,14 @@ AGREEING_BLOG = BLOG.replace("nearly 200 Instagram accounts", "194 Instagram acc
 
 PAGES = {"platform": (PLATFORM_PATH, PLATFORM), "wire": (WIRE_PATH, WIRE), "blog": (BLOG_PATH, BLOG)}
 
-VENEZUELA = ("<p>We terminated 12 YouTube channels as part of our investigation into coordinated influence operations linked to Venezuela. "
-             "The campaign was targeting Colombia and was sharing content in Spanish supportive of the Venezuelan government.</p>")
-NIGERIA = ("<p>We terminated 7 YouTube channels and 3 Blogger blogs as part of our investigation into coordinated influence operations "
-           "linked to Nigeria. The campaign was targeting Ghana and was sharing content in English about Ghanaian elections.</p>")
+VENEZUELA = (
+    "<p>We terminated 12 YouTube channels as part of our investigation into coordinated influence operations linked to Venezuela. "
+    "The campaign was targeting Colombia and was sharing content in Spanish supportive of the Venezuelan government.</p>"
+)
+NIGERIA = (
+    "<p>We terminated 7 YouTube channels and 3 Blogger blogs as part of our investigation into coordinated influence operations "
+    "linked to Nigeria. The campaign was targeting Ghana and was sharing content in English about Ghanaian elections.</p>"
+)
 
 
 def bulletin(*operations: str) -> str:

@@ -17,7 +17,9 @@ PAGES = sorted((SHARED / "disarm" / "incidents").glob("*.md"))
 def test_parsed_i00128_matches_disarm():
     page = parse_page((SHARED / "disarm" / "incidents" / "I00128.md").read_text())
     assert page.id == "I00128" and page.name == "#TrollTracker: Outward Influence Operation From Iran"
-    assert page.summary.startswith("<i>Facebook removed 783 assets") and page.summary.endswith("</i>")  # the cell, markup kept
+    assert page.summary.startswith("<i>Facebook removed 783 assets") and page.summary.endswith(
+        "</i>"
+    )  # the cell, markup kept
     [ref] = page.references
     assert ref.pub_date == "2019/01/31" and ref.org == "DFRLab"
     assert ref.authors == "Kanishk Karan, Donara Barojan, Melissa Hall, Graham Brookie"
@@ -30,7 +32,15 @@ def test_hostile_values_cannot_break_the_table_or_inject_markup():
         id="TA-00001",
         name=single_line("Evil | <script>alert(1)</script>\nsecond line"),
         summary=markup(["a | b <img src=x onerror=alert(1)>\nnext", "second paragraph"]),
-        references=[Reference(safe_url("https://x.org/a|b (c)"), "2021/01/02", single_line("A | B", table=True), single_line("<b>Org</b>", table=True), "")],
+        references=[
+            Reference(
+                safe_url("https://x.org/a|b (c)"),
+                "2021/01/02",
+                single_line("A | B", table=True),
+                single_line("<b>Org</b>", table=True),
+                "",
+            )
+        ],
     )
     text = render_page(hostile)
     assert "<script>" not in text and "<img" not in text and "<b>" not in text
@@ -56,7 +66,10 @@ def test_url_normalisation_matches_spellings_of_one_report():
 
 def test_master_spreadsheet_urls_are_known():
     known = master_urls(SHARED / "disarm" / "DISARM_DATA_MASTER.xlsx")
-    assert normalise_url("https://medium.com/@DFRLab/trolltracker-outward-influence-operation-from-iran-cc4539684c8d") in known
+    assert (
+        normalise_url("https://medium.com/@DFRLab/trolltracker-outward-influence-operation-from-iran-cc4539684c8d")
+        in known
+    )
     assert normalise_url("https://about.fb.com/news/2020/09/removing-coordinated-inauthentic-behavior-russia/") in known
     assert len(known) > 50
 

@@ -64,15 +64,25 @@ def test_since_exports_the_stubs_changed_by_an_edit_a_technique_or_a_resolved_li
     catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
     with catalogue.session() as s:  # the row the Wayback client writes when a capture's status answers success
         link = "https://web.archive.org/web/20260601000000/https://example.org/p3"
-        s.add(ArchiveJob(url="https://example.org/p3", status="success", archive_timestamp="20260601000000", archive_link=link,
-                         checked_at=utcnow(), attempts=1))
+        s.add(
+            ArchiveJob(
+                url="https://example.org/p3",
+                status="success",
+                archive_timestamp="20260601000000",
+                archive_link=link,
+                checked_at=utcnow(),
+                attempts=1,
+            )
+        )
     catalogue.dispose()
 
     changed, meta = exported_names(cfg, tmp_path / "changed", "--since", "2026-06-01")
     assert sorted(changed) == sorted(["Edited network", everything[1], everything[2]])  # ids 0, 1 and 3 (2 is rejected)
     assert meta["stubs"] == 3
     urls = openpyxl.load_workbook(tmp_path / "changed" / "stubs.xlsx", read_only=True)["urls"]
-    assert link in [cell for row in urls.iter_rows(values_only=True) for cell in row]  # the link that made the stub change
+    assert link in [
+        cell for row in urls.iter_rows(values_only=True) for cell in row
+    ]  # the link that made the stub change
     assert datetime.fromisoformat(meta["exported_at"]) >= datetime.fromisoformat(first["exported_at"])
 
     since_now, _ = exported_names(cfg, tmp_path / "next", "--since", meta["exported_at"])
@@ -82,7 +92,9 @@ def test_since_exports_the_stubs_changed_by_an_edit_a_technique_or_a_resolved_li
 def test_since_csv_and_text_output_name_the_next_since(dated, tmp_path):
     cfg, ids = dated
     assert run_cli("stubs", "edit", ids[4], "--name", "Edited network", "--config", cfg).exit_code == 0
-    result = run_cli("stubs", "export", "--format", "csv", "-o", str(tmp_path / "csv"), "--since", "2026-06-01", "--config", cfg)
+    result = run_cli(
+        "stubs", "export", "--format", "csv", "-o", str(tmp_path / "csv"), "--since", "2026-06-01", "--config", cfg
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("exported 1 stub(s) changed since 2026-06-01T00:00:00 to ")
     assert "; next time: --since 20" in result.stdout
@@ -93,7 +105,9 @@ def test_since_csv_and_text_output_name_the_next_since(dated, tmp_path):
 @pytest.mark.parametrize("value", ["2026-13-01", "yesterday", "2026-06-01T25:00:00"])
 def test_a_since_that_is_not_a_time_is_a_one_line_error(dated, tmp_path, value):
     cfg, _ = dated
-    result = run_cli("stubs", "export", "--format", "xlsx", "-o", str(tmp_path / "x"), "--since", value, "--config", cfg)
+    result = run_cli(
+        "stubs", "export", "--format", "xlsx", "-o", str(tmp_path / "x"), "--since", value, "--config", cfg
+    )
     assert result.exit_code == 2
     assert "--since" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()

@@ -42,8 +42,12 @@ def test_feed_has_every_rfc4287_element_and_links_each_report(site_server, tmp_p
         entry_id = entry.findtext(f"{A}id")
         stub_id = entry_id.rsplit(":", 1)[1]
         assert entry.findtext(f"{A}title").startswith(stub_id) and entry.findtext(f"{A}updated")
-        assert all(link.get("rel") for link in entry.findall(f"{A}link"))  # feedgen 1.0.0 dropped them (implicit alternates)
-        alternates = [link.get("href") for link in entry.findall(f"{A}link") if link.get("rel", "alternate") == "alternate"]
+        assert all(
+            link.get("rel") for link in entry.findall(f"{A}link")
+        )  # feedgen 1.0.0 dropped them (implicit alternates)
+        alternates = [
+            link.get("href") for link in entry.findall(f"{A}link") if link.get("rel", "alternate") == "alternate"
+        ]
         assert alternates == [made[stub_id]]
         shown = run_cli("stubs", "show", stub_id, "--config", cfg, "--json")
         assert shown.exit_code == 0, shown.stderr
@@ -52,7 +56,9 @@ def test_feed_has_every_rfc4287_element_and_links_each_report(site_server, tmp_p
         summary = entry.findtext(f"{A}summary")
         assert summary and summary.strip() in content
     # The wire report names its counts: the entry carries them.
-    wire_entry = next(e for e in entries if e.findtext(f"{A}id").endswith([k for k, v in made.items() if v == wire_url][0]))
+    wire_entry = next(
+        e for e in entries if e.findtext(f"{A}id").endswith([k for k, v in made.items() if v == wire_url][0])
+    )
     assert "93 facebook accounts" in wire_entry.findtext(f"{A}content").lower()
     assert stat.S_IMODE(feed_path.stat().st_mode) == 0o644
 
@@ -126,8 +132,16 @@ def test_the_feed_meets_rfc_4287_strictly_and_names_its_public_url(site_server, 
     catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
     try:
         with catalogue.session() as s:  # the platform's report has a public archive by now
-            s.add(ArchiveJob(url=platform_url, capture_id=first["capture_id"], status="success", archive_timestamp="20211006000000",
-                             archive_link=f"https://web.archive.org/web/20211006000000/{platform_url}", checked_at=utcnow()))
+            s.add(
+                ArchiveJob(
+                    url=platform_url,
+                    capture_id=first["capture_id"],
+                    status="success",
+                    archive_timestamp="20211006000000",
+                    archive_link=f"https://web.archive.org/web/20211006000000/{platform_url}",
+                    checked_at=utcnow(),
+                )
+            )
     finally:
         catalogue.dispose()
     dfrlab_url, wire_url = serve_seeds(site_server)
@@ -149,4 +163,9 @@ def test_the_feed_meets_rfc_4287_strictly_and_names_its_public_url(site_server, 
 def test_a_bad_feed_url_is_a_one_line_error(tmp_path):
     cfg = config(tmp_path, '[stubs]\nfeed_url = "desk.example.org/feed.atom"\n')
     result = run_cli("stubs", "list", "--config", cfg)
-    assert result.exit_code == 2 and result.stderr.startswith("error: ") and "feed_url" in result.stderr and "http(s) URL" in result.stderr
+    assert (
+        result.exit_code == 2
+        and result.stderr.startswith("error: ")
+        and "feed_url" in result.stderr
+        and "http(s) URL" in result.stderr
+    )

@@ -54,23 +54,45 @@ def sheet(path: Path, name: str) -> list[dict[str, str]]:
     return [{c: columns[c][r] for c in columns} for r in range(len(rows))]
 
 
-def generator_page(incident: dict[str, str], urls: list[dict[str, str]], techniques: list[dict[str, str]], names: dict[str, str]) -> str:
+def generator_page(
+    incident: dict[str, str], urls: list[dict[str, str]], techniques: list[dict[str, str]], names: dict[str, str]
+) -> str:
     url_ids = [piece.split(" ")[0] for piece in incident["urls"].split(" ")] if incident["urls"] else []
-    urlstr = "\n| Reference | Pub Date | Authors | Org | Archive |\n| --------- | -------- | ------- | --- | ------- |\n"
+    urlstr = (
+        "\n| Reference | Pub Date | Authors | Org | Archive |\n| --------- | -------- | ------- | --- | ------- |\n"
+    )
     for url_id in url_ids:
         for row in urls:
             if row["url_id"] == url_id:
-                urlstr += URL_ROW.format(row["url_id"], row["pub_date"], row["authors"], row["org"], row["archive_link"])
+                urlstr += URL_ROW.format(
+                    row["url_id"], row["pub_date"], row["authors"], row["org"], row["archive_link"]
+                )
     techstr = "\n| Technique | Description given for this incident |\n| --------- | ------------------------- |\n"
-    mine = [(tid, row["name"]) for row in techniques if row["incident_id"] == incident["disarm_id"] for tid in row["technique_ids"].split(",")]
+    mine = [
+        (tid, row["name"])
+        for row in techniques
+        if row["incident_id"] == incident["disarm_id"]
+        for tid in row["technique_ids"].split(",")
+    ]
     for tid, description in sorted(mine, key=lambda t: t[0]):
         techstr += TECHNIQUE_ROW.format(tid, names[tid], FUDGE, description)
-    return TEMPLATE.read_text().format(
-        type="Incident", id=incident["disarm_id"], name=incident["name"], incidenttype=incident["objecttype"],
-        summary=incident["summary"], yearstarted=incident["year_started"], fromcountry=incident["attributions_seen"],
-        tocountry=incident["found_in_country"], foundvia=incident["found_via"], dateadded=incident["when_added"],
-        urls=urlstr, techniques=techstr,
-    ) + WARN
+    return (
+        TEMPLATE.read_text().format(
+            type="Incident",
+            id=incident["disarm_id"],
+            name=incident["name"],
+            incidenttype=incident["objecttype"],
+            summary=incident["summary"],
+            yearstarted=incident["year_started"],
+            fromcountry=incident["attributions_seen"],
+            tocountry=incident["found_in_country"],
+            foundvia=incident["found_via"],
+            dateadded=incident["when_added"],
+            urls=urlstr,
+            techniques=techstr,
+        )
+        + WARN
+    )
 
 
 def export(cfg: Path, out: Path) -> None:
@@ -101,8 +123,11 @@ def test_template_is_the_generators():
 
 
 def test_md_export_equals_generator_page_from_xlsx_rows(site_server, tmp_path):
-    cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n"127.0.0.1/news" = "Meta"\n"127.0.0.1/article" = "EIN Presswire"\n'
-                      '[stubs]\nfound_via = "OII"\n' + techniques_config())
+    cfg = make_config(
+        tmp_path,
+        '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n"127.0.0.1/news" = "Meta"\n"127.0.0.1/article" = "EIN Presswire"\n'
+        '[stubs]\nfound_via = "OII"\n' + techniques_config(),
+    )
     dfrlab_url, wire_url = serve_seeds(site_server)
     site_server.set("/news/2021/10/iran/", PLATFORM_REPORT.replace("in Iran", "in Russia"))
     created = []
@@ -120,7 +145,11 @@ def test_md_export_equals_generator_page_from_xlsx_rows(site_server, tmp_path):
     assert sorted(r["year_started"] for r in incidents) == ["", "2019.0", "2021.0"]  # a blank makes pandas read floats
     assert run_cli("stubs", "edit", created[2], "--year-started", "2020", "--config", cfg).exit_code == 0
     export(cfg, tmp_path / "whole-years")
-    assert sorted(r["year_started"] for r in assert_generator_parity(tmp_path / "whole-years")) == ["2019", "2020", "2021"]
+    assert sorted(r["year_started"] for r in assert_generator_parity(tmp_path / "whole-years")) == [
+        "2019",
+        "2020",
+        "2021",
+    ]
     assert {r["found_via"] for r in incidents} == {"OII"}
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["when_added"]) for r in incidents)
     assert "T0097.202" in (out / f"{created[0]}.md").read_text()
@@ -133,15 +162,23 @@ def test_found_via_and_when_added_take_disarms_forms(site_server, tmp_path):
     assert all(r["when_added"] == "" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["when_added"]) for r in rows)
     master = openpyxl.load_workbook(SHARED / "disarm" / "DISARM_DATA_MASTER.xlsx", read_only=True)["incidents"]
     header = [c for c in next(master.iter_rows(max_row=1, values_only=True))]
-    dated = [r[header.index("when_added")] for r in master.iter_rows(min_row=2, values_only=True) if r[header.index("when_added")]]
+    dated = [
+        r[header.index("when_added")]
+        for r in master.iter_rows(min_row=2, values_only=True)
+        if r[header.index("when_added")]
+    ]
     assert dated and all(isinstance(d, str) for d in dated)  # text cells, so pandas never prints '2019-02-24 00:00:00'
 
-    cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n')  # the default: an empty cell, as on most DISARM rows
+    cfg = make_config(
+        tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n'
+    )  # the default: an empty cell, as on most DISARM rows
     dfrlab_url, _ = serve_seeds(site_server)
     out = json.loads(run_cli("fetch", dfrlab_url, "--json", "--config", cfg).stdout)
     page = parse_page(json.loads(run_cli("stubs", "show", out["stub_id"], "--json", "--config", cfg).stdout)["page"])
     assert page.found_via == "" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.date_added)
-    with sqlite3.connect(tmp_path / "data" / "catalogue.sqlite") as db:  # a stub from before the setting named its source here
+    with sqlite3.connect(
+        tmp_path / "data" / "catalogue.sqlite"
+    ) as db:  # a stub from before the setting named its source here
         db.execute("UPDATE stubs SET found_via = 'takedown-archiver: fetch'")
     again = parse_page(json.loads(run_cli("stubs", "show", out["stub_id"], "--json", "--config", cfg).stdout)["page"])
     assert again.found_via == ""  # never a sentence in DISARM's cell

@@ -45,9 +45,12 @@ def test_exported_rows_and_pages_use_the_house_style(site_server, tmp_path):
     from ..conftest import make_config, run_cli
 
     filler = "The people behind it posted about politics and current events in several languages. " * 4
-    site_server.set("/news/cib/", "<html><head><title>Removing a network</title></head><body><article><h1>Removing a network</h1>"
-                    "<p>We removed 31 Facebook accounts and 4 Pages for coordinated inauthentic behavior. This network originated in the "
-                    f"United States and targeted audiences in the United Kingdom.</p><p>{filler}</p></article></body></html>")
+    site_server.set(
+        "/news/cib/",
+        "<html><head><title>Removing a network</title></head><body><article><h1>Removing a network</h1>"
+        "<p>We removed 31 Facebook accounts and 4 Pages for coordinated inauthentic behavior. This network originated in the "
+        f"United States and targeted audiences in the United Kingdom.</p><p>{filler}</p></article></body></html>",
+    )
     cfg = make_config(tmp_path)
     fetched = run_cli("fetch", site_server.url("/news/cib/"), "--config", cfg, "--json")
     assert fetched.exit_code == 0, fetched.stderr

@@ -29,8 +29,11 @@ PLATFORM_LEAD = "Today we removed 93 Facebook accounts, 14 Pages, 15 Groups and 
 
 
 def rss(links: list[str]) -> str:
-    items = "".join(f"<item><title>Report {i}</title><link>{link}</link><description>Coordinated inauthentic behavior takedown.</description>"
-                    f"<pubDate>Mon, 14 Mar 2022 10:00:00 +0000</pubDate></item>" for i, link in enumerate(links))
+    items = "".join(
+        f"<item><title>Report {i}</title><link>{link}</link><description>Coordinated inauthentic behavior takedown.</description>"
+        f"<pubDate>Mon, 14 Mar 2022 10:00:00 +0000</pubDate></item>"
+        for i, link in enumerate(links)
+    )
     return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Reading list</title><link>http://x/</link>{items}</channel></rss>'
 
 
@@ -50,13 +53,21 @@ def serve(site_server, *names: str) -> dict[str, str]:
 def test_one_poll_in_any_order_gives_the_platform_reports_name_summary_and_counts(site_server, tmp_path, order):
     urls = serve(site_server)
     site_server.set("/feed/", rss([urls[name] for name in order]), content_type="application/rss+xml")
-    cfg = make_config(tmp_path, ORGS + f'\n[sources.reading]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\nkeywords = ["coordinated inauthentic behavior"]\n')
+    cfg = make_config(
+        tmp_path,
+        ORGS
+        + f'\n[sources.reading]\nkind = "feed"\nurl = "{site_server.url("/feed/")}"\nkeywords = ["coordinated inauthentic behavior"]\n',
+    )
     [run] = cli_json(cfg, "poll")
     assert run["fetched"] == 3, run
     [stub] = cli_json(cfg, "stubs", "list")
     assert [r["url"] for r in stub["references"]] == [urls[name] for name in order]  # one stub, citing all three
     assert stub["name"] == PLATFORM_NAME
-    assert stub["summary"].startswith(PLATFORM_LEAD) and "EINPresswire" not in stub["summary"] and "Last week" not in stub["summary"]
+    assert (
+        stub["summary"].startswith(PLATFORM_LEAD)
+        and "EINPresswire" not in stub["summary"]
+        and "Last week" not in stub["summary"]
+    )
     assert stub["counts"] == PLATFORM_COUNTS
     assert stub["counts_disagree"] is True
     said = {r["url"]: (r["primary"], r["counts"]) for r in stub["references"]}
@@ -91,8 +102,14 @@ def test_disagreeing_counts_are_flagged_in_stubs_show_and_agreeing_ones_are_not(
     shown = run_cli("stubs", "show", stub_id, "--config", cfg)
     assert shown.exit_code == 0, shown.stderr
     assert "DISAGREE" in shown.stdout
-    assert f"retelling {urls['wire']}: facebook_accounts=93, facebook_pages=29 (stub: 14), instagram_accounts=194" in shown.stdout
-    assert f"platform report {urls['platform']}: " + ", ".join(f"{k}={v}" for k, v in PLATFORM_COUNTS.items()) in shown.stdout
+    assert (
+        f"retelling {urls['wire']}: facebook_accounts=93, facebook_pages=29 (stub: 14), instagram_accounts=194"
+        in shown.stdout
+    )
+    assert (
+        f"platform report {urls['platform']}: " + ", ".join(f"{k}={v}" for k, v in PLATFORM_COUNTS.items())
+        in shown.stdout
+    )
 
     site_server.set(BLOG_PATH, AGREEING_BLOG)
     agreeing = make_config(tmp_path / "b", ORGS)

@@ -32,9 +32,17 @@ def grow(cfg_path: Path) -> list[str]:
     ids = []
     for n in range(STUBS):
         report = Report(
-            url=f"https://example.org/p{n}", final_url=f"https://example.org/p{n}", title=f"Network {n}", platform="Meta",
-            pub_date=date(2020, 1, 1) + timedelta(days=90 * n), text="Active since 2019.",
-            networks=[Network(origin=["Iran"], counts={"facebook_accounts": 500 + n}, evidence=[f"We removed {500 + n} accounts."])],
+            url=f"https://example.org/p{n}",
+            final_url=f"https://example.org/p{n}",
+            title=f"Network {n}",
+            platform="Meta",
+            pub_date=date(2020, 1, 1) + timedelta(days=90 * n),
+            text="Active since 2019.",
+            networks=[
+                Network(
+                    origin=["Iran"], counts={"facebook_accounts": 500 + n}, evidence=[f"We removed {500 + n} accounts."]
+                )
+            ],
         )
         outcome = store.update_stubs_for_report(cfg, catalogue, add_report(catalogue, report, n))
         assert outcome.action == "created" and outcome.stub_id
@@ -76,7 +84,9 @@ def test_all_lists_every_stub_without_a_footer(listed):
     result = run_cli("stubs", "list", "--all", "--config", cfg)
     assert table_ids(result.stdout) == ids[::-1]
     assert "newest first" not in result.stdout
-    whole = run_cli("stubs", "list", "--limit", "10", "--config", cfg)  # a page holding everything needs no footer either
+    whole = run_cli(
+        "stubs", "list", "--limit", "10", "--config", cfg
+    )  # a page holding everything needs no footer either
     assert table_ids(whole.stdout) == ids[::-1] and "--offset" not in whole.stdout
 
 

@@ -39,8 +39,14 @@ def full_scan(s, report: Report, window: int) -> tuple[int, str] | None:
 
 def random_report(rng: random.Random, i: int) -> Report:
     origin = rng.sample(COUNTRIES, rng.choice([0, 1, 1, 2]))
-    networks = [Network(origin=origin, targets=rng.sample(COUNTRIES, 1), counts={"facebook_accounts": rng.randrange(10, 14), "facebook_pages": rng.randrange(3)},
-                        evidence=[f"Sentence {i} says we removed some accounts."])]
+    networks = [
+        Network(
+            origin=origin,
+            targets=rng.sample(COUNTRIES, 1),
+            counts={"facebook_accounts": rng.randrange(10, 14), "facebook_pages": rng.randrange(3)},
+            evidence=[f"Sentence {i} says we removed some accounts."],
+        )
+    ]
     return Report(
         url=f"https://example.org/r/{i}",
         final_url=f"https://example.org/r/{i}",
@@ -56,14 +62,29 @@ def add_report(catalogue: Catalogue, report: Report, i: int) -> int:
     now = utcnow()
     with catalogue.session() as s:
         capture = Capture(
-            url=report.url, final_url=report.final_url, fetched_at=now, status=200, content_type="text/html",
-            payload_sha256=f"{i:064d}", payload_length=1, warc_path="x.warc.gz", warc_offset=0, warc_length=1,
-            warc_record_id=f"<urn:uuid:{i}>", warc_date="2026-01-01T00:00:00Z", redirects=[], last_seen_at=now,
+            url=report.url,
+            final_url=report.final_url,
+            fetched_at=now,
+            status=200,
+            content_type="text/html",
+            payload_sha256=f"{i:064d}",
+            payload_length=1,
+            warc_path="x.warc.gz",
+            warc_offset=0,
+            warc_length=1,
+            warc_record_id=f"<urn:uuid:{i}>",
+            warc_date="2026-01-01T00:00:00Z",
+            redirects=[],
+            last_seen_at=now,
         )
         s.add(capture)
         s.flush()
         report.capture_id = capture.id
-        s.add(ReportRow(capture_id=capture.id, url=report.url, extractor_version="t", extracted_at=now, data=report.to_dict()))
+        s.add(
+            ReportRow(
+                capture_id=capture.id, url=report.url, extractor_version="t", extracted_at=now, data=report.to_dict()
+            )
+        )
         return capture.id
 
 
@@ -89,7 +110,8 @@ def test_indexed_matching_equals_the_full_scan_and_incremental_merges_equal_a_fu
             assert store.refresh(s, stub) == [], f"{stub.stub_id}: incremental merge differs from a full refresh"
             keys = s.scalars(select(StubMatchKey).where(StubMatchKey.stub_pk == stub.id)).all()
             assert sorted((k.platform, k.origin, k.pub_date) for k in keys) == sorted(
-                (r["platform"], r["origin"], r["pub_date"]) for r in blocking.key_rows(stub.id, stub.platform, stub.origin, stub.first_pub_date)
+                (r["platform"], r["origin"], r["pub_date"])
+                for r in blocking.key_rows(stub.id, stub.platform, stub.origin, stub.first_pub_date)
             )
     catalogue.dispose()
 
@@ -106,8 +128,13 @@ def test_candidates_come_from_an_index_never_a_scan_of_stubs(tmp_path):
     def remember(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
-    report = Report(url="https://example.org/new", final_url="https://example.org/new", platform="Meta", pub_date=date(2020, 2, 1),
-                    networks=[Network(origin=["Iran"], counts={"facebook_accounts": 11})])
+    report = Report(
+        url="https://example.org/new",
+        final_url="https://example.org/new",
+        platform="Meta",
+        pub_date=date(2020, 2, 1),
+        networks=[Network(origin=["Iran"], counts={"facebook_accounts": 11})],
+    )
     event.listen(Engine, "before_cursor_execute", remember)
     try:
         with catalogue.session() as s:
@@ -128,9 +155,21 @@ def test_extending_a_large_cluster_reads_only_the_new_report(tmp_path):
     catalogue = Catalogue(cfg.catalogue_url)
 
     def report(i: int) -> Report:
-        return Report(url=f"https://example.org/c/{i}", final_url=f"https://example.org/c/{i}", title=f"Retelling {i}", platform="Meta",
-                      pub_date=date(2021, 3, 1) + timedelta(days=i % 5), text="Active since 2019.",
-                      networks=[Network(origin=["Iran"], counts={"facebook_accounts": 93}, evidence=[f"Retelling {i}: we removed 93 Facebook accounts."])])
+        return Report(
+            url=f"https://example.org/c/{i}",
+            final_url=f"https://example.org/c/{i}",
+            title=f"Retelling {i}",
+            platform="Meta",
+            pub_date=date(2021, 3, 1) + timedelta(days=i % 5),
+            text="Active since 2019.",
+            networks=[
+                Network(
+                    origin=["Iran"],
+                    counts={"facebook_accounts": 93},
+                    evidence=[f"Retelling {i}: we removed 93 Facebook accounts."],
+                )
+            ],
+        )
 
     for i in range(150):
         store.update_stubs_for_report(cfg, catalogue, add_report(catalogue, report(i), i))
@@ -188,9 +227,21 @@ def test_the_300th_reference_costs_what_the_3rd_did(tmp_path):
     catalogue = Catalogue(cfg.catalogue_url)
 
     def report(i: int) -> Report:  # numbers from 1000 keep every URL and title the same length
-        return Report(url=f"https://example.org/c/{i}", final_url=f"https://example.org/c/{i}", title=f"Retelling {i}", platform="Meta",
-                      pub_date=date(2021, 3, 1) + timedelta(days=i % 5), text="Active since 2019.",
-                      networks=[Network(origin=["Iran"], counts={"facebook_accounts": 93}, evidence=[f"Retelling {i}: we removed 93 Facebook accounts."])])
+        return Report(
+            url=f"https://example.org/c/{i}",
+            final_url=f"https://example.org/c/{i}",
+            title=f"Retelling {i}",
+            platform="Meta",
+            pub_date=date(2021, 3, 1) + timedelta(days=i % 5),
+            text="Active since 2019.",
+            networks=[
+                Network(
+                    origin=["Iran"],
+                    counts={"facebook_accounts": 93},
+                    evidence=[f"Retelling {i}: we removed 93 Facebook accounts."],
+                )
+            ],
+        )
 
     cost = {}
     for n in range(1, 301):
@@ -205,7 +256,9 @@ def test_the_300th_reference_costs_what_the_3rd_did(tmp_path):
     with catalogue.session() as s:
         [stub] = s.scalars(select(Stub)).all()
         notes = store.notes_of(s, stub)
-        assert notes.count("Extracted by takedown-archiver") == 300 and notes.endswith("Retelling 1300: we removed 93 Facebook accounts.\"")
+        assert notes.count("Extracted by takedown-archiver") == 300 and notes.endswith(
+            'Retelling 1300: we removed 93 Facebook accounts."'
+        )
         assert store.refresh(s, stub) == []  # the appended blocks equal a full recomputation
     catalogue.dispose()
 
@@ -220,9 +273,20 @@ def test_repolling_a_cited_report_of_a_large_cluster_reads_only_that_report(tmp_
     catalogue = Catalogue(cfg.catalogue_url)
 
     def report(i: int, accounts: int = 93) -> Report:
-        return Report(url=f"https://example.org/c/{i}", final_url=f"https://example.org/c/{i}", title=f"Retelling {i}", platform="Meta",
-                      pub_date=date(2021, 3, 1), networks=[Network(origin=["Iran"], counts={"facebook_accounts": 93},
-                                                                   evidence=[f"Retelling {i}: we removed {accounts} Facebook accounts."])])
+        return Report(
+            url=f"https://example.org/c/{i}",
+            final_url=f"https://example.org/c/{i}",
+            title=f"Retelling {i}",
+            platform="Meta",
+            pub_date=date(2021, 3, 1),
+            networks=[
+                Network(
+                    origin=["Iran"],
+                    counts={"facebook_accounts": 93},
+                    evidence=[f"Retelling {i}: we removed {accounts} Facebook accounts."],
+                )
+            ],
+        )
 
     captures = [add_report(catalogue, report(i), i) for i in range(60)]
     for capture_id in captures:
@@ -258,7 +322,9 @@ def test_repolling_a_cited_report_of_a_large_cluster_reads_only_that_report(tmp_
     outcome, statements = poll(captures[30])
     assert outcome.action == "unchanged" and recomputed(statements)
     outcome, statements = poll(captures[31])
-    assert outcome.action == "unchanged" and not recomputed(statements)  # the recomputation recorded every reference's digest
+    assert outcome.action == "unchanged" and not recomputed(
+        statements
+    )  # the recomputation recorded every reference's digest
     with catalogue.session() as s:
         [stub] = s.scalars(select(Stub)).all()
         assert "we removed 94 Facebook accounts" in store.notes_of(s, stub)
@@ -271,9 +337,19 @@ def test_a_curators_origin_edit_is_what_later_reports_match_on(tmp_path):
     catalogue = Catalogue(cfg.catalogue_url)
 
     def meta_report(i: int, origin: str) -> Report:
-        return Report(url=f"https://example.org/k{i}", final_url=f"https://example.org/k{i}", title=f"Network {i}", platform="Meta",
-                      pub_date=date(2022, 3, 1) + timedelta(days=i), text="t",
-                      networks=[Network(origin=[origin], counts={"facebook_accounts": 50 + i}, evidence=[f"We removed {50 + i} accounts."])])
+        return Report(
+            url=f"https://example.org/k{i}",
+            final_url=f"https://example.org/k{i}",
+            title=f"Network {i}",
+            platform="Meta",
+            pub_date=date(2022, 3, 1) + timedelta(days=i),
+            text="t",
+            networks=[
+                Network(
+                    origin=[origin], counts={"facebook_accounts": 50 + i}, evidence=[f"We removed {50 + i} accounts."]
+                )
+            ],
+        )
 
     try:
         first = store.update_stubs_for_report(cfg, catalogue, add_report(catalogue, meta_report(0, "Iran"), 0))
@@ -281,6 +357,8 @@ def test_a_curators_origin_edit_is_what_later_reports_match_on(tmp_path):
         with catalogue.session() as s:
             assert set(s.scalars(select(StubMatchKey.origin))) == {"Peru"}  # the extracted Iran is gone from the index
             later = meta_report(1, "Peru")
-            assert [st.stub_id for st in blocking.candidates(s, later, 30)] == [first.stub_id]  # found under the curator's origin
+            assert [st.stub_id for st in blocking.candidates(s, later, 30)] == [
+                first.stub_id
+            ]  # found under the curator's origin
     finally:
         catalogue.dispose()

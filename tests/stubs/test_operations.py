@@ -38,7 +38,10 @@ def test_a_bulletin_naming_two_operations_makes_a_stub_for_each(site_server, tmp
     venezuela, nigeria = stubs["Venezuela"], stubs["Nigeria"]
     assert (venezuela["targets"], venezuela["counts"]) == (["Colombia"], VENEZUELA_COUNTS)
     assert (nigeria["targets"], nigeria["counts"]) == (["Ghana"], NIGERIA_COUNTS)
-    assert venezuela["name"] == "TAG Bulletin: Q3 2022 (Venezuela)" and nigeria["name"] == "TAG Bulletin: Q3 2022 (Nigeria)"
+    assert (
+        venezuela["name"] == "TAG Bulletin: Q3 2022 (Venezuela)"
+        and nigeria["name"] == "TAG Bulletin: Q3 2022 (Nigeria)"
+    )
     assert "Nigeria" in nigeria["summary"] and "Venezuela" not in nigeria["summary"]
     for stub in (venezuela, nigeria):  # each cites the report
         assert [r["url"] for r in stub["references"]] == [url]

@@ -26,7 +26,11 @@ PLATFORM_REPORT = """<html lang="en"><head><title>Taking Down Coordinated Inauth
 
 
 def config(tmp_path: Path, extra: str = "") -> Path:
-    return make_config(tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n"127.0.0.1/news" = "Meta"\n"127.0.0.1/article" = "EIN Presswire"\n' + extra)
+    return make_config(
+        tmp_path,
+        '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n"127.0.0.1/news" = "Meta"\n"127.0.0.1/article" = "EIN Presswire"\n'
+        + extra,
+    )
 
 
 def fetch(cfg: Path, url: str) -> dict:
@@ -70,7 +74,12 @@ def test_seed_press_release_stub_carries_counts_and_evidence(site_server, tmp_pa
     _, wire_url = serve_seeds(site_server)
     out = fetch(cfg, wire_url)
     [stub] = stubs(cfg)
-    assert stub["counts"] == {"facebook_accounts": 93, "instagram_accounts": 194, "facebook_pages": 14, "facebook_groups": 15}
+    assert stub["counts"] == {
+        "facebook_accounts": 93,
+        "instagram_accounts": 194,
+        "facebook_pages": 14,
+        "facebook_groups": 15,
+    }
     assert stub["references"][0]["pub_date"] == "2021/10/17" and stub["references"][0]["org"] == "EIN Presswire"
     shown = json.loads(run_cli("stubs", "show", out["stub_id"], "--config", cfg, "--json").stdout)
     assert "93 Facebook accounts and 194 Instagram accounts had been removed" in shown["page"]  # evidence in the notes
@@ -122,7 +131,12 @@ def test_url_already_in_the_disarm_master_is_not_stubbed(site_server, tmp_path):
 
 def test_pages_without_removal_counts_are_not_stubbed(site_server, tmp_path):
     cfg = config(tmp_path)
-    site_server.set("/news/2021/10/creators/", "<html><head><title>New tools for creators</title></head><body><article><p>" + "Today we launch new tools for creators on Instagram. " * 10 + "</p></article></body></html>")
+    site_server.set(
+        "/news/2021/10/creators/",
+        "<html><head><title>New tools for creators</title></head><body><article><p>"
+        + "Today we launch new tools for creators on Instagram. " * 10
+        + "</p></article></body></html>",
+    )
     out = fetch(cfg, site_server.url("/news/2021/10/creators/"))
     assert out["stub_action"] == "skipped" and "no counts" in out["stub_reason"]
 
@@ -169,9 +183,17 @@ def test_exports_match_disarm_sheets_and_feed_lists_new_stubs(site_server, tmp_p
     assert dfrlab_url in rows[0][7] and rows[0][5] == "Iran"
     urls = list(ours["urls"].iter_rows(min_row=2, values_only=True))
     # a pending archive is an empty cell (DISARM's generator turned "pending" into a broken link)
-    assert (dfrlab_url, "2019/01/31", "Kanishk Karan, Donara Barojan, Melissa Hall, Graham Brookie", "DFRLab", None) in urls
+    assert (
+        dfrlab_url,
+        "2019/01/31",
+        "Kanishk Karan, Donara Barojan, Melissa Hall, Graham Brookie",
+        "DFRLab",
+        None,
+    ) in urls
     assert all(isinstance(r[4], int) for r in rows if r[4] is not None)  # year_started a number, as in DISARM's sheet
-    assert all(r[3].startswith("<i>") and r[3].endswith("</i>") for r in rows)  # summary cell marked up as DISARM's rows
+    assert all(
+        r[3].startswith("<i>") and r[3].endswith("</i>") for r in rows
+    )  # summary cell marked up as DISARM's rows
     assert (out / "incidents.csv").read_text().startswith("disarm_id,name,objecttype,summary,year_started")
     assert len(list(out.glob("TA-*.md"))) == 2
     feed = (tmp_path / "data" / "stubs.atom").read_text()
@@ -181,7 +203,12 @@ def test_exports_match_disarm_sheets_and_feed_lists_new_stubs(site_server, tmp_p
 def test_hostile_title_is_escaped_in_page_and_sheet(site_server, tmp_path):
     cfg = config(tmp_path)
     evil = "=HYPERLINK(1) | <script>alert(1)</script> Iran network"
-    site_server.set("/news/2021/10/evil/", PLATFORM_REPORT.replace("September 2021 Coordinated Inauthentic Behavior Report", evil.replace("<", "&lt;").replace(">", "&gt;")))
+    site_server.set(
+        "/news/2021/10/evil/",
+        PLATFORM_REPORT.replace(
+            "September 2021 Coordinated Inauthentic Behavior Report", evil.replace("<", "&lt;").replace(">", "&gt;")
+        ),
+    )
     out = fetch(cfg, site_server.url("/news/2021/10/evil/"))
     page = json.loads(run_cli("stubs", "show", out["stub_id"], "--config", cfg, "--json").stdout)["page"]
     assert "<script>" not in page and "&lt;script>" in page
@@ -198,7 +225,10 @@ def test_sheet_cells_are_plain_text_escaped_only_where_the_page_needs_it(site_se
     """DISARM's own sheet writes "AT&T" and "Q&A | Iran" plainly; `&amp;`, `&#124;` and `&lt;b&gt;` were ours alone."""
     cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/news" = "Meta"\n"127.0.0.1/plain" = "Lee & Park | Lab"\n')
     title = "Q&A | R&D networks from Iran: a <b> tag & AT&T"
-    report = PLATFORM_REPORT.replace("September 2021 Coordinated Inauthentic Behavior Report", title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    report = PLATFORM_REPORT.replace(
+        "September 2021 Coordinated Inauthentic Behavior Report",
+        title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+    )
     report = report.replace("This network originated in Iran", "This network (Smith & Jones | Q&A) originated in Iran")
     site_server.set("/plain/2021/10/report/", report)
     stub_id = fetch(cfg, site_server.url("/plain/2021/10/report/"))["stub_id"]

@@ -49,7 +49,15 @@ def two_stubs(site_server, tmp_path) -> tuple[Path, str, str]:
 def test_merge_back_and_forth_is_refused_and_both_stay_exportable(two_stubs, tmp_path):
     cfg, a, b = two_stubs
     done = cli_json(cfg, "merge", a, b)
-    assert done == {"action": "merge", "id": a, "status": "new", "disarm_id": None, "merged_into": None, "detail": f"merged {b} into {a}", "also": [b]}
+    assert done == {
+        "action": "merge",
+        "id": a,
+        "status": "new",
+        "disarm_id": None,
+        "merged_into": None,
+        "detail": f"merged {b} into {a}",
+        "also": [b],
+    }
     line = refused(cfg, "merge", b, a)
     assert f"merged into {a}" in line and "unmerge" in line
     assert {s["id"]: s["status"] for s in stubs(cfg)} == {a: "new", b: "merged"}
@@ -217,7 +225,15 @@ def test_every_stubs_command_speaks_json(two_stubs, tmp_path):
     assert cli_json(cfg, "show", a)["id"] == a
     exported = cli_json(cfg, "export", "--format", "csv", "-o", str(tmp_path / "csv"))
     assert exported["stubs"] == 2 and len(exported["files"]) == 2
-    for args in (["accept", a], ["reopen", a], ["reject", a, "--reason", "x"], ["reopen", a], ["merge", a, b], ["unmerge", b], ["edit", a, "--summary", "s"]):
+    for args in (
+        ["accept", a],
+        ["reopen", a],
+        ["reject", a, "--reason", "x"],
+        ["reopen", a],
+        ["merge", a, b],
+        ["unmerge", b],
+        ["edit", a, "--summary", "s"],
+    ):
         assert cli_json(cfg, *args)["id"] in (a, b)
 
 
@@ -236,7 +252,9 @@ def test_a_disarm_id_in_the_master_sheet_is_refused_with_the_next_free_one(site_
     a, b = fetch(cfg, dfrlab_url)["stub_id"], fetch(cfg, wire_url)["stub_id"]
     result = run_cli("stubs", "accept", a, "--disarm-id", "I00001", "--config", cfg)
     assert result.exit_code == 2, result.stdout
-    assert result.stderr.strip() == "error: I00001 is already in DISARM's master sheet: the next free DISARM id is I00130"
+    assert (
+        result.stderr.strip() == "error: I00001 is already in DISARM's master sheet: the next free DISARM id is I00130"
+    )
     assert history(cfg, a) == ["created"]  # nothing decided, nothing logged
     done = run_cli("stubs", "accept", a, "--disarm-id", "I00130", "--config", cfg)
     assert done.exit_code == 0, done.stderr
@@ -253,11 +271,18 @@ def test_the_cli_history_shows_the_values_a_curator_set_as_the_desk_does(site_se
     shown = run_cli("stubs", "show", sid, "--config", cfg)
     assert shown.exit_code == 0, shown.stderr
     history_lines = shown.stdout.split("\nHistory:\n", 1)[1].splitlines()
-    assert any(line.endswith("edited: curator set origin = Iran, Iraq (was Iran)") for line in history_lines), history_lines
+    assert any(line.endswith("edited: curator set origin = Iran, Iraq (was Iran)") for line in history_lines), (
+        history_lines
+    )
     edits_part = shown.stdout.split("\nCurator edits", 1)[1].split("\nHistory:", 1)[0]
     assert "origin: Iran, Iraq; Iran; Iran" in edits_part  # edited to; extraction gave then; gives now
     [edit] = cli_json(cfg, "show", sid)["edits"]
-    assert (edit["field"], edit["value"], edit["extracted"], edit["latest"]) == ("origin", ["Iran", "Iraq"], ["Iran"], ["Iran"])
+    assert (edit["field"], edit["value"], edit["extracted"], edit["latest"]) == (
+        "origin",
+        ["Iran", "Iraq"],
+        ["Iran"],
+        ["Iran"],
+    )
 
 
 def test_curated_countries_resolve_to_the_stubs_form_or_are_refused_naming_the_closest(site_server, tmp_path):
@@ -265,8 +290,13 @@ def test_curated_countries_resolve_to_the_stubs_form_or_are_refused_naming_the_c
     site_server.set("/news/2021/10/report/", PLATFORM_REPORT)
     sid = fetch(cfg, site_server.url("/news/2021/10/report/"))["stub_id"]
     result = run_cli("stubs", "edit", sid, "--origin", "Narnia", "--config", cfg)
-    assert result.exit_code == 2 and result.stderr.strip() == "error: origin: 'Narnia' is not a country name: did you mean Armenia?"
-    assert refused(cfg, "edit", sid, "--targets", "Iran, Atlantis").startswith("error: targets: 'Atlantis' is not a country name")
+    assert (
+        result.exit_code == 2
+        and result.stderr.strip() == "error: origin: 'Narnia' is not a country name: did you mean Armenia?"
+    )
+    assert refused(cfg, "edit", sid, "--targets", "Iran, Atlantis").startswith(
+        "error: targets: 'Atlantis' is not a country name"
+    )
     assert history(cfg, sid) == ["created"]  # nothing stored
     cli_json(cfg, "edit", sid, "--origin", "china, usa", "--targets", "uk, EU")
     [stub] = stubs(cfg)
@@ -278,9 +308,14 @@ def test_curated_countries_resolve_to_the_stubs_form_or_are_refused_naming_the_c
 def test_curated_counts_name_only_known_removed_asset_types(tmp_path):
     from scraper.stubs import curated
 
-    for bad, message in (({"made_up_thing": 4}, "'made_up_thing' is not a removed-asset type"),
-                         ({"facebook_followers": 42000}, "followers are not removed assets"),
-                         ({"facebook_acounts": 3}, "did you mean facebook_accounts?")):
+    for bad, message in (
+        ({"made_up_thing": 4}, "'made_up_thing' is not a removed-asset type"),
+        ({"facebook_followers": 42000}, "followers are not removed assets"),
+        ({"facebook_acounts": 3}, "did you mean facebook_accounts?"),
+    ):
         with pytest.raises(UserError, match=message):
             curated.counts(bad)
-    assert curated.counts({"facebook_accounts": 93, "total_assets": 120}) == {"facebook_accounts": 93, "total_assets": 120}
+    assert curated.counts({"facebook_accounts": 93, "total_assets": 120}) == {
+        "facebook_accounts": 93,
+        "total_assets": 120,
+    }

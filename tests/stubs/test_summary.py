@@ -10,8 +10,12 @@ FILLER = "The operators posted about regional politics and criticised rival gove
 
 
 def report(text_html: str, title: str = "Our quarterly report on coordinated inauthentic behavior networks we removed"):
-    html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{text_html}</article></body></html>"
-    return extract_report(html.encode(), url="https://example.org/r", final_url="https://example.org/r", content_type="text/html")
+    html = (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{text_html}</article></body></html>"
+    )
+    return extract_report(
+        html.encode(), url="https://example.org/r", final_url="https://example.org/r", content_type="text/html"
+    )
 
 
 def test_a_heading_above_a_paragraph_is_not_glued_into_its_first_sentence():
@@ -31,13 +35,20 @@ def test_wrapped_pdf_lines_are_still_joined():
 
 
 def test_a_sentence_keeps_its_closing_quote_and_bracket():
-    assert split_sentences('The company said "we removed 30 accounts." Then the network went quiet. (It returned later.) It did.') == [
-        'The company said "we removed 30 accounts."', "Then the network went quiet.", "(It returned later.)", "It did.",
+    assert split_sentences(
+        'The company said "we removed 30 accounts." Then the network went quiet. (It returned later.) It did.'
+    ) == [
+        'The company said "we removed 30 accounts."',
+        "Then the network went quiet.",
+        "(It returned later.)",
+        "It did.",
     ]
 
 
 def test_evidence_is_the_sentence_as_published_under_its_heading():
-    r = report(f"<h2>Iran</h2><p>We removed 93 Facebook accounts, 14 Pages and 15 Groups for coordinated inauthentic behavior. {FILLER}</p>")
+    r = report(
+        f"<h2>Iran</h2><p>We removed 93 Facebook accounts, 14 Pages and 15 Groups for coordinated inauthentic behavior. {FILLER}</p>"
+    )
     evidence = [e for n in r.networks for e in n.evidence]
     assert evidence == ["We removed 93 Facebook accounts, 14 Pages and 15 Groups for coordinated inauthentic behavior."]
     assert all(e in r.text for e in evidence)
@@ -45,8 +56,10 @@ def test_evidence_is_the_sentence_as_published_under_its_heading():
 
 def test_the_summary_has_no_heading_no_title_and_no_repeated_sentence():
     lead = "Today we are sharing three networks we took down for coordinated inauthentic behavior in Iran and Russia."
-    r = report(f"<p>{lead}</p><p class='standfirst'>{lead} {FILLER}</p><h2>Iran</h2>"
-               f"<p>We removed 93 Facebook accounts and 14 Pages for coordinated inauthentic behavior. {FILLER}</p>")
+    r = report(
+        f"<p>{lead}</p><p class='standfirst'>{lead} {FILLER}</p><h2>Iran</h2>"
+        f"<p>We removed 93 Facebook accounts and 14 Pages for coordinated inauthentic behavior. {FILLER}</p>"
+    )
     text = summary(r)
     assert text.count(lead) <= 1 and "Iran We" not in text and "networks we removed" not in text
     assert "We removed 93 Facebook accounts and 14 Pages for coordinated inauthentic behavior." in text
@@ -79,11 +92,23 @@ def test_a_pdfs_heading_and_published_line_are_not_glued_to_its_first_sentence(t
     from ..extract.test_extract import make_pdf
 
     heading = "Taking Down Coordinated Inauthentic Behavior Originating in the Islamic Republic of Iran"
-    path = make_pdf(tmp_path / "r.pdf", [
-        "Quarterly Threat Report", heading, "Published October 5, 2021", "We removed 93 Facebook accounts, 14 Pages and 15",
-        "Groups for coordinated inauthentic behavior in Iran. The operators posted", "about regional politics in several languages.",
-    ])
-    r = extract_report(path.read_bytes(), url="https://example.org/r.pdf", final_url="https://example.org/r.pdf", content_type="application/pdf")
+    path = make_pdf(
+        tmp_path / "r.pdf",
+        [
+            "Quarterly Threat Report",
+            heading,
+            "Published October 5, 2021",
+            "We removed 93 Facebook accounts, 14 Pages and 15",
+            "Groups for coordinated inauthentic behavior in Iran. The operators posted",
+            "about regional politics in several languages.",
+        ],
+    )
+    r = extract_report(
+        path.read_bytes(),
+        url="https://example.org/r.pdf",
+        final_url="https://example.org/r.pdf",
+        content_type="application/pdf",
+    )
     evidence = "We removed 93 Facebook accounts, 14 Pages and 15 Groups for coordinated inauthentic behavior in Iran."
     assert [e for n in r.networks for e in n.evidence] == [evidence]
     text = summary(r)

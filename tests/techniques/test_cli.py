@@ -60,10 +60,20 @@ def test_suggestions_are_stored_shown_and_accepted_into_the_technique_table(stub
 
     ok = run_cli("stubs", "techniques", stub_id, "accept", "T0097.202", "t0143.002", "--config", cfg)
     assert ok.exit_code == 0, ok.stderr
-    run_cli("stubs", "techniques", stub_id, "reject", ids[-1] if ids[-1] not in ("T0097.202", "T0143.002") else ids[-2], "--config", cfg)
+    run_cli(
+        "stubs",
+        "techniques",
+        stub_id,
+        "reject",
+        ids[-1] if ids[-1] not in ("T0097.202", "T0143.002") else ids[-2],
+        "--config",
+        cfg,
+    )
     data = json.loads(run_cli("stubs", "show", stub_id, "--json", "--config", cfg).stdout)
     rows = parse_page(data["page"]).techniques.splitlines()
-    assert rows[0].startswith(f"| [T0097.202 News Outlet Persona](../../generated_pages/techniques/T0097.202.md) | <i>{NEWS_PERSONA}")  # supporting sentences in text order
+    assert rows[0].startswith(
+        f"| [T0097.202 News Outlet Persona](../../generated_pages/techniques/T0097.202.md) | <i>{NEWS_PERSONA}"
+    )  # supporting sentences in text order
     assert rows[0].endswith("</i> |")
     assert rows[1].startswith("| [T0143.002 Fabricated Persona](../../generated_pages/techniques/T0143.002.md) | <i>")
     assert {t["status"] for t in data["techniques"]} == {"accepted", "suggested", "rejected"}
@@ -107,14 +117,24 @@ def test_stix_export_validates_and_reuses_disarm_attack_pattern_ids(stub, tmp_pa
         by_type.setdefault(o["type"], []).append(o)
     [network] = by_type["intrusion-set"]
     assert network["x_takedowns_removed_assets"]["facebook_accounts"] == 41
-    disarm = {o["external_references"][0]["external_id"]: o["id"] for o in json.loads(BUNDLE.read_text())["objects"] if o["type"] == "attack-pattern"}
+    disarm = {
+        o["external_references"][0]["external_id"]: o["id"]
+        for o in json.loads(BUNDLE.read_text())["objects"]
+        if o["type"] == "attack-pattern"
+    }
     uses = {r["target_ref"] for r in by_type["relationship"] if r["relationship_type"] == "uses"}
     assert uses == {disarm["T0097.202"], disarm["T0143.002"]}
     locations = {o["id"]: o["country"] for o in by_type["location"]}
-    kinds = {(r["relationship_type"], locations[r["target_ref"]]) for r in by_type["relationship"] if r["target_ref"] in locations}
+    kinds = {
+        (r["relationship_type"], locations[r["target_ref"]])
+        for r in by_type["relationship"]
+        if r["target_ref"] in locations
+    }
     assert kinds == {("attributed-to", "IR"), ("targets", "FR")}
     [rep] = by_type["report"]
-    assert rep["published"].startswith("2024-03-05") and rep["external_references"][0]["url"].endswith("/news/2024/03/testland/")
+    assert rep["published"].startswith("2024-03-05") and rep["external_references"][0]["url"].endswith(
+        "/news/2024/03/testland/"
+    )
     assert [o["name"] for o in by_type["identity"] if o["identity_class"] == "organization"] == ["Meta"]
     assert by_type["note"] and "facebook_accounts: 41" in by_type["note"][0]["content"]
     # re-export: same ids, same bytes
@@ -172,5 +192,7 @@ def test_bad_input_is_one_line_and_non_zero(stub, tmp_path):
     bad = make_config(tmp_path / "renamed", techniques_config(mappings=renamed))
     assert "no sheet 'incidenttechniques'" in fails("techniques", "eval", "--limit", "1", config=bad)
     no_bundle = make_config(tmp_path / "nobundle", techniques_config(bundle=tmp_path / "none.json"))
-    assert "DISARM STIX bundle not found" in fails("stubs", "export", "--format", "stix", "-o", tmp_path / "x", config=no_bundle)
+    assert "DISARM STIX bundle not found" in fails(
+        "stubs", "export", "--format", "stix", "-o", tmp_path / "x", config=no_bundle
+    )
     assert FRAMEWORK.is_file()  # the real files were never touched

@@ -56,10 +56,12 @@ def test_reduced_fold_from_the_cli_prints_the_summary_line_last(tmp_path):
 
 def test_recall_at_k_scores_each_weighting_on_held_out_incidents():
     # two held-out incidents, two signals, four techniques; signal 0 ranks the gold first, signal 1 last
-    signals = np.array([
-        [[0.9, 0.1, 0.2, 0.0], [0.0, 0.3, 0.4, 1.0]],
-        [[0.1, 0.8, 0.0, 0.2], [1.0, 0.0, 0.3, 0.2]],
-    ])
+    signals = np.array(
+        [
+            [[0.9, 0.1, 0.2, 0.0], [0.0, 0.3, 0.4, 1.0]],
+            [[0.1, 0.8, 0.0, 0.2], [1.0, 0.0, 0.3, 0.2]],
+        ]
+    )
     gold = np.array([[1, 0, 0, 0], [0, 1, 0, 0]])
     supported = np.ones_like(gold, dtype=bool)
     weights = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
@@ -72,11 +74,13 @@ def test_recall_at_k_scores_each_weighting_on_held_out_incidents():
 
 def test_fit_weights_learns_which_signal_marks_the_gold():
     # three incidents, four techniques: signal 0 is high on the gold, signal 1 is noise, the rest zero
-    two = np.array([
-        [[0.9, 0.1, 0.2, 0.0], [0.2, 0.9, 0.8, 0.1]],
-        [[0.1, 0.8, 0.0, 0.2], [0.9, 0.1, 0.7, 0.3]],
-        [[0.0, 0.1, 1.0, 0.3], [0.8, 0.9, 0.2, 0.4]],
-    ])
+    two = np.array(
+        [
+            [[0.9, 0.1, 0.2, 0.0], [0.2, 0.9, 0.8, 0.1]],
+            [[0.1, 0.8, 0.0, 0.2], [0.9, 0.1, 0.7, 0.3]],
+            [[0.0, 0.1, 1.0, 0.3], [0.8, 0.9, 0.2, 0.4]],
+        ]
+    )
     signals = np.concatenate([two, np.zeros((3, len(SIGNALS) - 2, 4))], axis=1)
     gold = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], dtype=bool)
     supported = np.ones_like(gold)

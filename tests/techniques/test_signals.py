@@ -10,7 +10,17 @@ import numpy as np
 
 from scraper.techniques.framework import Technique
 from scraper.techniques.lexicon import Lexicon, example_terms, proper_nouns
-from scraper.techniques.model import SETTINGS, SIGNALS, _stem, _top2, analyse, choose_setting, fit_weights, nearest_votes, ridge_scores
+from scraper.techniques.model import (
+    SETTINGS,
+    SIGNALS,
+    _stem,
+    _top2,
+    analyse,
+    choose_setting,
+    fit_weights,
+    nearest_votes,
+    ridge_scores,
+)
 
 
 def test_ridge_scores_follow_the_most_similar_training_texts():
@@ -41,11 +51,16 @@ def test_top2_is_the_mean_of_the_two_best_rows():
 
 
 CHAT = Technique(
-    "T9001", "Chatting Place", "TA1", "Tactic",
+    "T9001",
+    "Chatting Place",
+    "TA1",
+    "Tactic",
     "Examples of chatting places include Parlour, Tattle and Gossipy (formerly Natter).<br><br>People meet in them. "
     "Some run on Quillnet servers (T9002: Drawing Place).",
 )
-DRAW = Technique("T9002", "Drawing Place", "TA1", "Tactic", "A place for drawings, such as Sketchly or Quillnet boards.")
+DRAW = Technique(
+    "T9002", "Drawing Place", "TA1", "Tactic", "A place for drawings, such as Sketchly or Quillnet boards."
+)
 
 
 def test_framework_examples_and_proper_nouns_are_read_from_the_summary():
@@ -62,7 +77,10 @@ def test_lexicon_finds_the_framework_terms_in_a_report():
     assert examples.tolist() == [2.0, 0.0]
     # Quillnet is named by both techniques, so it counts half for each; Tattle and Gossipy fully for T9001
     assert nouns.tolist() == [2.5, 0.5]
-    assert [v.tolist() for v in lex.signals("tattle and quillnet in lower case are ordinary words")] == [[0.0, 0.0], [0.0, 0.0]]
+    assert [v.tolist() for v in lex.signals("tattle and quillnet in lower case are ordinary words")] == [
+        [0.0, 0.0],
+        [0.0, 0.0],
+    ]
 
 
 def test_regularisation_is_chosen_by_recall_on_held_out_groups():

@@ -25,13 +25,22 @@ from ..conftest import SITES, make_config, run_cli
 from ..helpers import SiteServer
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DFRLAB = "/2019/01/31/trolltracker-outward-influence-operation-from-iran/"
 WIRE = "/article/554018908.html"
 SCREENSHOTS = Path(os.environ.get("DESK_SCREENSHOTS") or Path(tempfile.gettempdir()) / "takedowns-desk-screenshots")
 
 
-def report_page(title: str, sentence: str, *, date: str = "2022-03-01", extra: str = "", author: str = "Desk Tester") -> str:
+def report_page(
+    title: str, sentence: str, *, date: str = "2022-03-01", extra: str = "", author: str = "Desk Tester"
+) -> str:
     """A small takedown report of our own words; `title` and `author` go in as attribute text (escaped)."""
     from html import escape
 
@@ -118,10 +127,12 @@ def sites() -> Iterator[SiteServer]:
 def desk_factory(tmp_path: Path, sites: SiteServer):
     """desk_factory(extra_config) -> a running Desk on a fresh catalogue."""
     with contextlib.ExitStack() as stack:
+
         def make(extra: str = "") -> Desk:
             cfg = desk_config(tmp_path, extra)
             base = stack.enter_context(serve_desk(cfg))
             return Desk(base, cfg, sites)
+
         yield make
 
 

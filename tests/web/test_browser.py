@@ -92,7 +92,10 @@ def test_reject_needs_a_reason(desk, page):
     page.locator("button.reject").click()
     expect(page.locator(".flash")).to_have_text(f"{dfrlab} rejected")
     stub = desk.stubs()[dfrlab]
-    assert (stub["status"], stub["reject_reason"]) == ("rejected", "A retelling of an older takedown, not a new incident")
+    assert (stub["status"], stub["reject_reason"]) == (
+        "rejected",
+        "A retelling of an older takedown, not a new incident",
+    )
     # the server refuses a blank reason too, whatever the browser checks
     page.goto(desk.base + f"/stubs/{wire}")
     page.evaluate("document.getElementById('reject-reason-input').removeAttribute('required')")
@@ -125,7 +128,13 @@ def test_merge_then_reopen(desk, page):
 
 def test_edit_then_reextract_keeps_the_edit_and_flags_the_change(desk, page):
     path = "/news/2022/03/desk-edit-report/"
-    desk.sites.set(path, report_page("March takedown of a news network", "We removed 41 Facebook accounts and 12 Pages linked to a network in Iran."))
+    desk.sites.set(
+        path,
+        report_page(
+            "March takedown of a news network",
+            "We removed 41 Facebook accounts and 12 Pages linked to a network in Iran.",
+        ),
+    )
     stub_id = desk.fetch(path)["stub_id"]
     page.goto(desk.base + f"/stubs/{stub_id}")
     page.keyboard.press("e")
@@ -136,7 +145,13 @@ def test_edit_then_reextract_keeps_the_edit_and_flags_the_change(desk, page):
     expect(page.locator("#stub-name")).to_have_text("Iran-based fake news network (curated)")
     expect(page.locator("#changed-since-edit")).to_have_count(0)
     # the publisher changes the report; fetching it again and re-extracting keep the curator's words
-    desk.sites.set(path, report_page("March takedown of a news network (updated)", "We removed 44 Facebook accounts and 12 Pages linked to a network in Iran."))
+    desk.sites.set(
+        path,
+        report_page(
+            "March takedown of a news network (updated)",
+            "We removed 44 Facebook accounts and 12 Pages linked to a network in Iran.",
+        ),
+    )
     desk.fetch(path)
     assert cli("reextract", "--all", "--config", desk.config).exit_code == 0
     stub = desk.stubs()[stub_id]
@@ -173,7 +188,12 @@ def test_xlsx_download_is_the_stubs_export_file(desk, page, tmp_path):
 def test_capture_replays_from_the_archive_with_scripts_blocked(desk, page):
     path = "/news/2022/04/scripted-report/"
     script = "<script>document.body.insertAdjacentHTML('beforeend','<p id=ran>SCRIPT RAN</p>');try{parent.__replayRan=1}catch(e){}</script>"
-    desk.sites.set(path, report_page("Scripted takedown page", "We removed 17 Facebook accounts linked to a network in Peru.", extra=script))
+    desk.sites.set(
+        path,
+        report_page(
+            "Scripted takedown page", "We removed 17 Facebook accounts linked to a network in Peru.", extra=script
+        ),
+    )
     out = desk.fetch(path)
     desk.sites.set(path, "<html><body>the live site changed</body></html>")  # replay must not ask the live site
     page.goto(desk.base + f"/captures/{out['capture_id']}")
@@ -194,16 +214,19 @@ def test_capture_replays_from_the_archive_with_scripts_blocked(desk, page):
     assert info.value.suggested_filename.endswith(".wacz")
 
 
-HOSTILE_TITLE = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=1</script> [x](javascript:window.__pwned=1) | =HYPERLINK(1)"
+HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> [x](javascript:window.__pwned=1) | =HYPERLINK(1)'
 
 
 def test_hostile_title_author_and_text_execute_nothing(desk, page):
     path = "/news/2022/05/hostile-report/"
-    desk.sites.set(path, report_page(
-        HOSTILE_TITLE,
-        "We removed 23 Facebook accounts linked to a network in Chad. <a href=\"javascript:window.__pwned=1\">see</a>",
-        author="<svg onload=window.__pwned=1>",
-    ))
+    desk.sites.set(
+        path,
+        report_page(
+            HOSTILE_TITLE,
+            'We removed 23 Facebook accounts linked to a network in Chad. <a href="javascript:window.__pwned=1">see</a>',
+            author="<svg onload=window.__pwned=1>",
+        ),
+    )
     stub_id = desk.fetch(path)["stub_id"]
     for where in ("/queue", f"/stubs/{stub_id}", "/sources"):
         page.goto(desk.base + where)

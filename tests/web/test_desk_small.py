@@ -31,9 +31,12 @@ def test_breadcrumb_links_are_apart_and_the_merge_box_suggests_another_stub(desk
     first = desk.fetch(DFRLAB)["stub_id"]
     middle = desk.fetch(WIRE)["stub_id"]
     extra = "/2024/extra-report/"
-    desk.sites.set(extra, b"<html><head><title>x</title></head><body><article><h1>Platform removes 41 Facebook accounts</h1>"
-                   b"<p>Facebook removed 41 accounts and 12 Pages from a network in Ruritania that posed as local news outlets. "
-                   b"The network targeted audiences in Freedonia with posts about regional politics.</p></article></body></html>")
+    desk.sites.set(
+        extra,
+        b"<html><head><title>x</title></head><body><article><h1>Platform removes 41 Facebook accounts</h1>"
+        b"<p>Facebook removed 41 accounts and 12 Pages from a network in Ruritania that posed as local news outlets. "
+        b"The network targeted audiences in Freedonia with posts about regional politics.</p></article></body></html>",
+    )
     desk.fetch(extra)
     html = httpx.get(f"{desk.base}/stubs/{middle}").text
     crumbs = text_of(re.search(r'<p class="crumbs">(.*?)</p>', html, re.S).group(1))
@@ -63,7 +66,10 @@ def test_the_edits_table_shows_counts_as_a_curator_wrote_them(desk):
     stub = desk.fetch(DFRLAB)["stub_id"]
     with httpx.Client() as client:
         csrf = csrf_of(client, desk.base, stub)
-        r = client.post(f"{desk.base}/stubs/{stub}/edit", data={"csrf": csrf, "counts": "facebook_accounts = 93\ninstagram_accounts = 4"})
+        r = client.post(
+            f"{desk.base}/stubs/{stub}/edit",
+            data={"csrf": csrf, "counts": "facebook_accounts = 93\ninstagram_accounts = 4"},
+        )
         assert r.status_code == 303
         html = client.get(f"{desk.base}/stubs/{stub}").text
     edits = text_of(re.search(r'<section class="edits">(.*?)</section>', html, re.S).group(1))
@@ -85,7 +91,10 @@ def test_the_queue_shows_targets_counts_and_summary_and_filters_by_target(desk):
     dfrlab, wire = desk.fetch(DFRLAB)["stub_id"], desk.fetch(WIRE)["stub_id"]
     with httpx.Client() as client:
         csrf = csrf_of(client, desk.base, dfrlab)
-        client.post(f"{desk.base}/stubs/{dfrlab}/edit", data={"csrf": csrf, "targets": "Portugal, Chile", "summary": "A network posing as local media."})
+        client.post(
+            f"{desk.base}/stubs/{dfrlab}/edit",
+            data={"csrf": csrf, "targets": "Portugal, Chile", "summary": "A network posing as local media."},
+        )
     html = httpx.get(f"{desk.base}/queue").text
     row = re.search(rf'<tr data-row[^>]*data-stub-id="{dfrlab}">(.*?)</tr>', html, re.S).group(1)
     assert "Portugal, Chile" in text_of(row) and "A network posing as local media." in row
@@ -119,7 +128,9 @@ def test_the_sources_chart_keeps_empty_months():
 
 
 def test_log_lines_keep_the_source_when_its_name_is_in_the_message():
-    record = logging.LogRecord("takedowns", logging.WARNING, __file__, 1, "newsroom: 3 items from newsroom failed", None, None)
+    record = logging.LogRecord(
+        "takedowns", logging.WARNING, __file__, 1, "newsroom: 3 items from newsroom failed", None, None
+    )
     record.source = "newsroom"
     assert _TextFormatter().format(record).endswith("[source=newsroom]")
     record.msg = "poll done source=newsroom"
@@ -128,8 +139,12 @@ def test_log_lines_keep_the_source_when_its_name_is_in_the_message():
 
 def test_the_startup_line_is_not_a_warning(tmp_path):
     cfg = desk_config(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "scraper", "serve", "--port", "0", "--config", str(cfg)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "serve", "--port", "0", "--config", str(cfg)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()
@@ -157,14 +172,19 @@ def test_exports_follow_the_queue_filters_and_take_since(desk):
         everything = client.get(f"{desk.base}/export/incidents.csv").text  # no filter: what `stubs export` picks
         assert dfrlab in everything and wire in everything
         techniques = client.get(f"{desk.base}/export/incidenttechniques.csv?status=")
-        assert techniques.status_code == 200 and techniques.text.startswith("disarm_id,name,incident_id,technique_ids,summary")
+        assert techniques.status_code == 200 and techniques.text.startswith(
+            "disarm_id,name,incident_id,technique_ids,summary"
+        )
         later = client.get(f"{desk.base}/export?name=incidents.csv&since=2999-01-01")
         assert later.status_code == 200 and dfrlab not in later.text and wire not in later.text
         bad = client.get(f"{desk.base}/export?name=incidents.csv&since=yesterday")
         assert bad.status_code == 400 and "since 'yesterday' is not a time" in unescape(bad.text)
-        misp = client.get(f"{desk.base}/export/stubs-misp.zip?target=Portugal", timeout=60)  # pymisp takes seconds to import
+        misp = client.get(
+            f"{desk.base}/export/stubs-misp.zip?target=Portugal", timeout=60
+        )  # pymisp takes seconds to import
         assert misp.status_code == 200
         import zipfile
+
         assert [n for n in zipfile.ZipFile(io.BytesIO(misp.content)).namelist()] == [f"{dfrlab}.misp.json"]
         assert 'data-export="stubs-stix.json"' in queue and 'data-export="incidenttechniques.csv"' in queue
 
@@ -195,11 +215,17 @@ def test_the_queue_lists_stubs_with_values_to_check_first(desk):
     """A stub whose report holds a value found by a weaker rule (a count in words, here) is flagged
     by the stub stage itself and is what the "Values to check" filter and its export list."""
     sure, unsure = "/2024/sure-report/", "/2024/unsure-report/"
-    desk.sites.set(sure, b"<html><head><title>Platform removes 41 Facebook accounts</title></head><body><article>"
-                   b"<h1>Platform removes 41 Facebook accounts</h1><p>Facebook removed 41 accounts and 12 Pages from a network "
-                   b"that posed as local news outlets.</p></article></body></html>")
-    desk.sites.set(unsure, b"<html><head><title>Network taken down</title></head><body><article><h1>Network taken down</h1>"
-                   b"<p>Facebook removed thirteen accounts run from Moldova that posed as local news outlets.</p></article></body></html>")
+    desk.sites.set(
+        sure,
+        b"<html><head><title>Platform removes 41 Facebook accounts</title></head><body><article>"
+        b"<h1>Platform removes 41 Facebook accounts</h1><p>Facebook removed 41 accounts and 12 Pages from a network "
+        b"that posed as local news outlets.</p></article></body></html>",
+    )
+    desk.sites.set(
+        unsure,
+        b"<html><head><title>Network taken down</title></head><body><article><h1>Network taken down</h1>"
+        b"<p>Facebook removed thirteen accounts run from Moldova that posed as local news outlets.</p></article></body></html>",
+    )
     checked, plain = desk.fetch(unsure)["stub_id"], desk.fetch(sure)["stub_id"]
     html = httpx.get(f"{desk.base}/queue?check=1").text
     assert re.findall(r'data-stub-id="([^"]+)"', html) == [checked]

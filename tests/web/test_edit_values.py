@@ -17,15 +17,23 @@ def test_the_counts_and_country_boxes_refuse_what_no_stub_can_hold(desk):
     with httpx.Client() as client:
         token = csrf_of(client, desk.base, stub_id)
         for form, message in (
-            ({"counts": "facebook_accounts = 93\nmade_up_thing = 4"}, "counts: 'made_up_thing' is not a removed-asset type"),
+            (
+                {"counts": "facebook_accounts = 93\nmade_up_thing = 4"},
+                "counts: 'made_up_thing' is not a removed-asset type",
+            ),
             ({"counts": "facebook_followers = 42000"}, "counts: 'facebook_followers' is not a removed-asset type"),
             ({"origin": "Narnia"}, "origin: 'Narnia' is not a country name: did you mean Armenia?"),
         ):
             r = client.post(f"{desk.base}/stubs/{stub_id}/edit", data={"csrf": token, **form})
             assert r.status_code == 400 and message in html.unescape(r.text), (form, r.text[:500])
-        assert {k: desk.stubs()[stub_id][k] for k in ("counts", "origin")} == {k: before[k] for k in ("counts", "origin")}
+        assert {k: desk.stubs()[stub_id][k] for k in ("counts", "origin")} == {
+            k: before[k] for k in ("counts", "origin")
+        }
         assert [h["kind"] for h in desk.show(stub_id)["history"]] == ["created"]
-        r = client.post(f"{desk.base}/stubs/{stub_id}/edit", data={"csrf": token, "origin": "iran", "counts": "facebook_accounts = 90"})
+        r = client.post(
+            f"{desk.base}/stubs/{stub_id}/edit",
+            data={"csrf": token, "origin": "iran", "counts": "facebook_accounts = 90"},
+        )
         assert r.status_code == 303, r.text[:300]
     after = desk.stubs()[stub_id]
     assert after["origin"] == ["Iran"] and after["counts"] == {"facebook_accounts": 90}

@@ -33,7 +33,9 @@ def test_posts_without_a_valid_csrf_token_are_refused(desk):
         # the right token without the browser's cookie (a forged cross-site form) is refused too
         r = httpx.post(f"{desk.base}/stubs/{stub_id}/reject", data={"csrf": token, "reason": "forged"})
         assert r.status_code == 403
-        r = client.post(f"{desk.base}/stubs/{stub_id}/accept", data={"csrf": token}, headers={"Origin": "http://evil.example"})
+        r = client.post(
+            f"{desk.base}/stubs/{stub_id}/accept", data={"csrf": token}, headers={"Origin": "http://evil.example"}
+        )
         assert r.status_code == 403 and "cross-site" in r.text
         assert client.get(f"{desk.base}/stubs/{stub_id}/accept").status_code == 405  # no state change by GET
         assert client.request("DELETE", f"{desk.base}/stubs/{stub_id}").status_code == 405
@@ -45,7 +47,17 @@ def test_posts_without_a_valid_csrf_token_are_refused(desk):
 
 def test_every_response_carries_the_security_headers(desk):
     stub_id = desk.fetch(DFRLAB)["stub_id"]
-    paths = ["/queue", f"/stubs/{stub_id}", "/stubs/TA-99999", "/sources", "/static/desk.js", "/captures/1", "/captures/1/replay", "/nowhere", "/export/stubs.xlsx"]
+    paths = [
+        "/queue",
+        f"/stubs/{stub_id}",
+        "/stubs/TA-99999",
+        "/sources",
+        "/static/desk.js",
+        "/captures/1",
+        "/captures/1/replay",
+        "/nowhere",
+        "/export/stubs.xlsx",
+    ]
     for path in paths:
         r = httpx.get(desk.base + path)
         assert r.headers["x-frame-options"] == "SAMEORIGIN", path
@@ -54,7 +66,11 @@ def test_every_response_carries_the_security_headers(desk):
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp or csp.startswith("sandbox;"), path
         assert "unsafe-inline" not in csp.split("style-src")[0], path
-    assert httpx.get(desk.base + "/captures/1/replay").headers["content-security-policy"].startswith("sandbox; default-src 'none'")
+    assert (
+        httpx.get(desk.base + "/captures/1/replay")
+        .headers["content-security-policy"]
+        .startswith("sandbox; default-src 'none'")
+    )
     missing = httpx.get(desk.base + "/stubs/TA-99999")
     assert missing.status_code == 404 and "error: no stub TA-99999" in missing.text
     assert httpx.get(desk.base + "/captures/424242").status_code == 404
@@ -116,7 +132,10 @@ def test_non_loopback_bind_without_auth_refuses_to_start(tmp_path):
 def test_bad_web_settings_and_busy_port_are_one_line_errors(tmp_path):
     cfg = desk_config(tmp_path / "a", '[web]\nauth = "maybe"\n')
     done = run_console("serve", "--config", cfg)
-    assert done.returncode != 0 and done.stderr.strip() == f"error: {cfg}: [web] auth must be one of auto, token, got 'maybe'"
+    assert (
+        done.returncode != 0
+        and done.stderr.strip() == f"error: {cfg}: [web] auth must be one of auto, token, got 'maybe'"
+    )
     cfg = desk_config(tmp_path / "b")
     with serve_desk(cfg) as base:
         port = base.rsplit(":", 1)[1]
@@ -143,7 +162,9 @@ def test_the_daemon_serves_the_desk_when_enabled(tmp_path):
         httpx.get(f"http://127.0.0.1:{port}/queue")
 
 
-def test_behind_a_reverse_proxy_that_passes_the_host_the_desk_works_as_the_deploy_files_say(tmp_path, monkeypatch, sites):
+def test_behind_a_reverse_proxy_that_passes_the_host_the_desk_works_as_the_deploy_files_say(
+    tmp_path, monkeypatch, sites
+):
     """Dockerfile and deploy/takedowns.service: loopback bind, token set, a TLS proxy passing the
     browser's Host. A proxy that rewrites Host to the upstream address breaks POSTs (Origin check)."""
     from .conftest import Desk
@@ -158,7 +179,9 @@ def test_behind_a_reverse_proxy_that_passes_the_host_the_desk_works_as_the_deplo
             rewritten = {"Host": base.split("://", 1)[1], "Origin": "https://desk.example.org"}  # nginx's default Host
             r = client.post(f"{base}/stubs/{stub_id}/accept", data={"csrf": token}, headers=rewritten)
             assert r.status_code == 403 and "cross-site" in r.text
-            r = client.post(f"{base}/stubs/{stub_id}/accept", data={"csrf": token}, headers={"Origin": "https://desk.example.org"})
+            r = client.post(
+                f"{base}/stubs/{stub_id}/accept", data={"csrf": token}, headers={"Origin": "https://desk.example.org"}
+            )
             assert r.status_code == 303
         assert Desk(base, cfg, sites).stubs()[stub_id]["status"] == "accepted"
 
@@ -171,5 +194,12 @@ def test_the_deploy_files_say_how_to_expose_the_desk(path):
 
     text = (Path(__file__).resolve().parents[2] / path).read_text()
     defaults = WebSettings()
-    for needed in (defaults.token_env, "[web] enabled = true", "host", str(defaults.port), "proxy_set_header Host $host", "ssh -L"):
+    for needed in (
+        defaults.token_env,
+        "[web] enabled = true",
+        "host",
+        str(defaults.port),
+        "proxy_set_header Host $host",
+        "ssh -L",
+    ):
         assert needed in text, (path, needed)

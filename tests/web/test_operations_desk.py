@@ -41,7 +41,9 @@ def test_split_by_network_and_join_from_the_stub_page(site_server, tmp_path):
         assert r.status_code == 303
         assert list(listed(cfg)) == ["Venezuela/Nigeria"]
 
-        r = client.post(f"{base}/stubs/{other}/split", data={"csrf": token})  # a merged stub is not split: the error page says why
+        r = client.post(
+            f"{base}/stubs/{other}/split", data={"csrf": token}
+        )  # a merged stub is not split: the error page says why
         assert r.status_code == 400 and "cannot split" in html.unescape(r.text)
 
 

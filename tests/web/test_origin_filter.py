@@ -26,7 +26,7 @@ HERE = "/2020/05/here-report/"
 def listed(base: str, **params: str) -> list[str]:
     response = httpx.get(f"{base}/queue", params={"status": "", **params})
     assert response.status_code == 200, response.text[:300]
-    return re.findall(r'<tr[^>]*data-row[^>]*>.*?(TA-\d{5})', response.text, re.DOTALL)
+    return re.findall(r"<tr[^>]*data-row[^>]*>.*?(TA-\d{5})", response.text, re.DOTALL)
 
 
 def index_rows(catalogue_url: str) -> dict[str, set[tuple[str, str]]]:
@@ -34,7 +34,9 @@ def index_rows(catalogue_url: str) -> dict[str, set[tuple[str, str]]]:
     try:
         with catalogue.session() as s:
             out: dict[str, set[tuple[str, str]]] = {}
-            for stub_id, role, country in s.execute(select(Stub.stub_id, StubCountry.role, StubCountry.country).join(Stub, Stub.id == StubCountry.stub_pk)):
+            for stub_id, role, country in s.execute(
+                select(Stub.stub_id, StubCountry.role, StubCountry.country).join(Stub, Stub.id == StubCountry.stub_pk)
+            ):
                 out.setdefault(stub_id, set()).add((role, country))
             return out
     finally:
@@ -46,15 +48,27 @@ def expected_rows(desk: Desk) -> dict[str, set[tuple[str, str]]]:
     out: dict[str, set[tuple[str, str]]] = {}
     for stub_id in desk.stubs():
         shown = desk.show(stub_id)
-        rows = {("origin", c.casefold()) for c in shown["origin"]} | {("target", c.casefold()) for c in shown["targets"]}
+        rows = {("origin", c.casefold()) for c in shown["origin"]} | {
+            ("target", c.casefold()) for c in shown["targets"]
+        }
         if rows:
             out[stub_id] = rows
     return out
 
 
 def test_origin_filter_follows_fetches_and_edits_on_either_catalogue(tmp_path, sites, catalogue_url):
-    cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n"127.0.0.1/article" = "EIN Presswire"\n', catalogue=catalogue_url)
-    sites.set(HERE, report_page("A network in Testland", "We removed 31 Facebook accounts operated from Kenya that targeted audiences in Uganda."))
+    cfg = make_config(
+        tmp_path,
+        '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n"127.0.0.1/article" = "EIN Presswire"\n',
+        catalogue=catalogue_url,
+    )
+    sites.set(
+        HERE,
+        report_page(
+            "A network in Testland",
+            "We removed 31 Facebook accounts operated from Kenya that targeted audiences in Uganda.",
+        ),
+    )
     with serve_desk(cfg) as base:
         desk = Desk(base, cfg, sites)
         dfrlab, wire, here = (desk.fetch(path)["stub_id"] for path in (DFRLAB, WIRE, HERE))
@@ -76,7 +90,13 @@ def test_origin_filter_follows_fetches_and_edits_on_either_catalogue(tmp_path, s
 
 def test_migration_0008_back_fills_the_index_of_stubs_written_before_it(tmp_path, sites):
     cfg = make_config(tmp_path, '[orgs]\n"127.0.0.1/2019" = "DFRLab"\n')
-    sites.set(HERE, report_page("A network in Testland", "We removed 31 Facebook accounts operated from Kenya that targeted audiences in Uganda."))
+    sites.set(
+        HERE,
+        report_page(
+            "A network in Testland",
+            "We removed 31 Facebook accounts operated from Kenya that targeted audiences in Uganda.",
+        ),
+    )
     desk = Desk("", cfg, sites)
     for path in (DFRLAB, HERE):
         desk.fetch(path)
@@ -113,7 +133,9 @@ def test_the_filter_and_its_count_are_index_lookups_not_scans(tmp_path, sites):
             assert page.total == len(page.rows) == 1
         for statement, parameters in statements:
             if "stub_countries" in statement:
-                plan = " | ".join(row[-1] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+                plan = " | ".join(
+                    row[-1] for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+                )
                 assert "ix_stub_countries_role_country" in plan, plan
                 assert "SCAN stubs" not in plan and "SCAN stub_countries" not in plan, plan
     catalogue.dispose()

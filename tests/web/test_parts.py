@@ -27,7 +27,10 @@ def test_overlapping_evidence_is_marked_once():
 
 
 def test_counts_and_countries_from_the_edit_form():
-    assert parse_counts("facebook_accounts = 1,200\n\ninstagram_accounts: 7\n") == {"facebook_accounts": 1200, "instagram_accounts": 7}
+    assert parse_counts("facebook_accounts = 1,200\n\ninstagram_accounts: 7\n") == {
+        "facebook_accounts": 1200,
+        "instagram_accounts": 7,
+    }
     with pytest.raises(UserError, match="one `asset_type = number` per line"):
         parse_counts("lots of accounts")
     assert parse_countries(" Iran, , Iraq ,") == ["Iran", "Iraq"]
@@ -39,10 +42,16 @@ def test_search_words_cannot_inject_fts_operators():
 
 
 def test_links_only_for_http_and_markdown_sanitised():
-    assert safe_href("javascript:alert(1)") is None and safe_href(" JaVaScRiPt:x") is None and safe_href("data:text/html,x") is None
+    assert (
+        safe_href("javascript:alert(1)") is None
+        and safe_href(" JaVaScRiPt:x") is None
+        and safe_href("data:text/html,x") is None
+    )
     assert safe_href("https://example.org/a") == "https://example.org/a"
-    html = markdown_html('<i>ok</i> <script>x()</script> <img src=x onerror=y()> [a](javascript:z()) [b](https://example.org)')
-    assert "<i>ok</i>" in html and "<script" not in html and "onerror" not in html and "href=\"javascript" not in html
+    html = markdown_html(
+        "<i>ok</i> <script>x()</script> <img src=x onerror=y()> [a](javascript:z()) [b](https://example.org)"
+    )
+    assert "<i>ok</i>" in html and "<script" not in html and "onerror" not in html and 'href="javascript' not in html
     assert 'href="https://example.org"' in html
 
 

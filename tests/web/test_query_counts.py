@@ -33,13 +33,17 @@ def statements(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, d
         site.close()
 
 
-@pytest.mark.parametrize("page", ["queue (first page)", "queue (origin filter)", "queue (search)", "stub (200 references)"])
+@pytest.mark.parametrize(
+    "page", ["queue (first page)", "queue (origin filter)", "queue (search)", "stub (200 references)"]
+)
 def test_statements_per_page_do_not_grow_with_the_catalogue(statements: dict[str, dict[str, int]], page: str) -> None:
     assert statements["small"][page] > 0
     assert statements["small"][page] == statements["large"][page]
 
 
-def test_a_stub_citing_many_reports_costs_the_statements_of_one_citing_four(statements: dict[str, dict[str, int]]) -> None:
+def test_a_stub_citing_many_reports_costs_the_statements_of_one_citing_four(
+    statements: dict[str, dict[str, int]],
+) -> None:
     assert statements["large"]["stub (200 references)"] == statements["large"]["stub (4 references)"]
 
 

@@ -20,7 +20,9 @@ def test_sources_page_shows_failing_and_given_up_items(desk) -> None:
         ids = []
         with catalogue.session() as s:
             for name in ("retrying", "hopeless"):
-                item = DiscoveredItem(source="newsroom", url=f"https://example.org/{name}", first_seen_at=now, last_seen_at=now)
+                item = DiscoveredItem(
+                    source="newsroom", url=f"https://example.org/{name}", first_seen_at=now, last_seen_at=now
+                )
                 s.add(item)
                 s.flush()
                 ids.append(item.id)

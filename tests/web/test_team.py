@@ -36,15 +36,19 @@ def add_curator(config: Path, name: str) -> str:
 def team_desk(tmp_path: Path, sites) -> Iterator:
     """team_desk(extra, names) -> (a Desk with `[web] auth = "token"`, {name: token}); curators added before it starts."""
     with contextlib.ExitStack() as stack:
+
         def make(extra: str = "", names: tuple[str, ...] = ("alice", "bob")) -> tuple[Desk, dict[str, str]]:
             cfg = desk_config(tmp_path, TEAM + extra)
             tokens = {name: add_curator(cfg, name) for name in names}
             return Desk(stack.enter_context(serve_desk(cfg)), cfg, sites), tokens
+
         yield make
 
 
 def signed_in(browser, token: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, http_credentials={"username": "any", "password": token})
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, http_credentials={"username": "any", "password": token}
+    )
     context.set_default_timeout(10_000)
     return context
 
@@ -56,10 +60,27 @@ def clone_stubs(config: Path, n: int, targets: list[str] | None = None) -> list[
         with catalogue.session() as s:
             base = s.execute(select(Stub.__table__).order_by(Stub.id).limit(1)).mappings().one()
             top = s.scalar(select(Stub.id).order_by(Stub.id.desc()).limit(1)) or 0
-            rows = [{**{k: v for k, v in base.items() if k != "id"}, "id": top + 1 + i, "stub_id": f"TC-{i:05d}", "status": "new",
-                     "name": f"Cloned network {i}", "disarm_id": None, "merged_into": None, "targets": targets or base["targets"]} for i in range(n)]
+            rows = [
+                {
+                    **{k: v for k, v in base.items() if k != "id"},
+                    "id": top + 1 + i,
+                    "stub_id": f"TC-{i:05d}",
+                    "status": "new",
+                    "name": f"Cloned network {i}",
+                    "disarm_id": None,
+                    "merged_into": None,
+                    "targets": targets or base["targets"],
+                }
+                for i in range(n)
+            ]
             s.execute(insert(Stub), rows)
-            s.execute(insert(StubChange), [{"stub_pk": r["id"], "at": base["created_at"], "kind": "created", "detail": "cloned for a test"} for r in rows])
+            s.execute(
+                insert(StubChange),
+                [
+                    {"stub_pk": r["id"], "at": base["created_at"], "kind": "created", "detail": "cloned for a test"}
+                    for r in rows
+                ],
+            )
             countries.rebuild(s.connection())
         return [r["stub_id"] for r in rows]
     finally:
@@ -127,13 +148,17 @@ def test_claims_expire(team_desk):
     with httpx.Client(auth=("a", alice_token)) as alice, httpx.Client(auth=("b", bob_token)) as bob:
         for client in (alice, bob):
             client.get(f"{desk.base}/queue")
-        csrf = {c: re.search(r'name="csrf" value="([^"]+)"', c.get(f"{desk.base}/stubs/{stub}").text).group(1) for c in (alice, bob)}
+        csrf = {
+            c: re.search(r'name="csrf" value="([^"]+)"', c.get(f"{desk.base}/stubs/{stub}").text).group(1)
+            for c in (alice, bob)
+        }
         assert alice.post(f"{desk.base}/stubs/{stub}/claim", data={"csrf": csrf[alice]}).status_code == 303
         assert bob.post(f"{desk.base}/stubs/{stub}/claim", data={"csrf": csrf[bob]}).status_code == 400
         catalogue = Catalogue(load_config(str(desk.config)).catalogue_url)
         try:  # the claim's minute passes
             with catalogue.session() as s:
                 from archive.tables import StubClaim
+
                 claim = s.scalars(select(StubClaim)).one()
                 claim.expires_at = claim.at
         finally:
@@ -157,6 +182,7 @@ def test_curators_cli_adds_lists_and_revokes(team_desk):
     try:  # only the digest is stored, never the token
         with catalogue.session() as s:
             from archive.tables import Curator
+
             stored = s.scalars(select(Curator)).one()
             assert token not in stored.token_sha256 and len(stored.token_sha256) == 64
     finally:

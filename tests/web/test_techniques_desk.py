@@ -18,7 +18,12 @@ PATH = "/2019/05/testland-network/"
 @pytest.fixture
 def persona_stub(desk_factory) -> tuple:
     desk = desk_factory(techniques_config())
-    desk.sites.set(PATH, report_page("Removing a network from Testland", f"We removed 41 Facebook accounts and 12 Pages. {NEWS_PERSONA}"))
+    desk.sites.set(
+        PATH,
+        report_page(
+            "Removing a network from Testland", f"We removed 41 Facebook accounts and 12 Pages. {NEWS_PERSONA}"
+        ),
+    )
     return desk, desk.fetch(PATH)["stub_id"]
 
 
@@ -36,7 +41,9 @@ def test_accept_a_suggested_technique_into_the_page(persona_stub, page):
     for i in range(5):  # every suggestion shows a score and at least one supporting sentence
         assert float(rows.nth(i).locator("td").nth(1).inner_text()) > 0
         assert rows.nth(i).locator("blockquote.support").count() >= 1
-    expect(page.locator("#disarm-page")).not_to_contain_text("News Outlet Persona")  # a suggestion is not the curator's table
+    expect(page.locator("#disarm-page")).not_to_contain_text(
+        "News Outlet Persona"
+    )  # a suggestion is not the curator's table
     screenshot(page, "stub-techniques-suggested")
 
     other = next(t for i in range(5) if (t := rows.nth(i).get_attribute("data-technique")) != "T0097.202")
@@ -53,7 +60,10 @@ def test_accept_a_suggested_technique_into_the_page(persona_stub, page):
     shown = desk.show(stub_id)  # the same rows `stubs show` and the exports read
     status = {t["id"]: t["status"] for t in shown["techniques"]}
     assert (status["T0097.202"], status[other]) == ("accepted", "rejected")
-    assert f"| [T0097.202 News Outlet Persona](../../generated_pages/techniques/T0097.202.md) | <i>{NEWS_PERSONA}" in shown["page"]
+    assert (
+        f"| [T0097.202 News Outlet Persona](../../generated_pages/techniques/T0097.202.md) | <i>{NEWS_PERSONA}"
+        in shown["page"]
+    )
     assert not page.js_errors
 
 
@@ -71,7 +81,9 @@ def test_unknown_technique_and_missing_csrf_are_refused(persona_stub, page):
     page.click("#accept-technique-form button")
     expect(page.locator("body")).to_contain_text("T9999.999")
     expect(page.locator("body")).to_contain_text("not in the DISARM framework")
-    forged = page.request.post(f"{desk.base}/stubs/{stub_id}/techniques", form={"technique_id": "T0097.202", "decision": "accept"})
+    forged = page.request.post(
+        f"{desk.base}/stubs/{stub_id}/techniques", form={"technique_id": "T0097.202", "decision": "accept"}
+    )
     assert forged.status == 403
     result = cli("stubs", "show", stub_id, "--config", desk.config, "--json")
     assert [t for t in json.loads(result.stdout)["techniques"] if t["status"] == "accepted"] == []
@@ -83,12 +95,19 @@ def test_the_model_is_built_when_the_desk_starts_and_the_stub_page_follows_it(de
     from scraper.config import load_config
 
     desk = desk_factory(techniques_config())  # starting the desk starts the build
-    desk.sites.set(PATH, report_page("Removing a network from Testland", f"We removed 41 Facebook accounts and 12 Pages. {NEWS_PERSONA}"))
+    desk.sites.set(
+        PATH,
+        report_page(
+            "Removing a network from Testland", f"We removed 41 Facebook accounts and 12 Pages. {NEWS_PERSONA}"
+        ),
+    )
     stub_id = desk.fetch(PATH)["stub_id"]
     page.goto(f"{desk.base}/stubs/{stub_id}")
     status = page.locator("#model-status")
     expect(status).to_have_count(1)
-    expect(status).to_have_attribute("data-state", "ready", timeout=180_000)  # the line follows the build, without a reload
+    expect(status).to_have_attribute(
+        "data-state", "ready", timeout=180_000
+    )  # the line follows the build, without a reload
     expect(status).to_contain_text("The technique model is ready")
     cached = list((load_config(str(desk.config)).data_dir / "techniques").glob("model-*.pkl"))
     assert len(cached) == 1, "built ahead, before any suggestion was asked for"

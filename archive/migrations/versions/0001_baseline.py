@@ -60,9 +60,7 @@ def upgrade() -> None:
             sa.UniqueConstraint("url", "payload_sha256", name="uq_capture_url_digest"),
         )
         with op.batch_alter_table("captures", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_captures_fetched_at"), ["fetched_at"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_captures_fetched_at"), ["fetched_at"], unique=False)
             batch_op.create_index(batch_op.f("ix_captures_url"), ["url"], unique=False)
 
     if _absent("fetch_failures"):
@@ -78,9 +76,7 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
         )
         with op.batch_alter_table("fetch_failures", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_fetch_failures_url"), ["url"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_fetch_failures_url"), ["url"], unique=False)
 
     if _absent("source_runs"):
         op.create_table(
@@ -97,12 +93,8 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
         )
         with op.batch_alter_table("source_runs", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_source_runs_source"), ["source"], unique=False
-            )
-            batch_op.create_index(
-                batch_op.f("ix_source_runs_started_at"), ["started_at"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_source_runs_source"), ["source"], unique=False)
+            batch_op.create_index(batch_op.f("ix_source_runs_started_at"), ["started_at"], unique=False)
 
     if _absent("source_schedule"):
         op.create_table(
@@ -157,9 +149,7 @@ def upgrade() -> None:
             sa.UniqueConstraint("stub_id"),
         )
         with op.batch_alter_table("stubs", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_stubs_status"), ["status"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_stubs_status"), ["status"], unique=False)
 
     if _absent("warc_files"):
         op.create_table(
@@ -193,9 +183,7 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
         )
         with op.batch_alter_table("archive_jobs", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_archive_jobs_url"), ["url"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_archive_jobs_url"), ["url"], unique=False)
 
     if _absent("discovered_items"):
         op.create_table(
@@ -217,9 +205,7 @@ def upgrade() -> None:
             sa.UniqueConstraint("source", "url", name="uq_discovered_source_url"),
         )
         with op.batch_alter_table("discovered_items", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_discovered_items_source"), ["source"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_discovered_items_source"), ["source"], unique=False)
 
     if _absent("reports"):
         op.create_table(
@@ -255,9 +241,7 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
         )
         with op.batch_alter_table("stub_changes", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_stub_changes_stub_pk"), ["stub_pk"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_stub_changes_stub_pk"), ["stub_pk"], unique=False)
 
     if _absent("stub_references"):
         op.create_table(
@@ -285,9 +269,7 @@ def upgrade() -> None:
             sa.UniqueConstraint("normalised_url"),
         )
         with op.batch_alter_table("stub_references", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_stub_references_stub_pk"), ["stub_pk"], unique=False
-            )
+            batch_op.create_index(batch_op.f("ix_stub_references_stub_pk"), ["stub_pk"], unique=False)
 
     if _absent("wacz_files"):
         op.create_table(

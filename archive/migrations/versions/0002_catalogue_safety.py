@@ -56,12 +56,8 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("discovered_items", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("stage", sa.String(length=32), server_default="", nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("tries", sa.Integer(), server_default="0", nullable=False)
-        )
+        batch_op.add_column(sa.Column("stage", sa.String(length=32), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("tries", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("next_try_at", sa.DateTime(), nullable=True))
 
     with op.batch_alter_table("warc_files", schema=None) as batch_op:

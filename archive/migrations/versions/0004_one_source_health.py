@@ -15,21 +15,31 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004_one_source_health'
-down_revision = '0003_stub_review_scale'
+revision = "0004_one_source_health"
+down_revision = "0003_stub_review_scale"
 branch_labels = None
 depends_on = None
 
 _STATE = sa.table(
     "source_state",
-    sa.column("name", sa.String), sa.column("last_poll_at", sa.DateTime), sa.column("last_success_at", sa.DateTime),
-    sa.column("last_error_at", sa.DateTime), sa.column("last_error", sa.Text), sa.column("items_found", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("last_poll_at", sa.DateTime),
+    sa.column("last_success_at", sa.DateTime),
+    sa.column("last_error_at", sa.DateTime),
+    sa.column("last_error", sa.Text),
+    sa.column("items_found", sa.Integer),
     sa.column("polls", sa.Integer),
 )
 _RUNS = sa.table(
     "source_runs",
-    sa.column("id", sa.Integer), sa.column("source", sa.String), sa.column("started_at", sa.DateTime), sa.column("ended_at", sa.DateTime),
-    sa.column("outcome", sa.String), sa.column("items_found", sa.Integer), sa.column("errors", sa.Integer), sa.column("message", sa.Text),
+    sa.column("id", sa.Integer),
+    sa.column("source", sa.String),
+    sa.column("started_at", sa.DateTime),
+    sa.column("ended_at", sa.DateTime),
+    sa.column("outcome", sa.String),
+    sa.column("items_found", sa.Integer),
+    sa.column("errors", sa.Integer),
+    sa.column("message", sa.Text),
     sa.column("pid", sa.Integer),
 )
 
@@ -38,11 +48,35 @@ def _run_rows(state) -> list[dict]:
     """Closed runs standing for what one source_state row remembers, oldest first."""
     rows = []
     if state.last_success_at is not None:
-        rows.append({"source": state.name, "started_at": state.last_success_at, "ended_at": state.last_success_at,
-                     "outcome": "ok", "items_found": state.items_found or 0, "errors": 0, "message": None, "pid": None})
-    if state.last_error_at is not None and state.last_error and (state.last_success_at is None or state.last_error_at > state.last_success_at):
-        rows.append({"source": state.name, "started_at": state.last_error_at, "ended_at": state.last_error_at,
-                     "outcome": "error", "items_found": 0, "errors": 1, "message": state.last_error, "pid": None})
+        rows.append(
+            {
+                "source": state.name,
+                "started_at": state.last_success_at,
+                "ended_at": state.last_success_at,
+                "outcome": "ok",
+                "items_found": state.items_found or 0,
+                "errors": 0,
+                "message": None,
+                "pid": None,
+            }
+        )
+    if (
+        state.last_error_at is not None
+        and state.last_error
+        and (state.last_success_at is None or state.last_error_at > state.last_success_at)
+    ):
+        rows.append(
+            {
+                "source": state.name,
+                "started_at": state.last_error_at,
+                "ended_at": state.last_error_at,
+                "outcome": "error",
+                "items_found": 0,
+                "errors": 1,
+                "message": state.last_error,
+                "pid": None,
+            }
+        )
     return rows
 
 
@@ -77,8 +111,17 @@ def downgrade() -> None:
         ok = [r for r in runs if r.outcome == "ok"]
         err = [r for r in runs if r.outcome == "error"]
         failing = bool(err) and (not ok or err[-1].id > ok[-1].id)
-        bind.execute(_STATE.insert(), [{
-            "name": name, "last_poll_at": runs[-1].started_at, "last_success_at": ok[-1].ended_at if ok else None,
-            "last_error_at": err[-1].ended_at if err else None, "last_error": err[-1].message if failing else None,
-            "items_found": ok[-1].items_found if ok else 0, "polls": len(runs),
-        }])
+        bind.execute(
+            _STATE.insert(),
+            [
+                {
+                    "name": name,
+                    "last_poll_at": runs[-1].started_at,
+                    "last_success_at": ok[-1].ended_at if ok else None,
+                    "last_error_at": err[-1].ended_at if err else None,
+                    "last_error": err[-1].message if failing else None,
+                    "items_found": ok[-1].items_found if ok else 0,
+                    "polls": len(runs),
+                }
+            ],
+        )

@@ -19,40 +19,53 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_reference_notes'
-down_revision = '0006_report_chart_keys'
+revision = "0007_reference_notes"
+down_revision = "0006_report_chart_keys"
 branch_labels = None
 depends_on = None
 
 MARK = "Extracted by takedown-archiver from "
 CURATOR = "Counts corrected by a curator: "
 
-stubs = sa.table("stubs", sa.column("id", sa.Integer), sa.column("notes", sa.Text), sa.column("edited_fields", sa.JSON),
-                 sa.column("counts", sa.JSON))
-refs = sa.table("stub_references", sa.column("id", sa.Integer), sa.column("stub_pk", sa.Integer), sa.column("url", sa.Text),
-                sa.column("merged_from", sa.String), sa.column("notes", sa.Text))
+stubs = sa.table(
+    "stubs",
+    sa.column("id", sa.Integer),
+    sa.column("notes", sa.Text),
+    sa.column("edited_fields", sa.JSON),
+    sa.column("counts", sa.JSON),
+)
+refs = sa.table(
+    "stub_references",
+    sa.column("id", sa.Integer),
+    sa.column("stub_pk", sa.Integer),
+    sa.column("url", sa.Text),
+    sa.column("merged_from", sa.String),
+    sa.column("notes", sa.Text),
+)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('stub_references', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('notes', sa.Text(), server_default='', nullable=False))
+    with op.batch_alter_table("stub_references", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("notes", sa.Text(), server_default="", nullable=False))
     _split_notes()
-    with op.batch_alter_table('stubs', schema=None) as batch_op:
-        batch_op.drop_column('notes')
+    with op.batch_alter_table("stubs", schema=None) as batch_op:
+        batch_op.drop_column("notes")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('stubs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('notes', sa.Text(), server_default='', nullable=False))
+    with op.batch_alter_table("stubs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("notes", sa.Text(), server_default="", nullable=False))
     _join_notes()
-    with op.batch_alter_table('stub_references', schema=None) as batch_op:
-        batch_op.drop_column('notes')
+    with op.batch_alter_table("stub_references", schema=None) as batch_op:
+        batch_op.drop_column("notes")
 
 
 def _by_stub(bind: Any) -> dict[int, list[Any]]:
     """Each stub's references in the order its notes list them (its own first, then a curator's merges)."""
     out: dict[int, list[Any]] = {}
-    for row in bind.execute(sa.select(refs.c.id, refs.c.stub_pk, refs.c.url, refs.c.merged_from, refs.c.notes).order_by(refs.c.id)):
+    for row in bind.execute(
+        sa.select(refs.c.id, refs.c.stub_pk, refs.c.url, refs.c.merged_from, refs.c.notes).order_by(refs.c.id)
+    ):
         out.setdefault(row.stub_pk, []).append(row)
     for rows in out.values():
         rows.sort(key=lambda r: r.merged_from is not None)
@@ -66,7 +79,7 @@ def split_blocks(notes: str, urls: list[str], curator_edited: bool) -> list[str]
         if curator_edited and line.startswith(CURATOR):
             continue
         if line.startswith(MARK) or not blocks:
-            blocks.append((line[len(MARK):].removesuffix(":") if line.startswith(MARK) else None, [line]))
+            blocks.append((line[len(MARK) :].removesuffix(":") if line.startswith(MARK) else None, [line]))
         else:
             blocks[-1][1].append(line)
     texts: list[list[str]] = [[] for _ in urls]
@@ -105,4 +118,6 @@ def _join_notes() -> None:
         if text:
             updates.append({"sid": stub_pk, "text": text})
     if updates:
-        bind.execute(stubs.update().where(stubs.c.id == sa.bindparam("sid")).values(notes=sa.bindparam("text")), updates)
+        bind.execute(
+            stubs.update().where(stubs.c.id == sa.bindparam("sid")).values(notes=sa.bindparam("text")), updates
+        )

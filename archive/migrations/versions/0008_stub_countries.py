@@ -10,26 +10,27 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_stub_countries'
-down_revision = '0007_reference_notes'
+revision = "0008_stub_countries"
+down_revision = "0007_reference_notes"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('stub_countries',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('stub_pk', sa.Integer(), nullable=False),
-    sa.Column('role', sa.String(length=8), nullable=False),
-    sa.Column('country', sa.String(length=64), nullable=False),
-    sa.ForeignKeyConstraint(['stub_pk'], ['stubs.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    op.create_table(
+        "stub_countries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("stub_pk", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=8), nullable=False),
+        sa.Column("country", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(["stub_pk"], ["stubs.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table('stub_countries', schema=None) as batch_op:
-        batch_op.create_index('ix_stub_countries_role_country', ['role', 'country', 'stub_pk'], unique=False)
-        batch_op.create_index(batch_op.f('ix_stub_countries_stub_pk'), ['stub_pk'], unique=False)
-    with op.batch_alter_table('stub_references', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_stub_references_capture_id'), ['capture_id'], unique=False)
+    with op.batch_alter_table("stub_countries", schema=None) as batch_op:
+        batch_op.create_index("ix_stub_countries_role_country", ["role", "country", "stub_pk"], unique=False)
+        batch_op.create_index(batch_op.f("ix_stub_countries_stub_pk"), ["stub_pk"], unique=False)
+    with op.batch_alter_table("stub_references", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_stub_references_capture_id"), ["capture_id"], unique=False)
     _backfill()
 
 
@@ -41,7 +42,9 @@ def _backfill() -> None:
     rows = []
     for pk, origin, targets in bind.execute(sa.select(stubs.c.id, stubs.c.origin, stubs.c.targets)):
         for role, countries in (("origin", origin), ("target", targets)):
-            folded = dict.fromkeys(c.strip().casefold()[:64] for c in countries or [] if isinstance(c, str) and c.strip())
+            folded = dict.fromkeys(
+                c.strip().casefold()[:64] for c in countries or [] if isinstance(c, str) and c.strip()
+            )
             rows += [{"stub_pk": pk, "role": role, "country": c} for c in folded]
         if len(rows) >= 5000:
             bind.execute(rows_table.insert(), rows)
@@ -51,9 +54,9 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('stub_references', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_stub_references_capture_id'))
-    with op.batch_alter_table('stub_countries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_stub_countries_stub_pk'))
-        batch_op.drop_index('ix_stub_countries_role_country')
-    op.drop_table('stub_countries')
+    with op.batch_alter_table("stub_references", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stub_references_capture_id"))
+    with op.batch_alter_table("stub_countries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stub_countries_stub_pk"))
+        batch_op.drop_index("ix_stub_countries_role_country")
+    op.drop_table("stub_countries")

@@ -14,26 +14,26 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009_wacz_on_demand'
-down_revision = '0008_stub_countries'
+revision = "0009_wacz_on_demand"
+down_revision = "0008_stub_countries"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.drop_table('wacz_files')
+    op.drop_table("wacz_files")
     op.execute("DELETE FROM verified_files WHERE path LIKE 'wacz/%'")
 
 
 def downgrade() -> None:
     op.create_table(
-        'wacz_files',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('capture_id', sa.Integer(), nullable=False),
-        sa.Column('path', sa.String(length=512), nullable=False),
-        sa.Column('sha256', sa.String(length=64), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(['capture_id'], ['captures.id']),
-        sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('capture_id'),
+        "wacz_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("capture_id", sa.Integer(), nullable=False),
+        sa.Column("path", sa.String(length=512), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["capture_id"], ["captures.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("capture_id"),
     )

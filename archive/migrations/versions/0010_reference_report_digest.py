@@ -13,17 +13,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_reference_report_digest'
-down_revision = '0009_wacz_on_demand'
+revision = "0010_reference_report_digest"
+down_revision = "0009_wacz_on_demand"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('stub_references', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('report_sha256', sa.String(length=64), nullable=True))
+    with op.batch_alter_table("stub_references", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("report_sha256", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('stub_references', schema=None) as batch_op:
-        batch_op.drop_column('report_sha256')
+    with op.batch_alter_table("stub_references", schema=None) as batch_op:
+        batch_op.drop_column("report_sha256")

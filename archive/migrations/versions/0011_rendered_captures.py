@@ -16,21 +16,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_rendered_captures'
-down_revision = '0010_reference_report_digest'
+revision = "0011_rendered_captures"
+down_revision = "0010_reference_report_digest"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('captures') as batch:
-        batch.add_column(sa.Column('rendered', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.drop_constraint('uq_capture_url_digest', type_='unique')
-        batch.create_unique_constraint('uq_capture_url_digest_rendered', ['url', 'payload_sha256', 'rendered'])
+    with op.batch_alter_table("captures") as batch:
+        batch.add_column(sa.Column("rendered", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch.drop_constraint("uq_capture_url_digest", type_="unique")
+        batch.create_unique_constraint("uq_capture_url_digest_rendered", ["url", "payload_sha256", "rendered"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('captures') as batch:
-        batch.drop_constraint('uq_capture_url_digest_rendered', type_='unique')
-        batch.create_unique_constraint('uq_capture_url_digest', ['url', 'payload_sha256'])
-        batch.drop_column('rendered')
+    with op.batch_alter_table("captures") as batch:
+        batch.drop_constraint("uq_capture_url_digest_rendered", type_="unique")
+        batch.create_unique_constraint("uq_capture_url_digest", ["url", "payload_sha256"])
+        batch.drop_column("rendered")

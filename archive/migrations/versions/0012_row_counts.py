@@ -28,8 +28,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012_row_counts'
-down_revision = '0011_rendered_captures'
+revision = "0012_row_counts"
+down_revision = "0011_rendered_captures"
 branch_labels = None
 depends_on = None
 
@@ -84,28 +84,45 @@ def _pg_function(name: str, body: str) -> str:
 
 
 _PG = [
-    _pg_function("row_counts_inserted", """
+    _pg_function(
+        "row_counts_inserted",
+        """
         UPDATE row_counts SET n = n + counted.k FROM (SELECT count(*) AS k FROM new_rows) AS counted
-          WHERE name = TG_TABLE_NAME AND counted.k > 0;"""),
-    _pg_function("row_counts_deleted", """
+          WHERE name = TG_TABLE_NAME AND counted.k > 0;""",
+    ),
+    _pg_function(
+        "row_counts_deleted",
+        """
         UPDATE row_counts SET n = n - counted.k FROM (SELECT count(*) AS k FROM old_rows) AS counted
-          WHERE name = TG_TABLE_NAME AND counted.k > 0;"""),
-    _pg_function("row_counts_capture_urls_inserted", """
+          WHERE name = TG_TABLE_NAME AND counted.k > 0;""",
+    ),
+    _pg_function(
+        "row_counts_capture_urls_inserted",
+        """
         PERFORM pg_advisory_xact_lock(hashtext(url)) FROM (SELECT DISTINCT url FROM new_rows ORDER BY url) AS u;
         UPDATE row_counts SET n = n + fresh.k FROM (
             SELECT count(*) AS k FROM (SELECT DISTINCT url FROM new_rows) AS u
             WHERE NOT EXISTS (SELECT 1 FROM captures c WHERE c.url = u.url AND c.id NOT IN (SELECT id FROM new_rows))
-          ) AS fresh WHERE name = 'urls' AND fresh.k > 0;"""),
-    _pg_function("row_counts_capture_urls_deleted", """
+          ) AS fresh WHERE name = 'urls' AND fresh.k > 0;""",
+    ),
+    _pg_function(
+        "row_counts_capture_urls_deleted",
+        """
         PERFORM pg_advisory_xact_lock(hashtext(url)) FROM (SELECT DISTINCT url FROM old_rows ORDER BY url) AS u;
         UPDATE row_counts SET n = n - gone.k FROM (
             SELECT count(*) AS k FROM (SELECT DISTINCT url FROM old_rows) AS u
             WHERE NOT EXISTS (SELECT 1 FROM captures c WHERE c.url = u.url)
-          ) AS gone WHERE name = 'urls' AND gone.k > 0;"""),
+          ) AS gone WHERE name = 'urls' AND gone.k > 0;""",
+    ),
     _pg_function("report_months_inserted", _months_upsert("SELECT pub_month, platform, 1 AS d FROM new_rows") + ";"),
     _pg_function("report_months_deleted", _months_upsert("SELECT pub_month, platform, -1 AS d FROM old_rows") + ";"),
-    _pg_function("report_months_updated", _months_upsert(
-        "SELECT pub_month, platform, 1 AS d FROM new_rows UNION ALL SELECT pub_month, platform, -1 AS d FROM old_rows") + ";"),
+    _pg_function(
+        "report_months_updated",
+        _months_upsert(
+            "SELECT pub_month, platform, 1 AS d FROM new_rows UNION ALL SELECT pub_month, platform, -1 AS d FROM old_rows"
+        )
+        + ";",
+    ),
 ]
 _PG_TRIGGERS = [  # (trigger, event, table, transition tables, function)
     *[(f"row_counts_{t}_insert", "INSERT", t, "NEW TABLE AS new_rows", "row_counts_inserted") for t in COUNTED],
@@ -114,45 +131,57 @@ _PG_TRIGGERS = [  # (trigger, event, table, transition tables, function)
     ("row_counts_urls_delete", "DELETE", "captures", "OLD TABLE AS old_rows", "row_counts_capture_urls_deleted"),
     ("report_months_insert", "INSERT", "reports", "NEW TABLE AS new_rows", "report_months_inserted"),
     ("report_months_delete", "DELETE", "reports", "OLD TABLE AS old_rows", "report_months_deleted"),
-    ("report_months_update", "UPDATE", "reports", "OLD TABLE AS old_rows NEW TABLE AS new_rows", "report_months_updated"),
+    (
+        "report_months_update",
+        "UPDATE",
+        "reports",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "report_months_updated",
+    ),
 ]
 
 
 def upgrade() -> None:
-    op.create_table('row_counts',
-    sa.Column('name', sa.String(length=32), nullable=False),
-    sa.Column('n', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('name')
+    op.create_table(
+        "row_counts",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
     )
-    op.create_table('report_months',
-    sa.Column('pub_month', sa.String(length=7), nullable=False),
-    sa.Column('platform', sa.String(length=32), nullable=False),
-    sa.Column('n', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('pub_month', 'platform')
+    op.create_table(
+        "report_months",
+        sa.Column("pub_month", sa.String(length=7), nullable=False),
+        sa.Column("platform", sa.String(length=32), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("pub_month", "platform"),
     )
-    with op.batch_alter_table('archive_jobs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_archive_jobs_status'), ['status'], unique=False)
-    with op.batch_alter_table('stubs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_stubs_platform'), ['platform'], unique=False)
+    with op.batch_alter_table("archive_jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_archive_jobs_status"), ["status"], unique=False)
+    with op.batch_alter_table("stubs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_stubs_platform"), ["platform"], unique=False)
     # The counts start from the rows already stored; the triggers carry them on.
     op.execute("INSERT INTO row_counts (name, n) SELECT 'captures', COUNT(*) FROM captures")
     op.execute("INSERT INTO row_counts (name, n) SELECT 'urls', COUNT(DISTINCT url) FROM captures")
     op.execute("INSERT INTO row_counts (name, n) SELECT 'reports', COUNT(*) FROM reports")
     op.execute("INSERT INTO row_counts (name, n) SELECT 'fetch_failures', COUNT(*) FROM fetch_failures")
-    op.execute("INSERT INTO report_months (pub_month, platform, n) SELECT pub_month, platform, COUNT(*) FROM reports GROUP BY pub_month, platform")
-    if op.get_bind().dialect.name == 'postgresql':
+    op.execute(
+        "INSERT INTO report_months (pub_month, platform, n) SELECT pub_month, platform, COUNT(*) FROM reports GROUP BY pub_month, platform"
+    )
+    if op.get_bind().dialect.name == "postgresql":
         for sql in _PG:
             op.execute(sql)
         for trigger, event, table, transition, function in _PG_TRIGGERS:
-            op.execute(f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {transition} "
-                       f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
+            op.execute(
+                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {transition} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
     else:
         for sql in _SQLITE:
             op.execute(sql)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == "postgresql":
         for trigger, _event, table, _transition, _function in _PG_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         for sql in _PG:
@@ -160,9 +189,9 @@ def downgrade() -> None:
     else:
         for sql in _SQLITE:
             op.execute(f"DROP TRIGGER IF EXISTS {sql.split()[2]}")
-    with op.batch_alter_table('archive_jobs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_archive_jobs_status'))
-    with op.batch_alter_table('stubs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_stubs_platform'))
-    op.drop_table('report_months')
-    op.drop_table('row_counts')
+    with op.batch_alter_table("archive_jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_archive_jobs_status"))
+    with op.batch_alter_table("stubs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stubs_platform"))
+    op.drop_table("report_months")
+    op.drop_table("row_counts")

@@ -17,21 +17,21 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0013_change_indexes'
-down_revision = '0012_row_counts'
+revision = "0013_change_indexes"
+down_revision = "0012_row_counts"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.drop_index('ix_archive_jobs_status', table_name='archive_jobs')
-    op.create_index('ix_archive_jobs_status_checked', 'archive_jobs', ['status', 'checked_at'])
-    op.create_index('ix_stub_references_url', 'stub_references', ['url'])
-    op.create_index('ix_stub_techniques_decided_at', 'stub_techniques', ['decided_at'])
+    op.drop_index("ix_archive_jobs_status", table_name="archive_jobs")
+    op.create_index("ix_archive_jobs_status_checked", "archive_jobs", ["status", "checked_at"])
+    op.create_index("ix_stub_references_url", "stub_references", ["url"])
+    op.create_index("ix_stub_techniques_decided_at", "stub_techniques", ["decided_at"])
 
 
 def downgrade() -> None:
-    op.drop_index('ix_stub_techniques_decided_at', table_name='stub_techniques')
-    op.drop_index('ix_stub_references_url', table_name='stub_references')
-    op.drop_index('ix_archive_jobs_status_checked', table_name='archive_jobs')
-    op.create_index('ix_archive_jobs_status', 'archive_jobs', ['status'])
+    op.drop_index("ix_stub_techniques_decided_at", table_name="stub_techniques")
+    op.drop_index("ix_stub_references_url", table_name="stub_references")
+    op.drop_index("ix_archive_jobs_status_checked", table_name="archive_jobs")
+    op.create_index("ix_archive_jobs_status", "archive_jobs", ["status"])

@@ -14,19 +14,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016_stub_needs_check'
-down_revision = '0015_curators_claims_comments'
+revision = "0016_stub_needs_check"
+down_revision = "0015_curators_claims_comments"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('stubs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('needs_check', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.create_index(batch_op.f('ix_stubs_needs_check'), ['needs_check'], unique=False)
+    with op.batch_alter_table("stubs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("needs_check", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_index(batch_op.f("ix_stubs_needs_check"), ["needs_check"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('stubs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_stubs_needs_check'))
-        batch_op.drop_column('needs_check')
+    with op.batch_alter_table("stubs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stubs_needs_check"))
+        batch_op.drop_column("needs_check")

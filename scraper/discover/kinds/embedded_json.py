@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from ..sources import Source
 
 
-def embedded_json(content: bytes, base_url: str, script_selector: str, url_keys: tuple[str, ...] = ("url", "link", "href")) -> list[Candidate]:
+def embedded_json(
+    content: bytes, base_url: str, script_selector: str, url_keys: tuple[str, ...] = ("url", "link", "href")
+) -> list[Candidate]:
     """URLs inside JSON embedded in a page (repeated copies deduplicated)."""
     from bs4 import BeautifulSoup  # parsers load when a source is read, not when `status` lists sources
 
@@ -33,7 +35,14 @@ def embedded_json(content: bytes, base_url: str, script_selector: str, url_keys:
                 value = obj.get(key)
                 if isinstance(value, str) and value.startswith(("http://", "https://", "/")):
                     url = urljoin(base_url, value)
-                    seen.setdefault(url, Candidate(url, str(obj.get("title") or obj.get("name") or ""), str(obj.get("summary") or obj.get("description") or "")[:2000]))
+                    seen.setdefault(
+                        url,
+                        Candidate(
+                            url,
+                            str(obj.get("title") or obj.get("name") or ""),
+                            str(obj.get("summary") or obj.get("description") or "")[:2000],
+                        ),
+                    )
     if not seen:
         raise ShapeError(f"embedded JSON on {base_url} holds no item URLs")
     return list(seen.values())
@@ -56,10 +65,14 @@ async def discover(source: Source, get: Fetch) -> list[Candidate]:
     return embedded_json(await get(source.url), source.url, selector, keys)
 
 
-KIND = register(Kind(
-    "embedded_json", "item URLs in JSON embedded in a page", discover,
-    options={
-        "script_selector": Option(str, "CSS selector of the script elements holding JSON"),
-        "url_keys": Option(list, "keys whose values are item URLs (default url, link, href)"),
-    },
-))
+KIND = register(
+    Kind(
+        "embedded_json",
+        "item URLs in JSON embedded in a page",
+        discover,
+        options={
+            "script_selector": Option(str, "CSS selector of the script elements holding JSON"),
+            "url_keys": Option(list, "keys whose values are item URLs (default url, link, href)"),
+        },
+    )
+)

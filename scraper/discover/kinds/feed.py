@@ -32,7 +32,9 @@ def feed(content: bytes, base_url: str) -> list[Candidate]:
         raise ShapeError(f"feed has no entries{problem}")
     out = []
     for entry in parsed.entries:
-        link = entry.get("link") or next((link_.get("href") for link_ in entry.get("links", []) if link_.get("href")), None)
+        link = entry.get("link") or next(
+            (link_.get("href") for link_ in entry.get("links", []) if link_.get("href")), None
+        )
         if not link:
             continue
         published = None

@@ -28,7 +28,14 @@ def github_index(content: bytes, raw_base: str, markdown_dir: str = "indicators"
         if not isinstance(item, dict) or not item.get("id"):
             continue
         published = str(item.get("reported_ds") or "")[:10] or None
-        out.append(Candidate(f"{raw_base.rstrip('/')}/{markdown_dir}/{item['id']}.md", str(item["id"]), published=published, optional=True))
+        out.append(
+            Candidate(
+                f"{raw_base.rstrip('/')}/{markdown_dir}/{item['id']}.md",
+                str(item["id"]),
+                published=published,
+                optional=True,
+            )
+        )
         for url in item.get("reference_urls") or []:
             if isinstance(url, str) and url.startswith("http"):
                 out.append(Candidate(url, str(item["id"]), published=published))
@@ -40,10 +47,14 @@ async def discover(source: Source, get: Fetch) -> list[Candidate]:
     return github_index(await get(source.url), raw_base, source.option("markdown_dir", "indicators"))
 
 
-KIND = register(Kind(
-    "github_index", "a JSON index of reports in a GitHub repository", discover,
-    options={
-        "raw_base": Option(str, "base URL of raw files (default: the index's folder)"),
-        "markdown_dir": Option(str, "folder of per-report Markdown summaries (default indicators)"),
-    },
-))
+KIND = register(
+    Kind(
+        "github_index",
+        "a JSON index of reports in a GitHub repository",
+        discover,
+        options={
+            "raw_base": Option(str, "base URL of raw files (default: the index's folder)"),
+            "markdown_dir": Option(str, "folder of per-report Markdown summaries (default indicators)"),
+        },
+    )
+)

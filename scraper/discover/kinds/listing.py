@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from ..sources import Source
 
 
-def listing(content: bytes, base_url: str, selector: str, next_selector: str | None) -> tuple[list[Candidate], str | None]:
+def listing(
+    content: bytes, base_url: str, selector: str, next_selector: str | None
+) -> tuple[list[Candidate], str | None]:
     from bs4 import BeautifulSoup  # parsers load when a source is read, not when `status` lists sources
 
     soup = BeautifulSoup(content, "html.parser")
@@ -36,16 +38,22 @@ async def discover(source: Source, get: Fetch) -> list[Candidate]:
     for _ in range(int(source.option("max_pages", 5))):
         if not next_url:
             break
-        found, next_url = listing(await get(next_url), next_url, source.option("selector", "a"), source.option("next_selector"))
+        found, next_url = listing(
+            await get(next_url), next_url, source.option("selector", "a"), source.option("next_selector")
+        )
         listed += found
     return listed
 
 
-KIND = register(Kind(
-    "listing", "an HTML index page", discover,
-    options={
-        "selector": Option(str, "CSS selector of the report links (default: every link)"),
-        "next_selector": Option(str, "CSS selector of the next page's link"),
-        "max_pages": Option(int, "index pages followed in one poll (default 5)"),
-    },
-))
+KIND = register(
+    Kind(
+        "listing",
+        "an HTML index page",
+        discover,
+        options={
+            "selector": Option(str, "CSS selector of the report links (default: every link)"),
+            "next_selector": Option(str, "CSS selector of the next page's link"),
+            "max_pages": Option(int, "index pages followed in one poll (default 5)"),
+        },
+    )
+)

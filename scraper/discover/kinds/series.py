@@ -45,11 +45,18 @@ def _check(table: dict[str, Any]) -> str | None:
     return None
 
 
-KIND = register(Kind(
-    "series", "a predictable series of report URLs", discover, url_from="template", http_url=False, check=_check,
-    options={
-        "template": Option(str, "URL with {year} and {quarter} (or {month}) placeholders"),
-        "start": Option(str, "first period, like 2023-Q1 or 2023-01"),
-        "step": Option(str, "quarter or month"),
-    },
-))
+KIND = register(
+    Kind(
+        "series",
+        "a predictable series of report URLs",
+        discover,
+        url_from="template",
+        http_url=False,
+        check=_check,
+        options={
+            "template": Option(str, "URL with {year} and {quarter} (or {month}) placeholders"),
+            "start": Option(str, "first period, like 2023-Q1 or 2023-01"),
+            "step": Option(str, "quarter or month"),
+        },
+    )
+)

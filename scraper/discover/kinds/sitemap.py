@@ -31,7 +31,9 @@ def sitemap(content: bytes, max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[Cand
     from defusedxml import ElementTree as SafeET  # parsers load when a source is read, not when `status` lists sources
     from defusedxml.common import DefusedXmlException
 
-    stream: io.RawIOBase | io.BufferedIOBase = _CappedReader(gzip.GzipFile(fileobj=io.BytesIO(content)) if content[:2] == b"\x1f\x8b" else io.BytesIO(content))
+    stream: io.RawIOBase | io.BufferedIOBase = _CappedReader(
+        gzip.GzipFile(fileobj=io.BytesIO(content)) if content[:2] == b"\x1f\x8b" else io.BytesIO(content)
+    )
     pages: list[Candidate] = []
     nested: list[str] = []
     root_tag = None
@@ -96,13 +98,22 @@ async def discover(source: Source, get: Fetch) -> list[Candidate]:
         pages += found
         pending += nested
     if len(pages) >= cap:
-        log.warning("sitemap lists %d or more pages: only the first %d are candidates (max_candidates)", cap, cap, extra={"source": source.name})
+        log.warning(
+            "sitemap lists %d or more pages: only the first %d are candidates (max_candidates)",
+            cap,
+            cap,
+            extra={"source": source.name},
+        )
     if not pages:
         raise ShapeError("sitemap lists no pages")
     return pages
 
 
-KIND = register(Kind(
-    "sitemap", "a sitemap or sitemap index", discover,
-    options={"max_candidates": Option(int, "pages taken from the sitemaps in one poll (default 50000)")},
-))
+KIND = register(
+    Kind(
+        "sitemap",
+        "a sitemap or sitemap index",
+        discover,
+        options={"max_candidates": Option(int, "pages taken from the sitemaps in one poll (default 50000)")},
+    )
+)

@@ -30,12 +30,18 @@ async def discover(source: Source, get: Fetch) -> list[Candidate]:
     return []  # backfill only: `takedowns backfill` lists the captures (scraper.discover.poll.backfill_source)
 
 
-KIND = register(Kind(
-    "wayback", "past captures of a URL prefix (backfill only)", discover, url_from="prefix", polled=False,
-    options={
-        "prefix": Option(str, "URL prefix whose captures are listed"),
-        "from_year": Option(int, "first year of captures"),
-        "to_year": Option(int, "last year of captures"),
-        "mimetypes": Option((str, list), "MIME types of captures to keep"),
-    },
-))
+KIND = register(
+    Kind(
+        "wayback",
+        "past captures of a URL prefix (backfill only)",
+        discover,
+        url_from="prefix",
+        polled=False,
+        options={
+            "prefix": Option(str, "URL prefix whose captures are listed"),
+            "from_year": Option(int, "first year of captures"),
+            "to_year": Option(int, "last year of captures"),
+            "mimetypes": Option((str, list), "MIME types of captures to keep"),
+        },
+    )
+)
