@@ -4,21 +4,25 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run serve test lint demo install bench docs clean pywb check-installed
+.PHONY: run serve test lint demo install bench docs docs-check docs-serve lock clean pywb check-installed
 
 $(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	touch $@
 
+# Installs are reproducible: the pinned, hash-checked versions of the lock files (`make lock`
+# writes them from pyproject.toml), then the project itself, editable, without resolving again.
 # The tool alone (what `make run` needs)...
-$(VENV)/.installed-run: pyproject.toml | $(VENV)/.created
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed-run: pyproject.toml requirements-run.lock | $(VENV)/.created
+	$(BIN)/pip install --quiet --require-hashes -r requirements-run.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# ...and with the test extras (what `make test` needs).
-$(VENV)/.installed: pyproject.toml | $(VENV)/.created
-	$(BIN)/pip install --quiet -e '.[test]'
+# ...and with every extra and the test tools (what `make test` and CI need).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(VENV)/.created
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed
@@ -66,13 +70,35 @@ demo: $(VENV)/.installed-run
 check-installed: install
 	tests/packaging/check_installed.sh
 
-## bench: the benchmarks (print ratios; see README)
+## bench: the benchmarks (print ratios; see docs/benchmarks.md)
 bench: install
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 ## docs: regenerate docs/cli.md from the commands' --help (a test fails when it is stale)
 docs: install
 	$(BIN)/python -m scraper.cli.reference > docs/cli.md
+
+## docs-check: build the documentation site (mkdocs.yml) with --strict: a broken link or anchor
+## between pages, or a page missing from the nav, fails (tests/test_docs.py runs the same build)
+docs-check: install
+	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
+
+## docs-serve: the documentation site on http://127.0.0.1:8000/, rebuilt as pages change
+docs-serve: install
+	$(BIN)/mkdocs serve
+
+## lock: rewrite requirements.lock (every extra and the test tools: `make install`, CI) and
+## requirements-run.lock (the tool alone: `make run`) from pyproject.toml, with hashes, for any
+## platform on Python 3.11+. Versions already locked are kept unless pyproject.toml rules them
+## out; `make lock UPGRADE=--upgrade` takes the newest allowed. tests/test_lock.py checks both.
+UV_VERSION ?= 0.13.8
+UPGRADE ?=
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--no-emit-package takedown-archiver --quiet $(UPGRADE)
+lock: | $(VENV)/.created
+	$(BIN)/pip install --quiet 'uv==$(UV_VERSION)'
+	$(LOCK) --extra test --extra all -o requirements.lock
+	$(LOCK) --constraint requirements.lock -o requirements-run.lock
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

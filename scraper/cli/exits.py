@@ -1,4 +1,4 @@
-"""Exit codes: the one place where errors become numbers (documented in README)."""
+"""Exit codes: the one place where errors become numbers (documented in docs/command-line.md)."""
 
 from __future__ import annotations
 
