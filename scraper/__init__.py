@@ -3,4 +3,16 @@
 Pipeline: discover -> fetch -> snapshot (archive/) -> extract -> archive link -> stub.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+
+def __getattr__(name: str) -> str:
+    """`scraper.__version__`: the installed distribution's version, declared once in pyproject.toml.
+
+    Read on first use, so importing the package (every command does) costs no metadata lookup.
+    """
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("takedown-archiver")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

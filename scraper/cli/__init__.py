@@ -2,7 +2,7 @@
 
 Each topic lives in its own module that defines click commands; `COMMANDS`
 below registers them. Every error prints one `error: ...` line on stderr and
-exits with the code `exits.exit_code_for` gives it (documented in README); set
+exits with the code `exits.exit_code_for` gives it (documented in docs/command-line.md); set
 TAKEDOWNS_DEBUG=1 to see tracebacks of internal errors.
 """
 
@@ -16,7 +16,6 @@ from typing import NoReturn
 
 import click
 
-from scraper import __version__
 from scraper.errors import describe
 
 from . import exits
@@ -165,7 +164,7 @@ def _usage_message(exc: click.ClickException) -> str:
 
 
 @click.group(cls=TakedownsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="takedowns")
+@click.version_option(package_name="takedown-archiver", prog_name="takedowns")  # pyproject's version
 @click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
