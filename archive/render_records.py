@@ -121,7 +121,8 @@ def _first_record_length(block: bytes) -> int:
 
 
 def block_records(warc_path: Path | str, offset: int, hops: int = 0) -> Iterator[tuple[Any, int, int, bytes]]:
-    """(record, offset relative to `offset`, length, payload) of the records from `offset` on that belong to the same capture.
+    """(record, offset relative to `offset`, length, payload) of the records from `offset` on that
+    belong to the same capture.
 
     A plain capture is its response and request, then `hops` redirect hops (a 3xx
     response and its request each, marked with HOP_HEADER), and nothing past them is
@@ -161,7 +162,8 @@ def block_records(warc_path: Path | str, offset: int, hops: int = 0) -> Iterator
 
 
 def rendered_parts(warc_path: Path | str, offset: int) -> dict[str, bytes]:
-    """The screenshot, DOM and page info of a rendered capture by kind ("screenshot", "dom", "pageinfo"); {} for a plain one."""
+    """The screenshot, DOM and page info of a rendered capture by kind ("screenshot", "dom",
+    "pageinfo"); {} for a plain one."""
     parts: dict[str, bytes] = {}
     for record, _, _, payload in block_records(warc_path, offset):
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""

@@ -98,7 +98,8 @@ def check_warc(
                 checker = record.digest_checker
                 if checker.passed is False:
                     problems.append(
-                        f"record {record.rec_headers.get_header('WARC-Record-ID')}: {'; '.join(str(p) for p in checker.problems)}"
+                        f"record {record.rec_headers.get_header('WARC-Record-ID')}:"
+                        f" {'; '.join(str(p) for p in checker.problems)}"
                     )
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         problems.append(f"unreadable: {exc.__class__.__name__}: {exc}")
@@ -176,7 +177,8 @@ def _record_digests(data: bytes) -> list[str]:
                 iterator.read_to_end(record)
                 if record.digest_checker.passed is False:
                     problems.append(
-                        f"record {record.rec_headers.get_header('WARC-Record-ID')} ({record.rec_headers.get_header('WARC-Target-URI')}):"
+                        f"record {record.rec_headers.get_header('WARC-Record-ID')}"
+                        f" ({record.rec_headers.get_header('WARC-Target-URI')}):"
                         f" {'; '.join(str(p) for p in record.digest_checker.problems)}"
                     )
                 elif record.rec_type in ("response", "resource", "metadata") and record.digest_checker.passed is None:
@@ -357,14 +359,16 @@ def check_missing(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
             problems.append(
                 Problem(
                     p,
-                    "listed in the catalogue but missing from object storage: restore it from the uploading worker's local copy or a backup",
+                    "listed in the catalogue but missing from object storage: restore it from the uploading worker's"
+                    " local copy or a backup",
                 )
             )
         elif (stored := _object_size(p)) != size:
             problems.append(
                 Problem(
                     p,
-                    f"object is {stored} bytes, not its committed {size}: restore it from the uploading worker's local copy",
+                    f"object is {stored} bytes, not its committed {size}: restore it from the uploading worker's local"
+                    " copy",
                 )
             )
     return problems
@@ -568,7 +572,8 @@ def verify(
         if catalogue is not None and committed.get(_rel(data_dir, p), 0) > stats[str(p)].st_size:
             short = committed[_rel(data_dir, p)] - stats[str(p)].st_size
             results[str(p)][0].append(
-                f"{short} byte(s) shorter than the catalogue's committed size: stored records were lost; restore it from a backup"
+                f"{short} byte(s) shorter than the catalogue's committed size: stored records were lost; restore it"
+                " from a backup"
             )
     if catalogue is not None:
         _uncatalogued_records(data_dir, catalogue, todo, results, committed, ends)
@@ -609,7 +614,10 @@ def _lacking(catalogue: Catalogue, found: list[FoundCapture]) -> list[FoundCaptu
 
 def _describe_lacking(lacking: list[FoundCapture], where: str) -> str:
     first = lacking[0]
-    return f"{len(lacking)} capture(s) {where} have no catalogue row (the first: {first.url} at offset {first.warc_offset}): {REINDEX}"
+    return (
+        f"{len(lacking)} capture(s) {where} have no catalogue row"
+        f" (the first: {first.url} at offset {first.warc_offset}): {REINDEX}"
+    )
 
 
 def _uncatalogued_records(
@@ -646,7 +654,8 @@ def check_unknown(
     stats: dict[str, os.stat_result],
     tails: bool,
 ) -> list[Problem]:
-    """WARC files the catalogue does not list, and (`tails`) bytes past a file's committed size, that hold captures it lacks.
+    """WARC files the catalogue does not list, and (`tails`) bytes past a file's committed size,
+    that hold captures it lacks.
 
     A killed writer's torn append or never-committed new file holds none (its capture is
     stored again by the next run) and is no problem; whole captures there mean catalogue

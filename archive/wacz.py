@@ -7,7 +7,8 @@ package `archive export`, the desk's download and `archive verify --packages` bu
 is the same file, byte for byte, every time.
 
 The package holds the capture's response and request records and its redirect
-hops (each 3xx as its own response/request pair), copied byte for byte from the main WARC, plus a `metadata` record (URI `urn:takedowns:report:<id>`,
+hops (each 3xx as its own response/request pair), copied byte for byte from the main WARC,
+plus a `metadata` record (URI `urn:takedowns:report:<id>`,
 never the page URL) carrying the extracted Report; `pages/pages.jsonl` has one
 entry whose `ts` equals the response record's WARC-Date, with title and text.
 py-wacz adds the CDXJ index and `datapackage.json` with hashes; we add the
@@ -66,7 +67,8 @@ def capture_record_bytes(warc_path: Path | str, offset: int, hops: int = 0) -> b
         data = f.read(end)
     if len(data) != end:
         raise UnreadableRecord(
-            f"WARC file {warc_path} ends inside the capture at offset {offset}: it was cut short; run `takedowns archive verify`"
+            f"WARC file {warc_path} ends inside the capture at offset {offset}: it was cut short; run `takedowns"
+            " archive verify`"
         )
     return data
 

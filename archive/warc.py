@@ -149,7 +149,8 @@ class WarcStore:
                     size = path.stat().st_size
                     target = quarantine.move_aside(self.data_dir, path)
                     done.append(
-                        f"moved {rel} ({size} bytes) to {target.relative_to(self.data_dir).as_posix()}: the catalogue lists no such file"
+                        f"moved {rel} ({size} bytes) to {target.relative_to(self.data_dir).as_posix()}: the catalogue"
+                        " lists no such file"
                         " (its rows were lost, or its writer was killed before its first commit); nothing was deleted:"
                         " `takedowns archive reindex` catalogues the captures it holds"
                     )
@@ -159,13 +160,16 @@ class WarcStore:
                     target = quarantine.set_tail_aside(self.data_dir, path, known[rel])
                     done.append(
                         f"moved the {size - known[rel]} byte(s) of {rel} past its committed size to"
-                        f" {target.relative_to(self.data_dir).as_posix()}: a torn append of a killed writer, or records whose"
+                        f" {target.relative_to(self.data_dir).as_posix()}: a torn append of a killed writer, or records"
+                        " whose"
                         " catalogue rows were lost; `takedowns archive reindex` catalogues whole captures in it"
                     )
                 elif size < known[rel]:
                     done.append(
-                        f"{rel} is {known[rel] - size} byte(s) shorter than its committed size: stored records were lost;"
-                        " restore it from a backup (new captures go to a new file; `takedowns archive verify` lists what is unreadable)"
+                        f"{rel} is {known[rel] - size} byte(s) shorter than its committed size: stored records were"
+                        " lost;"
+                        " restore it from a backup (new captures go to a new file; `takedowns archive verify` lists"
+                        " what is unreadable)"
                     )
         return done
 
@@ -226,12 +230,14 @@ class WarcStore:
         return done
 
     def _upload_quietly(self, rel: str) -> None:
-        """A failed upload leaves the file local and catalogued as it was; the next rollover or `archive upload` retries it."""
+        """A failed upload leaves the file local and catalogued as it was; the next rollover or
+        `archive upload` retries it."""
         try:
             self._upload(rel)
         except Exception as exc:  # network, credentials, a mismatch: nothing stored changes
             log.warning(
-                "upload of %s failed (%s); it stays local and catalogued, and is uploaded again by `takedowns archive upload`",
+                "upload of %s failed (%s); it stays local and catalogued, and is uploaded again by `takedowns archive"
+                " upload`",
                 rel,
                 (str(exc).splitlines() or [exc.__class__.__name__])[0][:200],
             )
@@ -289,7 +295,8 @@ class WarcStore:
                 "is missing"
                 if size is None
                 else (
-                    f"is {warc.committed_size - size} byte(s) shorter than its committed size (records were lost: restore it from a backup)"
+                    f"is {warc.committed_size - size} byte(s) shorter than its committed size (records were lost:"
+                    " restore it from a backup)"
                 )
             )
             log.warning("%s %s; new captures go to a new file", warc.path, state)
@@ -481,14 +488,16 @@ def read_response(path: Path | str, offset: int) -> ResponseRecord:
 
 @contextmanager
 def reading(path: Path | str, offset: int) -> Iterator[None]:
-    """Any failure to read the record at `offset` of `path` as one UnreadableRecord naming both (exit 4, never a traceback)."""
+    """Any failure to read the record at `offset` of `path` as one UnreadableRecord naming both
+    (exit 4, never a traceback)."""
     try:
         yield
     except UnreadableRecord:
         raise
     except FileNotFoundError:
         raise UnreadableRecord(
-            f"WARC file {path} is missing (a capture at offset {offset}): restore it from a backup; `takedowns archive verify` lists what is affected"
+            f"WARC file {path} is missing (a capture at offset {offset}): restore it from a backup; `takedowns archive"
+            " verify` lists what is affected"
         ) from None
     except StopIteration:
         raise UnreadableRecord(
@@ -501,7 +510,8 @@ def reading(path: Path | str, offset: int) -> Iterator[None]:
         if "first line" in detail or "Unknown archive format" in detail:
             detail = "what is there is not a WARC record"
         raise UnreadableRecord(
-            f"cannot read the record at offset {offset} of WARC file {path} ({detail}): it is damaged; run `takedowns archive verify`"
+            f"cannot read the record at offset {offset} of WARC file {path} ({detail}): it is damaged; run `takedowns"
+            " archive verify`"
         ) from None
 
 

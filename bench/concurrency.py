@@ -41,7 +41,8 @@ def write_config(folder: Path, feed_url: str, pages: int, catalogue: str | None)
         + "[http]\nallow_private_networks = true\nper_host_delay = 0.0\n"
         "[archive.wayback]\nenabled = false\n"  # never the internet
         "[daemon]\ngrace_seconds = 5.0\njitter_seconds = 0.0\n"
-        f'[sources.newsroom]\nkind = "feed"\nurl = "{feed_url}"\norg = "Meta"\nschedule = "1h"\nmax_items = {pages + 10}\n'
+        f'[sources.newsroom]\nkind = "feed"\nurl = "{feed_url}"\norg = "Meta"\nschedule = "1h"\nmax_items ='
+        f" {pages + 10}\n"
     )
     return cfg
 
@@ -117,7 +118,8 @@ def main() -> None:
     site.close()
     twice = [k for k, n in Counter(captures).items() if n > 1]
     print(
-        f"back-end: {'PostgreSQL' if args.pg else 'SQLite'}; {args.fetchers} fetch processes beside the daemon, {args.pages} report pages, {elapsed:.1f}s"
+        f"back-end: {'PostgreSQL' if args.pg else 'SQLite'}; {args.fetchers} fetch processes beside the daemon,"
+        f" {args.pages} report pages, {elapsed:.1f}s"
     )
     print(f"failed fetch processes: {len(errors)} of {args.fetchers}")
     for url, code, line in errors[:5]:
@@ -128,12 +130,14 @@ def main() -> None:
     )
     print(f"URLs captured: {len({u for u, _ in captures})}/{args.pages}; contents captured twice: {len(twice)}")
     print(
-        f"stubs: {len(stub_ids)}; stub ids used twice: {len(stub_ids) - len(set(stub_ids))}; report references used twice: {len(refs) - len(set(refs))}"
+        f"stubs: {len(stub_ids)}; stub ids used twice: {len(stub_ids) - len(set(stub_ids))}; report references used"
+        f" twice: {len(refs) - len(set(refs))}"
     )
     try:
         report = json.loads(verify.stdout)
         print(
-            f"archive verify --all: exit {verify.returncode}, {len(report['checked'])} file(s), {len(report['problems'])} problem(s)"
+            f"archive verify --all: exit {verify.returncode}, {len(report['checked'])} file(s),"
+            f" {len(report['problems'])} problem(s)"
         )
     except ValueError:
         print(f"archive verify --all: exit {verify.returncode} {verify.stderr.strip()[:300]}")

@@ -54,7 +54,8 @@ def main() -> None:
     ideal = (PAGES - 1) * args.delay  # the first request of a host needs no wait
     print(f"hosts={HOSTS} pages/host={PAGES} delay={args.delay}s makespan={makespan:.2f}s")
     print(
-        f"makespan / (40 x d) = {makespan / (PAGES * args.delay):.3f}  (goal <= 1.15; floor {ideal / (PAGES * args.delay):.3f})"
+        f"makespan / (40 x d) = {makespan / (PAGES * args.delay):.3f}  (goal <= 1.15; floor"
+        f" {ideal / (PAGES * args.delay):.3f})"
     )
 
 

@@ -72,7 +72,8 @@ def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUS
     folder.mkdir(parents=True)
     cfg = folder / "config.toml"
     cfg.write_text(
-        '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
+        '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled'
+        " = false\n"
         f"[web]\npage_size = {PAGE_SIZE}\n"
     )
     config = load_config(str(cfg))
@@ -191,7 +192,8 @@ def main() -> None:
         )
     site.close()
     print(
-        f"desk pages: {args.stubs} stubs / {args.stubs * REPORTS_PER_STUB} reports against {args.small} / {args.small * REPORTS_PER_STUB}"
+        f"desk pages: {args.stubs} stubs / {args.stubs * REPORTS_PER_STUB} reports against {args.small} /"
+        f" {args.small * REPORTS_PER_STUB}"
     )
     worst = 0.0
     for name in pages:

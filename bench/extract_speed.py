@@ -3,7 +3,8 @@
 Corpus: the ~190 real pages of ../shared/corpus/html-pages (read in place) plus
 generated variations of the bundled takedown pages (scraper/demo/sites), at least 200.
 Both run on every page in turn (interleaved, alternating which goes first), so
-drift on a shared machine hits both sides. Prints ours / plain (goal: at most 1.3). Run: .venv/bin/python bench/extract_speed.py
+drift on a shared machine hits both sides. Prints ours / plain (goal: at most 1.3).
+Run: .venv/bin/python bench/extract_speed.py
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def main() -> None:
     interleaved(pages[:10], 1)  # warm up imports and caches for both
     plain_s, ours_s = interleaved(pages, 2)
     print(
-        f"pages={len(pages)} rounds=2 (interleaved per page) plain trafilatura.extract={plain_s:.2f}s ours={ours_s:.2f}s"
+        f"pages={len(pages)} rounds=2 (interleaved per page) plain trafilatura.extract={plain_s:.2f}s"
+        f" ours={ours_s:.2f}s"
     )
     print(f"ours / plain = {ours_s / plain_s:.3f}  (goal <= 1.3)")
 

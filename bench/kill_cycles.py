@@ -42,7 +42,8 @@ def write_config(folder: Path, feed_url: str, pages: int) -> Path:
         "[http]\nallow_private_networks = true\nper_host_delay = 0.0\nretry_initial_wait = 0.05\nretry_max_wait = 0.2\n"
         "[archive.wayback]\nenabled = false\n"  # never the internet
         "[daemon]\ngrace_seconds = 2.0\njitter_seconds = 0.0\n"
-        f'[sources.newsroom]\nkind = "feed"\nurl = "{feed_url}"\norg = "Meta"\nschedule = "1h"\nmax_items = {pages + 10}\n'
+        f'[sources.newsroom]\nkind = "feed"\nurl = "{feed_url}"\norg = "Meta"\nschedule = "1h"\nmax_items ='
+        f" {pages + 10}\n"
     )
     return cfg
 
@@ -77,7 +78,8 @@ def stubs(cfg: Path) -> list[tuple]:
         refs.setdefault(pk, []).append(url)
     rows = query(
         cfg,
-        "SELECT id, status, name, summary, year_started, platform, origin, targets, counts, found_via, first_pub_date FROM stubs",
+        "SELECT id, status, name, summary, year_started, platform, origin, targets, counts, found_via, first_pub_date"
+        " FROM stubs",
     )
     return sorted((tuple(sorted(refs.get(r[0], []))), *r[1:]) for r in rows)
 
@@ -87,7 +89,10 @@ def verify_summary(proc: subprocess.CompletedProcess[str]) -> str:
         report = json.loads(proc.stdout)
     except ValueError:
         return proc.stderr.strip()[:300]
-    return f"{len(report['checked'])} file(s) checked, {len(report['problems'])} problem(s) {json.dumps(report['problems'])[:300]}"
+    return (
+        f"{len(report['checked'])} file(s) checked, {len(report['problems'])} problem(s)"
+        f" {json.dumps(report['problems'])[:300]}"
+    )
 
 
 def main() -> None:
@@ -142,7 +147,8 @@ def main() -> None:
     site.close()
     print(f"pages={args.pages} cycles={args.cycles} uninterrupted run {full_run:.1f}s")
     print(
-        f"kills landed during a run: {landed}; runs that finished before their kill: {finished_early}; run outcomes: {dict(interrupted)}"
+        f"kills landed during a run: {landed}; runs that finished before their kill: {finished_early}; run outcomes:"
+        f" {dict(interrupted)}"
     )
     print(f"URLs captured exactly once: {once}/{len(urls)}  duplicated: {duplicated}  missing: {missing}")
     print(

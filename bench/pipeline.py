@@ -145,7 +145,8 @@ async def through_pipeline(tmp: Path, site: PageSite, count: int, workers: int, 
     tmp.mkdir(parents=True, exist_ok=True)
     cfg = tmp / "config.toml"
     cfg.write_text(
-        '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
+        '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled'
+        " = false\n"
         f'[extract]\nworkers = {workers}\n[sources.bench]\nkind = "feed"\nurl = "{site.base}/feed"\n'
     )
     config = load_config(str(cfg))
@@ -206,23 +207,29 @@ def main() -> int:
         f"{n} pages, mean {mean_kb:.0f} KB, {cores} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     print(
-        f"baseline (trafilatura.extract + warcio write): {base_wall:.2f} s wall (before {before[0]:.2f}, after {after[0]:.2f}), "
+        f"baseline (trafilatura.extract + warcio write): {base_wall:.2f} s wall (before {before[0]:.2f}, after"
+        f" {after[0]:.2f}), "
         f"CPU use {base_cpu / (base_wall * cores):.0%}"
     )
     print(
-        f"pipeline (poll items, {args.workers} extract workers, Wayback off): {pipe_wall:.2f} s wall, CPU use {pipe_cpu / (pipe_wall * cores):.0%}, "
+        f"pipeline (poll items, {args.workers} extract workers, Wayback off): {pipe_wall:.2f} s wall, CPU use"
+        f" {pipe_cpu / (pipe_wall * cores):.0%}, "
         f"event loop thread busy {counts.loop_cpu / pipe_wall:.0%} of the wall time"
     )
     print(
-        f"CPU seconds: {pipe_cpu:.2f} in all, {counts.loop_cpu:.2f} in the event loop thread, {workers_cpu:.2f} in worker processes "
-        f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in other threads (WARC store, HTTP client); "
+        f"CPU seconds: {pipe_cpu:.2f} in all, {counts.loop_cpu:.2f} in the event loop thread, {workers_cpu:.2f} in"
+        " worker processes "
+        f"(their start included), {pipe_cpu - counts.loop_cpu - workers_cpu:.2f} in other threads (WARC store, HTTP"
+        " client); "
         f"the page server process used {site_cpu:.2f} more"
     )
     print(
-        f"catalogue commits by this process: {counts.commits / n:.1f} per page (with workers, the store and report row commit in them)"
+        f"catalogue commits by this process: {counts.commits / n:.1f} per page (with workers, the store and report row"
+        " commit in them)"
     )
     print(
-        "where the pipeline's time went (wall seconds summed over pages, steps overlap; CPU of steps run whole in one thread):"
+        "where the pipeline's time went (wall seconds summed over pages, steps overlap; CPU of steps run whole in one"
+        " thread):"
     )
     for name, seconds in sorted(TIMES.seconds.items(), key=lambda kv: -kv[1]):
         cpu = f"{1000 * TIMES.cpu[name] / n:6.1f} ms/page CPU" if name in TIMES.cpu else " " * 17
@@ -231,12 +238,15 @@ def main() -> int:
         )
     in_threads = sum(v for k, v in TIMES.cpu.items() if k != "extract" and not k.endswith("in a worker"))
     print(
-        f"CPU of this process's threaded steps (GIL-serialised): {in_threads:.2f} s, {1000 * in_threads / n:.1f} ms/page"
+        f"CPU of this process's threaded steps (GIL-serialised): {in_threads:.2f} s, {1000 * in_threads / n:.1f}"
+        " ms/page"
     )
     if args.workers:
         print(
-            f"starting the {args.workers} workers beforehand (as the daemon does; `takedowns poll` starts them on its first page): "
-            f"{warm_wall:.2f} s wall, {warm_cpu:.2f} CPU s; ratio with that start counted: {(pipe_wall + warm_wall) / base_wall:.2f}"
+            f"starting the {args.workers} workers beforehand (as the daemon does; `takedowns poll` starts them on its"
+            " first page): "
+            f"{warm_wall:.2f} s wall, {warm_cpu:.2f} CPU s; ratio with that start counted:"
+            f" {(pipe_wall + warm_wall) / base_wall:.2f}"
         )
     ratio = pipe_wall / base_wall
     print(f"per-page cost ratio: {ratio:.2f} (goal <= {GOAL}): {'met' if ratio <= GOAL else 'NOT met'}")

@@ -46,8 +46,10 @@ def scripted_page(n: int, asset: str) -> bytes:
         f"Today we removed {n + 10} Facebook accounts and {n % 7 + 1} Pages for coordinated inauthentic behavior."
     )
     return (
-        f"<html lang='en'><head><title>Scripted report {n}</title></head><body><article id='a'><h1>Scripted report {n}</h1></article>"
-        f"<img src='{asset}'><script>const p = document.createElement('p'); p.textContent = {json.dumps(sentence + ' ' + FILLER * 8)};"
+        f"<html lang='en'><head><title>Scripted report {n}</title></head><body><article id='a'><h1>Scripted report"
+        f" {n}</h1></article>"
+        f"<img src='{asset}'><script>const p = document.createElement('p'); p.textContent ="
+        f" {json.dumps(sentence + ' ' + FILLER * 8)};"
         "document.getElementById('a').appendChild(p);</script></body></html>"
     ).encode()
 
@@ -192,11 +194,13 @@ def main() -> None:
     assets.close()
     mb = 1024 * 1024
     print(
-        f"pipeline over {pages} loopback pages: plain {plain:.2f} s, rendered {rendered:.2f} s; rendered / plain = {rendered / plain:.1f}"
+        f"pipeline over {pages} loopback pages: plain {plain:.2f} s, rendered {rendered:.2f} s; rendered / plain ="
+        f" {rendered / plain:.1f}"
     )
     print(f"peak PSS (this process + Chromium) with 4 contexts: {peak / mb:.0f} MB")
     print(
-        f"PSS after {total} rendered pages / after {checkpoint}: {at_end / mb:.0f} / {at_checkpoint / mb:.0f} MB = {at_end / at_checkpoint:.2f}  (goal <= 1.3)"
+        f"PSS after {total} rendered pages / after {checkpoint}: {at_end / mb:.0f} / {at_checkpoint / mb:.0f} MB ="
+        f" {at_end / at_checkpoint:.2f}  (goal <= 1.3)"
     )
     print(f"processes the browser pool started that still run after it closed: {left}  (goal 0)")
 

@@ -39,7 +39,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "config.toml"
         cfg.write_text(
-            '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
+            '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay ='
+            " 0.0\n[archive.wayback]\nenabled = false\n"
         )  # never the internet
         config = load_config(str(cfg))
         catalogue = Catalogue(config.catalogue_url)

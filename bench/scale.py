@@ -14,7 +14,8 @@ alternately), so a load that changes over the run hits both sides alike:
 - SQL statements per command (SQLAlchemy events), which must not grow with N
 - `status`, `stubs list` and a one-report `fetch` in fresh processes at both sizes
 - `archive verify` after one new report (incremental; goal < 2 s) and `--all` (parallel)
-- bytes stored per report (WARC + any WACZ kept + catalogue) / raw page bytes; WACZs are built on demand, so none are kept
+- bytes stored per report (WARC + any WACZ kept + catalogue) / raw page bytes; WACZs are built
+  on demand, so none are kept
 - adding a reference to a stub citing 300 reports / to one citing 3 (time, SQL
   statements, parameter bytes written): a large cluster must cost what a small one does
 
@@ -186,7 +187,8 @@ class Grower:
         self.cfg = root / "config.toml"
         if not self.cfg.exists():
             self.cfg.write_text(
-                '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay = 0.0\n[archive.wayback]\nenabled = false\n'
+                '[data]\ndir = "data"\n[http]\nallow_private_networks = true\nper_host_delay ='
+                " 0.0\n[archive.wayback]\nenabled = false\n"
             )
         self.config = load_config(str(self.cfg))
         self.catalogue = Catalogue(self.config.catalogue_url)
@@ -458,7 +460,8 @@ def main() -> None:
         "--keep",
         type=Path,
         default=None,
-        help="grow the two catalogues in this folder and leave them there; if it holds them from an earlier run, measure those again",
+        help="grow the two catalogues in this folder and leave them there; if it holds them from an earlier run,"
+        " measure those again",
     )
     ap.add_argument(
         "--search-index",
@@ -480,7 +483,8 @@ def main() -> None:
     )
     if args.keep is not None and args.keep.exists() and not reuse:
         raise SystemExit(
-            f"error: --keep {args.keep} exists without at-{args.base} and at-{args.reports} from an earlier run: give a new folder"
+            f"error: --keep {args.keep} exists without at-{args.base} and at-{args.reports} from an earlier run: give a"
+            " new folder"
         )
     site = ReportSite()
     counter = QueryCounter()
@@ -542,51 +546,62 @@ def main() -> None:
     site.close()
     load = os.getloadavg()
     print(
-        f"catalogues of {args.base} and {args.reports} reports (~{args.base // PER_STUB} and ~{args.reports // PER_STUB} stubs), "
-        f"{'reused from ' + str(work) if reuse else f'grown in {grown:.0f}s'}{', with the full-text index' if args.search_index else ''}; "
+        f"catalogues of {args.base} and {args.reports} reports (~{args.base // PER_STUB} and"
+        f" ~{args.reports // PER_STUB} stubs), "
+        f"{'reused from ' + str(work) if reuse else f'grown in {grown:.0f}s'}"
+        f"{', with the full-text index' if args.search_index else ''}; "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     print(f"ingestion, the same {args.sample} new pages on each side, alternately:")
     for size, m in zip((args.base, args.reports), ingest, strict=True):
         print(
-            f"  at {size:>6}: mean {m['mean_s'] * 1000:.1f} ms, median {m['median_s'] * 1000:.1f} ms, CPU {m['cpu_s'] * 1000:.1f} ms per report; "
+            f"  at {size:>6}: mean {m['mean_s'] * 1000:.1f} ms, median {m['median_s'] * 1000:.1f} ms, CPU"
+            f" {m['cpu_s'] * 1000:.1f} ms per report; "
             f"{m['queries']:.1f} statements per report (max {m['max_queries']:.0f})"
         )
     a, b = ingest
     print(
-        f"per-report ingestion cost at {args.reports} / at {args.base}: {b['mean_s'] / a['mean_s']:.2f}  (goal <= 1.2; medians {b['median_s'] / a['median_s']:.2f}, CPU {b['cpu_s'] / a['cpu_s']:.2f})"
+        f"per-report ingestion cost at {args.reports} / at {args.base}: {b['mean_s'] / a['mean_s']:.2f}  (goal <= 1.2;"
+        f" medians {b['median_s'] / a['median_s']:.2f}, CPU {b['cpu_s'] / a['cpu_s']:.2f})"
     )
     for label, (x, y) in (("stubs list", listing), ("xlsx export", xlsx), ("status", status)):
         goal = "  (goal <= 2)" if label != "status" else ""
         print(
             f"{label} time at {args.reports} / at {args.base}: {y['seconds'] / x['seconds']:.2f}{goal}  "
-            f"({y['seconds']:.3f} vs {x['seconds']:.3f} s in-process, median of {args.repeat}; {y['queries']:.0f} vs {x['queries']:.0f} statements)"
+            f"({y['seconds']:.3f} vs {x['seconds']:.3f} s in-process, median of {args.repeat}; {y['queries']:.0f} vs"
+            f" {x['queries']:.0f} statements)"
         )
     x, y = xlsx
     print(
-        f"  the export writes every open stub ({exported[1]} vs {exported[0]}): time per stub exported at {args.reports} / at {args.base}: "
+        f"  the export writes every open stub ({exported[1]} vs {exported[0]}): time per stub exported at"
+        f" {args.reports} / at {args.base}: "
         f"{(y['seconds'] / exported[1]) / (x['seconds'] / exported[0]):.2f}"
     )
     x, y = xlsx_since
     print(
-        f"xlsx export --since the new pages (the stubs they changed: {exported_since[1]} vs {exported_since[0]}) at {args.reports} / at {args.base}: "
-        f"{y['seconds'] / x['seconds']:.2f}  (goal <= 2; {y['seconds']:.3f} vs {x['seconds']:.3f} s; {y['queries']:.0f} vs {x['queries']:.0f} statements)"
+        f"xlsx export --since the new pages (the stubs they changed: {exported_since[1]} vs {exported_since[0]}) at"
+        f" {args.reports} / at {args.base}: "
+        f"{y['seconds'] / x['seconds']:.2f}  (goal <= 2; {y['seconds']:.3f} vs {x['seconds']:.3f} s; {y['queries']:.0f}"
+        f" vs {x['queries']:.0f} statements)"
     )
     for label, (t_small, t_large) in fresh.items():
         print(
-            f"{label} in a fresh process: {t_large:.2f} s at {args.reports} vs {t_small:.2f} s at {args.base} (median of {args.repeat})"
+            f"{label} in a fresh process: {t_large:.2f} s at {args.reports} vs {t_small:.2f} s at {args.base} (median"
+            f" of {args.repeat})"
         )
     for size, full, new, fresh_new in zip(
         (args.base, args.reports), verify_all, verify_new[:2], verify_new[2:], strict=True
     ):
         print(
-            f"  at {size:>6}: archive verify --all {full['seconds']:.2f}s, verify after one new report {new:.2f}s in-process, {fresh_new:.2f}s in a fresh process  (goal < 2 s)"
+            f"  at {size:>6}: archive verify --all {full['seconds']:.2f}s, verify after one new report {new:.2f}s"
+            f" in-process, {fresh_new:.2f}s in a fresh process  (goal < 2 s)"
         )
     raw = site.raw_bytes
     kept = stored["warc"] + stored["wacz"]
     if not reuse:  # the pages served in this run are the catalogue's pages only when it was grown here
         print(
-            f"bytes stored per report / raw page bytes: {kept / raw:.3f} (WARC {stored['warc'] / raw:.3f} + WACZ {stored['wacz'] / raw:.3f}); "
+            f"bytes stored per report / raw page bytes: {kept / raw:.3f} (WARC {stored['warc'] / raw:.3f} + WACZ"
+            f" {stored['wacz'] / raw:.3f}); "
             f"with the catalogue {(kept + stored['catalogue']) / raw:.3f}  (goal < 0.62)"
         )
     print_cluster_cost(clusters)
@@ -598,7 +613,8 @@ def print_cluster_cost(cost: dict[str, dict[str, float]]) -> None:
     small, big = cost["small"], cost["big"]
     print(
         f"add-reference cost at 300 refs / at 3 refs: {big['seconds'] / small['seconds']:.2f}  (goal <= 1.2; "
-        f"median {big['seconds'] * 1000:.1f} vs {small['seconds'] * 1000:.1f} ms, CPU {big['cpu'] * 1000:.1f} vs {small['cpu'] * 1000:.1f} ms, "
+        f"median {big['seconds'] * 1000:.1f} vs {small['seconds'] * 1000:.1f} ms, CPU {big['cpu'] * 1000:.1f} vs"
+        f" {small['cpu'] * 1000:.1f} ms, "
         f"{big['queries']:.0f} vs {small['queries']:.0f} statements, "
         f"{big['bytes']:.0f} vs {small['bytes']:.0f} parameter bytes)"
     )

@@ -66,7 +66,8 @@ class Run:
 
 
 def _moto() -> tuple[subprocess.Popen, str, str]:
-    """An S3-compatible server on 127.0.0.1 (moto, from the test extra) and a bucket on it: where each worker's WARCs go."""
+    """An S3-compatible server on 127.0.0.1 (moto, from the test extra) and a bucket on it: where each
+    worker's WARCs go."""
     import boto3
 
     with socket.socket() as s:
@@ -269,7 +270,8 @@ def main() -> None:
         f" ({HOSTS} hosts, {len(urls)} pages)"
     )
     print(
-        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (workers, PostgreSQL, moto and the"
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (workers, PostgreSQL, moto"
+        " and the"
         " 40 sites share them; on separate hosts the CPU part of the makespan divides by the hosts)"
     )
     if _errors:

@@ -68,7 +68,10 @@ class SoakSite(LoopbackServer):
             f"<description>We removed a network for coordinated inauthentic behavior.</description></item>"
             for i in range(max(0, newest - self.window), newest + 1)
         )
-        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Newsroom {k}</title><link>{self.base}/s{k}/</link><description>n</description>{items}</channel></rss>'
+        return (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Newsroom {k}</title>'
+            f"<link>{self.base}/s{k}/</link><description>n</description>{items}</channel></rss>"
+        )
 
     @staticmethod
     def report(k: int, i: int) -> str:
@@ -78,9 +81,11 @@ class SoakSite(LoopbackServer):
             for j in range(6)
         )
         return (
-            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Removing coordinated inauthentic behavior: network {k}-{i}</title>"
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Removing coordinated inauthentic"
+            f" behavior: network {k}-{i}</title>"
             f"<meta property='article:published_time' content='2021-02-01T10:00:00+00:00'></head>"
-            f"<body><article><h1>Removing coordinated inauthentic behavior: network {k}-{i}</h1>{paragraphs}</article></body></html>"
+            "<body><article><h1>Removing coordinated inauthentic behavior: network"
+            f" {k}-{i}</h1>{paragraphs}</article></body></html>"
         )
 
 
@@ -177,7 +182,8 @@ def main() -> int:
         rate = (end_fetches - warm_fetches) / (end_at - warm_at)
         ratio = peak / warm_rss
         print(
-            f"fetches: {end_fetches} from {args.sources} sources every {args.every}s; daemon exit code after SIGTERM: {code}"
+            f"fetches: {end_fetches} from {args.sources} sources every {args.every}s; daemon exit code after SIGTERM:"
+            f" {code}"
         )
         print(
             f"RSS after {warm_fetches} fetches: {warm_rss / 1024:.1f} MiB; peak RSS at the end: {peak / 1024:.1f} MiB"

@@ -1,7 +1,8 @@
 """Start-up time of the commands a curator types most: `--help`, `status`, `stubs list`.
 
 Each command runs in a fresh interpreter (as the `takedowns` script does) on an
-existing catalogue (created and migrated once before timing) whose config lists the shipped config.toml's sources. Prints the median
+existing catalogue (created and migrated once before timing) whose config lists the shipped
+config.toml's sources. Prints the median
 wall time of `--repeat` runs per command and the ratio to a bare `python -c pass`
 measured in the same run, so the interpreter's own start-up is visible. Goal: < 0.5 s each.
 The cause (which heavy modules each command imports) is checked by tests/test_startup.py.
@@ -73,7 +74,8 @@ def main() -> int:
             wall, cpu = median_seconds([*base, *command], args.repeat)
             worst = max(worst, wall)
             print(
-                f"takedowns {' '.join(command):<12} wall {wall:.3f} s  CPU {cpu:.3f} s  ({wall / bare:.1f}x bare python)"
+                f"takedowns {' '.join(command):<12} wall {wall:.3f} s  CPU {cpu:.3f} s  ({wall / bare:.1f}x bare"
+                " python)"
             )
         print(f"slowest wall: {worst:.3f} s (goal < {GOAL_SECONDS} s): {'met' if worst < GOAL_SECONDS else 'NOT met'}")
     return 0

@@ -79,7 +79,8 @@ def import_dump(dump: dict, labels: list[dict], cache: Path = CACHE) -> tuple[in
             old = by_url.get((query, result["url"]))
             if old is not None:
                 warnings.append(
-                    f"{result['url']}: text changed since labelling (sha256 {sha[:12]} != {old['sha256'][:12]}); label {old['id']} stays missing"
+                    f"{result['url']}: text changed since labelling (sha256 {sha[:12]} != {old['sha256'][:12]}); label"
+                    f" {old['id']} stays missing"
                 )
             continue
         path = cache / f"{sha}.txt"
@@ -111,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                 saved, new, warnings = import_dump(dump, labels, CACHE)
             except (KeyError, TypeError, AttributeError) as exc:
                 print(
-                    f"error: {dump_path} is not a search-tool answer (missing or wrong field {exc}); give the JSON the search tool returned",
+                    f"error: {dump_path} is not a search-tool answer (missing or wrong field {exc}); give the JSON the"
+                    " search tool returned",
                     file=sys.stderr,
                 )
                 return 2

@@ -60,7 +60,8 @@ def labels_of_half(labels: list[dict], split: dict[str, str], half: str) -> list
     unknown = sorted({lab["announcement"] for lab in labels} - set(split))
     if unknown:
         raise BenchError(
-            f"{len(unknown)} announcements are not in split.json (first: {unknown[0]}); record them with bench/realtext/split.py --add"
+            f"{len(unknown)} announcements are not in split.json (first: {unknown[0]}); record them with"
+            " bench/realtext/split.py --add"
         )
     return [lab for lab in labels if half == "all" or split[lab["announcement"]] == half]
 
@@ -78,7 +79,8 @@ def gold_lines(labels: Iterable[dict], cache: Path = CACHE) -> list[dict]:
         lines.append(line)
     if missing:
         raise BenchError(
-            f"{len(missing)} texts are not in {cache} (first: {missing[0]}); run bench/realtext/gather.py to see the searches that regather them"
+            f"{len(missing)} texts are not in {cache} (first: {missing[0]}); run bench/realtext/gather.py to see the"
+            " searches that regather them"
         )
     return lines
 
@@ -185,7 +187,8 @@ def table(result: HalfResult) -> str:
     rows.append("|---|---|---|---|---|")
     for g, x in group_counts(result.docs, region_group).items():
         rows.append(
-            f"| {g} | {sum(1 for v in region_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |"
+            f"| {g} | {sum(1 for v in region_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} |"
+            f" {x.f1:.3f} |"
         )
     rows.append("")
     rows.append("| counts by language of the text | docs | P | R | F1 |")
@@ -193,11 +196,13 @@ def table(result: HalfResult) -> str:
     lang_group = {i: ("English" if lab.get("lang", "en") == "en" else "other languages") for i, lab in by_id.items()}
     for g, x in group_counts(result.docs, lang_group).items():
         rows.append(
-            f"| {g} | {sum(1 for v in lang_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f} |"
+            f"| {g} | {sum(1 for v in lang_group.values() if v == g)} | {x.precision:.3f} | {x.recall:.3f} | {x.f1:.3f}"
+            " |"
         )
     rows.append("")
     rows.append(
-        f"negatives (no count in truth): {len(negatives)}, with a false count: {sum(1 for d in negatives if d.counts.fp)}"
+        f"negatives (no count in truth): {len(negatives)}, with a false count:"
+        f" {sum(1 for d in negatives if d.counts.fp)}"
     )
     if result.low_confidence is None:
         rows.append("low-confidence counts: n/a (the extractor reports no confidence)")
@@ -207,7 +212,8 @@ def table(result: HalfResult) -> str:
         extracted = s["counts"].tp + s["counts"].fp
         rows.append(
             f"counts marked check: {total} of {extracted} extracted, {wrong} of them wrong; "
-            f"they hold {wrong}/{all_wrong} of all wrong counts (unmarked: {all_wrong - wrong} wrong of {extracted - total})"
+            f"they hold {wrong}/{all_wrong} of all wrong counts (unmarked: {all_wrong - wrong} wrong of"
+            f" {extracted - total})"
         )
     return "\n".join(rows)
 

@@ -1,4 +1,5 @@
-"""`takedowns archive verify|export|reindex|pending`: check snapshots, hand them out, rebuild the catalogue from them, resolve links."""
+"""`takedowns archive verify|export|reindex|pending`: check snapshots, hand them out, rebuild the
+catalogue from them, resolve links."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def archive_group() -> None:
 def verify_cmd(
     paths: tuple[Path, ...], everything: bool, packages: bool, jobs: int | None, config: Config, as_json: bool
 ) -> None:
-    """Check WARC digests, catalogue pointers and what each capture's WACZ would resolve; non-zero exit names each broken file.
+    """Check WARC digests, catalogue pointers and what each capture's WACZ would resolve;
+    non-zero exit names each broken file.
 
     Without PATHS it checks only the WARC files that changed since the last verify (size or
     mtime) or that failed then; --all checks everything, in parallel. PATHS may also
@@ -84,7 +86,8 @@ def verify_cmd(
             click.echo(f"note: {note}", err=True)
         unchanged = f" ({result.skipped} unchanged since the last verify)" if result.skipped else ""
         click.echo(
-            f"checked {len(result.checked)} file(s){unchanged}: {'all good' if result.ok else f'{len(result.problems)} problem(s)'}"
+            f"checked {len(result.checked)} file(s){unchanged}:"
+            f" {'all good' if result.ok else f'{len(result.problems)} problem(s)'}"
         )
     if not result.ok:
         raise SystemExit(exits.FAILED)
@@ -173,7 +176,8 @@ def _chosen_capture(
 @with_config
 @json_option
 def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
-    """Rebuild lost catalogue rows from the WARC files (and those in quarantine): files, captures, then their reports and stubs.
+    """Rebuild lost catalogue rows from the WARC files (and those in quarantine): files, captures,
+    then their reports and stubs.
 
     Every capture a WARC holds that no row describes gets its row back (same URLs, digests,
     WARC file, offset, length and dates); each capture added is then re-extracted, which
@@ -224,8 +228,10 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
         for line in result.problems + failed:
             click.echo(f"error: {line}", err=True)
         click.echo(
-            f"read {result.files} WARC file(s): {len(result.captures_added)} capture(s) added, {result.already} already catalogued,"
-            f" {result.copies} second copies skipped; {len(result.files_added)} file(s) added, {len(result.files_extended)} extended;"
+            f"read {result.files} WARC file(s): {len(result.captures_added)} capture(s) added, {result.already} already"
+            " catalogued,"
+            f" {result.copies} second copies skipped; {len(result.files_added)} file(s) added,"
+            f" {len(result.files_extended)} extended;"
             f" {extracted} report(s) re-extracted"
         )
     if result.problems or failed:
@@ -236,7 +242,8 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
 @with_config
 @json_option
 def upload_cmd(config: Config, as_json: bool) -> None:
-    """Upload this data folder's WARC files that are not in object storage yet ([storage] kind = "s3"), the current one too.
+    """Upload this data folder's WARC files that are not in object storage yet
+    ([storage] kind = "s3"), the current one too.
 
     Each file is uploaded whole and checked (size and SHA-256) before the catalogue points
     at the object; the local copy is kept. Run it when a worker stops for good, so its last,

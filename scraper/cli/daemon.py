@@ -30,7 +30,8 @@ from .common import catalogue_reader, json_option, print_json, render_table, wit
 @click.option(
     "--one-scheduler",
     is_flag=True,
-    help="With several daemons on one PostgreSQL catalogue: wait until this one is elected; exactly one polls, another takes over when it stops.",
+    help="With several daemons on one PostgreSQL catalogue: wait until this one is elected; exactly one polls,"
+    " another takes over when it stops.",
 )
 @json_option
 def run(config: Config, once: bool, duration: float | None, one_scheduler: bool, as_json: bool) -> None:
@@ -56,7 +57,9 @@ def run(config: Config, once: bool, duration: float | None, one_scheduler: bool,
     finally:
         if lease is not None:
             lease.release()
-    gc.freeze()  # the process ends next: its final collections need not walk every object (seconds on a busy machine, past the grace period)
+    # the process ends next: its final collections need not walk every object (seconds on a busy machine,
+    # past the grace period)
+    gc.freeze()
     if as_json:
         with catalogue_reader(config) as reader:
             print_json({"stopped": True, "status": collect_status(config, reader).to_dict()})
@@ -125,14 +128,17 @@ def render_status(report: Status) -> str:
     stub_text = ", ".join(f"{k} {v}" for k, v in sorted(t["stubs"].items())) or "none"
     lines += [
         "",
-        f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    WARC files: {t['warc_files']}    fetch failures: {t['fetch_failures']}",
+        f"captures: {t['captures']} of {t['urls']} URL(s)    reports: {t['reports']}    WARC files: {t['warc_files']}  "
+        f"  fetch failures: {t['fetch_failures']}",
         f"stubs: {stub_text}    pending archive jobs: {t['archive_jobs_pending']}",
         f"DISARM: {report.disarm.get('description', '-')}",
     ]
     if report.quarantined:
         lines.append(
-            f"quarantine: {len(report.quarantined)} WARC file(s) moved aside, not deleted, in {report.data_dir}/quarantine"
-            " (`takedowns archive verify` says which hold captures the catalogue lacks; `takedowns archive reindex` catalogues them)"
+            f"quarantine: {len(report.quarantined)} WARC file(s) moved aside, not deleted, in"
+            f" {report.data_dir}/quarantine"
+            " (`takedowns archive verify` says which hold captures the catalogue lacks; `takedowns archive reindex`"
+            " catalogues them)"
         )
     return "\n".join(lines)
 

@@ -23,7 +23,8 @@ def outcome_summary(outcome: CaptureOutcome) -> dict[str, Any]:
         "final_url": c.final_url,
         "status": c.status,
         "capture_id": c.id,
-        "rendered": c.rendered,  # the report below was extracted from this capture: the browser's DOM, or the plain payload
+        # the report below was extracted from this capture: the browser's DOM, or the plain payload
+        "rendered": c.rendered,
         "warc": c.warc_path,
         "warc_offset": c.warc_offset,
         "warc_length": c.warc_length,
@@ -87,9 +88,8 @@ def fetch(url: str, config: Config, as_json: bool, ignore_robots: bool, render: 
         if outcome.stub:
             also = f"; also {', '.join(outcome.stub.also)}" if outcome.stub.also else ""
             click.echo(f"  stub:    {outcome.stub.stub_id or '-'} ({outcome.stub.action}: {outcome.stub.reason}{also})")
-        click.echo(
-            f"  archive: {summary['archive_link'] or summary['archive_status']}{' (' + outcome.archive_detail + ')' if outcome.archive_detail and not summary['archive_link'] else ''}"
-        )
+        detail = f" ({outcome.archive_detail})" if outcome.archive_detail and not summary["archive_link"] else ""
+        click.echo(f"  archive: {summary['archive_link'] or summary['archive_status']}{detail}")
     if outcome.report_error:
         raise ExtractError(f"stored, but extraction failed: {outcome.report_error}")  # exit 4, one `error:` line
 

@@ -164,13 +164,15 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
         for e in data["edits"]:
             changed = f"  (report changed {e['report_changed_at']})" if e["report_changed_at"] else ""
             click.echo(
-                f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])}; {edits.shown(e['latest'])}{changed}"
+                f"  {e['at']}  {e['field']}: {edits.shown(e['value'])}; {edits.shown(e['extracted'])};"
+                f" {edits.shown(e['latest'])}{changed}"
             )
     if data["check"]:
         click.echo("\nCheck first (the extractor is less sure of these):")
         for c in data["check"]:
             click.echo(
-                f"  [check] {c['where']} {c['field']} {c['value']}: {'; '.join(c['reasons']) or 'weaker rule'}  ({c['url']})"
+                f"  [check] {c['where']} {c['field']} {c['value']}: {'; '.join(c['reasons']) or 'weaker rule'} "
+                f" ({c['url']})"
             )
     click.echo("\nHistory:")
     for c in data["history"]:
@@ -243,7 +245,8 @@ def _decide(config: Config, action: str, *args: object, as_json: bool, **options
 @with_config
 @json_option
 def accept_cmd(stub_id: str, disarm_id: str | None, config: Config, as_json: bool) -> None:
-    """Accept a new stub (optionally assigning its real DISARM id, one not used by DISARM's master sheet or another stub)."""
+    """Accept a new stub (optionally assigning its real DISARM id, one not used by DISARM's master
+    sheet or another stub)."""
     from scraper.stubs import StubSettings
     from scraper.stubs.urls import master_ids
 
@@ -417,7 +420,8 @@ def export_cmd(
         return
     changed = f" changed since {since.isoformat(timespec='seconds')}" if since else ""
     click.echo(
-        f"exported {len(pages)} stub(s){changed} to {len(written)} file(s) in {out_dir}; next time: --since {exported_at.isoformat(timespec='seconds')}"
+        f"exported {len(pages)} stub(s){changed} to {len(written)} file(s) in {out_dir}; next time: --since"
+        f" {exported_at.isoformat(timespec='seconds')}"
     )
 
 

@@ -120,10 +120,12 @@ def eval_cmd(limit: int | None, k: int, config: Config, as_json: bool) -> None:
         return
     techniques = {t for inc in incidents for t in inc.techniques}
     click.echo(
-        f"{len(incidents)} mapped incidents, {len(techniques)} distinct techniques, {sum(len(i.techniques) for i in incidents) / len(incidents):.2f} per incident; evaluated {result.incidents}"
+        f"{len(incidents)} mapped incidents, {len(techniques)} distinct techniques,"
+        f" {sum(len(i.techniques) for i in incidents) / len(incidents):.2f} per incident; evaluated {result.incidents}"
     )
     click.echo(
-        f"suggestions with a supporting sentence: {result.supported_fraction:.3f}; baseline P@{k}={result.baseline_precision:.3f}"
+        f"suggestions with a supporting sentence: {result.supported_fraction:.3f}; baseline"
+        f" P@{k}={result.baseline_precision:.3f}"
     )
     click.echo(line)
 

@@ -16,7 +16,8 @@ def attack_pattern_ids(bundle_path: Path) -> dict[str, str]:
     """DISARM technique id (T0097.208) -> the attack-pattern id in DISARM's own STIX bundle."""
     if not bundle_path.is_file():
         raise UserError(
-            f'DISARM STIX bundle not found: {bundle_path} (set [techniques] stix_bundle in config.toml to DISARM.json, or "" for the bundled copy)'
+            f"DISARM STIX bundle not found: {bundle_path} (set [techniques] stix_bundle in config.toml to DISARM.json,"
+            ' or "" for the bundled copy)'
         )
     try:
         data = json.loads(bundle_path.read_text(encoding="utf-8"))

@@ -35,7 +35,8 @@ def check_workbook(path: Path, sheets: dict[str, tuple[str, ...]], what: str) ->
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - zip/xml errors of a truncated or non-xlsx file
         raise UserError(
-            f"the {what} {path.name} is not a readable .xlsx workbook ({exc.__class__.__name__}): truncated download or wrong file"
+            f"the {what} {path.name} is not a readable .xlsx workbook ({exc.__class__.__name__}): truncated download or"
+            " wrong file"
         ) from None
     try:
         for sheet, columns in sheets.items():

@@ -38,7 +38,8 @@ def update(config: Config, ref: str = PINNED_COMMIT) -> Updated:
     ref = ref.strip()
     if not REF.match(ref) or ".." in ref:
         raise UserError(
-            f"--ref {ref!r} is not a tag, branch or commit name (letters, digits, . _ - /): e.g. --ref {PINNED_COMMIT[:12]}"
+            f"--ref {ref!r} is not a tag, branch or commit name (letters, digits, . _ - /): e.g. --ref"
+            f" {PINNED_COMMIT[:12]}"
         )
     return asyncio.run(_update(config, DisarmSettings.from_config(config), ref))
 
@@ -85,7 +86,8 @@ async def _download(client: HttpClient, url: str, what: str) -> bytes:
     result = await client.fetch(url, respect_robots=False)
     if result.status != 200:
         raise FetchError(
-            f"DISARM's {what} {url} answered HTTP {result.status}; nothing was replaced (is the ref right? see [disarm] raw_base)",
+            f"DISARM's {what} {url} answered HTTP {result.status}; nothing was replaced (is the ref right? see [disarm]"
+            " raw_base)",
             url=url,
             reason=f"http_{result.status}",
             status=result.status,
@@ -105,7 +107,8 @@ async def _resolve(client: HttpClient, api_base: str, ref: str) -> str:
         )
     if result.status != 200:
         raise FetchError(
-            f"cannot resolve {ref!r} to a commit: {url} answered HTTP {result.status}; pass a full commit id with --ref instead",
+            f"cannot resolve {ref!r} to a commit: {url} answered HTTP {result.status}; pass a full commit id with --ref"
+            " instead",
             url=url,
             reason=f"http_{result.status}",
             status=result.status,

@@ -132,7 +132,8 @@ FOLLOWERS_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?:(?:accounts|people|users|individuals|followers|profiles)\s+)?"
     rf"(?:(?:had\s+|have\s+)?(?:followed|joined|were\s+members\s+of|subscribed\s+to|liked)\s+"
     rf"(?:[\"“]?(?:at\s+least\s+one\s+or\s+more|one\s+or\s+more|at\s+least\s+one|some|any|all|each|one)\s+of\s+)?"
-    # "were following at least one of the Pages": the -ing form only with its quantifier ("following the" is a preposition)
+    # "were following at least one of the Pages": the -ing form only with its quantifier
+    # ("following the" is a preposition)
     rf"|(?:(?:were|are|could\s+have\s+been|have\s+been|had\s+been)\s+)?following\s+"
     rf"[\"“]?(?:at\s+least\s+one\s+or\s+more|one\s+or\s+more|at\s+least\s+one)\s+of\s+)"
     rf"(?:these|this|the|those|their|its)\s+(?:(?:removed|suspended|deleted|fake|inauthentic)\s+)?"
@@ -378,7 +379,8 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
 
 
 def _placed(sentence: str, it: _Item) -> bool:
-    """A demonym on the assets ("268 Tanzanian accounts") or a place right after them ("accounts in an Egypt-based network")."""
+    """A demonym on the assets ("268 Tanzanian accounts") or a place right after them
+    ("accounts in an Egypt-based network")."""
     if re.search(r"\b[A-Z][a-z]+(?:ian|an|ese|ish|i|ic)\b", sentence[it.start : it.end]):
         return True
     return bool(_PLACE_AFTER_RE.match(sentence, it.end))
@@ -558,7 +560,8 @@ def _checks(sentence: str, it: _Item, asset: str, *, verbal: bool, item: bool, m
     return tuple(out)
 
 
-# Plain "accounts" in a Meta takedown: Facebook's, Instagram's or both; outlets and labellers differ, so the curator decides.
+# Plain "accounts" in a Meta takedown: Facebook's, Instagram's or both; outlets and labellers differ,
+# so the curator decides.
 # (A type resting on a platform guessed from brand mentions is not marked: on the real-text tune half it was
 # right 64 times in 65.)
 PLAIN_META_ACCOUNTS = "accounts of a Meta takedown, platform not stated"

@@ -39,7 +39,10 @@ MONTHS = {
     )
 }
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
-_MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _MDY = re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)")
@@ -124,7 +127,8 @@ def choose_date(
         if url_date is None or url_date.agrees(candidate):
             return candidate, source, warnings
         warnings.append(
-            f"{source} date {candidate.isoformat()} disagrees with the URL path ({url_date.year}/{url_date.month:02d}); skipped"
+            f"{source} date {candidate.isoformat()} disagrees with the URL path ({url_date.year}/{url_date.month:02d});"
+            " skipped"
         )
     if url_date is not None:
         return url_date.as_date(), "url", warnings

@@ -77,7 +77,8 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     for index, s in enumerate(doc_sentences):
         lowered = s.text.lower()
         if not mentions_any(lowered, ASSET_STEMS) and not (drafts and _FOLLOW_OR_SPEND_HINT.search(s.text)):
-            # cheap gate: most sentences of most pages name no asset at all; "we removed two networks" still opens the context
+            # cheap gate: most sentences of most pages name no asset at all; "we removed two networks"
+            # still opens the context
             context = context or (mentions_any(lowered, TAKEDOWN_STEMS) and starts_removal_context(s.text))
             continue
         owner = sentence_owner(s.text, facts.platform)
@@ -169,7 +170,8 @@ def _groups(hits: list[Hit]) -> list[list[Hit]]:
     groups: list[list[Hit]] = [[]]
     for h in hits:
         actors = {g.actor for g in groups[-1] if g.actor}
-        # a repeated type, or another platform acting ("Facebook's removal of 57 Pages followed Twitter's suspension of ...")
+        # a repeated type, or another platform acting
+        # ("Facebook's removal of 57 Pages followed Twitter's suspension of ...")
         if any(g.asset == h.asset for g in groups[-1]) or (h.actor and actors and h.actor not in actors):
             groups.append([])
         groups[-1].append(h)
@@ -285,7 +287,8 @@ def _add_counts(
         and len({h.asset for h in hits}) >= 2
         and all(h.is_total and not h.spanning for h in hits)
     ):
-        # "Meta removed a total of 183 Facebook accounts, 42 Pages and 16 Instagram accounts" opening a retelling: its network
+        # "Meta removed a total of 183 Facebook accounts, 42 Pages and 16 Instagram accounts" opening a
+        # retelling: its network
         hits = [replace(h, is_total=False) for h in hits]
     if len(hits) >= 2 and all(h.is_total for h in hits):
         # "In total, we removed 312 Facebook accounts and 27 Pages" restating the lead's network is that network
@@ -501,7 +504,8 @@ _SHARED_TAIL = re.compile(
 
 
 def _owned_text(index: int, text: str, draft: _Draft, drafts: list[_Draft]) -> str:
-    """The part of sentence `index` that speaks of `draft` ("640 channels tied to Russia, and 63 linked to Azerbaijan")."""
+    """The part of sentence `index` that speaks of `draft` ("640 channels tied to Russia, and 63
+    linked to Azerbaijan")."""
     if index in draft.clips:
         a, b = draft.clips[index]
         shared = _SHARED_TAIL.search(text)  # "..., both aimed at Qatar": said of every network of the sentence

@@ -3,7 +3,8 @@
 It reads a PDF from stdin, applies its limits to itself first (CPU seconds and
 address space with `resource.setrlimit`, pages, output characters), and writes
 one JSON object to stdout: `{"pages": [...], "meta": {...}, "truncated": bool}`
-or `{"error": "...", "limit": bool}` (limit: stopped at the memory limit, not a broken PDF). It imports only the standard library and the PDF
+or `{"error": "...", "limit": bool}` (limit: stopped at the memory limit, not a broken PDF).
+It imports only the standard library and the PDF
 library, so it starts fast and a bomb can only hurt this process.
 """
 

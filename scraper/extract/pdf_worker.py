@@ -59,7 +59,8 @@ def _interpret(returncode: int, stdout: bytes, limits: PdfLimits) -> PdfText:
         raise PdfLimitError(f"reading the PDF took more than the {limits.cpu_seconds}s CPU limit (PDF bomb?)")
     if returncode < 0:  # killed by a signal: a C library that could not allocate aborts or crashes
         raise PdfLimitError(
-            f"the PDF reader was stopped by signal {-returncode}, most likely at its {limits.memory_bytes // 2**20} MiB memory limit (PDF bomb?)"
+            f"the PDF reader was stopped by signal {-returncode}, most likely at its {limits.memory_bytes // 2**20} MiB"
+            " memory limit (PDF bomb?)"
         )
     if returncode != 0 or not stdout:
         raise PdfWorkerError(

@@ -215,7 +215,9 @@ _ORIGIN_TRIGGERS = re.compile(
     # "the network involved operators in Russia and Libya"
     r"(?:actor|operator)s?\s+(?:based\s+)?in|"
     # "run by a Philippine marketing company", "behind it: the Iranian state" (a demonym or name right after "by")
-    r"(?:run|operated|managed|controlled|created|coordinated|orchestrated)\s+by(?:\s+(?:an?|the))?(?=\s+(?-i:[A-Z])\w+(?![\w-]))|"  # not "run by a Cameroon-based freelancer"
+    # (not "run by a Cameroon-based freelancer")
+    r"(?:run|operated|managed|controlled|created|coordinated|orchestrated)\s+by(?:\s+(?:an?|the))?"
+    r"(?=\s+(?-i:[A-Z])\w+(?![\w-]))|"
     # "backed by the Iranian government", "on behalf of Egypt's military", "associated with the Saudi state",
     # "emanating from Belarus", "with origins in Serbia", "a marketing firm in Poland"
     r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
@@ -238,7 +240,8 @@ _TARGET_TRIGGERS = re.compile(
     r"(?:propaganda|disinformation|misinformation|campaigns?|messaging|narratives|attacks)\s+against|(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
     # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
     r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
-    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"  # "influence operation from Iran" is an origin
+    # ("influence operation from Iran" is an origin)
+    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"
     r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
     r"(?:\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
     re.IGNORECASE,
@@ -314,7 +317,8 @@ _TARGETS_NEXT = re.compile(
 # "a domestic influence operation", "aimed domestically": the origin is the target
 _DOMESTIC = re.compile(
     r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
-    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b"
+    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[-"
+    r" ](?:focused|run|operated)\b"
     r"|\bdomestic-(?:focused|oriented|facing|targeted)\b",
     re.IGNORECASE,
 )
@@ -354,7 +358,8 @@ _LABEL_PLACE = re.compile(
 _LEADING_PLACE = re.compile(
     r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),"
     # "while in Peru the company removed 40 accounts": a clause of its own, led by its place
-    r"|^\s*(?:(?:while|whereas|and|but)\s+)?(?i:in)\s+(?P<clause>[A-Z][\w'’. -]{1,40}?)\s*,?\s+(?:the\s+(?:company|platform|firm)|it|they|we|[A-Z]\w+)\s+"
+    r"|^\s*(?:(?:while|whereas|and|but)\s+)?(?i:in)\s+(?P<clause>[A-Z][\w'’."
+    r" -]{1,40}?)\s*,?\s+(?:the\s+(?:company|platform|firm)|it|they|we|[A-Z]\w+)\s+"
     r"(?:also\s+)?(?:removed|took|suspended|banned|terminated|deleted|disabled|closed|shut)"
 )
 

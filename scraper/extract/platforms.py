@@ -93,7 +93,8 @@ def sentence_owner(sentence: str, default: str | None) -> str | None:
 
 
 def owner_at(sentence: str, position: int, default: str | None) -> str | None:
-    """The platform of the actor named last before `position` ("Twitter suspended 9 accounts and Facebook removed 3 Pages")."""
+    """The platform of the actor named last before `position` ("Twitter suspended 9 accounts and
+    Facebook removed 3 Pages")."""
     owner = default
     for m in _actors(sentence):
         if m.start() >= position and m.re is not _BY_BRAND_RE:

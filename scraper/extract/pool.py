@@ -219,7 +219,8 @@ async def _run(settings: ExtractSettings, fn: Callable[..., T], args: tuple[Any,
             await _retire(worker, sending)
     if status == "memory":
         raise ExtractLimitError(
-            f"extraction needed more than the {settings.memory_bytes // 2**20} MiB memory limit ([extract] memory_bytes)"
+            f"extraction needed more than the {settings.memory_bytes // 2**20} MiB memory limit ([extract]"
+            " memory_bytes)"
         )
     if status == "error":
         raise value

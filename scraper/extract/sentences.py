@@ -93,7 +93,10 @@ _CONTINUES = re.compile(
 )
 
 
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _DATE = (
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH},?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})"
@@ -149,7 +152,8 @@ def typed_paragraphs(text: str, title: str | None = None) -> list[tuple[str, str
     """(paragraph, kind): list items and table rows are "item", short unpunctuated lines "heading".
 
     A blank line is a hard boundary: nothing is joined across it (HTML text has one between each of
-    its blocks, `documents.html_blocks`). Lines of one block are joined (PDF text wraps sentences over lines), except that a
+    its blocks, `documents.html_blocks`). Lines of one block are joined (PDF text wraps sentences
+    over lines), except that a
     heading line (opening the block, after a finished sentence or after the title; the
     document's `title` line always counts as one) stays its own paragraph when a
     capitalised line follows:

@@ -92,7 +92,8 @@ _FIELDS = re.compile(
     re.DOTALL,
 )
 _ROW = re.compile(
-    r"\| \[(?P<url>.*?)\]\((?P=url)\) \| (?P<pub>.*?) \| (?P<authors>.*?) \| (?P<org>.*?) \| \[(?P<archive>.*?)\]\((?P=archive)\) \|",
+    r"\| \[(?P<url>.*?)\]\((?P=url)\) \| (?P<pub>.*?) \| (?P<authors>.*?) \| (?P<org>.*?) \|"
+    r" \[(?P<archive>.*?)\]\((?P=archive)\) \|",
     re.DOTALL,
 )
 
@@ -116,7 +117,8 @@ def parse_page(text: str) -> IncidentPage:
     found = _FIELDS.search(text, head.start(0) + len(head.group(0)) - len("* **Summary:** "))
     if not found:
         raise UserError(
-            f"not a DISARM incident page: {head.group(2)} lacks the generator's fields, reference or technique tables, or footer"
+            f"not a DISARM incident page: {head.group(2)} lacks the generator's fields, reference or technique tables,"
+            " or footer"
         )
     from_c, sep, to_c = found["countries"].partition(" , ")
     if not sep:

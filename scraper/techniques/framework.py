@@ -44,7 +44,8 @@ def sheet_rows(path: Path, sheet: str, columns: tuple[str, ...]) -> Iterator[dic
     try:
         if sheet not in wb.sheetnames:
             raise UserError(
-                f"{path.name} has no sheet {sheet!r} (found: {', '.join(wb.sheetnames)}): is it a DISARM spreadsheet, or was the sheet renamed?"
+                f"{path.name} has no sheet {sheet!r} (found: {', '.join(wb.sheetnames)}): is it a DISARM spreadsheet,"
+                " or was the sheet renamed?"
             )
         rows = wb[sheet].iter_rows(values_only=True)
         header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
@@ -75,7 +76,8 @@ def load_framework(path: Path) -> dict[str, Technique]:
             )
     if not techniques:
         raise UserError(
-            f"{path.name} sheet 'techniques' holds no technique ids like T0097.208: is it DISARM's framework spreadsheet?"
+            f"{path.name} sheet 'techniques' holds no technique ids like T0097.208: is it DISARM's framework"
+            " spreadsheet?"
         )
     return techniques
 

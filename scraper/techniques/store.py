@@ -101,7 +101,8 @@ def description(row: StubTechnique) -> str:
 def table_rows(rows: list[StubTechnique]) -> str:
     """Rows of the page's Technique table for accepted techniques, in DISARM's format."""
     return "".join(
-        f"| [{row.technique_id} {single_line(row.name, table=True)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) | {description(row)} |\n"
+        f"| [{row.technique_id} {single_line(row.name, table=True)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) |"
+        f" {description(row)} |\n"
         for row in rows
     )
 

@@ -23,7 +23,8 @@ def upgrade() -> None:
         batch.create_index("ix_reports_month_platform", ["pub_month", "platform"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            "UPDATE reports SET pub_month = coalesce(substr(data->>'pub_date', 1, 7), ''), platform = coalesce(substr(data->>'platform', 1, 32), '')"
+            "UPDATE reports SET pub_month = coalesce(substr(data->>'pub_date', 1, 7), ''), platform ="
+            " coalesce(substr(data->>'platform', 1, 32), '')"
         )
     else:
         op.execute(

@@ -1,4 +1,5 @@
-"""stub_countries (a stub's origin and target countries as indexed rows: the desk's origin filter is a lookup, not a JSON scan) and an index from a reference's capture to its stub (search)
+"""stub_countries (a stub's origin and target countries as indexed rows: the desk's origin filter
+is a lookup, not a JSON scan) and an index from a reference's capture to its stub (search)
 
 Revision ID: 0008_stub_countries
 Revises: 0007_reference_notes

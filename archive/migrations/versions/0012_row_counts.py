@@ -43,7 +43,8 @@ _SQLITE = [
        END""",
     """CREATE TRIGGER row_counts_captures_delete AFTER DELETE ON captures BEGIN
          UPDATE row_counts SET n = n - 1 WHERE name = 'captures';
-         UPDATE row_counts SET n = n - 1 WHERE name = 'urls' AND NOT EXISTS (SELECT 1 FROM captures WHERE url = old.url);
+         UPDATE row_counts SET n = n - 1 WHERE name = 'urls'
+           AND NOT EXISTS (SELECT 1 FROM captures WHERE url = old.url);
        END""",
     """CREATE TRIGGER row_counts_fetch_failures_insert AFTER INSERT ON fetch_failures BEGIN
          UPDATE row_counts SET n = n + 1 WHERE name = 'fetch_failures';
@@ -119,7 +120,8 @@ _PG = [
     _pg_function(
         "report_months_updated",
         _months_upsert(
-            "SELECT pub_month, platform, 1 AS d FROM new_rows UNION ALL SELECT pub_month, platform, -1 AS d FROM old_rows"
+            "SELECT pub_month, platform, 1 AS d FROM new_rows UNION ALL SELECT pub_month, platform, -1 AS d FROM"
+            " old_rows"
         )
         + ";",
     ),
@@ -165,7 +167,8 @@ def upgrade() -> None:
     op.execute("INSERT INTO row_counts (name, n) SELECT 'reports', COUNT(*) FROM reports")
     op.execute("INSERT INTO row_counts (name, n) SELECT 'fetch_failures', COUNT(*) FROM fetch_failures")
     op.execute(
-        "INSERT INTO report_months (pub_month, platform, n) SELECT pub_month, platform, COUNT(*) FROM reports GROUP BY pub_month, platform"
+        "INSERT INTO report_months (pub_month, platform, n) SELECT pub_month, platform, COUNT(*) FROM reports GROUP BY"
+        " pub_month, platform"
     )
     if op.get_bind().dialect.name == "postgresql":
         for sql in _PG:
