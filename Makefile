@@ -81,7 +81,7 @@ docs: install
 ## docs-check: build the documentation site (mkdocs.yml) with --strict: a broken link or anchor
 ## between pages, or a page missing from the nav, fails (tests/test_docs.py runs the same build)
 docs-check: install
-	$(BIN)/mkdocs build --strict --site-dir $$(mktemp -d)
+	site=$$(mktemp -d) && $(BIN)/mkdocs build --strict --site-dir $$site; status=$$?; rm -rf $$site; exit $$status
 
 ## docs-serve: the documentation site on http://127.0.0.1:8000/, rebuilt as pages change
 docs-serve: install
