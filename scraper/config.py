@@ -4,9 +4,10 @@ Lookup order: `--config PATH`, then `$TAKEDOWNS_CONFIG`, then `./config.toml`.
 Relative paths inside the file resolve against the file's own folder, so a
 config can be moved together with its data folder.
 
-Every setting is declared once in `scraper.settings` (the registry), which
-validates the file; core settings are turned into typed dataclasses here, and
-feature modules build theirs with `section_settings(config, "daemon", cls)`.
+Every setting is declared once, as a field of its section's dataclass in
+`scraper.settings`, whose registry validates the file; core settings are
+turned into typed dataclasses here, and feature modules build theirs with
+`section_settings(config, "daemon", cls)`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from archive import objectstore
 from archive.settings import StorageSettings, WaybackSettings
 
 from .errors import UserError
-from .settings import Values, build, default, defaults, validate
+from .settings import HttpSettings, Values, build, defaults, validate
 
 T = TypeVar("T")
 
@@ -48,31 +49,6 @@ DEFAULT_ORGS: dict[str, str] = {
     "einpresswire.com": "EIN Presswire",
     "prnewswire.com": "PR Newswire",
 }
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """`[http]`: defaults come from the settings registry."""
-
-    user_agent: str = default("http", "user_agent")
-    connect_timeout: float = default("http", "connect_timeout")
-    read_timeout: float = default("http", "read_timeout")
-    total_timeout: float = default("http", "total_timeout")
-    max_body_bytes: int = default("http", "max_body_bytes")
-    max_decompressed_bytes: int = default("http", "max_decompressed_bytes")
-    max_redirects: int = default("http", "max_redirects")
-    allow_private_networks: bool = default("http", "allow_private_networks")
-    per_host_delay: float = default("http", "per_host_delay")
-    per_host_concurrency: int = default("http", "per_host_concurrency")
-    global_concurrency: int = default("http", "global_concurrency")
-    retry_attempts: int = default("http", "retry_attempts")
-    retry_initial_wait: float = default("http", "retry_initial_wait")
-    retry_max_wait: float = default("http", "retry_max_wait")
-    retry_max_seconds: float = default("http", "retry_max_seconds")
-    retry_after_cap: float = default("http", "retry_after_cap")
-    respect_robots: bool = default("http", "respect_robots")
-    robots_ttl: float = default("http", "robots_ttl")
-    max_crawl_delay: float = default("http", "max_crawl_delay")
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,7 @@ class Daemon:
         return max(due, now)  # overdue: one run now (coalesced), not one per missed period
 
     def _add_chore_jobs(self, chores: tuple[Chore, ...], now: datetime) -> None:
-        every = self.settings.housekeeping_schedule.period().total_seconds()
+        every = self.settings.housekeeping.period().total_seconds()
         for chore in chores:
             self.scheduler.add_job(
                 run_chore,
