@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from archive import objectstore
 from archive.settings import StorageSettings, WaybackSettings
@@ -61,6 +62,7 @@ class Config:
     orgs: dict[str, str]
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     settings: Values = field(default_factory=defaults, repr=False)
+    _parsed: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -82,6 +84,13 @@ class Config:
         if not isinstance(node, dict):
             raise UserError(f"{self.path}: [{dotted}] must be a table")
         return node
+
+    def parsed_once(self, key: str, parse: Callable[[Config], T]) -> T:
+        """`parse(self)`, computed on first use and kept with this config: an open table's owner
+        (`[sources]`: scraper.discover.sources) parses and validates it once, however many readers ask."""
+        if key not in self._parsed:
+            self._parsed[key] = parse(self)
+        return cast(T, self._parsed[key])
 
     def resolve_path(self, value: str | Path) -> Path:
         p = Path(value).expanduser()
