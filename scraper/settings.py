@@ -1,13 +1,13 @@
 """Every config setting, declared once: a field of a typed settings dataclass.
 
-Each `[section]` of `config.toml` is a frozen dataclass below (or, for the storage library, in
+Each `[section]` of `config.toml` is a dataclass below (or, for the storage library, in
 `archive.settings`); each field is a setting: its name, type and default, and in its metadata
 (`setting(...)`) the help text and what is allowed (bounds, a check, a file that must exist).
 The registry (`SETTINGS`, `REGISTRY`) is read off those fields, in the style of Datasette's
 `SETTINGS`: the loader validates `config.toml` against it (unknown sections and keys are errors
 with a "did you mean" hint), fills in defaults and hands each section's typed values to its
 dataclass, so a setting is written in exactly one place and the code reads it typed
-(`DaemonSettings.from_config(config).grace_seconds`). `config.toml` is checked against the
+(`daemon_settings(config).grace_seconds`). `config.toml` is checked against the
 registry by a test, so it documents every setting with its true default.
 
 To add a setting: add a field to its section's dataclass, and the key with its default and a
