@@ -4,24 +4,26 @@ Lookup order: `--config PATH`, then `$TAKEDOWNS_CONFIG`, then `./config.toml`.
 Relative paths inside the file resolve against the file's own folder, so a
 config can be moved together with its data folder.
 
-Every setting is declared once in `scraper.settings` (the registry), which
-validates the file; core settings are turned into typed dataclasses here, and
-feature modules build theirs with `section_settings(config, "daemon", cls)`.
+Every setting is declared once, as a field of its section's dataclass in
+`scraper.settings`, whose registry validates the file; core settings are
+turned into typed dataclasses here, and feature modules build theirs with
+`section_settings(config, "daemon", cls)`.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from archive import objectstore
 from archive.settings import StorageSettings, WaybackSettings
 
 from .errors import UserError
-from .settings import Values, build, default, defaults, validate
+from .settings import HttpSettings, Values, build, defaults, validate
 
 T = TypeVar("T")
 
@@ -51,31 +53,6 @@ DEFAULT_ORGS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class HttpSettings:
-    """`[http]`: defaults come from the settings registry."""
-
-    user_agent: str = default("http", "user_agent")
-    connect_timeout: float = default("http", "connect_timeout")
-    read_timeout: float = default("http", "read_timeout")
-    total_timeout: float = default("http", "total_timeout")
-    max_body_bytes: int = default("http", "max_body_bytes")
-    max_decompressed_bytes: int = default("http", "max_decompressed_bytes")
-    max_redirects: int = default("http", "max_redirects")
-    allow_private_networks: bool = default("http", "allow_private_networks")
-    per_host_delay: float = default("http", "per_host_delay")
-    per_host_concurrency: int = default("http", "per_host_concurrency")
-    global_concurrency: int = default("http", "global_concurrency")
-    retry_attempts: int = default("http", "retry_attempts")
-    retry_initial_wait: float = default("http", "retry_initial_wait")
-    retry_max_wait: float = default("http", "retry_max_wait")
-    retry_max_seconds: float = default("http", "retry_max_seconds")
-    retry_after_cap: float = default("http", "retry_after_cap")
-    respect_robots: bool = default("http", "respect_robots")
-    robots_ttl: float = default("http", "robots_ttl")
-    max_crawl_delay: float = default("http", "max_crawl_delay")
-
-
-@dataclass(frozen=True)
 class Config:
     path: Path | None
     data_dir: Path
@@ -85,6 +62,7 @@ class Config:
     orgs: dict[str, str]
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     settings: Values = field(default_factory=defaults, repr=False)
+    _parsed: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -106,6 +84,13 @@ class Config:
         if not isinstance(node, dict):
             raise UserError(f"{self.path}: [{dotted}] must be a table")
         return node
+
+    def parsed_once(self, key: str, parse: Callable[[Config], T]) -> T:
+        """`parse(self)`, computed on first use and kept with this config: an open table's owner
+        (`[sources]`: scraper.discover.sources) parses and validates it once, however many readers ask."""
+        if key not in self._parsed:
+            self._parsed[key] = parse(self)
+        return cast(T, self._parsed[key])
 
     def resolve_path(self, value: str | Path) -> Path:
         p = Path(value).expanduser()

@@ -36,6 +36,7 @@ from archive.warc import (
 )
 from archive.wayback import WaybackClient
 from scraper.config import Config, section_settings, storage_settings, wayback_settings
+from scraper.discover.sources import load_sources
 from scraper.errors import ExtractLimitError, FetchError, UserError
 from scraper.extract import ExtractError, extract_report
 from scraper.extract.pdf_worker import (
@@ -626,9 +627,9 @@ def source_org(config: Config, catalogue: Catalogue, url: str, capture_id: int |
 
 
 def _orgs(config: Config) -> dict[str, str | None]:
-    """Each configured source's `org` as written: what load_sources reads, without validating every
-    source again for every page (that cost a poll's worker 3.6 ms a page)."""
-    return {name: table.get("org") for name, table in config.section("sources").items() if isinstance(table, dict)}
+    """Each configured source's `org`, from the validated sources (parsed once per config, so a
+    worker does not validate every source again for every page)."""
+    return {source.name: source.org for source in load_sources(config)}
 
 
 def report_of_capture(

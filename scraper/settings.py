@@ -1,17 +1,20 @@
-"""Every config setting, declared once: section, name, type, default and help.
+"""Every config setting, declared once: a field of a typed settings dataclass.
 
-In the style of Datasette's `SETTINGS`: the loader validates `config.toml`
-against this list (unknown sections and keys are errors with a "did you mean"
-hint), fills in defaults, and the typed dataclasses the code uses
-(`HttpSettings`, `DaemonSettings`, ...) take their defaults from here, so a
-default is written in exactly one place. `config.toml` is checked against this
-list by a test, so it documents every setting with its true default.
+Each `[section]` of `config.toml` is a dataclass below (or, for the storage library, in
+`archive.settings`); each field is a setting: its name, type and default, and in its metadata
+(`setting(...)`) the help text and what is allowed (bounds, a check, a file that must exist).
+The registry (`SETTINGS`, `REGISTRY`) is read off those fields, in the style of Datasette's
+`SETTINGS`: the loader validates `config.toml` against it (unknown sections and keys are errors
+with a "did you mean" hint), fills in defaults and hands each section's typed values to its
+dataclass, so a setting is written in exactly one place and the code reads it typed
+(`daemon_settings(config).grace_seconds`). `config.toml` is checked against the
+registry by a test, so it documents every setting with its true default.
 
-To add a setting: add a `Setting` below, add the key with its default and a
-comment to `config.toml`, and (if code reads it through a dataclass) a field
-whose default is `default(section, name)`. Settings of the storage library
-(`archive/`) take their defaults from its own dataclasses (`archive.settings`),
-which the CLI builds from here and passes in.
+To add a setting: add a field to its section's dataclass, and the key with its default and a
+comment to `config.toml`. A new section: a dataclass registered with `@section("name")`.
+
+A setting may be parsed at load (`parsed(...)`): `[daemon] housekeeping` is written as text and
+held as a `Schedule`, parsed once when the config is read.
 
 `[sources.<name>]` tables and `[orgs]` are open tables: their keys are chosen
 by the user and validated by their owners (`scraper.discover.sources`,
@@ -23,60 +26,72 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, get_type_hints
 
-from archive.settings import StorageSettings, WaybackSettings
+from archive.settings import StorageSettings, WaybackSettings, http_url_complaint, optional_http_url_complaint
 
 from .disarm.source import API_BASE as DISARM_API_BASE
 from .disarm.source import RAW_BASE as DISARM_RAW_BASE
 from .errors import UserError
+from .schedule import Schedule, parse_schedule
 
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
+Values = Mapping[str, Mapping[str, Any]]
+
+
+class HasSettings(Protocol):
+    """A loaded config (`scraper.config.Config`), as far as a settings dataclass reads it."""
+
+    @property
+    def settings(self) -> Values: ...
+
 
 OPEN_SECTIONS = ("sources", "orgs")
 
 DEFAULT_USER_AGENT = "takedown-archiver/0.1 (+https://github.com/DISARMFoundation; archiving takedown reports)"
 
 
+def setting(
+    default: T,
+    help: str,
+    *,
+    minimum: float | None = 0,
+    maximum: float | None = None,
+    is_file: bool = False,
+    check: Callable[[Any], str | None] | None = None,
+) -> T:
+    """A settings-dataclass field: its default, and (metadata) its help and what values are allowed."""
+    facts = {"help": help, "minimum": minimum, "maximum": maximum, "is_file": is_file, "check": check}
+    return field(default=default, metadata=facts)
+
+
+def parsed(text: str, parse: Callable[[Any], T], help: str) -> T:
+    """A field written as text in config.toml and held parsed (`parse` raises UserError on bad text)."""
+    return field(default=parse(text), metadata={"help": help, "text": text, "parse": parse})
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One field of a settings dataclass, as the loader validates it and config.toml documents it."""
+
     section: str  # dotted table name, e.g. "archive.wayback"
     name: str
-    type: type  # str, int, float or bool
-    default: Any
+    type: type  # str, int, float or bool: the TOML value's type
+    default: Any  # as config.toml writes it
     help: str
     minimum: float | None = 0  # numbers: smallest allowed value (None: no bound)
     maximum: float | None = None
     is_file: bool = False  # a path (relative to the config's folder) that must exist when set
     check: Callable[[Any], str | None] | None = None  # returns a complaint, or None when fine
+    parse: Callable[[Any], Any] | None = None  # turns the checked value into the field's type (UserError if bad)
+    value: Any = None  # the field's default, as the code holds it (parsed)
 
     @property
     def key(self) -> str:
         return f"[{self.section}] {self.name}"
-
-
-def _schedule_complaint(value: Any) -> str | None:
-    from .schedule import parse_schedule
-
-    try:
-        parse_schedule(value)
-    except UserError as exc:
-        return str(exc)
-    return None
-
-
-def _http_url_complaint(value: Any) -> str | None:
-    return None if str(value).startswith(("http://", "https://")) else "must be an http(s) URL"
-
-
-def _optional_http_url_complaint(value: Any) -> str | None:
-    return _http_url_complaint(value) if value else None
-
-
-def _storage_kind_complaint(value: Any) -> str | None:
-    return None if value in ("local", "s3") else 'must be "local" or "s3"'
 
 
 def _auth_complaint(value: Any) -> str | None:
@@ -101,382 +116,284 @@ def _found_via_complaint(value: Any) -> str | None:
     return None
 
 
-S = Setting
-_WAYBACK = WaybackSettings()  # the storage library owns these defaults; declared here with their help
-_STORAGE = StorageSettings()
-SETTINGS: tuple[Setting, ...] = (
-    S("data", "dir", str, "data", "where WARC files, the SQLite catalogue and exports go"),
-    S("catalogue", "url", str, "", "any SQLAlchemy URL; empty means an SQLite file at <data.dir>/catalogue.sqlite"),
-    S(
-        "warc",
-        "max_file_bytes",
-        int,
-        1073741824,
-        "start a new WARC file once the current one is larger than this",
-        minimum=1,
-    ),
-    S(
-        "storage",
-        "kind",
-        str,
-        _STORAGE.kind,
-        "where full WARC files live: local (<data>/warc) or s3 (uploaded whole to [storage] bucket)",
-        check=_storage_kind_complaint,
-    ),
-    S(
-        "storage",
-        "endpoint",
-        str,
-        _STORAGE.endpoint,
-        "S3-compatible endpoint URL (empty: AWS's own)",
-        check=_optional_http_url_complaint,
-    ),
-    S("storage", "bucket", str, _STORAGE.bucket, "bucket the WARC files are uploaded to (kind = s3)"),
-    S("storage", "prefix", str, _STORAGE.prefix, "key prefix of the uploaded WARC files"),
-    S("storage", "region", str, _STORAGE.region, "region name sent to the endpoint"),
-    S("http", "user_agent", str, DEFAULT_USER_AGENT, "sent with every request, so site operators know who we are"),
-    S("http", "connect_timeout", float, 10.0, "seconds to establish a connection"),
-    S("http", "read_timeout", float, 30.0, "seconds between bytes"),
-    S("http", "total_timeout", float, 120.0, "seconds one URL may take in all: every attempt, redirect and retry wait"),
-    S("http", "max_body_bytes", int, 52428800, "bytes on the wire; larger bodies are aborted"),
-    S(
-        "http",
-        "max_decompressed_bytes",
-        int,
-        209715200,
-        "bytes after gzip/deflate/br, counted as the body streams in: stops decompression bombs",
-    ),
-    S("http", "max_redirects", int, 10, "redirect hops followed before giving up"),
-    S(
-        "http",
-        "allow_private_networks",
-        bool,
-        False,
-        "allow URLs resolving to private, loopback, link-local or metadata addresses",
-    ),
-    S("http", "per_host_delay", float, 2.0, "seconds between the starts of two requests to one host"),
-    S("http", "per_host_concurrency", int, 1, "requests in flight to one host", minimum=1),
-    S("http", "global_concurrency", int, 8, "requests in flight to all hosts together", minimum=1),
-    S(
-        "http",
-        "retry_attempts",
-        int,
-        4,
-        "tries for retryable failures (connect errors, timeouts, 408, 429, 5xx)",
-        minimum=1,
-    ),
-    S("http", "retry_initial_wait", float, 2.0, "seconds before the first retry (then exponential, with jitter)"),
-    S("http", "retry_max_wait", float, 120.0, "longest wait between two tries, in seconds"),
-    S("http", "retry_max_seconds", float, 600.0, "seconds spent retrying one URL in all"),
-    S("http", "retry_after_cap", float, 900.0, "longest Retry-After honoured, in seconds"),
-    S("http", "respect_robots", bool, True, "honour robots.txt (a source can opt out for itself, logged)"),
-    S("http", "robots_ttl", float, 86400.0, "seconds a host's robots.txt is cached"),
-    S("http", "max_crawl_delay", float, 60.0, "largest Crawl-delay honoured, in seconds"),
-    S(
-        "extract",
-        "workers",
-        int,
+SECTIONS: dict[str, type] = {}  # "[section]" name -> its dataclass, in the order config.toml lists them
+
+
+def section(name: str) -> Callable[[C], C]:
+    """Register a settings dataclass as the declaration of `[name]`."""
+
+    def register(cls: C) -> C:
+        SECTIONS[name] = cls
+        return cls
+
+    return register
+
+
+@section("data")
+@dataclass(frozen=True)
+class DataSettings:
+    dir: str = setting("data", "where WARC files, the SQLite catalogue and exports go")
+
+
+@section("catalogue")
+@dataclass(frozen=True)
+class CatalogueSettings:
+    url: str = setting("", "any SQLAlchemy URL; empty means an SQLite file at <data.dir>/catalogue.sqlite")
+
+
+@section("warc")
+@dataclass(frozen=True)
+class WarcSettings:
+    max_file_bytes: int = setting(
+        1073741824, "start a new WARC file once the current one is larger than this", minimum=1
+    )
+
+
+section("storage")(StorageSettings)  # the storage library declares its own settings (archive.settings)
+
+
+@section("http")
+@dataclass(frozen=True)
+class HttpSettings:
+    """`[http]`: how every request is made, paced and retried."""
+
+    user_agent: str = setting(DEFAULT_USER_AGENT, "sent with every request, so site operators know who we are")
+    connect_timeout: float = setting(10.0, "seconds to establish a connection")
+    read_timeout: float = setting(30.0, "seconds between bytes")
+    total_timeout: float = setting(120.0, "seconds one URL may take in all: every attempt, redirect and retry wait")
+    max_body_bytes: int = setting(52428800, "bytes on the wire; larger bodies are aborted")
+    max_decompressed_bytes: int = setting(
+        209715200, "bytes after gzip/deflate/br, counted as the body streams in: stops decompression bombs"
+    )
+    max_redirects: int = setting(10, "redirect hops followed before giving up")
+    allow_private_networks: bool = setting(
+        False, "allow URLs resolving to private, loopback, link-local or metadata addresses"
+    )
+    per_host_delay: float = setting(2.0, "seconds between the starts of two requests to one host")
+    per_host_concurrency: int = setting(1, "requests in flight to one host", minimum=1)
+    global_concurrency: int = setting(8, "requests in flight to all hosts together", minimum=1)
+    retry_attempts: int = setting(
+        4, "tries for retryable failures (connect errors, timeouts, 408, 429, 5xx)", minimum=1
+    )
+    retry_initial_wait: float = setting(2.0, "seconds before the first retry (then exponential, with jitter)")
+    retry_max_wait: float = setting(120.0, "longest wait between two tries, in seconds")
+    retry_max_seconds: float = setting(600.0, "seconds spent retrying one URL in all")
+    retry_after_cap: float = setting(900.0, "longest Retry-After honoured, in seconds")
+    respect_robots: bool = setting(True, "honour robots.txt (a source can opt out for itself, logged)")
+    robots_ttl: float = setting(86400.0, "seconds a host's robots.txt is cached")
+    max_crawl_delay: float = setting(60.0, "largest Crawl-delay honoured, in seconds")
+
+
+@section("extract")
+@dataclass(frozen=True)
+class ExtractSettings:
+    """`[extract]`: the worker processes every page is extracted in (scraper.extract.pool)."""
+
+    workers: int = setting(
         0,
-        "extraction processes a poll runs at once (0: one page at a time, after storing it); a poll keeps workers + 2 items in flight",
-        minimum=0,
-    ),
-    S(
-        "extract",
-        "cpu_seconds",
-        int,
+        "extraction processes a poll runs at once (0: one page at a time, after storing it); "
+        "a poll keeps workers + 2 items in flight",
+    )
+    cpu_seconds: int = setting(
         60,
         "CPU seconds one page's extraction process may use (setrlimit); past it the item fails and is retried later",
         minimum=1,
-    ),
-    S(
-        "extract",
-        "memory_bytes",
-        int,
-        1073741824,
-        "address space of one page's extraction process (setrlimit)",
-        minimum=128 * 1024 * 1024,
-    ),
-    S(
-        "extract",
-        "wall_seconds",
-        float,
-        120.0,
-        "how long to wait for one page's extraction process before killing it",
-        minimum=1,
-    ),
-    S("extract.pdf", "max_pages", int, 1000, "pages of a PDF read; the rest are skipped (page-tree bombs)", minimum=1),
-    S("extract.pdf", "max_text_chars", int, 5000000, "characters of PDF text kept", minimum=1),
-    S("extract.pdf", "cpu_seconds", int, 60, "CPU seconds the PDF worker process may use (setrlimit)", minimum=1),
-    S(
-        "extract.pdf",
-        "memory_bytes",
-        int,
-        1073741824,
-        "address space of the PDF worker process (setrlimit)",
-        minimum=64 * 1024 * 1024,
-    ),
-    S("extract.pdf", "wall_seconds", float, 120.0, "how long to wait for the PDF worker before killing it", minimum=1),
-    S(
-        "render",
-        "chromium",
-        str,
-        "/usr/bin/chromium",
-        "the Chromium binary driven by Playwright for --render / render = true",
-    ),
-    S(
-        "render",
-        "budget_seconds",
-        float,
-        30.0,
-        "total time for one rendered page: load, settle, screenshot, DOM",
-        minimum=1,
-    ),
-    S(
-        "render",
-        "settle_seconds",
-        float,
-        2.0,
-        "after load, wait up to this long for the network to go quiet",
-        minimum=0,
-    ),
-    S("render", "max_requests", int, 300, "requests one page may make; the rest are refused", minimum=1),
-    S(
-        "render",
-        "max_bytes",
-        int,
-        50 * 1024 * 1024,
-        "bytes of responses one page may receive; the rest are refused",
-        minimum=1024,
-    ),
-    S("render", "viewport_width", int, 1280, "CSS pixels; the screenshot's width", minimum=100),
-    S(
-        "render",
-        "viewport_height",
-        int,
-        800,
-        "CSS pixels; the screenshot is the full page, at least this tall",
-        minimum=100,
-    ),
-    S("render", "contexts", int, 2, "browser contexts (pages) rendered at once by one browser process", minimum=1),
-    S("render", "restart_after_pages", int, 200, "restart the browser process after this many pages", minimum=1),
-    S("archive.wayback", "enabled", bool, _WAYBACK.enabled, "ask the Wayback Machine for public archive links"),
-    S(
-        "archive.wayback",
-        "web_base",
-        str,
-        _WAYBACK.web_base,
-        "Save Page Now, CDX and snapshots",
-        check=_http_url_complaint,
-    ),
-    S("archive.wayback", "api_base", str, _WAYBACK.api_base, "availability API", check=_http_url_complaint),
-    S(
-        "archive.wayback",
-        "reuse_max_age_days",
-        float,
-        _WAYBACK.reuse_max_age_days,
-        "reuse an existing snapshot younger than this",
-    ),
-    S(
-        "archive.wayback",
-        "submit_interval_seconds",
-        float,
-        _WAYBACK.submit_interval_seconds,
-        "at most one submission per interval, per process",
-    ),
-    S(
-        "archive.wayback",
-        "wait_seconds",
-        float,
-        _WAYBACK.wait_seconds,
-        "how long `takedowns fetch` waits for a capture job",
-    ),
-    S(
-        "archive.wayback",
-        "poll_interval_seconds",
-        float,
-        _WAYBACK.poll_interval_seconds,
-        "between status checks while waiting",
-    ),
-    S(
-        "archive.wayback",
-        "session_pause_seconds",
-        float,
-        _WAYBACK.session_pause_seconds,
-        "pause after a session/bandwidth quota error",
-    ),
-    S(
-        "archive.wayback",
-        "rate_limit_backoff_seconds",
-        float,
-        _WAYBACK.rate_limit_backoff_seconds,
-        "pause after an HTTP 429",
-    ),
-    S("archive.wayback", "timeout_seconds", float, _WAYBACK.timeout_seconds, "per request to the archive APIs"),
-    S(
-        "stubs",
-        "id_prefix",
-        str,
-        "TA-",
-        "provisional stub ids TA-00001...; never I00000-like",
-        check=_id_prefix_complaint,
-    ),
-    S(
-        "stubs",
-        "disarm_master",
-        str,
-        "",
-        "path to DISARM_DATA_MASTER.xlsx: URLs it lists are never stubbed again",
-        is_file=True,
-    ),
-    S(
-        "stubs",
-        "found_via",
-        str,
-        "",
-        "DISARM's Found via code for new stubs (empty, or a short code like OII)",
-        check=_found_via_complaint,
-    ),
-    S(
-        "stubs",
-        "cluster_window_days",
-        int,
-        14,
-        "reports this close in date (same platform, origin, a matching count) share one stub",
-    ),
-    S("stubs", "feed_file", str, "stubs.atom", "Atom feed of new stubs, under the data folder"),
-    S(
-        "stubs",
-        "feed_url",
-        str,
+    )
+    memory_bytes: int = setting(
+        1073741824, "address space of one page's extraction process (setrlimit)", minimum=128 * 1024 * 1024
+    )
+    wall_seconds: float = setting(
+        120.0, "how long to wait for one page's extraction process before killing it", minimum=1
+    )
+
+
+@section("extract.pdf")
+@dataclass(frozen=True)
+class PdfLimits:
+    """`[extract.pdf]`: the limits of the PDF worker process (scraper.extract.pdf_worker)."""
+
+    max_pages: int = setting(1000, "pages of a PDF read; the rest are skipped (page-tree bombs)", minimum=1)
+    max_text_chars: int = setting(5000000, "characters of PDF text kept", minimum=1)
+    cpu_seconds: int = setting(60, "CPU seconds the PDF worker process may use (setrlimit)", minimum=1)
+    memory_bytes: int = setting(
+        1073741824, "address space of the PDF worker process (setrlimit)", minimum=64 * 1024 * 1024
+    )
+    wall_seconds: float = setting(120.0, "how long to wait for the PDF worker before killing it", minimum=1)
+
+
+@section("render")
+@dataclass
+class RenderSettings:
+    """`[render]`: the browser capture (scraper.fetch.browser)."""
+
+    chromium: str = setting(
+        "/usr/bin/chromium", "the Chromium binary driven by Playwright for --render / render = true"
+    )
+    budget_seconds: float = setting(30.0, "total time for one rendered page: load, settle, screenshot, DOM", minimum=1)
+    settle_seconds: float = setting(2.0, "after load, wait up to this long for the network to go quiet")
+    max_requests: int = setting(300, "requests one page may make; the rest are refused", minimum=1)
+    max_bytes: int = setting(
+        50 * 1024 * 1024, "bytes of responses one page may receive; the rest are refused", minimum=1024
+    )
+    viewport_width: int = setting(1280, "CSS pixels; the screenshot's width", minimum=100)
+    viewport_height: int = setting(800, "CSS pixels; the screenshot is the full page, at least this tall", minimum=100)
+    contexts: int = setting(2, "browser contexts (pages) rendered at once by one browser process", minimum=1)
+    restart_after_pages: int = setting(200, "restart the browser process after this many pages", minimum=1)
+
+    @classmethod
+    def from_config(cls, config: HasSettings) -> RenderSettings:
+        return cls(**config.settings["render"])
+
+
+section("archive.wayback")(WaybackSettings)  # the storage library declares its own settings (archive.settings)
+
+
+@section("stubs")
+@dataclass(frozen=True)
+class StubsTable:
+    """`[stubs]` as written; `scraper.stubs.settings.StubSettings` resolves its paths and feed URL."""
+
+    id_prefix: str = setting("TA-", "provisional stub ids TA-00001...; never I00000-like", check=_id_prefix_complaint)
+    disarm_master: str = setting(
+        "", "path to DISARM_DATA_MASTER.xlsx: URLs it lists are never stubbed again", is_file=True
+    )
+    found_via: str = setting(
+        "", "DISARM's Found via code for new stubs (empty, or a short code like OII)", check=_found_via_complaint
+    )
+    cluster_window_days: int = setting(
+        14, "reports this close in date (same platform, origin, a matching count) share one stub"
+    )
+    feed_file: str = setting("stubs.atom", "Atom feed of new stubs, under the data folder")
+    feed_url: str = setting(
         "",
         "public URL of the Atom feed (its self link), e.g. https://desk.example.org/feed.atom; "
         "empty: the desk's /feed.atom on [web] host and port",
-        check=_optional_http_url_complaint,
-    ),
-    S(
-        "techniques",
-        "framework",
-        str,
+        check=optional_http_url_complaint,
+    )
+
+
+@section("techniques")
+@dataclass(frozen=True)
+class TechniquesTable:
+    """`[techniques]` as written; `scraper.techniques.settings.TechniqueSettings` resolves the files."""
+
+    framework: str = setting(
         "",
         "DISARM's framework workbook (sheets techniques, tactics); empty: the copy in use (`takedowns disarm show`)",
-    ),
-    S(
-        "techniques",
-        "mappings",
-        str,
-        "",
-        "DISARM_DATA_MASTER.xlsx with the curators' incidenttechniques sheet; empty: the copy in use",
-    ),
-    S(
-        "techniques",
-        "stix_bundle",
-        str,
+    )
+    mappings: str = setting(
+        "", "DISARM_DATA_MASTER.xlsx with the curators' incidenttechniques sheet; empty: the copy in use"
+    )
+    stix_bundle: str = setting(
         "",
         "DISARM's STIX bundle (DISARM.json), whose attack-pattern ids STIX exports reuse; empty: the copy in use",
-    ),
-    S("techniques", "top", int, 5, "technique suggestions per stub", minimum=1, maximum=50),
-    S(
-        "disarm",
-        "raw_base",
-        str,
+    )
+    top: int = setting(5, "technique suggestions per stub", minimum=1, maximum=50)
+
+
+@section("disarm")
+@dataclass(frozen=True)
+class DisarmSettings:
+    """`[disarm]`: where DISARM's repository is read from."""
+
+    raw_base: str = setting(
         DISARM_RAW_BASE,
         "`takedowns disarm update` downloads <raw_base>/<commit>/<path in DISARM's repository>",
-        check=_http_url_complaint,
-    ),
-    S(
-        "disarm",
-        "api_base",
-        str,
+        check=http_url_complaint,
+    )
+    api_base: str = setting(
         DISARM_API_BASE,
         "GitHub API of DISARM's repository: turns a tag or branch into its commit (<api_base>/commits/<ref>)",
-        check=_http_url_complaint,
-    ),
-    S("web", "enabled", bool, False, "the daemon also serves the review desk (same host and port)"),
-    S("web", "host", str, "127.0.0.1", "address the desk listens on; any non-loopback address needs a token"),
-    S("web", "port", int, 8765, "port of the desk", minimum=1, maximum=65535),
-    S(
-        "web",
-        "auth",
-        str,
+        check=http_url_complaint,
+    )
+
+    @classmethod
+    def from_config(cls, config: HasSettings) -> DisarmSettings:
+        return cls(**config.settings["disarm"])
+
+
+@section("web")
+@dataclass(frozen=True)
+class WebSettings:
+    """`[web]`: the review desk."""
+
+    enabled: bool = setting(False, "the daemon also serves the review desk (same host and port)")
+    host: str = setting("127.0.0.1", "address the desk listens on; any non-loopback address needs a token")
+    port: int = setting(8765, "port of the desk", minimum=1, maximum=65535)
+    auth: str = setting(
         "auto",
         "auto: a token is required off loopback or whenever one is set; token: always",
         check=_auth_complaint,
-    ),
-    S("web", "token_env", str, "TAKEDOWNS_WEB_TOKEN", "environment variable holding the desk's token (16+ characters)"),
-    S("web", "page_size", int, 50, "stubs per queue page", minimum=1, maximum=500),
-    S(
-        "web",
-        "claim_minutes",
-        int,
-        120,
-        "how long a curator's claim on a stub lasts before others may take it",
-        minimum=1,
-        maximum=10080,
-    ),
-    S(
-        "daemon",
-        "grace_seconds",
-        float,
-        30.0,
-        "on SIGTERM/SIGINT the daemon exits within this long: in-flight polls get it less a quarter (at most 2 s) to finish",
-    ),
-    S("daemon", "jitter_seconds", float, 60.0, "random delay added to each run (at most a tenth of the period)"),
-    S(
-        "daemon",
-        "misfire_fraction",
-        float,
-        0.5,
-        "a late run still starts within this fraction of its period",
-        maximum=1,
-    ),
-    S(
-        "daemon",
-        "failing_threshold_hours",
-        float,
-        24.0,
-        "`takedowns status` exits 1 when a source has failed for longer",
-    ),
-    S(
-        "daemon",
-        "housekeeping",
-        str,
-        "15m",
-        "how often pending Wayback jobs are polled and the stub feed regenerated",
-        check=_schedule_complaint,
-    ),
-    S("daemon", "run_on_start", bool, True, "a source that has never run runs as soon as the daemon starts"),
-    S(
-        "daemon",
-        "item_max_tries",
-        int,
-        5,
-        "an item that keeps failing (any stage) is given up after this many tries",
-        minimum=1,
-    ),
-    S(
-        "daemon",
-        "item_retry_seconds",
-        float,
-        3600.0,
-        "a failed item waits this long before its next try, doubling each time (at most 7 days)",
-    ),
-)
-del S
+    )
+    token_env: str = setting("TAKEDOWNS_WEB_TOKEN", "environment variable holding the desk's token (16+ characters)")
+    page_size: int = setting(50, "stubs per queue page", minimum=1, maximum=500)
+    claim_minutes: int = setting(
+        120, "how long a curator's claim on a stub lasts before others may take it", minimum=1, maximum=10080
+    )
 
+
+@section("daemon")
+@dataclass(frozen=True)
+class DaemonSettings:
+    """`[daemon]`: the scheduler (scraper.daemon)."""
+
+    grace_seconds: float = setting(
+        30.0,
+        "on SIGTERM/SIGINT the daemon exits within this long: "
+        "in-flight polls get it less a quarter (at most 2 s) to finish",
+    )
+    jitter_seconds: float = setting(60.0, "random delay added to each run (at most a tenth of the period)")
+    misfire_fraction: float = setting(0.5, "a late run still starts within this fraction of its period", maximum=1)
+    failing_threshold_hours: float = setting(24.0, "`takedowns status` exits 1 when a source has failed for longer")
+    housekeeping: Schedule = parsed(
+        "15m", parse_schedule, "how often pending Wayback jobs are polled and the stub feed regenerated"
+    )
+    run_on_start: bool = setting(True, "a source that has never run runs as soon as the daemon starts")
+    item_max_tries: int = setting(
+        5, "an item that keeps failing (any stage) is given up after this many tries", minimum=1
+    )
+    item_retry_seconds: float = setting(
+        3600.0, "a failed item waits this long before its next try, doubling each time (at most 7 days)"
+    )
+
+
+def _setting(section_name: str, f: Any, hints: Mapping[str, Any]) -> Setting:
+    """The registry's view of one dataclass field."""
+    meta = f.metadata
+    if "help" not in meta or f.default is MISSING:
+        raise TypeError(f"[{section_name}] {f.name}: a settings field needs a default and help (use setting())")
+    text = meta.get("text", f.default)  # a parsed setting: as written in config.toml
+    return Setting(
+        section=section_name,
+        name=f.name,
+        type=type(text) if "parse" in meta else hints[f.name],
+        default=text,
+        help=meta["help"],
+        minimum=meta.get("minimum", 0),
+        maximum=meta.get("maximum"),
+        is_file=meta.get("is_file", False),
+        check=meta.get("check"),
+        parse=meta.get("parse"),
+        value=f.default,
+    )
+
+
+def _read_sections() -> tuple[Setting, ...]:
+    found: list[Setting] = []
+    for name, cls in SECTIONS.items():
+        hints = get_type_hints(cls)
+        found.extend(_setting(name, f, hints) for f in fields(cls))
+    return tuple(found)
+
+
+SETTINGS: tuple[Setting, ...] = _read_sections()
 REGISTRY: dict[str, dict[str, Setting]] = {}
 for _s in SETTINGS:
     REGISTRY.setdefault(_s.section, {})[_s.name] = _s
 
-Values = Mapping[str, Mapping[str, Any]]
-
-
-def default(section: str, name: str) -> Any:
-    """The declared default of `[section] name` (for dataclass field defaults)."""
-    return REGISTRY[section][name].default
-
 
 def defaults() -> dict[str, dict[str, Any]]:
-    return {section: {n: s.default for n, s in table.items()} for section, table in REGISTRY.items()}
+    return {section: {n: s.value for n, s in table.items()} for section, table in REGISTRY.items()}
 
 
 def build(cls: type[T], values: Values, section: str) -> T:
@@ -574,6 +491,11 @@ def _check_value(setting: Setting, value: Any, where: str, config_path: Path | N
     complaint = setting.check(value) if setting.check else None
     if complaint:
         raise UserError(f"{where}{setting.key} {complaint}, got {value!r}")
+    if setting.parse:
+        try:
+            return setting.parse(value)
+        except UserError as exc:
+            raise UserError(f"{where}{setting.key} {exc}") from None
     if setting.is_file and value:
         root = config_path.parent if config_path else Path.cwd()
         path = Path(value).expanduser()

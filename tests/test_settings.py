@@ -4,16 +4,17 @@ config.toml in step with it."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 
 from archive.settings import WaybackSettings
 from scraper.config import HttpSettings, load_config
-from scraper.daemon.settings import DaemonSettings
+from scraper.daemon.settings import DaemonSettings, daemon_settings
 from scraper.extract.pdf_worker import PdfLimits
-from scraper.settings import OPEN_SECTIONS, REGISTRY, SETTINGS
+from scraper.schedule import parse_schedule
+from scraper.settings import OPEN_SECTIONS, REGISTRY, SECTIONS, SETTINGS, _setting
 from scraper.stubs.settings import StubSettings
 
 from .conftest import REPO, run_cli
@@ -145,20 +146,39 @@ def test_open_sections_take_any_keys(tmp_path):
     assert set(OPEN_SECTIONS) == {"sources", "orgs"}
 
 
-@pytest.mark.parametrize(
-    "cls,section",
-    [
-        (HttpSettings, "http"),
-        (WaybackSettings, "archive.wayback"),
-        (DaemonSettings, "daemon"),
-        (PdfLimits, "extract.pdf"),
-    ],
-)
-def test_dataclasses_take_their_defaults_from_the_registry(cls, section):
-    declared = REGISTRY[section]
-    assert {f.name for f in fields(cls)} == set(declared)
+@pytest.mark.parametrize("section", sorted(SECTIONS))
+def test_the_registry_is_read_off_the_dataclasses(section):
+    """Each section's dataclass is the one declaration: its fields are the registry's keys, in order,
+    and its defaults the registry's (as the code holds them; config.toml writes them as text)."""
+    cls, declared = SECTIONS[section], REGISTRY[section]
+    assert [f.name for f in fields(cls)] == list(declared)
     instance = cls()
-    assert {name: getattr(instance, name) for name in declared} == {n: s.default for n, s in declared.items()}
+    assert {name: getattr(instance, name) for name in declared} == {n: s.value for n, s in declared.items()}
+
+
+def test_the_code_reads_the_registered_dataclasses():
+    assert (HttpSettings, WaybackSettings, DaemonSettings, PdfLimits) == tuple(
+        SECTIONS[s] for s in ("http", "archive.wayback", "daemon", "extract.pdf")
+    )
+    assert StubSettings().id_prefix == REGISTRY["stubs"]["id_prefix"].default
+
+
+def test_a_settings_field_without_help_is_refused():
+    @dataclass(frozen=True)
+    class Undocumented:
+        quiet: int = 3
+
+    with pytest.raises(TypeError, match=r"\[nowhere\] quiet: a settings field needs a default and help"):
+        _setting("nowhere", fields(Undocumented)[0], {"quiet": int})
+
+
+def test_the_housekeeping_schedule_is_parsed_when_the_config_loads(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[daemon]\nhousekeeping = "0 */6 * * *"\n')
+    settings = daemon_settings(load_config(str(cfg)))
+    assert settings.housekeeping == parse_schedule("0 */6 * * *")
+    assert settings.housekeeping.cron == "0 */6 * * *"
+    assert DaemonSettings().housekeeping == parse_schedule(REGISTRY["daemon"]["housekeeping"].default)
 
 
 def test_values_from_the_file_reach_the_dataclasses(tmp_path):

@@ -36,7 +36,7 @@ def sources(config: Config, as_json: bool) -> None:
                 "name": src.name,
                 "kind": src.kind,
                 "url": src.url,
-                "schedule": src.schedule,
+                "schedule": src.schedule.text,
                 "org": src.org,
                 "enabled": src.enabled,
                 "last_poll": utc_iso(h.last_run_at),

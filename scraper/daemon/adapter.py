@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.schedule import Schedule, parse_schedule
+from scraper.schedule import Schedule
 
 if TYPE_CHECKING:  # SQLAlchemy and httpx cost start-up time; `status` loads this module without fetching
     from archive.catalogue import Catalogue
@@ -47,7 +47,7 @@ class DiscoveryMissing(UserError):
 
 
 def load_sources(config: Config) -> list[ScheduledSource]:
-    """Every enabled source in the config, with its schedule parsed."""
+    """Every enabled source in the config (its schedule parsed when discovery validated it)."""
     try:
         from scraper.discover.sources import load_sources as discover_sources
     except ImportError as exc:
@@ -63,7 +63,7 @@ def load_sources(config: Config) -> list[ScheduledSource]:
         found.append(
             ScheduledSource(
                 name=name,
-                schedule=parse_schedule(spec.schedule),
+                schedule=spec.schedule,
                 kind=getattr(spec, "kind", ""),
                 org=getattr(spec, "org", None),
                 spec=spec,

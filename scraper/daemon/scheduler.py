@@ -19,7 +19,6 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from archive.catalogue import Catalogue
 from scraper.config import Config
@@ -190,20 +189,23 @@ class Daemon:
         return max(due, now)  # overdue: one run now (coalesced), not one per missed period
 
     def _add_chore_jobs(self, chores: tuple[Chore, ...], now: datetime) -> None:
-        every = self.settings.housekeeping_schedule.period().total_seconds()
+        """Housekeeping on its schedule: an interval's first run comes soon after start (at most 30 s),
+        a cron schedule's on its own next fire time."""
+        schedule = self.settings.housekeeping
+        every = schedule.period().total_seconds()
+        jitter = min(self.settings.jitter_seconds, every / 10)
+        first = {"next_run_time": now + timedelta(seconds=min(every, 30))} if schedule.interval is not None else {}
         for chore in chores:
             self.scheduler.add_job(
                 run_chore,
-                trigger=IntervalTrigger(
-                    seconds=every, timezone=timezone.utc, jitter=min(self.settings.jitter_seconds, every / 10) or None
-                ),
+                trigger=schedule.trigger(start=first.get("next_run_time", now), jitter=jitter),
                 args=[chore, self.config, self.catalogue],
                 id=f"chore:{chore.name}",
                 name=chore.name,
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=max(1, math.ceil(every * self.settings.misfire_fraction)),
-                next_run_time=now + timedelta(seconds=min(every, 30)),
+                **first,
             )
 
     async def _run_source(self, source: ScheduledSource) -> None:

@@ -19,9 +19,9 @@ from urllib.parse import quote
 from scraper.config import Config
 from scraper.errors import FetchError, UserError
 from scraper.fetch.client import HttpClient
+from scraper.settings import DisarmSettings
 
 from .check import check_file
-from .settings import DisarmSettings
 from .source import COMMIT, FILES, PINNED_COMMIT, REF, REPOSITORY
 from .store import discard, install, staging
 

@@ -12,18 +12,22 @@ from typing import Any
 
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.schedule import parse_schedule
+from scraper.schedule import Schedule, parse_schedule
 from scraper.settings import did_you_mean
 
 from . import kinds
 
+DEFAULT_SCHEDULE = parse_schedule("6h")
+
 
 @dataclass(frozen=True)
 class Source:
+    """A validated `[sources.<name>]` table, its schedule parsed."""
+
     name: str
     kind: str
     url: str
-    schedule: str = "6h"
+    schedule: Schedule = DEFAULT_SCHEDULE
     org: str | None = None
     enabled: bool = True
     keywords: tuple[str, ...] = ()
@@ -86,9 +90,8 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
     complaint = kind.check(table) if kind.check else None
     if complaint:
         raise UserError(f"[sources.{name}] {complaint}")
-    schedule = table.get("schedule", "6h")
     try:
-        schedule = parse_schedule(schedule).text
+        schedule = parse_schedule(table["schedule"]) if "schedule" in table else DEFAULT_SCHEDULE
     except UserError as exc:
         raise UserError(f"[sources.{name}] {exc}") from None
     for pattern in list(table.get("url_patterns", [])) + list(table.get("exclude_patterns", [])):
@@ -96,7 +99,13 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
             re.compile(pattern)
         except re.error as exc:
             raise UserError(f"[sources.{name}] bad regular expression {pattern!r}: {exc}") from None
-    for key, kind_ in (("enabled", bool), ("respect_robots", bool), ("render", bool), ("max_items", int)):
+    for key, kind_ in (
+        ("org", str),
+        ("enabled", bool),
+        ("respect_robots", bool),
+        ("render", bool),
+        ("max_items", int),
+    ):
         if key in table and not isinstance(table[key], kind_):
             raise UserError(f"[sources.{name}] {key} must be a {kind_.__name__}")
     return Source(
@@ -118,8 +127,13 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
 
 
 def load_sources(config: Config) -> list[Source]:
+    """Every `[sources.<name>]` table, validated and parsed once per loaded config."""
+    return list(config.parsed_once("sources", _parse_sources))
+
+
+def _parse_sources(config: Config) -> tuple[Source, ...]:
     try:
-        return [parse_source(name, table) for name, table in config.section("sources").items()]
+        return tuple(parse_source(name, table) for name, table in config.section("sources").items())
     except UserError as exc:
         raise UserError(f"{config.path}: {exc}") from None
 

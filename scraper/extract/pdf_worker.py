@@ -18,20 +18,9 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from scraper.settings import default
+from scraper.settings import PdfLimits  # `[extract.pdf]` in config.toml
 
 CHILD = Path(__file__).with_name("pdf_child.py")
-
-
-@dataclass(frozen=True)
-class PdfLimits:
-    """`[extract.pdf]` in config.toml (defaults declared once, in scraper.settings)."""
-
-    max_pages: int = default("extract.pdf", "max_pages")
-    max_text_chars: int = default("extract.pdf", "max_text_chars")
-    cpu_seconds: int = default("extract.pdf", "cpu_seconds")
-    memory_bytes: int = default("extract.pdf", "memory_bytes")
-    wall_seconds: float = default("extract.pdf", "wall_seconds")
 
 
 @dataclass

@@ -37,22 +37,11 @@ from multiprocessing.process import BaseProcess
 from typing import Any, ParamSpec, TypeVar
 
 from scraper.errors import ExtractError, ExtractLimitError, describe
-from scraper.settings import default
+from scraper.settings import ExtractSettings  # `[extract]` in config.toml
 
 from . import extract_report
 from .pdf_child import apply_limits
 from .report import Report
-
-
-@dataclass(frozen=True)
-class ExtractSettings:
-    """`[extract]` in config.toml (defaults declared once, in scraper.settings)."""
-
-    workers: int = default("extract", "workers")
-    cpu_seconds: int = default("extract", "cpu_seconds")
-    memory_bytes: int = default("extract", "memory_bytes")
-    wall_seconds: float = default("extract", "wall_seconds")
-
 
 # What extract_report imports on its first call (trafilatura, htmldate, the count grammar):
 # imported once in the fork server, so no extraction process pays for it.

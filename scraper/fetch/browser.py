@@ -26,9 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.records import FetchResult, Redirect
-from scraper.config import Config, section_settings
 from scraper.errors import FetchError, UserError
-from scraper.settings import default
+from scraper.settings import RenderSettings  # `[render]` in config.toml
 
 from .client import HttpClient, check_url, redirect_target
 
@@ -64,25 +63,6 @@ _NOT_FORWARDED = {
     "proxy-connection",
     "proxy-authorization",
 }
-
-
-@dataclass
-class RenderSettings:
-    """`[render]` in config.toml (defaults declared once, in scraper.settings)."""
-
-    chromium: str = default("render", "chromium")
-    budget_seconds: float = default("render", "budget_seconds")
-    settle_seconds: float = default("render", "settle_seconds")
-    max_requests: int = default("render", "max_requests")
-    max_bytes: int = default("render", "max_bytes")
-    viewport_width: int = default("render", "viewport_width")
-    viewport_height: int = default("render", "viewport_height")
-    contexts: int = default("render", "contexts")
-    restart_after_pages: int = default("render", "restart_after_pages")
-
-    @classmethod
-    def from_config(cls, config: Config) -> RenderSettings:
-        return section_settings(config, "render", cls)
 
 
 @dataclass

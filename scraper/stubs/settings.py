@@ -1,4 +1,4 @@
-"""`[stubs]` settings (declared and validated in the settings registry)."""
+"""`[stubs]` settings (declared and validated in `scraper.settings`)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.config import Config
-from scraper.settings import default
+from scraper.settings import StubsTable
+
+_DECLARED = StubsTable()  # the defaults, declared once with the `[stubs]` table
 
 
 @dataclass(frozen=True)
 class StubSettings:
-    id_prefix: str = default("stubs", "id_prefix")
+    """`[stubs]` with its paths resolved and its feed URL filled in."""
+
+    id_prefix: str = _DECLARED.id_prefix
     disarm_master: Path | None = None
-    cluster_window_days: int = default("stubs", "cluster_window_days")
-    found_via: str = default(
-        "stubs", "found_via"
-    )  # DISARM's short code or empty; the source goes in the stub's history
-    feed_path: Path = Path(default("stubs", "feed_file"))
+    cluster_window_days: int = _DECLARED.cluster_window_days
+    found_via: str = _DECLARED.found_via  # DISARM's short code or empty; the source goes in the stub's history
+    feed_path: Path = Path(_DECLARED.feed_file)
     feed_url: str = ""  # the feed's public address (its self link)
 
     @classmethod

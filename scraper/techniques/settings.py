@@ -1,4 +1,4 @@
-"""`[techniques]` settings (declared in the settings registry): DISARM's files, suggestions per stub.
+"""`[techniques]` settings (declared in `scraper.settings`): DISARM's files, suggestions per stub.
 
 Each file is the path the config sets, else the copy in use (`scraper.disarm.locate`: the
 download in the data folder, else the packaged snapshot). A missing configured file is
@@ -12,15 +12,7 @@ from pathlib import Path
 
 from scraper.config import Config, section_settings
 from scraper.disarm.locate import disarm_in_use
-from scraper.settings import default
-
-
-@dataclass(frozen=True)
-class _Raw:
-    framework: str = default("techniques", "framework")
-    mappings: str = default("techniques", "mappings")
-    stix_bundle: str = default("techniques", "stix_bundle")
-    top: int = default("techniques", "top")
+from scraper.settings import TechniquesTable
 
 
 @dataclass(frozen=True)
@@ -29,11 +21,11 @@ class TechniqueSettings:
     mappings: Path
     stix_bundle: Path
     cache_dir: Path
-    top: int = 5
+    top: int
 
     @classmethod
     def from_config(cls, config: Config) -> TechniqueSettings:
-        raw = section_settings(config, "techniques", _Raw)
+        raw = section_settings(config, "techniques", TechniquesTable)
         paths = disarm_in_use(config).paths
         return cls(
             framework=paths["framework"],

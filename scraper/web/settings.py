@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
 
 from scraper.config import Config, section_settings
 from scraper.errors import UserError
-
-AUTH_MODES = ("auto", "token")
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    enabled: bool = False  # the daemon also serves the desk
-    host: str = "127.0.0.1"
-    port: int = 8765
-    auth: str = "auto"  # auto: a token is required off loopback (or whenever one is set); token: always
-    token_env: str = "TAKEDOWNS_WEB_TOKEN"
-    page_size: int = 50
-    claim_minutes: int = 120  # a claim on a stub expires after this long
+from scraper.settings import WebSettings
 
 
 def web_settings(config: Config) -> WebSettings:
-    settings = section_settings(config, "web", WebSettings)
-    if settings.auth not in AUTH_MODES:
-        raise UserError(f"{config.path}: [web] auth must be one of {', '.join(AUTH_MODES)}, got {settings.auth!r}")
-    if not 0 < settings.port < 65536:
-        raise UserError(f"{config.path}: [web] port must be 1-65535, got {settings.port}")
-    if not 1 <= settings.page_size <= 500:
-        raise UserError(f"{config.path}: [web] page_size must be 1-500, got {settings.page_size}")
-    return settings
+    """`[web]`, validated when the config loaded (auth mode, port and page size ranges)."""
+    return section_settings(config, "web", WebSettings)
 
 
 def is_loopback(host: str) -> bool:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from scraper.config import load_config
 from scraper.daemon.adapter import PollSummary, ScheduledSource
+from scraper.daemon.housekeeping import CHORES
 from scraper.daemon.scheduler import Daemon
 from scraper.schedule import parse_schedule
 
@@ -65,3 +70,37 @@ def test_a_slow_source_never_overlaps_itself_and_others_keep_their_schedule(tmp_
         "the slow source's runs follow each other"
     )
     assert len(fast) >= FAST_RUNS * SLOW_RUNS
+
+
+def _chore_jobs(tmp_path, housekeeping: str, now: datetime) -> list:
+    """The housekeeping jobs a daemon adds, on a scheduler that is never started (nothing runs)."""
+    config = load_config(str(daemon_config(tmp_path, "", housekeeping=housekeeping)))
+    daemon = Daemon(config)
+    daemon.scheduler = AsyncIOScheduler(timezone=timezone.utc)
+    daemon.catalogue = None  # only passed to the chores, which never run here
+    daemon._add_chore_jobs(CHORES, now)
+    return daemon.scheduler.get_jobs()
+
+
+def test_a_cron_housekeeping_schedule_fires_on_its_cron_times(tmp_path):
+    """`housekeeping = "30 3 * * *"` runs the chores at 03:30 UTC each day, not every 24 h from start."""
+    now = datetime(2026, 3, 10, 14, 7, 12, tzinfo=timezone.utc)
+    jobs = _chore_jobs(tmp_path, "30 3 * * *", now)
+    assert {job.id for job in jobs} == {f"chore:{chore.name}" for chore in CHORES}
+    for job in jobs:
+        assert isinstance(job.trigger, CronTrigger)
+        fires, previous = [], None
+        for _ in range(3):
+            previous = job.trigger.get_next_fire_time(previous, previous or now)
+            fires.append(previous)
+            previous += timedelta(microseconds=1)
+        assert fires == [datetime(2026, 3, day, 3, 30, tzinfo=timezone.utc) for day in (11, 12, 13)]
+
+
+def test_an_interval_housekeeping_schedule_first_runs_soon_after_start(tmp_path):
+    now = datetime(2026, 3, 10, 14, 7, 12, tzinfo=timezone.utc)
+    for job in _chore_jobs(tmp_path, "15m", now):
+        assert isinstance(job.trigger, IntervalTrigger) and job.trigger.interval == timedelta(minutes=15)
+        assert job.next_run_time == now + timedelta(seconds=30)
+        first = job.next_run_time
+        assert job.trigger.get_next_fire_time(first, first) == first + timedelta(minutes=15)

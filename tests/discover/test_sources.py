@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from archive.catalogue import Catalogue
 from archive.tables import ArchiveJob, Capture, DiscoveredItem, ReportRow
 from scraper.config import load_config
+from scraper.daemon import adapter
+from scraper.discover.sources import load_sources
+from scraper.errors import UserError
+from scraper.pipeline import source_org
+from scraper.schedule import parse_schedule
 
 from ..conftest import SHARED, make_config, run_cli
 
@@ -420,6 +427,38 @@ def test_source_schedules_use_the_daemons_parser(tmp_path):
         assert result.exit_code != 0 and len(lines) == 1, result.stderr
         assert lines[0].startswith("error: ") and "[sources.x] schedule" in lines[0] and repr(bad) in lines[0], lines[0]
         cfg.write_text(cfg.read_text().replace(f'schedule = "{bad}"', 'schedule = "1h30m"'))
+
+
+def test_sources_are_parsed_once_and_carry_parsed_schedules(tmp_path):
+    """The tables are validated once per loaded config: the daemon, the pipeline's org lookup and the
+    CLI get the same Source objects, each holding its Schedule (no reader parses the text again)."""
+    cfg = cfg_with(
+        tmp_path,
+        '[sources.x]\nkind = "feed"\nurl = "http://x/"\nschedule = "0 */6 * * *"\norg = "Example"\n'
+        '[sources.y]\nkind = "feed"\nurl = "http://y/"\nenabled = false\n',
+    )
+    config = load_config(str(cfg))
+    first = load_sources(config)
+    assert [s.schedule for s in first] == [parse_schedule("0 */6 * * *"), parse_schedule("6h")]
+    assert all(a is b for a, b in zip(first, load_sources(config), strict=True))
+    [scheduled] = adapter.load_sources(config)  # the enabled one
+    assert scheduled.spec is first[0] and scheduled.schedule is first[0].schedule
+
+
+def test_the_org_lookup_reads_the_validated_sources(tmp_path):
+    """A source's `org` must be a name; the pipeline's org lookup refuses a bad table as every other
+    reader does, instead of reading the raw table."""
+    cfg = cfg_with(tmp_path, '[sources.x]\nkind = "feed"\nurl = "http://x/"\norg = 5\n')
+    assert run_cli("captures", "--config", cfg).exit_code == 0  # the catalogue exists; sources are not read
+    listed = run_cli("sources", "--config", cfg)
+    assert listed.exit_code != 0 and "[sources.x] org must be a str" in listed.stderr
+    config = load_config(str(cfg))
+    catalogue = Catalogue(config.catalogue_url)
+    try:
+        with pytest.raises(UserError, match=r"\[sources\.x\] org must be a str"):
+            source_org(config, catalogue, "http://x/report", None)
+    finally:
+        catalogue.dispose()
 
 
 def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_server, tmp_path):
