@@ -456,7 +456,8 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
             }
             found_targets = {**doc_targets, **{c: k for c, k in rest_targets.items() if c not in doc_targets}}
         else:
-            origin = own_origin or {c: TITLE_CHECK for c in title_origin}
+            # a title naming several countries names every network's: it is no one network's origin
+            origin = own_origin or ({c: TITLE_CHECK for c in title_origin} if len(title_origin) == 1 else {})
             found_targets = own_targets or {c: TITLE_CHECK for c in title_targets}
         d.network.origin = list(origin)
         d.network.targets = list(found_targets)

@@ -426,7 +426,8 @@ _ASSETS_IN_PLACE = re.compile(
     re.IGNORECASE,
 )
 _DEMONYM_ASSET = re.compile(
-    r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
+    r"(?<!fake\s)(?<!inauthentic\s)(?<!bogus\s)(?<!phony\s)"  # "fake American accounts" pose as Americans
+    r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|troll|bot)\s+)?"
     r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?|"
     r"(?:influence\s+)?operations?|campaigns?|actors|operators|troll\s+farms?)\b"
 )

@@ -951,3 +951,37 @@ def test_following_as_a_preposition_is_not_followers():
     text = "News\n\nMeta removed 40 Facebook accounts and 12 Pages run from Chile. It acted on 300 accounts following the Pages' creation."
     [network] = extract_facts(text, title="News", org=None).networks
     assert network.followers == {}
+
+
+# --- round 5: origin and targets that generalise (issue 27) -----------------------------------
+
+
+def test_a_title_naming_several_countries_is_no_single_network_origin():
+    # the title lists every network's country; a network whose own text names none gets none of them
+    text = (
+        "Platform removes networks tied to Chile, Peru and Bolivia\n\n"
+        "Meta removed 40 Facebook accounts and 12 Pages run from Chile.\n\n"
+        "It also removed 31 Facebook accounts and 9 Pages that posted about mining."
+    )
+    assert networks(text) == [
+        (["Chile"], {"facebook_accounts": 40, "facebook_pages": 12}),
+        ([], {"facebook_accounts": 31, "facebook_pages": 9}),
+    ]
+
+
+def test_a_title_naming_one_country_still_stands_for_a_silent_network():
+    text = (
+        "Platform removes two networks tied to Bolivia\n\n"
+        "Meta removed 40 Facebook accounts and 12 Pages run from Bolivia.\n\n"
+        "It also removed 31 Facebook accounts and 9 Pages that posted about mining."
+    )
+    assert [origin for origin, _ in networks(text)] == [["Bolivia"], ["Bolivia"]]
+
+
+@pytest.mark.parametrize("adjective", ["fake", "inauthentic", "bogus"])
+def test_fake_demonym_accounts_are_personas_not_an_origin(adjective):
+    text = (
+        "Platform removes network\n\n"
+        f"Meta removed 40 Facebook accounts run from Laos. The network used {adjective} Canadian accounts to post."
+    )
+    assert networks(text)[0][0] == ["Laos"]
