@@ -231,7 +231,42 @@ def _names() -> dict[str, str]:
             if n:
                 names[n.lower()] = canonical
     names.update(_ALIASES)
+    for name, canonical in _foreign_names().items():
+        names.setdefault(name, canonical)
     return names
+
+
+# Languages of the retellings the grammar reads (lexicon.FOREIGN_NOUNS): their country names come from CLDR
+# through Babel ("Rusia", "Égypte", "Costa do Marfim", "Mesir"), with and without accents ("Egypte", "Benin").
+FOREIGN_LANGUAGES = ("es", "fr", "pt", "id")
+# CLDR names that are also common English words or given names
+_FOREIGN_STOP = {"grenade", "maurice", "jersey", "salomon", "chine", "inde", "georgia", "samoa", "nauru", "man"}
+
+
+@lru_cache(maxsize=1)
+def _foreign_names() -> dict[str, str]:
+    from babel import Locale
+
+    english: dict[str, str] = {}
+    for c in pycountry.countries:
+        canonical = _RENAME.get(c.name, getattr(c, "common_name", None) or c.name)
+        english[c.alpha_2] = _RENAME.get(canonical, canonical)
+    out: dict[str, str] = {}
+    for language in FOREIGN_LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if code not in english:
+                continue
+            for form in {name, _unaccented(name)}:
+                key = re.sub(r"\s+", " ", form.lower().replace("’", "'"))
+                if len(key) > 3 and key not in _FOREIGN_STOP:
+                    out.setdefault(key, english[code])
+    return out
+
+
+def _unaccented(name: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFD", name) if unicodedata.category(ch) != "Mn")
 
 
 @lru_cache(maxsize=1)

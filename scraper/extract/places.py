@@ -135,6 +135,36 @@ _FILLER = {
     "content",
     "globe",
     "world",  # "spread targeted content in ...", "targeted many regions around the globe including ..."
+    # articles and joins of Spanish, French, Portuguese and Indonesian retellings ("visaient l'Éthiopie, le Soudan
+    # et la Turquie", "dirigidas a los Estados Unidos y Canadá")
+    "el",
+    "la",
+    "los",
+    "las",
+    "le",
+    "les",
+    "l'",
+    "l’",
+    "de",
+    "du",
+    "des",
+    "d'",
+    "d’",
+    "y",
+    "et",
+    "e",
+    "dan",
+    "en",
+    "au",
+    "aux",
+    "os",
+    "no",
+    "na",
+    "nos",
+    "nas",
+    "di",
+    "à",
+    "al",
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -163,7 +193,7 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
     regex = country_regex()
     while pos < len(text):
         rest = text[pos:]
-        m = re.match(r"[\s,;&/]+", rest)
+        m = re.match(r"[\s,;&/\"“”‘’]+", rest)  # quote marks too: focusing “mainly on the US”
         if m:
             pos += m.end()
             continue
@@ -183,6 +213,10 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
             if name not in found:
                 found.append(name)
             pos += c.end()
+            continue
+        elided = re.match(r"(?:l|d)['’](?=\w)", rest, re.IGNORECASE)  # "l'Éthiopie", "d'Égypte"
+        if elided:
+            pos += elided.end()
             continue
         w = re.match(r"[\w'’.-]+", rest)
         if w and w.group(0).lower().strip(".") in _FILLER and not w.group(0).endswith("."):
@@ -229,18 +263,27 @@ _ORIGIN_TRIGGERS = re.compile(
     r"to\s+(?:individuals|entities|actors|operators)\s+(?:in|from|based\s+in)|"
     # "a government-linked operation in Uganda", "state-backed accounts in Cuba": that country's state
     r"(?:government|state|military|army|ruling[\s-]party|party)[\s-](?:linked|backed|run|sponsored|affiliated|controlled|aligned)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of))\s*:?\s+",
+    r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of)|"
+    # Spanish, French, Portuguese, Indonesian: "originadas en", "procedentes de", "con sede en", "vinculadas a",
+    # "originaires d'", "basés en", "en provenance de", "liés à", "originada no", "baseada na", "berasal dari"
+    r"(?:originad[oa]s?|originari[oa]s?|originaires?|originári[oa]s?)\s+(?:en|de|d['’]|da|do|em|no|na)|procedentes?\s+de|"
+    r"con\s+sede\s+en|desde|(?:vinculad[oa]s?|ligad[oa]s?|relacionad[oa]s?)\s+(?:a|al|con|com|ao|à)|"
+    r"bas[ée]e?s?\s+(?:en|au|aux|à)|en\s+provenance\s+d(?:e|u|es)?|li[ée]e?s?\s+(?:à|au|aux)|depuis|"
+    r"baseada?s?\s+(?:em|no|na)|com\s+origem\s+(?:em|no|na)|berasal\s+dari|berbasis\s+di|terkait\s+dengan)\s*:?\s+",
     re.IGNORECASE,
 )
 _TARGET_TRIGGERS = re.compile(
-    r"\b(?:targets?\s+(?:included|include|were|was|are|is|such\s+as)|target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
-    r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across)|"
+    r"\b(?:targets?\s+(?:included|include|were|was|are|is|such\s+as)|target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+[“\"]?(?:\w+\s+)?(?:on|in)|"
+    r"more\s+specifically|audiences?\s+(?:in|across)|"
+    # "dirigidas a", "visaient", "ciblant", "à destination de", "visando", "direcionadas ao", "menargetkan"
+    r"dirigid[oa]s?\s+(?:a|al|hacia)|vis(?:ant|aient|ait|aient)|cibl(?:ant|aient|ait|ent|é|ée|és|ées)|à\s+destination\s+d(?:e|u|es)?|"
+    r"visando|direcionad[oa]s?\s+(?:a|ao|à|para)|menargetkan|menyasar|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across)|"
     r"(?:propaganda|disinformation|misinformation|campaigns?|messaging|narratives|attacks)\s+against|(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
     # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
     r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
     r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"  # "influence operation from Iran" is an origin
-    r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
-    r"(?:\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
+    r"(?=\s+(?:public\s+opinion|the\s+public|(?:the\s+)?(?:political\s+|public\s+)?(?:debates?|discourse|conversation)|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
+    r"(?:\s+(?:public\s+opinion|the\s+public|(?:the\s+)?(?:political\s+|public\s+)?(?:debates?|discourse|conversation)|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
     re.IGNORECASE,
 )
 # "a Sudan-focused network", "Taiwan-targeted content"; "Kenya was the main target"
@@ -315,7 +358,11 @@ _TARGETS_NEXT = re.compile(
 _DOMESTIC = re.compile(
     r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
     r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b"
-    r"|\bdomestic-(?:focused|oriented|facing|targeted)\b",
+    r"|\bdomestic-(?:focused|oriented|facing|targeted)\b"
+    # "targeted local audiences", "ciblaient les populations locales", "dirigida al público nacional"
+    r"|\blocal\s+(?:audiences?|users|population|public)\b"
+    r"|\b(?:populations?|publics?|audiences?|audiencias?|usuarios|p[úu]blicos?|utilisateurs)\s+"
+    r"(?:locales?|locais|nationa(?:l|ux)|nacional(?:es)?|dom[ée]stiques?|dom[ée]sticos?)\b",
     re.IGNORECASE,
 )
 
@@ -352,7 +399,7 @@ _LABEL_PLACE = re.compile(
     r"^\s*(?:\d{1,2}[.)]\s*)?(?P<label>[^:()]{2,80}?)\s*(?:(?:network|operation|campaign)\s*\d*\s*)?(?::|\()"
 )
 _LEADING_PLACE = re.compile(
-    r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),"
+    r"^\s*(?:In|From|En|Au|Aux|Desde|Na|No|Di)\s+(?P<label>[^,]{2,60}?),"
     # "while in Peru the company removed 40 accounts": a clause of its own, led by its place
     r"|^\s*(?:(?:while|whereas|and|but)\s+)?(?i:in)\s+(?P<clause>[A-Z][\w'’. -]{1,40}?)\s*,?\s+(?:the\s+(?:company|platform|firm)|it|they|we|[A-Z]\w+)\s+"
     r"(?:also\s+)?(?:removed|took|suspended|banned|terminated|deleted|disabled|closed|shut)"

@@ -985,3 +985,44 @@ def test_fake_demonym_accounts_are_personas_not_an_origin(adjective):
         f"Meta removed 40 Facebook accounts run from Laos. The network used {adjective} Canadian accounts to post."
     )
     assert networks(text)[0][0] == ["Laos"]
+
+
+def places(text: str) -> list[tuple[list[str], list[str]]]:
+    return [(n.origin, n.targets) for n in extract_facts(text, title=text.split("\n")[0], org=None).networks]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "En Bolivie, Facebook a supprimé 31 comptes Facebook et 7 pages qui visaient l'Équateur et le Pérou.",
+            [(["Bolivia"], ["Ecuador", "Peru"])],
+        ),
+        (
+            "Facebook eliminó 44 cuentas de Facebook originadas en Paraguay y dirigidas a Uruguay.",
+            [(["Paraguay"], ["Uruguay"])],
+        ),
+        ("O Facebook removeu 52 contas no Instagram com origem no Equador.", [(["Ecuador"], [])]),
+        ("Meta menghapus 27 akun Facebook yang berasal dari Mesir.", [(["Egypt"], [])]),
+        (
+            "Aux Comores, Facebook a supprimé 14 comptes Facebook qui ciblaient les populations locales.",
+            [(["Comoros"], ["Comoros"])],
+        ),
+    ],
+)
+def test_places_of_spanish_french_portuguese_and_indonesian_retellings(sentence, expected):
+    # country names from CLDR (Babel) in the retellings' languages, their origin and target phrases
+    assert places(f"Noticia\n\n{sentence}") == expected
+
+
+def test_local_audiences_are_the_origin_country():
+    text = "News\n\nMeta removed 40 Facebook accounts run from Chile that targeted local audiences."
+    assert places(text) == [(["Chile"], ["Chile"])]
+
+
+def test_a_quoted_target_phrase_and_influence_over_a_debate():
+    assert places('News\n\nMeta removed 40 Facebook accounts run from Chile, focusing "mainly on Peru".') == [
+        (["Chile"], ["Peru"])
+    ]
+    text = "News\n\nMeta removed 40 Facebook accounts run from Chile to influence political discourse in Bolivia."
+    assert places(text) == [(["Chile"], ["Bolivia"])]
