@@ -40,7 +40,9 @@ REMOVAL_VERBS = (
     r"elimin(?:ó|a|ado|ados|ada|adas|aron)|cerr(?:ó|aron|ado|ados|adas)|suspend(?:ió|ieron|ido|idos|idas)|dio\s+de\s+baja|"
     r"supprim(?:é|ée|és|ées|e|er)|suppression|a\s+ferm[ée]|ferm[ée]s|"
     r"remov(?:eu|eram|idos|idas)|derrub(?:ou|aram|ados|adas)|exclu(?:iu|íram|ídos|ídas)|suspend(?:eu|eram)|"
-    r"menghapus|dihapus|menutup|ditutup|menangguhkan|ditangguhkan",
+    r"menghapus|dihapus|menutup|ditutup|menangguhkan|ditangguhkan|"
+    # nominal: "la suspensión de 5.929 cuentas", "a remoção de 96 contas", "penghapusan 27 akun"
+    r"suspensi[óo]n|eliminaci[óo]n|cierre|remo[çc][ãa]o|suspens[ãa]o|exclus[ãa]o|penghapusan|penangguhan",
 )
 
 # A platform's own covert-influence report states what it found, the removal being the report's
@@ -299,6 +301,10 @@ TAKEDOWN_STEMS = (
     "menutup",
     "ditutup",
     "tangguh",
+    "eliminaci",
+    "cierre",
+    "remoç",
+    "exclus",
 )
 # "The network consisted of 41 accounts" states a takedown's size without a removal verb.
 COMPOSITION_STEMS = ("consist", "compris", "made up", "includ", "spann")

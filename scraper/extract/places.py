@@ -257,6 +257,8 @@ _ORIGIN_TRIGGERS = re.compile(
     r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
     # "a domestic-focused inauthentic activity in Honduras": a domestic operation's country is its origin
     r"\bdomestic(?:ally)?(?:[\s-](?:focused|oriented|facing|targeted))?(?:\s+[\w-]+){0,2}?\s+(?:network|operation|campaign|activity)\s+in|"
+    # "targeted domestic audiences in Peru": a domestic operation's audience is in its own country
+    r"\bdomestic\s+(?:audiences?|users|publics?|populations?|voters)\s+in|"
     # "operated by the government of Cuba", "linked to the military of Myanmar"
     r"(?:by|to|with|for)\s+the\s+(?:government|military|army|regime|ruling\s+party|security\s+services|intelligence\s+services)\s+(?:of|in)(?:\s+the)?|"
     # "traced the 88 accounts it removed to individuals in Togo"

@@ -1026,3 +1026,24 @@ def test_a_quoted_target_phrase_and_influence_over_a_debate():
     ]
     text = "News\n\nMeta removed 40 Facebook accounts run from Chile to influence political discourse in Bolivia."
     assert places(text) == [(["Chile"], ["Bolivia"])]
+
+
+def test_domestic_audiences_in_a_country_are_its_origin_and_target():
+    assert places("News\n\nFacebook removed 80 accounts. The network focused on domestic audiences in Peru.") == [
+        (["Peru"], ["Peru"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # the actor said to act with any removal verb of the lexicon, not only "removed"
+        ("Twitter said that in early May it pulled down more than 2,800 fake accounts.", {"twitter_accounts": 2800}),
+        ("Twitter shut down 310 accounts run from Laos.", {"twitter_accounts": 310}),
+        # nominal removals of Spanish and Portuguese retellings, European digits
+        ("El blog de Twitter señala la suspensión de 5.929 cuentas por manipulación.", {"twitter_accounts": 5929}),
+        ("O Twitter anunciou a remoção de 1.204 contas ligadas ao governo.", {"twitter_accounts": 1204}),
+    ],
+)
+def test_actor_verbs_and_nominal_removals_of_other_languages(sentence, expected):
+    assert counts(f"News\n\n{sentence}") == [expected]
