@@ -63,6 +63,7 @@ NUMBER = (
     rf"(?P<num>(?:{_DIGITS})(?:\s*(?:million|billion|thousand|mn\b|bn\b|[mk]\b))?"
     rf"|(?:a|one|two|three|four|five|six)\s+dozen"
     rf"|{_WORD_NUMBER}(?:\s+(?:million|billion))?"
+    rf"|an?\s+(?:million|billion)"  # "more than a million people"
     rf"|an?|single)"
 )
 NUMBER_RE = re.compile(rf"\b{NUMBER}\b", re.IGNORECASE)
@@ -74,6 +75,7 @@ def parse_number(text: str) -> int | None:
     if t in ("a", "an", "single"):
         return 1
     t = re.sub(r"(?<=\d) (?=\d{3}\b)", "", t)  # "41 306" (any space: `\s` above made it plain)
+    t = re.sub(r"^an? (?=(?:million|billion)$)", "one ", t)  # "a million"
     m = re.fullmatch(
         r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?)\s*(million|billion|thousand|mn|bn|m|k)?", t
     )

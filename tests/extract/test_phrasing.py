@@ -1047,3 +1047,34 @@ def test_domestic_audiences_in_a_country_are_its_origin_and_target():
 )
 def test_actor_verbs_and_nominal_removals_of_other_languages(sentence, expected):
     assert counts(f"News\n\n{sentence}") == [expected]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            'Around 2 million accounts followed at least "one or more of the Pages," the company said.',
+            {"facebook_pages": 2000000},
+        ),
+        (
+            "More than a million people could have been following one or more of these Pages.",
+            {"facebook_pages": 1000000},
+        ),
+    ],
+)
+def test_follower_phrasings_with_a_quote_or_a_million(sentence, expected):
+    text = f"News\n\nMeta removed 40 Facebook accounts and 12 Pages run from Chile. {sentence}"
+    [network] = extract_facts(text, title="News", org=None).networks
+    assert network.followers == expected
+
+
+def test_followers_of_a_network_whose_removed_assets_are_not_counted():
+    # a retelling that names no numbers of removed assets still states the removed Pages' audience
+    text = (
+        "Meta removes network run from Chile\n\n"
+        "Meta said it removed a network run from Chile for coordinated inauthentic behaviour. "
+        "About 3,000 accounts followed one or more of its Pages."
+    )
+    [network] = extract_facts(text, title=text.split("\n")[0], org=None).networks
+    assert (network.origin, network.counts, network.followers) == (["Chile"], {}, {"facebook_pages": 3000})
+    assert network.confidence["followers"] == {"facebook_pages": "check"}
