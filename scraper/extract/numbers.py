@@ -37,6 +37,20 @@ UNITS = {
     "eighteen": 18,
     "nineteen": 19,
 }
+# Two to ten in the retellings' other languages (lexicon.FOREIGN_NOUNS): "siete cuentas", "trois pages", "dua akun".
+# Not "un/une/uno/una/um/uma" (articles too), "sept" (September) or "lima" (Peru's capital).
+FOREIGN_UNITS = {
+    **dict.fromkeys(("dos", "deux", "dois", "duas", "dua"), 2),
+    **dict.fromkeys(("tres", "três", "trois", "tiga"), 3),
+    **dict.fromkeys(("cuatro", "quatre", "quatro", "empat"), 4),
+    **dict.fromkeys(("cinco", "cinq"), 5),
+    **dict.fromkeys(("seis", "enam"), 6),
+    **dict.fromkeys(("siete", "sete", "tujuh"), 7),
+    **dict.fromkeys(("ocho", "huit", "oito", "delapan"), 8),
+    **dict.fromkeys(("nueve", "neuf", "nove", "sembilan"), 9),
+    **dict.fromkeys(("diez", "dix", "dez", "sepuluh"), 10),
+}
+UNITS.update(FOREIGN_UNITS)
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 

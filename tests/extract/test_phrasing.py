@@ -1078,3 +1078,19 @@ def test_followers_of_a_network_whose_removed_assets_are_not_counted():
     [network] = extract_facts(text, title=text.split("\n")[0], org=None).networks
     assert (network.origin, network.counts, network.followers) == (["Chile"], {}, {"facebook_pages": 3000})
     assert network.confidence["followers"] == {"facebook_pages": "check"}
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Facebook eliminó 71 cuentas y 18 páginas, así como otras siete cuentas de Instagram.",
+            {"facebook_accounts": 71, "facebook_pages": 18, "instagram_accounts": 7},
+        ),
+        ("Facebook a supprimé trois pages et deux groupes.", {"facebook_pages": 3, "facebook_groups": 2}),
+        ("Meta menghapus dua akun Instagram.", {"instagram_accounts": 2}),
+    ],
+)
+def test_number_words_of_other_languages(sentence, expected):
+    # the Instagram accounts a number word gives make the list's plain accounts Facebook's (gold README)
+    assert counts(f"Noticia\n\n{sentence}") == [expected]
