@@ -56,6 +56,7 @@ _ALIASES = {
     "cote d'ivoire": "Côte d'Ivoire",
     "drc": "Democratic Republic of the Congo",
     "dr congo": "Democratic Republic of the Congo",
+    "democratic republic of congo": "Democratic Republic of the Congo",
     "uae": "United Arab Emirates",
     "emirates": "United Arab Emirates",
     "burma": "Myanmar",

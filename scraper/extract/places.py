@@ -132,6 +132,7 @@ _FILLER = {
     "wider",
     "larger",
     "individuals",  # "targeted individuals in Libya and Sudan"
+    "kingdom",  # "operating out of several countries including the kingdom, Egypt and the UAE"
     "content",
     "globe",
     "world",  # "spread targeted content in ...", "targeted many regions around the globe including ..."
@@ -245,7 +246,7 @@ _BASED_RE = re.compile(
 )
 _ORIGIN_TRIGGERS = re.compile(
     r"\b(?:originat(?:ed|ing|es)(?:\s+(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly))?\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+(?:(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly)\s+)?in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    r"(?:run|ran|running|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+(?:(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly)\s+)?in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
     # "the network involved operators in Russia and Libya"
     r"(?:actor|operator)s?\s+(?:based\s+)?in|"
     # "run by a Philippine marketing company", "behind it: the Iranian state" (a demonym or name right after "by")
@@ -255,6 +256,10 @@ _ORIGIN_TRIGGERS = re.compile(
     r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
     r"(?:came|coming|emanat(?:ed|ing)|stemm(?:ed|ing))\s+from|with\s+(?:its\s+)?origins?\s+in|(?:located|headquartered)\s+in|"
     r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
+    # "a network of accounts, pages and groups in Ethiopia", "a troll factory in Ukraine"
+    r"(?:network|troll\s+(?:factory|farm)|bot\s+farm)s?\s+(?:of\s+(?:[\w-]+,?\s+){1,6}?)?(?:(?:based|located)\s+)?in|"
+    # "listed the presumed countries of origin as the US and the UK"
+    r"countr(?:y|ies)\s+of\s+origin[\"”]?\s+(?:as|was|were|is|are|to\s+be)(?:\s+the)?|"
     # "a domestic-focused inauthentic activity in Honduras": a domestic operation's country is its origin
     r"\bdomestic(?:ally)?(?:[\s-](?:focused|oriented|facing|targeted))?(?:\s+[\w-]+){0,2}?\s+(?:network|operation|campaign|activity)\s+in|"
     # "targeted domestic audiences in Peru": a domestic operation's audience is in its own country
@@ -291,6 +296,18 @@ _TARGET_TRIGGERS = re.compile(
 # "a Sudan-focused network", "Taiwan-targeted content"; "Kenya was the main target"
 _TARGET_AFTER = re.compile(
     r"-(?:focused|targeted|targeting|facing)\b|\b(?:was|were)\s+(?:the\s+|a\s+)?(?:main\s+|primary\s+|principal\s+|chief\s+|key\s+)?target(?:ed)?\b"
+)
+# "the US was the country of origin": the name before the phrase
+_ORIGIN_AFTER = re.compile(
+    r"\b(?:was|were|is|are|as)\s+[\"“]?(?:the\s+)?[\"“]?(?:presumed\s+|presumptive\s+|likely\s+|main\s+)?countr(?:y|ies)\s+of\s+origin",
+    re.IGNORECASE,
+)
+# "the Georgia operation", "a DR Congo misinformation network": a country's name used as the operator's
+_NAMED_OPERATION = re.compile(
+    r"\s+(?:(?:influence|disinformation|misinformation|troll|propaganda|bot|spam|inauthentic)\s+)?(?:network|operation)s?\b"
+)
+_AIMED_BEFORE = re.compile(
+    r"\b(?:against|targeting|on|about|at|toward|towards|into|over)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE
 )
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
 
@@ -340,6 +357,21 @@ def origin_checks(text: str) -> dict[str, str | None]:
             add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
     for m in _ORIGIN_TRIGGERS.finditer(text):
         add(_country_run(text[m.end() :], allow_demonyms=True))
+    lowered = text.lower()
+    if "origin" in lowered:  # cheap gate
+        for m in _ORIGIN_AFTER.finditer(text):
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip(' "“”')))
+    if "network" in lowered or "operation" in lowered:  # cheap gate
+        regex = country_regex()
+        for c in regex.finditer(text):
+            names = [normalise(c.group(0), demonyms=False)]
+            end = c.end()
+            pair = regex.match(text[end + 1 : end + 60]) if text[end : end + 1] == "-" else None
+            if pair:  # "the Vietnam-US network"
+                names.append(normalise(pair.group(0), demonyms=False))
+                end += 1 + pair.end()
+            if all(names) and _NAMED_OPERATION.match(text, end) and not _AIMED_BEFORE.search(text, 0, c.start()):
+                add([n for n in names if n])
     if not found:
         add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
         return dict.fromkeys(found, KNOWN_OPERATOR_CHECK)

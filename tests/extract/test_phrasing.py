@@ -1094,3 +1094,34 @@ def test_followers_of_a_network_whose_removed_assets_are_not_counted():
 def test_number_words_of_other_languages(sentence, expected):
     # the Instagram accounts a number word gives make the list's plain accounts Facebook's (gold README)
     assert counts(f"Noticia\n\n{sentence}") == [expected]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Twitter removed 310 accounts operating out of several countries including the kingdom, Laos and Peru.",
+            ["Laos", "Peru"],
+        ),
+        ("Google shut down 40 YouTube channels ran out of Laos.", ["Laos"]),
+        (
+            "Twitter suspended 310 accounts and listed the presumed countries of origin as Laos and Peru.",
+            ["Laos", "Peru"],
+        ),
+        ('Meta removed 40 Facebook accounts; it said that Laos was "the country of origin".', ["Laos"]),
+        ("Meta removed 40 Facebook accounts; the Laos operation posted daily.", ["Laos"]),
+        ("Meta removed 40 Facebook accounts tied to the Laos-Peru network.", ["Laos", "Peru"]),
+        ("Meta removed 40 Facebook accounts, part of a network of accounts, pages and groups in Laos.", ["Laos"]),
+        ("Meta removed 40 Facebook accounts of a troll farm in Laos.", ["Laos"]),
+        (
+            "Meta removed 40 Facebook accounts originating in the Democratic Republic of Congo.",
+            ["Democratic Republic of the Congo"],
+        ),
+    ],
+)
+def test_more_origin_phrasings(sentence, expected):
+    assert places(f"News\n\n{sentence}")[0][0] == expected
+
+
+def test_a_network_named_after_its_target_is_not_its_origin():
+    assert places("News\n\nMeta removed 40 Facebook accounts that ran a campaign against the Laos network.")[0][0] == []
