@@ -273,13 +273,13 @@ def _unaccented(name: str) -> str:
 @lru_cache(maxsize=1)
 def country_regex() -> re.Pattern[str]:
     words = sorted(set(_names()) | set(_DEMONYMS), key=len, reverse=True)
-    alternatives = "|".join(re.escape(w) for w in words if len(w) > 1)
+    alternatives = "|".join(re.escape(w).replace("'", "['’]") for w in words if len(w) > 1)  # "Côte d’Ivoire"
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
 
 
 def normalise(name: str, *, demonyms: bool = True) -> str | None:
     """The curator's name for a country name, alias or (optionally) demonym."""
-    key = re.sub(r"\s+", " ", name.strip().lower())
+    key = re.sub(r"\s+", " ", name.strip().lower()).replace("’", "'")
     if key in _names():
         if key in ("us", "uk") and not name.isupper():  # the pronoun "us", not the country
             return None

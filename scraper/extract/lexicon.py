@@ -174,6 +174,8 @@ REGIONS = (
     "asia",
     "south asia",
     "southeast asia",
+    "south-east asia",
+    "south east asia",
     "east asia",
     "central asia",
     "asia pacific",
@@ -193,6 +195,17 @@ REGIONS = (
     "mena",
     "the region",
     "the world",
+    # the retellings' other languages ("visaient l'Afrique", "dirigidas a América Latina")
+    "afrique",
+    "áfrica",
+    "europa",
+    "amérique latine",
+    "américa latina",
+    "oriente medio",
+    "moyen-orient",
+    "médio oriente",
+    "asie",
+    "ásia",
 )
 
 MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"

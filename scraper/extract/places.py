@@ -166,6 +166,27 @@ _FILLER = {
     "di",
     "à",
     "al",
+    # adverbs and list words of those languages: "visait principalement ..., et dans une moindre mesure ..."
+    "principalement",
+    "principalmente",
+    "surtout",
+    "notamment",
+    "particulièrement",
+    "particulier",
+    "especialmente",
+    "dans",
+    "une",
+    "moindre",
+    "mesure",
+    "menor",
+    "medida",
+    "incluant",
+    "incluyendo",
+    "incluindo",
+    "como",
+    "comme",
+    "terutama",
+    "termasuk",
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -273,7 +294,7 @@ _ORIGIN_TRIGGERS = re.compile(
     r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of)|"
     # Spanish, French, Portuguese, Indonesian: "originadas en", "procedentes de", "con sede en", "vinculadas a",
     # "originaires d'", "basés en", "en provenance de", "liés à", "originada no", "baseada na", "berasal dari"
-    r"(?:originad[oa]s?|originari[oa]s?|originaires?|originári[oa]s?)\s+(?:en|de|d['’]|da|do|em|no|na)|procedentes?\s+de|"
+    r"(?:originad[oa]s?|originari[oa]s?|originaires?|originári[oa]s?|pris\s+naissance)\s+(?:en|de|d['’]|da|do|em|no|na|au|aux)|procedentes?\s+de|"
     r"con\s+sede\s+en|desde|(?:vinculad[oa]s?|ligad[oa]s?|relacionad[oa]s?)\s+(?:a|al|con|com|ao|à)|"
     r"bas[ée]e?s?\s+(?:en|au|aux|à)|en\s+provenance\s+d(?:e|u|es)?|li[ée]e?s?\s+(?:à|au|aux)|depuis|"
     r"baseada?s?\s+(?:em|no|na)|com\s+origem\s+(?:em|no|na)|berasal\s+dari|berbasis\s+di|terkait\s+dengan)\s*:?\s+",

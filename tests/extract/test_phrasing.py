@@ -1125,3 +1125,22 @@ def test_more_origin_phrasings(sentence, expected):
 
 def test_a_network_named_after_its_target_is_not_its_origin():
     assert places("News\n\nMeta removed 40 Facebook accounts that ran a campaign against the Laos network.")[0][0] == []
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        (
+            "Facebook a supprimé 31 comptes Facebook. Cette activité a pris naissance en Bolivie et visait principalement "
+            "le Pérou, et dans une moindre mesure la Côte d’Ivoire et le Tchad.",
+            [(["Bolivia"], ["Peru", "Côte d'Ivoire", "Chad"])],
+        ),
+        (
+            "Meta removed 40 Facebook accounts run from Laos to spread targeted content in south-east Asia and "
+            "particularly in Cambodia.",
+            [(["Laos"], ["Cambodia"])],
+        ),
+    ],
+)
+def test_target_lists_read_through_adverbs_regions_and_curly_apostrophes(sentence, expected):
+    assert places(f"News\n\n{sentence}") == expected
