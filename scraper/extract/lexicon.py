@@ -37,7 +37,7 @@ REMOVAL_VERBS = (
     r"releas(?:ed|es|ing)\s+(?:the\s+)?(?:details|data|information|archives?|datasets?|tweets)\s+(?:of|on|about|for|from)",
     r"(?:twitter|facebook|meta|tiktok|we|it|the\s+(?:company|platform|firm))\s+(?:has\s+|had\s+|also\s+|is\s+|are\s+)?disclos(?:ed|es|ing)",
     # Spanish, French, Portuguese, Indonesian: "eliminó", "a supprimé", "removeu", "menghapus"
-    r"elimin(?:ó|a|ado|ados|ada|adas|aron)|cerr(?:ó|aron|ado|ados|adas)|suspend(?:ió|ieron|ido|idos|idas)|dio\s+de\s+baja|"
+    r"elimin(?:ó|a|ado|ados|ada|adas|aron|ou|aram)|cerr(?:ó|aron|ado|ados|adas)|suspend(?:ió|ieron|ido|idos|idas)|dio\s+de\s+baja|"
     r"supprim(?:é|ée|és|ées|e|er)|suppression|a\s+ferm[ée]|ferm[ée]s|"
     r"remov(?:eu|eram|idos|idas)|derrub(?:ou|aram|ados|adas)|exclu(?:iu|íram|ídos|ídas)|suspend(?:eu|eram)|"
     r"menghapus|dihapus|menutup|ditutup|menangguhkan|ditangguhkan|"

@@ -1144,3 +1144,15 @@ def test_a_network_named_after_its_target_is_not_its_origin():
 )
 def test_target_lists_read_through_adverbs_regions_and_curly_apostrophes(sentence, expected):
     assert places(f"News\n\n{sentence}") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("O Google eliminou mais de 23 mil canais no YouTube.", {"youtube_channels": 23000}),
+        ("Facebook eliminó 2 millones de cuentas falsas.", {"accounts": 2000000}),
+        ("Meta menghapus 3 juta akun Facebook.", {"facebook_accounts": 3000000}),
+    ],
+)
+def test_scale_words_of_other_languages(sentence, expected):
+    assert counts(f"Noticia\n\n{sentence}") == [expected]
