@@ -56,6 +56,7 @@ _ALIASES = {
     "cote d'ivoire": "Côte d'Ivoire",
     "drc": "Democratic Republic of the Congo",
     "dr congo": "Democratic Republic of the Congo",
+    "democratic republic of congo": "Democratic Republic of the Congo",
     "uae": "United Arab Emirates",
     "emirates": "United Arab Emirates",
     "burma": "Myanmar",
@@ -231,19 +232,54 @@ def _names() -> dict[str, str]:
             if n:
                 names[n.lower()] = canonical
     names.update(_ALIASES)
+    for name, canonical in _foreign_names().items():
+        names.setdefault(name, canonical)
     return names
+
+
+# Languages of the retellings the grammar reads (lexicon.FOREIGN_NOUNS): their country names come from CLDR
+# through Babel ("Rusia", "Égypte", "Costa do Marfim", "Mesir"), with and without accents ("Egypte", "Benin").
+FOREIGN_LANGUAGES = ("es", "fr", "pt", "id")
+# CLDR names that are also common English words or given names
+_FOREIGN_STOP = {"grenade", "maurice", "jersey", "salomon", "chine", "inde", "georgia", "samoa", "nauru", "man"}
+
+
+@lru_cache(maxsize=1)
+def _foreign_names() -> dict[str, str]:
+    from babel import Locale
+
+    english: dict[str, str] = {}
+    for c in pycountry.countries:
+        canonical = _RENAME.get(c.name, getattr(c, "common_name", None) or c.name)
+        english[c.alpha_2] = _RENAME.get(canonical, canonical)
+    out: dict[str, str] = {}
+    for language in FOREIGN_LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if code not in english:
+                continue
+            for form in {name, _unaccented(name)}:
+                key = re.sub(r"\s+", " ", form.lower().replace("’", "'"))
+                if len(key) > 3 and key not in _FOREIGN_STOP:
+                    out.setdefault(key, english[code])
+    return out
+
+
+def _unaccented(name: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFD", name) if unicodedata.category(ch) != "Mn")
 
 
 @lru_cache(maxsize=1)
 def country_regex() -> re.Pattern[str]:
     words = sorted(set(_names()) | set(_DEMONYMS), key=len, reverse=True)
-    alternatives = "|".join(re.escape(w) for w in words if len(w) > 1)
+    alternatives = "|".join(re.escape(w).replace("'", "['’]") for w in words if len(w) > 1)  # "Côte d’Ivoire"
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])", re.IGNORECASE)
 
 
 def normalise(name: str, *, demonyms: bool = True) -> str | None:
     """The curator's name for a country name, alias or (optionally) demonym."""
-    key = re.sub(r"\s+", " ", name.strip().lower())
+    key = re.sub(r"\s+", " ", name.strip().lower()).replace("’", "'")
     if key in _names():
         if key in ("us", "uk") and not name.isupper():  # the pronoun "us", not the country
             return None

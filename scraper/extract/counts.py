@@ -131,7 +131,7 @@ TABLE_FOLLOWERS_RE = re.compile(
 FOLLOWERS_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?:(?:accounts|people|users|individuals|followers|profiles)\s+)?"
     rf"(?:(?:had\s+|have\s+)?(?:followed|joined|were\s+members\s+of|subscribed\s+to|liked)\s+"
-    rf"(?:[\"“]?(?:at\s+least\s+one\s+or\s+more|one\s+or\s+more|at\s+least\s+one|some|any|all|each|one)\s+of\s+)?"
+    rf"(?:[\"“]?(?:at\s+least\s+[\"“]?one\s+or\s+more|one\s+or\s+more|at\s+least\s+one|some|any|all|each|one)\s+of\s+)?"
     # "were following at least one of the Pages": the -ing form only with its quantifier
     # ("following the" is a preposition)
     rf"|(?:(?:were|are|could\s+have\s+been|have\s+been|had\s+been)\s+)?following\s+"

@@ -37,10 +37,12 @@ REMOVAL_VERBS = (
     r"releas(?:ed|es|ing)\s+(?:the\s+)?(?:details|data|information|archives?|datasets?|tweets)\s+(?:of|on|about|for|from)",
     r"(?:twitter|facebook|meta|tiktok|we|it|the\s+(?:company|platform|firm))\s+(?:has\s+|had\s+|also\s+|is\s+|are\s+)?disclos(?:ed|es|ing)",
     # Spanish, French, Portuguese, Indonesian: "eliminó", "a supprimé", "removeu", "menghapus"
-    r"elimin(?:ó|a|ado|ados|ada|adas|aron)|cerr(?:ó|aron|ado|ados|adas)|suspend(?:ió|ieron|ido|idos|idas)|dio\s+de\s+baja|"
+    r"elimin(?:ó|a|ado|ados|ada|adas|aron|ou|aram)|cerr(?:ó|aron|ado|ados|adas)|suspend(?:ió|ieron|ido|idos|idas)|dio\s+de\s+baja|"
     r"supprim(?:é|ée|és|ées|e|er)|suppression|a\s+ferm[ée]|ferm[ée]s|"
     r"remov(?:eu|eram|idos|idas)|derrub(?:ou|aram|ados|adas)|exclu(?:iu|íram|ídos|ídas)|suspend(?:eu|eram)|"
-    r"menghapus|dihapus|menutup|ditutup|menangguhkan|ditangguhkan",
+    r"menghapus|dihapus|menutup|ditutup|menangguhkan|ditangguhkan|"
+    # nominal: "la suspensión de 5.929 cuentas", "a remoção de 96 contas", "penghapusan 27 akun"
+    r"suspensi[óo]n|eliminaci[óo]n|cierre|remo[çc][ãa]o|suspens[ãa]o|exclus[ãa]o|penghapusan|penangguhan",
 )
 
 # A platform's own covert-influence report states what it found, the removal being the report's
@@ -175,6 +177,8 @@ REGIONS = (
     "asia",
     "south asia",
     "southeast asia",
+    "south-east asia",
+    "south east asia",
     "east asia",
     "central asia",
     "asia pacific",
@@ -194,6 +198,17 @@ REGIONS = (
     "mena",
     "the region",
     "the world",
+    # the retellings' other languages ("visaient l'Afrique", "dirigidas a América Latina")
+    "afrique",
+    "áfrica",
+    "europa",
+    "amérique latine",
+    "américa latina",
+    "oriente medio",
+    "moyen-orient",
+    "médio oriente",
+    "asie",
+    "ásia",
 )
 
 MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
@@ -302,6 +317,10 @@ TAKEDOWN_STEMS = (
     "menutup",
     "ditutup",
     "tangguh",
+    "eliminaci",
+    "cierre",
+    "remoç",
+    "exclus",
 )
 # "The network consisted of 41 accounts" states a takedown's size without a removal verb.
 COMPOSITION_STEMS = ("consist", "compris", "made up", "includ", "spann")

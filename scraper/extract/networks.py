@@ -72,6 +72,9 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
     seen_pairs: set[tuple[str, int]] = set()
     platform_report = org in PLATFORM_ORGS  # the publisher is the platform that acted
     focus: _Draft | None = None  # the network the text is speaking of (the last one counted or restated)
+    # followers stated before any count ("About 3,000 accounts followed one or more of its Pages" in a retelling
+    # that gives no numbers of removed assets): the document's one network, when no count comes
+    orphan_followers: dict[str, int] = {}
     # a removal has been stated (a headline counts): verbless compositions count from here on
     context = bool(title) and starts_removal_context(title or "")
     for index, s in enumerate(doc_sentences):
@@ -99,6 +102,9 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
         # a counted sentence ("Dataset 1 consisted of 1,052 accounts") says a takedown is being described
         context = context or bool(hits) or starts_removal_context(s.text)
         followers = follower_hits(s.text, owner=owner)
+        if not drafts:
+            for h in followers:
+                orphan_followers.setdefault(h.asset, h.value)
         spend = ad_spend(s.text)
         # followers and spend belong to the network just described, not to one far back; a labelled
         # "Followers:" or "Advertising:" line (Meta's bullets) belongs to it wherever it stands
@@ -132,6 +138,13 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
                 focus.last_sentence = max(focus.last_sentence, index)
     facts.networks = [d.network for d in drafts]
     _assign_places(facts, drafts, doc_sentences, title)
+    if not drafts and orphan_followers and not facts.totals:
+        if not facts.networks:
+            facts.networks.append(Network())
+        network = facts.networks[0]
+        network.followers = dict(orphan_followers)
+        network.confidence["followers"] = dict.fromkeys(orphan_followers, CHECK)
+        network.checks["followers"] = {k: [ORPHAN_FOLLOWERS_CHECK] for k in orphan_followers}
     _set_totals_confidence(facts)
     return facts
 
@@ -154,6 +167,7 @@ _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|s
 MAX_ATTACH_PARAGRAPHS = 3
 _SEVERAL = re.compile(r"\b(?:networks|operations|campaigns|takedowns)\b", re.IGNORECASE)
 FAR_FOLLOWERS_CHECK = "a labelled follower line far below the counts"
+ORPHAN_FOLLOWERS_CHECK = "followers of a network whose removed assets are not counted"
 _FOLLOWER_LABEL = re.compile(
     r"^\s*(?:followers|audience|following|advertising|ad\s+spend|ads)\b[^:]{0,40}:", re.IGNORECASE
 )
@@ -459,7 +473,8 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
             }
             found_targets = {**doc_targets, **{c: k for c, k in rest_targets.items() if c not in doc_targets}}
         else:
-            origin = own_origin or {c: TITLE_CHECK for c in title_origin}
+            # a title naming several countries names every network's: it is no one network's origin
+            origin = own_origin or ({c: TITLE_CHECK for c in title_origin} if len(title_origin) == 1 else {})
             found_targets = own_targets or {c: TITLE_CHECK for c in title_targets}
         d.network.origin = list(origin)
         d.network.targets = list(found_targets)

@@ -37,6 +37,20 @@ UNITS = {
     "eighteen": 18,
     "nineteen": 19,
 }
+# Two to ten in the retellings' other languages (lexicon.FOREIGN_NOUNS): "siete cuentas", "trois pages", "dua akun".
+# Not "un/une/uno/una/um/uma" (articles too), "sept" (September) or "lima" (Peru's capital).
+FOREIGN_UNITS = {
+    **dict.fromkeys(("dos", "deux", "dois", "duas", "dua"), 2),
+    **dict.fromkeys(("tres", "três", "trois", "tiga"), 3),
+    **dict.fromkeys(("cuatro", "quatre", "quatro", "empat"), 4),
+    **dict.fromkeys(("cinco", "cinq"), 5),
+    **dict.fromkeys(("seis", "enam"), 6),
+    **dict.fromkeys(("siete", "sete", "tujuh"), 7),
+    **dict.fromkeys(("ocho", "huit", "oito", "delapan"), 8),
+    **dict.fromkeys(("nueve", "neuf", "nove", "sembilan"), 9),
+    **dict.fromkeys(("diez", "dix", "dez", "sepuluh"), 10),
+}
+UNITS.update(FOREIGN_UNITS)
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
@@ -48,6 +62,18 @@ QUALIFIERS = (
 _WORD = r"(?:" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r")"
 _WORD_NUMBER = rf"{_WORD}(?:[\s-]+{_WORD})?(?:\s+hundred(?:\s+(?:and\s+)?{_WORD}(?:[\s-]+{_WORD})?)?)?(?:\s+thousand)?"
 _SCALE = r"(?:million|billion|thousand|mn|bn|[mk])\b"
+# "23 mil canais", "2 millones de cuentas", "1,5 milhão", "3 juta akun", "40 ribu"
+_FOREIGN_SCALE = r"(?:mil|millones|millón|milhões|milhão|millions|juta|ribu)\b"
+FOREIGN_SCALES = {
+    "mil": 1_000,
+    "ribu": 1_000,
+    "millones": 1_000_000,
+    "millón": 1_000_000,
+    "milhões": 1_000_000,
+    "milhão": 1_000_000,
+    "millions": 1_000_000,
+    "juta": 1_000_000,
+}
 # Separators: "," or "." or a space (plain, no-break U+00A0, thin U+2009, narrow no-break U+202F).
 SPACES = " \u00a0\u2009\u202f"
 _DIGITS = (
@@ -60,9 +86,10 @@ _DIGITS = (
 DIGITS = _DIGITS
 NUMBER = (
     rf"(?:(?P<qual>{QUALIFIERS})\s+)?"
-    rf"(?P<num>(?:{_DIGITS})(?:\s*(?:million|billion|thousand|mn\b|bn\b|[mk]\b))?"
+    rf"(?P<num>(?:{_DIGITS})(?:\s*(?:million|billion|thousand|mn\b|bn\b|[mk]\b|{_FOREIGN_SCALE}(?:\s+de)?))?"
     rf"|(?:a|one|two|three|four|five|six)\s+dozen"
     rf"|{_WORD_NUMBER}(?:\s+(?:million|billion))?"
+    rf"|an?\s+(?:million|billion)"  # "more than a million people"
     rf"|an?|single)"
 )
 NUMBER_RE = re.compile(rf"\b{NUMBER}\b", re.IGNORECASE)
@@ -74,8 +101,12 @@ def parse_number(text: str) -> int | None:
     if t in ("a", "an", "single"):
         return 1
     t = re.sub(r"(?<=\d) (?=\d{3}\b)", "", t)  # "41 306" (any space: `\s` above made it plain)
+    t = re.sub(r"^an? (?=(?:million|billion)$)", "one ", t)  # "a million"
+    t = re.sub(r"(?<=[a-zõã]) de$", "", t)  # "2 millones de (cuentas)"
     m = re.fullmatch(
-        r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?)\s*(million|billion|thousand|mn|bn|m|k)?", t
+        r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+|\d+,\d{1,2}|\d+(?:\.\d+)?)\s*"
+        r"(million|billion|thousand|mn|bn|m|k|mil|millones|millón|milhões|milhão|millions|juta|ribu)?",
+        t,
     )
     if m:
         digits = m.group(1)
@@ -84,9 +115,16 @@ def parse_number(text: str) -> int | None:
         elif re.fullmatch(r"\d+,\d{1,2}", digits):
             digits = digits.replace(",", ".")  # "1,5 million": a decimal comma
         value = float(digits.replace(",", ""))
-        scale = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}.get(
-            m.group(2) or "", 1
-        )
+        scale = {
+            "million": 1e6,
+            "m": 1e6,
+            "mn": 1e6,
+            "billion": 1e9,
+            "bn": 1e9,
+            "thousand": 1e3,
+            "k": 1e3,
+            **FOREIGN_SCALES,
+        }.get(m.group(2) or "", 1)
         return round(value * scale)
     m = re.fullmatch(r"(a|one|two|three|four|five|six) dozen", t)
     if m:

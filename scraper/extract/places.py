@@ -132,9 +132,61 @@ _FILLER = {
     "wider",
     "larger",
     "individuals",  # "targeted individuals in Libya and Sudan"
+    "kingdom",  # "operating out of several countries including the kingdom, Egypt and the UAE"
     "content",
     "globe",
     "world",  # "spread targeted content in ...", "targeted many regions around the globe including ..."
+    # articles and joins of Spanish, French, Portuguese and Indonesian retellings ("visaient l'Éthiopie, le Soudan
+    # et la Turquie", "dirigidas a los Estados Unidos y Canadá")
+    "el",
+    "la",
+    "los",
+    "las",
+    "le",
+    "les",
+    "l'",
+    "l’",
+    "de",
+    "du",
+    "des",
+    "d'",
+    "d’",
+    "y",
+    "et",
+    "e",
+    "dan",
+    "en",
+    "au",
+    "aux",
+    "os",
+    "no",
+    "na",
+    "nos",
+    "nas",
+    "di",
+    "à",
+    "al",
+    # adverbs and list words of those languages: "visait principalement ..., et dans une moindre mesure ..."
+    "principalement",
+    "principalmente",
+    "surtout",
+    "notamment",
+    "particulièrement",
+    "particulier",
+    "especialmente",
+    "dans",
+    "une",
+    "moindre",
+    "mesure",
+    "menor",
+    "medida",
+    "incluant",
+    "incluyendo",
+    "incluindo",
+    "como",
+    "comme",
+    "terutama",
+    "termasuk",
 }
 _REGION_RE = re.compile(rf"(?:{alternation(REGIONS)})(?![\w-])", re.IGNORECASE)
 
@@ -163,7 +215,7 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
     regex = country_regex()
     while pos < len(text):
         rest = text[pos:]
-        m = re.match(r"[\s,;&/]+", rest)
+        m = re.match(r"[\s,;&/\"“”‘’]+", rest)  # quote marks too: focusing “mainly on the US”
         if m:
             pos += m.end()
             continue
@@ -183,6 +235,10 @@ def _country_run(text: str, *, allow_demonyms: bool) -> list[str]:
             if name not in found:
                 found.append(name)
             pos += c.end()
+            continue
+        elided = re.match(r"(?:l|d)['’](?=\w)", rest, re.IGNORECASE)  # "l'Éthiopie", "d'Égypte"
+        if elided:
+            pos += elided.end()
             continue
         w = re.match(r"[\w'’.-]+", rest)
         if w and w.group(0).lower().strip(".") in _FILLER and not w.group(0).endswith("."):
@@ -211,7 +267,7 @@ _BASED_RE = re.compile(
 )
 _ORIGIN_TRIGGERS = re.compile(
     r"\b(?:originat(?:ed|ing|es)(?:\s+(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly))?\s+(?:in|from)(?:\s+within)?|(?:linked|tied|connected|attributed|traced|ties|links)\s+to(?:\s+(?:individuals|people|actors|entities|the\s+government|groups?)(?:\s+(?:in|of|from))?)?|"
-    r"(?:run|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+(?:(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly)\s+)?in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
+    r"(?:run|ran|running|operated|operating|managed|coordinated|controlled)\s+(?:from|out\s+of|by\s+(?:individuals|people|actors)\s+in)|based\s+(?:(?:primarily|mainly|mostly|largely|predominantly|principally|partly|chiefly)\s+)?in|(?:network|operation|campaign|actor|operator|hacker|troll)s?\s+from|"
     # "the network involved operators in Russia and Libya"
     r"(?:actor|operator)s?\s+(?:based\s+)?in|"
     # "run by a Philippine marketing company", "behind it: the Iranian state" (a demonym or name right after "by")
@@ -223,32 +279,58 @@ _ORIGIN_TRIGGERS = re.compile(
     r"(?:backed|sponsored|funded|directed|commissioned)\s+by(?:\s+the)?|on\s+behalf\s+of(?:\s+the)?|(?:associated|affiliated)\s+with(?:\s+the)?|"
     r"(?:came|coming|emanat(?:ed|ing)|stemm(?:ed|ing))\s+from|with\s+(?:its\s+)?origins?\s+in|(?:located|headquartered)\s+in|"
     r"(?:firm|company|agency|contractor)\s+(?:in|from)|"
+    # "a network of accounts, pages and groups in Ethiopia", "a troll factory in Ukraine"
+    r"(?:network|troll\s+(?:factory|farm)|bot\s+farm)s?\s+(?:of\s+(?:[\w-]+,?\s+){1,6}?)?(?:(?:based|located)\s+)?in|"
+    # "listed the presumed countries of origin as the US and the UK"
+    r"countr(?:y|ies)\s+of\s+origin[\"”]?\s+(?:as|was|were|is|are|to\s+be)(?:\s+the)?|"
     # "a domestic-focused inauthentic activity in Honduras": a domestic operation's country is its origin
     r"\bdomestic(?:ally)?(?:[\s-](?:focused|oriented|facing|targeted))?(?:\s+[\w-]+){0,2}?\s+(?:network|operation|campaign|activity)\s+in|"
+    # "targeted domestic audiences in Peru": a domestic operation's audience is in its own country
+    r"\bdomestic\s+(?:audiences?|users|publics?|populations?|voters)\s+in|"
     # "operated by the government of Cuba", "linked to the military of Myanmar"
     r"(?:by|to|with|for)\s+the\s+(?:government|military|army|regime|ruling\s+party|security\s+services|intelligence\s+services)\s+(?:of|in)(?:\s+the)?|"
     # "traced the 88 accounts it removed to individuals in Togo"
     r"to\s+(?:individuals|entities|actors|operators)\s+(?:in|from|based\s+in)|"
     # "a government-linked operation in Uganda", "state-backed accounts in Cuba": that country's state
     r"(?:government|state|military|army|ruling[\s-]party|party)[\s-](?:linked|backed|run|sponsored|affiliated|controlled|aligned)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of))\s*:?\s+",
+    r"(?:network|operation|campaign|accounts|activity)s?\s+(?:in|from|of)|"
+    # Spanish, French, Portuguese, Indonesian: "originadas en", "procedentes de", "con sede en", "vinculadas a",
+    # "originaires d'", "basés en", "en provenance de", "liés à", "originada no", "baseada na", "berasal dari"
+    r"(?:originad[oa]s?|originari[oa]s?|originaires?|originári[oa]s?|pris\s+naissance)\s+(?:en|de|d['’]|da|do|em|no|na|au|aux)|procedentes?\s+de|"
+    r"con\s+sede\s+en|desde|(?:vinculad[oa]s?|ligad[oa]s?|relacionad[oa]s?)\s+(?:a|al|con|com|ao|à)|"
+    r"bas[ée]e?s?\s+(?:en|au|aux|à)|en\s+provenance\s+d(?:e|u|es)?|li[ée]e?s?\s+(?:à|au|aux)|depuis|"
+    r"baseada?s?\s+(?:em|no|na)|com\s+origem\s+(?:em|no|na)|berasal\s+dari|berbasis\s+di|terkait\s+dengan)\s*:?\s+",
     re.IGNORECASE,
 )
 _TARGET_TRIGGERS = re.compile(
-    r"\b(?:targets?\s+(?:included|include|were|was|are|is|such\s+as)|target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+(?:\w+\s+)?(?:on|in)|"
-    r"more\s+specifically|audiences?\s+(?:in|across)|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across)|"
+    r"\b(?:targets?\s+(?:included|include|were|was|are|is|such\s+as)|target(?:ed|ing|s)?(?:\s+at)?|aimed\s+at|directed\s+at|focus(?:ed|ing)\s+[“\"]?(?:\w+\s+)?(?:on|in)|"
+    r"more\s+specifically|audiences?\s+(?:in|across)|"
+    # "dirigidas a", "visaient", "ciblant", "à destination de", "visando", "direcionadas ao", "menargetkan"
+    r"dirigid[oa]s?\s+(?:a|al|hacia)|vis(?:ant|aient|ait|aient)|cibl(?:ant|aient|ait|ent|é|ée|és|ées)|à\s+destination\s+d(?:e|u|es)?|"
+    r"visando|direcionad[oa]s?\s+(?:a|ao|à|para)|menargetkan|menyasar|primary\s+targets?\s+(?:was|were)|reached\s+(?:\w+\s+)?(?:in|across)|"
     r"(?:propaganda|disinformation|misinformation|campaigns?|messaging|narratives|attacks)\s+against|(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
     # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
     r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
-    # ("influence operation from Iran" is an origin)
-    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"
-    r"(?=\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
-    r"(?:\s+(?:public\s+opinion|the\s+public|the\s+debate|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
+    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"  # "influence operation from Iran" is an origin
+    r"(?=\s+(?:public\s+opinion|the\s+public|(?:the\s+)?(?:political\s+|public\s+)?(?:debates?|discourse|conversation)|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
+    r"(?:\s+(?:public\s+opinion|the\s+public|(?:the\s+)?(?:political\s+|public\s+)?(?:debates?|discourse|conversation)|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
     re.IGNORECASE,
 )
 # "a Sudan-focused network", "Taiwan-targeted content"; "Kenya was the main target"
 _TARGET_AFTER = re.compile(
     r"-(?:focused|targeted|targeting|facing)\b|\b(?:was|were)\s+(?:the\s+|a\s+)?(?:main\s+|primary\s+|principal\s+|chief\s+|key\s+)?target(?:ed)?\b"
+)
+# "the US was the country of origin": the name before the phrase
+_ORIGIN_AFTER = re.compile(
+    r"\b(?:was|were|is|are|as)\s+[\"“]?(?:the\s+)?[\"“]?(?:presumed\s+|presumptive\s+|likely\s+|main\s+)?countr(?:y|ies)\s+of\s+origin",
+    re.IGNORECASE,
+)
+# "the Georgia operation", "a DR Congo misinformation network": a country's name used as the operator's
+_NAMED_OPERATION = re.compile(
+    r"\s+(?:(?:influence|disinformation|misinformation|troll|propaganda|bot|spam|inauthentic)\s+)?(?:network|operation)s?\b"
+)
+_AIMED_BEFORE = re.compile(
+    r"\b(?:against|targeting|on|about|at|toward|towards|into|over)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE
 )
 _ORIGIN_AND_TARGET = re.compile(r"\boriginat(?:ed|ing)\s+in\s+and\s+target(?:ed|ing)\s+", re.IGNORECASE)
 
@@ -298,6 +380,21 @@ def origin_checks(text: str) -> dict[str, str | None]:
             add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
     for m in _ORIGIN_TRIGGERS.finditer(text):
         add(_country_run(text[m.end() :], allow_demonyms=True))
+    lowered = text.lower()
+    if "origin" in lowered:  # cheap gate
+        for m in _ORIGIN_AFTER.finditer(text):
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip(' "“”')))
+    if "network" in lowered or "operation" in lowered:  # cheap gate
+        regex = country_regex()
+        for c in regex.finditer(text):
+            names = [normalise(c.group(0), demonyms=False)]
+            end = c.end()
+            pair = regex.match(text[end + 1 : end + 60]) if text[end : end + 1] == "-" else None
+            if pair:  # "the Vietnam-US network"
+                names.append(normalise(pair.group(0), demonyms=False))
+                end += 1 + pair.end()
+            if all(names) and _NAMED_OPERATION.match(text, end) and not _AIMED_BEFORE.search(text, 0, c.start()):
+                add([n for n in names if n])
     if not found:
         add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
         return dict.fromkeys(found, KNOWN_OPERATOR_CHECK)
@@ -317,9 +414,12 @@ _TARGETS_NEXT = re.compile(
 # "a domestic influence operation", "aimed domestically": the origin is the target
 _DOMESTIC = re.compile(
     r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
-    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[-"
-    r" ](?:focused|run|operated)\b"
-    r"|\bdomestic-(?:focused|oriented|facing|targeted)\b",
+    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b"
+    r"|\bdomestic-(?:focused|oriented|facing|targeted)\b"
+    # "targeted local audiences", "ciblaient les populations locales", "dirigida al público nacional"
+    r"|\blocal\s+(?:audiences?|users|population|public)\b"
+    r"|\b(?:populations?|publics?|audiences?|audiencias?|usuarios|p[úu]blicos?|utilisateurs)\s+"
+    r"(?:locales?|locais|nationa(?:l|ux)|nacional(?:es)?|dom[ée]stiques?|dom[ée]sticos?)\b",
     re.IGNORECASE,
 )
 
@@ -356,7 +456,7 @@ _LABEL_PLACE = re.compile(
     r"^\s*(?:\d{1,2}[.)]\s*)?(?P<label>[^:()]{2,80}?)\s*(?:(?:network|operation|campaign)\s*\d*\s*)?(?::|\()"
 )
 _LEADING_PLACE = re.compile(
-    r"^\s*(?:In|From)\s+(?P<label>[^,]{2,60}?),"
+    r"^\s*(?:In|From|En|Au|Aux|Desde|Na|No|Di)\s+(?P<label>[^,]{2,60}?),"
     # "while in Peru the company removed 40 accounts": a clause of its own, led by its place
     r"|^\s*(?:(?:while|whereas|and|but)\s+)?(?i:in)\s+(?P<clause>[A-Z][\w'’."
     r" -]{1,40}?)\s*,?\s+(?:the\s+(?:company|platform|firm)|it|they|we|[A-Z]\w+)\s+"
@@ -431,7 +531,8 @@ _ASSETS_IN_PLACE = re.compile(
     re.IGNORECASE,
 )
 _DEMONYM_ASSET = re.compile(
-    r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|fake|inauthentic|troll|bot)\s+)?"
+    r"(?<!fake\s)(?<!inauthentic\s)(?<!bogus\s)(?<!phony\s)"  # "fake American accounts" pose as Americans
+    r"\b(?P<demonym>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+(?:(?:state|government|troll|bot)\s+)?"
     r"(?:Facebook\s+|Twitter\s+|Instagram\s+|YouTube\s+|TikTok\s+)?(?:accounts|pages|channels|profiles|handles|groups|networks?|"
     r"(?:influence\s+)?operations?|campaigns?|actors|operators|troll\s+farms?)\b"
 )

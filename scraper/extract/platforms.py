@@ -28,7 +28,8 @@ _BRANDS = [
     ("OpenAI", re.compile(r"\b(?:OpenAI|ChatGPT)\b")),
 ]
 _ACTOR_RE = re.compile(
-    r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|removing|removal|took\s+down|taken\s+down|actioned|terminated|suspended|suspending|banned|banning|disabled|blocked|deleted)",
+    r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|removing|removal|took\s+down|taken\s+down|actioned|terminated|suspended|suspending|banned|banning|disabled|blocked|deleted"
+    r"|pulled\s+down|shut\s+down|closed|deactivated|purged|dismantled|took\s+(?:[\w,]+\s+){1,3}?offline)",
 )
 # "Twitter's suspension of 88 accounts": the possessive names who acted, whatever other brand the sentence names
 _POSSESSIVE_RE = re.compile(

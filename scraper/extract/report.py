@@ -8,7 +8,8 @@ from typing import Any
 
 # Bump when extraction output may change, so `takedowns reextract` knows what is stale.
 EXTRACTOR_VERSION = (
-    "0.3.1"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks
+    "0.3.2"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks;
+    # 0.3.2: places and numbers of other-language retellings, orphan followers
 )
 
 # Confidence of one extracted value: "high" when read from an explicit phrasing (a removal verb with a count
