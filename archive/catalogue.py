@@ -16,9 +16,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import migrate
+from . import migrate as schema
+from .clock import utcnow
 from .errors import ArchiveError, CatalogueError
-from .quickread import Reader, utcnow
+from .quickread import Reader
 from .tables import Capture, FetchFailure
 
 
@@ -40,12 +41,19 @@ def _without_password(url: str, message: str) -> str:
 
 
 class Catalogue:
-    def __init__(self, url: str):
+    """An open catalogue. Opening never changes the schema unless asked: `migrate=True` (what the CLI's
+    commands, the daemon, the desk and a worker pass when they start) first brings it to this release's
+    revision; without it, a catalogue at another revision is refused with a one-line error naming the
+    command that upgrades it, so a library user or an extraction worker never migrates as a side effect."""
+
+    def __init__(self, url: str, *, migrate: bool = False):
         url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)  # psycopg 3, the [postgres] extra
         self.url = url
         self.safe_url = redact_url(url)
         if url.startswith("sqlite:///"):
             db_path = Path(url.removeprefix("sqlite:///"))
+            if not migrate and str(db_path) != ":memory:" and not db_path.is_file():
+                raise CatalogueError(f"no catalogue at {db_path}: run `takedowns migrate` to create it")
             try:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -68,8 +76,9 @@ class Catalogue:
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         event.listen(self.engine, "before_cursor_execute", _storable, retval=True)
         try:
-            migrate.upgrade(self.engine)
+            problem = schema.upgrade(self.engine) if migrate else schema.mismatch(self.engine)
         except SQLAlchemyError as exc:
+            self.engine.dispose()
             detail = (
                 str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
                 if str(exc).strip()
@@ -81,6 +90,9 @@ class Catalogue:
                     f"cannot open catalogue {self.safe_url}: {detail}; check [catalogue] url and that the database is up",
                 )
             ) from None
+        if problem is not None:
+            self.engine.dispose()
+            raise CatalogueError(f"catalogue {self.safe_url} {problem}")
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

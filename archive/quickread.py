@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,11 +26,6 @@ from urllib.parse import quote
 VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
 RUN_OK, RUN_ERROR = "ok", "error"  # source_runs.outcome values the health summary reads
 PENDING = "pending"  # the Archive cell of a reference with no Wayback link yet
-
-
-def utcnow() -> datetime:
-    """Naive UTC timestamp (SQLite stores no zone; everything here is UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def newest_file_revision() -> str:

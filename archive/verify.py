@@ -26,7 +26,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from . import quarantine, warcio_codings
-from .catalogue import Catalogue, utcnow
+from .catalogue import Catalogue
+from .clock import utcnow
 from .objectstore import exists, is_object, locate
 from .tables import Capture, ReportRow, Stub, StubReference, VerifiedFile, WarcFile
 from .warc import payload_sha256, read_response

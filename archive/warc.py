@@ -48,7 +48,8 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from . import objectstore, quarantine
-from .catalogue import Catalogue, utcnow
+from .catalogue import Catalogue
+from .clock import utcnow
 from .errors import ArchiveError, UnreadableRecord
 from .records import FetchResult
 from .tables import Capture, WarcFile
