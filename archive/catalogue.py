@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -177,7 +179,7 @@ class Catalogue:
             )
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
     dbapi_conn.isolation_level = None  # the driver's own implicit BEGIN is replaced by _sqlite_begin_immediate
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -192,7 +194,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _storable(conn, cursor, statement, parameters, context, executemany):
+def _storable(
+    conn: Connection,
+    cursor: DBAPICursor,
+    statement: str,
+    parameters: Any,
+    context: object,
+    executemany: bool,
+) -> tuple[str, Any]:
     """Every written text value without NUL and with lone surrogates as U+FFFD, on every back-end.
 
     PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), and neither
@@ -206,7 +215,7 @@ def _storable(conn, cursor, statement, parameters, context, executemany):
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     if isinstance(value, str):
         if value.isascii():
             return value.replace("\x00", "") if "\x00" in value else value
@@ -225,7 +234,7 @@ def _replacement(match: re.Match[str]) -> str:
 READ_ONLY = "takedowns_read_only"  # execution option of `Catalogue.read_session`
 
 
-def _sqlite_begin_immediate(conn) -> None:
+def _sqlite_begin_immediate(conn: Connection) -> None:
     """Every SQLite transaction but a `read_session` takes the write lock when it begins, waiting up to busy_timeout.
 
     A deferred transaction that reads, then writes, fails at once with "database is

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
@@ -108,10 +108,10 @@ def upgrade(engine: Engine) -> str | None:
     return None
 
 
-def _sqlite_pragma(conn: Connection, sql: str) -> list:
+def _sqlite_pragma(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
     cursor = conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
     try:
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

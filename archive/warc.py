@@ -358,7 +358,7 @@ class WarcStore:
 
 def _warc_date(when: datetime) -> str:
     # Second precision: WACZ pages.jsonl and Wayback timestamps use it, so `ts` can equal WARC-Date.
-    return datetime_to_iso_date(when.replace(microsecond=0))
+    return str(datetime_to_iso_date(when.replace(microsecond=0)))
 
 
 def _write_exchange(
