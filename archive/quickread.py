@@ -6,8 +6,9 @@ much CPU by itself. So the queries behind a status (source health, totals) and a
 listing live here, once, as plain SQL on a DB-API connection. The CLI opens its own
 read-only connection (`open_reader`); the daemon and the desk borrow one from the
 Catalogue's pool (`Catalogue.reader()`). Only a catalogue already at the newest schema
-revision is read this way; anything else goes through the Catalogue, which creates or
-migrates it first.
+revision is read this way; anything else goes through the Catalogue, which the CLI opens
+with `migrate=True`. tests/archive/test_quickread_equals_orm.py holds every query here
+equal to an ORM counterpart (archive/tables.py), on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
