@@ -160,7 +160,8 @@ def fill(catalogue: Catalogue) -> None:
                 Capture(
                     url=url, final_url=url, fetched_at=T0 + timedelta(minutes=n), status=200,
                     content_type="text/html", payload_sha256=f"{n:064x}", payload_length=10, warc_path="warc/0.warc.gz",
-                    warc_offset=n * 100, warc_length=100, warc_record_id=f"<urn:uuid:{n}>", warc_date="2026-03-01T08:30:00Z",
+                    warc_offset=n * 100, warc_length=100, warc_record_id=f"<urn:uuid:{n}>",
+                    warc_date="2026-03-01T08:30:00Z",
                     last_seen_at=T0, rendered=n == 1,
                 )
             )  # fmt: skip
