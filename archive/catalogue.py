@@ -10,15 +10,18 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import migrate
+from . import migrate as schema
+from .clock import utcnow
 from .errors import ArchiveError, CatalogueError
-from .quickread import Reader, utcnow
+from .quickread import Reader
 from .tables import Capture, FetchFailure
 
 
@@ -40,12 +43,19 @@ def _without_password(url: str, message: str) -> str:
 
 
 class Catalogue:
-    def __init__(self, url: str):
+    """An open catalogue. Opening never changes the schema unless asked: `migrate=True` (what the CLI's
+    commands, the daemon, the desk and a worker pass when they start) first brings it to this release's
+    revision; without it, a catalogue at another revision is refused with a one-line error naming the
+    command that upgrades it, so a library user or an extraction worker never migrates as a side effect."""
+
+    def __init__(self, url: str, *, migrate: bool = False):
         url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)  # psycopg 3, the [postgres] extra
         self.url = url
         self.safe_url = redact_url(url)
         if url.startswith("sqlite:///"):
             db_path = Path(url.removeprefix("sqlite:///"))
+            if not migrate and str(db_path) != ":memory:" and not db_path.is_file():
+                raise CatalogueError(f"no catalogue at {db_path}: run `takedowns migrate` to create it")
             try:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -68,8 +78,9 @@ class Catalogue:
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         event.listen(self.engine, "before_cursor_execute", _storable, retval=True)
         try:
-            migrate.upgrade(self.engine)
+            problem = schema.upgrade(self.engine) if migrate else schema.mismatch(self.engine)
         except SQLAlchemyError as exc:
+            self.engine.dispose()
             detail = (
                 str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
                 if str(exc).strip()
@@ -81,6 +92,9 @@ class Catalogue:
                     f"cannot open catalogue {self.safe_url}: {detail}; check [catalogue] url and that the database is up",
                 )
             ) from None
+        if problem is not None:
+            self.engine.dispose()
+            raise CatalogueError(f"catalogue {self.safe_url} {problem}")
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -165,7 +179,7 @@ class Catalogue:
             )
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
     dbapi_conn.isolation_level = None  # the driver's own implicit BEGIN is replaced by _sqlite_begin_immediate
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -180,7 +194,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _storable(conn, cursor, statement, parameters, context, executemany):
+def _storable(
+    conn: Connection,
+    cursor: DBAPICursor,
+    statement: str,
+    parameters: Any,
+    context: object,
+    executemany: bool,
+) -> tuple[str, Any]:
     """Every written text value without NUL and with lone surrogates as U+FFFD, on every back-end.
 
     PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), and neither
@@ -194,7 +215,7 @@ def _storable(conn, cursor, statement, parameters, context, executemany):
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     if isinstance(value, str):
         if value.isascii():
             return value.replace("\x00", "") if "\x00" in value else value
@@ -213,7 +234,7 @@ def _replacement(match: re.Match[str]) -> str:
 READ_ONLY = "takedowns_read_only"  # execution option of `Catalogue.read_session`
 
 
-def _sqlite_begin_immediate(conn) -> None:
+def _sqlite_begin_immediate(conn: Connection) -> None:
     """Every SQLite transaction but a `read_session` takes the write lock when it begins, waiting up to busy_timeout.
 
     A deferred transaction that reads, then writes, fails at once with "database is

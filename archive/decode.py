@@ -73,7 +73,7 @@ class _Brotli:
 
     @property
     def finished(self) -> bool:
-        return self.decompressor.is_finished()
+        return bool(self.decompressor.is_finished())
 
 
 def _layer(encoding: str) -> _Zlib | _Brotli | None:

@@ -1,9 +1,12 @@
-"""Schema migrations (Alembic), applied when a catalogue is opened, under a lock.
+"""Schema migrations (Alembic), applied under a lock by whoever opens the catalogue with `migrate=True`.
 
-Every command opens the catalogue, so every command may be the first to see a new
-release: the one that takes the lock upgrades, the others wait and find it done.
-SQLite is locked with `flock` on a file beside the database; PostgreSQL with a
-transaction-scoped advisory lock, so a crashed migrator never leaves a stale lock.
+Every CLI command, the daemon, the desk and a worker migrate when they start, so any of
+them may be the first to see a new release: the one that takes the lock upgrades, the
+others wait and find it done. Anything else (a library user, an extraction worker) opens
+the catalogue as it is and is refused, in one line, when its revision is not this
+release's (`mismatch`). SQLite is locked with `flock` on a file beside the database;
+PostgreSQL with a transaction-scoped advisory lock, so a crashed migrator never leaves a
+stale lock.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
@@ -60,10 +63,30 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the catalogue to the newest revision; a no-op (one query) when it is already there."""
-    if current_revision(engine) == newest_file_revision():
-        return
+def mismatch(engine: Engine) -> str | None:
+    """Why this release cannot use the catalogue as it stands (None: it is at this release's revision),
+    as the end of a sentence that begins with the catalogue's name. One query."""
+    return _why(current_revision(engine), newest_file_revision())
+
+
+def _why(current: str | None, head: str) -> str | None:
+    if current == head:
+        return None
+    if current is None:
+        return "has no schema revision (new, or made before migrations): run `takedowns migrate` to create or adopt it"
+    if current > head:  # revisions are numbered (0016_...), so they sort in order
+        return f"is at schema revision {current}, newer than this release's {head}: upgrade takedown-archiver"
+    return f"is at schema revision {current}, older than this release's {head}: run `takedowns migrate` to upgrade it"
+
+
+def upgrade(engine: Engine) -> str | None:
+    """Bring the catalogue to this release's revision; one query when it is there already.
+
+    Returns why it cannot (the catalogue is newer than this release), else None.
+    """
+    current, head = current_revision(engine), newest_file_revision()
+    if current is not None and current >= head:
+        return _why(current, head)
     from alembic import command
 
     with _lock(engine), engine.connect() as conn:
@@ -82,12 +105,13 @@ def upgrade(engine: Engine) -> None:
             if broken:
                 raise RuntimeError(f"migration left foreign-key violations: {broken[:3]}")
             _sqlite_pragma(conn, "PRAGMA foreign_keys=ON")
+    return None
 
 
-def _sqlite_pragma(conn: Connection, sql: str) -> list:
+def _sqlite_pragma(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
     cursor = conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
     try:
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

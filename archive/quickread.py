@@ -6,8 +6,9 @@ much CPU by itself. So the queries behind a status (source health, totals) and a
 listing live here, once, as plain SQL on a DB-API connection. The CLI opens its own
 read-only connection (`open_reader`); the daemon and the desk borrow one from the
 Catalogue's pool (`Catalogue.reader()`). Only a catalogue already at the newest schema
-revision is read this way; anything else goes through the Catalogue, which creates or
-migrates it first.
+revision is read this way; anything else goes through the Catalogue, which the CLI opens
+with `migrate=True`. tests/archive/test_quickread_equals_orm.py holds every query here
+equal to an ORM counterpart (archive/tables.py), on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,11 +27,6 @@ from urllib.parse import quote
 VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
 RUN_OK, RUN_ERROR = "ok", "error"  # source_runs.outcome values the health summary reads
 PENDING = "pending"  # the Archive cell of a reference with no Wayback link yet
-
-
-def utcnow() -> datetime:
-    """Naive UTC timestamp (SQLite stores no zone; everything here is UTC)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def newest_file_revision() -> str:

@@ -19,14 +19,15 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from . import quarantine, warcio_codings
-from .catalogue import Catalogue, utcnow
+from .catalogue import Catalogue
+from .clock import utcnow
 from .objectstore import exists, is_object, locate
 from .tables import Capture, ReportRow, Stub, StubReference, VerifiedFile, WarcFile
 from .warc import payload_sha256, read_response
@@ -427,7 +428,7 @@ def check_references(data_dir: Path, catalogue: Catalogue, scope: dict[str, int]
     return problems
 
 
-def _package_in_worker(data_dir: str, capture: dict, report: dict | None) -> tuple[int, list[str]]:
+def _package_in_worker(data_dir: str, capture: dict[str, Any], report: dict[str, Any] | None) -> tuple[int, list[str]]:
     """Pool entry point: build one capture's WACZ in a temporary folder and check it."""
     from .wacz import temporary_wacz
 

@@ -30,6 +30,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from warcio.warcwriter import WARCWriter
 
@@ -73,7 +74,7 @@ def capture_record_bytes(warc_path: Path | str, offset: int, hops: int = 0) -> b
     return data
 
 
-def report_metadata_record(capture: Capture, report: dict | None) -> bytes:
+def report_metadata_record(capture: Capture, report: dict[str, Any] | None) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     payload = json.dumps(
@@ -99,7 +100,7 @@ def report_metadata_record(capture: Capture, report: dict | None) -> bytes:
     return buf.getvalue()
 
 
-def page_entry(capture: Capture, report: dict | None) -> dict:
+def page_entry(capture: Capture, report: dict[str, Any] | None) -> dict[str, Any]:
     entry = {
         "id": f"capture-{capture.id}",
         "url": capture.final_url,
@@ -111,7 +112,7 @@ def page_entry(capture: Capture, report: dict | None) -> dict:
     return entry
 
 
-def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Path) -> Path:
+def build_wacz(data_dir: Path, capture: Capture, report: dict[str, Any] | None, output: Path) -> Path:
     """Write the WACZ of `capture` to `output` atomically."""
     from wacz.main import main as wacz_main
 
@@ -142,7 +143,7 @@ def build_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Pa
     return output
 
 
-def package_metadata(capture: Capture, report: dict | None) -> dict[str, str]:
+def package_metadata(capture: Capture, report: dict[str, Any] | None) -> dict[str, str]:
     """What replay tools show for the package: the report's title and its main page (WACZ 1.1.1 names)."""
     title = (report or {}).get("title") or capture.final_url
     return {"title": title, "mainPageUrl": capture.final_url, "mainPageDate": capture.warc_date}
@@ -185,7 +186,7 @@ def _zip_time(warc_date: str) -> tuple[int, int, int, int, int, int]:
     return max((when.year, when.month, when.day, when.hour, when.minute, when.second), (1980, 1, 1, 0, 0, 0))
 
 
-def export_wacz(data_dir: Path, capture: Capture, report: dict | None, output: Path) -> Path:
+def export_wacz(data_dir: Path, capture: Capture, report: dict[str, Any] | None, output: Path) -> Path:
     """Build the capture's WACZ at `output` (a one-line error when it cannot be written there)."""
     try:
         build_wacz(data_dir, capture, report, output)
@@ -195,7 +196,7 @@ def export_wacz(data_dir: Path, capture: Capture, report: dict | None, output: P
 
 
 @contextlib.contextmanager
-def temporary_wacz(data_dir: Path, capture: Capture, report: dict | None) -> Iterator[Path]:
+def temporary_wacz(data_dir: Path, capture: Capture, report: dict[str, Any] | None) -> Iterator[Path]:
     """The capture's WACZ in a temporary folder, removed afterwards (desk downloads, verify --packages)."""
     with tempfile.TemporaryDirectory(prefix="takedowns-wacz-") as tmp:
         yield build_wacz(data_dir, capture, report, Path(tmp) / f"capture-{capture.id}.wacz")

@@ -48,7 +48,8 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from . import objectstore, quarantine
-from .catalogue import Catalogue, utcnow
+from .catalogue import Catalogue
+from .clock import utcnow
 from .errors import ArchiveError, UnreadableRecord
 from .records import FetchResult
 from .tables import Capture, WarcFile
@@ -364,7 +365,7 @@ class WarcStore:
 
 def _warc_date(when: datetime) -> str:
     # Second precision: WACZ pages.jsonl and Wayback timestamps use it, so `ts` can equal WARC-Date.
-    return datetime_to_iso_date(when.replace(microsecond=0))
+    return str(datetime_to_iso_date(when.replace(microsecond=0)))
 
 
 def _write_exchange(

@@ -27,7 +27,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from .catalogue import Catalogue, utcnow
+from .catalogue import Catalogue
+from .clock import utcnow
 from .settings import WaybackSettings
 from .tables import ArchiveJob, ArchivePause
 

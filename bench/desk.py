@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from archive.catalogue import Catalogue  # noqa: E402
-from archive.querycount import counting  # noqa: E402
 from archive.tables import Capture, ReportRow, Stub, StubChange, StubReference  # noqa: E402
 from bench._servers import COUNTRIES, Publisher  # noqa: E402
+from bench.querycount import counting  # noqa: E402
 from scraper.config import load_config  # noqa: E402
 from scraper.pipeline import process_url  # noqa: E402
 from scraper.stubs import countries  # noqa: E402
@@ -79,7 +79,7 @@ def build(folder: Path, site: Publisher, stubs: int, big_cluster: int = BIG_CLUS
     config = load_config(str(cfg))
     for n in range(4):  # pages 0-2 retell one takedown, page 3 another: real rows to clone
         process_url(config, f"{site.base}/r/{n}.html", archive_wait=0)
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     with catalogue.session() as s:
         base_capture, base_report, base_stub, base_ref, base_change = (
             first_row(s, m) for m in (Capture, ReportRow, Stub, StubReference, StubChange)

@@ -150,7 +150,7 @@ async def through_pipeline(tmp: Path, site: PageSite, count: int, workers: int, 
         f'[extract]\nworkers = {workers}\n[sources.bench]\nkind = "feed"\nurl = "{site.base}/feed"\n'
     )
     config = load_config(str(cfg))
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     [source] = load_sources(config)
     result = PollResult(source=source.name)
 

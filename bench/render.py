@@ -116,7 +116,7 @@ class PeakSampler(threading.Thread):
 
 
 async def pipeline(config: Config, urls: list[str], render: bool) -> float:
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
     t0 = time.perf_counter()
     async with HttpClient(config.http) as client:

@@ -43,7 +43,7 @@ def main() -> None:
             " 0.0\n[archive.wayback]\nenabled = false\n"
         )  # never the internet
         config = load_config(str(cfg))
-        catalogue = Catalogue(config.catalogue_url)
+        catalogue = Catalogue(config.catalogue_url, migrate=True)
         store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
         urls = [site.url(n) for n in range(PAGES)]
         asyncio.run(poll(config, catalogue, store, urls))

@@ -49,10 +49,11 @@ from click.testing import CliRunner  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
-from archive.catalogue import Catalogue, utcnow  # noqa: E402
-from archive.querycount import counting  # noqa: E402
+from archive.catalogue import Catalogue  # noqa: E402
+from archive.clock import utcnow  # noqa: E402
 from archive.tables import Capture, ReportRow  # noqa: E402
 from archive.warc import WarcStore  # noqa: E402
+from bench.querycount import counting  # noqa: E402
 from scraper.cli import cli  # noqa: E402
 from scraper.config import load_config  # noqa: E402
 from scraper.devserver import Answer, LoopbackServer, Request  # noqa: E402
@@ -158,7 +159,7 @@ def _param_bytes(value: object) -> int:
 
 
 class QueryCounter:
-    """SQL statements sent in this process (archive.querycount: SQLAlchemy's and quickread's plain SQL)
+    """SQL statements sent in this process (bench.querycount: SQLAlchemy's and quickread's plain SQL)
     and the bytes of SQLAlchemy's statement parameters (what a write sends)."""
 
     def __init__(self) -> None:
@@ -191,7 +192,7 @@ class Grower:
                 " 0.0\n[archive.wayback]\nenabled = false\n"
             )
         self.config = load_config(str(self.cfg))
-        self.catalogue = Catalogue(self.config.catalogue_url)
+        self.catalogue = Catalogue(self.config.catalogue_url, migrate=True)
         if search_index:  # the desk's full-text index, kept by triggers on every report (as with [web] enabled)
             from scraper.web.search import prepare
 
@@ -393,7 +394,7 @@ def add_reference_cost(tmp: Path, counter: QueryCounter, rounds: int = 40) -> di
     cfg = tmp / "clusters.toml"
     cfg.write_text('[data]\ndir = "clusters"\n')
     config = load_config(str(cfg))
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
 
     def add(cluster: int, i: int) -> None:
         outcome = stub_store.update_stubs_for_report(

@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.tables import Curator
 from scraper.errors import UserError
 

@@ -19,7 +19,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from archive import objectstore
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.decode import decode_body
 from archive.objectstore import is_object, locate
 from archive.records import FetchResult
@@ -725,7 +726,7 @@ def process_url(
     render_settings = RenderSettings.from_config(config) if render else None
     if render_settings is not None and (problem := render_unavailable(render_settings)):
         raise UserError(problem)
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
 
     async def run() -> CaptureOutcome:

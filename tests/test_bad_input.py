@@ -17,7 +17,7 @@ from .helpers import assert_one_line_error
 
 
 def catalogue_counts(config_path: Path) -> tuple[int, int]:
-    cat = Catalogue(load_config(str(config_path)).catalogue_url)
+    cat = Catalogue(load_config(str(config_path)).catalogue_url, migrate=True)
     with cat.session() as s:
         return s.query(Capture).count(), s.query(FetchFailure).count()
 

@@ -109,7 +109,7 @@ def test_catalogue_rows_point_at_whole_records(site_server, config_path):
     site_server.root = site_server.root / "wire"
     out = fetch_json(config_path, site_server.url(WIRE))
     cfg = load_config(str(config_path))
-    cat = Catalogue(cfg.catalogue_url)
+    cat = Catalogue(cfg.catalogue_url, migrate=True)
     with cat.session() as s:
         capture = s.get(Capture, out["capture_id"])
         warc = s.query(WarcFile).filter_by(path=capture.warc_path).one()

@@ -1,6 +1,6 @@
 """Query discipline: the SQL statements a command sends do not grow with the catalogue (no N+1).
 
-Each command runs against a small and a five-times larger catalogue; archive/querycount.py
+Each command runs against a small and a five-times larger catalogue; bench/querycount.py
 counts what it sends (SQLAlchemy's statements and archive.quickread's plain SQL). A per-row
 query anywhere in list, show, export, the feed, status or a one-report fetch makes the two
 counts differ.
@@ -16,8 +16,8 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from archive.catalogue import Catalogue
-from archive.querycount import counting
 from archive.tables import ArchiveJob, Stub
+from bench.querycount import counting
 from scraper.config import load_config
 from scraper.extract.report import Network, Report
 from scraper.stubs import rewrite_feed, store
@@ -33,7 +33,7 @@ This network originated in Iran and targeted audiences in Israel.</p><p>More wor
 def grow(cfg_path: Path, stubs: int) -> None:
     """`stubs` stubs of three references each; every reference has a successful archive link."""
     cfg = load_config(str(cfg_path))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
     for n in range(stubs * 3):
         cluster = n // 3
         report = Report(
@@ -79,7 +79,7 @@ def test_commands_send_the_same_queries_at_two_catalogue_sizes(tmp_path, site_se
     for size, folder in ((3, "small"), (15, "large")):
         cfg = make_config(tmp_path / folder, '[orgs]\n"127.0.0.1" = "Meta"\n')
         grow(cfg, size)
-        catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+        catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
         with catalogue.session() as s:
             first = s.scalar(select(Stub.stub_id).order_by(Stub.id))
         listed = json.loads(run_cli("stubs", "list", "--json", "--config", cfg).stdout)
@@ -143,7 +143,7 @@ def test_ingestion_lookups_use_indexes(tmp_path, site_server):
     finally:
         event.remove(Engine, "before_cursor_execute", remember)
     assert [json.loads(r.stdout)["stub_action"] for r in results] == ["merged", "created"]
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     scans = []
     with catalogue.engine.connect() as conn:
         for statement, parameters in sent:

@@ -68,6 +68,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "failures": ("sources", "Items that failed at some stage: URL, stage, reason, tries, next try (or given up)."),
     "fetch": ("fetch", "Fetch one report URL, archive it, and print what was extracted."),
     "include": ("sources", "Force-include URL: capture and keep it whatever the relevance filters say."),
+    "migrate": ("catalogue", "Create the catalogue or upgrade its schema to this release's revision."),
     "poll": ("sources", "One discovery + processing pass over SOURCE(s) (default: every enabled source)."),
     "reextract": ("extract", "Re-run extraction over stored captures and report what changed."),
     "run": ("daemon", "Start the daemon: poll every enabled source on its schedule until stopped."),

@@ -56,7 +56,7 @@ def verify_cmd(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UserError(f"no such file: {', '.join(missing)}")
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with terminal_progress("verifying", "checking") as progress:
             result = verify(
@@ -123,7 +123,7 @@ def export_cmd(
         raise UserError("give a URL or --capture ID (one of the two)")
     if capture_id is not None and rendered is not None:
         raise UserError("--rendered/--plain choose among a URL's captures: give a URL with them, or --capture ID alone")
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             capture = _chosen_capture(catalogue, s, url, capture_id, rendered)
@@ -189,7 +189,7 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
     )  # imported here: extraction loads models that the other commands never need
     from scraper.stubs import update_stubs_for_report
 
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     failed: list[str] = []
     extracted = 0
     try:
@@ -251,7 +251,7 @@ def upload_cmd(config: Config, as_json: bool) -> None:
     """
     from archive.warc import WarcStore
 
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         done = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes).upload_pending()
     finally:
@@ -274,7 +274,7 @@ def pending_cmd(config: Config, as_json: bool) -> None:
     settings = wayback_settings(config)
     if not settings.enabled:
         raise UserError("the Wayback Machine is disabled: set [archive.wayback] enabled = true")
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
 
     async def run():
         async with WaybackClient(settings, catalogue, config.http.user_agent) as wayback:

@@ -16,7 +16,7 @@ from .common import json_option, print_json, render_table, with_config
 @json_option
 def captures(url: str | None, config: Config, as_json: bool) -> None:
     """List stored captures, optionally only those of URL."""
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             rows = catalogue.list_captures(s, url)

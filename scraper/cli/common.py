@@ -50,7 +50,7 @@ def catalogue_reader(config: Config) -> Iterator[Reader]:
             return
     from archive.catalogue import Catalogue
 
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with catalogue.reader() as pooled:
             yield pooled

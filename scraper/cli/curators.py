@@ -17,7 +17,7 @@ def curators_group() -> None:
 def _catalogue(config: Config):
     from archive.catalogue import Catalogue
 
-    return Catalogue(config.catalogue_url)
+    return Catalogue(config.catalogue_url, migrate=True)
 
 
 @curators_group.command(name="add")

@@ -20,7 +20,7 @@ from .common import json_option, print_json, render_table, with_config
 @json_option
 def decisions(source: str | None, config: Config, as_json: bool) -> None:
     """List keep/drop decisions on discovered candidates with their reasons, newest last."""
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             query = select(DiscoveredItem).order_by(DiscoveredItem.last_seen_at, DiscoveredItem.id)

@@ -71,7 +71,7 @@ def extract(target: str, as_json: bool, as_url: str | None, config_path: str | N
     config_path = config_path or click.get_current_context().meta.get(CONFIG_META_KEY)
     if target.startswith(("http://", "https://")):
         config = load_config(config_path)
-        catalogue = Catalogue(config.catalogue_url)
+        catalogue = Catalogue(config.catalogue_url, migrate=True)
         try:
             with catalogue.session() as s:
                 capture = catalogue.require_latest_capture(s, target)
@@ -101,7 +101,7 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
     """Re-run extraction over stored captures and report what changed."""
     if not urls and not all_:
         raise UserError("give one or more URLs, or --all")
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     changes: list[dict[str, Any]] = []
     failures = 0
     unreadable = False  # a stored record could not be read: exit 4 (EXTRACT), as any command that cannot read one

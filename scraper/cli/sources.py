@@ -114,7 +114,7 @@ def backfill(name: str, year_from: int | None, year_to: int | None, config: Conf
     if year_from and year_to and year_from > year_to:
         raise UserError("--from must not be after --to")
     source = get_source(config, name)
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
 
     async def run() -> PollResult:
         async with HttpClient(config.http) as client:
@@ -139,7 +139,7 @@ def include(url: str, source_name: str | None, config: Config, as_json: bool) ->
     """Force-include URL: capture and keep it whatever the relevance filters say."""
     check_url(url)
     source = get_source(config, source_name) if source_name else Source(name=MANUAL, kind="feed", url=url)
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
 
     async def run() -> PollResult:
         result = PollResult(source.name, items_found=1)
@@ -164,7 +164,7 @@ def failures(source_name: str | None, config: Config, as_json: bool) -> None:
     """Items that failed at some stage: URL, stage, reason, tries, next try (or given up)."""
     if source_name and source_name != MANUAL:
         get_source(config, source_name)  # an unknown name is a one-line error, not an empty list
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         found = list_failures(catalogue, source_name)
     finally:

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from archive.quickread import StubPage, stub_page, stub_rows, utcnow
+from archive.clock import utcnow
+from archive.quickread import StubPage, stub_page, stub_rows
 from scraper.config import Config
 from scraper.errors import UserError
 
@@ -115,7 +116,7 @@ def show_cmd(stub_id: str, config: Config, as_json: bool) -> None:
     from scraper.stubs.disarm_page import render_page
     from scraper.techniques import store as technique_store
 
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with catalogue.session() as s, catalogue.reader() as reader:
             stub = store.get_stub(s, stub_id)
@@ -223,7 +224,7 @@ def _decide(config: Config, action: str, *args: object, as_json: bool, **options
     from archive.catalogue import Catalogue
     from scraper.stubs import review, rewrite_feed
 
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         decision = getattr(review, action)(catalogue, *args, **options)
         rewrite_feed(config, catalogue)
@@ -378,7 +379,7 @@ def export_cmd(
     from scraper.stubs import store
     from scraper.techniques import store as technique_store
 
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with catalogue.session() as s, terminal_progress("exporting", "preparing") as progress:
             exported_at = utcnow()  # before reading: a change made during the export is in the next one too

@@ -67,7 +67,7 @@ def suggest_cmd(id_or_url: str, top: int | None, config: Config, as_json: bool) 
     """Suggest DISARM techniques for a stub (ID) or a stored report (URL), with supporting sentences."""
     settings = TechniqueSettings.from_config(config)
     model = _sklearn()[0].load_model(settings)
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             stub, texts = _target(s, catalogue, id_or_url)
@@ -140,7 +140,7 @@ def stub_techniques_cmd(
     stub_id: str, action: str, technique_ids: tuple[str, ...], config: Config, as_json: bool
 ) -> None:
     """Accept or reject techniques for a stub: `stubs techniques TA-00001 accept T0097.208 T0151.001`."""
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         ids, accepted = decide_for_stub(
             TechniqueSettings.from_config(config), catalogue, stub_id, action, list(technique_ids)

@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.quickread import RUN_ERROR, RUN_OK
 from archive.tables import SourceRun, SourceSchedule
 

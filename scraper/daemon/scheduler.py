@@ -81,7 +81,7 @@ class Daemon:
         loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         self._force = asyncio.Event()
-        self.catalogue = Catalogue(self.config.catalogue_url)
+        self.catalogue = Catalogue(self.config.catalogue_url, migrate=True)
         remove_handlers = install_stop_handlers(loop, self.request_stop, self._force.set)
         if early:  # a stop signal arrived while starting up
             self.request_stop()

@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from archive.clock import utcnow
 from archive.quarantine import quarantined
-from archive.quickread import Reader, SourceHealth, source_health, totals, utcnow
+from archive.quickread import Reader, SourceHealth, source_health, totals
 from scraper.config import Config
 from scraper.disarm.locate import disarm_in_use
 

@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select, update
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.tables import ArchiveJob, DiscoveredItem
 from archive.wayback import snapshot_link
 from scraper.config import Config, section_settings, wayback_settings
@@ -507,7 +508,7 @@ def poll_sources(config: Config, names: list[str] | None = None, progress: Progr
         sources = [s for s in sources if s.name in names]
     else:
         sources = [s for s in sources if s.enabled and _polled(s)]
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
 
     async def run() -> list[PollResult]:
         async with (

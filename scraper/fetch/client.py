@@ -27,7 +27,8 @@ from tenacity import (
     stop_before_delay,
 )
 
-from archive.decode import ACCEPT_ENCODING, DecodeError, StreamDecoder
+from archive.decode import ACCEPT_ENCODING, StreamDecoder
+from archive.errors import DecodeError
 from archive.records import FetchResult, Redirect
 from scraper.config import HttpSettings
 from scraper.errors import FetchError, UserError

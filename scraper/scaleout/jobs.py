@@ -98,7 +98,9 @@ async def ensure_schema(queue: App, conninfo: str) -> None:
 
 async def enqueue(config: Config, urls: list[str]) -> list[int | None]:
     """Defer one capture job per URL; None where a job for that URL is waiting already."""
-    Catalogue(config.catalogue_url).dispose()  # created or migrated here, before several workers start on it
+    Catalogue(
+        config.catalogue_url, migrate=True
+    ).dispose()  # created or migrated here, before several workers start on it
     ids: list[int | None] = []
     async with connect(config) as queue:
         for url in urls:
@@ -115,7 +117,7 @@ async def run_worker(
     """Run capture jobs until stopped (or, `until_empty`, until none is waiting); first queue again the jobs of
     workers silent for `stalled_after` seconds (killed mid-job)."""
     global _context
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     pacing = SharedPacing(conninfo_of(config.catalogue_url))
     try:
         async with connect(config) as queue:

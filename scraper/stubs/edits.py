@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.catalogue import utcnow
+from archive.clock import utcnow
 from archive.tables import Stub, StubEdit
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, undefer
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.tables import ArchiveJob, ReportRow, Stub, StubChange, StubReference, StubTechnique
 from scraper.config import Config
 from scraper.extract.countries import house_style

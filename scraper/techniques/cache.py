@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from archive.quickread import utcnow
+from archive.clock import utcnow
 from scraper.errors import UserError
 from scraper.files import PUBLIC_MODE, atomic_write
 

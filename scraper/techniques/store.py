@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.catalogue import utcnow
+from archive.clock import utcnow
 from archive.tables import Stub, StubChange, StubTechnique
 from scraper.stubs.actor import current_actor
 from scraper.stubs.escape import markup, single_line

@@ -103,7 +103,7 @@ def parse_countries(text: str) -> list[str]:
 
 
 def create_app(config: Config, settings: WebSettings, token: str | None) -> Starlette:
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     search.prepare(catalogue.engine)
     env = Environment(
         loader=PackageLoader("scraper.web", "templates"),

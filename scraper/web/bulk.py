@@ -14,7 +14,8 @@ from typing import cast
 
 from sqlalchemy import CursorResult, func, select, update
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.tables import DeskBatch, Stub, StubChange
 from scraper.config import Config
 from scraper.errors import UserError

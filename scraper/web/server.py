@@ -37,7 +37,7 @@ def _has_curators(config: Config) -> bool:
     from archive.catalogue import Catalogue
     from scraper import curators
 
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         return curators.any_active(catalogue)
     finally:

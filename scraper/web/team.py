@@ -12,7 +12,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.tables import StubClaim, StubComment
 from scraper.errors import UserError
 from scraper.stubs.review import get_stub, log_change

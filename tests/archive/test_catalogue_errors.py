@@ -91,10 +91,11 @@ def test_nul_bytes_in_fetched_text_are_stored_on_both_back_ends(
 
 def test_postgresql_stores_any_text_with_nul_dropped(pg_url: str) -> None:
     """Whatever a caller writes (a feed title, a reason, a header), NUL never fails a transaction."""
-    from archive.catalogue import Catalogue, utcnow
+    from archive.catalogue import Catalogue
+    from archive.clock import utcnow
     from archive.tables import DiscoveredItem
 
-    catalogue = Catalogue(pg_url)
+    catalogue = Catalogue(pg_url, migrate=True)
     try:
         with catalogue.session() as s:
             s.add(

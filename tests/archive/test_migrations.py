@@ -69,7 +69,7 @@ def test_previous_release_catalogue_is_upgraded_with_its_data(tmp_path: Path) ->
     assert all(old.values()), "the fixture has a row in every table"
     assert migrate.current_revision(create_engine(f"sqlite:///{db}")) is None
 
-    Catalogue(f"sqlite:///{db}").dispose()
+    Catalogue(f"sqlite:///{db}", migrate=True).dispose()
 
     new = _rows(db)
     assert set(new) >= set(old) - FOLDED - DERIVED and not set(new) & DERIVED
@@ -80,7 +80,7 @@ def test_previous_release_catalogue_is_upgraded_with_its_data(tmp_path: Path) ->
         if table not in FOLDED | DERIVED:
             kept = [c for c in rows[0] if (table, c) not in MOVED]
             assert [{c: r[c] for c in kept} for r in new[table]] == [{c: r[c] for c in kept} for r in rows], table
-    cat = Catalogue(f"sqlite:///{db}")
+    cat = Catalogue(f"sqlite:///{db}", migrate=True)
     try:
         assert migrate.current_revision(cat.engine) == migrate.head_revision()
         with cat.session() as s:
@@ -129,7 +129,7 @@ def test_manual_poll_health_is_folded_into_the_runs(tmp_path: Path) -> None:
             "'2026-11-02 09:00:00.000000', 'fetch failed: HTTP 503', 5, 4)"
         )
     con.close()
-    cat = Catalogue(f"sqlite:///{db}")
+    cat = Catalogue(f"sqlite:///{db}", migrate=True)
     try:
         assert "source_state" not in _rows(db)
         with cat.reader() as reader:
@@ -151,15 +151,15 @@ def test_manual_poll_health_is_folded_into_the_runs(tmp_path: Path) -> None:
 
 
 def test_models_and_migrations_agree(catalogue_url: str, tmp_path: Path) -> None:
-    Catalogue(catalogue_url).dispose()
+    Catalogue(catalogue_url, migrate=True).dispose()
     assert _diff(catalogue_url) == []
 
 
 def test_large_offsets_long_headers_on_every_backend(catalogue_url: str) -> None:
-    cat = Catalogue(catalogue_url)
+    cat = Catalogue(catalogue_url, migrate=True)
     try:
         with cat.session() as s:
-            from archive.catalogue import utcnow
+            from archive.clock import utcnow
 
             now = utcnow()
             s.add(
@@ -196,7 +196,7 @@ def test_large_offsets_long_headers_on_every_backend(catalogue_url: str) -> None
 
 
 def test_many_processes_opening_a_new_catalogue_at_once(catalogue_url: str, tmp_path: Path) -> None:
-    code = "import sys; from archive.catalogue import Catalogue; Catalogue(sys.argv[1]).dispose()"
+    code = "import sys; from archive.catalogue import Catalogue; Catalogue(sys.argv[1], migrate=True).dispose()"
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code, catalogue_url],

@@ -65,7 +65,7 @@ def fetch_all(cfg: Path, urls: list[str]) -> None:
 
 
 def rows(catalogue_url: str) -> dict[str, list[tuple]]:
-    catalogue = Catalogue(catalogue_url)
+    catalogue = Catalogue(catalogue_url, migrate=True)
     try:
         with catalogue.engine.connect() as c:
             captures = [
@@ -241,7 +241,6 @@ ALLOWED = {
     ): "cuts a tail only after copying it into quarantine and fsyncing the copy",
     ("archive/quarantine.py", "bring_back", "rename"): "moves a quarantined WARC back into warc/ (reindex)",
     ("archive/wacz.py", "build_wacz", "replace"): "renames a built WACZ into place (WACZs are built, never stored)",
-    ("archive/querycount.py", "counting", "remove"): "removes an SQLAlchemy event listener",
     ("scraper/files.py", "atomic_write", "replace"): "renames a written temporary file (feeds, exports) into place",
     ("scraper/files.py", "atomic_write", "unlink"): "removes that temporary file when writing it failed",
     ("scraper/daemon/lock.py", "acquire", "ftruncate"): "empties the daemon's pid lock file",

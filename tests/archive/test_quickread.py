@@ -66,7 +66,7 @@ def fill(catalogue: Catalogue, cfg) -> None:
 
 def test_plain_reads_equal_the_orm_on_both_connections(catalogue_url: str, tmp_path: Path) -> None:
     cfg = load_config(str(make_config(tmp_path, catalogue=catalogue_url)))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
     try:
         fill(catalogue, cfg)
         with catalogue.session() as s:
@@ -123,7 +123,7 @@ def test_a_missing_or_older_catalogue_is_left_to_the_catalogue(tmp_path: Path) -
     with quickread.open_reader(f"sqlite:///{db}") as reader:
         assert reader is None
     assert not db.exists()
-    Catalogue(f"sqlite:///{db}").dispose()
+    Catalogue(f"sqlite:///{db}", migrate=True).dispose()
     with quickread.open_reader(f"sqlite:///{db}") as reader:
         assert reader is not None
         reader.connection.execute("SELECT 1")

@@ -16,7 +16,7 @@ from archive.tables import WarcFile
 
 def test_a_read_session_reads_while_another_connection_holds_the_write_lock(tmp_path: Path) -> None:
     path = tmp_path / "catalogue.sqlite"
-    catalogue = Catalogue(f"sqlite:///{path}")
+    catalogue = Catalogue(f"sqlite:///{path}", migrate=True)
     try:
         with catalogue.session() as s:
             s.add(WarcFile(path="warc/a.warc.gz", committed_size=10, created_at=datetime(2024, 1, 1)))

@@ -124,7 +124,7 @@ def test_verify_resolves_a_reference_to_the_asked_url_through_its_hop_records(co
         assert conn.execute("UPDATE stub_references SET url = ?, normalised_url = ?", (asked, asked)).rowcount >= 1
     wacz = export(config_path, asked, tmp_path / "asked.wacz")
     assert verify_index(wacz)[asked] == "301"  # the hop record itself answers the asked-for URL
-    catalogue = Catalogue(f"sqlite:///{data / 'catalogue.sqlite'}")
+    catalogue = Catalogue(f"sqlite:///{data / 'catalogue.sqlite'}", migrate=True)
     try:
         with catalogue.session() as s:
             [capture] = s.query(Capture).all()

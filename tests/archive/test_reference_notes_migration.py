@@ -115,7 +115,7 @@ def test_stored_notes_move_to_their_references_and_back(catalogue_url: str, tmp_
         ],
     )
 
-    catalogue = Catalogue(catalogue_url)  # upgrades to the head
+    catalogue = Catalogue(catalogue_url, migrate=True)  # upgrades to the head
     try:
         with catalogue.session() as s:
             notes = dict(s.execute(sa.select(StubReference.id, StubReference.notes)).all())

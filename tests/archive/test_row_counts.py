@@ -69,7 +69,7 @@ def scanned(catalogue: Catalogue) -> tuple[dict[str, Any], dict[tuple[str, str],
 
 def test_counts_follow_every_kind_of_write(catalogue_url: str, tmp_path: Path) -> None:
     (tmp_path / "data").mkdir(exist_ok=True)
-    catalogue = Catalogue(catalogue_url)
+    catalogue = Catalogue(catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:  # the ORM, as ingestion writes
             ids = [s.execute(insert(Capture).returning(Capture.id), [capture(u, d)]).scalar_one()
@@ -128,7 +128,7 @@ def test_a_migrated_catalogue_starts_from_its_rows(tmp_path: Path) -> None:
         command.upgrade(migrate.alembic_config(conn), "0011_rendered_captures")
         conn.execute(insert(Capture), [capture("https://a.example/1", "d1"), capture("https://a.example/1", "d2")])
     engine.dispose()
-    catalogue = Catalogue(url)  # upgrades to the head
+    catalogue = Catalogue(url, migrate=True)  # upgrades to the head
     try:
         assert counted(catalogue)[0] == {"captures": 2, "urls": 1, "reports": 0, "fetch_failures": 0}
         with catalogue.session() as s:
@@ -140,7 +140,7 @@ def test_a_migrated_catalogue_starts_from_its_rows(tmp_path: Path) -> None:
 
 def test_two_transactions_storing_one_new_url_count_it_once(pg_url: str) -> None:
     """The second writer waits on the URL's lock, then sees the first one's row."""
-    catalogue = Catalogue(pg_url)
+    catalogue = Catalogue(pg_url, migrate=True)
     catalogue.dispose()
     engine = create_engine(pg_url)
     try:
@@ -180,7 +180,7 @@ def test_two_transactions_storing_one_new_url_count_it_once(pg_url: str) -> None
 @pytest.mark.parametrize("table", ["captures", "reports", "fetch_failures"])
 def test_the_triggers_exist_after_every_migration(table: str, tmp_path: Path) -> None:
     """A later SQLite batch migration that recreates a table drops its triggers: this notices."""
-    catalogue = Catalogue(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    catalogue = Catalogue(f"sqlite:///{tmp_path / 'c.sqlite'}", migrate=True)
     try:
         with catalogue.session() as s:
             triggers = s.scalars(
@@ -200,7 +200,7 @@ def test_the_desk_menu_lists_each_platform_stubs_name_once(catalogue_url: str, t
     from scraper.web.queue import QueueFilter, load_queue
 
     (tmp_path / "data").mkdir(exist_ok=True)
-    catalogue = Catalogue(catalogue_url)
+    catalogue = Catalogue(catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             for i, platform in enumerate([None, "Meta", "TikTok", "Meta", "Google", None, "TikTok"]):

@@ -63,7 +63,7 @@ def fetch(cfg: Path, url: str, *args: str) -> dict:
 
 
 def jobs(cfg: Path) -> list[ArchiveJob]:
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         rows = list(s.query(ArchiveJob).order_by(ArchiveJob.id))
     catalogue.dispose()
@@ -107,7 +107,7 @@ def test_quota_error_pauses_all_submissions(site_server, wayback, creds, tmp_pat
     out = fetch(cfg, second)
     assert out["archive_status"] == "pending" and "paused" in out["archive_detail"]
     assert len(wayback.posts()) == 1
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         assert "too-many-daily-captures" in s.query(ArchivePause).one().reason
 
@@ -141,7 +141,7 @@ def test_http_429_backs_off(site_server, wayback, creds, tmp_path):
 def test_recent_existing_snapshot_is_reused_without_submitting(site_server, wayback, creds, tmp_path):
     cfg = wb_config(tmp_path, wayback)
     url = page(site_server, "/known")
-    from archive.catalogue import utcnow
+    from archive.clock import utcnow
 
     ts = utcnow().strftime("%Y%m%d%H%M%S")
     wayback.snapshots[url] = ts

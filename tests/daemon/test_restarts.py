@@ -28,7 +28,7 @@ def test_interrupted_run_is_rerun_however_many_starts_come_between(site_server, 
         d.kill()
     # Starts killed right after they recovered the run and before they began the rerun:
     # the step a real start does first, done here so that the kill lands exactly there.
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         for _ in range(3):
             assert run_state.recover_interrupted(catalogue) == ["newsroom"]
@@ -47,7 +47,7 @@ def test_interrupted_run_is_rerun_however_many_starts_come_between(site_server, 
 
 
 def test_recovery_moves_uncatalogued_files_and_tails_into_quarantine(tmp_path):
-    from archive.catalogue import utcnow
+    from archive.clock import utcnow
     from archive.quarantine import quarantine_dir
     from archive.tables import WarcFile
     from archive.warc import WarcStore
@@ -55,7 +55,7 @@ def test_recovery_moves_uncatalogued_files_and_tails_into_quarantine(tmp_path):
     from ..conftest import make_config
 
     config = load_config(str(make_config(tmp_path)))
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
         orphan = store.warc_dir / "takedowns-20260101000000000000-1.warc.gz"

@@ -80,7 +80,7 @@ def poll_feed(site_server, tmp_path, paths: list[str], workers: int) -> Catalogu
     assert result.exit_code == 0, result.stderr
     [out] = json.loads(result.stdout)
     assert out["kept"] == len(paths), out
-    return Catalogue(load_config(str(cfg)).catalogue_url)
+    return Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
 
 
 def first_references(s) -> list[str]:

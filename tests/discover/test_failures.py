@@ -58,7 +58,7 @@ def failures(cfg: Path, *args: str) -> list[dict]:
 
 def time_passes(cfg: Path, hours: float) -> None:
     """Move every scheduled retry `hours` into the past, as if that much time had gone by."""
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         for item in s.query(DiscoveredItem).filter(DiscoveredItem.next_try_at.is_not(None)):
             item.next_try_at -= timedelta(hours=hours)
@@ -148,7 +148,7 @@ def test_include_rearms_a_given_up_item_and_a_forced_report_without_counts_gets_
     result = run_cli("include", site_server.url("/news/poisoned/"), "--source", "newsroom", "--config", cfg, "--json")
     assert result.exit_code == 0, result.stderr
     assert failures(cfg) == []
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         names = [stub.name for stub in s.query(Stub)]
     catalogue.dispose()

@@ -67,7 +67,7 @@ def test_the_entity_check_scans_the_whole_feed():
 
 
 def test_candidates_are_recorded_in_batches_one_transaction_each(tmp_path):
-    catalogue = Catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite'}")
+    catalogue = Catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite'}", migrate=True)
     source = parse_source("big", {"kind": "sitemap", "url": "https://example.org/sitemap.xml.gz"})
     candidates = [Candidate(f"https://example.org/news/{i}/") for i in range(2 * REGISTER_BATCH + 500)]
     commits: list[int] = []

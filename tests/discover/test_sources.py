@@ -55,7 +55,7 @@ def poll(cfg: Path, *names: str):
 
 
 def items(cfg: Path) -> dict[str, DiscoveredItem]:
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         rows = {i.url: i for i in s.query(DiscoveredItem)}
     catalogue.dispose()
@@ -380,7 +380,7 @@ from_year = 2019
     assert r["items_found"] == 2 and r["fetched"] == 2
     cdx = next(p for _, p, _ in site_server.requests if p.startswith("/cdx/"))
     assert "matchType=prefix" in cdx and "from=2019" in cdx and "to=2019" in cdx
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         captures = {c.url: c for c in s.query(Capture)}
         links = {j.url: j.archive_link for j in s.query(ArchiveJob)}
@@ -479,7 +479,7 @@ def test_source_org_names_reports_from_hosts_the_org_table_does_not_know(site_se
     assert extracted.exit_code == 0, extracted.stderr
     assert json.loads(extracted.stdout)["org"] == "Graphika"
     assert run_cli("reextract", site_server.url("/r/1/"), "--config", cfg).exit_code == 0
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         assert [r.data["org"] for r in s.query(ReportRow)] == ["Graphika"]
     catalogue.dispose()

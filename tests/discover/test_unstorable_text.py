@@ -33,7 +33,7 @@ def test_json_source_with_lone_surrogate_and_nul_is_polled_on_both_back_ends(
     assert result.exit_code == 0, result.output
     [out] = json.loads(result.stdout)
     assert (out["items_found"], out["fetched"], out["failed"], out["errors"]) == (2, 2, 0, []), out
-    catalogue = Catalogue(catalogue_url)
+    catalogue = Catalogue(catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             titles = {i.url.rsplit("/", 1)[1]: i.title for i in s.query(DiscoveredItem)}

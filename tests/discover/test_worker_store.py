@@ -90,7 +90,7 @@ def test_a_worker_dying_mid_extraction_leaves_its_page_stored_and_the_poll_going
     result = run_cli("poll", "newsroom", "--config", cfg, "--json")
     [out] = json.loads(result.stdout)
     assert out["failed"] == 1 and out["kept"] == len(paths) - 1, out
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             captured = {c.url for c in s.query(Capture)}
@@ -131,7 +131,7 @@ def test_a_poll_with_workers_on_each_catalogue_back_end(site_server, tmp_path, c
         "fetch", site_server.url(paths[0]), "--config", cfg, "--json"
     )  # the revalidation lookup finds the stored capture
     assert again.exit_code == 0, again.stderr
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             captures = {c.url: c.seen_count for c in s.query(Capture)}

@@ -153,7 +153,7 @@ def test_a_page_over_its_extraction_limits_fails_alone_and_waits_for_its_retry(
     [failure] = json.loads(failures.stdout)
     assert failure["url"] == urls[1] and failure["stage"] == "extract" and not failure["gave_up"], failure
     assert "1s CPU limit ([extract] cpu_seconds)" in failure["reason"] and failure["next_try_at"], failure
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             captures = {c.url: c for c in s.query(Capture)}

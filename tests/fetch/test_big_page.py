@@ -132,7 +132,7 @@ def check_stored(line: dict, cfg: Path, decoded_bytes: int) -> None:
             line["stderr"][-2000:]
         )
     assert line["verify_exit"] == 0, line["verify_output"]
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         captures, failures = list(s.query(Capture)), list(s.query(FetchFailure))
         assert [(c.status, c.content_type) for c in captures] == [(200, "text/html")] and not failures

@@ -75,7 +75,7 @@ def assert_backoff_waits(result, faults: FaultServer, path: str) -> None:
 def assert_store_consistent(cfg: Path) -> None:
     """Every WARC passes `warcio check`, ends where the catalogue says, and every capture reads back."""
     config = load_config(str(cfg))
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     with catalogue.session() as s:
         for warc in s.query(WarcFile):
             path = config.data_dir / warc.path
@@ -91,7 +91,7 @@ def assert_store_consistent(cfg: Path) -> None:
 
 
 def failures(cfg: Path) -> list[FetchFailure]:
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         rows = list(s.query(FetchFailure))
     catalogue.dispose()

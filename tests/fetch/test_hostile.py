@@ -71,7 +71,7 @@ def _json(line: dict) -> dict:
 def _stored(cfg: Path) -> tuple[list[Capture], list[FetchFailure], list[list[str]]]:
     """Captures, failures, and the problems `wacz validate` (plus pages.jsonl checks) finds in each capture's WACZ."""
     config = load_config(str(cfg))
-    catalogue = Catalogue(config.catalogue_url)
+    catalogue = Catalogue(config.catalogue_url, migrate=True)
     with catalogue.session() as s:
         captures, failures = list(s.query(Capture)), list(s.query(FetchFailure))
         reports = {r.capture_id: r.data for r in s.query(ReportRow)}
@@ -115,7 +115,7 @@ def secret_never_shown(line: dict, cfg: Path) -> None:
 def _report_text(cfg: Path) -> str:
     from archive.tables import ReportRow
 
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         [row] = list(s.query(ReportRow))
         text = row.data["text"]

@@ -418,7 +418,7 @@ def test_plain_and_rendered_captures_of_one_url_are_both_kept(tmp_path: Path) ->
     assert "plain" in table and "browser" in table
 
     config = load_config(str(cfg))
-    with Catalogue(config.catalogue_url).session() as s:
+    with Catalogue(config.catalogue_url, migrate=True).session() as s:
         for path in ("/plain-first", "/render-first"):
             for row in listed[path]:
                 capture = s.get(Capture, row["capture_id"])

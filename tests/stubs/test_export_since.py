@@ -17,7 +17,8 @@ import openpyxl
 import pytest
 from sqlalchemy import update
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.tables import ArchiveJob, Stub
 from scraper.config import load_config
 
@@ -44,7 +45,7 @@ def dated(tmp_path: Path, catalogue_url: str) -> tuple[Path, list[str]]:
     """Seven stubs (the third rejected), every one last changed in January."""
     cfg = make_config(tmp_path, techniques_config(), catalogue=catalogue_url)
     ids = grow(cfg)
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         s.execute(update(Stub).values(updated_at=JANUARY))
     catalogue.dispose()
@@ -61,7 +62,7 @@ def test_since_exports_the_stubs_changed_by_an_edit_a_technique_or_a_resolved_li
     assert run_cli("stubs", "edit", ids[0], "--name", "Edited network", "--config", cfg).exit_code == 0
     accepted = run_cli("stubs", "techniques", ids[1], "accept", "T0097.202", "--config", cfg)
     assert accepted.exit_code == 0, accepted.stderr
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:  # the row the Wayback client writes when a capture's status answers success
         link = "https://web.archive.org/web/20260601000000/https://example.org/p3"
         s.add(

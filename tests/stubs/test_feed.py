@@ -81,7 +81,7 @@ def test_a_poll_rewrites_the_feed_at_its_first_change_then_at_most_once_per_inte
     from archive.catalogue import Catalogue
     from scraper.stubs.feed import FeedRefresher
 
-    catalogue = Catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite'}")
+    catalogue = Catalogue(f"sqlite:///{tmp_path / 'catalogue.sqlite'}", migrate=True)
     path = tmp_path / "stubs.atom"
     try:
         feed = FeedRefresher(catalogue, path, "https://desk.example.org/feed.atom", interval=3600)
@@ -119,7 +119,8 @@ def test_the_strict_checker_finds_what_the_w3c_validator_reported():
 
 
 def test_the_feed_meets_rfc_4287_strictly_and_names_its_public_url(site_server, tmp_path):
-    from archive.catalogue import Catalogue, utcnow
+    from archive.catalogue import Catalogue
+    from archive.clock import utcnow
     from archive.tables import ArchiveJob
     from scraper.config import load_config
 
@@ -129,7 +130,7 @@ def test_the_feed_meets_rfc_4287_strictly_and_names_its_public_url(site_server, 
     site_server.set("/news/2021/10/september-2021-cib-report/", PLATFORM_REPORT)
     platform_url = site_server.url("/news/2021/10/september-2021-cib-report/")
     first = fetch(cfg, platform_url)
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:  # the platform's report has a public archive by now
             s.add(

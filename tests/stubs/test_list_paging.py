@@ -28,7 +28,7 @@ STUBS = 7
 def grow(cfg_path: Path) -> list[str]:
     """Seven stubs (each its own takedown), the third one rejected; their ids oldest first."""
     cfg = load_config(str(cfg_path))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
     ids = []
     for n in range(STUBS):
         report = Report(
@@ -128,7 +128,7 @@ def test_bad_paging_options_are_one_line_errors(listed, args, message):
 def test_a_page_is_read_in_the_same_statements_as_any_other(listed):
     """The page's stubs come from the key's order (LIMIT/OFFSET), on the CLI's own connection and a pooled one."""
     cfg, ids = listed
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         with quickread.open_reader(catalogue.url) as own, catalogue.reader() as pooled:
             for reader in (own, pooled):

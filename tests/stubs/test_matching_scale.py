@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
-from archive.catalogue import Catalogue, utcnow
+from archive.catalogue import Catalogue
+from archive.clock import utcnow
 from archive.tables import Capture, ReportRow, Stub, StubMatchKey
 from scraper.config import load_config
 from scraper.extract.report import Network, Report
@@ -90,7 +91,7 @@ def add_report(catalogue: Catalogue, report: Report, i: int) -> int:
 
 def test_indexed_matching_equals_the_full_scan_and_incremental_merges_equal_a_full_refresh(tmp_path):
     cfg = load_config(str(make_config(tmp_path, f"[stubs]\ncluster_window_days = {WINDOW}\n")))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
     rng = random.Random(15)
     outcomes: dict[str, int] = {}
     for i in range(200):
@@ -118,7 +119,7 @@ def test_indexed_matching_equals_the_full_scan_and_incremental_merges_equal_a_fu
 
 def test_candidates_come_from_an_index_never_a_scan_of_stubs(tmp_path):
     cfg = load_config(str(make_config(tmp_path)))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
     rng = random.Random(7)
     for i in range(40):
         report = random_report(rng, i)
@@ -152,7 +153,7 @@ def test_candidates_come_from_an_index_never_a_scan_of_stubs(tmp_path):
 
 def test_extending_a_large_cluster_reads_only_the_new_report(tmp_path):
     cfg = load_config(str(make_config(tmp_path)))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
 
     def report(i: int) -> Report:
         return Report(
@@ -224,7 +225,7 @@ def _written(catalogue: Catalogue, cfg, capture_id: int) -> tuple[list[str], int
 def test_the_300th_reference_costs_what_the_3rd_did(tmp_path):
     """Statements and bytes written to add a reference do not grow with the cluster (no growing notes blob)."""
     cfg = load_config(str(make_config(tmp_path)))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
 
     def report(i: int) -> Report:  # numbers from 1000 keep every URL and title the same length
         return Report(
@@ -270,7 +271,7 @@ def test_repolling_a_cited_report_of_a_large_cluster_reads_only_that_report(tmp_
     from archive.tables import StubReference
 
     cfg = load_config(str(make_config(tmp_path)))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
 
     def report(i: int, accounts: int = 93) -> Report:
         return Report(
@@ -334,7 +335,7 @@ def test_repolling_a_cited_report_of_a_large_cluster_reads_only_that_report(tmp_
 def test_a_curators_origin_edit_is_what_later_reports_match_on(tmp_path):
     """review.edit changes the stub with a guarded UPDATE the flush hook never sees: its keys must follow."""
     cfg = load_config(str(make_config(tmp_path)))
-    catalogue = Catalogue(cfg.catalogue_url)
+    catalogue = Catalogue(cfg.catalogue_url, migrate=True)
 
     def meta_report(i: int, origin: str) -> Report:
         return Report(

@@ -28,7 +28,7 @@ def test_each_reports_extracted_by_line_is_its_own_paragraph(site_server, tmp_pa
     _, wire_url = serve_seeds(site_server)
     stub_id = fetch(cfg, site_server.url("/news/2021/10/september-2021-cib-report/"))["stub_id"]
     assert fetch(cfg, wire_url)["stub_id"] == stub_id
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         review.edit(catalogue, stub_id, {"counts": {"facebook_accounts": 90}})
     finally:

@@ -189,7 +189,7 @@ def test_merge_into_itself_and_unknown_ids_are_one_line_errors(two_stubs):
 def test_a_stale_decision_loses_to_the_one_that_committed_first(two_stubs):
     """Two desks load the same new stub; the second accept must not succeed nor log."""
     cfg, a, _ = two_stubs
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             loaded = s.query(Stub).filter_by(stub_id=a).one()  # the first desk shows the stub

@@ -127,7 +127,7 @@ def test_a_page_title_is_not_a_sentence_for_technique_evidence(site_server, tmp_
     cfg = config(tmp_path)
     site_server.set("/news/2021/10/report/", PLATFORM_REPORT)
     stub_id = fetch(cfg, site_server.url("/news/2021/10/report/"))["stub_id"]
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             [text] = texts_of_stub(s, store.get_stub(s, stub_id))

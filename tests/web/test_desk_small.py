@@ -197,7 +197,7 @@ def test_the_queue_filters_stubs_whose_counts_disagree(desk):
     from scraper.config import load_config
 
     dfrlab, wire = desk.fetch(DFRLAB)["stub_id"], desk.fetch(WIRE)["stub_id"]
-    catalogue = Catalogue(load_config(str(desk.config)).catalogue_url)
+    catalogue = Catalogue(load_config(str(desk.config)).catalogue_url, migrate=True)
     try:  # as the stub stage sets it when a second report states other counts
         with catalogue.session() as s:
             s.execute(update(Stub).where(Stub.stub_id == wire).values(counts_disagree=True))

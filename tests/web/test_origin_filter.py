@@ -30,7 +30,7 @@ def listed(base: str, **params: str) -> list[str]:
 
 
 def index_rows(catalogue_url: str) -> dict[str, set[tuple[str, str]]]:
-    catalogue = Catalogue(catalogue_url)
+    catalogue = Catalogue(catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             out: dict[str, set[tuple[str, str]]] = {}
@@ -103,7 +103,7 @@ def test_migration_0008_back_fills_the_index_of_stubs_written_before_it(tmp_path
     url = load_config(str(cfg)).catalogue_url
     written = index_rows(url)
     assert written == expected_rows(desk) and len(written) == 2
-    catalogue = Catalogue(url)
+    catalogue = Catalogue(url, migrate=True)
     with catalogue.engine.connect() as conn:  # back to the release before the index: its table is gone
         migrate._sqlite_pragma(conn, "PRAGMA foreign_keys=OFF")  # as migrate.upgrade does: batch steps copy tables
         command.downgrade(migrate.alembic_config(conn), "0007_reference_notes")
@@ -122,7 +122,7 @@ def test_the_filter_and_its_count_are_index_lookups_not_scans(tmp_path, sites):
     def remember(_conn, _cursor, statement, parameters, *_args) -> None:
         statements.append((statement, parameters))
 
-    catalogue = Catalogue(load_config(str(cfg)).catalogue_url)
+    catalogue = Catalogue(load_config(str(cfg)).catalogue_url, migrate=True)
     with catalogue.session() as s:
         for status in ("", "new"):
             event.listen(Engine, "before_cursor_execute", remember)

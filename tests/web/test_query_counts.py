@@ -3,7 +3,7 @@
 The catalogues are bench/desk.py's (four real reports through the pipeline, cloned in
 bulk into real SQLite files); the stub page's stub cites 4 reports in the small one and
 40 in the larger. The desk runs in-process and every statement is counted by the
-shared counter (archive/querycount.py), the same one the bench prints.
+shared counter (bench/querycount.py), the same one the bench prints.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.querycount import counting
 from bench._servers import Publisher
 from bench.desk import PAGES, build, measure
+from bench.querycount import counting
 
 SIZES = {"small": (5, 4), "large": (50, 40)}  # stubs, references of the stub page's stub
 

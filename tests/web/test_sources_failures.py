@@ -15,7 +15,7 @@ from scraper.discover.failures import RetryPolicy, record_failure
 def test_sources_page_shows_failing_and_given_up_items(desk) -> None:
     now = datetime(2026, 11, 29, 1, 0)
     policy = RetryPolicy(max_tries=2, retry_seconds=600)
-    catalogue = Catalogue(load_config(str(desk.config)).catalogue_url)
+    catalogue = Catalogue(load_config(str(desk.config)).catalogue_url, migrate=True)
     try:
         ids = []
         with catalogue.session() as s:

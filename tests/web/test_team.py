@@ -55,7 +55,7 @@ def signed_in(browser, token: str):
 
 def clone_stubs(config: Path, n: int, targets: list[str] | None = None) -> list[str]:
     """`n` more new stubs, copies of the first real one (bulk work needs a full page of them)."""
-    catalogue = Catalogue(load_config(str(config)).catalogue_url)
+    catalogue = Catalogue(load_config(str(config)).catalogue_url, migrate=True)
     try:
         with catalogue.session() as s:
             base = s.execute(select(Stub.__table__).order_by(Stub.id).limit(1)).mappings().one()
@@ -154,7 +154,7 @@ def test_claims_expire(team_desk):
         }
         assert alice.post(f"{desk.base}/stubs/{stub}/claim", data={"csrf": csrf[alice]}).status_code == 303
         assert bob.post(f"{desk.base}/stubs/{stub}/claim", data={"csrf": csrf[bob]}).status_code == 400
-        catalogue = Catalogue(load_config(str(desk.config)).catalogue_url)
+        catalogue = Catalogue(load_config(str(desk.config)).catalogue_url, migrate=True)
         try:  # the claim's minute passes
             with catalogue.session() as s:
                 from archive.tables import StubClaim
@@ -178,7 +178,7 @@ def test_curators_cli_adds_lists_and_revokes(team_desk):
     assert bad.exit_code != 0 and "curator name" in bad.stderr
     listed = cli("curators", "list", "--config", desk.config, "--json")
     assert [c["name"] for c in json.loads(listed.stdout)] == ["carol"]
-    catalogue = Catalogue(load_config(str(desk.config)).catalogue_url)
+    catalogue = Catalogue(load_config(str(desk.config)).catalogue_url, migrate=True)
     try:  # only the digest is stored, never the token
         with catalogue.session() as s:
             from archive.tables import Curator

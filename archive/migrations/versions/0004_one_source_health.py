@@ -12,6 +12,8 @@ desk read one history. Downgrade rebuilds `source_state` from the runs.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -44,7 +46,7 @@ _RUNS = sa.table(
 )
 
 
-def _run_rows(state) -> list[dict]:
+def _run_rows(state: sa.Row[Any]) -> list[dict[str, Any]]:
     """Closed runs standing for what one source_state row remembers, oldest first."""
     rows = []
     if state.last_success_at is not None:
