@@ -11,6 +11,8 @@ import click
 from archive.quickread import StubPage, stub_page, stub_rows, utcnow
 from scraper.config import Config
 from scraper.errors import UserError
+from scraper.export.intel import write_intel
+from scraper.extract.report import Report
 
 from .common import catalogue_reader, json_option, print_json, render_table, terminal_progress, utc_iso, with_config
 
@@ -22,8 +24,6 @@ PAGE_SIZE = 50  # `stubs list` shows a page, as gh and Datasette do: its output 
 
 
 def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
-    from scraper.export.intel import write_intel
-
     return write_intel(fmt, records, out_dir, bundle, config)
 
 
@@ -201,7 +201,6 @@ def _values_to_check(s: Any, stub_pk: int) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
     from archive.tables import ReportRow, StubReference
-    from scraper.extract.report import Report
 
     rows = s.execute(
         select(StubReference.url, ReportRow.data)
@@ -373,7 +372,7 @@ def export_cmd(
     from archive.catalogue import Catalogue
     from scraper.export.records import stub_record
     from scraper.stubs import store
-    from scraper.techniques import store as technique_store
+    from scraper.stubs.technique_rows import sheet_rows
 
     catalogue = Catalogue(config.catalogue_url)
     try:
@@ -389,9 +388,7 @@ def export_cmd(
                     progress(st.stub_id)
                 pages.append((store.to_page(s, st, listing, years_have_blanks=blanks), listing.notes(st)))
             techniques = [
-                row
-                for st in listing.stubs
-                for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
+                row for st in listing.stubs for row in sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
             ]
             records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:
