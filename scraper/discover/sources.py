@@ -7,7 +7,6 @@ what the kind declares in `scraper.discover.kinds`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.config import Config
@@ -16,27 +15,9 @@ from scraper.schedule import parse_schedule
 from scraper.settings import did_you_mean
 
 from . import kinds
+from .candidate import Source
 
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    kind: str
-    url: str
-    schedule: str = "6h"
-    org: str | None = None
-    enabled: bool = True
-    keywords: tuple[str, ...] = ()
-    url_patterns: tuple[str, ...] = ()
-    exclude_patterns: tuple[str, ...] = ()
-    respect_robots: bool = True
-    render: bool = False  # capture its reports with the browser (scraper.fetch.browser)
-    force_include: tuple[str, ...] = ()
-    max_items: int = 200
-    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def option(self, key: str, default: Any = None) -> Any:
-        return self.options.get(key, default)
+__all__ = ["Source", "load_sources", "parse_source"]  # Source: its home is .candidate, below the kinds
 
 
 _COMMON = {
