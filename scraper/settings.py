@@ -29,15 +29,19 @@ from typing import Any, TypeVar
 
 from archive.settings import StorageSettings, WaybackSettings
 
-from .disarm.source import API_BASE as DISARM_API_BASE
-from .disarm.source import RAW_BASE as DISARM_RAW_BASE
 from .errors import UserError
+from .schedule import parse_schedule
 
 T = TypeVar("T")
 
 OPEN_SECTIONS = ("sources", "orgs")
 
 DEFAULT_USER_AGENT = "takedown-archiver/0.1 (+https://github.com/DISARMFoundation; archiving takedown reports)"
+
+# DISARM's public repository (scraper.disarm.source reads it from here: settings sit below every feature)
+DISARM_REPOSITORY = "DISARMFoundation/DISARMframeworks"
+DISARM_RAW_BASE = f"https://raw.githubusercontent.com/{DISARM_REPOSITORY}"
+DISARM_API_BASE = f"https://api.github.com/repos/{DISARM_REPOSITORY}"
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,6 @@ class Setting:
 
 
 def _schedule_complaint(value: Any) -> str | None:
-    from .schedule import parse_schedule
-
     try:
         parse_schedule(value)
     except UserError as exc:
