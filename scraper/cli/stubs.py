@@ -1,4 +1,8 @@
-"""`takedowns stubs ...`: the curators' review queue."""
+"""`takedowns stubs ...`: the curators' review queue.
+
+The commands other than `stubs list` import the catalogue and `scraper.stubs` inside themselves: `stubs list`
+reads through `archive.quickread` and must not load SQLAlchemy (tests/test_startup.py; DEFERRED in tests/layering.py).
+"""
 
 from __future__ import annotations
 
