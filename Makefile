@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run serve test lint demo install bench docs clean pywb check-installed
+.PHONY: run serve test lint demo install bench docs graph clean pywb check-installed
 
 $(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench: install
 ## docs: regenerate docs/cli.md from the commands' --help (a test fails when it is stale)
 docs: install
 	$(BIN)/python -m scraper.cli.reference > docs/cli.md
+
+## graph: regenerate docs/imports.md, the import graph by layer (tests/test_layering.py fails when it is stale)
+graph: install
+	$(BIN)/python -m tests.layering > docs/imports.md
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
