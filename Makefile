@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run serve test lint demo install bench docs docs-check docs-serve lock clean pywb check-installed
+.PHONY: run serve test lint demo install bench docs docs-check docs-serve graph lock clean pywb check-installed
 
 $(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,6 +99,10 @@ lock: | $(VENV)/.created
 	$(BIN)/pip install --quiet 'uv==$(UV_VERSION)'
 	$(LOCK) --extra test --extra all -o requirements.lock
 	$(LOCK) --constraint requirements.lock -o requirements-run.lock
+
+## graph: regenerate docs/imports.md, the import graph by layer (tests/test_layering.py fails when it is stale)
+graph: install
+	$(BIN)/python -m tests.layering > docs/imports.md
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -28,8 +28,10 @@ from warcio.exceptions import ArchiveLoadFailed
 from . import quarantine, warcio_codings
 from .catalogue import Catalogue
 from .clock import utcnow
-from .objectstore import exists, is_object, locate
+from .objectstore import exists, is_object, locate, store_for
+from .render_records import block_records
 from .tables import Capture, ReportRow, Stub, StubReference, VerifiedFile, WarcFile
+from .wacz import temporary_wacz
 from .warc import payload_sha256, read_response
 from .warcscan import HOP_HEADER, PAGE_ID, FoundCapture, scan_warc
 
@@ -376,16 +378,12 @@ def check_missing(data_dir: Path, catalogue: Catalogue) -> list[Problem]:
 
 
 def _object_size(uri: str) -> int | None:
-    from .objectstore import store_for
-
     return store_for(uri).size(uri)
 
 
 def capture_index(data_dir: Path, capture: Capture) -> dict[str, str]:
     """The URLs the capture's WACZ index will answer for, with their HTTP status: its response records
     (the page and each 3xx hop), read from the WARC block the WACZ is built from."""
-    from .render_records import block_records
-
     index: dict[str, str] = {}
     for record, _rel, _length, _payload in block_records(
         locate(data_dir, capture.warc_path), capture.warc_offset, len(capture.redirects or [])
@@ -430,8 +428,6 @@ def check_references(data_dir: Path, catalogue: Catalogue, scope: dict[str, int]
 
 def _package_in_worker(data_dir: str, capture: dict[str, Any], report: dict[str, Any] | None) -> tuple[int, list[str]]:
     """Pool entry point: build one capture's WACZ in a temporary folder and check it."""
-    from .wacz import temporary_wacz
-
     try:
         with temporary_wacz(Path(data_dir), Capture(**capture), report) as path:
             return capture["id"], [one_line(m) for m in check_wacz(path)]

@@ -37,7 +37,9 @@ from warcio.warcwriter import WARCWriter
 from . import warcio_codings
 from .errors import ArchiveError, UnreadableRecord
 from .objectstore import locate, open_warc
+from .render_records import block_records
 from .tables import Capture
+from .warc import reading
 
 TEMP_PREFIX = ".wacz-"  # + "<pid>-": the folder a WACZ is built in before it is renamed into place
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
@@ -49,8 +51,6 @@ def capture_record_bytes(warc_path: Path | str, offset: int, hops: int = 0) -> b
 
     The hops let replay resolve the URL that was asked for.
     """
-    from .render_records import block_records
-    from .warc import reading
 
     end = 0
     for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset, hops)):

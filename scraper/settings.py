@@ -32,14 +32,17 @@ from typing import Any, Protocol, TypeVar, get_type_hints
 
 from archive.settings import StorageSettings, WaybackSettings, http_url_complaint, optional_http_url_complaint
 
-from .disarm.source import API_BASE as DISARM_API_BASE
-from .disarm.source import RAW_BASE as DISARM_RAW_BASE
 from .errors import UserError
 from .schedule import Schedule, parse_schedule
 
 T = TypeVar("T")
 C = TypeVar("C", bound=type)
 Values = Mapping[str, Mapping[str, Any]]
+
+# DISARM's public repository (scraper.disarm.source reads it from here: settings sit below every feature)
+DISARM_REPOSITORY = "DISARMFoundation/DISARMframeworks"
+DISARM_RAW_BASE = f"https://raw.githubusercontent.com/{DISARM_REPOSITORY}"
+DISARM_API_BASE = f"https://api.github.com/repos/{DISARM_REPOSITORY}"
 
 
 class HasSettings(Protocol):

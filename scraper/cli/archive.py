@@ -12,10 +12,16 @@ from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue
 from archive.errors import ArchiveError
+from archive.reindex import reindex
 from archive.tables import Capture, ReportRow
 from archive.verify import verify
+from archive.wacz import export_wacz
+from archive.warc import WarcStore
+from archive.wayback import WaybackClient
 from scraper.config import Config, wayback_settings
 from scraper.errors import UserError
+from scraper.pipeline import extract_capture
+from scraper.stubs import rewrite_feed, update_stubs_for_report
 
 from . import exits
 from .common import json_option, print_json, terminal_progress, with_config
@@ -115,8 +121,6 @@ def export_cmd(
     url: str | None, output: Path, capture_id: int | None, rendered: bool | None, config: Config, as_json: bool
 ) -> None:
     """Write the WACZ snapshot of URL's newest capture (or of `--capture ID`), built from its WARC records."""
-    from archive.wacz import export_wacz  # imported here: `archive verify`, the common call, never needs it
-
     if output.suffix != ".wacz":
         raise UserError(f"{output}: the output file must end in .wacz")
     if (url is None) == (capture_id is None):
@@ -183,11 +187,6 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
     WARC file, offset, length and dates); each capture added is then re-extracted, which
     restores its report and its stub. Running it again changes nothing.
     """
-    from archive.reindex import reindex
-    from scraper.pipeline import (
-        extract_capture,
-    )  # imported here: extraction loads models that the other commands never need
-    from scraper.stubs import update_stubs_for_report
 
     catalogue = Catalogue(config.catalogue_url, migrate=True)
     failed: list[str] = []
@@ -249,8 +248,6 @@ def upload_cmd(config: Config, as_json: bool) -> None:
     at the object; the local copy is kept. Run it when a worker stops for good, so its last,
     not yet full file is readable from every host. Running it again uploads nothing.
     """
-    from archive.warc import WarcStore
-
     catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         done = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes).upload_pending()
@@ -269,8 +266,6 @@ def upload_cmd(config: Config, as_json: bool) -> None:
 @json_option
 def pending_cmd(config: Config, as_json: bool) -> None:
     """Poll every pending Wayback job once and print what resolved."""
-    from archive.wayback import WaybackClient  # imported here: it brings httpx, which `archive verify` never needs
-
     settings = wayback_settings(config)
     if not settings.enabled:
         raise UserError("the Wayback Machine is disabled: set [archive.wayback] enabled = true")
@@ -283,8 +278,6 @@ def pending_cmd(config: Config, as_json: bool) -> None:
     try:
         results = asyncio.run(run())
         if any(s.status == "success" for _, s in results):  # a stub's entry gains its public-archive link
-            from scraper.stubs import rewrite_feed
-
             rewrite_feed(config, catalogue)
     finally:
         catalogue.dispose()

@@ -48,7 +48,7 @@ def catalogue_reader(config: Config) -> Iterator[Reader]:
         if reader is not None:
             yield reader
             return
-    from archive.catalogue import Catalogue
+    from archive.catalogue import Catalogue  # SQLAlchemy: only when there is no current catalogue to read
 
     catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:

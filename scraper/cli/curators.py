@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from archive.catalogue import Catalogue
+from scraper import curators
 from scraper.config import Config
 
 from .common import json_option, print_json, render_table, utc_iso, with_config
@@ -15,8 +17,6 @@ def curators_group() -> None:
 
 
 def _catalogue(config: Config):
-    from archive.catalogue import Catalogue
-
     return Catalogue(config.catalogue_url, migrate=True)
 
 
@@ -26,8 +26,6 @@ def _catalogue(config: Config):
 @json_option
 def add_cmd(name: str, config: Config, as_json: bool) -> None:
     """Add curator NAME and print their token once (only its SHA-256 is stored)."""
-    from scraper import curators
-
     catalogue = _catalogue(config)
     try:
         token = curators.add(catalogue, name)
@@ -49,8 +47,6 @@ def add_cmd(name: str, config: Config, as_json: bool) -> None:
 @json_option
 def list_cmd(config: Config, as_json: bool) -> None:
     """Curators, when added, and whether their token is revoked."""
-    from scraper import curators
-
     catalogue = _catalogue(config)
     try:
         found = curators.listing(catalogue)
@@ -71,8 +67,6 @@ def list_cmd(config: Config, as_json: bool) -> None:
 @json_option
 def revoke_cmd(name: str, config: Config, as_json: bool) -> None:
     """Revoke NAME's token (their past actions stay recorded under their name)."""
-    from scraper import curators
-
     catalogue = _catalogue(config)
     try:
         curators.revoke(catalogue, name)

@@ -11,6 +11,8 @@ import click
 
 from scraper.config import Config
 from scraper.daemon.status import Status, collect_status
+from scraper.scaleout.leader import SchedulerLease
+from scraper.techniques import ahead
 
 from . import exits
 from .common import catalogue_reader, json_option, print_json, render_table, with_config
@@ -41,13 +43,10 @@ def run(config: Config, once: bool, duration: float | None, one_scheduler: bool,
     With --json, the status (as `status --json`) is printed once it has stopped.
     """
     from scraper.daemon.scheduler import Daemon  # APScheduler and the pipeline: only for `run`
-    from scraper.techniques import ahead
-    from scraper.web.server import desk_beside_daemon
+    from scraper.web.server import desk_beside_daemon  # Starlette and the ORM: only for `run`
 
     lease = None
     if one_scheduler:
-        from scraper.scaleout.leader import SchedulerLease
-
         lease = SchedulerLease(config.catalogue_url)
         lease.wait()
     try:
@@ -162,7 +161,7 @@ def render_status(report: Status) -> str:
 @json_option
 def demo(directory: Path, seconds: float, as_json: bool) -> None:
     """Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them."""
-    from scraper.demo.run import run_demo, where_things_are
+    from scraper.demo.run import run_demo, where_things_are  # the daemon and the desk: only for `demo`
 
     config, report = run_demo(directory, seconds)
     if as_json:

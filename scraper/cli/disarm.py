@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from scraper.config import Config
+from scraper.disarm.locate import disarm_in_use
 from scraper.disarm.source import PINNED_COMMIT
+from scraper.disarm.update import update
 
 from .common import json_option, print_json, with_config
 
@@ -20,8 +22,6 @@ def disarm_group() -> None:
 @json_option
 def show_cmd(config: Config, as_json: bool) -> None:
     """Which DISARM copy is in use (config path, download or packaged snapshot) and its files."""
-    from scraper.disarm.locate import disarm_in_use
-
     in_use = disarm_in_use(config)
     if as_json:
         print_json(in_use.to_dict())
@@ -48,8 +48,6 @@ def update_cmd(ref: str, config: Config, as_json: bool) -> None:
     The files are checked (sheets and columns, attack-patterns) before they replace the copy in
     use; a failed or partial download replaces nothing. Paths set in [techniques] still win.
     """
-    from scraper.disarm.update import update
-
     done = update(config, ref)
     if as_json:
         print_json({"directory": str(done.directory), "ref": done.ref, "commit": done.commit, "files": done.summaries})

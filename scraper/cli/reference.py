@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import click
 
+from scraper.cli import COMMAND_MODULES, load_module
+
 WIDTH = 100
 
 
@@ -25,8 +27,6 @@ def _commands(group: click.Group, path: list[str]) -> Iterator[tuple[list[str], 
 
 def render(cli: click.Group) -> str:
     """The whole reference as Markdown: the top-level help, then one section per command."""
-    from scraper.cli import COMMAND_MODULES, load_module
-
     for module in sorted({module for module, _ in COMMAND_MODULES.values()}):  # commands load lazily
         load_module(module)
     root = click.Context(

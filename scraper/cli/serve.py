@@ -7,6 +7,7 @@ import sys
 import click
 
 from scraper.config import Config
+from scraper.web.server import serve as run
 
 from .common import json_option, print_json, with_config
 
@@ -22,7 +23,6 @@ from .common import json_option, print_json, with_config
 @json_option
 def serve(host: str | None, port: int | None, config: Config, as_json: bool) -> None:
     """Serve the review desk: queue, stubs with evidence, captures, actions, exports, sources."""
-    from scraper.web.server import serve as run
 
     def announce(url: str) -> None:
         if as_json:

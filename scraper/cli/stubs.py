@@ -1,4 +1,8 @@
-"""`takedowns stubs ...`: the curators' review queue."""
+"""`takedowns stubs ...`: the curators' review queue.
+
+The commands other than `stubs list` import the catalogue and `scraper.stubs` inside themselves: `stubs list`
+reads through `archive.quickread` and must not load SQLAlchemy (tests/test_startup.py; DEFERRED in tests/layering.py).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from archive.clock import utcnow
 from archive.quickread import StubPage, stub_page, stub_rows
 from scraper.config import Config
 from scraper.errors import UserError
+from scraper.export.intel import write_intel
+from scraper.extract.report import Report
 
 from .common import catalogue_reader, json_option, print_json, render_table, terminal_progress, utc_iso, with_config
 
@@ -23,8 +29,6 @@ PAGE_SIZE = 50  # `stubs list` shows a page, as gh and Datasette do: its output 
 
 
 def _intel_export(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
-    from scraper.export.intel import write_intel
-
     return write_intel(fmt, records, out_dir, bundle, config)
 
 
@@ -204,7 +208,6 @@ def _values_to_check(s: Any, stub_pk: int) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
     from archive.tables import ReportRow, StubReference
-    from scraper.extract.report import Report
 
     rows = s.execute(
         select(StubReference.url, ReportRow.data)
@@ -377,7 +380,7 @@ def export_cmd(
     from archive.catalogue import Catalogue
     from scraper.export.records import stub_record
     from scraper.stubs import store
-    from scraper.techniques import store as technique_store
+    from scraper.stubs.technique_rows import sheet_rows
 
     catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
@@ -393,9 +396,7 @@ def export_cmd(
                     progress(st.stub_id)
                 pages.append((store.to_page(s, st, listing, years_have_blanks=blanks), listing.notes(st)))
             techniques = [
-                row
-                for st in listing.stubs
-                for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
+                row for st in listing.stubs for row in sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
             ]
             records = [stub_record(s, st) for st in listing.stubs] if fmt in ("stix", "misp") else []
     finally:

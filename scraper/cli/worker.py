@@ -7,6 +7,8 @@ import asyncio
 import click
 
 from scraper.config import Config
+from scraper.daemon.status import collect_status
+from scraper.fetch.client import check_url
 
 from .common import catalogue_reader, json_option, print_json, with_config
 
@@ -31,7 +33,6 @@ def worker_cmd(concurrency: int, until_empty: bool, stalled_after: float, config
     Needs [catalogue] url on PostgreSQL; with several machines also [storage] kind = "s3".
     With --json, the status (as `status --json`) is printed once it has stopped.
     """
-    from scraper.daemon.status import collect_status
     from scraper.scaleout import jobs  # imported here: procrastinate is only needed by workers
 
     jobs.run(config, concurrency=concurrency, until_empty=until_empty, stalled_after=stalled_after)
@@ -46,8 +47,7 @@ def worker_cmd(concurrency: int, until_empty: bool, stalled_after: float, config
 @json_option
 def enqueue_cmd(urls: tuple[str, ...], config: Config, as_json: bool) -> None:
     """Queue a capture job for each URL (at most one waiting per URL) for `takedowns worker`."""
-    from scraper.fetch.client import check_url
-    from scraper.scaleout import jobs
+    from scraper.scaleout import jobs  # procrastinate: the optional [workers] extra
 
     for url in urls:
         check_url(url)

@@ -22,13 +22,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from archive.catalogue import Catalogue
 from scraper.config import Config
+from scraper.discover import runs
+from scraper.discover.poll import PollResult, poll_source
 from scraper.errors import UserError, describe
 from scraper.extract.pool import warm_up
 from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient
 
-from . import adapter, runs
-from .adapter import Poller, ScheduledSource
+from . import adapter
+from .adapter import Poller, PollSummary, ScheduledSource
 from .housekeeping import CHORES, Chore, run_chore
 from .lock import DaemonLock
 from .logs import current_source, daemon_logging
@@ -37,6 +39,23 @@ from .settings import DaemonSettings, daemon_settings
 from .signals import early_stop_signals, install_stop_handlers
 
 log = logging.getLogger("takedowns.daemon")
+
+
+async def poll(
+    config: Config,
+    catalogue: Catalogue,
+    client: HttpClient,
+    source: ScheduledSource,
+    *,
+    browser: SharedBrowser | None = None,
+) -> PollSummary:
+    """One pass of discovery's `poll_source`, summarised for the run table (`browser`: for `render = true` sources)."""
+    assert source.spec is not None, "a source from the config carries its table"
+    return summarise(await poll_source(config, catalogue, client, source.spec, browser=browser))
+
+
+def summarise(result: PollResult) -> PollSummary:
+    return PollSummary(items_found=result.items_found, errors=len(result.errors), error=result.source_error or None)
 
 
 def stop_reserve(grace: float) -> float:
@@ -99,7 +118,7 @@ class Daemon:
             ):
                 self.client = client
                 self._poll: Poller = self._poller or partial(
-                    adapter.poll, browser=browser
+                    poll, browser=browser
                 )  # one browser for every render source
                 self.scheduler = AsyncIOScheduler(event_loop=loop, timezone=timezone.utc)
                 now = datetime.now(timezone.utc)

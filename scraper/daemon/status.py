@@ -7,7 +7,6 @@ and the first of them started longer ago than `[daemon] failing_threshold_hours`
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,8 +20,6 @@ from scraper.disarm.locate import disarm_in_use
 from . import adapter
 from .lock import lock_holder
 from .settings import daemon_settings
-
-log = logging.getLogger("takedowns.daemon")
 
 
 @dataclass
@@ -110,8 +107,4 @@ def collect_status(config: Config, reader: Reader, *, now: datetime | None = Non
 
 
 def _configured_sources(config: Config) -> dict[str, adapter.ScheduledSource]:
-    try:
-        return {s.name: s for s in adapter.load_sources(config)}
-    except adapter.DiscoveryMissing:
-        log.debug("discovery is not installed: status lists sources from past runs only")
-        return {}
+    return {s.name: s for s in adapter.load_sources(config)}

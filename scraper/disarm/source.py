@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-REPOSITORY = "DISARMFoundation/DISARMframeworks"
+from scraper.settings import DISARM_REPOSITORY
+
+REPOSITORY = DISARM_REPOSITORY  # declared with the settings whose defaults point into it
 # The snapshot in scraper/disarm/data/ is this commit ("Merge pull request #37", 2025-02-10).
 PINNED_COMMIT = "49df5f649e16dfbf11e3859913c256c875c02692"
 PINNED_DATE = "2025-02-10"
-RAW_BASE = f"https://raw.githubusercontent.com/{REPOSITORY}"
-API_BASE = f"https://api.github.com/repos/{REPOSITORY}"
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")  # a tag, branch or commit; no '..', no spaces

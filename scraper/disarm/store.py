@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.files import atomic_write_text
+from scraper.processes import alive
 
 from .source import FILES, REPOSITORY, short
 
@@ -141,19 +142,9 @@ def staging(data_dir: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for old in root.glob(".incoming-*"):
         pid = old.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             discard(old)
     return Path(tempfile.mkdtemp(dir=root, prefix=f".incoming-{os.getpid()}-"))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def discard(folder: Path) -> None:

@@ -24,8 +24,6 @@ from archive.clock import utcnow
 from archive.tables import ArchiveJob, DiscoveredItem
 from archive.wayback import snapshot_link
 from scraper.config import Config, section_settings, wayback_settings
-from scraper.daemon import runs
-from scraper.daemon.settings import daemon_settings
 from scraper.errors import FetchError, UserError, describe
 from scraper.extract.pool import ExtractSettings
 from scraper.fetch.browser import RenderSettings, SharedBrowser
@@ -35,12 +33,12 @@ from scraper.stagetimes import in_thread
 from scraper.stubs import feed_changed, feed_refresher
 from scraper.urls import normalise_url
 
-from . import failures, kinds
-from .candidate import Candidate, ShapeError
+from . import failures, kinds, runs
+from .candidate import Candidate, ShapeError, Source
 from .failures import RetryPolicy
 from .kinds.wayback import cdx_rows
 from .relevance import judge, prefilter
-from .sources import Source, load_sources
+from .sources import load_sources
 
 log = logging.getLogger("takedowns.discover")
 Progress = Callable[[str], None]
@@ -147,8 +145,8 @@ def _decide(catalogue: Catalogue, item_id: int, decision: str, reason: str, capt
 
 
 def retry_policy(config: Config) -> RetryPolicy:
-    settings = daemon_settings(config)
-    return RetryPolicy(settings.item_max_tries, settings.item_retry_seconds)
+    daemon = config.section("daemon")  # validated against the registry when the config loaded
+    return RetryPolicy(daemon["item_max_tries"], daemon["item_retry_seconds"])
 
 
 def _without_credentials(c: Candidate, source: Source) -> Candidate:

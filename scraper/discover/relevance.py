@@ -11,8 +11,7 @@ import re
 
 from scraper.extract.report import Report
 
-from .candidate import Candidate
-from .sources import Source
+from .candidate import Candidate, Source
 
 TAKEDOWN_TERMS = re.compile(
     r"coordinated inauthentic behaviou?r|influence operations?|information operations?|covert influence|"

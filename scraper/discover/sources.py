@@ -7,40 +7,17 @@ what the kind declares in `scraper.discover.kinds`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.schedule import Schedule, parse_schedule
+from scraper.schedule import parse_schedule
 from scraper.settings import did_you_mean
 
 from . import kinds
+from .candidate import DEFAULT_SCHEDULE, Source
 
-DEFAULT_SCHEDULE = parse_schedule("6h")
-
-
-@dataclass(frozen=True)
-class Source:
-    """A validated `[sources.<name>]` table, its schedule parsed."""
-
-    name: str
-    kind: str
-    url: str
-    schedule: Schedule = DEFAULT_SCHEDULE
-    org: str | None = None
-    enabled: bool = True
-    keywords: tuple[str, ...] = ()
-    url_patterns: tuple[str, ...] = ()
-    exclude_patterns: tuple[str, ...] = ()
-    respect_robots: bool = True
-    render: bool = False  # capture its reports with the browser (scraper.fetch.browser)
-    force_include: tuple[str, ...] = ()
-    max_items: int = 200
-    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def option(self, key: str, default: Any = None) -> Any:
-        return self.options.get(key, default)
+__all__ = ["Source", "load_sources", "parse_source"]  # Source: its home is .candidate, below the kinds
 
 
 _COMMON = {

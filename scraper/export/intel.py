@@ -7,20 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from scraper.config import Config
+from scraper.disarm.bundle import attack_pattern_ids
 from scraper.errors import UserError
+from scraper.techniques.settings import TechniqueSettings
 
 
 def write_intel(fmt: str, records: list, out_dir: Path, bundle: bool, config: Config) -> list[Path]:
     """STIX or MISP files; their libraries are an optional extra, imported on use."""
     extras_hint = "install the optional extra: pip install 'takedown-archiver[disarm]'"
-    from scraper.techniques.settings import TechniqueSettings
-
     if fmt == "stix":
         try:
             from scraper.export.stix import write_stix
         except ImportError as exc:
             raise UserError(f"STIX export needs the stix2 library ({exc.name} missing): {extras_hint}") from None
-        from scraper.disarm.bundle import attack_pattern_ids
 
         return write_stix(
             records, attack_pattern_ids(TechniqueSettings.from_config(config).stix_bundle), out_dir, bundle

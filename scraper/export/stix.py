@@ -20,6 +20,7 @@ import pycountry
 import stix2
 
 from scraper.errors import UserError
+from scraper.files import PUBLIC_MODE, atomic_write_text
 
 from .records import StubRecord, stable_uuid
 
@@ -157,8 +158,6 @@ def bundle_of(objects: list, key: str) -> stix2.Bundle:
 
 
 def write_stix(records: list[StubRecord], patterns: dict[str, str], out_dir: Path, one_bundle: bool) -> list[Path]:
-    from scraper.files import PUBLIC_MODE, atomic_write_text
-
     bundles: list[tuple[Path, stix2.Bundle]] = []
     if one_bundle:
         objects = [o for rec in records for o in stub_objects(rec, patterns)]

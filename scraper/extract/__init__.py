@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from scraper.fetch.sniff import document_kind
 from scraper.urls import host_and_path
 
+from .dates import choose_date
+from .networks import extract_facts
 from .report import Report
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ def extract_report(
     Org: the `orgs` table by URL (longest host/path match), else `default_org`
     (the discovering source's), else the page's own site name.
     """
-    from .documents import ExtractError, read_html, read_pdf, read_text
+    from .documents import ExtractError, read_html, read_pdf, read_text  # trafilatura, pypdfium2: see __getattr__
 
     final_url = final_url or url
     if not payload.strip():
@@ -101,8 +103,6 @@ def _printable(text: str | None) -> str | None:
 def build_report(
     doc: Document, *, url: str, final_url: str, content_type: str, orgs: dict[str, str], default_org: str | None = None
 ) -> Report:
-    from .dates import choose_date
-    from .networks import extract_facts
 
     doc = replace(
         doc,

@@ -27,6 +27,7 @@ from scraper.config import Config
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient
 from scraper.fetch.shared_pacing import SharedPacing, conninfo_of
+from scraper.pipeline import capture_url
 
 log = logging.getLogger("takedowns.worker")
 
@@ -49,8 +50,6 @@ _context: WorkerContext | None = None
 @app.task(name="capture", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
 async def capture(url: str) -> None:
     """One URL through the pipeline: fetch, store, extract, stub (as `takedowns fetch`)."""
-    from scraper.pipeline import capture_url
-
     if _context is None:
         raise RuntimeError("capture jobs run inside `takedowns worker`")
     ctx = _context

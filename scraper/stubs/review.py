@@ -27,16 +27,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue
 from archive.clock import utcnow
-from archive.tables import Stub, StubChange, StubReference
+from archive.tables import Stub, StubReference
 from scraper.errors import UserError
 
 from . import curated, derived, edits
-from .actor import current_actor
+from .rows import get_stub, log_change
+from .store import refresh, split_plan
 
 STATES = ("new", "accepted", "rejected", "merged")
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -75,19 +76,6 @@ class Decision:
             "detail": self.detail,
             "also": self.also,
         }
-
-
-def get_stub(s: Session, stub_id: str) -> Stub:
-    """A stub by its provisional id (TA-00001) or its DISARM id (I00130), in any letter case."""
-    key = stub_id.strip().upper()
-    stub = s.scalar(select(Stub).where((func.upper(Stub.stub_id) == key) | (func.upper(Stub.disarm_id) == key)))
-    if stub is None:
-        raise UserError(f"no stub {stub_id}: see `takedowns stubs list`")
-    return stub
-
-
-def log_change(s: Session, stub: Stub, kind: str, detail: str) -> None:
-    s.add(StubChange(stub_pk=stub.id, at=utcnow(), kind=kind, detail=detail, actor=current_actor()))
 
 
 _HINT = {
@@ -180,8 +168,6 @@ def reopen(catalogue: Catalogue, stub_id: str) -> Decision:
 
 def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
     """Move OTHER's references into KEEP. KEEP keeps its name, id and status."""
-    from .store import refresh
-
     with catalogue.session() as s:
         keep, other = get_stub(s, keep_id), get_stub(s, other_id)
         if keep.id == other.id:
@@ -221,8 +207,6 @@ def merge(catalogue: Catalogue, keep_id: str, other_id: str) -> Decision:
 
 def unmerge(catalogue: Catalogue, stub_id: str) -> Decision:
     """Give a merged stub back its own references and make it new again."""
-    from .store import refresh
-
     with catalogue.session() as s:
         stub = get_stub(s, stub_id)
         holder_id = stub.merged_into
@@ -247,8 +231,6 @@ def split(catalogue: Catalogue, stub_id: str, *, id_prefix: str = "TA-", found_v
     STUB for its first operation and by a new stub for each other one (a joined report's own
     references go with their origin). STUB keeps its id, status and edits; `merge` joins them again.
     """
-    from .store import split_plan
-
     with catalogue.session() as s:
         catalogue.serialise(s, "stubs")  # it inserts references, as a poll's matching does: one at a time
         stub = get_stub(s, stub_id)
@@ -307,8 +289,6 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         if different:  # the desk's origin filter and later reports' matching read the curator's values
             derived.sync(s, stub)
         if "counts" in different:  # the notes carry the curator's counts into every export
-            from .store import refresh
-
             refresh(s, stub)
         if different:
             log_change(s, stub, "edited", "curator set " + said)

@@ -27,8 +27,9 @@ from scraper.urls import normalise_url, report_url
 from . import blocking, content, edits
 from .disarm_page import IncidentPage, Reference
 from .escape import found_via_cell, markup, notes_block, safe_url, single_line, year_text
-from .review import get_stub, log_change
+from .rows import get_stub, log_change
 from .settings import StubSettings
+from .technique_rows import table_rows
 from .urls import master_urls
 
 __all__ = ["StubOutcome", "get_stub", "refresh", "update_stubs_for_report"]
@@ -389,8 +390,6 @@ class SplitPlan:
 
     def apply(self, s: Session, stub: Stub, *, id_prefix: str, found_via: str) -> list[tuple[str, str]]:
         """Make the new stubs and move or copy their references; returns (new stub id, part) pairs."""
-        from .settings import StubSettings
-
         settings = StubSettings(id_prefix=id_prefix, found_via=found_via)
         now = utcnow()
         made: list[tuple[str, str]] = []
@@ -581,8 +580,6 @@ def to_page(s: Session, stub: Stub, listing: Listing | None = None, *, years_hav
     `years_have_blanks`: whether the exported batch has a stub without a year
     (DISARM's generator then prints years as `2019.0`; see sheets.year_text).
     """
-    from scraper.techniques.store import table_rows  # accepted techniques fill the Technique table
-
     listing = listing or load_listing(s, stub_id=stub.id, notes=True)
     refs = [
         Reference(

@@ -8,12 +8,9 @@ from sqlalchemy.orm import Session
 from archive.clock import utcnow
 from archive.tables import Stub, StubChange, StubTechnique
 from scraper.stubs.actor import current_actor
-from scraper.stubs.escape import markup, single_line
 
 from .framework import Technique
 from .suggestion import Suggestion
-
-TECHNIQUE_PAGE = "../../generated_pages/techniques/{id}.md"
 
 
 def of_stub(s: Session, stub: Stub, status: str | None = None) -> list[StubTechnique]:
@@ -91,31 +88,3 @@ def decide(
         )
     )
     return out
-
-
-def description(row: StubTechnique) -> str:
-    """DISARM's 'Description given for this incident': the quoted report text in <i>...</i>."""
-    return markup(list(row.sentences), table=True)  # printed in the Technique table
-
-
-def table_rows(rows: list[StubTechnique]) -> str:
-    """Rows of the page's Technique table for accepted techniques, in DISARM's format."""
-    return "".join(
-        f"| [{row.technique_id} {single_line(row.name, table=True)}]({TECHNIQUE_PAGE.format(id=row.technique_id)}) |"
-        f" {description(row)} |\n"
-        for row in rows
-    )
-
-
-def sheet_rows(incident_id: str, rows: list[StubTechnique]) -> list[dict[str, str]]:
-    """`incidenttechniques` rows (DISARM's columns) for accepted techniques of one incident."""
-    return [
-        {
-            "disarm_id": f"{incident_id}-{row.technique_id}",
-            "name": description(row),
-            "incident_id": incident_id,
-            "technique_ids": row.technique_id,
-            "summary": "",
-        }
-        for row in rows
-    ]

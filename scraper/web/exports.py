@@ -13,7 +13,11 @@ from pathlib import Path
 from archive.catalogue import Catalogue
 from scraper.config import Config
 from scraper.errors import UserError
+from scraper.export.intel import write_intel
+from scraper.export.records import stub_record
 from scraper.stubs import store
+from scraper.stubs.sheets import TECHNIQUE_COLUMNS, export
+from scraper.stubs.technique_rows import sheet_rows
 
 from .queue import QueueFilter, matching_ids
 
@@ -56,9 +60,6 @@ def export_download(
 ) -> tuple[bytes, str]:
     """Bytes and media type of one download; with a filter, the stubs it lists on every page,
     else those `stubs export` picks (new and accepted)."""
-    from scraper.export.records import stub_record
-    from scraper.techniques import store as technique_store
-
     d = DOWNLOADS[name]
     with catalogue.session() as s:
         if f is not None:
@@ -70,26 +71,18 @@ def export_download(
         blanks = any(not st.year_started for st in listing.stubs)
         pages = [(store.to_page(s, st, listing, years_have_blanks=blanks), listing.notes(st)) for st in listing.stubs]
         techniques = [
-            row
-            for st in listing.stubs
-            for row in technique_store.sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
+            row for st in listing.stubs for row in sheet_rows(st.disarm_id or st.stub_id, listing.techniques(st))
         ]
         records = [stub_record(s, st) for st in listing.stubs] if d.fmt in ("stix", "misp") else []
     with tempfile.TemporaryDirectory(prefix="takedowns-export-") as tmp:
         out = Path(tmp)
         if d.fmt in ("stix", "misp"):
-            from scraper.export.intel import write_intel
-
             written = write_intel(d.fmt, records, out, True, config)
         else:
-            from scraper.stubs.sheets import export
-
             written = export(pages, d.fmt, out, techniques)
         if d.picked is not None:
             path = out / d.picked
             if not path.exists() and d.picked == "incidenttechniques.csv":  # no accepted technique: the header alone
-                from scraper.stubs.sheets import TECHNIQUE_COLUMNS
-
                 return (",".join(TECHNIQUE_COLUMNS) + "\r\n").encode(), d.media
             if not path.exists():  # e.g. a STIX bundle of no stubs
                 raise UserError("no stub matches these filters: nothing to export")

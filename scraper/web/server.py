@@ -8,9 +8,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from archive.catalogue import Catalogue
+from scraper import curators
 from scraper.config import Config
 from scraper.errors import UserError
 
+from .app import create_app
 from .settings import WebSettings, needs_sign_in, required_token, web_settings
 
 log = logging.getLogger("takedowns.web")
@@ -19,8 +22,6 @@ log = logging.getLogger("takedowns.web")
 def _server(config: Config, settings: WebSettings, host: str, port: int):
     try:
         import uvicorn
-
-        from .app import create_app
     except ImportError as exc:
         raise UserError(
             f"the review desk's libraries are missing ({exc.name}): reinstall takedown-archiver (pip install takedown-archiver), which includes them"
@@ -34,9 +35,6 @@ def _server(config: Config, settings: WebSettings, host: str, port: int):
 
 
 def _has_curators(config: Config) -> bool:
-    from archive.catalogue import Catalogue
-    from scraper import curators
-
     catalogue = Catalogue(config.catalogue_url, migrate=True)
     try:
         return curators.any_active(catalogue)

@@ -7,7 +7,7 @@ import signal
 
 from archive.catalogue import Catalogue
 from scraper.config import load_config
-from scraper.daemon import runs as run_state
+from scraper.discover import runs as run_state
 
 from .harness import (
     DaemonProcess,

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..candidate import Candidate
-    from ..sources import Source
+    from ..candidate import Candidate, Source
 
 Fetch = Callable[[str], Awaitable[bytes]]  # GET a URL for the source (robots, pacing, status checked)
 Discover = Callable[["Source", Fetch], Awaitable[list["Candidate"]]]

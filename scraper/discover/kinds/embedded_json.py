@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin
 
-from ..candidate import Candidate, ShapeError
+from ..candidate import Candidate, ShapeError, Source
 from . import Fetch, Kind, Option, register
-
-if TYPE_CHECKING:
-    from ..sources import Source
 
 
 def embedded_json(

@@ -5,15 +5,10 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import date
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..candidate import Candidate, ShapeError
+from ..candidate import Candidate, ShapeError, Source
 from . import Fetch, Kind, register
-
-if TYPE_CHECKING:
-    from ..sources import Source
-
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-from ..candidate import Candidate, ShapeError
+from ..candidate import Candidate, ShapeError, Source
 from . import Fetch, Kind, Option, register
-
-if TYPE_CHECKING:
-    from ..sources import Source
 
 
 def github_index(content: bytes, raw_base: str, markdown_dir: str = "indicators") -> list[Candidate]:

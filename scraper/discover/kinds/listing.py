@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..candidate import Candidate, ShapeError
+from ..candidate import Candidate, ShapeError, Source
 from . import Fetch, Kind, Option, register
-
-if TYPE_CHECKING:
-    from ..sources import Source
 
 
 def listing(

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..candidate import Candidate, ShapeError
+from ..candidate import Candidate, ShapeError, Source
 from . import Fetch, Kind, Option, register
-
-if TYPE_CHECKING:
-    from ..sources import Source
 
 
 def series(template: str, start: str, today: date | None = None, step: str = "quarter") -> list[Candidate]:

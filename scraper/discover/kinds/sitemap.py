@@ -6,13 +6,9 @@ import gzip
 import io
 import logging
 import zlib
-from typing import TYPE_CHECKING
 
-from ..candidate import Candidate, ShapeError
+from ..candidate import Candidate, ShapeError, Source
 from . import Fetch, Kind, Option, register
-
-if TYPE_CHECKING:
-    from ..sources import Source
 
 log = logging.getLogger("takedowns.discover")
 MAX_SITEMAPS = 50  # sitemap files read in one poll, nested ones included

@@ -22,6 +22,7 @@ from archive.catalogue import Catalogue
 from archive.clock import utcnow
 from archive.quickread import RUN_ERROR, RUN_OK
 from archive.tables import SourceRun, SourceSchedule
+from scraper.processes import alive
 
 RUNNING, INTERRUPTED = "running", "interrupted"
 OK, ERROR = RUN_OK, RUN_ERROR  # the outcomes the health summary reads
@@ -67,15 +68,7 @@ def recover_interrupted(catalogue: Catalogue) -> list[str]:
 
 def _alive_elsewhere(pid: int | None) -> bool:
     """Whether another live process owns a run row (this process has just started: none of its rows are live)."""
-    if pid is None or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid is not None and pid != os.getpid() and alive(pid)
 
 
 def start_run(catalogue: Catalogue, source: str) -> int:
