@@ -180,7 +180,7 @@ def reindex_cmd(no_extract: bool, config: Config, as_json: bool) -> None:
     restores its report and its stub. Running it again changes nothing.
     """
     from archive.reindex import reindex
-    from scraper.pipeline import (
+    from scraper.pipeline.extraction import (
         extract_capture,
     )  # imported here: extraction loads models that the other commands never need
     from scraper.stubs import update_stubs_for_report

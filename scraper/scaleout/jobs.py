@@ -2,10 +2,10 @@
 
 `takedowns enqueue URL...` defers one `capture` job per URL, at most one waiting per URL
 (procrastinate's queueing lock); `takedowns worker` runs them, each through the same
-`scraper.pipeline.capture_url` as `takedowns fetch`, so a capture is stored exactly as on one
+`scraper.pipeline.chain.capture_url` as `takedowns fetch`, so a capture is stored exactly as on one
 machine. Delivery is at least once (a killed worker's job is run again): a second run of a
 job stores no second capture, because the WARC writer finds the same URL and payload digest
-already catalogued under its lock (`archive/warc.py`, `scraper.pipeline.store_capture`).
+already catalogued under its lock (`archive/warc.py`, `scraper.pipeline.snapshot.store_capture`).
 Requests to one host are paced across every worker (scraper/fetch/shared_pacing.py).
 """
 
@@ -49,7 +49,7 @@ _context: WorkerContext | None = None
 @app.task(name="capture", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
 async def capture(url: str) -> None:
     """One URL through the pipeline: fetch, store, extract, stub (as `takedowns fetch`)."""
-    from scraper.pipeline import capture_url
+    from scraper.pipeline.chain import capture_url
 
     if _context is None:
         raise RuntimeError("capture jobs run inside `takedowns worker`")
