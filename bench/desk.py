@@ -34,7 +34,7 @@ from archive.tables import Capture, ReportRow, Stub, StubChange, StubReference  
 from bench._servers import COUNTRIES, Publisher  # noqa: E402
 from bench.querycount import counting  # noqa: E402
 from scraper.config import load_config  # noqa: E402
-from scraper.pipeline import process_url  # noqa: E402
+from scraper.pipeline.chain import process_url  # noqa: E402
 from scraper.stubs import countries  # noqa: E402
 from scraper.web.app import create_app  # noqa: E402
 from scraper.web.settings import web_settings  # noqa: E402

@@ -32,7 +32,7 @@ from scraper.config import Config, load_config  # noqa: E402
 from scraper.devserver import Answer, LoopbackServer, Request  # noqa: E402
 from scraper.fetch.browser import BrowserPool, RenderSettings, render_unavailable  # noqa: E402
 from scraper.fetch.client import HttpClient  # noqa: E402
-from scraper.pipeline import capture_url  # noqa: E402
+from scraper.pipeline.chain import capture_url  # noqa: E402
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -19,7 +19,7 @@ from archive.warc import WarcStore  # noqa: E402
 from bench._servers import Site  # noqa: E402
 from scraper.config import load_config  # noqa: E402
 from scraper.fetch.client import HttpClient  # noqa: E402
-from scraper.pipeline import capture_url  # noqa: E402
+from scraper.pipeline.chain import capture_url  # noqa: E402
 
 PAGES = 400
 

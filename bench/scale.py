@@ -59,7 +59,7 @@ from scraper.config import load_config  # noqa: E402
 from scraper.devserver import Answer, LoopbackServer, Request  # noqa: E402
 from scraper.extract.report import Network, Report  # noqa: E402
 from scraper.fetch.client import HttpClient  # noqa: E402
-from scraper.pipeline import capture_url  # noqa: E402
+from scraper.pipeline.chain import capture_url  # noqa: E402
 from scraper.stubs import store as stub_store  # noqa: E402
 
 PER_STUB = 4

@@ -20,7 +20,7 @@ from archive.warc import WarcStore
 from archive.wayback import WaybackClient
 from scraper.config import Config, wayback_settings
 from scraper.errors import UserError
-from scraper.pipeline import extract_capture
+from scraper.pipeline.extraction import extract_capture
 from scraper.stubs import rewrite_feed, update_stubs_for_report
 
 from . import exits

@@ -16,7 +16,7 @@ from scraper.evaluate import FIELDS, counts_by_kind, evaluate
 from scraper.extract import extract_report
 from scraper.extract.report import EXTRACTOR_VERSION, Report
 from scraper.fetch.sniff import content_type_for_path
-from scraper.pipeline import extract_capture, report_of_capture
+from scraper.pipeline.extraction import extract_capture, report_of_capture
 from scraper.stubs import update_stubs_for_report
 
 from . import exits

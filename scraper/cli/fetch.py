@@ -9,7 +9,8 @@ import click
 from scraper.config import Config
 from scraper.errors import FetchError
 from scraper.extract import ExtractError
-from scraper.pipeline import CaptureOutcome, process_url
+from scraper.pipeline.chain import process_url
+from scraper.pipeline.outcome import CaptureOutcome
 
 from .common import json_option, print_json, with_config
 

@@ -28,7 +28,8 @@ from scraper.errors import FetchError, UserError, describe
 from scraper.extract.pool import ExtractSettings
 from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient, strip_credentials
-from scraper.pipeline import capture_url, failed_stage
+from scraper.pipeline.chain import capture_url
+from scraper.pipeline.outcome import failed_stage
 from scraper.stagetimes import in_thread
 from scraper.stubs import feed_changed, feed_refresher
 from scraper.urls import normalise_url

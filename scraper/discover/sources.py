@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scraper.config import Config
+from scraper.config import Config, source_table_org
 from scraper.errors import UserError
 from scraper.schedule import parse_schedule
 from scraper.settings import did_you_mean
@@ -76,8 +76,8 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
             re.compile(pattern)
         except re.error as exc:
             raise UserError(f"[sources.{name}] bad regular expression {pattern!r}: {exc}") from None
+    org = source_table_org(name, table)
     for key, kind_ in (
-        ("org", str),
         ("enabled", bool),
         ("respect_robots", bool),
         ("render", bool),
@@ -90,7 +90,7 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
         kind=kind.name,
         url=str(url),
         schedule=schedule,
-        org=table.get("org"),
+        org=org,
         enabled=table.get("enabled", True),
         keywords=_strings(name, "keywords", table.get("keywords", [])),
         url_patterns=_strings(name, "url_patterns", table.get("url_patterns", [])),

@@ -10,7 +10,7 @@ costs that process only and fails alone (`ExtractLimitError`), and nothing here 
 worker at exit. A worker that answered in time takes the next page (warm caches, no start-up).
 
 A poll runs up to `[extract] workers` pages at once (`run_bounded`: the worker builds the page's
-WARC records and extracts its report, `scraper.pipeline.build_and_extract`) while the loop goes
+WARC records and extracts its report, `scraper.pipeline.extract_worker.build_and_extract`) while the loop goes
 on fetching (`scraper.discover.poll.process` keeps `workers + 2` items in flight); `workers = 0`
 extracts one page at a time after storing it, as a single `fetch` does. PDFs' text comes from
 the PDF worker first (pdf_worker.py) and only the text is passed in.
@@ -45,14 +45,15 @@ from .report import Report
 
 # What extract_report imports on its first call (trafilatura, htmldate, the count grammar):
 # imported once in the fork server, so no extraction process pays for it.
-# scraper.pipeline: a poll's processes also build each page's WARC records (`scraper.pipeline.build_and_extract`).
+# scraper.pipeline.extract_worker: what a worker runs (`extract_stored`, and `build_and_extract`, which also
+# builds a page's WARC records).
 PRELOAD = [
     "scraper.extract",
     "scraper.extract.documents",
     "scraper.extract.dates",
     "scraper.extract.networks",
     "htmldate",
-    "scraper.pipeline",
+    "scraper.pipeline.extract_worker",
 ]
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -2,10 +2,10 @@
 
 `takedowns enqueue URL...` defers one `capture` job per URL, at most one waiting per URL
 (procrastinate's queueing lock); `takedowns worker` runs them, each through the same
-`scraper.pipeline.capture_url` as `takedowns fetch`, so a capture is stored exactly as on one
+`scraper.pipeline.chain.capture_url` as `takedowns fetch`, so a capture is stored exactly as on one
 machine. Delivery is at least once (a killed worker's job is run again): a second run of a
 job stores no second capture, because the WARC writer finds the same URL and payload digest
-already catalogued under its lock (`archive/warc.py`, `scraper.pipeline.store_capture`).
+already catalogued under its lock (`archive/warc.py`, `scraper.pipeline.snapshot.store_capture`).
 Requests to one host are paced across every worker (scraper/fetch/shared_pacing.py).
 """
 
@@ -27,7 +27,7 @@ from scraper.config import Config
 from scraper.errors import UserError
 from scraper.fetch.client import HttpClient
 from scraper.fetch.shared_pacing import SharedPacing, conninfo_of
-from scraper.pipeline import capture_url
+from scraper.pipeline.chain import capture_url
 
 log = logging.getLogger("takedowns.worker")
 

@@ -12,7 +12,7 @@ from archive.tables import Capture, ReportRow, Stub, StubReference
 from archive.wacz import temporary_wacz
 from scraper.config import Config
 from scraper.errors import UserError
-from scraper.pipeline import capture_content
+from scraper.pipeline.readback import capture_content
 
 
 @dataclass

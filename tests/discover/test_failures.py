@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import scraper.pipeline
+import scraper.pipeline.extraction
 from archive.catalogue import Catalogue
 from archive.tables import DiscoveredItem, Stub
 from scraper.config import load_config
@@ -68,14 +68,14 @@ def time_passes(cfg: Path, hours: float) -> None:
 @pytest.fixture
 def poisoned_extraction(monkeypatch):
     """Extraction of the poisoned page raises an unexpected error (a bug, a database error...)."""
-    real = scraper.pipeline.store_report
+    real = scraper.pipeline.extraction.store_report
 
     def store(catalogue, capture, report):
         if "poisoned" in capture.url:
             raise RuntimeError("unexpected failure while reading the page")
         return real(catalogue, capture, report)
 
-    monkeypatch.setattr(scraper.pipeline, "store_report", store)
+    monkeypatch.setattr(scraper.pipeline.extraction, "store_report", store)
 
 
 def test_a_poisoned_item_is_recorded_with_its_stage_and_the_poll_goes_on(site_server, tmp_path, poisoned_extraction):

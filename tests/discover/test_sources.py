@@ -13,7 +13,7 @@ from scraper.config import load_config
 from scraper.daemon import adapter
 from scraper.discover.sources import load_sources
 from scraper.errors import UserError
-from scraper.pipeline import source_org
+from scraper.pipeline.orgs import source_org
 from scraper.schedule import parse_schedule
 
 from ..conftest import SHARED, make_config, run_cli

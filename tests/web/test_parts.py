@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scraper.errors import UserError
-from scraper.web.app import parse_countries, parse_counts
+from scraper.web.edits import parse_countries, parse_counts
 from scraper.web.highlight import highlight
 from scraper.web.render import markdown_html, safe_href
 from scraper.web.search import fts5_query

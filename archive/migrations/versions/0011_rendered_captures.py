@@ -8,7 +8,7 @@ A URL fetched plain and then with --render (or the reverse) gave one catalogue r
 (url, payload digest): the rendered block took the plain capture's row over. Each kind of
 capture is now its own row, keyed by (url, payload digest, rendered). Rows stored before
 this revision start as plain; a rendered one among them (its WARC block says so) is marked
-rendered when it is next looked up (scraper.pipeline.store_capture).
+rendered when it is next looked up (scraper.pipeline.snapshot.store_capture).
 """
 
 from __future__ import annotations
