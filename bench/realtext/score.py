@@ -17,6 +17,7 @@ from split.json, never recomputed here.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from scraper.evaluate import DocResult, Score, counts_by_kind, evaluate  # noqa:
 from scraper.extract import extract_report  # noqa: E402
 
 SPLIT = HERE / "split.json"
+FOLDS = HERE / "folds.json"  # tune announcement -> fold 1 or 2, for judging whether a rule generalises within tune
 GOLD_KEYS = ("id", "url", "kind", "platform", "pub_date", "networks", "totals", "optional")
 US_UK = {"us", "uk", "us_uk_wire"}
 
@@ -53,6 +55,7 @@ class HalfResult:
     labels: list[dict]
     errors: list[str]
     low_confidence: tuple[int, int] | None  # (wrong, all) among low-confidence counts, None when not reported
+    places: dict[str, dict[str, list[int]]] | None = None  # field -> provenance -> [right, wrong, marked]
 
 
 def labels_of_half(labels: list[dict], split: dict[str, str], half: str) -> list[dict]:
@@ -94,6 +97,49 @@ def group_counts(docs: list[DocResult], key: dict[str, str]) -> dict[str, Score]
     return dict(sorted(out.items()))
 
 
+def place_provenance(lines: list[dict]) -> dict[str, dict[str, list[int]]]:
+    """Per place field ("origin", "targets") and provenance, [right, wrong, marked check] on these lines.
+
+    A Report's network carries `found_by` = {"origin"|"targets": {country: provenance}} and `confidence`
+    (scraper/extract/report.py). A place is right when the document's truth has it for that field (each truth
+    place matches once, as the scorer counts); places the extractor does not mark take their truth first.
+    """
+    out: dict[str, dict[str, list[int]]] = {"origin": {}, "targets": {}}
+    for line in lines:
+        report = _report(line)
+        for field in out:
+            truth = Counter(c for n in line.get("networks", []) for c in n.get(field) or [])
+            found = [
+                (
+                    c,
+                    (n.get("found_by") or {}).get(field, {}).get(c, "(none recorded)"),
+                    (n.get("confidence") or {}).get(field, {}).get(c) == "check",
+                )
+                for n in report.get("networks", [])
+                for c in n.get(field) or []
+            ]
+            for c, how, marked in sorted(found, key=lambda f: f[2]):
+                row = out[field].setdefault(how, [0, 0, 0])
+                right = truth[c] > 0
+                truth[c] -= right
+                row[0 if right else 1] += 1
+                row[2] += marked
+    return out
+
+
+def _report(line: dict) -> dict:
+    return extract_report(
+        line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)
+    ).to_dict()
+
+
+def fold_of(announcement: str) -> int:
+    """Fold 1 or 2 of a tune-half announcement: a second hash of the announcement, so retellings stay together.
+
+    Fixed rule (not a random draw), recorded in folds.json by `--write-folds`."""
+    return 1 + int(hashlib.sha256(("fold:" + announcement).encode("utf-8")).hexdigest(), 16) % 2
+
+
 def low_confidence_errors(lines: list[dict]) -> tuple[int, int] | None:
     """(wrong, all) among counts the extractor marks "check"; None when it reports no confidence.
 
@@ -103,9 +149,7 @@ def low_confidence_errors(lines: list[dict]) -> tuple[int, int] | None:
     """
     seen_any, wrong, total = False, 0, 0
     for line in lines:
-        report = extract_report(
-            line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)
-        ).to_dict()
+        report = _report(line)
         truth = Counter((k, int(v)) for n in line.get("networks", []) for k, v in (n.get("counts") or {}).items())
         truth.update((k, int(v)) for k, v in (line.get("totals") or {}).items())
         optional = {(k, int(v)) for k, values in (line.get("optional") or {}).items() for v in values}
@@ -135,6 +179,8 @@ def score_half(
     cache: Path = CACHE,
     confidence: bool = True,
     lang: str = "all",
+    fold: int | None = None,
+    folds_path: Path | None = None,
 ) -> HalfResult:
     try:
         split = json.loads(split_path.read_text(encoding="utf-8"))
@@ -145,6 +191,17 @@ def score_half(
     labels = labels_of_half(read_labels(labels_path), split, half)
     if lang != "all":
         labels = [lab for lab in labels if (lab.get("lang", "en") == "en") == (lang == "en")]
+    if fold is not None:
+        if half != "tune":
+            raise BenchError("--fold splits the tune half only")
+        folds = read_folds(folds_path or FOLDS)
+        missing = sorted({lab["announcement"] for lab in labels} - set(folds))
+        if missing:
+            raise BenchError(
+                f"{len(missing)} tune announcements are not in folds.json (first: {missing[0]}); run score.py"
+                " --write-folds"
+            )
+        labels = [lab for lab in labels if folds[lab["announcement"]] == fold]
     if not labels:
         raise BenchError(f"no labels in the {half} half")
     lines = gold_lines(labels, cache)
@@ -153,7 +210,26 @@ def score_half(
         gold.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
         scores, docs, errors = evaluate(gold, dict(DEFAULT_ORGS))
     low = low_confidence_errors(lines) if confidence else None
-    return HalfResult(half, len(docs), scores, docs, labels, errors, low)
+    places = place_provenance(lines) if confidence else None
+    return HalfResult(half, len(docs), scores, docs, labels, errors, low, places)
+
+
+def read_folds(path: Path) -> dict[str, int]:
+    try:
+        return {a: int(f) for a, f in json.loads(path.read_text(encoding="utf-8")).items()}
+    except FileNotFoundError:
+        raise BenchError(f"{path} does not exist; record the tune half's folds with score.py --write-folds") from None
+
+
+def write_folds(split_path: Path = SPLIT, folds_path: Path = FOLDS) -> dict[str, int]:
+    """Record fold_of() for every tune announcement; an announcement already recorded keeps its fold."""
+    split = json.loads(split_path.read_text(encoding="utf-8"))
+    folds = read_folds(folds_path) if folds_path.exists() else {}
+    for a, half in sorted(split.items()):
+        if half == "tune":
+            folds.setdefault(a, fold_of(a))
+    folds_path.write_text(json.dumps(dict(sorted(folds.items())), indent=1) + "\n", encoding="utf-8")
+    return folds
 
 
 def table(result: HalfResult) -> str:
@@ -215,6 +291,20 @@ def table(result: HalfResult) -> str:
             f"they hold {wrong}/{all_wrong} of all wrong counts (unmarked: {all_wrong - wrong} wrong of"
             f" {extracted - total})"
         )
+    for field, provenances in (result.places or {}).items():
+        x = s[field]
+        rows.append("")
+        rows.append(f"| {field} found by | right | wrong | marked check |")
+        rows.append("|---|---|---|---|")
+        for how, (right, wrong, marked) in sorted(provenances.items(), key=lambda p: -sum(p[1][:2])):
+            rows.append(f"| {how} | {right} | {wrong} | {marked} |")
+        m_right = sum(r for r, w, m in provenances.values() if m)
+        m_wrong = sum(w for r, w, m in provenances.values() if m)
+        rows.append(
+            f"{field} marked check: {m_right + m_wrong} of {x.tp + x.fp}, {m_right} of them right; they hold"
+            f" {m_wrong}/{x.fp} of the wrong {field} (unmarked: {x.fp - m_wrong} wrong of"
+            f" {x.tp + x.fp - m_right - m_wrong})"
+        )
     return "\n".join(rows)
 
 
@@ -235,12 +325,13 @@ def as_json(result: HalfResult) -> dict[str, Any]:
         "scores": {f: x.to_dict() for f, x in result.scores.items()},
         "counts_by_kind": {k: x.to_dict() for k, x in counts_by_kind(result.docs).items()},
         "low_confidence": result.low_confidence,
+        "places_by_provenance": result.places,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--half", choices=("tune", "test", "all"), required=True)
+    parser.add_argument("--half", choices=("tune", "test", "all"))
     parser.add_argument(
         "--details", action="store_true", help="list misses and false hits per document (tune half only)"
     )
@@ -248,7 +339,21 @@ def main(argv: list[str] | None = None) -> int:
         "--lang", choices=("all", "en", "other"), default="all", help="only texts in English (en) or only the others"
     )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument(
+        "--fold", type=int, choices=(1, 2), help="only one of the tune half's two folds (folds.json, by announcement)"
+    )
+    parser.add_argument(
+        "--write-folds", action="store_true", help="record the fold of tune announcements not yet in folds.json"
+    )
     args = parser.parse_args(argv)
+    if args.write_folds:
+        folds = write_folds()
+        print(
+            f"{FOLDS}: {sum(f == 1 for f in folds.values())} announcements in fold 1, {sum(f == 2 for f in folds.values())} in fold 2"
+        )
+        return 0
+    if args.half is None:
+        parser.error("--half is required (or --write-folds)")
     if args.details and args.half != "tune":
         print(
             "error: --details is for the tune half only; the test half is scored to report, not to read",
@@ -256,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        result = score_half(args.half, lang=args.lang)
+        result = score_half(args.half, lang=args.lang, fold=args.fold)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
