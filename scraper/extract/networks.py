@@ -413,7 +413,7 @@ TITLE_CHECK = "from the title or lead, not the network's own text"
 ELSEWHERE_CHECK = "from elsewhere in the document"
 TITLE = "from the title (the text's only network)"
 LEAD = "from the lead (the text's only network)"
-NOTHING_COUNTED = "from the title or lead of a text that counts no removed assets"
+NOTHING_COUNTED = "from the title or lead; no network of the text is counted"
 # Provenances marked "check", per field, chosen on the tune half only (bench/realtext/score.py prints right/wrong per
 # provenance and per fold of tune): an origin provenance wrong in at least 40% of its uses, in each fold where it occurs
 # (docs/realtext.md, row 6). The target provenances have no such evidence (too few uses); their marks stay as before.
