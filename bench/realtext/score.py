@@ -294,10 +294,12 @@ def table(result: HalfResult) -> str:
     for field, provenances in (result.places or {}).items():
         x = s[field]
         rows.append("")
-        rows.append(f"| {field} found by | right | wrong | marked check |")
-        rows.append("|---|---|---|---|")
+        rows.append(f"| {field} found by | right | wrong | marked check | {field} F1 without it |")
+        rows.append("|---|---|---|---|---|")
         for how, (right, wrong, marked) in sorted(provenances.items(), key=lambda p: -sum(p[1][:2])):
-            rows.append(f"| {how} | {right} | {wrong} | {marked} |")
+            # what dropping the rule would do, before any fallback fills in: the place rule's worth on this half
+            without = Score(tp=x.tp - right, fp=x.fp - wrong, fn=x.fn + right)
+            rows.append(f"| {how} | {right} | {wrong} | {marked} | {without.f1:.3f} ({without.f1 - x.f1:+.3f}) |")
         m_right = sum(r for r, w, m in provenances.values() if m)
         m_wrong = sum(w for r, w, m in provenances.values() if m)
         rows.append(
