@@ -155,8 +155,8 @@ def test_places_are_scored_per_provenance_and_the_tune_half_splits_into_recorded
     )
     result = score.score_half("tune", labels_path, split_path, cache)
     assert result.places is not None
-    assert result.places["origin"]["an origin phrase (originating in / coming from)"] == [1, 0, 0]
-    assert result.places["origin"][NOTHING_COUNTED] == [0, 1, 1]  # wrong, and marked check
+    assert result.places["origin"]["an origin phrase (originating in / coming from)"] == [1, 0, 0, 0]
+    assert result.places["origin"][NOTHING_COUNTED] == [0, 1, 1, 1]  # wrong, and marked check
     assert "origin marked check: 1 of 2, 0 of them right; they hold 1/1 of the wrong origin" in score.table(result)
 
     folds_path = tmp_path / "folds.json"

@@ -55,7 +55,7 @@ class HalfResult:
     labels: list[dict]
     errors: list[str]
     low_confidence: tuple[int, int] | None  # (wrong, all) among low-confidence counts, None when not reported
-    places: dict[str, dict[str, list[int]]] | None = None  # field -> provenance -> [right, wrong, marked]
+    places: dict[str, dict[str, list[int]]] | None = None  # field -> provenance -> [right, wrong, marked, marked wrong]
 
 
 def labels_of_half(labels: list[dict], split: dict[str, str], half: str) -> list[dict]:
@@ -98,7 +98,7 @@ def group_counts(docs: list[DocResult], key: dict[str, str]) -> dict[str, Score]
 
 
 def place_provenance(lines: list[dict]) -> dict[str, dict[str, list[int]]]:
-    """Per place field ("origin", "targets") and provenance, [right, wrong, marked check] on these lines.
+    """Per place field ("origin", "targets") and provenance, [right, wrong, marked check, marked and wrong].
 
     A Report's network carries `found_by` = {"origin"|"targets": {country: provenance}} and `confidence`
     (scraper/extract/report.py). A place is right when the document's truth has it for that field (each truth
@@ -119,11 +119,12 @@ def place_provenance(lines: list[dict]) -> dict[str, dict[str, list[int]]]:
                 for c in n.get(field) or []
             ]
             for c, how, marked in sorted(found, key=lambda f: f[2]):
-                row = out[field].setdefault(how, [0, 0, 0])
+                row = out[field].setdefault(how, [0, 0, 0, 0])
                 right = truth[c] > 0
                 truth[c] -= right
                 row[0 if right else 1] += 1
                 row[2] += marked
+                row[3] += marked and not right
     return out
 
 
@@ -296,12 +297,12 @@ def table(result: HalfResult) -> str:
         rows.append("")
         rows.append(f"| {field} found by | right | wrong | marked check | {field} F1 without it |")
         rows.append("|---|---|---|---|---|")
-        for how, (right, wrong, marked) in sorted(provenances.items(), key=lambda p: -sum(p[1][:2])):
+        for how, (right, wrong, marked, _) in sorted(provenances.items(), key=lambda p: -sum(p[1][:2])):
             # what dropping the rule would do, before any fallback fills in: the place rule's worth on this half
             without = Score(tp=x.tp - right, fp=x.fp - wrong, fn=x.fn + right)
             rows.append(f"| {how} | {right} | {wrong} | {marked} | {without.f1:.3f} ({without.f1 - x.f1:+.3f}) |")
-        m_right = sum(r for r, w, m in provenances.values() if m)
-        m_wrong = sum(w for r, w, m in provenances.values() if m)
+        m_wrong = sum(row[3] for row in provenances.values())
+        m_right = sum(row[2] for row in provenances.values()) - m_wrong
         rows.append(
             f"{field} marked check: {m_right + m_wrong} of {x.tp + x.fp}, {m_right} of them right; they hold"
             f" {m_wrong}/{x.fp} of the wrong {field} (unmarked: {x.fp - m_wrong} wrong of"

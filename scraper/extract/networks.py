@@ -447,7 +447,10 @@ def _assign_places(facts: Facts, drafts: list[_Draft], doc_sentences: list[Sente
     lead = " ".join(s.text for s in doc_sentences if s.paragraph <= 1)
     title_origin = origin_checks(title or "")
     title_targets = target_checks(title or "", list(title_origin))
-    doc_origin = dict.fromkeys(title_origin, TITLE) or dict.fromkeys(origin_checks(lead), LEAD)
+    # a known operator's name keeps its own provenance; any other place of the title or lead is the title's or lead's
+    doc_origin = {c: how if how == KNOWN_OPERATOR_CHECK else TITLE for c, how in title_origin.items()} or {
+        c: how if how == KNOWN_OPERATOR_CHECK else LEAD for c, how in origin_checks(lead).items()
+    }
     doc_targets = dict.fromkeys(title_targets, TITLE) or dict.fromkeys(target_checks(lead, list(doc_origin)), LEAD)
     if not drafts:
         if doc_origin or doc_targets:
