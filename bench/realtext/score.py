@@ -7,7 +7,7 @@ F1, followers P, counts recall per kind of text and per region of the outlet, ho
 many negatives got a false count, and, once the extractor reports a confidence,
 the share of wrong counts among the low-confidence ones.
 
-    .venv/bin/python bench/realtext/score.py --half tune [--details] [--lang en|other]
+    .venv/bin/python bench/realtext/score.py --half tune [--details] [--lang en|other] [--fold 1|2]
     .venv/bin/python bench/realtext/score.py --half test      # only to report; log it in docs/realtext.md
 
 Texts come from bench/realtext/cache (see gather.py); the half of each label comes
