@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.realtext import gather, score
+from scraper.extract.networks import NOTHING_COUNTED
 
 
 def _sha(text: str) -> str:
@@ -143,3 +144,30 @@ def test_language_filter_keeps_english_or_the_others(tmp_path: Path) -> None:
     assert [d.id for d in score.score_half("tune", labels_path, split_path, cache, lang="other").docs] == [
         spanish["id"]
     ]
+
+
+def test_places_are_scored_per_provenance_and_the_tune_half_splits_into_recorded_folds(tmp_path: Path) -> None:
+    right = _label(REMOVAL, "tune-a", networks=[{"origin": ["Iran"], "counts": {"facebook_accounts": 12}}])
+    guessed_text = "A network from Peru\n\nAcross its reports, the company removed a total of 40 Facebook accounts."
+    guessed = _label(guessed_text, "tune-b", networks=[{"origin": ["Chile"]}])  # the title's Peru is wrong here
+    labels_path, split_path, cache = _bench(
+        tmp_path, [right, guessed], [REMOVAL, guessed_text], {"tune-a": "tune", "tune-b": "tune", "x": "test"}
+    )
+    result = score.score_half("tune", labels_path, split_path, cache)
+    assert result.places is not None
+    assert result.places["origin"]["an origin phrase (originating in / coming from)"] == [1, 0, 0, 0]
+    assert result.places["origin"][NOTHING_COUNTED] == [0, 1, 1, 1]  # wrong, and marked check
+    assert "origin marked check: 1 of 2, 0 of them right; they hold 1/1 of the wrong origin" in score.table(result)
+
+    folds_path = tmp_path / "folds.json"
+    folds = score.write_folds(split_path, folds_path)
+    assert folds == {"tune-a": score.fold_of("tune-a"), "tune-b": score.fold_of("tune-b")}  # the test half has none
+    folds_path.write_text(json.dumps({"tune-a": 1, "tune-b": 2}), encoding="utf-8")  # a recorded fold is kept
+    assert score.write_folds(split_path, folds_path) == {"tune-a": 1, "tune-b": 2}
+    one = score.score_half("tune", labels_path, split_path, cache, fold=1, folds_path=folds_path)
+    assert [d.id for d in one.docs] == [right["id"]]
+    with pytest.raises(score.BenchError, match="tune half only"):
+        score.score_half("test", labels_path, split_path, cache, fold=1, folds_path=folds_path)
+    folds_path.write_text(json.dumps({"tune-a": 1}), encoding="utf-8")
+    with pytest.raises(score.BenchError, match="--write-folds"):
+        score.score_half("tune", labels_path, split_path, cache, fold=1, folds_path=folds_path)

@@ -7,7 +7,7 @@ F1, followers P, counts recall per kind of text and per region of the outlet, ho
 many negatives got a false count, and, once the extractor reports a confidence,
 the share of wrong counts among the low-confidence ones.
 
-    .venv/bin/python bench/realtext/score.py --half tune [--details] [--lang en|other]
+    .venv/bin/python bench/realtext/score.py --half tune [--details] [--lang en|other] [--fold 1|2]
     .venv/bin/python bench/realtext/score.py --half test      # only to report; log it in docs/realtext.md
 
 Texts come from bench/realtext/cache (see gather.py); the half of each label comes
@@ -17,6 +17,7 @@ from split.json, never recomputed here.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from scraper.evaluate import DocResult, Score, counts_by_kind, evaluate  # noqa:
 from scraper.extract import extract_report  # noqa: E402
 
 SPLIT = HERE / "split.json"
+FOLDS = HERE / "folds.json"  # tune announcement -> fold 1 or 2, for judging whether a rule generalises within tune
 GOLD_KEYS = ("id", "url", "kind", "platform", "pub_date", "networks", "totals", "optional")
 US_UK = {"us", "uk", "us_uk_wire"}
 
@@ -53,6 +55,7 @@ class HalfResult:
     labels: list[dict]
     errors: list[str]
     low_confidence: tuple[int, int] | None  # (wrong, all) among low-confidence counts, None when not reported
+    places: dict[str, dict[str, list[int]]] | None = None  # field -> provenance -> [right, wrong, marked, marked wrong]
 
 
 def labels_of_half(labels: list[dict], split: dict[str, str], half: str) -> list[dict]:
@@ -94,6 +97,50 @@ def group_counts(docs: list[DocResult], key: dict[str, str]) -> dict[str, Score]
     return dict(sorted(out.items()))
 
 
+def place_provenance(lines: list[dict]) -> dict[str, dict[str, list[int]]]:
+    """Per place field ("origin", "targets") and provenance, [right, wrong, marked check, marked and wrong].
+
+    A Report's network carries `found_by` = {"origin"|"targets": {country: provenance}} and `confidence`
+    (scraper/extract/report.py). A place is right when the document's truth has it for that field (each truth
+    place matches once, as the scorer counts); places the extractor does not mark take their truth first.
+    """
+    out: dict[str, dict[str, list[int]]] = {"origin": {}, "targets": {}}
+    for line in lines:
+        report = _report(line)
+        for field in out:
+            truth = Counter(c for n in line.get("networks", []) for c in n.get(field) or [])
+            found = [
+                (
+                    c,
+                    (n.get("found_by") or {}).get(field, {}).get(c, "(none recorded)"),
+                    (n.get("confidence") or {}).get(field, {}).get(c) == "check",
+                )
+                for n in report.get("networks", [])
+                for c in n.get(field) or []
+            ]
+            for c, how, marked in sorted(found, key=lambda f: f[2]):
+                row = out[field].setdefault(how, [0, 0, 0, 0])
+                right = truth[c] > 0
+                truth[c] -= right
+                row[0 if right else 1] += 1
+                row[2] += marked
+                row[3] += marked and not right
+    return out
+
+
+def _report(line: dict) -> dict:
+    return extract_report(
+        line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)
+    ).to_dict()
+
+
+def fold_of(announcement: str) -> int:
+    """Fold 1 or 2 of a tune-half announcement: a second hash of the announcement, so retellings stay together.
+
+    Fixed rule (not a random draw), recorded in folds.json by `--write-folds`."""
+    return 1 + int(hashlib.sha256(("fold:" + announcement).encode("utf-8")).hexdigest(), 16) % 2
+
+
 def low_confidence_errors(lines: list[dict]) -> tuple[int, int] | None:
     """(wrong, all) among counts the extractor marks "check"; None when it reports no confidence.
 
@@ -103,9 +150,7 @@ def low_confidence_errors(lines: list[dict]) -> tuple[int, int] | None:
     """
     seen_any, wrong, total = False, 0, 0
     for line in lines:
-        report = extract_report(
-            line["text"].encode("utf-8"), url=line["url"], content_type="text/plain", orgs=dict(DEFAULT_ORGS)
-        ).to_dict()
+        report = _report(line)
         truth = Counter((k, int(v)) for n in line.get("networks", []) for k, v in (n.get("counts") or {}).items())
         truth.update((k, int(v)) for k, v in (line.get("totals") or {}).items())
         optional = {(k, int(v)) for k, values in (line.get("optional") or {}).items() for v in values}
@@ -135,6 +180,8 @@ def score_half(
     cache: Path = CACHE,
     confidence: bool = True,
     lang: str = "all",
+    fold: int | None = None,
+    folds_path: Path | None = None,
 ) -> HalfResult:
     try:
         split = json.loads(split_path.read_text(encoding="utf-8"))
@@ -145,6 +192,17 @@ def score_half(
     labels = labels_of_half(read_labels(labels_path), split, half)
     if lang != "all":
         labels = [lab for lab in labels if (lab.get("lang", "en") == "en") == (lang == "en")]
+    if fold is not None:
+        if half != "tune":
+            raise BenchError("--fold splits the tune half only")
+        folds = read_folds(folds_path or FOLDS)
+        missing = sorted({lab["announcement"] for lab in labels} - set(folds))
+        if missing:
+            raise BenchError(
+                f"{len(missing)} tune announcements are not in folds.json (first: {missing[0]}); run score.py"
+                " --write-folds"
+            )
+        labels = [lab for lab in labels if folds[lab["announcement"]] == fold]
     if not labels:
         raise BenchError(f"no labels in the {half} half")
     lines = gold_lines(labels, cache)
@@ -153,7 +211,26 @@ def score_half(
         gold.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
         scores, docs, errors = evaluate(gold, dict(DEFAULT_ORGS))
     low = low_confidence_errors(lines) if confidence else None
-    return HalfResult(half, len(docs), scores, docs, labels, errors, low)
+    places = place_provenance(lines) if confidence else None
+    return HalfResult(half, len(docs), scores, docs, labels, errors, low, places)
+
+
+def read_folds(path: Path) -> dict[str, int]:
+    try:
+        return {a: int(f) for a, f in json.loads(path.read_text(encoding="utf-8")).items()}
+    except FileNotFoundError:
+        raise BenchError(f"{path} does not exist; record the tune half's folds with score.py --write-folds") from None
+
+
+def write_folds(split_path: Path = SPLIT, folds_path: Path = FOLDS) -> dict[str, int]:
+    """Record fold_of() for every tune announcement; an announcement already recorded keeps its fold."""
+    split = json.loads(split_path.read_text(encoding="utf-8"))
+    folds = read_folds(folds_path) if folds_path.exists() else {}
+    for a, half in sorted(split.items()):
+        if half == "tune":
+            folds.setdefault(a, fold_of(a))
+    folds_path.write_text(json.dumps(dict(sorted(folds.items())), indent=1) + "\n", encoding="utf-8")
+    return folds
 
 
 def table(result: HalfResult) -> str:
@@ -215,6 +292,22 @@ def table(result: HalfResult) -> str:
             f"they hold {wrong}/{all_wrong} of all wrong counts (unmarked: {all_wrong - wrong} wrong of"
             f" {extracted - total})"
         )
+    for field, provenances in (result.places or {}).items():
+        x = s[field]
+        rows.append("")
+        rows.append(f"| {field} found by | right | wrong | marked check | {field} F1 without it |")
+        rows.append("|---|---|---|---|---|")
+        for how, (right, wrong, marked, _) in sorted(provenances.items(), key=lambda p: -sum(p[1][:2])):
+            # what dropping the rule would do, before any fallback fills in: the place rule's worth on this half
+            without = Score(tp=x.tp - right, fp=x.fp - wrong, fn=x.fn + right)
+            rows.append(f"| {how} | {right} | {wrong} | {marked} | {without.f1:.3f} ({without.f1 - x.f1:+.3f}) |")
+        m_wrong = sum(row[3] for row in provenances.values())
+        m_right = sum(row[2] for row in provenances.values()) - m_wrong
+        rows.append(
+            f"{field} marked check: {m_right + m_wrong} of {x.tp + x.fp}, {m_right} of them right; they hold"
+            f" {m_wrong}/{x.fp} of the wrong {field} (unmarked: {x.fp - m_wrong} wrong of"
+            f" {x.tp + x.fp - m_right - m_wrong})"
+        )
     return "\n".join(rows)
 
 
@@ -235,12 +328,13 @@ def as_json(result: HalfResult) -> dict[str, Any]:
         "scores": {f: x.to_dict() for f, x in result.scores.items()},
         "counts_by_kind": {k: x.to_dict() for k, x in counts_by_kind(result.docs).items()},
         "low_confidence": result.low_confidence,
+        "places_by_provenance": result.places,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--half", choices=("tune", "test", "all"), required=True)
+    parser.add_argument("--half", choices=("tune", "test", "all"))
     parser.add_argument(
         "--details", action="store_true", help="list misses and false hits per document (tune half only)"
     )
@@ -248,7 +342,21 @@ def main(argv: list[str] | None = None) -> int:
         "--lang", choices=("all", "en", "other"), default="all", help="only texts in English (en) or only the others"
     )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument(
+        "--fold", type=int, choices=(1, 2), help="only one of the tune half's two folds (folds.json, by announcement)"
+    )
+    parser.add_argument(
+        "--write-folds", action="store_true", help="record the fold of tune announcements not yet in folds.json"
+    )
     args = parser.parse_args(argv)
+    if args.write_folds:
+        folds = write_folds()
+        print(
+            f"{FOLDS}: {sum(f == 1 for f in folds.values())} announcements in fold 1, {sum(f == 2 for f in folds.values())} in fold 2"
+        )
+        return 0
+    if args.half is None:
+        parser.error("--half is required (or --write-folds)")
     if args.details and args.half != "tune":
         print(
             "error: --details is for the tune half only; the test half is scored to report, not to read",
@@ -256,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        result = score_half(args.half, lang=args.lang)
+        result = score_half(args.half, lang=args.lang, fold=args.fold)
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -354,36 +354,87 @@ _OPERATOR_RE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in KNOWN_OPERAT
 _LANGUAGE_AFTER = re.compile(r"\s+(?:language|speaking|speakers)\b", re.IGNORECASE)
 
 
+# How each origin or target was found (its provenance). A Network records one per place (`found_by`);
+# the ones in CHECKED_PROVENANCES are marked "check", chosen from the tune half's right/wrong per provenance
+# (bench/realtext/score.py prints it; docs/realtext.md has the numbers).
+ORIGIN_AND_TARGET = "an 'originating in and targeting' phrase"
+BASED = "an 'X-based' phrase"
+ORIGIN_PHRASE = "an origin phrase ('linked to', 'operated from', ...)"
+ORIGIN_AFTER = "a 'country of origin' phrase"
+NAMED_OPERATION = "a country's name on the network ('the X operation')"
 KNOWN_OPERATOR_CHECK = "from a known operator's name"
+# "networks from Russia, Ukraine, Thailand and Honduras": one phrase naming several origins is often several networks'
+ORIGIN_LIST = "one origin phrase naming three or more countries"
+LIST_LENGTH = 3
+LABEL = "a list label or leading place ('Iran:', 'In Peru,')"
+ASSETS_IN_PLACE = "assets in or from a country ('76 channels in Brazil')"
+DEMONYM = "a demonym on the assets or network ('Iranian accounts')"
 SUBJECT_CHECK = "a country named in the counts' sentence, no origin phrase"
 HEADING_CHECK = "from the section heading above the counts"
+TARGET_PHRASE = "a target phrase ('targeting X')"
+TARGET_AFTER = "an 'X-focused' or 'X audiences were targeted' phrase"
 NEXT_SENTENCE_CHECK = "named in the sentence after the target phrase"
+DOMESTIC = "a domestic operation: the target is the origin"
+
+
+# the families of origin phrases, by the trigger's first words (first match wins)
+_ORIGIN_FAMILIES = (
+    (
+        r"(?:originat|originad|originari|originaire|originári|pris\s|procedente|com\s+origem|berasal|en\s+provenance|"
+        r"came|coming|emanat|stemm|with\s)",
+        "originating in / coming from",
+    ),
+    (
+        r"(?:linked|tied|connected|ties|links|vinculad|ligad|relacionad|li[ée]|terkait|associated|affiliated)",
+        "linked to",
+    ),
+    (r"(?:attributed|traced|to\s)", "attributed or traced to"),
+    (r"(?:run|ran|running|operated|operating|managed|coordinated|controlled|created|orchestrated)\s+by", "run by"),
+    (r"(?:run|ran|running|operated|operating|managed|coordinated|controlled)", "run from"),
+    (r"(?:backed|sponsored|funded|directed|commissioned|on\s)", "backed by"),
+    (r"(?:based|located|headquartered|con\s+sede|bas|berbasis)", "based in"),
+    (r"(?:desde|depuis)", "desde / depuis"),
+    (r"(?:countr)", "country of origin"),
+    (r"(?:domestic)", "a domestic operation in"),
+    (r"(?:by|with|for)\s+the", "the government of"),
+    (r"(?:government|state|military|army|ruling|party)", "a state-linked network in"),
+    (r"(?:actor|operator)", "actors in"),
+    (r"(?:network|operation|campaign|hacker|troll|bot|firm|company|agency|contractor)", "a network or firm in / from"),
+)
+
+
+def _origin_phrase(trigger: str) -> str:
+    """The provenance of an origin phrase: "an origin phrase (<family>)"."""
+    for pattern, family in _ORIGIN_FAMILIES:
+        if re.match(pattern, trigger, re.IGNORECASE):
+            return f"an origin phrase ({family})"
+    return ORIGIN_PHRASE
 
 
 def origins(text: str) -> list[str]:
     return list(origin_checks(text))
 
 
-def origin_checks(text: str) -> dict[str, str | None]:
-    """Stated origins in order, each with why a curator should check it (None: an origin phrase names it)."""
-    found: list[str] = []
+def origin_checks(text: str) -> dict[str, str]:
+    """Stated origins in order, each with how it was found (its provenance)."""
+    found: dict[str, str] = {}
 
-    def add(names: list[str]) -> None:
+    def add(names: list[str], how: str) -> None:
+        names = [n for n in names if n != "<domestic>"]
         for n in names:
-            if n != "<domestic>" and n not in found:
-                found.append(n)
+            found.setdefault(n, ORIGIN_LIST if len(names) >= LIST_LENGTH else how)
 
     for m in _ORIGIN_AND_TARGET.finditer(text):
-        add(_country_run(text[m.end() :], allow_demonyms=False))
+        add(_country_run(text[m.end() :], allow_demonyms=False), ORIGIN_AND_TARGET)
     for m in _BASED_RE.finditer(text):
         if not _LANGUAGE_AFTER.match(text, m.end()):
-            add(_countries_before(text[max(0, m.start() - 120) : m.start()]))
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()]), BASED)
     for m in _ORIGIN_TRIGGERS.finditer(text):
-        add(_country_run(text[m.end() :], allow_demonyms=True))
+        add(_country_run(text[m.end() :], allow_demonyms=True), _origin_phrase(m.group(0)))
     lowered = text.lower()
     if "origin" in lowered:  # cheap gate
         for m in _ORIGIN_AFTER.finditer(text):
-            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip(' "“”')))
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip(' "“”')), ORIGIN_AFTER)
     if "network" in lowered or "operation" in lowered:  # cheap gate
         regex = country_regex()
         for c in regex.finditer(text):
@@ -394,11 +445,10 @@ def origin_checks(text: str) -> dict[str, str | None]:
                 names.append(normalise(pair.group(0), demonyms=False))
                 end += 1 + pair.end()
             if all(names) and _NAMED_OPERATION.match(text, end) and not _AIMED_BEFORE.search(text, 0, c.start()):
-                add([n for n in names if n])
+                add([n for n in names if n], NAMED_OPERATION)
     if not found:
-        add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)])
-        return dict.fromkeys(found, KNOWN_OPERATOR_CHECK)
-    return dict.fromkeys(found)
+        add([KNOWN_OPERATORS[m.group(0).lower()] for m in _OPERATOR_RE.finditer(text)], KNOWN_OPERATOR_CHECK)
+    return found
 
 
 def targets(text: str, origin: list[str]) -> list[str]:
@@ -424,21 +474,21 @@ _DOMESTIC = re.compile(
 )
 
 
-def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dict[str, str | None]:
-    """Targets in order, each with why a curator should check it (None: a target phrase names it).
+def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dict[str, str]:
+    """Targets in order, each with how it was found (its provenance).
 
     `domestic`: read "a domestic operation" as targeting the origin (not over a whole document's
     background, where it is often another network's)."""
-    found: dict[str, str | None] = {}
+    found: dict[str, str] = {}
 
-    def add(names: list[str], check: str | None) -> None:
+    def add(names: list[str], how: str) -> None:
         for n in names:
             for name in origin if n == "<domestic>" else [n]:
-                found.setdefault(name, check)
+                found.setdefault(name, DOMESTIC if n == "<domestic>" else how)
 
     for m in list(_ORIGIN_AND_TARGET.finditer(text)) + list(_TARGET_TRIGGERS.finditer(text)):
         run = _country_run(text[m.end() :], allow_demonyms=True)
-        add(run, None)
+        add(run, TARGET_PHRASE)
         if not run:
             later = _TARGETS_NEXT.match(text, m.end())
             if later:
@@ -446,9 +496,9 @@ def target_checks(text: str, origin: list[str], *, domestic: bool = True) -> dic
     lowered = text.lower()
     if "target" in lowered or "-focused" in lowered or "-facing" in lowered:  # cheap gate
         for m in _TARGET_AFTER.finditer(text):
-            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip()), None)
+            add(_countries_before(text[max(0, m.start() - 120) : m.start()].rstrip()), TARGET_AFTER)
     if domestic and _DOMESTIC.search(text):
-        add(origin, None)
+        add(origin, DOMESTIC)
     return found
 
 
@@ -468,7 +518,7 @@ def span_origins(texts: list[str], kinds: list[str]) -> list[str]:
     return list(span_origin_checks(texts, kinds))
 
 
-def span_origin_checks(texts: list[str], kinds: list[str]) -> dict[str, str | None]:
+def span_origin_checks(texts: list[str], kinds: list[str]) -> dict[str, str]:
     """A network's origin from its own sentences: stated origins, then how the text labels it.
 
     Labels are a heading or list label that names a country ("Iran: 238 accounts",
@@ -479,8 +529,9 @@ def span_origin_checks(texts: list[str], kinds: list[str]) -> dict[str, str | No
     """
     found = origin_checks(" ".join(texts))
     for text, kind in zip(texts, kinds, strict=True):
-        for name in _label_countries(text, kind):
-            found.setdefault(name, HEADING_CHECK if kind == "heading" else None)
+        for name, how in _label_countries(text, kind).items():
+            if how != HEADING_CHECK or not found:
+                found.setdefault(name, how)
     first = next((t for t in texts if re.search(r"\d", t)), texts[0] if texts else "")
     if found or not first or _REMOVAL_WORD.search(first):
         return found
@@ -503,20 +554,24 @@ _PREPOSITION_BEFORE = re.compile(
 )
 
 
-def _label_countries(text: str, kind: str) -> list[str]:
-    out: list[str] = []
+def _label_countries(text: str, kind: str) -> dict[str, str]:
+    out: dict[str, str] = {}
     m = _LABEL_PLACE.match(text) or _LEADING_PLACE.match(text)
     label = (m.group("label") or m.groupdict().get("clause") or "") if m else (text if kind == "heading" else "")
     if label:
         run = _country_run(label.strip(), allow_demonyms=False)
-        out += [c for c in run if c != "<domestic>"]
+        for c in run:
+            if c != "<domestic>":
+                out.setdefault(c, HEADING_CHECK if kind == "heading" else LABEL)
     for a in _ASSETS_IN_PLACE.finditer(text):  # "76 YouTube channels in Brazil", "4,248 accounts from the UAE"
-        out += [c for c in _country_run(text[a.end() :], allow_demonyms=False) if c != "<domestic>" and c not in out]
+        for c in _country_run(text[a.end() :], allow_demonyms=False):
+            if c != "<domestic>":
+                out.setdefault(c, ASSETS_IN_PLACE)
     for d in _DEMONYM_ASSET.finditer(text):
         demonym = re.sub(r"^(?:The|A|An|This|That|Its|Their)\s+", "", d.group("demonym"))  # "The Iranian network"
         name = normalise(demonym, demonyms=True)
-        if name and is_demonym(demonym) and name not in out:
-            out.append(name)
+        if name and is_demonym(demonym):
+            out.setdefault(name, DEMONYM)
     return out
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 # Bump when extraction output may change, so `takedowns reextract` knows what is stale.
 EXTRACTOR_VERSION = (
-    "0.3.2"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks;
-    # 0.3.2: places and numbers of other-language retellings, orphan followers
+    "0.3.3"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks;
+    # 0.3.2: places and numbers of other-language retellings, orphan followers; 0.3.3: each place's provenance
+    # (`found_by`), place marks calibrated per provenance
 )
 
 # Confidence of one extracted value: "high" when read from an explicit phrasing (a removal verb with a count
@@ -33,6 +34,8 @@ class Network:
     confidence: dict[str, dict[str, str]] = field(default_factory=dict)
     # why each "check" value is less sure: {field: {key: [reasons]}}
     checks: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # how each origin and target was found: {"origin"|"targets": {country: provenance}} (scraper/extract/places.py)
+    found_by: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def to_be_checked(self) -> list[tuple[str, str, list[str]]]:
         """(field, key, reasons) of every value marked "check", counts first."""

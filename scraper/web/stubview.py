@@ -99,7 +99,8 @@ def _evidence(report: Report) -> list[Evidence]:
         to_check.setdefault(where, []).append(f"{field_name} {value}: {'; '.join(reasons) or 'weaker rule'}")
     for n, net in enumerate(report.networks, 1):
         counts = [(k, v, k in net.approximate) for k, v in net.counts.items()]
-        for j, sentence in enumerate(net.evidence):
+        # a network without evidence sentences (places from the title only) still shows its marks
+        for j, sentence in enumerate(net.evidence or ([""] if to_check.get(f"network {n}") else [])):
             out.append(
                 Evidence(
                     len(out), f"network {n}", counts, sentence, check=to_check.get(f"network {n}", []) if j == 0 else []

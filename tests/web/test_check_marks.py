@@ -31,3 +31,27 @@ def test_stubs_show_and_the_desk_mark_the_values_to_check(desk):
     page = html.unescape(httpx.get(f"{desk.base}/stubs/{stub_id}").text)
     assert "check: counts facebook_pages=13: number in words" in page
     assert "facebook_accounts=212:" not in page
+
+
+TOTALS_PATH = "/news/2022/04/peru-totals/"
+# no network is counted, only a total: the origin comes from the title alone
+TOTALS_SENTENCE = (
+    "Across all the networks it reported this month, Facebook removed a total of 212 Facebook accounts and 40 Pages."
+)
+
+
+def test_an_origin_from_the_title_alone_is_marked_in_stubs_show_and_the_desk(desk):
+    desk.sites.set(TOTALS_PATH, report_page("A network from Peru", TOTALS_SENTENCE))
+    stub_id = desk.fetch(TOTALS_PATH)["stub_id"]
+
+    shown = desk.show(stub_id)
+    reason = "from the title or lead; no network of the text is counted"
+    assert [(c["where"], c["field"], c["value"], c["reasons"]) for c in shown["check"]] == [
+        ("network 1", "origin", "Peru", [reason])
+    ]
+    text = cli("stubs", "show", stub_id, "--config", desk.config)
+    assert text.exit_code == 0, text.stderr
+    assert f"[check] network 1 origin Peru: {reason}" in text.stdout
+
+    page = html.unescape(httpx.get(f"{desk.base}/stubs/{stub_id}").text)
+    assert f"check: origin Peru: {reason}" in page
