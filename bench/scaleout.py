@@ -60,9 +60,12 @@ class SlowSite(LoopbackServer):
 class Run:
     workers: int
     makespan: float
-    cpu_seconds: float
+    cpu_seconds: float  # the workers' processes and their children (extraction processes)
     warc_bytes: int
     catalogue_bytes: int
+    steps: dict[str, tuple[float, int, float | None]]  # summed over workers: wall seconds, calls, CPU seconds
+    moto_cpu: float  # the S3 server's CPU seconds during the run
+    machine_busy: float  # CPU seconds the whole machine spent (everyone's work) during the makespan
 
 
 def _moto() -> tuple[subprocess.Popen, str, str]:
@@ -134,6 +137,40 @@ def _drop(base: str, name: str) -> None:
     admin.dispose()
 
 
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (and its waited-for children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> float:
+    """CPU seconds spent by every core, on anything but idling, since boot (/proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+STEP = "step time: "
+
+
+def _steps(lines: list[str]) -> dict[str, tuple[float, int, float | None]]:
+    """The workers' `step time:` lines (scraper/scaleout/jobs.py, logged as each stops), summed over workers."""
+    total: dict[str, tuple[float, int, float | None]] = {}
+    for line in lines:
+        if STEP not in line:
+            continue
+        name, _, rest = line.split(STEP, 1)[1].strip().rpartition(": ")
+        values = dict(part.split("=") for part in rest.split())
+        wall, calls, cpu = total.get(name, (0.0, 0, None))
+        step_cpu = float(values["cpu"]) + (cpu or 0.0) if "cpu" in values else cpu
+        total[name] = (wall + float(values["wall"]), calls + int(values["calls"]), step_cpu)
+    return total
+
+
+MOTO_PID = 0
+
+
 def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> Run:
     pg, name = _database(base)
     lines: queue.Queue[str] = queue.Queue()
@@ -171,11 +208,12 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
                 for line in p.stderr:
                     lines.put(line)
 
-            for p in procs:
-                threading.Thread(target=read, args=(p,), daemon=True).start()
+            readers = [threading.Thread(target=read, args=(p,), daemon=True) for p in procs]
+            for reader in readers:
+                reader.start()
             _wait(lines, "Starting worker", n)  # every worker listens before the jobs are queued
             _wait(lines, FINISHED, 1)  # the priming job
-            start = time.monotonic()
+            start, moto_start, busy_start = time.monotonic(), _proc_cpu(MOTO_PID), _machine_busy()
             queued = subprocess.run(
                 [sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), *urls[1:]],
                 capture_output=True,
@@ -184,12 +222,17 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             assert queued.returncode == 0, queued.stderr
             _wait(lines, FINISHED, len(urls))
             makespan = time.monotonic() - start
+            moto_cpu, machine_busy = _proc_cpu(MOTO_PID) - moto_start, _machine_busy() - busy_start
             cpu = 0.0
             for p in procs:
                 p.send_signal(signal.SIGTERM)
             for p in procs:
                 _, status, usage = os.wait4(p.pid, 0)
                 cpu += usage.ru_utime + usage.ru_stime
+            for reader in readers:
+                reader.join(timeout=60)
+            while not lines.empty():
+                _log.append(lines.get())
             warc = sum(
                 f.stat().st_size for c in configs for f in (c.parent / "data" / "warc").glob("*.warc.gz")
             )  # local copies, uploaded or not
@@ -201,7 +244,7 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             assert captures == len(urls), f"{captures} captures for {len(urls)} pages"
     finally:
         _drop(base, name)
-    return Run(n, makespan, cpu, warc, size)
+    return Run(n, makespan, cpu, warc, size, _steps(_log), moto_cpu, machine_busy)
 
 
 _counts: dict[str, int] = {}
@@ -241,9 +284,9 @@ def main() -> None:
     args = parser.parse_args()
     if not args.pg_url:
         sys.exit("error: set TAKEDOWNS_TEST_PG_URL or pass --pg-url (the queue and the catalogue live in PostgreSQL)")
-    global S3
+    global S3, MOTO_PID
     moto, endpoint, bucket = _moto()
-    S3 = (endpoint, bucket)
+    S3, MOTO_PID = (endpoint, bucket), moto.pid
     sites = [SlowSite(f"127.0.0.{i}") for i in range(2, 2 + HOSTS)]
     urls = [f"{s.base}/r/{n}.html" for n in range(PAGES) for s in sites]
     bound = PAGES * LATENCY + (PAGES - 1) * args.delay
@@ -260,6 +303,18 @@ def main() -> None:
                 f" {r.catalogue_bytes / per / 1024:.1f} KiB catalogue per page",
                 flush=True,
             )
+            slots = n * args.concurrency * r.makespan
+            job = r.steps.get("job: capture", (0.0, 0, None))[0]
+            print(
+                f"  job slots busy {job / slots:.0%} of {n} x {args.concurrency} x makespan;"
+                f" S3 server {r.moto_cpu / per * 1000:.0f} ms CPU per page;"
+                f" the whole machine was busy {r.machine_busy:.1f} CPU-s of {r.makespan * (os.cpu_count() or 1):.1f}"
+                f" (everyone's work: {r.machine_busy / r.makespan:.2f} cores)",
+                flush=True,
+            )
+            for name, (wall, calls, cpu) in sorted(r.steps.items(), key=lambda kv: -kv[1][0]):
+                cpu_text = f", {cpu / per * 1000:.1f} ms CPU" if cpu is not None else ""
+                print(f"  {name}: {wall / per * 1000:.1f} ms wall per page{cpu_text} ({calls} calls)", flush=True)
     finally:
         for s in sites:
             s.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,10 +24,14 @@ from procrastinate.testing import InMemoryConnector
 
 from archive.catalogue import Catalogue
 from archive.warc import WarcStore
-from scraper.config import Config
+from scraper.config import Config, section_settings
 from scraper.errors import UserError
+from scraper.extract.pool import ExtractSettings
 from scraper.fetch.client import HttpClient
 from scraper.fetch.shared_pacing import SharedPacing, conninfo_of
+from scraper.stagetimes import TIMES, timed
+from scraper.stubs import feed_changed, feed_refresher
+from scraper.stubs.feed import FeedRefresher
 
 log = logging.getLogger("takedowns.worker")
 
@@ -41,6 +46,8 @@ class WorkerContext:
     catalogue: Catalogue
     store: WarcStore
     client: HttpClient
+    extract_workers: int  # extraction processes at once (the job's page is extracted before it is stored)
+    feed: FeedRefresher  # the Atom feed, rewritten at most every few seconds (not once per job)
 
 
 _context: WorkerContext | None = None
@@ -55,7 +62,17 @@ async def capture(url: str) -> None:
         raise RuntimeError("capture jobs run inside `takedowns worker`")
     ctx = _context
     try:
-        outcome = await capture_url(ctx.config, ctx.catalogue, ctx.client, url, store=ctx.store, archive_wait=0.0)
+        with timed("job: capture"):
+            outcome = await capture_url(
+                ctx.config,
+                ctx.catalogue,
+                ctx.client,
+                url,
+                store=ctx.store,
+                archive_wait=0.0,
+                extract_workers=ctx.extract_workers,
+                refresh_feed=False,
+            )
     except Exception as exc:  # procrastinate retries it; the reason goes to the log, one line
         log.warning(
             "capture of %s failed (%s: %s); the queue retries it",
@@ -64,6 +81,8 @@ async def capture(url: str) -> None:
             (str(exc).splitlines() or [""])[0][:300],
         )
         raise
+    if outcome.stub is not None and feed_changed(outcome.stub):
+        await asyncio.to_thread(ctx.feed.changed)
     log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
 
 
@@ -122,8 +141,14 @@ async def run_worker(
             await _retry_stalled(queue, stalled_after)
             async with HttpClient(config.http, shared_pacing=pacing) as client:
                 _context = WorkerContext(
-                    config, catalogue, WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes), client
+                    config,
+                    catalogue,
+                    WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes),
+                    client,
+                    extraction_processes(config, concurrency),
+                    feed_refresher(config, catalogue),
                 )
+                TIMES.reset()
                 try:
                     await queue.run_worker_async(
                         concurrency=concurrency,
@@ -134,9 +159,27 @@ async def run_worker(
                     )
                 finally:
                     await pacing.drain()
+                    await asyncio.to_thread(_context.feed.flush)
+                    log_step_times()
     finally:
         _context = None
         catalogue.dispose()
+
+
+def extraction_processes(config: Config, concurrency: int) -> int:
+    """`[extract] workers` if set, else one per job run at once up to the machine's cores: each page is extracted
+    (and its WARC records built) in a limited process before it is stored, so the worker's jobs are not queued
+    behind one extraction at a time, and a stored capture is never read back (from another host) to extract it."""
+    configured = section_settings(config, "extract", ExtractSettings).workers
+    return configured if configured > 0 else max(1, min(concurrency, os.cpu_count() or 1))
+
+
+def log_step_times() -> None:
+    """Where this worker's time went, one line per step (wall seconds summed over jobs, calls, CPU seconds where
+    measured): `bench/scaleout.py` adds them up over the workers."""
+    for step in sorted(TIMES.steps(), key=lambda s: -s.seconds):
+        cpu = f" cpu={step.cpu:.3f}" if step.cpu is not None else ""
+        log.info("step time: %s: wall=%.3f calls=%d%s", step.name, step.seconds, step.calls, cpu)
 
 
 async def _retry_stalled(queue: App, stalled_after: float) -> None:
