@@ -59,7 +59,8 @@ class SlowSite(LoopbackServer):
 @dataclass
 class Run:
     workers: int
-    makespan: float
+    makespan: float  # queueing to the last job (a stub job)
+    captured: float  # queueing to the last capture job
     cpu_seconds: float  # the workers' processes and their children (extraction processes)
     warc_bytes: int
     catalogue_bytes: int
@@ -212,7 +213,7 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             for reader in readers:
                 reader.start()
             _wait(lines, "Starting worker", n)  # every worker listens before the jobs are queued
-            _wait(lines, FINISHED, 1)  # the priming job
+            _wait(lines, FINISHED, 2)  # the priming job and its stub job
             start, moto_start, busy_start = time.monotonic(), _proc_cpu(MOTO_PID), _machine_busy()
             queued = subprocess.run(
                 [sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), *urls[1:]],
@@ -220,7 +221,9 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
                 text=True,
             )
             assert queued.returncode == 0, queued.stderr
-            _wait(lines, FINISHED, len(urls))
+            _wait(lines, CAPTURED, len(urls))
+            captured = time.monotonic() - start
+            _wait(lines, FINISHED, 2 * len(urls))  # every page's capture job and its stub job
             makespan = time.monotonic() - start
             moto_cpu, machine_busy = _proc_cpu(MOTO_PID) - moto_start, _machine_busy() - busy_start
             cpu = 0.0
@@ -244,13 +247,14 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             assert captures == len(urls), f"{captures} captures for {len(urls)} pages"
     finally:
         _drop(base, name)
-    return Run(n, makespan, cpu, warc, size, _steps(_log), moto_cpu, machine_busy)
+    return Run(n, makespan, captured, cpu, warc, size, _steps(_log), moto_cpu, machine_busy)
 
 
 _counts: dict[str, int] = {}
 
 
 FINISHED = "ended with status: "  # Success, or Failed once its retries are spent
+CAPTURED = "capture job done"  # counted by `_wait` from a capture job's FINISHED line
 
 
 def _wait(lines: queue.Queue[str], fragment: str, total: int) -> None:
@@ -265,6 +269,8 @@ def _wait(lines: queue.Queue[str], fragment: str, total: int) -> None:
         for key in (FINISHED, "Starting worker"):
             if key in line:
                 _counts[key] = _counts.get(key, 0) + 1
+        if FINISHED in line and "Job capture[" in line:
+            _counts[CAPTURED] = _counts.get(CAPTURED, 0) + 1
 
 
 _errors: list[str] = []
@@ -298,7 +304,8 @@ def main() -> None:
             results[n] = r = run(n, urls, args.pg_url, args.delay, args.concurrency)
             per = len(urls)
             print(
-                f"{n} worker(s): makespan {r.makespan:.2f}s = {r.makespan / bound:.2f}x the politeness bound;"
+                f"{n} worker(s): makespan {r.makespan:.2f}s = {r.makespan / bound:.2f}x the politeness bound"
+                f" (every page captured after {r.captured:.2f}s);"
                 f" {r.cpu_seconds / per * 1000:.0f} ms CPU, {r.warc_bytes / per / 1024:.1f} KiB WARC,"
                 f" {r.catalogue_bytes / per / 1024:.1f} KiB catalogue per page",
                 flush=True,

@@ -26,7 +26,7 @@ from archive.catalogue import Catalogue
 from archive.warc import WarcStore
 from scraper.config import Config, section_settings
 from scraper.errors import UserError
-from scraper.extract.pool import ExtractSettings
+from scraper.extract.pool import ExtractSettings, warm_up
 from scraper.fetch.client import HttpClient
 from scraper.fetch.shared_pacing import SharedPacing, conninfo_of
 from scraper.stagetimes import TIMES, timed
@@ -47,20 +47,33 @@ class WorkerContext:
     store: WarcStore
     client: HttpClient
     extract_workers: int  # extraction processes at once (the job's page is extracted before it is stored)
-    feed: FeedRefresher  # the Atom feed, rewritten at most every few seconds (not once per job)
+    feed: FeedRefresher  # the Atom feed, rewritten at most every few seconds (not once per stub job)
 
 
 _context: WorkerContext | None = None
 
 
+STUBS_LOCK = "stubs"  # procrastinate's job lock: one stub job at a time over every worker
+
+
+def _current() -> WorkerContext:
+    if _context is None:
+        raise RuntimeError("queued jobs run inside `takedowns worker`")
+    return _context
+
+
+def _first_line(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0][:300]}"
+
+
 @app.task(name="capture", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
 async def capture(url: str) -> None:
-    """One URL through the pipeline: fetch, store, extract, stub (as `takedowns fetch`)."""
+    """One URL through the pipeline as `takedowns fetch` (fetch, store, extract), then its stub stage queued as a
+    `stub` job. Run twice, it stores one capture (the WARC writer finds the URL and payload digest stored) and one
+    report, and queues at most one waiting stub job (queueing lock)."""
     from scraper.pipeline import capture_url
 
-    if _context is None:
-        raise RuntimeError("capture jobs run inside `takedowns worker`")
-    ctx = _context
+    ctx = _current()
     try:
         with timed("job: capture"):
             outcome = await capture_url(
@@ -71,19 +84,46 @@ async def capture(url: str) -> None:
                 store=ctx.store,
                 archive_wait=0.0,
                 extract_workers=ctx.extract_workers,
-                refresh_feed=False,
+                stubs=False,
             )
+            if outcome.report is not None:
+                await defer_stub(outcome.capture.id)
     except Exception as exc:  # procrastinate retries it; the reason goes to the log, one line
-        log.warning(
-            "capture of %s failed (%s: %s); the queue retries it",
-            url,
-            exc.__class__.__name__,
-            (str(exc).splitlines() or [""])[0][:300],
-        )
+        log.warning("capture of %s failed (%s); the queue retries it", url, _first_line(exc))
         raise
-    if outcome.stub is not None and feed_changed(outcome.stub):
-        await asyncio.to_thread(ctx.feed.changed)
     log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
+
+
+async def defer_stub(capture_id: int) -> None:
+    """Queue the stub stage of a stored report (none if one is waiting for it already)."""
+    try:
+        await stub.configure(lock=STUBS_LOCK, queueing_lock=f"stub:{capture_id}").defer_async(capture_id=capture_id)
+    except procrastinate.exceptions.AlreadyEnqueued:
+        pass
+
+
+@app.task(name="stub", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
+async def stub(capture_id: int) -> None:
+    """The stub stage of one stored report: match it against the open stubs, then create, extend or update one.
+
+    Matching reads every open stub, so the catalogue lets one process decide at a time (`Catalogue.serialise`).
+    As jobs under one queue lock (`STUBS_LOCK`) they wait in the queue, not in a worker: no worker's job slots
+    sit on the catalogue's lock while pages wait to be fetched. Run twice, the second finds the report cited
+    and changes nothing (`update_stubs_for_report` is idempotent)."""
+    from scraper.stubs import update_stubs_for_report
+
+    ctx = _current()
+    try:
+        with timed("job: stub"):
+            outcome = await asyncio.to_thread(
+                update_stubs_for_report, ctx.config, ctx.catalogue, capture_id, refresh_feed=False
+            )
+    except Exception as exc:
+        log.warning("stub stage of capture %s failed (%s); the queue retries it", capture_id, _first_line(exc))
+        raise
+    if feed_changed(outcome):
+        await asyncio.to_thread(ctx.feed.changed)
+    log.info("stub of capture %s: %s %s", capture_id, outcome.action, outcome.stub_id or "")
 
 
 @asynccontextmanager
@@ -148,6 +188,9 @@ async def run_worker(
                     extraction_processes(config, concurrency),
                     feed_refresher(config, catalogue),
                 )
+                # Every page is extracted in a process from the fork server: started (its modules imported) before
+                # the first job, not on the event loop in the middle of one while hosts' pacing locks wait on it.
+                await asyncio.to_thread(warm_up)
                 TIMES.reset()
                 try:
                     await queue.run_worker_async(

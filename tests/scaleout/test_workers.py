@@ -146,6 +146,26 @@ def _reports(url: str) -> list[tuple[str, str]]:
     return sorted((u, same_in_both(json.loads(d) if isinstance(d, str) else d)) for u, d in rows)
 
 
+def _stubs(url: str) -> list[tuple[str, str, str, str, list[str]]]:
+    """Each stub as what it says (name, status, counts, origin) and the URLs it cites; not its id (stub ids
+    are numbered in the order stubs were made, which differs between a daemon and several workers)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            stubs = conn.execute(text("SELECT id, name, status, counts, origin FROM stubs")).all()
+            refs = conn.execute(text("SELECT stub_pk, url FROM stub_references")).all()
+    finally:
+        engine.dispose()
+
+    def canonical(value: object) -> str:
+        return json.dumps(json.loads(value) if isinstance(value, str) else value, sort_keys=True)
+
+    return sorted(
+        (name, status, canonical(counts), canonical(origin), sorted(u for pk, u in refs if pk == stub_pk))
+        for stub_pk, name, status, counts, origin in stubs
+    )
+
+
 def test_three_workers_store_what_one_machine_stores_and_pace_the_host_together(pg_url, s3_server, tmp_path):
     site = LoggedSite(pages=9)
     with site.server:
@@ -167,12 +187,14 @@ def test_three_workers_store_what_one_machine_stores_and_pace_the_host_together(
             workers.wait_for("Starting worker", len(configs))  # all three listen before any job is queued
             queued = run_cli("enqueue", *site.urls(), "--json", "--config", configs[0])
             assert queued.exit_code == 0, queued.stderr
-            workers.wait_for("ended with status: Success", len(site.pages) + 1)  # and the first URL's job above
+            # A capture job and its stub job per page, and the first URL's two jobs above.
+            workers.wait_for("ended with status: Success", 2 * (len(site.pages) + 1))
         for config in configs:
             assert run_cli("archive", "upload", "--config", config).exit_code == 0  # each worker seals its last file
 
     assert _captures(pg_url) == _captures(one_machine)
     assert _reports(pg_url) == _reports(one_machine)
+    assert _stubs(pg_url) == _stubs(one_machine) and _stubs(pg_url)
     starts = sorted(t for t, _ in site.arrivals)
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     # A host is given back `DELAY` after the answer came in, so arrivals are at least that far apart, whoever sent them.
