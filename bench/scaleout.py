@@ -212,7 +212,7 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             readers = [threading.Thread(target=read, args=(p,), daemon=True) for p in procs]
             for reader in readers:
                 reader.start()
-            _wait(lines, "Starting worker", n)  # every worker listens before the jobs are queued
+            _wait(lines, "Starting worker", 2 * n)  # every worker listens (captures, stubs) before the jobs are queued
             _wait(lines, FINISHED, 2)  # the priming job and its stub job
             start, moto_start, busy_start = time.monotonic(), _proc_cpu(MOTO_PID), _machine_busy()
             queued = subprocess.run(

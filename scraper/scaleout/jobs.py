@@ -14,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import procrastinate
 from procrastinate import App, PsycopgConnector, RetryStrategy
@@ -53,7 +55,8 @@ class WorkerContext:
 _context: WorkerContext | None = None
 
 
-STUBS_LOCK = "stubs"  # procrastinate's job lock: one stub job at a time over every worker
+CAPTURE_QUEUE = "default"
+STUB_QUEUE = "stubs"  # one stub job at a time per worker (scraper.scaleout.jobs._run_queues)
 
 
 def _current() -> WorkerContext:
@@ -97,19 +100,19 @@ async def capture(url: str) -> None:
 async def defer_stub(capture_id: int) -> None:
     """Queue the stub stage of a stored report (none if one is waiting for it already)."""
     try:
-        await stub.configure(lock=STUBS_LOCK, queueing_lock=f"stub:{capture_id}").defer_async(capture_id=capture_id)
+        await stub.configure(queueing_lock=f"stub:{capture_id}").defer_async(capture_id=capture_id)
     except procrastinate.exceptions.AlreadyEnqueued:
         pass
 
 
-@app.task(name="stub", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
+@app.task(name="stub", queue=STUB_QUEUE, retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
 async def stub(capture_id: int) -> None:
     """The stub stage of one stored report: match it against the open stubs, then create, extend or update one.
 
     Matching reads every open stub, so the catalogue lets one process decide at a time (`Catalogue.serialise`).
-    As jobs under one queue lock (`STUBS_LOCK`) they wait in the queue, not in a worker: no worker's job slots
-    sit on the catalogue's lock while pages wait to be fetched. Run twice, the second finds the report cited
-    and changes nothing (`update_stubs_for_report` is idempotent)."""
+    Stub jobs have their own queue and one slot per worker (`_run_queues`): no capture slot sits on that lock
+    while pages wait to be fetched. Run twice, the second finds the report cited and changes nothing
+    (`update_stubs_for_report` is idempotent)."""
     from scraper.stubs import update_stubs_for_report
 
     ctx = _current()
@@ -192,21 +195,55 @@ async def run_worker(
                 # the first job, not on the event loop in the middle of one while hosts' pacing locks wait on it.
                 await asyncio.to_thread(warm_up)
                 TIMES.reset()
+                sweep = (
+                    asyncio.create_task(_sweep_stalled(queue, stalled_after)) if stalled_after > 0 else None
+                )  # 0: "every other worker is gone", checked once above, never against live workers
                 try:
-                    await queue.run_worker_async(
-                        concurrency=concurrency,
-                        wait=not until_empty,
-                        name=name or "takedowns",
-                        install_signal_handlers=not until_empty,
-                        delete_jobs="successful",
-                    )
+                    await _run_queues(queue, concurrency, until_empty, stalled_after, name or "takedowns")
                 finally:
+                    if sweep is not None:
+                        sweep.cancel()
                     await pacing.drain()
                     await asyncio.to_thread(_context.feed.flush)
                     log_step_times()
     finally:
         _context = None
         catalogue.dispose()
+
+
+async def _run_queues(queue: App, concurrency: int, until_empty: bool, stalled_after: float, name: str) -> None:
+    """Two procrastinate workers in this process: `concurrency` capture jobs at once, and one stub job. Stub jobs
+    wait on the catalogue's stub lock (one process decides at a time), so they get a slot of their own: capture
+    slots never sit on that lock, and a stub job starts the moment the lock is free (no queue lock whose handover
+    would wait for procrastinate's next poll). SIGTERM or SIGINT stops both gracefully (running jobs finish)."""
+    common: dict[str, Any] = {
+        "wait": not until_empty,
+        "install_signal_handlers": False,
+        "delete_jobs": "successful",
+        "update_heartbeat_interval": heartbeat_interval(stalled_after),
+    }
+
+    def captures() -> Any:
+        return queue.run_worker_async(queues=[CAPTURE_QUEUE], concurrency=concurrency, name=name, **common)
+
+    def stubs() -> Any:
+        return queue.run_worker_async(queues=[STUB_QUEUE], concurrency=1, name=f"{name}-stubs", **common)
+
+    if until_empty:
+        await asyncio.gather(captures(), stubs())
+        await stubs()  # stub jobs the last captures queued after the stub worker found its queue empty
+        return
+    tasks = [asyncio.create_task(captures()), asyncio.create_task(stubs())]
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: [t.cancel() for t in tasks])
+    try:
+        await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        pass  # a stop signal: both workers stopped gracefully (procrastinate finishes running jobs on cancel)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
 
 
 def extraction_processes(config: Config, concurrency: int) -> int:
@@ -223,6 +260,24 @@ def log_step_times() -> None:
     for step in sorted(TIMES.steps(), key=lambda s: -s.seconds):
         cpu = f" cpu={step.cpu:.3f}" if step.cpu is not None else ""
         log.info("step time: %s: wall=%.3f calls=%d%s", step.name, step.seconds, step.calls, cpu)
+
+
+def heartbeat_interval(stalled_after: float) -> float:
+    """How often a worker says it is alive: well within `stalled_after`, so a slow live worker's running
+    jobs are not taken for a killed one's (procrastinate's default is 10 s)."""
+    return min(10.0, stalled_after / 4) if stalled_after > 0 else 10.0
+
+
+async def _sweep_stalled(queue: App, stalled_after: float) -> None:
+    """Every half `stalled_after`, queue again the jobs of workers silent that long: a killed worker's job (a
+    `stub` job among them holds the queue lock every stub job waits on) runs again without waiting for a
+    worker to start."""
+    while True:
+        await asyncio.sleep(stalled_after / 2)
+        try:
+            await _retry_stalled(queue, stalled_after)
+        except Exception as exc:  # the database is briefly unreachable: the next sweep tries again
+            log.warning("could not look for stalled jobs (%s)", _first_line(exc))
 
 
 async def _retry_stalled(queue: App, stalled_after: float) -> None:

@@ -4,6 +4,7 @@ processes with separate data folders, uploading their WARCs to an S3-compatible 
 from __future__ import annotations
 
 import json
+import os
 import queue
 import signal
 import subprocess
@@ -184,7 +185,9 @@ def test_three_workers_store_what_one_machine_stores_and_pace_the_host_together(
             run_cli("enqueue", "--json", "--config", configs[0], site.urls()[0]).exit_code == 0
         )  # creates the schemas
         with Workers(configs) as workers:
-            workers.wait_for("Starting worker", len(configs))  # all three listen before any job is queued
+            workers.wait_for(
+                "Starting worker", 2 * len(configs)
+            )  # all three listen (captures, stubs) before any job is queued
             queued = run_cli("enqueue", *site.urls(), "--json", "--config", configs[0])
             assert queued.exit_code == 0, queued.stderr
             # A capture job and its stub job per page, and the first URL's two jobs above.
@@ -221,60 +224,118 @@ def test_a_capture_job_run_twice_stores_one_capture(pg_url, s3_server, tmp_path)
     engine.dispose()
 
 
+KILL_CYCLES = int(os.environ.get("TAKEDOWNS_KILL_CYCLES", "10"))  # more for an exhaustive run
+
+
+class Fleet:
+    """Three workers on separate data folders, each restarted at once when the test kills it. Their log lines come
+    tagged with the worker and its generation, so a killed process's last lines are told from its successor's."""
+
+    def __init__(self, configs: list[Path], *extra: str) -> None:
+        self.configs, self.extra = configs, extra
+        self.events: queue.Queue[tuple[int, int, str]] = queue.Queue()
+        self.procs: list[subprocess.Popen] = []
+        self.generation = [0] * len(configs)
+        for n in range(len(configs)):
+            self.procs.append(self._start(n))
+
+    def _start(self, n: int) -> subprocess.Popen:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "-v", "worker", *self.extra, "--config", str(self.configs[n])],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        generation = self.generation[n]
+
+        def read() -> None:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                self.events.put((n, generation, line))
+
+        threading.Thread(target=read, daemon=True).start()
+        return proc
+
+    def next_line(self) -> tuple[int, str]:
+        """The next line of a live worker (as it comes: an event, never a sleep)."""
+        while True:
+            n, generation, line = self.events.get(timeout=60)
+            if generation == self.generation[n]:
+                return n, line
+
+    def kill_and_restart(self, n: int) -> None:
+        self.procs[n].send_signal(signal.SIGKILL)
+        self.procs[n].wait(timeout=30)
+        self.generation[n] += 1
+        self.procs[n] = self._start(n)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.send_signal(signal.SIGTERM)  # procrastinate finishes the running jobs, then the worker exits
+        for proc in self.procs:  # one restarted a moment ago may still be starting: SIGTERM ends it at once
+            assert proc.wait(timeout=120) in (0, -signal.SIGTERM)
+
+
+# What a worker logs as a job starts (it is in procrastinate's `doing` state then) and as an upload starts
+# (archive/objectstore.py): SIGKILL right after either lands inside a capture or inside an upload.
+AIMS = {"capture": "Starting job capture[", "upload": "uploading warc/"}
+
+
 def test_killed_workers_lose_and_duplicate_nothing(pg_url, s3_server, tmp_path):
-    """SIGKILL a worker at random points of its run (fetching, appending, uploading: every capture fills its file
-    and is uploaded at once) a few times; a last worker finishes the queue. One capture per page, every one
-    readable from the bucket, `archive verify --all` passes."""
+    """Three workers with separate data folders; SIGKILL one KILL_CYCLES times, alternately just as it starts a
+    capture job and just as it starts an upload (a random worker, after a random number of such moments), each
+    killed worker restarted on its folder. Then the workers stop, one more drains the queue (the killed workers'
+    jobs queued again) and each folder uploads its last file. One capture, one report and one stub reference per
+    page, no job left or failed, every capture in the bucket, `archive verify --all` passes."""
     import random
 
-    rng = random.Random()
-    site = LoggedSite(pages=6)
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    site = LoggedSite(pages=48)
     with site.server:
-        config = _config(
-            tmp_path / "w", pg_url, s3_server.storage_toml(s3_server.new_bucket()) + "\n[warc]\nmax_file_bytes = 1\n"
-        )
-        config.write_text(config.read_text().replace(f"per_host_delay = {DELAY}", "per_host_delay = 0.0"))
-        assert run_cli("enqueue", *site.urls(), "--config", config).exit_code == 0
-        kills = 0
-        for _ in range(4):
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "scraper",
-                    "-v",
-                    "worker",
-                    "--concurrency",
-                    "2",
-                    "--stalled-after",
-                    "0",
-                    "--config",
-                    str(config),
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
+        bucket = s3_server.new_bucket()
+        configs = []
+        for n in range(3):
+            config = _config(
+                tmp_path / f"w{n}", pg_url, s3_server.storage_toml(bucket) + "\n[warc]\nmax_file_bytes = 2500\n"
             )
-            assert worker.stderr is not None
-            cut = rng.randint(1, 12)  # log lines after the worker started: somewhere in fetch, append, upload
-            lines = 0
-            for line in worker.stderr:
-                lines += "Starting worker" in line or lines > 0
-                if lines > cut or "No job found" in line:
-                    break
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=30)
-            kills += 1
-        [last] = _workers([config], "--stalled-after", "0")
+            config.write_text(config.read_text().replace(f"per_host_delay = {DELAY}", "per_host_delay = 0.0"))
+            configs.append(config)
+        assert run_cli("enqueue", *site.urls(), "--config", configs[0]).exit_code == 0
+        fleet = Fleet(configs, "--concurrency", "2", "--stalled-after", "20")
+        kills: list[str] = []
+        try:
+            skip = rng.randint(0, 2)
+            while len(kills) < KILL_CYCLES:
+                aim = ["capture", "upload"][len(kills) % 2]
+                n, line = fleet.next_line()
+                if AIMS[aim] not in line:
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                fleet.kill_and_restart(n)
+                kills.append(f"{aim}@w{n}")
+                skip = rng.randint(0, 2)
+        finally:
+            fleet.stop()
+        [last] = _workers([configs[0]], "--stalled-after", "0")  # every other worker is gone: take their jobs
         _, err = last.communicate(timeout=120)
         assert last.returncode == 0, err
-        assert run_cli("archive", "upload", "--config", config).exit_code == 0
+        for config in configs:
+            assert run_cli("archive", "upload", "--config", config).exit_code == 0
+    context = f"seed {seed}, kills {kills}"
     captures = _captures(pg_url)
-    assert sorted(u for u, _ in captures) == sorted(site.urls())  # each page once: nothing lost, nothing twice
-    verify = run_cli("archive", "verify", "--all", "--json", "--config", config)
-    assert verify.exit_code == 0, verify.stdout + verify.stderr
+    assert sorted(u for u, _ in captures) == sorted(site.urls()), context  # each page once: nothing lost or twice
     engine = create_engine(pg_url)
     with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM reports")).scalar() == len(site.pages), context
+        cited = conn.execute(text("SELECT url, count(*) FROM stub_references GROUP BY url")).all()
+        assert sorted(u for u, _ in cited) == sorted(site.urls()) and {c for _, c in cited} == {1}, context
         assert conn.execute(text("SELECT count(*) FROM captures WHERE warc_path NOT LIKE 's3://%'")).scalar() == 0
+        left = conn.execute(text("SELECT status, count(*) FROM procrastinate_jobs GROUP BY status")).all()
+        assert left == [], f"{context}: jobs left {left}"
     engine.dispose()
-    assert kills == 4
+    verify = run_cli("archive", "verify", "--all", "--json", "--config", configs[2])
+    assert verify.exit_code == 0, verify.stdout + verify.stderr
+    assert len(kills) == KILL_CYCLES
