@@ -191,6 +191,7 @@ async def run_worker(
                     extraction_processes(config, concurrency),
                     feed_refresher(config, catalogue),
                 )
+                await _upload_left(_context.store)
                 # Every page is extracted in a process from the fork server: started (its modules imported) before
                 # the first job, not on the event loop in the middle of one while hosts' pacing locks wait on it.
                 await asyncio.to_thread(warm_up)
@@ -262,6 +263,18 @@ def log_step_times() -> None:
         log.info("step time: %s: wall=%.3f calls=%d%s", step.name, step.seconds, step.calls, cpu)
 
 
+async def _upload_left(store: WarcStore) -> None:
+    """Upload what a killed run of this worker left in its folder (a full file whose upload it did not finish,
+    its last file): other workers may need to read those captures, and nothing else would upload them."""
+    if store.objects is None:
+        return
+    try:
+        for line in await asyncio.to_thread(store.upload_pending):
+            log.info("uploaded at start: %s", line)
+    except Exception as exc:  # the bucket is unreachable: the next rollover or `archive upload` tries again
+        log.warning("could not upload this folder's files at start (%s)", _first_line(exc))
+
+
 def heartbeat_interval(stalled_after: float) -> float:
     """How often a worker says it is alive: well within `stalled_after`, so a slow live worker's running
     jobs are not taken for a killed one's (procrastinate's default is 10 s)."""
@@ -283,7 +296,10 @@ async def _sweep_stalled(queue: App, stalled_after: float) -> None:
 async def _retry_stalled(queue: App, stalled_after: float) -> None:
     """Jobs of workers that stopped sending heartbeats (killed) go back to the queue: at-least-once delivery."""
     for job in await queue.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
-        await queue.job_manager.retry_job(job)
+        try:
+            await queue.job_manager.retry_job(job)
+        except procrastinate.exceptions.ConnectorException:  # no longer `doing`: another worker queued it again
+            continue
         log.warning("job %s (%s) of a stopped worker queued again", job.id, job.task_kwargs)
 
 
