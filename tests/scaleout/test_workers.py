@@ -224,6 +224,37 @@ def test_a_capture_job_run_twice_stores_one_capture(pg_url, s3_server, tmp_path)
     engine.dispose()
 
 
+def test_a_stub_job_run_twice_makes_one_stub(pg_url, tmp_path):
+    """The stub stage is a job of its own: a capture job queues it, and a second delivery of it (queued again
+    by hand here, as a killed worker's job is) cites the report once, in one stub."""
+    import asyncio
+
+    from scraper.config import load_config
+    from scraper.scaleout import jobs
+
+    site = LoggedSite(pages=1)
+    with site.server:
+        config = _config(tmp_path / "w", pg_url, "")
+        assert run_cli("enqueue", *site.urls(), "--config", config).exit_code == 0
+        for _ in range(2):
+            [proc] = _workers([config])
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+
+            async def again() -> None:
+                async with jobs.connect(load_config(str(config))):
+                    await jobs.defer_stub(1)
+
+            asyncio.run(again())
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM stubs")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM stub_references")).scalar() == 1
+        waiting = conn.execute(text("SELECT task_name, status FROM procrastinate_jobs")).all()
+    engine.dispose()
+    assert waiting == [("stub", "todo")]  # the last one queued: the loop ran the first two
+
+
 KILL_CYCLES = int(os.environ.get("TAKEDOWNS_KILL_CYCLES", "10"))  # more for an exhaustive run
 
 
