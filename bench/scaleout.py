@@ -94,6 +94,7 @@ def _moto() -> tuple[subprocess.Popen, str, str]:
 
 
 S3: tuple[str, str] = ("", "")
+MAX_FILE_BYTES = 65536  # [warc] max_file_bytes: a WARC uploaded every ~50 pages (--max-file-bytes)
 
 
 def _config(folder: Path, pg: str, delay: float) -> Path:
@@ -110,7 +111,7 @@ def _config(folder: Path, pg: str, delay: float) -> Path:
         endpoint = "{S3[0]}"
         bucket = "{S3[1]}"
         [warc]
-        max_file_bytes = 1  # every capture its own object: readable from every worker at once (docs/scaleout.md)
+        max_file_bytes = {MAX_FILE_BYTES}
         [http]
         allow_private_networks = true
         per_host_delay = {delay}
@@ -278,10 +279,14 @@ _log: list[str] = []
 
 
 def main() -> None:
+    global S3, MOTO_PID, MAX_FILE_BYTES
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--delay", type=float, default=0.3, help="[http] per_host_delay in seconds")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--concurrency", type=int, default=8, help="jobs at once in each worker")
+    parser.add_argument(
+        "--max-file-bytes", type=int, default=MAX_FILE_BYTES, help="[warc] max_file_bytes (1: one object per page)"
+    )
     parser.add_argument(
         "--pg-url",
         default=os.environ.get("TAKEDOWNS_TEST_PG_URL"),
@@ -290,7 +295,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.pg_url:
         sys.exit("error: set TAKEDOWNS_TEST_PG_URL or pass --pg-url (the queue and the catalogue live in PostgreSQL)")
-    global S3, MOTO_PID
+    MAX_FILE_BYTES = args.max_file_bytes
     moto, endpoint, bucket = _moto()
     S3, MOTO_PID = (endpoint, bucket), moto.pid
     sites = [SlowSite(f"127.0.0.{i}") for i in range(2, 2 + HOSTS)]
@@ -326,6 +331,9 @@ def main() -> None:
         for s in sites:
             s.close()
         moto.terminate()
+    print(
+        f"each worker: {args.concurrency} capture jobs and 1 stub job at once; [warc] max_file_bytes = {MAX_FILE_BYTES}"
+    )
     print(
         f"politeness bound: {PAGES} pages/host x {LATENCY}s latency + {PAGES - 1} x {args.delay}s delay = {bound:.2f}s"
         f" ({HOSTS} hosts, {len(urls)} pages)"
