@@ -1,11 +1,14 @@
-"""Captures as jobs on procrastinate, in the catalogue's PostgreSQL database (no broker to run).
+"""Captures and stubs as jobs on procrastinate, in the catalogue's PostgreSQL database (no broker to run).
 
 `takedowns enqueue URL...` defers one `capture` job per URL, at most one waiting per URL
 (procrastinate's queueing lock); `takedowns worker` runs them, each through the same
-`scraper.pipeline.capture_url` as `takedowns fetch`, so a capture is stored exactly as on one
-machine. Delivery is at least once (a killed worker's job is run again): a second run of a
-job stores no second capture, because the WARC writer finds the same URL and payload digest
-already catalogued under its lock (`archive/warc.py`, `scraper.pipeline.store_capture`).
+`scraper.pipeline.capture_url` as `takedowns fetch` (fetch, then records built and report
+extracted in a limited process, then both stored), so a capture is stored exactly as on one
+machine; the job then defers the report's `stub` job, run one at a time per worker on a queue
+of its own (matching reads every open stub). Delivery is at least once (a killed worker's job is
+run again, `_sweep_stalled`): a second run of a capture stores no second capture, because the
+WARC writer finds the same URL and payload digest already catalogued under its lock
+(`archive/warc.py`, `scraper.pipeline.store_capture`); a second stub run finds the report cited.
 Requests to one host are paced across every worker (scraper/fetch/shared_pacing.py).
 """
 
