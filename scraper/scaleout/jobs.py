@@ -21,6 +21,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import procrastinate
@@ -94,10 +95,42 @@ async def capture(url: str) -> None:
             )
             if outcome.report is not None:
                 await defer_stub(outcome.capture.id)
+            if outcome.archive_status == "pending":  # submitted to Save Page Now (or waiting to be): check later
+                await defer_wayback_check(0)
     except Exception as exc:  # procrastinate retries it; the reason goes to the log, one line
         log.warning("capture of %s failed (%s); the queue retries it", url, _first_line(exc))
         raise
     log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
+
+
+async def defer_wayback_check(seconds: float) -> None:
+    """Queue a Wayback check in `seconds` (none if one is waiting already: it checks every pending link)."""
+    try:
+        when = datetime.now(UTC) + timedelta(seconds=seconds)
+        await wayback_check.configure(queueing_lock="wayback-check", schedule_at=when).defer_async()
+    except procrastinate.exceptions.AlreadyEnqueued:
+        pass
+
+
+@app.task(name="wayback_check", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
+async def wayback_check() -> None:
+    """Check every pending archive link once (`WaybackClient.poll_pending`, as `takedowns archive pending`), then,
+    while some are still pending, queue the next check `[archive.wayback] poll_interval_seconds` later. A check run
+    twice submits nothing twice: a pending link's Save Page Now job is polled, and a resolved one is left alone."""
+    from archive.wayback import WaybackClient
+    from scraper.config import wayback_settings
+
+    ctx = _current()
+    settings = wayback_settings(ctx.config)
+    if not settings.enabled:
+        return
+    with timed("job: wayback check"):
+        async with WaybackClient(settings, ctx.catalogue, ctx.config.http.user_agent) as wayback:
+            checked = await wayback.poll_pending()
+    pending = sum(status.status == "pending" for _, status in checked)
+    log.info("wayback check: %d link(s) checked, %d still pending", len(checked), pending)
+    if pending:
+        await defer_wayback_check(settings.poll_interval_seconds)
 
 
 async def defer_stub(capture_id: int) -> None:

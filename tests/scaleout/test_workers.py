@@ -255,6 +255,45 @@ def test_a_stub_job_run_twice_makes_one_stub(pg_url, tmp_path):
     assert waiting == [("stub", "todo")]  # the last one queued: the loop ran the first two
 
 
+def test_wayback_checks_are_jobs_and_submit_each_link_once(pg_url, tmp_path, monkeypatch):
+    """A capture job submits its page to Save Page Now and, while the link is pending, queues a `wayback_check`
+    job; checks run again (re-queued while pending, and a worker run twice) poll the same Save Page Now job:
+    one submission, one archive link."""
+    from ..fakes.wayback import FakeWayback, Script
+
+    monkeypatch.setenv("WAYBACK_ACCESS_KEY", "test-only-key")
+    monkeypatch.setenv("WAYBACK_SECRET_KEY", "test-only-secret")
+    site = LoggedSite(pages=1)
+    with site.server, FakeWayback() as fake:
+        [url] = site.urls()
+        fake.scripts[url] = Script(pending_polls=1, timestamp="20261208010203")  # the first check finds it pending
+        config = _config(tmp_path / "w", pg_url, "")
+        config.write_text(
+            config.read_text().replace("[archive.wayback]\nenabled = false\n", "")
+            + f"""
+[archive.wayback]
+enabled = true
+web_base = "{fake.base}"
+api_base = "{fake.base}"
+submit_interval_seconds = 0.0
+poll_interval_seconds = 0.05
+"""
+        )
+        assert run_cli("enqueue", url, "--config", config).exit_code == 0
+        for _ in range(2):  # the second run takes a check the first left scheduled, if it left one
+            [proc] = _workers([config])
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        assert len(fake.posts()) == 1
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        links = conn.execute(text("SELECT url, status, archive_link FROM archive_jobs")).all()
+        left = conn.execute(text("SELECT task_name FROM procrastinate_jobs")).all()
+    engine.dispose()
+    assert links == [(url, "success", f"https://web.archive.org/web/20261208010203/{url}")]
+    assert left == []
+
+
 KILL_CYCLES = int(os.environ.get("TAKEDOWNS_KILL_CYCLES", "10"))  # more for an exhaustive run
 
 
