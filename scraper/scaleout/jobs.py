@@ -103,6 +103,40 @@ async def capture(url: str) -> None:
     log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
 
 
+@app.task(name="extract", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
+async def extract(capture_id: int) -> None:
+    """Extract a stored capture's report again (a new extractor, as `takedowns reextract`), read from its WARC
+    wherever it is (the bucket, once uploaded), then queue its stub stage. Run twice, it upserts the one report."""
+    from archive.tables import Capture
+    from scraper.pipeline import extract_capture
+
+    ctx = _current()
+    with ctx.catalogue.read_session() as s:
+        capture = s.get(Capture, capture_id)
+        if capture is not None:
+            s.expunge(capture)
+    if capture is None:
+        log.warning("extract job: capture %s is not in the catalogue; nothing to do", capture_id)
+        return
+    with timed("job: extract"):
+        report = await asyncio.to_thread(extract_capture, ctx.config, ctx.catalogue, capture)
+    await defer_stub(capture_id)
+    log.info("extracted capture %s again (extractor %s)", capture_id, report.extractor_version)
+
+
+async def enqueue_extractions(config: Config, capture_ids: list[int]) -> list[int | None]:
+    """Defer one `extract` job per stored capture (none where one is waiting already)."""
+    ids: list[int | None] = []
+    async with connect(config) as queue:
+        for capture_id in capture_ids:
+            try:
+                task = queue.configure_task(name="extract", queueing_lock=f"extract:{capture_id}")
+                ids.append(await task.defer_async(capture_id=capture_id))
+            except procrastinate.exceptions.AlreadyEnqueued:
+                ids.append(None)
+    return ids
+
+
 async def defer_wayback_check(seconds: float) -> None:
     """Queue a Wayback check in `seconds` (none if one is waiting already: it checks every pending link)."""
     try:

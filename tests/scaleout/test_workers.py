@@ -294,6 +294,41 @@ poll_interval_seconds = 0.05
     assert left == []
 
 
+def test_an_extract_job_run_twice_keeps_one_report_read_from_the_bucket(pg_url, s3_server, tmp_path):
+    """`extract` jobs re-extract a stored capture (uploaded: read back from the bucket), each queueing the stub
+    stage; two of them leave one report and one stub reference."""
+    import asyncio
+
+    from scraper.config import load_config
+    from scraper.scaleout import jobs
+
+    site = LoggedSite(pages=1)
+    with site.server:
+        storage = s3_server.storage_toml(s3_server.new_bucket()) + "\n[warc]\nmax_file_bytes = 1\n"
+        config = _config(tmp_path / "w", pg_url, storage)
+        assert run_cli("enqueue", *site.urls(), "--config", config).exit_code == 0
+        [proc] = _workers([config])
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        engine = create_engine(pg_url)
+        with engine.begin() as conn:
+            [capture_id] = conn.execute(text("SELECT id FROM captures WHERE warc_path LIKE 's3://%'")).scalars()
+            conn.execute(text("UPDATE reports SET extractor_version = 'old'"))
+        for _ in range(2):
+            [queued] = asyncio.run(jobs.enqueue_extractions(load_config(str(config)), [capture_id]))
+            assert queued is not None
+            [proc] = _workers([config])
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        with engine.connect() as conn:
+            versions = conn.execute(text("SELECT extractor_version FROM reports")).scalars().all()
+            references = conn.execute(text("SELECT count(*) FROM stub_references")).scalar()
+            left = conn.execute(text("SELECT task_name FROM procrastinate_jobs")).all()
+        engine.dispose()
+    assert len(versions) == 1 and versions[0] != "old"
+    assert references == 1 and left == []
+
+
 KILL_CYCLES = int(os.environ.get("TAKEDOWNS_KILL_CYCLES", "10"))  # more for an exhaustive run
 
 
