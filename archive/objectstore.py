@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from typing import IO, Any
 
 from .errors import ArchiveError, UnreadableRecord
 from .settings import StorageSettings
+
+log = logging.getLogger("takedowns.archive")
 
 SCHEME = "s3://"
 CHUNK = 8 * 1024 * 1024
@@ -107,6 +110,7 @@ class S3Store:
         """
         key = self.key_for(rel)
         local = _digest_file(path, size)
+        log.info("uploading %s to s3://%s/%s (%d bytes)", rel, self.bucket, key, size)  # the kill test aims here
         with open(path, "rb") as f:
             self.client.upload_fileobj(_Prefix(f, size), self.bucket, key)
         head = self.client.head_object(Bucket=self.bucket, Key=key)

@@ -205,9 +205,11 @@ class WarcStore:
                 value = after_write(s, stored)
                 s.flush()
                 full = warc.path if warc.committed_size >= self.max_file_bytes else None
-            if full and self.objects is not None:
-                self._upload_quietly(full)  # the file is full: seal it in object storage (rows committed above)
-            return value, True
+        if full and self.objects is not None:
+            # The file is full (rows committed above): nothing is appended to it again, so it is uploaded outside
+            # the store's lock, and this process's other captures are stored meanwhile rather than wait for it.
+            self._upload_quietly(full)
+        return value, True
 
     def upload_pending(self) -> list[str]:
         """Upload every catalogued WARC of this data folder not yet in object storage, the current one too
@@ -244,7 +246,8 @@ class WarcStore:
             )
 
     def _upload(self, rel: str) -> objectstore.Uploaded:
-        """Under the store's lock: upload `rel` whole, verify it, then point its rows at the object in one transaction.
+        """Upload `rel` whole, verify it, then point its rows at the object in one transaction (a file still being
+        appended to is uploaded under the store's lock, `upload_pending`; a full one needs none).
 
         Until that commit the catalogue names the local file, so a worker killed mid-upload loses
         nothing (the object, whole or partial, is written over by the next upload). The local file

@@ -59,10 +59,14 @@ class SlowSite(LoopbackServer):
 @dataclass
 class Run:
     workers: int
-    makespan: float
-    cpu_seconds: float
+    makespan: float  # queueing to the last job (a stub job)
+    captured: float  # queueing to the last capture job
+    cpu_seconds: float  # the workers' processes and their children (extraction processes)
     warc_bytes: int
     catalogue_bytes: int
+    steps: dict[str, tuple[float, int, float | None]]  # summed over workers: wall seconds, calls, CPU seconds
+    moto_cpu: float  # the S3 server's CPU seconds during the run
+    machine_busy: float  # CPU seconds the whole machine spent (everyone's work) during the makespan
 
 
 def _moto() -> tuple[subprocess.Popen, str, str]:
@@ -91,6 +95,7 @@ def _moto() -> tuple[subprocess.Popen, str, str]:
 
 
 S3: tuple[str, str] = ("", "")
+MAX_FILE_BYTES = 65536  # [warc] max_file_bytes: a WARC uploaded every ~50 pages (--max-file-bytes)
 
 
 def _config(folder: Path, pg: str, delay: float) -> Path:
@@ -107,7 +112,7 @@ def _config(folder: Path, pg: str, delay: float) -> Path:
         endpoint = "{S3[0]}"
         bucket = "{S3[1]}"
         [warc]
-        max_file_bytes = 1  # every capture its own object: readable from every worker at once (docs/scaleout.md)
+        max_file_bytes = {MAX_FILE_BYTES}
         [http]
         allow_private_networks = true
         per_host_delay = {delay}
@@ -133,6 +138,40 @@ def _drop(base: str, name: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (and its waited-for children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> float:
+    """CPU seconds spent by every core, on anything but idling, since boot (/proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+STEP = "step time: "
+
+
+def _steps(lines: list[str]) -> dict[str, tuple[float, int, float | None]]:
+    """The workers' `step time:` lines (scraper/scaleout/jobs.py, logged as each stops), summed over workers."""
+    total: dict[str, tuple[float, int, float | None]] = {}
+    for line in lines:
+        if STEP not in line:
+            continue
+        name, _, rest = line.split(STEP, 1)[1].strip().rpartition(": ")
+        values = dict(part.split("=") for part in rest.split())
+        wall, calls, cpu = total.get(name, (0.0, 0, None))
+        step_cpu = float(values["cpu"]) + (cpu or 0.0) if "cpu" in values else cpu
+        total[name] = (wall + float(values["wall"]), calls + int(values["calls"]), step_cpu)
+    return total
+
+
+MOTO_PID = 0
 
 
 def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> Run:
@@ -172,25 +211,33 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
                 for line in p.stderr:
                     lines.put(line)
 
-            for p in procs:
-                threading.Thread(target=read, args=(p,), daemon=True).start()
-            _wait(lines, "Starting worker", n)  # every worker listens before the jobs are queued
-            _wait(lines, FINISHED, 1)  # the priming job
-            start = time.monotonic()
+            readers = [threading.Thread(target=read, args=(p,), daemon=True) for p in procs]
+            for reader in readers:
+                reader.start()
+            _wait(lines, "Starting worker", 2 * n)  # every worker listens (captures, stubs) before the jobs are queued
+            _wait(lines, FINISHED, 2)  # the priming job and its stub job
+            start, moto_start, busy_start = time.monotonic(), _proc_cpu(MOTO_PID), _machine_busy()
             queued = subprocess.run(
                 [sys.executable, "-m", "scraper", "enqueue", "--config", str(configs[0]), *urls[1:]],
                 capture_output=True,
                 text=True,
             )
             assert queued.returncode == 0, queued.stderr
-            _wait(lines, FINISHED, len(urls))
+            _wait(lines, CAPTURED, len(urls))
+            captured = time.monotonic() - start
+            _wait(lines, FINISHED, 2 * len(urls))  # every page's capture job and its stub job
             makespan = time.monotonic() - start
+            moto_cpu, machine_busy = _proc_cpu(MOTO_PID) - moto_start, _machine_busy() - busy_start
             cpu = 0.0
             for p in procs:
                 p.send_signal(signal.SIGTERM)
             for p in procs:
                 _, status, usage = os.wait4(p.pid, 0)
                 cpu += usage.ru_utime + usage.ru_stime
+            for reader in readers:
+                reader.join(timeout=60)
+            while not lines.empty():
+                _log.append(lines.get())
             warc = sum(
                 f.stat().st_size for c in configs for f in (c.parent / "data" / "warc").glob("*.warc.gz")
             )  # local copies, uploaded or not
@@ -202,13 +249,14 @@ def run(n: int, urls: list[str], base: str, delay: float, concurrency: int) -> R
             assert captures == len(urls), f"{captures} captures for {len(urls)} pages"
     finally:
         _drop(base, name)
-    return Run(n, makespan, cpu, warc, size)
+    return Run(n, makespan, captured, cpu, warc, size, _steps(_log), moto_cpu, machine_busy)
 
 
 _counts: dict[str, int] = {}
 
 
 FINISHED = "ended with status: "  # Success, or Failed once its retries are spent
+CAPTURED = "capture job done"  # counted by `_wait` from a capture job's FINISHED line
 
 
 def _wait(lines: queue.Queue[str], fragment: str, total: int) -> None:
@@ -223,6 +271,8 @@ def _wait(lines: queue.Queue[str], fragment: str, total: int) -> None:
         for key in (FINISHED, "Starting worker"):
             if key in line:
                 _counts[key] = _counts.get(key, 0) + 1
+        if FINISHED in line and "Job capture[" in line:
+            _counts[CAPTURED] = _counts.get(CAPTURED, 0) + 1
 
 
 _errors: list[str] = []
@@ -230,10 +280,14 @@ _log: list[str] = []
 
 
 def main() -> None:
+    global S3, MOTO_PID, MAX_FILE_BYTES
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--delay", type=float, default=0.3, help="[http] per_host_delay in seconds")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--concurrency", type=int, default=8, help="jobs at once in each worker")
+    parser.add_argument(
+        "--max-file-bytes", type=int, default=MAX_FILE_BYTES, help="[warc] max_file_bytes (1: one object per page)"
+    )
     parser.add_argument(
         "--pg-url",
         default=os.environ.get("TAKEDOWNS_TEST_PG_URL"),
@@ -242,9 +296,9 @@ def main() -> None:
     args = parser.parse_args()
     if not args.pg_url:
         sys.exit("error: set TAKEDOWNS_TEST_PG_URL or pass --pg-url (the queue and the catalogue live in PostgreSQL)")
-    global S3
+    MAX_FILE_BYTES = args.max_file_bytes
     moto, endpoint, bucket = _moto()
-    S3 = (endpoint, bucket)
+    S3, MOTO_PID = (endpoint, bucket), moto.pid
     sites = [SlowSite(f"127.0.0.{i}") for i in range(2, 2 + HOSTS)]
     urls = [f"{s.base}/r/{n}.html" for n in range(PAGES) for s in sites]
     bound = PAGES * LATENCY + (PAGES - 1) * args.delay
@@ -256,15 +310,31 @@ def main() -> None:
             results[n] = r = run(n, urls, args.pg_url, args.delay, args.concurrency)
             per = len(urls)
             print(
-                f"{n} worker(s): makespan {r.makespan:.2f}s = {r.makespan / bound:.2f}x the politeness bound;"
+                f"{n} worker(s): makespan {r.makespan:.2f}s = {r.makespan / bound:.2f}x the politeness bound"
+                f" (every page captured after {r.captured:.2f}s);"
                 f" {r.cpu_seconds / per * 1000:.0f} ms CPU, {r.warc_bytes / per / 1024:.1f} KiB WARC,"
                 f" {r.catalogue_bytes / per / 1024:.1f} KiB catalogue per page",
                 flush=True,
             )
+            slots = n * args.concurrency * r.makespan
+            job = r.steps.get("job: capture", (0.0, 0, None))[0]
+            print(
+                f"  job slots busy {job / slots:.0%} of {n} x {args.concurrency} x makespan;"
+                f" S3 server {r.moto_cpu / per * 1000:.0f} ms CPU per page;"
+                f" the whole machine was busy {r.machine_busy:.1f} CPU-s of {r.makespan * (os.cpu_count() or 1):.1f}"
+                f" (everyone's work: {r.machine_busy / r.makespan:.2f} cores)",
+                flush=True,
+            )
+            for name, (wall, calls, cpu) in sorted(r.steps.items(), key=lambda kv: -kv[1][0]):
+                cpu_text = f", {cpu / per * 1000:.1f} ms CPU" if cpu is not None else ""
+                print(f"  {name}: {wall / per * 1000:.1f} ms wall per page{cpu_text} ({calls} calls)", flush=True)
     finally:
         for s in sites:
             s.close()
         moto.terminate()
+    print(
+        f"each worker: {args.concurrency} capture jobs and 1 stub job at once; [warc] max_file_bytes = {MAX_FILE_BYTES}"
+    )
     print(
         f"politeness bound: {PAGES} pages/host x {LATENCY}s latency + {PAGES - 1} x {args.delay}s delay = {bound:.2f}s"
         f" ({HOSTS} hosts, {len(urls)} pages)"

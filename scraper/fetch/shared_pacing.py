@@ -20,6 +20,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from scraper.stagetimes import timed
+
 NAMESPACE = "takedowns-host:"
 LOCK = "SELECT pg_advisory_lock(hashtextextended(%s, 0))"
 UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(%s, 0))"
@@ -50,8 +52,9 @@ class SharedPacing:
     async def take(self, host: str) -> Callable[[float], None]:
         """Return when this process may send a request to `host`, with the call that gives the host back
         (`release(delay)`: `delay` seconds from now, once the answer is in)."""
-        conn = await self._connection()
-        await conn.execute(LOCK, (NAMESPACE + host,))
+        with timed("pacing: the host's lock (connect + wait)"):
+            conn = await self._connection()
+            await conn.execute(LOCK, (NAMESPACE + host,))
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         self._pending.add(done)

@@ -46,6 +46,7 @@ async def capture_url(
     extract_workers: int = 0,
     stub_turn: Callable[[], Awaitable[None]] | None = None,
     refresh_feed: bool = True,
+    stubs: bool = True,
 ) -> CaptureOutcome:
     """Fetch `url`, store it (unless unchanged), extract its Report, package and archive it.
 
@@ -63,6 +64,7 @@ async def capture_url(
     makes its stubs in the order it found the items (stub ids stay reproducible).
     `refresh_feed`: rewrite the Atom feed when the stub changed (a poll passes False and
     rewrites it itself, at most every few seconds and at the end of its pass).
+    `stubs`: False leaves the stub stage to the caller (a queue worker defers it as a job of its own).
     Any exception is labelled with the stage it came from (`failed_stage`).
     """
     with stage("fetch"), timed("fetch"):
@@ -109,7 +111,7 @@ async def capture_url(
     if stub_turn is not None:
         with timed("waiting for the stub turn"):
             await stub_turn()
-    if outcome.report is not None:
+    if outcome.report is not None and stubs:
         with stage("stub"):
             # In a thread, as the WARC store: matching and its commit leave the loop free to read the next page.
             outcome.stub = await asyncio.to_thread(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from archive.catalogue import Catalogue
 from archive.clock import utcnow
+from archive.errors import UnreadableRecord
 from archive.objectstore import locate
 from archive.records import FetchResult
 from archive.render_records import RenderedRecords, build_rendered_block, is_rendered
@@ -149,15 +150,21 @@ def _find_kind(
         if legacy is not None and is_rendered(locate(store.data_dir, legacy.warc_path), legacy.warc_offset):
             legacy.rendered = True
             return legacy
-    if (
-        capture is not None
-        and not rendered
-        and is_rendered(locate(store.data_dir, capture.warc_path), capture.warc_offset)
-    ):
+    if capture is not None and not rendered and _legacy_rendered(store, capture):
         capture.rendered = True  # a browser capture listed as plain: not a hit for a plain fetch
         s.flush()
         return None
     return capture
+
+
+def _legacy_rendered(store: WarcStore, capture: Capture) -> bool:
+    """Whether a capture listed as plain is a browser capture (rows older than migration 0011). A queue worker
+    may find a capture in another worker's file not uploaded yet (unreadable here): such a capture was made
+    after 0011, so its kind is right as catalogued."""
+    try:
+        return is_rendered(locate(store.data_dir, capture.warc_path), capture.warc_offset)
+    except UnreadableRecord:
+        return False
 
 
 def _update_validators(capture: Capture, result: FetchResult) -> None:

@@ -17,10 +17,16 @@ from scraper.scaleout.leader import SCHEDULER_LOCK
 
 from ..conftest import make_config, run_cli
 
+LEASE_TAKEN = "scheduler lease taken"
+
 
 class Daemon:
-    def __init__(self, config: Path) -> None:
+    """A `run --one-scheduler` process; its reader thread puts it on `leases` when it says it took the lease
+    (an event read from its log, no thread left waiting once the test ends)."""
+
+    def __init__(self, config: Path, leases: queue.Queue[Daemon]) -> None:
         self.lines: queue.Queue[str] = queue.Queue()
+        self.leases = leases
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "scraper", "-v", "run", "--one-scheduler", "--config", str(config)],
             stdout=subprocess.DEVNULL,
@@ -33,6 +39,8 @@ class Daemon:
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
             self.lines.put(line)
+            if LEASE_TAKEN in line:
+                self.leases.put(self)
 
     def wait_for(self, fragment: str) -> None:
         seen = []
@@ -60,21 +68,18 @@ def test_one_daemon_schedules_and_a_waiting_one_takes_over_when_it_is_killed(pg_
         0,
         1,
     )  # creates the catalogue before three daemons start
-    first = Daemon(configs[0])
-    first.wait_for("scheduler lease taken")
+    leases: queue.Queue[Daemon] = queue.Queue()
+    first = Daemon(configs[0], leases)
+    assert leases.get(timeout=60) is first
     first.wait_for("daemon started")
-    others = [Daemon(c) for c in configs[1:]]
+    others = [Daemon(c, leases) for c in configs[1:]]
     for other in others:
         other.wait_for("waiting for the scheduler lease")
     assert _holders(pg_url) == (1, 2)  # one scheduler; the other two block in the server, not in a sleep loop
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait(timeout=30)
-    taken = queue.Queue()
-    for other in others:
-        threading.Thread(
-            target=lambda o=other: (o.wait_for("scheduler lease taken"), taken.put(o)), daemon=True
-        ).start()
-    successor = taken.get(timeout=60)
+    successor = leases.get(timeout=60)
+    assert successor in others
     successor.wait_for("daemon started")
     assert _holders(pg_url) == (1, 1)  # exactly one took over
     for other in others:
