@@ -89,7 +89,8 @@ class Catalogue:
             raise CatalogueError(
                 _without_password(
                     url,
-                    f"cannot open catalogue {self.safe_url}: {detail}; check [catalogue] url and that the database is up",
+                    f"cannot open catalogue {self.safe_url}: {detail}; check [catalogue] url and that the database is "
+                    "up",
                 )
             ) from None
         if problem is not None:
@@ -146,7 +147,8 @@ class Catalogue:
         )
 
     def latest_capture(self, s: Session, url: str, rendered: bool | None = None) -> Capture | None:
-        """The newest capture of `url` (as asked for or after redirects); `rendered`: only browser (or only plain) captures."""
+        """The newest capture of `url` (as asked for or after redirects); `rendered`: only browser (or only plain)
+        captures."""
         q = select(Capture).where((Capture.url == url) | (Capture.final_url == url))
         if rendered is not None:
             q = q.where(Capture.rendered == rendered)

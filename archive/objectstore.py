@@ -210,7 +210,8 @@ def _digest_file(path: Path, size: int) -> str:
             chunk = f.read(min(CHUNK, left))
             if not chunk:
                 raise ArchiveError(
-                    f"{path} is shorter than its committed size ({size} bytes): not uploaded; run `takedowns archive verify`"
+                    f"{path} is shorter than its committed size ({size} bytes): not uploaded; run `takedowns archive "
+                    "verify`"
                 )
             digest.update(chunk)
             left -= len(chunk)

@@ -140,7 +140,10 @@ class SourceHealth:
 def _latest_per_source(outcome: str | None) -> str:
     where = "WHERE outcome = ?" if outcome else ""
     newest = f"SELECT source, MAX(id) AS id FROM source_runs {where} GROUP BY source"
-    return f"SELECT r.source, r.id, r.started_at, r.ended_at, r.outcome, r.items_found, r.message FROM source_runs r JOIN ({newest}) m ON r.id = m.id"
+    return (
+        "SELECT r.source, r.id, r.started_at, r.ended_at, r.outcome, r.items_found, r.message "
+        f"FROM source_runs r JOIN ({newest}) m ON r.id = m.id"
+    )
 
 
 def source_health(reader: Reader) -> dict[str, SourceHealth]:
@@ -160,7 +163,8 @@ def source_health(reader: Reader) -> dict[str, SourceHealth]:
     since = dict(
         reader.rows(
             "SELECT r.source, MIN(r.started_at) FROM source_runs r WHERE r.outcome = ? AND r.id > "
-            "COALESCE((SELECT MAX(o.id) FROM source_runs o WHERE o.source = r.source AND o.outcome = ?), 0) GROUP BY r.source",
+            "COALESCE((SELECT MAX(o.id) FROM source_runs o WHERE o.source = r.source AND o.outcome = ?), 0) GROUP BY "
+            "r.source",
             (RUN_ERROR, RUN_OK),
         )
     )
@@ -188,7 +192,8 @@ def totals(reader: Reader) -> dict[str, Any]:
     )[0]
     stubs = {status: int(n) for status, n in reader.rows("SELECT status, COUNT(id) FROM stubs GROUP BY status")}
     return {
-        "captures": int(counted.get("captures", 0)), "urls": int(counted.get("urls", 0)), "reports": int(counted.get("reports", 0)),
+        "captures": int(counted.get("captures", 0)), "urls": int(counted.get("urls", 0)),
+        "reports": int(counted.get("reports", 0)),
         "fetch_failures": int(counted.get("fetch_failures", 0)), "archive_jobs_pending": int(pending), "stubs": stubs,
         "warc_files": int(warcs),
     }  # fmt: skip
@@ -223,7 +228,10 @@ class StubRow:
         return dict(self.__dict__)
 
 
-STUB_COLUMNS = "id, stub_id, disarm_id, status, name, summary, platform, origin, targets, counts, year_started, date_added, found_via, reject_reason, merged_into, edited_fields, counts_disagree"
+STUB_COLUMNS = (
+    "id, stub_id, disarm_id, status, name, summary, platform, origin, targets, counts, year_started, date_added, "
+    "found_via, reject_reason, merged_into, edited_fields, counts_disagree"
+)
 
 
 def stub_rows(reader: Reader, *, status: str | None = None, stub_pk: int | None = None) -> list[StubRow]:

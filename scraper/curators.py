@@ -50,7 +50,8 @@ def add(catalogue: Catalogue, name: str) -> str:
             existing = s.scalar(select(Curator).where(Curator.name == name))
             if existing is not None and existing.revoked_at is None:
                 raise UserError(
-                    f"curator {name} already exists: pick another name, or `takedowns curators revoke {name}` first to give them a new token"
+                    f"curator {name} already exists: pick another name, or `takedowns curators revoke {name}` first to "
+                    "give them a new token"
                 )
             if existing is not None:  # a revoked curator back, with a new token
                 existing.token_sha256, existing.revoked_at, existing.created_at = digest(token), None, utcnow()

@@ -429,7 +429,8 @@ def validate(raw: Mapping[str, Any], config_path: Path | None) -> dict[str, dict
             if top in REGISTRY or top in parents:
                 raise UserError(f"{where}[{top}] must be a table")
             raise UserError(
-                f"{where}{top!r} is outside any section{did_you_mean(top, [s.name for s in SETTINGS])}; put it under its [section]"
+                f"{where}{top!r} is outside any section{did_you_mean(top, [s.name for s in SETTINGS])}; put it under "
+                "its [section]"
             )
         if top not in REGISTRY and top not in parents:
             raise unknown_section(top)

@@ -352,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_folds:
         folds = write_folds()
         print(
-            f"{FOLDS}: {sum(f == 1 for f in folds.values())} announcements in fold 1, {sum(f == 2 for f in folds.values())} in fold 2"
+            f"{FOLDS}: {sum(f == 1 for f in folds.values())} announcements in fold 1, "
+            f"{sum(f == 2 for f in folds.values())} in fold 2"
         )
         return 0
     if args.half is None:

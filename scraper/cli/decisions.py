@@ -33,7 +33,8 @@ def decisions(source: str | None, config: Config, as_json: bool) -> None:
         names = sorted(src.name for src in load_sources(config))
         if source not in names:
             raise UserError(
-                f"unknown source {source!r}: configured sources are {', '.join(names) or 'none'}; see `takedowns sources`"
+                f"unknown source {source!r}: configured sources are {', '.join(names) or 'none'}; see `takedowns "
+                "sources`"
             )
     if as_json:
         print_json(

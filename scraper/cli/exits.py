@@ -36,7 +36,8 @@ TABLE = (
     ExitCode(OK, "success"),
     ExitCode(
         FAILED,
-        "the command ran, but what it checks or runs failed: a failing source (`status`), a source error (`poll`), failed items (`reextract`, `archive verify`)",
+        "the command ran, but what it checks or runs failed: a failing source (`status`), a source error (`poll`), "
+        "failed items (`reextract`, `archive verify`)",
     ),
     ExitCode(USAGE, "bad input: a malformed URL, an unknown option, command, source or stub, an invalid config"),
     ExitCode(FETCH, "the remote side failed: DNS, connection, timeout, an HTTP error status, an unusable body"),

@@ -147,7 +147,8 @@ def reextract(urls: tuple[str, ...], all_: bool, config: Config, as_json: bool) 
     else:
         for c in changes:
             click.echo(
-                f"{c['capture_id']:>6}  {'changed: ' + ', '.join(c['changed']) if c['changed'] else 'unchanged'}  {c['url']}"
+                f"{c['capture_id']:>6}  {'changed: ' + ', '.join(c['changed']) if c['changed'] else 'unchanged'}  "
+                f"{c['url']}"
             )
         click.echo(f"{len(changes)} re-extracted, {sum(1 for c in changes if c['changed'])} changed, {failures} failed")
     if failures:

@@ -75,7 +75,10 @@ def _report(results: list[PollResult], as_json: bool) -> None:
         print_json([r.__dict__ for r in results])
     else:
         for r in results:
-            line = f"{r.source}: {r.items_found} item(s), {r.fetched} fetched, {r.kept} kept, {r.dropped} dropped, {r.skipped} already seen"
+            line = (
+                f"{r.source}: {r.items_found} item(s), {r.fetched} fetched, {r.kept} kept, {r.dropped} dropped, "
+                f"{r.skipped} already seen"
+            )
             line += f", {r.deferred} left for the next pass" if r.deferred else ""
             line += f", {r.waiting} failed earlier and not due yet" if r.waiting else ""
             line += f", {r.gave_up} given up" if r.gave_up else ""

@@ -16,7 +16,8 @@ from .candidate import Candidate, Source
 TAKEDOWN_TERMS = re.compile(
     r"coordinated inauthentic behaviou?r|influence operations?|information operations?|covert influence|"
     r"state[- ]backed|state[- ]linked|platform manipulation|took down|taken down|takedowns?|"
-    r"removed \S+ (?:accounts|pages|channels)|terminated \S+ (?:youtube )?channels|suspended \S+ accounts|fake accounts|troll farm",
+    r"removed \S+ (?:accounts|pages|channels)|terminated \S+ (?:youtube )?channels|suspended \S+ accounts"
+    r"|fake accounts|troll farm",
     re.IGNORECASE,
 )
 

@@ -55,7 +55,8 @@ def parse_source(name: str, table: dict[str, Any]) -> Source:
     allowed = sorted(_COMMON | set(kind.options))
     for key in sorted(set(table) - set(allowed)):
         raise UserError(
-            f"[sources.{name}] unknown key {key!r} for kind {kind.name}{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})"
+            f"[sources.{name}] unknown key {key!r} for kind {kind.name}{did_you_mean(key, allowed)} (allowed: "
+            f"{', '.join(allowed)})"
         )
     for key, option in kind.options.items():
         complaint = option.complaint(table[key]) if key in table else None

@@ -116,7 +116,8 @@ def stub_objects(rec: StubRecord, patterns: dict[str, str]) -> list:
     for tech in rec.techniques:
         if tech.id not in patterns:
             raise UserError(
-                f"technique {tech.id} of stub {rec.stub_id} is not in DISARM's STIX bundle: use a DISARM.json matching the framework spreadsheet"
+                f"technique {tech.id} of stub {rec.stub_id} is not in DISARM's STIX bundle: use a DISARM.json matching "
+                "the framework spreadsheet"
             )
         relate(network.id, "uses", patterns[tech.id], " ".join(tech.sentences) or None)
     objects += links

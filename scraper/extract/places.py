@@ -311,7 +311,8 @@ _TARGET_TRIGGERS = re.compile(
     r"(?:propaganda|disinformation|misinformation|campaigns?|messaging|narratives|attacks)\s+against|(?:geared|directed|tailored|intended|meant)\s+(?:toward|towards|for)|"
     # "sought to influence public opinion in Ghana", "to sway voters in Kenya", "influencing Russian audiences"
     r"(?:influenc(?:e|ed|ing)|sway(?:ed|ing)?|manipulat(?:e|ed|ing)|interfer(?:e|ed|ing)\s+(?:in|with)|meddl(?:e|ed|ing)\s+in)"
-    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"  # "influence operation from Iran" is an origin
+    # "influence operation from Iran" is an origin
+    r"(?!\s+(?:operations?|campaigns?|networks?|activity|activities|efforts?|ops)\b)"
     r"(?=\s+(?:public\s+opinion|the\s+public|(?:the\s+)?(?:political\s+|public\s+)?(?:debates?|discourse|conversation)|politics|the\s+elections?|elections?|voters|opinion|audiences|users|people|(?-i:[A-Z])))"
     r"(?:\s+(?:public\s+opinion|the\s+public|(?:the\s+)?(?:political\s+|public\s+)?(?:debates?|discourse|conversation)|politics|the\s+elections?|elections?|voters|opinion)\s+(?:in|of))?)\s*:?\s+",
     re.IGNORECASE,
@@ -464,7 +465,8 @@ _TARGETS_NEXT = re.compile(
 # "a domestic influence operation", "aimed domestically": the origin is the target
 _DOMESTIC = re.compile(
     r"\bdomestic(?:ally)?\s+(?:[\w-]+\s+){0,2}?(?:audiences?|users|public|population|operation|campaign|network|activity|focus)\b"
-    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b|\bdomestically[- ](?:focused|run|operated)\b"
+    r"|\b(?:focused|aimed|directed|targeted|run|operated|based)\s+domestically\b"
+    r"|\bdomestically[- ](?:focused|run|operated)\b"
     r"|\bdomestic-(?:focused|oriented|facing|targeted)\b"
     # "targeted local audiences", "ciblaient les populations locales", "dirigida al público nacional"
     r"|\blocal\s+(?:audiences?|users|population|public)\b"

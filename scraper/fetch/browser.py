@@ -328,7 +328,8 @@ class _PageCapture:
         return Rendered(document, subresources, screenshot, dom, title, load_seconds, load_complete, self.refused)
 
     async def _navigate(self, page: Any, load_deadline: float) -> bool:
-        """Load the page, navigating to each of its redirects' targets in turn; False when it did not finish loading in time."""
+        """Load the page, navigating to each of its redirects' targets in turn; False when it did not finish loading in
+        time."""
         url = self.url
         while True:
             self.next_hop = None
@@ -431,7 +432,8 @@ class _PageCapture:
     async def _follow(
         self, method: str, url: str, headers: dict[str, str], body: bytes | None
     ) -> tuple[FetchResult, bytes]:
-        """A subresource's request and its redirects, each hop recorded; the last answer is what the browser is given."""
+        """A subresource's request and its redirects, each hop recorded; the last answer is what the browser is
+        given."""
         visited = {url}
         current = url
         limit = self.client.settings.max_redirects
@@ -458,7 +460,8 @@ class _PageCapture:
     async def _perform(
         self, method: str, url: str, headers: dict[str, str], body: bytes | None
     ) -> tuple[FetchResult, bytes]:
-        """One exchange under the page's caps, by the project's client: the exchange as received and its decoded body."""
+        """One exchange under the page's caps, by the project's client: the exchange as received and its decoded
+        body."""
         if self._remaining() <= 0:
             raise _Refused(url, "page budget spent", "timedout")
         if self.requests >= self.settings.max_requests:

@@ -10,7 +10,8 @@ from .outcome import CaptureOutcome, stage
 
 
 async def archive_capture(config: Config, catalogue: Catalogue, outcome: CaptureOutcome, *, wait: float | None) -> None:
-    """Archive-link stage: the capture's public archive link (its WACZ is built from the WARC on demand, archive/wacz.py)."""
+    """Archive-link stage: the capture's public archive link (its WACZ is built from the WARC on demand,
+    archive/wacz.py)."""
     capture = outcome.capture
     settings = wayback_settings(config)
     if not settings.enabled:

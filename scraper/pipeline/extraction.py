@@ -191,7 +191,8 @@ def _extract_arguments(
     """`extract_report`'s keyword arguments for a capture (plain values: they cross to a worker process)."""
     return {
         "url": capture.url, "final_url": capture.final_url, "content_type": capture.content_type, "orgs": config.orgs,
-        "default_org": default_org or timed_source_org(config, catalogue, capture.url, capture.id), "pdf": pdf, "pdf_limits": pdf_limits(config),
+        "default_org": default_org or timed_source_org(config, catalogue, capture.url, capture.id),
+        "pdf": pdf, "pdf_limits": pdf_limits(config),
     }  # fmt: skip
 
 

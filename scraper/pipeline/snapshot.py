@@ -143,7 +143,8 @@ def _built(block: tuple[bytes, StoredRecord], _rel_path: str) -> tuple[bytes, St
 def _find_kind(
     store: WarcStore, catalogue: Catalogue, s: Session, url: str, digest: str, rendered: bool
 ) -> Capture | None:
-    """The capture of this kind, correcting a row stored before captures had a kind (migration 0011) from its WARC block."""
+    """The capture of this kind, correcting a row stored before captures had a kind (migration 0011) from its WARC
+    block."""
     capture = catalogue.find_capture(s, url, digest, rendered)
     if capture is None and rendered:
         legacy = catalogue.find_capture(s, url, digest, False)

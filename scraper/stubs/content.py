@@ -29,7 +29,8 @@ def lead_index(reports: list[Report]) -> int:
 
 
 def disagreements(lead: dict[str, int], other: dict[str, int]) -> dict[str, tuple[int, int]]:
-    """Asset types both state with different numbers: {type: (lead's, other's)} (a type only one states is no disagreement)."""
+    """Asset types both state with different numbers: {type: (lead's, other's)} (a type only one states is no
+    disagreement)."""
     return {k: (lead[k], v) for k, v in other.items() if k in lead and lead[k] != v}
 
 

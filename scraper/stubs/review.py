@@ -160,7 +160,9 @@ def reopen(catalogue: Catalogue, stub_id: str) -> Decision:
         before = stub.status
         if before == "new":
             raise UserError(f"cannot reopen {stub.stub_id}: it is already new")
-        was = f" (was {before}{' as ' + stub.disarm_id if stub.disarm_id else ''}{': ' + stub.reject_reason if stub.reject_reason else ''})"
+        as_id = f" as {stub.disarm_id}" if stub.disarm_id else ""
+        reason = f": {stub.reject_reason}" if stub.reject_reason else ""
+        was = f" (was {before}{as_id}{reason})"
         _claim(s, stub, "reopen", "reopen", "new", disarm_id=None, reject_reason=None)
         log_change(s, stub, "reopened", "reopened" + was)
         return _decision("reopen", stub, "reopened" + was)
@@ -258,7 +260,8 @@ def edit(catalogue: Catalogue, stub_id: str, changes: dict[str, object]) -> Deci
         raise UserError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
     if not changes:
         raise UserError(
-            "nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, --targets"
+            "nothing to edit: give at least one of --name, --summary, --incident-type, --year-started, --origin, "
+            "--targets"
         )
     changes = dict(changes)
     for key in ("origin", "targets"):

@@ -517,7 +517,8 @@ def load_listing(
     changed_since: datetime | None = None,
     within: Select | None = None,
 ) -> Listing:
-    """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a query per row.
+    """Every stub (or those with one of `statuses`, or one stub, or the `newest` updated), oldest first, without a
+    query per row.
 
     `notes`: also load the references' notes blocks (exports need them; lists and the feed do not).
     `changed_since`: only stubs whose exported record changed at or after that time (see `changed_since`).

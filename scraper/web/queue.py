@@ -18,7 +18,8 @@ from .team import live_claims
 
 STATUSES = ("new", "accepted", "rejected", "merged")
 MAX_PAGE = 10**9  # times any page size, an offset that still fits the database's 64-bit integers
-# sort key -> ORDER BY; each is an index scan (ix_stubs_status_pub, ix_stubs_pub, ix_stubs_status_platform, the primary key)
+# sort key -> ORDER BY; each is an index scan (ix_stubs_status_pub, ix_stubs_pub, ix_stubs_status_platform,
+# the primary key)
 SORTS = {
     "": (Stub.id.desc(),),
     "oldest": (Stub.id.asc(),),
@@ -194,7 +195,8 @@ def _count(f: QueueFilter, where: list) -> Select:
 # The platforms stubs name, one index probe per platform (a skip scan) instead of reading every stub.
 _DISTINCT_PLATFORMS = text(
     "WITH RECURSIVE p(x) AS (SELECT MIN(platform) FROM stubs UNION ALL "
-    "SELECT (SELECT MIN(platform) FROM stubs WHERE platform > p.x) FROM p WHERE p.x IS NOT NULL) SELECT x FROM p WHERE x IS NOT NULL"
+    "SELECT (SELECT MIN(platform) FROM stubs WHERE platform > p.x) FROM p WHERE p.x IS NOT NULL) SELECT x FROM p WHERE "
+    "x IS NOT NULL"
 )
 
 

@@ -16,15 +16,18 @@ from sqlalchemy.engine import Engine
 from archive.tables import ReportRow, Stub, StubReference
 
 _SQLITE_SETUP = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS report_fts USING fts5(title, body, tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS report_fts USING fts5(title, body, tokenize='porter unicode61 "
+    "remove_diacritics 2')",
     """CREATE TRIGGER IF NOT EXISTS report_fts_insert AFTER INSERT ON reports BEGIN
          INSERT INTO report_fts(rowid, title, body)
-         VALUES (new.id, coalesce(json_extract(new.data, '$.title'), ''), coalesce(json_extract(new.data, '$.text'), ''));
+         VALUES (new.id, coalesce(json_extract(new.data, '$.title'), ''),
+                 coalesce(json_extract(new.data, '$.text'), ''));
        END""",
     """CREATE TRIGGER IF NOT EXISTS report_fts_update AFTER UPDATE OF data ON reports BEGIN
          DELETE FROM report_fts WHERE rowid = old.id;
          INSERT INTO report_fts(rowid, title, body)
-         VALUES (new.id, coalesce(json_extract(new.data, '$.title'), ''), coalesce(json_extract(new.data, '$.text'), ''));
+         VALUES (new.id, coalesce(json_extract(new.data, '$.title'), ''),
+                 coalesce(json_extract(new.data, '$.text'), ''));
        END""",
     """CREATE TRIGGER IF NOT EXISTS report_fts_delete AFTER DELETE ON reports BEGIN
          DELETE FROM report_fts WHERE rowid = old.id;

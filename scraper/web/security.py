@@ -149,7 +149,8 @@ class DeskGuard:
                 await _plain(
                     send_guarded,
                     401,
-                    "error: authentication required: give your curator token or the desk token (HTTP Basic password or Bearer)",
+                    "error: authentication required: give your curator token or the desk token (HTTP Basic password or "
+                    "Bearer)",
                     {"www-authenticate": 'Basic realm="takedowns review desk", charset="UTF-8"'},
                 )
                 return

@@ -24,7 +24,8 @@ def _server(config: Config, settings: WebSettings, host: str, port: int):
         import uvicorn
     except ImportError as exc:
         raise UserError(
-            f"the review desk's libraries are missing ({exc.name}): reinstall takedown-archiver (pip install takedown-archiver), which includes them"
+            f"the review desk's libraries are missing ({exc.name}): reinstall takedown-archiver (pip install "
+            "takedown-archiver), which includes them"
         ) from None
     token = desk_token(config, settings, host)
     app = create_app(config, settings, token)
