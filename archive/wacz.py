@@ -53,12 +53,13 @@ def capture_record_bytes(warc_path: Path | str, offset: int, hops: int = 0) -> b
     """
 
     end = 0
-    for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset, hops)):
-        if count == 0 and record.rec_type != "response":
-            raise UnreadableRecord(
-                f"WARC file {warc_path} has no response record at offset {offset}: run `takedowns archive verify`"
-            )
-        end = rel + length
+    with reading(warc_path, offset):  # a damaged or cut record: one line and exit 4, whichever byte the cut hit
+        for count, (record, rel, length, _) in enumerate(block_records(warc_path, offset, hops)):
+            if count == 0 and record.rec_type != "response":
+                raise UnreadableRecord(
+                    f"WARC file {warc_path} has no response record at offset {offset}: run `takedowns archive verify`"
+                )
+            end = rel + length
     if end == 0:
         raise UnreadableRecord(
             f"WARC file {warc_path} has no record at offset {offset} (cut short?): run `takedowns archive verify`"
