@@ -411,6 +411,7 @@ async def _run_queues(
 
     if until_empty:
         await asyncio.gather(captures(), stubs())
+        await captures()  # capture jobs a poll job queued after the other slots found the queues empty
         await stubs()  # stub jobs the last captures queued after the stub worker found its queue empty
         return
     tasks = [asyncio.create_task(captures()), asyncio.create_task(stubs())]

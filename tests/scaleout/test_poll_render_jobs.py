@@ -80,10 +80,15 @@ def test_a_poll_job_queues_one_capture_job_per_new_item_and_none_twice(pg_url, s
     cited = _rows(pg_url, "SELECT url FROM stub_references")
     assert sorted(u for (u,) in cited) == sorted(urls)
 
-    _poll_as_job(config)  # every item decided: no capture job at all
-    assert _capture_jobs(pg_url) == []
-    runs = _rows(pg_url, "SELECT source, outcome, items_found FROM source_runs")
-    assert runs == [("newsroom", "ok", PAGES)] * 3  # recorded by the poll jobs, once each, not by the scheduler
+    urls = publish(site_server, n=PAGES + 1)  # one more item in the feed; the others are decided
+    _takedowns(config, "run", "--once", "--poll-jobs")
+    said = _takedowns(config, "worker", "--until-empty").stderr  # one worker: the poll, then what it queued
+    assert f"1 capture job(s) queued, 0 already queued, {PAGES} decided before" in said, said
+    assert sorted(u for (u,) in _rows(pg_url, "SELECT url FROM captures")) == sorted(urls)
+    assert _rows(pg_url, "SELECT count(*) FROM procrastinate_jobs") == [(0,)]
+    runs = _rows(pg_url, "SELECT source, outcome, items_found FROM source_runs ORDER BY id")
+    # Recorded by the poll jobs, once each, not by the scheduler that queued them.
+    assert runs == [("newsroom", "ok", PAGES)] * 2 + [("newsroom", "ok", PAGES + 1)]
 
 
 needs_chromium = pytest.mark.skipif(
