@@ -78,6 +78,10 @@ DEFERRED: dict[tuple[str, str], str] = {
     ("scraper.cli.techniques", "scraper.techniques.cache"): "scikit-learn and numpy: optional [disarm] extra",
     ("scraper.cli.techniques", "scraper.techniques.evaluate"): "scikit-learn and numpy: optional [disarm] extra",
     ("scraper.cli.worker", "scraper.scaleout.jobs"): "procrastinate is the optional [workers] extra",
+    (
+        "scraper.cli.daemon",
+        "scraper.scaleout.jobs",
+    ): "procrastinate is the optional [workers] extra (`run --poll-jobs`)",
     ("scraper.cli.common", "archive.catalogue"): "SQLAlchemy: `status` and `stubs list` read the catalogue without it",
     (
         "scraper.cli.daemon",

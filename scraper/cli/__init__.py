@@ -62,7 +62,10 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
         "Offline demo: serve bundled publisher sites on 127.0.0.1 and run the daemon once against them.",
     ),
     "disarm": ("disarm", "DISARM's framework, STIX bundle and incidents master: the copy in use, and updates."),
-    "enqueue": ("worker", "Queue a capture job for each URL (at most one waiting per URL) for `takedowns worker`."),
+    "enqueue": (
+        "worker",
+        "Queue a capture job for each URL (at most one waiting per URL and kind) for `takedowns worker`.",
+    ),
     "eval": ("extract", "Score extraction on a gold file; the last line is `counts P=.."),
     "extract": ("extract", "Extract a Report from a local file or from the latest stored capture of a URL."),
     "failures": ("sources", "Items that failed at some stage: URL, stage, reason, tries, next try (or given up)."),
@@ -82,7 +85,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     ),
     "worker": (
         "worker",
-        "Run capture jobs from the queue in the catalogue's PostgreSQL database, pacing each host across all workers.",
+        "Run capture, render, poll and stub jobs from the queue in the catalogue's PostgreSQL database, pacing each"
+        " host across all workers.",
     ),
 }
 

@@ -35,8 +35,16 @@ from .common import catalogue_reader, json_option, print_json, render_table, wit
     help="With several daemons on one PostgreSQL catalogue: wait until this one is elected; exactly one polls,"
     " another takes over when it stops.",
 )
+@click.option(
+    "--poll-jobs",
+    is_flag=True,
+    help="Queue each source's poll as a job for `takedowns worker` (PostgreSQL catalogue) instead of polling in"
+    " this process.",
+)
 @json_option
-def run(config: Config, once: bool, duration: float | None, one_scheduler: bool, as_json: bool) -> None:
+def run(
+    config: Config, once: bool, duration: float | None, one_scheduler: bool, poll_jobs: bool, as_json: bool
+) -> None:
     """Start the daemon: poll every enabled source on its schedule until stopped.
 
     SIGTERM or Ctrl-C stops it cleanly (in-flight polls get [daemon] grace_seconds).
@@ -45,6 +53,12 @@ def run(config: Config, once: bool, duration: float | None, one_scheduler: bool,
     from scraper.daemon.scheduler import Daemon  # APScheduler and the pipeline: only for `run`
     from scraper.web.server import desk_beside_daemon  # Starlette and the ORM: only for `run`
 
+    defer_polls = None
+    if poll_jobs:
+        from scraper.scaleout import jobs  # procrastinate: the optional [workers] extra
+
+        jobs.check_queue(config)
+        defer_polls = jobs.defer_poll
     lease = None
     if one_scheduler:
         lease = SchedulerLease(config.catalogue_url)
@@ -52,7 +66,7 @@ def run(config: Config, once: bool, duration: float | None, one_scheduler: bool,
     try:
         ahead.start(config)  # the technique model, fitted in the background while the daemon polls
         with desk_beside_daemon(config):
-            Daemon(config, once=once, duration=duration).run()
+            Daemon(config, once=once, duration=duration, defer_polls=defer_polls).run()
     finally:
         if lease is not None:
             lease.release()

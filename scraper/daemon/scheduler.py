@@ -15,6 +15,7 @@ import logging
 import math
 import random
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from functools import partial
 
@@ -77,8 +78,12 @@ class Daemon:
         settings: DaemonSettings | None = None,
         once: bool = False,
         duration: float | None = None,
+        defer_polls: Callable[[Config, str], Awaitable[int | None]] | None = None,
     ):
+        """`defer_polls`: queue a source's poll as a job for the workers instead of polling here (its job records
+        the run, `scraper.scaleout.jobs.poll`)."""
         self.config = config
+        self.defer_polls = defer_polls
         self.settings = settings or daemon_settings(config)
         self._sources = sources
         self._poller = poller
@@ -107,7 +112,8 @@ class Daemon:
         try:
             interrupted = set(runs.recover_interrupted(self.catalogue))
             quarantine_uncommitted(self.config, self.catalogue)
-            await loop.run_in_executor(None, warm_up)  # every page is extracted in a process from its fork server
+            if self.defer_polls is None:  # polls queued as jobs: this process extracts nothing
+                await loop.run_in_executor(None, warm_up)  # every page is extracted in a process from its fork server
             for name in sorted(interrupted):
                 log.warning("the last run was interrupted; running it again now", extra={"source": name})
             if not sources:
@@ -230,6 +236,9 @@ class Daemon:
     async def _run_source(self, source: ScheduledSource) -> None:
         if self._stopping:
             return
+        if self.defer_polls is not None:
+            await self._defer_poll(source, self.defer_polls)
+            return
         task = asyncio.current_task()
         assert task is not None
         self._inflight.add(task)
@@ -278,6 +287,20 @@ class Daemon:
             current_source.reset(token)
             if outcome != runs.INTERRUPTED:
                 self._ran_once(source.name)
+
+    async def _defer_poll(self, source: ScheduledSource, defer: Callable[[Config, str], Awaitable[int | None]]) -> None:
+        """Queue the poll for the workers; the poll job records its run (with what it found), not this daemon."""
+        token = current_source.set(source.name)
+        try:
+            job = await defer(self.config, source.name)
+        except Exception as exc:  # noqa: BLE001 - the queue briefly unreachable: the next fire tries again
+            log.error("could not queue the poll: %s", describe(exc))
+        else:
+            log.info(f"poll queued as job {job}" if job is not None else "a poll job of this source is waiting")
+        finally:
+            current_source.reset(token)
+        self._record_next(source)
+        self._ran_once(source.name)
 
     def _record_next(self, source: ScheduledSource) -> None:
         job = self.scheduler.get_job(f"source:{source.name}")

@@ -29,7 +29,7 @@ from scraper.extract.pool import ExtractSettings
 from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient, strip_credentials
 from scraper.pipeline.chain import capture_url
-from scraper.pipeline.outcome import failed_stage
+from scraper.pipeline.outcome import CaptureOutcome, failed_stage
 from scraper.stagetimes import in_thread
 from scraper.stubs import feed_changed, feed_refresher
 from scraper.urls import normalise_url
@@ -43,6 +43,9 @@ from .sources import load_sources
 
 log = logging.getLogger("takedowns.discover")
 Progress = Callable[[str], None]
+# Queues one item's capture elsewhere (a job for `takedowns worker`) instead of capturing it in this process;
+# returns False when one is waiting for it already.
+Enqueue = Callable[[Candidate, int], Awaitable[bool]]
 
 
 @dataclass
@@ -54,6 +57,8 @@ class PollResult:
     dropped: int = 0
     skipped: int = 0  # already decided on an earlier poll
     deferred: int = 0  # over the source's max_items for one pass: fetched on a later pass
+    queued: int = 0  # captures queued as jobs (a poll job): decided by the capture job
+    already_queued: int = 0  # a capture job was waiting for the item already
     waiting: int = 0  # failed earlier, next try not due yet (`takedowns failures`)
     failed: int = 0  # items that failed in this pass, at any stage
     gave_up: int = 0  # of those, items that reached [daemon] item_max_tries
@@ -171,10 +176,12 @@ async def process(
     progress: Progress | None = None,
     forced: bool = False,
     browser: SharedBrowser | None = None,
+    enqueue: Enqueue | None = None,
 ) -> None:
     """Relevance, capture and decision for each candidate; finished items are never redone.
 
-    `browser`: capture in Chromium (a `render = true` source; README "Browser capture")."""
+    `browser`: capture in Chromium (a `render = true` source; README "Browser capture").
+    `enqueue`: queue each item's capture as a job instead (its job records the decision)."""
     seen: set[str] = set()
     budget = None if forced else source.max_items  # fetches per pass; the rest wait for the next pass
     candidates = [_without_credentials(c, source) for c in candidates]
@@ -207,6 +214,13 @@ async def process(
             budget -= 1
         todo.append((c, item.id))
     if not todo:
+        return
+    if enqueue is not None:
+        for c, item_id in todo:
+            if await enqueue(c, item_id):
+                result.queued += 1
+            else:
+                result.already_queued += 1
         return
     workers = (
         section_settings(config, "extract", ExtractSettings).workers if len(todo) > 1 else 0
@@ -395,6 +409,23 @@ class ItemPass:
         )
 
 
+def decide_captured(catalogue: Catalogue, source: Source, url: str, item_id: int, outcome: CaptureOutcome) -> bool:
+    """Record the decision on an item whose capture a job made (a poll job queued it), as a pass records its own:
+    kept or dropped by the report's relevance. True when kept."""
+    keep, why = judge(outcome.report)
+    log.info("%s: %s", "kept" if keep else "dropped", why, extra={"source": source.name, "url": url})
+    _decide(catalogue, item_id, "kept" if keep else "dropped", why, outcome.capture.id)
+    return keep
+
+
+def record_item_failure(
+    config: Config, catalogue: Catalogue, source: Source, url: str, item_id: int, exc: Exception
+) -> None:
+    """Record the failure of an item whose capture a job tried, with its stage (its next try is then due on a
+    later poll, or it is given up after [daemon] item_max_tries)."""
+    _fail(catalogue, source, url, item_id, exc, retry_policy(config), PollResult(source.name))
+
+
 def _fail(
     catalogue: Catalogue,
     source: Source,
@@ -426,9 +457,11 @@ async def poll_source(
     source: Source,
     progress: Progress | None = None,
     browser: SharedBrowser | None = None,
+    enqueue: Enqueue | None = None,
 ) -> PollResult:
-    """One discovery + processing pass of `source` (its items rendered in `browser` when it sets `render = true`)."""
-    if source.render and browser is None:
+    """One discovery + processing pass of `source` (its items rendered in `browser` when it sets `render = true`;
+    with `enqueue`, each item's capture is queued as a job instead of made here)."""
+    if source.render and browser is None and enqueue is None:
         raise UserError(f"[sources.{source.name}] sets render = true but this run has no browser")
     result = PollResult(source.name)
     previous_items = runs.last_items_found(catalogue, source.name)
@@ -449,8 +482,9 @@ async def poll_source(
             result,
             progress=progress,
             browser=browser if source.render else None,
+            enqueue=enqueue,
         )
-        if result.failed and not result.fetched:
+        if result.failed and not result.fetched and not result.queued:
             result.source_error = f"every item tried failed ({result.failed}); first: {result.errors[0]}"
     except (ShapeError, FetchError) as exc:
         result.source_error = f"{'source changed shape' if isinstance(exc, ShapeError) else 'fetch failed'}: {exc}"
@@ -470,13 +504,14 @@ async def recorded_poll(
     source: Source,
     progress: Progress | None = None,
     browser: SharedBrowser | None = None,
+    enqueue: Enqueue | None = None,
 ) -> PollResult:
     """`poll_source` recorded as a run, as the daemon records its own, so `status` and `sources` see manual polls."""
     run_id = runs.start_run(catalogue, source.name)
     result: PollResult | None = None
     outcome, message = runs.ERROR, None
     try:
-        result = await poll_source(config, catalogue, client, source, progress, browser)
+        result = await poll_source(config, catalogue, client, source, progress, browser, enqueue)
         outcome, message = (runs.ERROR, result.source_error) if result.source_error else (runs.OK, None)
         return result
     except (asyncio.CancelledError, KeyboardInterrupt):

@@ -33,8 +33,12 @@ from archive.tables import Capture
 from archive.warc import WarcStore
 from archive.wayback import WaybackClient
 from scraper.config import Config, section_settings, wayback_settings
+from scraper.discover.candidate import Candidate, Source
+from scraper.discover.poll import decide_captured, record_item_failure, recorded_poll
+from scraper.discover.sources import load_sources
 from scraper.errors import UserError
 from scraper.extract.pool import ExtractSettings, warm_up
+from scraper.fetch.browser import RenderSettings, SharedBrowser
 from scraper.fetch.client import HttpClient
 from scraper.fetch.shared_pacing import SharedPacing, conninfo_of
 from scraper.pipeline.chain import capture_url
@@ -58,13 +62,16 @@ class WorkerContext:
     client: HttpClient
     extract_workers: int  # extraction processes at once (the job's page is extracted before it is stored)
     feed: FeedRefresher  # the Atom feed, rewritten at most every few seconds (not once per stub job)
+    browser: SharedBrowser  # Chromium for render jobs, started by the first one (a worker that renders nothing never)
 
 
 _context: WorkerContext | None = None
 
 
 CAPTURE_QUEUE = "default"
+POLL_QUEUE = "polls"  # source polls: discovery, then one capture job per new item
 STUB_QUEUE = "stubs"  # one stub job at a time per worker (scraper.scaleout.jobs._run_queues)
+QUEUES = (CAPTURE_QUEUE, POLL_QUEUE, STUB_QUEUE)
 
 
 def _current() -> WorkerContext:
@@ -78,31 +85,122 @@ def _first_line(exc: Exception) -> str:
 
 
 @app.task(name="capture", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
-async def capture(url: str) -> None:
-    """One URL through the pipeline as `takedowns fetch` (fetch, store, extract), then its stub stage queued as a
-    `stub` job. Run twice, it stores one capture (the WARC writer finds the URL and payload digest stored) and one
-    report, and queues at most one waiting stub job (queueing lock)."""
+async def capture(url: str, render: bool = False, source: str | None = None, item_id: int | None = None) -> None:
+    """One URL through the pipeline as `takedowns fetch` (fetch, store, extract; `render`: in Chromium, as
+    `takedowns fetch --render`), then its stub stage queued as a `stub` job. Run twice, it stores one capture (the
+    WARC writer finds the URL and payload digest stored) and one report, and queues at most one waiting stub job
+    (queueing lock). Queued by a `poll` job, it carries the source and the discovered item, and records the item's
+    decision (kept or dropped, or its failure) as a poll in one process does."""
     ctx = _current()
+    spec = _source(ctx.config, source) if source is not None else None
     try:
-        with timed("job: capture"):
+        with timed("job: render" if render else "job: capture"):
+            pool = await ctx.browser.pool() if render else None  # no Chromium here: a one-line UserError
             outcome = await capture_url(
                 ctx.config,
                 ctx.catalogue,
                 ctx.client,
                 url,
+                respect_robots=spec.respect_robots if spec is not None else True,
                 store=ctx.store,
                 archive_wait=0.0,
+                source_name=source,
+                source_org=spec.org if spec is not None else None,
+                browser=pool,
                 extract_workers=ctx.extract_workers,
                 stubs=False,
             )
             if outcome.report is not None:
-                await defer_stub(outcome.capture.id)
+                await defer_stub(outcome.capture.id, source)
             if outcome.archive_status == "pending":  # submitted to Save Page Now (or waiting to be): check later
                 await defer_wayback_check(0)
     except Exception as exc:  # procrastinate retries it; the reason goes to the log, one line
+        if spec is not None and item_id is not None:
+            await asyncio.to_thread(record_item_failure, ctx.config, ctx.catalogue, spec, url, item_id, exc)
         log.warning("capture of %s failed (%s); the queue retries it", url, _first_line(exc))
         raise
-    log.info("captured %s: capture %s (%s)", url, outcome.capture.id, "new" if outcome.is_new else "already stored")
+    if spec is not None and item_id is not None:
+        await asyncio.to_thread(decide_captured, ctx.catalogue, spec, url, item_id, outcome)
+    log.info(
+        "%s %s: capture %s (%s)",
+        "rendered" if render else "captured",
+        url,
+        outcome.capture.id,
+        "new" if outcome.is_new else "already stored",
+    )
+
+
+def _source(config: Config, name: str) -> Source | None:
+    """The `[sources.<name>]` table a poll job or its capture jobs name (None: removed from the config since)."""
+    return next((s for s in load_sources(config) if s.name == name), None)
+
+
+def capture_lock(url: str, render: bool) -> str:
+    """At most one capture job waiting per URL and kind: a rendered capture is another record than a plain one."""
+    return f"render:{url}" if render else url
+
+
+async def defer_capture(
+    url: str, *, render: bool = False, source: str | None = None, item_id: int | None = None
+) -> int | None:
+    """Queue a capture job (None if one for this URL and kind is waiting already). Inside `connect` or a worker."""
+    try:
+        task = capture.configure(queueing_lock=capture_lock(url, render))
+        return await task.defer_async(url=url, render=render, source=source, item_id=item_id)
+    except procrastinate.exceptions.AlreadyEnqueued:
+        return None
+
+
+@app.task(name="poll", queue=POLL_QUEUE, retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
+async def poll(source: str) -> None:
+    """Poll one source as `takedowns poll` does (discovery, relevance prefilter, the decisions already made), but
+    queue one capture job per item to fetch instead of capturing it here (rendered for a `render = true` source);
+    each capture job records its item's decision. Poll jobs of one source run one at a time (procrastinate's job
+    lock, `poll:<name>`) and at most one waits (queueing lock). Run twice, the second queues nothing again: an item
+    whose capture job is waiting finds that job (queueing lock on its URL), a decided one is skipped."""
+    ctx = _current()
+    spec = _source(ctx.config, source)
+    if spec is None:
+        log.warning("poll job: no source %s in %s; nothing to do", source, ctx.config.path)
+        return
+
+    async def enqueue(c: Candidate, item_id: int) -> bool:
+        return await defer_capture(c.url, render=spec.render, source=spec.name, item_id=item_id) is not None
+
+    with timed("job: poll"):
+        result = await recorded_poll(ctx.config, ctx.catalogue, ctx.client, spec, enqueue=enqueue)
+    log.info(
+        "polled %s: %d item(s) found, %d capture job(s) queued, %d already queued, %d decided before%s",
+        source,
+        result.items_found,
+        result.queued,
+        result.already_queued,
+        result.skipped,
+        f"; {result.source_error}" if result.source_error else "",
+    )
+
+
+def poll_lock(source: str) -> str:
+    return f"poll:{source}"
+
+
+async def defer_poll(config: Config, source: str) -> int | None:
+    """Queue a poll job of `source` for the workers (None if one is waiting already): what the elected scheduler
+    does with `takedowns run --poll-jobs` instead of polling in its own process."""
+    async with connect(config):
+        try:
+            task = poll.configure(queueing_lock=poll_lock(source), lock=poll_lock(source))
+            return await task.defer_async(source=source)
+        except procrastinate.exceptions.AlreadyEnqueued:
+            return None
+
+
+def check_queue(config: Config) -> None:
+    """A one-line error unless the catalogue is on PostgreSQL, where the job queue lives."""
+    try:
+        conninfo_of(config.catalogue_url)
+    except ValueError as exc:
+        raise UserError(f"the job queue lives in the catalogue's database: {exc}") from None
 
 
 @app.task(name="extract", retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
@@ -163,16 +261,16 @@ async def wayback_check() -> None:
         await defer_wayback_check(settings.poll_interval_seconds)
 
 
-async def defer_stub(capture_id: int) -> None:
+async def defer_stub(capture_id: int, source: str | None = None) -> None:
     """Queue the stub stage of a stored report (none if one is waiting for it already)."""
     try:
-        await stub.configure(queueing_lock=f"stub:{capture_id}").defer_async(capture_id=capture_id)
+        await stub.configure(queueing_lock=f"stub:{capture_id}").defer_async(capture_id=capture_id, source=source)
     except procrastinate.exceptions.AlreadyEnqueued:
         pass
 
 
 @app.task(name="stub", queue=STUB_QUEUE, retry=RetryStrategy(max_attempts=3, exponential_wait=1), pass_context=False)
-async def stub(capture_id: int) -> None:
+async def stub(capture_id: int, source: str | None = None) -> None:
     """The stub stage of one stored report: match it against the open stubs, then create, extend or update one.
 
     Matching reads every open stub, so the catalogue lets one process decide at a time (`Catalogue.serialise`).
@@ -183,7 +281,7 @@ async def stub(capture_id: int) -> None:
     try:
         with timed("job: stub"):
             outcome = await asyncio.to_thread(
-                update_stubs_for_report, ctx.config, ctx.catalogue, capture_id, refresh_feed=False
+                update_stubs_for_report, ctx.config, ctx.catalogue, capture_id, source, refresh_feed=False
             )
     except Exception as exc:
         log.warning("stub stage of capture %s failed (%s); the queue retries it", capture_id, _first_line(exc))
@@ -222,33 +320,39 @@ async def ensure_schema(queue: App, conninfo: str) -> None:
         await conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
-async def enqueue(config: Config, urls: list[str]) -> list[int | None]:
-    """Defer one capture job per URL; None where a job for that URL is waiting already."""
+async def enqueue(config: Config, urls: list[str], *, render: bool = False) -> list[int | None]:
+    """Defer one capture job per URL (`render`: captured in Chromium); None where one is waiting already."""
     Catalogue(
         config.catalogue_url, migrate=True
     ).dispose()  # created or migrated here, before several workers start on it
     ids: list[int | None] = []
-    async with connect(config) as queue:
+    async with connect(config):
         for url in urls:
-            try:
-                ids.append(await queue.configure_task(name="capture", queueing_lock=url).defer_async(url=url))
-            except procrastinate.exceptions.AlreadyEnqueued:
-                ids.append(None)
+            ids.append(await defer_capture(url, render=render))
     return ids
 
 
 async def run_worker(
-    config: Config, *, concurrency: int, until_empty: bool, stalled_after: float = 30.0, name: str | None = None
+    config: Config,
+    *,
+    concurrency: int,
+    until_empty: bool,
+    stalled_after: float = 30.0,
+    name: str | None = None,
+    queues: tuple[str, ...] = QUEUES,
 ) -> None:
-    """Run capture jobs until stopped (or, `until_empty`, until none is waiting); first queue again the jobs of
-    workers silent for `stalled_after` seconds (killed mid-job)."""
+    """Run the jobs of `queues` until stopped (or, `until_empty`, until none is waiting); first queue again the
+    jobs of workers silent for `stalled_after` seconds (killed mid-job)."""
     global _context
     catalogue = Catalogue(config.catalogue_url, migrate=True)
     pacing = SharedPacing(conninfo_of(config.catalogue_url))
     try:
         async with connect(config) as queue:
             await _retry_stalled(queue, stalled_after)
-            async with HttpClient(config.http, shared_pacing=pacing) as client:
+            async with (
+                HttpClient(config.http, shared_pacing=pacing) as client,
+                SharedBrowser(RenderSettings.from_config(config), client) as browser,
+            ):
                 _context = WorkerContext(
                     config,
                     catalogue,
@@ -256,17 +360,19 @@ async def run_worker(
                     client,
                     extraction_processes(config, concurrency),
                     feed_refresher(config, catalogue),
+                    browser,
                 )
                 await _upload_left(_context.store)
                 # Every page is extracted in a process from the fork server: started (its modules imported) before
                 # the first job, not on the event loop in the middle of one while hosts' pacing locks wait on it.
-                await asyncio.to_thread(warm_up)
+                if CAPTURE_QUEUE in queues:  # a worker of polls or stubs only extracts nothing
+                    await asyncio.to_thread(warm_up)
                 TIMES.reset()
                 sweep = (
                     asyncio.create_task(_sweep_stalled(queue, stalled_after)) if stalled_after > 0 else None
                 )  # 0: "every other worker is gone", checked once above, never against live workers
                 try:
-                    await _run_queues(queue, concurrency, until_empty, stalled_after, name or "takedowns")
+                    await _run_queues(queue, concurrency, until_empty, stalled_after, name or "takedowns", queues)
                 finally:
                     if sweep is not None:
                         sweep.cancel()
@@ -278,8 +384,11 @@ async def run_worker(
         catalogue.dispose()
 
 
-async def _run_queues(queue: App, concurrency: int, until_empty: bool, stalled_after: float, name: str) -> None:
-    """Two procrastinate workers in this process: `concurrency` capture jobs at once, and one stub job. Stub jobs
+async def _run_queues(
+    queue: App, concurrency: int, until_empty: bool, stalled_after: float, name: str, queues: tuple[str, ...]
+) -> None:
+    """Two procrastinate workers in this process: `concurrency` capture and poll jobs at once, and one stub job
+    (each only if its queues are among `queues`). Stub jobs
     wait on the catalogue's stub lock (one process decides at a time), so they get a slot of their own: capture
     slots never sit on that lock, and a stub job starts the moment the lock is free (no queue lock whose handover
     would wait for procrastinate's next poll). SIGTERM or SIGINT stops both gracefully (running jobs finish)."""
@@ -290,14 +399,19 @@ async def _run_queues(queue: App, concurrency: int, until_empty: bool, stalled_a
         "update_heartbeat_interval": heartbeat_interval(stalled_after),
     }
 
-    def captures() -> Any:
-        return queue.run_worker_async(queues=[CAPTURE_QUEUE], concurrency=concurrency, name=name, **common)
+    main = [q for q in queues if q != STUB_QUEUE]
 
-    def stubs() -> Any:
-        return queue.run_worker_async(queues=[STUB_QUEUE], concurrency=1, name=f"{name}-stubs", **common)
+    async def captures() -> None:
+        if main:
+            await queue.run_worker_async(queues=main, concurrency=concurrency, name=name, **common)
+
+    async def stubs() -> None:
+        if STUB_QUEUE in queues:
+            await queue.run_worker_async(queues=[STUB_QUEUE], concurrency=1, name=f"{name}-stubs", **common)
 
     if until_empty:
         await asyncio.gather(captures(), stubs())
+        await captures()  # capture jobs a poll job queued after the other slots found the queues empty
         await stubs()  # stub jobs the last captures queued after the stub worker found its queue empty
         return
     tasks = [asyncio.create_task(captures()), asyncio.create_task(stubs())]
@@ -369,5 +483,9 @@ async def _retry_stalled(queue: App, stalled_after: float) -> None:
         log.warning("job %s (%s) of a stopped worker queued again", job.id, job.task_kwargs)
 
 
-def run(config: Config, *, concurrency: int, until_empty: bool, stalled_after: float) -> None:
-    asyncio.run(run_worker(config, concurrency=concurrency, until_empty=until_empty, stalled_after=stalled_after))
+def run(
+    config: Config, *, concurrency: int, until_empty: bool, stalled_after: float, queues: tuple[str, ...] = QUEUES
+) -> None:
+    asyncio.run(
+        run_worker(config, concurrency=concurrency, until_empty=until_empty, stalled_after=stalled_after, queues=queues)
+    )
