@@ -1156,3 +1156,18 @@ def test_target_lists_read_through_adverbs_regions_and_curly_apostrophes(sentenc
 )
 def test_scale_words_of_other_languages(sentence, expected):
     assert counts(f"Noticia\n\n{sentence}") == [expected]
+
+
+# Round 7 (issue 27): counts recall classes, written from invented sentences.
+
+
+def test_accounts_engaged_in_behaviour_are_removed_assets_not_an_audience():
+    text = (
+        "News\n\nMeta removed 40 Facebook accounts, three Pages and seven Instagram accounts engaged in "
+        "coordinated inauthentic behaviour aimed at Freedonia."
+    )
+    assert counts(text) == [{"facebook_accounts": 40, "facebook_pages": 3, "instagram_accounts": 7}]
+    # an audience that engaged with the Pages is still not a count
+    assert counts("News\n\nMeta removed 12 Pages. About 900 accounts engaged with these Pages.") == [
+        {"facebook_pages": 12}
+    ]
