@@ -60,6 +60,22 @@ _REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE
 )
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
+_AT_LEAST_QUAL_RE = re.compile(r"(?:just\s+|well\s+)?over|more|at\s+least|in\s+excess|\+", re.IGNORECASE)
+_AT_MOST_QUAL_RE = re.compile(r"nearly|almost|just\s+under|close\s+to", re.IGNORECASE)
+
+
+def qualifier_bound(qualifier: str | None) -> str:
+    """ "min" when the count is at least its number ("over 200", "4,600+"), "max" when at most ("nearly 200",
+    "fewer than 200"), "" otherwise ("about 200" may lie either side)."""
+    if not qualifier:
+        return ""
+    if _AT_LEAST_QUAL_RE.match(qualifier):
+        return "min"
+    if _AT_MOST_QUAL_RE.match(qualifier) or LOWER_BOUND_QUAL_RE.match(qualifier):
+        return "max"
+    return ""
+
+
 # "were on Facebook", "was from Instagram": the platform stated after the counts.
 _FOREIGN_PLATFORM_AFTER = re.compile(r"\s+(?P<plat>Facebook|Instagram|Twitter|TikTok|YouTube)\b")
 # "a Twitter presence of approximately 30 accounts": the platform stated before the count
@@ -174,6 +190,8 @@ class Hit:
     checks: tuple[str, ...] = ()
     actor: str | None = None  # the platform the sentence says acted on this count ("Twitter's suspension of ...")
     spanning: bool = False  # said to span several networks ("across the three networks")
+    # "more than 200" (at least) or "nearly 200" (at most): which side of the number the true count lies on
+    bound: str = ""
 
 
 def is_count_sentence(sentence: str, *, platform_report: bool = False) -> bool:
@@ -523,6 +541,7 @@ def count_hits(
                 checks=checks,
                 actor=actor,
                 spanning=spanning,
+                bound=qualifier_bound(it.qualifier),
             )
         )
     return hits

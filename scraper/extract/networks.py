@@ -223,6 +223,8 @@ def _same_count(a: Hit, asset: str, value: int, approximate: bool) -> bool:
         return False
     if a.value == value:
         return True
+    if (a.bound == "min" and value < a.value) or (a.bound == "max" and value > a.value):
+        return False  # "over 200 Instagram accounts" cannot restate 192 accounts
     if (a.approximate or approximate) and min(a.value, value) >= 50:
         return abs(a.value - value) <= 0.1 * max(a.value, value)
     return False

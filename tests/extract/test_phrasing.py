@@ -1171,3 +1171,15 @@ def test_accounts_engaged_in_behaviour_are_removed_assets_not_an_audience():
     assert counts("News\n\nMeta removed 12 Pages. About 900 accounts engaged with these Pages.") == [
         {"facebook_pages": 12}
     ]
+
+
+def test_a_bounded_restatement_must_lie_on_its_side_of_the_number():
+    # "over 210" cannot restate 198: a second count of another type
+    text = "News\n\nMeta removed networks. 320 pages and 198 accounts were closed. Over 210 Instagram accounts were deleted."
+    assert counts(text) == [{"facebook_pages": 320, "accounts": 198, "instagram_accounts": 210}]
+    # "over 400" can restate 418, and "nearly 420" can too: one network
+    for restated in ("over 400", "nearly 420"):
+        text = (
+            f"News\n\nTwitter suspended 418 accounts run from Freedonia. The {restated} accounts were suspended in May."
+        )
+        assert counts(text) == [{"twitter_accounts": 418}], restated
