@@ -1183,3 +1183,11 @@ def test_a_bounded_restatement_must_lie_on_its_side_of_the_number():
             f"News\n\nTwitter suspended 418 accounts run from Freedonia. The {restated} accounts were suspended in May."
         )
         assert counts(text) == [{"twitter_accounts": 418}], restated
+
+
+def test_accounts_that_had_followed_are_an_audience_not_a_count():
+    text = (
+        "News\n\nMeta removed 61 Facebook accounts and 4 Instagram accounts. "
+        "Another 230 accounts had followed at least one of these Instagram accounts."
+    )
+    assert counts(text) == [{"facebook_accounts": 61, "instagram_accounts": 4}]
