@@ -1191,3 +1191,12 @@ def test_accounts_that_had_followed_are_an_audience_not_a_count():
         "Another 230 accounts had followed at least one of these Instagram accounts."
     )
     assert counts(text) == [{"facebook_accounts": 61, "instagram_accounts": 4}]
+
+
+@pytest.mark.parametrize("verb", ["eradicated", "eliminated", "axed", "wiped out", "shuttered"])
+def test_another_platforms_removal_in_a_retelling_is_that_platforms(verb):
+    text = (
+        "TikTok removes accounts of a spam network\n\nAfter Facebook's parent company, Meta, had "
+        f"{verb} about 7,400 accounts of a spam network, TikTok removed 312 accounts tied to it."
+    )
+    assert counts(text) == [{"accounts": 7400}, {"tiktok_accounts": 312}]
