@@ -380,7 +380,7 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
     counts must be said to be linked or run from somewhere. "45 accounts used stock
     photos" and "35 accounts had fewer than 10 followers" describe, they do not count.
     """
-    if item:
+    if item or _only_counts(sentence, items):
         return True
     first = items[0]
     head = sentence[: first.start]
@@ -394,6 +394,20 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
     ):
         return True
     return bool(_ORIGIN_PREDICATE_RE.search(sentence, items[-1].end))
+
+
+_JOINS_ONLY_RE = re.compile(r"[\s,;&.]*(?:(?:and|plus|as\s+well\s+as)[\s,;&.]*)*", re.IGNORECASE)
+
+
+def _only_counts(sentence: str, items: list[_Item]) -> bool:
+    """A line that is nothing but a list of counts under a takedown ("16 YouTube channels, 1 advertising account
+    and 1 AdSense account" below a campaign's heading) is an inventory, like a list item."""
+    rest, last = [], 0
+    for it in sorted(items, key=lambda i: i.start):
+        rest.append(sentence[last : it.start])
+        last = max(last, it.end)
+    rest.append(sentence[last:])
+    return bool(_JOINS_ONLY_RE.fullmatch("".join(rest)))
 
 
 def _placed(sentence: str, it: _Item) -> bool:

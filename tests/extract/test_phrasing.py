@@ -1200,3 +1200,14 @@ def test_another_platforms_removal_in_a_retelling_is_that_platforms(verb):
         f"{verb} about 7,400 accounts of a spam network, TikTok removed 312 accounts tied to it."
     )
     assert counts(text) == [{"accounts": 7400}, {"tiktok_accounts": 312}]
+
+
+def test_a_line_that_only_lists_counts_under_a_takedown_is_an_inventory():
+    text = (
+        "Google removes campaigns\n\nGoogle terminated several influence campaigns this quarter.\n\n"
+        "Campaign 1\n\n23 YouTube channels, 2 advertising accounts and 1 AdSense account\n\nLinked to Freedonia"
+    )
+    assert counts(text) == [{"youtube_channels": 23, "ads_accounts": 2, "adsense_accounts": 1}]
+    # a verbless sentence that describes what counted assets did is still not a count
+    described = "Google removes campaigns\n\nGoogle terminated 23 YouTube channels.\n\n14 channels posted videos daily."
+    assert counts(described) == [{"youtube_channels": 23}]
