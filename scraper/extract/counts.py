@@ -429,7 +429,9 @@ _PLACE_AFTER_RE = re.compile(
     r",?\s+(?:(?:in|from)\s+(?:the\s+|an?\s+)?[A-Z]|(?:operat|run|based|originat|link|tied|attribut)\w*\b)"
 )
 _ORIGIN_PREDICATE_RE = re.compile(
-    r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b",
+    r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b"
+    # a relative clause of origin: "12 accounts and 10 pages that originated in Thailand"
+    r"|\b(?:that|which)\s+(?:had\s+)?(?:\w+\s+)?(?:originated|operated)\s+(?:\w+\s+)?(?:in|from)\b",
     re.IGNORECASE,
 )
 

@@ -1211,3 +1211,19 @@ def test_a_line_that_only_lists_counts_under_a_takedown_is_an_inventory():
     # a verbless sentence that describes what counted assets did is still not a count
     described = "Google removes campaigns\n\nGoogle terminated 23 YouTube channels.\n\n14 channels posted videos daily."
     assert counts(described) == [{"youtube_channels": 23}]
+
+
+def test_counts_with_a_relative_clause_of_origin_in_a_removal_context():
+    text = (
+        "Facebook removes networks\n\nFacebook removed three networks on Tuesday. "
+        "The first comprised what the company called 14 accounts and 6 Pages that originated in Freedonia."
+    )
+    assert counts(text) == [{"accounts": 14, "facebook_pages": 6}]
+    text = (
+        "Facebook removes networks\n\nFacebook removed three networks on Tuesday. "
+        "Gleicher said in a post that 14 accounts and 6 Pages which had mostly operated from Freedonia."
+    )
+    assert counts(text) == [{"accounts": 14, "facebook_pages": 6}]
+    # a relative clause about something else leaves a description uncounted
+    described = "Facebook removes networks\n\nFacebook removed 40 accounts. 14 accounts that posted daily were new."
+    assert counts(described) == [{"accounts": 40}]
