@@ -122,6 +122,16 @@ HYPHEN_ITEM_RE = re.compile(
     rf"(?=\s+(?:(?P<plat>{PLATFORM_RE})\s+)?(?:[\w-]+\s+)?(?:network|operation|campaign|cluster|botnet)s?\b)",
     re.IGNORECASE,
 )
+# "over 18,000 of these channels had links to China": a part of the removed assets with its own origin
+_ORIGIN_AFTER = (
+    r"(?:had\s+(?:\w+\s+)?(?:links|ties)\s+to|were\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated)\b"
+    r"|(?:originated|operated)\s+(?:\w+\s+)?(?:in|from)\b)"
+)
+PARTITIVE_RE = re.compile(
+    rf"{_BEFORE}{NUMBER}\s+of\s+(?:these|those|the|them)\s+(?:(?:{ADJECTIVES})\s+)*(?:(?P<plat>{PLATFORM_RE})\s+)?"
+    rf"(?P<noun>{NOUN_RE})\b(?=(?:\s+[\w-]+){{0,5}}?,?\s+{_ORIGIN_AFTER})",
+    re.IGNORECASE,
+)
 ELIDED_RE = re.compile(
     rf"{_BEFORE}{NUMBER}\s+(?P<plat>{PLATFORM_RE})(?=\s*(?:,|and\b|&|as\s+well\s+as\b))",
     re.IGNORECASE,
@@ -192,6 +202,7 @@ class Hit:
     spanning: bool = False  # said to span several networks ("across the three networks")
     # "more than 200" (at least) or "nearly 200" (at most): which side of the number the true count lies on
     bound: str = ""
+    part: bool = False  # "18,000 of these channels": a part of assets counted before, never their restatement
 
 
 def is_count_sentence(sentence: str, *, platform_report: bool = False) -> bool:
@@ -222,6 +233,7 @@ class _Item:
     qualifier: str | None = None
     borrowed: bool = False
     enumerated: bool = False  # one item of a list by place after a total ("212 from Egypt, 47 from Kenya")
+    part: bool = False  # "18,000 of these channels had links to China"
 
 
 def _items(sentence: str) -> list[_Item]:
@@ -268,6 +280,22 @@ def _items(sentence: str) -> list[_Item]:
                 m.group("plat"),
                 m.group("noun"),
                 m.group("qual") or m.group("plus"),
+            )
+        )
+    for m in PARTITIVE_RE.finditer(sentence):
+        value = parse_number(m.group("num"))
+        if value is None or value < 2 or any(s <= m.start() < e for s, e in taken):
+            continue
+        items.append(
+            _Item(
+                m.start(),
+                m.end(),
+                value,
+                bool(m.group("qual")),
+                m.group("plat"),
+                m.group("noun"),
+                m.group("qual"),
+                part=True,
             )
         )
     for m in ELIDED_RE.finditer(sentence):
@@ -430,6 +458,7 @@ _PLACE_AFTER_RE = re.compile(
 )
 _ORIGIN_PREDICATE_RE = re.compile(
     r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b"
+    r"|\bhad\s+(?:\w+\s+)?(?:links|ties)\s+to\b"
     # a relative clause of origin: "12 accounts and 10 pages that originated in Thailand"
     r"|\b(?:that|which)\s+(?:had\s+)?(?:\w+\s+)?(?:originated|operated)\s+(?:\w+\s+)?(?:in|from)\b",
     re.IGNORECASE,
@@ -558,6 +587,7 @@ def count_hits(
                 actor=actor,
                 spanning=spanning,
                 bound=qualifier_bound(it.qualifier),
+                part=it.part,
             )
         )
     return hits

@@ -1227,3 +1227,16 @@ def test_counts_with_a_relative_clause_of_origin_in_a_removal_context():
     # a relative clause about something else leaves a description uncounted
     described = "Facebook removes networks\n\nFacebook removed 40 accounts. 14 accounts that posted daily were new."
     assert counts(described) == [{"accounts": 40}]
+
+
+def test_a_part_of_the_removed_assets_with_its_own_origin_is_a_network_not_a_restatement():
+    text = (
+        "Google removes channels\n\nGoogle terminated more than 9,000 YouTube channels this quarter.\n\n"
+        "According to the bulletin, over 8,500 of these channels out of the whole lot were linked to Peru."
+    )
+    assert networks(text) == [([], {"youtube_channels": 9000}), (["Peru"], {"youtube_channels": 8500})]
+    # a part that says nothing of origin is a description, not a count
+    described = (
+        "Google removes channels\n\nGoogle terminated 900 YouTube channels.\n\n300 of these channels posted music."
+    )
+    assert counts(described) == [{"youtube_channels": 900}]
