@@ -459,6 +459,8 @@ _PLACE_AFTER_RE = re.compile(
 _ORIGIN_PREDICATE_RE = re.compile(
     r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b"
     r"|\bhad\s+(?:\w+\s+)?(?:links|ties)\s+to\b"
+    # who directed them: "5,350 accounts received directions from the government", "acted on behalf of"
+    r"|\b(?:received|took|taking|receiving)\s+(?:\w+\s+)?directions?\s+from\b|\bact(?:ed|ing)\s+on\s+behalf\s+of\b"
     # a relative clause of origin: "12 accounts and 10 pages that originated in Thailand"
     r"|\b(?:that|which)\s+(?:had\s+)?(?:\w+\s+)?(?:originated|operated)\s+(?:\w+\s+)?(?:in|from)\b",
     re.IGNORECASE,

@@ -1240,3 +1240,15 @@ def test_a_part_of_the_removed_assets_with_its_own_origin_is_a_network_not_a_res
         "Google removes channels\n\nGoogle terminated 900 YouTube channels.\n\n300 of these channels posted music."
     )
     assert counts(described) == [{"youtube_channels": 900}]
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    ["received directions from the ministry", "took direction from the ministry", "acted on behalf of a ministry"],
+)
+def test_counts_said_to_be_directed_by_someone_are_a_network_in_a_removal_context(predicate):
+    text = (
+        "Twitter removes accounts\n\nTwitter removed 4,100 accounts on Friday.\n\n"
+        f"The company explained that 2,870 accounts {predicate} in Freedonia."
+    )
+    assert counts(text) == [{"twitter_accounts": 4100}, {"twitter_accounts": 2870}]
