@@ -117,10 +117,6 @@ def extract_facts(text: str, *, title: str | None = None, org: str | None = None
         # followers and spend belong to the network just described, not to one far back; a labelled
         # "Followers:" or "Advertising:" line (Meta's bullets) belongs to it wherever it stands
         labelled = bool(_FOLLOWER_LABEL.match(s.text)) and focus is drafts[-1] if drafts else False
-        # "followed one or more of these Pages": the demonstrative ties them to the last network, however far back
-        labelled = labelled or bool(
-            followers and drafts and focus is drafts[-1] and _refers_to_assets(s.text, focus.network.counts)
-        )
         if (
             (followers or spend is not None)
             and focus is not None
@@ -178,21 +174,6 @@ def might_count(text: str) -> bool:
 _FOLLOW_OR_SPEND_HINT = re.compile(r"follow|joined|members|subscribed|liked|\$|spen[dt]|ads?\b|advertis", re.IGNORECASE)
 MAX_ATTACH_PARAGRAPHS = 3
 _SEVERAL = re.compile(r"\b(?:networks|operations|campaigns|takedowns)\b", re.IGNORECASE)
-_BACK_REFERENCE_RE = re.compile(
-    r"\b(?:these|those|the\s+removed|the\s+network['’]s)\s+(?:[\w-]+\s+)?(?P<noun>pages|groups|accounts|channels)\b",
-    re.IGNORECASE,
-)
-
-
-def _refers_to_assets(sentence: str, counts: dict[str, int]) -> bool:
-    """Whether the sentence points back ("these Pages", "the removed groups") at a type the network counted."""
-    for m in _BACK_REFERENCE_RE.finditer(sentence):
-        noun = m.group("noun").lower()
-        if any(k.endswith(noun) or (noun == "channels" and k == "youtube_channels") for k in counts):
-            return True
-    return False
-
-
 FAR_FOLLOWERS_CHECK = "a labelled follower line far below the counts"
 ORPHAN_FOLLOWERS_CHECK = "followers of a network whose removed assets are not counted"
 _FOLLOWER_LABEL = re.compile(

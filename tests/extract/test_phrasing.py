@@ -1252,16 +1252,3 @@ def test_counts_said_to_be_directed_by_someone_are_a_network_in_a_removal_contex
         f"The company explained that 2,870 accounts {predicate} in Freedonia."
     )
     assert counts(text) == [{"twitter_accounts": 4100}, {"twitter_accounts": 2870}]
-
-
-def test_followers_of_these_pages_attach_to_the_last_network_however_far_below():
-    filler = "\n\n".join(f"The operators posted about topic number {i} in several languages." for i in range(5))
-    text = (
-        "Facebook removes Pages\n\nFacebook removed 14 accounts and 9 Pages that originated in Peru.\n\n"
-        f"{filler}\n\nAbout 41,000 accounts followed one or more of these Pages."
-    )
-    facts = extract_facts(text, title="Facebook removes Pages")
-    assert [n.followers for n in facts.networks] == [{"facebook_pages": 41000}]
-    # without a pointer back to the assets, a far follower figure stays unattached
-    unpointed = text.replace("one or more of these Pages", "Pages about football")
-    assert [n.followers for n in extract_facts(unpointed, title="Facebook removes Pages").networks] == [{}]
