@@ -60,6 +60,22 @@ _REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:connected|linked|related|tied|similar|identical)\s+to\s+the\s+$|\bthe\s+same\s+as\s+the\s+$", re.IGNORECASE
 )
 LOWER_BOUND_QUAL_RE = re.compile(r"fewer|less|under|up\s+to|at\s+most", re.IGNORECASE)
+_AT_LEAST_QUAL_RE = re.compile(r"(?:just\s+|well\s+)?over|more|at\s+least|in\s+excess|\+", re.IGNORECASE)
+_AT_MOST_QUAL_RE = re.compile(r"nearly|almost|just\s+under|close\s+to", re.IGNORECASE)
+
+
+def qualifier_bound(qualifier: str | None) -> str:
+    """ "min" when the count is at least its number ("over 200", "4,600+"), "max" when at most ("nearly 200",
+    "fewer than 200"), "" otherwise ("about 200" may lie either side)."""
+    if not qualifier:
+        return ""
+    if _AT_LEAST_QUAL_RE.match(qualifier):
+        return "min"
+    if _AT_MOST_QUAL_RE.match(qualifier) or LOWER_BOUND_QUAL_RE.match(qualifier):
+        return "max"
+    return ""
+
+
 # "were on Facebook", "was from Instagram": the platform stated after the counts.
 _FOREIGN_PLATFORM_AFTER = re.compile(r"\s+(?P<plat>Facebook|Instagram|Twitter|TikTok|YouTube)\b")
 # "a Twitter presence of approximately 30 accounts": the platform stated before the count
@@ -104,6 +120,16 @@ ITEM_RE = re.compile(
 HYPHEN_ITEM_RE = re.compile(
     rf"{_BEFORE}{NUMBER}(?P<plus>\+)?-(?P<noun>{NOUN_RE})"
     rf"(?=\s+(?:(?P<plat>{PLATFORM_RE})\s+)?(?:[\w-]+\s+)?(?:network|operation|campaign|cluster|botnet)s?\b)",
+    re.IGNORECASE,
+)
+# "over 18,000 of these channels had links to China": a part of the removed assets with its own origin
+_ORIGIN_AFTER = (
+    r"(?:had\s+(?:\w+\s+)?(?:links|ties)\s+to|were\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated)\b"
+    r"|(?:originated|operated)\s+(?:\w+\s+)?(?:in|from)\b)"
+)
+PARTITIVE_RE = re.compile(
+    rf"{_BEFORE}{NUMBER}\s+of\s+(?:these|those|the|them)\s+(?:(?:{ADJECTIVES})\s+)*(?:(?P<plat>{PLATFORM_RE})\s+)?"
+    rf"(?P<noun>{NOUN_RE})\b(?=(?:\s+[\w-]+){{0,5}}?,?\s+{_ORIGIN_AFTER})",
     re.IGNORECASE,
 )
 ELIDED_RE = re.compile(
@@ -174,6 +200,9 @@ class Hit:
     checks: tuple[str, ...] = ()
     actor: str | None = None  # the platform the sentence says acted on this count ("Twitter's suspension of ...")
     spanning: bool = False  # said to span several networks ("across the three networks")
+    # "more than 200" (at least) or "nearly 200" (at most): which side of the number the true count lies on
+    bound: str = ""
+    part: bool = False  # "18,000 of these channels": a part of assets counted before, never their restatement
 
 
 def is_count_sentence(sentence: str, *, platform_report: bool = False) -> bool:
@@ -204,6 +233,7 @@ class _Item:
     qualifier: str | None = None
     borrowed: bool = False
     enumerated: bool = False  # one item of a list by place after a total ("212 from Egypt, 47 from Kenya")
+    part: bool = False  # "18,000 of these channels had links to China"
 
 
 def _items(sentence: str) -> list[_Item]:
@@ -250,6 +280,22 @@ def _items(sentence: str) -> list[_Item]:
                 m.group("plat"),
                 m.group("noun"),
                 m.group("qual") or m.group("plus"),
+            )
+        )
+    for m in PARTITIVE_RE.finditer(sentence):
+        value = parse_number(m.group("num"))
+        if value is None or value < 2 or any(s <= m.start() < e for s, e in taken):
+            continue
+        items.append(
+            _Item(
+                m.start(),
+                m.end(),
+                value,
+                bool(m.group("qual")),
+                m.group("plat"),
+                m.group("noun"),
+                m.group("qual"),
+                part=True,
             )
         )
     for m in ELIDED_RE.finditer(sentence):
@@ -362,7 +408,7 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
     counts must be said to be linked or run from somewhere. "45 accounts used stock
     photos" and "35 accounts had fewer than 10 followers" describe, they do not count.
     """
-    if item:
+    if item or _only_counts(sentence, items):
         return True
     first = items[0]
     head = sentence[: first.start]
@@ -376,6 +422,20 @@ def _composition_ok(sentence: str, items: list[_Item], *, item: bool) -> bool:
     ):
         return True
     return bool(_ORIGIN_PREDICATE_RE.search(sentence, items[-1].end))
+
+
+_JOINS_ONLY_RE = re.compile(r"[\s,;&.]*(?:(?:and|plus|as\s+well\s+as)[\s,;&.]*)*", re.IGNORECASE)
+
+
+def _only_counts(sentence: str, items: list[_Item]) -> bool:
+    """A line that is nothing but a list of counts under a takedown ("16 YouTube channels, 1 advertising account
+    and 1 AdSense account" below a campaign's heading) is an inventory, like a list item."""
+    rest, last = [], 0
+    for it in sorted(items, key=lambda i: i.start):
+        rest.append(sentence[last : it.start])
+        last = max(last, it.end)
+    rest.append(sentence[last:])
+    return bool(_JOINS_ONLY_RE.fullmatch("".join(rest)))
 
 
 def _placed(sentence: str, it: _Item) -> bool:
@@ -397,7 +457,12 @@ _PLACE_AFTER_RE = re.compile(
     r",?\s+(?:(?:in|from)\s+(?:the\s+|an?\s+)?[A-Z]|(?:operat|run|based|originat|link|tied|attribut)\w*\b)"
 )
 _ORIGIN_PREDICATE_RE = re.compile(
-    r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b",
+    r"\b(?:were|was)\s+(?:\w+\s+)?(?:linked|tied|attributed|based|run|operated|connected|associated|traced)\b"
+    r"|\bhad\s+(?:\w+\s+)?(?:links|ties)\s+to\b"
+    # who directed them: "5,350 accounts received directions from the government", "acted on behalf of"
+    r"|\b(?:received|took|taking|receiving)\s+(?:\w+\s+)?directions?\s+from\b|\bact(?:ed|ing)\s+on\s+behalf\s+of\b"
+    # a relative clause of origin: "12 accounts and 10 pages that originated in Thailand"
+    r"|\b(?:that|which)\s+(?:had\s+)?(?:\w+\s+)?(?:originated|operated)\s+(?:\w+\s+)?(?:in|from)\b",
     re.IGNORECASE,
 )
 
@@ -523,6 +588,8 @@ def count_hits(
                 checks=checks,
                 actor=actor,
                 spanning=spanning,
+                bound=qualifier_bound(it.qualifier),
+                part=it.part,
             )
         )
     return hits

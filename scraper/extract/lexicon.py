@@ -135,8 +135,8 @@ NON_REMOVAL_VERBS = (
 
 # What stands right after a count when the number is not a removed asset's count.
 FOLLOW_WORDS = (
-    r"(?:that\s+|who\s+)?"
-    r"(?:followed|follow|following|joined|were\s+members|liked|subscribed|interested|engaged|viewed|watched)"
+    r"(?:that\s+|who\s+)?(?:(?:had|have|has)\s+)?"
+    r"(?:followed|follow|following|joined|were\s+members|liked|subscribed|interested|engaged(?!\s+in\b)|viewed|watched)"
 )
 
 # Report-wide totals: "in all", "across the four networks", "linked to campaigns in three countries".

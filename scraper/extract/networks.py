@@ -221,8 +221,12 @@ def _same_count(a: Hit, asset: str, value: int, approximate: bool) -> bool:
     number, or an approximate number within 10% of it ("more than 1,200 accounts" then "1,204 accounts")."""
     if not (a.asset == asset or asset in _GENERIC.get(a.asset, ()) or a.asset in _GENERIC.get(asset, ())):
         return False
+    if a.part:
+        return False  # "18,000 of these channels" is a part of the 20,000, not them again
     if a.value == value:
         return True
+    if (a.bound == "min" and value < a.value) or (a.bound == "max" and value > a.value):
+        return False  # "over 200 Instagram accounts" cannot restate 192 accounts
     if (a.approximate or approximate) and min(a.value, value) >= 50:
         return abs(a.value - value) <= 0.1 * max(a.value, value)
     return False

@@ -29,7 +29,8 @@ _BRANDS = [
 ]
 _ACTOR_RE = re.compile(
     r"\b(?P<brand>Facebook|Instagram|Meta|YouTube|Google|Twitter|X|TikTok|Reddit|OpenAI|Microsoft|we|We)\b[^.]{0,60}?\b(?:has\s+|had\s+|have\s+)?(?:removed|removing|removal|took\s+down|taken\s+down|actioned|terminated|suspended|suspending|banned|banning|disabled|blocked|deleted"
-    r"|pulled\s+down|shut\s+down|closed|deactivated|purged|dismantled|took\s+(?:[\w,]+\s+){1,3}?offline)",
+    r"|pulled\s+down|shut\s+down|closed|deactivated|purged|dismantled|took\s+(?:[\w,]+\s+){1,3}?offline"
+    r"|eliminated|eradicated|axed|nixed|culled|wiped|scrubbed|shuttered)",
 )
 # "Twitter's suspension of 88 accounts": the possessive names who acted, whatever other brand the sentence names
 _POSSESSIVE_RE = re.compile(

@@ -8,9 +8,10 @@ from typing import Any
 
 # Bump when extraction output may change, so `takedowns reextract` knows what is stale.
 EXTRACTOR_VERSION = (
-    "0.3.3"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks;
+    "0.3.4"  # 0.3.0: HTML blocks are hard sentence boundaries; 0.3.1: restatements merged, confidence marks;
     # 0.3.2: places and numbers of other-language retellings, orphan followers; 0.3.3: each place's provenance
-    # (`found_by`), place marks calibrated per provenance
+    # (`found_by`), place marks calibrated per provenance; 0.3.4: round-7 counts (bounded restatements,
+    # partitives with an origin, inventory lines, relative origin clauses, actors of every removal verb)
 )
 
 # Confidence of one extracted value: "high" when read from an explicit phrasing (a removal verb with a count

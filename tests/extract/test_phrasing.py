@@ -1156,3 +1156,99 @@ def test_target_lists_read_through_adverbs_regions_and_curly_apostrophes(sentenc
 )
 def test_scale_words_of_other_languages(sentence, expected):
     assert counts(f"Noticia\n\n{sentence}") == [expected]
+
+
+# Round 7 (issue 27): counts recall classes, written from invented sentences.
+
+
+def test_accounts_engaged_in_behaviour_are_removed_assets_not_an_audience():
+    text = (
+        "News\n\nMeta removed 40 Facebook accounts, three Pages and seven Instagram accounts engaged in "
+        "coordinated inauthentic behaviour aimed at Freedonia."
+    )
+    assert counts(text) == [{"facebook_accounts": 40, "facebook_pages": 3, "instagram_accounts": 7}]
+    # an audience that engaged with the Pages is still not a count
+    assert counts("News\n\nMeta removed 12 Pages. About 900 accounts engaged with these Pages.") == [
+        {"facebook_pages": 12}
+    ]
+
+
+def test_a_bounded_restatement_must_lie_on_its_side_of_the_number():
+    # "over 210" cannot restate 198: a second count of another type
+    text = "News\n\nMeta removed networks. 320 pages and 198 accounts were closed. Over 210 Instagram accounts were deleted."
+    assert counts(text) == [{"facebook_pages": 320, "accounts": 198, "instagram_accounts": 210}]
+    # "over 400" can restate 418, and "nearly 420" can too: one network
+    for restated in ("over 400", "nearly 420"):
+        text = (
+            f"News\n\nTwitter suspended 418 accounts run from Freedonia. The {restated} accounts were suspended in May."
+        )
+        assert counts(text) == [{"twitter_accounts": 418}], restated
+
+
+def test_accounts_that_had_followed_are_an_audience_not_a_count():
+    text = (
+        "News\n\nMeta removed 61 Facebook accounts and 4 Instagram accounts. "
+        "Another 230 accounts had followed at least one of these Instagram accounts."
+    )
+    assert counts(text) == [{"facebook_accounts": 61, "instagram_accounts": 4}]
+
+
+@pytest.mark.parametrize("verb", ["eradicated", "eliminated", "axed", "wiped out", "shuttered"])
+def test_another_platforms_removal_in_a_retelling_is_that_platforms(verb):
+    text = (
+        "TikTok removes accounts of a spam network\n\nAfter Facebook's parent company, Meta, had "
+        f"{verb} about 7,400 accounts of a spam network, TikTok removed 312 accounts tied to it."
+    )
+    assert counts(text) == [{"accounts": 7400}, {"tiktok_accounts": 312}]
+
+
+def test_a_line_that_only_lists_counts_under_a_takedown_is_an_inventory():
+    text = (
+        "Google removes campaigns\n\nGoogle terminated several influence campaigns this quarter.\n\n"
+        "Campaign 1\n\n23 YouTube channels, 2 advertising accounts and 1 AdSense account\n\nLinked to Freedonia"
+    )
+    assert counts(text) == [{"youtube_channels": 23, "ads_accounts": 2, "adsense_accounts": 1}]
+    # a verbless sentence that describes what counted assets did is still not a count
+    described = "Google removes campaigns\n\nGoogle terminated 23 YouTube channels.\n\n14 channels posted videos daily."
+    assert counts(described) == [{"youtube_channels": 23}]
+
+
+def test_counts_with_a_relative_clause_of_origin_in_a_removal_context():
+    text = (
+        "Facebook removes networks\n\nFacebook removed three networks on Tuesday. "
+        "The first comprised what the company called 14 accounts and 6 Pages that originated in Freedonia."
+    )
+    assert counts(text) == [{"accounts": 14, "facebook_pages": 6}]
+    text = (
+        "Facebook removes networks\n\nFacebook removed three networks on Tuesday. "
+        "Gleicher said in a post that 14 accounts and 6 Pages which had mostly operated from Freedonia."
+    )
+    assert counts(text) == [{"accounts": 14, "facebook_pages": 6}]
+    # a relative clause about something else leaves a description uncounted
+    described = "Facebook removes networks\n\nFacebook removed 40 accounts. 14 accounts that posted daily were new."
+    assert counts(described) == [{"accounts": 40}]
+
+
+def test_a_part_of_the_removed_assets_with_its_own_origin_is_a_network_not_a_restatement():
+    text = (
+        "Google removes channels\n\nGoogle terminated more than 9,000 YouTube channels this quarter.\n\n"
+        "According to the bulletin, over 8,500 of these channels out of the whole lot were linked to Peru."
+    )
+    assert networks(text) == [([], {"youtube_channels": 9000}), (["Peru"], {"youtube_channels": 8500})]
+    # a part that says nothing of origin is a description, not a count
+    described = (
+        "Google removes channels\n\nGoogle terminated 900 YouTube channels.\n\n300 of these channels posted music."
+    )
+    assert counts(described) == [{"youtube_channels": 900}]
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    ["received directions from the ministry", "took direction from the ministry", "acted on behalf of a ministry"],
+)
+def test_counts_said_to_be_directed_by_someone_are_a_network_in_a_removal_context(predicate):
+    text = (
+        "Twitter removes accounts\n\nTwitter removed 4,100 accounts on Friday.\n\n"
+        f"The company explained that 2,870 accounts {predicate} in Freedonia."
+    )
+    assert counts(text) == [{"twitter_accounts": 4100}, {"twitter_accounts": 2870}]
