@@ -7,6 +7,7 @@ through `process_url`), polls, the daemon and scale-out workers all call it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
@@ -153,28 +154,20 @@ def process_url(
     store = WarcStore(config.data_dir, catalogue, config.warc_max_file_bytes)
 
     async def run() -> CaptureOutcome:
-        async with HttpClient(config.http) as client:
-            if render_settings is None:
-                return await capture_url(
-                    config,
-                    catalogue,
-                    client,
-                    url,
-                    respect_robots=respect_robots,
-                    store=store,
-                    archive_wait=archive_wait,
-                )
-            async with BrowserPool(render_settings, client) as browser:
-                return await capture_url(
-                    config,
-                    catalogue,
-                    client,
-                    url,
-                    respect_robots=respect_robots,
-                    store=store,
-                    archive_wait=archive_wait,
-                    browser=browser,
-                )
+        async with HttpClient(config.http) as client, contextlib.AsyncExitStack() as stack:
+            browser = None
+            if render_settings is not None:
+                browser = await stack.enter_async_context(BrowserPool(render_settings, client))
+            return await capture_url(
+                config,
+                catalogue,
+                client,
+                url,
+                respect_robots=respect_robots,
+                store=store,
+                archive_wait=archive_wait,
+                browser=browser,
+            )
 
     try:
         return asyncio.run(run())
