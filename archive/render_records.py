@@ -29,7 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from .objectstore import open_warc
 from .records import FetchResult
-from .warc import StoredRecord, _warc_date, _write_exchange, payload_sha256, reading
+from .warc import StoredRecord, _warc_date, _write_exchange, payload_sha256, reading, write_hops
 from .warcscan import HOP_HEADER, PAGE_ID
 
 
@@ -63,23 +63,6 @@ def _pair(writer: WARCWriter, result: FetchResult, page_id: str, document: bool 
     return record_id
 
 
-def _hops(writer: WARCWriter, result: FetchResult, record_id: str, page_id: str) -> None:
-    """The page's redirect hops, each a 3xx response and its request, marked as a plain capture's are (HOP_HEADER)."""
-    for hop in result.redirects:
-        _write_exchange(
-            writer,
-            hop.url,
-            hop.status,
-            hop.http_version,
-            hop.response_headers or [("Location", hop.location)],
-            hop.body,
-            result.request_method,
-            hop.request_headers,
-            _warc_date(hop.fetched_at or result.fetched_at),
-            {HOP_HEADER: record_id, PAGE_ID: page_id},
-        )
-
-
 def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes, StoredRecord]:
     """Serialise the whole block; the StoredRecord describes the document's response (offset 0)."""
     page_id = str(uuid.uuid4())
@@ -87,7 +70,7 @@ def build_rendered_block(records: RenderedRecords, rel_path: str) -> tuple[bytes
     writer = WARCWriter(buf, gzip=True, warc_version="1.1")
     doc = records.document
     record_id = _pair(writer, doc, page_id, document=True)
-    _hops(writer, doc, record_id, page_id)
+    write_hops(writer, doc, {HOP_HEADER: record_id, PAGE_ID: page_id})
     for sub in records.subresources:
         _pair(writer, sub, page_id)
     warc_date = _warc_date(doc.fetched_at)

@@ -371,6 +371,24 @@ def _warc_date(when: datetime) -> str:
     return str(datetime_to_iso_date(when.replace(microsecond=0)))
 
 
+def write_hops(writer: WARCWriter, result: FetchResult, headers: dict[str, str]) -> None:
+    """The redirect hops before `result`, each a 3xx response and its request, carrying `headers` (which page they
+    lead to); a plain capture and a browser capture write them alike."""
+    for hop in result.redirects:
+        _write_exchange(
+            writer,
+            hop.url,
+            hop.status,
+            hop.http_version,
+            hop.response_headers or [("Location", hop.location)],
+            hop.body,
+            result.request_method,
+            hop.request_headers,
+            _warc_date(hop.fetched_at or result.fetched_at),
+            headers,
+        )
+
+
 def _write_exchange(
     writer: WARCWriter,
     url: str,
@@ -441,19 +459,7 @@ def _build_pair(result: FetchResult, rel_path: str) -> tuple[bytes, StoredRecord
         {},
         result.fetched_at,  # to the microsecond, so `archive reindex` restores the catalogue's fetched_at exactly
     )
-    for hop in result.redirects:
-        _write_exchange(
-            writer,
-            hop.url,
-            hop.status,
-            hop.http_version,
-            hop.response_headers or [("Location", hop.location)],
-            hop.body,
-            result.request_method,
-            hop.request_headers,
-            _warc_date(hop.fetched_at or result.fetched_at),
-            {HOP_HEADER: record_id},
-        )
+    write_hops(writer, result, {HOP_HEADER: record_id})
     block = writer_buf.getvalue()
     stored = StoredRecord(
         path=rel_path,
