@@ -36,6 +36,13 @@ from .warc import payload_sha256, read_response
 from .warcscan import HOP_HEADER, PAGE_ID, FoundCapture, scan_warc
 
 
+class _QuietIterator(ArchiveIterator):  # type: ignore[misc]  # warcio ships no type hints
+    """warcio's reader, whose warning about a record not followed by a newline leaves out the bytes it found there:
+    they are raw bytes of a damaged file, and verify reports the damage itself, one printable line per file."""
+
+    INC_RECORD = "    WARNING: Record not followed by newline, perhaps Content-Length is invalid\n    Offset: {0}\n"
+
+
 @dataclass
 class Problem:
     path: str
@@ -86,7 +93,7 @@ def check_warc(
     try:
         with open(path, "rb") as f, contextlib.redirect_stderr(warned):
             f.seek(start)
-            iterator = ArchiveIterator(f if end is None else _Upto(f, end), check_digests=True)
+            iterator = _QuietIterator(f if end is None else _Upto(f, end), check_digests=True)
             for record in iterator:
                 if (
                     capture_offsets is not None
@@ -145,7 +152,7 @@ def check_wacz(path: Path) -> list[str]:
             for name in sorted(names):
                 if name.startswith("archive/") and name.endswith((".warc", ".warc.gz")):
                     problems += [f"{name}: {m}" for m in _record_digests(z.read(name))]
-                    for record in ArchiveIterator(io.BytesIO(z.read(name))):
+                    for record in _QuietIterator(io.BytesIO(z.read(name))):
                         if record.rec_type == "response":
                             responses.add(
                                 (
@@ -175,7 +182,7 @@ def _record_digests(data: bytes) -> list[str]:
     problems: list[str] = []
     with contextlib.redirect_stderr(io.StringIO()):
         try:
-            iterator = ArchiveIterator(io.BytesIO(data), check_digests=True)
+            iterator = _QuietIterator(io.BytesIO(data), check_digests=True)
             for record in iterator:
                 iterator.read_to_end(record)
                 if record.digest_checker.passed is False:
